@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "loganalyze",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "loganalyze", targets: ["loganalyze"]),
+        .library(name: "LogAnalyzer", targets: ["LogAnalyzer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "LogAnalyzer",
+            dependencies: ["CPCRE2", "CZlib"]
+        ),
+        .executableTarget(
+            name: "loganalyze",
+            dependencies: [
+                "LogAnalyzer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LogAnalyzerTests",
+            dependencies: ["LogAnalyzer"],
+            exclude: ["Golden"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

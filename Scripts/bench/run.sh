@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# Throughput / memory benchmark of loganalyze on a large generated livekit-agents log.
+#
+#   Scripts/bench/run.sh [--size-mb N] [--runs N] [--format json|text] [--seed N]
+#                        [--with-jq] [--with-lnav] [--with-hyperfine]
+#
+# Environment:
+#   LOGANALYZE=path   use this binary instead of building (skips `swift build`)
+#   BENCH_DIR=dir     where generated logs are cached (default /tmp/loganalyze-bench)
+#
+# Exit status: 0 = benchmark ran and all planted-problem counts matched; 1 = a command failed
+# (loganalyze exiting with something other than 0 or 1, rg with 2, ...); 2 = ran, but the
+# counts in loganalyze's report do not match the generator's manifest.
+set -euo pipefail
+
+SIZE_MB=1024
+RUNS=5
+FORMAT=json
+SEED=1
+WITH_JQ=0
+WITH_LNAV=0
+WITH_HYPERFINE=0
+
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --size-mb) SIZE_MB="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --format) FORMAT="$2"; shift 2 ;;
+    --seed) SEED="$2"; shift 2 ;;
+    --with-jq) WITH_JQ=1; shift ;;
+    --with-lnav) WITH_LNAV=1; shift ;;
+    --with-hyperfine) WITH_HYPERFINE=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 1 ;;
+  esac
+done
+case "$FORMAT" in json|text) ;; *) echo "run.sh: --format must be json or text" >&2; exit 1 ;; esac
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --runs must be a positive integer" >&2; exit 1; }
+[[ "$SIZE_MB" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "run.sh: --size-mb must be a number" >&2; exit 1; }
+
+# package root = two levels above this script
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+ROOT=$(pwd)
+BENCH_DIR=${BENCH_DIR:-/tmp/loganalyze-bench}
+mkdir -p "$BENCH_DIR"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/loganalyze-bench-run.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---- machine line --------------------------------------------------------------------------
+CPU=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | sed 's/^model name[[:space:]]*:[[:space:]]*//' || true)
+SWIFT_VER="swift not found"
+if have swift; then SWIFT_VER=$(swift --version 2>&1 | head -1); fi
+echo "machine: nproc=$(nproc), cpu=${CPU:-unknown}, ${SWIFT_VER}"
+
+# ---- tools -----------------------------------------------------------------------------------
+TIME_BIN=/usr/bin/time
+HAVE_GNU_TIME=0
+if [[ -x $TIME_BIN ]] && $TIME_BIN -f '%e %M' -o /dev/null true 2>/dev/null; then
+  HAVE_GNU_TIME=1
+else
+  echo "note: GNU time (/usr/bin/time, Debian package 'time') not found; peak RSS will be n/a"
+fi
+have rg || echo "note: rg (ripgrep) not found; skipping the rg baseline and the ratio column"
+if [[ $WITH_JQ == 1 ]] && ! have jq; then echo "note: jq not found; skipping jq"; WITH_JQ=0; fi
+if [[ $WITH_JQ == 1 && $FORMAT != json ]]; then echo "note: --with-jq only applies to --format json; skipping jq"; WITH_JQ=0; fi
+if [[ $WITH_LNAV == 1 ]] && ! have lnav; then echo "note: lnav not found; skipping lnav"; WITH_LNAV=0; fi
+if [[ $WITH_HYPERFINE == 1 ]] && ! have hyperfine; then echo "note: hyperfine not found; skipping the hyperfine cross-check"; WITH_HYPERFINE=0; fi
+have python3 || { echo "run.sh: python3 is required (log generator, report counting)" >&2; exit 1; }
+
+# ---- binary ----------------------------------------------------------------------------------
+if [[ -n "${LOGANALYZE:-}" ]]; then
+  BIN=$LOGANALYZE
+  echo "binary: $BIN (from \$LOGANALYZE, build skipped)"
+else
+  echo "building: swift build -c release --product loganalyze"
+  swift build -c release --product loganalyze
+  BIN="$(swift build -c release --show-bin-path)/loganalyze"
+  echo "binary: $BIN"
+fi
+[[ -x "$BIN" ]] || { echo "run.sh: $BIN is not executable" >&2; exit 1; }
+
+# ---- input -----------------------------------------------------------------------------------
+LOG="$BENCH_DIR/bench-${FORMAT}-${SIZE_MB}mb-seed${SEED}.log"
+MANIFEST="$BENCH_DIR/bench-${FORMAT}-${SIZE_MB}mb-seed${SEED}.manifest.json"
+if [[ -f "$LOG" && -f "$MANIFEST" ]]; then
+  echo "input: $LOG (cached)"
+else
+  echo "input: generating $LOG"
+  python3 "$ROOT/Scripts/bench/genlog.py" --size-mb "$SIZE_MB" --format "$FORMAT" --seed "$SEED" \
+    --out "$LOG" --manifest "$MANIFEST"
+fi
+BYTES=$(stat -c %s "$LOG")
+echo "input: $BYTES bytes, $(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["lines"], "lines,", m["sessions"], "sessions")' "$MANIFEST")"
+# warm the page cache so every command is measured on a hot cache
+cat "$LOG" > /dev/null
+
+# ---- measurement -----------------------------------------------------------------------------
+# measure LABEL OKCODES CMD: runs CMD (a bash -c string) RUNS times; appends
+# "label<TAB>median_s<TAB>peak_rss_kb" to $WORK/results. OKCODES is a regex of accepted codes.
+# Wall time comes from bash's EPOCHREALTIME around /usr/bin/time (microsecond resolution; %e
+# only has 10 ms); peak RSS is /usr/bin/time's %M (max over the process tree = the biggest
+# process of the pipeline), maximum over the runs.
+RESULTS="$WORK/results"
+: > "$RESULTS"
+measure() {
+  local label=$1 okcodes=$2 cmd=$3
+  local i rc t0 t1 rss peak=0 times=()
+  printf '  %-48s' "$label" >&2
+  for ((i = 1; i <= RUNS; i++)); do
+    rc=0
+    t0=$EPOCHREALTIME
+    if [[ $HAVE_GNU_TIME == 1 ]]; then
+      $TIME_BIN -f '%e %M' -o "$WORK/time.out" bash -c "$cmd" 2> "$WORK/stderr" || rc=$?
+    else
+      bash -c "$cmd" 2> "$WORK/stderr" || rc=$?
+    fi
+    t1=$EPOCHREALTIME
+    if ! [[ $rc =~ ^($okcodes)$ ]]; then
+      echo >&2
+      echo "run.sh: '$cmd' exited with status $rc (accepted: $okcodes); its stderr:" >&2
+      head -c 4000 "$WORK/stderr" >&2 || true
+      exit 1
+    fi
+    times+=("$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.6f}")' "$t0" "$t1")")
+    if [[ $HAVE_GNU_TIME == 1 ]]; then
+      rss=$(tail -n 1 "$WORK/time.out" | awk '{print $2}')
+      [[ $rss =~ ^[0-9]+$ ]] && (( rss > peak )) && peak=$rss
+    fi
+    printf '.' >&2
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | python3 -c 'import statistics,sys; print(f"{statistics.median(float(x) for x in sys.stdin):.6f}")')
+  [[ $HAVE_GNU_TIME == 1 ]] || peak=""
+  printf ' median %ss\n' "$median" >&2
+  printf '%s\t%s\t%s\n' "$label" "$median" "$peak" >> "$RESULTS"
+}
+
+q() { printf '%q' "$1"; }
+QBIN=$(q "$BIN")
+QLOG=$(q "$LOG")
+
+echo "running each command $RUNS times:"
+measure "loganalyze parse --output ndjson FILE" '0|1' "$QBIN parse --output ndjson $QLOG > /dev/null"
+measure "loganalyze analyze --output json FILE" '0|1' "$QBIN analyze --output json $QLOG > /dev/null"
+measure "cat FILE | loganalyze analyze --output json -" '0|1' "cat $QLOG | $QBIN analyze --output json - > /dev/null"
+if have rg; then
+  measure "rg -c 'token is expired' FILE" '0|1' "rg -c 'token is expired' $QLOG > /dev/null"
+fi
+if [[ $WITH_JQ == 1 ]]; then
+  # plain `jq -c . FILE` stops at the first non-JSON noise line; -R + fromjson? reads every line
+  measure "jq -cR 'fromjson? // empty' FILE" '0' "jq -cR 'fromjson? // empty' $QLOG > /dev/null"
+fi
+if [[ $WITH_LNAV == 1 ]]; then
+  measure "lnav -n -c ';SELECT count(*) FROM all_logs'" '0' \
+    "HOME=$(q "$WORK") lnav -n -c ';SELECT count(*) FROM all_logs' $QLOG > /dev/null"
+fi
+
+# ---- table -----------------------------------------------------------------------------------
+echo
+python3 - "$RESULTS" "$BYTES" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+nbytes = int(sys.argv[2])
+rg = next((float(r[1]) for r in rows if r[0].startswith("rg ")), None)
+hdr = ("command", "median s", "MB/s", "peak RSS MB", "x rg")
+w = max(len(hdr[0]), max(len(r[0]) for r in rows))
+print(f"{hdr[0]:<{w}}  {hdr[1]:>9}  {hdr[2]:>9}  {hdr[3]:>11}  {hdr[4]:>7}")
+print("-" * (w + 45))
+for label, med, rss in rows:
+    m = float(med)
+    mbps = nbytes / 1e6 / m if m > 0 else float("inf")
+    rss_s = f"{int(rss) / 1024:.1f}" if rss else "n/a"
+    ratio = f"{m / rg:.2f}" if rg else "n/a"
+    print(f"{label:<{w}}  {m:>9.3f}  {mbps:>9.1f}  {rss_s:>11}  {ratio:>7}")
+print(f"(file {nbytes} bytes = {nbytes / 1e6:.1f} MB; MB = 10^6 bytes; median of runs, peak RSS = max over runs)")
+PY
+
+if [[ $WITH_HYPERFINE == 1 ]]; then
+  echo
+  echo "hyperfine cross-check (wall time only):"
+  hf=(hyperfine --warmup 1 --runs "$RUNS" -i --style basic)
+  have rg && hf+=(-n rg "rg -c 'token is expired' $QLOG")
+  hf+=(-n analyze "$QBIN analyze --output json $QLOG > /dev/null")
+  hf+=(-n analyze-pipe "cat $QLOG | $QBIN analyze --output json - > /dev/null")
+  "${hf[@]}"
+fi
+
+# ---- correctness: findings vs manifest ---------------------------------------------------------
+echo
+REPORT="$WORK/report.json"
+rc=0
+"$BIN" analyze --output json "$LOG" > "$REPORT" 2> "$WORK/stderr" || rc=$?
+if ! [[ $rc =~ ^(0|1)$ ]]; then
+  echo "run.sh: loganalyze analyze exited with status $rc; its stderr:" >&2
+  head -c 4000 "$WORK/stderr" >&2 || true
+  exit 1
+fi
+check=0
+python3 - "$MANIFEST" "$REPORT" <<'PY' || check=$?
+import json, sys
+from collections import Counter
+man = json.load(open(sys.argv[1]))
+try:
+    report = json.load(open(sys.argv[2]))
+    findings = report["findings"]
+    assert isinstance(findings, list)
+except Exception as e:  # not JSON, or no findings array
+    print(f"report: cannot read findings from loganalyze analyze --output json: {type(e).__name__}: {str(e)[:200]}")
+    findings = None
+c = Counter()
+if findings is not None:
+    for f in findings:
+        if isinstance(f, dict):
+            c[(f.get("rule"), f.get("severity"))] += 1
+def by_rule(rule):
+    return sum(v for (r, _), v in c.items() if r == rule)
+rows = [
+    ("slow-greeting warning", man["slowGreetingWarning"], c[("slow-greeting", "warning")]),
+    ("slow-greeting error", man["slowGreetingError"], c[("slow-greeting", "error")]),
+    ("auth-expiry-cascade", man["tokenExpiryCascades"], by_rule("auth-expiry-cascade")),
+]
+print(f"{'check':<24}{'manifest':>10}{'found':>10}  result")
+bad = 0
+for name, want, got in rows:
+    ok = findings is not None and want == got
+    bad += not ok
+    print(f"{name:<24}{want:>10}{(got if findings is not None else 'n/a'):>10}  {'OK' if ok else 'MISMATCH'}")
+if findings is not None:
+    print(f"(info) early-token-death findings: {by_rule('early-token-death')}; "
+          f"all findings by rule/severity: " + ", ".join(f"{r}/{s}={n}" for (r, s), n in sorted(c.items(), key=str)))
+sys.exit(2 if bad else 0)
+PY
+if [[ $check != 0 ]]; then
+  echo "run.sh: findings do not match the manifest" >&2
+  exit 2
+fi

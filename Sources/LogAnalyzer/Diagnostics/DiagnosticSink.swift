@@ -1,0 +1,72 @@
+/// Collects diagnostics, keeping the first few of each kind per path and counting the rest.
+///
+/// Repeated problems are summarised ("... and 12,345 more lines with invalid UTF-8") so that a
+/// damaged multi-gigabyte log produces a handful of stderr lines, not millions.
+public struct DiagnosticSink: Sendable {
+    /// How many diagnostics of one kind and path are kept verbatim.
+    public var keepPerKind: Int
+    public private(set) var kept: [Diagnostic] = []
+    private var counts: [Key: Int] = [:]
+    private var order: [Key] = []
+
+    private struct Key: Hashable, Sendable {
+        var path: String
+        var kind: String
+    }
+
+    public init(keepPerKind: Int = 3) {
+        self.keepPerKind = keepPerKind
+    }
+
+    public mutating func report(_ diagnostic: Diagnostic) {
+        let key = Key(path: diagnostic.path, kind: diagnostic.kind)
+        let seen = counts[key, default: 0]
+        if seen == 0 { order.append(key) }
+        counts[key] = seen + 1
+        if seen < keepPerKind { kept.append(diagnostic) }
+    }
+
+    /// Adds every diagnostic of `other`, keeping this sink's limits.
+    public mutating func merge(_ other: DiagnosticSink) {
+        for diagnostic in other.kept { report(diagnostic) }
+        for key in other.order {
+            let extra = other.counts[key, default: 0] - min(other.counts[key, default: 0], other.keepPerKind)
+            if extra > 0 {
+                if counts[key] == nil { order.append(key) }
+                counts[key, default: 0] += extra
+            }
+        }
+    }
+
+    /// Number of diagnostics reported of a kind (all paths).
+    public func count(kind: String) -> Int {
+        counts.reduce(0) { $0 + ($1.key.kind == kind ? $1.value : 0) }
+    }
+
+    /// Whether an error-severity diagnostic was reported.
+    public var hasErrors: Bool { kept.contains { $0.severity == .error } }
+
+    /// The kept diagnostics followed by one summary line per kind that had more.
+    public var lines: [String] {
+        var out = kept.map(\.rendered)
+        for key in order {
+            let total = counts[key, default: 0]
+            if total > keepPerKind {
+                let more = total - keepPerKind
+                let location = key.path.isEmpty ? "loganalyze" : TerminalText.escape(key.path)
+                out.append("\(location): note: ... and \(Self.grouped(more)) more \(key.kind) diagnostics")
+            }
+        }
+        return out
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+}

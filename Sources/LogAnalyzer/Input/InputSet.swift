@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One input the user named (or found below a named directory).
+public struct InputDescriptor: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case file, stdin }
+    /// The path as shown in reports (`-` for standard input).
+    public var path: String
+    public var kind: Kind
+
+    public init(path: String, kind: Kind = .file) {
+        self.path = path
+        self.kind = kind
+    }
+}
+
+/// Expands the command line's paths into inputs: files, directories (recursively), `-`.
+public enum InputSet {
+    /// Names that count as logs inside a directory (explicitly named files are always read).
+    static let logSuffixes = [".log", ".txt", ".out", ".jsonl", ".ndjson", ".gz", ".err"]
+
+    /// Application config files that may hold `token_ttl_*` (picked up from directories).
+    static let configNames = ["config.py", "config.json", "config.yaml", "config.yml", ".env", "settings.py"]
+
+    public static func expand(_ paths: [String], diagnostics: inout DiagnosticSink) -> (inputs: [InputDescriptor], configs: [String]) {
+        var inputs: [InputDescriptor] = []
+        var configs: [String] = []
+        for path in paths {
+            if path == "-" {
+                inputs.append(InputDescriptor(path: "-", kind: .stdin))
+                continue
+            }
+            var st = stat()
+            guard stat(path, &st) == 0 else {
+                diagnostics.report(Diagnostic(.error, path: path, kind: "unreadable", "cannot read: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                var found: [String] = []
+                walk(path, depth: 0, into: &found, configs: &configs, diagnostics: &diagnostics)
+                if found.isEmpty {
+                    diagnostics.report(Diagnostic(.warning, path: path, kind: "empty-directory", "no log files (\(logSuffixes.joined(separator: " "))) in this directory"))
+                }
+                inputs += found.sorted().map { InputDescriptor(path: $0) }
+            } else if isConfig(path) {
+                configs.append(path)
+            } else {
+                inputs.append(InputDescriptor(path: path))
+            }
+        }
+        return (inputs, configs)
+    }
+
+    static func isConfig(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.hasSuffix(".py") || name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name == ".env"
+            || name.hasSuffix(".env") || name.hasSuffix(".toml") || (name.hasSuffix(".json") && !name.hasSuffix(".log.json"))
+    }
+
+    private static func walk(_ dir: String, depth: Int, into found: inout [String], configs: inout [String], diagnostics: inout DiagnosticSink) {
+        guard depth < 32, let handle = opendir(dir) else {
+            diagnostics.report(Diagnostic(.error, path: dir, kind: "unreadable", "cannot open directory: \(String(cString: strerror(errno)))"))
+            return
+        }
+        defer { closedir(handle) }
+        var entries: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." || name.hasPrefix(".") && name != ".env" { continue }
+            entries.append(name)
+        }
+        for name in entries.sorted() {
+            let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+            var st = stat()
+            guard lstat(path, &st) == 0 else { continue }
+            let type = st.st_mode & S_IFMT
+            if type == S_IFDIR {
+                walk(path, depth: depth + 1, into: &found, configs: &configs, diagnostics: &diagnostics)
+            } else if type == S_IFREG || type == S_IFIFO {
+                if configNames.contains(name) {
+                    configs.append(path)
+                } else if logSuffixes.contains(where: { name.hasSuffix($0) }) || isRotated(name) {
+                    found.append(path)
+                }
+            }
+        }
+    }
+
+    /// `agent.log.1`, `server.log.2.gz`.
+    static func isRotated(_ name: String) -> Bool {
+        guard let range = name.range(of: ".log.") else { return false }
+        return name[range.upperBound...].allSatisfy { $0.isNumber || $0 == "." || $0 == "g" || $0 == "z" }
+    }
+}

@@ -1,0 +1,92 @@
+/// Byte-level helpers for the parsers: a line is an `UnsafeBufferPointer<UInt8>` until a record
+/// is materialised.
+typealias Bytes = UnsafeBufferPointer<UInt8>
+
+extension UInt8 {
+    @inline(__always) var isDigit: Bool { self &- 0x30 < 10 }
+    @inline(__always) var isSpaceOrTab: Bool { self == 0x20 || self == 0x09 }
+    @inline(__always) var isUpper: Bool { self &- 0x41 < 26 }
+    @inline(__always) var isLower: Bool { self &- 0x61 < 26 }
+    @inline(__always) var isAlnum: Bool { isDigit || isUpper || isLower }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Value of `n` ASCII digits at `i`, or nil.
+    @inline(__always)
+    func digits(at i: Int, _ n: Int) -> Int? {
+        guard i >= 0, i + n <= count else { return nil }
+        var v = 0
+        for k in i..<(i + n) {
+            let c = self[k]
+            guard c.isDigit else { return nil }
+            v = v * 10 + Int(c &- 0x30)
+        }
+        return v
+    }
+
+    @inline(__always)
+    func byte(_ i: Int) -> UInt8 { i < count && i >= 0 ? self[i] : 0 }
+
+    /// Whether the bytes at `i` equal `literal`.
+    @inline(__always)
+    func has(_ literal: StaticString, at i: Int) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard i >= 0, i + n <= count else { return false }
+        let p = literal.utf8Start
+        for k in 0..<n where self[i + k] != p[k] { return false }
+        return true
+    }
+
+    /// First index of `byte` at or after `from`.
+    @inline(__always)
+    func index(of byte: UInt8, from: Int) -> Int? {
+        var i = from
+        while i < count {
+            if self[i] == byte { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Index of the first byte at or after `i` that is not a space or tab.
+    @inline(__always)
+    func skipSpaces(_ i: Int) -> Int {
+        var j = i
+        while j < count && self[j].isSpaceOrTab { j += 1 }
+        return j
+    }
+
+    /// Index after the run of non-space bytes at `i`.
+    @inline(__always)
+    func skipToken(_ i: Int) -> Int {
+        var j = i
+        while j < count && !self[j].isSpaceOrTab { j += 1 }
+        return j
+    }
+
+    /// Trims trailing spaces, tabs and CR.
+    func trimmedEnd(_ end: Int) -> Int {
+        var e = end
+        while e > 0 && (self[e - 1].isSpaceOrTab || self[e - 1] == 0x0D) { e -= 1 }
+        return e
+    }
+
+    /// The bytes `lo..<hi` as a String (invalid UTF-8 replaced).
+    @inline(__always)
+    func string(_ lo: Int, _ hi: Int) -> String {
+        guard lo < hi else { return "" }
+        return String(decoding: UnsafeBufferPointer(rebasing: self[lo..<hi]), as: UTF8.self)
+    }
+
+    func slice(_ lo: Int, _ hi: Int) -> Bytes { UnsafeBufferPointer(rebasing: self[lo..<Swift.max(lo, hi)]) }
+
+    /// Finds ` - ` at or after `from`.
+    func findDash(from: Int) -> Int? {
+        var i = from
+        while i + 2 < count {
+            if self[i] == 0x20 && self[i + 1] == UInt8(ascii: "-") && self[i + 2] == 0x20 { return i }
+            i += 1
+        }
+        return nil
+    }
+}

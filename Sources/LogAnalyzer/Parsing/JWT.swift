@@ -1,0 +1,85 @@
+/// Finds JWTs in text and decodes their claims. The token itself is never stored or printed.
+enum JWT {
+    static let marker = Literal("eyJ")
+
+    /// Byte ranges of JWT-shaped tokens (`eyJ….eyJ….sig`) in `b`.
+    static func ranges(in b: Bytes) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var from = 0
+        while let start = marker.find(in: b, from: from) {
+            var i = start
+            var dots = 0
+            while i < b.count {
+                let c = b[i]
+                if c.isAlnum || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") {
+                    i += 1
+                } else if c == UInt8(ascii: ".") && dots < 2 && b.byte(i + 1) != UInt8(ascii: ".") {
+                    dots += 1
+                    i += 1
+                } else {
+                    break
+                }
+            }
+            // Header and payload at least; a trailing dot belongs to the sentence, not the token.
+            var end = i
+            if end > start && b[end - 1] == UInt8(ascii: ".") { end -= 1; dots -= 1 }
+            let boundaryOK = start == 0 || !(b[start - 1].isAlnum || b[start - 1] == UInt8(ascii: "_") || b[start - 1] == UInt8(ascii: "-"))
+            if dots >= 1 && end - start >= 16 && boundaryOK {
+                out.append(start..<end)
+            }
+            from = max(i, start + 3)
+        }
+        return out
+    }
+
+    /// Claims of the first decodable JWT in `b`.
+    static func firstClaims(in b: Bytes) -> TokenClaims? {
+        for r in ranges(in: b) {
+            if let claims = decode(b.slice(r.lowerBound, r.upperBound)) { return claims }
+        }
+        return nil
+    }
+
+    /// Decodes the payload segment of a token.
+    static func decode(_ token: Bytes) -> TokenClaims? {
+        guard let dot1 = token.index(of: UInt8(ascii: "."), from: 0) else { return nil }
+        let dot2 = token.index(of: UInt8(ascii: "."), from: dot1 + 1) ?? token.count
+        guard let payload = base64URLDecode(token.slice(dot1 + 1, dot2)) else { return nil }
+        let json = payload.withUnsafeBufferPointer { parseJSON($0) }
+        guard let json, case .object = json else { return nil }
+        var claims = TokenClaims()
+        claims.subject = json["sub"]?.stringValue
+        claims.issuer = json["iss"]?.stringValue
+        claims.room = json["video"]?["room"]?.stringValue
+        claims.notBefore = json["nbf"]?.doubleValue.map { Int64($0) }
+        claims.expires = json["exp"]?.doubleValue.map { Int64($0) }
+        claims.issuedAt = json["iat"]?.doubleValue.map { Int64($0) }
+        return claims
+    }
+
+    static func base64URLDecode(_ b: Bytes) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count * 3 / 4)
+        var acc: UInt32 = 0
+        var bits = 0
+        for c in b {
+            let v: UInt32
+            switch c {
+            case 0x41...0x5A: v = UInt32(c - 0x41)
+            case 0x61...0x7A: v = UInt32(c - 0x61 + 26)
+            case 0x30...0x39: v = UInt32(c - 0x30 + 52)
+            case UInt8(ascii: "-"), UInt8(ascii: "+"): v = 62
+            case UInt8(ascii: "_"), UInt8(ascii: "/"): v = 63
+            case UInt8(ascii: "="): continue
+            default: return nil
+            }
+            acc = acc << 6 | v
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((acc >> UInt32(bits)) & 0xFF))
+            }
+        }
+        return out
+    }
+}

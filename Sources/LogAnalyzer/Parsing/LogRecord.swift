@@ -1,0 +1,147 @@
+/// Normalised severity of a record.
+public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
+    case trace, debug, info, warning, error, critical
+
+    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
+
+    public var name: String {
+        switch self {
+        case .trace: "trace"
+        case .debug: "debug"
+        case .info: "info"
+        case .warning: "warning"
+        case .error: "error"
+        case .critical: "critical"
+        }
+    }
+
+    /// Reads Python, Go (zap), Rust, pino-pretty and GCP level words, any case.
+    static func parse(_ word: UnsafeBufferPointer<UInt8>) -> LogLevel? {
+        if word.count == 9 { return word.elementsEqual("EMERGENCY".utf8) ? .critical : nil }
+        guard word.count >= 3 && word.count <= 8 else { return nil }
+        var key: UInt64 = 0
+        for c in word {
+            let upper = (c >= 0x61 && c <= 0x7A) ? c - 0x20 : c
+            guard upper >= 0x41 && upper <= 0x5A else { return nil }
+            key = key << 8 | UInt64(upper)
+        }
+        switch key {
+        case 0x5452_4143_45: return .trace  // TRACE
+        case 0x4445_4255_47: return .debug  // DEBUG
+        case 0x494E_464F, 0x4445_56, 0x4E4F_5449_4345, 0x4445_4641_554C_54: return .info  // INFO DEV NOTICE DEFAULT
+        case 0x5741_524E, 0x5741_524E_494E_47: return .warning  // WARN WARNING
+        case 0x4552_524F_52, 0x4552_52: return .error  // ERROR ERR
+        case 0x4352_4954_4943_414C, 0x4450_414E_4943, 0x5041_4E49_43, 0x4641_5441_4C, 0x414C_4552_54:
+            return .critical  // CRITICAL DPANIC PANIC FATAL ALERT
+        default: return nil
+        }
+    }
+
+    static func parse(_ text: String) -> LogLevel? {
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// pino numeric levels: 10 trace … 60 fatal.
+    static func pino(_ value: Int) -> LogLevel {
+        switch value {
+        case ..<20: .trace
+        case 20..<30: .debug
+        case 30..<40: .info
+        case 40..<50: .warning
+        case 50..<60: .error
+        default: .critical
+        }
+    }
+}
+
+/// The identifiers that tie a record to a session (DOMAIN.md (d)).
+public struct SessionIDs: Sendable, Equatable, Hashable {
+    public var room: String?
+    public var roomSid: String?
+    public var jobId: String?
+    public var workerId: String?
+    public var participant: String?
+    public var participantSid: String?
+    public var pid: Int?
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        room == nil && roomSid == nil && jobId == nil && workerId == nil && participant == nil
+            && participantSid == nil && pid == nil
+    }
+
+    /// Fills the ids this value lacks from `other`.
+    mutating func fill(from other: SessionIDs) {
+        if room == nil { room = other.room }
+        if roomSid == nil { roomSid = other.roomSid }
+        if jobId == nil { jobId = other.jobId }
+        if workerId == nil { workerId = other.workerId }
+        if participant == nil { participant = other.participant }
+        if participantSid == nil { participantSid = other.participantSid }
+        if pid == nil { pid = other.pid }
+    }
+}
+
+/// Claims decoded from a JWT found in a record (the token itself is never kept).
+public struct TokenClaims: Sendable, Equatable, Hashable {
+    public var subject: String?
+    public var room: String?
+    public var issuer: String?
+    public var notBefore: Int64?
+    public var expires: Int64?
+    public var issuedAt: Int64?
+
+    public init() {}
+
+    /// exp - nbf, the validity the token was minted with.
+    public var validitySeconds: Int64? {
+        guard let e = expires, let n = notBefore ?? issuedAt else { return nil }
+        return e - n
+    }
+}
+
+/// One log record, normalised: a line (or a line with its continuation lines) of any known format.
+public struct LogRecord: Sendable {
+    /// Index of the input in the run's input list.
+    public var input: Int
+    /// First physical line, 1-based.
+    public var line: Int
+    /// Number of physical lines (1 + continuation lines).
+    public var lineCount: Int = 1
+    public var format: LogFormat
+    public var time: Timestamp?
+    public var level: LogLevel?
+    public var logger: String?
+    public var message: String
+    public var fields: [(String, JSONValue)]
+    public var ids: SessionIDs
+    /// Claims of a JWT that appeared in the record.
+    public var token: TokenClaims?
+    /// The wrapper's source label (docker compose service, journald process), when present.
+    public var source: String?
+
+    public init(input: Int, line: Int, format: LogFormat, message: String) {
+        self.input = input
+        self.line = line
+        self.format = format
+        self.message = message
+        self.fields = []
+        self.ids = SessionIDs()
+    }
+
+    public func field(_ key: String) -> JSONValue? {
+        for (k, v) in fields where k == key { return v }
+        return nil
+    }
+
+    /// Message plus every string field (e.g. `exc_info`, `error`): the text detectors search.
+    public var searchableText: String {
+        var text = message
+        for (_, v) in fields {
+            if case .string(let s) = v { text += "\n" + s }
+        }
+        return text
+    }
+}

@@ -1,0 +1,97 @@
+/// Completes a parsed record: Rust SDK prefixes, session ids from fields, text and JWT claims.
+enum RecordEnricher {
+    static func enrich(_ r: inout LogRecord) {
+        splitRustTarget(&r)
+        idsFromFields(&r)
+        idsFromText(&r)
+    }
+
+    /// `livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0`
+    /// → message `resuming connection... attempt: 0`, field `rust_target` (line numbers dropped).
+    static func splitRustTarget(_ r: inout LogRecord) {
+        guard r.message.hasPrefix("livekit") || r.message.hasPrefix("libwebrtc") else { return }
+        var message = r.message
+        let done: Bool = message.withUTF8 { b -> Bool in
+            var i = 0
+            while i < b.count && (b[i].isAlnum || b[i] == UInt8(ascii: "_") || b[i] == UInt8(ascii: ":")) {
+                // stop at `:<digits>:`
+                if b[i] == UInt8(ascii: ":") && b.byte(i + 1).isDigit { break }
+                i += 1
+            }
+            let targetEnd = i
+            guard b.byte(i) == UInt8(ascii: ":"), b.byte(i + 1).isDigit else { return false }
+            i += 1
+            while b.byte(i).isDigit { i += 1 }
+            guard b.byte(i) == UInt8(ascii: ":") else { return false }
+            guard let dash = b.findDash(from: i), !b.slice(i, dash).contains(0x20) else { return false }
+            r.fields.append(("rust_target", .string(b.string(0, targetEnd))))
+            r.message = b.string(dash + 3, b.count)
+            return true
+        }
+        _ = done
+    }
+
+    static func idsFromFields(_ r: inout LogRecord) {
+        for (key, value) in r.fields {
+            switch key {
+            case "room", "room_name", "roomName":
+                if r.ids.room == nil, let s = value.stringValue, !s.isEmpty { r.ids.room = s }
+            case "room_id", "roomID", "roomSid", "room_sid", "roomId":
+                if r.ids.roomSid == nil, let s = value.stringValue, s.hasPrefix("RM_") { r.ids.roomSid = s }
+            case "job_id", "jobID", "jobId":
+                if r.ids.jobId == nil, let s = value.stringValue, !s.isEmpty { r.ids.jobId = s }
+            case "workerID", "worker_id", "workerId":
+                if r.ids.workerId == nil, let s = value.stringValue, !s.isEmpty { r.ids.workerId = s }
+            case "id":
+                if r.ids.workerId == nil, let s = value.stringValue, s.hasPrefix("AW_") || s.hasPrefix("CAW_") { r.ids.workerId = s }
+            case "participant", "identity", "participant_identity", "participantIdentity":
+                if r.ids.participant == nil, let s = value.stringValue, !s.isEmpty { r.ids.participant = s }
+            case "pID", "participantID", "participant_id", "participantSid", "participant_sid":
+                if r.ids.participantSid == nil, let s = value.stringValue, s.hasPrefix("PA_") { r.ids.participantSid = s }
+            case "pid":
+                if r.ids.pid == nil, let s = value.stringValue, let n = Int(s) { r.ids.pid = n }
+            case "participantInit":
+                if r.ids.participant == nil, let s = value["Identity"]?.stringValue { r.ids.participant = s }
+            default:
+                break
+            }
+        }
+        if r.ids.jobId == nil, let p = r.ids.participant, p.hasPrefix("agent-AJ_") {
+            r.ids.jobId = String(p.dropFirst(6))
+        }
+    }
+
+    static let roomSidMarker = Literal("RM_")
+    static let jobMarker = Literal("AJ_")
+
+    /// Ids written in the text (app lines, 0.8 `job_request` protobuf text) and JWT claims.
+    static func idsFromText(_ r: inout LogRecord) {
+        var text = r.message
+        for (_, v) in r.fields {
+            if case .string(let s) = v, s.utf8.count > 12 { text += " " + s }
+        }
+        text.withUTF8 { b in
+            if r.ids.roomSid == nil, let sid = token(after: roomSidMarker, in: b) { r.ids.roomSid = sid }
+            if r.ids.jobId == nil, let job = token(after: jobMarker, in: b) { r.ids.jobId = job }
+            if JWT.marker.occurs(in: b), let claims = JWT.firstClaims(in: b) {
+                r.token = claims
+                if r.ids.room == nil { r.ids.room = claims.room }
+                if r.ids.participant == nil { r.ids.participant = claims.subject }
+                if r.ids.jobId == nil, let sub = claims.subject, sub.hasPrefix("agent-AJ_") { r.ids.jobId = String(sub.dropFirst(6)) }
+            }
+        }
+    }
+
+    /// `RM_` + 12 base62 characters, at a word boundary.
+    static func token(after marker: Literal, in b: Bytes) -> String? {
+        var from = 0
+        while let at = marker.find(in: b, from: from) {
+            from = at + 3
+            if at > 0 && (b[at - 1].isAlnum || b[at - 1] == UInt8(ascii: "_")) { continue }
+            var j = at + 3
+            while j < b.count && b[j].isAlnum { j += 1 }
+            if j - (at + 3) >= 8 && j - (at + 3) <= 24 { return b.string(at, j) }
+        }
+        return nil
+    }
+}

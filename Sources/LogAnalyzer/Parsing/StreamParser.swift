@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns the lines of one input into records: strips ANSI and wrappers, recognises the format,
+/// joins continuation lines (tracebacks, JS stacks, pino-pretty fields) to their record.
+struct StreamParser {
+    let input: Int
+    var clock: StreamClock
+    private var pending: LogRecord?
+    private var traceback: TracebackState = .none
+    private var lokiTime: Wrapper?
+    private var lastRichTime: Timestamp?
+    private var scratch: [UInt8] = []
+    /// Records by format, for the run summary.
+    private(set) var formatCounts: [LogFormat: Int] = [:]
+
+    enum TracebackState { case none, inside, afterException }
+
+    init(input: Int, clock: StreamClock) {
+        self.input = input
+        self.clock = clock
+    }
+
+    /// Feeds one physical line; completed records are passed to `emit`.
+    mutating func feed(_ raw: Bytes, line: Int, emit: (LogRecord) -> Void) {
+        if raw.baseAddress != nil, memchr(raw.baseAddress!, 0x1B, raw.count) != nil {
+            stripANSI(raw)
+            scratch.withUnsafeBufferPointer { feedClean($0, line: line, emit: emit) }
+        } else {
+            feedClean(raw, line: line, emit: emit)
+        }
+    }
+
+    /// Emits the last pending record.
+    mutating func finish(emit: (LogRecord) -> Void) {
+        if let p = pending { count(p); emit(p) }
+        pending = nil
+    }
+
+    private mutating func count(_ r: LogRecord) { formatCounts[r.format, default: 0] += 1 }
+
+    private mutating func feedClean(_ b: Bytes, line: Int, emit: (LogRecord) -> Void) {
+        var wrapper = Wrapper()
+        let start = Wrapper.strip(b, into: &wrapper)
+        if wrapper.timeOnlyLine {
+            lokiTime = wrapper
+            return
+        }
+        if let loki = lokiTime {
+            if wrapper.time == nil { wrapper.time = loki.time }
+            lokiTime = nil
+        }
+        let end = b.trimmedEnd(b.count)
+        if start >= end {
+            // Blank lines separate chained tracebacks; elsewhere they carry nothing.
+            if traceback != .none, pending != nil { appendContinuation("", lines: 1) }
+            return
+        }
+        let body = b.slice(start, b.count)
+        if isContinuation(body) {
+            appendContinuation(body.string(0, body.trimmedEnd(body.count)), lines: 1, raw: body)
+            return
+        }
+        var r = LogRecord(input: input, line: line, format: .plain, message: "")
+        let first = body[0]
+        var parsed = false
+        if first == UInt8(ascii: "{") {
+            parsed = JSONLineParser.parse(body, at: 0, clock: &clock, into: &r)
+        }
+        if !parsed && first.isUpper {
+            parsed = JSONLineParser.parseWebhook(body, at: 0, clock: &clock, into: &r)
+        }
+        if !parsed {
+            parsed = TextLineParser.parse(body, at: 0, clock: &clock, lastRichTime: lastRichTime, into: &r)
+        }
+        if !parsed {
+            r = LogRecord(input: input, line: line, format: .plain, message: body.string(0, body.trimmedEnd(body.count)))
+        }
+        if r.format == .agentsRich, let t = r.time { lastRichTime = t }
+        applyWrapper(wrapper, to: &r)
+        RecordEnricher.enrich(&r)
+        if let p = pending { count(p); emit(p) }
+        pending = r
+        traceback = .none
+        if r.format == .plain && r.message.hasPrefix("Traceback (most recent call last)") { traceback = .inside }
+    }
+
+    private mutating func applyWrapper(_ w: Wrapper, to r: inout LogRecord) {
+        if r.time == nil, var t = w.time {
+            if let (month, day) = w.journaldMonthDay {
+                // journald prints no year: take it from the stream's dates.
+                let year = Timestamp.civil(days: clock.referenceDay ?? 0).year
+                if clock.referenceDay != nil { t.day = Timestamp.days(year: year, month: month, day: day) }
+            }
+            r.time = clock.resolve(t)
+        }
+        if r.level == nil { r.level = w.level }
+        if let s = w.source { r.source = s }
+        if r.ids.pid == nil, let pid = w.pid, r.format == .plain || r.format == .json { r.ids.pid = pid }
+    }
+
+    /// Lines that belong to the previous record.
+    private mutating func isContinuation(_ b: Bytes) -> Bool {
+        guard pending != nil else { return false }
+        let c = b[0]
+        if c.isSpaceOrTab {
+            // A Rich record with a blank time column also starts with spaces.
+            var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
+            var scratchClock = clock
+            if TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe) { return false }
+            return true
+        }
+        if b.has("Traceback (most recent call last)", at: 0) {
+            traceback = .inside
+            return true
+        }
+        switch traceback {
+        case .inside:
+            // The exception line ends the traceback: `Exception: worker connection closed unexpectedly`.
+            traceback = .afterException
+            return true
+        case .afterException:
+            if b.has("During handling of the above exception", at: 0) || b.has("The above exception was the direct cause", at: 0) {
+                traceback = .inside
+                return true
+            }
+            return false
+        case .none:
+            if let p = pending, p.format == .plain, p.message.hasPrefix("Task exception was never retrieved"), b.has("future: ", at: 0) {
+                return true
+            }
+            return false
+        }
+    }
+
+    private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil) {
+        guard var p = pending else { return }
+        pending = nil
+        if p.format == .pinoPretty, let raw, raw.byte(0).isSpaceOrTab, let field = pinoField(raw) {
+            p.fields.append(field)
+            RecordEnricher.idsFromFields(&p)
+        } else {
+            p.message += "\n" + text
+        }
+        p.lineCount += lines
+        pending = p
+    }
+
+    /// pino-pretty's `    key: value` continuation.
+    private func pinoField(_ b: Bytes) -> (String, JSONValue)? {
+        let i = b.skipSpaces(0)
+        var j = i
+        while j < b.count && (b[j].isAlnum || b[j] == UInt8(ascii: "_")) { j += 1 }
+        guard j > i, b.byte(j) == UInt8(ascii: ":"), b.byte(j + 1) == 0x20 else { return nil }
+        let valueBytes = b.slice(j + 2, b.trimmedEnd(b.count))
+        let value = parseJSON(valueBytes) ?? .string(valueBytes.string(0, valueBytes.count))
+        return (b.string(i, j), value)
+    }
+
+    /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch`.
+    private mutating func stripANSI(_ b: Bytes) {
+        scratch.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == 0x1B {
+                let next = b.byte(i + 1)
+                if next == UInt8(ascii: "[") {
+                    var j = i + 2
+                    while j < b.count && !(b[j] >= 0x40 && b[j] <= 0x7E) { j += 1 }
+                    i = j + 1
+                    continue
+                }
+                if next == UInt8(ascii: "]") {
+                    var j = i + 2
+                    while j < b.count && b[j] != 0x07 && !(b[j] == 0x1B && b.byte(j + 1) == UInt8(ascii: "\\")) { j += 1 }
+                    i = j < b.count && b[j] == 0x07 ? j + 1 : j + 2
+                    continue
+                }
+                i += 2
+                continue
+            }
+            scratch.append(c)
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,336 @@
+/// Reads the text layouts: livekit-agents dev/Rich/compact, Python logging, zap console, browser
+/// console, pino-pretty, uvicorn and time-of-day application lines.
+enum TextLineParser {
+    static func parse(_ b: Bytes, at s: Int, clock: inout StreamClock, lastRichTime: Timestamp?, into r: inout LogRecord) -> Bool {
+        guard s < b.count else { return false }
+        let c = b[s]
+        if c.isDigit {
+            if b.byte(s + 4) == UInt8(ascii: "-") { return dated(b, s, &clock, &r) }
+            if b.byte(s + 2) == UInt8(ascii: ":") { return timeOfDayLine(b, s, &clock, &r) }
+            return false
+        }
+        if c == UInt8(ascii: "[") {
+            return bracketed(b, s, &clock, &r)
+        }
+        if c.isSpaceOrTab {
+            return rich(b, s, time: nil, lastRichTime: lastRichTime, &clock, &r)
+        }
+        if c.isUpper {
+            if levelColon(b, s, &r) { return true }
+            if browserError(b, s, &r) { return true }
+        }
+        if c.isAlnum, browserSourceRef(b, s) != nil {
+            return browser(b, s, &r)
+        }
+        return false
+    }
+
+    // MARK: dated lines: zap console, agents dev text, Python asctime
+
+    private static func dated(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
+        guard let (w, end) = TimeParsing.dateTime(b, at: s) else { return false }
+        if b.has(" - ", at: end) {
+            return asctime(b, from: end + 3, w, &clock, &r)
+        }
+        if b.byte(end).isSpaceOrTab, zapConsole(b, from: end, &r) {
+            r.time = clock.resolve(w)
+            return true
+        }
+        // A dated line in no known layout: keep its time.
+        r.format = .plain
+        r.time = clock.resolve(w)
+        r.message = b.string(b.skipSpaces(end), b.trimmedEnd(b.count))
+        return true
+    }
+
+    /// `asctime - LEVEL logger - msg {extras}` (agents), `asctime - LEVEL - msg`, `asctime - name - LEVEL - msg`.
+    private static func asctime(_ b: Bytes, from i: Int, _ w: WrittenTime, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
+        let tokenEnd = b.skipToken(i)
+        if let level = LogLevel.parse(b.slice(i, tokenEnd)) {
+            if b.has(" - ", at: tokenEnd) {
+                r.format = .pythonAsctime
+                r.level = level
+                r.message = b.string(tokenEnd + 3, b.trimmedEnd(b.count))
+            } else {
+                let loggerStart = b.skipSpaces(tokenEnd)
+                guard loggerStart > tokenEnd, let dash = b.findDash(from: loggerStart) else { return false }
+                r.format = .agentsText
+                r.level = level
+                r.logger = b.string(loggerStart, dash)
+                messageWithExtras(b, dash + 3, b.count, &r)
+            }
+        } else if let dash = b.findDash(from: i) {
+            let levelStart = dash + 3
+            let levelEnd = b.skipToken(levelStart)
+            guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)), b.has(" - ", at: levelEnd) else { return false }
+            r.format = .pythonAsctime
+            r.logger = b.string(i, dash)
+            r.level = level
+            r.message = b.string(levelEnd + 3, b.trimmedEnd(b.count))
+        } else {
+            return false
+        }
+        r.time = clock.resolve(w)
+        return true
+    }
+
+    /// zap console after the time: `LEVEL logger caller.go:N msg {context}`, tabs or spaces.
+    private static func zapConsole(_ b: Bytes, from i: Int, _ r: inout LogRecord) -> Bool {
+        let levelStart = b.skipSpaces(i)
+        let levelEnd = b.skipToken(levelStart)
+        guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)) else { return false }
+        let tabbed = b.byte(levelEnd) == 0x09
+        var next = b.skipSpaces(levelEnd)
+        var logger: String?
+        if !Wrapper.isCaller(b, next) {
+            let loggerEnd = tabbed ? (b.index(of: 0x09, from: next) ?? b.count) : b.skipToken(next)
+            logger = b.string(next, loggerEnd)
+            next = b.skipSpaces(loggerEnd)
+        }
+        guard Wrapper.isCaller(b, next) else { return false }
+        let callerEnd = b.skipToken(next)
+        let caller = b.string(next, callerEnd)
+        let msgStart = b.skipSpaces(callerEnd)
+        r.format = .zapConsole
+        r.level = level
+        r.logger = logger
+        if tabbed, let tab = b.index(of: 0x09, from: msgStart) {
+            r.message = b.string(msgStart, b.trimmedEnd(tab))
+            let ctxStart = b.skipSpaces(tab)
+            if let fields = jsonObject(b, ctxStart, b.trimmedEnd(b.count)) {
+                r.fields = fields
+            } else {
+                r.message = b.string(msgStart, b.trimmedEnd(b.count))
+            }
+        } else {
+            messageWithExtras(b, msgStart, b.count, &r)
+        }
+        r.fields.insert(("caller", .string(caller)), at: 0)
+        return true
+    }
+
+    // MARK: time of day first: app lines, browser with timestamps, Rich, compact
+
+    private static func timeOfDayLine(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
+        guard let (tod, end) = TimeParsing.timeOfDay(b, at: s) else { return false }
+        let written = WrittenTime(day: nil, microsOfDay: tod, offsetSeconds: nil)
+        if b.has(" - ", at: end) {
+            r.format = .appTime
+            r.message = b.string(end + 3, b.trimmedEnd(b.count))
+            r.time = clock.resolve(written)
+            return true
+        }
+        guard b.byte(end) == 0x20 else { return false }
+        let next = b.skipSpaces(end)
+        if browserSourceRef(b, next) != nil || isBrowserErrorStart(b, next) {
+            guard browser(b, next, &r) else { return false }
+            r.time = clock.resolve(written)
+            return true
+        }
+        let levelEnd = b.skipToken(next)
+        if LogLevel.parse(b.slice(next, levelEnd)) != nil {
+            let hasFraction = end - s > 8
+            let time = clock.resolve(written)
+            guard rich(b, next, time: time, lastRichTime: nil, &clock, &r) else { return false }
+            r.format = hasFraction ? .agentsRich : .agentsCompact
+            return true
+        }
+        r.format = .appTime
+        r.message = b.string(next, b.trimmedEnd(b.count))
+        r.time = clock.resolve(written)
+        return true
+    }
+
+    /// Rich columns after the (optional) time: `LEVEL   logger-name   message {extras}`.
+    private static func rich(
+        _ b: Bytes, _ i: Int, time: Timestamp?, lastRichTime: Timestamp?, _ clock: inout StreamClock, _ r: inout LogRecord
+    ) -> Bool {
+        var levelStart = b.skipSpaces(i)
+        var ownTime = time
+        if ownTime == nil, b.byte(levelStart).isDigit, let (tod, end) = TimeParsing.timeOfDay(b, at: levelStart), b.byte(end) == 0x20 {
+            ownTime = clock.resolve(WrittenTime(day: nil, microsOfDay: tod, offsetSeconds: nil))
+            levelStart = b.skipSpaces(end)
+        }
+        let levelEnd = b.skipToken(levelStart)
+        guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)), b.byte(levelEnd) == 0x20 else { return false }
+        let loggerStart = b.skipSpaces(levelEnd)
+        let loggerEnd = b.skipToken(loggerStart)
+        guard loggerEnd > loggerStart, loggerEnd < b.count else { return false }
+        r.format = .agentsRich
+        r.level = level
+        r.logger = b.string(loggerStart, loggerEnd)
+        r.time = ownTime ?? lastRichTime
+        messageWithExtras(b, b.skipSpaces(loggerEnd), b.count, &r)
+        return true
+    }
+
+    // MARK: bracketed: `[LEVEL] msg`, pino-pretty `[HH:MM:SS.mmm] LEVEL (pid): msg`
+
+    private static func bracketed(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
+        guard let close = b.index(of: UInt8(ascii: "]"), from: s + 1), close - s < 48 else { return false }
+        let inner = b.slice(s + 1, close)
+        if let level = LogLevel.parse(inner) {
+            r.format = .pythonBracket
+            r.level = level
+            r.message = b.string(b.skipSpaces(close + 1), b.trimmedEnd(b.count))
+            return true
+        }
+        var time: Timestamp?
+        if let (tod, end) = TimeParsing.timeOfDay(b, at: s + 1), end <= close {
+            time = clock.resolve(WrittenTime(day: nil, microsOfDay: tod, offsetSeconds: nil))
+        } else if let (w, end) = TimeParsing.dateTime(b, at: s + 1), end <= close {
+            var w = w
+            let z = b.skipSpaces(end)
+            if w.offsetSeconds == nil, let (zoned, _) = TimeParsing.dateTime(b.slice(0, close), at: s + 1) { w = zoned }
+            if w.offsetSeconds == nil, b.byte(z) == UInt8(ascii: "+") || b.byte(z) == UInt8(ascii: "-"),
+                let hh = b.digits(at: z + 1, 2), let mm = b.digits(at: z + 3, 2)
+            {
+                w.offsetSeconds = (b.byte(z) == UInt8(ascii: "-") ? -1 : 1) * (hh * 3600 + mm * 60)
+            }
+            time = clock.resolve(w)
+        } else {
+            return false
+        }
+        let levelStart = b.skipSpaces(close + 1)
+        let levelEnd = b.skipToken(levelStart)
+        guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)) else { return false }
+        var msgStart = b.skipSpaces(levelEnd)
+        if b.byte(msgStart) == UInt8(ascii: "("), let paren = b.index(of: UInt8(ascii: ")"), from: msgStart) {
+            // `(45416)` or `(name/45416)`
+            let inside = b.slice(msgStart + 1, paren)
+            let slash = inside.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+            r.ids.pid = inside.digits(at: slash, inside.count - slash)
+            if slash > 0 { r.logger = inside.string(0, slash - 1) }
+            msgStart = paren + 1
+        }
+        if b.byte(msgStart) == UInt8(ascii: ":") { msgStart += 1 }
+        r.format = .pinoPretty
+        r.level = level
+        r.time = time
+        r.message = b.string(b.skipSpaces(msgStart), b.trimmedEnd(b.count))
+        return true
+    }
+
+    // MARK: `LEVEL:` prefixes: uvicorn and Python's default basicConfig
+
+    private static func levelColon(_ b: Bytes, _ s: Int, _ r: inout LogRecord) -> Bool {
+        guard let colon = b.index(of: UInt8(ascii: ":"), from: s), colon - s <= 8,
+            let level = LogLevel.parse(b.slice(s, colon))
+        else { return false }
+        if b.byte(colon + 1) == 0x20 {
+            // uvicorn: `INFO:     127.0.0.1:54321 - "POST /api/token HTTP/1.1" 200 OK`
+            r.format = .uvicorn
+            r.level = level
+            let msgStart = b.skipSpaces(colon + 1)
+            r.message = b.string(msgStart, b.trimmedEnd(b.count))
+            uvicornAccess(b, msgStart, &r)
+            return true
+        }
+        guard let second = b.index(of: UInt8(ascii: ":"), from: colon + 1), second > colon + 1 else { return false }
+        let name = b.slice(colon + 1, second)
+        guard !name.contains(0x20) else { return false }
+        r.format = .pythonBasic
+        r.level = level
+        r.logger = name.string(0, name.count)
+        r.message = b.string(second + 1, b.trimmedEnd(b.count))
+        return true
+    }
+
+    /// `127.0.0.1:54321 - "POST /api/token HTTP/1.1" 200 OK` → client_addr, method, path, status_code.
+    private static func uvicornAccess(_ b: Bytes, _ i: Int, _ r: inout LogRecord) {
+        let addrEnd = b.skipToken(i)
+        guard b.has(" - \"", at: addrEnd), let quote = b.index(of: UInt8(ascii: "\""), from: addrEnd + 4) else { return }
+        let request = b.slice(addrEnd + 4, quote)
+        let parts = request.split(separator: 0x20)
+        guard parts.count >= 2, let status = b.digits(at: quote + 2, 3) else { return }
+        r.fields = [
+            ("client_addr", .string(b.string(i, addrEnd))),
+            ("method", .string(String(decoding: parts[0], as: UTF8.self))),
+            ("path", .string(String(decoding: parts[1], as: UTF8.self))),
+            ("status_code", .number(String(status))),
+        ]
+    }
+
+    // MARK: browser console
+
+    /// `livekit-client.esm.mjs:8539` / `RTCEngine.ts:412` / `VM123:1` at `i`: returns the token end.
+    static func browserSourceRef(_ b: Bytes, _ i: Int) -> Int? {
+        let end = b.skipToken(i)
+        guard end - i >= 4, end - i < 200 else { return nil }
+        var colon = end - 1
+        while colon > i && b[colon].isDigit { colon -= 1 }
+        guard b[colon] == UInt8(ascii: ":"), colon < end - 1 else { return nil }
+        let name = b.slice(i, colon)
+        if b.has("VM", at: i) && name.dropFirst(2).allSatisfy(\.isDigit) { return end }
+        for ext in [".js", ".mjs", ".ts", ".tsx", ".jsx", ".cjs"] where name.count > ext.utf8.count {
+            if name.suffix(ext.utf8.count).elementsEqual(ext.utf8) { return end }
+        }
+        return nil
+    }
+
+    static func isBrowserErrorStart(_ b: Bytes, _ i: Int) -> Bool {
+        if b.has("Uncaught ", at: i) { return true }
+        // `NegotiationError: …`, `ConnectionError: …`, `Error: …`, `DOMException: …`
+        var j = i
+        while j < b.count && b[j].isAlnum { j += 1 }
+        guard j > i, b.byte(j) == UInt8(ascii: ":"), b.byte(j + 1) == 0x20 else { return false }
+        let word = b.slice(i, j)
+        return word.count >= 5 && (word.suffix(5).elementsEqual("Error".utf8) || word.elementsEqual("DOMException".utf8))
+    }
+
+    private static func browserError(_ b: Bytes, _ s: Int, _ r: inout LogRecord) -> Bool {
+        guard isBrowserErrorStart(b, s) else { return false }
+        return browser(b, s, &r)
+    }
+
+    /// A DevTools console line after its optional time: `[source:line] message {context}`.
+    static func browser(_ b: Bytes, _ i: Int, _ r: inout LogRecord) -> Bool {
+        var msgStart = i
+        if let refEnd = browserSourceRef(b, i) {
+            r.fields.append(("source", .string(b.string(i, refEnd))))
+            msgStart = b.skipSpaces(refEnd)
+        }
+        r.format = .browserConsole
+        r.logger = "livekit-client"
+        let end = b.trimmedEnd(b.count)
+        if isBrowserErrorStart(b, msgStart) { r.level = .error }
+        if end > msgStart, b[end - 1] == UInt8(ascii: "}"), let (open, fields) = BrowserContext.trailingObject(b, msgStart, end) {
+            r.message = b.string(msgStart, b.trimmedEnd(open))
+            r.fields.append(contentsOf: fields)
+        } else {
+            r.message = b.string(msgStart, end)
+        }
+        return true
+    }
+
+    // MARK: shared pieces
+
+    /// Sets the message from `lo..<hi`, splitting off a trailing JSON extras object into fields.
+    static func messageWithExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) {
+        let end = b.trimmedEnd(hi)
+        if end > lo, b[end - 1] == UInt8(ascii: "}") {
+            var p = lo
+            while p < end, let brace = b.index(of: UInt8(ascii: "{"), from: p), brace < end {
+                let next = b.byte(brace + 1)
+                if (brace == lo || b[brace - 1] == 0x20 || b[brace - 1] == 0x09) && (next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")),
+                    let fields = jsonObject(b, brace, end)
+                {
+                    r.message = b.string(lo, b.trimmedEnd(brace))
+                    r.fields.append(contentsOf: fields)
+                    return
+                }
+                p = brace + 1
+            }
+        }
+        r.message = b.string(lo, end)
+    }
+
+    /// Members of the JSON object spanning exactly `lo..<hi`.
+    static func jsonObject(_ b: Bytes, _ lo: Int, _ hi: Int) -> [(String, JSONValue)]? {
+        guard b.byte(lo) == UInt8(ascii: "{") else { return nil }
+        var reader = JSONReader(b.slice(0, hi), from: lo)
+        guard case .object(let members)? = try? reader.value() else { return nil }
+        reader.skipSpace()
+        return reader.index == hi ? members : nil
+    }
+}

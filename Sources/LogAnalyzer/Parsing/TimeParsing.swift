@@ -1,0 +1,134 @@
+/// A stamp as written in a line, before zone and date resolution.
+struct WrittenTime {
+    /// Days since epoch when the stamp has a date.
+    var day: Int64?
+    var microsOfDay: Int64
+    /// Offset from UTC in seconds when the stamp names its zone.
+    var offsetSeconds: Int?
+}
+
+public enum TimeParsing {
+    /// `YYYY-MM-DD[T ]HH:MM:SS[.,fraction][Z|±HH:MM|±HHMM|±HH]` at `i`; returns the end index.
+    static func dateTime(_ b: Bytes, at i: Int, allowZone: Bool = true) -> (WrittenTime, Int)? {
+        guard let y = b.digits(at: i, 4), b.byte(i + 4) == UInt8(ascii: "-"),
+            let mo = b.digits(at: i + 5, 2), b.byte(i + 7) == UInt8(ascii: "-"),
+            let d = b.digits(at: i + 8, 2), mo >= 1 && mo <= 12 && d >= 1 && d <= 31
+        else { return nil }
+        let sep = b.byte(i + 10)
+        guard sep == UInt8(ascii: "T") || sep == 0x20, let (tod, end) = timeOfDay(b, at: i + 11) else { return nil }
+        var t = WrittenTime(day: Timestamp.days(year: y, month: mo, day: d), microsOfDay: tod, offsetSeconds: nil)
+        var j = end
+        if allowZone {
+            let z = b.byte(j)
+            if z == UInt8(ascii: "Z") {
+                t.offsetSeconds = 0
+                j += 1
+            } else if (z == UInt8(ascii: "+") || z == UInt8(ascii: "-")), let hh = b.digits(at: j + 1, 2) {
+                var mm = 0
+                var k = j + 3
+                if b.byte(k) == UInt8(ascii: ":"), let m = b.digits(at: k + 1, 2) {
+                    mm = m
+                    k += 3
+                } else if let m = b.digits(at: k, 2) {
+                    mm = m
+                    k += 2
+                }
+                let sign = z == UInt8(ascii: "-") ? -1 : 1
+                t.offsetSeconds = sign * (hh * 3600 + mm * 60)
+                j = k
+            }
+        }
+        return (t, j)
+    }
+
+    /// `HH:MM:SS[.,fraction]` at `i`; returns microseconds since midnight and the end index.
+    static func timeOfDay(_ b: Bytes, at i: Int) -> (Int64, Int)? {
+        guard let h = b.digits(at: i, 2), b.byte(i + 2) == UInt8(ascii: ":"),
+            let m = b.digits(at: i + 3, 2), b.byte(i + 5) == UInt8(ascii: ":"),
+            let s = b.digits(at: i + 6, 2), h < 24 && m < 60 && s < 61
+        else { return nil }
+        var micros = Int64(h * 3600 + m * 60 + s) * 1_000_000
+        var j = i + 8
+        let f = b.byte(j)
+        if (f == UInt8(ascii: ".") || f == UInt8(ascii: ",")) && b.byte(j + 1).isDigit {
+            j += 1
+            var scale: Int64 = 100_000
+            while j < b.count && b[j].isDigit {
+                micros += Int64(b[j] &- 0x30) * scale
+                scale /= 10
+                j += 1
+            }
+        }
+        return (micros, j)
+    }
+
+    /// Epoch seconds (`1741750139.1518734`) or milliseconds (`1760954178728`) as written.
+    static func epoch(_ text: String, milliseconds: Bool) -> Int64? {
+        if milliseconds {
+            if let ms = Int64(text) { return ms * 1000 }
+            guard let v = Double(text) else { return nil }
+            return Int64((v * 1000).rounded())
+        }
+        // Split on the dot to keep microsecond precision beyond Double's.
+        let parts = text.split(separator: ".", maxSplits: 1)
+        guard let whole = Int64(parts[0]) else {
+            guard let v = Double(text), v.isFinite, abs(v) < 1e12 else { return nil }
+            return Int64((v * 1_000_000).rounded())
+        }
+        var micros = whole * 1_000_000
+        if parts.count == 2 {
+            var scale: Int64 = 100_000
+            for c in parts[1].utf8 {
+                guard c.isDigit else { break }
+                micros += Int64(c - 0x30) * scale
+                scale /= 10
+            }
+        }
+        return micros
+    }
+
+    /// Month abbreviation (`Jan`) at `i` → 1...12.
+    static func month(_ b: Bytes, at i: Int) -> Int? {
+        guard i + 3 <= b.count else { return nil }
+        let key = (UInt32(b[i]) << 16) | (UInt32(b[i + 1]) << 8) | UInt32(b[i + 2])
+        switch key {
+        case 0x4A616E: return 1
+        case 0x466562: return 2
+        case 0x4D6172: return 3
+        case 0x417072: return 4
+        case 0x4D6179: return 5
+        case 0x4A756E: return 6
+        case 0x4A756C: return 7
+        case 0x417567: return 8
+        case 0x536570: return 9
+        case 0x4F6374: return 10
+        case 0x4E6F76: return 11
+        case 0x446563: return 12
+        default: return nil
+        }
+    }
+
+    /// Parses a user-given date `YYYY-MM-DD` into a day number.
+    public static func day(fromISODate text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { b -> Int64? in
+            guard b.count == 10, let y = b.digits(at: 0, 4), b[4] == UInt8(ascii: "-"),
+                let m = b.digits(at: 5, 2), b[7] == UInt8(ascii: "-"), let d = b.digits(at: 8, 2),
+                (1...12).contains(m), (1...31).contains(d)
+            else { return nil }
+            return Timestamp.days(year: y, month: m, day: d)
+        }
+    }
+
+    /// Parses an instant given on the command line: `2025-12-11`, `2025-12-11T01:00:00Z`, …
+    public static func instant(_ text: String) -> Timestamp? {
+        var text = text
+        return text.withUTF8 { b -> Timestamp? in
+            if b.count == 10, let day = day(fromISODate: String(decoding: b, as: UTF8.self)) {
+                return Timestamp(micros: day * Timestamp.microsPerDay)
+            }
+            guard let (w, end) = dateTime(b, at: 0), end == b.count, let day = w.day else { return nil }
+            return Timestamp(micros: day * Timestamp.microsPerDay + w.microsOfDay - Int64(w.offsetSeconds ?? 0) * 1_000_000)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+/// What the transport in front of a record added: docker compose, kubectl, Loki, GCP, journald.
+struct Wrapper {
+    var time: WrittenTime?
+    var level: LogLevel?
+    var source: String?
+    var pid: Int?
+    /// The line held nothing but a Loki export time; the record follows on the next line.
+    var timeOnlyLine = false
+
+    /// Strips known wrapper prefixes (and a leading `\r` or `^C`); returns the record's start.
+    static func strip(_ b: Bytes, into w: inout Wrapper) -> Int {
+        var i = 0
+        for _ in 0..<5 {
+            let before = i
+            while b.byte(i) == 0x0D { i += 1 }
+            if b.has("^C", at: i) { i += 2 }
+            i = stripOne(b, at: i, into: &w)
+            if i == before { break }
+        }
+        return i
+    }
+
+    private static func stripOne(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int {
+        guard i < b.count else { return i }
+        let c = b[i]
+        if c.isDigit {
+            return stripTimePrefix(b, at: i, into: &w)
+        }
+        if c == UInt8(ascii: "[") && b.has("[pod/", at: i) {
+            // kubectl logs --prefix: `[pod/name/container] `
+            if let close = b.index(of: UInt8(ascii: "]"), from: i), b.byte(close + 1) == 0x20 {
+                if w.source == nil { w.source = b.string(i + 1, close) }
+                return close + 2
+            }
+            return i
+        }
+        if c.isUpper, let end = stripGCP(b, at: i, into: &w) { return end }
+        if c.isUpper, let end = stripJournald(b, at: i, into: &w) { return end }
+        if c.isAlnum, let end = stripCompose(b, at: i, into: &w) { return end }
+        return i
+    }
+
+    /// docker compose: `service-1  | ` (name, one or more spaces, `|`, space or end of line).
+    private static func stripCompose(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        var j = i
+        while j < b.count && j - i <= 64 {
+            let c = b[j]
+            if c.isAlnum || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") { j += 1 } else { break }
+        }
+        let nameEnd = j
+        guard nameEnd > i, b.byte(j) == 0x20 else { return nil }
+        while b.byte(j) == 0x20 { j += 1 }
+        guard b.byte(j) == UInt8(ascii: "|"), j + 1 == b.count || b.byte(j + 1) == 0x20 else { return nil }
+        w.source = b.string(i, nameEnd)
+        return min(j + 2, b.count)
+    }
+
+    /// GCP Cloud Logging text export: `DEFAULT 2026-01-09T12:51:53.041785Z message`.
+    private static func stripGCP(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        let wordEnd = b.skipToken(i)
+        guard wordEnd - i >= 4, wordEnd - i <= 9, b.byte(wordEnd) == 0x20, b.byte(wordEnd + 1).isDigit,
+            let level = LogLevel.parse(b.slice(i, wordEnd)),
+            let (t, end) = TimeParsing.dateTime(b, at: wordEnd + 1), t.offsetSeconds != nil,
+            b.byte(end) == 0x20
+        else { return nil }
+        w.time = t
+        w.level = level
+        return end + 1
+    }
+
+    /// journald short format: `Jan 26 11:47:49 host process[pid]: `.
+    private static func stripJournald(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        guard let month = TimeParsing.month(b, at: i), b.byte(i + 3) == 0x20 else { return nil }
+        var j = i + 4
+        if b.byte(j) == 0x20 { j += 1 }
+        guard let dayEnd = Optional(b.skipToken(j)), dayEnd - j >= 1, dayEnd - j <= 2, let day = b.digits(at: j, dayEnd - j),
+            b.byte(dayEnd) == 0x20, let (tod, end) = TimeParsing.timeOfDay(b, at: dayEnd + 1), b.byte(end) == 0x20,
+            let tail = journaldTail(b, at: end + 1, into: &w)
+        else { return nil }
+        // No year in this format: the stream clock supplies it.
+        w.time = WrittenTime(day: nil, microsOfDay: tod, offsetSeconds: nil)
+        w.journaldMonthDay = (month, day)
+        return tail
+    }
+
+    /// `host process[pid]: ` after a journald time.
+    private static func journaldTail(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        let hostEnd = b.skipToken(i)
+        guard hostEnd > i, b.byte(hostEnd) == 0x20 else { return nil }
+        let procStart = hostEnd + 1
+        var j = procStart
+        while j < b.count && b[j] != UInt8(ascii: ":") && b[j] != 0x20 { j += 1 }
+        guard j > procStart, b.byte(j) == UInt8(ascii: ":"), b.byte(j + 1) == 0x20 || j + 1 == b.count else { return nil }
+        var procEnd = j
+        if b[j - 1] == UInt8(ascii: "]"), let open = b.index(of: UInt8(ascii: "["), from: procStart), open < j {
+            w.pid = b.digits(at: open + 1, j - 1 - (open + 1))
+            procEnd = open
+        } else {
+            return nil  // require `name[pid]:` to avoid eating ordinary `word word: text` lines
+        }
+        w.source = b.string(procStart, procEnd)
+        return min(j + 2, b.count)
+    }
+
+    /// kubectl/docker `--timestamps`, compose `-t`, Loki export: a stamp in front of the record.
+    private static func stripTimePrefix(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int {
+        guard let (t, end) = TimeParsing.dateTime(b, at: i) else { return i }
+        let next = b.byte(end)
+        let hasFraction = b.byte(i + 19) == UInt8(ascii: ".")
+        // Loki export: the time alone on its line, or followed by a tab.
+        if end == b.count || (next == 0x09 && b.trimmedEnd(b.count) == end) {
+            if b.byte(i + 10) == 0x20 && t.offsetSeconds == nil {
+                w.time = t
+                w.timeOnlyLine = true
+                return b.count
+            }
+            return i
+        }
+        if next == 0x09 {
+            // `2025-11-19 21:36:26.710\t{...}` is Loki; `…Z\tINFO\t…` is a zap console line.
+            if b.byte(i + 10) == 0x20 && hasFraction {
+                w.time = t
+                return end + 1
+            }
+            return i
+        }
+        guard next == 0x20 else { return i }
+        let after = b.skipSpaces(end)
+        let tokenEnd = b.skipToken(after)
+        // A zap console line copied with spaces: `…Z  INFO  livekit…`.
+        if t.offsetSeconds != nil, let _ = LogLevel.parse(b.slice(after, tokenEnd)),
+            b.byte(tokenEnd).isSpaceOrTab
+        {
+            let loggerStart = b.skipSpaces(tokenEnd)
+            if b.has("livekit", at: loggerStart) || isCaller(b, loggerStart) { return i }
+        }
+        // `YYYY-MM-DD HH:MM:SS - …` and `…,mmm - …` are Python asctime records, not wrappers.
+        if b.byte(i + 10) == 0x20 && b.byte(after) == UInt8(ascii: "-") && b.byte(after + 1) == 0x20 { return i }
+        if b.byte(i + 10) == 0x20 && b.byte(i + 19) == UInt8(ascii: ",") { return i }
+        // journald short-iso: `2026-01-26T11:47:49+0000 host proc[pid]: `
+        var journald = Wrapper()
+        if t.offsetSeconds != nil, let tail = journaldTail(b, at: end + 1, into: &journald) {
+            w.time = t
+            w.source = journald.source
+            w.pid = journald.pid
+            return tail
+        }
+        w.time = t
+        return end + 1
+    }
+
+    /// `file.go:123` at `i`.
+    static func isCaller(_ b: Bytes, _ i: Int) -> Bool {
+        let end = b.skipToken(i)
+        guard end - i > 4, let colon = b.index(of: UInt8(ascii: ":"), from: i), colon < end else { return false }
+        return b.has(".go", at: colon - 3) && b.byte(colon + 1).isDigit
+    }
+
+    var journaldMonthDay: (month: Int, day: Int)? = nil
+}

@@ -1,0 +1,104 @@
+/// Writes JSON text: compact or indented, object keys in the order given (callers sort when
+/// determinism needs it). Strings are escaped so that no control character reaches the output.
+public struct JSONWriter {
+    public private(set) var text = ""
+    let indentStep: Int
+
+    public init(pretty: Bool = false) { indentStep = pretty ? 2 : 0 }
+
+    public static func quoted(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        var plain = true
+        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C || u == 0x7F {
+            plain = false
+            break
+        }
+        if plain {
+            out += s
+        } else {
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if u.value < 0x20 || u.value == 0x7F {
+                        let hex = String(u.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(u)
+                    }
+                }
+            }
+        }
+        out += "\""
+        return out
+    }
+}
+
+/// A JSON document built in memory for reports (small: one per run, not per record).
+public indirect enum JSONNode: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double, digits: Int)
+    case raw(String)
+    case string(String)
+    case array([JSONNode])
+    case object([(String, JSONNode)])
+
+    public static func == (a: JSONNode, b: JSONNode) -> Bool { a.serialized() == b.serialized() }
+
+    /// Serialises with two-space indentation when `pretty`.
+    public func serialized(pretty: Bool = false) -> String {
+        var out = ""
+        write(into: &out, pretty: pretty, depth: 0)
+        return out
+    }
+
+    private func write(into out: inout String, pretty: Bool, depth: Int) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double(let d, let digits): out += d.isFinite ? trimmedFixed(d, digits) : "null"
+        case .raw(let r): out += r
+        case .string(let s): out += JSONWriter.quoted(s)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                if pretty { out += "\n" + String(repeating: " ", count: (depth + 1) * 2) }
+                item.write(into: &out, pretty: pretty, depth: depth + 1)
+            }
+            if pretty { out += "\n" + String(repeating: " ", count: depth * 2) }
+            out += "]"
+        case .object(let members):
+            if members.isEmpty { out += "{}"; return }
+            out += "{"
+            for (i, (k, v)) in members.enumerated() {
+                if i > 0 { out += "," }
+                if pretty { out += "\n" + String(repeating: " ", count: (depth + 1) * 2) }
+                out += JSONWriter.quoted(k)
+                out += pretty ? ": " : ":"
+                v.write(into: &out, pretty: pretty, depth: depth + 1)
+            }
+            if pretty { out += "\n" + String(repeating: " ", count: depth * 2) }
+            out += "}"
+        }
+    }
+}
+
+/// `5.366` with `digits` decimals, trailing zeros removed (`5.37` for 2, `1050` for 3).
+func trimmedFixed(_ value: Double, _ digits: Int) -> String {
+    var s = formatFixed(value, digits)
+    if s.contains(".") {
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+    }
+    return s
+}

@@ -1,0 +1,73 @@
+/// Renders records as NDJSON (`loganalyze parse`): path, line, format, time, level, logger,
+/// message, ids, fields — secrets redacted.
+public final class RecordRenderer {
+    private let redactor = Redactor()
+    private let paths: [String]
+
+    public init(paths: [String]) { self.paths = paths }
+
+    public func ndjson(_ r: LogRecord) -> String {
+        var out = "{\"path\":"
+        out += JSONWriter.quoted(paths[r.input])
+        out += ",\"line\":\(r.line),\"format\":\"\(r.format.id)\",\"time\":"
+        if let t = r.time, t.hasDate { out += "\"\(t.iso8601)\"" } else { out += "null" }
+        out += ",\"level\":"
+        out += r.level.map { "\"\($0.name)\"" } ?? "null"
+        out += ",\"logger\":"
+        out += r.logger.map { JSONWriter.quoted(redactor.redact($0)) } ?? "null"
+        out += ",\"message\":"
+        out += JSONWriter.quoted(redactor.redact(r.message))
+        out += ",\"ids\":{"
+        var first = true
+        func id(_ key: String, _ value: String?) {
+            guard let value else { return }
+            if !first { out += "," }
+            first = false
+            out += "\"\(key)\":" + JSONWriter.quoted(redactor.redact(value))
+        }
+        id("room", r.ids.room)
+        id("roomSid", r.ids.roomSid)
+        id("jobId", r.ids.jobId)
+        id("workerId", r.ids.workerId)
+        id("participant", r.ids.participant)
+        id("participantSid", r.ids.participantSid)
+        if let pid = r.ids.pid {
+            if !first { out += "," }
+            out += "\"pid\":\(pid)"
+        }
+        out += "},\"fields\":"
+        writeValue(.object(r.fields), key: nil, into: &out, depth: 0)
+        out += "}\n"
+        return out
+    }
+
+    /// Writes a JSON value with string values redacted (wholly, under secret-named keys).
+    public func writeValue(_ v: JSONValue, key: String?, into out: inout String, depth: Int) {
+        switch v {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n == "NaN" || n.hasSuffix("Infinity") ? "null" : n
+        case .string(let s):
+            if let key, Redactor.isSecretKey(key), !s.isEmpty {
+                out += JSONWriter.quoted(Redactor.replacement)
+            } else {
+                out += JSONWriter.quoted(redactor.redact(s))
+            }
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                writeValue(item, key: key, into: &out, depth: depth + 1)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (i, (k, value)) in members.enumerated() {
+                if i > 0 { out += "," }
+                out += JSONWriter.quoted(k) + ":"
+                writeValue(value, key: k, into: &out, depth: depth + 1)
+            }
+            out += "}"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// Removes secrets from text before it reaches any output: JWTs, `access_token=` and similar
+/// parameters, bearer tokens, provider API keys (`sk-…`, `AIza…`, `AKIA…`), LiveKit API keys
+/// and values of fields named like secrets.
+///
+/// Not `Sendable`: it owns PCRE2 match scratch; make one per thread.
+public final class Redactor {
+    public static let jwtReplacement = "[redacted-jwt]"
+    public static let replacement = "[redacted]"
+
+    private struct Rule {
+        let gate: [Literal]
+        let matcher: Matcher
+        /// Capture group kept in front of the replacement (the `key=` part), 0 for none.
+        let keepGroup: Int
+    }
+
+    private let rules: [Rule]
+
+    // Compiled once for the process.
+    private static let patterns: [(gate: [String], pattern: Pattern, keep: Int)] = {
+        func p(_ s: String, caseless: Bool = false) -> Pattern { try! Pattern(s, caseless: caseless) }
+        return [
+            // key=value and "key": "value" where the key names a secret.
+            (["=", ":"],
+             p(#"((?:access_token|refresh_token|id_token|auth_token|api_secret|apisecret|client_secret|secret|password|passwd|api_key|apikey|livekit_api_secret|livekit_api_key|token)["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]{6,}"#, caseless: true), 1),
+            (["Bearer", "bearer", "BEARER"], p(#"(Bearer\s+)(?!\[redacted)[A-Za-z0-9._~+/=-]{6,}"#, caseless: true), 1),
+            (["sk-"], p(#"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}"#), 0),
+            (["AIza"], p(#"AIza[0-9A-Za-z_-]{30,}"#), 0),
+            (["AKIA", "ASIA"], p(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#), 0),
+            // LiveKit API keys: API + 10-14 letters/digits with at least one digit (not APIStatusError).
+            (["API"], p(#"\bAPI(?=[A-Za-z]*[0-9])[A-Za-z0-9]{10,14}\b"#), 0),
+        ]
+    }()
+
+    public init() {
+        rules = Self.patterns.map { Rule(gate: $0.gate.map(Literal.init), matcher: $0.pattern.matcher(), keepGroup: $0.keep) }
+    }
+
+    /// Field names whose string values are secrets whatever they look like.
+    public static func isSecretKey(_ key: String) -> Bool {
+        let k = key.lowercased()
+        if k.hasSuffix("tokens") || k.hasSuffix("_count") { return false }
+        return k.contains("secret") || k.contains("password") || k == "token" || k.hasSuffix("_token")
+            || k.hasSuffix("apikey") || k.hasSuffix("api_key") || k == "authorization" || k == "jwt"
+    }
+
+    /// The text with every secret replaced.
+    public func redact(_ text: String) -> String {
+        var text = text
+        var result: String?
+        text.withUTF8 { b in
+            var cursor = 0
+            var pieces: String?
+            for r in JWT.ranges(in: b) {
+                if pieces == nil { pieces = "" }
+                pieces! += b.string(cursor, r.lowerBound) + Self.jwtReplacement
+                cursor = r.upperBound
+            }
+            if let p = pieces { result = p + b.string(cursor, b.count) }
+        }
+        var current = result ?? text
+        for rule in rules {
+            var hit = false
+            current.withUTF8 { b in hit = rule.gate.contains { $0.occurs(in: b) } }
+            if hit { current = apply(rule, to: current) }
+        }
+        return current
+    }
+
+    private func apply(_ rule: Rule, to text: String) -> String {
+        var text = text
+        return text.withUTF8 { b -> String in
+            var out = ""
+            var cursor = 0
+            var from = 0
+            var changed = false
+            while from <= b.count, rule.matcher.match(b, from: from), let whole = rule.matcher.range(0) {
+                var keepEnd = whole.lowerBound
+                if rule.keepGroup > 0, let kept = rule.matcher.range(rule.keepGroup) { keepEnd = kept.upperBound }
+                out += b.string(cursor, keepEnd) + Self.replacement
+                cursor = whole.upperBound
+                changed = true
+                from = max(whole.upperBound, whole.lowerBound + 1)
+            }
+            guard changed else { return String(decoding: b, as: UTF8.self) }
+            return out + b.string(cursor, b.count)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import LogAnalyzer
+
+struct FormatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "formats",
+        abstract: "List the log formats loganalyze recognises, one per line."
+    )
+
+    func run() {
+        let width = LogFormat.allCases.map(\.id.count).max() ?? 0
+        for format in LogFormat.allCases {
+            print(format.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + format.summary)
+        }
+    }
+}

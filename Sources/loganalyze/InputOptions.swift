@@ -1,0 +1,34 @@
+import ArgumentParser
+import LogAnalyzer
+
+/// Options shared by every command that reads logs.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "Log files, directories (searched recursively for *.log, *.txt, *.jsonl, *.gz, …) or - for standard input.")
+    var paths: [String] = []
+
+    @Option(name: .customLong("tz"), help: "Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin. (default: UTC)")
+    var timeZone: String = "UTC"
+
+    @Option(help: "Date (YYYY-MM-DD) for time-only stamps such as `00:51:46 - Session created`. (default: the first date found in the inputs)")
+    var date: String?
+
+    @Option(help: "Cut lines longer than this many bytes (with a diagnostic).")
+    var maxLineBytes: Int = 1 << 20
+
+    func ingestOptions() throws -> IngestOptions {
+        var options = IngestOptions()
+        guard let zone = TimeZoneSetting(timeZone) else {
+            throw ValidationError("unknown time zone '\(timeZone)': use UTC, an offset such as +08:00, or an IANA name")
+        }
+        options.timeZone = zone
+        if let date {
+            guard let day = TimeParsing.day(fromISODate: date) else {
+                throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'")
+            }
+            options.date = day
+        }
+        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        options.maxLineBytes = maxLineBytes
+        return options
+    }
+}

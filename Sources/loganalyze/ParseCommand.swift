@@ -1,0 +1,36 @@
+import ArgumentParser
+import LogAnalyzer
+
+struct ParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Print every record as one normalised JSON object per line."
+    )
+
+    enum Output: String, ExpressibleByArgument { case ndjson }
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format.")
+    var output: Output = .ndjson
+
+    func run() throws {
+        let options = try input.ingestOptions()
+        guard !input.paths.isEmpty else { throw ValidationError("give at least one path, or - for standard input") }
+        var diagnostics = DiagnosticSink()
+        let (inputs, _) = InputSet.expand(input.paths, diagnostics: &diagnostics)
+        let referenceDay = options.date ?? Ingestor.learnReferenceDay(inputs)
+        let renderer = RecordRenderer(paths: inputs.map(\.path))
+        let out = OutputStream()
+        var readable = 0
+        for (index, descriptor) in inputs.enumerated() {
+            let stats = Ingestor.read(descriptor, index: index, options: options, referenceDay: referenceDay, diagnostics: &diagnostics) { record in
+                out.write(renderer.ndjson(record))
+            }
+            if stats.readable { readable += 1 }
+        }
+        out.flush()
+        Stderr.print(diagnostics.lines)
+        if readable == 0 { throw ExitCode(2) }
+    }
+}
