@@ -48,6 +48,8 @@ struct LineReader: ~Copyable {
                 let nl = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 if discarding {
                     discarding = false
+                } else if nl - start > maxLineBytes {
+                    emit(start, start + maxLineBytes, truncated: true)
                 } else {
                     emit(start, nl, truncated: false)
                 }

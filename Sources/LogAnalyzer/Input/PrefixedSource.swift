@@ -16,3 +16,8 @@ struct PrefixedSource<Inner: ByteSource>: ByteSource {
         return try inner.read(into: buffer)
     }
 }
+
+/// A source with nothing in it (the end of a `PrefixedSource` over in-memory bytes).
+struct EmptySource: ByteSource {
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int { 0 }
+}

@@ -215,7 +215,7 @@ enum TextLineParser {
 
     private static func levelColon(_ b: Bytes, _ s: Int, _ r: inout LogRecord) -> Bool {
         guard let colon = b.index(of: UInt8(ascii: ":"), from: s), colon - s <= 8,
-            let level = LogLevel.parse(b.slice(s, colon))
+            b.slice(s, colon).allSatisfy(\.isUpper), let level = LogLevel.parse(b.slice(s, colon))
         else { return false }
         if b.byte(colon + 1) == 0x20 {
             // uvicorn: `INFO:     127.0.0.1:54321 - "POST /api/token HTTP/1.1" 200 OK`

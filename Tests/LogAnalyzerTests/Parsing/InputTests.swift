@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// gzip-compresses `data` with the system gzip.
+func gzip(_ data: Data) throws -> Data {
+    let dir = TempDir()
+    let path = dir.write("x", data)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    process.arguments = ["-kf", path]
+    try process.run()
+    process.waitUntilExit()
+    return try Data(contentsOf: URL(fileURLWithPath: path + ".gz"))
+}
+
+let sampleLines = (1...2000).map { i in
+    "{\"message\": \"line \(i)\", \"level\": \"INFO\", \"name\": \"agent\", \"pid\": 7, \"job_id\": \"AJ_aaaaaaaaaaaa\", \"timestamp\": \"2025-12-11T00:51:46.000000+00:00\"}"
+}.joined(separator: "\n") + "\n"
+
+@Suite struct InputTests {
+    @Test func emptyFileGivesNoRecordsAndNoDiagnostics() {
+        let result = parse("")
+        #expect(result.records.isEmpty)
+        #expect(result.diagnostics.lines.isEmpty)
+    }
+
+    @Test func lastLineWithoutNewlineIsKept() {
+        let result = parse("00:00:01 - a\n00:00:02 - b")
+        #expect(result.records.map(\.message) == ["a", "b"])
+    }
+
+    @Test func crlfLineEndingsAreRemoved() {
+        let result = parse("00:00:01 - a\r\n00:00:02 - b\r\n")
+        #expect(result.records.map(\.message) == ["a", "b"])
+    }
+
+    @Test func invalidUTF8IsReplacedAndReported() {
+        var data = Data("00:00:01 - bad ".utf8)
+        data.append(contentsOf: [0xC3, 0x28, 0xFF])
+        data.append(contentsOf: Array("\n00:00:02 - good\n".utf8))
+        let result = parse(data: data)
+        #expect(result.records.count == 2)
+        #expect(result.records[0].message == "bad \u{FFFD}(\u{FFFD}")
+        #expect(result.records[1].message == "good")
+        #expect(result.diagnostics.kept.map(\.rendered).contains { $0.hasSuffix("input.log:1: warning: invalid UTF-8; bad bytes shown as U+FFFD") })
+    }
+
+    @Test func nulLinesAreSkippedWithADiagnosticAndTheRestIsKept() {
+        var data = Data("00:00:01 - a\n".utf8)
+        data.append(contentsOf: [0x00, 0x01, 0x02, 0xFE, 0x0A])
+        data.append(contentsOf: Array("00:00:02 - b\n".utf8))
+        let result = parse(data: data)
+        #expect(result.records.map(\.message) == ["a", "b"])
+        #expect(result.diagnostics.count(kind: "binary-line") == 1)
+    }
+
+    @Test func overLongLinesAreCutWithADiagnostic() {
+        var options = IngestOptions()
+        options.maxLineBytes = 1024
+        let long = "00:00:01 - " + String(repeating: "x", count: 5000)
+        let result = parse(long + "\n00:00:02 - after\n", options: options)
+        #expect(result.records.count == 2)
+        #expect(result.records[0].message.utf8.count == 1024 - 11)
+        #expect(result.records[1].message == "after")
+        #expect(result.records[1].line == 2)
+        #expect(result.diagnostics.count(kind: "long-line") == 1)
+    }
+
+    @Test func smallChunksDoNotSplitRecords() throws {
+        // A line reader with a tiny buffer must still deliver whole lines.
+        let reader = LineReader(maxLineBytes: 64, chunkBytes: 4096)
+        var source = PrefixedSource(prefix: Array(sampleLines.utf8), inner: EmptySource())
+        var count = 0
+        var truncated = 0
+        try reader.forEachLine(in: &source) { _, _, cut in
+            count += 1
+            if cut { truncated += 1 }
+        }
+        #expect(count == 2000)
+        #expect(truncated == 2000)
+    }
+
+    @Test func gzipFilesAreReadTransparently() throws {
+        let result = parse(data: try gzip(Data(sampleLines.utf8)), name: "agent.log.gz")
+        #expect(result.records.count == 2000)
+        #expect(result.records.last?.message == "line 2000")
+        #expect(result.diagnostics.lines.isEmpty)
+    }
+
+    @Test func truncatedGzipKeepsTheRecordsBeforeTheCut() throws {
+        let full = try gzip(Data(sampleLines.utf8))
+        let cut = full.prefix(full.count / 2)
+        let result = parse(data: Data(cut), name: "agent.log.gz")
+        #expect(result.records.count > 100)
+        #expect(result.records.count < 2000)
+        // Every record kept is whole and in order.
+        #expect(result.records.enumerated().allSatisfy { $0.element.message.hasPrefix("line ") || $0.offset == result.records.count - 1 })
+        #expect(result.diagnostics.kept.map(\.message).contains { $0.hasPrefix("truncated gzip stream") })
+    }
+
+    @Test func unreadablePathIsAnErrorAndOtherInputsStillRun() throws {
+        let dir = TempDir()
+        let good = dir.write("good.log", "00:00:01 - a\n")
+        let result = try runLoganalyze(["parse", dir.url.path + "/missing.log", good])
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == 1)
+        #expect(result.stderr == "\(dir.url.path)/missing.log: error: cannot read: No such file or directory\n")
+    }
+
+    @Test func nothingReadableExitsTwo() throws {
+        let result = try runLoganalyze(["parse", "/nonexistent/file.log"])
+        #expect(result.status == 2)
+    }
+
+    @Test func standardInputIsReadLikeAFile() throws {
+        let result = try runLoganalyze(["parse", "-"], stdin: Data("00:51:46.668 - Generating initial greeting\n".utf8))
+        #expect(result.status == 0)
+        #expect(result.stdout == #"{"path":"-","line":1,"format":"app-time","time":null,"level":null,"logger":null,"message":"Generating initial greeting","ids":{},"fields":{}}"# + "\n")
+    }
+
+    @Test func directoriesAreSearchedForLogFiles() {
+        let dir = TempDir()
+        dir.write("a/agent.log", "x\n")
+        dir.write("a/b/server.log.1", "y\n")
+        dir.write("a/notes.md", "z\n")
+        dir.write("a/config.py", "CONFIG = {\"token_ttl_hours\": 2}\n")
+        var diagnostics = DiagnosticSink()
+        let (inputs, configs) = InputSet.expand([dir.url.path + "/a"], diagnostics: &diagnostics)
+        #expect(inputs.map { $0.path.replacingOccurrences(of: dir.url.path, with: "") } == ["/a/agent.log", "/a/b/server.log.1"])
+        #expect(configs.map { $0.replacingOccurrences(of: dir.url.path, with: "") } == ["/a/config.py"])
+    }
+
+    @Test func secretsAreRedactedInParseOutput() throws {
+        let dir = TempDir()
+        let path = dir.write("s.log", """
+            2025-01-01 00:00:00,000 - INFO app - connecting wss://x.livekit.cloud/rtc?access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl&auto_subscribe=1 {"api_secret": "s3cr3tvalue123", "key": "sk-proj-abcdefghijklmnopqrstuv"}
+
+            """)
+        let result = try runLoganalyze(["parse", path])
+        #expect(!result.stdout.contains("eyJhbGciOiJIUzI1NiJ9"))
+        #expect(!result.stdout.contains("s3cr3tvalue123"))
+        #expect(!result.stdout.contains("sk-proj-abcdefghijklmnopqrstuv"))
+        #expect(result.stdout.contains(#""message":"connecting wss://x.livekit.cloud/rtc?access_token=[redacted-jwt]&auto_subscribe=1""#))
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+@Suite struct WrapperTests {
+    @Test func dockerComposePrefixIsStrippedAndNamesTheSource() {
+        let r = record(#"agent-demo  | {"message": "registered worker", "level": "INFO", "name": "livekit.agents", "id": "AW_aaaaaaaaaaaa", "timestamp": "2025-02-19T19:31:01.250000+00:00"}"#)
+        #expect(r.format == .agentsJSON)
+        #expect(r.source == "agent-demo")
+        #expect(r.time?.iso8601 == "2025-02-19T19:31:01.250Z")
+    }
+
+    @Test func composeTimestampsGiveTimeToLinesWithoutOne() {
+        let r = record("backend-1  | 2025-02-19T19:31:01.123456789Z INFO:     127.0.0.1:5000 - \"POST /api/token HTTP/1.1\" 200 OK")
+        #expect(r.format == .uvicorn)
+        #expect(r.source == "backend-1")
+        #expect(r.time?.iso8601 == "2025-02-19T19:31:01.123Z")
+        #expect(r.field("status_code") == .number("200"))
+    }
+
+    @Test func composeDashTSpaceSeparatedTime() {
+        let r = record("agent  | 2025-02-19 19:31:01 {\"message\": \"x\", \"level\": \"INFO\", \"name\": \"agent\", \"timestamp\": \"2025-02-19T19:31:00.900000+00:00\"}")
+        #expect(r.format == .agentsJSON)
+        // The record's own stamp wins over the wrapper's.
+        #expect(r.time?.iso8601 == "2025-02-19T19:31:00.900Z")
+    }
+
+    @Test func kubectlTimestampsAndPrefix() {
+        let r = record("[pod/agent-7d9f/agent] 2025-11-19T21:36:26.710123456Z Connected to: <socket.socket fd=3>")
+        #expect(r.format == .plain)
+        #expect(r.source == "pod/agent-7d9f/agent")
+        #expect(r.message == "Connected to: <socket.socket fd=3>")
+        #expect(r.time?.iso8601 == "2025-11-19T21:36:26.710Z")
+    }
+
+    @Test func kubectlTimestampInFrontOfAZapConsoleLine() {
+        let r = record("2025-08-26T08:11:13.199543211Z 2025-08-26T08:11:13.199Z\tINFO\tlivekit\tservice/roommanager.go:371\troom closed\t{\"room\": \"r1\"}")
+        #expect(r.format == .zapConsole)
+        #expect(r.message == "room closed")
+        #expect(r.ids.room == "r1")
+    }
+
+    @Test func lokiExportPutsTheTimeOnItsOwnLine() {
+        let text = "2025-11-19 21:36:26.710\t\nNo JSON on this line, only text\n2025-11-19 21:36:27.000\t\n{\"message\": \"y\", \"level\": \"WARNING\", \"name\": \"agent\", \"timestamp\": \"2025-11-19T21:36:26.999000+00:00\"}\n"
+        let records = parse(text).records
+        #expect(records.count == 2)
+        #expect(records[0].line == 2)
+        #expect(records[0].time?.iso8601 == "2025-11-19T21:36:26.710Z")
+        #expect(records[1].level == .warning)
+        #expect(records[1].time?.iso8601 == "2025-11-19T21:36:26.999Z")
+    }
+
+    @Test func gcpTextExport() {
+        let r = record("WARNING 2026-01-09T12:51:53.041785Z failed to connect to livekit, retrying in 0s")
+        #expect(r.level == .warning)
+        #expect(r.time?.iso8601 == "2026-01-09T12:51:53.041Z")
+        #expect(r.message == "failed to connect to livekit, retrying in 0s")
+    }
+
+    @Test func journaldPrefixTakesTheYearFromTheRun() {
+        var options = IngestOptions()
+        options.date = TimeParsing.day(fromISODate: "2026-01-20")
+        let r = record("Jan 26 11:47:49 media-1 livekit-server[16175]: 2026-01-26T11:47:49.100Z\tINFO\tlivekit\tservice/server.go:99\tstarting LiveKit server\t{\"version\": \"1.9.0\"}", options: options)
+        #expect(r.format == .zapConsole)
+        #expect(r.source == "livekit-server")
+        #expect(r.time?.iso8601 == "2026-01-26T11:47:49.100Z")
+        let plain = record("Jan 26 11:47:49 media-1 livekit-server[16175]: panic recovered", options: options)
+        #expect(plain.time?.iso8601 == "2026-01-26T11:47:49.000Z")
+        #expect(plain.ids.pid == 16175)
+        #expect(plain.message == "panic recovered")
+    }
+
+    @Test func oscAndCursorEscapesAreRemovedBeforeParsing() {
+        let r = record("\u{1B}]0;agent\u{07}2025-07-01 12:31:40,001 - \u{1B}[1;31mCRITICAL\u{1B}[0m agent - boom \u{1B}[90m{\"pid\": 4}\u{1B}[0m")
+        #expect(r.format == .agentsText)
+        #expect(r.level == .critical)
+        #expect(r.message == "boom")
+        #expect(r.ids.pid == 4)
+    }
+}
+
+@Suite struct MultilineTests {
+    @Test func pythonTracebackJoinsTheRecordIncludingTheExceptionLine() {
+        let text = """
+            2025-12-11 01:09:16,204 - WARNING livekit.agents - failed to connect to livekit, retrying in 0s 
+            Traceback (most recent call last):
+              File "/app/.venv/lib/python3.11/site-packages/livekit/agents/worker.py", line 612, in _connection_task
+                await self._run_ws(ws)
+            Exception: worker connection closed unexpectedly
+            2025-12-11 01:09:16,311 - ERROR livekit - livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0 
+
+            """
+        let records = parse(text).records
+        #expect(records.count == 2)
+        #expect(records[0].lineCount == 5)
+        #expect(records[0].message.hasSuffix("Exception: worker connection closed unexpectedly"))
+        #expect(records[0].message.hasPrefix("failed to connect to livekit, retrying in 0s\nTraceback"))
+        #expect(records[1].line == 6)
+    }
+
+    @Test func chainedTracebacksStayWithTheirRecord() {
+        let text = """
+            Task exception was never retrieved
+            future: <Task finished name='Task-42' coro=<run() done> exception=CancelledError()>
+            Traceback (most recent call last):
+              File "a.py", line 1, in run
+            ValueError: bad
+
+            During handling of the above exception, another exception occurred:
+
+            Traceback (most recent call last):
+              File "b.py", line 2, in run
+            asyncio.exceptions.CancelledError
+            Connected to: <socket.socket fd=12>
+            """
+        let records = parse(text + "\n").records
+        #expect(records.count == 2)
+        #expect(records[0].lineCount == 11)
+        #expect(records[1].message == "Connected to: <socket.socket fd=12>")
+    }
+
+    @Test func browserStackLinesJoinTheError() {
+        let text = """
+            01:09:17.105 Uncaught (in promise) NegotiationError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'.
+                at PCTransport.setMungedSDP (livekit-client.esm.mjs:15208:15)
+                at async PCTransport.setRemoteDescription (livekit-client.esm.mjs:15102:7)
+            01:09:17.300 livekit-client.esm.mjs:9012 disconnect from room {room: 'r', roomID: 'RM_Xq7bT2mNw4Lp'}
+            """
+        let records = parse(text + "\n").records
+        #expect(records.count == 2)
+        #expect(records[0].format == .browserConsole)
+        #expect(records[0].level == .error)
+        #expect(records[0].lineCount == 3)
+        #expect(records[0].time?.timeOfDayString(fraction: 3) == "01:09:17.105")
+        #expect(records[1].ids.roomSid == "RM_Xq7bT2mNw4Lp")
+    }
+
+    @Test func pinoPrettyContinuationLinesBecomeFields() {
+        let text = """
+            [13:57:23.859] INFO (45416): received job request
+                jobID: "AJ_gggggggggggg"
+                roomName: "pino-room"
+            [13:57:24.000] WARN (45416): slow
+            """
+        let records = parse(text + "\n").records
+        #expect(records.count == 2)
+        #expect(records[0].ids.jobId == "AJ_gggggggggggg")
+        #expect(records[0].ids.room == "pino-room")
+        #expect(records[0].message == "received job request")
+        #expect(records[1].level == .warning)
+    }
+}
+
+@Suite struct TimeTests {
+    @Test func timeOnlyStampsRollOverAtMidnight() {
+        var options = IngestOptions()
+        options.date = TimeParsing.day(fromISODate: "2025-12-10")
+        let records = parse("23:59:58 - before\n00:00:03.5 - after\n", options: options).records
+        #expect(records.map { $0.time?.iso8601 } == ["2025-12-10T23:59:58.000Z", "2025-12-11T00:00:03.500Z"])
+    }
+
+    @Test func timeOnlyStampsWithoutAnyDateKeepTheirTimeOfDay() {
+        let records = parse("00:51:46 - Session created\n01:09:16 - worker connection closed unexpectedly\n").records
+        #expect(records.count == 2)
+        #expect(records[0].time?.hasDate == false)
+        #expect(records[0].time!.seconds(until: records[1].time!) == 1050)
+        #expect(records[1].time?.iso8601 == "01:09:16.000")
+    }
+
+    @Test func timeOnlyStampsTakeTheDateOfOtherInputs() throws {
+        let dir = TempDir()
+        let dated = dir.write("server.log", "2025-12-11T00:51:46.012Z\tINFO\tlivekit\tservice/roomallocator.go:10\tselected node for room\t{\"room\": \"r\"}\n")
+        let timeOnly = dir.write("worker.log", "00:51:46 - Session created\n")
+        let inputs = [InputDescriptor(path: timeOnly), InputDescriptor(path: dated)]
+        let day = try #require(Ingestor.learnReferenceDay(inputs))
+        var diagnostics = DiagnosticSink()
+        var records: [LogRecord] = []
+        Ingestor.read(inputs[0], index: 0, options: IngestOptions(), referenceDay: day, diagnostics: &diagnostics) { records.append($0) }
+        #expect(records.first?.time?.iso8601 == "2025-12-11T00:51:46.000Z")
+    }
+
+    @Test func zoneLessStampsAreReadInTheGivenZone() {
+        var options = IngestOptions()
+        options.timeZone = TimeZoneSetting("+08:00")!
+        #expect(record("2025-02-19 19:31:01,123 - WARNING - x", options: options).time?.iso8601 == "2025-02-19T11:31:01.123Z")
+        options.timeZone = TimeZoneSetting("Europe/Berlin")!
+        // CET in winter (+1), CEST in summer (+2)
+        #expect(record("2025-02-19 19:31:01,123 - WARNING - x", options: options).time?.iso8601 == "2025-02-19T18:31:01.123Z")
+        #expect(record("2025-07-19 19:31:01,123 - WARNING - x", options: options).time?.iso8601 == "2025-07-19T17:31:01.123Z")
+        // Stamps with their own zone ignore --tz.
+        #expect(record(#"{"message": "m", "level": "INFO", "name": "n", "timestamp": "2025-07-19T19:31:01+00:00"}"#, options: options).time?.iso8601 == "2025-07-19T19:31:01.000Z")
+    }
+
+    @Test func epochSecondsAndMilliseconds() {
+        #expect(record(#"{"level":"info","ts":1765414156.5,"logger":"livekit","caller":"a.go:1","msg":"m"}"#).time?.iso8601 == "2025-12-11T00:49:16.500Z")
+        #expect(record(#"{"level":30,"time":1765414156789,"msg":"m"}"#).time?.iso8601 == "2025-12-11T00:49:16.789Z")
+    }
+
+    @Test func outOfOrderLinesKeepFileOrderAndTheirOwnTimes() {
+        let records = parse("2025-01-01 00:00:05,000 - INFO a - later\n2025-01-01 00:00:01,000 - INFO a - earlier\n").records
+        #expect(records.map(\.message) == ["later", "earlier"])
+        #expect(records.map { $0.time!.iso8601 } == ["2025-01-01T00:00:05.000Z", "2025-01-01T00:00:01.000Z"])
+    }
+}
