@@ -101,10 +101,12 @@ public func humanDuration(_ seconds: Double) -> String {
         out = "\(formatFixed(s, 2)) s"
     } else if s < 3600 {
         let whole = Int(s.rounded(.down))
-        out = "\(whole / 60) min \(whole % 60) s"
+        out = "\(whole / 60) min"
+        if whole % 60 != 0 { out += " \(whole % 60) s" }
     } else {
         let whole = Int(s.rounded(.down))
-        out = "\(whole / 3600) h \(whole / 60 % 60) min"
+        out = "\(whole / 3600) h"
+        if whole / 60 % 60 != 0 || whole % 60 != 0 { out += " \(whole / 60 % 60) min" }
         if whole % 60 != 0 { out += " \(whole % 60) s" }
     }
     return negative ? "-" + out : out

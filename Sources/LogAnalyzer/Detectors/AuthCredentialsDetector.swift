@@ -1,0 +1,48 @@
+/// `auth-credentials`: 401s that are not token expiry: the worker's registration rejected (wrong
+/// API key or secret), `invalid API key`, or `no permissions to access the room`.
+///
+/// Reads auth-failure events of kinds workerRegistration, badKey and noPermission.
+/// Known false positives: Rust SDK releases from 2025-10-14 to 2026-04-29 report any failed
+/// reconnect as `401 … no permissions to access the room` (livekit/rust-sdks#1042); the finding
+/// says so when the 401 comes from the agent's room connection.
+public struct AuthCredentialsDetector: Detector {
+    public init() {}
+
+    public var descriptor: RuleDescriptor {
+        RuleDescriptor(
+            id: "auth-credentials", name: "AuthCredentials",
+            summary: "LiveKit rejected the credentials: wrong API key or secret, or a token without the room grant.",
+            defaultSeverity: .error,
+            help: "Check LIVEKIT_API_KEY / LIVEKIT_API_SECRET of the worker and backend, and the grants of the minted token.",
+            examples: [
+                DetectorExample("worker registration 401", triggers: true, log: """
+                    {"message": "failed to connect to livekit, retrying in 0s: 401, message='Invalid response status', url='wss://x.livekit.cloud/agent'", "level": "WARNING", "name": "livekit.agents", "timestamp": "2026-01-01T00:00:00+00:00"}
+                    """),
+                DetectorExample("expiry is another rule", triggers: false, log: """
+                    01:09:16 - resuming connection failed: 401 Unauthorized - token is expired
+                    """),
+            ])
+    }
+
+    public func detect(_ session: Session, configuration: AnalysisConfiguration) -> [Finding] {
+        let failures = session.events.filter {
+            if case .authFailure(let k) = $0.kind { return k == .workerRegistration || k == .badKey || k == .noPermission }
+            return false
+        }
+        guard let first = failures.first, case .authFailure(let kind) = first.kind else { return [] }
+        let what: String
+        switch kind {
+        case .workerRegistration: what = "the worker's registration was rejected (401): wrong LIVEKIT_API_KEY or LIVEKIT_API_SECRET"
+        case .badKey: what = "LiveKit rejected the API key (invalid API key)"
+        default: what = "a token without permission for the room was rejected (no permissions to access the room)"
+        }
+        var f = Finding(rule: descriptor.id, severity: .error, session: session, at: first.time, message: what)
+        f.values.append(("failures", .integer(failures.count)))
+        f.values.append(("kind", .text(kind.rawValue)))
+        if kind == .noPermission && first.side == .agent && first.text.contains("resuming") {
+            f.explanation.append("Rust SDK releases between 2025-10-14 and 2026-04-29 turned any failed reconnect (e.g. 503) into this 401 (livekit/rust-sdks#1042); upgrade livekit-rtc before suspecting the grants.")
+        }
+        f.evidence.append(Evidence(first, role: "first rejection"))
+        return [f]
+    }
+}

@@ -1,0 +1,92 @@
+/// `auth-expiry-cascade`: after a connection loss, the run of `401 … token is expired` failures
+/// of one session on every side (agent resume/restart, server `error handling request`, browser
+/// connection errors), with its trigger, whether the session recovered and the token's claims.
+///
+/// Reads auth-failure, connection-loss, reconnect, recovery and give-up events.
+/// Known false positives: none from provider 401s (`livekit.plugins.*`, OpenAI `session_expired`
+/// are excluded by the classifier); a body-less `401 Unauthorized` joins a cascade only next to a
+/// `token is expired`.
+public struct AuthExpiryCascadeDetector: Detector {
+    public init() {}
+
+    public var descriptor: RuleDescriptor {
+        RuleDescriptor(
+            id: "auth-expiry-cascade", name: "AuthExpiryCascade",
+            summary: "After a connection loss every reconnect was rejected with 401 token is expired.",
+            defaultSeverity: .error,
+            help: "The client tried to resume with a token that had expired. LiveKit servers before v1.13.2 refresh tokens to 10-minute ones every 5 minutes, "
+                + "so this usually means no refresh reached the client for over 10 minutes (a suspended host or a long outage). See early-token-death for the cause.",
+            examples: [
+                DetectorExample("incident app log", triggers: true, log: """
+                    01:09:16 - worker connection closed unexpectedly
+                    01:09:16 - resuming connection failed: 401 Unauthorized - token is expired
+                    01:09:17 - invalid token: token is expired (exp)
+                    """),
+                DetectorExample("provider 401 from a plugin", triggers: false, log: """
+                    {"message": "failed to generate LLM completion: Error code: 401 - Unauthorized", "level": "ERROR", "name": "livekit.plugins.openai", "timestamp": "2026-01-01T00:00:00+00:00"}
+                    """),
+                DetectorExample("OpenAI realtime session limit", triggers: false, log: """
+                    {"message": "OpenAI Realtime API returned an error: session_expired: Your session hit the maximum duration of 15 minutes.", "level": "ERROR", "name": "livekit.plugins.openai.realtime", "timestamp": "2026-01-01T00:00:00+00:00"}
+                    """),
+                DetectorExample("nbf clock skew is another rule", triggers: false, log: """
+                    2026-01-01T00:00:00.000Z\tWARN\tlivekit\tservice/utils.go:54\terror handling request\t{"status": 401, "error": "invalid token: x, error: go-jose/go-jose/jwt: validation failed, token not valid yet (nbf)"}
+                    """),
+            ])
+    }
+
+    public func detect(_ session: Session, configuration: AnalysisConfiguration) -> [Finding] {
+        TokenEvidence.cascades(in: session).map { cascade in finding(cascade, session) }
+    }
+
+    private func finding(_ cascade: TokenEvidence, _ session: Session) -> Finding {
+        let first = cascade.first
+        let failures = cascade.failures
+        let sides = Array(Set(failures.map(\.side))).sorted()
+        let firstTime = first.time
+        // Trigger: the connection loss nearest before the first failure (within 2 minutes).
+        let trigger = session.events.first { e in
+            guard case .connectionLost = e.kind else { return false }
+            guard let t = e.time, let f = firstTime else { return e.location < first.location }
+            return t.seconds(until: f) >= -2 && t.seconds(until: f) <= 120
+        }
+        let lastFailure = failures.last!
+        let recovery = session.events.first { e in
+            e.kind == .recovered && (e.time.flatMap { t in lastFailure.time.map { t >= $0 } } ?? (e.location > lastFailure.location))
+        }
+        let gaveUp = session.events.first { e in
+            e.kind == .gaveUp && (e.time.flatMap { t in firstTime.map { t >= $0 } } ?? (e.location > first.location))
+        }
+        var f = Finding(
+            rule: descriptor.id, severity: recovery == nil ? .error : .warning, session: session, at: firstTime,
+            message: "\(failures.count) authentication failure\(failures.count == 1 ? "" : "s") (401 token is expired) from \(firstTime?.humanString ?? "?") on \(sides.map(\.rawValue).joined(separator: ", "))")
+        f.values.append(("failures", .integer(failures.count)))
+        if let firstTime { f.values.append(("firstAt", .time(firstTime))) }
+        f.values.append(("sides", .list(sides.map(\.rawValue))))
+        var perSide: [(String, FindingValue)] = []
+        for side in sides { perSide.append((side.rawValue, .integer(failures.filter { $0.side == side }.count))) }
+        f.values.append(("failuresBySide", .object(perSide)))
+        if case .connectionLost(let label)? = trigger?.kind {
+            f.values.append(("trigger", .text(label)))
+            f.explanation.append("trigger: \(label) at \(trigger!.time?.humanString ?? "?")")
+        }
+        let recovered = recovery != nil ? "yes" : (gaveUp != nil ? "no" : "unknown")
+        f.values.append(("recovered", .text(recovered)))
+        switch recovered {
+        case "yes": f.explanation.append("the session recovered at \(recovery!.time?.humanString ?? "?")")
+        case "no": f.explanation.append("the session did not recover: gave up at \(gaveUp!.time?.humanString ?? "?")")
+        default: f.explanation.append("no recovery was logged")
+        }
+        if let claims = cascade.claims {
+            f.values.append(("token", claims.findingValue))
+            f.explanation.append("rejected token: \(claims.summary)")
+        }
+        if let trigger { f.evidence.append(Evidence(trigger, role: "trigger")) }
+        f.evidence.append(Evidence(first, role: "first 401"))
+        for side in sides where side != first.side {
+            if let e = failures.first(where: { $0.side == side }) { f.evidence.append(Evidence(e, role: "first 401 (\(side.rawValue))")) }
+        }
+        if failures.count > 1 { f.evidence.append(Evidence(lastFailure, role: "last 401")) }
+        if let recovery { f.evidence.append(Evidence(recovery, role: "recovered")) } else if let gaveUp { f.evidence.append(Evidence(gaveUp, role: "gave up")) }
+        return f
+    }
+}

@@ -1,0 +1,108 @@
+/// `early-token-death`: a token rejected as expired before the configured TTL had elapsed since
+/// the session started (or the backend minted it), with the most likely cause and its evidence.
+///
+/// Reads the first expired-token failure, the backend's token-mint lines, the rejected token's
+/// claims (exp - nbf = 10 min means a server-refreshed token) and the silences of the session's
+/// inputs before the failure. Needs the configured TTL (`--token-ttl`, `--app-config`, a config
+/// file next to the logs, or `.loganalyze.json`); without one it stays silent.
+///
+/// Known false positives: a session whose start is missing from the logs looks younger than it
+/// is (the lifetime is then a lower bound and the finding still holds).
+public struct EarlyTokenDeathDetector: Detector {
+    public init() {}
+
+    public var descriptor: RuleDescriptor {
+        RuleDescriptor(
+            id: "early-token-death", name: "EarlyTokenDeath",
+            summary: "A token was rejected as expired long before the TTL the app configured.",
+            defaultSeverity: .error,
+            help: "Raising the TTL does not help when the server refreshes tokens: livekit-server before v1.13.2 replaces every connected client's token "
+                + "with a 10-minute one every 5 minutes. A 401 at the first resume then means no refresh arrived for over 10 minutes: "
+                + "look for a suspended host (laptop sleep, paused VM or container) or a long silence before the failure.",
+            examples: [
+                DetectorExample("incident: 17.5 min of a 2 h TTL after a silence", triggers: true, log: """
+                    00:51:46 - Session created
+                    00:52:07.402 - First user turn detected
+                    01:09:16 - resuming connection failed: 401 Unauthorized - token is expired
+                    """, configure: { $0.configuredTokenTTLSeconds = 7200 }),
+                DetectorExample("expired after the configured TTL", triggers: false, log: """
+                    00:00:00 - Session created
+                    02:10:00 - resuming connection failed: 401 Unauthorized - token is expired
+                    """, configure: { $0.configuredTokenTTLSeconds = 7200 }),
+                DetectorExample("no configured TTL", triggers: false, log: """
+                    00:51:46 - Session created
+                    01:09:16 - resuming connection failed: 401 Unauthorized - token is expired
+                    """),
+            ])
+    }
+
+    public func detect(_ session: Session, configuration c: AnalysisConfiguration) -> [Finding] {
+        guard let ttl = c.configuredTokenTTLSeconds, let cascade = TokenEvidence.cascades(in: session).first,
+            let failedAt = cascade.failures.first(where: { $0.kind == .authFailure(.expired) })?.time ?? cascade.first.time
+        else { return [] }
+        let mint = session.events.first { if case .tokenMinted = $0.kind { return $0.time != nil } else { return false } }
+        guard let born = mint?.time ?? session.start else { return [] }
+        let lifetime = born.seconds(until: failedAt)
+        guard lifetime >= 0, lifetime < ttl else { return [] }
+
+        var f = Finding(
+            rule: descriptor.id, severity: .error, session: session, at: failedAt,
+            message: "token dead after \(humanDuration(lifetime)) of a configured \(humanDuration(ttl)) TTL")
+        f.values.append(("lifetimeSeconds", .number(lifetime)))
+        f.values.append(("configuredTtlSeconds", .number(ttl)))
+        if let source = c.configuredTokenTTLSource { f.values.append(("configuredTtlSource", .text(source))) }
+        f.explanation.append("\(mint != nil ? "minted" : "session started") \(born.humanString), first rejected as expired \(failedAt.humanString)")
+
+        var causes: [String] = []
+        let claims = cascade.claims
+        if let claims, let validity = claims.validitySeconds {
+            f.values.append(("tokenValiditySeconds", .number(Double(validity))))
+            if Double(validity) <= c.refreshedTokenValiditySeconds + 1 {
+                causes.append("server-refreshed-token")
+                var text = "the rejected token is valid for \(humanDuration(Double(validity))) (exp - nbf): a token the server minted at a refresh, not the app's \(humanDuration(ttl)) token. "
+                    + "livekit-server before v1.13.2 replaces connected clients' tokens with 10-minute ones every 5 minutes, so the configured TTL stopped mattering after the first refresh"
+                if let nbf = claims.notBefore {
+                    let refreshed = Timestamp(micros: nbf * 1_000_000)
+                    let since = refreshed.seconds(until: failedAt)
+                    f.values.append(("sinceLastRefreshSeconds", .number(since)))
+                    text += "; its refresh at \(refreshed.humanString) was the last one received, \(humanDuration(since)) before the failure (refreshes are due every \(humanDuration(c.tokenRefreshIntervalSeconds)))"
+                }
+                f.explanation.append(text)
+            } else if Double(validity) < ttl {
+                causes.append("short-ttl-token")
+                f.explanation.append("the rejected token was minted valid for only \(humanDuration(Double(validity))), shorter than the configured \(humanDuration(ttl)): the code that minted it does not use the configured TTL (starter templates mint 15-minute tokens)")
+            }
+        }
+        if let (gap, wholeInput, gapSide) = cascade.silence(in: session) {
+            f.values.append(("silentGapSeconds", .number(gap.seconds)))
+            if gap.seconds >= c.suspensionThresholdSeconds {
+                causes.insert("suspended-host", at: 0)
+                f.explanation.insert(
+                    "the \(gapSide.rawValue) process logged nothing for \(humanDuration(gap.seconds)) before the failure (last line at \(gap.from.humanString), next at \(gap.to.humanString)), longer than a refreshed token lives (\(humanDuration(c.refreshedTokenValiditySeconds)) + \(humanDuration(c.tokenLeewaySeconds)) leeway): "
+                        + "no refresh could reach it and nothing noticed the dead connection until it woke up and resumed with an expired token. "
+                        + (wholeInput ? "The whole log was silent, so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP)"
+                            : "Other lines of the same log kept coming, so the job process itself was stalled or paused")
+                        + " - not a TTL setting.",
+                    at: 0)
+                f.evidence.append(Evidence(location: gap.fromLocation, time: gap.from, side: gapSide, text: "last line before the silence", role: "silence starts"))
+                f.evidence.append(Evidence(location: gap.toLocation, time: gap.to, side: gapSide, text: "first line after the silence", role: "silence ends"))
+            }
+        }
+        if causes.isEmpty {
+            causes.append("unknown")
+            f.explanation.append("no silence before the failure and no token claims in the logs: check the backend's token TTL and the server version (tokens are refreshed to 10-minute ones before v1.13.2)")
+        }
+        f.values.append(("cause", .text(causes[0])))
+        f.message += " (\(Self.causeText[causes[0]] ?? causes[0]))"
+        if let mint { f.evidence.insert(Evidence(mint, role: "token minted"), at: 0) }
+        f.evidence.append(Evidence(cascade.failures.first { $0.kind == .authFailure(.expired) } ?? cascade.first, role: "rejected as expired"))
+        return f.evidence.isEmpty ? [] : [f]
+    }
+
+    static let causeText = [
+        "suspended-host": "most likely a suspended host or process",
+        "server-refreshed-token": "a server-refreshed 10-minute token was not refreshed again",
+        "short-ttl-token": "the token was minted with a short TTL",
+        "unknown": "cause not visible in these logs",
+    ]
+}

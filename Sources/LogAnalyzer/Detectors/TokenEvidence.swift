@@ -1,0 +1,77 @@
+/// Shared reading of a session's authentication failures, for the token detectors.
+struct TokenEvidence {
+    /// Expired-token (and body-less 401) failures of the first cascade, in time order.
+    var failures: [SessionEvent]
+    /// The first failure.
+    var first: SessionEvent
+
+    static let cascadeGapSeconds = 300.0
+
+    /// Groups auth failures into cascades: runs with no more than 5 minutes between failures,
+    /// keeping only runs that hold at least one `token is expired`.
+    static func cascades(in session: Session) -> [TokenEvidence] {
+        let relevant = session.events.filter {
+            if case .authFailure(let kind) = $0.kind { return kind == .expired || kind == .unauthorized }
+            return false
+        }
+        var groups: [[SessionEvent]] = []
+        for e in relevant {
+            if let last = groups.last?.last, let t0 = last.time, let t1 = e.time, t0.seconds(until: t1) <= cascadeGapSeconds {
+                groups[groups.count - 1].append(e)
+            } else if let last = groups.last?.last, last.time == nil || e.time == nil {
+                groups[groups.count - 1].append(e)
+            } else {
+                groups.append([e])
+            }
+        }
+        return groups.filter { $0.contains { $0.kind == .authFailure(.expired) } }.map { TokenEvidence(failures: $0, first: $0[0]) }
+    }
+
+    /// The claims of the token in the failures, preferring the agent's.
+    var claims: TokenClaims? {
+        (failures.first { $0.token != nil && $0.side == .agent } ?? failures.first { $0.token != nil })?.token
+    }
+
+    /// The silence of a failing client before its first failure: the agent's log first, then the
+    /// browser's (a server logs only events, so its quiet stretches mean nothing).
+    func silence(in session: Session, within seconds: Double = 120) -> (gap: SilentGap, wholeInput: Bool, side: Side)? {
+        for side in [Side.agent, .browser, .app, .backend] {
+            var best: (SilentGap, Bool)?
+            var inputs: [Int] = []
+            for e in failures where e.side == side && !inputs.contains(e.location.input) { inputs.append(e.location.input) }
+            for input in inputs {
+                guard let t = failures.first(where: { $0.location.input == input })?.time else { continue }
+                for g in session.gaps[input] ?? [] where g.to.seconds(until: t) >= -1 && g.to.seconds(until: t) <= seconds {
+                    if best == nil || g.seconds > best!.0.seconds {
+                        let whole = session.inputGaps[input]?.contains { $0.from <= g.from.adding(seconds: 1) && $0.to >= g.to.adding(seconds: -1) } ?? false
+                        best = (g, whole)
+                    }
+                }
+            }
+            if let best { return (best.0, best.1, side) }
+        }
+        return nil
+    }
+}
+
+extension TokenClaims {
+    /// `sub user-42b7, room voice-room-7f3k2, nbf 00:56:46, exp 01:06:46` (no token).
+    var summary: String {
+        var parts: [String] = []
+        if let subject { parts.append("sub \(subject)") }
+        if let room { parts.append("room \(room)") }
+        if let n = notBefore { parts.append("nbf \(Timestamp(micros: n * 1_000_000).humanString)") }
+        if let e = expires { parts.append("exp \(Timestamp(micros: e * 1_000_000).humanString)") }
+        if let v = validitySeconds { parts.append("valid \(humanDuration(Double(v)))") }
+        return parts.joined(separator: ", ")
+    }
+
+    var findingValue: FindingValue {
+        var members: [(String, FindingValue)] = []
+        if let subject { members.append(("sub", .text(subject))) }
+        if let room { members.append(("room", .text(room))) }
+        if let n = notBefore { members.append(("nbf", .time(Timestamp(micros: n * 1_000_000)))) }
+        if let e = expires { members.append(("exp", .time(Timestamp(micros: e * 1_000_000)))) }
+        return .object(members)
+    }
+}

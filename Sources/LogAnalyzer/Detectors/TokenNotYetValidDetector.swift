@@ -1,0 +1,40 @@
+/// `token-not-yet-valid`: 401 `token not valid yet (nbf)`: the server's clock is behind the clock
+/// of the host that minted the token (or the token was minted for the future).
+///
+/// Reads auth-failure events of kind notYetValid and the token's `nbf` claim.
+/// Known false positives: none known; one finding per session.
+public struct TokenNotYetValidDetector: Detector {
+    public init() {}
+
+    public var descriptor: RuleDescriptor {
+        RuleDescriptor(
+            id: "token-not-yet-valid", name: "TokenNotYetValid",
+            summary: "A token was rejected because its nbf lies in the server's future (clock skew).",
+            defaultSeverity: .warning,
+            help: "Synchronise the clocks (NTP) of the backend that mints tokens and the LiveKit server; the server allows 1 minute of leeway.",
+            examples: [
+                DetectorExample("server rejects nbf", triggers: true, log: """
+                    2026-01-01T00:00:00.000Z\tWARN\tlivekit\tservice/utils.go:54\terror handling request\t{"status": 401, "error": "invalid token: x, error: go-jose/go-jose/jwt: validation failed, token not valid yet (nbf)"}
+                    """),
+                DetectorExample("expired is another rule", triggers: false, log: """
+                    01:09:16 - resuming connection failed: 401 Unauthorized - token is expired
+                    """),
+            ])
+    }
+
+    public func detect(_ session: Session, configuration: AnalysisConfiguration) -> [Finding] {
+        let failures = session.events.filter { $0.kind == .authFailure(.notYetValid) }
+        guard let first = failures.first else { return [] }
+        var f = Finding(
+            rule: descriptor.id, severity: .warning, session: session, at: first.time,
+            message: "\(failures.count) token\(failures.count == 1 ? "" : "s") rejected as not valid yet (nbf): clock skew between the token minter and the server")
+        f.values.append(("failures", .integer(failures.count)))
+        if let nbf = first.token?.notBefore, let t = first.time, t.hasDate {
+            let skew = Double(nbf) - Double(t.micros) / 1_000_000
+            f.values.append(("skewSeconds", .number(skew)))
+            f.explanation.append("the token's nbf is \(humanDuration(skew)) ahead of the rejecting side's clock")
+        }
+        f.evidence.append(Evidence(first, role: "first rejection"))
+        return [f]
+    }
+}

@@ -1,0 +1,85 @@
+/// `--output json`: the `loganalyze.report/v1` document (documented in README.md).
+public struct JSONReportRenderer {
+    public static let schema = "loganalyze.report/v1"
+
+    public init() {}
+
+    public func render(_ report: Report) -> String {
+        document(report).serialized(pretty: true) + "\n"
+    }
+
+    public func document(_ report: Report) -> JSONNode {
+        let redactor = Redactor()
+        func str(_ s: String?) -> JSONNode { s.map { .string(redactor.redact($0)) } ?? .null }
+        func time(_ t: Timestamp?) -> JSONNode { t.map { .string($0.iso8601) } ?? .null }
+        let inputs: [JSONNode] = report.inputs.map { i in
+            .object([
+                ("path", .string(i.path)),
+                ("bytes", .int(Int(i.stats.bytes))),
+                ("lines", .int(i.stats.lines)),
+                ("records", .int(i.stats.records)),
+                ("formats", .object(i.stats.formats.sorted { $0.key.id < $1.key.id }.map { ($0.key.id, .int($0.value)) })),
+            ])
+        }
+        let sessions: [JSONNode] = report.sessions.map { s in
+            .object([
+                ("key", str(s.key)),
+                ("room", str(s.room)),
+                ("roomSid", str(s.roomSid)),
+                ("jobIds", .array(s.jobIds.map { str($0) })),
+                ("start", time(s.start)),
+                ("end", time(s.end)),
+                ("sides", .array(s.sides.map { .string($0.rawValue) })),
+                ("records", .int(s.recordCount)),
+            ])
+        }
+        let findings: [JSONNode] = report.findings.map { f in
+            .object([
+                ("rule", .string(f.rule)),
+                ("severity", .string(f.severity.rawValue)),
+                ("session", str(f.sessionKey)),
+                ("room", str(f.room)),
+                ("roomSid", str(f.roomSid)),
+                ("jobId", str(f.jobId)),
+                ("at", time(f.at)),
+                ("message", str(f.message)),
+                ("explanation", .array(f.explanation.map { str($0) })),
+                ("values", .object(f.values.map { ($0.0, node($0.1, redactor)) })),
+                ("evidence", .array(f.evidence.map { e in
+                    .object([
+                        ("path", .string(report.paths.indices.contains(e.location.input) ? report.paths[e.location.input] : "?")),
+                        ("line", .int(e.location.line)),
+                        ("time", time(e.time)),
+                        ("side", .string(e.side.rawValue)),
+                        ("role", .string(e.role)),
+                        ("text", str(e.text)),
+                    ])
+                })),
+            ])
+        }
+        return .object([
+            ("schema", .string(Self.schema)),
+            ("inputs", .array(inputs)),
+            ("sessions", .array(sessions)),
+            ("findings", .array(findings)),
+            ("summary", .object([
+                ("sessions", .int(report.sessions.count)),
+                ("findings", .int(report.findings.count)),
+                ("errors", .int(report.count(.error))),
+                ("warnings", .int(report.count(.warning))),
+                ("infos", .int(report.count(.info))),
+            ])),
+        ])
+    }
+
+    func node(_ v: FindingValue, _ redactor: Redactor) -> JSONNode {
+        switch v {
+        case .number(let d): .double(d, digits: 3)
+        case .integer(let i): .int(i)
+        case .text(let s): .string(redactor.redact(s))
+        case .time(let t): .string(t.iso8601)
+        case .list(let l): .array(l.map { .string(redactor.redact($0)) })
+        case .object(let members): .object(members.map { ($0.0, node($0.1, redactor)) })
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// `--output markdown`: a findings table and per-session details, for tickets and PR comments.
+public struct MarkdownReportRenderer {
+    public init() {}
+
+    public func render(_ report: Report) -> String {
+        let text = ReportText(paths: report.paths)
+        func cell(_ s: String) -> String {
+            text.safe(s).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        }
+        func code(_ s: String) -> String { "`" + text.safe(s).replacingOccurrences(of: "`", with: "'") + "`" }
+        var out = "# loganalyze report\n\n"
+        out += TextReportRenderer().summary(report) + "\n"
+        guard !report.findings.isEmpty else { return out }
+        out += "| severity | rule | session | at | finding |\n|---|---|---|---|---|\n"
+        for f in report.findings {
+            out += "| \(f.severity.rawValue) | `\(f.rule)` | \(cell(f.room ?? f.sessionKey)) | \(f.at?.humanString ?? "") | \(cell(f.message)) |\n"
+        }
+        for session in report.sessions {
+            let findings = report.findings.filter { $0.sessionKey == session.key }
+            guard !findings.isEmpty else { continue }
+            out += "\n## \(cell(ReportText.sessionHeader(session)))\n"
+            for f in findings {
+                out += "\n### \(f.severity.rawValue): `\(f.rule)`\n\n\(cell(f.message))\n\n"
+                for line in f.explanation { out += "- \(cell(line))\n" }
+                if !f.evidence.isEmpty {
+                    out += "\n| time | side | evidence | location | line |\n|---|---|---|---|---|\n"
+                    for e in f.evidence {
+                        out += "| \(ReportText.relative(e.time, to: session.start)) | \(e.side.rawValue) | \(cell(e.role)) | \(code(text.location(e.location))) | \(cell(e.text)) |\n"
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

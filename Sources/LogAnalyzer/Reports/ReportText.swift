@@ -1,0 +1,57 @@
+/// Shared pieces of the human-readable renderers: safe text, relative times, locations.
+struct ReportText {
+    let paths: [String]
+    let redactor = Redactor()
+
+    /// Log text made safe for a terminal: secrets redacted, control characters escaped.
+    func safe(_ text: String) -> String {
+        TerminalText.escape(redactor.redact(text))
+    }
+
+    func location(_ l: SourceLocation) -> String {
+        safe(paths.indices.contains(l.input) ? "\(paths[l.input]):\(l.line)" : "?:\(l.line)")
+    }
+
+    /// `+17:30.379` relative to `origin`, or the clock time when there is no origin.
+    static func relative(_ t: Timestamp?, to origin: Timestamp?) -> String {
+        guard let t else { return "        ?" }
+        guard let origin else { return t.timeOfDayString(fraction: 3) }
+        let micros = t.micros - origin.micros
+        let sign = micros < 0 ? "-" : "+"
+        let ms = abs(micros) / 1000
+        let h = ms / 3_600_000
+        let m = ms / 60_000 % 60
+        let s = ms / 1000 % 60
+        let frac = ms % 1000
+        let body = h > 0 ? "\(h):\(pad(Int(m), 2)):\(pad(Int(s), 2)).\(pad(Int(frac), 3))" : "\(pad(Int(m), 2)):\(pad(Int(s), 2)).\(pad(Int(frac), 3))"
+        return sign + body
+    }
+
+    static func sessionHeader(_ s: Session) -> String {
+        var parts = [s.label]
+        if !s.jobIds.isEmpty { parts.append("job " + s.jobIds.joined(separator: ", ")) }
+        if let start = s.start, let end = s.end {
+            parts.append("\(start.humanString) -> \(end.timeOfDayString()) (\(humanDuration(start.seconds(until: end))))")
+        }
+        parts.append("[\(s.sides.map(\.rawValue).joined(separator: ", "))]")
+        return parts.joined(separator: "  ")
+    }
+}
+
+/// ANSI styling, applied only when writing to a terminal.
+struct Style {
+    let enabled: Bool
+
+    func severity(_ s: Severity) -> String {
+        let word = s.rawValue
+        guard enabled else { return word }
+        switch s {
+        case .error: return "\u{1B}[1;31m\(word)\u{1B}[0m"
+        case .warning: return "\u{1B}[33m\(word)\u{1B}[0m"
+        case .info: return "\u{1B}[36m\(word)\u{1B}[0m"
+        }
+    }
+
+    func bold(_ text: String) -> String { enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    func dim(_ text: String) -> String { enabled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+}

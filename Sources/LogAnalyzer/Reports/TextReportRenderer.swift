@@ -1,0 +1,95 @@
+/// The default report for a person: per flagged session the findings, their explanation and the
+/// key evidence lines with times relative to the session start and `path:line`, then a summary.
+public struct TextReportRenderer {
+    public var color: Bool
+    public var failOn: Severity?
+
+    public init(color: Bool = false, failOn: Severity? = .error) {
+        self.color = color
+        self.failOn = failOn
+    }
+
+    public func render(_ report: Report) -> String {
+        let text = ReportText(paths: report.paths)
+        let style = Style(enabled: color)
+        var out = ""
+        for session in report.sessions {
+            let findings = report.findings.filter { $0.sessionKey == session.key }
+            guard !findings.isEmpty else { continue }
+            out += style.bold(text.safe(ReportText.sessionHeader(session))) + "\n"
+            for f in findings {
+                let sev = style.severity(f.severity)
+                out += "  \(sev) \(f.rule): \(text.safe(f.message))\n"
+                for line in f.explanation {
+                    out += "      " + text.safe(line) + "\n"
+                }
+                for e in f.evidence {
+                    let rel = ReportText.relative(e.time, to: session.start)
+                    let role = e.role.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    out += "      " + style.dim("\(rel)  \(e.side.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(role)") + " \(text.location(e.location))  \(text.safe(e.text))\n"
+                }
+            }
+            out += "\n"
+        }
+        out += summary(report)
+        return out
+    }
+
+    func summary(_ report: Report) -> String {
+        let records = report.inputs.reduce(0) { $0 + $1.stats.records }
+        let flagged = Set(report.findings.map(\.sessionKey)).count
+        var line = "\(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s"), \(DiagnosticSink.grouped(records)) records, "
+        line += "\(report.sessions.count) session\(report.sessions.count == 1 ? "" : "s") (\(flagged) flagged): "
+        if report.findings.isEmpty {
+            line += "no findings"
+        } else {
+            let parts = Severity.allCases.reversed().compactMap { s -> String? in
+                let n = report.count(s)
+                return n == 0 ? nil : "\(n) \(s.rawValue)\(n == 1 ? "" : "s")"
+            }
+            line += parts.joined(separator: ", ")
+        }
+        return line + "\n"
+    }
+}
+
+/// `loganalyze timeline`: the merged events (or records) of sessions in time order.
+public struct TimelineRenderer {
+    public init() {}
+
+    public func render(_ report: Report, selector: String?) -> String {
+        let text = ReportText(paths: report.paths)
+        var out = ""
+        let sessions = report.sessions.filter { s in selector.map { s.matches($0) } ?? true }
+        if sessions.isEmpty {
+            return "no session matches \(text.safe(selector ?? ""))\n"
+        }
+        for session in sessions {
+            out += text.safe(ReportText.sessionHeader(session)) + "\n"
+            if !session.records.isEmpty {
+                let rows = session.records.enumerated().sorted { a, b in
+                    switch (a.element.time, b.element.time) {
+                    case let (x?, y?) where x != y: return x < y
+                    default: return a.offset < b.offset
+                    }
+                }.map(\.element)
+                for r in rows {
+                    let rel = ReportText.relative(r.time, to: session.start)
+                    let side = EventClassifier.side(of: r, path: report.paths[r.input]).rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+                    let level = (r.level?.name ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)
+                    let first = r.message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                    out += "  \(rel)  \(side) \(level) \(text.location(SourceLocation(input: r.input, line: r.line)))  \(text.safe(first))\n"
+                }
+            } else {
+                for e in session.events {
+                    let rel = ReportText.relative(e.time, to: session.start)
+                    let side = e.side.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+                    let label = e.kind.label.padding(toLength: 18, withPad: " ", startingAt: 0)
+                    out += "  \(rel)  \(side) \(label) \(text.location(e.location))  \(text.safe(e.text))\n"
+                }
+            }
+            out += "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,41 @@
+/// One voice session as rebuilt from every input: its ids, its span and its events in time order.
+public struct Session: Sendable {
+    /// Stable key: `room (RM_sid)`, `job AJ_…`, or `(no ids)`.
+    public var key: String
+    public var room: String?
+    public var roomSid: String?
+    public var jobIds: [String]
+    public var participants: [String]
+    public var start: Timestamp?
+    public var end: Timestamp?
+    public var sides: [Side]
+    public var inputs: [Int]
+    public var recordCount: Int
+    /// Events in time order (file order for equal or missing times).
+    public var events: [SessionEvent]
+    /// Silences of the session's own records, per input, longest kept.
+    public var gaps: [Int: [SilentGap]]
+    /// Silences of whole inputs (every session), for the same inputs.
+    public var inputGaps: [Int: [SilentGap]]
+    /// Records kept for `timeline` (only when asked for).
+    public var records: [LogRecord]
+
+    /// The events of a kind family, in order.
+    func events(where predicate: (EventKind) -> Bool) -> [SessionEvent] {
+        events.filter { predicate($0.kind) }
+    }
+
+    /// The session's label in reports.
+    public var label: String {
+        if let room, let roomSid { return "\(room) (\(roomSid))" }
+        if let room { return room }
+        if let roomSid { return roomSid }
+        if let job = jobIds.first { return "job \(job)" }
+        return "(no session ids)"
+    }
+
+    /// Whether `selector` names this session: room name, room sid or job id.
+    public func matches(_ selector: String) -> Bool {
+        selector == room || selector == roomSid || jobIds.contains(selector) || selector == key
+    }
+}

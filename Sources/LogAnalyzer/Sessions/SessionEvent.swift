@@ -1,0 +1,102 @@
+/// Which component of the deployment wrote a record.
+public enum Side: String, Sendable, CaseIterable, Comparable {
+    case agent, server, browser, backend, app
+
+    public static func < (a: Side, b: Side) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// How a LiveKit authentication failure was worded (DOMAIN.md (b), the 401 row).
+public enum AuthFailureKind: String, Sendable {
+    /// `token is expired (exp)`, `token has invalid claims: token is expired`.
+    case expired
+    /// `token not valid yet (nbf)`: clock skew between the token minter and the server.
+    case notYetValid
+    /// `no permissions to access the room` (missing grant, or the Rust SDK's fabricated 401).
+    case noPermission
+    /// `invalid API key`.
+    case badKey
+    /// Worker registration rejected: `failed to connect to livekit … 401` (wrong key or secret).
+    case workerRegistration
+    /// A 401 whose body was not logged (`HTTP error: 401 Unauthorized`).
+    case unauthorized
+}
+
+/// What a record means for a session; only records that mean something become events.
+public enum EventKind: Sendable, Equatable {
+    case sessionStart
+    case greetingStart
+    case greetingEnd
+    case llmMetrics(ttft: Double)
+    case ttsMetrics(ttfb: Double, audioDuration: Double?)
+    case eouMetrics(delay: Double)
+    case realtimeMetrics(ttft: Double)
+    case connectionLost(trigger: String)
+    case resumeAttempt
+    case authFailure(AuthFailureKind)
+    case recovered
+    case gaveUp
+    case negotiationError
+    case tokenMinted(ttlSeconds: Double?)
+    case sessionEnd
+
+    /// Short label for timelines.
+    public var label: String {
+        switch self {
+        case .sessionStart: "session start"
+        case .greetingStart: "greeting start"
+        case .greetingEnd: "greeting end"
+        case .llmMetrics: "LLM metrics"
+        case .ttsMetrics: "TTS metrics"
+        case .eouMetrics: "EOU metrics"
+        case .realtimeMetrics: "realtime metrics"
+        case .connectionLost: "connection lost"
+        case .resumeAttempt: "reconnect attempt"
+        case .authFailure(let kind): kind == .expired ? "401 token expired" : "401 \(kind.rawValue)"
+        case .recovered: "recovered"
+        case .gaveUp: "gave up"
+        case .negotiationError: "negotiation error"
+        case .tokenMinted: "token minted"
+        case .sessionEnd: "session end"
+        }
+    }
+
+    var isAuthFailure: Bool {
+        if case .authFailure = self { return true }
+        return false
+    }
+}
+
+/// Where a piece of evidence came from.
+public struct SourceLocation: Sendable, Hashable, Comparable {
+    public var input: Int
+    public var line: Int
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.input, a.line) < (b.input, b.line)
+    }
+}
+
+/// A record that matters to a session, kept small: no full record, no token.
+public struct SessionEvent: Sendable {
+    public var kind: EventKind
+    public var time: Timestamp?
+    public var location: SourceLocation
+    public var side: Side
+    /// The record's first message line, cut to 300 characters (rendered redacted).
+    public var text: String
+    public var token: TokenClaims?
+    /// Ids of the record, for joining.
+    var ids: SessionIDs
+}
+
+/// A stretch in which one input logged nothing for the session (or at all).
+public struct SilentGap: Sendable, Equatable {
+    public var from: Timestamp
+    public var fromLocation: SourceLocation
+    public var to: Timestamp
+    public var toLocation: SourceLocation
+
+    public var seconds: Double { from.seconds(until: to) }
+}

@@ -1,0 +1,306 @@
+/// Joins records from every input into sessions (DOMAIN.md (d) join recipe), streaming.
+///
+/// Keys: room sid, job id, participant sid, room name, participant identity, then (input, pid).
+/// A record naming two keys links them; sessions whose sids or room names conflict never merge
+/// (a reused room name with a new `RM_` sid is a new session). Records with no ids are kept as
+/// events and attached at the end by input and time; a run with no ids at all is one session.
+public final class SessionTracker {
+    let configuration: AnalysisConfiguration
+    let classifier: EventClassifier
+    let paths: [String]
+    /// Event texts are stored redacted: no secret is kept in memory longer than its line.
+    private let redactor = Redactor()
+    /// Keep every record of sessions matching this selector (for `timeline`).
+    let keepRecordsFor: String?
+    let keepAllRecords: Bool
+
+    private final class Builder {
+        var room: String?
+        var roomSid: String?
+        var jobIds: [String] = []
+        var participants: [String] = []
+        var start: Timestamp?
+        var end: Timestamp?
+        var sides: Set<Side> = []
+        var inputs: Set<Int> = []
+        var recordCount = 0
+        var events: [SessionEvent] = []
+        var last: [Int: (Timestamp, SourceLocation)] = [:]
+        var gaps: [Int: [SilentGap]] = [:]
+        var records: [LogRecord] = []
+        var firstSeen: Int
+        var keepRecords = false
+
+        init(order: Int) { firstSeen = order }
+    }
+
+    private var builders: [Builder] = []
+    private var parent: [Int] = []
+    private var byRoomSid: [String: Int] = [:]
+    private var byRoom: [String: Int] = [:]
+    private var byJob: [String: Int] = [:]
+    private var byParticipantSid: [String: Int] = [:]
+    private var byParticipant: [String: Int] = [:]
+    private var byPid: [PidKey: Int] = [:]
+    private var unassigned: [SessionEvent] = []
+    private var unassignedRecords: [LogRecord] = []
+    private var unassignedCount = 0
+    private var inputLast: [Int: (Timestamp, SourceLocation)] = [:]
+    private var inputGaps: [Int: [SilentGap]] = [:]
+    private var order = 0
+
+    private struct PidKey: Hashable {
+        var input: Int
+        var pid: Int
+    }
+
+    public init(configuration: AnalysisConfiguration, paths: [String], keepRecordsFor: String? = nil, keepAllRecords: Bool = false) {
+        self.configuration = configuration
+        self.classifier = EventClassifier(configuration: configuration)
+        self.paths = paths
+        self.keepRecordsFor = keepRecordsFor
+        self.keepAllRecords = keepAllRecords
+    }
+
+    private func find(_ i: Int) -> Int {
+        var i = i
+        while parent[i] != i {
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        }
+        return i
+    }
+
+    private func newSession() -> Int {
+        builders.append(Builder(order: order))
+        parent.append(builders.count - 1)
+        return builders.count - 1
+    }
+
+    /// Merges `b` into `a` when they do not conflict; returns the surviving root.
+    private func link(_ a: Int, _ b: Int) -> Int {
+        let ra = find(a)
+        let rb = find(b)
+        if ra == rb { return ra }
+        let x = builders[ra]
+        let y = builders[rb]
+        if let s1 = x.roomSid, let s2 = y.roomSid, s1 != s2 { return ra }
+        if let r1 = x.room, let r2 = y.room, r1 != r2 { return ra }
+        let (keep, drop) = ra < rb ? (ra, rb) : (rb, ra)
+        parent[drop] = keep
+        let k = builders[keep]
+        let d = builders[drop]
+        k.room = k.room ?? d.room
+        k.roomSid = k.roomSid ?? d.roomSid
+        for j in d.jobIds where !k.jobIds.contains(j) { k.jobIds.append(j) }
+        for p in d.participants where !k.participants.contains(p) { k.participants.append(p) }
+        if let s = d.start, k.start == nil || s < k.start! { k.start = s }
+        if let e = d.end, k.end == nil || e > k.end! { k.end = e }
+        k.sides.formUnion(d.sides)
+        k.inputs.formUnion(d.inputs)
+        k.recordCount += d.recordCount
+        k.events += d.events
+        for (input, gaps) in d.gaps { k.gaps[input, default: []] += gaps }
+        for (input, l) in d.last where k.last[input] == nil || l.0 > k.last[input]!.0 { k.last[input] = l }
+        k.records += d.records
+        k.keepRecords = k.keepRecords || d.keepRecords
+        d.events = []
+        d.records = []
+        return keep
+    }
+
+    /// Finds or creates the session of a record's ids; nil when it has none.
+    private func resolve(_ ids: SessionIDs, input: Int) -> Int? {
+        var session: Int?
+        if let sid = ids.roomSid {
+            if let s = byRoomSid[sid] {
+                session = find(s)
+            } else if let room = ids.room, let s = byRoom[room], builders[find(s)].roomSid == nil {
+                session = find(s)
+            } else {
+                session = newSession()
+            }
+            builders[session!].roomSid = sid
+            byRoomSid[sid] = session
+        }
+        func attach(_ key: String?, _ map: inout [String: Int]) {
+            guard let key else { return }
+            if let existing = map[key] {
+                session = session.map { link($0, existing) } ?? find(existing)
+            } else {
+                if session == nil { session = newSession() }
+            }
+            map[key] = session!
+        }
+        attach(ids.jobId, &byJob)
+        attach(ids.participantSid, &byParticipantSid)
+        if let room = ids.room {
+            if let existing = byRoom[room] {
+                let root = find(existing)
+                if session == nil {
+                    session = root
+                } else if builders[session!].roomSid == nil || builders[root].roomSid == nil || builders[root].roomSid == builders[session!].roomSid {
+                    session = link(session!, root)
+                }
+            } else if session == nil {
+                session = newSession()
+            }
+            let s = find(session!)
+            if builders[s].room == nil { builders[s].room = room }
+            // The newest session of a reused room name takes the name.
+            if builders[s].room == room { byRoom[room] = s }
+            session = s
+        }
+        if session == nil, let identity = ids.participant, let existing = byParticipant[identity] {
+            session = find(existing)
+        }
+        if session == nil, let pid = ids.pid, let existing = byPid[PidKey(input: input, pid: pid)] {
+            session = find(existing)
+        }
+        guard let s = session.map(find) else { return nil }
+        if let identity = ids.participant { byParticipant[identity] = s }
+        if let pid = ids.pid { byPid[PidKey(input: input, pid: pid)] = s }
+        let b = builders[s]
+        if let job = ids.jobId, !b.jobIds.contains(job) { b.jobIds.append(job) }
+        if let p = ids.participant, !b.participants.contains(p) { b.participants.append(p) }
+        return s
+    }
+
+    /// Adds one record.
+    public func add(_ r: LogRecord) {
+        order += 1
+        let location = SourceLocation(input: r.input, line: r.line)
+        if let t = r.time {
+            if let (prev, prevLocation) = inputLast[r.input], prev.seconds(until: t) >= configuration.minimumGapSeconds {
+                Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &inputGaps[r.input, default: []])
+            }
+            if inputLast[r.input] == nil || t >= inputLast[r.input]!.0 { inputLast[r.input] = (t, location) }
+        }
+        let kind = classifier.classify(r)
+        let session = resolve(r.ids, input: r.input)
+        var event: SessionEvent?
+        if let kind {
+            var firstLine = r.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            if case .string(let error)? = r.field("error"), !error.isEmpty {
+                firstLine += ": " + (error.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
+            }
+            event = SessionEvent(
+                kind: kind, time: r.time, location: location, side: EventClassifier.side(of: r, path: paths[r.input]),
+                text: String(redactor.redact(firstLine).prefix(300)), token: r.token, ids: r.ids)
+        }
+        guard let s = session else {
+            unassignedCount += 1
+            if let event { unassigned.append(event) }
+            if keepAllRecords || keepRecordsFor != nil { unassignedRecords.append(r) }
+            return
+        }
+        let b = builders[s]
+        b.recordCount += 1
+        b.inputs.insert(r.input)
+        b.sides.insert(EventClassifier.side(of: r, path: paths[r.input]))
+        if let t = r.time {
+            if b.start == nil || t < b.start! { b.start = t }
+            if b.end == nil || t > b.end! { b.end = t }
+            if let (prev, prevLocation) = b.last[r.input], prev.seconds(until: t) >= configuration.minimumGapSeconds {
+                Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &b.gaps[r.input, default: []])
+            }
+            if b.last[r.input] == nil || t >= b.last[r.input]!.0 { b.last[r.input] = (t, location) }
+        }
+        if let event { b.events.append(event) }
+        if keepAllRecords || (keepRecordsFor.map { matchesSelector(b, $0) } ?? false) || b.keepRecords {
+            b.keepRecords = true
+            b.records.append(r)
+        }
+    }
+
+    private func matchesSelector(_ b: Builder, _ selector: String) -> Bool {
+        selector == b.room || selector == b.roomSid || b.jobIds.contains(selector)
+    }
+
+    /// Keeps the 8 longest gaps of a list.
+    private static func remember(_ gap: SilentGap, in list: inout [SilentGap]) {
+        list.append(gap)
+        if list.count > 16 {
+            list.sort { $0.seconds > $1.seconds }
+            list.removeLast(list.count - 8)
+        }
+    }
+
+    /// Ends the run: attaches id-less events and returns the sessions in order of appearance.
+    public func finish() -> [Session] {
+        var roots: [Int] = []
+        for i in builders.indices where find(i) == i && (builders[i].recordCount > 0) { roots.append(i) }
+        if roots.isEmpty && unassignedCount > 0 {
+            // No ids anywhere: the whole run is one session.
+            let s = newSession()
+            let b = builders[s]
+            b.events = unassigned
+            b.records = unassignedRecords
+            for e in unassigned {
+                b.sides.insert(e.side)
+                b.inputs.insert(e.location.input)
+            }
+            b.recordCount = unassignedCount
+            b.inputs.formUnion(inputLast.keys)
+            for (_, (t, _)) in inputLast where b.end == nil || t > b.end! { b.end = t }
+            b.start = unassignedStart
+            b.gaps = inputGaps
+            for e in unassigned { b.sides.insert(e.side) }
+            roots = [s]
+        } else {
+            attachUnassigned(roots)
+        }
+        return roots.sorted { builders[$0].firstSeen < builders[$1].firstSeen }.map(session)
+    }
+
+    private var unassignedStart: Timestamp? {
+        var start: Timestamp?
+        for e in unassigned { if let t = e.time, start == nil || t < start! { start = t } }
+        return start
+    }
+
+    /// Id-less events join the sessions of the same input active at that time (a worker's
+    /// connection loss concerns all its jobs), else the one session active then from any input.
+    private func attachUnassigned(_ roots: [Int]) {
+        let margin = 120.0
+        for event in unassigned {
+            guard let t = event.time else {
+                if roots.count == 1 { builders[roots[0]].events.append(event) }
+                continue
+            }
+            func active(_ b: Builder) -> Bool {
+                guard let s = b.start, let e = b.end else { return false }
+                return s.seconds(until: t) >= -margin && t.seconds(until: e) >= -margin
+            }
+            let sameInput = roots.filter { builders[$0].inputs.contains(event.location.input) && active(builders[$0]) }
+            if !sameInput.isEmpty {
+                for r in sameInput { builders[r].events.append(event) }
+                continue
+            }
+            let any = roots.filter { active(builders[$0]) }
+            if any.count == 1 {
+                builders[any[0]].events.append(event)
+                builders[any[0]].sides.insert(event.side)
+                builders[any[0]].inputs.insert(event.location.input)
+            }
+        }
+    }
+
+    private func session(_ i: Int) -> Session {
+        let b = builders[i]
+        let events = b.events.enumerated().sorted { x, y in
+            switch (x.element.time, y.element.time) {
+            case let (a?, b?) where a != b: return a < b
+            default: return x.offset < y.offset
+            }
+        }.map(\.element)
+        var gapsByInput: [Int: [SilentGap]] = [:]
+        for input in b.inputs { if let g = inputGaps[input] { gapsByInput[input] = g } }
+        var key = "(no session ids)"
+        if let room = b.room { key = b.roomSid.map { "\(room)/\($0)" } ?? room } else if let sid = b.roomSid { key = sid } else if let job = b.jobIds.first { key = job }
+        return Session(
+            key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds, participants: b.participants, start: b.start, end: b.end,
+            sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: b.gaps,
+            inputGaps: gapsByInput, records: b.records)
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import LogAnalyzer
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+}
+
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case error, warning, never
+
+    var severity: Severity? {
+        switch self {
+        case .error: .error
+        case .warning: .warning
+        case .never: nil
+        }
+    }
+}
+
+enum ColorMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    var enabled: Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto: return isatty(1) == 1 && getenv("NO_COLOR") == nil
+        }
+    }
+}
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Rebuild each session across the logs and report what went wrong (the default command)."
+    )
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: "Report format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var output: ReportFormat = .text
+
+    @Option(help: "Exit 1 when a finding reaches this severity: error, warning or never.")
+    var failOn: FailOn = .error
+
+    @Option(help: "Colour in text output: auto (only on a terminal, not with NO_COLOR), always, never.")
+    var color: ColorMode = .auto
+
+    func run() throws {
+        let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis)
+        let out = OutputStream()
+        switch output {
+        case .text: out.write(TextReportRenderer(color: color.enabled, failOn: failOn.severity).render(report))
+        case .json: out.write(JSONReportRenderer().render(report))
+        case .markdown: out.write(MarkdownReportRenderer().render(report))
+        }
+        out.flush()
+        Stderr.print(diagnostics.lines)
+        if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
+        if report.hasFinding(atLeast: failOn.severity) { throw ExitCode(1) }
+    }
+}
+
+struct TimelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline",
+        abstract: "Print a session's merged timeline from every source, in time order, relative to its start."
+    )
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: "The session: a room name, an RM_ room sid or an AJ_ job id. Without it: the key events of every session.")
+    var session: String?
+
+    func run() throws {
+        let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis, keepRecordsFor: session)
+        let out = OutputStream()
+        out.write(TimelineRenderer().render(report, selector: session))
+        out.flush()
+        Stderr.print(diagnostics.lines)
+        if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
+        if let session, !report.sessions.contains(where: { $0.matches(session) }) { throw ExitCode(1) }
+    }
+}
+
+/// options → library → report.
+enum Pipeline {
+    static func analyze(input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil) throws -> (Report, DiagnosticSink) {
+        let ingest = try input.ingestOptions()
+        guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
+        var diagnostics = DiagnosticSink()
+        let (inputs, configs) = InputSet.expand(input.paths, diagnostics: &diagnostics)
+        let configuration = try analysis.configuration(configsFromInputs: configs, diagnostics: &diagnostics)
+        var analyzer = Analyzer(ingest: ingest, configuration: configuration)
+        analyzer.keepRecordsFor = keepRecordsFor
+        let report = analyzer.run(inputs, diagnostics: &diagnostics)
+        if inputs.isEmpty {
+            Stderr.print(diagnostics.lines)
+            throw ExitCode(2)
+        }
+        return (report, diagnostics)
+    }
+}
