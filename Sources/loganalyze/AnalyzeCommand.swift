@@ -99,6 +99,7 @@ enum Pipeline {
         let configuration = try analysis.configuration(configsFromInputs: configs, diagnostics: &diagnostics)
         var analyzer = Analyzer(ingest: ingest, configuration: configuration)
         analyzer.keepRecordsFor = keepRecordsFor
+        analyzer.keepAllRecords = keepRecordsFor != nil
         let report = analyzer.run(inputs, diagnostics: &diagnostics)
         if inputs.isEmpty {
             Stderr.print(diagnostics.lines)

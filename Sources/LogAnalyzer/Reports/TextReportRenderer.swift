@@ -67,12 +67,7 @@ public struct TimelineRenderer {
         for session in sessions {
             out += text.safe(ReportText.sessionHeader(session)) + "\n"
             if !session.records.isEmpty {
-                let rows = session.records.enumerated().sorted { a, b in
-                    switch (a.element.time, b.element.time) {
-                    case let (x?, y?) where x != y: return x < y
-                    default: return a.offset < b.offset
-                    }
-                }.map(\.element)
+                let rows = timeOrdered(session.records, time: \.time, location: { SourceLocation(input: $0.input, line: $0.line) })
                 for r in rows {
                     let rel = ReportText.relative(r.time, to: session.start)
                     let side = EventClassifier.side(of: r, path: report.paths[r.input]).rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)

@@ -259,41 +259,39 @@ public final class SessionTracker {
         return start
     }
 
-    /// Id-less events join the sessions of the same input active at that time (a worker's
-    /// connection loss concerns all its jobs), else the one session active then from any input.
+    /// Id-less events (and kept records) join the sessions of the same input active at that time
+    /// (a worker's connection loss concerns all its jobs), else the one session active then.
     private func attachUnassigned(_ roots: [Int]) {
-        let margin = 120.0
         for event in unassigned {
-            guard let t = event.time else {
-                if roots.count == 1 { builders[roots[0]].events.append(event) }
-                continue
+            for r in targets(roots, input: event.location.input, time: event.time) {
+                builders[r].events.append(event)
+                builders[r].sides.insert(event.side)
+                builders[r].inputs.insert(event.location.input)
             }
-            func active(_ b: Builder) -> Bool {
-                guard let s = b.start, let e = b.end else { return false }
-                return s.seconds(until: t) >= -margin && t.seconds(until: e) >= -margin
-            }
-            let sameInput = roots.filter { builders[$0].inputs.contains(event.location.input) && active(builders[$0]) }
-            if !sameInput.isEmpty {
-                for r in sameInput { builders[r].events.append(event) }
-                continue
-            }
-            let any = roots.filter { active(builders[$0]) }
-            if any.count == 1 {
-                builders[any[0]].events.append(event)
-                builders[any[0]].sides.insert(event.side)
-                builders[any[0]].inputs.insert(event.location.input)
+        }
+        for record in unassignedRecords {
+            for r in targets(roots, input: record.input, time: record.time) where builders[r].keepRecords {
+                builders[r].records.append(record)
             }
         }
     }
 
+    private func targets(_ roots: [Int], input: Int, time: Timestamp?) -> [Int] {
+        let margin = 120.0
+        guard let t = time else { return roots.count == 1 ? roots : [] }
+        func active(_ b: Builder) -> Bool {
+            guard let s = b.start, let e = b.end else { return false }
+            return s.seconds(until: t) >= -margin && t.seconds(until: e) >= -margin
+        }
+        let sameInput = roots.filter { builders[$0].inputs.contains(input) && active(builders[$0]) }
+        if !sameInput.isEmpty { return sameInput }
+        let any = roots.filter { active(builders[$0]) }
+        return any.count == 1 ? any : []
+    }
+
     private func session(_ i: Int) -> Session {
         let b = builders[i]
-        let events = b.events.enumerated().sorted { x, y in
-            switch (x.element.time, y.element.time) {
-            case let (a?, b?) where a != b: return a < b
-            default: return x.offset < y.offset
-            }
-        }.map(\.element)
+        let events = timeOrdered(b.events, time: \.time, location: \.location)
         var gapsByInput: [Int: [SilentGap]] = [:]
         for input in b.inputs { if let g = inputGaps[input] { gapsByInput[input] = g } }
         var key = "(no session ids)"

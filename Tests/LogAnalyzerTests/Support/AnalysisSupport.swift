@@ -1,0 +1,34 @@
+import Foundation
+
+@testable import LogAnalyzer
+
+/// Runs the analyzer over files (paths as given) with a configuration.
+func analyze(_ paths: [String], configuration: AnalysisConfiguration = AnalysisConfiguration(), ingest: IngestOptions = IngestOptions()) -> Report {
+    var diagnostics = DiagnosticSink()
+    let (inputs, _) = InputSet.expand(paths, diagnostics: &diagnostics)
+    return Analyzer(ingest: ingest, configuration: configuration).run(inputs, diagnostics: &diagnostics)
+}
+
+/// Runs the analyzer over one log text written as `name`.
+func analyze(log: String, name: String = "worker.log", configuration: AnalysisConfiguration = AnalysisConfiguration()) -> Report {
+    let dir = TempDir()
+    let path = dir.write(name, log + "\n")
+    return analyze([path], configuration: configuration)
+}
+
+/// A fixture folder's path relative to the package root (as the CLI prints it when run there).
+func fixture(_ name: String) -> String { "Fixtures/" + name }
+
+/// Runs the analyzer on a fixture with the package root as the working directory.
+func analyzeFixture(_ name: String, configuration: AnalysisConfiguration? = nil) -> Report {
+    let previous = FileManager.default.currentDirectoryPath
+    FileManager.default.changeCurrentDirectoryPath(PackagePaths.root.path)
+    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    var c = configuration ?? AnalysisConfiguration()
+    if configuration == nil {
+        var diagnostics = DiagnosticSink()
+        let (_, configs) = InputSet.expand([fixture(name)], diagnostics: &diagnostics)
+        for path in configs { if let ttl = TokenTTLSetting.fromConfigFile(path) { c.configuredTokenTTLSeconds = ttl } }
+    }
+    return analyze([fixture(name)], configuration: c)
+}
