@@ -1,88 +1,185 @@
 /// Reads one-object-per-line JSON records: livekit-agents (all generations), zap JSON, pino JSON,
-/// and any other JSON object.
+/// and any other JSON object. One pass over the object's members; fields stay raw text.
 enum JSONLineParser {
-    /// Parses `b[start...]` as a JSON object record; nil when it is not one.
+    /// Byte ranges of the values of the keys that make a record.
+    struct RecordKeys {
+        var message: Range<Int>?
+        var msg: Range<Int>?
+        var level: Range<Int>?
+        var name: Range<Int>?
+        var timestamp: Range<Int>?
+        var asctime: Range<Int>?
+        var ts: Range<Int>?
+        var time: Range<Int>?
+        var atTimestamp: Range<Int>?
+        var logger: Range<Int>?
+        var severity: Range<Int>?
+        var hasCaller = false
+        var levelKeyIsLevelname = false
+    }
+
+    /// Parses `b[start...]` as a JSON object record; false when it is not one.
     static func parse(_ b: Bytes, at start: Int, clock: inout StreamClock, into r: inout LogRecord) -> Bool {
-        var reader = JSONReader(b, from: start)
-        guard case .object(let members)? = try? reader.value() else { return false }
-        reader.skipSpace()
-        guard reader.index == b.trimmedEnd(b.count) || reader.index == b.count else { return false }
-        classify(members, clock: &clock, into: &r)
+        var keys = RecordKeys()
+        var ids = IDCollector()
+        var end = 0
+        guard scan(b, start, &keys, &ids, &end), b.trimmedEnd(b.count) == end else { return false }
+        classify(b, keys, clock: &clock, into: &r)
+        r.fields = Fields(rawObject: b.slice(start, end), skip: skipMask(r.format, keys))
+        ids.apply(to: &r)
         return true
     }
 
-    static func classify(_ members: [(String, JSONValue)], clock: inout StreamClock, into r: inout LogRecord) {
-        var message: String?
-        var msg: String?
-        var levelValue: JSONValue?
-        var name: String?
-        var timestamp: String?
-        var asctime: String?
-        var ts: JSONValue?
-        var time: JSONValue?
-        var caller: Bool = false
-        var logger: String?
-        for (k, v) in members {
-            switch k {
-            case "message": message = v.stringValue
-            case "msg": msg = v.stringValue
-            case "level", "levelname": if levelValue == nil { levelValue = v }
-            case "name": name = v.stringValue
-            case "timestamp": timestamp = v.stringValue
-            case "asctime": asctime = v.stringValue
-            case "ts": ts = v
-            case "time": time = v
-            case "caller": caller = true
-            case "logger": logger = v.stringValue
-            default: break
-            }
+    /// Walks the object's members once: record keys, id keys, error texts. Sets `end` after `}`.
+    static func scan(_ b: Bytes, _ start: Int, _ keys: inout RecordKeys, _ ids: inout IDCollector, _ end: inout Int) -> Bool {
+        var r = JSONReader(b, from: start)
+        guard b.byte(start) == UInt8(ascii: "{") else { return false }
+        r.index += 1
+        r.skipSpace()
+        if b.byte(r.index) == UInt8(ascii: "}") {
+            end = r.index + 1
+            return true
         }
-        var consumed: Set<String> = []
-        if let msg, ts != nil, caller || logger != nil {
+        while true {
+            r.skipSpace()
+            guard r.index < b.count, b[r.index] == UInt8(ascii: "\"") else { return false }
+            let keyStart = r.index + 1
+            guard r.skipValue() else { return false }
+            let keyEnd = r.index - 1
+            r.skipSpace()
+            guard r.index < b.count, b[r.index] == UInt8(ascii: ":") else { return false }
+            r.index += 1
+            r.skipSpace()
+            let valueStart = r.index
+            guard r.skipValue() else { return false }
+            let value = valueStart..<r.index
+            let key = b.slice(keyStart, keyEnd)
+            switch FieldKey(key) {
+            case .message: keys.message = value
+            case .msg: keys.msg = value
+            case .level: if keys.level == nil { keys.level = value }
+            case .levelname:
+                if keys.level == nil {
+                    keys.level = value
+                    keys.levelKeyIsLevelname = true
+                }
+            case .name: keys.name = value
+            case .timestamp: keys.timestamp = value
+            case .asctime: keys.asctime = value
+            case .ts: keys.ts = value
+            case .time: keys.time = value
+            case .atTimestamp: keys.atTimestamp = value
+            case .logger: keys.logger = value
+            case .severity: keys.severity = value
+            case .caller: keys.hasCaller = true
+            case .other: break
+            case let idKey: ids.take(idKey, b, value)
+            }
+            r.skipSpace()
+            guard r.index < b.count else { return false }
+            if b[r.index] == UInt8(ascii: ",") {
+                r.index += 1
+                continue
+            }
+            guard b[r.index] == UInt8(ascii: "}") else { return false }
+            end = r.index + 1
+            return true
+        }
+    }
+
+    /// A string value (unescaped), or the text of a scalar.
+    static func text(_ b: Bytes, _ range: Range<Int>?) -> String? {
+        guard let range else { return nil }
+        if b[range.lowerBound] == UInt8(ascii: "\"") {
+            var reader = JSONReader(b, from: range.lowerBound)
+            return try? reader.string()
+        }
+        if b[range.lowerBound] == UInt8(ascii: "{") || b[range.lowerBound] == UInt8(ascii: "[") { return nil }
+        return b.string(range.lowerBound, range.upperBound)
+    }
+
+    /// The level word (or pino number) without building a String.
+    static func level(_ b: Bytes, _ range: Range<Int>?) -> LogLevel? {
+        guard let range else { return nil }
+        if b[range.lowerBound] == UInt8(ascii: "\"") {
+            return LogLevel.parse(b.slice(range.lowerBound + 1, range.upperBound - 1))
+        }
+        if let n = b.digits(at: range.lowerBound, range.count) { return LogLevel.pino(n) }
+        return nil
+    }
+
+    static func isNumber(_ b: Bytes, _ range: Range<Int>?) -> Bool {
+        guard let range else { return false }
+        let c = b[range.lowerBound]
+        return c.isDigit || c == UInt8(ascii: "-")
+    }
+
+    static func classify(_ b: Bytes, _ k: RecordKeys, clock: inout StreamClock, into r: inout LogRecord) {
+        if k.msg != nil, k.ts != nil, k.hasCaller || k.logger != nil {
             // zap production encoder
             r.format = .zapJSON
-            r.message = msg
-            r.logger = logger
-            r.level = levelValue?.stringValue.flatMap(LogLevel.parse)
-            if let t = ts?.stringValue, let micros = TimeParsing.epoch(t, milliseconds: false) {
-                r.time = clock.absolute(micros)
-            }
-            consumed = ["msg", "ts", "level", "logger"]
-        } else if let msg, case .number(let lv)? = levelValue, let t = time?.stringValue {
+            r.message = text(b, k.msg) ?? ""
+            r.logger = text(b, k.logger)
+            r.level = level(b, k.level)
+            if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) { r.time = clock.absolute(micros) }
+        } else if k.msg != nil, isNumber(b, k.level), k.time != nil {
             // pino
             r.format = .pinoJSON
-            r.message = msg
-            r.level = Int(lv).map(LogLevel.pino)
-            r.logger = name
-            if let micros = TimeParsing.epoch(t, milliseconds: true) { r.time = clock.absolute(micros) }
-            consumed = ["msg", "level", "time", "name"]
-        } else if let message, levelValue != nil, timestamp != nil || asctime != nil {
-            r.format = timestamp != nil ? .agentsJSON : .agentsJSONLegacy
-            r.message = message
-            r.logger = name
-            r.level = levelValue?.stringValue.flatMap(LogLevel.parse)
-            if let stamp = timestamp ?? asctime { r.time = resolveText(stamp, clock: &clock) }
-            consumed = ["message", "level", "levelname", "name", timestamp != nil ? "timestamp" : "asctime"]
+            r.message = text(b, k.msg) ?? ""
+            r.level = level(b, k.level)
+            r.logger = text(b, k.name)
+            if let t = text(b, k.time), let micros = TimeParsing.epoch(t, milliseconds: true) { r.time = clock.absolute(micros) }
+        } else if k.message != nil, k.level != nil, k.timestamp != nil || k.asctime != nil {
+            r.format = k.timestamp != nil ? .agentsJSON : .agentsJSONLegacy
+            r.message = text(b, k.message) ?? ""
+            r.logger = text(b, k.name)
+            r.level = level(b, k.level)
+            if let stamp = k.timestamp ?? k.asctime { r.time = resolveStamp(b, stamp, clock: &clock) }
         } else {
             r.format = .json
-            r.message = msg ?? message ?? ""
-            r.logger = name ?? logger
-            let lv = levelValue ?? members.first { $0.0 == "severity" }?.1
-            if case .number(let n)? = lv, let value = Int(n) {
-                r.level = LogLevel.pino(value)
-            } else {
-                r.level = lv?.stringValue.flatMap(LogLevel.parse)
-            }
-            consumed = ["msg", "message", "name", "logger", "level", "levelname"]
-            if let t = timestamp ?? asctime ?? time?.stringValue ?? members.first(where: { $0.0 == "@timestamp" })?.1.stringValue {
-                r.time = resolveText(t, clock: &clock)
-                consumed.formUnion(["timestamp", "asctime", "time", "@timestamp"])
-            } else if let t = ts?.stringValue, let micros = TimeParsing.epoch(t, milliseconds: false) {
+            r.message = text(b, k.msg ?? k.message) ?? ""
+            r.logger = text(b, k.name ?? k.logger)
+            r.level = level(b, k.level ?? k.severity)
+            if let stamp = k.timestamp ?? k.asctime ?? k.time ?? k.atTimestamp {
+                r.time = resolveStamp(b, stamp, clock: &clock)
+            } else if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) {
                 r.time = clock.absolute(micros)
-                consumed.insert("ts")
             }
         }
-        r.fields = members.filter { !consumed.contains($0.0) }
+    }
+
+    /// Keys consumed by the record, by format.
+    static func skipMask(_ format: LogFormat, _ k: RecordKeys) -> UInt16 {
+        func bits(_ names: [String]) -> UInt16 { names.reduce(0) { $0 | Fields.skipBit($1) } }
+        switch format {
+        case .zapJSON: return zapSkip
+        case .pinoJSON: return pinoSkip
+        case .agentsJSON: return agentsSkip
+        case .agentsJSONLegacy: return legacySkip
+        default:
+            var mask = genericSkip
+            if k.timestamp != nil || k.asctime != nil || k.time != nil || k.atTimestamp != nil {
+                mask |= bits(["timestamp", "asctime", "time", "@timestamp"])
+            } else if k.ts != nil {
+                mask |= Fields.skipBit("ts")
+            }
+            return mask
+        }
+    }
+
+    static let zapSkip: UInt16 = ["msg", "ts", "level", "logger"].reduce(0) { $0 | Fields.skipBit($1) }
+    static let pinoSkip: UInt16 = ["msg", "level", "time", "name"].reduce(0) { $0 | Fields.skipBit($1) }
+    static let agentsSkip: UInt16 = ["message", "level", "levelname", "name", "timestamp"].reduce(0) { $0 | Fields.skipBit($1) }
+    static let legacySkip: UInt16 = ["message", "level", "levelname", "name", "asctime"].reduce(0) { $0 | Fields.skipBit($1) }
+    static let genericSkip: UInt16 = ["msg", "message", "name", "logger", "level", "levelname"].reduce(0) { $0 | Fields.skipBit($1) }
+
+    /// A stamp value: ISO 8601 / asctime text, or epoch seconds/milliseconds.
+    static func resolveStamp(_ b: Bytes, _ range: Range<Int>, clock: inout StreamClock) -> Timestamp? {
+        if b[range.lowerBound] == UInt8(ascii: "\""), let (w, _) = TimeParsing.dateTime(b, at: range.lowerBound + 1) {
+            return clock.resolve(w)
+        }
+        guard let t = text(b, range) else { return nil }
+        return resolveText(t, clock: &clock)
     }
 
     /// A stamp given as text: ISO 8601 / asctime, or epoch seconds/milliseconds.
@@ -109,15 +206,18 @@ enum JSONLineParser {
         guard j - start >= 4, b.byte(j) == 0x09 || b.byte(j) == 0x20 else { return false }
         let brace = b.skipSpaces(j)
         guard b.byte(brace) == UInt8(ascii: "{") else { return false }
-        var reader = JSONReader(b, from: brace)
-        guard case .object(let members)? = try? reader.value() else { return false }
+        var keys = RecordKeys()
+        var ids = IDCollector()
+        var end = 0
+        guard scan(b, brace, &keys, &ids, &end) else { return false }
         r.format = .webhookEvent
         r.message = b.string(start, j)
         r.level = .info
-        r.fields = members
-        if let stamp = members.first(where: { $0.0 == "time_stamp" })?.1.stringValue {
+        r.fields = Fields(rawObject: b.slice(brace, end))
+        ids.apply(to: &r)
+        if let stamp = r.fields["time_stamp"]?.stringValue {
             r.time = resolveText(stamp, clock: &clock)
-        } else if let created = members.first(where: { $0.0 == "created_at" || $0.0 == "createdAt" })?.1.stringValue,
+        } else if let created = (r.fields["created_at"] ?? r.fields["createdAt"])?.stringValue,
             let micros = TimeParsing.epoch(created, milliseconds: false)
         {
             r.time = clock.absolute(micros)

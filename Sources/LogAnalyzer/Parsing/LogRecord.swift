@@ -115,8 +115,10 @@ public struct LogRecord: Sendable {
     public var level: LogLevel?
     public var logger: String?
     public var message: String
-    public var fields: [(String, JSONValue)]
+    public var fields: Fields
     public var ids: SessionIDs
+    /// Text of the error-like fields (`error`, `exc_info`, `errorVerbose`, `reason`), joined.
+    public var errorText: String?
     /// Claims of a JWT that appeared in the record.
     public var token: TokenClaims?
     /// The wrapper's source label (docker compose service, journald process), when present.
@@ -127,21 +129,9 @@ public struct LogRecord: Sendable {
         self.line = line
         self.format = format
         self.message = message
-        self.fields = []
+        self.fields = Fields()
         self.ids = SessionIDs()
     }
 
-    public func field(_ key: String) -> JSONValue? {
-        for (k, v) in fields where k == key { return v }
-        return nil
-    }
-
-    /// Message plus every string field (e.g. `exc_info`, `error`): the text detectors search.
-    public var searchableText: String {
-        var text = message
-        for (_, v) in fields {
-            if case .string(let s) = v { text += "\n" + s }
-        }
-        return text
-    }
+    public func field(_ key: String) -> JSONValue? { fields[key] }
 }

@@ -2,8 +2,10 @@
 enum RecordEnricher {
     static func enrich(_ r: inout LogRecord) {
         splitRustTarget(&r)
-        idsFromFields(&r)
+        // Raw JSON fields had their ids taken while they were scanned.
+        if !r.fields.isRaw { idsFromFields(&r) }
         idsFromText(&r)
+        if r.ids.jobId == nil, let p = r.ids.participant, p.hasPrefix("agent-AJ_") { r.ids.jobId = String(p.dropFirst(6)) }
     }
 
     /// `livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0`
@@ -32,7 +34,7 @@ enum RecordEnricher {
     }
 
     static func idsFromFields(_ r: inout LogRecord) {
-        for (key, value) in r.fields {
+        for (key, value) in r.fields.members {
             switch key {
             case "room", "room_name", "roomName":
                 if r.ids.room == nil, let s = value.stringValue, !s.isEmpty { r.ids.room = s }
@@ -64,22 +66,40 @@ enum RecordEnricher {
     static let roomSidMarker = Literal("RM_")
     static let jobMarker = Literal("AJ_")
 
-    /// Ids written in the text (app lines, 0.8 `job_request` protobuf text) and JWT claims.
+    static let idMarkers = LiteralSet(["RM_", "AJ_", "eyJ", "room=", "identity="])
+
+    /// Ids written in the text (app lines, 0.8 `job_request` protobuf text, `room=…` pairs) and
+    /// JWT claims; one pass over the message and the error texts decides whether to look.
     static func idsFromText(_ r: inout LogRecord) {
-        var text = r.message
-        for (_, v) in r.fields {
-            if case .string(let s) = v, s.utf8.count > 12 { text += " " + s }
-        }
-        text.withUTF8 { b in
-            if r.ids.roomSid == nil, let sid = token(after: roomSidMarker, in: b) { r.ids.roomSid = sid }
-            if r.ids.jobId == nil, let job = token(after: jobMarker, in: b) { r.ids.jobId = job }
-            if JWT.marker.occurs(in: b), let claims = JWT.firstClaims(in: b) {
-                r.token = claims
-                if r.ids.room == nil { r.ids.room = claims.room }
-                if r.ids.participant == nil { r.ids.participant = claims.subject }
-                if r.ids.jobId == nil, let sub = claims.subject, sub.hasPrefix("agent-AJ_") { r.ids.jobId = String(sub.dropFirst(6)) }
+        func look(_ text: String) {
+            var text = text
+            text.withUTF8 { b in
+                let found = idMarkers.scan(b)
+                guard found != 0 else { return }
+                if found & 1 != 0, r.ids.roomSid == nil, let sid = token(after: roomSidMarker, in: b) { r.ids.roomSid = sid }
+                if found & 2 != 0, r.ids.jobId == nil, let job = token(after: jobMarker, in: b) { r.ids.jobId = job }
+                if found & 4 != 0, r.token == nil, let claims = JWT.firstClaims(in: b) {
+                    r.token = claims
+                    if r.ids.room == nil { r.ids.room = claims.room }
+                    if r.ids.participant == nil { r.ids.participant = claims.subject }
+                    if r.ids.jobId == nil, let sub = claims.subject, sub.hasPrefix("agent-AJ_") { r.ids.jobId = String(sub.dropFirst(6)) }
+                }
+                if found & 8 != 0, r.ids.room == nil { r.ids.room = pairValue("room=", in: b) }
+                if found & 16 != 0, r.ids.participant == nil { r.ids.participant = pairValue("identity=", in: b) }
             }
         }
+        look(r.message)
+        if let e = r.errorText { look(e) }
+    }
+
+    /// The value of `key=value` in free text (up to a space, comma or quote).
+    static func pairValue(_ key: String, in b: Bytes) -> String? {
+        guard let at = Literal(key).find(in: b) else { return nil }
+        if at > 0 && (b[at - 1].isAlnum || b[at - 1] == UInt8(ascii: "_")) { return nil }
+        let start = at + key.utf8.count
+        var j = start
+        while j < b.count, !b[j].isSpaceOrTab, b[j] != UInt8(ascii: ","), b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "'") { j += 1 }
+        return j > start ? b.string(start, j) : nil
     }
 
     /// `RM_` + 12 base62 characters, at a word boundary.

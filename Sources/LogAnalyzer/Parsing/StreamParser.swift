@@ -139,7 +139,7 @@ struct StreamParser {
         pending = nil
         if p.format == .pinoPretty, let raw, raw.byte(0).isSpaceOrTab, let field = pinoField(raw) {
             p.fields.append(field)
-            RecordEnricher.idsFromFields(&p)
+            if !p.fields.isRaw { RecordEnricher.idsFromFields(&p) }
         } else {
             p.message += "\n" + text
         }

@@ -97,15 +97,13 @@ enum TextLineParser {
         if tabbed, let tab = b.index(of: 0x09, from: msgStart) {
             r.message = b.string(msgStart, b.trimmedEnd(tab))
             let ctxStart = b.skipSpaces(tab)
-            if let fields = jsonObject(b, ctxStart, b.trimmedEnd(b.count)) {
-                r.fields = fields
-            } else {
+            if !rawExtras(b, ctxStart, b.trimmedEnd(b.count), &r) {
                 r.message = b.string(msgStart, b.trimmedEnd(b.count))
             }
         } else {
             messageWithExtras(b, msgStart, b.count, &r)
         }
-        r.fields.insert(("caller", .string(caller)), at: 0)
+        r.fields.prepend(("caller", .string(caller)))
         return true
     }
 
@@ -243,12 +241,12 @@ enum TextLineParser {
         let request = b.slice(addrEnd + 4, quote)
         let parts = request.split(separator: 0x20)
         guard parts.count >= 2, let status = b.digits(at: quote + 2, 3) else { return }
-        r.fields = [
+        r.fields = Fields([
             ("client_addr", .string(b.string(i, addrEnd))),
             ("method", .string(String(decoding: parts[0], as: UTF8.self))),
             ("path", .string(String(decoding: parts[1], as: UTF8.self))),
             ("status_code", .number(String(status))),
-        ]
+        ])
     }
 
     // MARK: browser console
@@ -313,10 +311,9 @@ enum TextLineParser {
             while p < end, let brace = b.index(of: UInt8(ascii: "{"), from: p), brace < end {
                 let next = b.byte(brace + 1)
                 if (brace == lo || b[brace - 1] == 0x20 || b[brace - 1] == 0x09) && (next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")),
-                    let fields = jsonObject(b, brace, end)
+                    rawExtras(b, brace, end, &r)
                 {
                     r.message = b.string(lo, b.trimmedEnd(brace))
-                    r.fields.append(contentsOf: fields)
                     return
                 }
                 p = brace + 1
@@ -325,12 +322,23 @@ enum TextLineParser {
         r.message = b.string(lo, end)
     }
 
-    /// Members of the JSON object spanning exactly `lo..<hi`.
-    static func jsonObject(_ b: Bytes, _ lo: Int, _ hi: Int) -> [(String, JSONValue)]? {
-        guard b.byte(lo) == UInt8(ascii: "{") else { return nil }
+    /// When `lo..<hi` is exactly one JSON object: keeps it as raw fields (plus its ids and
+    /// error texts) and returns true.
+    static func rawExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) -> Bool {
+        guard b.byte(lo) == UInt8(ascii: "{") else { return false }
         var reader = JSONReader(b.slice(0, hi), from: lo)
-        guard case .object(let members)? = try? reader.value() else { return nil }
+        guard reader.skipValue() else { return false }
         reader.skipSpace()
-        return reader.index == hi ? members : nil
+        guard reader.index == hi else { return false }
+        var ids = IDCollector()
+        ids.scanObject(b.slice(0, hi), lo)
+        ids.apply(to: &r)
+        let raw = Fields(rawObject: b.slice(lo, hi))
+        if r.fields.isEmpty {
+            r.fields = raw
+        } else {
+            r.fields.append(contentsOf: raw.members)
+        }
+        return true
     }
 }

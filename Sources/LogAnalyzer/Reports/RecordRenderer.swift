@@ -36,9 +36,53 @@ public final class RecordRenderer {
             out += "\"pid\":\(pid)"
         }
         out += "},\"fields\":"
-        writeValue(.object(r.fields), key: nil, into: &out, depth: 0)
+        writeFields(r.fields, into: &out)
         out += "}\n"
         return out
+    }
+
+    /// Writes fields; raw JSON values without secrets or control bytes are copied as they are.
+    func writeFields(_ fields: Fields, into out: inout String) {
+        guard case .raw(var text, let skip, let before, let after) = fields.storage else {
+            writeValue(.object(fields.members), key: nil, into: &out, depth: 0)
+            return
+        }
+        out += "{"
+        var first = true
+        func separator() {
+            if !first { out += "," }
+            first = false
+        }
+        for (k, v) in before {
+            separator()
+            out += JSONWriter.quoted(k) + ":"
+            writeValue(v, key: k, into: &out, depth: 1)
+        }
+        text.withUTF8 { b in
+            Fields.forEachMember(b, skip: skip) { key, value in
+                separator()
+                let keyText = b.string(key.lowerBound, key.upperBound)
+                out += "\"" + keyText + "\":"
+                let raw = b.slice(value.lowerBound, value.upperBound)
+                let c = raw[0]
+                let isText = c == UInt8(ascii: "\"") || c == UInt8(ascii: "{") || c == UInt8(ascii: "[")
+                if !isText && c != UInt8(ascii: "N") && c != UInt8(ascii: "I") && !(c == UInt8(ascii: "-") && raw.byte(1) == UInt8(ascii: "I")) {
+                    out += raw.string(0, raw.count)
+                } else if isText && !Redactor.mightHoldSecret(raw) && !raw.contains(where: { $0 < 0x20 }) && !Redactor.isSecretKey(keyText) {
+                    out += raw.string(0, raw.count)
+                } else {
+                    var reader = JSONReader(b, from: value.lowerBound)
+                    let v = (try? reader.value()) ?? .string(raw.string(0, raw.count))
+                    writeValue(v, key: keyText, into: &out, depth: 1)
+                }
+            }
+        }
+        for (k, v) in after {
+            separator()
+            out += JSONWriter.quoted(k) + ":"
+            writeValue(v, key: k, into: &out, depth: 1)
+        }
+        out += "}"
     }
 
     /// Writes a JSON value with string values redacted (wholly, under secret-named keys).

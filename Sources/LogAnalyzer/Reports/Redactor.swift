@@ -2,38 +2,54 @@
 /// parameters, bearer tokens, provider API keys (`sk-…`, `AIza…`, `AKIA…`), LiveKit API keys
 /// and values of fields named like secrets.
 ///
-/// Not `Sendable`: it owns PCRE2 match scratch; make one per thread.
+/// One pass of a literal set decides whether a text can hold a secret at all; only then do the
+/// PCRE2 patterns run. Not `Sendable`: it owns PCRE2 match scratch; make one per thread.
 public final class Redactor {
     public static let jwtReplacement = "[redacted-jwt]"
     public static let replacement = "[redacted]"
 
     private struct Rule {
-        let gate: [Literal]
+        let gateMask: UInt64
         let matcher: Matcher
         /// Capture group kept in front of the replacement (the `key=` part), 0 for none.
         let keepGroup: Int
     }
 
-    private let rules: [Rule]
+    /// Gate literals; a rule runs only when one of its gates occurs.
+    static let gates = LiteralSet([
+        "eyJ",  // 0: JWT
+        "token", "TOKEN", "Token", "secret", "SECRET", "Secret", "password", "PASSWORD", "Password", "passwd",
+        "api_key", "apikey", "API_KEY", "APIKEY", "ApiKey", "apiKey",  // 1...16: key=value
+        "Bearer", "bearer", "BEARER",  // 17...19
+        "sk-",  // 20
+        "AIza",  // 21
+        "AKIA", "ASIA",  // 22, 23
+        "API",  // 24
+    ])
 
-    // Compiled once for the process.
-    private static let patterns: [(gate: [String], pattern: Pattern, keep: Int)] = {
+    private static func bits(_ range: ClosedRange<Int>) -> UInt64 {
+        range.reduce(0) { $0 | 1 << UInt64($1) }
+    }
+
+    private static let patterns: [(gate: UInt64, pattern: Pattern, keep: Int)] = {
         func p(_ s: String, caseless: Bool = false) -> Pattern { try! Pattern(s, caseless: caseless) }
         return [
             // key=value and "key": "value" where the key names a secret.
-            (["=", ":"],
+            (bits(1...16),
              p(#"((?:access_token|refresh_token|id_token|auth_token|api_secret|apisecret|client_secret|secret|password|passwd|api_key|apikey|livekit_api_secret|livekit_api_key|token)["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]{6,}"#, caseless: true), 1),
-            (["Bearer", "bearer", "BEARER"], p(#"(Bearer\s+)(?!\[redacted)[A-Za-z0-9._~+/=-]{6,}"#, caseless: true), 1),
-            (["sk-"], p(#"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}"#), 0),
-            (["AIza"], p(#"AIza[0-9A-Za-z_-]{30,}"#), 0),
-            (["AKIA", "ASIA"], p(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#), 0),
+            (bits(17...19), p(#"(Bearer\s+)(?!\[redacted)[A-Za-z0-9._~+/=-]{6,}"#, caseless: true), 1),
+            (bits(20...20), p(#"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}"#), 0),
+            (bits(21...21), p(#"AIza[0-9A-Za-z_-]{30,}"#), 0),
+            (bits(22...23), p(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#), 0),
             // LiveKit API keys: API + 10-14 letters/digits with at least one digit (not APIStatusError).
-            (["API"], p(#"\bAPI(?=[A-Za-z]*[0-9])[A-Za-z0-9]{10,14}\b"#), 0),
+            (bits(24...24), p(#"\bAPI(?=[A-Za-z]*[0-9])[A-Za-z0-9]{10,14}\b"#), 0),
         ]
     }()
 
+    private let rules: [Rule]
+
     public init() {
-        rules = Self.patterns.map { Rule(gate: $0.gate.map(Literal.init), matcher: $0.pattern.matcher(), keepGroup: $0.keep) }
+        rules = Self.patterns.map { Rule(gateMask: $0.gate, matcher: $0.pattern.matcher(), keepGroup: $0.keep) }
     }
 
     /// Field names whose string values are secrets whatever they look like.
@@ -44,25 +60,30 @@ public final class Redactor {
             || k.hasSuffix("apikey") || k.hasSuffix("api_key") || k == "authorization" || k == "jwt"
     }
 
+    /// Whether `b` may hold a secret (a gate literal occurs).
+    public static func mightHoldSecret(_ b: UnsafeBufferPointer<UInt8>) -> Bool { gates.scan(b) != 0 }
+
     /// The text with every secret replaced.
     public func redact(_ text: String) -> String {
         var text = text
-        var result: String?
-        text.withUTF8 { b in
-            var cursor = 0
-            var pieces: String?
-            for r in JWT.ranges(in: b) {
-                if pieces == nil { pieces = "" }
-                pieces! += b.string(cursor, r.lowerBound) + Self.jwtReplacement
-                cursor = r.upperBound
+        let mask = text.withUTF8 { Self.gates.scan($0) }
+        guard mask != 0 else { return text }
+        var current = text
+        if mask & 1 != 0 {
+            let replaced: String? = text.withUTF8 { b in
+                var cursor = 0
+                var pieces: String?
+                for r in JWT.ranges(in: b) {
+                    if pieces == nil { pieces = "" }
+                    pieces! += b.string(cursor, r.lowerBound) + Self.jwtReplacement
+                    cursor = r.upperBound
+                }
+                return pieces.map { $0 + b.string(cursor, b.count) }
             }
-            if let p = pieces { result = p + b.string(cursor, b.count) }
+            if let replaced { current = replaced }
         }
-        var current = result ?? text
-        for rule in rules {
-            var hit = false
-            current.withUTF8 { b in hit = rule.gate.contains { $0.occurs(in: b) } }
-            if hit { current = apply(rule, to: current) }
+        for rule in rules where mask & rule.gateMask != 0 {
+            current = apply(rule, to: current)
         }
         return current
     }

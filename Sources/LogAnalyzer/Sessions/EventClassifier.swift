@@ -76,9 +76,7 @@ struct EventClassifier {
     func classify(_ r: LogRecord) -> EventKind? {
         if let metrics = metrics(r) { return metrics }
         var text = r.message
-        for (key, v) in r.fields where key == "error" || key == "exc_info" || key == "errorVerbose" || key == "reason" {
-            if case .string(let s) = v { text += "\n" + s }
-        }
+        if let e = r.errorText { text += "\n" + e }
         return text.withUTF8 { b -> EventKind? in
             if greetingStart.contains(where: { $0.occurs(in: b) }) { return .greetingStart }
             if greetingEnd.contains(where: { $0.occurs(in: b) }) { return .greetingEnd }

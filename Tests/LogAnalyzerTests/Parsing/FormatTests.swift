@@ -83,7 +83,7 @@ let formatCases: [FormatCase] = [
                format: .pythonAsctime, time: "2025-02-19T19:31:01.123Z", level: .warning, logger: nil, message: "token about to expire"),
     FormatCase(line: "2025-12-11 00:51:45,902 - app.tokens - INFO - minted token for identity=user-42b7 room=voice-room-7f3k2 ttl=7200s",
                format: .pythonAsctime, time: "2025-12-11T00:51:45.902Z", level: .info, logger: "app.tokens",
-               message: "minted token for identity=user-42b7 room=voice-room-7f3k2 ttl=7200s"),
+               message: "minted token for identity=user-42b7 room=voice-room-7f3k2 ttl=7200s", room: "voice-room-7f3k2", participant: "user-42b7"),
     // A5 zap console with tabs, with spaces, with +0800
     FormatCase(
         line: "2025-08-26T08:11:13.199Z\tINFO\tlivekit.agents\tservice/agentservice.go:298\tworker registered\t{\"namespace\": \"\", \"jobType\": \"JT_ROOM\", \"agentName\": \"master-banking-agent\", \"workerID\": \"AW_z5g7KvFN5D9u\"}",

@@ -1,0 +1,88 @@
+/// The JSON keys the parsers care about, recognised from raw key bytes without allocating.
+enum FieldKey {
+    case message, msg, level, levelname, name, timestamp, asctime, ts, time, atTimestamp, logger, severity, caller
+    case room, roomSid, jobId, workerId, id, participant, participantSid, pid, participantInit
+    case errorText
+    case other
+
+    init(_ k: Bytes) {
+        @inline(__always) func eq(_ s: StaticString) -> Bool { k.has(s, at: 0) }
+        switch k.count {
+        case 2: self = eq("ts") ? .ts : eq("id") ? .id : .other
+        case 3: self = eq("msg") ? .msg : eq("pid") ? .pid : eq("pID") ? .participantSid : .other
+        case 4: self = eq("room") ? .room : eq("name") ? .name : eq("time") ? .time : .other
+        case 5: self = eq("level") ? .level : (eq("jobID") || eq("jobId")) ? .jobId : eq("error") ? .errorText : .other
+        case 6:
+            self = eq("caller") ? .caller : eq("logger") ? .logger : (eq("roomID") || eq("roomId")) ? .roomSid
+                : eq("reason") ? .errorText : eq("job_id") ? .jobId : .other
+        case 7:
+            self = eq("message") ? .message : eq("asctime") ? .asctime : (eq("room_id") || eq("roomSid")) ? .roomSid : .other
+        case 8:
+            self = eq("severity") ? .severity : eq("identity") ? .participant : (eq("workerID") || eq("workerId")) ? .workerId
+                : eq("exc_info") ? .errorText : eq("roomName") ? .room : eq("room_sid") ? .roomSid : .other
+        case 9: self = eq("levelname") ? .levelname : eq("timestamp") ? .timestamp : eq("room_name") ? .room : eq("worker_id") ? .workerId : .other
+        case 10: self = eq("@timestamp") ? .atTimestamp : .other
+        case 11: self = eq("participant") ? .participant : .other
+        case 12: self = eq("errorVerbose") ? .errorText : .other
+        case 13: self = (eq("participantID") || eq("participantSid")) ? .participantSid : .other
+        case 14: self = eq("participant_id") ? .participantSid : .other
+        case 15: self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : .other
+        case 19: self = eq("participantIdentity") ? .participant : .other
+        case 20: self = eq("participant_identity") ? .participant : .other
+        default: self = .other
+        }
+    }
+}
+
+/// Collects session ids and error texts from an object's members while it is scanned.
+struct IDCollector {
+    var ids = SessionIDs()
+    var errorText: String?
+
+    mutating func take(_ key: FieldKey, _ b: Bytes, _ value: Range<Int>) {
+        switch key {
+        case .room:
+            if ids.room == nil, let s = JSONLineParser.text(b, value), !s.isEmpty { ids.room = s }
+        case .roomSid:
+            if ids.roomSid == nil, b.has("\"RM_", at: value.lowerBound) { ids.roomSid = JSONLineParser.text(b, value) }
+        case .jobId:
+            if ids.jobId == nil, let s = JSONLineParser.text(b, value), !s.isEmpty { ids.jobId = s }
+        case .workerId:
+            if ids.workerId == nil, let s = JSONLineParser.text(b, value), !s.isEmpty { ids.workerId = s }
+        case .id:
+            if ids.workerId == nil, b.has("\"AW_", at: value.lowerBound) || b.has("\"CAW_", at: value.lowerBound) {
+                ids.workerId = JSONLineParser.text(b, value)
+            }
+        case .participant:
+            if ids.participant == nil, let s = JSONLineParser.text(b, value), !s.isEmpty { ids.participant = s }
+        case .participantSid:
+            if ids.participantSid == nil, b.has("\"PA_", at: value.lowerBound) { ids.participantSid = JSONLineParser.text(b, value) }
+        case .pid:
+            if ids.pid == nil { ids.pid = b.digits(at: value.lowerBound, value.count) }
+        case .participantInit:
+            if ids.participant == nil, b.byte(value.lowerBound) == UInt8(ascii: "{") {
+                var reader = JSONReader(b.slice(0, value.upperBound), from: value.lowerBound)
+                if let init_ = try? reader.value(), let identity = init_["Identity"]?.stringValue { ids.participant = identity }
+            }
+        case .errorText:
+            if b.byte(value.lowerBound) == UInt8(ascii: "\""), value.count > 2, let s = JSONLineParser.text(b, value) {
+                errorText = errorText.map { $0 + "\n" + s } ?? s
+            }
+        default:
+            break
+        }
+    }
+
+    /// Scans a raw object (text-format extras, zap context) for ids and error texts.
+    mutating func scanObject(_ b: Bytes, _ lo: Int) {
+        Fields.forEachMember(b, from: lo) { key, value in
+            let k = FieldKey(b.slice(key.lowerBound, key.upperBound))
+            take(k, b, value)
+        }
+    }
+
+    func apply(to r: inout LogRecord) {
+        r.ids.fill(from: ids)
+        if let e = errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
+    }
+}
