@@ -3,57 +3,99 @@
 /// Byte literals (memmem) decide; no regex runs here. Provider/plugin 401s and OpenAI's realtime
 /// `session_expired` are deliberately not LiveKit authentication failures.
 struct EventClassifier {
-    let greetingStart: [Literal]
-    let greetingEnd: [Literal]
+    /// Greeting markers (start markers first), then `Word`s, in one literal set.
+    let words: LiteralSet
+    let greetingStartCount: Int
+    let markerCount: Int
 
     init(configuration: AnalysisConfiguration) {
-        greetingStart = configuration.greetingStartMarkers.map(Literal.init)
-        greetingEnd = configuration.greetingEndMarkers.map(Literal.init)
+        let starts = Array(configuration.greetingStartMarkers.prefix(6))
+        let ends = Array(configuration.greetingEndMarkers.prefix(6))
+        greetingStartCount = starts.count
+        markerCount = starts.count + ends.count
+        words = LiteralSet(starts + ends + Word.allCases.map(\.text))
     }
 
-    static let l401 = Literal("401")
-    static let unauthorized = Literal("Unauthorized")
-    static let invalidToken = Literal("invalid token")
-    static let invalidAuthToken = Literal("invalid authorization token")
-    static let tokenExpired = Literal("token is expired")
-    static let notValidYet = Literal("token not valid yet")
-    static let noPermissions = Literal("no permissions to access the room")
-    static let invalidAPIKey = Literal("invalid API key")
-    static let authRejected = Literal("authentication rejected")
-    static let sessionExpired = Literal("session_expired")
-    static let failedToConnect = Literal("failed to connect to livekit")
+    /// The fixed vocabulary (DOMAIN.md (b)); its order is the bit order after the greeting markers.
+    enum Word: Int, CaseIterable {
+        case l401, unauthorized, invalidToken, invalidAuthToken, tokenExpired, notValidYet, noPermissions, invalidAPIKey
+        case authRejected, sessionExpired, failedToConnect, connectionFailed, signal, connect
+        case workerClosed, pingTimeout, sessionClose, websocketClosed, networkInterruption, pcFailed, wsReadError, wsConnectionClosed
+        case resuming, restarting, resumingSignal, reconnecting, resumingSignalCap
+        case recoveredEngine, fullyReconnected, resumedSignal, signalReconnected
+        case failedReconnect, couldNotRecover, failedAfter
+        case signalingClosed, negotiationError
+        case jobRequest, rtcSession, sessionCreated, signalConnected, selectedNode, connectingToRoom
+        case processExiting, roomClosed, disconnectFromRoom, participantClosing, closingSession, jobExiting
+        case token
 
-    static let connectionLost: [(Literal, String)] = [
-        (Literal("worker connection closed unexpectedly"), "worker connection closed unexpectedly"),
-        (Literal("ping timeout"), "signal ping timeout"),
-        (Literal("received session close"), "signal session closed"),
-        (Literal("websocket closed"), "websocket closed"),
-        (Literal("detected network interruption"), "network interruption"),
-        (Literal("pc state failed"), "peer connection failed"),
-        (Literal("error reading from websocket"), "websocket read error"),
-        (Literal("websocket connection closed"), "websocket closed"),
+        var text: String {
+            switch self {
+            case .l401: "401"
+            case .unauthorized: "Unauthorized"
+            case .invalidToken: "invalid token"
+            case .invalidAuthToken: "invalid authorization token"
+            case .tokenExpired: "token is expired"
+            case .notValidYet: "token not valid yet"
+            case .noPermissions: "no permissions to access the room"
+            case .invalidAPIKey: "invalid API key"
+            case .authRejected: "authentication rejected"
+            case .sessionExpired: "session_expired"
+            case .failedToConnect: "failed to connect to livekit"
+            case .connectionFailed: "connection failed"
+            case .signal: "signal"
+            case .connect: "connect"
+            case .workerClosed: "worker connection closed unexpectedly"
+            case .pingTimeout: "ping timeout"
+            case .sessionClose: "received session close"
+            case .websocketClosed: "websocket closed"
+            case .networkInterruption: "detected network interruption"
+            case .pcFailed: "pc state failed"
+            case .wsReadError: "error reading from websocket"
+            case .wsConnectionClosed: "websocket connection closed"
+            case .resuming: "resuming connection... attempt"
+            case .restarting: "restarting connection... attempt"
+            case .resumingSignal: "resuming signal connection, attempt"
+            case .reconnecting: "reconnecting, attempt"
+            case .resumingSignalCap: "Resuming signal connection"
+            case .recoveredEngine: "RtcEngine successfully recovered"
+            case .fullyReconnected: "fully reconnected to server"
+            case .resumedSignal: "Resumed signal connection"
+            case .signalReconnected: "signal reconnected to server"
+            case .failedReconnect: "failed to reconnect to the livekit room"
+            case .couldNotRecover: "could not recover connection after"
+            case .failedAfter: "failed to connect to livekit after"
+            case .signalingClosed: "signalingState is 'closed'"
+            case .negotiationError: "NegotiationError"
+            case .jobRequest: "received job request"
+            case .rtcSession: "starting RTC session"
+            case .sessionCreated: "Session created"
+            case .signalConnected: "signal connected"
+            case .selectedNode: "selected node for room"
+            case .connectingToRoom: "connecting to room"
+            case .processExiting: "process exiting"
+            case .roomClosed: "room closed"
+            case .disconnectFromRoom: "disconnect from room"
+            case .participantClosing: "participant closing"
+            case .closingSession: "closing agent session due to participant disconnect"
+            case .jobExiting: "job exiting"
+            case .token: "token"
+            }
+        }
+    }
+
+    static let tokenWords: [Word] = [.invalidToken, .invalidAuthToken, .tokenExpired, .notValidYet, .invalidAPIKey, .noPermissions, .authRejected]
+    static let connectionLost: [(Word, String)] = [
+        (.workerClosed, "worker connection closed unexpectedly"), (.pingTimeout, "signal ping timeout"),
+        (.sessionClose, "signal session closed"), (.websocketClosed, "websocket closed"), (.networkInterruption, "network interruption"),
+        (.pcFailed, "peer connection failed"), (.wsReadError, "websocket read error"), (.wsConnectionClosed, "websocket closed"),
     ]
-    static let resume: [Literal] = [
-        Literal("resuming connection... attempt"), Literal("restarting connection... attempt"),
-        Literal("resuming signal connection, attempt"), Literal("reconnecting, attempt"), Literal("Resuming signal connection"),
-    ]
-    static let recovered: [Literal] = [
-        Literal("RtcEngine successfully recovered"), Literal("fully reconnected to server"), Literal("Resumed signal connection"),
-        Literal("signal reconnected to server"),
-    ]
-    static let gaveUp: [Literal] = [
-        Literal("failed to reconnect to the livekit room"), Literal("could not recover connection after"),
-        Literal("failed to connect to livekit after"),
-    ]
-    static let negotiation: [Literal] = [Literal("signalingState is 'closed'"), Literal("NegotiationError")]
-    static let sessionStart: [Literal] = [
-        Literal("received job request"), Literal("starting RTC session"), Literal("Session created"), Literal("signal connected"),
-        Literal("selected node for room"), Literal("connecting to room"),
-    ]
-    static let sessionEnd: [Literal] = [
-        Literal("process exiting"), Literal("room closed"), Literal("disconnect from room"), Literal("participant closing"),
-        Literal("closing agent session due to participant disconnect"), Literal("job exiting"),
-    ]
+    static let resume: [Word] = [.resuming, .restarting, .resumingSignal, .reconnecting, .resumingSignalCap]
+    static let recovered: [Word] = [.recoveredEngine, .fullyReconnected, .resumedSignal, .signalReconnected]
+    static let gaveUp: [Word] = [.failedReconnect, .couldNotRecover, .failedAfter]
+    static let negotiation: [Word] = [.signalingClosed, .negotiationError]
+    static let sessionStart: [Word] = [.jobRequest, .rtcSession, .sessionCreated, .signalConnected, .selectedNode, .connectingToRoom]
+    static let sessionEnd: [Word] = [.processExiting, .roomClosed, .disconnectFromRoom, .participantClosing, .closingSession, .jobExiting]
 
     /// The side that wrote `r`, from its format, then its file or service name.
     static func side(of r: LogRecord, path: String) -> Side {
@@ -74,101 +116,123 @@ struct EventClassifier {
     }
 
     func classify(_ r: LogRecord) -> EventKind? {
-        if let metrics = metrics(r) { return metrics }
-        var text = r.message
-        if let e = r.errorText { text += "\n" + e }
-        return text.withUTF8 { b -> EventKind? in
-            if greetingStart.contains(where: { $0.occurs(in: b) }) { return .greetingStart }
-            if greetingEnd.contains(where: { $0.occurs(in: b) }) { return .greetingEnd }
-            if let auth = authFailure(r, b) { return .authFailure(auth) }
-            for (literal, trigger) in Self.connectionLost where literal.occurs(in: b) { return .connectionLost(trigger: trigger) }
-            if Self.gaveUp.contains(where: { $0.occurs(in: b) }) { return .gaveUp }
-            if Self.resume.contains(where: { $0.occurs(in: b) }) { return .resumeAttempt }
-            if Self.recovered.contains(where: { $0.occurs(in: b) }) { return .recovered }
-            if Self.negotiation.contains(where: { $0.occurs(in: b) }) { return .negotiationError }
-            if let minted = tokenMint(r, b) { return minted }
-            if Self.sessionStart.contains(where: { $0.occurs(in: b) }) { return .sessionStart }
-            if Self.sessionEnd.contains(where: { $0.occurs(in: b) }) { return .sessionEnd }
-            return nil
-        }
+        var message = r.message
+        if let metrics = message.withUTF8({ metrics(r, $0) }) { return metrics }
+        var mask = message.withUTF8 { words.scan($0) }
+        if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
+        guard mask != 0 else { return nil }
+        return kind(r, mask)
+    }
+
+    /// Bits of `words`: greeting markers first, then the fixed vocabulary.
+    private func has(_ mask: UInt64, _ word: Word) -> Bool { mask & (1 << UInt64(markerCount + word.rawValue)) != 0 }
+
+    private func kind(_ r: LogRecord, _ mask: UInt64) -> EventKind? {
+        let markers = mask & ((1 << UInt64(markerCount)) - 1)
+        if markers & ((1 << UInt64(greetingStartCount)) - 1) != 0 { return .greetingStart }
+        if markers != 0 { return .greetingEnd }
+        if let auth = authFailure(r, mask) { return .authFailure(auth) }
+        for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
+        if Self.gaveUp.contains(where: { has(mask, $0) }) { return .gaveUp }
+        if Self.resume.contains(where: { has(mask, $0) }) { return .resumeAttempt }
+        if Self.recovered.contains(where: { has(mask, $0) }) { return .recovered }
+        if Self.negotiation.contains(where: { has(mask, $0) }) { return .negotiationError }
+        if has(mask, .token), let minted = tokenMint(r) { return minted }
+        if Self.sessionStart.contains(where: { has(mask, $0) }) { return .sessionStart }
+        if Self.sessionEnd.contains(where: { has(mask, $0) }) { return .sessionEnd }
+        return nil
     }
 
     /// A LiveKit authentication failure, or nil (including provider 401s).
-    private func authFailure(_ r: LogRecord, _ b: Bytes) -> AuthFailureKind? {
-        let has401 = Self.l401.occurs(in: b) || Self.unauthorized.occurs(in: b)
-        let tokenWords = Self.invalidToken.occurs(in: b) || Self.invalidAuthToken.occurs(in: b) || Self.tokenExpired.occurs(in: b)
-            || Self.notValidYet.occurs(in: b) || Self.invalidAPIKey.occurs(in: b) || Self.noPermissions.occurs(in: b)
-            || Self.authRejected.occurs(in: b)
+    private func authFailure(_ r: LogRecord, _ mask: UInt64) -> AuthFailureKind? {
+        let has401 = has(mask, .l401) || has(mask, .unauthorized)
+        let tokenWords = Self.tokenWords.contains { has(mask, $0) }
         guard has401 || tokenWords else { return nil }
         if let logger = r.logger, logger.hasPrefix("livekit.plugins") || logger == "openai" || logger == "httpx" { return nil }
-        if Self.sessionExpired.occurs(in: b) { return nil }
-        if Self.failedToConnect.occurs(in: b) && has401 { return .workerRegistration }
-        let serverStatus = r.field("status")?.stringValue
+        if has(mask, .sessionExpired) { return nil }
+        if has(mask, .failedToConnect) && has401 { return .workerRegistration }
         if r.format == .zapConsole || r.format == .zapJSON {
-            guard serverStatus == "401" || tokenWords else { return nil }
+            guard tokenWords || r.field("status")?.stringValue == "401" else { return nil }
         } else if !tokenWords {
             // A bare 401 counts only in a signalling context (resume/restart/connect failures).
-            let context = r.message.contains("connection failed") || r.message.contains("signal") || r.message.contains("connect")
-            guard context, Self.unauthorized.occurs(in: b) else { return nil }
+            guard has(mask, .unauthorized), has(mask, .connectionFailed) || has(mask, .signal) || has(mask, .connect) else { return nil }
             return .unauthorized
         }
-        if Self.notValidYet.occurs(in: b) { return .notYetValid }
-        if Self.tokenExpired.occurs(in: b) { return .expired }
-        if Self.invalidAPIKey.occurs(in: b) { return .badKey }
-        if Self.noPermissions.occurs(in: b) { return .noPermission }
+        if has(mask, .notValidYet) { return .notYetValid }
+        if has(mask, .tokenExpired) { return .expired }
+        if has(mask, .invalidAPIKey) { return .badKey }
+        if has(mask, .noPermissions) { return .noPermission }
         return .unauthorized
     }
 
     /// Metrics lines of agents 1.x (extras) and 0.x (`key=value` in the message).
-    private func metrics(_ r: LogRecord) -> EventKind? {
-        let m = r.message
-        guard m.hasSuffix("metrics") || m.contains("metrics:") else { return nil }
-        func value(_ key: String) -> Double? {
-            if let v = r.field(key)?.doubleValue { return v }
-            guard let range = m.range(of: key + "=") else { return nil }
-            let rest = m[range.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" || $0 == "e" }
-            return Double(rest)
+    private func metrics(_ r: LogRecord, _ m: Bytes) -> EventKind? {
+        // 1.x: the message is exactly `LLM metrics`; 0.x: `Pipeline LLM metrics: …` / `LLM metrics: …`.
+        guard m.count >= 11 else { return nil }
+        var head = 0
+        if m.has("Pipeline ", at: 0) { head = 9 }
+        let kindEnd: Int
+        let kind: UInt8
+        if m.has("LLM metrics", at: head) { kind = 1; kindEnd = head + 11 }
+        else if m.has("TTS metrics", at: head) { kind = 2; kindEnd = head + 11 }
+        else if m.has("EOU metrics", at: head) { kind = 3; kindEnd = head + 11 }
+        else if m.has("RealtimeModel metrics", at: head) { kind = 4; kindEnd = head + 21 }
+        else { return nil }
+        guard kindEnd == m.count || m.byte(kindEnd) == UInt8(ascii: ":") else { return nil }
+        func value(_ key: StaticString) -> Double? {
+            if kindEnd == m.count {
+                return r.fields[String(describing: key)]?.doubleValue
+            }
+            // `key=1.23` in the message
+            var i = kindEnd
+            while i + key.utf8CodeUnitCount < m.count {
+                if m.has(key, at: i), m.byte(i + key.utf8CodeUnitCount) == UInt8(ascii: "="),
+                    i == 0 || !m[i - 1].isAlnum && m[i - 1] != UInt8(ascii: "_")
+                {
+                    let start = i + key.utf8CodeUnitCount + 1
+                    var j = start
+                    while j < m.count, m[j].isDigit || m[j] == UInt8(ascii: ".") || m[j] == UInt8(ascii: "-") || m[j] == UInt8(ascii: "e") { j += 1 }
+                    return Double(m.string(start, j))
+                }
+                i += 1
+            }
+            return nil
         }
-        if m == "LLM metrics" || m.hasPrefix("LLM metrics:") || m.hasPrefix("Pipeline LLM metrics") {
-            return value("ttft").map { .llmMetrics(ttft: $0) }
+        switch kind {
+        case 1: return value("ttft").map { .llmMetrics(ttft: $0) }
+        case 2: return value("ttfb").map { .ttsMetrics(ttfb: $0, audioDuration: value("audio_duration")) }
+        case 3: return value("end_of_utterance_delay").map { .eouMetrics(delay: $0) }
+        default: return value("ttft").map { .realtimeMetrics(ttft: $0) }
         }
-        if m == "TTS metrics" || m.hasPrefix("TTS metrics:") || m.hasPrefix("Pipeline TTS metrics") {
-            return value("ttfb").map { .ttsMetrics(ttfb: $0, audioDuration: value("audio_duration")) }
-        }
-        if m == "EOU metrics" || m.hasPrefix("EOU metrics:") || m.hasPrefix("Pipeline EOU metrics") {
-            return value("end_of_utterance_delay").map { .eouMetrics(delay: $0) }
-        }
-        if m == "RealtimeModel metrics" || m.hasPrefix("RealtimeModel metrics:") {
-            return value("ttft").map { .realtimeMetrics(ttft: $0) }
-        }
-        return nil
     }
 
-    static let tokenWord = Literal("token")
     static let ttlWord = Literal("ttl=")
 
     /// The backend minting a token: uvicorn `POST …token… 200`, or an app line with `ttl=`.
-    private func tokenMint(_ r: LogRecord, _ b: Bytes) -> EventKind? {
+    private func tokenMint(_ r: LogRecord) -> EventKind? {
         if r.format == .uvicorn, r.field("method")?.stringValue == "POST", let path = r.field("path")?.stringValue,
             path.contains("token"), r.field("status_code")?.stringValue == "200"
         {
             return .tokenMinted(ttlSeconds: nil)
         }
-        guard Self.tokenWord.occurs(in: b), let at = Self.ttlWord.find(in: b) else { return nil }
-        var i = at + 4
-        var number = 0.0
-        var digits = 0
-        while i < b.count, b[i].isDigit {
-            number = number * 10 + Double(b[i] - 0x30)
-            digits += 1
-            i += 1
+        var message = r.message
+        return message.withUTF8 { b -> EventKind? in
+            guard let at = Self.ttlWord.find(in: b) else { return nil }
+            var i = at + 4
+            var number = 0.0
+            var digits = 0
+            while i < b.count, b[i].isDigit {
+                number = number * 10 + Double(b[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            switch b.byte(i) {
+            case UInt8(ascii: "m"): number *= 60
+            case UInt8(ascii: "h"): number *= 3600
+            default: break
+            }
+            return .tokenMinted(ttlSeconds: number)
         }
-        guard digits > 0 else { return nil }
-        switch b.byte(i) {
-        case UInt8(ascii: "m"): number *= 60
-        case UInt8(ascii: "h"): number *= 3600
-        default: break
-        }
-        return .tokenMinted(ttlSeconds: number)
     }
 }
