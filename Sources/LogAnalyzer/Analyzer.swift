@@ -43,9 +43,10 @@ public struct Analyzer {
             configuration: configuration, paths: inputs.map(\.path), keepRecordsFor: keepRecordsFor, keepAllRecords: keepAllRecords)
         var summaries: [InputSummary] = []
         for (index, input) in inputs.enumerated() {
-            let stats = Ingestor.read(input, index: index, options: ingest, referenceDay: referenceDay, diagnostics: &diagnostics) {
-                tracker.add($0)
-            }
+            let stats = Ingestor.read(
+                input, index: index, options: ingest, referenceDay: referenceDay, classifier: keepAllRecords ? nil : tracker.classifier,
+                diagnostics: &diagnostics
+            ) { tracker.add($0) }
             summaries.append(InputSummary(path: input.path, stats: stats))
         }
         let sessions = tracker.finish()

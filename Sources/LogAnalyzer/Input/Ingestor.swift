@@ -61,6 +61,14 @@ public enum Ingestor {
         _ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?,
         diagnostics: inout DiagnosticSink, emit: (LogRecord) -> Void
     ) -> InputStats {
+        read(input, index: index, options: options, referenceDay: referenceDay, classifier: nil, diagnostics: &diagnostics, emit: emit)
+    }
+
+    /// With a classifier, records that cannot matter to the analysis are read lite.
+    static func read(
+        _ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
+        diagnostics: inout DiagnosticSink, emit: (LogRecord) -> Void
+    ) -> InputStats {
         var stats = InputStats()
         let fd: Int32
         if input.kind == .stdin {
@@ -93,7 +101,7 @@ public enum Ingestor {
         }
         let head = Array(headBuffer[0..<got])
         let clock = StreamClock(zone: options.timeZone, referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
-        var parser = StreamParser(input: index, clock: clock)
+        var parser = StreamParser(input: index, clock: clock, classifier: classifier)
         let reader = LineReader(maxLineBytes: options.maxLineBytes)
         var sink = LineSink(path: input.path)
 

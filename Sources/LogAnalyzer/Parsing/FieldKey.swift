@@ -3,6 +3,7 @@ enum FieldKey {
     case message, msg, level, levelname, name, timestamp, asctime, ts, time, atTimestamp, logger, severity, caller
     case room, roomSid, jobId, workerId, id, participant, participantSid, pid, participantInit
     case errorText
+    case ttft, ttfb, audioDuration, eouDelay
     case other
 
     init(_ k: Bytes) {
@@ -10,7 +11,8 @@ enum FieldKey {
         switch k.count {
         case 2: self = eq("ts") ? .ts : eq("id") ? .id : .other
         case 3: self = eq("msg") ? .msg : eq("pid") ? .pid : eq("pID") ? .participantSid : .other
-        case 4: self = eq("room") ? .room : eq("name") ? .name : eq("time") ? .time : .other
+        case 4:
+            self = eq("room") ? .room : eq("name") ? .name : eq("time") ? .time : eq("ttft") ? .ttft : eq("ttfb") ? .ttfb : .other
         case 5: self = eq("level") ? .level : (eq("jobID") || eq("jobId")) ? .jobId : eq("error") ? .errorText : .other
         case 6:
             self = eq("caller") ? .caller : eq("logger") ? .logger : (eq("roomID") || eq("roomId")) ? .roomSid
@@ -25,9 +27,10 @@ enum FieldKey {
         case 11: self = eq("participant") ? .participant : .other
         case 12: self = eq("errorVerbose") ? .errorText : .other
         case 13: self = (eq("participantID") || eq("participantSid")) ? .participantSid : .other
-        case 14: self = eq("participant_id") ? .participantSid : .other
+        case 14: self = eq("participant_id") ? .participantSid : eq("audio_duration") ? .audioDuration : .other
         case 15: self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : .other
         case 19: self = eq("participantIdentity") ? .participant : .other
+        case 22: self = eq("end_of_utterance_delay") ? .eouDelay : .other
         case 20: self = eq("participant_identity") ? .participant : .other
         default: self = .other
         }

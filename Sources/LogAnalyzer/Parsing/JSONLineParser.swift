@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads one-object-per-line JSON records: livekit-agents (all generations), zap JSON, pino JSON,
 /// and any other JSON object. One pass over the object's members; fields stay raw text.
 enum JSONLineParser {
@@ -16,14 +20,47 @@ enum JSONLineParser {
         var severity: Range<Int>?
         var hasCaller = false
         var levelKeyIsLevelname = false
+        var ttft: Range<Int>?
+        var ttfb: Range<Int>?
+        var audioDuration: Range<Int>?
+        var eouDelay: Range<Int>?
+
+        /// A metrics extra (`ttft`, …) read straight from the line.
+        func metric(_ b: Bytes, _ key: StaticString) -> Double? {
+            let range: Range<Int>?
+            switch key.utf8CodeUnitCount {
+            case 4: range = key.utf8Start[3] == UInt8(ascii: "t") ? ttft : ttfb
+            case 14: range = audioDuration
+            default: range = eouDelay
+            }
+            guard let range, let c = Optional(b[range.lowerBound]), c.isDigit || c == UInt8(ascii: "-") else { return nil }
+            return strtod(UnsafeRawPointer(b.baseAddress! + range.lowerBound).assumingMemoryBound(to: CChar.self), nil)
+        }
     }
 
     /// Parses `b[start...]` as a JSON object record; false when it is not one.
-    static func parse(_ b: Bytes, at start: Int, clock: inout StreamClock, into r: inout LogRecord) -> Bool {
+    ///
+    /// With a classifier (analysis), a line that cannot be an event becomes a lite record (time,
+    /// level and ids only) and a metrics line carries its numbers; nothing else is built.
+    static func parse(
+        _ b: Bytes, at start: Int, clock: inout StreamClock, into r: inout LogRecord, classifier: EventClassifier? = nil
+    ) -> Bool {
         var keys = RecordKeys()
         var ids = IDCollector()
         var end = 0
         guard scan(b, start, &keys, &ids, &end), b.trimmedEnd(b.count) == end else { return false }
+        if let classifier, let messageRange = keys.message ?? keys.msg, b[messageRange.lowerBound] == UInt8(ascii: "\"") {
+            let message = b.slice(messageRange.lowerBound + 1, messageRange.upperBound - 1)
+            let metrics = classifier.metrics(message, value: { keys.metric(b, $0) })
+            if metrics != nil || !classifier.mayBeEvent(message, ids.errorText) {
+                classify(b, keys, clock: &clock, into: &r, materialize: false)
+                r.isClassified = true
+                r.event = metrics
+                if metrics != nil { r.message = message.string(0, message.count) }
+                ids.apply(to: &r)
+                return true
+            }
+        }
         classify(b, keys, clock: &clock, into: &r)
         r.fields = Fields(rawObject: b.slice(start, end), skip: skipMask(r.format, keys))
         ids.apply(to: &r)
@@ -72,6 +109,10 @@ enum JSONLineParser {
             case .logger: keys.logger = value
             case .severity: keys.severity = value
             case .caller: keys.hasCaller = true
+            case .ttft: keys.ttft = value
+            case .ttfb: keys.ttfb = value
+            case .audioDuration: keys.audioDuration = value
+            case .eouDelay: keys.eouDelay = value
             case .other: break
             case let idKey: ids.take(idKey, b, value)
             }
@@ -114,31 +155,40 @@ enum JSONLineParser {
         return c.isDigit || c == UInt8(ascii: "-")
     }
 
-    static func classify(_ b: Bytes, _ k: RecordKeys, clock: inout StreamClock, into r: inout LogRecord) {
+    /// Decides the format and reads time and level; builds message and logger when `materialize`.
+    static func classify(_ b: Bytes, _ k: RecordKeys, clock: inout StreamClock, into r: inout LogRecord, materialize: Bool = true) {
         if k.msg != nil, k.ts != nil, k.hasCaller || k.logger != nil {
             // zap production encoder
             r.format = .zapJSON
-            r.message = text(b, k.msg) ?? ""
-            r.logger = text(b, k.logger)
+            if materialize {
+                r.message = text(b, k.msg) ?? ""
+                r.logger = text(b, k.logger)
+            }
             r.level = level(b, k.level)
             if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) { r.time = clock.absolute(micros) }
         } else if k.msg != nil, isNumber(b, k.level), k.time != nil {
             // pino
             r.format = .pinoJSON
-            r.message = text(b, k.msg) ?? ""
+            if materialize {
+                r.message = text(b, k.msg) ?? ""
+                r.logger = text(b, k.name)
+            }
             r.level = level(b, k.level)
-            r.logger = text(b, k.name)
             if let t = text(b, k.time), let micros = TimeParsing.epoch(t, milliseconds: true) { r.time = clock.absolute(micros) }
         } else if k.message != nil, k.level != nil, k.timestamp != nil || k.asctime != nil {
             r.format = k.timestamp != nil ? .agentsJSON : .agentsJSONLegacy
-            r.message = text(b, k.message) ?? ""
-            r.logger = text(b, k.name)
+            if materialize {
+                r.message = text(b, k.message) ?? ""
+                r.logger = text(b, k.name)
+            }
             r.level = level(b, k.level)
             if let stamp = k.timestamp ?? k.asctime { r.time = resolveStamp(b, stamp, clock: &clock) }
         } else {
             r.format = .json
-            r.message = text(b, k.msg ?? k.message) ?? ""
-            r.logger = text(b, k.name ?? k.logger)
+            if materialize {
+                r.message = text(b, k.msg ?? k.message) ?? ""
+                r.logger = text(b, k.name ?? k.logger)
+            }
             r.level = level(b, k.level ?? k.severity)
             if let stamp = k.timestamp ?? k.asctime ?? k.time ?? k.atTimestamp {
                 r.time = resolveStamp(b, stamp, clock: &clock)

@@ -123,6 +123,10 @@ public struct LogRecord: Sendable {
     public var token: TokenClaims?
     /// The wrapper's source label (docker compose service, journald process), when present.
     public var source: String?
+    /// Set when the parser already classified the record for analysis (`event` then holds the
+    /// result); such records may be "lite": no message or fields, because no detector reads them.
+    var isClassified = false
+    var event: EventKind?
 
     public init(input: Int, line: Int, format: LogFormat, message: String) {
         self.input = input

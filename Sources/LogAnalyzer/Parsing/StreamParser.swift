@@ -7,6 +7,8 @@ import Glibc
 struct StreamParser {
     let input: Int
     var clock: StreamClock
+    /// Analysis mode: JSON lines that cannot be events are kept lite (see `JSONLineParser.parse`).
+    let classifier: EventClassifier?
     private var pending: LogRecord?
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
@@ -17,9 +19,10 @@ struct StreamParser {
 
     enum TracebackState { case none, inside, afterException }
 
-    init(input: Int, clock: StreamClock) {
+    init(input: Int, clock: StreamClock, classifier: EventClassifier? = nil) {
         self.input = input
         self.clock = clock
+        self.classifier = classifier
     }
 
     /// Feeds one physical line; completed records are passed to `emit`.
@@ -66,7 +69,7 @@ struct StreamParser {
         let first = body[0]
         var parsed = false
         if first == UInt8(ascii: "{") {
-            parsed = JSONLineParser.parse(body, at: 0, clock: &clock, into: &r)
+            parsed = JSONLineParser.parse(body, at: 0, clock: &clock, into: &r, classifier: classifier)
         }
         if !parsed && first.isUpper {
             parsed = JSONLineParser.parseWebhook(body, at: 0, clock: &clock, into: &r)
@@ -79,10 +82,17 @@ struct StreamParser {
         }
         if r.format == .agentsRich, let t = r.time { lastRichTime = t }
         applyWrapper(wrapper, to: &r)
-        RecordEnricher.enrich(&r)
+        if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r) }
         if let p = pending { count(p); emit(p) }
-        pending = r
+        pending = nil
         traceback = .none
+        if Self.isJSON(r.format) {
+            // A JSON record is complete on its line: what follows is never its continuation.
+            count(r)
+            emit(r)
+            return
+        }
+        pending = r
         if r.format == .plain && r.message.hasPrefix("Traceback (most recent call last)") { traceback = .inside }
     }
 
@@ -98,6 +108,10 @@ struct StreamParser {
         if r.level == nil { r.level = w.level }
         if let s = w.source { r.source = s }
         if r.ids.pid == nil, let pid = w.pid, r.format == .plain || r.format == .json { r.ids.pid = pid }
+    }
+
+    static func isJSON(_ f: LogFormat) -> Bool {
+        f == .agentsJSON || f == .agentsJSONLegacy || f == .zapJSON || f == .pinoJSON || f == .json || f == .webhookEvent
     }
 
     /// Lines that belong to the previous record.

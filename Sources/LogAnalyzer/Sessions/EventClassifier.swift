@@ -116,8 +116,9 @@ struct EventClassifier {
     }
 
     func classify(_ r: LogRecord) -> EventKind? {
+        if r.isClassified { return r.event }
         var message = r.message
-        if let metrics = message.withUTF8({ metrics(r, $0) }) { return metrics }
+        if let metrics = message.withUTF8({ m in metrics(m, value: { r.fields[String(describing: $0)]?.doubleValue }) }) { return metrics }
         var mask = message.withUTF8 { words.scan($0) }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else { return nil }
@@ -165,8 +166,16 @@ struct EventClassifier {
         return .unauthorized
     }
 
-    /// Metrics lines of agents 1.x (extras) and 0.x (`key=value` in the message).
-    private func metrics(_ r: LogRecord, _ m: Bytes) -> EventKind? {
+    /// Whether a message (raw bytes) and error text can make an event at all: the cheap test the
+    /// parser runs before it builds a record.
+    func mayBeEvent(_ message: Bytes, _ errorText: String?) -> Bool {
+        if words.scan(message) != 0 { return true }
+        guard var e = errorText else { return false }
+        return e.withUTF8 { words.scan($0) } != 0
+    }
+
+    /// Metrics lines of agents 1.x (values from `value`, the extras) and 0.x (`key=value` in the message).
+    func metrics(_ m: Bytes, value extra: (StaticString) -> Double?) -> EventKind? {
         // 1.x: the message is exactly `LLM metrics`; 0.x: `Pipeline LLM metrics: …` / `LLM metrics: …`.
         guard m.count >= 11 else { return nil }
         var head = 0
@@ -180,9 +189,7 @@ struct EventClassifier {
         else { return nil }
         guard kindEnd == m.count || m.byte(kindEnd) == UInt8(ascii: ":") else { return nil }
         func value(_ key: StaticString) -> Double? {
-            if kindEnd == m.count {
-                return r.fields[String(describing: key)]?.doubleValue
-            }
+            if kindEnd == m.count { return extra(key) }
             // `key=1.23` in the message
             var i = kindEnd
             while i + key.utf8CodeUnitCount < m.count {

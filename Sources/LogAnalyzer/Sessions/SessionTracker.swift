@@ -25,8 +25,15 @@ public final class SessionTracker {
         var inputs: Set<Int> = []
         var recordCount = 0
         var events: [SessionEvent] = []
+        /// Metrics events kept (the first ones and those around the greeting); the rest are counted.
+        var keptMetrics = 0
+        var droppedMetrics = 0
+        var greetingOpen = false
         var last: [Int: (Timestamp, SourceLocation)] = [:]
         var gaps: [Int: [SilentGap]] = [:]
+        /// The input and side of the previous record (most records repeat them).
+        var lastInput = -1
+        var lastSide: Side?
         var records: [LogRecord] = []
         var firstSeen: Int
         var keepRecords = false
@@ -100,6 +107,8 @@ public final class SessionTracker {
         k.inputs.formUnion(d.inputs)
         k.recordCount += d.recordCount
         k.events += d.events
+        k.keptMetrics += d.keptMetrics
+        k.droppedMetrics += d.droppedMetrics
         for (input, gaps) in d.gaps { k.gaps[input, default: []] += gaps }
         for (input, l) in d.last where k.last[input] == nil || l.0 > k.last[input]!.0 { k.last[input] = l }
         k.records += d.records
@@ -111,6 +120,17 @@ public final class SessionTracker {
 
     /// Finds or creates the session of a record's ids; nil when it has none.
     private func resolve(_ ids: SessionIDs, input: Int) -> Int? {
+        // Fast path: a known job whose session already knows this record's other ids.
+        if let job = ids.jobId, let known = byJob[job] {
+            let s = find(known)
+            let b = builders[s]
+            if (ids.room == nil || ids.room == b.room) && (ids.roomSid == nil || ids.roomSid == b.roomSid)
+                && ids.participantSid == nil && (ids.participant == nil || b.participants.contains(ids.participant!))
+            {
+                if let pid = ids.pid { byPid[PidKey(input: input, pid: pid)] = s }
+                return s
+            }
+        }
         var session: Int?
         if let sid = ids.roomSid {
             if let s = byRoomSid[sid] {
@@ -178,15 +198,10 @@ public final class SessionTracker {
         }
         let kind = classifier.classify(r)
         let session = resolve(r.ids, input: r.input)
+        let side = sideCache(r)
         var event: SessionEvent?
         if let kind {
-            var firstLine = r.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            if case .string(let error)? = r.field("error"), !error.isEmpty {
-                firstLine += ": " + (error.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
-            }
-            event = SessionEvent(
-                kind: kind, time: r.time, location: location, side: EventClassifier.side(of: r, path: paths[r.input]),
-                text: String(redactor.redact(firstLine).prefix(300)), token: r.token, ids: r.ids)
+            event = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, ids: r.ids)
         }
         guard let s = session else {
             unassignedCount += 1
@@ -196,21 +211,79 @@ public final class SessionTracker {
         }
         let b = builders[s]
         b.recordCount += 1
-        b.inputs.insert(r.input)
-        b.sides.insert(EventClassifier.side(of: r, path: paths[r.input]))
+        if b.lastInput != r.input || b.lastSide != side {
+            b.inputs.insert(r.input)
+            b.sides.insert(side)
+            b.lastInput = r.input
+            b.lastSide = side
+        }
         if let t = r.time {
             if b.start == nil || t < b.start! { b.start = t }
             if b.end == nil || t > b.end! { b.end = t }
-            if let (prev, prevLocation) = b.last[r.input], prev.seconds(until: t) >= configuration.minimumGapSeconds {
-                Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &b.gaps[r.input, default: []])
+            if let (prev, prevLocation) = b.last[r.input] {
+                if prev.seconds(until: t) >= configuration.minimumGapSeconds {
+                    Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &b.gaps[r.input, default: []])
+                }
+                if t >= prev { b.last[r.input] = (t, location) }
+            } else {
+                b.last[r.input] = (t, location)
             }
-            if b.last[r.input] == nil || t >= b.last[r.input]!.0 { b.last[r.input] = (t, location) }
         }
-        if let event { b.events.append(event) }
+        if let event, keep(event, in: b) { b.events.append(event) }
         if keepAllRecords || (keepRecordsFor.map { matchesSelector(b, $0) } ?? false) || b.keepRecords {
             b.keepRecords = true
             b.records.append(r)
         }
+    }
+
+    /// Metrics lines are the bulk of a log: a session keeps the first few and those between a
+    /// greeting's start and end (what slow-greeting reads); the others are only counted.
+    private func keep(_ e: SessionEvent, in b: Builder) -> Bool {
+        switch e.kind {
+        case .greetingStart: b.greetingOpen = true
+        case .greetingEnd: b.greetingOpen = false
+        case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics:
+            if b.keptMetrics < 8 || (b.greetingOpen && b.keptMetrics < 64) || keepAllRecords {
+                b.keptMetrics += 1
+                return true
+            }
+            b.droppedMetrics += 1
+            return false
+        default: break
+        }
+        return true
+    }
+
+    /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
+    private func eventText(_ r: LogRecord, _ kind: EventKind) -> String {
+        switch kind {
+        case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: return r.message
+        default: break
+        }
+        var text = r.message
+        if let newline = text.firstIndex(of: "\n") { text = String(text[..<newline]) }
+        if case .string(let error)? = r.field("error"), !error.isEmpty {
+            text += ": " + (error.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
+        }
+        return String(redactor.redact(text).prefix(300))
+    }
+
+    private var sideByInput: [Int: Side] = [:]
+
+    /// The side of a record: by format, else by file or service name (cached per input).
+    private func sideCache(_ r: LogRecord) -> Side {
+        switch r.format {
+        case .agentsJSON, .agentsJSONLegacy, .agentsText, .agentsRich, .agentsCompact, .pinoJSON, .pinoPretty: return .agent
+        case .zapConsole, .zapJSON, .webhookEvent: return .server
+        case .browserConsole: return .browser
+        case .uvicorn: return .backend
+        default: break
+        }
+        if r.source != nil { return EventClassifier.side(of: r, path: paths[r.input]) }
+        if let s = sideByInput[r.input] { return s }
+        let s = EventClassifier.side(of: r, path: paths[r.input])
+        sideByInput[r.input] = s
+        return s
     }
 
     private func matchesSelector(_ b: Builder, _ selector: String) -> Bool {
