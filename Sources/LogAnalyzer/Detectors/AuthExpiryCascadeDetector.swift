@@ -22,6 +22,10 @@ public struct AuthExpiryCascadeDetector: Detector {
                     01:09:16 - resuming connection failed: 401 Unauthorized - token is expired
                     01:09:17 - invalid token: token is expired (exp)
                     """),
+                DetectorExample("Rust resume 401 without body", triggers: true, log: """
+                    {"message": "livekit::rtc_engine:453:livekit::rtc_engine - received session close: \\"signal client closed: \\\\\\"stream closed\\\\\\"\\" UnknownReason Resume", "level": "WARNING", "name": "livekit", "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:20:00+00:00"}
+                    {"message": "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: signal failure: ws failure: HTTP error: 401 Unauthorized", "level": "ERROR", "name": "livekit", "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:20:01+00:00"}
+                    """),
                 DetectorExample("provider 401 from a plugin", triggers: false, log: """
                     {"message": "failed to generate LLM completion: Error code: 401 - Unauthorized", "level": "ERROR", "name": "livekit.plugins.openai", "timestamp": "2026-01-01T00:00:00+00:00"}
                     """),
@@ -58,8 +62,12 @@ public struct AuthExpiryCascadeDetector: Detector {
         }
         var f = Finding(
             rule: descriptor.id, severity: recovery == nil ? .error : .warning, session: session, at: firstTime,
-            message: "\(failures.count) authentication failure\(failures.count == 1 ? "" : "s") (401 token is expired) from \(firstTime?.humanString ?? "?") on \(sides.map(\.rawValue).joined(separator: ", "))")
+            message: "\(failures.count) authentication failure\(failures.count == 1 ? "" : "s") (\(cascade.confirmedExpired ? "401 token is expired" : "401 Unauthorized on resume")) from \(firstTime?.humanString ?? "?") on \(sides.map(\.rawValue).joined(separator: ", "))")
         f.values.append(("failures", .integer(failures.count)))
+        f.values.append(("expiredConfirmed", .text(cascade.confirmedExpired ? "yes" : "no")))
+        if !cascade.confirmedExpired {
+            f.explanation.append("the 401 body was not logged (the Rust SDK does not read it on resume); after a connection loss a rejected resume token is an expired one - add the server or browser log to confirm")
+        }
         if let firstTime { f.values.append(("firstAt", .time(firstTime))) }
         f.values.append(("sides", .list(sides.map(\.rawValue))))
         var perSide: [(String, FindingValue)] = []

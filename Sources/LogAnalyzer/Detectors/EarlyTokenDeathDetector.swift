@@ -49,6 +49,9 @@ public struct EarlyTokenDeathDetector: Detector {
             rule: descriptor.id, severity: .error, session: session, at: failedAt,
             message: "token dead after \(humanDuration(lifetime)) of a configured \(humanDuration(ttl)) TTL")
         f.values.append(("lifetimeSeconds", .number(lifetime)))
+        if !cascade.confirmedExpired {
+            f.explanation.append("the rejection is a body-less 401 on resume; the logs do not say `expired` in so many words")
+        }
         f.values.append(("configuredTtlSeconds", .number(ttl)))
         if let source = c.configuredTokenTTLSource { f.values.append(("configuredTtlSource", .text(source))) }
         f.explanation.append("\(mint != nil ? "minted" : "session started") \(born.humanString), first rejected as expired \(failedAt.humanString)")

@@ -7,8 +7,12 @@ struct TokenEvidence {
 
     static let cascadeGapSeconds = 300.0
 
+    /// Whether a failure says `token is expired` (not just a body-less 401).
+    var confirmedExpired: Bool { failures.contains { $0.kind == .authFailure(.expired) } }
+
     /// Groups auth failures into cascades: runs with no more than 5 minutes between failures,
-    /// keeping only runs that hold at least one `token is expired`.
+    /// keeping runs that hold a `token is expired`, or body-less `401 Unauthorized` rejections of
+    /// a resume/restart (what the Rust SDK logs when the server's body is not read).
     static func cascades(in session: Session) -> [TokenEvidence] {
         let relevant = session.events.filter {
             if case .authFailure(let kind) = $0.kind { return kind == .expired || kind == .unauthorized }
@@ -24,7 +28,10 @@ struct TokenEvidence {
                 groups.append([e])
             }
         }
-        return groups.filter { $0.contains { $0.kind == .authFailure(.expired) } }.map { TokenEvidence(failures: $0, first: $0[0]) }
+        return groups.filter { group in
+            group.contains { $0.kind == .authFailure(.expired) }
+                || group.contains { $0.kind == .authFailure(.unauthorized) && ($0.text.contains("resum") || $0.text.contains("restart")) }
+        }.map { TokenEvidence(failures: $0, first: $0[0]) }
     }
 
     /// The claims of the token in the failures, preferring the agent's.
