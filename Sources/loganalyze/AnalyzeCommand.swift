@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, markdown
+    case text, json, markdown, sarif, junit, github
 }
 
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -58,6 +58,9 @@ struct AnalyzeCommand: ParsableCommand {
         case .text: out.write(TextReportRenderer(color: color.enabled, failOn: failOn.severity).render(report))
         case .json: out.write(JSONReportRenderer().render(report))
         case .markdown: out.write(MarkdownReportRenderer().render(report))
+        case .sarif: out.write(SARIFRenderer().render(report))
+        case .junit: out.write(JUnitRenderer(failOn: failOn.severity).render(report))
+        case .github: out.write(GitHubRenderer().render(report))
         }
         out.flush()
         Stderr.print(diagnostics.lines)

@@ -14,7 +14,8 @@ struct LogAnalyzeCommand: ParsableCommand {
             Exit codes: 0 no finding at or above --fail-on; 1 a finding reached it; 2 bad arguments or no input could be read.
             `loganalyze PATHS...` is `loganalyze analyze PATHS...`.
             """,
-        subcommands: [AnalyzeCommand.self, TimelineCommand.self, ParseCommand.self, FormatsCommand.self],
+        version: LoganalyzeVersion.current,
+        subcommands: [AnalyzeCommand.self, TimelineCommand.self, CheckCommand.self, ParseCommand.self, FormatsCommand.self],
         defaultSubcommand: AnalyzeCommand.self
     )
 

@@ -89,6 +89,7 @@ public struct AuthExpiryCascadeDetector: Detector {
             f.explanation.append("rejected token: \(claims.summary)")
         }
         if let trigger { f.evidence.append(Evidence(trigger, role: "trigger")) }
+        f.primaryEvidence = f.evidence.count
         f.evidence.append(Evidence(first, role: "first 401"))
         for side in sides where side != first.side {
             if let e = failures.first(where: { $0.side == side }) { f.evidence.append(Evidence(e, role: "first 401 (\(side.rawValue))")) }

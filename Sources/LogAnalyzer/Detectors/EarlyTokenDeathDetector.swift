@@ -99,6 +99,7 @@ public struct EarlyTokenDeathDetector: Detector {
         f.message += " (\(Self.causeText[causes[0]] ?? causes[0]))"
         if let mint { f.evidence.insert(Evidence(mint, role: "token minted"), at: 0) }
         f.evidence.append(Evidence(cascade.failures.first { $0.kind == .authFailure(.expired) } ?? cascade.first, role: "rejected as expired"))
+        f.primaryEvidence = f.evidence.count - 1
         return f.evidence.isEmpty ? [] : [f]
     }
 

@@ -67,6 +67,11 @@ public struct Finding: Sendable {
     public var explanation: [String]
     public var values: [(String, FindingValue)]
     public var evidence: [Evidence]
+    /// Index in `evidence` of the line a CI annotation points at.
+    public var primaryEvidence = 0
+
+    /// The evidence line that locates the finding (SARIF `locations`, GitHub `file`/`line`).
+    public var primary: Evidence? { evidence.indices.contains(primaryEvidence) ? evidence[primaryEvidence] : evidence.first }
 
     public init(rule: String, severity: Severity, session: Session, at: Timestamp?, message: String) {
         self.rule = rule

@@ -1,0 +1,75 @@
+/// One finding a fixture expects: its rule, session, severity and value bounds.
+public struct Expectation: Sendable, Equatable {
+    /// A bound on one of a finding's `values`.
+    public enum Bound: Sendable, Equatable {
+        case range(Double, Double)
+        case text(String)
+
+        func accepts(_ v: FindingValue?) -> Bool {
+            switch (self, v) {
+            case let (.range(lo, hi), .number(d)?): return d >= lo - 1e-9 && d <= hi + 1e-9
+            case let (.range(lo, hi), .integer(i)?): return Double(i) >= lo && Double(i) <= hi
+            case let (.text(t), .text(s)?): return t == s
+            case let (.text(t), .time(ts)?): return t == ts.iso8601
+            default: return false
+            }
+        }
+
+        var description: String {
+            switch self {
+            case let .range(lo, hi): lo == hi ? trimmedFixed(lo, 6) : "\(trimmedFixed(lo, 6))..\(trimmedFixed(hi, 6))"
+            case .text(let t): t
+            }
+        }
+
+        /// `5.3..5.5`, `1050`, or any other text (matched exactly).
+        static func parse(_ v: JSONValue) -> Bound? {
+            switch v {
+            case .number(let n): return Double(n).map { .range($0, $0) }
+            case .string(let s):
+                let parts = s.components(separatedBy: "..")
+                if parts.count == 2, let lo = Double(parts[0]), let hi = Double(parts[1]), lo <= hi { return .range(lo, hi) }
+                if let d = Double(s) { return .range(d, d) }
+                return .text(s)
+            default: return nil
+            }
+        }
+    }
+
+    public var rule: String
+    /// Session key, room name, room sid or job id; nil matches any session.
+    public var session: String?
+    public var severity: Severity?
+    public var values: [(String, Bound)]
+
+    public init(rule: String, session: String?, severity: Severity?, values: [(String, Bound)] = []) {
+        self.rule = rule
+        self.session = session
+        self.severity = severity
+        self.values = values
+    }
+
+    public static func == (a: Expectation, b: Expectation) -> Bool {
+        a.rule == b.rule && a.session == b.session && a.severity == b.severity && a.values.count == b.values.count
+            && zip(a.values, b.values).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    }
+
+    /// Whether `finding` (of `session`) satisfies this expectation.
+    public func matches(_ finding: Finding, in session: Session?) -> Bool {
+        guard finding.rule == rule else { return false }
+        if let severity, finding.severity != severity { return false }
+        if let selector = self.session {
+            guard selector == finding.sessionKey || (session?.matches(selector) ?? false) else { return false }
+        }
+        return values.allSatisfy { key, bound in bound.accepts(finding.value(key)) }
+    }
+
+    /// `auth-expiry-cascade in voice-room-7f3k2/RM_… (failures 22)`.
+    public var description: String {
+        var text = rule
+        if let session { text += " in \(session)" }
+        if let severity { text += " [\(severity.rawValue)]" }
+        if !values.isEmpty { text += " (" + values.map { "\($0.0) \($0.1.description)" }.joined(separator: ", ") + ")" }
+        return text
+    }
+}

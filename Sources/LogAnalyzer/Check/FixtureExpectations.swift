@@ -1,0 +1,114 @@
+import Foundation
+
+/// A fixture directory's `expected.json`: the options its logs need and the findings they must
+/// produce — nothing missing, nothing unexpected.
+///
+/// ```json
+/// { "options": { "tokenTtl": "2h", "timeZone": "UTC", "date": "2025-12-11", "appConfig": "config.py" },
+///   "findings": [ { "rule": "slow-greeting", "session": "voice-room-7f3k2", "severity": "error",
+///                   "values": { "seconds": "5.3..5.5" } } ] }
+/// ```
+public struct FixtureExpectations: Sendable {
+    public static let fileName = "expected.json"
+
+    /// Analysis settings (same keys as `.loganalyze.json`) plus `timeZone`, `date`, `appConfig`.
+    public var options: JSONValue
+    public var findings: [Expectation]
+
+    public init(options: JSONValue = .object([]), findings: [Expectation]) {
+        self.options = options
+        self.findings = findings
+    }
+
+    /// Reads and validates `dir/expected.json`.
+    public static func load(dir: String) throws(ConfigurationError) -> FixtureExpectations {
+        let path = dir.hasSuffix("/") ? dir + fileName : dir + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(path): cannot read the expectations file")
+        }
+        guard case .object? = parseJSON(String(decoding: data, as: UTF8.self)), let doc = parseJSON(String(decoding: data, as: UTF8.self)) else {
+            throw ConfigurationError("\(path): not a JSON object")
+        }
+        let options = doc["options"] ?? .object([])
+        guard case .object = options else { throw ConfigurationError("\(path): \"options\" must be an object") }
+        guard case .array(let items)? = doc["findings"] else { throw ConfigurationError("\(path): \"findings\" must be an array") }
+        var findings: [Expectation] = []
+        for (i, item) in items.enumerated() {
+            guard case .object = item, let rule = item["rule"]?.stringValue else {
+                throw ConfigurationError("\(path): findings[\(i)] needs a \"rule\"")
+            }
+            guard DetectorRegistry.descriptor(rule) != nil else {
+                throw ConfigurationError("\(path): findings[\(i)]: unknown rule '\(rule)'")
+            }
+            var severity: Severity?
+            if let s = item["severity"]?.stringValue {
+                guard let parsed = Severity(rawValue: s) else { throw ConfigurationError("\(path): findings[\(i)]: unknown severity '\(s)'") }
+                severity = parsed
+            }
+            var values: [(String, Expectation.Bound)] = []
+            if let v = item["values"] {
+                guard case .object(let members) = v else { throw ConfigurationError("\(path): findings[\(i)].values must be an object") }
+                for (key, value) in members {
+                    guard let bound = Expectation.Bound.parse(value) else {
+                        throw ConfigurationError("\(path): findings[\(i)].values.\(key) must be a number, \"lo..hi\" or a string")
+                    }
+                    values.append((key, bound))
+                }
+            }
+            findings.append(Expectation(rule: rule, session: item["session"]?.stringValue, severity: severity, values: values))
+        }
+        return FixtureExpectations(options: options, findings: findings)
+    }
+
+    /// Expectations that accept exactly the given findings (used by `--update`).
+    public static func recording(_ report: Report, options: JSONValue) -> FixtureExpectations {
+        let findings = report.findings.map { f -> Expectation in
+            var values: [(String, Expectation.Bound)] = []
+            if let key = primaryValue[f.rule], let v = f.value(key) {
+                switch v {
+                case .integer(let i): values.append((key, .range(Double(i), Double(i))))
+                case .number(let d):
+                    let margin = max(abs(d) * 0.02, 0.01)
+                    values.append((key, .range(roundDown(d - margin), roundUp(d + margin))))
+                case .text(let t): values.append((key, .text(t)))
+                default: break
+                }
+            }
+            return Expectation(rule: f.rule, session: f.sessionKey, severity: f.severity, values: values)
+        }
+        return FixtureExpectations(options: options, findings: findings)
+    }
+
+    static let primaryValue = [
+        "slow-greeting": "seconds", "auth-expiry-cascade": "failures", "early-token-death": "lifetimeSeconds",
+        "token-not-yet-valid": "failures", "auth-credentials": "kind",
+    ]
+
+    static func roundDown(_ d: Double) -> Double { (d * 100).rounded(.down) / 100 }
+    static func roundUp(_ d: Double) -> Double { (d * 100).rounded(.up) / 100 }
+
+    /// The file's JSON text (stable key order, two-space indentation).
+    public var json: String {
+        let findingNodes: [JSONNode] = findings.map { e in
+            var members: [(String, JSONNode)] = [("rule", .string(e.rule))]
+            if let s = e.session { members.append(("session", .string(s))) }
+            if let s = e.severity { members.append(("severity", .string(s.rawValue))) }
+            if !e.values.isEmpty {
+                members.append(("values", .object(e.values.map { ($0.0, .string($0.1.description)) })))
+            }
+            return .object(members)
+        }
+        return JSONNode.object([("options", node(options)), ("findings", .array(findingNodes))]).serialized(pretty: true) + "\n"
+    }
+
+    private func node(_ v: JSONValue) -> JSONNode {
+        switch v {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .number(let n): .raw(n)
+        case .string(let s): .string(s)
+        case .array(let items): .array(items.map(node))
+        case .object(let members): .object(members.map { ($0.0, node($0.1)) })
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// `--output github`: GitHub Actions workflow commands, one per finding
+/// (`::error file=…,line=…,title=…::message`), escaped as the runner expects: `%`, CR and LF in
+/// the message; additionally `:` and `,` in properties.
+public struct GitHubRenderer {
+    public init() {}
+
+    public func render(_ report: Report) -> String {
+        let redactor = Redactor()
+        var out = ""
+        for f in report.findings {
+            out += command(f, paths: report.paths, redactor: redactor, prefix: "")
+        }
+        return out
+    }
+
+    public func render(_ fixtures: [FixtureResult]) -> String {
+        let redactor = Redactor()
+        var out = ""
+        for fixture in fixtures {
+            let expectationsFile = fixture.path + "/" + FixtureExpectations.fileName
+            if let reason = fixture.brokenReason {
+                out += "::error file=\(Self.property(expectationsFile)),title=\(Self.property("broken fixture"))::\(Self.data(redactor.redact(reason)))\n"
+                continue
+            }
+            guard let report = fixture.report else { continue }
+            for e in fixture.missing {
+                out += "::error file=\(Self.property(expectationsFile)),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing \(e.description)"))\n"
+            }
+            for f in fixture.unexpected {
+                out += command(f, paths: report.paths, redactor: redactor, prefix: "unexpected ")
+            }
+        }
+        return out
+    }
+
+    private func command(_ f: Finding, paths: [String], redactor: Redactor, prefix: String) -> String {
+        let kind: String
+        switch f.severity {
+        case .error: kind = "error"
+        case .warning: kind = "warning"
+        case .info: kind = "notice"
+        }
+        var properties: [String] = []
+        if let e = f.primary, paths.indices.contains(e.location.input) {
+            properties.append("file=" + Self.property(paths[e.location.input]))
+            properties.append("line=\(e.location.line)")
+        }
+        properties.append("title=" + Self.property(prefix + f.rule))
+        var message = redactor.redact(f.message)
+        if !f.explanation.isEmpty { message += "\n" + f.explanation.map(redactor.redact).joined(separator: "\n") }
+        return "::\(kind) \(properties.joined(separator: ","))::\(Self.data(message))\n"
+    }
+
+    /// Escapes a command's message: `%`, `\r`, `\n` (other control characters shown as `\xNN`).
+    public static func data(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            default:
+                if TerminalText.isControl(u, keepNewlines: true) {
+                    out += TerminalText.escape(String(u))
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Escapes a property value: as `data`, plus `:` and `,`.
+    public static func property(_ s: String) -> String {
+        data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// `--output sarif`: SARIF 2.1.0, one run, rules from the detector registry, one result per
+/// finding with a physical location per evidence line. For `check`, results carry a
+/// `baselineState` (`unchanged` expected, `new` unexpected, `absent` missing).
+public struct SARIFRenderer {
+    public static let missingRuleId = "missing-finding"
+    let workingDirectory: String
+
+    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.workingDirectory = workingDirectory
+    }
+
+    public func render(_ report: Report) -> String {
+        let redactor = Redactor()
+        let results = report.findings.map { result($0, paths: report.paths, baseline: nil, redactor) }
+        return document(results, includeMissingRule: false).serialized(pretty: true) + "\n"
+    }
+
+    public func render(_ fixtures: [FixtureResult]) -> String {
+        let redactor = Redactor()
+        var results: [JSONNode] = []
+        for fixture in fixtures {
+            guard let report = fixture.report else {
+                results.append(brokenResult(fixture))
+                continue
+            }
+            for (_, f) in fixture.matched { results.append(result(f, paths: report.paths, baseline: "unchanged", redactor)) }
+            for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", redactor)) }
+            for e in fixture.missing {
+                results.append(.object([
+                    ("ruleId", .string(Self.missingRuleId)),
+                    ("level", .string("error")),
+                    ("message", .object([("text", .string("missing \(e.description)"))])),
+                    ("locations", .array([location(fixture.path + "/" + FixtureExpectations.fileName, line: nil)])),
+                    ("baselineState", .string("absent")),
+                ]))
+            }
+        }
+        return document(results, includeMissingRule: true).serialized(pretty: true) + "\n"
+    }
+
+    private func brokenResult(_ fixture: FixtureResult) -> JSONNode {
+        .object([
+            ("ruleId", .string(Self.missingRuleId)),
+            ("level", .string("error")),
+            ("message", .object([("text", .string("broken fixture: \(fixture.brokenReason ?? "?")"))])),
+            ("locations", .array([location(fixture.path + "/" + FixtureExpectations.fileName, line: nil)])),
+        ])
+    }
+
+    private func document(_ results: [JSONNode], includeMissingRule: Bool) -> JSONNode {
+        var rules: [JSONNode] = DetectorRegistry.all.map { d in
+            let r = d.descriptor
+            return .object([
+                ("id", .string(r.id)),
+                ("name", .string(r.name)),
+                ("shortDescription", .object([("text", .string(r.summary))])),
+                ("fullDescription", .object([("text", .string(r.summary + " " + r.help))])),
+                ("defaultConfiguration", .object([("level", .string(Self.level(r.defaultSeverity)))])),
+                ("help", .object([("text", .string(r.help))])),
+            ])
+        }
+        if includeMissingRule {
+            rules.append(.object([
+                ("id", .string(Self.missingRuleId)),
+                ("name", .string("MissingFinding")),
+                ("shortDescription", .object([("text", .string("A regression fixture expects a finding that the logs no longer produce."))])),
+                ("defaultConfiguration", .object([("level", .string("error"))])),
+                ("help", .object([("text", .string("A detector stopped flagging a known incident, or the fixture's logs changed. Update expected.json with `loganalyze check --update` only if the change is intended."))])),
+            ]))
+        }
+        return .object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([.object([
+                ("tool", .object([("driver", .object([
+                    ("name", .string("loganalyze")),
+                    ("informationUri", .string("https://docs.livekit.io/agents/")),
+                    ("semanticVersion", .string(LoganalyzeVersion.current)),
+                    ("rules", .array(rules)),
+                ]))])),
+                ("columnKind", .string("unicodeCodePoints")),
+                ("results", .array(results)),
+            ])])),
+        ])
+    }
+
+    private func result(_ f: Finding, paths: [String], baseline: String?, _ redactor: Redactor) -> JSONNode {
+        var text = redactor.redact(f.message)
+        if !f.explanation.isEmpty { text += "\n" + f.explanation.map(redactor.redact).joined(separator: "\n") }
+        var members: [(String, JSONNode)] = [
+            ("ruleId", .string(f.rule)),
+            ("ruleIndex", .int(DetectorRegistry.all.firstIndex { $0.descriptor.id == f.rule } ?? 0)),
+            ("level", .string(Self.level(f.severity))),
+            ("message", .object([("text", .string(text))])),
+        ]
+        func path(_ e: Evidence) -> String { paths.indices.contains(e.location.input) ? paths[e.location.input] : "?" }
+        if let primary = f.primary {
+            members.append(("locations", .array([location(path(primary), line: primary.location.line)])))
+        }
+        if f.evidence.count > 1 {
+            members.append(("relatedLocations", .array(f.evidence.enumerated().filter { $0.offset != f.primaryEvidence }.map { i, e in
+                .object([
+                    ("id", .int(i)),
+                    ("physicalLocation", physical(path(e), line: e.location.line)),
+                    ("message", .object([("text", .string(redactor.redact("\(e.role): \(e.text)")))])),
+                ])
+            })))
+        }
+        if let baseline { members.append(("baselineState", .string(baseline))) }
+        members.append(("partialFingerprints", .object([("loganalyze/v1", .string("\(f.rule):\(f.sessionKey)"))])))
+        members.append(("properties", .object([("session", .string(redactor.redact(f.sessionKey)))])))
+        return .object(members)
+    }
+
+    private func location(_ path: String, line: Int?) -> JSONNode {
+        .object([("physicalLocation", physical(path, line: line))])
+    }
+
+    private func physical(_ path: String, line: Int?) -> JSONNode {
+        var members: [(String, JSONNode)] = [("artifactLocation", .object([("uri", .string(uri(path)))]))]
+        if let line, line > 0 { members.append(("region", .object([("startLine", .int(line))]))) }
+        return .object(members)
+    }
+
+    /// Paths relative to the working directory, as SARIF viewers resolve them; others as file URIs.
+    func uri(_ path: String) -> String {
+        var p = path
+        if p.hasPrefix("/") {
+            let base = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
+            if p.hasPrefix(base) { p = String(p.dropFirst(base.count)) } else { return "file://" + (p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p) }
+        }
+        if p.hasPrefix("./") { p = String(p.dropFirst(2)) }
+        return p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p
+    }
+
+    static func level(_ s: Severity) -> String {
+        switch s {
+        case .error: "error"
+        case .warning: "warning"
+        case .info: "note"
+        }
+    }
+}
+
+/// The tool's version, shown in SARIF and `--version`.
+public enum LoganalyzeVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import LogAnalyzer
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check regression fixtures: each directory's logs must produce exactly the findings in its expected.json.",
+        discussion: """
+            expected.json: {"options": {"tokenTtl": "2h", "timeZone": "UTC", "date": "2025-12-11", "appConfig": "config.py"},
+                            "findings": [{"rule": "slow-greeting", "session": "ROOM or RM_… or AJ_…", "severity": "error",
+                                          "values": {"seconds": "5.3..5.5"}}]}
+            Exit codes: 0 all fixtures pass; 1 a fixture fails; 2 a fixture is broken (unreadable, invalid expectations).
+            """
+    )
+
+    enum Output: String, ExpressibleByArgument, CaseIterable { case text, sarif, junit, github }
+
+    @Argument(help: "Fixture directories, each with its logs and an expected.json.")
+    var directories: [String] = []
+
+    @Flag(help: "Rewrite each expected.json from the current findings (accept a change).")
+    var update = false
+
+    @Option(help: "Output: \(Output.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var output: Output = .text
+
+    @Option(help: "Colour in text output: auto, always, never.")
+    var color: ColorMode = .auto
+
+    func run() throws {
+        guard !directories.isEmpty else { throw ValidationError("give at least one fixture directory") }
+        var results: [FixtureResult] = []
+        for dir in directories {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                var broken = FixtureResult(path: dir)
+                broken.brokenReason = "\(dir): not a readable directory"
+                results.append(broken)
+                continue
+            }
+            var result = FixtureCheck.run(dir: dir)
+            if update, result.brokenReason == nil || result.expectations == nil, let report = result.report ?? updateReport(dir) {
+                let options = result.expectations?.options ?? .object([])
+                let recorded = FixtureExpectations.recording(report, options: options)
+                let path = dir + "/" + FixtureExpectations.fileName
+                try Data(recorded.json.utf8).write(to: URL(fileURLWithPath: path))
+                Stderr.print("\(path): updated with \(recorded.findings.count) finding\(recorded.findings.count == 1 ? "" : "s")")
+                result = FixtureCheck.run(dir: dir)
+            }
+            results.append(result)
+        }
+        let out = OutputStream()
+        switch output {
+        case .text: out.write(CheckTextRenderer(color: color.enabled).render(results))
+        case .sarif: out.write(SARIFRenderer().render(results))
+        case .junit: out.write(JUnitRenderer().render(results))
+        case .github: out.write(GitHubRenderer().render(results))
+        }
+        out.flush()
+        if results.contains(where: { $0.brokenReason != nil }) { throw ExitCode(2) }
+        if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    }
+
+    /// With `--update` and no expectations file yet: analyse the directory with default options.
+    private func updateReport(_ dir: String) -> Report? {
+        guard !FileManager.default.fileExists(atPath: dir + "/" + FixtureExpectations.fileName) else { return nil }
+        var diagnostics = DiagnosticSink()
+        let (inputs, configs) = InputSet.expand([dir], diagnostics: &diagnostics)
+        guard !inputs.isEmpty else { return nil }
+        var configuration = AnalysisConfiguration()
+        ConfigurationLoader.apply(appConfigs: configs, to: &configuration)
+        return Analyzer(configuration: configuration).run(inputs, diagnostics: &diagnostics)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Copies a fixture folder into a temporary directory.
+func copyFixture(_ name: String, into dir: TempDir) throws -> String {
+    let target = dir.url.appendingPathComponent(name)
+    try FileManager.default.copyItem(at: PackagePaths.fixtures.appendingPathComponent(name), to: target)
+    return target.path
+}
+
+@Suite struct CheckTests {
+    @Test func everyBundledFixturePasses() throws {
+        let result = try runLoganalyze(["check", "Fixtures/incident-timeonly", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            PASS Fixtures/incident-timeonly (3 expected findings)
+            PASS Fixtures/incident-real (3 expected findings)
+            PASS Fixtures/clean-interleaved (1 expected finding)
+            3 fixtures: 3 passed, 0 failed
+
+            """)
+    }
+
+    @Test func aFixtureThatLostIts401LinesFailsWithMissingCascade() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("incident-timeonly", into: dir)
+        let worker = fixture + "/worker.log"
+        let kept = try String(contentsOfFile: worker, encoding: .utf8).split(separator: "\n").filter { !$0.contains("401") && !$0.contains("invalid token") }
+        try (kept.joined(separator: "\n") + "\n").write(toFile: worker, atomically: true, encoding: .utf8)
+        let result = try runLoganalyze(["check", fixture])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL \(fixture)\n  missing auth-expiry-cascade [error] (failures 6, firstAt 2025-12-11T01:09:16.000Z, trigger worker connection closed unexpectedly)\n  missing early-token-death"))
+        #expect(result.stdout.hasSuffix("1 fixture: 0 passed, 1 failed\n"))
+    }
+
+    @Test func aNewSlowGreetingFailsAsUnexpectedUntilUpdateAcceptsIt() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("clean-interleaved", into: dir)
+        let extra = """
+            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "room_id": "RM_C3d4E5f6G7h8", "timestamp": "2026-03-02T09:30:00.000000+00:00"}
+            {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:01.000000+00:00"}
+            {"message": "Voice agent running for room support-c3", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:07.250000+00:00"}
+
+            """
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture + "/agent.log"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(extra.utf8))
+        try handle.close()
+
+        let failing = try runLoganalyze(["check", fixture])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("  unexpected slow-greeting in support-c3/RM_C3d4E5f6G7h8 [error]: greeting took 6.25 s (over the 5.0 s error threshold)\n"))
+        #expect(failing.stdout.contains("agent.log:73  greeting start: Generating initial greeting"))
+
+        let updated = try runLoganalyze(["check", "--update", fixture])
+        #expect(updated.status == 0)
+        #expect(updated.stderr == "\(fixture)/expected.json: updated with 2 findings\n")
+        let expectations = try FixtureExpectations.load(dir: fixture)
+        #expect(expectations.findings.map(\.description) == [
+            "slow-greeting in support-b2/RM_B2c3D4e5F6g7 [warning] (seconds 3.11..3.25)",
+            "slow-greeting in support-c3/RM_C3d4E5f6G7h8 [error] (seconds 6.12..6.38)",
+        ])
+        #expect(try runLoganalyze(["check", fixture]).status == 0)
+    }
+
+    @Test func brokenExpectationsExitTwo() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("clean-interleaved", into: dir)
+        try "{\"findings\": [{\"rule\": \"no-such-rule\"}]}".write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
+        let result = try runLoganalyze(["check", fixture])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("BROKEN \(fixture): \(fixture)/expected.json: findings[0]: unknown rule 'no-such-rule'"))
+        #expect(try runLoganalyze(["check", dir.url.path + "/nowhere"]).status == 2)
+    }
+
+    @Test func valueBoundsAcceptRangesNumbersAndText() {
+        #expect(Expectation.Bound.parse(.string("5.3..5.5")) == .range(5.3, 5.5))
+        #expect(Expectation.Bound.parse(.number("22")) == .range(22, 22))
+        #expect(Expectation.Bound.parse(.string("suspended-host")) == .text("suspended-host"))
+        #expect(Expectation.Bound.range(5.3, 5.5).accepts(.number(5.366)))
+        #expect(!Expectation.Bound.range(5.3, 5.5).accepts(.number(5.6)))
+        #expect(Expectation.Bound.range(22, 22).accepts(.integer(22)))
+        #expect(!Expectation.Bound.text("x").accepts(.number(1)))
+    }
+}
+
+@Suite struct CIOutputTests {
+    @Test func sarifIsValidAgainstTheOfficialSchema() throws {
+        let schema = PackagePaths.root.deletingLastPathComponent().appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json").path
+        let environmentSchema = ProcessInfo.processInfo.environment["LOGANALYZE_SARIF_SCHEMA"]
+        let schemaPath = environmentSchema ?? schema
+        try #require(FileManager.default.fileExists(atPath: schemaPath), "SARIF 2.1.0 schema not found at \(schemaPath) (set LOGANALYZE_SARIF_SCHEMA)")
+        let dir = TempDir()
+        let analyze = try runLoganalyze(["analyze", "--output", "sarif", "Fixtures/incident-real"])
+        #expect(analyze.status == 1)
+        let check = try runLoganalyze(["check", "--output", "sarif", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
+        #expect(check.status == 0)
+        for (name, text) in [("analyze.sarif", analyze.stdout), ("check.sarif", check.stdout)] {
+            let path = dir.write(name, text)
+            let validator = Process()
+            validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            validator.arguments = ["python3", "-c", """
+                import json, sys, jsonschema
+                schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
+                jsonschema.Draft4Validator(schema).validate(doc)
+                print(len(doc["runs"][0]["results"]))
+                """, schemaPath, path]
+            let out = Pipe()
+            validator.standardOutput = out
+            validator.standardError = out
+            try validator.run()
+            validator.waitUntilExit()
+            let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(validator.terminationStatus == 0, "\(name): \(output)")
+            #expect(output == (name == "analyze.sarif" ? "3\n" : "4\n"))
+        }
+        let doc = try #require(parseJSON(analyze.stdout))
+        let run = try #require({ if case .array(let runs)? = doc["runs"] { return runs.first } else { return nil } }())
+        if case .array(let rules)? = run["tool"]?["driver"]?["rules"] {
+            #expect(rules.compactMap { $0["id"]?.stringValue } == DetectorRegistry.all.map(\.descriptor.id))
+        } else {
+            Issue.record("no rules")
+        }
+        if case .array(let results)? = run["results"] {
+            #expect(results.compactMap { $0["ruleId"]?.stringValue } == ["slow-greeting", "auth-expiry-cascade", "early-token-death"])
+            let uri = results[2]["locations"].flatMap { if case .array(let l) = $0 { l.first } else { nil } }?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue
+            #expect(uri == "Fixtures/incident-real/server.log")
+        }
+        #expect(!analyze.stdout.contains("eyJ"))
+    }
+
+    @Test func junitParsesBackWithTheRightCounts() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("clean-interleaved", into: dir)
+        try "{\"findings\": []}".write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
+        let result = try runLoganalyze(["check", "--output", "junit", "Fixtures/incident-real", fixture])
+        #expect(result.status == 1)
+        let xml = try XMLDocument(data: Data(result.stdout.utf8))
+        let root = try #require(xml.rootElement())
+        #expect(root.name == "testsuites")
+        #expect(root.attribute(forName: "tests")?.stringValue == "6")
+        #expect(root.attribute(forName: "failures")?.stringValue == "1")
+        let suites = root.elements(forName: "testsuite")
+        #expect(suites.map { $0.attribute(forName: "tests")?.stringValue } == ["4", "2"])
+        let failures = try xml.nodes(forXPath: "//failure")
+        #expect(failures.count == 1)
+        #expect((failures.first as? XMLElement)?.attribute(forName: "message")?.stringValue == "unexpected slow-greeting")
+
+        let analyze = try runLoganalyze(["analyze", "--output", "junit", "Fixtures/incident-real"])
+        let doc = try XMLDocument(data: Data(analyze.stdout.utf8))
+        #expect(doc.rootElement()?.elements(forName: "testsuite").count == 4)
+        #expect(doc.rootElement()?.attribute(forName: "failures")?.stringValue == "4")
+    }
+
+    @Test func githubCommandsEscapePercentNewlinesColonsAndCommas() {
+        #expect(GitHubRenderer.data("100% done\nnext\r") == "100%25 done%0Anext%0D")
+        #expect(GitHubRenderer.property("a:b,c%\n") == "a%3Ab%2Cc%25%0A")
+        #expect(GitHubRenderer.data("bell\u{07}") == "bell\\x07")
+    }
+
+    @Test func githubOutputAnnotatesThePrimaryEvidenceLine() throws {
+        let result = try runLoganalyze(["analyze", "--output", "github", "Fixtures/incident-timeonly"])
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("::error file=Fixtures/incident-timeonly/worker.log,line=2,title=slow-greeting::greeting took 5.37 s"))
+        #expect(lines[1].hasPrefix("::error file=Fixtures/incident-timeonly/worker.log,line=8,title=auth-expiry-cascade::6 authentication failures"))
+        #expect(lines[2].hasPrefix("::error file=Fixtures/incident-timeonly/worker.log,line=8,title=early-token-death::token dead after 17 min 30 s"))
+    }
+}
