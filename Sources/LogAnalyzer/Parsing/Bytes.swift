@@ -14,7 +14,7 @@ extension UnsafeBufferPointer where Element == UInt8 {
     /// Value of `n` ASCII digits at `i`, or nil.
     @inline(__always)
     func digits(at i: Int, _ n: Int) -> Int? {
-        guard i >= 0, i + n <= count else { return nil }
+        guard i >= 0, n <= 18, i + n <= count else { return nil }
         var v = 0
         for k in i..<(i + n) {
             let c = self[k]

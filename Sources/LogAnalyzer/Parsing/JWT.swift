@@ -51,9 +51,14 @@ enum JWT {
         claims.subject = json["sub"]?.stringValue
         claims.issuer = json["iss"]?.stringValue
         claims.room = json["video"]?["room"]?.stringValue
-        claims.notBefore = json["nbf"]?.doubleValue.map { Int64($0) }
-        claims.expires = json["exp"]?.doubleValue.map { Int64($0) }
-        claims.issuedAt = json["iat"]?.doubleValue.map { Int64($0) }
+        // Claims are untrusted: only plausible epoch seconds become numbers.
+        func seconds(_ v: JSONValue?) -> Int64? {
+            guard let d = v?.doubleValue, d.isFinite, abs(d) < 1e13 else { return nil }
+            return Int64(d)
+        }
+        claims.notBefore = seconds(json["nbf"])
+        claims.expires = seconds(json["exp"])
+        claims.issuedAt = seconds(json["iat"])
         return claims
     }
 

@@ -64,15 +64,16 @@ public enum TimeParsing {
 
     /// Epoch seconds (`1741750139.1518734`) or milliseconds (`1760954178728`) as written.
     static func epoch(_ text: String, milliseconds: Bool) -> Int64? {
+        // Stamps beyond year ±300,000 are garbage; refusing them keeps every later sum in range.
         if milliseconds {
-            if let ms = Int64(text) { return ms * 1000 }
-            guard let v = Double(text) else { return nil }
+            if let ms = Int64(text) { return abs(ms) < 10_000_000_000_000_000 / 1000 ? ms * 1000 : nil }
+            guard let v = Double(text), v.isFinite, abs(v) < 1e16 else { return nil }
             return Int64((v * 1000).rounded())
         }
         // Split on the dot to keep microsecond precision beyond Double's.
         let parts = text.split(separator: ".", maxSplits: 1)
-        guard let whole = Int64(parts[0]) else {
-            guard let v = Double(text), v.isFinite, abs(v) < 1e12 else { return nil }
+        guard !parts.isEmpty, let whole = Int64(parts[0]), abs(whole) < 10_000_000_000_000 else {
+            guard let v = Double(text), v.isFinite, abs(v) < 1e13 else { return nil }
             return Int64((v * 1_000_000).rounded())
         }
         var micros = whole * 1_000_000

@@ -23,7 +23,8 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     }
 
     public func adding(seconds: Double) -> Timestamp {
-        Timestamp(micros: micros + Int64((seconds * 1_000_000).rounded()), hasDate: hasDate)
+        let delta = seconds.isFinite ? max(-1e17, min(1e17, (seconds * 1_000_000).rounded())) : 0
+        return Timestamp(micros: micros.addingReportingOverflow(Int64(delta)).partialValue, hasDate: hasDate)
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -93,7 +94,7 @@ func pad(_ value: Int, _ width: Int) -> String {
 
 /// Formats a duration in seconds as `17 min 30 s`, `5.37 s`, `2 h 3 min`.
 public func humanDuration(_ seconds: Double) -> String {
-    if seconds.isNaN { return "?" }
+    if !seconds.isFinite || abs(seconds) > 1e12 { return seconds.isNaN ? "?" : "\(seconds) s" }
     let negative = seconds < 0
     let s = abs(seconds)
     var out: String
@@ -115,6 +116,7 @@ public func humanDuration(_ seconds: Double) -> String {
 /// Fixed-point decimal formatting without Foundation (`formatFixed(5.366, 2)` = `5.37`).
 public func formatFixed(_ value: Double, _ digits: Int) -> String {
     if !value.isFinite { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+    if abs(value) >= 1e15 { return String(value) }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let scaled = (abs(value) * scale).rounded()
