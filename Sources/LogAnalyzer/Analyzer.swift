@@ -36,26 +36,61 @@ public struct Analyzer {
         self.configuration = configuration
     }
 
-    /// Reads every input in order and runs every detector on every session.
+    /// Inputs read in step, merged by time, at most this many at once (file descriptors).
+    static let mergeWidth = 64
+
+    /// Reads every input, merged by time, and runs every detector on every session. Sessions idle
+    /// for long are finalised on the way, so memory follows the number of concurrent sessions.
     public func run(_ inputs: [InputDescriptor], diagnostics: inout DiagnosticSink) -> Report {
         let referenceDay = ingest.date ?? Ingestor.learnReferenceDay(inputs)
         let tracker = SessionTracker(
             configuration: configuration, paths: inputs.map(\.path), keepRecordsFor: keepRecordsFor, keepAllRecords: keepAllRecords)
         var summaries: [InputSummary] = []
-        for (index, input) in inputs.enumerated() {
-            let stats = Ingestor.read(
-                input, index: index, options: ingest, referenceDay: referenceDay, classifier: keepAllRecords ? nil : tracker.classifier,
-                diagnostics: &diagnostics
-            ) { tracker.add($0) }
-            summaries.append(InputSummary(path: input.path, stats: stats))
-        }
-        let sessions = tracker.finish()
-        var findings: [Finding] = []
-        for session in sessions {
-            for detector in DetectorRegistry.all {
-                findings += detector.detect(session, configuration: configuration)
+        var sessions: [Session] = []
+        var findings: [(Int, Int, Finding)] = []
+        func finalise(_ finished: [Session]) {
+            for session in finished {
+                for (d, detector) in DetectorRegistry.all.enumerated() {
+                    for f in detector.detect(session, configuration: configuration) { findings.append((session.order, d, f)) }
+                }
+                sessions.append(keepAllRecords ? session : session.compacted())
             }
         }
-        return Report(inputs: summaries, sessions: sessions, findings: findings, configuration: configuration)
+        let classifier = keepAllRecords ? nil : tracker.classifier
+        var batchStart = 0
+        while batchStart < inputs.count {
+            let batch = batchStart..<min(inputs.count, batchStart + Self.mergeWidth)
+            let streams = batch.map { i in
+                RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDay, classifier: classifier, diagnostics: &diagnostics)
+            }
+            // k-way merge by time; a record without a time keeps its place after its input's previous record.
+            var heads = streams.map { $0.next(diagnostics: &diagnostics) }
+            var clocks = [Int64](repeating: .min, count: streams.count)
+            while true {
+                var pick = -1
+                var best = Int64.max
+                for k in heads.indices {
+                    guard let head = heads[k] else { continue }
+                    let t = head.time?.micros ?? clocks[k]
+                    if pick < 0 || t < best {
+                        pick = k
+                        best = t
+                    }
+                }
+                guard pick >= 0 else { break }
+                let record = heads[pick]!
+                if let t = record.time { clocks[pick] = t.micros }
+                tracker.add(record)
+                heads[pick] = streams[pick].next(diagnostics: &diagnostics)
+                finalise(tracker.evictIdle())
+            }
+            summaries += streams.map { InputSummary(path: $0.input.path, stats: $0.stats) }
+            batchStart = batch.upperBound
+        }
+        finalise(tracker.finish())
+        for d in tracker.diagnostics { diagnostics.report(d) }
+        sessions.sort { $0.order < $1.order }
+        findings.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        return Report(inputs: summaries, sessions: sessions, findings: findings.map(\.2), configuration: configuration)
     }
 }

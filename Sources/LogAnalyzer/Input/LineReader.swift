@@ -4,18 +4,31 @@ import Glibc
 import Darwin
 #endif
 
-/// Splits a byte stream into lines with a fixed buffer, whatever the input size.
+/// Splits a byte stream into lines with a fixed buffer, whatever the input size; pull-based, so
+/// that several inputs can be read in step (merged by time).
 ///
 /// Reads `chunkBytes` at a time with carry-over of the partial last line; memory is
 /// `maxLineBytes + chunkBytes`. A line longer than `maxLineBytes` is delivered cut to that length
-/// (flagged as truncated) and the rest of it is skipped. A trailing `\r` is removed.
-struct LineReader: ~Copyable {
+/// (flagged as truncated) and the rest of it is skipped. A trailing `\r` is removed. A line is
+/// valid until the next call to `next()`.
+final class LineReader {
     let maxLineBytes: Int
     let chunkBytes: Int
+    private var source: any ByteSource
     private let buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
+    private var start = 0
+    private var scan = 0
+    private var end = 0
+    private var lineNumber = 0
+    private var discarding = false
+    private var finished = false
+    private var pendingError: InputError?
+    /// Bytes read from the source (decompressed bytes for gzip).
+    private(set) var bytesRead: UInt64 = 0
 
-    init(maxLineBytes: Int = 1 << 20, chunkBytes: Int = 1 << 20) {
+    init(source: any ByteSource, maxLineBytes: Int = 1 << 20, chunkBytes: Int = 1 << 20) {
+        self.source = source
         self.maxLineBytes = max(64, maxLineBytes)
         self.chunkBytes = max(4096, chunkBytes)
         self.capacity = self.maxLineBytes + self.chunkBytes
@@ -24,41 +37,42 @@ struct LineReader: ~Copyable {
 
     deinit { buffer.deallocate() }
 
-    /// Calls `body(line, lineNumber, truncated)` for every line, in order.
-    /// Throws only when the source fails; lines read before the failure have been delivered.
-    func forEachLine<S: ByteSource>(
-        in source: inout S,
-        _ body: (UnsafeBufferPointer<UInt8>, Int, Bool) -> Void
-    ) throws(InputError) {
-        var start = 0
-        var scan = 0
-        var end = 0
-        var lineNumber = 0
-        var discarding = false
+    private func line(_ from: Int, _ to: Int, truncated: Bool) -> (Bytes, Int, Bool) {
+        var stop = to
+        if stop > from && buffer[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
+        lineNumber += 1
+        return (UnsafeBufferPointer(start: buffer + from, count: stop - from), lineNumber, truncated)
+    }
 
-        @inline(__always) func emit(_ from: Int, _ to: Int, truncated: Bool) {
-            var stop = to
-            if stop > from && buffer[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
-            lineNumber += 1
-            body(UnsafeBufferPointer(start: buffer + from, count: stop - from), lineNumber, truncated)
-        }
-
+    /// The next line, its 1-based number and whether it was cut; nil at the end. Throws when the
+    /// source fails (after the lines before the failure, including a partial last one).
+    func next() throws(InputError) -> (line: Bytes, number: Int, truncated: Bool)? {
         while true {
-            while scan < end, let hit = memchr(buffer + scan, 0x0A, end - scan) {
+            if scan < end, let hit = memchr(buffer + scan, 0x0A, end - scan) {
                 let nl = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if discarding {
-                    discarding = false
-                } else if nl - start > maxLineBytes {
-                    emit(start, start + maxLineBytes, truncated: true)
-                } else {
-                    emit(start, nl, truncated: false)
-                }
+                let from = start
                 start = nl + 1
                 scan = start
+                if discarding {
+                    discarding = false
+                    continue
+                }
+                if nl - from > maxLineBytes { return line(from, from + maxLineBytes, truncated: true) }
+                return line(from, nl, truncated: false)
+            }
+            if finished {
+                if let error = pendingError {
+                    pendingError = nil
+                    throw error
+                }
+                return nil
             }
             if !discarding && end - start >= maxLineBytes {
-                emit(start, start + maxLineBytes, truncated: true)
+                let from = start
                 discarding = true
+                start = end
+                scan = end
+                return line(from, from + maxLineBytes, truncated: true)
             }
             if discarding { start = end }
             if start > 0 {
@@ -72,15 +86,22 @@ struct LineReader: ~Copyable {
             do {
                 n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
             } catch {
-                // Keep the partial last line that arrived before the failure.
-                if end > start && !discarding { emit(start, end, truncated: false) }
-                throw error
+                finished = true
+                pendingError = error
+                n = 0
             }
             if n == 0 {
-                if end > start && !discarding { emit(start, end, truncated: false) }
-                return
+                finished = true
+                if end > start && !discarding {
+                    let from = start
+                    start = end
+                    scan = end
+                    return line(from, end, truncated: false)
+                }
+                continue
             }
             end += n
+            bytesRead += UInt64(n)
         }
     }
 }

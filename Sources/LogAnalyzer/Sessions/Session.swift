@@ -19,6 +19,18 @@ public struct Session: Sendable {
     public var inputGaps: [Int: [SilentGap]]
     /// Records kept for `timeline` (only when asked for).
     public var records: [LogRecord]
+    /// Position of the session's first record in the merged reading order (report order).
+    public var order: Int
+
+    /// The session without its events and records: what a report keeps once detectors have run.
+    public func compacted() -> Session {
+        var s = self
+        s.events = []
+        s.gaps = [:]
+        s.inputGaps = [:]
+        s.records = []
+        return s
+    }
 
     /// The events of a kind family, in order.
     func events(where predicate: (EventKind) -> Bool) -> [SessionEvent] {

@@ -37,11 +37,16 @@ public final class SessionTracker {
         var records: [LogRecord] = []
         var firstSeen: Int
         var keepRecords = false
+        /// Keys this session was registered under (to unregister it when it is finalised).
+        var participantSids: [String] = []
+        var pids: [PidKey] = []
 
         init(order: Int) { firstSeen = order }
     }
 
-    private var builders: [Builder] = []
+    /// Live sessions by index; nil once finalised (or merged away).
+    private var slots: [Builder?] = []
+    private var liveCount = 0
     private var parent: [Int] = []
     private var byRoomSid: [String: Int] = [:]
     private var byRoom: [String: Int] = [:]
@@ -52,6 +57,17 @@ public final class SessionTracker {
     private var unassigned: [SessionEvent] = []
     private var unassignedRecords: [LogRecord] = []
     private var unassignedCount = 0
+    private var unassignedStart: Timestamp?
+    private var unassignedEnd: Timestamp?
+    /// The latest record time seen (the merged clock); sessions idle long before it are finalised.
+    private var now: Timestamp?
+    private var sinceEviction = 0
+    private(set) var diagnostics: [Diagnostic] = []
+    private var evictedAny = false
+    private var cappedAny = false
+    /// Sessions idle this long (log time) are finalised early; `maxLiveSessions` caps the rest.
+    public var idleSeconds: Double = 1800
+    public var maxLiveSessions = 100_000
     private var inputLast: [Int: (Timestamp, SourceLocation)] = [:]
     private var inputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
@@ -79,24 +95,28 @@ public final class SessionTracker {
     }
 
     private func newSession() -> Int {
-        builders.append(Builder(order: order))
-        parent.append(builders.count - 1)
-        return builders.count - 1
+        slots.append(Builder(order: order))
+        parent.append(slots.count - 1)
+        liveCount += 1
+        return slots.count - 1
     }
+
+    /// The live builder of a root index.
+    private func builder(_ i: Int) -> Builder { slots[i]! }
 
     /// Merges `b` into `a` when they do not conflict; returns the surviving root.
     private func link(_ a: Int, _ b: Int) -> Int {
         let ra = find(a)
         let rb = find(b)
         if ra == rb { return ra }
-        let x = builders[ra]
-        let y = builders[rb]
+        let x = builder(ra)
+        let y = builder(rb)
         if let s1 = x.roomSid, let s2 = y.roomSid, s1 != s2 { return ra }
         if let r1 = x.room, let r2 = y.room, r1 != r2 { return ra }
         let (keep, drop) = ra < rb ? (ra, rb) : (rb, ra)
         parent[drop] = keep
-        let k = builders[keep]
-        let d = builders[drop]
+        let k = builder(keep)
+        let d = builder(drop)
         k.room = k.room ?? d.room
         k.roomSid = k.roomSid ?? d.roomSid
         for j in d.jobIds where !k.jobIds.contains(j) { k.jobIds.append(j) }
@@ -113,8 +133,10 @@ public final class SessionTracker {
         for (input, l) in d.last where k.last[input] == nil || l.0 > k.last[input]!.0 { k.last[input] = l }
         k.records += d.records
         k.keepRecords = k.keepRecords || d.keepRecords
-        d.events = []
-        d.records = []
+        k.participantSids += d.participantSids
+        k.pids += d.pids
+        slots[drop] = nil
+        liveCount -= 1
         return keep
     }
 
@@ -123,11 +145,11 @@ public final class SessionTracker {
         // Fast path: a known job whose session already knows this record's other ids.
         if let job = ids.jobId, let known = byJob[job] {
             let s = find(known)
-            let b = builders[s]
+            let b = builder(s)
             if (ids.room == nil || ids.room == b.room) && (ids.roomSid == nil || ids.roomSid == b.roomSid)
                 && ids.participantSid == nil && (ids.participant == nil || b.participants.contains(ids.participant!))
             {
-                if let pid = ids.pid { byPid[PidKey(input: input, pid: pid)] = s }
+                if let pid = ids.pid { registerPid(PidKey(input: input, pid: pid), s) }
                 return s
             }
         }
@@ -135,12 +157,12 @@ public final class SessionTracker {
         if let sid = ids.roomSid {
             if let s = byRoomSid[sid] {
                 session = find(s)
-            } else if let room = ids.room, let s = byRoom[room], builders[find(s)].roomSid == nil {
+            } else if let room = ids.room, let s = byRoom[room], builder(find(s)).roomSid == nil {
                 session = find(s)
             } else {
                 session = newSession()
             }
-            builders[session!].roomSid = sid
+            builder(session!).roomSid = sid
             byRoomSid[sid] = session
         }
         func attach(_ key: String?, _ map: inout [String: Int]) {
@@ -159,16 +181,16 @@ public final class SessionTracker {
                 let root = find(existing)
                 if session == nil {
                     session = root
-                } else if builders[session!].roomSid == nil || builders[root].roomSid == nil || builders[root].roomSid == builders[session!].roomSid {
+                } else if builder(session!).roomSid == nil || builder(root).roomSid == nil || builder(root).roomSid == builder(session!).roomSid {
                     session = link(session!, root)
                 }
             } else if session == nil {
                 session = newSession()
             }
             let s = find(session!)
-            if builders[s].room == nil { builders[s].room = room }
+            if builder(s).room == nil { builder(s).room = room }
             // The newest session of a reused room name takes the name.
-            if builders[s].room == room { byRoom[room] = s }
+            if builder(s).room == room { byRoom[room] = s }
             session = s
         }
         if session == nil, let identity = ids.participant, let existing = byParticipant[identity] {
@@ -179,17 +201,25 @@ public final class SessionTracker {
         }
         guard let s = session.map(find) else { return nil }
         if let identity = ids.participant { byParticipant[identity] = s }
-        if let pid = ids.pid { byPid[PidKey(input: input, pid: pid)] = s }
-        let b = builders[s]
+        if let pid = ids.pid { registerPid(PidKey(input: input, pid: pid), s) }
+        let b = builder(s)
         if let job = ids.jobId, !b.jobIds.contains(job) { b.jobIds.append(job) }
         if let p = ids.participant, !b.participants.contains(p) { b.participants.append(p) }
+        if let p = ids.participantSid, !b.participantSids.contains(p) { b.participantSids.append(p) }
         return s
+    }
+
+    private func registerPid(_ key: PidKey, _ s: Int) {
+        if let old = byPid[key], old == s { return }
+        byPid[key] = s
+        builder(s).pids.append(key)
     }
 
     /// Adds one record.
     public func add(_ r: LogRecord) {
         order += 1
         let location = SourceLocation(input: r.input, line: r.line)
+        if let t = r.time, t.hasDate, now == nil || t > now! { now = t }
         if let t = r.time {
             if let (prev, prevLocation) = inputLast[r.input], prev.seconds(until: t) >= configuration.minimumGapSeconds {
                 Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &inputGaps[r.input, default: []])
@@ -205,11 +235,15 @@ public final class SessionTracker {
         }
         guard let s = session else {
             unassignedCount += 1
+            if let t = r.time {
+                if unassignedStart == nil || t < unassignedStart! { unassignedStart = t }
+                if unassignedEnd == nil || t > unassignedEnd! { unassignedEnd = t }
+            }
             if let event { unassigned.append(event) }
             if keepAllRecords || keepRecordsFor != nil { unassignedRecords.append(r) }
             return
         }
-        let b = builders[s]
+        let b = builder(s)
         b.recordCount += 1
         if b.lastInput != r.input || b.lastSide != side {
             b.inputs.insert(r.input)
@@ -299,14 +333,78 @@ public final class SessionTracker {
         }
     }
 
-    /// Ends the run: attaches id-less events and returns the sessions in order of appearance.
+    /// Finalises sessions idle for `idleSeconds` of log time (and the least recently active ones
+    /// above `maxLiveSessions`), so that memory stays bounded on long logs. Called by the analyzer
+    /// between records; returns the finished sessions (with the id-less events of their window).
+    func evictIdle() -> [Session] {
+        sinceEviction += 1
+        guard !keepAllRecords, sinceEviction >= 16_384 || liveCount > maxLiveSessions else { return [] }
+        sinceEviction = 0
+        var victims: [Int] = []
+        if let now {
+            let horizon = now.adding(seconds: -idleSeconds)
+            for i in slots.indices {
+                if let b = slots[i], let end = b.end, end.hasDate, end < horizon { victims.append(i) }
+            }
+            if !victims.isEmpty && !evictedAny {
+                evictedAny = true
+                diagnostics.append(Diagnostic(.note, path: "", kind: "session-eviction",
+                    "sessions idle for \(humanDuration(idleSeconds)) of log time are finalised as the logs are read; lines that come later for them start new sessions"))
+            }
+        }
+        if liveCount - victims.count > maxLiveSessions {
+            let chosen = Set(victims)
+            var candidates: [(Int64, Int)] = []
+            for i in slots.indices where !chosen.contains(i) {
+                if let b = slots[i] { candidates.append((b.end?.micros ?? .min, i)) }
+            }
+            candidates.sort { $0.0 < $1.0 }
+            let extra = liveCount - victims.count - maxLiveSessions * 9 / 10
+            victims += candidates.prefix(max(0, extra)).map(\.1)
+            if !cappedAny {
+                cappedAny = true
+                diagnostics.append(Diagnostic(.warning, path: "", kind: "session-cap",
+                    "more than \(DiagnosticSink.grouped(maxLiveSessions)) sessions active at once; the least recently active are finalised early"))
+            }
+        }
+        guard !victims.isEmpty else { return [] }
+        let roots = victims
+        attachUnassigned(roots, final: false)
+        let finished = roots.map(session)
+        for i in roots { retire(i) }
+        // Id-less events older than any live session can use are dropped.
+        if let now {
+            let horizon = now.adding(seconds: -2 * idleSeconds)
+            unassigned.removeAll { e in e.time.map { $0 < horizon } ?? false }
+        }
+        return finished
+    }
+
+    /// Unregisters a finalised session's keys and frees it.
+    private func retire(_ i: Int) {
+        guard let b = slots[i] else { return }
+        func drop(_ key: String?, _ map: inout [String: Int]) {
+            guard let key, let at = map[key], find(at) == i else { return }
+            map.removeValue(forKey: key)
+        }
+        drop(b.roomSid, &byRoomSid)
+        drop(b.room, &byRoom)
+        for j in b.jobIds { drop(j, &byJob) }
+        for p in b.participants { drop(p, &byParticipant) }
+        for p in b.participantSids { drop(p, &byParticipantSid) }
+        for key in b.pids where byPid[key].map(find) == i { byPid.removeValue(forKey: key) }
+        slots[i] = nil
+        liveCount -= 1
+    }
+
+    /// Ends the run: attaches id-less events and returns the remaining sessions in order of appearance.
     public func finish() -> [Session] {
         var roots: [Int] = []
-        for i in builders.indices where find(i) == i && (builders[i].recordCount > 0) { roots.append(i) }
-        if roots.isEmpty && unassignedCount > 0 {
+        for i in slots.indices where slots[i] != nil && find(i) == i && slots[i]!.recordCount > 0 { roots.append(i) }
+        if roots.isEmpty && unassignedCount > 0 && !evictedAny {
             // No ids anywhere: the whole run is one session.
             let s = newSession()
-            let b = builders[s]
+            let b = builder(s)
             b.events = unassigned
             b.records = unassignedRecords
             for e in unassigned {
@@ -315,36 +413,32 @@ public final class SessionTracker {
             }
             b.recordCount = unassignedCount
             b.inputs.formUnion(inputLast.keys)
-            for (_, (t, _)) in inputLast where b.end == nil || t > b.end! { b.end = t }
             b.start = unassignedStart
+            b.end = unassignedEnd
             b.gaps = inputGaps
-            for e in unassigned { b.sides.insert(e.side) }
             roots = [s]
         } else {
-            attachUnassigned(roots)
+            attachUnassigned(roots, final: true)
         }
-        return roots.sorted { builders[$0].firstSeen < builders[$1].firstSeen }.map(session)
-    }
-
-    private var unassignedStart: Timestamp? {
-        var start: Timestamp?
-        for e in unassigned { if let t = e.time, start == nil || t < start! { start = t } }
-        return start
+        return roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
     }
 
     /// Id-less events (and kept records) join the sessions of the same input active at that time
     /// (a worker's connection loss concerns all its jobs), else the one session active then.
-    private func attachUnassigned(_ roots: [Int]) {
+    private func attachUnassigned(_ roots: [Int], final: Bool) {
+        let live = final ? roots : slots.indices.filter { slots[$0] != nil }
         for event in unassigned {
-            for r in targets(roots, input: event.location.input, time: event.time) {
-                builders[r].events.append(event)
-                builders[r].sides.insert(event.side)
-                builders[r].inputs.insert(event.location.input)
+            for r in targets(live, input: event.location.input, time: event.time) where roots.contains(r) {
+                let b = builder(r)
+                b.events.append(event)
+                b.sides.insert(event.side)
+                b.inputs.insert(event.location.input)
             }
         }
+        guard final else { return }
         for record in unassignedRecords {
-            for r in targets(roots, input: record.input, time: record.time) where builders[r].keepRecords {
-                builders[r].records.append(record)
+            for r in targets(roots, input: record.input, time: record.time) where builder(r).keepRecords {
+                builder(r).records.append(record)
             }
         }
     }
@@ -356,14 +450,14 @@ public final class SessionTracker {
             guard let s = b.start, let e = b.end else { return false }
             return s.seconds(until: t) >= -margin && t.seconds(until: e) >= -margin
         }
-        let sameInput = roots.filter { builders[$0].inputs.contains(input) && active(builders[$0]) }
+        let sameInput = roots.filter { builder($0).inputs.contains(input) && active(builder($0)) }
         if !sameInput.isEmpty { return sameInput }
-        let any = roots.filter { active(builders[$0]) }
+        let any = roots.filter { active(builder($0)) }
         return any.count == 1 ? any : []
     }
 
     private func session(_ i: Int) -> Session {
-        let b = builders[i]
+        let b = builder(i)
         let events = timeOrdered(b.events, time: \.time, location: \.location)
         var gapsByInput: [Int: [SilentGap]] = [:]
         for input in b.inputs { if let g = inputGaps[input] { gapsByInput[input] = g } }
@@ -372,6 +466,6 @@ public final class SessionTracker {
         return Session(
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds, participants: b.participants, start: b.start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: b.gaps,
-            inputGaps: gapsByInput, records: b.records)
+            inputGaps: gapsByInput, records: b.records, order: b.firstSeen)
     }
 }

@@ -21,7 +21,7 @@ import Testing
         #expect(cascade.value("recovered") == .text("no"))
 
         let death = report.findings[2]
-        #expect(death.number("lifetimeSeconds") == 1050)
+        #expect(death.number("lifetimeSeconds") == 1050.032)
         #expect(death.number("configuredTtlSeconds") == 7200)
         #expect(death.number("silentGapSeconds") == 1028.598)
         #expect(death.value("cause") == .text("suspended-host"))

@@ -70,11 +70,10 @@ let sampleLines = (1...2000).map { i in
 
     @Test func smallChunksDoNotSplitRecords() throws {
         // A line reader with a tiny buffer must still deliver whole lines.
-        let reader = LineReader(maxLineBytes: 64, chunkBytes: 4096)
-        var source = PrefixedSource(prefix: Array(sampleLines.utf8), inner: EmptySource())
+        let reader = LineReader(source: PrefixedSource(prefix: Array(sampleLines.utf8), inner: EmptySource()), maxLineBytes: 64, chunkBytes: 4096)
         var count = 0
         var truncated = 0
-        try reader.forEachLine(in: &source) { _, _, cut in
+        while let (_, _, cut) = try reader.next() {
             count += 1
             if cut { truncated += 1 }
         }

@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The records of one input, pulled one at a time: open, sniff gzip, split lines, check them,
+/// parse. Several streams can be read in step (the analyzer merges them by time).
+final class RecordStream {
+    let input: InputDescriptor
+    let index: Int
+    private(set) var stats = InputStats()
+    private var reader: LineReader?
+    private var parser: StreamParser
+    private var queue: [LogRecord] = []
+    private var queueHead = 0
+    private var nulLines = 0
+    private var fd: Int32 = -1
+    private var done = false
+
+    init(_ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
+         diagnostics: inout DiagnosticSink)
+    {
+        self.input = input
+        self.index = index
+        let clock = StreamClock(zone: options.timeZone, referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
+        parser = StreamParser(input: index, clock: clock, classifier: classifier)
+        open(options: options, diagnostics: &diagnostics)
+    }
+
+    deinit { if fd > 0 { close(fd) } }
+
+    private func open(options: IngestOptions, diagnostics: inout DiagnosticSink) {
+        if input.kind == .stdin {
+            fd = 0
+        } else {
+            fd = Glibc.open(input.path, O_RDONLY)
+            guard fd >= 0 else {
+                diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(String(cString: strerror(errno)))"))
+                stats.readable = false
+                done = true
+                return
+            }
+        }
+        var raw = FileDescriptorSource(fd: fd)
+        // Sniff the gzip magic number.
+        let headBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
+        defer { headBuffer.deallocate() }
+        var got = 0
+        do throws(InputError) {
+            while got < 2 {
+                let n = try raw.read(into: UnsafeMutableRawBufferPointer(rebasing: headBuffer[got...]))
+                if n == 0 { break }
+                got += n
+            }
+        } catch {
+            diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(error.message)"))
+            stats.readable = false
+            done = true
+            return
+        }
+        let head = Array(headBuffer[0..<got])
+        let prefixed = PrefixedSource(prefix: head, inner: raw)
+        let source: any ByteSource
+        if got == 2 && head[0] == 0x1F && head[1] == 0x8B {
+            source = GzipSource(inner: prefixed, limit: options.maxDecompressedBytes)
+        } else {
+            source = prefixed
+        }
+        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes)
+    }
+
+    /// The next record, or nil when the input is exhausted.
+    func next(diagnostics: inout DiagnosticSink) -> LogRecord? {
+        while true {
+            if queueHead < queue.count {
+                let r = queue[queueHead]
+                queueHead += 1
+                if queueHead == queue.count {
+                    queue.removeAll(keepingCapacity: true)
+                    queueHead = 0
+                }
+                return r
+            }
+            if done { return nil }
+            guard let reader else {
+                done = true
+                return nil
+            }
+            do {
+                if let (line, number, truncated) = try reader.next() {
+                    handle(line, number, truncated, &diagnostics)
+                } else {
+                    finish(&diagnostics)
+                }
+            } catch {
+                diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
+                finish(&diagnostics)
+            }
+        }
+    }
+
+    private func finish(_ diagnostics: inout DiagnosticSink) {
+        done = true
+        let before = queue.count
+        parser.finish { queue.append($0) }
+        stats.records += queue.count - before
+        stats.formats = parser.formatCounts
+        stats.bytes = reader?.bytesRead ?? 0
+        if nulLines > 0 && nulLines == stats.lines {
+            diagnostics.report(Diagnostic(.warning, path: input.path, kind: "binary-file", "looks like a binary file: every line holds NUL bytes; nothing was parsed"))
+        }
+    }
+
+    /// Per-line checks before parsing: over-long lines, NUL bytes, invalid UTF-8.
+    private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink) {
+        stats.lines += 1
+        if truncated {
+            diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "long-line", "line longer than \(line.count) bytes; cut to that length"))
+        }
+        if !Self.isASCII(line) {
+            if line.contains(0) {
+                nulLines += 1
+                diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "binary-line", "line holds NUL bytes (binary data); skipped"))
+                return
+            }
+            if String(validating: line, as: UTF8.self) == nil {
+                diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "invalid-utf8", "invalid UTF-8; bad bytes shown as U+FFFD"))
+            }
+        }
+        let before = queue.count
+        parser.feed(line, line: number) { queue.append($0) }
+        stats.records += queue.count - before
+    }
+
+    /// Whether every byte is ASCII other than NUL (fast word scan).
+    static func isASCII(_ b: Bytes) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        var i = 0
+        let n = b.count
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // High bit set, or a zero byte.
+            if w & 0x8080_8080_8080_8080 != 0 || (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            if base[i] >= 0x80 || base[i] == 0 { return false }
+            i += 1
+        }
+        return true
+    }
+}
