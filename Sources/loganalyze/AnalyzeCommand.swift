@@ -56,7 +56,7 @@ struct AnalyzeCommand: ParsableCommand {
         let out = OutputStream()
         switch output {
         case .text: out.write(TextReportRenderer(color: color.enabled, failOn: failOn.severity).render(report))
-        case .json: out.write(JSONReportRenderer().render(report))
+        case .json: JSONReportRenderer().render(report, to: out)
         case .markdown: out.write(MarkdownReportRenderer().render(report))
         case .sarif: out.write(SARIFRenderer().render(report))
         case .junit: out.write(JUnitRenderer(failOn: failOn.severity).render(report))

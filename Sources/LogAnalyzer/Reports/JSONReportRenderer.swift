@@ -8,6 +8,38 @@ public struct JSONReportRenderer {
         document(report).serialized(pretty: true) + "\n"
     }
 
+    /// Writes the document piece by piece: memory stays flat however many sessions there are.
+    public func render(_ report: Report, to out: OutputStream) {
+        let redactor = Redactor()
+        let full = document(Report(inputs: report.inputs, sessions: [], findings: report.findings, configuration: report.configuration))
+        guard case .object(let members) = full else { return }
+        out.write("{\n")
+        for (i, (key, value)) in members.enumerated() {
+            out.write("  " + JSONWriter.quoted(key) + ": ")
+            if key == "sessions" {
+                if report.sessions.isEmpty {
+                    out.write("[]")
+                } else {
+                    out.write("[")
+                    for (j, s) in report.sessions.enumerated() {
+                        out.write((j == 0 ? "\n    " : ",\n    ") + indent(sessionNode(s, redactor).serialized(pretty: true), by: 4))
+                    }
+                    out.write("\n  ]")
+                }
+            } else if key == "summary" {
+                out.write(indent(summaryNode(report).serialized(pretty: true), by: 2))
+            } else {
+                out.write(indent(value.serialized(pretty: true), by: 2))
+            }
+            out.write(i == members.count - 1 ? "\n" : ",\n")
+        }
+        out.write("}\n")
+    }
+
+    private func indent(_ text: String, by n: Int) -> String {
+        text.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: n))
+    }
+
     public func document(_ report: Report) -> JSONNode {
         let redactor = Redactor()
         func str(_ s: String?) -> JSONNode { s.map { .string(redactor.redact($0)) } ?? .null }
@@ -21,18 +53,7 @@ public struct JSONReportRenderer {
                 ("formats", .object(i.stats.formats.sorted { $0.key.id < $1.key.id }.map { ($0.key.id, .int($0.value)) })),
             ])
         }
-        let sessions: [JSONNode] = report.sessions.map { s in
-            .object([
-                ("key", str(s.key)),
-                ("room", str(s.room)),
-                ("roomSid", str(s.roomSid)),
-                ("jobIds", .array(s.jobIds.map { str($0) })),
-                ("start", time(s.start)),
-                ("end", time(s.end)),
-                ("sides", .array(s.sides.map { .string($0.rawValue) })),
-                ("records", .int(s.recordCount)),
-            ])
-        }
+        let sessions: [JSONNode] = report.sessions.map { sessionNode($0, redactor) }
         let findings: [JSONNode] = report.findings.map { f in
             .object([
                 ("rule", .string(f.rule)),
@@ -62,13 +83,32 @@ public struct JSONReportRenderer {
             ("inputs", .array(inputs)),
             ("sessions", .array(sessions)),
             ("findings", .array(findings)),
-            ("summary", .object([
-                ("sessions", .int(report.sessions.count)),
-                ("findings", .int(report.findings.count)),
-                ("errors", .int(report.count(.error))),
-                ("warnings", .int(report.count(.warning))),
-                ("infos", .int(report.count(.info))),
-            ])),
+            ("summary", summaryNode(report)),
+        ])
+    }
+
+    func summaryNode(_ report: Report) -> JSONNode {
+        .object([
+            ("sessions", .int(report.sessions.count)),
+            ("findings", .int(report.findings.count)),
+            ("errors", .int(report.count(.error))),
+            ("warnings", .int(report.count(.warning))),
+            ("infos", .int(report.count(.info))),
+        ])
+    }
+
+    func sessionNode(_ s: Session, _ redactor: Redactor) -> JSONNode {
+        func str(_ s: String?) -> JSONNode { s.map { .string(redactor.redact($0)) } ?? .null }
+        func time(_ t: Timestamp?) -> JSONNode { t.map { .string($0.iso8601) } ?? .null }
+        return .object([
+            ("key", str(s.key)),
+            ("room", str(s.room)),
+            ("roomSid", str(s.roomSid)),
+            ("jobIds", .array(s.jobIds.map { str($0) })),
+            ("start", time(s.start)),
+            ("end", time(s.end)),
+            ("sides", .array(s.sides.map { .string($0.rawValue) })),
+            ("records", .int(s.recordCount)),
         ])
     }
 
