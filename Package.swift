@@ -26,6 +26,12 @@ let package = Package(
             name: "LogAnalyzer",
             dependencies: ["CPCRE2", "CZlib"]
         ),
+        // libFuzzer target (Scripts/fuzz.sh builds it with -sanitize=fuzzer -DFUZZING); a plain
+        // build replays files through the same pipeline.
+        .executableTarget(
+            name: "loganalyze-fuzz",
+            dependencies: ["LogAnalyzer"]
+        ),
         .executableTarget(
             name: "loganalyze",
             dependencies: [

@@ -4,14 +4,24 @@ import Glibc
 
 /// One input the user named (or found below a named directory).
 public struct InputDescriptor: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case file, stdin }
+    public enum Kind: Sendable, Equatable { case file, stdin, memory }
     /// The path as shown in reports (`-` for standard input).
     public var path: String
     public var kind: Kind
+    /// The content of a `.memory` input.
+    public var bytes: [UInt8]
 
     public init(path: String, kind: Kind = .file) {
         self.path = path
         self.kind = kind
+        self.bytes = []
+    }
+
+    /// An input held in memory (tests, fuzzing, embedding), shown as `name`.
+    public init(name: String, bytes: [UInt8]) {
+        self.path = name
+        self.kind = .memory
+        self.bytes = bytes
     }
 }
 

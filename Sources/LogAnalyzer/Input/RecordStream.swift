@@ -29,6 +29,13 @@ final class RecordStream {
     deinit { if fd > 0 { close(fd) } }
 
     private func open(options: IngestOptions, diagnostics: inout DiagnosticSink) {
+        if input.kind == .memory {
+            let bytes = PrefixedSource(prefix: input.bytes, inner: EmptySource())
+            let isGzip = input.bytes.count >= 2 && input.bytes[0] == 0x1F && input.bytes[1] == 0x8B
+            let source: any ByteSource = isGzip ? GzipSource(inner: bytes, limit: options.maxDecompressedBytes) : bytes
+            reader = LineReader(source: source, maxLineBytes: options.maxLineBytes)
+            return
+        }
         if input.kind == .stdin {
             fd = 0
         } else {
