@@ -10,6 +10,16 @@ public struct Report: Sendable {
     public var sessions: [Session]
     public var findings: [Finding]
     public var configuration: AnalysisConfiguration
+    /// Sessions seen in all (`sessions` may list fewer: unflagged ones beyond a cap are only counted).
+    public var sessionCount: Int
+
+    public init(inputs: [InputSummary], sessions: [Session], findings: [Finding], configuration: AnalysisConfiguration, sessionCount: Int? = nil) {
+        self.inputs = inputs
+        self.sessions = sessions
+        self.findings = findings
+        self.configuration = configuration
+        self.sessionCount = sessionCount ?? sessions.count
+    }
 
     /// Paths by input index.
     public var paths: [String] { inputs.map(\.path) }
@@ -30,6 +40,11 @@ public struct Analyzer {
     /// Keep all records of sessions matched by this selector (room, RM_ sid or AJ_ job id).
     public var keepRecordsFor: String?
     public var keepAllRecords = false
+    /// Sessions without findings listed in the report at most (all are counted).
+    public var maxListedSessions = 100_000
+    /// Passed to the session tracker (see `SessionTracker.idleSeconds`, `maxLiveSessions`).
+    public var sessionIdleSeconds: Double = 1800
+    public var maxLiveSessions = 100_000
 
     public init(ingest: IngestOptions = IngestOptions(), configuration: AnalysisConfiguration = AnalysisConfiguration()) {
         self.ingest = ingest
@@ -45,13 +60,26 @@ public struct Analyzer {
         let referenceDay = ingest.date ?? Ingestor.learnReferenceDay(inputs)
         let tracker = SessionTracker(
             configuration: configuration, paths: inputs.map(\.path), keepRecordsFor: keepRecordsFor, keepAllRecords: keepAllRecords)
+        tracker.idleSeconds = sessionIdleSeconds
+        tracker.maxLiveSessions = maxLiveSessions
         var summaries: [InputSummary] = []
         var sessions: [Session] = []
         var findings: [(Int, Int, Finding)] = []
+        var sessionCount = 0
+        var unlisted = 0
         func finalise(_ finished: [Session]) {
             for session in finished {
+                sessionCount += 1
+                var flagged = false
                 for (d, detector) in DetectorRegistry.all.enumerated() {
-                    for f in detector.detect(session, configuration: configuration) { findings.append((session.order, d, f)) }
+                    for f in detector.detect(session, configuration: configuration) {
+                        findings.append((session.order, d, f))
+                        flagged = true
+                    }
+                }
+                if !flagged && sessions.count >= maxListedSessions {
+                    unlisted += 1
+                    continue
                 }
                 sessions.append(keepAllRecords ? session : session.compacted())
             }
@@ -89,8 +117,12 @@ public struct Analyzer {
         }
         finalise(tracker.finish())
         for d in tracker.diagnostics { diagnostics.report(d) }
+        if unlisted > 0 {
+            diagnostics.report(Diagnostic(.note, path: "", kind: "sessions-unlisted",
+                "\(DiagnosticSink.grouped(unlisted)) sessions without findings are counted but not listed (more than \(DiagnosticSink.grouped(maxListedSessions)))"))
+        }
         sessions.sort { $0.order < $1.order }
         findings.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        return Report(inputs: summaries, sessions: sessions, findings: findings.map(\.2), configuration: configuration)
+        return Report(inputs: summaries, sessions: sessions, findings: findings.map(\.2), configuration: configuration, sessionCount: sessionCount)
     }
 }

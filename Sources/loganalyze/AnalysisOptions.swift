@@ -22,6 +22,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "slow-greeting error threshold in seconds.")
     var greetingError: Double?
 
+    @Option(help: "Finalise a session after this much log time without lines (bounds memory on long logs), e.g. 30m.")
+    var sessionIdle: String = "30m"
+
     /// The project config file, read from the working directory when present.
     static let projectConfigName = ".loganalyze.json"
 

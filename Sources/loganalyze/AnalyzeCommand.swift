@@ -101,6 +101,10 @@ enum Pipeline {
         let (inputs, configs) = InputSet.expand(input.paths, diagnostics: &diagnostics)
         let configuration = try analysis.configuration(configsFromInputs: configs, diagnostics: &diagnostics)
         var analyzer = Analyzer(ingest: ingest, configuration: configuration)
+        guard let idle = TokenTTLSetting.parseDuration(analysis.sessionIdle), idle >= 60 else {
+            throw ValidationError("--session-idle must be a duration of at least 1m, got '\(analysis.sessionIdle)'")
+        }
+        analyzer.sessionIdleSeconds = idle
         analyzer.keepRecordsFor = keepRecordsFor
         analyzer.keepAllRecords = keepRecordsFor != nil
         let report = analyzer.run(inputs, diagnostics: &diagnostics)

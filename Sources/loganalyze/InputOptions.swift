@@ -15,6 +15,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Cut lines longer than this many bytes (with a diagnostic).")
     var maxLineBytes: Int = 1 << 20
 
+    @Option(help: "Stop inflating a gzip input after this many bytes (gzip bombs). (default: 200 times the file, at least 4 GiB)")
+    var maxDecompressedBytes: UInt64?
+
     func ingestOptions() throws -> IngestOptions {
         var options = IngestOptions()
         guard let zone = TimeZoneSetting(timeZone) else {
@@ -29,6 +32,10 @@ struct InputOptions: ParsableArguments {
         }
         guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
         options.maxLineBytes = maxLineBytes
+        if let maxDecompressedBytes {
+            guard maxDecompressedBytes > 0 else { throw ValidationError("--max-decompressed-bytes must be positive") }
+            options.maxDecompressedBytes = maxDecompressedBytes
+        }
         return options
     }
 }

@@ -39,7 +39,7 @@ final class GzipSource<Inner: ByteSource>: ByteSource {
             initialized = true
         }
         if produced >= limit {
-            throw InputError("decompressed output exceeds \(limit) bytes (gzip bomb?); the rest is skipped")
+            throw InputError("gzip output capped at \(DiagnosticSink.grouped(Int(clamping: limit))) bytes (a gzip bomb?); the rest is skipped")
         }
         let room = Int(min(UInt64(buffer.count), limit - produced))
         stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)

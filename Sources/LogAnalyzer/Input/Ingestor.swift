@@ -10,8 +10,9 @@ public struct IngestOptions: Sendable {
     public var date: Int64?
     /// Longer lines are cut to this length with a diagnostic (`--max-line-bytes`).
     public var maxLineBytes: Int = 1 << 20
-    /// Decompressed bytes allowed per gzip input (protects against gzip bombs).
-    public var maxDecompressedBytes: UInt64 = 1 << 40
+    /// Decompressed bytes allowed per gzip input (protects against gzip bombs); nil: 200 times
+    /// the compressed file's size but at least 4 GiB (64 GiB for standard input).
+    public var maxDecompressedBytes: UInt64?
 
     public init() {}
 }

@@ -86,13 +86,28 @@ public enum InputSet {
             let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
             var st = stat()
             guard lstat(path, &st) == 0 else { continue }
-            let type = st.st_mode & S_IFMT
+            var type = st.st_mode & S_IFMT
+            let isLog = logSuffixes.contains(where: { name.hasSuffix($0) }) || isRotated(name)
+            if type == S_IFLNK {
+                // Follow links to files (not to directories: no cycles); a dangling one is reported.
+                guard stat(path, &st) == 0 else {
+                    if isLog { diagnostics.report(Diagnostic(.error, path: path, kind: "unreadable", "cannot read: \(String(cString: strerror(errno)))")) }
+                    continue
+                }
+                type = st.st_mode & S_IFMT
+                if type == S_IFDIR { continue }
+            }
+            if type == S_IFIFO {
+                // Reading a FIFO nobody writes to would wait forever: only named ones are read.
+                if isLog { diagnostics.report(Diagnostic(.warning, path: path, kind: "fifo", "skipped: a FIFO is read only when named on the command line")) }
+                continue
+            }
             if type == S_IFDIR {
                 walk(path, depth: depth + 1, into: &found, configs: &configs, diagnostics: &diagnostics)
-            } else if type == S_IFREG || type == S_IFIFO {
+            } else if type == S_IFREG {
                 if configNames.contains(name) {
                     configs.append(path)
-                } else if logSuffixes.contains(where: { name.hasSuffix($0) }) || isRotated(name) {
+                } else if isLog {
                     found.append(path)
                 }
             }

@@ -32,7 +32,8 @@ final class RecordStream {
         if input.kind == .memory {
             let bytes = PrefixedSource(prefix: input.bytes, inner: EmptySource())
             let isGzip = input.bytes.count >= 2 && input.bytes[0] == 0x1F && input.bytes[1] == 0x8B
-            let source: any ByteSource = isGzip ? GzipSource(inner: bytes, limit: options.maxDecompressedBytes) : bytes
+            let limit = options.maxDecompressedBytes ?? max(4 << 30, 200 * UInt64(input.bytes.count))
+            let source: any ByteSource = isGzip ? GzipSource(inner: bytes, limit: limit) : bytes
             reader = LineReader(source: source, maxLineBytes: options.maxLineBytes)
             return
         }
@@ -68,7 +69,10 @@ final class RecordStream {
         let prefixed = PrefixedSource(prefix: head, inner: raw)
         let source: any ByteSource
         if got == 2 && head[0] == 0x1F && head[1] == 0x8B {
-            source = GzipSource(inner: prefixed, limit: options.maxDecompressedBytes)
+            var st = stat()
+            let compressed = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? UInt64(st.st_size) : 0
+            let automatic: UInt64 = compressed > 0 ? max(4 << 30, 200 * compressed) : 64 << 30
+            source = GzipSource(inner: prefixed, limit: options.maxDecompressedBytes ?? automatic)
         } else {
             source = prefixed
         }
@@ -136,6 +140,10 @@ final class RecordStream {
         let before = queue.count
         parser.feed(line, line: number) { queue.append($0) }
         stats.records += queue.count - before
+        if !parser.notes.isEmpty {
+            for (line, kind, message) in parser.notes { diagnostics.report(Diagnostic(.warning, path: input.path, line: line, kind: kind, message)) }
+            parser.notes.removeAll()
+        }
     }
 
     /// Whether every byte is ASCII other than NUL (fast word scan).

@@ -16,6 +16,8 @@ struct StreamParser {
     private var scratch: [UInt8] = []
     /// Records by format, for the run summary.
     private(set) var formatCounts: [LogFormat: Int] = [:]
+    /// Problems found while parsing (line, kind, message), drained by the reader.
+    var notes: [(Int, String, String)] = []
 
     enum TracebackState { case none, inside, afterException }
 
@@ -71,6 +73,9 @@ struct StreamParser {
         if first == UInt8(ascii: "{") {
             parsed = JSONLineParser.parse(body, at: 0, clock: &clock, into: &r, classifier: classifier)
         }
+        if !parsed && first == UInt8(ascii: "{") && Self.nestingDepth(body) > 256 {
+            notes.append((line, "json-depth", "JSON nested deeper than 256 levels; kept as a plain line"))
+        }
         if !parsed && first.isUpper {
             parsed = JSONLineParser.parseWebhook(body, at: 0, clock: &clock, into: &r)
         }
@@ -108,6 +113,29 @@ struct StreamParser {
         if r.level == nil { r.level = w.level }
         if let s = w.source { r.source = s }
         if r.ids.pid == nil, let pid = w.pid, r.format == .plain || r.format == .json { r.ids.pid = pid }
+    }
+
+    /// Deepest bracket nesting outside strings (only computed for lines that failed as JSON).
+    static func nestingDepth(_ b: Bytes) -> Int {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if inString {
+                if c == UInt8(ascii: "\\") { i += 1 } else if c == UInt8(ascii: "\"") { inString = false }
+            } else if c == UInt8(ascii: "\"") {
+                inString = true
+            } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                depth += 1
+                deepest = max(deepest, depth)
+            } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                depth -= 1
+            }
+            i += 1
+        }
+        return deepest
     }
 
     static func isJSON(_ f: LogFormat) -> Bool {

@@ -89,7 +89,8 @@ public struct JSONReportRenderer {
 
     func summaryNode(_ report: Report) -> JSONNode {
         .object([
-            ("sessions", .int(report.sessions.count)),
+            ("sessions", .int(report.sessionCount)),
+            ("sessionsListed", .int(report.sessions.count)),
             ("findings", .int(report.findings.count)),
             ("errors", .int(report.count(.error))),
             ("warnings", .int(report.count(.warning))),

@@ -39,7 +39,7 @@ public struct TextReportRenderer {
         let records = report.inputs.reduce(0) { $0 + $1.stats.records }
         let flagged = Set(report.findings.map(\.sessionKey)).count
         var line = "\(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s"), \(DiagnosticSink.grouped(records)) records, "
-        line += "\(report.sessions.count) session\(report.sessions.count == 1 ? "" : "s") (\(flagged) flagged): "
+        line += "\(DiagnosticSink.grouped(report.sessionCount)) session\(report.sessionCount == 1 ? "" : "s") (\(flagged) flagged): "
         if report.findings.isEmpty {
             line += "no findings"
         } else {
