@@ -12,6 +12,8 @@ public struct Report: Sendable {
     public var configuration: AnalysisConfiguration
     /// Sessions seen in all (`sessions` may list fewer: unflagged ones beyond a cap are only counted).
     public var sessionCount: Int
+    /// The most sessions the analysis held at once.
+    public var peakLiveSessions = 0
 
     public init(inputs: [InputSummary], sessions: [Session], findings: [Finding], configuration: AnalysisConfiguration, sessionCount: Int? = nil) {
         self.inputs = inputs
@@ -123,6 +125,8 @@ public struct Analyzer {
         }
         sessions.sort { $0.order < $1.order }
         findings.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        return Report(inputs: summaries, sessions: sessions, findings: findings.map(\.2), configuration: configuration, sessionCount: sessionCount)
+        var report = Report(inputs: summaries, sessions: sessions, findings: findings.map(\.2), configuration: configuration, sessionCount: sessionCount)
+        report.peakLiveSessions = tracker.peakLiveSessions
+        return report
     }
 }

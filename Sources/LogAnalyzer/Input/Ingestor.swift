@@ -31,7 +31,10 @@ public enum Ingestor {
     /// The first calendar date written in the first 64 KiB of the (plain) file inputs.
     public static func learnReferenceDay(_ inputs: [InputDescriptor]) -> Int64? {
         for input in inputs where input.kind == .file {
-            let fd = open(input.path, O_RDONLY)
+            // Only regular files: peeking into a FIFO would eat its data (and reopening it could wait forever).
+            var st = stat()
+            guard stat(input.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            let fd = open(input.path, O_RDONLY | O_NONBLOCK)
             guard fd >= 0 else { continue }
             defer { close(fd) }
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)

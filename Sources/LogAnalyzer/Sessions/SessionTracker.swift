@@ -47,6 +47,10 @@ public final class SessionTracker {
     /// Live sessions by index; nil once finalised (or merged away).
     private var slots: [Builder?] = []
     private var liveCount = 0
+    /// The most sessions held at once (memory is proportional to it).
+    private(set) var peakLiveSessions = 0
+    /// Indices of live sessions (may hold merged-away ones until the next eviction pass).
+    private var live: [Int] = []
     private var parent: [Int] = []
     private var byRoomSid: [String: Int] = [:]
     private var byRoom: [String: Int] = [:]
@@ -97,7 +101,9 @@ public final class SessionTracker {
     private func newSession() -> Int {
         slots.append(Builder(order: order))
         parent.append(slots.count - 1)
+        live.append(slots.count - 1)
         liveCount += 1
+        peakLiveSessions = max(peakLiveSessions, liveCount)
         return slots.count - 1
     }
 
@@ -338,12 +344,13 @@ public final class SessionTracker {
     /// between records; returns the finished sessions (with the id-less events of their window).
     func evictIdle() -> [Session] {
         sinceEviction += 1
-        guard !keepAllRecords, sinceEviction >= 16_384 || liveCount > maxLiveSessions else { return [] }
+        guard !keepAllRecords, sinceEviction >= 4096 || liveCount > maxLiveSessions else { return [] }
         sinceEviction = 0
+        live.removeAll { slots[$0] == nil }
         var victims: [Int] = []
         if let now {
             let horizon = now.adding(seconds: -idleSeconds)
-            for i in slots.indices {
+            for i in live {
                 if let b = slots[i], let end = b.end, end.hasDate, end < horizon { victims.append(i) }
             }
             if !victims.isEmpty && !evictedAny {
@@ -355,7 +362,7 @@ public final class SessionTracker {
         if liveCount - victims.count > maxLiveSessions {
             let chosen = Set(victims)
             var candidates: [(Int64, Int)] = []
-            for i in slots.indices where !chosen.contains(i) {
+            for i in live where !chosen.contains(i) {
                 if let b = slots[i] { candidates.append((b.end?.micros ?? .min, i)) }
             }
             candidates.sort { $0.0 < $1.0 }
@@ -372,6 +379,7 @@ public final class SessionTracker {
         attachUnassigned(roots, final: false)
         let finished = roots.map(session)
         for i in roots { retire(i) }
+        live.removeAll { slots[$0] == nil }
         // Id-less events older than any live session can use are dropped.
         if let now {
             let horizon = now.adding(seconds: -2 * idleSeconds)
@@ -426,9 +434,10 @@ public final class SessionTracker {
     /// Id-less events (and kept records) join the sessions of the same input active at that time
     /// (a worker's connection loss concerns all its jobs), else the one session active then.
     private func attachUnassigned(_ roots: [Int], final: Bool) {
-        let live = final ? roots : slots.indices.filter { slots[$0] != nil }
+        let candidates = final ? roots : live.filter { slots[$0] != nil }
+        let chosen = Set(roots)
         for event in unassigned {
-            for r in targets(live, input: event.location.input, time: event.time) where roots.contains(r) {
+            for r in targets(candidates, input: event.location.input, time: event.time) where chosen.contains(r) {
                 let b = builder(r)
                 b.events.append(event)
                 b.sides.insert(event.side)

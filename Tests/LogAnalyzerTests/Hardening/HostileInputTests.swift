@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Counts the records of one input without keeping them (large inputs).
+func countRecords(_ path: String, options: IngestOptions = IngestOptions()) -> (records: Int, last: LogRecord?, diagnostics: DiagnosticSink) {
+    var diagnostics = DiagnosticSink(keepPerKind: 5)
+    var count = 0
+    var last: LogRecord?
+    Ingestor.read(InputDescriptor(path: path), index: 0, options: options, referenceDay: nil, diagnostics: &diagnostics) {
+        count += 1
+        last = $0
+    }
+    return (count, last, diagnostics)
+}
+
+/// A deterministic byte generator (xorshift), so failures reproduce.
+struct XorShift {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}
+
+@Suite struct HostileInputTests {
+    @Test func randomBytesDoNotStopTheLinesAroundThem() {
+        var rng = XorShift(state: 0x9E37_79B9_7F4A_7C15)
+        var data = Data("00:00:01 - before\n".utf8)
+        for _ in 0..<(1 << 17) {
+            var word = rng.next()
+            withUnsafeBytes(of: &word) { data.append(contentsOf: $0) }
+        }
+        data.append(contentsOf: Array("\n00:00:02 - after\n".utf8))
+        let result = parse(data: data)
+        #expect(result.records.first?.message == "before")
+        #expect(result.records.last?.message == "after")
+        #expect(result.diagnostics.count(kind: "binary-line") > 0)
+        #expect(result.diagnostics.kept.allSatisfy { $0.severity == .warning })
+    }
+
+    @Test func aHundredMegabyteLineIsCutAndTheNextLineKept() throws {
+        let dir = TempDir()
+        var data = Data("00:00:01 - ".utf8)
+        data.append(Data(repeating: UInt8(ascii: "x"), count: 100 << 20))
+        data.append(contentsOf: Array("\n00:00:02 - after\n".utf8))
+        let path = dir.write("big.log", data)
+        let result = countRecords(path)
+        #expect(result.records == 2)
+        #expect(result.last?.message == "after")
+        #expect(result.last?.line == 2)
+        #expect(result.diagnostics.kept.map(\.rendered) == ["\(path):1: warning: line longer than 1048576 bytes; cut to that length"])
+    }
+
+    @Test func tenMillionTinyLinesAreAllRecords() throws {
+        let dir = TempDir()
+        let path = dir.write("tiny.log", Data(String(repeating: "a\n", count: 10_000_000).utf8))
+        let result = countRecords(path)
+        #expect(result.records == 10_000_000)
+        #expect(result.last?.line == 10_000_000)
+        #expect(result.diagnostics.lines.isEmpty)
+    }
+
+    @Test func jsonNestedAHundredThousandDeepIsAPlainLine() {
+        let deep = String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000)
+        let result = parse(deep + "\n00:00:02 - after\n")
+        #expect(result.records.count == 2)
+        #expect(result.records[0].format == .plain)
+        #expect(result.records[1].message == "after")
+        #expect(result.diagnostics.kept.map(\.message) == ["JSON nested deeper than 256 levels; kept as a plain line"])
+    }
+
+    @Test func tenThousandDigitNumbersStayText() throws {
+        let digits = String(repeating: "9", count: 10_000)
+        let line = "{\"message\": \"m\", \"level\": \"INFO\", \"name\": \"n\", \"pid\": \(digits), \"ttft\": \(digits).5, \"timestamp\": \"2026-01-01T00:00:00+00:00\"}"
+        let r = record(line)
+        #expect(r.format == .agentsJSON)
+        #expect(r.ids.pid == nil)
+        #expect(r.field("pid") == .number(digits))
+        let ndjson = RecordRenderer(paths: ["x"]).ndjson(r)
+        #expect(ndjson.contains("\"pid\":\(digits),"))
+        // A metrics line with an absurd number does not trap either.
+        let metrics = analyze(log: line.replacingOccurrences(of: "\"m\"", with: "\"LLM metrics\""))
+        #expect(metrics.findings.isEmpty)
+    }
+
+    @Test func gzipBombsAreCappedAndTheRecordsBeforeTheCapKept() throws {
+        let bomb = try gzip(Data(String(repeating: "a\n", count: 25_000_000).utf8))
+        #expect(bomb.count < 200_000)
+        let dir = TempDir()
+        let path = dir.write("bomb.log.gz", bomb)
+        var options = IngestOptions()
+        options.maxDecompressedBytes = 1 << 20
+        let result = countRecords(path, options: options)
+        #expect(result.records == 524_288)
+        #expect(result.diagnostics.kept.map(\.message) == [
+            "gzip output capped at 1,048,576 bytes (a gzip bomb?); the rest is skipped; the 524288 lines before it are kept"
+        ])
+    }
+
+    @Test func aDanglingLinkInADirectoryIsReportedAndTheOtherFilesRead() throws {
+        let dir = TempDir()
+        dir.write("logs/agent.log", "00:00:01 - Generating initial greeting\n00:00:02 - Voice agent running\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.url.path + "/logs/gone.log", withDestinationPath: dir.url.path + "/nowhere.log")
+        let result = try runLoganalyze(["analyze", "--output", "json", dir.url.path + "/logs"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "\(dir.url.path)/logs/gone.log: error: cannot read: No such file or directory\n")
+        #expect(result.stdout.contains("\"records\": 2"))
+    }
+
+    @Test func aNamedFIFOIsReadAndAFIFOInADirectoryIsSkipped() throws {
+        let dir = TempDir()
+        let fifo = dir.url.path + "/live.log"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: fifo)!
+            handle.write(Data("00:00:01 - from the pipe\n".utf8))
+            try? handle.close()
+        }
+        writer.start()
+        let named = try runLoganalyze(["parse", fifo])
+        #expect(named.status == 0)
+        #expect(named.stdout.contains("\"message\":\"from the pipe\""))
+        dir.write("agent.log", "00:00:01 - a\n")
+        let walked = try runLoganalyze(["parse", dir.url.path])
+        #expect(walked.status == 0)
+        #expect(walked.stderr == "\(fifo): warning: skipped: a FIFO is read only when named on the command line\n")
+        #expect(walked.stdout.split(separator: "\n").count == 1)
+    }
+
+    @Test func timestampsAtTheEdgesOfTheCalendar() {
+        #expect(record(#"{"message": "m", "level": "INFO", "name": "n", "timestamp": "9999-12-31T23:59:59.999999+00:00"}"#).time?.iso8601 == "9999-12-31T23:59:59.999Z")
+        #expect(record(#"{"message": "m", "level": "INFO", "name": "n", "timestamp": "1970-01-01T00:00:00+00:00"}"#).time?.iso8601 == "1970-01-01T00:00:00.000Z")
+        #expect(record(#"{"level":30,"time":0,"msg":"epoch"}"#).time?.iso8601 == "1970-01-01T00:00:00.000Z")
+        #expect(record(#"{"level":30,"time":99999999999999999999,"msg":"far"}"#).time == nil)
+        #expect(record("9999-12-31T23:59:59.999Z\tINFO\tlivekit\tservice/a.go:1\tend of time\t{}").time?.iso8601 == "9999-12-31T23:59:59.999Z")
+    }
+
+    @Test func aMillionDistinctSessionsKeepStateBounded() throws {
+        let dir = TempDir()
+        var text = ""
+        text.reserveCapacity(140_000_000)
+        for i in 0..<1_000_000 {
+            let day = 1 + i / 86_400
+            let s = i % 86_400
+            text += "2026-01-\(pad(day, 2))T\(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2)).000Z\tINFO\tlivekit\tservice/roommanager.go:1\tstarting RTC session\t{\"room\": \"r\(i)\", \"roomID\": \"RM_\(pad(i, 12))\"}\n"
+        }
+        let path = dir.write("server.log", text)
+        text = ""
+        var diagnostics = DiagnosticSink()
+        let report = Analyzer().run([InputDescriptor(path: path)], diagnostics: &diagnostics)
+        #expect(report.sessionCount == 1_000_000)
+        #expect(report.sessions.count == 100_000)
+        // 30 min of sessions at one a second, plus at most 4,096 new ones between eviction passes.
+        #expect(report.peakLiveSessions <= 1_801 + 4_096)
+        #expect(diagnostics.lines == [
+            "loganalyze: note: sessions idle for 30 min of log time are finalised as the logs are read; lines that come later for them start new sessions",
+            "loganalyze: note: 900,000 sessions without findings are counted but not listed (more than 100,000)",
+        ])
+    }
+}
