@@ -42,6 +42,9 @@ public struct Analyzer {
     /// Keep all records of sessions matched by this selector (room, RM_ sid or AJ_ job id).
     public var keepRecordsFor: String?
     public var keepAllRecords = false
+    /// Keep each session's events in the report (for `timeline`); otherwise they are dropped once
+    /// the detectors have run.
+    public var keepSessionEvents = false
     /// Sessions without findings listed in the report at most (all are counted).
     public var maxListedSessions = 100_000
     /// Passed to the session tracker (see `SessionTracker.idleSeconds`, `maxLiveSessions`).
@@ -83,7 +86,7 @@ public struct Analyzer {
                     unlisted += 1
                     continue
                 }
-                sessions.append(keepAllRecords ? session : session.compacted())
+                sessions.append(keepAllRecords || keepSessionEvents ? session : session.compacted())
             }
         }
         let classifier = keepAllRecords ? nil : tracker.classifier

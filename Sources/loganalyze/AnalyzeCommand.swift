@@ -82,7 +82,7 @@ struct TimelineCommand: ParsableCommand {
     var session: String?
 
     func run() throws {
-        let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis, keepRecordsFor: session)
+        let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis, keepRecordsFor: session, keepEvents: true)
         let out = OutputStream()
         out.write(TimelineRenderer().render(report, selector: session))
         out.flush()
@@ -94,7 +94,7 @@ struct TimelineCommand: ParsableCommand {
 
 /// options → library → report.
 enum Pipeline {
-    static func analyze(input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil) throws -> (Report, DiagnosticSink) {
+    static func analyze(input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false) throws -> (Report, DiagnosticSink) {
         let ingest = try input.ingestOptions()
         guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
         var diagnostics = DiagnosticSink()
@@ -107,6 +107,7 @@ enum Pipeline {
         analyzer.sessionIdleSeconds = idle
         analyzer.keepRecordsFor = keepRecordsFor
         analyzer.keepAllRecords = keepRecordsFor != nil
+        analyzer.keepSessionEvents = keepEvents
         let report = analyzer.run(inputs, diagnostics: &diagnostics)
         if inputs.isEmpty {
             Stderr.print(diagnostics.lines)

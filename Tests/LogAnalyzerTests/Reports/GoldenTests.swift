@@ -17,6 +17,7 @@ let goldenCases = [
     GoldenCase(name: "incident-real.md", arguments: ["analyze", "--output", "markdown", "Fixtures/incident-real"], status: 1),
     GoldenCase(name: "incident-real-timeline.txt", arguments: ["timeline", "--session", "AJ_p9KdW3xYzQ2r", "Fixtures/incident-real"], status: 0),
     GoldenCase(name: "clean-interleaved.txt", arguments: ["Fixtures/clean-interleaved"], status: 0),
+    GoldenCase(name: "clean-interleaved-timeline.txt", arguments: ["timeline", "Fixtures/clean-interleaved"], status: 0),
 ]
 
 @Suite struct GoldenTests {
