@@ -9,7 +9,11 @@ enum PackagePaths {
         .deletingLastPathComponent().deletingLastPathComponent()
     static var fixtures: URL { root.appendingPathComponent("Fixtures") }
     static var golden: URL { root.appendingPathComponent("Tests/LogAnalyzerTests/Golden") }
-    static var binary: URL { root.appendingPathComponent(".build/debug/loganalyze") }
+    /// The CLI under test: `LOGANALYZE_BINARY`, else the default debug build.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["LOGANALYZE_BINARY"] { return URL(fileURLWithPath: path) }
+        return root.appendingPathComponent(".build/debug/loganalyze")
+    }
 }
 
 /// A temporary directory removed at deinit.
