@@ -9,7 +9,8 @@ let package = Package(
         .library(name: "LogAnalyzer", targets: ["LogAnalyzer"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,7 +25,7 @@ let package = Package(
         ),
         .target(
             name: "LogAnalyzer",
-            dependencies: ["CPCRE2", "CZlib"]
+            dependencies: ["CPCRE2", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         // libFuzzer target (Scripts/fuzz.sh builds it with -sanitize=fuzzer -DFUZZING); a plain
         // build replays files through the same pipeline.

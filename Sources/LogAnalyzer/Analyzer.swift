@@ -14,6 +14,10 @@ public struct Report: Sendable {
     public var sessionCount: Int
     /// The most sessions the analysis held at once.
     public var peakLiveSessions = 0
+    /// Monitoring figures (when the analyzer was asked for them).
+    public var monitor: MonitorAggregate?
+    /// The sessions with the most serious findings, with their events (for swimlanes).
+    public var worstSessions: [Session] = []
 
     public init(inputs: [InputSummary], sessions: [Session], findings: [Finding], configuration: AnalysisConfiguration, sessionCount: Int? = nil) {
         self.inputs = inputs
@@ -50,6 +54,10 @@ public struct Analyzer {
     /// Passed to the session tracker (see `SessionTracker.idleSeconds`, `maxLiveSessions`).
     public var sessionIdleSeconds: Double = 1800
     public var maxLiveSessions = 100_000
+    /// Collect monitoring figures for sessions starting in this window (`report`).
+    public var monitor: MonitorAggregate?
+    /// How many of the worst sessions keep their events in the report.
+    public var worstSessionsKept = 3
 
     public init(ingest: IngestOptions = IngestOptions(), configuration: AnalysisConfiguration = AnalysisConfiguration()) {
         self.ingest = ingest
@@ -72,14 +80,27 @@ public struct Analyzer {
         var findings: [(Int, Int, Finding)] = []
         var sessionCount = 0
         var unlisted = 0
+        var monitor = self.monitor
+        var worst: [(score: Int, session: Session)] = []
         func finalise(_ finished: [Session]) {
             for session in finished {
                 sessionCount += 1
                 var flagged = false
+                var sessionFindings: [Finding] = []
                 for (d, detector) in DetectorRegistry.all.enumerated() {
                     for f in detector.detect(session, configuration: configuration) {
                         findings.append((session.order, d, f))
+                        sessionFindings.append(f)
                         flagged = true
+                    }
+                }
+                if monitor != nil {
+                    monitor!.add(session, findings: sessionFindings)
+                    let score = sessionFindings.reduce(0) { $0 + ($1.severity == .error ? 100 : $1.severity == .warning ? 10 : 1) }
+                    if score > 0, monitor!.includes(session), worstSessionsKept > 0 {
+                        worst.append((score, session))
+                        worst.sort { $0.score != $1.score ? $0.score > $1.score : $0.session.order < $1.session.order }
+                        if worst.count > worstSessionsKept { worst.removeLast() }
                     }
                 }
                 if !flagged && sessions.count >= maxListedSessions {
@@ -130,6 +151,8 @@ public struct Analyzer {
         findings.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         var report = Report(inputs: summaries, sessions: sessions, findings: findings.map(\.2), configuration: configuration, sessionCount: sessionCount)
         report.peakLiveSessions = tracker.peakLiveSessions
+        report.monitor = monitor
+        report.worstSessions = worst.map(\.session)
         return report
     }
 }

@@ -94,7 +94,9 @@ struct TimelineCommand: ParsableCommand {
 
 /// options → library → report.
 enum Pipeline {
-    static func analyze(input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false) throws -> (Report, DiagnosticSink) {
+    static func analyze(
+        input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false, monitor: MonitorAggregate? = nil
+    ) throws -> (Report, DiagnosticSink) {
         let ingest = try input.ingestOptions()
         guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
         var diagnostics = DiagnosticSink()
@@ -105,6 +107,7 @@ enum Pipeline {
             throw ValidationError("--session-idle must be a duration of at least 1m, got '\(analysis.sessionIdle)'")
         }
         analyzer.sessionIdleSeconds = idle
+        analyzer.monitor = monitor
         analyzer.keepRecordsFor = keepRecordsFor
         analyzer.keepAllRecords = keepRecordsFor != nil
         analyzer.keepSessionEvents = keepEvents

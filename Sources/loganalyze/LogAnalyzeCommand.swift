@@ -15,7 +15,7 @@ struct LogAnalyzeCommand: ParsableCommand {
             `loganalyze PATHS...` is `loganalyze analyze PATHS...`.
             """,
         version: LoganalyzeVersion.current,
-        subcommands: [AnalyzeCommand.self, TimelineCommand.self, CheckCommand.self, ParseCommand.self, FormatsCommand.self],
+        subcommands: [AnalyzeCommand.self, TimelineCommand.self, ReportCommand.self, CheckCommand.self, ParseCommand.self, FormatsCommand.self],
         defaultSubcommand: AnalyzeCommand.self
     )
 

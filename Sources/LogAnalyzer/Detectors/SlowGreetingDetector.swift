@@ -39,6 +39,22 @@ public struct SlowGreetingDetector: Detector {
             ])
     }
 
+    /// The greeting time of a session, whatever its size: markers, else first reply's ttft + ttfb.
+    public static func greetingSeconds(_ session: Session) -> Double? {
+        let events = session.events
+        if let s = events.first(where: { $0.kind == .greetingStart && $0.time != nil }),
+            let e = events.first(where: { $0.kind == .greetingEnd && $0.time != nil && $0.time! >= s.time! })
+        {
+            return s.time!.seconds(until: e.time!)
+        }
+        guard let li = events.firstIndex(where: { if case .llmMetrics = $0.kind { true } else { false } }),
+            case .llmMetrics(let ttft) = events[li].kind,
+            let ti = events[li...].firstIndex(where: { if case .ttsMetrics = $0.kind { true } else { false } }),
+            case .ttsMetrics(let ttfb, _) = events[ti].kind
+        else { return nil }
+        return ttft + ttfb
+    }
+
     public func detect(_ session: Session, configuration c: AnalysisConfiguration) -> [Finding] {
         let events = session.events
         var seconds: Double

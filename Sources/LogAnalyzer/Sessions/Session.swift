@@ -21,6 +21,11 @@ public struct Session: Sendable {
     public var records: [LogRecord]
     /// Position of the session's first record in the merged reading order (report order).
     public var order: Int
+    /// Per-turn response latencies (EOU delay + LLM ttft + TTS ttfb), seconds.
+    public var responses: [Float] = []
+    /// LLM/realtime replies and seconds of agent audio (TTS metrics) in the session.
+    public var replies = 0
+    public var audioSeconds = 0.0
 
     /// The session without its events and records: what a report keeps once detectors have run.
     public func compacted() -> Session {
@@ -29,6 +34,7 @@ public struct Session: Sendable {
         s.gaps = [:]
         s.inputGaps = [:]
         s.records = []
+        s.responses = []
         return s
     }
 

@@ -40,6 +40,12 @@ public final class SessionTracker {
         /// Keys this session was registered under (to unregister it when it is finalised).
         var participantSids: [String] = []
         var pids: [PidKey] = []
+        /// Turn assembly for response latency (EOU delay + LLM ttft + TTS ttfb), online.
+        var pendingEOU: Double?
+        var pendingLLM: Double?
+        var responses: [Float] = []
+        var replies = 0
+        var audioSeconds = 0.0
 
         init(order: Int) { firstSeen = order }
     }
@@ -141,6 +147,9 @@ public final class SessionTracker {
         k.keepRecords = k.keepRecords || d.keepRecords
         k.participantSids += d.participantSids
         k.pids += d.pids
+        k.responses += d.responses
+        k.replies += d.replies
+        k.audioSeconds += d.audioSeconds
         slots[drop] = nil
         liveCount -= 1
         return keep
@@ -279,6 +288,28 @@ public final class SessionTracker {
     /// Metrics lines are the bulk of a log: a session keeps the first few and those between a
     /// greeting's start and end (what slow-greeting reads); the others are only counted.
     private func keep(_ e: SessionEvent, in b: Builder) -> Bool {
+        switch e.kind {
+        case .eouMetrics(let delay):
+            b.pendingEOU = delay
+            b.pendingLLM = nil
+        case .llmMetrics(let ttft):
+            b.replies += 1
+            if b.pendingEOU != nil && b.pendingLLM == nil { b.pendingLLM = ttft }
+        case .ttsMetrics(let ttfb, let audio):
+            b.audioSeconds += max(0, audio ?? 0)
+            if let eou = b.pendingEOU, let llm = b.pendingLLM {
+                b.responses.append(Float(eou + llm + ttfb))
+                b.pendingEOU = nil
+                b.pendingLLM = nil
+            }
+        case .realtimeMetrics(let ttft):
+            b.replies += 1
+            if let eou = b.pendingEOU, ttft >= 0 {
+                b.responses.append(Float(eou + ttft))
+                b.pendingEOU = nil
+            }
+        default: break
+        }
         switch e.kind {
         case .greetingStart: b.greetingOpen = true
         case .greetingEnd: b.greetingOpen = false
@@ -475,6 +506,7 @@ public final class SessionTracker {
         return Session(
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds, participants: b.participants, start: b.start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: b.gaps,
-            inputGaps: gapsByInput, records: b.records, order: b.firstSeen)
+            inputGaps: gapsByInput, records: b.records, order: b.firstSeen, responses: b.responses, replies: b.replies,
+            audioSeconds: b.audioSeconds)
     }
 }

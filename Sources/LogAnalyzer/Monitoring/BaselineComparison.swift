@@ -1,0 +1,83 @@
+/// Before/after of two monitoring reports, with verdicts that noise does not flip.
+///
+/// * Latency percentiles: compared only with at least 20 samples on both sides (50 for p95);
+///   a change counts when it is at least 10 % and at least 50 ms.
+/// * Finding rates and sessions without audio: two-proportion z-test, |z| ≥ 1.96 (95 %), at
+///   least 20 sessions on both sides.
+/// * Error counts per session: Poisson rate z-test, |z| ≥ 1.96. `tokenExpiredErrors` has a target
+///   of zero: any after a clean baseline is worse.
+public enum BaselineComparison {
+    public enum Verdict: String, Sendable {
+        case better, worse, unchanged
+        case insufficient = "too few samples"
+    }
+
+    public struct Row: Sendable, Equatable {
+        public var metric: String
+        public var before: Double?
+        public var after: Double?
+        public var unit: String
+        public var verdict: Verdict
+    }
+
+    public static func compare(before b: MonitorSummary, after a: MonitorSummary) -> [Row] {
+        var rows: [Row] = []
+        for key in ["greetingSeconds", "connectSeconds", "responseSeconds"] {
+            let lb = b.latency[key] ?? .init(count: 0)
+            let la = a.latency[key] ?? .init(count: 0)
+            for (name, p, minimum) in [("p50", \MonitorSummary.Latency.p50, 20), ("p95", \MonitorSummary.Latency.p95, 50)] {
+                let x = lb[keyPath: p]
+                let y = la[keyPath: p]
+                var verdict = Verdict.insufficient
+                if let x, let y, lb.count >= minimum, la.count >= minimum {
+                    let delta = y - x
+                    verdict = abs(delta) >= max(0.1 * x, 0.05) ? (delta < 0 ? .better : .worse) : .unchanged
+                }
+                rows.append(Row(metric: "\(key) \(name)", before: x, after: y, unit: "s", verdict: verdict))
+            }
+        }
+        for d in DetectorRegistry.all {
+            let id = d.descriptor.id
+            let x = b.rules[id]?.sessions ?? 0
+            let y = a.rules[id]?.sessions ?? 0
+            rows.append(Row(metric: "\(id) rate", before: rate(x, b.sessions), after: rate(y, a.sessions), unit: "%",
+                            verdict: proportion(x, b.sessions, y, a.sessions)))
+        }
+        rows.append(Row(metric: "sessionsWithoutAudio rate", before: rate(b.counts["sessionsWithoutAudio"] ?? 0, b.sessions),
+                        after: rate(a.counts["sessionsWithoutAudio"] ?? 0, a.sessions), unit: "%",
+                        verdict: proportion(b.counts["sessionsWithoutAudio"] ?? 0, b.sessions, a.counts["sessionsWithoutAudio"] ?? 0, a.sessions)))
+        for key in ["tokenExpiredErrors", "unauthorizedErrors", "negotiationErrors", "midSessionDrops"] {
+            let x = b.counts[key] ?? 0
+            let y = a.counts[key] ?? 0
+            var verdict = poisson(x, b.sessions, y, a.sessions)
+            if key == "tokenExpiredErrors" && x == 0 && y > 0 && b.sessions > 0 { verdict = .worse }
+            rows.append(Row(metric: key, before: Double(x), after: Double(y), unit: "count", verdict: verdict))
+        }
+        return rows
+    }
+
+    static func rate(_ x: Int, _ n: Int) -> Double? { n == 0 ? nil : Double(x) / Double(n) }
+
+    /// Two-proportion z-test; lower is better.
+    static func proportion(_ x1: Int, _ n1: Int, _ x2: Int, _ n2: Int) -> Verdict {
+        guard n1 >= 20, n2 >= 20 else { return .insufficient }
+        let p1 = Double(x1) / Double(n1)
+        let p2 = Double(x2) / Double(n2)
+        let pooled = Double(x1 + x2) / Double(n1 + n2)
+        let se = (pooled * (1 - pooled) * (1 / Double(n1) + 1 / Double(n2))).squareRoot()
+        guard se > 0 else { return .unchanged }
+        let z = (p2 - p1) / se
+        return abs(z) >= 1.96 ? (z < 0 ? .better : .worse) : .unchanged
+    }
+
+    /// Poisson rate z-test of counts per session; lower is better.
+    static func poisson(_ x1: Int, _ n1: Int, _ x2: Int, _ n2: Int) -> Verdict {
+        guard n1 >= 20, n2 >= 20 else { return .insufficient }
+        let r1 = Double(x1) / Double(n1)
+        let r2 = Double(x2) / Double(n2)
+        let se = (Double(x1) / Double(n1 * n1) + Double(x2) / Double(n2 * n2)).squareRoot()
+        guard se > 0 else { return .unchanged }
+        let z = (r2 - r1) / se
+        return abs(z) >= 1.96 ? (z < 0 ? .better : .worse) : .unchanged
+    }
+}

@@ -1,0 +1,137 @@
+/// Post-deployment figures over many sessions: finding rates, latency percentiles, error counts.
+///
+/// Built session by session as the analyzer finalises them, so a day of logs costs the same
+/// memory as an hour: histograms and counters only.
+public struct MonitorAggregate: Sendable {
+    public var from: Timestamp?
+    public var to: Timestamp?
+    /// Only sessions starting in [since, until) count.
+    public var since: Timestamp?
+    public var until: Timestamp?
+    public var sessions = 0
+    public var ruleSessions: [String: Int] = [:]
+    /// Sessions by `rule` and the severity of its (most severe) finding there, keyed `rule severity`.
+    public var ruleSeveritySessions: [String: Int] = [:]
+    public var greeting = LatencyDistribution()
+    public var connect = LatencyDistribution()
+    public var response = LatencyDistribution()
+    public var duration = LatencyDistribution()
+    public var tokenExpiredBySide: [Side: Int] = [:]
+    public var unauthorizedErrors = 0
+    public var negotiationErrors = 0
+    public var midSessionDrops = 0
+    public var sessionsWithAudio = 0
+    public var sessionsWithoutAudio = 0
+
+    public init(since: Timestamp? = nil, until: Timestamp? = nil) {
+        self.since = since
+        self.until = until
+    }
+
+    public var tokenExpiredErrors: Int { tokenExpiredBySide.values.reduce(0, +) }
+
+    /// Whether a session falls in the window.
+    public func includes(_ session: Session) -> Bool {
+        guard since != nil || until != nil else { return true }
+        guard let start = session.start else { return false }
+        if let since, start < since { return false }
+        if let until, !(start < until) { return false }
+        return true
+    }
+
+    /// Adds one finished session (with its events) and its findings.
+    public mutating func add(_ session: Session, findings: [Finding]) {
+        guard includes(session) else { return }
+        sessions += 1
+        if let s = session.start, from == nil || s < from! { from = s }
+        if let e = session.end, to == nil || e > to! { to = e }
+        var worst: [String: Severity] = [:]
+        for f in findings where worst[f.rule] == nil || f.severity > worst[f.rule]! { worst[f.rule] = f.severity }
+        for (rule, severity) in worst {
+            ruleSessions[rule, default: 0] += 1
+            ruleSeveritySessions["\(rule) \(severity.rawValue)", default: 0] += 1
+        }
+        if let g = SlowGreetingDetector.greetingSeconds(session) { greeting.record(seconds: g) }
+        if let c = Self.connectSeconds(session) { connect.record(seconds: c) }
+        for r in session.responses { response.record(seconds: Double(r)) }
+        if let s = session.start, let e = session.end { duration.record(seconds: s.seconds(until: e)) }
+        var lastDrop: Timestamp?
+        for e in session.events {
+            switch e.kind {
+            case .authFailure(.expired): tokenExpiredBySide[e.side, default: 0] += 1
+            case .authFailure: unauthorizedErrors += 1
+            case .negotiationError: negotiationErrors += 1
+            case .connectionLost:
+                // One drop per minute: the sides of one outage log it several times.
+                if let t = e.time, let last = lastDrop, last.seconds(until: t) < 60 { continue }
+                midSessionDrops += 1
+                lastDrop = e.time
+            default: break
+            }
+        }
+        if session.audioSeconds > 0 {
+            sessionsWithAudio += 1
+        } else if session.replies > 0 {
+            sessionsWithoutAudio += 1
+        }
+    }
+
+    /// Session start to agent ready: the greeting's start, else the start of the first reply
+    /// (its LLM metrics time minus the ttft).
+    static func connectSeconds(_ session: Session) -> Double? {
+        guard let start = session.start else { return nil }
+        if let g = session.events.first(where: { $0.kind == .greetingStart })?.time { return start.seconds(until: g) }
+        for e in session.events {
+            if case .llmMetrics(let ttft) = e.kind, let t = e.time { return max(0, start.seconds(until: t) - ttft) }
+        }
+        return nil
+    }
+
+    public mutating func merge(_ other: MonitorAggregate) {
+        sessions += other.sessions
+        if let f = other.from, from == nil || f < from! { from = f }
+        if let t = other.to, to == nil || t > to! { to = t }
+        for (k, v) in other.ruleSessions { ruleSessions[k, default: 0] += v }
+        for (k, v) in other.ruleSeveritySessions { ruleSeveritySessions[k, default: 0] += v }
+        greeting.merge(other.greeting)
+        connect.merge(other.connect)
+        response.merge(other.response)
+        duration.merge(other.duration)
+        for (k, v) in other.tokenExpiredBySide { tokenExpiredBySide[k, default: 0] += v }
+        unauthorizedErrors += other.unauthorizedErrors
+        negotiationErrors += other.negotiationErrors
+        midSessionDrops += other.midSessionDrops
+        sessionsWithAudio += other.sessionsWithAudio
+        sessionsWithoutAudio += other.sessionsWithoutAudio
+    }
+
+    /// The figures as plain numbers (what a JSON report holds and a baseline is read back into).
+    public var summary: MonitorSummary {
+        var s = MonitorSummary()
+        s.from = from?.iso8601
+        s.to = to?.iso8601
+        s.sessions = sessions
+        for d in DetectorRegistry.all {
+            let n = ruleSessions[d.descriptor.id, default: 0]
+            s.rules[d.descriptor.id] = .init(sessions: n, rate: sessions == 0 ? 0 : Double(n) / Double(sessions))
+            for severity in Severity.allCases {
+                let key = "\(d.descriptor.id) \(severity.rawValue)"
+                if let n = ruleSeveritySessions[key] { s.ruleSeverities[key] = n }
+            }
+        }
+        func latency(_ d: LatencyDistribution) -> MonitorSummary.Latency {
+            .init(count: d.count, p50: d.percentile(50), p90: d.percentile(90), p95: d.percentile(95), p99: d.percentile(99), max: d.max,
+                  sum: d.sum)
+        }
+        s.latency = [
+            "greetingSeconds": latency(greeting), "connectSeconds": latency(connect), "responseSeconds": latency(response),
+            "durationSeconds": latency(duration),
+        ]
+        s.counts = [
+            "tokenExpiredErrors": tokenExpiredErrors, "unauthorizedErrors": unauthorizedErrors, "negotiationErrors": negotiationErrors,
+            "midSessionDrops": midSessionDrops, "sessionsWithAudio": sessionsWithAudio, "sessionsWithoutAudio": sessionsWithoutAudio,
+        ]
+        for side in Side.allCases { s.tokenExpiredBySide[side.rawValue] = tokenExpiredBySide[side, default: 0] }
+        return s
+    }
+}

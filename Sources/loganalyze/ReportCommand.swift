@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import LogAnalyzer
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Post-deployment monitoring: finding rates, latency percentiles and error counts over many sessions, with a before/after comparison.",
+        discussion: """
+            Exit codes: 0; 1 with --fail-on-regression when a metric got worse than the baseline; 2 bad arguments or unreadable input.
+            """
+    )
+
+    enum Output: String, ExpressibleByArgument, CaseIterable { case text, markdown, html, json, prometheus }
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: "Count only sessions starting at or after this time (YYYY-MM-DD or ISO-8601).")
+    var since: String?
+
+    @Option(help: "Count only sessions starting before this time.")
+    var until: String?
+
+    @Option(help: "A previous `report --output json` to compare with (before/after table).")
+    var baseline: String?
+
+    @Flag(help: "Exit 1 when a metric is worse than in the baseline.")
+    var failOnRegression = false
+
+    @Option(help: "Output: \(Output.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var output: Output = .text
+
+    func run() throws {
+        var window = MonitorAggregate()
+        if let since {
+            guard let t = TimeParsing.instant(since) else { throw ValidationError("--since must be YYYY-MM-DD or an ISO-8601 time, got '\(since)'") }
+            window.since = t
+        }
+        if let until {
+            guard let t = TimeParsing.instant(until) else { throw ValidationError("--until must be YYYY-MM-DD or an ISO-8601 time, got '\(until)'") }
+            window.until = t
+        }
+        var before: MonitorSummary?
+        if let baseline {
+            guard let data = FileManager.default.contents(atPath: baseline) else { throw ValidationError("--baseline \(baseline): cannot read the file") }
+            let (parsed, reason) = MonitorSummary.parse(String(decoding: data, as: UTF8.self))
+            guard let parsed else { throw ValidationError("--baseline \(baseline): \(reason ?? "unreadable")") }
+            before = parsed
+        }
+        let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis, monitor: window)
+        let summary = (report.monitor ?? window).summary
+        let comparison = before.map { BaselineComparison.compare(before: $0, after: summary) }
+        let renderer = MonitorRenderer(summary: summary, comparison: comparison)
+        let out = OutputStream()
+        switch output {
+        case .text: out.write(renderer.text())
+        case .markdown: out.write(renderer.markdown())
+        case .json: out.write(renderer.json())
+        case .prometheus: out.write(renderer.prometheus())
+        case .html: out.write(MonitorHTMLRenderer(report: report, comparison: comparison).render())
+        }
+        out.flush()
+        Stderr.print(diagnostics.lines)
+        if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
+        if failOnRegression && renderer.hasRegression { throw ExitCode(1) }
+    }
+}
