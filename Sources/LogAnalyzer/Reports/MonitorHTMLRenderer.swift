@@ -58,8 +58,8 @@ public struct MonitorHTMLRenderer {
         }
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>loganalyze report</title>
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>loganalyze report</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
             <style>
             body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#1d2430;padding:0 1em}
             h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #dde3ea;padding-bottom:.2em}
@@ -81,7 +81,7 @@ public struct MonitorHTMLRenderer {
         let width = 460.0
         let height = 180.0
         guard d.count > 0, let p99 = d.percentile(99) else {
-            return "<figure id=\"\(id)\"><svg width=\"\(Int(width))\" height=\"40\" role=\"img\"><text x=\"8\" y=\"24\">no samples</text></svg><figcaption>\(title)</figcaption></figure>"
+            return "<figure id=\"\(id)\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"40\" role=\"img\"><text x=\"8\" y=\"24\">no samples</text></svg><figcaption>\(title)</figcaption></figure>"
         }
         let limit = max(p99 * 1.1, 0.1)
         let bars = 20
@@ -91,7 +91,7 @@ public struct MonitorHTMLRenderer {
         let plotLeft = 40.0
         let plotBottom = height - 24
         let barWidth = (width - plotLeft - 8) / Double(bars)
-        var svg = "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(title)\">"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(title)\">"
         svg += "<line x1=\"\(plotLeft)\" y1=\"\(plotBottom)\" x2=\"\(width - 4)\" y2=\"\(plotBottom)\" stroke=\"#9aa5b1\"/>"
         for (i, c) in counts.enumerated() {
             let h = top == 0 ? 0 : Double(c) / top * (plotBottom - 12)
@@ -120,7 +120,7 @@ public struct MonitorHTMLRenderer {
         guard let first = times.min(), let last = times.max() else { return "" }
         let span = max(1, first.seconds(until: last))
         func x(_ t: Timestamp) -> Double { left + (width - left - 20) * first.seconds(until: t) / span }
-        var svg = "<svg class=\"swimlane\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"swimlane\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
         for (i, side) in sides.enumerated() {
             let y = top + laneHeight * Double(i)
             svg += "<rect x=\"\(left)\" y=\"\(y)\" width=\"\(width - left - 20)\" height=\"\(laneHeight - 4)\" fill=\"\(i % 2 == 0 ? "#f5f7fa" : "#edf1f6")\"/>"

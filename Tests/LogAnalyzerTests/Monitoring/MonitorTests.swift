@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Agent JSON logs (livekit-agents 1.6 layout) of sessions with the given greeting times; every
+/// session has two turns of 0.5 s EOU + 0.8 s LLM ttft + 0.3 s TTS ttfb (1.6 s responses).
+func monitorLog(greetings: [Double], day: String = "2026-03-02", audio: Bool = true) -> String {
+    var lines: [String] = []
+    func stamp(_ seconds: Double) -> String {
+        let micros = Int64((seconds * 1_000_000).rounded())
+        let t = Timestamp(micros: TimeParsing.day(fromISODate: day)! * Timestamp.microsPerDay + micros)
+        return t.dateString + "T" + t.timeOfDayString(fraction: 0) + "." + pad(Int(micros % 1_000_000), 6) + "+00:00"
+    }
+    for (i, g) in greetings.enumerated() {
+        let t0 = Double(i) * 600
+        let job = "AJ_" + pad(i, 12)
+        let room = "room-\(i)"
+        let extras = "\"pid\": \(1000 + i), \"job_id\": \"\(job)\", \"room\": \"\(room)\""
+        lines.append("{\"message\": \"received job request\", \"level\": \"INFO\", \"name\": \"livekit.agents\", \"job_id\": \"\(job)\", \"room\": \"\(room)\", \"room_id\": \"RM_\(pad(i, 12))\", \"timestamp\": \"\(stamp(t0))\"}")
+        lines.append("{\"message\": \"Generating initial greeting\", \"level\": \"INFO\", \"name\": \"agent\", \(extras), \"timestamp\": \"\(stamp(t0 + 1))\"}")
+        lines.append("{\"message\": \"LLM metrics\", \"level\": \"INFO\", \"name\": \"livekit.agents\", \"ttft\": 0.4, \(extras), \"timestamp\": \"\(stamp(t0 + 1 + g / 2))\"}")
+        lines.append("{\"message\": \"TTS metrics\", \"level\": \"INFO\", \"name\": \"livekit.agents\", \"ttfb\": 0.2, \"audio_duration\": \(audio ? "1.5" : "0.0"), \(extras), \"timestamp\": \"\(stamp(t0 + 1 + g - 0.01))\"}")
+        lines.append("{\"message\": \"Voice agent running for room \(room)\", \"level\": \"INFO\", \"name\": \"agent\", \(extras), \"timestamp\": \"\(stamp(t0 + 1 + g))\"}")
+        for turn in 0..<2 {
+            let t = t0 + 20 + Double(turn) * 20
+            lines.append("{\"message\": \"EOU metrics\", \"level\": \"INFO\", \"name\": \"livekit.agents\", \"end_of_utterance_delay\": 0.5, \"transcription_delay\": 0.2, \(extras), \"timestamp\": \"\(stamp(t))\"}")
+            lines.append("{\"message\": \"LLM metrics\", \"level\": \"INFO\", \"name\": \"livekit.agents\", \"ttft\": 0.8, \(extras), \"timestamp\": \"\(stamp(t + 1))\"}")
+            lines.append("{\"message\": \"TTS metrics\", \"level\": \"INFO\", \"name\": \"livekit.agents\", \"ttfb\": 0.3, \"audio_duration\": \(audio ? "2.0" : "0.0"), \(extras), \"timestamp\": \"\(stamp(t + 2))\"}")
+        }
+        lines.append("{\"message\": \"process exiting\", \"level\": \"INFO\", \"name\": \"livekit.agents\", \"reason\": \"\", \(extras), \"timestamp\": \"\(stamp(t0 + 100))\"}")
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// Runs `report` on a generated log.
+func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
+    let dir = TempDir()
+    let path = dir.write("agent.log", log)
+    return try runLoganalyze(["report"] + options + [path])
+}
+
+@Suite struct MonitorTests {
+    @Test func aggregatesHaveTheirTrueValuesWithinTheStatedErrorBound() throws {
+        // Greetings 0.05, 0.10, … 5.00 s: p50 2.50, p90 4.50, p95 4.75, p99 4.95, max 5.00.
+        let greetings = (1...100).map { Double($0) * 0.05 }
+        let result = try monitor(monitorLog(greetings: greetings), options: ["--output", "json"])
+        #expect(result.status == 0)
+        let doc = try #require(parseJSON(result.stdout))
+        #expect(doc["schema"]?.stringValue == "loganalyze.monitor/v1")
+        #expect(doc["sessions"]?.doubleValue == 100)
+        #expect(doc["window"]?["from"]?.stringValue == "2026-03-02T00:00:00.000Z")
+        let greeting = try #require(doc["latency"]?["greetingSeconds"])
+        #expect(greeting["count"]?.doubleValue == 100)
+        for (key, truth) in [("p50", 2.5), ("p90", 4.5), ("p95", 4.75), ("p99", 4.95), ("max", 5.0)] {
+            let value = try #require(greeting[key]?.doubleValue, "\(key)")
+            #expect(abs(value - truth) <= truth * 0.001 + 0.0005, "\(key) \(value) vs \(truth)")
+        }
+        let response = try #require(doc["latency"]?["responseSeconds"])
+        #expect(response["count"]?.doubleValue == 200)
+        #expect(abs((response["p50"]?.doubleValue ?? 0) - 1.6) <= 0.0021)
+        // Warning above 2.0 s (0.05 × 41 … 0.05 × 100), none above 5.0 s.
+        #expect(doc["rules"]?["slow-greeting"]?["sessions"]?.doubleValue == 60)
+        #expect(doc["rules"]?["slow-greeting"]?["rate"]?.doubleValue == 0.6)
+        #expect(doc["counts"]?["sessionsWithAudio"]?.doubleValue == 100)
+        #expect(doc["counts"]?["tokenExpiredErrors"]?.doubleValue == 0)
+    }
+
+    @Test func sessionsWithRepliesButNoAudioAreCounted() throws {
+        let result = try monitor(monitorLog(greetings: [1, 1, 1], audio: false), options: ["--output", "json"])
+        let doc = try #require(parseJSON(result.stdout))
+        #expect(doc["counts"]?["sessionsWithoutAudio"]?.doubleValue == 3)
+        #expect(doc["counts"]?["sessionsWithAudio"]?.doubleValue == 0)
+    }
+
+    @Test func sinceAndUntilSelectTheWindow() throws {
+        let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 10)), options: ["--output", "json", "--since", "2026-03-02T00:30:00Z", "--until", "2026-03-02T01:00:00Z"])
+        let doc = try #require(parseJSON(result.stdout))
+        // Sessions start every 10 minutes: 00:30, 00:40, 00:50.
+        #expect(doc["sessions"]?.doubleValue == 3)
+    }
+
+    @Test func baselineVerdictsSeeBetterWorseAndIgnoreNoise() throws {
+        let dir = TempDir()
+        let slow = (0..<60).map { 2.5 + Double($0 % 10) * 0.1 }
+        let fast = (0..<60).map { 1.0 + Double($0 % 10) * 0.1 }
+        let noise = (0..<60).map { 2.5 + Double(($0 * 7) % 10) * 0.1 + 0.01 }
+        let before = try monitor(monitorLog(greetings: slow), options: ["--output", "json"])
+        let baseline = dir.write("before.json", before.stdout)
+
+        let better = try monitor(monitorLog(greetings: fast), options: ["--baseline", baseline, "--output", "json", "--fail-on-regression"])
+        #expect(better.status == 0)
+        let betterRows = try #require(parseJSON(better.stdout)?["comparison"])
+        #expect(verdict(betterRows, "greetingSeconds p50") == "better")
+        #expect(verdict(betterRows, "slow-greeting rate") == "better")
+
+        let worseDir = TempDir()
+        let fastReport = worseDir.write("fast.json", try monitor(monitorLog(greetings: fast), options: ["--output", "json"]).stdout)
+        let worse = try monitor(monitorLog(greetings: slow), options: ["--baseline", fastReport, "--fail-on-regression"])
+        #expect(worse.status == 1)
+        #expect(worse.stdout.contains("greetingSeconds p50         1.400    2.901  +1.501 s (+107.2%)      worse\n"))
+
+        let same = try monitor(monitorLog(greetings: noise), options: ["--baseline", baseline, "--output", "json", "--fail-on-regression"])
+        #expect(same.status == 0)
+        let sameRows = try #require(parseJSON(same.stdout)?["comparison"])
+        #expect(verdict(sameRows, "greetingSeconds p50") == "unchanged")
+        #expect(verdict(sameRows, "greetingSeconds p95") == "unchanged")
+        #expect(verdict(sameRows, "slow-greeting rate") == "unchanged")
+    }
+
+    func verdict(_ rows: JSONValue, _ metric: String) -> String? {
+        guard case .array(let items) = rows else { return nil }
+        return items.first { $0["metric"]?.stringValue == metric }?["verdict"]?.stringValue
+    }
+
+    @Test func tooFewSamplesAreNotAVerdict() {
+        var a = MonitorSummary()
+        a.sessions = 5
+        a.latency["greetingSeconds"] = .init(count: 5, p50: 1, p95: 2)
+        var b = a
+        b.latency["greetingSeconds"] = .init(count: 5, p50: 4, p95: 8)
+        let rows = BaselineComparison.compare(before: a, after: b)
+        #expect(rows.first { $0.metric == "greetingSeconds p50" }?.verdict == .insufficient)
+        var c = a
+        c.sessions = 100
+        var d = c
+        c.counts["tokenExpiredErrors"] = 0
+        d.counts["tokenExpiredErrors"] = 1
+        #expect(BaselineComparison.compare(before: c, after: d).first { $0.metric == "tokenExpiredErrors" }?.verdict == .worse)
+    }
+
+    @Test func htmlIsWellFormedAndHoldsTheCharts() throws {
+        let result = try runLoganalyze(["report", "--output", "html", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
+        #expect(result.status == 0)
+        let doc = try XMLDocument(data: Data(result.stdout.replacingOccurrences(of: "<!DOCTYPE html>", with: "").utf8))
+        #expect(try doc.nodes(forXPath: "//*[local-name()='figure'][@id='greeting-histogram']//*[local-name()='rect'][@class='bar']").count == 20)
+        #expect(try doc.nodes(forXPath: "//*[local-name()='figure'][@id='connect-histogram']//*[local-name()='svg']").count == 1)
+        #expect(try doc.nodes(forXPath: "//*[local-name()='svg'][@class='swimlane']").count == 2)
+        #expect(try doc.nodes(forXPath: "//*[local-name()='path'][@class='finding-marker']").count == 4)
+        #expect(!result.stdout.contains("http://") || !result.stdout.contains("<script"))
+        #expect(!result.stdout.contains("<link"))
+        #expect(!result.stdout.contains("eyJ"))
+    }
+
+    @Test func prometheusExpositionParsesBack() throws {
+        let result = try runLoganalyze(["report", "--output", "prometheus", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
+        #expect(result.status == 0)
+        var samples: [String: Double] = [:]
+        var typed: Set<String> = []
+        for line in result.stdout.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("# HELP ") { continue }
+            if line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                #expect(parts.count == 4 && ["gauge", "summary", "counter", "histogram"].contains(String(parts[3])), "\(line)")
+                typed.insert(String(parts[2]))
+                continue
+            }
+            let matcher = try #require(try? Pattern(#"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*\})? (-?[0-9.e+]+|NaN|\+Inf|-Inf)$"#))
+            let groups = try #require(matcher.firstMatch(in: line), "not a sample line: \(line)")
+            let name = try #require(groups[1])
+            let base = name.replacingOccurrences(of: "_sum", with: "").replacingOccurrences(of: "_count", with: "")
+            #expect(typed.contains(name) || typed.contains(base), "\(name) has no TYPE before it")
+            samples[name + (groups[2] ?? "")] = Double(groups[5] ?? "")
+        }
+        #expect(samples["loganalyze_sessions"] == 3)
+        #expect(samples["loganalyze_token_expired_errors{side=\"server\"}"] == 11)
+        #expect(samples["loganalyze_sessions_with_finding{rule=\"slow-greeting\",severity=\"error\"}"] == 1)
+        #expect(samples["loganalyze_sessions_with_finding{rule=\"slow-greeting\",severity=\"warning\"}"] == 1)
+        #expect(samples["loganalyze_greeting_seconds_count"] == 3)
+        #expect(samples["loganalyze_negotiation_errors"] == 1)
+    }
+}
