@@ -70,7 +70,7 @@ public struct Analyzer {
     /// Reads every input, merged by time, and runs every detector on every session. Sessions idle
     /// for long are finalised on the way, so memory follows the number of concurrent sessions.
     public func run(_ inputs: [InputDescriptor], diagnostics: inout DiagnosticSink) -> Report {
-        let referenceDay = ingest.date ?? Ingestor.learnReferenceDay(inputs)
+        let referenceDays = ingest.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs)
         let tracker = SessionTracker(
             configuration: configuration, paths: inputs.map(\.path), keepRecordsFor: keepRecordsFor, keepAllRecords: keepAllRecords)
         tracker.idleSeconds = sessionIdleSeconds
@@ -115,7 +115,7 @@ public struct Analyzer {
         while batchStart < inputs.count {
             let batch = batchStart..<min(inputs.count, batchStart + Self.mergeWidth)
             let streams = batch.map { i in
-                RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDay, classifier: classifier, diagnostics: &diagnostics)
+                RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, diagnostics: &diagnostics)
             }
             // k-way merge by time; a record without a time keeps its place after its input's previous record.
             var heads = streams.map { $0.next(diagnostics: &diagnostics) }

@@ -30,7 +30,26 @@ public struct InputStats: Sendable, Equatable {
 public enum Ingestor {
     /// The first calendar date written in the first 64 KiB of the (plain) file inputs.
     public static func learnReferenceDay(_ inputs: [InputDescriptor]) -> Int64? {
-        for input in inputs where input.kind == .file {
+        inputs.lazy.compactMap { firstDay(of: $0) }.first
+    }
+
+    /// Reference days per input: a time-only log takes the date of a log in its own directory
+    /// (the same incident) before the date of any other input; explicit `--date` wins over both.
+    public static func learnReferenceDays(_ inputs: [InputDescriptor]) -> [Int64?] {
+        let days = inputs.map { firstDay(of: $0) }
+        let global = days.lazy.compactMap { $0 }.first
+        func directory(_ path: String) -> Substring { path.lastIndex(of: "/").map { path[..<$0] } ?? "" }
+        return inputs.indices.map { i in
+            if let own = days[i] { return own }
+            let dir = directory(inputs[i].path)
+            for j in inputs.indices where days[j] != nil && directory(inputs[j].path) == dir { return days[j] }
+            return global
+        }
+    }
+
+    /// The first plausible date (2000-2099) in the first 64 KiB of a plain file.
+    static func firstDay(of input: InputDescriptor) -> Int64? {
+        for input in [input] where input.kind == .file {
             // Only regular files: peeking into a FIFO would eat its data (and reopening it could wait forever).
             var st = stat()
             guard stat(input.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
@@ -58,6 +77,7 @@ public enum Ingestor {
         }
         return nil
     }
+
 
     /// Reads one input and passes each record to `emit`, in input order.
     @discardableResult

@@ -138,11 +138,22 @@ public struct MonitorHTMLRenderer {
                 svg += "<line x1=\"\(formatFixed(x(t), 1))\" y1=\"\(y + 4)\" x2=\"\(formatFixed(x(t), 1))\" y2=\"\(y + laneHeight - 8)\" stroke=\"\(color)\" stroke-width=\"2\"><title>\(Self.h("\(t.humanString) \(e.kind.label): \(e.text)", redactor))</title></line>"
             }
         }
+        // Findings at (nearly) the same place share one label.
+        var labels: [(x: Double, rules: [String])] = []
         for f in findings {
             guard let t = f.at else { continue }
             let fx = x(t)
             svg += "<path class=\"finding-marker\" d=\"M\(formatFixed(fx, 1)) \(top - 2) l-6 -10 h12 z\" fill=\"#b3261e\"><title>\(Self.h("\(f.rule): \(f.message)", redactor))</title></path>"
-            svg += "<text x=\"\(formatFixed(min(fx + 8, width - 160), 1))\" y=\"\(top - 6)\" fill=\"#b3261e\">\(Self.h(f.rule, redactor))</text>"
+            if let i = labels.firstIndex(where: { abs($0.x - fx) < 120 }) {
+                if !labels[i].rules.contains(f.rule) { labels[i].rules.append(f.rule) }
+            } else {
+                labels.append((fx, [f.rule]))
+            }
+        }
+        for label in labels {
+            let text = label.rules.joined(separator: ", ")
+            let anchorEnd = label.x > width / 2
+            svg += "<text x=\"\(formatFixed(anchorEnd ? label.x - 10 : label.x + 10, 1))\" y=\"\(top - 6)\" fill=\"#b3261e\"\(anchorEnd ? " text-anchor=\"end\"" : "")>\(Self.h(text, redactor))</text>"
         }
         let axisY = top + laneHeight * Double(sides.count) + 14
         svg += "<text x=\"\(left)\" y=\"\(axisY)\">\(Self.h(first.humanString, redactor))</text>"
