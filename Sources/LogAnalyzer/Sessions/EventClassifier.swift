@@ -99,13 +99,7 @@ struct EventClassifier {
 
     /// The side that wrote `r`, from its format, then its file or service name.
     static func side(of r: LogRecord, path: String) -> Side {
-        switch r.format {
-        case .agentsJSON, .agentsJSONLegacy, .agentsText, .agentsRich, .agentsCompact, .pinoJSON, .pinoPretty: return .agent
-        case .zapConsole, .zapJSON, .webhookEvent: return .server
-        case .browserConsole: return .browser
-        case .uvicorn: return .backend
-        default: break
-        }
+        if let side = side(for: r.format) { return side }
         let name = (r.source ?? "") + " " + (path.split(separator: "/").last.map(String.init) ?? path)
         let lower = name.lowercased()
         if lower.contains("agent") || lower.contains("worker") { return .agent }
@@ -113,6 +107,17 @@ struct EventClassifier {
         if lower.contains("browser") || lower.contains("client") || lower.contains("console") || lower.contains("frontend") { return .browser }
         if lower.contains("backend") || lower.contains("api") || lower.contains("token") { return .backend }
         return .app
+    }
+
+    /// The side a format belongs to, when the format alone says it.
+    static func side(for format: LogFormat) -> Side? {
+        switch format {
+        case .agentsJSON, .agentsJSONLegacy, .agentsText, .agentsRich, .agentsCompact, .pinoJSON, .pinoPretty: .agent
+        case .zapConsole, .zapJSON, .webhookEvent: .server
+        case .browserConsole: .browser
+        case .uvicorn: .backend
+        default: nil
+        }
     }
 
     func classify(_ r: LogRecord) -> EventKind? {

@@ -343,13 +343,7 @@ public final class SessionTracker {
 
     /// The side of a record: by format, else by file or service name (cached per input).
     private func sideCache(_ r: LogRecord) -> Side {
-        switch r.format {
-        case .agentsJSON, .agentsJSONLegacy, .agentsText, .agentsRich, .agentsCompact, .pinoJSON, .pinoPretty: return .agent
-        case .zapConsole, .zapJSON, .webhookEvent: return .server
-        case .browserConsole: return .browser
-        case .uvicorn: return .backend
-        default: break
-        }
+        if let side = EventClassifier.side(for: r.format) { return side }
         if r.source != nil { return EventClassifier.side(of: r, path: paths[r.input]) }
         if let s = sideByInput[r.input] { return s }
         let s = EventClassifier.side(of: r, path: paths[r.input])
