@@ -30,7 +30,7 @@ public enum TokenTTLSetting {
         return total
     }
 
-    nonisolated(unsafe) private static let pattern = try! Pattern(
+    private static let pattern = try! Pattern(
         #"token_ttl_(hours|hrs|h|minutes|mins|m|seconds|secs|s)["']?\s*[:=]\s*["']?([0-9]+(?:\.[0-9]+)?)"#, caseless: true)
 
     /// The TTL in seconds found in a config file's text.

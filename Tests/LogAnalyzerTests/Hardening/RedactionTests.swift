@@ -52,6 +52,8 @@ func writeSecretLogs(into dir: TempDir) {
         ["analyze", "--output", "junit", "--token-ttl", "2h"], ["analyze", "--output", "github", "--token-ttl", "2h"],
         ["timeline", "--session", "room-s"], ["timeline"], ["parse"],
         ["check", "--output", "text"], ["check", "--output", "sarif"], ["check", "--output", "junit"], ["check", "--output", "github"],
+        ["report", "--output", "html", "--token-ttl", "2h"], ["report", "--output", "prometheus"], ["report", "--output", "json"],
+        ["report", "--output", "markdown"],
     ])
     func noSecretInOutput(_ command: [String]) throws {
         let dir = TempDir()
