@@ -37,8 +37,9 @@ public struct EarlyTokenDeathDetector: Detector {
     }
 
     public func detect(_ session: Session, configuration c: AnalysisConfiguration) -> [Finding] {
+        // The token died at the cascade's first rejection (body-less resume 401s included).
         guard let ttl = c.configuredTokenTTLSeconds, let cascade = TokenEvidence.cascades(in: session).first,
-            let failedAt = cascade.failures.first(where: { $0.kind == .authFailure(.expired) })?.time ?? cascade.first.time
+            let failedAt = cascade.first.time ?? cascade.failures.first(where: { $0.time != nil })?.time
         else { return [] }
         let mint = session.events.first { if case .tokenMinted = $0.kind { return $0.time != nil } else { return false } }
         guard let born = mint?.time ?? session.start else { return [] }
@@ -98,8 +99,16 @@ public struct EarlyTokenDeathDetector: Detector {
         f.values.append(("cause", .text(causes[0])))
         f.message += " (\(Self.causeText[causes[0]] ?? causes[0]))"
         if let mint { f.evidence.insert(Evidence(mint, role: "token minted"), at: 0) }
-        f.evidence.append(Evidence(cascade.failures.first { $0.kind == .authFailure(.expired) } ?? cascade.first, role: "rejected as expired"))
-        f.primaryEvidence = f.evidence.count - 1
+        if cascade.first.kind == .authFailure(.expired) {
+            f.evidence.append(Evidence(cascade.first, role: "rejected as expired"))
+            f.primaryEvidence = f.evidence.count - 1
+        } else {
+            f.evidence.append(Evidence(cascade.first, role: "first rejection (401)"))
+            f.primaryEvidence = f.evidence.count - 1
+            if let expired = cascade.failures.first(where: { $0.kind == .authFailure(.expired) }) {
+                f.evidence.append(Evidence(expired, role: "rejected as expired"))
+            }
+        }
         return f.evidence.isEmpty ? [] : [f]
     }
 

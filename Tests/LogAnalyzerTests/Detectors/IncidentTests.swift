@@ -69,6 +69,19 @@ import Testing
         #expect(death.explanation[0].contains("the host itself was suspended"))
     }
 
+    @Test func agentLogAloneWithBodylessResume401sStillTellsTheStory() throws {
+        let report = analyzeFixture("incident-agent-only")
+        #expect(report.findings.map(\.rule) == ["slow-greeting", "auth-expiry-cascade", "early-token-death"])
+        let cascade = report.findings[1]
+        #expect(cascade.value("failuresBySide") == .object([("agent", .integer(6))]))
+        #expect(cascade.at?.iso8601 == "2025-12-11T01:09:16.327Z")
+        let death = report.findings[2]
+        #expect(death.number("lifetimeSeconds") == 1050.122)
+        #expect(death.value("cause") == .text("suspended-host"))
+        #expect(death.evidence.map(\.role) == ["silence starts", "silence ends", "first rejection (401)", "rejected as expired"])
+        #expect(death.primary?.location.line == 43)
+    }
+
     @Test func cleanSessionsStayApartAndOnlyTheSlowOneIsFlagged() {
         let report = analyzeFixture("clean-interleaved")
         #expect(report.sessions.map(\.key) == ["support-a1/RM_A1b2C3d4E5f6", "support-b2/RM_B2c3D4e5F6g7"])
