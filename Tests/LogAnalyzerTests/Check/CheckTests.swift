@@ -92,9 +92,15 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
 
 @Suite struct CIOutputTests {
     @Test func sarifIsValidAgainstTheOfficialSchema() throws {
-        let schema = PackagePaths.root.deletingLastPathComponent().appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json").path
+        // The official schema ships in shared/ beside the checkout (or LOGANALYZE_SARIF_SCHEMA).
+        var candidates: [String] = []
+        var dir = PackagePaths.root
+        for _ in 0..<3 {
+            dir = dir.deletingLastPathComponent()
+            candidates.append(dir.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json").path)
+        }
         let environmentSchema = ProcessInfo.processInfo.environment["LOGANALYZE_SARIF_SCHEMA"]
-        let schemaPath = environmentSchema ?? schema
+        let schemaPath = environmentSchema ?? candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
         try #require(FileManager.default.fileExists(atPath: schemaPath), "SARIF 2.1.0 schema not found at \(schemaPath) (set LOGANALYZE_SARIF_SCHEMA)")
         let dir = TempDir()
         let analyze = try runLoganalyze(["analyze", "--output", "sarif", "Fixtures/incident-real"])

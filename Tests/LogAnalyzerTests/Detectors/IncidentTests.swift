@@ -76,7 +76,7 @@ import Testing
         #expect(cascade.value("failuresBySide") == .object([("agent", .integer(6))]))
         #expect(cascade.at?.iso8601 == "2025-12-11T01:09:16.327Z")
         let death = report.findings[2]
-        #expect(death.number("lifetimeSeconds") == 1050.122)
+        #expect(death.number("lifetimeSeconds") == 1050.122598)
         #expect(death.value("cause") == .text("suspended-host"))
         #expect(death.evidence.map(\.role) == ["silence starts", "silence ends", "first rejection (401)", "rejected as expired"])
         #expect(death.primary?.location.line == 43)
