@@ -94,10 +94,10 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
     @Test func sarifIsValidAgainstTheOfficialSchema() throws {
         // The official schema ships in shared/ beside the checkout (or LOGANALYZE_SARIF_SCHEMA).
         var candidates: [String] = []
-        var dir = PackagePaths.root
+        var parent = PackagePaths.root
         for _ in 0..<3 {
-            dir = dir.deletingLastPathComponent()
-            candidates.append(dir.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json").path)
+            parent = parent.deletingLastPathComponent()
+            candidates.append(parent.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json").path)
         }
         let environmentSchema = ProcessInfo.processInfo.environment["LOGANALYZE_SARIF_SCHEMA"]
         let schemaPath = environmentSchema ?? candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
