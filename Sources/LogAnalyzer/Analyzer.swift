@@ -58,6 +58,8 @@ public struct Analyzer {
     public var monitor: MonitorAggregate?
     /// How many of the worst sessions keep their events in the report.
     public var worstSessionsKept = 3
+    /// Above 1, each input is parsed on its own thread while this one tracks sessions (`--jobs`).
+    public var jobs = 1
 
     public init(ingest: IngestOptions = IngestOptions(), configuration: AnalysisConfiguration = AnalysisConfiguration()) {
         self.ingest = ingest
@@ -117,8 +119,12 @@ public struct Analyzer {
             let streams = batch.map { i in
                 RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, diagnostics: &diagnostics)
             }
+            let threaded = jobs > 1 ? streams.map { ThreadedRecordStream($0) } : []
+            func next(_ k: Int) -> LogRecord? {
+                threaded.isEmpty ? streams[k].next(diagnostics: &diagnostics) : threaded[k].next()
+            }
             // k-way merge by time; a record without a time keeps its place after its input's previous record.
-            var heads = streams.map { $0.next(diagnostics: &diagnostics) }
+            var heads = streams.indices.map { next($0) }
             var clocks = [Int64](repeating: .min, count: streams.count)
             while true {
                 var pick = -1
@@ -135,9 +141,10 @@ public struct Analyzer {
                 let record = heads[pick]!
                 if let t = record.time { clocks[pick] = t.micros }
                 tracker.add(record)
-                heads[pick] = streams[pick].next(diagnostics: &diagnostics)
+                heads[pick] = next(pick)
                 finalise(tracker.evictIdle())
             }
+            for t in threaded { diagnostics.merge(t.diagnostics) }
             summaries += streams.map { InputSummary(path: $0.input.path, stats: $0.stats) }
             batchStart = batch.upperBound
         }

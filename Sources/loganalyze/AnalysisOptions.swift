@@ -25,6 +25,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Finalise a session after this much log time without lines (bounds memory on long logs), e.g. 30m.")
     var sessionIdle: String = "30m"
 
+    @Option(help: "Threads: above 1, inputs are parsed on their own threads while sessions are tracked. (default: the number of cores)")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     /// The project config file, read from the working directory when present.
     static let projectConfigName = ".loganalyze.json"
 

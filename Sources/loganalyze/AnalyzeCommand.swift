@@ -107,6 +107,8 @@ enum Pipeline {
             throw ValidationError("--session-idle must be a duration of at least 1m, got '\(analysis.sessionIdle)'")
         }
         analyzer.sessionIdleSeconds = idle
+        guard analysis.jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        analyzer.jobs = analysis.jobs
         analyzer.monitor = monitor
         analyzer.keepRecordsFor = keepRecordsFor
         analyzer.keepAllRecords = keepRecordsFor != nil

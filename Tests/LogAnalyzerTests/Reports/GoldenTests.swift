@@ -79,6 +79,18 @@ let goldenCases = [
         ])
     }
 
+    @Test func parallelReadingGivesByteIdenticalReports() throws {
+        for arguments in [["Fixtures/incident-real"], ["Fixtures"], ["Fixtures/clean-interleaved", "Fixtures/incident-agent-only"]] {
+            let one = try runLoganalyze(["analyze", "--output", "json", "--jobs", "1"] + arguments)
+            let two = try runLoganalyze(["analyze", "--output", "json", "--jobs", "2"] + arguments)
+            let four = try runLoganalyze(["analyze", "--output", "json", "--jobs", "4"] + arguments)
+            #expect(one.stdout.count > 1000)
+            #expect(one.stdout == two.stdout)
+            #expect(one.stdout == four.stdout)
+            #expect(one.status == two.status)
+        }
+    }
+
     @Test func controlCharactersFromLogsAreEscapedInTextOutput() throws {
         let dir = TempDir()
         let path = dir.write("worker.log", "00:00:00 - Generating initial greeting\n00:00:09 - Voice agent running \u{1B}]0;pwned\u{07}\u{1B}[2J ok\u{08}\u{08}\u{07}\r\n")
