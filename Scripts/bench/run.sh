@@ -145,8 +145,9 @@ QLOG=$(q "$LOG")
 
 echo "running each command $RUNS times:"
 measure "loganalyze parse --output ndjson FILE" '0|1' "$QBIN parse --output ndjson $QLOG > /dev/null"
-measure "loganalyze analyze --output json FILE" '0|1' "$QBIN analyze --output json $QLOG > /dev/null"
-measure "cat FILE | loganalyze analyze --output json -" '0|1' "cat $QLOG | $QBIN analyze --output json - > /dev/null"
+measure "loganalyze analyze --jobs 1 --output json FILE" '0|1' "$QBIN analyze --jobs 1 --output json $QLOG > /dev/null"
+measure "loganalyze analyze --jobs 2 --output json FILE" '0|1' "$QBIN analyze --jobs 2 --output json $QLOG > /dev/null"
+measure "cat FILE | loganalyze analyze --jobs 1 --output json -" '0|1' "cat $QLOG | $QBIN analyze --jobs 1 --output json - > /dev/null"
 if have rg; then
   measure "rg -c 'token is expired' FILE" '0|1' "rg -c 'token is expired' $QLOG > /dev/null"
 fi
