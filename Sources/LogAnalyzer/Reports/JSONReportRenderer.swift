@@ -22,23 +22,20 @@ public struct JSONReportRenderer {
                 } else {
                     out.write("[")
                     for (j, s) in report.sessions.enumerated() {
-                        out.write((j == 0 ? "\n    " : ",\n    ") + indent(sessionNode(s, redactor).serialized(pretty: true), by: 4))
+                        out.write((j == 0 ? "\n    " : ",\n    ") + sessionNode(s, redactor).serialized(pretty: true, depth: 2))
                     }
                     out.write("\n  ]")
                 }
             } else if key == "summary" {
-                out.write(indent(summaryNode(report).serialized(pretty: true), by: 2))
+                out.write(summaryNode(report).serialized(pretty: true, depth: 1))
             } else {
-                out.write(indent(value.serialized(pretty: true), by: 2))
+                out.write(value.serialized(pretty: true, depth: 1))
             }
             out.write(i == members.count - 1 ? "\n" : ",\n")
         }
         out.write("}\n")
     }
 
-    private func indent(_ text: String, by n: Int) -> String {
-        text.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: n))
-    }
 
     public func document(_ report: Report) -> JSONNode {
         let redactor = Redactor()

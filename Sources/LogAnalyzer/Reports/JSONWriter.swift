@@ -52,10 +52,10 @@ public indirect enum JSONNode: Sendable, Equatable {
 
     public static func == (a: JSONNode, b: JSONNode) -> Bool { a.serialized() == b.serialized() }
 
-    /// Serialises with two-space indentation when `pretty`.
-    public func serialized(pretty: Bool = false) -> String {
+    /// Serialises with two-space indentation when `pretty`, as if nested `depth` levels deep.
+    public func serialized(pretty: Bool = false, depth: Int = 0) -> String {
         var out = ""
-        write(into: &out, pretty: pretty, depth: 0)
+        write(into: &out, pretty: pretty, depth: depth)
         return out
     }
 

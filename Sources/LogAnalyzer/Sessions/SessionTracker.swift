@@ -459,10 +459,22 @@ public final class SessionTracker {
     /// Id-less events (and kept records) join the sessions of the same input active at that time
     /// (a worker's connection loss concerns all its jobs), else the one session active then.
     private func attachUnassigned(_ roots: [Int], final: Bool) {
-        let candidates = final ? roots : live.filter { slots[$0] != nil }
+        // While reading, only the sessions being finalised are candidates (same input, same
+        // time); the rule that gives a lone active session events of other inputs applies at the end.
+        let candidates = roots
         let chosen = Set(roots)
+        var lo = Int64.max
+        var hi = Int64.min
+        for r in roots {
+            lo = min(lo, builder(r).start?.micros ?? .min)
+            hi = max(hi, builder(r).end?.micros ?? .max)
+        }
+        let margin: Int64 = 120_000_000
         for event in unassigned {
-            for r in targets(candidates, input: event.location.input, time: event.time) where chosen.contains(r) {
+            if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
+            let matched = final ? targets(candidates, input: event.location.input, time: event.time)
+                : candidates.filter { builder($0).inputs.contains(event.location.input) && active(builder($0), event.time) }
+            for r in matched where chosen.contains(r) {
                 let b = builder(r)
                 b.events.append(event)
                 b.sides.insert(event.side)
@@ -477,16 +489,17 @@ public final class SessionTracker {
         }
     }
 
+    /// Whether a session's span (±2 min) covers `time`.
+    private func active(_ b: Builder, _ time: Timestamp?) -> Bool {
+        guard let t = time, let s = b.start, let e = b.end else { return false }
+        return s.seconds(until: t) >= -120 && t.seconds(until: e) >= -120
+    }
+
     private func targets(_ roots: [Int], input: Int, time: Timestamp?) -> [Int] {
-        let margin = 120.0
-        guard let t = time else { return roots.count == 1 ? roots : [] }
-        func active(_ b: Builder) -> Bool {
-            guard let s = b.start, let e = b.end else { return false }
-            return s.seconds(until: t) >= -margin && t.seconds(until: e) >= -margin
-        }
-        let sameInput = roots.filter { builder($0).inputs.contains(input) && active(builder($0)) }
+        guard time != nil else { return roots.count == 1 ? roots : [] }
+        let sameInput = roots.filter { builder($0).inputs.contains(input) && active(builder($0), time) }
         if !sameInput.isEmpty { return sameInput }
-        let any = roots.filter { active(builder($0)) }
+        let any = roots.filter { active(builder($0), time) }
         return any.count == 1 ? any : []
     }
 
