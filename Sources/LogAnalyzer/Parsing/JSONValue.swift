@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A JSON value as read from a log line; numbers keep their source text so nothing is lost.
 public enum JSONValue: Sendable, Equatable {
     case null
@@ -228,13 +232,24 @@ struct JSONReader {
         guard index < bytes.count else { return false }
         let c = bytes[index]
         if c == UInt8(ascii: "\"") {
-            index += 1
-            while index < bytes.count {
-                let b = bytes[index]
-                if b == UInt8(ascii: "\\") { index += 2; continue }
-                index += 1
-                if b == UInt8(ascii: "\"") { return true }
+            // memchr to the next quote; it closes the string unless an odd run of backslashes precedes it.
+            guard let base = bytes.baseAddress else { return false }
+            var from = index + 1
+            while from < bytes.count, let hit = memchr(base + from, 0x22, bytes.count - from) {
+                let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                var k = q - 1
+                var slashes = 0
+                while k > index && bytes[k] == UInt8(ascii: "\\") {
+                    slashes += 1
+                    k -= 1
+                }
+                if slashes % 2 == 0 {
+                    index = q + 1
+                    return true
+                }
+                from = q + 1
             }
+            index = bytes.count
             return false
         }
         if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
