@@ -1,11 +1,5 @@
-/// Writes JSON text: compact or indented, object keys in the order given (callers sort when
-/// determinism needs it). Strings are escaped so that no control character reaches the output.
-public struct JSONWriter {
-    public private(set) var text = ""
-    let indentStep: Int
-
-    public init(pretty: Bool = false) { indentStep = pretty ? 2 : 0 }
-
+/// JSON string quoting: escapes so that no control character reaches the output.
+public enum JSONWriter {
     public static func quoted(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)

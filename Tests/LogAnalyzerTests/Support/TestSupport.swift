@@ -104,10 +104,3 @@ func runLoganalyze(_ arguments: [String], stdin: Data? = nil, cwd: URL = Package
         status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self))
 }
-
-extension LogRecord {
-    /// Fields as `key=value` strings, for compact assertions.
-    var fieldSummary: [String] {
-        fields.map { "\($0.0)=\($0.1.stringValue ?? "\($0.1)")" }
-    }
-}
