@@ -82,7 +82,19 @@ struct TimelineCommand: ParsableCommand {
     var session: String?
 
     func run() throws {
-        let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis, keepRecordsFor: session, keepEvents: true)
+        let readsStdin = input.paths.contains("-")
+        // Files are read twice (the session, then its lines) so that only its lines are held;
+        // standard input can be read once only, so then every record is kept.
+        var (report, diagnostics) = try Pipeline.analyze(
+            input: input, analysis: analysis, keepRecordsFor: readsStdin ? session : nil, keepEvents: true)
+        if let session, !readsStdin {
+            var scratch = DiagnosticSink()
+            let (inputs, _) = InputSet.expand(input.paths, diagnostics: &scratch)
+            let options = try input.ingestOptions()
+            for i in report.sessions.indices where report.sessions[i].matches(session) {
+                report.sessions[i].records = SessionRecords.collect(for: report.sessions[i], inputs: inputs, options: options, diagnostics: &scratch)
+            }
+        }
         let out = OutputStream()
         out.write(TimelineRenderer().render(report, selector: session))
         out.flush()

@@ -1,0 +1,43 @@
+/// Collects every record of one session in a second pass over its inputs, so that `timeline
+/// --session` holds one session's lines in memory, not the whole run's.
+///
+/// A record belongs to the session when one of its ids is the session's (room with the same or
+/// no sid, sid, job id, identity), or when it has no ids and its time (or the time of the line
+/// before it in the same input) falls in the session's span ± 2 minutes.
+public enum SessionRecords {
+    public static func collect(
+        for session: Session, inputs: [InputDescriptor], options: IngestOptions, diagnostics: inout DiagnosticSink
+    ) -> [LogRecord] {
+        let referenceDays = options.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs)
+        let jobs = Set(session.jobIds)
+        let participants = Set(session.participants)
+        let lo = session.start?.adding(seconds: -120)
+        let hi = session.end?.adding(seconds: 120)
+        var records: [LogRecord] = []
+        var scratch = DiagnosticSink()
+        for index in session.inputs where inputs.indices.contains(index) {
+            var last: Timestamp?
+            Ingestor.read(inputs[index], index: index, options: options, referenceDay: referenceDays[index], diagnostics: &scratch) { r in
+                if let t = r.time { last = t }
+                let ids = r.ids
+                var mine = false
+                if let sid = ids.roomSid {
+                    mine = sid == session.roomSid
+                } else if let room = ids.room, room == session.room {
+                    mine = true
+                } else if let job = ids.jobId, jobs.contains(job) {
+                    mine = true
+                } else if let p = ids.participant, participants.contains(p) {
+                    mine = true
+                }
+                if !mine && ids.roomSid == nil && ids.room == nil && ids.jobId == nil && ids.participantSid == nil {
+                    // Id-less: by time.
+                    if let t = r.time ?? last, let lo, let hi { mine = t >= lo && t <= hi }
+                }
+                if mine { records.append(r) }
+            }
+        }
+        _ = diagnostics
+        return records
+    }
+}
