@@ -49,6 +49,8 @@ public struct Analyzer {
     /// Keep each session's events in the report (for `timeline`); otherwise they are dropped once
     /// the detectors have run.
     public var keepSessionEvents = false
+    /// Keep the events of the sessions this selector names (room, RM_ sid, AJ_ job id) only.
+    public var keepEventsFor: String?
     /// Sessions without findings listed in the report at most (all are counted).
     public var maxListedSessions = 100_000
     /// Passed to the session tracker (see `SessionTracker.idleSeconds`, `maxLiveSessions`).
@@ -109,7 +111,8 @@ public struct Analyzer {
                     unlisted += 1
                     continue
                 }
-                sessions.append(keepAllRecords || keepSessionEvents ? session : session.compacted())
+                let keep = keepAllRecords || keepSessionEvents || (keepEventsFor.map { session.matches($0) } ?? false)
+                sessions.append(keep ? session : session.compacted())
             }
         }
         let classifier = keepAllRecords ? nil : tracker.classifier

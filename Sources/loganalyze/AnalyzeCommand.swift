@@ -86,7 +86,7 @@ struct TimelineCommand: ParsableCommand {
         // Files are read twice (the session, then its lines) so that only its lines are held;
         // standard input can be read once only, so then every record is kept.
         var (report, diagnostics) = try Pipeline.analyze(
-            input: input, analysis: analysis, keepRecordsFor: readsStdin ? session : nil, keepEvents: true)
+            input: input, analysis: analysis, keepRecordsFor: readsStdin ? session : nil, keepEvents: session == nil, keepEventsFor: session)
         if let session, !readsStdin {
             var scratch = DiagnosticSink()
             let (inputs, _) = InputSet.expand(input.paths, diagnostics: &scratch)
@@ -107,7 +107,8 @@ struct TimelineCommand: ParsableCommand {
 /// options → library → report.
 enum Pipeline {
     static func analyze(
-        input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false, monitor: MonitorAggregate? = nil
+        input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false,
+        keepEventsFor: String? = nil, monitor: MonitorAggregate? = nil
     ) throws -> (Report, DiagnosticSink) {
         let ingest = try input.ingestOptions()
         guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
@@ -125,6 +126,7 @@ enum Pipeline {
         analyzer.keepRecordsFor = keepRecordsFor
         analyzer.keepAllRecords = keepRecordsFor != nil
         analyzer.keepSessionEvents = keepEvents
+        analyzer.keepEventsFor = keepEventsFor
         let report = analyzer.run(inputs, diagnostics: &diagnostics)
         if inputs.isEmpty {
             Stderr.print(diagnostics.lines)

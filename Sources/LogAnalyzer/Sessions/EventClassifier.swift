@@ -25,7 +25,7 @@ struct EventClassifier {
         case recoveredEngine, fullyReconnected, resumedSignal, signalReconnected
         case failedReconnect, couldNotRecover, failedAfter
         case signalingClosed, negotiationError
-        case jobRequest, rtcSession, sessionCreated, signalConnected, selectedNode, connectingToRoom
+        case jobRequest, rtcSession, sessionCreated, signalConnected, signalConnecting, selectedNode, connectingToRoom
         case processExiting, roomClosed, disconnectFromRoom, participantClosing, closingSession, jobExiting
         case token
 
@@ -71,6 +71,7 @@ struct EventClassifier {
             case .rtcSession: "starting RTC session"
             case .sessionCreated: "Session created"
             case .signalConnected: "signal connected"
+            case .signalConnecting: "signal connecting to"
             case .selectedNode: "selected node for room"
             case .connectingToRoom: "connecting to room"
             case .processExiting: "process exiting"
@@ -94,7 +95,7 @@ struct EventClassifier {
     static let recovered: [Word] = [.recoveredEngine, .fullyReconnected, .resumedSignal, .signalReconnected]
     static let gaveUp: [Word] = [.failedReconnect, .couldNotRecover, .failedAfter]
     static let negotiation: [Word] = [.signalingClosed, .negotiationError]
-    static let sessionStart: [Word] = [.jobRequest, .rtcSession, .sessionCreated, .signalConnected, .selectedNode, .connectingToRoom]
+    static let sessionStart: [Word] = [.jobRequest, .rtcSession, .sessionCreated, .signalConnected, .signalConnecting, .selectedNode, .connectingToRoom]
     static let sessionEnd: [Word] = [.processExiting, .roomClosed, .disconnectFromRoom, .participantClosing, .closingSession, .jobExiting]
 
     /// The side that wrote `r`, from its format, then its file or service name.

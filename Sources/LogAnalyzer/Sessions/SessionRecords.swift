@@ -2,8 +2,10 @@
 /// --session` holds one session's lines in memory, not the whole run's.
 ///
 /// A record belongs to the session when one of its ids is the session's (room with the same or
-/// no sid, sid, job id, identity), or when it has no ids and its time (or the time of the line
-/// before it in the same input) falls in the session's span ± 2 minutes.
+/// no sid, sid, job id, identity), or its process id is one of the session's, or when it has no
+/// ids at all, means something (an event: a connection loss, a token mint, a browser error) and
+/// its time (or the time of the line before it in the same input) falls in the session's span
+/// ± 2 minutes. Id-less noise of other sessions in a busy log is left out.
 public enum SessionRecords {
     public static func collect(
         for session: Session, inputs: [InputDescriptor], options: IngestOptions, diagnostics: inout DiagnosticSink
@@ -15,8 +17,10 @@ public enum SessionRecords {
         let hi = session.end?.adding(seconds: 120)
         var records: [LogRecord] = []
         var scratch = DiagnosticSink()
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
         for index in session.inputs where inputs.indices.contains(index) {
             var last: Timestamp?
+            var pids: Set<Int> = []
             Ingestor.read(inputs[index], index: index, options: options, referenceDay: referenceDays[index], diagnostics: &scratch) { r in
                 if let t = r.time { last = t }
                 let ids = r.ids
@@ -30,9 +34,13 @@ public enum SessionRecords {
                 } else if let p = ids.participant, participants.contains(p) {
                     mine = true
                 }
-                if !mine && ids.roomSid == nil && ids.room == nil && ids.jobId == nil && ids.participantSid == nil {
-                    // Id-less: by time.
-                    if let t = r.time ?? last, let lo, let hi { mine = t >= lo && t <= hi }
+                if mine, let pid = ids.pid { pids.insert(pid) }
+                if !mine && ids.roomSid == nil && ids.room == nil && ids.jobId == nil && ids.participantSid == nil && ids.participant == nil {
+                    if let pid = ids.pid {
+                        mine = pids.contains(pid)
+                    } else if let t = r.time ?? last, let lo, let hi, t >= lo && t <= hi {
+                        mine = classifier.classify(r) != nil
+                    }
                 }
                 if mine { records.append(r) }
             }
