@@ -13,7 +13,7 @@ enum RecordEnricher {
     static func splitRustTarget(_ r: inout LogRecord) {
         guard r.message.hasPrefix("livekit") || r.message.hasPrefix("libwebrtc") else { return }
         var message = r.message
-        let done: Bool = message.withUTF8 { b -> Bool in
+        let split: (target: String, message: String)? = message.withUTF8 { b in
             var i = 0
             while i < b.count && (b[i].isAlnum || b[i] == UInt8(ascii: "_") || b[i] == UInt8(ascii: ":")) {
                 // stop at `:<digits>:`
@@ -21,16 +21,16 @@ enum RecordEnricher {
                 i += 1
             }
             let targetEnd = i
-            guard b.byte(i) == UInt8(ascii: ":"), b.byte(i + 1).isDigit else { return false }
+            guard b.byte(i) == UInt8(ascii: ":"), b.byte(i + 1).isDigit else { return nil }
             i += 1
             while b.byte(i).isDigit { i += 1 }
-            guard b.byte(i) == UInt8(ascii: ":") else { return false }
-            guard let dash = b.findDash(from: i), !b.slice(i, dash).contains(0x20) else { return false }
-            r.fields.append(("rust_target", .string(b.string(0, targetEnd))))
-            r.message = b.string(dash + 3, b.count)
-            return true
+            guard b.byte(i) == UInt8(ascii: ":") else { return nil }
+            guard let dash = b.findDash(from: i), !b.slice(i, dash).contains(0x20) else { return nil }
+            return (b.string(0, targetEnd), b.string(dash + 3, b.count))
         }
-        _ = done
+        guard let split else { return }
+        r.fields.append(("rust_target", .string(split.target)))
+        r.message = split.message
     }
 
     static func idsFromFields(_ r: inout LogRecord) {
