@@ -159,7 +159,17 @@ struct StreamParser {
         }
         switch traceback {
         case .inside:
-            // The exception line ends the traceback: `Exception: worker connection closed unexpectedly`.
+            // The exception line ends the traceback (`Exception: worker connection closed
+            // unexpectedly`) - unless the traceback was cut and this is already the next record.
+            if c.isDigit || c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
+                var scratchClock = clock
+                let isJSON = c == UInt8(ascii: "{") && b[b.trimmedEnd(b.count) - 1] == UInt8(ascii: "}")
+                if isJSON || (TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe) && probe.time != nil) {
+                    traceback = .none
+                    return false
+                }
+            }
             traceback = .afterException
             return true
         case .afterException:

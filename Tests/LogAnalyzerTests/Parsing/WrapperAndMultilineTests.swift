@@ -99,6 +99,21 @@ import Testing
         #expect(records[1].line == 6)
     }
 
+    @Test func aCutTracebackDoesNotSwallowTheNextRecord() {
+        let text = """
+            2025-12-11 01:09:16,204 - WARNING livekit.agents - failed to connect to livekit, retrying in 0s 
+            Traceback (most recent call last):
+              File "/app/worker.py", line 612, in _connection_task
+            2025-12-11 01:09:16,311 - ERROR livekit - next record 
+            {"message": "json record", "level": "INFO", "name": "agent", "timestamp": "2025-12-11T01:09:17+00:00"}
+            """
+        let records = parse(text + "\n").records
+        #expect(records.map(\.message) == [
+            "failed to connect to livekit, retrying in 0s\nTraceback (most recent call last):\n  File \"/app/worker.py\", line 612, in _connection_task",
+            "next record", "json record",
+        ])
+    }
+
     @Test func chainedTracebacksStayWithTheirRecord() {
         let text = """
             Task exception was never retrieved
