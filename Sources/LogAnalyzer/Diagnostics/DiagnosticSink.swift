@@ -43,9 +43,6 @@ public struct DiagnosticSink: Sendable {
         counts.reduce(0) { $0 + ($1.key.kind == kind ? $1.value : 0) }
     }
 
-    /// Whether an error-severity diagnostic was reported.
-    public var hasErrors: Bool { kept.contains { $0.severity == .error } }
-
     /// The kept diagnostics followed by one summary line per kind that had more.
     public var lines: [String] {
         var out = kept.map(\.rendered)

@@ -19,7 +19,6 @@ enum JSONLineParser {
         var logger: Range<Int>?
         var severity: Range<Int>?
         var hasCaller = false
-        var levelKeyIsLevelname = false
         var ttft: Range<Int>?
         var ttfb: Range<Int>?
         var audioDuration: Range<Int>?
@@ -95,11 +94,7 @@ enum JSONLineParser {
             case .message: keys.message = value
             case .msg: keys.msg = value
             case .level: if keys.level == nil { keys.level = value }
-            case .levelname:
-                if keys.level == nil {
-                    keys.level = value
-                    keys.levelKeyIsLevelname = true
-                }
+            case .levelname: if keys.level == nil { keys.level = value }
             case .name: keys.name = value
             case .timestamp: keys.timestamp = value
             case .asctime: keys.asctime = value
@@ -157,44 +152,38 @@ enum JSONLineParser {
 
     /// Decides the format and reads time and level; builds message and logger when `materialize`.
     static func classify(_ b: Bytes, _ k: RecordKeys, clock: inout StreamClock, into r: inout LogRecord, materialize: Bool = true) {
+        let message: Range<Int>?
+        let logger: Range<Int>?
         if k.msg != nil, k.ts != nil, k.hasCaller || k.logger != nil {
             // zap production encoder
             r.format = .zapJSON
-            if materialize {
-                r.message = text(b, k.msg) ?? ""
-                r.logger = text(b, k.logger)
-            }
+            (message, logger) = (k.msg, k.logger)
             r.level = level(b, k.level)
             if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) { r.time = clock.absolute(micros) }
         } else if k.msg != nil, isNumber(b, k.level), k.time != nil {
             // pino
             r.format = .pinoJSON
-            if materialize {
-                r.message = text(b, k.msg) ?? ""
-                r.logger = text(b, k.name)
-            }
+            (message, logger) = (k.msg, k.name)
             r.level = level(b, k.level)
             if let t = text(b, k.time), let micros = TimeParsing.epoch(t, milliseconds: true) { r.time = clock.absolute(micros) }
         } else if k.message != nil, k.level != nil, k.timestamp != nil || k.asctime != nil {
             r.format = k.timestamp != nil ? .agentsJSON : .agentsJSONLegacy
-            if materialize {
-                r.message = text(b, k.message) ?? ""
-                r.logger = text(b, k.name)
-            }
+            (message, logger) = (k.message, k.name)
             r.level = level(b, k.level)
             if let stamp = k.timestamp ?? k.asctime { r.time = resolveStamp(b, stamp, clock: &clock) }
         } else {
             r.format = .json
-            if materialize {
-                r.message = text(b, k.msg ?? k.message) ?? ""
-                r.logger = text(b, k.name ?? k.logger)
-            }
+            (message, logger) = (k.msg ?? k.message, k.name ?? k.logger)
             r.level = level(b, k.level ?? k.severity)
             if let stamp = k.timestamp ?? k.asctime ?? k.time ?? k.atTimestamp {
                 r.time = resolveStamp(b, stamp, clock: &clock)
             } else if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) {
                 r.time = clock.absolute(micros)
             }
+        }
+        if materialize {
+            r.message = text(b, message) ?? ""
+            r.logger = text(b, logger)
         }
     }
 

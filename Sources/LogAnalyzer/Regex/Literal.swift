@@ -21,9 +21,4 @@ public struct Literal: Sendable, Hashable {
     @inline(__always)
     public func occurs(in haystack: UnsafeBufferPointer<UInt8>) -> Bool { find(in: haystack) != nil }
 
-    /// Whether `text` contains the literal.
-    public func occurs(in text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { occurs(in: $0) }
-    }
 }

@@ -55,12 +55,6 @@ public final class Pattern: @unchecked Sendable {
         }
     }
 
-    /// Whether `text` contains a match.
-    public func matches(_ text: String) -> Bool {
-        let m = matcher()
-        var text = text
-        return text.withUTF8 { m.match($0, from: 0) }
-    }
 }
 
 /// A pattern that failed to compile.

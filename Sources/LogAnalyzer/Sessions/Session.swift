@@ -38,11 +38,6 @@ public struct Session: Sendable {
         return s
     }
 
-    /// The events of a kind family, in order.
-    func events(where predicate: (EventKind) -> Bool) -> [SessionEvent] {
-        events.filter { predicate($0.kind) }
-    }
-
     /// The session's label in reports.
     public var label: String {
         if let room, let roomSid { return "\(room) (\(roomSid))" }
