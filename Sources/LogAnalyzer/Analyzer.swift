@@ -143,9 +143,9 @@ public struct Analyzer {
                 guard pick >= 0 else { break }
                 let record = heads[pick]!
                 if let t = record.time { clocks[pick] = t.micros }
+                finalise(tracker.evictIdle(before: record.time))
                 tracker.add(record)
                 heads[pick] = next(pick)
-                finalise(tracker.evictIdle())
             }
             for t in threaded { diagnostics.merge(t.diagnostics) }
             summaries += streams.map { InputSummary(path: $0.input.path, stats: $0.stats) }

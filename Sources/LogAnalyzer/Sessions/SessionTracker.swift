@@ -72,6 +72,7 @@ public final class SessionTracker {
     /// The latest record time seen (the merged clock); sessions idle long before it are finalised.
     private var now: Timestamp?
     private var sinceEviction = 0
+    private var nextIdleCheck = Timestamp(micros: .min)
     private(set) var diagnostics: [Diagnostic] = []
     private var evictedAny = false
     private var cappedAny = false
@@ -367,17 +368,34 @@ public final class SessionTracker {
     /// Finalises sessions idle for `idleSeconds` of log time (and the least recently active ones
     /// above `maxLiveSessions`), so that memory stays bounded on long logs. Called by the analyzer
     /// between records; returns the finished sessions (with the id-less events of their window).
-    func evictIdle() -> [Session] {
+    ///
+    /// Called before each record with its time, so a session idle for longer than `idleSeconds`
+    /// (plus at most 1/16 of it) is finalised before that record can join it, however few
+    /// records came in between.
+    func evictIdle(before time: Timestamp?) -> [Session] {
         sinceEviction += 1
-        guard !keepAllRecords, sinceEviction >= 4096 || liveCount > maxLiveSessions else { return [] }
+        var clock = now
+        if let t = time, t.hasDate, clock == nil || t > clock! { clock = t }
+        let due = clock.map { $0 > nextIdleCheck } ?? false
+        guard !keepAllRecords, due || sinceEviction >= 4096 || liveCount > maxLiveSessions else { return [] }
         sinceEviction = 0
         live.removeAll { slots[$0] == nil }
         var victims: [Int] = []
-        if let now {
-            let horizon = now.adding(seconds: -idleSeconds)
+        if let clock {
+            let horizon = clock.adding(seconds: -idleSeconds)
+            var oldestKept: Timestamp?
             for i in live {
-                if let b = slots[i], let end = b.end, end.hasDate, end < horizon { victims.append(i) }
+                guard let b = slots[i], let end = b.end, end.hasDate else { continue }
+                if end < horizon {
+                    victims.append(i)
+                } else if oldestKept == nil || end < oldestKept! {
+                    oldestKept = end
+                }
             }
+            // No scan is needed until the oldest live session can have gone idle; scans are at
+            // least 1/16 of the idle window apart (so a session may be joined up to that late).
+            let earliest = clock.adding(seconds: idleSeconds / 16)
+            nextIdleCheck = max(oldestKept?.adding(seconds: idleSeconds) ?? earliest, earliest)
             if !victims.isEmpty && !evictedAny {
                 evictedAny = true
                 diagnostics.append(Diagnostic(.note, path: "", kind: "session-eviction",

@@ -117,6 +117,23 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         return items.first { $0["metric"]?.stringValue == metric }?["verdict"]?.stringValue
     }
 
+    @Test func aggregatesOfTwoHalvesMergeIntoTheWhole() throws {
+        let dir = TempDir()
+        let first = dir.write("a/agent.log", monitorLog(greetings: (1...40).map { Double($0) * 0.1 }, day: "2026-03-02"))
+        let second = dir.write("b/agent.log", monitorLog(greetings: (1...30).map { Double($0) * 0.2 }, day: "2026-03-03"))
+        func aggregate(_ paths: [String]) -> MonitorAggregate {
+            var analyzer = Analyzer()
+            analyzer.monitor = MonitorAggregate()
+            var diagnostics = DiagnosticSink()
+            return analyzer.run(paths.map { InputDescriptor(path: $0) }, diagnostics: &diagnostics).monitor!
+        }
+        var merged = aggregate([first])
+        merged.merge(aggregate([second]))
+        let whole = aggregate([first, second])
+        #expect(merged.sessions == 70)
+        #expect(merged.summary == whole.summary)
+    }
+
     @Test func tooFewSamplesAreNotAVerdict() {
         var a = MonitorSummary()
         a.sessions = 5
