@@ -126,6 +126,23 @@ public struct Analyzer {
             func next(_ k: Int) -> LogRecord? {
                 threaded.isEmpty ? streams[k].next(diagnostics: &diagnostics) : threaded[k].next()
             }
+            if streams.count == 1 {
+                // One input: no merge; on this thread, records go from the parser to the tracker
+                // without being queued (each copy of a record costs).
+                let add = { (record: LogRecord) in
+                    finalise(tracker.evictIdle(before: record.time))
+                    tracker.add(record)
+                }
+                if threaded.isEmpty {
+                    streams[0].drain(diagnostics: &diagnostics, add)
+                } else {
+                    while let record = next(0) { add(record) }
+                }
+                for t in threaded { diagnostics.merge(t.diagnostics) }
+                summaries += streams.map { InputSummary(path: $0.input.path, stats: $0.stats) }
+                batchStart = batch.upperBound
+                continue
+            }
             // k-way merge by time; a record without a time keeps its place after its input's previous record.
             var heads = streams.indices.map { next($0) }
             var clocks = [Int64](repeating: .min, count: streams.count)
@@ -141,7 +158,7 @@ public struct Analyzer {
                     }
                 }
                 guard pick >= 0 else { break }
-                let record = heads[pick]!
+                let record = heads[pick].take()!
                 if let t = record.time { clocks[pick] = t.micros }
                 finalise(tracker.evictIdle(before: record.time))
                 tracker.add(record)

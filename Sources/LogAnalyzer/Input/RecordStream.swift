@@ -10,7 +10,8 @@ final class RecordStream {
     private(set) var stats = InputStats()
     private var reader: LineReader?
     private var parser: StreamParser
-    private var queue: [LogRecord] = []
+    /// Parsed records not yet handed out (taken, not copied: a copy would retain every string).
+    private var queue: [LogRecord?] = []
     private var queueHead = 0
     private var nulLines = 0
     private var fd: Int32 = -1
@@ -83,7 +84,7 @@ final class RecordStream {
     func next(diagnostics: inout DiagnosticSink) -> LogRecord? {
         while true {
             if queueHead < queue.count {
-                let r = queue[queueHead]
+                let r = queue[queueHead].take()!
                 queueHead += 1
                 if queueHead == queue.count {
                     queue.removeAll(keepingCapacity: true)
@@ -109,11 +110,36 @@ final class RecordStream {
         }
     }
 
+    /// Every remaining record, handed to `body` as it is parsed (no queue, no copy): the fast
+    /// path when one input is read on the tracking thread.
+    func drain(diagnostics: inout DiagnosticSink, _ body: (LogRecord) -> Void) {
+        while let r = queueHead < queue.count ? next(diagnostics: &diagnostics) : nil { body(r) }
+        guard !done, let reader else {
+            done = true
+            return
+        }
+        do {
+            while let (line, number, truncated) = try reader.next() {
+                handle(line, number, truncated, &diagnostics, emit: body)
+            }
+        } catch {
+            diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
+        }
+        finish(&diagnostics, emit: body)
+    }
+
     private func finish(_ diagnostics: inout DiagnosticSink) {
+        finish(&diagnostics) { queue.append($0) }
+    }
+
+    private func finish(_ diagnostics: inout DiagnosticSink, emit: (LogRecord) -> Void) {
         done = true
-        let before = queue.count
-        parser.finish { queue.append($0) }
-        stats.records += queue.count - before
+        var emitted = 0
+        parser.finish { r in
+            emitted += 1
+            emit(r)
+        }
+        stats.records += emitted
         stats.formats = parser.formatCounts
         stats.bytes = reader?.bytesRead ?? 0
         if nulLines > 0 && nulLines == stats.lines {
@@ -123,6 +149,10 @@ final class RecordStream {
 
     /// Per-line checks before parsing: over-long lines, NUL bytes, invalid UTF-8.
     private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink) {
+        handle(line, number, truncated, &diagnostics) { queue.append($0) }
+    }
+
+    private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink, emit: (LogRecord) -> Void) {
         stats.lines += 1
         if truncated {
             diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "long-line", "line longer than \(line.count) bytes; cut to that length"))
@@ -137,9 +167,12 @@ final class RecordStream {
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "invalid-utf8", "invalid UTF-8; bad bytes shown as U+FFFD"))
             }
         }
-        let before = queue.count
-        parser.feed(line, line: number) { queue.append($0) }
-        stats.records += queue.count - before
+        var emitted = 0
+        parser.feed(line, line: number) { r in
+            emitted += 1
+            emit(r)
+        }
+        stats.records += emitted
         if !parser.notes.isEmpty {
             for (line, kind, message) in parser.notes { diagnostics.report(Diagnostic(.warning, path: input.path, line: line, kind: kind, message)) }
             parser.notes.removeAll()

@@ -6,9 +6,9 @@ import Foundation
 final class ThreadedRecordStream: @unchecked Sendable {
     private let stream: RecordStream
     private let condition = NSCondition()
-    private var batches: [[LogRecord]] = []
+    private var batches: [[LogRecord?]] = []
     private var finished = false
-    private var current: [LogRecord] = []
+    private var current: [LogRecord?] = []
     private var position = 0
     private let batchSize: Int
     private let depth: Int
@@ -29,7 +29,7 @@ final class ThreadedRecordStream: @unchecked Sendable {
 
     private func produce() {
         var local = DiagnosticSink(keepPerKind: 3)
-        var batch: [LogRecord] = []
+        var batch: [LogRecord?] = []
         batch.reserveCapacity(batchSize)
         while let record = stream.next(diagnostics: &local) {
             batch.append(record)
@@ -45,7 +45,7 @@ final class ThreadedRecordStream: @unchecked Sendable {
         push(batch, done: true)
     }
 
-    private func push(_ batch: [LogRecord], done: Bool) {
+    private func push(_ batch: [LogRecord?], done: Bool) {
         condition.lock()
         while batches.count >= depth { condition.wait() }
         if !batch.isEmpty { batches.append(batch) }
@@ -58,7 +58,7 @@ final class ThreadedRecordStream: @unchecked Sendable {
     func next() -> LogRecord? {
         if position < current.count {
             defer { position += 1 }
-            return current[position]
+            return current[position].take()
         }
         condition.lock()
         while batches.isEmpty && !finished { condition.wait() }
@@ -70,6 +70,6 @@ final class ThreadedRecordStream: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         position = 1
-        return current[0]
+        return current[0].take()
     }
 }

@@ -27,6 +27,42 @@ extension UnsafeBufferPointer where Element == UInt8 {
     @inline(__always)
     func byte(_ i: Int) -> UInt8 { i < count && i >= 0 ? self[i] : 0 }
 
+    /// A plain decimal (`-?digits[.digits]`) at `i`, exactly as strtod would round it; nil for
+    /// anything else (exponents, long mantissas), which the caller hands to strtod.
+    ///
+    /// With an integer mantissa below 2^53 and at most 22 fraction digits, both the mantissa and
+    /// the power of ten are exact doubles, so one IEEE division gives the correctly rounded value.
+    func plainDecimal(at i: Int) -> Double? {
+        var j = i
+        let negative = byte(j) == UInt8(ascii: "-")
+        if negative { j += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = 0
+        while j < count, self[j].isDigit {
+            mantissa = mantissa &* 10 &+ UInt64(self[j] &- 0x30)
+            digits += 1
+            j += 1
+        }
+        guard digits > 0 else { return nil }
+        if j < count, self[j] == UInt8(ascii: ".") {
+            j += 1
+            while j < count, self[j].isDigit {
+                mantissa = mantissa &* 10 &+ UInt64(self[j] &- 0x30)
+                digits += 1
+                fraction += 1
+                j += 1
+            }
+            guard fraction > 0 else { return nil }
+        }
+        guard digits <= 19, mantissa < 1 << 53, fraction <= 22 else { return nil }
+        if j < count, self[j] == UInt8(ascii: "e") || self[j] == UInt8(ascii: "E") || self[j] == UInt8(ascii: ".") { return nil }
+        let value = Double(mantissa) / Self.powersOfTen[fraction]
+        return negative ? -value : value
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+
     /// Whether the bytes at `i` equal `literal`.
     @inline(__always)
     func has(_ literal: StaticString, at i: Int) -> Bool {

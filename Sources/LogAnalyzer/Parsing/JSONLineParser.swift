@@ -33,6 +33,7 @@ enum JSONLineParser {
             default: range = eouDelay
             }
             guard let range, let c = Optional(b[range.lowerBound]), c.isDigit || c == UInt8(ascii: "-") else { return nil }
+            if let v = b.plainDecimal(at: range.lowerBound) { return v }
             return strtod(UnsafeRawPointer(b.baseAddress! + range.lowerBound).assumingMemoryBound(to: CChar.self), nil)
         }
     }

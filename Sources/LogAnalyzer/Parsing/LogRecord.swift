@@ -118,15 +118,44 @@ public struct LogRecord: Sendable {
     public var fields: Fields
     public var ids: SessionIDs
     /// Text of the error-like fields (`error`, `exc_info`, `errorVerbose`, `reason`), joined.
-    public var errorText: String?
+    public var errorText: String? {
+        get { rare?.errorText }
+        set { setRare { $0.errorText = newValue } }
+    }
     /// Claims of a JWT that appeared in the record.
-    public var token: TokenClaims?
+    public var token: TokenClaims? {
+        get { rare?.token }
+        set { setRare { $0.token = newValue } }
+    }
     /// The wrapper's source label (docker compose service, journald process), when present.
     public var source: String?
     /// Set when the parser already classified the record for analysis (`event` then holds the
     /// result); such records may be "lite": no message or fields, because no detector reads them.
     var isClassified = false
     var event: EventKind?
+    /// Fields few records have, kept out of line: a record is copied several times on its way to
+    /// the session tracker, and every byte of it is copied each time.
+    private var rare: Rare?
+
+    private final class Rare: Sendable {
+        let errorText: String?
+        let token: TokenClaims?
+        init(errorText: String?, token: TokenClaims?) {
+            self.errorText = errorText
+            self.token = token
+        }
+    }
+
+    private struct RareValues {
+        var errorText: String?
+        var token: TokenClaims?
+    }
+
+    private mutating func setRare(_ change: (inout RareValues) -> Void) {
+        var v = RareValues(errorText: rare?.errorText, token: rare?.token)
+        change(&v)
+        rare = v.errorText == nil && v.token == nil ? nil : Rare(errorText: v.errorText, token: v.token)
+    }
 
     public init(input: Int, line: Int, format: LogFormat, message: String) {
         self.input = input

@@ -14,8 +14,15 @@ struct StreamParser {
     private var lokiTime: Wrapper?
     private var lastRichTime: Timestamp?
     private var scratch: [UInt8] = []
-    /// Records by format, for the run summary.
-    private(set) var formatCounts: [LogFormat: Int] = [:]
+    /// Records by format, for the run summary (a run of one format is counted before it is hashed).
+    private var formatTotals: [LogFormat: Int] = [:]
+    private var runFormat: LogFormat = .plain
+    private var runLength = 0
+    var formatCounts: [LogFormat: Int] {
+        var totals = formatTotals
+        if runLength > 0 { totals[runFormat, default: 0] += runLength }
+        return totals
+    }
     /// Problems found while parsing (line, kind, message), drained by the reader.
     var notes: [(Int, String, String)] = []
 
@@ -43,7 +50,15 @@ struct StreamParser {
         pending = nil
     }
 
-    private mutating func count(_ r: LogRecord) { formatCounts[r.format, default: 0] += 1 }
+    private mutating func count(_ r: LogRecord) {
+        if r.format == runFormat {
+            runLength += 1
+            return
+        }
+        if runLength > 0 { formatTotals[runFormat, default: 0] += runLength }
+        runFormat = r.format
+        runLength = 1
+    }
 
     private mutating func feedClean(_ b: Bytes, line: Int, emit: (LogRecord) -> Void) {
         var wrapper = Wrapper()

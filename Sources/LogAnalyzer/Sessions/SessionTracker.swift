@@ -29,7 +29,8 @@ public final class SessionTracker {
         var keptMetrics = 0
         var droppedMetrics = 0
         var greetingOpen = false
-        var last: [Int: (Timestamp, SourceLocation)] = [:]
+        /// The latest record per input (few inputs per session: searched, not hashed).
+        var last: [(input: Int, time: Timestamp, location: SourceLocation)] = []
         var gaps: [Int: [SilentGap]] = [:]
         /// The input and side of the previous record (most records repeat them).
         var lastInput = -1
@@ -79,7 +80,8 @@ public final class SessionTracker {
     /// Sessions idle this long (log time) are finalised early; `maxLiveSessions` caps the rest.
     public var idleSeconds: Double = 1800
     public var maxLiveSessions = 100_000
-    private var inputLast: [Int: (Timestamp, SourceLocation)] = [:]
+    /// The latest record of each input, by input index.
+    private var inputLast: [(Timestamp, SourceLocation)?]
     private var inputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
 
@@ -94,6 +96,7 @@ public final class SessionTracker {
         self.paths = paths
         self.keepRecordsFor = keepRecordsFor
         self.keepAllRecords = keepAllRecords
+        self.inputLast = Array(repeating: nil, count: paths.count)
     }
 
     private func find(_ i: Int) -> Int {
@@ -143,7 +146,13 @@ public final class SessionTracker {
         k.keptMetrics += d.keptMetrics
         k.droppedMetrics += d.droppedMetrics
         for (input, gaps) in d.gaps { k.gaps[input, default: []] += gaps }
-        for (input, l) in d.last where k.last[input] == nil || l.0 > k.last[input]!.0 { k.last[input] = l }
+        for l in d.last {
+            if let i = k.last.firstIndex(where: { $0.input == l.input }) {
+                if l.time > k.last[i].time { k.last[i] = l }
+            } else {
+                k.last.append(l)
+            }
+        }
         k.records += d.records
         k.keepRecords = k.keepRecords || d.keepRecords
         k.participantSids += d.participantSids
@@ -237,17 +246,21 @@ public final class SessionTracker {
         let location = SourceLocation(input: r.input, line: r.line)
         if let t = r.time, t.hasDate, now == nil || t > now! { now = t }
         if let t = r.time {
-            if let (prev, prevLocation) = inputLast[r.input], prev.seconds(until: t) >= configuration.minimumGapSeconds {
-                Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &inputGaps[r.input, default: []])
+            if r.input >= inputLast.count { inputLast += Array(repeating: nil, count: r.input + 1 - inputLast.count) }
+            if let (prev, prevLocation) = inputLast[r.input] {
+                if prev.seconds(until: t) >= configuration.minimumGapSeconds {
+                    Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &inputGaps[r.input, default: []])
+                }
+                if t >= prev { inputLast[r.input] = (t, location) }
+            } else {
+                inputLast[r.input] = (t, location)
             }
-            if inputLast[r.input] == nil || t >= inputLast[r.input]!.0 { inputLast[r.input] = (t, location) }
         }
         let kind = classifier.classify(r)
         let session = resolve(r.ids, input: r.input)
         let side = sideCache(r)
-        var event: SessionEvent?
-        if let kind {
-            event = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, ids: r.ids)
+        func event(_ kind: EventKind) -> SessionEvent {
+            SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, ids: r.ids)
         }
         guard let s = session else {
             unassignedCount += 1
@@ -255,7 +268,7 @@ public final class SessionTracker {
                 if unassignedStart == nil || t < unassignedStart! { unassignedStart = t }
                 if unassignedEnd == nil || t > unassignedEnd! { unassignedEnd = t }
             }
-            if let event { unassigned.append(event) }
+            if let kind { unassigned.append(event(kind)) }
             if keepAllRecords || keepRecordsFor != nil { unassignedRecords.append(r) }
             return
         }
@@ -270,16 +283,18 @@ public final class SessionTracker {
         if let t = r.time {
             if b.start == nil || t < b.start! { b.start = t }
             if b.end == nil || t > b.end! { b.end = t }
-            if let (prev, prevLocation) = b.last[r.input] {
+            if let i = b.last.firstIndex(where: { $0.input == r.input }) {
+                let prev = b.last[i].time
                 if prev.seconds(until: t) >= configuration.minimumGapSeconds {
-                    Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &b.gaps[r.input, default: []])
+                    Self.remember(SilentGap(from: prev, fromLocation: b.last[i].location, to: t, toLocation: location), in: &b.gaps[r.input, default: []])
                 }
-                if t >= prev { b.last[r.input] = (t, location) }
+                if t >= prev { b.last[i] = (r.input, t, location) }
             } else {
-                b.last[r.input] = (t, location)
+                b.last.append((r.input, t, location))
             }
         }
-        if let event, keep(event, in: b) { b.events.append(event) }
+        // Built only when kept: most metrics events are only counted.
+        if let kind, keep(kind, in: b) { b.events.append(event(kind)) }
         if keepAllRecords || (keepRecordsFor.map { matchesSelector(b, $0) } ?? false) || b.keepRecords {
             b.keepRecords = true
             b.records.append(r)
@@ -288,8 +303,8 @@ public final class SessionTracker {
 
     /// Metrics lines are the bulk of a log: a session keeps the first few and those between a
     /// greeting's start and end (what slow-greeting reads); the others are only counted.
-    private func keep(_ e: SessionEvent, in b: Builder) -> Bool {
-        switch e.kind {
+    private func keep(_ kind: EventKind, in b: Builder) -> Bool {
+        switch kind {
         case .eouMetrics(let delay):
             b.pendingEOU = delay
             b.pendingLLM = nil
@@ -311,7 +326,7 @@ public final class SessionTracker {
             }
         default: break
         }
-        switch e.kind {
+        switch kind {
         case .greetingStart: b.greetingOpen = true
         case .greetingEnd: b.greetingOpen = false
         case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics:
@@ -463,7 +478,7 @@ public final class SessionTracker {
                 b.inputs.insert(e.location.input)
             }
             b.recordCount = unassignedCount
-            b.inputs.formUnion(inputLast.keys)
+            b.inputs.formUnion(inputLast.indices.filter { inputLast[$0] != nil })
             b.start = unassignedStart
             b.end = unassignedEnd
             b.gaps = inputGaps

@@ -22,8 +22,8 @@ func fixture(_ name: String) -> String { "Fixtures/" + name }
 /// Runs the analyzer on a fixture with the package root as the working directory.
 func analyzeFixture(_ name: String, configuration: AnalysisConfiguration? = nil) -> Report {
     let previous = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(PackagePaths.root.path)
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    _ = FileManager.default.changeCurrentDirectoryPath(PackagePaths.root.path)
+    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
     var c = configuration ?? AnalysisConfiguration()
     if configuration == nil {
         var diagnostics = DiagnosticSink()
