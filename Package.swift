@@ -23,9 +23,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // One system call Swift's Glibc module does not expose (per-thread priority).
+        .target(name: "CSystem"),
         .target(
             name: "LogAnalyzer",
-            dependencies: ["CPCRE2", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["CPCRE2", "CZlib", "CSystem", .product(name: "Histogram", package: "hdrhistogram-swift")],
             // Dynamic exclusivity checks cost 6 % of an analysis (perf); the library keeps no
             // state shared across threads outside its locked queues, and debug builds keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]

@@ -60,8 +60,11 @@ public struct Analyzer {
     public var monitor: MonitorAggregate?
     /// How many of the worst sessions keep their events in the report.
     public var worstSessionsKept = 3
-    /// Above 1, each input is parsed on its own thread while this one tracks sessions (`--jobs`).
+    /// Above 1, each input is parsed on its own thread while this one tracks sessions, and a
+    /// large plain file is parsed in pieces on `jobs / inputs` threads (`--jobs`).
     public var jobs = 1
+    /// The size of those pieces (a file is split when it holds at least two).
+    public var splitBytes = 4 << 20
 
     public init(ingest: IngestOptions = IngestOptions(), configuration: AnalysisConfiguration = AnalysisConfiguration()) {
         self.ingest = ingest
@@ -119,13 +122,20 @@ public struct Analyzer {
         var batchStart = 0
         while batchStart < inputs.count {
             let batch = batchStart..<min(inputs.count, batchStart + Self.mergeWidth)
-            let streams = batch.map { i in
-                RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, diagnostics: &diagnostics)
+            // With spare jobs, a large plain file is cut into pieces parsed on `workers` threads;
+            // other inputs are parsed on a thread each (jobs > 1) or on this one.
+            let workers = jobs / batch.count
+            let streams: [InputReader] = batch.map { i in
+                if workers >= 2, let chunked = ChunkedRecordStream.make(
+                    inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, workers: workers,
+                    pieceBytes: splitBytes)
+                {
+                    return .chunked(chunked)
+                }
+                let stream = RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, diagnostics: &diagnostics)
+                return jobs > 1 ? .threaded(ThreadedRecordStream(stream)) : .inline(stream)
             }
-            let threaded = jobs > 1 ? streams.map { ThreadedRecordStream($0) } : []
-            func next(_ k: Int) -> LogRecord? {
-                threaded.isEmpty ? streams[k].next(diagnostics: &diagnostics) : threaded[k].next()
-            }
+            func next(_ k: Int) -> LogRecord? { streams[k].next(diagnostics: &diagnostics) }
             if streams.count == 1 {
                 // One input: no merge; on this thread, records go from the parser to the tracker
                 // without being queued (each copy of a record costs).
@@ -133,13 +143,15 @@ public struct Analyzer {
                     finalise(tracker.evictIdle(before: record.time))
                     tracker.add(record)
                 }
-                if threaded.isEmpty {
-                    streams[0].drain(diagnostics: &diagnostics, add)
+                if case .inline(let stream) = streams[0] {
+                    stream.drain(diagnostics: &diagnostics, add)
+                } else if case .chunked(let stream) = streams[0] {
+                    stream.drain(add)
                 } else {
                     while let record = next(0) { add(record) }
                 }
-                for t in threaded { diagnostics.merge(t.diagnostics) }
-                summaries += streams.map { InputSummary(path: $0.input.path, stats: $0.stats) }
+                for s in streams { s.mergeDiagnostics(into: &diagnostics) }
+                summaries += streams.map { InputSummary(path: $0.path, stats: $0.stats) }
                 batchStart = batch.upperBound
                 continue
             }
@@ -164,8 +176,8 @@ public struct Analyzer {
                 tracker.add(record)
                 heads[pick] = next(pick)
             }
-            for t in threaded { diagnostics.merge(t.diagnostics) }
-            summaries += streams.map { InputSummary(path: $0.input.path, stats: $0.stats) }
+            for s in streams { s.mergeDiagnostics(into: &diagnostics) }
+            summaries += streams.map { InputSummary(path: $0.path, stats: $0.stats) }
             batchStart = batch.upperBound
         }
         finalise(tracker.finish())
@@ -181,5 +193,45 @@ public struct Analyzer {
         report.monitor = monitor
         report.worstSessions = worst.map(\.session)
         return report
+    }
+}
+
+/// One input being read: on this thread, on a thread of its own, or in pieces on several.
+enum InputReader {
+    case inline(RecordStream)
+    case threaded(ThreadedRecordStream)
+    case chunked(ChunkedRecordStream)
+
+    func next(diagnostics: inout DiagnosticSink) -> LogRecord? {
+        switch self {
+        case .inline(let s): s.next(diagnostics: &diagnostics)
+        case .threaded(let s): s.next()
+        case .chunked(let s): s.next()
+        }
+    }
+
+    var path: String {
+        switch self {
+        case .inline(let s): s.input.path
+        case .threaded(let s): s.input.path
+        case .chunked(let s): s.input.path
+        }
+    }
+
+    var stats: InputStats {
+        switch self {
+        case .inline(let s): s.stats
+        case .threaded(let s): s.stats
+        case .chunked(let s): s.stats
+        }
+    }
+
+    /// Diagnostics gathered on other threads (after the input is exhausted).
+    func mergeDiagnostics(into sink: inout DiagnosticSink) {
+        switch self {
+        case .inline: break
+        case .threaded(let s): sink.merge(s.diagnostics)
+        case .chunked(let s): sink.merge(s.diagnostics)
+        }
     }
 }

@@ -25,8 +25,11 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Finalise a session after this much log time without lines (bounds memory on long logs), e.g. 30m.")
     var sessionIdle: String = "30m"
 
-    @Option(help: "Threads: above 1, inputs are parsed on their own threads while sessions are tracked. (default: the number of cores)")
+    @Option(help: "Threads: above 1, inputs are parsed on their own threads while sessions are tracked, and a large file is split at line boundaries and parsed in pieces; results are the same. (default: the number of cores)")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Size in bytes of the pieces a file is split into for --jobs (a file is split when it holds at least two).")
+    var splitBytes: Int = 4 << 20
 
     /// The project config file, read from the working directory when present.
     static let projectConfigName = ".loganalyze.json"

@@ -122,6 +122,8 @@ enum Pipeline {
         analyzer.sessionIdleSeconds = idle
         guard analysis.jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         analyzer.jobs = analysis.jobs
+        guard analysis.splitBytes >= 1 else { throw ValidationError("--split-bytes must be at least 1") }
+        analyzer.splitBytes = analysis.splitBytes
         analyzer.monitor = monitor
         analyzer.keepRecordsFor = keepRecordsFor
         analyzer.keepAllRecords = keepRecordsFor != nil

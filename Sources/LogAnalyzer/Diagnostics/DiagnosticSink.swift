@@ -26,9 +26,13 @@ public struct DiagnosticSink: Sendable {
         if seen < keepPerKind { kept.append(diagnostic) }
     }
 
-    /// Adds every diagnostic of `other`, keeping this sink's limits.
-    public mutating func merge(_ other: DiagnosticSink) {
-        for diagnostic in other.kept { report(diagnostic) }
+    /// Adds every diagnostic of `other`, keeping this sink's limits; line numbers are shifted by
+    /// `lineOffset` (a piece of a file numbers its lines from its own start).
+    public mutating func merge(_ other: DiagnosticSink, lineOffset: Int = 0) {
+        for var diagnostic in other.kept {
+            if diagnostic.line > 0 { diagnostic.line += lineOffset }
+            report(diagnostic)
+        }
         for key in other.order {
             let extra = other.counts[key, default: 0] - min(other.counts[key, default: 0], other.keepPerKind)
             if extra > 0 {

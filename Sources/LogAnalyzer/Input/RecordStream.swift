@@ -13,9 +13,16 @@ final class RecordStream {
     /// Parsed records not yet handed out (taken, not copied: a copy would retain every string).
     private var queue: [LogRecord?] = []
     private var queueHead = 0
-    private var nulLines = 0
+    private(set) var nulLines = 0
     private var fd: Int32 = -1
     private var done = false
+    /// Added to the reader's line numbers (a piece of a file read on its own, or a piece continued).
+    private var lineOffset = 0
+    /// The next line only sets the parser's state: it ends the piece before (see `ChunkedRecordStream`).
+    private var primeNext = false
+    /// The parser's state after the priming line (line numbers relative to this stream).
+    private(set) var primedState: StreamParser.BoundaryState?
+    private var lastLine = 0
 
     init(_ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
          diagnostics: inout DiagnosticSink)
@@ -27,7 +34,64 @@ final class RecordStream {
         open(options: options, diagnostics: &diagnostics)
     }
 
+    /// A piece of a regular file, read from `source` on a worker thread. With `primed`, the first
+    /// line is the last line of the piece before: it is parsed only to set the parser's state.
+    init(piece input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
+         source: any ByteSource, primed: Bool)
+    {
+        self.input = input
+        self.index = index
+        let clock = StreamClock(zone: options.timeZone, referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
+        parser = StreamParser(input: index, clock: clock, classifier: classifier)
+        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10)
+        primeNext = primed
+        if !primed { primedState = parser.boundaryState(lineOffset: 0) }
+    }
+
     deinit { if fd > 0 { close(fd) } }
+
+    /// Parses the rest of a piece without finishing: its last record stays pending (the next
+    /// piece's first lines may continue it). Records are numbered relative to this stream.
+    func parsePiece(into out: inout [LogRecord], diagnostics: inout DiagnosticSink) {
+        if let reader {
+            do {
+                while let (line, number, truncated) = try reader.next() {
+                    handle(line, number, truncated, &diagnostics) { out.append($0) }
+                }
+            } catch {
+                diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the lines before it are kept"))
+            }
+            stats.bytes += reader.bytesRead
+        }
+        reader = nil
+    }
+
+    /// Parses the next piece with this stream's parser, in the state this piece ended in: the
+    /// fallback when the next piece's priming did not reproduce that state. Its lines are
+    /// numbered from `lineOffset + 1` in this stream's numbering.
+    func continuePiece(source: any ByteSource, lineOffset: Int, options: IngestOptions, diagnostics: inout DiagnosticSink) -> [LogRecord] {
+        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10)
+        self.lineOffset = lineOffset
+        var out: [LogRecord] = []
+        parsePiece(into: &out, diagnostics: &diagnostics)
+        return out
+    }
+
+    /// After the last piece: the pending record, and the format counts.
+    func finishPieces() -> [LogRecord] {
+        var out: [LogRecord] = []
+        parser.finish { out.append($0) }
+        stats.records += out.count
+        stats.formats = parser.formatCounts
+        done = true
+        return out
+    }
+
+    /// The parser's state now (line numbers relative to this stream).
+    var boundaryState: StreamParser.BoundaryState { parser.boundaryState(lineOffset: 0) }
+
+    /// Format counts of the records this stream emitted.
+    var formatCounts: [LogFormat: Int] { parser.formatCounts }
 
     private func open(options: IngestOptions, diagnostics: inout DiagnosticSink) {
         if input.kind == .memory {
@@ -123,7 +187,7 @@ final class RecordStream {
                 handle(line, number, truncated, &diagnostics, emit: body)
             }
         } catch {
-            diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
+            diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
         }
         finish(&diagnostics, emit: body)
     }
@@ -153,6 +217,18 @@ final class RecordStream {
     }
 
     private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink, emit: (LogRecord) -> Void) {
+        let number = number + lineOffset
+        lastLine = number
+        if primeNext {
+            // Parsed as the sequential read parsed it (a NUL line is skipped), but reported and
+            // counted by the piece it belongs to.
+            primeNext = false
+            if Self.isASCII(line) || !line.contains(0) { parser.feed(line, line: number) { _ in } }
+            parser.notes.removeAll()
+            parser.resetCounts()
+            primedState = parser.boundaryState(lineOffset: 0)
+            return
+        }
         stats.lines += 1
         if truncated {
             diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "long-line", "line longer than \(line.count) bytes; cut to that length"))

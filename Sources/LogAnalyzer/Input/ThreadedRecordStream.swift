@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 /// Reads a `RecordStream` on its own thread, handing records over in batches through a bounded
@@ -28,6 +29,8 @@ final class ThreadedRecordStream: @unchecked Sendable {
     }
 
     private func produce() {
+        // Yield to the tracking thread when sharing a core with it (see ChunkedRecordStream).
+        _ = csystem_nice_current_thread(5)
         var local = DiagnosticSink(keepPerKind: 3)
         var batch: [LogRecord?] = []
         batch.reserveCapacity(batchSize)

@@ -61,7 +61,7 @@ public struct MonitorAggregate: Sendable {
             case .authFailure(.expired): tokenExpiredBySide[e.side, default: 0] += 1
             case .authFailure: unauthorizedErrors += 1
             case .negotiationError: negotiationErrors += 1
-            case .connectionLost where !e.ids.isEmpty:
+            case .connectionLost where e.hasIDs:
                 // The session's own connection (a worker's id-less WS loss is not a room drop);
                 // one drop per minute: the sides of one outage log it several times.
                 if let t = e.time, let last = lastDrop, last.seconds(until: t) < 60 { continue }

@@ -127,6 +127,11 @@ public struct LogRecord: Sendable {
         get { rare?.token }
         set { setRare { $0.token = newValue } }
     }
+    /// The text of the event the record makes, when the parser classified it (redacted).
+    var eventText: String? {
+        get { rare?.eventText }
+        set { setRare { $0.eventText = newValue } }
+    }
     /// The wrapper's source label (docker compose service, journald process), when present.
     public var source: String?
     /// Set when the parser already classified the record for analysis (`event` then holds the
@@ -138,23 +143,24 @@ public struct LogRecord: Sendable {
     private var rare: Rare?
 
     private final class Rare: Sendable {
-        let errorText: String?
-        let token: TokenClaims?
-        init(errorText: String?, token: TokenClaims?) {
-            self.errorText = errorText
-            self.token = token
-        }
+        let values: RareValues
+        init(_ values: RareValues) { self.values = values }
+        var errorText: String? { values.errorText }
+        var token: TokenClaims? { values.token }
+        var eventText: String? { values.eventText }
     }
 
     private struct RareValues {
         var errorText: String?
         var token: TokenClaims?
+        var eventText: String?
+        var isEmpty: Bool { errorText == nil && token == nil && eventText == nil }
     }
 
     private mutating func setRare(_ change: (inout RareValues) -> Void) {
-        var v = RareValues(errorText: rare?.errorText, token: rare?.token)
+        var v = rare?.values ?? RareValues()
         change(&v)
-        rare = v.errorText == nil && v.token == nil ? nil : Rare(errorText: v.errorText, token: v.token)
+        rare = v.isEmpty ? nil : Rare(v)
     }
 
     public init(input: Int, line: Int, format: LogFormat, message: String) {

@@ -14,6 +14,8 @@ struct StreamParser {
     private var lokiTime: Wrapper?
     private var lastRichTime: Timestamp?
     private var scratch: [UInt8] = []
+    /// Event texts are redacted where they are made (a redactor holds per-thread match state).
+    private let redactor = Redactor()
     /// Records by format, for the run summary (a run of one format is counted before it is hashed).
     private var formatTotals: [LogFormat: Int] = [:]
     private var runFormat: LogFormat = .plain
@@ -44,10 +46,58 @@ struct StreamParser {
         }
     }
 
+    /// Everything the parsing of the next line depends on. Two parsers in the same state turn the
+    /// same lines into the same records: a chunk of a file parsed after a one-line priming is
+    /// valid when the parser that read the chunk before it ends in the primed state.
+    struct BoundaryState: Equatable {
+        var clock: StreamClock.State
+        var traceback: TracebackState
+        var waitingLokiTime: Bool
+        var lastRichTime: Timestamp?
+        /// The pending record: its first line, line count, format and time (a record that starts
+        /// on the priming line and is parsed with the same clock is the same record).
+        var pendingLine: Int?
+        var pendingLineCount: Int
+        var pendingFormat: LogFormat?
+        var pendingTime: Timestamp?
+        var pendingIsTaskException: Bool
+    }
+
+    /// The state with the pending record's line shifted by `lineOffset` (to absolute numbers).
+    func boundaryState(lineOffset: Int) -> BoundaryState {
+        BoundaryState(
+            clock: clock.state, traceback: traceback, waitingLokiTime: lokiTime != nil, lastRichTime: lastRichTime,
+            pendingLine: pending.map { $0.line + lineOffset }, pendingLineCount: pending?.lineCount ?? 0,
+            pendingFormat: pending?.format, pendingTime: pending?.time,
+            pendingIsTaskException: pending.map { $0.format == .plain && $0.message.hasPrefix("Task exception was never retrieved") } ?? false)
+    }
+
+    /// Forgets the records counted so far (after a priming line, which belongs to another chunk).
+    mutating func resetCounts() {
+        formatTotals = [:]
+        runLength = 0
+    }
+
     /// Emits the last pending record.
     mutating func finish(emit: (LogRecord) -> Void) {
-        if let p = pending { count(p); emit(p) }
-        pending = nil
+        if var p = pending.take() {
+            complete(&p)
+            emit(p)
+        }
+    }
+
+    /// A record is complete when it is emitted: counted, and classified for analysis here (on
+    /// the parsing thread) rather than by the session tracker.
+    private mutating func complete(_ r: inout LogRecord) {
+        count(r)
+        if let classifier, !r.isClassified {
+            r.event = classifier.classify(r)
+            r.isClassified = true
+            switch r.event {
+            case nil, .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: break  // (a metrics text is its message)
+            case let kind?: r.eventText = SessionTracker.eventText(r, kind, redactor: redactor)
+            }
+        }
     }
 
     private mutating func count(_ r: LogRecord) {
@@ -103,12 +153,14 @@ struct StreamParser {
         if r.format == .agentsRich, let t = r.time { lastRichTime = t }
         applyWrapper(wrapper, to: &r)
         if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r) }
-        if let p = pending { count(p); emit(p) }
-        pending = nil
+        if var p = pending.take() {
+            complete(&p)
+            emit(p)
+        }
         traceback = .none
         if Self.isJSON(r.format) {
             // A JSON record is complete on its line: what follows is never its continuation.
-            count(r)
+            complete(&r)
             emit(r)
             return
         }

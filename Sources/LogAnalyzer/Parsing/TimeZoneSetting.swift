@@ -117,6 +117,15 @@ struct StreamClock {
         return Timestamp(micros: local - Int64(offsetSeconds) * 1_000_000)
     }
 
+    /// What later stamps depend on (to compare two clocks at a chunk boundary).
+    struct State: Equatable {
+        var lastDatedDay: Int64?
+        var lastTimeOfDay: Int64?
+        var rolloverDays: Int64
+    }
+
+    var state: State { State(lastDatedDay: lastDatedDay, lastTimeOfDay: lastTimeOfDay, rolloverDays: rolloverDays) }
+
     /// An instant already in UTC (epoch stamps); anchors later time-only stamps too.
     mutating func absolute(_ micros: Int64) -> Timestamp {
         if !referenceIsExplicit {

@@ -87,8 +87,9 @@ public struct SessionEvent: Sendable {
     /// The record's first message line, cut to 300 characters (rendered redacted).
     public var text: String
     public var token: TokenClaims?
-    /// Ids of the record, for joining.
-    var ids: SessionIDs
+    /// Whether the record named any session id (a connection loss without ids concerns every
+    /// session of its process).
+    var hasIDs: Bool
 }
 
 /// A stretch in which one input logged nothing for the session (or at all).

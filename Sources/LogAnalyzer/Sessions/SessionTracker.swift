@@ -234,7 +234,13 @@ public final class SessionTracker {
         return s
     }
 
+    /// The last pid registration (most records repeat it): skips a hash lookup. Reset when a
+    /// registration is removed.
+    private var lastPid: (key: PidKey, session: Int)?
+
     private func registerPid(_ key: PidKey, _ s: Int) {
+        if let last = lastPid, last.key == key, last.session == s { return }
+        lastPid = (key, s)
         if let old = byPid[key], old == s { return }
         byPid[key] = s
         builder(s).pids.append(key)
@@ -260,7 +266,7 @@ public final class SessionTracker {
         let session = resolve(r.ids, input: r.input)
         let side = sideCache(r)
         func event(_ kind: EventKind) -> SessionEvent {
-            SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, ids: r.ids)
+            SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
         }
         guard let s = session else {
             unassignedCount += 1
@@ -341,15 +347,21 @@ public final class SessionTracker {
         return true
     }
 
-    /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
+    /// The event's text: computed by the parser when it classified the record (on its thread).
     private func eventText(_ r: LogRecord, _ kind: EventKind) -> String {
+        r.eventText ?? Self.eventText(r, kind, redactor: redactor)
+    }
+
+    /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
+    static func eventText(_ r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
         switch kind {
         case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: return r.message
         default: break
         }
         var text = r.message
-        if let newline = text.firstIndex(of: "\n") { text = String(text[..<newline]) }
-        if case .string(let error)? = r.field("error"), !error.isEmpty {
+        if let newline = text.utf8.firstIndex(of: 0x0A) { text = String(text[..<newline]) }
+        // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.
+        if !r.fields.isRaw || r.errorText != nil, case .string(let error)? = r.field("error"), !error.isEmpty {
             text += ": " + (error.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
         }
         return String(redactor.redact(text).prefix(300))
@@ -459,6 +471,7 @@ public final class SessionTracker {
         for p in b.participants { drop(p, &byParticipant) }
         for p in b.participantSids { drop(p, &byParticipantSid) }
         for key in b.pids where byPid[key].map(find) == i { byPid.removeValue(forKey: key) }
+        lastPid = nil
         slots[i] = nil
         liveCount -= 1
     }

@@ -1,22 +1,25 @@
 /// Orders items from several inputs by time. An item without a time takes the time of the item
 /// before it in the same input (or sorts first), so id-less, clock-less lines keep their place.
 func timeOrdered<T>(_ items: [T], time: (T) -> Timestamp?, location: (T) -> SourceLocation) -> [T] {
+    // Keys are read once: the comparisons below would otherwise copy an item each time.
+    let locations = items.map(location)
+    let times = items.map(time)
     // Effective times per input, in file order.
-    let byFileOrder = items.indices.sorted { location(items[$0]) < location(items[$1]) }
+    let byFileOrder = items.indices.sorted { locations[$0] < locations[$1] }
     var effective = [Int64](repeating: .min, count: items.count)
     var lastInput = -1
     var last = Int64.min
     for i in byFileOrder {
-        let l = location(items[i])
+        let l = locations[i]
         if l.input != lastInput {
             lastInput = l.input
             last = .min
         }
-        if let t = time(items[i]) { last = t.micros }
+        if let t = times[i] { last = t.micros }
         effective[i] = last
     }
     return items.indices.sorted { a, b in
         if effective[a] != effective[b] { return effective[a] < effective[b] }
-        return location(items[a]) < location(items[b])
+        return locations[a] < locations[b]
     }.map { items[$0] }
 }

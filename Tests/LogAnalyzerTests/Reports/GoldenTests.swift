@@ -84,10 +84,18 @@ let goldenCases = [
             let one = try runLoganalyze(["analyze", "--output", "json", "--jobs", "1"] + arguments)
             let two = try runLoganalyze(["analyze", "--output", "json", "--jobs", "2"] + arguments)
             let four = try runLoganalyze(["analyze", "--output", "json", "--jobs", "4"] + arguments)
+            // Files cut into 300-byte pieces parsed on several threads.
+            let split = try runLoganalyze(["analyze", "--output", "json", "--jobs", "4", "--split-bytes", "300"] + arguments)
+            let splitText = try runLoganalyze(["analyze", "--jobs", "2", "--split-bytes", "128"] + arguments)
+            let text = try runLoganalyze(["analyze", "--jobs", "1"] + arguments)
             #expect(one.stdout.count > 1000)
             #expect(one.stdout == two.stdout)
             #expect(one.stdout == four.stdout)
+            #expect(one.stdout == split.stdout)
+            #expect(text.stdout == splitText.stdout)
+            #expect(text.stderr == splitText.stderr)
             #expect(one.status == two.status)
+            #expect(one.status == split.status)
         }
     }
 

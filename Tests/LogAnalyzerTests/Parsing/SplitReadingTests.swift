@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// A file read in pieces on several threads (`--jobs`) must give exactly the records, counts and
+/// diagnostics of one reader, wherever the pieces are cut.
+@Suite struct SplitReadingTests {
+    struct Outcome: Equatable {
+        var records: [String]
+        var stats: InputStats
+        var diagnostics: [String]
+    }
+
+    static let classifier = EventClassifier(configuration: AnalysisConfiguration())
+
+    /// Everything a record carries that the analysis reads.
+    static func describe(_ r: LogRecord) -> String {
+        [
+            "\(r.input):\(r.line)+\(r.lineCount)", r.format.rawValue, "\(r.time.map { "\($0.micros)/\($0.hasDate)" } ?? "-")",
+            r.level?.name ?? "-", r.logger ?? "-", r.message, "\(r.ids)", r.errorText ?? "-", "\(r.token.map { "\($0)" } ?? "-")",
+            r.source ?? "-", "\(r.isClassified)", "\(r.event.map { "\($0)" } ?? "-")", r.eventText ?? "-",
+            "\(r.fields.members.map { "\($0.0)=\($0.1)" })",
+        ].joined(separator: " | ")
+    }
+
+    static func sequential(_ path: String, options: IngestOptions = IngestOptions()) -> Outcome {
+        var sink = DiagnosticSink()
+        let stream = RecordStream(InputDescriptor(path: path), index: 0, options: options, referenceDay: nil, classifier: classifier, diagnostics: &sink)
+        var records: [String] = []
+        while let r = stream.next(diagnostics: &sink) { records.append(describe(r)) }
+        return Outcome(records: records, stats: stream.stats, diagnostics: sink.lines)
+    }
+
+    static func split(_ path: String, pieceBytes: Int, workers: Int = 2, options: IngestOptions = IngestOptions(), drain: Bool = false)
+        -> (Outcome, reparsed: Int)?
+    {
+        guard let stream = ChunkedRecordStream.make(
+            InputDescriptor(path: path), index: 0, options: options, referenceDay: nil, classifier: classifier, workers: workers,
+            pieceBytes: pieceBytes)
+        else { return nil }
+        var records: [String] = []
+        if drain {
+            stream.drain { records.append(describe($0)) }
+        } else {
+            while let r = stream.next() { records.append(describe(r)) }
+        }
+        var sink = DiagnosticSink()
+        sink.merge(stream.diagnostics)
+        return (Outcome(records: records, stats: stream.stats, diagnostics: sink.lines), stream.reparsedPieces)
+    }
+
+    @Test func everyFixtureLogGivesTheSameRecordsWhereverItIsCut() throws {
+        let logs = try FileManager.default.subpathsOfDirectory(atPath: PackagePaths.fixtures.path).filter { $0.hasSuffix(".log") }.sorted()
+        #expect(logs.count >= 8)
+        for log in logs {
+            let path = PackagePaths.fixtures.appendingPathComponent(log).path
+            let expected = Self.sequential(path)
+            #expect(expected.records.count >= 3, "\(log)")
+            for pieceBytes in [1, 97, 600, 4096] {
+                for workers in [2, 3] {
+                    guard let (outcome, _) = Self.split(path, pieceBytes: pieceBytes, workers: workers, drain: workers == 3) else {
+                        // Only files shorter than two pieces are read in line.
+                        #expect(expected.stats.bytes < UInt64(2 * pieceBytes), "\(log) \(pieceBytes)")
+                        continue
+                    }
+                    #expect(outcome == expected, "\(log) cut every \(pieceBytes) bytes, \(workers) workers")
+                }
+            }
+        }
+    }
+
+    /// Time-only stamps over midnight, a chained traceback, pino-pretty fields, a Loki time line,
+    /// binary and invalid lines, an over-long line, CRLF and no final newline: pieces that start
+    /// inside these are parsed again by the parser of the piece before, and the result is the same.
+    @Test func statefulTextIsReparsedWhereAPieceStartsInsideARecord() throws {
+        var text = ""
+        for i in 0..<40 {
+            let hour = (22 + i / 10) % 24
+            text += String(format: "%02d:%02d:%02d.%03d - Session created for room room-%d\n", hour, i % 60, i % 60, i, i % 3)
+            if i % 7 == 0 {
+                text += "Traceback (most recent call last):\n  File \"agent.py\", line \(i), in entrypoint\n    await ctx.connect()\n"
+                text += "ConnectionError: worker connection closed unexpectedly\n\nDuring handling of the above exception, another exception occurred:\n\n"
+                text += "Traceback (most recent call last):\n  File \"agent.py\", line 9, in main\nRuntimeError: giving up\n"
+            }
+            if i % 9 == 0 { text += "[12:00:0\(i % 10).000] INFO (agent/42): greeting\n    room: \"room-\(i % 3)\"\n    jobId: \"AJ_\(i)\"\r\n" }
+            if i % 11 == 0 { text += "2026-03-02T00:00:0\(i % 10).000000Z\n00:00:0\(i % 10) - after a Loki time line\n" }
+            if i % 13 == 0 { text += "\u{0}\u{1}binary\n00:00:01 - bad \u{FFFD}\n" }
+            if i % 17 == 0 { text += "00:00:02 - " + String(repeating: "x", count: 300) + "\n" }
+        }
+        text += "00:59:59 - last line without a newline"
+        var data = Data(text.utf8)
+        // An invalid UTF-8 byte in the middle.
+        data.insert(0xFF, at: data.count / 2)
+        let dir = TempDir()
+        let path = dir.write("worker.log", data)
+        var options = IngestOptions()
+        options.maxLineBytes = 128
+        let expected = Self.sequential(path, options: options)
+        #expect(expected.stats.lines == 135)
+        #expect(expected.diagnostics.contains { $0.contains("long-line") || $0.contains("longer than") })
+        var reparsed = 0
+        for pieceBytes in [1, 50, 64, 129, 333, 1000] {
+            let (outcome, n) = try #require(Self.split(path, pieceBytes: pieceBytes, options: options))
+            #expect(outcome == expected, "cut every \(pieceBytes) bytes")
+            reparsed += n
+        }
+        #expect(reparsed > 0)
+    }
+
+    @Test func jsonLinesNeverNeedAReparse() throws {
+        let dir = TempDir()
+        let path = dir.write("agent.log", sampleLines)
+        let expected = Self.sequential(path)
+        #expect(expected.records.count == 2000)
+        let (outcome, reparsed) = try #require(Self.split(path, pieceBytes: 1000, workers: 2))
+        #expect(outcome == expected)
+        #expect(reparsed == 0)
+    }
+
+    @Test func smallFilesCompressedFilesAndPipesAreReadInLine() throws {
+        let dir = TempDir()
+        let path = dir.write("agent.log", sampleLines)
+        #expect(Self.split(path, pieceBytes: sampleLines.utf8.count) == nil)
+        let gz = dir.write("agent.log.gz", try gzip(Data(sampleLines.utf8)))
+        #expect(Self.split(gz, pieceBytes: 10) == nil)
+        #expect(Self.split(path, pieceBytes: 10, workers: 1) == nil)
+    }
+}
