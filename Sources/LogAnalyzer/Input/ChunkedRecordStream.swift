@@ -30,13 +30,15 @@ final class ChunkedRecordStream: @unchecked Sendable {
     private var results: [Int: Piece] = [:]
     private var claimed = 0
     private var consumed = 0
-    /// Pieces the reader is done with: the workers free their records (work the reading thread
-    /// is spared) and fill the emptied arrays again (no fresh pages to fault in per piece).
-    private var trash: [[LogRecord]] = []
+    /// Pieces the reader is done with, by the thread that parsed them (1...; the reading thread
+    /// is 0): that thread frees the records (memory goes back to the allocator arena it came
+    /// from, without contention), and the emptied arrays are filled again (no fresh pages).
+    private var trash: [Int: [[LogRecord]]] = [:]
     private var spare: [[LogRecord]] = []
 
     /// Reading thread only.
     private var current: [LogRecord] = []
+    private var currentProducer = 0
     private var position = 0
     private var currentOffset = 0
     /// The stream whose parser is in the state the pieces read so far ended in, and the offset
@@ -59,6 +61,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
         var diagnostics: DiagnosticSink
         var start: Int64
         var end: Int64
+        var producer = 0
     }
 
     /// A split reader for `input` when it is a plain regular file of at least two pieces; nil
@@ -98,8 +101,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
         pieceCount = Int((size + pieceBytes - 1) / pieceBytes)
         // Pieces parsed ahead of the reader at most: bounds memory to a few pieces per worker.
         window = 2 * workers + 1
-        for _ in 0..<workers {
-            let thread = Thread { [self] in self.work() }
+        // The reading thread parses pieces too when it would wait (see `advance`).
+        for worker in 1..<workers {
+            let thread = Thread { [self] in self.work(worker) }
             thread.stackSize = 8 << 20
             thread.start()
         }
@@ -109,16 +113,14 @@ final class ChunkedRecordStream: @unchecked Sendable {
 
     // MARK: workers
 
-    private func work() {
+    private func work(_ me: Int) {
         // The reading thread (session tracking) is the one the others wait for: the workers
         // yield the CPU to it when they share one (nice +5: a quarter of a contended core).
         _ = csystem_nice_current_thread(5)
         while true {
             condition.lock()
-            while claimed < pieceCount && claimed >= consumed + window && trash.isEmpty { condition.wait() }
-            if !trash.isEmpty {
-                var garbage: [[LogRecord]] = []
-                swap(&garbage, &trash)
+            while claimed < pieceCount && claimed >= consumed + window && trash[me] == nil { condition.wait() }
+            if var garbage = trash.removeValue(forKey: me) {
                 condition.unlock()
                 for i in garbage.indices { garbage[i].removeAll(keepingCapacity: true) }
                 condition.lock()
@@ -134,7 +136,8 @@ final class ChunkedRecordStream: @unchecked Sendable {
             claimed += 1
             let records = spare.popLast() ?? []
             condition.unlock()
-            let piece = parse(i, into: records)
+            var piece = parse(i, into: records)
+            piece.producer = me
             condition.lock()
             results[i] = piece
             condition.broadcast()
@@ -223,9 +226,29 @@ final class ChunkedRecordStream: @unchecked Sendable {
             finish()
             return
         }
+        if currentProducer == 0 { done.removeAll(keepingCapacity: true) }
         condition.lock()
-        if !done.isEmpty && claimed < pieceCount { trash.append(done) }
-        while results[nextPiece] == nil { condition.wait() }
+        if currentProducer == 0 || claimed >= pieceCount {
+            if done.capacity > 0 { spare.append(done) }
+        } else {
+            trash[currentProducer, default: []].append(done)
+        }
+        while results[nextPiece] == nil {
+            // Rather than wait, parse an unclaimed piece here: the reading thread is one of the
+            // `jobs` threads, so the machine is not oversubscribed.
+            if claimed < pieceCount && claimed < consumed + window {
+                let i = claimed
+                claimed += 1
+                let records = spare.popLast() ?? []
+                condition.unlock()
+                let piece = parse(i, into: records)
+                condition.lock()
+                results[i] = piece
+                condition.broadcast()
+                continue
+            }
+            condition.wait()
+        }
         let piece = results.removeValue(forKey: nextPiece)!
         consumed += 1
         condition.broadcast()
@@ -242,12 +265,14 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 source: FileRangeSource(fd: fd, offset: piece.start, end: piece.end), lineOffset: linesBefore - streamOffset,
                 options: options, diagnostics: &sink)
             currentOffset = streamOffset
+            currentProducer = 0
             diagnostics.merge(sink, lineOffset: streamOffset)
             linesBefore += stream.stats.lines - before
             reparsedPieces += 1
             return
         }
         current = piece.records
+        currentProducer = piece.producer
         currentOffset = offset
         diagnostics.merge(piece.diagnostics, lineOffset: offset)
         stream = pieceStream

@@ -27,6 +27,26 @@ extension UnsafeBufferPointer where Element == UInt8 {
     @inline(__always)
     func byte(_ i: Int) -> UInt8 { i < count && i >= 0 ? self[i] : 0 }
 
+    /// Index of the first `"` at or after `from`: eight bytes at a time, inline (JSON strings in
+    /// logs are short, and a memchr call costs more than scanning them).
+    @inline(__always)
+    func firstQuote(from: Int) -> Int? {
+        guard let base = baseAddress else { return nil }
+        var i = from
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2222_2222_2222_2222
+            let zero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+            if zero != 0 { return i + zero.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < count {
+            if base[i] == 0x22 { return i }
+            i += 1
+        }
+        return nil
+    }
+
     /// A plain decimal (`-?digits[.digits]`) at `i`, exactly as strtod would round it; nil for
     /// anything else (exponents, long mantissas), which the caller hands to strtod.
     ///

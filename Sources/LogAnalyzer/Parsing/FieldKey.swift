@@ -85,7 +85,7 @@ struct IDCollector {
     }
 
     func apply(to r: inout LogRecord) {
-        r.ids.fill(from: ids)
+        if r.ids.isEmpty { r.ids = ids } else { r.ids.fill(from: ids) }
         if let e = errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
     }
 }

@@ -232,11 +232,10 @@ struct JSONReader {
         guard index < bytes.count else { return false }
         let c = bytes[index]
         if c == UInt8(ascii: "\"") {
-            // memchr to the next quote; it closes the string unless an odd run of backslashes precedes it.
-            guard let base = bytes.baseAddress else { return false }
+            // To the next quote; it closes the string unless an odd run of backslashes precedes it.
+            guard bytes.baseAddress != nil else { return false }
             var from = index + 1
-            while from < bytes.count, let hit = memchr(base + from, 0x22, bytes.count - from) {
-                let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            while from < bytes.count, let q = bytes.firstQuote(from: from) {
                 var k = q - 1
                 var slashes = 0
                 while k > index && bytes[k] == UInt8(ascii: "\\") {

@@ -18,8 +18,11 @@ func timeOrdered<T>(_ items: [T], time: (T) -> Timestamp?, location: (T) -> Sour
         if let t = times[i] { last = t.micros }
         effective[i] = last
     }
-    return items.indices.sorted { a, b in
+    let order = items.indices.sorted { a, b in
         if effective[a] != effective[b] { return effective[a] < effective[b] }
         return locations[a] < locations[b]
-    }.map { items[$0] }
+    }
+    // Usually already in order (inputs are merged by time): no copy then.
+    if order.elementsEqual(items.indices) { return items }
+    return order.map { items[$0] }
 }
