@@ -1,9 +1,13 @@
 import CSystem
 import Foundation
 
-/// Reads one large regular file on several threads (`--jobs`): the file is cut into pieces at
-/// line boundaries, worker threads parse the pieces, and `next()` hands out their records in file
+/// Reads one input on several threads (`--jobs`): the input is cut into pieces at line
+/// boundaries, the pieces are parsed in parallel, and `next()` hands out their records in input
 /// order, exactly as one reader would have produced them.
+///
+/// A large plain file is cut by offset and each piece read with pread(2). Any other input
+/// (standard input, a pipe, gzip) is read in order, a block at a time, by whichever thread claims
+/// the next piece, and parsed in parallel all the same.
 ///
 /// Parsing is stateful (a traceback continues the record before it, time-only stamps roll over at
 /// midnight), so a worker cannot know the state its piece starts in. Each worker therefore
@@ -19,17 +23,30 @@ final class ChunkedRecordStream: @unchecked Sendable {
     private let options: IngestOptions
     private let referenceDay: Int64?
     private let classifier: EventClassifier?
+    private let pieceBytes: Int64
+    private let window: Int
+
+    /// File mode: the file, its size at open, cut by offset.
     private let fd: Int32
     private let size: Int64
-    private let pieceBytes: Int64
-    private let pieceCount: Int
-    private let window: Int
+    /// Stream mode: read in order, one block per piece, by the thread holding `reading`.
+    private let isStream: Bool
+    private var source: (any ByteSource)?
+    private var carry: [UInt8] = []
+    private var lastLine: [UInt8] = []
+    private var streamBytes: UInt64 = 0
+    /// A block that finds no line end within this many bytes ends the splitting (a line that
+    /// long): the rest is read in line.
+    private let longestBlock: Int
 
     /// Shared with the workers, under `condition`.
     private let condition = NSCondition()
     private var results: [Int: Piece] = [:]
+    /// Pieces there are (stream mode: unknown, `Int.max`, until the input ends).
+    private var pieceCount: Int
     private var claimed = 0
     private var consumed = 0
+    private var reading = false
     /// Pieces the reader is done with, by the thread that parsed them (1...; the reading thread
     /// is 0): that thread frees the records (memory goes back to the allocator arena it came
     /// from, without contention), and the emptied arrays are filled again (no fresh pages).
@@ -39,56 +56,76 @@ final class ChunkedRecordStream: @unchecked Sendable {
     /// Reading thread only.
     private var current: [LogRecord] = []
     private var currentProducer = 0
-    private var position = 0
     private var currentOffset = 0
+    private var position = 0
     /// The stream whose parser is in the state the pieces read so far ended in, and the offset
-    /// from its line numbers to the file's.
+    /// from its line numbers to the input's.
     private var stream: RecordStream?
     private var streamOffset = 0
     private var linesBefore = 0
     private var nextPiece = 0
     private var accepted: [RecordStream] = []
+    /// After an over-long line (stream mode): the rest is read in line by `stream`.
+    private var inLine = false
+    private var inLineSink = DiagnosticSink(keepPerKind: 3)
+    private var readError: InputError?
     private var finished = false
     private(set) var stats = InputStats()
     /// Pieces whose priming did not reproduce the state before them (parsed again in line).
     private(set) var reparsedPieces = 0
-    /// Diagnostics of the pieces, in file order; complete once `next()` returned nil.
+    /// Diagnostics of the pieces, in input order; complete once `next()` returned nil.
     private(set) var diagnostics = DiagnosticSink()
 
     private struct Piece {
         var stream: RecordStream?
         var records: [LogRecord]
         var diagnostics: DiagnosticSink
-        var start: Int64
-        var end: Int64
+        /// The piece's own lines, without the priming line (to parse it again in line).
+        var body: (any ByteSource)?
         var producer = 0
+        /// Stream mode: the input failed after this piece (its bytes before the failure are in it).
+        var error: InputError?
+        /// Stream mode: this piece and the rest of the input, to be read in line.
+        var rest: (any ByteSource)?
     }
 
-    /// A split reader for `input` when it is a plain regular file of at least two pieces; nil
-    /// otherwise (the caller reads it in line, which also reports why it cannot be read).
+    /// A split reader for `input`, or nil when it is read in line: fewer than two workers, an
+    /// input in memory, or a plain file shorter than two pieces. Any other file, standard input
+    /// and gzip are split as they are read; one that cannot be opened yields no records and the
+    /// "unreadable" diagnostic.
     static func make(
         _ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
-        workers: Int, pieceBytes: Int
+        workers: Int, pieceBytes: Int, longestBlock: Int = 64 << 20
     ) -> ChunkedRecordStream? {
-        guard input.kind == .file, workers >= 2, pieceBytes > 0 else { return nil }
-        let fd = open(input.path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        var st = stat()
-        var head: (UInt8, UInt8) = (0, 0)
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int64(st.st_size) >= 2 * Int64(pieceBytes),
-            pread(fd, &head, 2, 0) == 2, !(head.0 == 0x1F && head.1 == 0x8B)
-        else {
-            close(fd)
-            return nil
+        guard input.kind != .memory, workers >= 2, pieceBytes > 0 else { return nil }
+        if input.kind == .file {
+            let fd = open(input.path, O_RDONLY)
+            if fd >= 0 {
+                var st = stat()
+                var head: (UInt8, UInt8) = (0, 0)
+                let isPlainFile = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+                    && pread(fd, &head, 2, 0) >= 0 && !(head.0 == 0x1F && head.1 == 0x8B)
+                if isPlainFile {
+                    guard Int64(st.st_size) >= 2 * Int64(pieceBytes) else {
+                        close(fd)
+                        return nil
+                    }
+                    return ChunkedRecordStream(
+                        input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, fd: fd,
+                        size: Int64(st.st_size), workers: workers, pieceBytes: Int64(pieceBytes), longestBlock: longestBlock)
+                }
+                close(fd)
+            }
         }
-        return ChunkedRecordStream(
-            input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, fd: fd, size: Int64(st.st_size),
-            workers: workers, pieceBytes: Int64(pieceBytes))
+        let stream = ChunkedRecordStream(
+            input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, fd: -1, size: 0,
+            workers: workers, pieceBytes: Int64(pieceBytes), longestBlock: longestBlock)
+        return stream
     }
 
     private init(
         _ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?, fd: Int32,
-        size: Int64, workers: Int, pieceBytes: Int64
+        size: Int64, workers: Int, pieceBytes: Int64, longestBlock: Int
     ) {
         self.input = input
         self.index = index
@@ -98,18 +135,34 @@ final class ChunkedRecordStream: @unchecked Sendable {
         self.fd = fd
         self.size = size
         self.pieceBytes = pieceBytes
-        pieceCount = Int((size + pieceBytes - 1) / pieceBytes)
+        self.longestBlock = max(longestBlock, Int(pieceBytes))
+        isStream = fd < 0
+        if isStream {
+            var sink = DiagnosticSink()
+            if let (source, _) = RecordStream.openSource(input, options: options, diagnostics: &sink) {
+                self.source = source
+                pieceCount = .max
+            } else {
+                pieceCount = 0
+                stats.readable = false
+            }
+            diagnostics.merge(sink)
+        } else {
+            pieceCount = Int((size + pieceBytes - 1) / pieceBytes)
+        }
         // Pieces parsed ahead of the reader at most: bounds memory to a few pieces per worker.
         window = 2 * workers + 1
         // The reading thread parses pieces too when it would wait (see `advance`).
-        for worker in 1..<workers {
+        for worker in 1..<workers where pieceCount > 0 {
             let thread = Thread { [self] in self.work(worker) }
             thread.stackSize = 8 << 20
             thread.start()
         }
     }
 
-    deinit { close(fd) }
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
 
     // MARK: workers
 
@@ -117,33 +170,53 @@ final class ChunkedRecordStream: @unchecked Sendable {
         // The reading thread (session tracking) is the one the others wait for: the workers
         // yield the CPU to it when they share one (nice +5: a quarter of a contended core).
         _ = csystem_nice_current_thread(5)
+        condition.lock()
         while true {
-            condition.lock()
-            while claimed < pieceCount && claimed >= consumed + window && trash[me] == nil { condition.wait() }
             if var garbage = trash.removeValue(forKey: me) {
                 condition.unlock()
                 for i in garbage.indices { garbage[i].removeAll(keepingCapacity: true) }
                 condition.lock()
                 spare += garbage
-                condition.unlock()
                 continue
             }
-            guard claimed < pieceCount else {
-                condition.unlock()
-                return
-            }
-            let i = claimed
-            claimed += 1
-            let records = spare.popLast() ?? []
+            if claimOne(me) { continue }
+            if claimed >= pieceCount && !reading { break }
+            condition.wait()
+        }
+        condition.unlock()
+    }
+
+    /// Parses the next unclaimed piece, if the window allows one. Called with `condition`
+    /// locked; returns with it locked.
+    private func claimOne(_ me: Int) -> Bool {
+        guard claimed < pieceCount, claimed < consumed + window, !(isStream && reading) else { return false }
+        let i = claimed
+        claimed += 1
+        let records = spare.popLast() ?? []
+        var piece: Piece
+        if isStream {
+            // Blocks are read in order: one thread at a time, the piece index taken with the turn.
+            reading = true
             condition.unlock()
-            var piece = parse(i, into: records)
-            piece.producer = me
+            let block = readBlock()
             condition.lock()
-            results[i] = piece
+            reading = false
+            if block.last { pieceCount = claimed }
             condition.broadcast()
             condition.unlock()
+            piece = parse(i, block: block, into: records)
+        } else {
+            condition.unlock()
+            piece = parse(i, into: records)
         }
+        piece.producer = me
+        condition.lock()
+        results[i] = piece
+        condition.broadcast()
+        return true
     }
+
+    // MARK: file mode
 
     /// Where piece `i` starts, and where its priming line (the line before) starts.
     private func bounds(_ i: Int) -> (prime: Int64, start: Int64) {
@@ -174,20 +247,119 @@ final class ChunkedRecordStream: @unchecked Sendable {
     private func parse(_ i: Int, into records: [LogRecord]) -> Piece {
         let (prime, start) = bounds(i)
         let end = bounds(i + 1).start
+        guard start < end else { return Piece(stream: nil, records: records, diagnostics: DiagnosticSink()) }
+        let source = FileRangeSource(fd: fd, offset: i > 0 ? prime : start, end: end)
+        var piece = parse(source, primed: i > 0, into: records)
+        piece.body = FileRangeSource(fd: fd, offset: start, end: end)
+        return piece
+    }
+
+    private func parse(_ source: any ByteSource, primed: Bool, into records: [LogRecord]) -> Piece {
         var sink = DiagnosticSink(keepPerKind: 3)
         var records = records
-        guard start < end else { return Piece(stream: nil, records: records, diagnostics: sink, start: start, end: end) }
-        let primed = i > 0
-        let source = FileRangeSource(fd: fd, offset: primed ? prime : start, end: end)
         let stream = RecordStream(
             piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, source: source, primed: primed)
         stream.parsePiece(into: &records, diagnostics: &sink)
-        return Piece(stream: stream, records: records, diagnostics: sink, start: start, end: end)
+        return Piece(stream: stream, records: records, diagnostics: sink)
+    }
+
+    // MARK: stream mode
+
+    private struct Block {
+        var prime: [UInt8]
+        var body: [UInt8]
+        var last = false
+        var error: InputError?
+        /// The input from here on is to be read in line (a line longer than `longestBlock`).
+        var rest: (any ByteSource)?
+    }
+
+    /// The next block of whole lines (at least `pieceBytes` unless the input ends). Only the
+    /// thread that set `reading` calls this.
+    private func readBlock() -> Block {
+        var block: [UInt8] = []
+        swap(&block, &carry)
+        let prime = lastLine
+        let step = max(Int(pieceBytes), 256 << 10)
+        var error: InputError?
+        var ended = false
+        var cut = -1
+        // The last line end so far (searched only in what each read adds).
+        var lastEnd = Self.lastNewline(block)
+        while true {
+            if block.count >= Int(pieceBytes), let nl = lastEnd {
+                cut = nl + 1
+                break
+            }
+            if block.count > longestBlock {
+                // No line end in sight: stop splitting; the rest is read in line.
+                let rest = PrefixedSource(prefix: block, inner: SourceBox(source!))
+                source = nil
+                return Block(prime: prime, body: [], last: true, rest: rest)
+            }
+            let old = block.count
+            block.append(contentsOf: repeatElement(0, count: step))
+            var n = 0
+            block.withUnsafeMutableBytes { b in
+                do throws(InputError) {
+                    n = try source!.read(into: UnsafeMutableRawBufferPointer(rebasing: b[old..<(old + step)]))
+                } catch let failure {
+                    error = failure
+                }
+            }
+            block.removeLast(step - n)
+            if n > 0, let nl = Self.lastNewline(block, from: old) { lastEnd = nl }
+            if error != nil || n == 0 {
+                ended = true
+                break
+            }
+        }
+        if ended {
+            streamBytes += UInt64(block.count)
+            source = nil
+            return Block(prime: prime, body: block, last: true, error: error)
+        }
+        carry = Array(block[cut...])
+        block.removeLast(block.count - cut)
+        streamBytes += UInt64(block.count)
+        // The block's last line primes the next piece.
+        let lineStart = Self.lastNewline(block, before: block.count - 1).map { $0 + 1 } ?? 0
+        lastLine = Array(block[lineStart..<(block.count - 1)])
+        return Block(prime: prime, body: block)
+    }
+
+    /// The last `\n` in `b[from..<end]`.
+    private static func lastNewline(_ b: [UInt8], from: Int = 0, before end: Int? = nil) -> Int? {
+        let stop = end ?? b.count
+        guard stop > from else { return nil }
+        // The last line end is one line from the end: a backward byte loop is enough.
+        return b.withUnsafeBufferPointer { bytes in
+            var i = stop - 1
+            while i >= from && bytes[i] != 0x0A { i -= 1 }
+            return i >= from ? i : nil
+        }
+    }
+
+    private func parse(_ i: Int, block: Block, into records: [LogRecord]) -> Piece {
+        if let rest = block.rest { return Piece(stream: nil, records: records, diagnostics: DiagnosticSink(), rest: rest) }
+        guard !block.body.isEmpty || i == 0 else {
+            return Piece(stream: nil, records: records, diagnostics: DiagnosticSink(), error: block.error)
+        }
+        let body = PrefixedSource(prefix: block.body, inner: EmptySource())
+        var piece: Piece
+        if i > 0 {
+            piece = parse(PrefixedSource(prefix: block.prime + [0x0A], inner: body), primed: true, into: records)
+        } else {
+            piece = parse(body, primed: false, into: records)
+        }
+        piece.body = body
+        piece.error = block.error
+        return piece
     }
 
     // MARK: reading thread
 
-    /// The next record in file order; nil at the end.
+    /// The next record in input order; nil at the end.
     func next() -> LogRecord? {
         while true {
             if position < current.count {
@@ -196,12 +368,16 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 r.line += currentOffset
                 return r
             }
+            if inLine, var r = stream!.next(diagnostics: &inLineSink) {
+                r.line += streamOffset
+                return r
+            }
             if finished { return nil }
             advance()
         }
     }
 
-    /// Every remaining record, in file order, handed to `body` where it lies (no copy): the
+    /// Every remaining record, in input order, handed to `body` where it lies (no copy): the
     /// reading thread only tracks sessions.
     func drain(_ body: (LogRecord) -> Void) {
         while true {
@@ -213,6 +389,10 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 }
             }
             position = current.count
+            while inLine, var r = stream!.next(diagnostics: &inLineSink) {
+                r.line += streamOffset
+                body(r)
+            }
             if finished { return }
             advance()
         }
@@ -222,48 +402,59 @@ final class ChunkedRecordStream: @unchecked Sendable {
         var done: [LogRecord] = []
         swap(&done, &current)
         position = 0
-        guard nextPiece < pieceCount else {
+        if inLine {
             finish()
             return
         }
-        if currentProducer == 0 { done.removeAll(keepingCapacity: true) }
         condition.lock()
-        if currentProducer == 0 || claimed >= pieceCount {
-            if done.capacity > 0 { spare.append(done) }
-        } else {
+        if currentProducer != 0 && claimed < pieceCount {
             trash[currentProducer, default: []].append(done)
+        } else if done.capacity > 0 {
+            condition.unlock()
+            done.removeAll(keepingCapacity: true)
+            condition.lock()
+            spare.append(done)
         }
-        while results[nextPiece] == nil {
-            // Rather than wait, parse an unclaimed piece here: the reading thread is one of the
-            // `jobs` threads, so the machine is not oversubscribed.
-            if claimed < pieceCount && claimed < consumed + window {
-                let i = claimed
-                claimed += 1
-                let records = spare.popLast() ?? []
-                condition.unlock()
-                let piece = parse(i, into: records)
-                condition.lock()
-                results[i] = piece
-                condition.broadcast()
-                continue
-            }
+        condition.broadcast()
+        // Rather than wait, parse an unclaimed piece here: the reading thread is one of the
+        // `jobs` threads, so the machine is not oversubscribed.
+        while results[nextPiece] == nil && nextPiece < pieceCount {
+            if claimOne(0) { continue }
             condition.wait()
         }
-        let piece = results.removeValue(forKey: nextPiece)!
+        guard let piece = results.removeValue(forKey: nextPiece) else {
+            // The input ended exactly at the previous piece.
+            condition.unlock()
+            finish()
+            return
+        }
         consumed += 1
         condition.broadcast()
         condition.unlock()
         let i = nextPiece
         nextPiece += 1
+        if let error = piece.error { readError = error }
+        if let rest = piece.rest {
+            // The rest of the input, in line, from the state the pieces before ended in.
+            if let stream {
+                stream.resume(source: rest, lineOffset: linesBefore - streamOffset, options: options)
+            } else {
+                let fresh = RecordStream(
+                    piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, source: rest, primed: false)
+                stream = fresh
+                streamOffset = 0
+                accepted.append(fresh)
+            }
+            inLine = true
+            return
+        }
         guard let pieceStream = piece.stream else { return }
-        // Lines of piece i are numbered from its priming line (1), which is the file's line `linesBefore`.
+        // Lines of piece i are numbered from its priming line (1), which is the input's line `linesBefore`.
         let offset = i == 0 ? 0 : linesBefore - 1
         if let stream, !Self.agree(stream.boundaryState, streamOffset, pieceStream.primedState, offset) {
             var sink = DiagnosticSink(keepPerKind: 3)
             let before = stream.stats.lines
-            current = stream.continuePiece(
-                source: FileRangeSource(fd: fd, offset: piece.start, end: piece.end), lineOffset: linesBefore - streamOffset,
-                options: options, diagnostics: &sink)
+            current = stream.continuePiece(source: piece.body!, lineOffset: linesBefore - streamOffset, options: options, diagnostics: &sink)
             currentOffset = streamOffset
             currentProducer = 0
             diagnostics.merge(sink, lineOffset: streamOffset)
@@ -291,8 +482,12 @@ final class ChunkedRecordStream: @unchecked Sendable {
     }
 
     private func finish() {
+        if finished { return }
         finished = true
-        if let stream {
+        if inLine {
+            diagnostics.merge(inLineSink, lineOffset: streamOffset)
+            if let error = stream?.pieceReadError { readError = error }
+        } else if let stream {
             current = stream.finishPieces()
             currentOffset = streamOffset
         }
@@ -303,11 +498,21 @@ final class ChunkedRecordStream: @unchecked Sendable {
             for (format, n) in s.formatCounts { stats.formats[format, default: 0] += n }
             nulLines += s.nulLines
         }
-        stats.bytes = UInt64(size)
+        stats.bytes = isStream ? streamBytes + (inLine ? stream!.stats.bytes : 0) : UInt64(size)
+        if let readError {
+            diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(readError.message); the \(stats.lines) lines before it are kept"))
+        }
         if nulLines > 0 && nulLines == stats.lines {
             diagnostics.report(Diagnostic(.warning, path: input.path, kind: "binary-file", "looks like a binary file: every line holds NUL bytes; nothing was parsed"))
         }
     }
+}
+
+/// Any byte source behind one concrete type (for `PrefixedSource`'s generic parameter).
+struct SourceBox: ByteSource {
+    var inner: any ByteSource
+    init(_ inner: any ByteSource) { self.inner = inner }
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int { try inner.read(into: buffer) }
 }
 
 /// A byte range of a file, read with pread(2) (several readers share one descriptor).

@@ -23,6 +23,10 @@ final class RecordStream {
     /// The parser's state after the priming line (line numbers relative to this stream).
     private(set) var primedState: StreamParser.BoundaryState?
     private var lastLine = 0
+    /// A piece of an input (see `ChunkedRecordStream`), which reports what concerns the whole input.
+    private var isPiece = false
+    /// Why a piece read on in line stopped early (reported by the owner with the input's totals).
+    private(set) var pieceReadError: InputError?
 
     init(_ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
          diagnostics: inout DiagnosticSink)
@@ -45,7 +49,16 @@ final class RecordStream {
         parser = StreamParser(input: index, clock: clock, classifier: classifier)
         reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10)
         primeNext = primed
+        isPiece = true
         if !primed { primedState = parser.boundaryState(lineOffset: 0) }
+    }
+
+    /// Reads the rest of an input from `source` with this piece's parser, through `next()`
+    /// (which then finishes the parser); lines numbered from `lineOffset + 1`.
+    func resume(source: any ByteSource, lineOffset: Int, options: IngestOptions) {
+        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes)
+        self.lineOffset = lineOffset
+        done = false
     }
 
     deinit { if fd > 0 { close(fd) } }
@@ -94,23 +107,32 @@ final class RecordStream {
     var formatCounts: [LogFormat: Int] { parser.formatCounts }
 
     private func open(options: IngestOptions, diagnostics: inout DiagnosticSink) {
+        guard let (source, fd) = Self.openSource(input, options: options, diagnostics: &diagnostics) else {
+            stats.readable = false
+            done = true
+            return
+        }
+        self.fd = fd
+        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes)
+    }
+
+    /// The input's bytes (decompressed when they are gzip) and the descriptor to close (-1 for
+    /// memory, 0 for standard input); nil after an "unreadable" diagnostic.
+    static func openSource(_ input: InputDescriptor, options: IngestOptions, diagnostics: inout DiagnosticSink) -> (any ByteSource, Int32)? {
         if input.kind == .memory {
             let bytes = PrefixedSource(prefix: input.bytes, inner: EmptySource())
             let isGzip = input.bytes.count >= 2 && input.bytes[0] == 0x1F && input.bytes[1] == 0x8B
             let limit = options.maxDecompressedBytes ?? max(4 << 30, 200 * UInt64(input.bytes.count))
-            let source: any ByteSource = isGzip ? GzipSource(inner: bytes, limit: limit) : bytes
-            reader = LineReader(source: source, maxLineBytes: options.maxLineBytes)
-            return
+            return (isGzip ? GzipSource(inner: bytes, limit: limit) : bytes, -1)
         }
+        let fd: Int32
         if input.kind == .stdin {
             fd = 0
         } else {
             fd = Glibc.open(input.path, O_RDONLY)
             guard fd >= 0 else {
                 diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(String(cString: strerror(errno)))"))
-                stats.readable = false
-                done = true
-                return
+                return nil
             }
         }
         var raw = FileDescriptorSource(fd: fd)
@@ -126,22 +148,18 @@ final class RecordStream {
             }
         } catch {
             diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(error.message)"))
-            stats.readable = false
-            done = true
-            return
+            if fd > 0 { close(fd) }
+            return nil
         }
         let head = Array(headBuffer[0..<got])
         let prefixed = PrefixedSource(prefix: head, inner: raw)
-        let source: any ByteSource
         if got == 2 && head[0] == 0x1F && head[1] == 0x8B {
             var st = stat()
             let compressed = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? UInt64(st.st_size) : 0
             let automatic: UInt64 = compressed > 0 ? max(4 << 30, 200 * compressed) : 64 << 30
-            source = GzipSource(inner: prefixed, limit: options.maxDecompressedBytes ?? automatic)
-        } else {
-            source = prefixed
+            return (GzipSource(inner: prefixed, limit: options.maxDecompressedBytes ?? automatic), fd)
         }
-        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes)
+        return (prefixed, fd)
     }
 
     /// The next record, or nil when the input is exhausted.
@@ -168,7 +186,11 @@ final class RecordStream {
                     finish(&diagnostics)
                 }
             } catch {
-                diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
+                if isPiece {
+                    pieceReadError = error
+                } else {
+                    diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
+                }
                 finish(&diagnostics)
             }
         }
@@ -206,7 +228,7 @@ final class RecordStream {
         stats.records += emitted
         stats.formats = parser.formatCounts
         stats.bytes = reader?.bytesRead ?? 0
-        if nulLines > 0 && nulLines == stats.lines {
+        if !isPiece && nulLines > 0 && nulLines == stats.lines {
             diagnostics.report(Diagnostic(.warning, path: input.path, kind: "binary-file", "looks like a binary file: every line holds NUL bytes; nothing was parsed"))
         }
     }

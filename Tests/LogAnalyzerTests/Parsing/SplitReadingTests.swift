@@ -32,12 +32,13 @@ import Testing
         return Outcome(records: records, stats: stream.stats, diagnostics: sink.lines)
     }
 
-    static func split(_ path: String, pieceBytes: Int, workers: Int = 2, options: IngestOptions = IngestOptions(), drain: Bool = false)
-        -> (Outcome, reparsed: Int)?
-    {
+    static func split(
+        _ path: String, pieceBytes: Int, workers: Int = 2, options: IngestOptions = IngestOptions(), drain: Bool = false,
+        longestBlock: Int = 64 << 20
+    ) -> (Outcome, reparsed: Int)? {
         guard let stream = ChunkedRecordStream.make(
             InputDescriptor(path: path), index: 0, options: options, referenceDay: nil, classifier: classifier, workers: workers,
-            pieceBytes: pieceBytes)
+            pieceBytes: pieceBytes, longestBlock: longestBlock)
         else { return nil }
         var records: [String] = []
         if drain {
@@ -70,10 +71,9 @@ import Testing
         }
     }
 
-    /// Time-only stamps over midnight, a chained traceback, pino-pretty fields, a Loki time line,
-    /// binary and invalid lines, an over-long line, CRLF and no final newline: pieces that start
-    /// inside these are parsed again by the parser of the piece before, and the result is the same.
-    @Test func statefulTextIsReparsedWhereAPieceStartsInsideARecord() throws {
+    /// Time-only stamps over midnight, chained tracebacks, pino-pretty fields, Loki time lines,
+    /// binary, invalid and over-long lines, CRLF and no final newline.
+    static let statefulText: Data = {
         var text = ""
         for i in 0..<40 {
             let hour = (22 + i / 10) % 24
@@ -92,6 +92,13 @@ import Testing
         var data = Data(text.utf8)
         // An invalid UTF-8 byte in the middle.
         data.insert(0xFF, at: data.count / 2)
+        return data
+    }()
+
+    /// Pieces that start inside a traceback, after a time line, … are parsed again by the
+    /// parser of the piece before, and the result is the same.
+    @Test func statefulTextIsReparsedWhereAPieceStartsInsideARecord() throws {
+        let data = Self.statefulText
         let dir = TempDir()
         let path = dir.write("worker.log", data)
         var options = IngestOptions()
@@ -118,12 +125,63 @@ import Testing
         #expect(reparsed == 0)
     }
 
-    @Test func smallFilesCompressedFilesAndPipesAreReadInLine() throws {
+    @Test func smallPlainFilesAreReadInLine() throws {
         let dir = TempDir()
         let path = dir.write("agent.log", sampleLines)
         #expect(Self.split(path, pieceBytes: sampleLines.utf8.count) == nil)
-        let gz = dir.write("agent.log.gz", try gzip(Data(sampleLines.utf8)))
-        #expect(Self.split(gz, pieceBytes: 10) == nil)
         #expect(Self.split(path, pieceBytes: 10, workers: 1) == nil)
+    }
+
+    /// gzip (like standard input and pipes) is cut into blocks as it is read.
+    @Test func compressedFilesAreSplitAsTheyAreRead() throws {
+        let dir = TempDir()
+        let stateful = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-timeonly/worker.log"), encoding: .utf8)
+        var options = IngestOptions()
+        options.maxLineBytes = 128
+        var reparsed = 0
+        for (name, data) in [("agent.log.gz", Data(sampleLines.utf8)), ("worker.log.gz", Data(stateful.utf8)), ("mixed.log.gz", Self.statefulText)] {
+            let plain = dir.write(String(name.dropLast(3)), data)
+            let gz = dir.write(name, try gzip(data))
+            var expected = Self.sequential(plain, options: options)
+            expected.diagnostics = expected.diagnostics.map { $0.replacingOccurrences(of: plain, with: gz) }
+            #expect(expected == Self.sequential(gz, options: options))
+            for pieceBytes in [1, 100, 1000, 5000] {
+                let (outcome, n) = try #require(Self.split(gz, pieceBytes: pieceBytes, options: options, drain: pieceBytes == 100))
+                #expect(outcome == expected, "\(name) in \(pieceBytes)-byte blocks")
+                reparsed += n
+            }
+        }
+        #expect(reparsed > 0)
+    }
+
+    /// A damaged archive keeps what was read before the damage, with the same diagnostic.
+    @Test func truncatedGzipGivesTheSameRecordsAndDiagnostic() throws {
+        let dir = TempDir()
+        let whole = try gzip(Data(sampleLines.utf8))
+        let gz = dir.write("agent.log.gz", whole.prefix(whole.count * 2 / 3))
+        let expected = Self.sequential(gz)
+        #expect(expected.records.count > 100 && expected.records.count < 2000)
+        #expect(expected.diagnostics.contains { $0.contains("read-error") || $0.contains("lines before it are kept") })
+        for pieceBytes in [1, 700, 10_000] {
+            let (outcome, _) = try #require(Self.split(gz, pieceBytes: pieceBytes))
+            #expect(outcome == expected, "\(pieceBytes)-byte blocks")
+        }
+    }
+
+    /// A line longer than a block may grow stops the splitting: the rest is read in line.
+    @Test func aLineLongerThanABlockEndsTheSplitting() throws {
+        let dir = TempDir()
+        let long = "00:00:05 - " + String(repeating: "y", count: 5000)
+        let text = sampleLines + long + "\n" + sampleLines
+        let gz = dir.write("agent.log.gz", try gzip(Data(text.utf8)))
+        var options = IngestOptions()
+        options.maxLineBytes = 1000
+        let expected = Self.sequential(gz, options: options)
+        #expect(expected.records.count == 4001)
+        #expect(expected.diagnostics.contains { $0.contains("longer than") })
+        for pieceBytes in [100, 2000] {
+            let (outcome, _) = try #require(Self.split(gz, pieceBytes: pieceBytes, options: options, longestBlock: 3000))
+            #expect(outcome == expected, "\(pieceBytes)-byte blocks")
+        }
     }
 }

@@ -99,6 +99,19 @@ let goldenCases = [
         }
     }
 
+    /// Standard input is cut into blocks as it is read and parsed on several threads.
+    @Test func parallelReadingOfStandardInputGivesTheSameReport() throws {
+        for log in ["Fixtures/incident-timeonly/worker.log", "Fixtures/incident-real/agent.log", "Fixtures/clean-interleaved/agent.log"] {
+            let data = try Data(contentsOf: PackagePaths.root.appendingPathComponent(log))
+            let one = try runLoganalyze(["analyze", "--output", "json", "--jobs", "1", "-"], stdin: data)
+            let split = try runLoganalyze(["analyze", "--output", "json", "--jobs", "2", "--split-bytes", "200", "-"], stdin: data)
+            #expect(one.stdout.count > 500, "\(log)")
+            #expect(one.stdout == split.stdout, "\(log)")
+            #expect(one.stderr == split.stderr, "\(log)")
+            #expect(one.status == split.status, "\(log)")
+        }
+    }
+
     @Test func controlCharactersFromLogsAreEscapedInTextOutput() throws {
         let dir = TempDir()
         let path = dir.write("worker.log", "00:00:00 - Generating initial greeting\n00:00:09 - Voice agent running \u{1B}]0;pwned\u{07}\u{1B}[2J ok\u{08}\u{08}\u{07}\r\n")
