@@ -2,6 +2,8 @@
 #include "CSystem.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -15,6 +17,25 @@ int csystem_nice_current_thread(int increment) {
     return setpriority(PRIO_PROCESS, (id_t)tid, current + increment);
 #else
     (void)increment;
+    return -1;
+#endif
+}
+
+int csystem_grow_pipe(int fd, int bytes) {
+#ifdef F_SETPIPE_SZ
+    int size = fcntl(fd, F_SETPIPE_SZ, bytes);
+    if (size >= 0) return size;
+    /* Unprivileged processes are capped by /proc/sys/fs/pipe-max-size. */
+    FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
+    int max = 0;
+    if (f) {
+        if (fscanf(f, "%d", &max) != 1) max = 0;
+        fclose(f);
+    }
+    return max > 0 ? fcntl(fd, F_SETPIPE_SZ, max) : -1;
+#else
+    (void)fd;
+    (void)bytes;
     return -1;
 #endif
 }

@@ -5,4 +5,8 @@
    own nice value). Returns 0, or -1 with errno set. */
 int csystem_nice_current_thread(int increment);
 
+/* Grows a pipe's kernel buffer (Linux F_SETPIPE_SZ) to `bytes` or the largest allowed; fewer
+   context switches between a writer and this reader. Returns the new size, or -1. */
+int csystem_grow_pipe(int fd, int bytes);
+
 #endif

@@ -1,3 +1,5 @@
+import CSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -135,6 +137,8 @@ final class RecordStream {
                 return nil
             }
         }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO { _ = csystem_grow_pipe(fd, 1 << 20) }
         var raw = FileDescriptorSource(fd: fd)
         // Sniff the gzip magic number.
         let headBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
@@ -154,7 +158,6 @@ final class RecordStream {
         let head = Array(headBuffer[0..<got])
         let prefixed = PrefixedSource(prefix: head, inner: raw)
         if got == 2 && head[0] == 0x1F && head[1] == 0x8B {
-            var st = stat()
             let compressed = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? UInt64(st.st_size) : 0
             let automatic: UInt64 = compressed > 0 ? max(4 << 30, 200 * compressed) : 64 << 30
             return (GzipSource(inner: prefixed, limit: options.maxDecompressedBytes ?? automatic), fd)
