@@ -8,9 +8,12 @@
 #   LOGANALYZE=path   use this binary instead of building (skips `swift build`)
 #   BENCH_DIR=dir     where generated logs are cached (default /tmp/loganalyze-bench)
 #
+# Rows: parse; analyze with --jobs 1 and 2 on the file, through a pipe, and on the same log as
+# two files (its halves); rg -c as the floor. Then checks that --jobs 2 gives byte-identical JSON.
+#
 # Exit status: 0 = benchmark ran and all planted-problem counts matched; 1 = a command failed
-# (loganalyze exiting with something other than 0 or 1, rg with 2, ...); 2 = ran, but the
-# counts in loganalyze's report do not match the generator's manifest.
+# (loganalyze exiting with something other than 0 or 1, rg with 2, ...) or --jobs changed the
+# report; 2 = ran, but the counts in loganalyze's report do not match the generator's manifest.
 set -euo pipefail
 
 SIZE_MB=1024
@@ -143,11 +146,26 @@ q() { printf '%q' "$1"; }
 QBIN=$(q "$BIN")
 QLOG=$(q "$LOG")
 
+# The same log as two files (first and second half of its lines), for the two-file rows.
+HALF1="$BENCH_DIR/bench-${FORMAT}-${SIZE_MB}mb-seed${SEED}.half1.log"
+HALF2="$BENCH_DIR/bench-${FORMAT}-${SIZE_MB}mb-seed${SEED}.half2.log"
+if [[ ! -f "$HALF1" || ! -f "$HALF2" || "$HALF1" -ot "$LOG" ]]; then
+  LINES=$(wc -l < "$LOG")
+  head -n $((LINES / 2)) "$LOG" > "$HALF1"
+  tail -n +$((LINES / 2 + 1)) "$LOG" > "$HALF2"
+fi
+cat "$HALF1" "$HALF2" > /dev/null
+QH1=$(q "$HALF1")
+QH2=$(q "$HALF2")
+
 echo "running each command $RUNS times:"
 measure "loganalyze parse --output ndjson FILE" '0|1' "$QBIN parse --output ndjson $QLOG > /dev/null"
 measure "loganalyze analyze --jobs 1 --output json FILE" '0|1' "$QBIN analyze --jobs 1 --output json $QLOG > /dev/null"
 measure "loganalyze analyze --jobs 2 --output json FILE" '0|1' "$QBIN analyze --jobs 2 --output json $QLOG > /dev/null"
 measure "cat FILE | loganalyze analyze --jobs 1 --output json -" '0|1' "cat $QLOG | $QBIN analyze --jobs 1 --output json - > /dev/null"
+measure "cat FILE | loganalyze analyze --jobs 2 --output json -" '0|1' "cat $QLOG | $QBIN analyze --jobs 2 --output json - > /dev/null"
+measure "loganalyze analyze --jobs 1 --output json HALF1 HALF2" '0|1' "$QBIN analyze --jobs 1 --output json $QH1 $QH2 > /dev/null"
+measure "loganalyze analyze --jobs 2 --output json HALF1 HALF2" '0|1' "$QBIN analyze --jobs 2 --output json $QH1 $QH2 > /dev/null"
 if have rg; then
   measure "rg -c 'token is expired' FILE" '0|1' "rg -c 'token is expired' $QLOG > /dev/null"
 fi
@@ -179,7 +197,33 @@ for label, med, rss in rows:
     ratio = f"{m / rg:.2f}" if rg else "n/a"
     print(f"{label:<{w}}  {m:>9.3f}  {mbps:>9.1f}  {rss_s:>11}  {ratio:>7}")
 print(f"(file {nbytes} bytes = {nbytes / 1e6:.1f} MB; MB = 10^6 bytes; median of runs, peak RSS = max over runs)")
+t = {r[0]: float(r[1]) for r in rows}
+def ratio(a, b):
+    return f"{t[a] / t[b]:.2f}x" if a in t and b in t and t[b] > 0 else "n/a"
+j1, j2 = "loganalyze analyze --jobs 1 --output json FILE", "loganalyze analyze --jobs 2 --output json FILE"
+print(f"speed-up --jobs 2 over --jobs 1, one file: {ratio(j1, j2)}; "
+      f"two files: {ratio('loganalyze analyze --jobs 1 --output json HALF1 HALF2', 'loganalyze analyze --jobs 2 --output json HALF1 HALF2')}")
+print(f"pipe time / file time: --jobs 1 {ratio('cat FILE | loganalyze analyze --jobs 1 --output json -', j1)}, "
+      f"--jobs 2 {ratio('cat FILE | loganalyze analyze --jobs 2 --output json -', j2)}")
 PY
+
+# ---- --jobs gives the same report -------------------------------------------------------------
+echo
+same=0
+identical() {
+  local label=$1 a=$2 b=$3
+  if cmp -s "$a" "$b"; then echo "identical JSON: $label"; else echo "DIFFERENT JSON: $label"; same=1; fi
+}
+"$BIN" analyze --jobs 1 --output json "$LOG" > "$WORK/j1.json" 2> /dev/null || true
+"$BIN" analyze --jobs 2 --output json "$LOG" > "$WORK/j2.json" 2> /dev/null || true
+identical "analyze --jobs 1 vs --jobs 2, FILE" "$WORK/j1.json" "$WORK/j2.json"
+"$BIN" analyze --jobs 1 --output json "$HALF1" "$HALF2" > "$WORK/h1.json" 2> /dev/null || true
+"$BIN" analyze --jobs 2 --output json "$HALF1" "$HALF2" > "$WORK/h2.json" 2> /dev/null || true
+identical "analyze --jobs 1 vs --jobs 2, HALF1 HALF2" "$WORK/h1.json" "$WORK/h2.json"
+cat "$LOG" | "$BIN" analyze --jobs 1 --output json - > "$WORK/p1.json" 2> /dev/null || true
+cat "$LOG" | "$BIN" analyze --jobs 2 --output json - > "$WORK/p2.json" 2> /dev/null || true
+identical "cat FILE | analyze --jobs 1 vs --jobs 2" "$WORK/p1.json" "$WORK/p2.json"
+[[ $same == 0 ]] || { echo "run.sh: --jobs changed the report" >&2; exit 1; }
 
 if [[ $WITH_HYPERFINE == 1 ]]; then
   echo
