@@ -155,26 +155,30 @@ public struct Analyzer {
                 batchStart = batch.upperBound
                 continue
             }
-            // k-way merge by time; a record without a time keeps its place after its input's previous record.
-            var heads = streams.indices.map { next($0) }
+            // k-way merge by time; a record without a time keeps its place after its input's
+            // previous record. Records are lent where they lie, never copied into merge slots.
             var clocks = [Int64](repeating: .min, count: streams.count)
+            var alive = [Bool](repeating: true, count: streams.count)
             while true {
                 var pick = -1
                 var best = Int64.max
-                for k in heads.indices {
-                    guard let head = heads[k] else { continue }
-                    let t = head.time?.micros ?? clocks[k]
+                for k in streams.indices where alive[k] {
+                    guard streams[k].ensure(diagnostics: &diagnostics) else {
+                        alive[k] = false
+                        continue
+                    }
+                    let t = streams[k].headTime?.micros ?? clocks[k]
                     if pick < 0 || t < best {
                         pick = k
                         best = t
                     }
                 }
                 guard pick >= 0 else { break }
-                let record = heads[pick].take()!
-                if let t = record.time { clocks[pick] = t.micros }
-                finalise(tracker.evictIdle(before: record.time))
-                tracker.add(record)
-                heads[pick] = next(pick)
+                streams[pick].consume { record in
+                    if let t = record.time { clocks[pick] = t.micros }
+                    finalise(tracker.evictIdle(before: record.time))
+                    tracker.add(record)
+                }
             }
             for s in streams { s.mergeDiagnostics(into: &diagnostics) }
             summaries += streams.map { InputSummary(path: $0.path, stats: $0.stats) }
@@ -207,6 +211,31 @@ enum InputReader {
         case .inline(let s): s.next(diagnostics: &diagnostics)
         case .threaded(let s): s.next()
         case .chunked(let s): s.next()
+        }
+    }
+
+    /// Whether a record is waiting; then `headTime` and `consume` apply to it.
+    func ensure(diagnostics: inout DiagnosticSink) -> Bool {
+        switch self {
+        case .inline(let s): s.ensure(diagnostics: &diagnostics)
+        case .threaded(let s): s.ensure()
+        case .chunked(let s): s.ensure()
+        }
+    }
+
+    var headTime: Timestamp? {
+        switch self {
+        case .inline(let s): s.headTime
+        case .threaded(let s): s.headTime
+        case .chunked(let s): s.headTime
+        }
+    }
+
+    func consume(_ body: (LogRecord) -> Void) {
+        switch self {
+        case .inline(let s): s.consume(body)
+        case .threaded(let s): s.consume(body)
+        case .chunked(let s): s.consume(body)
         }
     }
 

@@ -280,7 +280,10 @@ final class ChunkedRecordStream: @unchecked Sendable {
         var block: [UInt8] = []
         swap(&block, &carry)
         let prime = lastLine
-        let step = max(Int(pieceBytes), 256 << 10)
+        // Room for a whole piece up front: grown step by step, the array would double past it
+        // (and each piece in flight would hold twice its bytes).
+        let step = 1 << 20
+        block.reserveCapacity(block.count + Int(pieceBytes) + step)
         var error: InputError?
         var ended = false
         var cut = -1
@@ -298,16 +301,18 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 return Block(prime: prime, body: [], last: true, rest: rest)
             }
             let old = block.count
-            block.append(contentsOf: repeatElement(0, count: step))
+            let room = block.capacity - block.count
+            let want = room >= 4096 ? min(room, step) : step
+            block.append(contentsOf: repeatElement(0, count: want))
             var n = 0
             block.withUnsafeMutableBytes { b in
                 do throws(InputError) {
-                    n = try source!.read(into: UnsafeMutableRawBufferPointer(rebasing: b[old..<(old + step)]))
+                    n = try source!.read(into: UnsafeMutableRawBufferPointer(rebasing: b[old..<(old + want)]))
                 } catch let failure {
                     error = failure
                 }
             }
-            block.removeLast(step - n)
+            block.removeLast(want - n)
             if n > 0, let nl = Self.lastNewline(block, from: old) { lastEnd = nl }
             if error != nil || n == 0 {
                 ended = true
@@ -359,28 +364,54 @@ final class ChunkedRecordStream: @unchecked Sendable {
 
     // MARK: reading thread
 
-    /// The next record in input order; nil at the end.
-    func next() -> LogRecord? {
-        while true {
-            if position < current.count {
-                var r = current[position]
-                position += 1
-                r.line += currentOffset
-                return r
+    /// Whether a record is waiting (parsing or waiting for pieces until one is, or the input ends).
+    func ensure() -> Bool {
+        while position >= current.count {
+            if finished { return false }
+            if inLine {
+                // After an over-long line: one record at a time from the in-line stream.
+                if let r = stream!.next(diagnostics: &inLineSink) {
+                    current = [r]
+                    position = 0
+                    currentOffset = streamOffset
+                    currentProducer = 0
+                } else {
+                    current = []
+                    finish()
+                }
+                continue
             }
-            if inLine, var r = stream!.next(diagnostics: &inLineSink) {
-                r.line += streamOffset
-                return r
-            }
-            if finished { return nil }
             advance()
         }
+        return true
+    }
+
+    /// The time of the waiting record (after `ensure` returned true).
+    var headTime: Timestamp? { current[position].time }
+
+    /// Hands the waiting record to `body` where it lies, and moves past it.
+    func consume(_ body: (LogRecord) -> Void) {
+        let offset = currentOffset
+        current.withUnsafeMutableBufferPointer { records in
+            records[position].line += offset
+            body(records[position])
+        }
+        position += 1
+    }
+
+    /// The next record in input order; nil at the end.
+    func next() -> LogRecord? {
+        guard ensure() else { return nil }
+        var r = current[position]
+        position += 1
+        r.line += currentOffset
+        return r
     }
 
     /// Every remaining record, in input order, handed to `body` where it lies (no copy): the
     /// reading thread only tracks sessions.
     func drain(_ body: (LogRecord) -> Void) {
-        while true {
+        while ensure() {
             let offset = currentOffset
             current.withUnsafeMutableBufferPointer { records in
                 for i in position..<records.count {
@@ -389,12 +420,6 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 }
             }
             position = current.count
-            while inLine, var r = stream!.next(diagnostics: &inLineSink) {
-                r.line += streamOffset
-                body(r)
-            }
-            if finished { return }
-            advance()
         }
     }
 
@@ -402,10 +427,6 @@ final class ChunkedRecordStream: @unchecked Sendable {
         var done: [LogRecord] = []
         swap(&done, &current)
         position = 0
-        if inLine {
-            finish()
-            return
-        }
         condition.lock()
         if currentProducer != 0 && claimed < pieceCount {
             trash[currentProducer, default: []].append(done)

@@ -12,8 +12,8 @@ final class RecordStream {
     private(set) var stats = InputStats()
     private var reader: LineReader?
     private var parser: StreamParser
-    /// Parsed records not yet handed out (taken, not copied: a copy would retain every string).
-    private var queue: [LogRecord?] = []
+    /// Parsed records not yet handed out (`consume` lends them where they lie: a copy would retain every string).
+    private var queue: [LogRecord] = []
     private var queueHead = 0
     private(set) var nulLines = 0
     private var fd: Int32 = -1
@@ -165,22 +165,17 @@ final class RecordStream {
         return (prefixed, fd)
     }
 
-    /// The next record, or nil when the input is exhausted.
-    func next(diagnostics: inout DiagnosticSink) -> LogRecord? {
-        while true {
-            if queueHead < queue.count {
-                let r = queue[queueHead].take()!
-                queueHead += 1
-                if queueHead == queue.count {
-                    queue.removeAll(keepingCapacity: true)
-                    queueHead = 0
-                }
-                return r
+    /// Whether a record is waiting (parsing lines until one is, or the input ends).
+    func ensure(diagnostics: inout DiagnosticSink) -> Bool {
+        while queueHead >= queue.count {
+            if queueHead > 0 {
+                queue.removeAll(keepingCapacity: true)
+                queueHead = 0
             }
-            if done { return nil }
+            if done { return false }
             guard let reader else {
                 done = true
-                return nil
+                return false
             }
             do {
                 if let (line, number, truncated) = try reader.next() {
@@ -197,6 +192,23 @@ final class RecordStream {
                 finish(&diagnostics)
             }
         }
+        return true
+    }
+
+    /// The time of the waiting record (after `ensure` returned true).
+    var headTime: Timestamp? { queue[queueHead].time }
+
+    /// Hands the waiting record to `body` where it lies, and moves past it.
+    func consume(_ body: (LogRecord) -> Void) {
+        queue.withUnsafeBufferPointer { body($0[queueHead]) }
+        queueHead += 1
+    }
+
+    /// The next record, or nil when the input is exhausted.
+    func next(diagnostics: inout DiagnosticSink) -> LogRecord? {
+        guard ensure(diagnostics: &diagnostics) else { return nil }
+        defer { queueHead += 1 }
+        return queue[queueHead]
     }
 
     /// Every remaining record, handed to `body` as it is parsed (no queue, no copy): the fast
@@ -212,7 +224,11 @@ final class RecordStream {
                 handle(line, number, truncated, &diagnostics, emit: body)
             }
         } catch {
-            diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
+            if isPiece {
+                pieceReadError = error
+            } else {
+                diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
+            }
         }
         finish(&diagnostics, emit: body)
     }

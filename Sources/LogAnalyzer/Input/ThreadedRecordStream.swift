@@ -3,13 +3,17 @@ import Foundation
 
 /// Reads a `RecordStream` on its own thread, handing records over in batches through a bounded
 /// queue: parsing of an input overlaps with the session tracking of the reading thread
-/// (`--jobs` above 1). Order is unchanged, so results are identical to reading in line.
+/// (`--jobs` above 1, several inputs). Order is unchanged, so results are identical to reading
+/// in line.
 final class ThreadedRecordStream: @unchecked Sendable {
     private let stream: RecordStream
     private let condition = NSCondition()
-    private var batches: [[LogRecord?]] = []
+    private var batches: [[LogRecord]] = []
     private var finished = false
-    private var current: [LogRecord?] = []
+    /// Batches the reader is done with: the parsing thread frees their records (memory goes
+    /// back to its own allocator arena) and fills the arrays again.
+    private var trash: [[LogRecord]] = []
+    private var current: [LogRecord] = []
     private var position = 0
     private let batchSize: Int
     private let depth: Int
@@ -32,47 +36,69 @@ final class ThreadedRecordStream: @unchecked Sendable {
         // Yield to the tracking thread when sharing a core with it (see ChunkedRecordStream).
         _ = csystem_nice_current_thread(5)
         var local = DiagnosticSink(keepPerKind: 3)
-        var batch: [LogRecord?] = []
+        var spare: [[LogRecord]] = []
+        var batch: [LogRecord] = []
         batch.reserveCapacity(batchSize)
-        while let record = stream.next(diagnostics: &local) {
+        stream.drain(diagnostics: &local) { record in
             batch.append(record)
             if batch.count == batchSize {
-                push(batch, done: false)
-                batch = []
+                var garbage = push(batch, done: false)
+                for i in garbage.indices { garbage[i].removeAll(keepingCapacity: true) }
+                spare += garbage
+                batch = spare.popLast() ?? []
                 batch.reserveCapacity(batchSize)
             }
         }
         condition.lock()
         diagnostics = local
         condition.unlock()
-        push(batch, done: true)
+        _ = push(batch, done: true)
     }
 
-    private func push(_ batch: [LogRecord?], done: Bool) {
+    /// Queues a batch; returns the batches the reader has finished with.
+    private func push(_ batch: [LogRecord], done: Bool) -> [[LogRecord]] {
         condition.lock()
         while batches.count >= depth { condition.wait() }
         if !batch.isEmpty { batches.append(batch) }
         if done { finished = true }
+        var garbage: [[LogRecord]] = []
+        swap(&garbage, &trash)
         condition.broadcast()
         condition.unlock()
+        return garbage
     }
 
-    /// The next record, in input order; nil at the end.
-    func next() -> LogRecord? {
-        if position < current.count {
-            defer { position += 1 }
-            return current[position].take()
-        }
+    /// Whether a record is waiting (blocking until the parsing thread delivers one or ends).
+    func ensure() -> Bool {
+        if position < current.count { return true }
         condition.lock()
+        if !current.isEmpty && !finished { trash.append(current) }
+        current = []
+        position = 0
         while batches.isEmpty && !finished { condition.wait() }
         if batches.isEmpty {
             condition.unlock()
-            return nil
+            return false
         }
         current = batches.removeFirst()
         condition.broadcast()
         condition.unlock()
-        position = 1
-        return current[0].take()
+        return true
+    }
+
+    /// The time of the waiting record (after `ensure` returned true).
+    var headTime: Timestamp? { current[position].time }
+
+    /// Hands the waiting record to `body` where it lies, and moves past it.
+    func consume(_ body: (LogRecord) -> Void) {
+        current.withUnsafeBufferPointer { body($0[position]) }
+        position += 1
+    }
+
+    /// The next record, in input order; nil at the end.
+    func next() -> LogRecord? {
+        guard ensure() else { return nil }
+        defer { position += 1 }
+        return current[position]
     }
 }
