@@ -23,7 +23,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // One system call Swift's Glibc module does not expose (per-thread priority).
+        // Two Linux calls Swift's Glibc module does not expose (per-thread nice, pipe buffer size).
         .target(name: "CSystem"),
         .target(
             name: "LogAnalyzer",

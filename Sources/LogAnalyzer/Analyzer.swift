@@ -135,7 +135,6 @@ public struct Analyzer {
                 let stream = RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, diagnostics: &diagnostics)
                 return jobs > 1 ? .threaded(ThreadedRecordStream(stream)) : .inline(stream)
             }
-            func next(_ k: Int) -> LogRecord? { streams[k].next(diagnostics: &diagnostics) }
             if streams.count == 1 {
                 // One input: no merge; on this thread, records go from the parser to the tracker
                 // without being queued (each copy of a record costs).
@@ -148,7 +147,7 @@ public struct Analyzer {
                 } else if case .chunked(let stream) = streams[0] {
                     stream.drain(add)
                 } else {
-                    while let record = next(0) { add(record) }
+                    while streams[0].ensure(diagnostics: &diagnostics) { streams[0].consume(add) }
                 }
                 for s in streams { s.mergeDiagnostics(into: &diagnostics) }
                 summaries += streams.map { InputSummary(path: $0.path, stats: $0.stats) }
@@ -205,14 +204,6 @@ enum InputReader {
     case inline(RecordStream)
     case threaded(ThreadedRecordStream)
     case chunked(ChunkedRecordStream)
-
-    func next(diagnostics: inout DiagnosticSink) -> LogRecord? {
-        switch self {
-        case .inline(let s): s.next(diagnostics: &diagnostics)
-        case .threaded(let s): s.next()
-        case .chunked(let s): s.next()
-        }
-    }
 
     /// Whether a record is waiting; then `headTime` and `consume` apply to it.
     func ensure(diagnostics: inout DiagnosticSink) -> Bool {

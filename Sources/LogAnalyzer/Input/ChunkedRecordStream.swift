@@ -3,7 +3,7 @@ import Foundation
 
 /// Reads one input on several threads (`--jobs`): the input is cut into pieces at line
 /// boundaries, the pieces are parsed in parallel, and `next()` hands out their records in input
-/// order, exactly as one reader would have produced them.
+/// order (`ensure`, `headTime`, `consume`), exactly as one reader would have produced them.
 ///
 /// A large plain file is cut by offset and each piece read with pread(2). Any other input
 /// (standard input, a pipe, gzip) is read in order, a block at a time, by whichever thread claims
@@ -117,10 +117,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 close(fd)
             }
         }
-        let stream = ChunkedRecordStream(
+        return ChunkedRecordStream(
             input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, fd: -1, size: 0,
             workers: workers, pieceBytes: Int64(pieceBytes), longestBlock: longestBlock)
-        return stream
     }
 
     private init(
@@ -399,17 +398,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
         position += 1
     }
 
-    /// The next record in input order; nil at the end.
-    func next() -> LogRecord? {
-        guard ensure() else { return nil }
-        var r = current[position]
-        position += 1
-        r.line += currentOffset
-        return r
-    }
-
-    /// Every remaining record, in input order, handed to `body` where it lies (no copy): the
-    /// reading thread only tracks sessions.
+    /// Every remaining record, handed to `body` where it lies, a piece at a time: the one-input
+    /// path. (Per record, `ensure` + `consume` cost the reading thread, the bottleneck, 17 % of a
+    /// `--jobs 2` run on 1 GiB: 3.24 s against 2.77 s.)
     func drain(_ body: (LogRecord) -> Void) {
         while ensure() {
             let offset = currentOffset
@@ -496,7 +487,8 @@ final class ChunkedRecordStream: @unchecked Sendable {
     /// Whether the state a piece ended in (`a`, lines + `aOffset`) is the state the next piece
     /// was primed into (`b`, lines + `bOffset`).
     private static func agree(_ a: StreamParser.BoundaryState, _ aOffset: Int, _ b: StreamParser.BoundaryState?, _ bOffset: Int) -> Bool {
-        guard var a = Optional(a), var b else { return false }
+        guard var b else { return false }
+        var a = a
         a.pendingLine = a.pendingLine.map { $0 + aOffset }
         b.pendingLine = b.pendingLine.map { $0 + bOffset }
         return a == b

@@ -52,7 +52,7 @@ final class RecordStream {
         reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10)
         primeNext = primed
         isPiece = true
-        if !primed { primedState = parser.boundaryState(lineOffset: 0) }
+        if !primed { primedState = parser.boundaryState }
     }
 
     /// Reads the rest of an input from `source` with this piece's parser, through `next()`
@@ -103,7 +103,7 @@ final class RecordStream {
     }
 
     /// The parser's state now (line numbers relative to this stream).
-    var boundaryState: StreamParser.BoundaryState { parser.boundaryState(lineOffset: 0) }
+    var boundaryState: StreamParser.BoundaryState { parser.boundaryState }
 
     /// Format counts of the records this stream emitted.
     var formatCounts: [LogFormat: Int] { parser.formatCounts }
@@ -267,7 +267,7 @@ final class RecordStream {
             if Self.isASCII(line) || !line.contains(0) { parser.feed(line, line: number) { _ in } }
             parser.notes.removeAll()
             parser.resetCounts()
-            primedState = parser.boundaryState(lineOffset: 0)
+            primedState = parser.boundaryState
             return
         }
         stats.lines += 1

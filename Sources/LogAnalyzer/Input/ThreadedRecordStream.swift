@@ -94,11 +94,4 @@ final class ThreadedRecordStream: @unchecked Sendable {
         current.withUnsafeBufferPointer { body($0[position]) }
         position += 1
     }
-
-    /// The next record, in input order; nil at the end.
-    func next() -> LogRecord? {
-        guard ensure() else { return nil }
-        defer { position += 1 }
-        return current[position]
-    }
 }

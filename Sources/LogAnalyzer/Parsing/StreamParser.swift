@@ -14,8 +14,9 @@ struct StreamParser {
     private var lokiTime: Wrapper?
     private var lastRichTime: Timestamp?
     private var scratch: [UInt8] = []
-    /// Event texts are redacted where they are made (a redactor holds per-thread match state).
-    private let redactor = Redactor()
+    /// Event texts are redacted where they are made (a redactor holds per-thread match state);
+    /// only analysis makes them.
+    private let redactor: Redactor?
     /// Records by format, for the run summary (a run of one format is counted before it is hashed).
     private var formatTotals: [LogFormat: Int] = [:]
     private var runFormat: LogFormat = .plain
@@ -34,6 +35,7 @@ struct StreamParser {
         self.input = input
         self.clock = clock
         self.classifier = classifier
+        redactor = classifier == nil ? nil : Redactor()
     }
 
     /// Feeds one physical line; completed records are passed to `emit`.
@@ -63,11 +65,11 @@ struct StreamParser {
         var pendingIsTaskException: Bool
     }
 
-    /// The state with the pending record's line shifted by `lineOffset` (to absolute numbers).
-    func boundaryState(lineOffset: Int) -> BoundaryState {
+    /// The state now (the pending record's line in this parser's numbering).
+    var boundaryState: BoundaryState {
         BoundaryState(
             clock: clock.state, traceback: traceback, waitingLokiTime: lokiTime != nil, lastRichTime: lastRichTime,
-            pendingLine: pending.map { $0.line + lineOffset }, pendingLineCount: pending?.lineCount ?? 0,
+            pendingLine: pending?.line, pendingLineCount: pending?.lineCount ?? 0,
             pendingFormat: pending?.format, pendingTime: pending?.time,
             pendingIsTaskException: pending.map { $0.format == .plain && $0.message.hasPrefix("Task exception was never retrieved") } ?? false)
     }
@@ -95,7 +97,7 @@ struct StreamParser {
             r.isClassified = true
             switch r.event {
             case nil, .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: break  // (a metrics text is its message)
-            case let kind?: r.eventText = SessionTracker.eventText(r, kind, redactor: redactor)
+            case let kind?: if let redactor { r.eventText = SessionEvent.text(of: r, kind, redactor: redactor) }
             }
         }
     }

@@ -90,6 +90,21 @@ public struct SessionEvent: Sendable {
     /// Whether the record named any session id (a connection loss without ids concerns every
     /// session of its process).
     var hasIDs: Bool
+
+    /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
+    static func text(of r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
+        switch kind {
+        case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: return r.message
+        default: break
+        }
+        var text = r.message
+        if let newline = text.utf8.firstIndex(of: 0x0A) { text = String(text[..<newline]) }
+        // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.
+        if !r.fields.isRaw || r.errorText != nil, case .string(let error)? = r.field("error"), !error.isEmpty {
+            text += ": " + (error.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
+        }
+        return String(redactor.redact(text).prefix(300))
+    }
 }
 
 /// A stretch in which one input logged nothing for the session (or at all).

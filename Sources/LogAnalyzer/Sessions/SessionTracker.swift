@@ -349,22 +349,7 @@ public final class SessionTracker {
 
     /// The event's text: computed by the parser when it classified the record (on its thread).
     private func eventText(_ r: LogRecord, _ kind: EventKind) -> String {
-        r.eventText ?? Self.eventText(r, kind, redactor: redactor)
-    }
-
-    /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
-    static func eventText(_ r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
-        switch kind {
-        case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: return r.message
-        default: break
-        }
-        var text = r.message
-        if let newline = text.utf8.firstIndex(of: 0x0A) { text = String(text[..<newline]) }
-        // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.
-        if !r.fields.isRaw || r.errorText != nil, case .string(let error)? = r.field("error"), !error.isEmpty {
-            text += ": " + (error.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
-        }
-        return String(redactor.redact(text).prefix(300))
+        r.eventText ?? SessionEvent.text(of: r, kind, redactor: redactor)
     }
 
     private var sideByInput: [Int: Side] = [:]

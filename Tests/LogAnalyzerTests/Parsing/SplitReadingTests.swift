@@ -32,6 +32,7 @@ import Testing
         return Outcome(records: records, stats: stream.stats, diagnostics: sink.lines)
     }
 
+    /// Read in pieces, through `ensure`/`consume` (the merge of several inputs) or `drain` (one input).
     static func split(
         _ path: String, pieceBytes: Int, workers: Int = 2, options: IngestOptions = IngestOptions(), drain: Bool = false,
         longestBlock: Int = 64 << 20
@@ -41,10 +42,13 @@ import Testing
             pieceBytes: pieceBytes, longestBlock: longestBlock)
         else { return nil }
         var records: [String] = []
-        if drain {
-            stream.drain { records.append(describe($0)) }
-        } else {
-            while let r = stream.next() { records.append(describe(r)) }
+        if drain { stream.drain { records.append(describe($0)) } }
+        while stream.ensure() {
+            let head = stream.headTime
+            stream.consume { r in
+                #expect(r.time == head)
+                records.append(describe(r))
+            }
         }
         var sink = DiagnosticSink()
         sink.merge(stream.diagnostics)
