@@ -7,7 +7,7 @@ public struct InputSummary: Sendable {
 /// The outcome of an analysis run: sessions, findings and what was read.
 public struct Report: Sendable {
     public var inputs: [InputSummary]
-    public var sessions: [Session]
+    public var sessions: SessionList
     public var findings: [Finding]
     public var configuration: AnalysisConfiguration
     /// Sessions seen in all (`sessions` may list fewer: unflagged ones beyond a cap are only counted).
@@ -21,7 +21,7 @@ public struct Report: Sendable {
 
     public init(inputs: [InputSummary], sessions: [Session], findings: [Finding], configuration: AnalysisConfiguration, sessionCount: Int? = nil) {
         self.inputs = inputs
-        self.sessions = sessions
+        self.sessions = SessionList(sessions)
         self.findings = findings
         self.configuration = configuration
         self.sessionCount = sessionCount ?? sessions.count
@@ -83,7 +83,7 @@ public struct Analyzer {
         tracker.idleSeconds = sessionIdleSeconds
         tracker.maxLiveSessions = maxLiveSessions
         var summaries: [InputSummary] = []
-        var sessions: [Session] = []
+        var sessions = SessionList()
         var findings: [(Int, Int, Finding)] = []
         var sessionCount = 0
         var unlisted = 0
@@ -189,9 +189,10 @@ public struct Analyzer {
             diagnostics.report(Diagnostic(.note, path: "", kind: "sessions-unlisted",
                 "\(DiagnosticSink.grouped(unlisted)) sessions without findings are counted but not listed (more than \(DiagnosticSink.grouped(maxListedSessions)))"))
         }
-        sessions.sort { $0.order < $1.order }
+        sessions.sortByOrder()
         findings.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        var report = Report(inputs: summaries, sessions: sessions, findings: findings.map(\.2), configuration: configuration, sessionCount: sessionCount)
+        var report = Report(inputs: summaries, sessions: [], findings: findings.map(\.2), configuration: configuration, sessionCount: sessionCount)
+        report.sessions = sessions
         report.peakLiveSessions = tracker.peakLiveSessions
         report.monitor = monitor
         report.worstSessions = worst.map(\.session)

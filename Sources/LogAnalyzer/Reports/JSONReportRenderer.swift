@@ -8,24 +8,29 @@ public struct JSONReportRenderer {
         document(report).serialized(pretty: true) + "\n"
     }
 
-    /// Writes the document piece by piece: memory stays flat however many sessions there are.
+    /// Writes the document piece by piece (a session or a finding at a time): memory stays flat
+    /// however many sessions and findings there are.
     public func render(_ report: Report, to out: OutputStream) {
         let redactor = Redactor()
-        let full = document(Report(inputs: report.inputs, sessions: [], findings: report.findings, configuration: report.configuration))
+        let full = document(Report(inputs: report.inputs, sessions: [], findings: [], configuration: report.configuration))
         guard case .object(let members) = full else { return }
+        func array(_ count: Int, _ element: (Int) -> JSONNode) {
+            guard count > 0 else {
+                out.write("[]")
+                return
+            }
+            out.write("[")
+            for j in 0..<count { out.write((j == 0 ? "\n    " : ",\n    ") + element(j).serialized(pretty: true, depth: 2)) }
+            out.write("\n  ]")
+        }
         out.write("{\n")
         for (i, (key, value)) in members.enumerated() {
             out.write("  " + JSONWriter.quoted(key) + ": ")
             if key == "sessions" {
-                if report.sessions.isEmpty {
-                    out.write("[]")
-                } else {
-                    out.write("[")
-                    for (j, s) in report.sessions.enumerated() {
-                        out.write((j == 0 ? "\n    " : ",\n    ") + sessionNode(s, redactor).serialized(pretty: true, depth: 2))
-                    }
-                    out.write("\n  ]")
-                }
+                array(report.sessions.count) { sessionNode(report.sessions[$0], redactor) }
+            } else if key == "findings" {
+                let paths = report.paths
+                array(report.findings.count) { findingNode(report.findings[$0], paths: paths, redactor) }
             } else if key == "summary" {
                 out.write(summaryNode(report).serialized(pretty: true, depth: 1))
             } else {
@@ -51,36 +56,40 @@ public struct JSONReportRenderer {
             ])
         }
         let sessions: [JSONNode] = report.sessions.map { sessionNode($0, redactor) }
-        let findings: [JSONNode] = report.findings.map { f in
-            .object([
-                ("rule", .string(f.rule)),
-                ("severity", .string(f.severity.rawValue)),
-                ("session", str(f.sessionKey)),
-                ("room", str(f.room)),
-                ("roomSid", str(f.roomSid)),
-                ("jobId", str(f.jobId)),
-                ("at", time(f.at)),
-                ("message", str(f.message)),
-                ("explanation", .array(f.explanation.map { str($0) })),
-                ("values", .object(f.values.map { ($0.0, node($0.1, redactor)) })),
-                ("evidence", .array(f.evidence.map { e in
-                    .object([
-                        ("path", .string(report.paths.indices.contains(e.location.input) ? report.paths[e.location.input] : "?")),
-                        ("line", .int(e.location.line)),
-                        ("time", time(e.time)),
-                        ("side", .string(e.side.rawValue)),
-                        ("role", .string(e.role)),
-                        ("text", str(e.text)),
-                    ])
-                })),
-            ])
-        }
+        let findings: [JSONNode] = report.findings.map { findingNode($0, paths: report.paths, redactor) }
         return .object([
             ("schema", .string(Self.schema)),
             ("inputs", .array(inputs)),
             ("sessions", .array(sessions)),
             ("findings", .array(findings)),
             ("summary", summaryNode(report)),
+        ])
+    }
+
+    func findingNode(_ f: Finding, paths: [String], _ redactor: Redactor) -> JSONNode {
+        func str(_ s: String?) -> JSONNode { s.map { .string(redactor.redact($0)) } ?? .null }
+        func time(_ t: Timestamp?) -> JSONNode { t.map { .string($0.iso8601) } ?? .null }
+        return .object([
+            ("rule", .string(f.rule)),
+            ("severity", .string(f.severity.rawValue)),
+            ("session", str(f.sessionKey)),
+            ("room", str(f.room)),
+            ("roomSid", str(f.roomSid)),
+            ("jobId", str(f.jobId)),
+            ("at", time(f.at)),
+            ("message", str(f.message)),
+            ("explanation", .array(f.explanation.map { str($0) })),
+            ("values", .object(f.values.map { ($0.0, node($0.1, redactor)) })),
+            ("evidence", .array(f.evidence.map { e in
+                .object([
+                    ("path", .string(paths.indices.contains(e.location.input) ? paths[e.location.input] : "?")),
+                    ("line", .int(e.location.line)),
+                    ("time", time(e.time)),
+                    ("side", .string(e.side.rawValue)),
+                    ("role", .string(e.role)),
+                    ("text", str(e.text)),
+                ])
+            })),
         ])
     }
 

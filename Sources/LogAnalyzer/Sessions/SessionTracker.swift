@@ -41,6 +41,8 @@ public final class SessionTracker {
         /// Keys this session was registered under (to unregister it when it is finalised).
         var participantSids: [String] = []
         var pids: [PidKey] = []
+        /// Indices merged into this session (freed with it).
+        var merged: [Int] = []
         /// Turn assembly for response latency (EOU delay + LLM ttft + TTS ttfb), online.
         var pendingEOU: Double?
         var pendingLLM: Double?
@@ -59,6 +61,11 @@ public final class SessionTracker {
     /// Indices of live sessions (may hold merged-away ones until the next eviction pass).
     private var live: [Int] = []
     private var parent: [Int] = []
+    /// Indices of finalised sessions, reused by new ones (so that the index arrays follow the
+    /// most sessions alive at once, not all sessions of the run). `retired` waits until no list
+    /// of live indices can still name them.
+    private var free: [Int] = []
+    private var retired: [Int] = []
     private var byRoomSid: [String: Int] = [:]
     private var byRoom: [String: Int] = [:]
     private var byJob: [String: Int] = [:]
@@ -109,12 +116,20 @@ public final class SessionTracker {
     }
 
     private func newSession() -> Int {
-        slots.append(Builder(order: order))
-        parent.append(slots.count - 1)
-        live.append(slots.count - 1)
+        let i: Int
+        if let reused = free.popLast() {
+            i = reused
+            slots[i] = Builder(order: order)
+            parent[i] = i
+        } else {
+            i = slots.count
+            slots.append(Builder(order: order))
+            parent.append(i)
+        }
+        live.append(i)
         liveCount += 1
         peakLiveSessions = max(peakLiveSessions, liveCount)
-        return slots.count - 1
+        return i
     }
 
     /// The live builder of a root index.
@@ -129,7 +144,8 @@ public final class SessionTracker {
         let y = builder(rb)
         if let s1 = x.roomSid, let s2 = y.roomSid, s1 != s2 { return ra }
         if let r1 = x.room, let r2 = y.room, r1 != r2 { return ra }
-        let (keep, drop) = ra < rb ? (ra, rb) : (rb, ra)
+        // The older session survives (indices are reused, so their order says nothing).
+        let (keep, drop) = (x.firstSeen, ra) < (y.firstSeen, rb) ? (ra, rb) : (rb, ra)
         parent[drop] = keep
         let k = builder(keep)
         let d = builder(drop)
@@ -157,6 +173,8 @@ public final class SessionTracker {
         k.keepRecords = k.keepRecords || d.keepRecords
         k.participantSids += d.participantSids
         k.pids += d.pids
+        k.merged.append(drop)
+        k.merged += d.merged
         k.responses += d.responses
         k.replies += d.replies
         k.audioSeconds += d.audioSeconds
@@ -435,6 +453,8 @@ public final class SessionTracker {
         let finished = roots.map(session)
         for i in roots { retire(i) }
         live.removeAll { slots[$0] == nil }
+        free += retired
+        retired.removeAll(keepingCapacity: true)
         // Id-less events older than any live session can use are dropped.
         if let now {
             let horizon = now.adding(seconds: -2 * idleSeconds)
@@ -459,7 +479,12 @@ public final class SessionTracker {
         lastPid = nil
         slots[i] = nil
         liveCount -= 1
+        retired.append(i)
+        retired += b.merged
     }
+
+    /// Index slots held (live sessions, merged-away ones and reusable ones).
+    var slotCount: Int { slots.count }
 
     /// Ends the run: attaches id-less events and returns the remaining sessions in order of appearance.
     public func finish() -> [Session] {

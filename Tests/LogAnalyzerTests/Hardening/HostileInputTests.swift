@@ -154,6 +154,11 @@ struct XorShift {
         let report = Analyzer().run([InputDescriptor(path: path)], diagnostics: &diagnostics)
         #expect(report.sessionCount == 1_000_000)
         #expect(report.sessions.count == 100_000)
+        // The listed summaries live in the spool file, and come back in reading order.
+        #expect(report.sessions.spooledBytes > 0)
+        #expect(report.sessions[0].key == "r0/RM_000000000000")
+        #expect(report.sessions[99_999].key == "r99999/RM_000000099999")
+        #expect(report.sessions[99_999].start?.iso8601 == "2026-01-02T03:46:39.000Z")
         // 30 min of sessions at one a second, plus at most 4,096 new ones between eviction passes.
         #expect(report.peakLiveSessions <= 1_801 + 4_096)
         #expect(diagnostics.lines == [

@@ -1,0 +1,293 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The sessions a report lists, in report order, with memory that does not grow with them.
+///
+/// A multi-gigabyte log has hundreds of thousands of sessions. Once its detectors have run, a
+/// session is a summary (ids, span, counts) that the report only renders: it is encoded in about
+/// a hundred bytes and spooled to an unlinked temporary file, and decoded again when read. Only
+/// a small index (order and location, 16 bytes a session) stays in memory. Sessions that keep
+/// events or records (`timeline`) stay in memory as they are. Without a usable temporary
+/// directory the encoded sessions stay in memory (still about a fifth of their decoded size).
+public struct SessionList: RandomAccessCollection, Sendable {
+    private struct Entry {
+        var order: Int
+        /// At or above 0: offset of the encoding in the spool; below 0: `~index` into `kept`.
+        var location: Int64
+    }
+
+    private var entries: [Entry] = []
+    private let storage: Storage
+
+    public init() { storage = Storage(directory: nil) }
+
+    /// Spools to `directory` (nil: $TMPDIR, else /tmp).
+    init(spoolDirectory directory: String?) { storage = Storage(directory: directory) }
+
+    public init(_ sessions: [Session]) {
+        self.init()
+        for s in sessions { append(s) }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { entries.count }
+
+    public mutating func append(_ session: Session) {
+        let location: Int64
+        if session.events.isEmpty && session.records.isEmpty && session.gaps.isEmpty && session.inputGaps.isEmpty {
+            location = storage.spool(session)
+        } else {
+            location = ~Int64(storage.keep(session))
+        }
+        entries.append(Entry(order: session.order, location: location))
+    }
+
+    /// Puts the sessions in report order (their first record's place in the reading order).
+    mutating func sortByOrder() {
+        entries.sort { $0.order < $1.order }
+    }
+
+    public subscript(position: Int) -> Session {
+        get {
+            let location = entries[position].location
+            return location < 0 ? storage.kept(Int(~location)) : storage.read(at: location)
+        }
+        set {
+            entries[position] = Entry(order: newValue.order, location: ~Int64(storage.keep(newValue)))
+        }
+    }
+
+    /// Bytes of encoded sessions written to the temporary file (0 when all are in memory).
+    var spooledBytes: Int64 { storage.state.withLock { $0.fileBytes } }
+
+    /// Append-only: a copy of the list shares it safely (a location, once written, never changes).
+    private final class Storage: Sendable {
+        struct State: ~Copyable {
+            var kept: [Session] = []
+            /// Encodings not yet written to the file.
+            var tail: [UInt8] = []
+            /// -2 before the first flush, -1 when no file could be opened or written.
+            var fd: Int32 = -2
+            var fileBytes: Int64 = 0
+            var spoolFailed = false
+            /// The last block read back from the file (reading is mostly in file order).
+            var cache: [UInt8] = []
+            var cacheStart: Int64 = -1
+        }
+
+        let state = Mutex(State())
+        let directory: String?
+        static let flushBytes = 1 << 20
+
+        init(directory: String?) { self.directory = directory }
+        static let cacheBytes = 64 << 10
+
+        deinit {
+            state.withLock { if $0.fd >= 0 { close($0.fd) } }
+        }
+
+        func keep(_ session: Session) -> Int {
+            state.withLock {
+                $0.kept.append(session)
+                return $0.kept.count - 1
+            }
+        }
+
+        func kept(_ i: Int) -> Session { state.withLock { $0.kept[i] } }
+
+        func spool(_ session: Session) -> Int64 {
+            state.withLock { s in
+                let location = s.fileBytes + Int64(s.tail.count)
+                SessionCoding.encode(session, into: &s.tail)
+                if s.tail.count >= Self.flushBytes { flush(&s) }
+                return location
+            }
+        }
+
+        /// Writes the tail to the file (opened on first use); keeps it in memory when it cannot.
+        private func flush(_ s: inout State) {
+            guard !s.spoolFailed else { return }
+            if s.fd == -2 { s.fd = Self.openTemporary(in: directory) }
+            guard s.fd >= 0 else {
+                s.spoolFailed = true
+                return
+            }
+            let written = s.tail.withUnsafeBytes { b -> Bool in
+                var done = 0
+                while done < b.count {
+                    let n = pwrite(s.fd, b.baseAddress! + done, b.count - done, off_t(s.fileBytes) + off_t(done))
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { return false }
+                    done += n
+                }
+                return true
+            }
+            guard written else {
+                // A full disk: what is in the file stays readable, the rest stays in memory.
+                s.spoolFailed = true
+                if s.fileBytes == 0 {
+                    close(s.fd)
+                    s.fd = -1
+                }
+                return
+            }
+            s.fileBytes += Int64(s.tail.count)
+            s.tail.removeAll(keepingCapacity: true)
+        }
+
+        /// An unlinked file in `directory` (nil: $TMPDIR, else /tmp), or -1.
+        private static func openTemporary(in directory: String?) -> Int32 {
+            let dir = directory ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            var template = Array("\(dir)/loganalyze-sessions-XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { return -1 }
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            return fd
+        }
+
+        func read(at location: Int64) -> Session {
+            state.withLock { s in
+                if location >= s.fileBytes {
+                    let start = Int(location - s.fileBytes)
+                    return s.tail.withUnsafeBufferPointer { SessionCoding.decode($0, at: start).0 }
+                }
+                // An encoding is far smaller than a block; one that is cut at the block's end is
+                // read again from its start.
+                for attempt in 0..<2 {
+                    if attempt == 1 || s.cacheStart < 0 || location < s.cacheStart || location >= s.cacheStart + Int64(s.cache.count) {
+                        let length = Int(Swift.min(Int64(Self.cacheBytes), s.fileBytes - location))
+                        s.cache = [UInt8](repeating: 0, count: length)
+                        let fd = s.fd
+                        let got = s.cache.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, length, off_t(location)) }
+                        if got < length { s.cache.removeLast(length - Swift.max(0, got)) }
+                        s.cacheStart = location
+                    }
+                    let start = Int(location - s.cacheStart)
+                    if let (session, _) = s.cache.withUnsafeBufferPointer({ SessionCoding.decodeChecked($0, at: start) }) { return session }
+                }
+                // Unreachable unless the file was changed under us: an empty session, not a crash.
+                return Session(key: "(unreadable)", room: nil, roomSid: nil, jobIds: [], participants: [], start: nil, end: nil,
+                               sides: [], inputs: [], recordCount: 0, events: [], gaps: [:], inputGaps: [:], records: [], order: 0)
+            }
+        }
+    }
+}
+
+/// The compact binary form of a session summary (no events, gaps or records).
+enum SessionCoding {
+    static func encode(_ s: Session, into out: inout [UInt8]) {
+        func varint(_ v: UInt64) {
+            var v = v
+            while v >= 0x80 {
+                out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            out.append(UInt8(v))
+        }
+        func int(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+        func string(_ v: String) {
+            var v = v
+            v.withUTF8 { b in
+                varint(UInt64(b.count))
+                out.append(contentsOf: b)
+            }
+        }
+        func time(_ t: Timestamp?) {
+            guard let t else { return }
+            int(t.micros)
+        }
+        var flags: UInt8 = 0
+        if s.room != nil { flags |= 1 }
+        if s.roomSid != nil { flags |= 2 }
+        if s.start != nil { flags |= 4 }
+        if s.start?.hasDate == true { flags |= 8 }
+        if s.end != nil { flags |= 16 }
+        if s.end?.hasDate == true { flags |= 32 }
+        out.append(flags)
+        string(s.key)
+        if let r = s.room { string(r) }
+        if let r = s.roomSid { string(r) }
+        varint(UInt64(s.jobIds.count))
+        for j in s.jobIds { string(j) }
+        varint(UInt64(s.participants.count))
+        for p in s.participants { string(p) }
+        time(s.start)
+        time(s.end)
+        var sides: UInt8 = 0
+        for side in s.sides { sides |= 1 << UInt8(Side.allCases.firstIndex(of: side)!) }
+        out.append(sides)
+        varint(UInt64(s.inputs.count))
+        for i in s.inputs { varint(UInt64(i)) }
+        int(Int64(s.recordCount))
+        int(Int64(s.order))
+        int(Int64(s.replies))
+        varint(s.audioSeconds.bitPattern)
+        varint(UInt64(s.responses.count))
+        for r in s.responses { varint(UInt64(r.bitPattern)) }
+    }
+
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Session, Int) {
+        decodeChecked(b, at: start)!
+    }
+
+    /// Nil when the encoding runs past the end of `b`.
+    static func decodeChecked(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Session, Int)? {
+        var i = start
+        var short = false
+        func byte() -> UInt8 {
+            guard i < b.count else {
+                short = true
+                return 0
+            }
+            i += 1
+            return b[i - 1]
+        }
+        func varint() -> UInt64 {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while !short && shift < 64 {
+                let c = byte()
+                v |= UInt64(c & 0x7F) << shift
+                if c < 0x80 { break }
+                shift += 7
+            }
+            return v
+        }
+        func int() -> Int64 {
+            let v = varint()
+            return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+        }
+        func string() -> String {
+            let n = Int(varint())
+            guard !short, n <= b.count - i else {
+                short = true
+                return ""
+            }
+            defer { i += n }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[i..<i + n]), as: UTF8.self)
+        }
+        let flags = byte()
+        let key = string()
+        let room = flags & 1 != 0 ? string() : nil
+        let roomSid = flags & 2 != 0 ? string() : nil
+        let jobs = (0..<Int(min(varint(), 1 << 20))).map { _ in string() }
+        let participants = (0..<Int(min(varint(), 1 << 20))).map { _ in string() }
+        let start = flags & 4 != 0 ? Timestamp(micros: int(), hasDate: flags & 8 != 0) : nil
+        let end = flags & 16 != 0 ? Timestamp(micros: int(), hasDate: flags & 32 != 0) : nil
+        let sideBits = byte()
+        let sides = Side.allCases.enumerated().filter { sideBits & (1 << UInt8($0.offset)) != 0 }.map(\.element)
+        let inputs = (0..<Int(min(varint(), 1 << 20))).map { _ in Int(varint()) }
+        let recordCount = Int(int())
+        let order = Int(int())
+        let replies = Int(int())
+        let audio = Double(bitPattern: varint())
+        let responses = (0..<Int(min(varint(), 1 << 24))).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: varint())) }
+        guard !short else { return nil }
+        return (Session(key: key, room: room, roomSid: roomSid, jobIds: jobs, participants: participants, start: start, end: end,
+                        sides: sides, inputs: inputs, recordCount: recordCount, events: [], gaps: [:], inputGaps: [:], records: [],
+                        order: order, responses: responses, replies: replies, audioSeconds: audio), i)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// What keeps memory flat on long logs: listed sessions spooled to disk, tracker slots reused.
+@Suite struct BoundedMemoryTests {
+    /// A session summary with every field set (ids, a span without a date, sides, inputs, figures).
+    func summary(_ i: Int) -> Session {
+        var s = Session(
+            key: "room-\(i)/RM_\(i)", room: i % 3 == 0 ? nil : "room-\(i)", roomSid: i % 5 == 0 ? nil : "RM_\(i)",
+            jobIds: (0..<(i % 4)).map { "AJ_\(i)_\($0)" }, participants: i % 2 == 0 ? ["user-ü-\(i)"] : [],
+            start: i % 7 == 0 ? nil : Timestamp(micros: Int64(i) * 1_000_003 - 86_400_000_000, hasDate: i % 11 != 0),
+            end: Timestamp(micros: Int64(i) * 2_000_001, hasDate: true),
+            sides: Side.allCases.enumerated().filter { (i >> $0.offset) & 1 == 1 }.map(\.element),
+            inputs: (0..<(i % 3 + 1)).map { $0 * 70 + i % 2 }, recordCount: i * 37, events: [], gaps: [:], inputGaps: [:],
+            records: [], order: 50_000 - i)
+        s.replies = i % 13
+        s.audioSeconds = Double(i) / 7
+        s.responses = i % 9 == 0 ? [1.25, Float(i) / 3] : []
+        return s
+    }
+
+    func describe(_ s: Session) -> String {
+        "\(s.key)|\(s.room ?? "-")|\(s.roomSid ?? "-")|\(s.jobIds)|\(s.participants)|\(String(describing: s.start))|\(String(describing: s.end))"
+            + "|\(s.sides)|\(s.inputs)|\(s.recordCount)|\(s.order)|\(s.replies)|\(s.audioSeconds)|\(s.responses)|\(s.events.count)|\(s.records.count)"
+    }
+
+    @Test func spooledSessionsReadBackInReportOrder() throws {
+        let dir = TempDir()
+        var list = SessionList(spoolDirectory: dir.url.path)
+        let sessions = (0..<30_000).map(summary)
+        for s in sessions { list.append(s) }
+        // 30,000 summaries pass the 1 MiB flush size: most of them are read back from the file.
+        #expect(list.spooledBytes >= 1 << 20)
+        // Unlinked at once: nothing is left in the directory.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == [])
+        list.sortByOrder()
+        #expect(list.count == 30_000)
+        #expect(list.map(describe) == sessions.reversed().map(describe))
+        #expect(list[0].order == 20_001)
+        #expect(list[29_999].key == "room-0/RM_0")
+        #expect(describe(list[12_345]) == describe(summary(29_999 - 12_345)))
+    }
+
+    @Test func sessionsWithEventsOrRecordsStayInMemory() {
+        var list = SessionList(spoolDirectory: "/nonexistent-loganalyze-dir")
+        var withRecords = summary(4)
+        withRecords.records = [LogRecord(input: 0, line: 9, format: .plain, message: "kept")]
+        list.append(summary(1))
+        list.append(withRecords)
+        list[0].records = [LogRecord(input: 0, line: 3, format: .plain, message: "set")]
+        #expect(list[0].records.map(\.line) == [3])
+        #expect(list[0].key == "room-1/RM_1")
+        #expect(list[1].records.map(\.message) == ["kept"])
+        #expect(describe(list[1]) == describe(withRecords))
+    }
+
+    @Test func anUnusableSpoolDirectoryKeepsSessionsInMemory() {
+        var list = SessionList(spoolDirectory: "/nonexistent-loganalyze-dir")
+        let sessions = (0..<20_000).map(summary)
+        for s in sessions { list.append(s) }
+        #expect(list.spooledBytes == 0)
+        #expect(list.map(describe) == sessions.map(describe))
+    }
+
+    /// Finalised sessions give their index to new ones; none of their keys may lead there.
+    @Test func keysOfFinalisedSessionsDoNotReachReusedSlots() {
+        func line(_ time: String, _ members: String) -> String {
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", \#(members), "timestamp": "2026-03-02T\#(time)+00:00"}"#
+        }
+        let log = [
+            line("00:00:00", #""job_id": "AJ_aaa", "room": "room-a", "room_id": "RM_aaa""#),
+            line("00:00:01", #""job_id": "AJ_bbb", "room": "room-b", "room_id": "RM_bbb""#),
+            // 20 minutes on: room-a and room-b are finalised (idle 10 min) and room-c takes a freed slot.
+            line("00:20:00", #""job_id": "AJ_ccc", "room": "room-c", "room_id": "RM_ccc""#),
+            line("00:20:01", #""job_id": "AJ_aaa""#),
+            line("00:20:02", #""room": "room-b""#),
+            line("00:20:03", #""job_id": "AJ_ccc""#),
+        ].joined(separator: "\n")
+        let dir = TempDir()
+        let path = dir.write("worker.log", log + "\n")
+        var analyzer = Analyzer()
+        analyzer.sessionIdleSeconds = 600
+        var diagnostics = DiagnosticSink()
+        let report = analyzer.run([InputDescriptor(path: path)], diagnostics: &diagnostics)
+        #expect(report.sessions.map(\.key) == ["room-a/RM_aaa", "room-b/RM_bbb", "room-c/RM_ccc", "AJ_aaa", "room-b"])
+        #expect(report.sessions.map(\.recordCount) == [1, 1, 2, 1, 1])
+        #expect(report.sessions.map(\.jobIds) == [["AJ_aaa"], ["AJ_bbb"], ["AJ_ccc"], ["AJ_aaa"], []])
+    }
+
+    @Test func trackerSlotsFollowLiveSessionsNotAllSessions() {
+        let tracker = SessionTracker(configuration: AnalysisConfiguration(), paths: ["server.log"])
+        tracker.idleSeconds = 600
+        var finished = 0
+        for i in 0..<20_000 {
+            var r = LogRecord(input: 0, line: i + 1, format: .json, message: "starting RTC session")
+            r.time = Timestamp(micros: Int64(i) * 10_000_000)
+            r.ids.room = "room-\(i)"
+            r.ids.roomSid = "RM_\(i)"
+            r.ids.pid = i % 7
+            finished += tracker.evictIdle(before: r.time).count
+            tracker.add(r)
+        }
+        finished += tracker.finish().count
+        #expect(finished == 20_000)
+        // One session every 10 s, idle after 600 s: about 60 live ones, never all 20,000.
+        #expect(tracker.peakLiveSessions < 120)
+        #expect(tracker.slotCount <= tracker.peakLiveSessions)
+    }
+}
