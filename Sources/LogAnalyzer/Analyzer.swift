@@ -64,7 +64,7 @@ public struct Analyzer {
     /// large plain file is parsed in pieces on `jobs / inputs` threads (`--jobs`).
     public var jobs = 1
     /// The size of those pieces (a file is split when it holds at least two).
-    public var splitBytes = 4 << 20
+    public var splitBytes = 512 << 10
 
     public init(ingest: IngestOptions = IngestOptions(), configuration: AnalysisConfiguration = AnalysisConfiguration()) {
         self.ingest = ingest

@@ -29,7 +29,7 @@ struct AnalysisOptions: ParsableArguments {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Size in bytes of the pieces a file is split into for --jobs (a file is split when it holds at least two).")
-    var splitBytes: Int = 4 << 20
+    var splitBytes: Int = 512 << 10
 
     /// The project config file, read from the working directory when present.
     static let projectConfigName = ".loganalyze.json"
