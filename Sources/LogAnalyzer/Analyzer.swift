@@ -60,8 +60,8 @@ public struct Analyzer {
     public var monitor: MonitorAggregate?
     /// How many of the worst sessions keep their events in the report.
     public var worstSessionsKept = 3
-    /// Above 1, each input is parsed on its own thread while this one tracks sessions, and a
-    /// large plain file is parsed in pieces on `jobs / inputs` threads (`--jobs`).
+    /// Above 1, inputs are cut into pieces parsed on worker threads while this one tracks
+    /// sessions (`--jobs`); inputs too small to cut are parsed on a thread each.
     public var jobs = 1
     /// The size of those pieces (a file is split when it holds at least two).
     public var splitBytes = 512 << 10
@@ -122,11 +122,13 @@ public struct Analyzer {
         var batchStart = 0
         while batchStart < inputs.count {
             let batch = batchStart..<min(inputs.count, batchStart + Self.mergeWidth)
-            // With spare jobs, a large plain file is cut into pieces parsed on `workers` threads;
-            // other inputs are parsed on a thread each (jobs > 1) or on this one.
-            let workers = jobs / batch.count
+            // With jobs > 1, an input is cut into pieces parsed on worker threads (this thread
+            // parses a piece too when the one it needs next is not ready): one input gets
+            // `jobs - 1` workers, several share `jobs` between them. Inputs in memory and small
+            // files are parsed on a thread each, or on this one with one job.
+            let workers = batch.count == 1 ? jobs : jobs / batch.count + 1
             let streams: [InputReader] = batch.map { i in
-                if workers >= 2, let chunked = ChunkedRecordStream.make(
+                if jobs > 1, workers >= 2, let chunked = ChunkedRecordStream.make(
                     inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, workers: workers,
                     pieceBytes: splitBytes)
                 {
