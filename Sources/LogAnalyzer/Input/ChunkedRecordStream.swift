@@ -266,7 +266,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
 
     private struct Block {
         var prime: [UInt8]
-        var body: [UInt8]
+        var body: ByteBlock?
         var last = false
         var error: InputError?
         /// The input from here on is to be read in line (a line longer than `longestBlock`).
@@ -276,18 +276,16 @@ final class ChunkedRecordStream: @unchecked Sendable {
     /// The next block of whole lines (at least `pieceBytes` unless the input ends). Only the
     /// thread that set `reading` calls this.
     private func readBlock() -> Block {
-        var block: [UInt8] = []
-        swap(&block, &carry)
-        let prime = lastLine
-        // Room for a whole piece up front: grown step by step, the array would double past it
-        // (and each piece in flight would hold twice its bytes).
         let step = 1 << 20
-        block.reserveCapacity(block.count + Int(pieceBytes) + step)
+        let block = ByteBlock(capacity: carry.count + Int(pieceBytes) + (64 << 10))
+        carry.withUnsafeBufferPointer { block.append($0) }
+        carry = []
+        let prime = lastLine
         var error: InputError?
         var ended = false
         var cut = -1
         // The last line end so far (searched only in what each read adds).
-        var lastEnd = Self.lastNewline(block)
+        var lastEnd = Self.lastNewline(block.bytes)
         while true {
             if block.count >= Int(pieceBytes), let nl = lastEnd {
                 cut = nl + 1
@@ -295,24 +293,21 @@ final class ChunkedRecordStream: @unchecked Sendable {
             }
             if block.count > longestBlock {
                 // No line end in sight: stop splitting; the rest is read in line.
-                let rest = PrefixedSource(prefix: block, inner: SourceBox(source!))
+                let rest = PrefixedSource(prefix: Array(block.bytes), inner: SourceBox(source!))
                 source = nil
-                return Block(prime: prime, body: [], last: true, rest: rest)
+                return Block(prime: prime, body: nil, last: true, rest: rest)
             }
             let old = block.count
-            let room = block.capacity - block.count
-            let want = room >= 4096 ? min(room, step) : step
-            block.append(contentsOf: repeatElement(0, count: want))
+            // Up to the piece size and a little more (the bytes after the cut are copied into
+            // the next block); past it, a line longer than that, by larger reads.
+            let want = old < Int(pieceBytes) ? Int(pieceBytes) - old + (16 << 10) : step
             var n = 0
-            block.withUnsafeMutableBytes { b in
-                do throws(InputError) {
-                    n = try source!.read(into: UnsafeMutableRawBufferPointer(rebasing: b[old..<(old + want)]))
-                } catch let failure {
-                    error = failure
-                }
+            do throws(InputError) {
+                n = try block.fill(from: &source!, want: want)
+            } catch let failure {
+                error = failure
             }
-            block.removeLast(want - n)
-            if n > 0, let nl = Self.lastNewline(block, from: old) { lastEnd = nl }
+            if n > 0, let nl = Self.lastNewline(block.bytes, from: old) { lastEnd = nl }
             if error != nil || n == 0 {
                 ended = true
                 break
@@ -323,40 +318,46 @@ final class ChunkedRecordStream: @unchecked Sendable {
             source = nil
             return Block(prime: prime, body: block, last: true, error: error)
         }
-        carry = Array(block[cut...])
-        block.removeLast(block.count - cut)
+        carry = Array(block.bytes[cut...])
+        block.truncate(to: cut)
         streamBytes += UInt64(block.count)
         // The block's last line primes the next piece.
-        let lineStart = Self.lastNewline(block, before: block.count - 1).map { $0 + 1 } ?? 0
-        lastLine = Array(block[lineStart..<(block.count - 1)])
+        let lineStart = Self.lastNewline(block.bytes, before: block.count - 1).map { $0 + 1 } ?? 0
+        lastLine = Array(block.bytes[lineStart..<(block.count - 1)])
         return Block(prime: prime, body: block)
     }
 
     /// The last `\n` in `b[from..<end]`.
-    private static func lastNewline(_ b: [UInt8], from: Int = 0, before end: Int? = nil) -> Int? {
-        let stop = end ?? b.count
+    private static func lastNewline(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0, before end: Int? = nil) -> Int? {
+        let stop = end ?? bytes.count
         guard stop > from else { return nil }
         // The last line end is one line from the end: a backward byte loop is enough.
-        return b.withUnsafeBufferPointer { bytes in
-            var i = stop - 1
-            while i >= from && bytes[i] != 0x0A { i -= 1 }
-            return i >= from ? i : nil
-        }
+        var i = stop - 1
+        while i >= from && bytes[i] != 0x0A { i -= 1 }
+        return i >= from ? i : nil
     }
 
     private func parse(_ i: Int, block: Block, into records: [LogRecord]) -> Piece {
         if let rest = block.rest { return Piece(stream: nil, records: records, diagnostics: DiagnosticSink(), rest: rest) }
-        guard !block.body.isEmpty || i == 0 else {
+        let body = block.body ?? ByteBlock(capacity: 1)
+        guard body.count > 0 || i == 0 else {
             return Piece(stream: nil, records: records, diagnostics: DiagnosticSink(), error: block.error)
         }
-        let body = PrefixedSource(prefix: block.body, inner: EmptySource())
-        var piece: Piece
+        // The lines are parsed where they lie in the block, after the priming line.
+        let prime = ByteBlock(capacity: block.prime.count + 1)
         if i > 0 {
-            piece = parse(PrefixedSource(prefix: block.prime + [0x0A], inner: body), primed: true, into: records)
-        } else {
-            piece = parse(body, primed: false, into: records)
+            block.prime.withUnsafeBufferPointer { prime.append($0) }
+            [UInt8(0x0A)].withUnsafeBufferPointer { prime.append($0) }
         }
-        piece.body = body
+        let reader = LineReader(
+            segments: i > 0 ? [prime.bytes, body.bytes] : [body.bytes], owners: [prime, body], maxLineBytes: options.maxLineBytes)
+        var sink = DiagnosticSink(keepPerKind: 3)
+        var records = records
+        let stream = RecordStream(
+            piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, reader: reader, primed: i > 0)
+        stream.parsePiece(into: &records, diagnostics: &sink)
+        var piece = Piece(stream: stream, records: records, diagnostics: sink)
+        piece.body = BlockSource(body)
         piece.error = block.error
         return piece
     }

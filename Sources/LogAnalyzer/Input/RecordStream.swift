@@ -42,14 +42,22 @@ final class RecordStream {
 
     /// A piece of a regular file, read from `source` on a worker thread. With `primed`, the first
     /// line is the last line of the piece before: it is parsed only to set the parser's state.
+    convenience init(piece input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
+                     source: any ByteSource, primed: Bool)
+    {
+        self.init(piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier,
+                  reader: LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10), primed: primed)
+    }
+
+    /// A piece read by `reader` (a file range, or a block of a stream in memory).
     init(piece input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
-         source: any ByteSource, primed: Bool)
+         reader: LineReader, primed: Bool)
     {
         self.input = input
         self.index = index
         let clock = StreamClock(zone: options.timeZone, referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
         parser = StreamParser(input: index, clock: clock, classifier: classifier)
-        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10)
+        self.reader = reader
         primeNext = primed
         isPiece = true
         if !primed { primedState = parser.boundaryState }
