@@ -24,7 +24,8 @@ enum JSONLineParser {
         var audioDuration: Range<Int>?
         var eouDelay: Range<Int>?
 
-        /// A metrics extra (`ttft`, …) read straight from the line.
+        /// A metrics extra (`ttft`, …) read straight from the line: a number, or a string holding
+        /// one (as `JSONValue.doubleValue` reads it).
         func metric(_ b: Bytes, _ key: StaticString) -> Double? {
             let range: Range<Int>?
             switch key.utf8CodeUnitCount {
@@ -32,7 +33,10 @@ enum JSONLineParser {
             case 14: range = audioDuration
             default: range = eouDelay
             }
-            guard let range, let c = Optional(b[range.lowerBound]), c.isDigit || c == UInt8(ascii: "-") else { return nil }
+            guard let range else { return nil }
+            let c = b[range.lowerBound]
+            if c == UInt8(ascii: "\"") { return JSONLineParser.text(b, range).flatMap { Double($0) } }
+            guard c.isDigit || c == UInt8(ascii: "-") else { return nil }
             if let v = b.plainDecimal(at: range.lowerBound) { return v }
             return strtod(UnsafeRawPointer(b.baseAddress! + range.lowerBound).assumingMemoryBound(to: CChar.self), nil)
         }
@@ -51,7 +55,7 @@ enum JSONLineParser {
         guard scan(b, start, &keys, &ids, &end), b.trimmedEnd(b.count) == end else { return false }
         if let classifier, let messageRange = keys.message ?? keys.msg, b[messageRange.lowerBound] == UInt8(ascii: "\"") {
             let message = b.slice(messageRange.lowerBound + 1, messageRange.upperBound - 1)
-            let metrics = classifier.metrics(message, value: { keys.metric(b, $0) })
+            let metrics = EventClassifier.metrics(message, value: { keys.metric(b, $0) })
             if metrics != nil || !classifier.mayBeEvent(message, ids.errorText) {
                 classify(b, keys, clock: &clock, into: &r, materialize: false)
                 r.isClassified = true
@@ -105,10 +109,11 @@ enum JSONLineParser {
             case .logger: keys.logger = value
             case .severity: keys.severity = value
             case .caller: keys.hasCaller = true
-            case .ttft: keys.ttft = value
-            case .ttfb: keys.ttfb = value
-            case .audioDuration: keys.audioDuration = value
-            case .eouDelay: keys.eouDelay = value
+            // Metrics extras: the first of a repeated key, as `Fields` reads them.
+            case .ttft: if keys.ttft == nil { keys.ttft = value }
+            case .ttfb: if keys.ttfb == nil { keys.ttfb = value }
+            case .audioDuration: if keys.audioDuration == nil { keys.audioDuration = value }
+            case .eouDelay: if keys.eouDelay == nil { keys.eouDelay = value }
             case .other: break
             case let idKey: ids.take(idKey, b, value)
             }

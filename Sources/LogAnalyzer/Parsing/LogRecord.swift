@@ -138,6 +138,9 @@ public struct LogRecord: Sendable {
     /// result); such records may be "lite": no message or fields, because no detector reads them.
     var isClassified = false
     var event: EventKind?
+    /// Set by a text parser that read a metrics line's extras already: `event` holds its metrics
+    /// event, valid while the record stays one line (a continuation changes the message).
+    var hasParsedMetrics = false
     /// Fields few records have, kept out of line: a record is copied several times on its way to
     /// the session tracker, and every byte of it is copied each time.
     private var rare: Rare?

@@ -93,7 +93,7 @@ struct StreamParser {
     private mutating func complete(_ r: inout LogRecord) {
         count(r)
         if let classifier, !r.isClassified {
-            r.event = classifier.classify(r)
+            r.event = r.hasParsedMetrics && r.lineCount == 1 ? r.event : classifier.classify(r)
             r.isClassified = true
             switch r.event {
             case nil, .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: break  // (a metrics text is its message)
@@ -279,31 +279,29 @@ struct StreamParser {
         return (b.string(i, j), value)
     }
 
-    /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch`.
+    /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch` (the text between
+    /// them is copied a run at a time).
     private mutating func stripANSI(_ b: Bytes) {
         scratch.removeAll(keepingCapacity: true)
+        guard let base = b.baseAddress else { return }
         var i = 0
         while i < b.count {
-            let c = b[i]
-            if c == 0x1B {
-                let next = b.byte(i + 1)
-                if next == UInt8(ascii: "[") {
-                    var j = i + 2
-                    while j < b.count && !(b[j] >= 0x40 && b[j] <= 0x7E) { j += 1 }
-                    i = j + 1
-                    continue
-                }
-                if next == UInt8(ascii: "]") {
-                    var j = i + 2
-                    while j < b.count && b[j] != 0x07 && !(b[j] == 0x1B && b.byte(j + 1) == UInt8(ascii: "\\")) { j += 1 }
-                    i = j < b.count && b[j] == 0x07 ? j + 1 : j + 2
-                    continue
-                }
+            let escape = memchr(base + i, 0x1B, b.count - i).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? b.count
+            if escape > i { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<escape])) }
+            i = escape
+            guard i < b.count else { break }
+            let next = b.byte(i + 1)
+            if next == UInt8(ascii: "[") {
+                var j = i + 2
+                while j < b.count && !(b[j] >= 0x40 && b[j] <= 0x7E) { j += 1 }
+                i = j + 1
+            } else if next == UInt8(ascii: "]") {
+                var j = i + 2
+                while j < b.count && b[j] != 0x07 && !(b[j] == 0x1B && b.byte(j + 1) == UInt8(ascii: "\\")) { j += 1 }
+                i = j < b.count && b[j] == 0x07 ? j + 1 : j + 2
+            } else {
                 i += 2
-                continue
             }
-            scratch.append(c)
-            i += 1
         }
     }
 }

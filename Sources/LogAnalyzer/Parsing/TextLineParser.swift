@@ -97,7 +97,7 @@ enum TextLineParser {
         if tabbed, let tab = b.index(of: 0x09, from: msgStart) {
             r.message = b.string(msgStart, b.trimmedEnd(tab))
             let ctxStart = b.skipSpaces(tab)
-            if !rawExtras(b, ctxStart, b.trimmedEnd(b.count), &r) {
+            if rawExtras(b, ctxStart, b.trimmedEnd(b.count), &r) == nil {
                 r.message = b.string(msgStart, b.trimmedEnd(b.count))
             }
         } else {
@@ -307,13 +307,22 @@ enum TextLineParser {
     static func messageWithExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) {
         let end = b.trimmedEnd(hi)
         if end > lo, b[end - 1] == UInt8(ascii: "}") {
+            // Metrics read from the extras' bytes are what the fields give only when the extras
+            // are the record's only fields.
+            let onlyFields = r.fields.isEmpty
             var p = lo
             while p < end, let brace = b.index(of: UInt8(ascii: "{"), from: p), brace < end {
                 let next = b.byte(brace + 1)
                 if (brace == lo || b[brace - 1] == 0x20 || b[brace - 1] == 0x09) && (next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")),
-                    rawExtras(b, brace, end, &r)
+                    let keys = rawExtras(b, brace, end, &r)
                 {
-                    r.message = b.string(lo, b.trimmedEnd(brace))
+                    let messageEnd = b.trimmedEnd(brace)
+                    r.message = b.string(lo, messageEnd)
+                    // A metrics line (`LLM metrics {"ttft": …}`): its numbers are at hand now.
+                    if onlyFields, let metrics = EventClassifier.metrics(b.slice(lo, messageEnd), value: { keys.metric(b, $0) }) {
+                        r.event = metrics
+                        r.hasParsedMetrics = true
+                    }
                     return
                 }
                 p = brace + 1
@@ -323,15 +332,18 @@ enum TextLineParser {
     }
 
     /// When `lo..<hi` is exactly one JSON object: keeps it as raw fields (plus its ids and
-    /// error texts) and returns true.
-    static func rawExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) -> Bool {
-        guard b.byte(lo) == UInt8(ascii: "{") else { return false }
-        var reader = JSONReader(b.slice(0, hi), from: lo)
-        guard reader.skipValue() else { return false }
-        reader.skipSpace()
-        guard reader.index == hi else { return false }
+    /// error texts) and returns where its record keys are; nil otherwise.
+    @discardableResult
+    static func rawExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) -> JSONLineParser.RecordKeys? {
+        guard b.byte(lo) == UInt8(ascii: "{") else { return nil }
+        // One pass validates the object and collects its ids and error texts.
+        var keys = JSONLineParser.RecordKeys()
         var ids = IDCollector()
-        ids.scanObject(b.slice(0, hi), lo)
+        var end = 0
+        guard JSONLineParser.scan(b.slice(0, hi), lo, &keys, &ids, &end) else { return nil }
+        var reader = JSONReader(b.slice(0, hi), from: end)
+        reader.skipSpace()
+        guard reader.index == hi else { return nil }
         ids.apply(to: &r)
         let raw = Fields(rawObject: b.slice(lo, hi))
         if r.fields.isEmpty {
@@ -339,6 +351,6 @@ enum TextLineParser {
         } else {
             r.fields.append(contentsOf: raw.members)
         }
-        return true
+        return keys
     }
 }

@@ -124,7 +124,13 @@ struct EventClassifier {
     func classify(_ r: LogRecord) -> EventKind? {
         if r.isClassified { return r.event }
         var message = r.message
-        if let metrics = message.withUTF8({ m in metrics(m, value: { r.fields[String(describing: $0)]?.doubleValue }) }) { return metrics }
+        if let metrics = message.withUTF8({ m in
+            var values: Fields.MetricValues?
+            return Self.metrics(m, value: { key in
+                if values == nil { values = r.fields.metricValues }
+                return values!.value(key)
+            })
+        }) { return metrics }
         var mask = message.withUTF8 { words.scan($0) }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else { return nil }
@@ -181,7 +187,7 @@ struct EventClassifier {
     }
 
     /// Metrics lines of agents 1.x (values from `value`, the extras) and 0.x (`key=value` in the message).
-    func metrics(_ m: Bytes, value extra: (StaticString) -> Double?) -> EventKind? {
+    static func metrics(_ m: Bytes, value extra: (StaticString) -> Double?) -> EventKind? {
         // 1.x: the message is exactly `LLM metrics`; 0.x: `Pipeline LLM metrics: …` / `LLM metrics: …`.
         guard m.count >= 11 else { return nil }
         var head = 0
