@@ -1,10 +1,13 @@
 /// Completes a parsed record: Rust SDK prefixes, session ids from fields, text and JWT claims.
 enum RecordEnricher {
     static func enrich(_ r: inout LogRecord) {
-        splitRustTarget(&r)
+        // A metrics line of agents 1.x (message exactly `LLM metrics` …, the bulk of a log) has no
+        // Rust target and no ids in its text: only its fields can hold ids.
+        let plainMetrics = r.event?.isMetrics == true && r.errorText == nil && !r.message.utf8.contains(UInt8(ascii: ":"))
+        if !plainMetrics { splitRustTarget(&r) }
         // Raw JSON fields had their ids taken while they were scanned.
         if !r.fields.isRaw { idsFromFields(&r) }
-        idsFromText(&r)
+        if !plainMetrics { idsFromText(&r) }
         if r.ids.jobId == nil, let p = r.ids.participant, p.hasPrefix("agent-AJ_") { r.ids.jobId = String(p.dropFirst(6)) }
     }
 

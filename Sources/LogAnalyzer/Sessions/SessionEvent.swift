@@ -41,6 +41,13 @@ public enum EventKind: Sendable, Equatable {
     case tokenMinted(ttlSeconds: Double?)
     case sessionEnd
 
+    var isMetrics: Bool {
+        switch self {
+        case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: true
+        default: false
+        }
+    }
+
     /// Short label for timelines.
     public var label: String {
         switch self {

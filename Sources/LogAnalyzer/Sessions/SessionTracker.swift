@@ -41,6 +41,9 @@ public final class SessionTracker {
         /// Keys this session was registered under (to unregister it when it is finalised).
         var participantSids: [String] = []
         var pids: [PidKey] = []
+        /// The last pid this session registered, while `pidEpoch` says it still holds it.
+        var lastPid: PidKey?
+        var lastPidEpoch = 0
         /// Indices merged into this session (freed with it).
         var merged: [Int] = []
         /// Turn assembly for response latency (EOU delay + LLM ttft + TTS ttfb), online.
@@ -252,16 +255,26 @@ public final class SessionTracker {
         return s
     }
 
-    /// The last pid registration (most records repeat it): skips a hash lookup. Reset when a
-    /// registration is removed.
-    private var lastPid: (key: PidKey, session: Int)?
+    /// Changed whenever a pid registration moves to another session or is removed: a session's
+    /// last registration is still in `byPid` while the epoch it was made in lasts.
+    private var pidEpoch = 0
 
+    /// Registers a pid for a session (most records repeat their session's last one: no lookup).
     private func registerPid(_ key: PidKey, _ s: Int) {
-        if let last = lastPid, last.key == key, last.session == s { return }
-        lastPid = (key, s)
-        if let old = byPid[key], old == s { return }
-        byPid[key] = s
-        builder(s).pids.append(key)
+        let b = builder(s)
+        if b.lastPidEpoch == pidEpoch, b.lastPid == key { return }
+        if let old = byPid[key] {
+            if old != s {
+                byPid[key] = s
+                pidEpoch += 1
+                b.pids.append(key)
+            }
+        } else {
+            byPid[key] = s
+            b.pids.append(key)
+        }
+        b.lastPid = key
+        b.lastPidEpoch = pidEpoch
     }
 
     /// Adds one record.
@@ -475,8 +488,10 @@ public final class SessionTracker {
         for j in b.jobIds { drop(j, &byJob) }
         for p in b.participants { drop(p, &byParticipant) }
         for p in b.participantSids { drop(p, &byParticipantSid) }
-        for key in b.pids where byPid[key].map(find) == i { byPid.removeValue(forKey: key) }
-        lastPid = nil
+        for key in b.pids where byPid[key].map(find) == i {
+            byPid.removeValue(forKey: key)
+            pidEpoch += 1
+        }
         slots[i] = nil
         liveCount -= 1
         retired.append(i)
