@@ -3,7 +3,9 @@ enum RecordEnricher {
     static func enrich(_ r: inout LogRecord) {
         // A metrics line of agents 1.x (message exactly `LLM metrics` …, the bulk of a log) has no
         // Rust target and no ids in its text: only its fields can hold ids.
-        let plainMetrics = r.event?.isMetrics == true && r.errorText == nil && !r.message.utf8.contains(UInt8(ascii: ":"))
+        var message = r.message
+        let plainMetrics = r.event?.isMetrics == true && r.errorText == nil
+            && message.withUTF8 { $0.firstIndex(of: UInt8(ascii: ":")) == nil }
         if !plainMetrics { splitRustTarget(&r) }
         // Raw JSON fields had their ids taken while they were scanned.
         if !r.fields.isRaw { idsFromFields(&r) }

@@ -110,7 +110,9 @@ public struct SessionEvent: Sendable {
         if !r.fields.isRaw || r.errorText != nil, case .string(let error)? = r.field("error"), !error.isEmpty {
             text += ": " + (error.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
         }
-        return String(redactor.redact(text).prefix(300))
+        let redacted = redactor.redact(text)
+        // 300 characters at most (a text of at most 300 bytes has no more: no need to count them).
+        return redacted.utf8.count <= 300 ? redacted : String(redacted.prefix(300))
     }
 }
 
