@@ -19,9 +19,19 @@ public struct JSONReportRenderer {
                 out.write("[]")
                 return
             }
-            out.write("[")
-            for j in 0..<count { out.write((j == 0 ? "\n    " : ",\n    ") + element(j).serialized(pretty: true, depth: 2)) }
-            out.write("\n  ]")
+            // Elements are written into one buffer, flushed every 64 KiB.
+            var chunk = "["
+            chunk.reserveCapacity(1 << 16 + 4096)
+            for j in 0..<count {
+                chunk += j == 0 ? "\n    " : ",\n    "
+                element(j).write(into: &chunk, pretty: true, depth: 2)
+                if chunk.utf8.count >= 1 << 16 {
+                    out.write(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            chunk += "\n  ]"
+            out.write(chunk)
         }
         out.write("{\n")
         for (i, (key, value)) in members.enumerated() {

@@ -1,8 +1,15 @@
 /// JSON string quoting: escapes so that no control character reaches the output.
 public enum JSONWriter {
     public static func quoted(_ s: String) -> String {
-        var out = "\""
+        var out = ""
         out.reserveCapacity(s.utf8.count + 2)
+        quote(s, into: &out)
+        return out
+    }
+
+    /// Appends `s` quoted to `out` (no temporary strings for the common, plain case).
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
         var plain = true
         for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C || u == 0x7F {
             plain = false
@@ -29,7 +36,6 @@ public enum JSONWriter {
             }
         }
         out += "\""
-        return out
     }
 }
 
@@ -53,35 +59,39 @@ public indirect enum JSONNode: Sendable, Equatable {
         return out
     }
 
-    private func write(into out: inout String, pretty: Bool, depth: Int) {
+    func write(into out: inout String, pretty: Bool, depth: Int) {
+        func newline(_ level: Int) {
+            out += "\n"
+            for _ in 0..<level { out += "  " }
+        }
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d, let digits): out += d.isFinite ? trimmedFixed(d, digits) : "null"
         case .raw(let r): out += r
-        case .string(let s): out += JSONWriter.quoted(s)
+        case .string(let s): JSONWriter.quote(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: " ", count: (depth + 1) * 2) }
+                if pretty { newline(depth + 1) }
                 item.write(into: &out, pretty: pretty, depth: depth + 1)
             }
-            if pretty { out += "\n" + String(repeating: " ", count: depth * 2) }
+            if pretty { newline(depth) }
             out += "]"
         case .object(let members):
             if members.isEmpty { out += "{}"; return }
             out += "{"
             for (i, (k, v)) in members.enumerated() {
                 if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: " ", count: (depth + 1) * 2) }
-                out += JSONWriter.quoted(k)
+                if pretty { newline(depth + 1) }
+                JSONWriter.quote(k, into: &out)
                 out += pretty ? ": " : ":"
                 v.write(into: &out, pretty: pretty, depth: depth + 1)
             }
-            if pretty { out += "\n" + String(repeating: " ", count: depth * 2) }
+            if pretty { newline(depth) }
             out += "}"
         }
     }
