@@ -140,7 +140,7 @@ public struct Analyzer {
             if streams.count == 1 {
                 // One input: no merge; on this thread, records go from the parser to the tracker
                 // without being queued (each copy of a record costs).
-                let add = { (record: LogRecord) in
+                let add = { (record: inout LogRecord) in
                     finalise(tracker.evictIdle(before: record.time))
                     tracker.add(record)
                 }
@@ -175,7 +175,7 @@ public struct Analyzer {
                     }
                 }
                 guard pick >= 0 else { break }
-                streams[pick].consume { record in
+                streams[pick].consume { (record: inout LogRecord) in
                     if let t = record.time { clocks[pick] = t.micros }
                     finalise(tracker.evictIdle(before: record.time))
                     tracker.add(record)
@@ -225,7 +225,7 @@ enum InputReader {
         }
     }
 
-    func consume(_ body: (LogRecord) -> Void) {
+    func consume(_ body: (inout LogRecord) -> Void) {
         switch self {
         case .inline(let s): s.consume(body)
         case .threaded(let s): s.consume(body)

@@ -207,8 +207,8 @@ final class RecordStream {
     var headTime: Timestamp? { queue[queueHead].time }
 
     /// Hands the waiting record to `body` where it lies, and moves past it.
-    func consume(_ body: (LogRecord) -> Void) {
-        queue.withUnsafeBufferPointer { body($0[queueHead]) }
+    func consume(_ body: (inout LogRecord) -> Void) {
+        queue.withUnsafeMutableBufferPointer { body(&$0[queueHead]) }
         queueHead += 1
     }
 
@@ -221,15 +221,18 @@ final class RecordStream {
 
     /// Every remaining record, handed to `body` as it is parsed (no queue, no copy): the fast
     /// path when one input is read on the tracking thread.
-    func drain(diagnostics: inout DiagnosticSink, _ body: (LogRecord) -> Void) {
-        while let r = queueHead < queue.count ? next(diagnostics: &diagnostics) : nil { body(r) }
+    func drain(diagnostics: inout DiagnosticSink, _ body: (inout LogRecord) -> Void) {
+        while queueHead < queue.count, ensure(diagnostics: &diagnostics) { consume(body) }
         guard !done, let reader else {
             done = true
             return
         }
         do {
             while let (line, number, truncated) = try reader.next() {
-                handle(line, number, truncated, &diagnostics, emit: body)
+                handle(line, number, truncated, &diagnostics) { r in
+                    var r = r
+                    body(&r)
+                }
             }
         } catch {
             if isPiece {
@@ -238,14 +241,17 @@ final class RecordStream {
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
             }
         }
-        finish(&diagnostics, emit: body)
+        finish(&diagnostics) { r in
+            var r = r
+            body(&r)
+        }
     }
 
     private func finish(_ diagnostics: inout DiagnosticSink) {
         finish(&diagnostics) { queue.append($0) }
     }
 
-    private func finish(_ diagnostics: inout DiagnosticSink, emit: (LogRecord) -> Void) {
+    private func finish(_ diagnostics: inout DiagnosticSink, emit: (consuming LogRecord) -> Void) {
         done = true
         var emitted = 0
         parser.finish { r in
@@ -265,7 +271,7 @@ final class RecordStream {
         handle(line, number, truncated, &diagnostics) { queue.append($0) }
     }
 
-    private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink, emit: (LogRecord) -> Void) {
+    private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink, emit: (consuming LogRecord) -> Void) {
         let number = number + lineOffset
         lastLine = number
         if primeNext {

@@ -90,8 +90,8 @@ final class ThreadedRecordStream: @unchecked Sendable {
     var headTime: Timestamp? { current[position].time }
 
     /// Hands the waiting record to `body` where it lies, and moves past it.
-    func consume(_ body: (LogRecord) -> Void) {
-        current.withUnsafeBufferPointer { body($0[position]) }
+    func consume(_ body: (inout LogRecord) -> Void) {
+        current.withUnsafeMutableBufferPointer { body(&$0[position]) }
         position += 1
     }
 }

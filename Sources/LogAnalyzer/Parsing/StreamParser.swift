@@ -39,7 +39,7 @@ struct StreamParser {
     }
 
     /// Feeds one physical line; completed records are passed to `emit`.
-    mutating func feed(_ raw: Bytes, line: Int, emit: (LogRecord) -> Void) {
+    mutating func feed(_ raw: Bytes, line: Int, emit: (consuming LogRecord) -> Void) {
         if raw.baseAddress != nil, memchr(raw.baseAddress!, 0x1B, raw.count) != nil {
             stripANSI(raw)
             scratch.withUnsafeBufferPointer { feedClean($0, line: line, emit: emit) }
@@ -81,7 +81,7 @@ struct StreamParser {
     }
 
     /// Emits the last pending record.
-    mutating func finish(emit: (LogRecord) -> Void) {
+    mutating func finish(emit: (consuming LogRecord) -> Void) {
         if var p = pending.take() {
             complete(&p)
             emit(p)
@@ -112,7 +112,7 @@ struct StreamParser {
         runLength = 1
     }
 
-    private mutating func feedClean(_ b: Bytes, line: Int, emit: (LogRecord) -> Void) {
+    private mutating func feedClean(_ b: Bytes, line: Int, emit: (consuming LogRecord) -> Void) {
         var wrapper = Wrapper()
         let start = Wrapper.strip(b, into: &wrapper)
         if wrapper.timeOnlyLine {
@@ -248,7 +248,8 @@ struct StreamParser {
             }
             return false
         case .none:
-            if let p = pending, p.format == .plain, p.message.hasPrefix("Task exception was never retrieved"), b.has("future: ", at: 0) {
+            // (Read in place: a copy of the pending record would retain each of its strings.)
+            if pending?.format == .plain, pending?.message.hasPrefix("Task exception was never retrieved") == true, b.has("future: ", at: 0) {
                 return true
             }
             return false

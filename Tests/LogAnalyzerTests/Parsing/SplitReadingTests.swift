@@ -45,7 +45,7 @@ import Testing
         if drain { stream.drain { records.append(describe($0)) } }
         while stream.ensure() {
             let head = stream.headTime
-            stream.consume { r in
+            stream.consume { (r: inout LogRecord) in
                 #expect(r.time == head)
                 records.append(describe(r))
             }
