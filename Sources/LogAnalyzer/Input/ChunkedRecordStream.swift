@@ -422,7 +422,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
         position = 0
         condition.lock()
         if currentProducer != 0 && claimed < pieceCount {
-            trash[currentProducer, default: []].append(done)
+            // Moved, not copied: with a second reference here, the records would be freed on
+            // this thread after all.
+            trash[currentProducer, default: []].append(consume done)
         } else if done.capacity > 0 {
             condition.unlock()
             done.removeAll(keepingCapacity: true)
