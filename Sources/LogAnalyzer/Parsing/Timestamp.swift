@@ -62,7 +62,38 @@ public struct Timestamp: Sendable, Hashable, Comparable {
 
     /// `2025-12-11T01:09:16.204Z`, or `01:09:16.204` when the date is unknown.
     public var iso8601: String {
-        hasDate ? "\(dateString)T\(timeOfDayString(fraction: 3))Z" : timeOfDayString(fraction: 3)
+        let (y, m, d) = Self.civil(days: day)
+        guard (0...9999).contains(y) else {
+            return hasDate ? "\(dateString)T\(timeOfDayString(fraction: 3))Z" : timeOfDayString(fraction: 3)
+        }
+        // Reports print one or two per session: digits written straight into the string.
+        let us = microsOfDay
+        let s = Int(us / 1_000_000)
+        let ms = Int(us % 1_000_000 / 1000)
+        return String(unsafeUninitializedCapacity: 24) { b in
+            var i = 0
+            func put(_ value: Int, _ width: Int) {
+                var v = value
+                var k = width - 1
+                while k >= 0 {
+                    b[i + k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                    k -= 1
+                }
+                i += width
+            }
+            func char(_ c: UInt8) {
+                b[i] = c
+                i += 1
+            }
+            if hasDate {
+                put(y, 4); char(UInt8(ascii: "-")); put(m, 2); char(UInt8(ascii: "-")); put(d, 2); char(UInt8(ascii: "T"))
+            }
+            put(s / 3600, 2); char(UInt8(ascii: ":")); put(s / 60 % 60, 2); char(UInt8(ascii: ":")); put(s % 60, 2)
+            char(UInt8(ascii: ".")); put(ms, 3)
+            if hasDate { char(UInt8(ascii: "Z")) }
+            return i
+        }
     }
 
     /// `2025-12-11`

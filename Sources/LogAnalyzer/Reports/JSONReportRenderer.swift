@@ -14,7 +14,7 @@ public struct JSONReportRenderer {
         let redactor = Redactor()
         let full = document(Report(inputs: report.inputs, sessions: [], findings: [], configuration: report.configuration))
         guard case .object(let members) = full else { return }
-        func array(_ count: Int, _ element: (Int) -> JSONNode) {
+        func array(_ count: Int, _ element: (Int, inout String) -> Void) {
             guard count > 0 else {
                 out.write("[]")
                 return
@@ -24,7 +24,7 @@ public struct JSONReportRenderer {
             chunk.reserveCapacity(1 << 16 + 4096)
             for j in 0..<count {
                 chunk += j == 0 ? "\n    " : ",\n    "
-                element(j).write(into: &chunk, pretty: true, depth: 2)
+                element(j, &chunk)
                 if chunk.utf8.count >= 1 << 16 {
                     out.write(chunk)
                     chunk.removeAll(keepingCapacity: true)
@@ -37,10 +37,10 @@ public struct JSONReportRenderer {
         for (i, (key, value)) in members.enumerated() {
             out.write("  " + JSONWriter.quoted(key) + ": ")
             if key == "sessions" {
-                array(report.sessions.count) { sessionNode(report.sessions[$0], redactor) }
+                array(report.sessions.count) { writeSession(report.sessions[$0], redactor, into: &$1) }
             } else if key == "findings" {
                 let paths = report.paths
-                array(report.findings.count) { findingNode(report.findings[$0], paths: paths, redactor) }
+                array(report.findings.count) { findingNode(report.findings[$0], paths: paths, redactor).write(into: &$1, pretty: true, depth: 2) }
             } else if key == "summary" {
                 out.write(summaryNode(report).serialized(pretty: true, depth: 1))
             } else {
@@ -112,6 +112,46 @@ public struct JSONReportRenderer {
             ("warnings", .int(report.count(.warning))),
             ("infos", .int(report.count(.info))),
         ])
+    }
+
+    /// `sessionNode(s).write(into:pretty: true, depth: 2)`, written directly (a report lists up
+    /// to 100,000 sessions: no node tree for each).
+    func writeSession(_ s: Session, _ redactor: Redactor, into out: inout String) {
+        func string(_ value: String?) {
+            if let value { JSONWriter.quote(redactor.redact(value), into: &out) } else { out += "null" }
+        }
+        func time(_ t: Timestamp?) {
+            if let t { JSONWriter.quote(t.iso8601, into: &out) } else { out += "null" }
+        }
+        func strings(_ values: [String], redacted: Bool) {
+            guard !values.isEmpty else {
+                out += "[]"
+                return
+            }
+            out += "["
+            for (i, v) in values.enumerated() {
+                out += i == 0 ? "\n        " : ",\n        "
+                JSONWriter.quote(redacted ? redactor.redact(v) : v, into: &out)
+            }
+            out += "\n      ]"
+        }
+        out += "{\n      \"key\": "
+        string(s.key)
+        out += ",\n      \"room\": "
+        string(s.room)
+        out += ",\n      \"roomSid\": "
+        string(s.roomSid)
+        out += ",\n      \"jobIds\": "
+        strings(s.jobIds, redacted: true)
+        out += ",\n      \"start\": "
+        time(s.start)
+        out += ",\n      \"end\": "
+        time(s.end)
+        out += ",\n      \"sides\": "
+        strings(s.sides.map(\.rawValue), redacted: false)
+        out += ",\n      \"records\": "
+        out += String(s.recordCount)
+        out += "\n    }"
     }
 
     func sessionNode(_ s: Session, _ redactor: Redactor) -> JSONNode {
