@@ -254,10 +254,14 @@ final class ChunkedRecordStream: @unchecked Sendable {
     }
 
     private func parse(_ source: any ByteSource, primed: Bool, into records: [LogRecord]) -> Piece {
+        parse(LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10), primed: primed, into: records)
+    }
+
+    private func parse(_ reader: LineReader, primed: Bool, into records: [LogRecord]) -> Piece {
         var sink = DiagnosticSink(keepPerKind: 3)
         var records = records
         let stream = RecordStream(
-            piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, source: source, primed: primed)
+            piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, reader: reader, primed: primed)
         stream.parsePiece(into: &records, diagnostics: &sink)
         return Piece(stream: stream, records: records, diagnostics: sink)
     }
@@ -351,12 +355,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
         }
         let reader = LineReader(
             segments: i > 0 ? [prime.bytes, body.bytes] : [body.bytes], owners: [prime, body], maxLineBytes: options.maxLineBytes)
-        var sink = DiagnosticSink(keepPerKind: 3)
-        var records = records
-        let stream = RecordStream(
-            piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, reader: reader, primed: i > 0)
-        stream.parsePiece(into: &records, diagnostics: &sink)
-        var piece = Piece(stream: stream, records: records, diagnostics: sink)
+        var piece = parse(reader, primed: i > 0, into: records)
         piece.body = BlockSource(body)
         piece.error = block.error
         return piece
