@@ -128,7 +128,7 @@ public struct Analyzer {
             // files are parsed on a thread each, or on this one with one job.
             let workers = batch.count == 1 ? jobs : jobs / batch.count + 1
             let streams: [InputReader] = batch.map { i in
-                if jobs > 1, workers >= 2, let chunked = ChunkedRecordStream.make(
+                if workers >= 2, let chunked = ChunkedRecordStream.make(
                     inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, workers: workers,
                     pieceBytes: splitBytes)
                 {

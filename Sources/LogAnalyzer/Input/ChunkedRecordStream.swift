@@ -254,7 +254,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
     }
 
     private func parse(_ source: any ByteSource, primed: Bool, into records: [LogRecord]) -> Piece {
-        parse(LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10), primed: primed, into: records)
+        parse(RecordStream.pieceReader(source, options), primed: primed, into: records)
     }
 
     private func parse(_ reader: LineReader, primed: Bool, into records: [LogRecord]) -> Piece {

@@ -46,7 +46,12 @@ final class RecordStream {
                      source: any ByteSource, primed: Bool)
     {
         self.init(piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier,
-                  reader: LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10), primed: primed)
+                  reader: Self.pieceReader(source, options), primed: primed)
+    }
+
+    /// The line reader of a piece read from a source (a piece is small: a small read buffer).
+    static func pieceReader(_ source: any ByteSource, _ options: IngestOptions) -> LineReader {
+        LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10)
     }
 
     /// A piece read by `reader` (a file range, or a block of a stream in memory).
@@ -93,7 +98,7 @@ final class RecordStream {
     /// fallback when the next piece's priming did not reproduce that state. Its lines are
     /// numbered from `lineOffset + 1` in this stream's numbering.
     func continuePiece(source: any ByteSource, lineOffset: Int, options: IngestOptions, diagnostics: inout DiagnosticSink) -> [LogRecord] {
-        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: 256 << 10)
+        reader = Self.pieceReader(source, options)
         self.lineOffset = lineOffset
         var out: [LogRecord] = []
         parsePiece(into: &out, diagnostics: &diagnostics)

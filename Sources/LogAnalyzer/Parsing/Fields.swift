@@ -54,64 +54,6 @@ public struct Fields: Sendable, Sequence {
 
     public func makeIterator() -> IndexingIterator<[(String, JSONValue)]> { members.makeIterator() }
 
-    /// The metrics extras a metrics line may carry (`ttft`, `ttfb`, `audio_duration`,
-    /// `end_of_utterance_delay`): the first value of each, as `self[key]?.doubleValue` gives it,
-    /// found in one pass over a raw object instead of one pass per key.
-    struct MetricValues {
-        var ttft, ttfb, audioDuration, eouDelay: Double?
-
-        func value(_ key: StaticString) -> Double? {
-            switch key.utf8CodeUnitCount {
-            case 4: key.utf8Start[3] == UInt8(ascii: "t") ? ttft : ttfb
-            case 14: audioDuration
-            default: eouDelay
-            }
-        }
-    }
-
-    var metricValues: MetricValues {
-        guard case .raw(var text, let skip, let before, let after) = storage else {
-            return MetricValues(ttft: self["ttft"]?.doubleValue, ttfb: self["ttfb"]?.doubleValue,
-                                audioDuration: self["audio_duration"]?.doubleValue, eouDelay: self["end_of_utterance_delay"]?.doubleValue)
-        }
-        var found = MetricValues()
-        var seen: UInt8 = 0
-        func first(_ key: String, _ list: [(String, JSONValue)]) -> Double?? {
-            for (k, v) in list where k == key { return .some(v.doubleValue) }
-            return nil
-        }
-        text.withUTF8 { b in
-            Self.forEachMember(b, skip: skip) { keyRange, valueRange in
-                let bit: UInt8
-                switch FieldKey(b.slice(keyRange.lowerBound, keyRange.upperBound)) {
-                case .ttft: bit = 1
-                case .ttfb: bit = 2
-                case .audioDuration: bit = 4
-                case .eouDelay: bit = 8
-                default: return
-                }
-                guard seen & bit == 0 else { return }
-                seen |= bit
-                var reader = JSONReader(b, from: valueRange.lowerBound)
-                let v = (try? reader.value())?.doubleValue
-                switch bit {
-                case 1: found.ttft = v
-                case 2: found.ttfb = v
-                case 4: found.audioDuration = v
-                default: found.eouDelay = v
-                }
-            }
-        }
-        // Fields added around the object come first (`before`) or only when it lacks the key (`after`).
-        if let v = first("ttft", before) { found.ttft = v } else if seen & 1 == 0, let v = first("ttft", after) { found.ttft = v }
-        if let v = first("ttfb", before) { found.ttfb = v } else if seen & 2 == 0, let v = first("ttfb", after) { found.ttfb = v }
-        if let v = first("audio_duration", before) { found.audioDuration = v }
-        else if seen & 4 == 0, let v = first("audio_duration", after) { found.audioDuration = v }
-        if let v = first("end_of_utterance_delay", before) { found.eouDelay = v }
-        else if seen & 8 == 0, let v = first("end_of_utterance_delay", after) { found.eouDelay = v }
-        return found
-    }
-
     /// The value of the first field named `key`.
     public subscript(key: String) -> JSONValue? {
         switch storage {

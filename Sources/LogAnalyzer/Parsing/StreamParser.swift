@@ -95,10 +95,8 @@ struct StreamParser {
         if let classifier, !r.isClassified {
             r.event = r.hasParsedMetrics && r.lineCount == 1 ? r.event : classifier.classify(r)
             r.isClassified = true
-            switch r.event {
-            case nil, .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: break  // (a metrics text is its message)
-            case let kind?: if let redactor { r.eventText = SessionEvent.text(of: r, kind, redactor: redactor) }
-            }
+            // (A metrics event's text is its message.)
+            if let kind = r.event, !kind.isMetrics, let redactor { r.eventText = SessionEvent.text(of: r, kind, redactor: redactor) }
         }
     }
 

@@ -333,7 +333,6 @@ enum TextLineParser {
 
     /// When `lo..<hi` is exactly one JSON object: keeps it as raw fields (plus its ids and
     /// error texts) and returns where its record keys are; nil otherwise.
-    @discardableResult
     static func rawExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) -> JSONLineParser.RecordKeys? {
         guard b.byte(lo) == UInt8(ascii: "{") else { return nil }
         // One pass validates the object and collects its ids and error texts.

@@ -124,13 +124,11 @@ struct EventClassifier {
     func classify(_ r: LogRecord) -> EventKind? {
         if r.isClassified { return r.event }
         var message = r.message
-        if let metrics = message.withUTF8({ m in
-            var values: Fields.MetricValues?
-            return Self.metrics(m, value: { key in
-                if values == nil { values = r.fields.metricValues }
-                return values!.value(key)
-            })
-        }) { return metrics }
+        // (Metrics lines are classified by their parser, with the numbers it read; this is the
+        // path of records kept whole, and of metrics in fields built from continuation lines.)
+        if let metrics = message.withUTF8({ m in Self.metrics(m, value: { r.fields[String(describing: $0)]?.doubleValue }) }) {
+            return metrics
+        }
         var mask = message.withUTF8 { words.scan($0) }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else { return nil }

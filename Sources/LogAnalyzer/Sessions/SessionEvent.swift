@@ -100,10 +100,7 @@ public struct SessionEvent: Sendable {
 
     /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
     static func text(of r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
-        switch kind {
-        case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: return r.message
-        default: break
-        }
+        if kind.isMetrics { return r.message }
         var text = r.message
         if let newline = text.utf8.firstIndex(of: 0x0A) { text = String(text[..<newline]) }
         // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.

@@ -81,9 +81,9 @@ public struct SessionList: RandomAccessCollection, Sendable {
         let state = Mutex(State())
         let directory: String?
         static let flushBytes = 1 << 20
+        static let cacheBytes = 64 << 10
 
         init(directory: String?) { self.directory = directory }
-        static let cacheBytes = 64 << 10
 
         deinit {
             state.withLock { if $0.fd >= 0 { close($0.fd) } }
@@ -152,7 +152,7 @@ public struct SessionList: RandomAccessCollection, Sendable {
             state.withLock { s in
                 if location >= s.fileBytes {
                     let start = Int(location - s.fileBytes)
-                    return s.tail.withUnsafeBufferPointer { SessionCoding.decode($0, at: start).0 }
+                    return s.tail.withUnsafeBufferPointer { SessionCoding.decode($0, at: start)! }
                 }
                 // An encoding is far smaller than a block; one that is cut at the block's end is
                 // read again from its start.
@@ -166,7 +166,7 @@ public struct SessionList: RandomAccessCollection, Sendable {
                         s.cacheStart = location
                     }
                     let start = Int(location - s.cacheStart)
-                    if let (session, _) = s.cache.withUnsafeBufferPointer({ SessionCoding.decodeChecked($0, at: start) }) { return session }
+                    if let session = s.cache.withUnsafeBufferPointer({ SessionCoding.decode($0, at: start) }) { return session }
                 }
                 // Unreachable unless the file was changed under us: an empty session, not a crash.
                 return Session(key: "(unreadable)", room: nil, roomSid: nil, jobIds: [], participants: [], start: nil, end: nil,
@@ -229,12 +229,8 @@ enum SessionCoding {
         for r in s.responses { varint(UInt64(r.bitPattern)) }
     }
 
-    static func decode(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Session, Int) {
-        decodeChecked(b, at: start)!
-    }
-
     /// Nil when the encoding runs past the end of `b`.
-    static func decodeChecked(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Session, Int)? {
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Session? {
         var i = start
         var short = false
         func byte() -> UInt8 {
@@ -286,8 +282,8 @@ enum SessionCoding {
         let audio = Double(bitPattern: varint())
         let responses = (0..<Int(min(varint(), 1 << 24))).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: varint())) }
         guard !short else { return nil }
-        return (Session(key: key, room: room, roomSid: roomSid, jobIds: jobs, participants: participants, start: start, end: end,
+        return Session(key: key, room: room, roomSid: roomSid, jobIds: jobs, participants: participants, start: start, end: end,
                         sides: sides, inputs: inputs, recordCount: recordCount, events: [], gaps: [:], inputGaps: [:], records: [],
-                        order: order, responses: responses, replies: replies, audioSeconds: audio), i)
+                        order: order, responses: responses, replies: replies, audioSeconds: audio)
     }
 }
