@@ -49,6 +49,15 @@ enum JSONLineParser {
     static func parse(
         _ b: Bytes, at start: Int, clock: inout StreamClock, into r: inout LogRecord, classifier: EventClassifier? = nil
     ) -> Bool {
+        var memo = LiteralSet.Memo()
+        return parse(b, at: start, clock: &clock, into: &r, classifier: classifier, memo: &memo)
+    }
+
+    /// `parse`, remembering the event-word scans of repeated messages in `memo`.
+    static func parse(
+        _ b: Bytes, at start: Int, clock: inout StreamClock, into r: inout LogRecord, classifier: EventClassifier?,
+        memo: inout LiteralSet.Memo
+    ) -> Bool {
         var keys = RecordKeys()
         var ids = IDCollector()
         var end = 0
@@ -56,7 +65,7 @@ enum JSONLineParser {
         if let classifier, let messageRange = keys.message ?? keys.msg, b[messageRange.lowerBound] == UInt8(ascii: "\"") {
             let message = b.slice(messageRange.lowerBound + 1, messageRange.upperBound - 1)
             let metrics = EventClassifier.metrics(message, value: { keys.metric(b, $0) })
-            if metrics != nil || !classifier.mayBeEvent(message, ids.errorText) {
+            if metrics != nil || !classifier.mayBeEvent(message, ids.errorText, memo: &memo) {
                 classify(b, keys, clock: &clock, into: &r, materialize: false)
                 r.isClassified = true
                 r.event = metrics
@@ -85,14 +94,14 @@ enum JSONLineParser {
             r.skipSpace()
             guard r.index < b.count, b[r.index] == UInt8(ascii: "\"") else { return false }
             let keyStart = r.index + 1
-            guard r.skipValue() else { return false }
+            guard r.skipString() else { return false }
             let keyEnd = r.index - 1
             r.skipSpace()
             guard r.index < b.count, b[r.index] == UInt8(ascii: ":") else { return false }
             r.index += 1
             r.skipSpace()
             let valueStart = r.index
-            guard r.skipValue() else { return false }
+            guard r.skipMemberValue() else { return false }
             let value = valueStart..<r.index
             let key = b.slice(keyStart, keyEnd)
             switch FieldKey(key) {

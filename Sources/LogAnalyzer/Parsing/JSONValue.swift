@@ -226,31 +226,56 @@ struct JSONReader {
         return v
     }
 
+    /// Skips the string whose opening quote is at `index`: to the next quote not escaped by an
+    /// odd run of backslashes.
+    @inline(__always)
+    mutating func skipString() -> Bool {
+        var from = index + 1
+        while let q = bytes.firstQuote(from: from) {
+            // bytes[index] is the opening quote, so bytes[q - 1] exists and a quote stops the run.
+            if bytes[q - 1] != UInt8(ascii: "\\") {
+                index = q + 1
+                return true
+            }
+            var k = q - 1
+            var slashes = 0
+            while bytes[k] == UInt8(ascii: "\\") {
+                slashes += 1
+                k -= 1
+            }
+            if slashes % 2 == 0 {
+                index = q + 1
+                return true
+            }
+            from = q + 1
+        }
+        index = bytes.count
+        return false
+    }
+
+    /// `skipValue()` at a value's first byte (spaces already skipped), with strings and scalars
+    /// inline: the members of a log line are almost all strings and numbers.
+    @inline(__always)
+    mutating func skipMemberValue() -> Bool {
+        guard index < bytes.count else { return false }
+        let c = bytes[index]
+        if c == UInt8(ascii: "\"") { return skipString() }
+        if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { return skipValue() }
+        let start = index
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20 || b == 0x09 { break }
+            index += 1
+        }
+        return index > start
+    }
+
     /// Skips one value without building it; returns false when it is malformed.
     mutating func skipValue(depth: Int = 0) -> Bool {
         skipSpace()
         guard index < bytes.count else { return false }
         let c = bytes[index]
-        if c == UInt8(ascii: "\"") {
-            // To the next quote; it closes the string unless an odd run of backslashes precedes it.
-            guard bytes.baseAddress != nil else { return false }
-            var from = index + 1
-            while from < bytes.count, let q = bytes.firstQuote(from: from) {
-                var k = q - 1
-                var slashes = 0
-                while k > index && bytes[k] == UInt8(ascii: "\\") {
-                    slashes += 1
-                    k -= 1
-                }
-                if slashes % 2 == 0 {
-                    index = q + 1
-                    return true
-                }
-                from = q + 1
-            }
-            index = bytes.count
-            return false
-        }
+        if c == UInt8(ascii: "\"") { return skipString() }
         if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
             if depth >= maxDepth { return false }
             let close: UInt8 = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")

@@ -9,6 +9,8 @@ struct StreamParser {
     var clock: StreamClock
     /// Analysis mode: JSON lines that cannot be events are kept lite (see `JSONLineParser.parse`).
     let classifier: EventClassifier?
+    /// Remembered event-word scans of repeated messages.
+    private var memo = LiteralSet.Memo()
     private var pending: LogRecord?
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
@@ -93,7 +95,7 @@ struct StreamParser {
     private mutating func complete(_ r: inout LogRecord) {
         count(r)
         if let classifier, !r.isClassified {
-            r.event = r.hasParsedMetrics && r.lineCount == 1 ? r.event : classifier.classify(r)
+            r.event = r.hasParsedMetrics && r.lineCount == 1 ? r.event : classifier.classify(r, memo: &memo)
             r.isClassified = true
             // (A metrics event's text is its message.)
             if let kind = r.event, !kind.isMetrics, let redactor { r.eventText = SessionEvent.text(of: r, kind, redactor: redactor) }
@@ -136,7 +138,7 @@ struct StreamParser {
         let first = body[0]
         var parsed = false
         if first == UInt8(ascii: "{") {
-            parsed = JSONLineParser.parse(body, at: 0, clock: &clock, into: &r, classifier: classifier)
+            parsed = JSONLineParser.parse(body, at: 0, clock: &clock, into: &r, classifier: classifier, memo: &memo)
         }
         if !parsed && first == UInt8(ascii: "{") && Self.nestingDepth(body) > 256 {
             notes.append((line, "json-depth", "JSON nested deeper than 256 levels; kept as a plain line"))

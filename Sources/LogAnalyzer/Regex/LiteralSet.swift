@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Finds which of up to 64 literals occur in a text, in one pass over its bytes.
 ///
 /// A 64 Ki-entry table keyed by each position's first two bytes says which literals can start
@@ -55,5 +59,49 @@ public struct LiteralSet: Sendable {
     public func scan(_ text: String) -> UInt64 {
         var text = text
         return text.withUTF8 { scan($0) }
+    }
+}
+
+extension LiteralSet {
+    /// Remembers the scan results of short texts. A log repeats a few dozen messages millions of
+    /// times (`LLM metrics`, `received user transcript` …); a remembered message costs a hash of
+    /// its ends and one compare instead of a scan. Each parser owns one (it is not shared).
+    struct Memo {
+        static let slotCount = 128
+        static let slotBytes = 128
+        /// `slotCount` slots of `slotBytes` bytes: the remembered texts.
+        private var texts = [UInt8](repeating: 0, count: slotCount * slotBytes)
+        /// The length of each slot's text; 0 when the slot is empty.
+        private var lengths = [UInt8](repeating: 0, count: slotCount)
+        private var masks = [UInt64](repeating: 0, count: slotCount)
+
+        /// `set.scan(text)`, remembered for texts of 2 to 128 bytes.
+        mutating func scan(_ text: UnsafeBufferPointer<UInt8>, in set: LiteralSet) -> UInt64 {
+            let n = text.count
+            guard n >= 2, n <= Self.slotBytes, let base = text.baseAddress else { return set.scan(text) }
+            let raw = UnsafeRawPointer(base)
+            var h = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+            if n >= 8 {
+                h ^= raw.loadUnaligned(as: UInt64.self)
+                h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else {
+                for i in 0..<n { h = (h ^ UInt64(base[i])) &* 0x100_0000_01B3 }
+            }
+            h = (h ^ (h >> 32)) &* 0x94D0_49BB_1331_11EB
+            let slot = Int(truncatingIfNeeded: h >> 57)  // 0..<128
+            let offset = slot * Self.slotBytes
+            if Int(lengths[slot]) == n {
+                let same = texts.withUnsafeBufferPointer { memcmp($0.baseAddress! + offset, base, n) == 0 }
+                if same { return masks[slot] }
+            }
+            let mask = set.scan(text)
+            texts.withUnsafeMutableBufferPointer { t in
+                (t.baseAddress! + offset).update(from: base, count: n)
+            }
+            lengths[slot] = UInt8(n)
+            masks[slot] = mask
+            return mask
+        }
     }
 }

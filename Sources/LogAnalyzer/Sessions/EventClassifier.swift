@@ -123,13 +123,20 @@ struct EventClassifier {
 
     func classify(_ r: LogRecord) -> EventKind? {
         if r.isClassified { return r.event }
+        var memo = LiteralSet.Memo()
+        return classify(r, memo: &memo)
+    }
+
+    /// `classify(_:)`, remembering the scans of repeated messages in `memo`.
+    func classify(_ r: LogRecord, memo: inout LiteralSet.Memo) -> EventKind? {
+        if r.isClassified { return r.event }
         var message = r.message
         // (Metrics lines are classified by their parser, with the numbers it read; this is the
         // path of records kept whole, and of metrics in fields built from continuation lines.)
         if let metrics = message.withUTF8({ m in Self.metrics(m, value: { r.fields[String(describing: $0)]?.doubleValue }) }) {
             return metrics
         }
-        var mask = message.withUTF8 { words.scan($0) }
+        var mask = message.withUTF8 { memo.scan($0, in: words) }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else { return nil }
         return kind(r, mask)
@@ -178,8 +185,8 @@ struct EventClassifier {
 
     /// Whether a message (raw bytes) and error text can make an event at all: the cheap test the
     /// parser runs before it builds a record.
-    func mayBeEvent(_ message: Bytes, _ errorText: String?) -> Bool {
-        if words.scan(message) != 0 { return true }
+    func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
+        if memo.scan(message, in: words) != 0 { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

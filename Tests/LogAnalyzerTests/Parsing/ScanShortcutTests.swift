@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// The hot path's shortcuts give exactly what the plain code gives.
+@Suite struct ScanShortcutTests {
+    private func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        var text = text
+        return text.withUTF8(body)
+    }
+
+    @Test func rememberedScansEqualScans() {
+        let set = LiteralSet(["Generating initial greeting", "token is expired", "401", "signal", "connect", "room closed"])
+        var memo = LiteralSet.Memo()
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["token is expired", "401", "x", "signal", "connect", "ed", "room", " closed", "é", "\"", "-", "Generating initial greeting"]
+        // Far more distinct texts than slots, each asked several times, with lengths around the
+        // 8-byte hash window and the 128-byte limit.
+        var texts: [String] = []
+        for _ in 0..<3_000 {
+            var t = ""
+            let target = Int.random(in: 0...140, using: &rng)
+            while t.utf8.count < target { t += pieces.randomElement(using: &rng)! }
+            texts.append(t)
+        }
+        var hits = 0
+        for _ in 0..<4 {
+            for t in texts.shuffled(using: &rng) {
+                let expected = withBytes(t) { set.scan($0) }
+                let remembered = withBytes(t) { memo.scan($0, in: set) }
+                #expect(remembered == expected, "\(t)")
+                if expected != 0 { hits += 1 }
+            }
+        }
+        #expect(hits > 1_000)
+        // Same length, same first and last 8 bytes, different middle: the compare tells them apart.
+        let a = "AAAAAAAA token is expired ZZZZZZZZ"
+        let b = "AAAAAAAA token is EXPIRED ZZZZZZZZ"
+        #expect(withBytes(a) { memo.scan($0, in: set) } == 1 << 1)
+        #expect(withBytes(b) { memo.scan($0, in: set) } == 0)
+        #expect(withBytes(a) { memo.scan($0, in: set) } == 1 << 1)
+    }
+
+    @Test func stringsSkipToTheirUnescapedQuote() {
+        // (text, where the value after the key ends)
+        let cases: [(String, Int)] = [
+            (#""abc","#, 5),
+            (#""a\"b","#, 6),
+            (#""a\\","#, 5),
+            (#""a\\\"b\\","#, 10),
+            (#""\\\\""#, 6),
+            (#""""#, 2),
+            (#""no end"#, -1),
+            (#""ends in escape\""#, -1),
+            (#""long string past one word \" and \\ more","#, 42),
+        ]
+        for (text, end) in cases {
+            withBytes(text) { b in
+                var fast = JSONReader(b)
+                var plain = JSONReader(b)
+                let fastOK = fast.skipMemberValue()
+                let plainOK = plain.skipValue()
+                #expect(fastOK == (end >= 0), "\(text)")
+                #expect(plainOK == fastOK, "\(text)")
+                if end >= 0 {
+                    #expect(fast.index == end, "\(text)")
+                    #expect(plain.index == end, "\(text)")
+                }
+            }
+        }
+    }
+
+    @Test func scalarsAndContainersSkipLikeSkipValue() {
+        for text in ["0.37,", "-12}", "true ", "null]", "1e-05,", #"{"a": [1, "x\"y"]},"#, #"[{"b": {}}, 2]}"#, "", ","] {
+            withBytes(text) { b in
+                var fast = JSONReader(b)
+                var plain = JSONReader(b)
+                #expect(fast.skipMemberValue() == plain.skipValue(), "\(text)")
+                #expect(fast.index == plain.index, "\(text)")
+            }
+        }
+    }
+}
