@@ -95,10 +95,16 @@ struct StreamParser {
     private mutating func complete(_ r: inout LogRecord) {
         count(r)
         if let classifier, !r.isClassified {
-            r.event = r.hasParsedMetrics && r.lineCount == 1 ? r.event : classifier.classify(r, memo: &memo)
+            // Read into locals first: assigning `r.event = f(r)` copies the whole record (the
+            // read of `r` overlaps the write to it).
+            let event = r.hasParsedMetrics && r.lineCount == 1 ? r.event : classifier.classify(r, memo: &memo)
+            r.event = event
             r.isClassified = true
             // (A metrics event's text is its message.)
-            if let kind = r.event, !kind.isMetrics, let redactor { r.eventText = SessionEvent.text(of: r, kind, redactor: redactor) }
+            if let kind = event, !kind.isMetrics, let redactor {
+                let text = SessionEvent.text(of: r, kind, redactor: redactor)
+                r.eventText = text
+            }
         }
     }
 

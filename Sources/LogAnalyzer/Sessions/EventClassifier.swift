@@ -133,7 +133,9 @@ struct EventClassifier {
         var message = r.message
         // (Metrics lines are classified by their parser, with the numbers it read; this is the
         // path of records kept whole, and of metrics in fields built from continuation lines.)
-        if let metrics = message.withUTF8({ m in Self.metrics(m, value: { r.fields[String(describing: $0)]?.doubleValue }) }) {
+        // (The closure captures the fields alone: capturing `r` would copy the whole record.)
+        let fields = r.fields
+        if let metrics = message.withUTF8({ m in Self.metrics(m, value: { fields[String(describing: $0)]?.doubleValue }) }) {
             return metrics
         }
         var mask = message.withUTF8 { memo.scan($0, in: words) }
