@@ -37,6 +37,12 @@ public struct Report: Sendable {
     }
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+
+    /// The findings of each session, by session key, in report order: renderers walk the
+    /// sessions and look their findings up (filtering all findings per session is quadratic).
+    public func findingsBySession() -> [String: [Finding]] {
+        Dictionary(grouping: findings, by: \.sessionKey)
+    }
 }
 
 /// The library's entry point: inputs in, report out.

@@ -17,10 +17,11 @@ public struct JUnitRenderer {
     public func render(_ report: Report) -> String {
         let text = ReportText(paths: report.paths)
         var suites: [(String, [Case])] = []
+        let bySession = report.findingsBySession()
         for (index, input) in report.inputs.enumerated() {
             var cases: [Case] = []
             for session in report.sessions where session.inputs.contains(index) {
-                let findings = report.findings.filter { $0.sessionKey == session.key }
+                let findings = bySession[session.key] ?? []
                 let failing = findings.filter { f in failOn.map { f.severity >= $0 } ?? false }
                 var c = Case(name: "session \(session.label)", classname: input.path)
                 if !failing.isEmpty {

@@ -15,9 +15,9 @@ public struct MarkdownReportRenderer {
         for f in report.findings {
             out += "| \(f.severity.rawValue) | `\(f.rule)` | \(cell(f.room ?? f.sessionKey)) | \(f.at?.humanString ?? "") | \(cell(f.message)) |\n"
         }
+        let bySession = report.findingsBySession()
         for session in report.sessions {
-            let findings = report.findings.filter { $0.sessionKey == session.key }
-            guard !findings.isEmpty else { continue }
+            guard let findings = bySession[session.key], !findings.isEmpty else { continue }
             out += "\n## \(cell(ReportText.sessionHeader(session)))\n"
             for f in findings {
                 out += "\n### \(f.severity.rawValue): `\(f.rule)`\n\n\(cell(f.message))\n\n"

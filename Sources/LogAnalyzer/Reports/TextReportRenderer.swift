@@ -13,9 +13,9 @@ public struct TextReportRenderer {
         let text = ReportText(paths: report.paths)
         let style = Style(enabled: color)
         var out = ""
+        let bySession = report.findingsBySession()
         for session in report.sessions {
-            let findings = report.findings.filter { $0.sessionKey == session.key }
-            guard !findings.isEmpty else { continue }
+            guard let findings = bySession[session.key], !findings.isEmpty else { continue }
             out += style.bold(text.safe(ReportText.sessionHeader(session))) + "\n"
             for f in findings {
                 let sev = style.severity(f.severity)
