@@ -64,7 +64,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
     private var streamOffset = 0
     private var linesBefore = 0
     private var nextPiece = 0
-    private var accepted: [RecordStream] = []
+    /// Counts of the streams that parsed earlier pieces. A stream is let go once the next piece's
+    /// stream takes over (each holds its parser's buffers), so only its counts are kept.
+    private var earlier = (lines: 0, records: 0, formats: [LogFormat: Int](), nulLines: 0)
     /// After an over-long line (stream mode): the rest is read in line by `stream`.
     private var inLine = false
     private var inLineSink = DiagnosticSink(keepPerKind: 3)
@@ -458,7 +460,6 @@ final class ChunkedRecordStream: @unchecked Sendable {
                     piece: input, index: index, options: options, referenceDay: referenceDay, classifier: classifier, source: rest, primed: false)
                 stream = fresh
                 streamOffset = 0
-                accepted.append(fresh)
             }
             inLine = true
             return
@@ -481,9 +482,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
         currentProducer = piece.producer
         currentOffset = offset
         diagnostics.merge(piece.diagnostics, lineOffset: offset)
+        if let stream { count(stream) }
         stream = pieceStream
         streamOffset = offset
-        accepted.append(pieceStream)
         linesBefore += pieceStream.stats.lines
     }
 
@@ -497,6 +498,13 @@ final class ChunkedRecordStream: @unchecked Sendable {
         return a == b
     }
 
+    private func count(_ s: RecordStream) {
+        earlier.lines += s.stats.lines
+        earlier.records += s.stats.records
+        for (format, n) in s.formatCounts { earlier.formats[format, default: 0] += n }
+        earlier.nulLines += s.nulLines
+    }
+
     private func finish() {
         if finished { return }
         finished = true
@@ -507,13 +515,11 @@ final class ChunkedRecordStream: @unchecked Sendable {
             current = stream.finishPieces()
             currentOffset = streamOffset
         }
-        var nulLines = 0
-        for s in accepted {
-            stats.lines += s.stats.lines
-            stats.records += s.stats.records
-            for (format, n) in s.formatCounts { stats.formats[format, default: 0] += n }
-            nulLines += s.nulLines
-        }
+        if let stream { count(stream) }
+        stats.lines += earlier.lines
+        stats.records += earlier.records
+        for (format, n) in earlier.formats { stats.formats[format, default: 0] += n }
+        let nulLines = earlier.nulLines
         stats.bytes = isStream ? streamBytes + (inLine ? stream!.stats.bytes : 0) : UInt64(size)
         if let readError {
             diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(readError.message); the \(stats.lines) lines before it are kept"))
