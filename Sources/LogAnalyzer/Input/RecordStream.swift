@@ -191,11 +191,19 @@ final class RecordStream {
                 return false
             }
             do {
-                if let (line, number, truncated) = try reader.next() {
+                // A few records at a time (see `drain`); few, because every input being merged
+                // holds its own.
+                var bytes = 0
+                var ended = true
+                while let (line, number, truncated) = try reader.next() {
                     handle(line, number, truncated, &diagnostics)
-                } else {
-                    finish(&diagnostics)
+                    bytes += line.count
+                    if queue.count >= Self.mergeBatch || bytes >= Self.batchBytes {
+                        ended = false
+                        break
+                    }
                 }
+                if ended { finish(&diagnostics) }
             } catch {
                 if isPiece {
                     pieceReadError = error
@@ -224,6 +232,13 @@ final class RecordStream {
         return queue[queueHead]
     }
 
+    /// Records parsed before they are handed on: by `drain` (one input), and by `ensure` for each
+    /// of several inputs merged by time; a batch also ends after `batchBytes` of lines (a record
+    /// can hold a line of up to `--max-line-bytes`).
+    static let drainBatch = 1024
+    static let mergeBatch = 64
+    static let batchBytes = 1 << 20
+
     /// Every remaining record, handed to `body` as it is parsed (no queue, no copy): the fast
     /// path when one input is read on the tracking thread.
     func drain(diagnostics: inout DiagnosticSink, _ body: (inout LogRecord) -> Void) {
@@ -232,11 +247,22 @@ final class RecordStream {
             done = true
             return
         }
+        // Records are parsed a batch at a time, then handed on: parsing and tracking each keep
+        // their working set in cache for a whole batch instead of alternating line by line.
+        func flush() {
+            queue.withUnsafeMutableBufferPointer { q in
+                for i in q.indices { body(&q[i]) }
+            }
+            queue.removeAll(keepingCapacity: true)
+        }
         do {
+            var bytes = 0
             while let (line, number, truncated) = try reader.next() {
-                handle(line, number, truncated, &diagnostics) { r in
-                    var r = r
-                    body(&r)
+                handle(line, number, truncated, &diagnostics)
+                bytes += line.count
+                if queue.count >= Self.drainBatch || bytes >= Self.batchBytes {
+                    flush()
+                    bytes = 0
                 }
             }
         } catch {
@@ -246,6 +272,7 @@ final class RecordStream {
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
             }
         }
+        flush()
         finish(&diagnostics) { r in
             var r = r
             body(&r)

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Records are parsed a batch at a time before they are handed on; every record must still come
+/// out once, whole and in order, however the batches end (by count, by bytes, at the input's end).
+@Suite struct BatchReadingTests {
+    /// `count` agents text records; every 7th has a two-line traceback after it, one record holds
+    /// a line longer than a whole batch's byte budget, and the last record has a continuation (it
+    /// is still pending when the input ends).
+    static func log(count: Int, longAt: Int) -> (bytes: [UInt8], expected: [(line: Int, lineCount: Int, n: Int)]) {
+        var text = ""
+        var expected: [(line: Int, lineCount: Int, n: Int)] = []
+        var line = 1
+        for n in 1...count {
+            let ms = String(format: "%03d", n % 1000)
+            let padding = n == longAt ? " " + String(repeating: "x", count: RecordStream.batchBytes + 1000) : ""
+            text += "2026-03-02 00:\(String(format: "%02d", n / 60_000 % 60)):\(String(format: "%02d", n / 1000 % 60)),\(ms) - INFO livekit.agents - step n=\(n)\(padding)\n"
+            var lines = 1
+            if n % 7 == 0 || n == count {
+                text += "Traceback (most recent call last):\n  File \"agent.py\", line \(n), in step\n"
+                lines += 2
+            }
+            expected.append((line, lines, n))
+            line += lines
+        }
+        return (Array(text.utf8), expected)
+    }
+
+    static func number(_ r: LogRecord) -> Int? {
+        guard let at = r.message.range(of: "n=") else { return nil }
+        return Int(r.message[at.upperBound...].prefix { $0.isNumber })
+    }
+
+    @Test func drainedAndQueuedRecordsAreEveryRecordInOrder() {
+        let count = 3 * RecordStream.drainBatch + 5
+        let (bytes, expected) = Self.log(count: count, longAt: RecordStream.drainBatch / 2)
+        var options = IngestOptions()
+        options.maxLineBytes = 4 << 20
+        for drain in [true, false] {
+            var sink = DiagnosticSink()
+            let stream = RecordStream(InputDescriptor(name: "agent.log", bytes: bytes), index: 0, options: options, referenceDay: nil,
+                                      classifier: EventClassifier(configuration: AnalysisConfiguration()), diagnostics: &sink)
+            var got: [(line: Int, lineCount: Int, n: Int)] = []
+            if drain {
+                stream.drain(diagnostics: &sink) { got.append(($0.line, $0.lineCount, Self.number($0) ?? -1)) }
+            } else {
+                var previous: Timestamp?
+                while stream.ensure(diagnostics: &sink) {
+                    let head = stream.headTime
+                    #expect(previous == nil || head! >= previous!)
+                    previous = head
+                    stream.consume { got.append(($0.line, $0.lineCount, Self.number($0) ?? -1)) }
+                }
+            }
+            #expect(got.count == count, "drain: \(drain)")
+            // The first record that differs (whole arrays would flood a failure report).
+            let firstDifference = got.indices.first { (i: Int) -> Bool in
+                guard i < expected.count else { return true }
+                let (a, b) = (got[i], expected[i])
+                return a.line != b.line || a.lineCount != b.lineCount || a.n != b.n
+            }
+            #expect(firstDifference == nil, "drain: \(drain), record \(firstDifference ?? -1)")
+            #expect(stream.stats.records == count)
+            #expect(stream.stats.lines == expected.last!.line + 2)
+        }
+    }
+}
