@@ -239,8 +239,8 @@ final class RecordStream {
     static let mergeBatch = 64
     static let batchBytes = 1 << 20
 
-    /// Every remaining record, handed to `body` as it is parsed (no queue, no copy): the fast
-    /// path when one input is read on the tracking thread.
+    /// Every remaining record, handed to `body` where it lies in the queue, a batch at a time:
+    /// the fast path when one input is read on the tracking thread.
     func drain(diagnostics: inout DiagnosticSink, _ body: (inout LogRecord) -> Void) {
         while queueHead < queue.count, ensure(diagnostics: &diagnostics) { consume(body) }
         guard !done, let reader else {
