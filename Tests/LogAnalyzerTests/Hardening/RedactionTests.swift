@@ -88,4 +88,14 @@ func writeSecretLogs(into dir: TempDir) {
         #expect(r.redact("prompt_tokens=412, token is expired") == "prompt_tokens=412, token is expired")
         #expect(r.redact("invalid token: \(secretJWT), error: x") == "invalid token: [redacted-jwt], error: x")
     }
+
+    @Test func secretKeysAreRecognisedInAnyCase() {
+        let secret = ["api_secret", "LIVEKIT_API_SECRET", "password", "dbPassword", "token", "Token", "access_token", "REFRESH_TOKEN",
+                      "apiKey", "OPENAI_API_KEY", "x-apikey", "Authorization", "jwt", "JWT", "my_Secret_value",
+                      "ap\u{00EF}_secret", "api\u{212A}ey"]
+        let plain = ["prompt_tokens", "completion_tokens", "secret_count", "tokens", "tok", "", "room", "api_keys", "jwt_issuer",
+                     "authorization_header", "tokenizer", "caf\u{00E9}"]
+        for key in secret { #expect(Redactor.isSecretKey(key), "\(key)") }
+        for key in plain { #expect(!Redactor.isSecretKey(key), "\(key)") }
+    }
 }
