@@ -38,7 +38,7 @@ public struct Fields: Sendable, Sequence {
                 Self.forEachMember(b, skip: skip) { key, value in
                     var reader = JSONReader(b, from: value.lowerBound)
                     let v = (try? reader.value()) ?? .string(b.string(value.lowerBound, value.upperBound))
-                    out.append((b.string(key.lowerBound, key.upperBound), v))
+                    out.append((Self.keyText(b, key), v))
                 }
                 return out + after
             }
@@ -113,6 +113,15 @@ public struct Fields: Sendable, Sequence {
         var m = members
         m.append(contentsOf: more)
         storage = .members(m)
+    }
+
+    /// A member's key (the range inside its quotes), with escapes decoded.
+    static func keyText(_ b: Bytes, _ key: Range<Int>) -> String {
+        if b.slice(key.lowerBound, key.upperBound).contains(UInt8(ascii: "\\")) {
+            var reader = JSONReader(b, from: key.lowerBound - 1)
+            if let decoded = try? reader.string() { return decoded }
+        }
+        return b.string(key.lowerBound, key.upperBound)
     }
 
     /// Calls `body(key, value)` with byte ranges of each top-level member of the object in `b`.

@@ -8,22 +8,23 @@ public final class RecordRenderer {
 
     public func ndjson(_ r: LogRecord) -> String {
         var out = "{\"path\":"
-        out += JSONWriter.quoted(paths[r.input])
+        JSONWriter.quote(paths[r.input], into: &out)
         out += ",\"line\":\(r.line),\"format\":\"\(r.format.id)\",\"time\":"
         if let t = r.time, t.hasDate { out += "\"\(t.iso8601)\"" } else { out += "null" }
         out += ",\"level\":"
         out += r.level.map { "\"\($0.name)\"" } ?? "null"
         out += ",\"logger\":"
-        out += r.logger.map { JSONWriter.quoted(redactor.redact($0)) } ?? "null"
+        if let logger = r.logger { JSONWriter.quote(redactor.redact(logger), into: &out) } else { out += "null" }
         out += ",\"message\":"
-        out += JSONWriter.quoted(redactor.redact(r.message))
+        JSONWriter.quote(redactor.redact(r.message), into: &out)
         out += ",\"ids\":{"
         var first = true
         func id(_ key: String, _ value: String?) {
             guard let value else { return }
             if !first { out += "," }
             first = false
-            out += "\"\(key)\":" + JSONWriter.quoted(redactor.redact(value))
+            out += "\"\(key)\":"
+            JSONWriter.quote(redactor.redact(value), into: &out)
         }
         id("room", r.ids.room)
         id("roomSid", r.ids.roomSid)
@@ -55,20 +56,35 @@ public final class RecordRenderer {
         }
         for (k, v) in before {
             separator()
-            out += JSONWriter.quoted(k) + ":"
+            JSONWriter.quote(k, into: &out)
+            out += ":"
             writeValue(v, key: k, into: &out, depth: 1)
         }
         text.withUTF8 { b in
             Fields.forEachMember(b, skip: skip) { key, value in
                 separator()
-                let keyText = b.string(key.lowerBound, key.upperBound)
-                out += "\"" + keyText + "\":"
+                let rawKey = b.slice(key.lowerBound, key.upperBound)
+                // The key as written is JSON already; one with escapes or raw control bytes is
+                // decoded (for the secret-name test) and written again.
+                let keyText: String
+                if rawKey.contains(where: { $0 < 0x20 || $0 == 0x5C || $0 == 0x7F }) {
+                    keyText = Fields.keyText(b, key)
+                    JSONWriter.quote(keyText, into: &out)
+                    out += ":"
+                } else {
+                    keyText = rawKey.string(0, rawKey.count)
+                    out += "\""
+                    out += keyText
+                    out += "\":"
+                }
                 let raw = b.slice(value.lowerBound, value.upperBound)
                 let c = raw[0]
                 let isText = c == UInt8(ascii: "\"") || c == UInt8(ascii: "{") || c == UInt8(ascii: "[")
-                if !isText && c != UInt8(ascii: "N") && c != UInt8(ascii: "I") && !(c == UInt8(ascii: "-") && raw.byte(1) == UInt8(ascii: "I")) {
+                // Raw control bytes are never copied (the scan lets them through; quoting escapes them).
+                let hasControl = raw.contains(where: { $0 < 0x20 || $0 == 0x7F })
+                if !isText && !hasControl && c != UInt8(ascii: "N") && c != UInt8(ascii: "I") && !(c == UInt8(ascii: "-") && raw.byte(1) == UInt8(ascii: "I")) {
                     out += raw.string(0, raw.count)
-                } else if isText && !Redactor.mightHoldSecret(raw) && !raw.contains(where: { $0 < 0x20 }) && !Redactor.isSecretKey(keyText) {
+                } else if isText && !hasControl && !Redactor.mightHoldSecret(raw) && !Redactor.isSecretKey(keyText) {
                     out += raw.string(0, raw.count)
                 } else {
                     var reader = JSONReader(b, from: value.lowerBound)
@@ -79,7 +95,8 @@ public final class RecordRenderer {
         }
         for (k, v) in after {
             separator()
-            out += JSONWriter.quoted(k) + ":"
+            JSONWriter.quote(k, into: &out)
+            out += ":"
             writeValue(v, key: k, into: &out, depth: 1)
         }
         out += "}"
@@ -93,9 +110,9 @@ public final class RecordRenderer {
         case .number(let n): out += n == "NaN" || n.hasSuffix("Infinity") ? "null" : n
         case .string(let s):
             if let key, Redactor.isSecretKey(key), !s.isEmpty {
-                out += JSONWriter.quoted(Redactor.replacement)
+                JSONWriter.quote(Redactor.replacement, into: &out)
             } else {
-                out += JSONWriter.quoted(redactor.redact(s))
+                JSONWriter.quote(redactor.redact(s), into: &out)
             }
         case .array(let items):
             out += "["
@@ -108,7 +125,8 @@ public final class RecordRenderer {
             out += "{"
             for (i, (k, value)) in members.enumerated() {
                 if i > 0 { out += "," }
-                out += JSONWriter.quoted(k) + ":"
+                JSONWriter.quote(k, into: &out)
+                out += ":"
                 writeValue(value, key: k, into: &out, depth: depth + 1)
             }
             out += "}"

@@ -87,6 +87,18 @@ struct XorShift {
         #expect(metrics.findings.isEmpty)
     }
 
+    @Test func parseOutputNeverCarriesRawControlBytes() {
+        // A key with a raw BEL and an escape, a scalar with a raw DEL, a string with a raw BS.
+        let line = "{\"message\": \"m\", \"level\": \"INFO\", \"name\": \"n\", \"k\u{07}\\u0041\": 1, \"n\": 2\u{7F}, "
+            + "\"s\": \"a\u{08}b\", \"api\\u005fkey\": \"sk-live\", \"timestamp\": \"2026-01-01T00:00:00+00:00\"}"
+        let r = record(line)
+        #expect(r.format == .agentsJSON)
+        #expect(r.fields.members.map(\.0) == ["k\u{07}A", "n", "s", "api_key"])
+        let ndjson = RecordRenderer(paths: ["x"]).ndjson(r)
+        #expect(!ndjson.utf8.dropLast().contains { $0 < 0x20 || $0 == 0x7F })
+        #expect(ndjson.hasSuffix(",\"fields\":{\"k\\u0007A\":1,\"n\":2,\"s\":\"a\\u0008b\",\"api_key\":\"[redacted]\"}}\n"))
+    }
+
     @Test func gzipBombsAreCappedAndTheRecordsBeforeTheCapKept() throws {
         let bomb = try gzip(Data(String(repeating: "a\n", count: 25_000_000).utf8))
         #expect(bomb.count < 200_000)
