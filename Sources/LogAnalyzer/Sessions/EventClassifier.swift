@@ -102,11 +102,18 @@ struct EventClassifier {
     static func side(of r: LogRecord, path: String) -> Side {
         if let side = side(for: r.format) { return side }
         let name = (r.source ?? "") + " " + (path.split(separator: "/").last.map(String.init) ?? path)
-        let lower = name.lowercased()
-        if lower.contains("agent") || lower.contains("worker") { return .agent }
-        if lower.contains("server") || lower.contains("livekit") || lower.contains("sfu") { return .server }
-        if lower.contains("browser") || lower.contains("client") || lower.contains("console") || lower.contains("frontend") { return .browser }
-        if lower.contains("backend") || lower.contains("api") || lower.contains("token") { return .backend }
+        // Words are matched on the name's bytes (`String.contains` here is Foundation's, which
+        // made this most of the time of a wrapped log).
+        let lower = Array(name.lowercased().utf8)
+        func has(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard lower.count >= n else { return false }
+            return (0...(lower.count - n)).contains { at in (0..<n).allSatisfy { lower[at + $0] == word.utf8Start[$0] } }
+        }
+        if has("agent") || has("worker") { return .agent }
+        if has("server") || has("livekit") || has("sfu") { return .server }
+        if has("browser") || has("client") || has("console") || has("frontend") { return .browser }
+        if has("backend") || has("api") || has("token") { return .backend }
         return .app
     }
 

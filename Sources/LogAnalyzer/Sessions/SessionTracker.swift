@@ -384,11 +384,23 @@ public final class SessionTracker {
     }
 
     private var sideByInput: [Int: Side] = [:]
+    private struct SourceKey: Hashable {
+        var input: Int
+        var source: String
+    }
+    private var sideBySource: [SourceKey: Side] = [:]
 
-    /// The side of a record: by format, else by file or service name (cached per input).
+    /// The side of a record: by format, else by file or service name (cached per input and per
+    /// wrapper source; a log of thousands of distinct sources stops caching new ones).
     private func sideCache(_ r: LogRecord) -> Side {
         if let side = EventClassifier.side(for: r.format) { return side }
-        if r.source != nil { return EventClassifier.side(of: r, path: paths[r.input]) }
+        if let source = r.source {
+            let key = SourceKey(input: r.input, source: source)
+            if let s = sideBySource[key] { return s }
+            let s = EventClassifier.side(of: r, path: paths[r.input])
+            if sideBySource.count < 4096 { sideBySource[key] = s }
+            return s
+        }
         if let s = sideByInput[r.input] { return s }
         let s = EventClassifier.side(of: r, path: paths[r.input])
         sideByInput[r.input] = s
