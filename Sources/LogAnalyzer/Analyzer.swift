@@ -38,10 +38,11 @@ public struct Report: Sendable {
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
-    /// The findings of each session, by session key, in report order: renderers walk the
-    /// sessions and look their findings up (filtering all findings per session is quadratic).
-    public func findingsBySession() -> [String: [Finding]] {
-        Dictionary(grouping: findings, by: \.sessionKey)
+    /// The findings of each session, by the session's `order`, in report order: renderers walk
+    /// the sessions and look their findings up (filtering all findings per session is
+    /// quadratic, and keys are not unique: a reused room name gives several sessions one key).
+    public func findingsBySession() -> [Int: [Finding]] {
+        Dictionary(grouping: findings, by: \.sessionOrder)
     }
 }
 

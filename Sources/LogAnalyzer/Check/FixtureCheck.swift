@@ -37,7 +37,7 @@ public enum FixtureCheck {
         var used = [Bool](repeating: false, count: report.findings.count)
         for e in expectations.findings {
             let hit = report.findings.indices.first { i in
-                !used[i] && e.matches(report.findings[i], in: report.sessions.first { $0.key == report.findings[i].sessionKey })
+                !used[i] && e.matches(report.findings[i], in: report.sessions.first { $0.order == report.findings[i].sessionOrder })
             }
             if let hit {
                 used[hit] = true

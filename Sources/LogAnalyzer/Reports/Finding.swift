@@ -57,6 +57,9 @@ public struct Finding: Sendable {
     public var rule: String
     public var severity: Severity
     public var sessionKey: String
+    /// The session's `order`: unlike its key (a reused room name gives several sessions one
+    /// key), it tells sessions apart.
+    public var sessionOrder: Int
     public var room: String?
     public var roomSid: String?
     public var jobId: String?
@@ -77,6 +80,7 @@ public struct Finding: Sendable {
         self.rule = rule
         self.severity = severity
         self.sessionKey = session.key
+        self.sessionOrder = session.order
         self.room = session.room
         self.roomSid = session.roomSid
         self.jobId = session.jobIds.first

@@ -21,7 +21,7 @@ public struct JUnitRenderer {
         for (index, input) in report.inputs.enumerated() {
             var cases: [Case] = []
             for session in report.sessions where session.inputs.contains(index) {
-                let findings = bySession[session.key] ?? []
+                let findings = bySession[session.order] ?? []
                 let failing = findings.filter { f in failOn.map { f.severity >= $0 } ?? false }
                 var c = Case(name: "session \(session.label)", classname: input.path)
                 if !failing.isEmpty {

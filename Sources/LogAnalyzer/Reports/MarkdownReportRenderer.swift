@@ -17,7 +17,7 @@ public struct MarkdownReportRenderer {
         }
         let bySession = report.findingsBySession()
         for session in report.sessions {
-            guard let findings = bySession[session.key], !findings.isEmpty else { continue }
+            guard let findings = bySession[session.order], !findings.isEmpty else { continue }
             out += "\n## \(cell(ReportText.sessionHeader(session)))\n"
             for f in findings {
                 out += "\n### \(f.severity.rawValue): `\(f.rule)`\n\n\(cell(f.message))\n\n"

@@ -15,7 +15,7 @@ public struct TextReportRenderer {
         var out = ""
         let bySession = report.findingsBySession()
         for session in report.sessions {
-            guard let findings = bySession[session.key], !findings.isEmpty else { continue }
+            guard let findings = bySession[session.order], !findings.isEmpty else { continue }
             out += style.bold(text.safe(ReportText.sessionHeader(session))) + "\n"
             for f in findings {
                 let sev = style.severity(f.severity)
@@ -37,7 +37,7 @@ public struct TextReportRenderer {
 
     func summary(_ report: Report) -> String {
         let records = report.inputs.reduce(0) { $0 + $1.stats.records }
-        let flagged = Set(report.findings.map(\.sessionKey)).count
+        let flagged = Set(report.findings.map(\.sessionOrder)).count
         var line = "\(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s"), \(DiagnosticSink.grouped(records)) records, "
         line += "\(DiagnosticSink.grouped(report.sessionCount)) session\(report.sessionCount == 1 ? "" : "s") (\(flagged) flagged): "
         if report.findings.isEmpty {

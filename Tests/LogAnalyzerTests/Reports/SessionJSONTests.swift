@@ -34,31 +34,35 @@ import Testing
     }
 }
 
-/// Renderers look findings up by session; the lists keep report order.
+/// Renderers look findings up by session (not by key: keys repeat); the lists keep report order.
 @Suite struct FindingGroupingTests {
     @Test func findingsAreListedUnderTheirSessionInReportOrder() {
         func session(_ key: String, _ order: Int) -> Session {
             Session(key: key, room: key, roomSid: nil, jobIds: [], participants: [], start: Timestamp(micros: 1_772_409_600_000_000),
                     end: nil, sides: [.agent], inputs: [0], recordCount: 1, events: [], gaps: [:], inputGaps: [:], records: [], order: order)
         }
-        let a = session("room-a", 1), b = session("room-b", 2), c = session("room-c", 3)
+        // b2 reuses b's room name later (no room sid): one key, two sessions.
+        let a = session("room-a", 1), b = session("room-b", 2), c = session("room-c", 3), b2 = session("room-b", 4)
         func finding(_ s: Session, _ message: String) -> Finding {
             Finding(rule: "slow-greeting", severity: .warning, session: s, at: s.start, message: message)
         }
-        let findings = [finding(b, "b1"), finding(a, "a1"), finding(b, "b2"), finding(a, "a2")]
-        let report = Report(inputs: [InputSummary(path: "agent.log", stats: InputStats())], sessions: [a, b, c], findings: findings,
+        let findings = [finding(b, "b1"), finding(a, "a1"), finding(b, "b2"), finding(a, "a2"), finding(b2, "b2-1")]
+        let report = Report(inputs: [InputSummary(path: "agent.log", stats: InputStats())], sessions: [a, b, c, b2], findings: findings,
                             configuration: AnalysisConfiguration())
         let grouped = report.findingsBySession()
-        #expect(grouped.keys.sorted() == ["room-a", "room-b"])
-        #expect(grouped["room-a"]?.map(\.message) == ["a1", "a2"])
-        #expect(grouped["room-b"]?.map(\.message) == ["b1", "b2"])
+        #expect(grouped.keys.sorted() == [1, 2, 4])
+        #expect(grouped[1]?.map(\.message) == ["a1", "a2"])
+        #expect(grouped[2]?.map(\.message) == ["b1", "b2"])
+        #expect(grouped[4]?.map(\.message) == ["b2-1"])
         let text = TextReportRenderer().render(report)
         let lines = text.split(separator: "\n").map(String.init).filter { $0.contains("slow-greeting:") || !$0.hasPrefix(" ") }
-        #expect(lines.count == 7)
+        #expect(lines.count == 9)
         #expect(lines[0].contains("room-a"))
         #expect(lines[1].hasSuffix("slow-greeting: a1") && lines[2].hasSuffix("slow-greeting: a2"))
         #expect(lines[3].contains("room-b"))
         #expect(lines[4].hasSuffix("slow-greeting: b1") && lines[5].hasSuffix("slow-greeting: b2"))
-        #expect(lines[6] == "1 input, 0 records, 3 sessions (2 flagged): 4 warnings")
+        #expect(lines[6].contains("room-b"))
+        #expect(lines[7].hasSuffix("slow-greeting: b2-1"))
+        #expect(lines[8] == "1 input, 0 records, 4 sessions (3 flagged): 5 warnings")
     }
 }
