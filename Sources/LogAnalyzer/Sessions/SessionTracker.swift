@@ -76,6 +76,15 @@ public final class SessionTracker {
     private var byParticipant: [String: Int] = [:]
     private var byPid: [PidKey: Int] = [:]
     private var unassigned: [SessionEvent] = []
+    /// Id-less events without a time (uvicorn access lines, untimed prints): they can join a
+    /// session only at the end of the run, so evictions do not walk them; at most
+    /// `maxUndatedUnassigned` are kept (the newest).
+    private var undatedUnassigned: [SessionEvent] = []
+    private var undatedDropped = 0
+    static let maxUndatedUnassigned = 10_000
+    /// The most sessions one id-less event joins; one that fits more joins none (counted).
+    static let maxFanOut = 256
+    private var unattachedWide = 0
     private var unassignedRecords: [LogRecord] = []
     private var unassignedCount = 0
     private var unassignedStart: Timestamp?
@@ -305,7 +314,17 @@ public final class SessionTracker {
                 if unassignedStart == nil || t < unassignedStart! { unassignedStart = t }
                 if unassignedEnd == nil || t > unassignedEnd! { unassignedEnd = t }
             }
-            if let kind { unassigned.append(event(kind)) }
+            if let kind {
+                if r.time != nil {
+                    unassigned.append(event(kind))
+                } else {
+                    if undatedUnassigned.count >= 2 * Self.maxUndatedUnassigned {
+                        undatedDropped += undatedUnassigned.count - Self.maxUndatedUnassigned
+                        undatedUnassigned.removeFirst(undatedUnassigned.count - Self.maxUndatedUnassigned)
+                    }
+                    undatedUnassigned.append(event(kind))
+                }
+            }
             if keepAllRecords || keepRecordsFor != nil { unassignedRecords.append(r) }
             return
         }
@@ -517,11 +536,16 @@ public final class SessionTracker {
     public func finish() -> [Session] {
         var roots: [Int] = []
         for i in slots.indices where slots[i] != nil && find(i) == i && slots[i]!.recordCount > 0 { roots.append(i) }
+        trimUndated()
         if roots.isEmpty && unassignedCount > 0 && !evictedAny {
             // No ids anywhere: the whole run is one session.
             let s = newSession()
             let b = builder(s)
-            b.events = unassigned
+            b.events = unassigned + undatedUnassigned
+            for e in undatedUnassigned {
+                b.sides.insert(e.side)
+                b.inputs.insert(e.location.input)
+            }
             b.records = unassignedRecords
             for e in unassigned {
                 b.sides.insert(e.side)
@@ -536,7 +560,30 @@ public final class SessionTracker {
         } else {
             attachUnassigned(roots, final: true)
         }
+        noteUnattached()
         return roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
+    }
+
+    /// Keeps the newest `maxUndatedUnassigned` untimed id-less events.
+    private func trimUndated() {
+        if undatedUnassigned.count > Self.maxUndatedUnassigned {
+            undatedDropped += undatedUnassigned.count - Self.maxUndatedUnassigned
+            undatedUnassigned.removeFirst(undatedUnassigned.count - Self.maxUndatedUnassigned)
+        }
+    }
+
+    /// Notes about id-less events no session got.
+    private func noteUnattached() {
+        if unattachedWide > 0 {
+            let one = unattachedWide == 1
+            diagnostics.append(Diagnostic(.note, path: "", kind: "wide-events",
+                "\(DiagnosticSink.grouped(unattachedWide)) event\(one ? "" : "s") without session ids fell within more than \(Self.maxFanOut) sessions at once and \(one ? "was" : "were") attached to none"))
+        }
+        if undatedDropped > 0 {
+            let one = undatedDropped == 1
+            diagnostics.append(Diagnostic(.note, path: "", kind: "untimed-events",
+                "\(DiagnosticSink.grouped(undatedDropped)) event\(one ? "" : "s") without a time or session ids \(one ? "was" : "were") attached to no session (only the last \(DiagnosticSink.grouped(Self.maxUndatedUnassigned)) are kept)"))
+        }
     }
 
     /// Id-less events (and kept records) join the sessions of the same input active at that time
@@ -557,6 +604,12 @@ public final class SessionTracker {
             if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
             let matched = final ? targets(candidates, input: event.location.input, time: event.time)
                 : candidates.filter { builder($0).inputs.contains(event.location.input) && active(builder($0), event.time) }
+            // An event that fits hundreds of sessions says nothing about any one of them (and
+            // copying it into each would be quadratic).
+            if matched.count > Self.maxFanOut {
+                unattachedWide += 1
+                continue
+            }
             for r in matched where chosen.contains(r) {
                 let b = builder(r)
                 b.events.append(event)
@@ -565,6 +618,15 @@ public final class SessionTracker {
             }
         }
         guard final else { return }
+        for event in undatedUnassigned {
+            // (`targets` gives at most one session for an event without a time.)
+            for r in targets(candidates, input: event.location.input, time: nil) where chosen.contains(r) {
+                let b = builder(r)
+                b.events.append(event)
+                b.sides.insert(event.side)
+                b.inputs.insert(event.location.input)
+            }
+        }
         for record in unassignedRecords {
             for r in targets(roots, input: record.input, time: record.time) where builder(r).keepRecords {
                 builder(r).records.append(record)
