@@ -131,7 +131,12 @@ enum Pipeline {
         analyzer.keepEventsFor = keepEventsFor
         let report = analyzer.run(inputs, diagnostics: &diagnostics)
         if inputs.isEmpty {
-            Stderr.print(diagnostics.lines)
+            var lines = diagnostics.lines
+            if lines.isEmpty {
+                lines = [Diagnostic(.error, path: "", kind: "no-log",
+                    "no log to read: \(configs.joined(separator: ", ")) \(configs.count == 1 ? "was" : "were") read as app config (token_ttl_*); name a log file, a directory or - for standard input").rendered]
+            }
+            Stderr.print(lines)
             throw ExitCode(2)
         }
         return (report, diagnostics)

@@ -53,13 +53,40 @@ public enum InputSet {
                     diagnostics.report(Diagnostic(.warning, path: path, kind: "empty-directory", "no log files (\(logSuffixes.joined(separator: " "))) in this directory"))
                 }
                 inputs += found.sorted().map { InputDescriptor(path: $0) }
-            } else if isConfig(path) {
+            } else if isConfig(path) && !(path.hasSuffix(".json") && looksLikeJSONLog(path)) {
                 configs.append(path)
             } else {
                 inputs.append(InputDescriptor(path: path))
             }
         }
         return (inputs, configs)
+    }
+
+    /// Whether a `.json` file named on the command line is a log (one JSON record per line, as
+    /// `kubectl logs > agent.json` saves it) rather than an app config: its first line is a whole
+    /// object with a message, level or time key.
+    static func looksLikeJSONLog(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 64 << 10)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return false }
+        return head.withUnsafeBufferPointer { all -> Bool in
+            let b = UnsafeBufferPointer(rebasing: all[0..<n])
+            var start = 0
+            while start < b.count, b[start] == 0x20 || b[start] == 0x09 || b[start] == 0x0A || b[start] == 0x0D { start += 1 }
+            guard start < b.count, b[start] == UInt8(ascii: "{") else { return false }
+            var end = start
+            while end < b.count, b[end] != 0x0A { end += 1 }
+            let line = UnsafeBufferPointer(rebasing: b[start..<end])
+            var keys = JSONLineParser.RecordKeys()
+            var ids = IDCollector()
+            var objectEnd = 0
+            guard JSONLineParser.scan(line, 0, &keys, &ids, &objectEnd) else { return false }
+            return keys.message != nil || keys.msg != nil || keys.level != nil || keys.timestamp != nil || keys.ts != nil
+                || keys.time != nil || keys.asctime != nil || keys.severity != nil
+        }
     }
 
     static func isConfig(_ path: String) -> Bool {
