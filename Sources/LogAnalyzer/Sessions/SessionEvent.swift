@@ -99,13 +99,24 @@ public struct SessionEvent: Sendable {
     var hasIDs: Bool
 
     /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
+    /// The first non-empty line of a text, without its CR (found on the bytes: splitting by
+    /// Character walks grapheme clusters, slow on long error texts).
+    static func firstLine(of text: String) -> String {
+        let u = text.utf8
+        var start = u.startIndex
+        while start < u.endIndex && (u[start] == 0x0A || u[start] == 0x0D) { start = u.index(after: start) }
+        var end = u[start...].firstIndex(of: 0x0A) ?? u.endIndex
+        if end > start && u[u.index(before: end)] == 0x0D { end = u.index(before: end) }
+        return String(text[start..<end])
+    }
+
     static func text(of r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
         if kind.isMetrics { return r.message }
         var text = r.message
         if let newline = text.utf8.firstIndex(of: 0x0A) { text = String(text[..<newline]) }
         // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.
         if !r.fields.isRaw || r.errorText != nil, case .string(let error)? = r.field("error"), !error.isEmpty {
-            text += ": " + (error.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
+            text += ": " + Self.firstLine(of: error)
         }
         let redacted = redactor.redact(text)
         // 300 characters at most (a text of at most 300 bytes has no more: no need to count them).
