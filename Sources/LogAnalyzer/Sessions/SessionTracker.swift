@@ -82,9 +82,10 @@ public final class SessionTracker {
     private var undatedUnassigned: [SessionEvent] = []
     private var undatedDropped = 0
     static let maxUndatedUnassigned = 10_000
-    /// The most sessions one id-less event joins; one that fits more joins none (counted).
+    /// The most sessions one id-less event joins; one that fits more joins none (noted; an
+    /// event is looked at again by each eviction its time falls in, so they are kept by line).
     static let maxFanOut = 256
-    private var unattachedWide = 0
+    private var unattachedWide: Set<SourceLocation> = []
     private var unassignedRecords: [LogRecord] = []
     private var unassignedCount = 0
     private var unassignedStart: Timestamp?
@@ -574,10 +575,10 @@ public final class SessionTracker {
 
     /// Notes about id-less events no session got.
     private func noteUnattached() {
-        if unattachedWide > 0 {
-            let one = unattachedWide == 1
+        if !unattachedWide.isEmpty {
+            let one = unattachedWide.count == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "wide-events",
-                "\(DiagnosticSink.grouped(unattachedWide)) event\(one ? "" : "s") without session ids fell within more than \(Self.maxFanOut) sessions at once and \(one ? "was" : "were") attached to none"))
+                "\(DiagnosticSink.grouped(unattachedWide.count)) event\(one ? "" : "s") without session ids fell within more than \(Self.maxFanOut) sessions at once and \(one ? "was" : "were") attached to none"))
         }
         if undatedDropped > 0 {
             let one = undatedDropped == 1
@@ -607,9 +608,10 @@ public final class SessionTracker {
             // An event that fits hundreds of sessions says nothing about any one of them (and
             // copying it into each would be quadratic).
             if matched.count > Self.maxFanOut {
-                unattachedWide += 1
+                unattachedWide.insert(event.location)
                 continue
             }
+            if !unattachedWide.isEmpty && !matched.isEmpty { unattachedWide.remove(event.location) }
             for r in matched where chosen.contains(r) {
                 let b = builder(r)
                 b.events.append(event)
