@@ -130,13 +130,16 @@ struct EventClassifier {
 
     func classify(_ r: LogRecord) -> EventKind? {
         if r.isClassified { return r.event }
-        var memo = LiteralSet.Memo()
-        return classify(r, memo: &memo)
+        return classify(r) { words.scan($0) }
     }
 
     /// `classify(_:)`, remembering the scans of repeated messages in `memo`.
     func classify(_ r: LogRecord, memo: inout LiteralSet.Memo) -> EventKind? {
         if r.isClassified { return r.event }
+        return classify(r) { memo.scan($0, in: words) }
+    }
+
+    private func classify(_ r: LogRecord, scanMessage: (Bytes) -> UInt64) -> EventKind? {
         var message = r.message
         // (Metrics lines are classified by their parser, with the numbers it read; this is the
         // path of records kept whole, and of metrics in fields built from continuation lines.)
@@ -145,7 +148,7 @@ struct EventClassifier {
         if let metrics = message.withUTF8({ m in Self.metrics(m, value: { fields[String(describing: $0)]?.doubleValue }) }) {
             return metrics
         }
-        var mask = message.withUTF8 { memo.scan($0, in: words) }
+        var mask = message.withUTF8 { scanMessage($0) }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else { return nil }
         return kind(r, mask)

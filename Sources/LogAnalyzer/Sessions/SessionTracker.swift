@@ -76,6 +76,8 @@ public final class SessionTracker {
     private var byParticipant: [String: Int] = [:]
     private var byPid: [PidKey: Int] = [:]
     private var unassigned: [SessionEvent] = []
+    /// For records the parser did not classify (all records are kept: no lite records then).
+    private var classifyMemo = LiteralSet.Memo()
     /// Id-less events without a time (uvicorn access lines, untimed prints): they can join a
     /// session only at the end of the run, so evictions do not walk them; at most
     /// `maxUndatedUnassigned` are kept (the newest).
@@ -303,7 +305,7 @@ public final class SessionTracker {
                 inputLast[r.input] = (t, location)
             }
         }
-        let kind = classifier.classify(r)
+        let kind = classifier.classify(r, memo: &classifyMemo)
         let session = resolve(r.ids, input: r.input)
         let side = sideCache(r)
         func event(_ kind: EventKind) -> SessionEvent {
