@@ -76,14 +76,6 @@ struct IDCollector {
         }
     }
 
-    /// Scans a raw object (text-format extras, zap context) for ids and error texts.
-    mutating func scanObject(_ b: Bytes, _ lo: Int) {
-        Fields.forEachMember(b, from: lo) { key, value in
-            let k = FieldKey(b.slice(key.lowerBound, key.upperBound))
-            take(k, b, value)
-        }
-    }
-
     func apply(to r: inout LogRecord) {
         if r.ids.isEmpty { r.ids = ids } else { r.ids.fill(from: ids) }
         if let e = errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }

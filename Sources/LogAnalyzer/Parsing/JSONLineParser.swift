@@ -46,14 +46,7 @@ enum JSONLineParser {
     ///
     /// With a classifier (analysis), a line that cannot be an event becomes a lite record (time,
     /// level and ids only) and a metrics line carries its numbers; nothing else is built.
-    static func parse(
-        _ b: Bytes, at start: Int, clock: inout StreamClock, into r: inout LogRecord, classifier: EventClassifier? = nil
-    ) -> Bool {
-        var memo = LiteralSet.Memo()
-        return parse(b, at: start, clock: &clock, into: &r, classifier: classifier, memo: &memo)
-    }
-
-    /// `parse`, remembering the event-word scans of repeated messages in `memo`.
+    /// `memo` remembers the event-word scans of repeated messages.
     static func parse(
         _ b: Bytes, at start: Int, clock: inout StreamClock, into r: inout LogRecord, classifier: EventClassifier?,
         memo: inout LiteralSet.Memo

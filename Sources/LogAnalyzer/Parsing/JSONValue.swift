@@ -261,6 +261,12 @@ struct JSONReader {
         let c = bytes[index]
         if c == UInt8(ascii: "\"") { return skipString() }
         if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { return skipValue() }
+        return skipScalar()
+    }
+
+    /// Skips a number or literal: to the next delimiter; false when there is nothing before it.
+    @inline(__always)
+    mutating func skipScalar() -> Bool {
         let start = index
         while index < bytes.count {
             let b = bytes[index]
@@ -298,14 +304,7 @@ struct JSONReader {
                 return false
             }
         }
-        // number / literal
-        let start = index
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20 || b == 0x09 { break }
-            index += 1
-        }
-        return index > start
+        return skipScalar()
     }
 }
 
