@@ -93,6 +93,16 @@ extension UnsafeBufferPointer where Element == UInt8 {
         return true
     }
 
+    /// Whether `literal` occurs anywhere (short texts: names and keys).
+    func contains(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard count >= n else { return false }
+        return (0...(count - n)).contains { has(literal, at: $0) }
+    }
+
+    /// Whether the bytes end with `literal`.
+    func hasSuffix(_ literal: StaticString) -> Bool { has(literal, at: count - literal.utf8CodeUnitCount) }
+
     /// First index of `byte` at or after `from`.
     @inline(__always)
     func index(of byte: UInt8, from: Int) -> Int? {

@@ -104,17 +104,14 @@ struct EventClassifier {
         let name = (r.source ?? "") + " " + (path.split(separator: "/").last.map(String.init) ?? path)
         // Words are matched on the name's bytes (`String.contains` here is Foundation's, which
         // made this most of the time of a wrapped log).
-        let lower = Array(name.lowercased().utf8)
-        func has(_ word: StaticString) -> Bool {
-            let n = word.utf8CodeUnitCount
-            guard lower.count >= n else { return false }
-            return (0...(lower.count - n)).contains { at in (0..<n).allSatisfy { lower[at + $0] == word.utf8Start[$0] } }
+        var lower = name.lowercased()
+        return lower.withUTF8 { n in
+            if n.contains("agent") || n.contains("worker") { return .agent }
+            if n.contains("server") || n.contains("livekit") || n.contains("sfu") { return .server }
+            if n.contains("browser") || n.contains("client") || n.contains("console") || n.contains("frontend") { return .browser }
+            if n.contains("backend") || n.contains("api") || n.contains("token") { return .backend }
+            return .app
         }
-        if has("agent") || has("worker") { return .agent }
-        if has("server") || has("livekit") || has("sfu") { return .server }
-        if has("browser") || has("client") || has("console") || has("frontend") { return .browser }
-        if has("backend") || has("api") || has("token") { return .backend }
-        return .app
     }
 
     /// The side a format belongs to, when the format alone says it.
