@@ -98,7 +98,6 @@ public struct SessionEvent: Sendable {
     /// session of its process).
     var hasIDs: Bool
 
-    /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
     /// The first non-empty line of a text, without its CR (found on the bytes: splitting by
     /// Character walks grapheme clusters, slow on long error texts).
     static func firstLine(of text: String) -> String {
@@ -110,6 +109,7 @@ public struct SessionEvent: Sendable {
         return String(text[start..<end])
     }
 
+    /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
     static func text(of r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
         if kind.isMetrics { return r.message }
         var text = r.message

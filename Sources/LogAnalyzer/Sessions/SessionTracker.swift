@@ -321,10 +321,7 @@ public final class SessionTracker {
                 if r.time != nil {
                     unassigned.append(event(kind))
                 } else {
-                    if undatedUnassigned.count >= 2 * Self.maxUndatedUnassigned {
-                        undatedDropped += undatedUnassigned.count - Self.maxUndatedUnassigned
-                        undatedUnassigned.removeFirst(undatedUnassigned.count - Self.maxUndatedUnassigned)
-                    }
+                    if undatedUnassigned.count >= 2 * Self.maxUndatedUnassigned { trimUndated() }
                     undatedUnassigned.append(event(kind))
                 }
             }
@@ -545,12 +542,8 @@ public final class SessionTracker {
             let s = newSession()
             let b = builder(s)
             b.events = unassigned + undatedUnassigned
-            for e in undatedUnassigned {
-                b.sides.insert(e.side)
-                b.inputs.insert(e.location.input)
-            }
             b.records = unassignedRecords
-            for e in unassigned {
+            for e in b.events {
                 b.sides.insert(e.side)
                 b.inputs.insert(e.location.input)
             }
@@ -603,6 +596,12 @@ public final class SessionTracker {
             hi = max(hi, builder(r).end?.micros ?? .max)
         }
         let margin: Int64 = 120_000_000
+        func join(_ event: SessionEvent, _ r: Int) {
+            let b = builder(r)
+            b.events.append(event)
+            b.sides.insert(event.side)
+            b.inputs.insert(event.location.input)
+        }
         for event in unassigned {
             if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
             let matched = final ? targets(candidates, input: event.location.input, time: event.time)
@@ -614,22 +613,12 @@ public final class SessionTracker {
                 continue
             }
             if !unattachedWide.isEmpty && !matched.isEmpty { unattachedWide.remove(event.location) }
-            for r in matched where chosen.contains(r) {
-                let b = builder(r)
-                b.events.append(event)
-                b.sides.insert(event.side)
-                b.inputs.insert(event.location.input)
-            }
+            for r in matched where chosen.contains(r) { join(event, r) }
         }
         guard final else { return }
         for event in undatedUnassigned {
             // (`targets` gives at most one session for an event without a time.)
-            for r in targets(candidates, input: event.location.input, time: nil) where chosen.contains(r) {
-                let b = builder(r)
-                b.events.append(event)
-                b.sides.insert(event.side)
-                b.inputs.insert(event.location.input)
-            }
+            for r in targets(candidates, input: event.location.input, time: nil) where chosen.contains(r) { join(event, r) }
         }
         for record in unassignedRecords {
             for r in targets(roots, input: record.input, time: record.time) where builder(r).keepRecords {
