@@ -190,27 +190,28 @@ final class RecordStream {
                 done = true
                 return false
             }
-            do {
-                // A few records at a time (see `drain`); few, because every input being merged
-                // holds its own.
-                var bytes = 0
-                var ended = true
-                while let (line, number, truncated) = try reader.next() {
-                    handle(line, number, truncated, &diagnostics)
-                    bytes += line.count
-                    if queue.count >= Self.mergeBatch || bytes >= Self.batchBytes {
-                        ended = false
-                        break
-                    }
-                }
-                if ended { finish(&diagnostics) }
-            } catch {
-                if isPiece {
-                    pieceReadError = error
-                } else {
-                    diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
-                }
-                finish(&diagnostics)
+            // A few records at a time (see `drain`); few, because every input being merged
+            // holds its own.
+            if fill(reader, upTo: Self.mergeBatch, &diagnostics) { finish(&diagnostics) }
+        }
+        return true
+    }
+
+    /// Parses lines into the queue until it holds `records` records or `batchBytes` of lines
+    /// were read. True when the input ended: read to its end, or failed (the failure noted).
+    private func fill(_ reader: LineReader, upTo records: Int, _ diagnostics: inout DiagnosticSink) -> Bool {
+        var bytes = 0
+        do {
+            while let (line, number, truncated) = try reader.next() {
+                handle(line, number, truncated, &diagnostics)
+                bytes += line.count
+                if queue.count >= records || bytes >= Self.batchBytes { return false }
+            }
+        } catch {
+            if isPiece {
+                pieceReadError = error
+            } else {
+                diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
             }
         }
         return true
@@ -255,23 +256,10 @@ final class RecordStream {
             }
             queue.removeAll(keepingCapacity: true)
         }
-        do {
-            var bytes = 0
-            while let (line, number, truncated) = try reader.next() {
-                handle(line, number, truncated, &diagnostics)
-                bytes += line.count
-                if queue.count >= Self.drainBatch || bytes >= Self.batchBytes {
-                    flush()
-                    bytes = 0
-                }
-            }
-        } catch {
-            if isPiece {
-                pieceReadError = error
-            } else {
-                diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
-            }
-        }
+        // (The records `ensure` queued were handed on above.)
+        queue.removeAll(keepingCapacity: true)
+        queueHead = 0
+        while !fill(reader, upTo: Self.drainBatch, &diagnostics) { flush() }
         flush()
         finish(&diagnostics) { r in
             var r = r

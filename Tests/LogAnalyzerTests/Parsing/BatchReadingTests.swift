@@ -38,12 +38,19 @@ import Testing
         let (bytes, expected) = Self.log(count: count, longAt: RecordStream.drainBatch / 2)
         var options = IngestOptions()
         options.maxLineBytes = 4 << 20
-        for drain in [true, false] {
+        // Drained from the start; queued and consumed one by one; half a queued batch consumed,
+        // then drained (the queued records must come out once).
+        for mode in ["drain", "queue", "queue then drain"] {
             var sink = DiagnosticSink()
             let stream = RecordStream(InputDescriptor(name: "agent.log", bytes: bytes), index: 0, options: options, referenceDay: nil,
                                       classifier: EventClassifier(configuration: AnalysisConfiguration()), diagnostics: &sink)
             var got: [(line: Int, lineCount: Int, n: Int)] = []
-            if drain {
+            if mode != "queue" {
+                if mode == "queue then drain" {
+                    for _ in 0..<RecordStream.mergeBatch / 2 where stream.ensure(diagnostics: &sink) {
+                        stream.consume { got.append(($0.line, $0.lineCount, Self.number($0) ?? -1)) }
+                    }
+                }
                 stream.drain(diagnostics: &sink) { got.append(($0.line, $0.lineCount, Self.number($0) ?? -1)) }
             } else {
                 var previous: Timestamp?
@@ -54,14 +61,14 @@ import Testing
                     stream.consume { got.append(($0.line, $0.lineCount, Self.number($0) ?? -1)) }
                 }
             }
-            #expect(got.count == count, "drain: \(drain)")
+            #expect(got.count == count, "\(mode)")
             // The first record that differs (whole arrays would flood a failure report).
             let firstDifference = got.indices.first { (i: Int) -> Bool in
                 guard i < expected.count else { return true }
                 let (a, b) = (got[i], expected[i])
                 return a.line != b.line || a.lineCount != b.lineCount || a.n != b.n
             }
-            #expect(firstDifference == nil, "drain: \(drain), record \(firstDifference ?? -1)")
+            #expect(firstDifference == nil, "\(mode), record \(firstDifference ?? -1)")
             #expect(stream.stats.records == count)
             #expect(stream.stats.lines == expected.last!.line + 2)
         }
