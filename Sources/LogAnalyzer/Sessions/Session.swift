@@ -44,7 +44,7 @@ public struct Session: Sendable {
         if let room { return room }
         if let roomSid { return roomSid }
         if let job = jobIds.first { return "job \(job)" }
-        return "(no session ids)"
+        return key
     }
 
     /// Whether `selector` names this session: room name, room sid or job id.

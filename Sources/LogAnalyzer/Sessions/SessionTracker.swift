@@ -3,7 +3,9 @@
 /// Keys: room sid, job id, participant sid, room name, participant identity, then (input, pid).
 /// A record naming two keys links them; sessions whose sids or room names conflict never merge
 /// (a reused room name with a new `RM_` sid is a new session). Records with no ids are kept as
-/// events and attached at the end by input and time; a run with no ids at all is one session.
+/// events and attached by input and time to the sessions active then. A run with no ids at all
+/// (time-only worker prints, browser consoles) is cut into sessions where a session starts again
+/// (see `segment(for:_:_:)`).
 public final class SessionTracker {
     let configuration: AnalysisConfiguration
     let classifier: EventClassifier
@@ -52,6 +54,9 @@ public final class SessionTracker {
         var responses: [Float] = []
         var replies = 0
         var audioSeconds = 0.0
+        /// For a session of a run without ids: its number (1, 2, …), and its events without a time.
+        var segment = 0
+        var undatedEvents = 0
 
         init(order: Int) { firstSeen = order }
     }
@@ -89,9 +94,18 @@ public final class SessionTracker {
     static let maxFanOut = 256
     private var unattachedWide: Set<SourceLocation> = []
     private var unassignedRecords: [LogRecord] = []
-    private var unassignedCount = 0
-    private var unassignedStart: Timestamp?
-    private var unassignedEnd: Timestamp?
+    /// Whether any record so far had session ids; until one has, id-less records go to segments.
+    private var sawIDs = false
+    /// The segment id-less records join, the session starts it holds (by input and text) and
+    /// whether one of them is the agent's; segments made so far.
+    private var currentSegment: Int?
+    private var segmentStarts: Set<String> = []
+    private var segmentHasAgentStart = false
+    private var segmentCount = 0
+    /// Segments no longer filled, oldest first: finalised once more than `maxSealedSegments` wait
+    /// (a time-only log has no dates to go idle by), dissolved with the others if ids come first.
+    private var sealed: [Int] = []
+    static let maxSealedSegments = 4
     /// The latest record time seen (the merged clock); sessions idle long before it are finalised.
     private var now: Timestamp?
     private var sinceEviction = 0
@@ -306,17 +320,20 @@ public final class SessionTracker {
             }
         }
         let kind = classifier.classify(r, memo: &classifyMemo)
-        let session = resolve(r.ids, input: r.input)
+        var session = resolve(r.ids, input: r.input)
         let side = sideCache(r)
+        if session != nil {
+            if !sawIDs {
+                sawIDs = true
+                dissolveSegments()
+            }
+        } else if !sawIDs {
+            session = segment(for: r, kind, side)
+        }
         func event(_ kind: EventKind) -> SessionEvent {
             SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
         }
         guard let s = session else {
-            unassignedCount += 1
-            if let t = r.time {
-                if unassignedStart == nil || t < unassignedStart! { unassignedStart = t }
-                if unassignedEnd == nil || t > unassignedEnd! { unassignedEnd = t }
-            }
             if let kind {
                 if r.time != nil {
                     unassigned.append(event(kind))
@@ -350,7 +367,13 @@ public final class SessionTracker {
             }
         }
         // Built only when kept: most metrics events are only counted.
-        if let kind, keep(kind, in: b) { b.events.append(event(kind)) }
+        if let kind, keep(kind, in: b) {
+            b.events.append(event(kind))
+            if r.time == nil && b.segment > 0 {
+                b.undatedEvents += 1
+                if b.undatedEvents >= 2 * Self.maxUndatedUnassigned { trimUndated(b) }
+            }
+        }
         if keepAllRecords || (keepRecordsFor.map { matchesSelector(b, $0) } ?? false) || b.keepRecords {
             b.keepRecords = true
             b.records.append(r)
@@ -451,14 +474,15 @@ public final class SessionTracker {
         var clock = now
         if let t = time, t.hasDate, clock == nil || t > clock! { clock = t }
         let due = clock.map { $0 > nextIdleCheck } ?? false
-        guard !keepAllRecords, due || sinceEviction >= 4096 || liveCount > maxLiveSessions else { return [] }
+        guard !keepAllRecords, due || sinceEviction >= 4096 || liveCount > maxLiveSessions || sealed.count > Self.maxSealedSegments
+        else { return [] }
         sinceEviction = 0
         live.removeAll { slots[$0] == nil }
         var victims: [Int] = []
         if let clock {
             let horizon = clock.adding(seconds: -idleSeconds)
             var oldestKept: Timestamp?
-            for i in live {
+            for i in live where i != currentSegment {
                 guard let b = slots[i], let end = b.end, end.hasDate else { continue }
                 if end < horizon {
                     victims.append(i)
@@ -479,7 +503,7 @@ public final class SessionTracker {
         if liveCount - victims.count > maxLiveSessions {
             let chosen = Set(victims)
             var candidates: [(Int64, Int)] = []
-            for i in live where !chosen.contains(i) {
+            for i in live where !chosen.contains(i) && i != currentSegment {
                 if let b = slots[i] { candidates.append((b.end?.micros ?? .min, i)) }
             }
             candidates.sort { $0.0 < $1.0 }
@@ -491,12 +515,17 @@ public final class SessionTracker {
                     "more than \(DiagnosticSink.grouped(maxLiveSessions)) sessions active at once; the least recently active are finalised early"))
             }
         }
+        if sealed.count > Self.maxSealedSegments {
+            let chosen = Set(victims)
+            victims += sealed.prefix(sealed.count - Self.maxSealedSegments).filter { !chosen.contains($0) }
+        }
         guard !victims.isEmpty else { return [] }
         let roots = victims
         attachUnassigned(roots, final: false)
         let finished = roots.map(session)
         for i in roots { retire(i) }
         live.removeAll { slots[$0] == nil }
+        sealed.removeAll { slots[$0] == nil }
         free += retired
         retired.removeAll(keepingCapacity: true)
         // Id-less events older than any live session can use are dropped.
@@ -537,27 +566,69 @@ public final class SessionTracker {
         var roots: [Int] = []
         for i in slots.indices where slots[i] != nil && find(i) == i && slots[i]!.recordCount > 0 { roots.append(i) }
         trimUndated()
-        if roots.isEmpty && unassignedCount > 0 && !evictedAny {
-            // No ids anywhere: the whole run is one session.
-            let s = newSession()
-            let b = builder(s)
-            b.events = unassigned + undatedUnassigned
-            b.records = unassignedRecords
-            for e in b.events {
-                b.sides.insert(e.side)
-                b.inputs.insert(e.location.input)
-            }
-            b.recordCount = unassignedCount
-            b.inputs.formUnion(inputLast.indices.filter { inputLast[$0] != nil })
-            b.start = unassignedStart
-            b.end = unassignedEnd
-            b.gaps = inputGaps
-            roots = [s]
-        } else {
-            attachUnassigned(roots, final: true)
-        }
+        for i in roots where builder(i).segment > 0 { trimUndated(builder(i)) }
+        attachUnassigned(roots, final: true)
         noteUnattached()
         return roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
+    }
+
+    /// Keeps the newest `maxUndatedUnassigned` untimed events of a segment.
+    private func trimUndated(_ b: Builder) {
+        let extra = b.undatedEvents - Self.maxUndatedUnassigned
+        guard extra > 0 else { return }
+        var dropped = 0
+        b.events.removeAll { e in
+            guard e.time == nil, dropped < extra else { return false }
+            dropped += 1
+            return true
+        }
+        undatedDropped += dropped
+        b.undatedEvents -= dropped
+    }
+
+    /// The segment an id-less record joins in a run that has shown no ids yet. A session start
+    /// seen before in the segment (same input, same text: `Session created` again) begins the
+    /// next segment; once the agent's starts are in a segment, only the agent's begin one (a
+    /// browser's reconnect connects again within its session). The segment being filled is
+    /// never finalised for idleness: a silence is evidence (a suspended host before a 401).
+    private func segment(for r: LogRecord, _ kind: EventKind?, _ side: Side) -> Int {
+        if case .sessionStart? = kind {
+            let key = "\(r.input) \(eventText(r, .sessionStart))"
+            if segmentStarts.contains(key) && (side == .agent || !segmentHasAgentStart) {
+                if let s = currentSegment { sealed.append(s) }
+                currentSegment = nil
+                segmentStarts.removeAll()
+                segmentHasAgentStart = false
+            }
+            segmentStarts.insert(key)
+            if side == .agent { segmentHasAgentStart = true }
+        }
+        if let s = currentSegment { return s }
+        let s = newSession()
+        segmentCount += 1
+        builder(s).segment = segmentCount
+        currentSegment = s
+        return s
+    }
+
+    /// The first record with ids ends segmenting: the live segments' events and records become
+    /// id-less ones again, to join the sessions with ids active at their time.
+    private func dissolveSegments() {
+        currentSegment = nil
+        segmentStarts.removeAll()
+        sealed.removeAll()
+        for i in live {
+            guard let b = slots[i], b.segment > 0 else { continue }
+            for e in b.events {
+                if e.time != nil { unassigned.append(e) } else { undatedUnassigned.append(e) }
+            }
+            unassignedRecords += b.records
+            retire(i)
+        }
+        live.removeAll { slots[$0] == nil }
+        free += retired
+        retired.removeAll(keepingCapacity: true)
+        trimUndated()
     }
 
     /// Keeps the newest `maxUndatedUnassigned` untimed id-less events.
@@ -646,7 +717,7 @@ public final class SessionTracker {
         let events = timeOrdered(b.events, time: \.time, location: \.location)
         var gapsByInput: [Int: [SilentGap]] = [:]
         for input in b.inputs { if let g = inputGaps[input] { gapsByInput[input] = g } }
-        var key = "(no session ids)"
+        var key = b.segment > 1 ? "(no session ids) #\(b.segment)" : "(no session ids)"
         if let room = b.room { key = b.roomSid.map { "\(room)/\($0)" } ?? room } else if let sid = b.roomSid { key = sid } else if let job = b.jobIds.first { key = job }
         return Session(
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds, participants: b.participants, start: b.start, end: b.end,
