@@ -11,6 +11,8 @@ struct StreamParser {
     let classifier: EventClassifier?
     /// Remembered event-word scans of repeated messages.
     private var memo = LiteralSet.Memo()
+    /// Analysis mode: text lines that cannot be events keep no extras.
+    private let gate: TextLineParser.EventGate?
     private var pending: LogRecord?
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
@@ -37,6 +39,7 @@ struct StreamParser {
         self.input = input
         self.clock = clock
         self.classifier = classifier
+        gate = classifier.map(TextLineParser.EventGate.init)
         redactor = classifier == nil ? nil : Redactor()
     }
 
@@ -86,7 +89,7 @@ struct StreamParser {
     mutating func finish(emit: (consuming LogRecord) -> Void) {
         if var p = pending.take() {
             complete(&p)
-            emit(p)
+            emit(consume p)
         }
     }
 
@@ -153,7 +156,7 @@ struct StreamParser {
             parsed = JSONLineParser.parseWebhook(body, at: 0, clock: &clock, into: &r)
         }
         if !parsed {
-            parsed = TextLineParser.parse(body, at: 0, clock: &clock, lastRichTime: lastRichTime, into: &r)
+            parsed = TextLineParser.parse(body, at: 0, clock: &clock, lastRichTime: lastRichTime, into: &r, gate: gate)
         }
         if !parsed {
             r = LogRecord(input: input, line: line, format: .plain, message: body.string(0, body.trimmedEnd(body.count)))
@@ -163,17 +166,19 @@ struct StreamParser {
         if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r) }
         if var p = pending.take() {
             complete(&p)
-            emit(p)
+            emit(consume p)
         }
         traceback = .none
         if Self.isJSON(r.format) {
             // A JSON record is complete on its line: what follows is never its continuation.
             complete(&r)
-            emit(r)
+            emit(consume r)
             return
         }
-        pending = r
-        if r.format == .plain && r.message.hasPrefix("Traceback (most recent call last)") { traceback = .inside }
+        // (Read before the record moves to `pending`: reading it after would copy it.)
+        let startsTraceback = r.format == .plain && r.message.hasPrefix("Traceback (most recent call last)")
+        pending = consume r
+        if startsTraceback { traceback = .inside }
     }
 
     private mutating func applyWrapper(_ w: Wrapper, to r: inout LogRecord) {
@@ -263,8 +268,7 @@ struct StreamParser {
     }
 
     private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil) {
-        guard var p = pending else { return }
-        pending = nil
+        guard var p = pending.take() else { return }
         if p.format == .pinoPretty, let raw, raw.byte(0).isSpaceOrTab, let field = pinoField(raw) {
             p.fields.append(field)
             if !p.fields.isRaw { RecordEnricher.idsFromFields(&p) }
@@ -272,7 +276,7 @@ struct StreamParser {
             p.message += "\n" + text
         }
         p.lineCount += lines
-        pending = p
+        pending = consume p
     }
 
     /// pino-pretty's `    key: value` continuation.

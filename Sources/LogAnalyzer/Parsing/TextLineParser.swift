@@ -1,19 +1,33 @@
 /// Reads the text layouts: livekit-agents dev/Rich/compact, Python logging, zap console, browser
 /// console, pino-pretty, uvicorn and time-of-day application lines.
 enum TextLineParser {
-    static func parse(_ b: Bytes, at s: Int, clock: inout StreamClock, lastRichTime: Timestamp?, into r: inout LogRecord) -> Bool {
+    /// For analysis: a record that cannot be an event keeps no extras (see `messageWithExtras`).
+    final class EventGate {
+        let classifier: EventClassifier
+        private var memo = LiteralSet.Memo()
+
+        init(_ classifier: EventClassifier) { self.classifier = classifier }
+
+        func mayBeEvent(_ message: Bytes, _ errorText: String?) -> Bool {
+            classifier.mayBeEvent(message, errorText, memo: &memo)
+        }
+    }
+
+    static func parse(
+        _ b: Bytes, at s: Int, clock: inout StreamClock, lastRichTime: Timestamp?, into r: inout LogRecord, gate: EventGate? = nil
+    ) -> Bool {
         guard s < b.count else { return false }
         let c = b[s]
         if c.isDigit {
-            if b.byte(s + 4) == UInt8(ascii: "-") { return dated(b, s, &clock, &r) }
-            if b.byte(s + 2) == UInt8(ascii: ":") { return timeOfDayLine(b, s, &clock, &r) }
+            if b.byte(s + 4) == UInt8(ascii: "-") { return dated(b, s, &clock, &r, gate) }
+            if b.byte(s + 2) == UInt8(ascii: ":") { return timeOfDayLine(b, s, &clock, &r, gate) }
             return false
         }
         if c == UInt8(ascii: "[") {
             return bracketed(b, s, &clock, &r)
         }
         if c.isSpaceOrTab {
-            return rich(b, s, time: nil, lastRichTime: lastRichTime, &clock, &r)
+            return rich(b, s, time: nil, lastRichTime: lastRichTime, &clock, &r, gate)
         }
         if c.isUpper {
             if levelColon(b, s, &r) { return true }
@@ -27,12 +41,12 @@ enum TextLineParser {
 
     // MARK: dated lines: zap console, agents dev text, Python asctime
 
-    private static func dated(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
+    private static func dated(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord, _ gate: EventGate?) -> Bool {
         guard let (w, end) = TimeParsing.dateTime(b, at: s) else { return false }
         if b.has(" - ", at: end) {
-            return asctime(b, from: end + 3, w, &clock, &r)
+            return asctime(b, from: end + 3, w, &clock, &r, gate)
         }
-        if b.byte(end).isSpaceOrTab, zapConsole(b, from: end, &r) {
+        if b.byte(end).isSpaceOrTab, zapConsole(b, from: end, &r, gate) {
             r.time = clock.resolve(w)
             return true
         }
@@ -44,7 +58,9 @@ enum TextLineParser {
     }
 
     /// `asctime - LEVEL logger - msg {extras}` (agents), `asctime - LEVEL - msg`, `asctime - name - LEVEL - msg`.
-    private static func asctime(_ b: Bytes, from i: Int, _ w: WrittenTime, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
+    private static func asctime(
+        _ b: Bytes, from i: Int, _ w: WrittenTime, _ clock: inout StreamClock, _ r: inout LogRecord, _ gate: EventGate?
+    ) -> Bool {
         let tokenEnd = b.skipToken(i)
         if let level = LogLevel.parse(b.slice(i, tokenEnd)) {
             if b.has(" - ", at: tokenEnd) {
@@ -57,7 +73,7 @@ enum TextLineParser {
                 r.format = .agentsText
                 r.level = level
                 r.logger = b.string(loggerStart, dash)
-                messageWithExtras(b, dash + 3, b.count, &r)
+                messageWithExtras(b, dash + 3, b.count, &r, gate)
             }
         } else if let dash = b.findDash(from: i) {
             let levelStart = dash + 3
@@ -75,7 +91,7 @@ enum TextLineParser {
     }
 
     /// zap console after the time: `LEVEL logger caller.go:N msg {context}`, tabs or spaces.
-    private static func zapConsole(_ b: Bytes, from i: Int, _ r: inout LogRecord) -> Bool {
+    private static func zapConsole(_ b: Bytes, from i: Int, _ r: inout LogRecord, _ gate: EventGate?) -> Bool {
         let levelStart = b.skipSpaces(i)
         let levelEnd = b.skipToken(levelStart)
         guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)) else { return false }
@@ -101,7 +117,7 @@ enum TextLineParser {
                 r.message = b.string(msgStart, b.trimmedEnd(b.count))
             }
         } else {
-            messageWithExtras(b, msgStart, b.count, &r)
+            messageWithExtras(b, msgStart, b.count, &r, gate)
         }
         r.fields.prepend(("caller", .string(caller)))
         return true
@@ -109,7 +125,7 @@ enum TextLineParser {
 
     // MARK: time of day first: app lines, browser with timestamps, Rich, compact
 
-    private static func timeOfDayLine(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
+    private static func timeOfDayLine(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord, _ gate: EventGate?) -> Bool {
         guard let (tod, end) = TimeParsing.timeOfDay(b, at: s) else { return false }
         let written = WrittenTime(day: nil, microsOfDay: tod, offsetSeconds: nil)
         if b.has(" - ", at: end) {
@@ -129,7 +145,7 @@ enum TextLineParser {
         if LogLevel.parse(b.slice(next, levelEnd)) != nil {
             let hasFraction = end - s > 8
             let time = clock.resolve(written)
-            guard rich(b, next, time: time, lastRichTime: nil, &clock, &r) else { return false }
+            guard rich(b, next, time: time, lastRichTime: nil, &clock, &r, gate) else { return false }
             r.format = hasFraction ? .agentsRich : .agentsCompact
             return true
         }
@@ -141,7 +157,8 @@ enum TextLineParser {
 
     /// Rich columns after the (optional) time: `LEVEL   logger-name   message {extras}`.
     private static func rich(
-        _ b: Bytes, _ i: Int, time: Timestamp?, lastRichTime: Timestamp?, _ clock: inout StreamClock, _ r: inout LogRecord
+        _ b: Bytes, _ i: Int, time: Timestamp?, lastRichTime: Timestamp?, _ clock: inout StreamClock, _ r: inout LogRecord,
+        _ gate: EventGate?
     ) -> Bool {
         var levelStart = b.skipSpaces(i)
         var ownTime = time
@@ -158,7 +175,7 @@ enum TextLineParser {
         r.level = level
         r.logger = b.string(loggerStart, loggerEnd)
         r.time = ownTime ?? lastRichTime
-        messageWithExtras(b, b.skipSpaces(loggerEnd), b.count, &r)
+        messageWithExtras(b, b.skipSpaces(loggerEnd), b.count, &r, gate)
         return true
     }
 
@@ -304,7 +321,12 @@ enum TextLineParser {
     // MARK: shared pieces
 
     /// Sets the message from `lo..<hi`, splitting off a trailing JSON extras object into fields.
-    static func messageWithExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) {
+    ///
+    /// With a `gate` (analysis), a line whose message and error texts cannot make an event and
+    /// that is no metrics line keeps its ids but not its extras: nothing reads them (a
+    /// continuation line may still make it an event, whose text then needs no extras either:
+    /// the `error` member, the one an event text shows, is an error text and keeps them).
+    static func messageWithExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, _ gate: EventGate? = nil) {
         let end = b.trimmedEnd(hi)
         if end > lo, b[end - 1] == UInt8(ascii: "}") {
             // Metrics read from the extras' bytes are what the fields give only when the extras
@@ -313,10 +335,14 @@ enum TextLineParser {
             var p = lo
             while p < end, let brace = b.index(of: UInt8(ascii: "{"), from: p), brace < end {
                 let next = b.byte(brace + 1)
+                let messageEnd = b.trimmedEnd(brace)
                 if (brace == lo || b[brace - 1] == 0x20 || b[brace - 1] == 0x09) && (next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")),
-                    let keys = rawExtras(b, brace, end, &r)
+                    let keys = rawExtras(b, brace, end, &r, dropIf: { errorText in
+                        guard let gate, onlyFields, errorText == nil else { return false }
+                        let message = b.slice(lo, messageEnd)
+                        return !EventClassifier.isMetricsMessage(message) && !gate.mayBeEvent(message, nil)
+                    })
                 {
-                    let messageEnd = b.trimmedEnd(brace)
                     r.message = b.string(lo, messageEnd)
                     // A metrics line (`LLM metrics {"ttft": …}`): its numbers are at hand now.
                     if onlyFields, let metrics = EventClassifier.metrics(b.slice(lo, messageEnd), value: { keys.metric(b, $0) }) {
@@ -331,9 +357,12 @@ enum TextLineParser {
         r.message = b.string(lo, end)
     }
 
-    /// When `lo..<hi` is exactly one JSON object: keeps it as raw fields (plus its ids and
-    /// error texts) and returns where its record keys are; nil otherwise.
-    static func rawExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) -> JSONLineParser.RecordKeys? {
+    /// When `lo..<hi` is exactly one JSON object: keeps it as raw fields (unless `dropIf` says,
+    /// given its error texts, that they are not needed), takes its ids and error texts, and
+    /// returns where its record keys are; nil otherwise.
+    static func rawExtras(
+        _ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, dropIf: (String?) -> Bool = { _ in false }
+    ) -> JSONLineParser.RecordKeys? {
         guard b.byte(lo) == UInt8(ascii: "{") else { return nil }
         // One pass validates the object and collects its ids and error texts.
         var keys = JSONLineParser.RecordKeys()
@@ -344,6 +373,7 @@ enum TextLineParser {
         reader.skipSpace()
         guard reader.index == hi else { return nil }
         ids.apply(to: &r)
+        if dropIf(ids.errorText) { return keys }
         let raw = Fields(rawObject: b.slice(lo, hi))
         if r.fields.isEmpty {
             r.fields = raw

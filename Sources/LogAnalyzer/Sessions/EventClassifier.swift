@@ -200,6 +200,14 @@ struct EventClassifier {
         return e.withUTF8 { words.scan($0) } != 0
     }
 
+    /// Whether a message starts as a metrics line's (`LLM metrics`, `Pipeline TTS metrics: …`),
+    /// with or without its numbers.
+    static func isMetricsMessage(_ m: Bytes) -> Bool {
+        let head = m.has("Pipeline ", at: 0) ? 9 : 0
+        return m.has("LLM metrics", at: head) || m.has("TTS metrics", at: head) || m.has("EOU metrics", at: head)
+            || m.has("RealtimeModel metrics", at: head)
+    }
+
     /// Metrics lines of agents 1.x (values from `value`, the extras) and 0.x (`key=value` in the message).
     static func metrics(_ m: Bytes, value extra: (StaticString) -> Double?) -> EventKind? {
         // 1.x: the message is exactly `LLM metrics`; 0.x: `Pipeline LLM metrics: …` / `LLM metrics: …`.

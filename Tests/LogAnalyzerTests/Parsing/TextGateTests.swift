@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// In analysis, a dev-text line that cannot be an event keeps its ids but not its extras.
+@Suite struct TextGateTests {
+    static func records(_ lines: [String], analysis: Bool) -> [LogRecord] {
+        let classifier = analysis ? EventClassifier(configuration: AnalysisConfiguration()) : nil
+        var parser = StreamParser(input: 0, clock: StreamClock(zone: IngestOptions().timeZone, referenceDay: nil, referenceIsExplicit: false), classifier: classifier)
+        var out: [LogRecord] = []
+        for (i, line) in lines.enumerated() {
+            var text = line
+            text.withUTF8 { parser.feed($0, line: i + 1) { out.append($0) } }
+        }
+        parser.finish { out.append($0) }
+        return out
+    }
+
+    static let lines = [
+        #"2026-03-02 00:00:01,000 - DEBUG livekit.agents - received user transcript {"user_transcript": "Okay, thanks.", "pid": 3117, "job_id": "AJ_dJdreBaU1PaC", "room": "room-sZbtOIeN"}"#,
+        #"2026-03-02 00:00:02,000 - INFO livekit.agents - Session created {"pid": 3117, "job_id": "AJ_dJdreBaU1PaC"}"#,
+        #"2026-03-02 00:00:03,000 - INFO livekit.agents - LLM metrics {"ttft": 0.5, "pid": 3117, "job_id": "AJ_dJdreBaU1PaC"}"#,
+        #"2026-03-02 00:00:04,000 - ERROR livekit.agents - unhandled failure {"error": "boom", "job_id": "AJ_dJdreBaU1PaC"}"#,
+        #"2026-03-02 00:00:05,000 - ERROR livekit.agents - error in job {"pid": 3117, "job_id": "AJ_dJdreBaU1PaC"}"#,
+        "Traceback (most recent call last):",
+        "livekit.rtc.ConnectError: resuming connection failed: 401 Unauthorized - token is expired",
+    ]
+
+    @Test func onlyLinesThatCannotBeEventsDropTheirExtras() {
+        let lite = Self.records(Self.lines, analysis: true)
+        let full = Self.records(Self.lines, analysis: false)
+        #expect(lite.count == 5)
+        #expect(lite.map { $0.fields.members.map(\.0) } == [
+            [], ["pid", "job_id"], ["ttft", "pid", "job_id"], ["error", "job_id"], [],
+        ])
+        #expect(full.map { $0.fields.members.count } == [4, 2, 3, 2, 2])
+        // Ids, messages and times are the same either way.
+        #expect(lite.map(\.ids) == full.map(\.ids))
+        #expect(lite[0].ids.jobId == "AJ_dJdreBaU1PaC" && lite[0].ids.room == "room-sZbtOIeN" && lite[0].ids.pid == 3117)
+        #expect(lite.map(\.message) == full.map(\.message))
+        #expect(lite.map(\.time) == full.map(\.time))
+        // The events: a lite line that a traceback turns into an event is one.
+        #expect(lite.map { $0.event.map { "\($0)" } ?? "-" } == [
+            "-", "sessionStart", "llmMetrics(ttft: 0.5)", "-", "authFailure(LogAnalyzer.AuthFailureKind.expired)",
+        ])
+        #expect(lite[4].eventText == "error in job")
+        #expect(lite[4].lineCount == 3)
+    }
+}
