@@ -164,7 +164,7 @@ struct StreamParser {
         if r.format == .agentsRich, let t = r.time { lastRichTime = t }
         applyWrapper(wrapper, to: &r)
         if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r) }
-        if var p = pending.take() {
+        if pending != nil, var p = pending.take() {
             complete(&p)
             emit(consume p)
         }
