@@ -9,7 +9,9 @@
 #   BENCH_DIR=dir     where generated logs are cached (default /tmp/loganalyze-bench)
 #
 # Rows: parse; analyze with --jobs 1 and 2 on the file, through a pipe, and on the same log as
-# two files (its halves); rg -c as the floor. Then checks that --jobs 2 gives byte-identical JSON.
+# two files (its halves); rg -c as the floor. The commands run in rounds (each round runs each
+# once), so drift in the machine's speed hits all rows alike; ratios between rows are medians of
+# the ratios within each round. Then checks that --jobs 2 gives byte-identical JSON.
 #
 # Exit status: 0 = benchmark ran and all planted-problem counts matched; 1 = a command failed
 # (loganalyze exiting with something other than 0 or 1, rg with 2, ...) or --jobs changed the
@@ -102,44 +104,41 @@ echo "input: $BYTES bytes, $(python3 -c 'import json,sys; m=json.load(open(sys.a
 cat "$LOG" > /dev/null
 
 # ---- measurement -----------------------------------------------------------------------------
-# measure LABEL OKCODES CMD: runs CMD (a bash -c string) RUNS times; appends
-# "label<TAB>median_s<TAB>peak_rss_kb" to $WORK/results. OKCODES is a regex of accepted codes.
-# Wall time comes from bash's EPOCHREALTIME around /usr/bin/time (microsecond resolution; %e
-# only has 10 ms); peak RSS is /usr/bin/time's %M (max over the process tree = the biggest
-# process of the pipeline), maximum over the runs.
-RESULTS="$WORK/results"
-: > "$RESULTS"
-measure() {
-  local label=$1 okcodes=$2 cmd=$3
-  local i rc t0 t1 rss peak=0 times=()
-  printf '  %-48s' "$label" >&2
-  for ((i = 1; i <= RUNS; i++)); do
-    rc=0
-    t0=$EPOCHREALTIME
-    if [[ $HAVE_GNU_TIME == 1 ]]; then
-      $TIME_BIN -f '%e %M' -o "$WORK/time.out" bash -c "$cmd" 2> "$WORK/stderr" || rc=$?
-    else
-      bash -c "$cmd" 2> "$WORK/stderr" || rc=$?
-    fi
-    t1=$EPOCHREALTIME
-    if ! [[ $rc =~ ^($okcodes)$ ]]; then
-      echo >&2
-      echo "run.sh: '$cmd' exited with status $rc (accepted: $okcodes); its stderr:" >&2
-      head -c 4000 "$WORK/stderr" >&2 || true
-      exit 1
-    fi
-    times+=("$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.6f}")' "$t0" "$t1")")
-    if [[ $HAVE_GNU_TIME == 1 ]]; then
-      rss=$(tail -n 1 "$WORK/time.out" | awk '{print $2}')
-      [[ $rss =~ ^[0-9]+$ ]] && (( rss > peak )) && peak=$rss
-    fi
-    printf '.' >&2
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | python3 -c 'import statistics,sys; print(f"{statistics.median(float(x) for x in sys.stdin):.6f}")')
-  [[ $HAVE_GNU_TIME == 1 ]] || peak=""
-  printf ' median %ss\n' "$median" >&2
-  printf '%s\t%s\t%s\n' "$label" "$median" "$peak" >> "$RESULTS"
+# Commands are run in rounds: each round runs every command once, in the same order, so that a
+# change in this machine's speed during the benchmark (a shared VM drifts by 10 % and more within
+# minutes) affects every row alike, and ratios between rows are taken within a round.
+# add LABEL OKCODES CMD registers a command (a bash -c string); OKCODES is a regex of accepted
+# exit codes. Wall time comes from bash's EPOCHREALTIME around /usr/bin/time (microsecond
+# resolution; %e only has 10 ms); peak RSS is /usr/bin/time's %M (max over the process tree = the
+# biggest process of the pipeline), maximum over the runs.
+LABELS=()
+OKS=()
+CMDS=()
+add() { LABELS+=("$1"); OKS+=("$2"); CMDS+=("$3"); }
+RUNLOG="$WORK/runs"
+: > "$RUNLOG"
+run_once() {
+  local k=$1 round=$2 rc=0 t0 t1 rss=""
+  local cmd=${CMDS[$k]}
+  t0=$EPOCHREALTIME
+  if [[ $HAVE_GNU_TIME == 1 ]]; then
+    $TIME_BIN -f '%e %M' -o "$WORK/time.out" bash -c "$cmd" 2> "$WORK/stderr" || rc=$?
+  else
+    bash -c "$cmd" 2> "$WORK/stderr" || rc=$?
+  fi
+  t1=$EPOCHREALTIME
+  if ! [[ $rc =~ ^(${OKS[$k]})$ ]]; then
+    echo >&2
+    echo "run.sh: '$cmd' exited with status $rc (accepted: ${OKS[$k]}); its stderr:" >&2
+    head -c 4000 "$WORK/stderr" >&2 || true
+    exit 1
+  fi
+  if [[ $HAVE_GNU_TIME == 1 ]]; then
+    rss=$(tail -n 1 "$WORK/time.out" | awk '{print $2}')
+    [[ $rss =~ ^[0-9]+$ ]] || rss=""
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$round" "${LABELS[$k]}" \
+    "$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.6f}")' "$t0" "$t1")" "$rss" >> "$RUNLOG"
 }
 
 q() { printf '%q' "$1"; }
@@ -158,49 +157,66 @@ cat "$HALF1" "$HALF2" > /dev/null
 QH1=$(q "$HALF1")
 QH2=$(q "$HALF2")
 
-echo "running each command $RUNS times:"
-measure "loganalyze parse --output ndjson FILE" '0|1' "$QBIN parse --output ndjson $QLOG > /dev/null"
-measure "loganalyze analyze --jobs 1 --output json FILE" '0|1' "$QBIN analyze --jobs 1 --output json $QLOG > /dev/null"
-measure "loganalyze analyze --jobs 2 --output json FILE" '0|1' "$QBIN analyze --jobs 2 --output json $QLOG > /dev/null"
-measure "cat FILE | loganalyze analyze --jobs 1 --output json -" '0|1' "cat $QLOG | $QBIN analyze --jobs 1 --output json - > /dev/null"
-measure "cat FILE | loganalyze analyze --jobs 2 --output json -" '0|1' "cat $QLOG | $QBIN analyze --jobs 2 --output json - > /dev/null"
-measure "loganalyze analyze --jobs 1 --output json HALF1 HALF2" '0|1' "$QBIN analyze --jobs 1 --output json $QH1 $QH2 > /dev/null"
-measure "loganalyze analyze --jobs 2 --output json HALF1 HALF2" '0|1' "$QBIN analyze --jobs 2 --output json $QH1 $QH2 > /dev/null"
+add "loganalyze parse --output ndjson FILE" '0|1' "$QBIN parse --output ndjson $QLOG > /dev/null"
+add "loganalyze analyze --jobs 1 --output json FILE" '0|1' "$QBIN analyze --jobs 1 --output json $QLOG > /dev/null"
+add "loganalyze analyze --jobs 2 --output json FILE" '0|1' "$QBIN analyze --jobs 2 --output json $QLOG > /dev/null"
+add "cat FILE | loganalyze analyze --jobs 1 --output json -" '0|1' "cat $QLOG | $QBIN analyze --jobs 1 --output json - > /dev/null"
+add "cat FILE | loganalyze analyze --jobs 2 --output json -" '0|1' "cat $QLOG | $QBIN analyze --jobs 2 --output json - > /dev/null"
+add "loganalyze analyze --jobs 1 --output json HALF1 HALF2" '0|1' "$QBIN analyze --jobs 1 --output json $QH1 $QH2 > /dev/null"
+add "loganalyze analyze --jobs 2 --output json HALF1 HALF2" '0|1' "$QBIN analyze --jobs 2 --output json $QH1 $QH2 > /dev/null"
 if have rg; then
-  measure "rg -c 'token is expired' FILE" '0|1' "rg -c 'token is expired' $QLOG > /dev/null"
+  add "rg -c 'token is expired' FILE" '0|1' "rg -c 'token is expired' $QLOG > /dev/null"
 fi
 if [[ $WITH_JQ == 1 ]]; then
   # plain `jq -c . FILE` stops at the first non-JSON noise line; -R + fromjson? reads every line
-  measure "jq -cR 'fromjson? // empty' FILE" '0' "jq -cR 'fromjson? // empty' $QLOG > /dev/null"
+  add "jq -cR 'fromjson? // empty' FILE" '0' "jq -cR 'fromjson? // empty' $QLOG > /dev/null"
 fi
 if [[ $WITH_LNAV == 1 ]]; then
   # lnav has no format for these logs, so this is an indexed line filter (like rg), not a parse
-  measure "lnav -n -c ':filter-in token is expired' FILE" '0' \
+  add "lnav -n -c ':filter-in token is expired' FILE" '0' \
     "HOME=$(q "$WORK") lnav -n -c ':filter-in token is expired' $QLOG > /dev/null"
 fi
 
+echo "running ${#CMDS[@]} commands in $RUNS rounds (each round runs every command once):"
+for ((i = 1; i <= RUNS; i++)); do
+  printf '  round %d ' "$i" >&2
+  for k in "${!CMDS[@]}"; do
+    run_once "$k" "$i"
+    printf '.' >&2
+  done
+  echo >&2
+done
+
 # ---- table -----------------------------------------------------------------------------------
 echo
-python3 - "$RESULTS" "$BYTES" <<'PY'
-import sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+python3 - "$RUNLOG" "$BYTES" <<'PY'
+import statistics, sys
+runs = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 nbytes = int(sys.argv[2])
-rg = next((float(r[1]) for r in rows if r[0].startswith("rg ")), None)
+labels = list(dict.fromkeys(r[1] for r in runs))
+times = {l: {int(r[0]): float(r[2]) for r in runs if r[1] == l} for l in labels}
+peaks = {l: max((int(r[3]) for r in runs if r[1] == l and r[3]), default=None) for l in labels}
+med = {l: statistics.median(times[l].values()) for l in labels}
+rg = next((med[l] for l in labels if l.startswith("rg ")), None)
 hdr = ("command", "median s", "MB/s", "peak RSS MB", "x rg")
-w = max(len(hdr[0]), max(len(r[0]) for r in rows))
+w = max(len(hdr[0]), max(len(l) for l in labels))
 print(f"{hdr[0]:<{w}}  {hdr[1]:>9}  {hdr[2]:>9}  {hdr[3]:>11}  {hdr[4]:>7}")
 print("-" * (w + 45))
-for label, med, rss in rows:
-    m = float(med)
+for label in labels:
+    m = med[label]
     mbps = nbytes / 1e6 / m if m > 0 else float("inf")
-    rss_s = f"{int(rss) / 1024:.1f}" if rss else "n/a"
+    rss_s = f"{peaks[label] / 1024:.1f}" if peaks[label] else "n/a"
     ratio = f"{m / rg:.2f}" if rg else "n/a"
     print(f"{label:<{w}}  {m:>9.3f}  {mbps:>9.1f}  {rss_s:>11}  {ratio:>7}")
 print(f"(file {nbytes} bytes = {nbytes / 1e6:.1f} MB; MB = 10^6 bytes; median of runs, peak RSS = max over runs)")
-t = {r[0]: float(r[1]) for r in rows}
 def ratio(a, b):
-    return f"{t[a] / t[b]:.2f}x" if a in t and b in t and t[b] > 0 else "n/a"
+    """Median over rounds of time(a) / time(b) within the round."""
+    if a not in times or b not in times:
+        return "n/a"
+    rs = [times[a][i] / times[b][i] for i in times[a] if i in times[b] and times[b][i] > 0]
+    return f"{statistics.median(rs):.2f}x" if rs else "n/a"
 j1, j2 = "loganalyze analyze --jobs 1 --output json FILE", "loganalyze analyze --jobs 2 --output json FILE"
+print("ratios are medians of the ratios within each round:")
 print(f"speed-up --jobs 2 over --jobs 1, one file: {ratio(j1, j2)}; "
       f"two files: {ratio('loganalyze analyze --jobs 1 --output json HALF1 HALF2', 'loganalyze analyze --jobs 2 --output json HALF1 HALF2')}")
 print(f"pipe time / file time: --jobs 1 {ratio('cat FILE | loganalyze analyze --jobs 1 --output json -', j1)}, "
