@@ -82,14 +82,27 @@ struct TimelineCommand: ParsableCommand {
     var session: String?
 
     func run() throws {
-        let readsStdin = input.paths.contains("-")
-        // Files are read twice (the session, then its lines) so that only its lines are held;
-        // standard input can be read once only, so then every record is kept.
+        // Inputs are read twice (the session, then its lines) so that only its lines are held.
+        // Standard input is copied to a temporary file for that; when no file can be made, it
+        // is read once and every record is kept.
+        var standardInput: InputDescriptor?
+        if session != nil && input.paths.contains("-") {
+            switch StandardInputSpool.spool() {
+            case .spooled(let spooled): standardInput = spooled
+            case .unavailable(let reason):
+                Stderr.print([Diagnostic(.note, path: "-", kind: "stdin-not-spooled", "\(reason); every line of standard input is kept in memory").rendered])
+            case .failed(let reason):
+                Stderr.print([Diagnostic(.error, path: "-", kind: "stdin-not-spooled", "\(reason); give the log as a file").rendered])
+                throw ExitCode(2)
+            }
+        }
+        let readsOnce = input.paths.contains("-") && standardInput == nil
         var (report, diagnostics) = try Pipeline.analyze(
-            input: input, analysis: analysis, keepRecordsFor: readsStdin ? session : nil, keepEvents: session == nil, keepEventsFor: session)
-        if let session, !readsStdin {
+            input: input, analysis: analysis, keepRecordsFor: readsOnce ? session : nil, keepEvents: session == nil, keepEventsFor: session,
+            standardInput: standardInput)
+        if let session, !readsOnce {
             var scratch = DiagnosticSink()
-            let (inputs, _) = InputSet.expand(input.paths, diagnostics: &scratch)
+            let (inputs, _) = InputSet.expand(input.paths, standardInput: standardInput, diagnostics: &scratch)
             let options = try input.ingestOptions()
             for i in report.sessions.indices where report.sessions[i].matches(session) {
                 report.sessions[i].records = SessionRecords.collect(for: report.sessions[i], inputs: inputs, options: options, diagnostics: &scratch)
@@ -108,12 +121,12 @@ struct TimelineCommand: ParsableCommand {
 enum Pipeline {
     static func analyze(
         input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false,
-        keepEventsFor: String? = nil, monitor: MonitorAggregate? = nil
+        keepEventsFor: String? = nil, monitor: MonitorAggregate? = nil, standardInput: InputDescriptor? = nil
     ) throws -> (Report, DiagnosticSink) {
         let ingest = try input.ingestOptions()
         guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
         var diagnostics = DiagnosticSink()
-        let (inputs, configs) = InputSet.expand(input.paths, diagnostics: &diagnostics)
+        let (inputs, configs) = InputSet.expand(input.paths, standardInput: standardInput, diagnostics: &diagnostics)
         let configuration = try analysis.configuration(configsFromInputs: configs, diagnostics: &diagnostics)
         var analyzer = Analyzer(ingest: ingest, configuration: configuration)
         guard let idle = TokenTTLSetting.parseDuration(analysis.sessionIdle), idle >= 60 else {

@@ -101,7 +101,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
     ) -> ChunkedRecordStream? {
         guard input.kind != .memory, workers >= 2, pieceBytes > 0 else { return nil }
         if input.kind == .file {
-            let fd = open(input.path, O_RDONLY)
+            let fd = open(input.openPath, O_RDONLY)
             if fd >= 0 {
                 var st = stat()
                 var head: (UInt8, UInt8) = (0, 0)

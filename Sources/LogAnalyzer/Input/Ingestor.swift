@@ -52,8 +52,8 @@ public enum Ingestor {
         for input in [input] where input.kind == .file {
             // Only regular files: peeking into a FIFO would eat its data (and reopening it could wait forever).
             var st = stat()
-            guard stat(input.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
-            let fd = open(input.path, O_RDONLY | O_NONBLOCK)
+            guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
             guard fd >= 0 else { continue }
             defer { close(fd) }
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)

@@ -10,11 +10,15 @@ public struct InputDescriptor: Sendable, Equatable {
     public var kind: Kind
     /// The content of a `.memory` input.
     public var bytes: [UInt8]
+    /// The file opened to read a `.file` input: `path`, or the file standard input was spooled
+    /// to (see `StandardInputSpool`).
+    public var openPath: String
 
     public init(path: String, kind: Kind = .file) {
         self.path = path
         self.kind = kind
         self.bytes = []
+        self.openPath = path
     }
 
     /// An input held in memory (tests, fuzzing, embedding), shown as `name`.
@@ -22,6 +26,7 @@ public struct InputDescriptor: Sendable, Equatable {
         self.path = name
         self.kind = .memory
         self.bytes = bytes
+        self.openPath = name
     }
 }
 
@@ -33,12 +38,15 @@ public enum InputSet {
     /// Application config files that may hold `token_ttl_*` (picked up from directories).
     static let configNames = ["config.py", "config.json", "config.yaml", "config.yml", ".env", "settings.py"]
 
-    public static func expand(_ paths: [String], diagnostics: inout DiagnosticSink) -> (inputs: [InputDescriptor], configs: [String]) {
+    /// `standardInput`: what `-` reads when it is not standard input itself (its spooled copy).
+    public static func expand(
+        _ paths: [String], standardInput: InputDescriptor? = nil, diagnostics: inout DiagnosticSink
+    ) -> (inputs: [InputDescriptor], configs: [String]) {
         var inputs: [InputDescriptor] = []
         var configs: [String] = []
         for path in paths {
             if path == "-" {
-                inputs.append(InputDescriptor(path: "-", kind: .stdin))
+                inputs.append(standardInput ?? InputDescriptor(path: "-", kind: .stdin))
                 continue
             }
             var st = stat()

@@ -144,7 +144,7 @@ final class RecordStream {
         if input.kind == .stdin {
             fd = 0
         } else {
-            fd = Glibc.open(input.path, O_RDONLY)
+            fd = Glibc.open(input.openPath, O_RDONLY)
             guard fd >= 0 else {
                 diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(String(cString: strerror(errno)))"))
                 return nil

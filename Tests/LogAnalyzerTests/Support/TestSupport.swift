@@ -72,13 +72,16 @@ struct CommandResult {
 }
 
 /// Runs the built binary with `arguments`, feeding `stdin` when given.
-func runLoganalyze(_ arguments: [String], stdin: Data? = nil, cwd: URL = PackagePaths.root) throws -> CommandResult {
+func runLoganalyze(
+    _ arguments: [String], stdin: Data? = nil, cwd: URL = PackagePaths.root, environment extra: [String: String] = [:]
+) throws -> CommandResult {
     let process = Process()
     process.executableURL = PackagePaths.binary
     process.arguments = arguments
     process.currentDirectoryURL = cwd
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
+    environment.merge(extra) { $1 }
     process.environment = environment
     let out = Pipe()
     let err = Pipe()

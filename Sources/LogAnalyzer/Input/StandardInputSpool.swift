@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Standard input copied to an unlinked temporary file, for a command that reads its inputs
+/// twice (`timeline --session`: the sessions, then one session's lines). The copy streams a
+/// block at a time; the file is gone when the process ends.
+public enum StandardInputSpool {
+    public enum Outcome {
+        /// The input to read instead of `-` (shown as `-`; opened through /proc/self/fd).
+        case spooled(InputDescriptor)
+        /// Nothing was read: no temporary file could be made (the caller reads `-` once).
+        case unavailable(String)
+        /// Standard input was partly consumed when copying failed (a full disk).
+        case failed(String)
+    }
+
+    /// Copies `fd` (standard input) into a file in `directory` (nil: $TMPDIR, else /tmp).
+    public static func spool(from fd: Int32 = 0, directory: String? = nil) -> Outcome {
+        let dir = directory ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(dir)/loganalyze-stdin.XXXXXX".utf8CString)
+        let out = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard out >= 0 else { return .unavailable("cannot make a temporary file in \(dir): \(String(cString: strerror(errno)))") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        let procPath = "/proc/self/fd/\(out)"
+        guard access(procPath, R_OK) == 0 else {
+            close(out)
+            return .unavailable("cannot reopen a temporary file (\(procPath))")
+        }
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        var copied: UInt64 = 0
+        while true {
+            let n = read(fd, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(out)
+                return copied == 0 ? .unavailable("cannot read standard input: \(reason)")
+                    : .failed("reading standard input failed after \(copied) bytes: \(reason)")
+            }
+            if n == 0 { break }
+            var done = 0
+            while done < n {
+                let w = write(out, buffer + done, n - done)
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    let reason = String(cString: strerror(errno))
+                    close(out)
+                    return .failed("copying standard input to \(dir) failed after \(copied + UInt64(done)) bytes: \(reason)")
+                }
+                done += w
+            }
+            copied += UInt64(n)
+        }
+        var input = InputDescriptor(path: "-", kind: .file)
+        input.openPath = procPath
+        return .spooled(input)
+    }
+}
