@@ -74,11 +74,11 @@ public final class SessionTracker {
     /// of live indices can still name them.
     private var free: [Int] = []
     private var retired: [Int] = []
-    private var byRoomSid: [String: Int] = [:]
-    private var byRoom: [String: Int] = [:]
-    private var byJob: [String: Int] = [:]
-    private var byParticipantSid: [String: Int] = [:]
-    private var byParticipant: [String: Int] = [:]
+    private let byRoomSid = KeyIndex()
+    private let byRoom = KeyIndex()
+    private let byJob = KeyIndex()
+    private let byParticipantSid = KeyIndex()
+    private let byParticipant = KeyIndex()
     private var byPid: [PidKey: Int] = [:]
     private var unassigned: [SessionEvent] = []
     /// For records the parser did not classify (all records are kept: no lite records then).
@@ -237,7 +237,7 @@ public final class SessionTracker {
             builder(session!).roomSid = sid
             byRoomSid[sid] = session
         }
-        func attach(_ key: String?, _ map: inout [String: Int]) {
+        func attach(_ key: String?, _ map: KeyIndex) {
             guard let key else { return }
             if let existing = map[key] {
                 session = session.map { link($0, existing) } ?? find(existing)
@@ -246,8 +246,8 @@ public final class SessionTracker {
             }
             map[key] = session!
         }
-        attach(ids.jobId, &byJob)
-        attach(ids.participantSid, &byParticipantSid)
+        attach(ids.jobId, byJob)
+        attach(ids.participantSid, byParticipantSid)
         if let room = ids.room {
             if let existing = byRoom[room] {
                 let root = find(existing)
@@ -539,15 +539,15 @@ public final class SessionTracker {
     /// Unregisters a finalised session's keys and frees it.
     private func retire(_ i: Int) {
         guard let b = slots[i] else { return }
-        func drop(_ key: String?, _ map: inout [String: Int]) {
+        func drop(_ key: String?, _ map: KeyIndex) {
             guard let key, let at = map[key], find(at) == i else { return }
-            map.removeValue(forKey: key)
+            map[key] = nil
         }
-        drop(b.roomSid, &byRoomSid)
-        drop(b.room, &byRoom)
-        for j in b.jobIds { drop(j, &byJob) }
-        for p in b.participants { drop(p, &byParticipant) }
-        for p in b.participantSids { drop(p, &byParticipantSid) }
+        drop(b.roomSid, byRoomSid)
+        drop(b.room, byRoom)
+        for j in b.jobIds { drop(j, byJob) }
+        for p in b.participants { drop(p, byParticipant) }
+        for p in b.participantSids { drop(p, byParticipantSid) }
         for key in b.pids where byPid[key].map(find) == i {
             byPid.removeValue(forKey: key)
             pidEpoch += 1
