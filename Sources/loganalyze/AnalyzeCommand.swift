@@ -109,7 +109,7 @@ struct TimelineCommand: ParsableCommand {
             }
         }
         let out = OutputStream()
-        out.write(TimelineRenderer().render(report, selector: session))
+        TimelineRenderer().render(report, selector: session) { out.write($0) }
         out.flush()
         Stderr.print(diagnostics.lines)
         if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }

@@ -58,14 +58,22 @@ public struct TimelineRenderer {
     public init() {}
 
     public func render(_ report: Report, selector: String?) -> String {
-        let text = ReportText(paths: report.paths)
         var out = ""
-        let sessions = report.sessions.filter { s in selector.map { s.matches($0) } ?? true }
-        if sessions.isEmpty {
-            return "no session matches \(text.safe(selector ?? ""))\n"
-        }
-        for session in sessions {
-            out += text.safe(ReportText.sessionHeader(session)) + "\n"
+        render(report, selector: selector) { out += $0 }
+        return out
+    }
+
+    /// Writes the timeline a session at a time (sessions are read one by one from the report's
+    /// list, which may be spooled: a timeline of every session of a large log is never whole in
+    /// memory).
+    public func render(_ report: Report, selector: String?, to write: (String) -> Void) {
+        let text = ReportText(paths: report.paths)
+        var matched = 0
+        for index in report.sessions.indices {
+            let session = report.sessions[index]
+            if let selector, !session.matches(selector) { continue }
+            matched += 1
+            var out = text.safe(ReportText.sessionHeader(session)) + "\n"
             if !session.records.isEmpty {
                 let rows = timeOrdered(session.records, time: \.time, location: { SourceLocation(input: $0.input, line: $0.line) })
                 for r in rows {
@@ -74,6 +82,10 @@ public struct TimelineRenderer {
                     let level = (r.level?.name ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)
                     let first = r.message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
                     out += "  \(rel)  \(side) \(level) \(text.location(SourceLocation(input: r.input, line: r.line)))  \(text.safe(first))\n"
+                    if out.utf8.count >= 1 << 16 {
+                        write(out)
+                        out = ""
+                    }
                 }
             } else {
                 for e in session.events {
@@ -83,8 +95,8 @@ public struct TimelineRenderer {
                     out += "  \(rel)  \(side) \(label) \(text.location(e.location))  \(text.safe(e.text))\n"
                 }
             }
-            out += "\n"
+            write(out + "\n")
         }
-        return out
+        if matched == 0 { write("no session matches \(text.safe(selector ?? ""))\n") }
     }
 }

@@ -8,10 +8,11 @@ import Glibc
 ///
 /// A multi-gigabyte log has hundreds of thousands of sessions. Once its detectors have run, a
 /// session is a summary (ids, span, counts) that the report only renders: it is encoded in about
-/// a hundred bytes and spooled to an unlinked temporary file, and decoded again when read. Only
-/// a small index (order and location, 16 bytes a session) stays in memory. Sessions that keep
-/// events or records (`timeline`) stay in memory as they are. Without a usable temporary
-/// directory the encoded sessions stay in memory (still about a fifth of their decoded size).
+/// a hundred bytes (plus its events and silent gaps, when it keeps them for `timeline`) and
+/// spooled to an unlinked temporary file, and decoded again when read. Only a small index (order
+/// and location, 16 bytes a session) stays in memory. Sessions that keep records (`timeline
+/// --session`: one session) stay in memory as they are. Without a usable temporary directory the
+/// encoded sessions stay in memory (still about a fifth of their decoded size).
 public struct SessionList: RandomAccessCollection, Sendable {
     private struct Entry {
         var order: Int
@@ -37,7 +38,7 @@ public struct SessionList: RandomAccessCollection, Sendable {
 
     public mutating func append(_ session: Session) {
         let location: Int64
-        if session.events.isEmpty && session.records.isEmpty && session.gaps.isEmpty && session.inputGaps.isEmpty {
+        if session.records.isEmpty {
             location = storage.spool(session)
         } else {
             location = ~Int64(storage.keep(session))
@@ -154,11 +155,15 @@ public struct SessionList: RandomAccessCollection, Sendable {
                     let start = Int(location - s.fileBytes)
                     return s.tail.withUnsafeBufferPointer { SessionCoding.decode($0, at: start)! }
                 }
-                // An encoding is far smaller than a block; one that is cut at the block's end is
-                // read again from its start.
-                for attempt in 0..<2 {
-                    if attempt == 1 || s.cacheStart < 0 || location < s.cacheStart || location >= s.cacheStart + Int64(s.cache.count) {
-                        let length = Int(Swift.min(Int64(Self.cacheBytes), s.fileBytes - location))
+                // Most encodings are far smaller than a block; one that is cut at the block's end
+                // is read again from its start, in a block twice as large each time (a session
+                // that keeps thousands of events can take more than one).
+                var blockBytes = Self.cacheBytes
+                for attempt in 0..<40 {
+                    if attempt > 0 && s.cacheStart == location && s.cacheStart + Int64(s.cache.count) >= s.fileBytes { break }
+                    if attempt > 0 || s.cacheStart < 0 || location < s.cacheStart || location >= s.cacheStart + Int64(s.cache.count) {
+                        if attempt > 0 { blockBytes *= 2 }
+                        let length = Int(Swift.min(Int64(blockBytes), s.fileBytes - location))
                         s.cache = [UInt8](repeating: 0, count: length)
                         let fd = s.fd
                         let got = s.cache.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, length, off_t(location)) }
@@ -176,7 +181,7 @@ public struct SessionList: RandomAccessCollection, Sendable {
     }
 }
 
-/// The compact binary form of a session summary (no events, gaps or records).
+/// The compact binary form of a session: its summary, events and gaps (not its records).
 enum SessionCoding {
     static func encode(_ s: Session, into out: inout [UInt8]) {
         func varint(_ v: UInt64) {
@@ -199,6 +204,37 @@ enum SessionCoding {
             guard let t else { return }
             int(t.micros)
         }
+        /// A timestamp that may be absent: a flag byte (1 present, 2 with a date), then the micros.
+        func stamp(_ t: Timestamp?) {
+            out.append(t == nil ? 0 : t!.hasDate ? 3 : 1)
+            time(t)
+        }
+        func double(_ v: Double) { varint(v.bitPattern) }
+        func location(_ l: SourceLocation) {
+            varint(UInt64(l.input))
+            varint(UInt64(l.line))
+        }
+        func optionalString(_ v: String?) {
+            out.append(v == nil ? 0 : 1)
+            if let v { string(v) }
+        }
+        func optionalInt(_ v: Int64?) {
+            out.append(v == nil ? 0 : 1)
+            if let v { int(v) }
+        }
+        func gaps(_ g: [Int: [SilentGap]]) {
+            varint(UInt64(g.count))
+            for (input, list) in g.sorted(by: { $0.key < $1.key }) {
+                varint(UInt64(input))
+                varint(UInt64(list.count))
+                for gap in list {
+                    stamp(gap.from)
+                    location(gap.fromLocation)
+                    stamp(gap.to)
+                    location(gap.toLocation)
+                }
+            }
+        }
         var flags: UInt8 = 0
         if s.room != nil { flags |= 1 }
         if s.roomSid != nil { flags |= 2 }
@@ -206,6 +242,8 @@ enum SessionCoding {
         if s.start?.hasDate == true { flags |= 8 }
         if s.end != nil { flags |= 16 }
         if s.end?.hasDate == true { flags |= 32 }
+        let detailed = !s.events.isEmpty || !s.gaps.isEmpty || !s.inputGaps.isEmpty
+        if detailed { flags |= 64 }
         out.append(flags)
         string(s.key)
         if let r = s.room { string(r) }
@@ -227,6 +265,49 @@ enum SessionCoding {
         varint(s.audioSeconds.bitPattern)
         varint(UInt64(s.responses.count))
         for r in s.responses { varint(UInt64(r.bitPattern)) }
+        guard detailed else { return }
+        varint(UInt64(s.events.count))
+        for e in s.events {
+            switch e.kind {
+            case .sessionStart: out.append(0)
+            case .greetingStart: out.append(1)
+            case .greetingEnd: out.append(2)
+            case .llmMetrics(let ttft): out.append(3); double(ttft)
+            case .ttsMetrics(let ttfb, let audio):
+                out.append(4)
+                double(ttfb)
+                out.append(audio == nil ? 0 : 1)
+                if let audio { double(audio) }
+            case .eouMetrics(let delay): out.append(5); double(delay)
+            case .realtimeMetrics(let ttft): out.append(6); double(ttft)
+            case .connectionLost(let trigger): out.append(7); string(trigger)
+            case .resumeAttempt: out.append(8)
+            case .authFailure(let kind): out.append(9); string(kind.rawValue)
+            case .recovered: out.append(10)
+            case .gaveUp: out.append(11)
+            case .negotiationError: out.append(12)
+            case .tokenMinted(let ttl):
+                out.append(13)
+                out.append(ttl == nil ? 0 : 1)
+                if let ttl { double(ttl) }
+            case .sessionEnd: out.append(14)
+            }
+            stamp(e.time)
+            location(e.location)
+            out.append(UInt8(Side.allCases.firstIndex(of: e.side)!))
+            string(e.text)
+            out.append((e.token == nil ? 0 : 1) | (e.hasIDs ? 2 : 0))
+            if let t = e.token {
+                optionalString(t.subject)
+                optionalString(t.room)
+                optionalString(t.issuer)
+                optionalInt(t.notBefore)
+                optionalInt(t.expires)
+                optionalInt(t.issuedAt)
+            }
+        }
+        gaps(s.gaps)
+        gaps(s.inputGaps)
     }
 
     /// Nil when the encoding runs past the end of `b`.
@@ -265,6 +346,27 @@ enum SessionCoding {
             defer { i += n }
             return String(decoding: UnsafeBufferPointer(rebasing: b[i..<i + n]), as: UTF8.self)
         }
+        func stamp() -> Timestamp? {
+            let f = byte()
+            return f & 1 != 0 ? Timestamp(micros: int(), hasDate: f & 2 != 0) : nil
+        }
+        func double() -> Double { Double(bitPattern: varint()) }
+        func location() -> SourceLocation { SourceLocation(input: Int(varint()), line: Int(varint())) }
+        func optionalString() -> String? { byte() != 0 ? string() : nil }
+        func optionalInt() -> Int64? { byte() != 0 ? int() : nil }
+        func gaps() -> [Int: [SilentGap]] {
+            var out: [Int: [SilentGap]] = [:]
+            for _ in 0..<Int(min(varint(), 1 << 20)) where !short {
+                let input = Int(varint())
+                out[input] = (0..<Int(min(varint(), 1 << 20))).map { _ in
+                    let from = stamp() ?? Timestamp(micros: 0)
+                    let fromLocation = location()
+                    let to = stamp() ?? Timestamp(micros: 0)
+                    return SilentGap(from: from, fromLocation: fromLocation, to: to, toLocation: location())
+                }
+            }
+            return out
+        }
         let flags = byte()
         let key = string()
         let room = flags & 1 != 0 ? string() : nil
@@ -281,9 +383,58 @@ enum SessionCoding {
         let replies = Int(int())
         let audio = Double(bitPattern: varint())
         let responses = (0..<Int(min(varint(), 1 << 24))).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: varint())) }
+        var events: [SessionEvent] = []
+        var sessionGaps: [Int: [SilentGap]] = [:]
+        var inputGaps: [Int: [SilentGap]] = [:]
+        if flags & 64 != 0 {
+            for _ in 0..<Int(min(varint(), 1 << 24)) where !short {
+                let kind: EventKind
+                switch byte() {
+                case 0: kind = .sessionStart
+                case 1: kind = .greetingStart
+                case 2: kind = .greetingEnd
+                case 3: kind = .llmMetrics(ttft: double())
+                case 4:
+                    let ttfb = double()
+                    kind = .ttsMetrics(ttfb: ttfb, audioDuration: byte() != 0 ? double() : nil)
+                case 5: kind = .eouMetrics(delay: double())
+                case 6: kind = .realtimeMetrics(ttft: double())
+                case 7: kind = .connectionLost(trigger: string())
+                case 8: kind = .resumeAttempt
+                case 9: kind = .authFailure(AuthFailureKind(rawValue: string()) ?? .unauthorized)
+                case 10: kind = .recovered
+                case 11: kind = .gaveUp
+                case 12: kind = .negotiationError
+                case 13: kind = .tokenMinted(ttlSeconds: byte() != 0 ? double() : nil)
+                case 14: kind = .sessionEnd
+                default:
+                    short = true
+                    kind = .sessionStart
+                }
+                let time = stamp()
+                let location = location()
+                let side = Side.allCases[min(Int(byte()), Side.allCases.count - 1)]
+                let text = string()
+                let bits = byte()
+                var token: TokenClaims?
+                if bits & 1 != 0 {
+                    var t = TokenClaims()
+                    t.subject = optionalString()
+                    t.room = optionalString()
+                    t.issuer = optionalString()
+                    t.notBefore = optionalInt()
+                    t.expires = optionalInt()
+                    t.issuedAt = optionalInt()
+                    token = t
+                }
+                events.append(SessionEvent(kind: kind, time: time, location: location, side: side, text: text, token: token, hasIDs: bits & 2 != 0))
+            }
+            sessionGaps = gaps()
+            inputGaps = gaps()
+        }
         guard !short else { return nil }
         return Session(key: key, room: room, roomSid: roomSid, jobIds: jobs, participants: participants, start: start, end: end,
-                        sides: sides, inputs: inputs, recordCount: recordCount, events: [], gaps: [:], inputGaps: [:], records: [],
-                        order: order, responses: responses, replies: replies, audioSeconds: audio)
+                        sides: sides, inputs: inputs, recordCount: recordCount, events: events, gaps: sessionGaps, inputGaps: inputGaps,
+                        records: [], order: order, responses: responses, replies: replies, audioSeconds: audio)
     }
 }

@@ -43,7 +43,62 @@ import Testing
         #expect(describe(list[12_345]) == describe(summary(29_999 - 12_345)))
     }
 
-    @Test func sessionsWithEventsOrRecordsStayInMemory() {
+    /// Every event kind, times with and without a date or none, tokens, gaps; session `i` keeps
+    /// `i % 5` events, and one keeps thousands (its encoding is larger than a read block).
+    func detailed(_ i: Int) -> Session {
+        var s = summary(i)
+        let kinds: [EventKind] = [
+            .sessionStart, .greetingStart, .greetingEnd, .llmMetrics(ttft: 0.25 + Double(i)), .ttsMetrics(ttfb: 0.5, audioDuration: nil),
+            .ttsMetrics(ttfb: 0.125, audioDuration: 3.5), .eouMetrics(delay: 1e-3), .realtimeMetrics(ttft: -0.0),
+            .connectionLost(trigger: "websocket closed \(i)"), .resumeAttempt, .authFailure(.expired), .authFailure(.notYetValid),
+            .recovered, .gaveUp, .negotiationError, .tokenMinted(ttlSeconds: nil), .tokenMinted(ttlSeconds: 7200), .sessionEnd,
+        ]
+        let count = i == 777 ? 6_000 : i % 5
+        s.events = (0..<count).map { k in
+            var token: TokenClaims?
+            if k % 3 == 1 {
+                var t = TokenClaims()
+                t.subject = "agent-AJ_\(k)"
+                t.room = k % 2 == 0 ? nil : "room-ü-\(k)"
+                t.expires = Int64(1_765_415_206 + k)
+                t.notBefore = k % 4 == 0 ? nil : -Int64(k)
+                token = t
+            }
+            let time: Timestamp? = k % 7 == 3 ? nil : Timestamp(micros: Int64(k) * 1_000_003 - 5, hasDate: k % 2 == 0)
+            return SessionEvent(kind: kinds[(i + k) % kinds.count], time: time, location: SourceLocation(input: k % 3, line: k * 11 + 1),
+                                side: Side.allCases[k % Side.allCases.count], text: String(repeating: "text \(k) ", count: 1 + k % 9), token: token, hasIDs: k % 2 == 1)
+        }
+        if i % 3 == 0 {
+            let gap = SilentGap(from: Timestamp(micros: 5, hasDate: false), fromLocation: SourceLocation(input: 1, line: 2),
+                                to: Timestamp(micros: 900_000_000), toLocation: SourceLocation(input: 1, line: 3))
+            s.gaps = [1: [gap]]
+            s.inputGaps = [1: [gap, gap], 4: [gap]]
+        }
+        return s
+    }
+
+    func describeDetails(_ s: Session) -> String {
+        describe(s) + "|" + s.events.map { e in
+            "\(e.kind)@\(String(describing: e.time))@\(e.location)@\(e.side)@\(e.text)@\(String(describing: e.token))@\(e.hasIDs)"
+        }.joined(separator: ";") + "|\(s.gaps.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" })"
+            + "|\(s.inputGaps.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" })"
+    }
+
+    @Test func sessionsWithEventsAndGapsAreSpooledWhole() throws {
+        let dir = TempDir()
+        var list = SessionList(spoolDirectory: dir.url.path)
+        let sessions = (0..<6_000).map(detailed)
+        for s in sessions { list.append(s) }
+        #expect(list.spooledBytes >= 1 << 20)
+        #expect(list[777].events.count == 6_000)
+        #expect(list.map(describeDetails) == sessions.map(describeDetails))
+        // Read out of order too (the read block is then elsewhere).
+        #expect(describeDetails(list[5_999]) == describeDetails(sessions[5_999]))
+        #expect(describeDetails(list[777]) == describeDetails(sessions[777]))
+        #expect(describeDetails(list[3]) == describeDetails(sessions[3]))
+    }
+
+    @Test func sessionsWithRecordsStayInMemory() {
         var list = SessionList(spoolDirectory: "/nonexistent-loganalyze-dir")
         var withRecords = summary(4)
         withRecords.records = [LogRecord(input: 0, line: 9, format: .plain, message: "kept")]
@@ -107,5 +162,21 @@ import Testing
         // One session every 10 s, idle after 600 s: about 60 live ones, never all 20,000.
         #expect(tracker.peakLiveSessions < 120)
         #expect(tracker.slotCount <= tracker.peakLiveSessions)
+    }
+}
+
+/// A timeline of every session is written a session at a time, not built whole.
+@Suite struct StreamedTimelineTests {
+    @Test func eachSessionIsWrittenAsItIsRead() {
+        var analyzer = Analyzer()
+        analyzer.keepSessionEvents = true
+        var sink = DiagnosticSink()
+        let report = analyzer.run([InputDescriptor(path: fixture("clean-interleaved/agent.log"))], diagnostics: &sink)
+        var pieces: [String] = []
+        TimelineRenderer().render(report, selector: nil) { pieces.append($0) }
+        #expect(report.sessions.count == 2)
+        #expect(pieces.count == 2)
+        #expect(pieces.map { $0.prefix(while: { $0 != " " }) } == report.sessions.map { Substring($0.label.prefix(while: { $0 != " " })) })
+        #expect(pieces.joined() == TimelineRenderer().render(report, selector: nil))
     }
 }
