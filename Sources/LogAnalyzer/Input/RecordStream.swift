@@ -336,10 +336,21 @@ final class RecordStream {
         var i = 0
         let n = b.count
         let raw = UnsafeRawPointer(base)
-        while i + 8 <= n {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        @inline(__always) func flags(_ w: UInt64) -> UInt64 {
             // High bit set, or a zero byte.
-            if w & 0x8080_8080_8080_8080 != 0 || (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0 { return false }
+            (w | ((w &- 0x0101_0101_0101_0101) & ~w)) & 0x8080_8080_8080_8080
+        }
+        // Four words at a time: one branch per 32 bytes.
+        while i + 32 <= n {
+            let f = flags(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                | flags(raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                | flags(raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                | flags(raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+            if f != 0 { return false }
+            i += 32
+        }
+        while i + 8 <= n {
+            if flags(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) != 0 { return false }
             i += 8
         }
         while i < n {

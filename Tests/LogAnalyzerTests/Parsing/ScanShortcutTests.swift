@@ -81,4 +81,34 @@ import Testing
             }
         }
     }
+
+    @Test func theWordWiseASCIICheckEqualsTheByteWiseOne() {
+        var rng = SystemRandomNumberGenerator()
+        var seenFalse = 0
+        for _ in 0..<20_000 {
+            var bytes = (0..<Int.random(in: 0...100, using: &rng)).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+            // Now and then a NUL or a high byte anywhere, the word boundaries included.
+            if !bytes.isEmpty && Bool.random(using: &rng) {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = [0x00, 0x80, 0xC3, 0xFF].randomElement(using: &rng)!
+            }
+            let expected = bytes.allSatisfy { $0 != 0 && $0 < 0x80 }
+            #expect(bytes.withUnsafeBufferPointer { RecordStream.isASCII($0) } == expected, "\(bytes)")
+            if !expected { seenFalse += 1 }
+        }
+        #expect(seenFalse > 5_000)
+    }
+
+    @Test func stringValuesWithoutEscapesAreTheirBytes() {
+        // (the JSON text of a value, its text)
+        let cases: [(String, String?)] = [
+            (#""AJ_dJdreBaU1PaC""#, "AJ_dJdreBaU1PaC"), (#""""#, ""), (#""a\"b""#, "a\"b"), (#""\\""#, "\\"),
+            (#""room-ü-1""#, "room-ü-1"), (#""tab\tx""#, "tab\tx"), (#""\u00fc""#, "ü"), ("42", "42"), ("{}", nil), ("[1]", nil),
+        ]
+        for (json, text) in cases {
+            var line = json
+            line.withUTF8 { b in
+                #expect(JSONLineParser.text(b, 0..<b.count) == text, "\(json)")
+            }
+        }
+    }
 }
