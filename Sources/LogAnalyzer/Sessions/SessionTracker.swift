@@ -675,8 +675,8 @@ public final class SessionTracker {
         }
         for event in unassigned {
             if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
-            let matched = final ? targets(candidates, input: event.location.input, time: event.time)
-                : candidates.filter { builder($0).inputs.contains(event.location.input) && active(builder($0), event.time) }
+            let matched = final ? targets(candidates, input: event.location.input, time: event.time, limit: Self.maxFanOut)
+                : candidates.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) }
             // An event that fits hundreds of sessions says nothing about any one of them (and
             // copying it into each would be quadratic).
             if matched.count > Self.maxFanOut {
@@ -704,12 +704,23 @@ public final class SessionTracker {
         return s.seconds(until: t) >= -120 && t.seconds(until: e) >= -120
     }
 
-    private func targets(_ roots: [Int], input: Int, time: Timestamp?) -> [Int] {
+    /// The sessions an id-less event (or kept record) joins at the end: those of its input active
+    /// at its time, else the one session active then. Stops past `limit` matches (an event
+    /// within more than `maxFanOut` sessions joins none: counting them all would be quadratic).
+    private func targets(_ roots: [Int], input: Int, time: Timestamp?, limit: Int = .max) -> [Int] {
         guard time != nil else { return roots.count == 1 ? roots : [] }
-        let sameInput = roots.filter { builder($0).inputs.contains(input) && active(builder($0), time) }
+        var sameInput: [Int] = []
+        for r in roots where active(builder(r), time) && builder(r).inputs.contains(input) {
+            sameInput.append(r)
+            if sameInput.count > limit { break }
+        }
         if !sameInput.isEmpty { return sameInput }
-        let any = roots.filter { active(builder($0), time) }
-        return any.count == 1 ? any : []
+        var any: [Int] = []
+        for r in roots where active(builder(r), time) {
+            any.append(r)
+            if any.count > 1 { return [] }
+        }
+        return any
     }
 
     private func session(_ i: Int) -> Session {
