@@ -135,11 +135,6 @@ enum JSONLineParser {
     static func text(_ b: Bytes, _ range: Range<Int>?) -> String? {
         guard let range else { return nil }
         if b[range.lowerBound] == UInt8(ascii: "\"") {
-            // The range is a whole string (its closing quote last): without a backslash in it,
-            // its bytes are its text (ids are short: `AJ_…`, `room-…`).
-            let lo = range.lowerBound + 1
-            let hi = range.upperBound - 1
-            if hi >= lo, b[hi] == UInt8(ascii: "\""), !b.slice(lo, hi).contains(UInt8(ascii: "\\")) { return b.string(lo, hi) }
             var reader = JSONReader(b, from: range.lowerBound)
             return try? reader.string()
         }

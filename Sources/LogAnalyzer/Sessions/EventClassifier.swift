@@ -200,28 +200,27 @@ struct EventClassifier {
         return e.withUTF8 { words.scan($0) } != 0
     }
 
-    /// Whether a message starts as a metrics line's (`LLM metrics`, `Pipeline TTS metrics: …`),
-    /// with or without its numbers.
-    static func isMetricsMessage(_ m: Bytes) -> Bool {
+    /// Which metrics line a message is (1 LLM, 2 TTS, 3 EOU, 4 realtime) and where its kind
+    /// word ends. 1.x: the message is exactly `LLM metrics`; 0.x: `Pipeline LLM metrics: …` /
+    /// `LLM metrics: …`.
+    private static func metricsKind(_ m: Bytes) -> (kind: UInt8, end: Int)? {
         let head = m.has("Pipeline ", at: 0) ? 9 : 0
-        return m.has("LLM metrics", at: head) || m.has("TTS metrics", at: head) || m.has("EOU metrics", at: head)
-            || m.has("RealtimeModel metrics", at: head)
+        let found: (UInt8, Int)
+        if m.has("LLM metrics", at: head) { found = (1, head + 11) }
+        else if m.has("TTS metrics", at: head) { found = (2, head + 11) }
+        else if m.has("EOU metrics", at: head) { found = (3, head + 11) }
+        else if m.has("RealtimeModel metrics", at: head) { found = (4, head + 21) }
+        else { return nil }
+        guard found.1 == m.count || m.byte(found.1) == UInt8(ascii: ":") else { return nil }
+        return found
     }
+
+    /// Whether a message is a metrics line's, with or without its numbers.
+    static func isMetricsMessage(_ m: Bytes) -> Bool { metricsKind(m) != nil }
 
     /// Metrics lines of agents 1.x (values from `value`, the extras) and 0.x (`key=value` in the message).
     static func metrics(_ m: Bytes, value extra: (StaticString) -> Double?) -> EventKind? {
-        // 1.x: the message is exactly `LLM metrics`; 0.x: `Pipeline LLM metrics: …` / `LLM metrics: …`.
-        guard m.count >= 11 else { return nil }
-        var head = 0
-        if m.has("Pipeline ", at: 0) { head = 9 }
-        let kindEnd: Int
-        let kind: UInt8
-        if m.has("LLM metrics", at: head) { kind = 1; kindEnd = head + 11 }
-        else if m.has("TTS metrics", at: head) { kind = 2; kindEnd = head + 11 }
-        else if m.has("EOU metrics", at: head) { kind = 3; kindEnd = head + 11 }
-        else if m.has("RealtimeModel metrics", at: head) { kind = 4; kindEnd = head + 21 }
-        else { return nil }
-        guard kindEnd == m.count || m.byte(kindEnd) == UInt8(ascii: ":") else { return nil }
+        guard let (kind, kindEnd) = metricsKind(m) else { return nil }
         func value(_ key: StaticString) -> Double? {
             if kindEnd == m.count { return extra(key) }
             // `key=1.23` in the message

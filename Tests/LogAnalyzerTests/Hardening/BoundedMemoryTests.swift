@@ -26,11 +26,17 @@ import Testing
             + "|\(s.sides)|\(s.inputs)|\(s.recordCount)|\(s.order)|\(s.replies)|\(s.audioSeconds)|\(s.responses)|\(s.events.count)|\(s.records.count)"
     }
 
-    @Test func spooledSessionsReadBackInReportOrder() throws {
+    /// `sessions` appended to a list spooling to a fresh directory (kept alive with the list).
+    func spooled(_ sessions: [Session]) -> (TempDir, SessionList) {
         let dir = TempDir()
         var list = SessionList(spoolDirectory: dir.url.path)
-        let sessions = (0..<30_000).map(summary)
         for s in sessions { list.append(s) }
+        return (dir, list)
+    }
+
+    @Test func spooledSessionsReadBackInReportOrder() throws {
+        let sessions = (0..<30_000).map(summary)
+        var (dir, list) = spooled(sessions)
         // 30,000 summaries pass the 1 MiB flush size: most of them are read back from the file.
         #expect(list.spooledBytes >= 1 << 20)
         // Unlinked at once: nothing is left in the directory.
@@ -85,10 +91,9 @@ import Testing
     }
 
     @Test func sessionsWithEventsAndGapsAreSpooledWhole() throws {
-        let dir = TempDir()
-        var list = SessionList(spoolDirectory: dir.url.path)
         let sessions = (0..<6_000).map(detailed)
-        for s in sessions { list.append(s) }
+        // (The spool file is unlinked once opened: the directory may go.)
+        let (_, list) = spooled(sessions)
         #expect(list.spooledBytes >= 1 << 20)
         #expect(list[777].events.count == 6_000)
         #expect(list.map(describeDetails) == sessions.map(describeDetails))
