@@ -8,7 +8,7 @@ public struct InputSummary: Sendable {
 public struct Report: Sendable {
     public var inputs: [InputSummary]
     public var sessions: SessionList
-    public var findings: [Finding]
+    public var findings: FindingList
     public var configuration: AnalysisConfiguration
     /// Sessions seen in all (`sessions` may list fewer: unflagged ones beyond a cap are only counted).
     public var sessionCount: Int
@@ -22,7 +22,7 @@ public struct Report: Sendable {
     public init(inputs: [InputSummary], sessions: [Session], findings: [Finding], configuration: AnalysisConfiguration, sessionCount: Int? = nil) {
         self.inputs = inputs
         self.sessions = SessionList(sessions)
-        self.findings = findings
+        self.findings = FindingList(findings)
         self.configuration = configuration
         self.sessionCount = sessionCount ?? sessions.count
     }
@@ -33,17 +33,15 @@ public struct Report: Sendable {
     /// Whether a finding reaches `threshold` (nil: never).
     public func hasFinding(atLeast threshold: Severity?) -> Bool {
         guard let threshold else { return false }
-        return findings.contains { $0.severity >= threshold }
+        return findings.contains(atLeast: threshold)
     }
 
-    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+    public func count(_ severity: Severity) -> Int { findings.count(severity) }
 
-    /// The findings of each session, by the session's `order`, in report order: renderers walk
-    /// the sessions and look their findings up (filtering all findings per session is
-    /// quadratic, and keys are not unique: a reused room name gives several sessions one key).
-    public func findingsBySession() -> [Int: [Finding]] {
-        Dictionary(grouping: findings, by: \.sessionOrder)
-    }
+    /// The findings of a session, in report order: renderers walk the sessions and look their
+    /// findings up by the session's `order` (keys are not unique: a reused room name gives
+    /// several sessions one key).
+    public func findings(of session: Session) -> [Finding] { findings.of(session: session.order) }
 }
 
 /// The library's entry point: inputs in, report out.
@@ -91,7 +89,7 @@ public struct Analyzer {
         tracker.maxLiveSessions = maxLiveSessions
         var summaries: [InputSummary] = []
         var sessions = SessionList()
-        var findings: [(Int, Int, Finding)] = []
+        var findings = FindingList()
         var sessionCount = 0
         var unlisted = 0
         var monitor = self.monitor
@@ -101,9 +99,9 @@ public struct Analyzer {
                 sessionCount += 1
                 var flagged = false
                 var sessionFindings: [Finding] = []
-                for (d, detector) in DetectorRegistry.all.enumerated() {
+                for detector in DetectorRegistry.all {
                     for f in detector.detect(session, configuration: configuration) {
-                        findings.append((session.order, d, f))
+                        findings.append(f)
                         sessionFindings.append(f)
                         flagged = true
                     }
@@ -199,9 +197,10 @@ public struct Analyzer {
                 "\(DiagnosticSink.grouped(unlisted)) sessions without findings are counted but not listed (more than \(DiagnosticSink.grouped(maxListedSessions)))"))
         }
         sessions.sortByOrder()
-        findings.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        var report = Report(inputs: summaries, sessions: [], findings: findings.map(\.2), configuration: configuration, sessionCount: sessionCount)
+        findings.sortBySession()
+        var report = Report(inputs: summaries, sessions: [], findings: [], configuration: configuration, sessionCount: sessionCount)
         report.sessions = sessions
+        report.findings = findings
         report.peakLiveSessions = tracker.peakLiveSessions
         report.monitor = monitor
         report.worstSessions = worst.map(\.session)

@@ -55,12 +55,12 @@ struct AnalyzeCommand: ParsableCommand {
         let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis)
         let out = OutputStream()
         switch output {
-        case .text: out.write(TextReportRenderer(color: color.enabled, failOn: failOn.severity).render(report))
+        case .text: TextReportRenderer(color: color.enabled, failOn: failOn.severity).render(report) { out.write($0) }
         case .json: JSONReportRenderer().render(report, to: out)
-        case .markdown: out.write(MarkdownReportRenderer().render(report))
-        case .sarif: out.write(SARIFRenderer().render(report))
-        case .junit: out.write(JUnitRenderer(failOn: failOn.severity).render(report))
-        case .github: out.write(GitHubRenderer().render(report))
+        case .markdown: MarkdownReportRenderer().render(report) { out.write($0) }
+        case .sarif: SARIFRenderer().render(report) { out.write($0) }
+        case .junit: JUnitRenderer(failOn: failOn.severity).render(report) { out.write($0) }
+        case .github: GitHubRenderer().render(report) { out.write($0) }
         }
         out.flush()
         Stderr.print(diagnostics.lines)

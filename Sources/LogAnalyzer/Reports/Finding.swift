@@ -91,6 +91,18 @@ public struct Finding: Sendable {
         self.evidence = []
     }
 
+    /// A finding read back from a spool: its parts are set one by one.
+    init(rule: String, severity: Severity, sessionKey: String, sessionOrder: Int) {
+        self.rule = rule
+        self.severity = severity
+        self.sessionKey = sessionKey
+        self.sessionOrder = sessionOrder
+        self.message = ""
+        self.explanation = []
+        self.values = []
+        self.evidence = []
+    }
+
     public func value(_ key: String) -> FindingValue? {
         values.first { $0.0 == key }?.1
     }

@@ -5,12 +5,24 @@ public struct GitHubRenderer {
     public init() {}
 
     public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
+
+    /// Writes the commands in 64 KiB blocks (the report's findings may be spooled).
+    public func render(_ report: Report, to write: (String) -> Void) {
         let redactor = Redactor()
+        let paths = report.paths
         var out = ""
         for f in report.findings {
-            out += command(f, paths: report.paths, redactor: redactor, prefix: "")
+            out += command(f, paths: paths, redactor: redactor, prefix: "")
+            if out.utf8.count >= 1 << 16 {
+                write(out)
+                out = ""
+            }
         }
-        return out
+        if !out.isEmpty { write(out) }
     }
 
     public func render(_ fixtures: [FixtureResult]) -> String {

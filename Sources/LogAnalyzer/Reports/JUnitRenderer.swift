@@ -15,26 +15,53 @@ public struct JUnitRenderer {
     }
 
     public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
+
+    /// Writes the XML a test case at a time (the report's lists may be spooled). A first pass
+    /// over the sessions counts the tests and failures the suites' attributes need and notes
+    /// which sessions each input saw; the second writes the cases.
+    public func render(_ report: Report, to write: (String) -> Void) {
         let text = ReportText(paths: report.paths)
-        var suites: [(String, [Case])] = []
-        let bySession = report.findingsBySession()
-        for (index, input) in report.inputs.enumerated() {
-            var cases: [Case] = []
-            for session in report.sessions where session.inputs.contains(index) {
-                let findings = bySession[session.order] ?? []
-                let failing = findings.filter { f in failOn.map { f.severity >= $0 } ?? false }
-                var c = Case(name: "session \(session.label)", classname: input.path)
-                if !failing.isEmpty {
-                    c.failure = (failing.map { "\($0.rule): \($0.message)" }.joined(separator: "; "), failing.map { describe($0, text) }.joined(separator: "\n\n"))
-                }
-                let passing = findings.filter { f in !failing.contains { $0.rule == f.rule && $0.at == f.at } }
-                if !passing.isEmpty { c.output = passing.map { describe($0, text) }.joined(separator: "\n\n") }
-                cases.append(c)
-            }
-            if cases.isEmpty { cases.append(Case(name: "no sessions", classname: input.path)) }
-            suites.append((input.path, cases))
+        func failing(_ findings: [Finding]) -> [Finding] {
+            findings.filter { f in failOn.map { f.severity >= $0 } ?? false }
         }
-        return xml(suites, redactor: text.redactor)
+        var byInput = [[Int]](repeating: [], count: report.inputs.count)
+        var failures = [Int](repeating: 0, count: report.inputs.count)
+        for (position, session) in report.sessions.enumerated() {
+            let failed = !failing(report.findings(of: session)).isEmpty
+            for i in Set(session.inputs) where byInput.indices.contains(i) {
+                byInput[i].append(position)
+                if failed { failures[i] += 1 }
+            }
+        }
+        let redactor = text.redactor
+        let tests = byInput.reduce(0) { $0 + max(1, $1.count) }
+        write(header(tests: tests, failures: failures.reduce(0, +), errors: 0))
+        for (index, input) in report.inputs.enumerated() {
+            var out = suiteOpen(input.path, tests: max(1, byInput[index].count), failures: failures[index], errors: 0, redactor)
+            if byInput[index].isEmpty { out += testCase(Case(name: "no sessions", classname: input.path), redactor) }
+            for position in byInput[index] {
+                let session = report.sessions[position]
+                let findings = report.findings(of: session)
+                let failed = failing(findings)
+                var c = Case(name: "session \(session.label)", classname: input.path)
+                if !failed.isEmpty {
+                    c.failure = (failed.map { "\($0.rule): \($0.message)" }.joined(separator: "; "), failed.map { describe($0, text) }.joined(separator: "\n\n"))
+                }
+                let passing = findings.filter { f in !failed.contains { $0.rule == f.rule && $0.at == f.at } }
+                if !passing.isEmpty { c.output = passing.map { describe($0, text) }.joined(separator: "\n\n") }
+                out += testCase(c, redactor)
+                if out.utf8.count >= 1 << 16 {
+                    write(out)
+                    out = ""
+                }
+            }
+            write(out + "  </testsuite>\n")
+        }
+        write("</testsuites>\n")
     }
 
     public func render(_ fixtures: [FixtureResult]) -> String {
@@ -74,34 +101,40 @@ public struct JUnitRenderer {
     }
 
     private func xml(_ suites: [(String, [Case])], redactor: Redactor) -> String {
-        func esc(_ s: String) -> String { Self.escape(redactor.redact(s)) }
         let tests = suites.reduce(0) { $0 + $1.1.count }
         let failures = suites.reduce(0) { $0 + $1.1.filter { $0.failure != nil }.count }
         let errors = suites.reduce(0) { $0 + $1.1.filter { $0.error != nil }.count }
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"loganalyze\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        var out = header(tests: tests, failures: failures, errors: errors)
         for (name, cases) in suites {
-            let f = cases.filter { $0.failure != nil }.count
-            let e = cases.filter { $0.error != nil }.count
-            out += "  <testsuite name=\"\(esc(name))\" tests=\"\(cases.count)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"0\" time=\"0\">\n"
-            for c in cases {
-                out += "    <testcase classname=\"\(esc(c.classname))\" name=\"\(esc(c.name))\" time=\"0\""
-                if c.failure == nil && c.error == nil && c.output == nil {
-                    out += "/>\n"
-                    continue
-                }
-                out += ">\n"
-                if let failure = c.failure {
-                    out += "      <failure message=\"\(esc(failure.message))\" type=\"finding\">\(esc(failure.body))</failure>\n"
-                }
-                if let error = c.error { out += "      <error message=\"\(esc(error))\" type=\"broken-fixture\"/>\n" }
-                if let output = c.output { out += "      <system-out>\(esc(output))</system-out>\n" }
-                out += "    </testcase>\n"
-            }
+            out += suiteOpen(name, tests: cases.count, failures: cases.filter { $0.failure != nil }.count,
+                             errors: cases.filter { $0.error != nil }.count, redactor)
+            for c in cases { out += testCase(c, redactor) }
             out += "  </testsuite>\n"
         }
         out += "</testsuites>\n"
         return out
+    }
+
+    private func header(tests: Int, failures: Int, errors: Int) -> String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<testsuites name=\"loganalyze\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+    }
+
+    private func suiteOpen(_ name: String, tests: Int, failures: Int, errors: Int, _ redactor: Redactor) -> String {
+        "  <testsuite name=\"\(Self.escape(redactor.redact(name)))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"0\">\n"
+    }
+
+    private func testCase(_ c: Case, _ redactor: Redactor) -> String {
+        func esc(_ s: String) -> String { Self.escape(redactor.redact(s)) }
+        var out = "    <testcase classname=\"\(esc(c.classname))\" name=\"\(esc(c.name))\" time=\"0\""
+        if c.failure == nil && c.error == nil && c.output == nil { return out + "/>\n" }
+        out += ">\n"
+        if let failure = c.failure {
+            out += "      <failure message=\"\(esc(failure.message))\" type=\"finding\">\(esc(failure.body))</failure>\n"
+        }
+        if let error = c.error { out += "      <error message=\"\(esc(error))\" type=\"broken-fixture\"/>\n" }
+        if let output = c.output { out += "      <system-out>\(esc(output))</system-out>\n" }
+        return out + "    </testcase>\n"
     }
 
     /// XML text/attribute escaping; characters XML 1.0 cannot carry are shown as `\xNN`.

@@ -3,6 +3,14 @@ public struct MarkdownReportRenderer {
     public init() {}
 
     public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
+
+    /// Writes the report piece by piece: the table a 64 KiB block at a time, then a session at a
+    /// time (the report's lists may be spooled).
+    public func render(_ report: Report, to write: (String) -> Void) {
         let text = ReportText(paths: report.paths)
         func cell(_ s: String) -> String {
             text.safe(s).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
@@ -10,15 +18,23 @@ public struct MarkdownReportRenderer {
         func code(_ s: String) -> String { "`" + text.safe(s).replacingOccurrences(of: "`", with: "'") + "`" }
         var out = "# loganalyze report\n\n"
         out += TextReportRenderer().summary(report) + "\n"
-        guard !report.findings.isEmpty else { return out }
+        guard !report.findings.isEmpty else {
+            write(out)
+            return
+        }
         out += "| severity | rule | session | at | finding |\n|---|---|---|---|---|\n"
         for f in report.findings {
             out += "| \(f.severity.rawValue) | `\(f.rule)` | \(cell(f.room ?? f.sessionKey)) | \(f.at?.humanString ?? "") | \(cell(f.message)) |\n"
+            if out.utf8.count >= 1 << 16 {
+                write(out)
+                out = ""
+            }
         }
-        let bySession = report.findingsBySession()
+        write(out)
         for session in report.sessions {
-            guard let findings = bySession[session.order], !findings.isEmpty else { continue }
-            out += "\n## \(cell(ReportText.sessionHeader(session)))\n"
+            let findings = report.findings(of: session)
+            guard !findings.isEmpty else { continue }
+            out = "\n## \(cell(ReportText.sessionHeader(session)))\n"
             for f in findings {
                 out += "\n### \(f.severity.rawValue): `\(f.rule)`\n\n\(cell(f.message))\n\n"
                 for line in f.explanation { out += "- \(cell(line))\n" }
@@ -29,7 +45,7 @@ public struct MarkdownReportRenderer {
                     }
                 }
             }
+            write(out)
         }
-        return out
     }
 }

@@ -109,7 +109,7 @@ public struct MonitorHTMLRenderer {
 
     /// One lane per side; events as ticks, findings as red markers with their rule.
     func swimlane(_ session: Session, _ redactor: Redactor) -> String {
-        let findings = report.findings.filter { $0.sessionOrder == session.order }
+        let findings = report.findings(of: session)
         let sides = session.sides.isEmpty ? [Side.app] : session.sides
         let width = 1000.0
         let laneHeight = 34.0

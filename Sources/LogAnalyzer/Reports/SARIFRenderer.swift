@@ -12,9 +12,36 @@ public struct SARIFRenderer {
     }
 
     public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
+
+    /// Writes the log a result at a time, in 64 KiB blocks (the report's findings may be
+    /// spooled): the document is laid out around a placeholder result, and the results go where
+    /// it stands, indented as the document would have indented them.
+    public func render(_ report: Report, to write: (String) -> Void) {
+        guard !report.findings.isEmpty else {
+            write(document([], includeMissingRule: false).serialized(pretty: true) + "\n")
+            return
+        }
+        let placeholder = "\u{1}results\u{1}"
+        let laidOut = document([.raw(placeholder)], includeMissingRule: false).serialized(pretty: true) + "\n"
+        guard let cut = laidOut.range(of: placeholder) else { return }
+        let prefix = laidOut[..<cut.lowerBound]
+        let indent = prefix.reversed().prefix { $0 == " " }.count
         let redactor = Redactor()
-        let results = report.findings.map { result($0, paths: report.paths, baseline: nil, redactor) }
-        return document(results, includeMissingRule: false).serialized(pretty: true) + "\n"
+        let paths = report.paths
+        var out = String(prefix)
+        for (i, f) in report.findings.enumerated() {
+            if i > 0 { out += ",\n" + String(repeating: " ", count: indent) }
+            result(f, paths: paths, baseline: nil, redactor).write(into: &out, pretty: true, depth: indent / 2)
+            if out.utf8.count >= 1 << 16 {
+                write(out)
+                out = ""
+            }
+        }
+        write(out + laidOut[cut.upperBound...])
     }
 
     public func render(_ fixtures: [FixtureResult]) -> String {

@@ -10,13 +10,20 @@ public struct TextReportRenderer {
     }
 
     public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
+
+    /// Writes the report a session at a time (sessions and findings are read one by one from the
+    /// report's lists, which may be spooled: the report of a large log is never whole in memory).
+    public func render(_ report: Report, to write: (String) -> Void) {
         let text = ReportText(paths: report.paths)
         let style = Style(enabled: color)
-        var out = ""
-        let bySession = report.findingsBySession()
         for session in report.sessions {
-            guard let findings = bySession[session.order], !findings.isEmpty else { continue }
-            out += style.bold(text.safe(ReportText.sessionHeader(session))) + "\n"
+            let findings = report.findings(of: session)
+            guard !findings.isEmpty else { continue }
+            var out = style.bold(text.safe(ReportText.sessionHeader(session))) + "\n"
             for f in findings {
                 let sev = style.severity(f.severity)
                 out += "  \(sev) \(f.rule): \(text.safe(f.message))\n"
@@ -29,15 +36,14 @@ public struct TextReportRenderer {
                     out += "      " + style.dim("\(rel)  \(e.side.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(role)") + " \(text.location(e.location))  \(text.safe(e.text))\n"
                 }
             }
-            out += "\n"
+            write(out + "\n")
         }
-        out += summary(report)
-        return out
+        write(summary(report))
     }
 
     func summary(_ report: Report) -> String {
         let records = report.inputs.reduce(0) { $0 + $1.stats.records }
-        let flagged = Set(report.findings.map(\.sessionOrder)).count
+        let flagged = report.findings.sessionCount
         var line = "\(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s"), \(DiagnosticSink.grouped(records)) records, "
         line += "\(DiagnosticSink.grouped(report.sessionCount)) session\(report.sessionCount == 1 ? "" : "s") (\(flagged) flagged): "
         if report.findings.isEmpty {
