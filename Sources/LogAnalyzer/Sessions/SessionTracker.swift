@@ -107,9 +107,14 @@ public final class SessionTracker {
     private var sealed: [Int] = []
     static let maxSealedSegments = 4
     /// The latest record time seen (the merged clock); sessions idle long before it are finalised.
+    /// Stamps without a date (time-only logs with no date anywhere in the run) keep a clock of
+    /// their own: their micros count from an unknown day, so they are compared only with each
+    /// other. Each clock has the time before which no live session can have gone idle.
     private var now: Timestamp?
+    private var nowUndated: Timestamp?
     private var sinceEviction = 0
     private var nextIdleCheck = Timestamp(micros: .min)
+    private var nextUndatedIdleCheck = Timestamp(micros: .min)
     private(set) var diagnostics: [Diagnostic] = []
     private var evictedAny = false
     private var cappedAny = false
@@ -307,8 +312,12 @@ public final class SessionTracker {
     public func add(_ r: LogRecord) {
         order += 1
         let location = SourceLocation(input: r.input, line: r.line)
-        if let t = r.time, t.hasDate, now == nil || t > now! { now = t }
         if let t = r.time {
+            if t.hasDate {
+                if now == nil || t > now! { now = t }
+            } else if nowUndated == nil || t > nowUndated! {
+                nowUndated = t
+            }
             if r.input >= inputLast.count { inputLast += Array(repeating: nil, count: r.input + 1 - inputLast.count) }
             if let (prev, prevLocation) = inputLast[r.input] {
                 if prev.seconds(until: t) >= configuration.minimumGapSeconds {
@@ -471,19 +480,27 @@ public final class SessionTracker {
     /// records came in between.
     func evictIdle(before time: Timestamp?) -> [Session] {
         sinceEviction += 1
-        var clock = now
-        if let t = time, t.hasDate, clock == nil || t > clock! { clock = t }
-        let due = clock.map { $0 > nextIdleCheck } ?? false
+        var dated = now
+        var undated = nowUndated
+        if let t = time {
+            if t.hasDate {
+                if dated == nil || t > dated! { dated = t }
+            } else if undated == nil || t > undated! {
+                undated = t
+            }
+        }
+        let due = (dated.map { $0 > nextIdleCheck } ?? false) || (undated.map { $0 > nextUndatedIdleCheck } ?? false)
         guard !keepAllRecords, due || sinceEviction >= 4096 || liveCount > maxLiveSessions || sealed.count > Self.maxSealedSegments
         else { return [] }
         sinceEviction = 0
         live.removeAll { slots[$0] == nil }
         var victims: [Int] = []
-        if let clock {
+        for (clock, isDated) in [(dated, true), (undated, false)] {
+            guard let clock else { continue }
             let horizon = clock.adding(seconds: -idleSeconds)
             var oldestKept: Timestamp?
             for i in live where i != currentSegment {
-                guard let b = slots[i], let end = b.end, end.hasDate else { continue }
+                guard let b = slots[i], let end = b.end, end.hasDate == isDated else { continue }
                 if end < horizon {
                     victims.append(i)
                 } else if oldestKept == nil || end < oldestKept! {
@@ -493,12 +510,13 @@ public final class SessionTracker {
             // No scan is needed until the oldest live session can have gone idle; scans are at
             // least 1/16 of the idle window apart (so a session may be joined up to that late).
             let earliest = clock.adding(seconds: idleSeconds / 16)
-            nextIdleCheck = max(oldestKept?.adding(seconds: idleSeconds) ?? earliest, earliest)
-            if !victims.isEmpty && !evictedAny {
-                evictedAny = true
-                diagnostics.append(Diagnostic(.note, path: "", kind: "session-eviction",
-                    "sessions idle for \(humanDuration(idleSeconds)) of log time are finalised as the logs are read; lines that come later for them start new sessions"))
-            }
+            let next = max(oldestKept?.adding(seconds: idleSeconds) ?? earliest, earliest)
+            if isDated { nextIdleCheck = next } else { nextUndatedIdleCheck = next }
+        }
+        if !victims.isEmpty && !evictedAny {
+            evictedAny = true
+            diagnostics.append(Diagnostic(.note, path: "", kind: "session-eviction",
+                "sessions idle for \(humanDuration(idleSeconds)) of log time are finalised as the logs are read; lines that come later for them start new sessions"))
         }
         if liveCount - victims.count > maxLiveSessions {
             let chosen = Set(victims)
@@ -529,9 +547,9 @@ public final class SessionTracker {
         free += retired
         retired.removeAll(keepingCapacity: true)
         // Id-less events older than any live session can use are dropped.
-        if let now {
-            let horizon = now.adding(seconds: -2 * idleSeconds)
-            unassigned.removeAll { e in e.time.map { $0 < horizon } ?? false }
+        unassigned.removeAll { e in
+            guard let t = e.time, let clock = t.hasDate ? now : nowUndated else { return false }
+            return t < clock.adding(seconds: -2 * idleSeconds)
         }
         return finished
     }

@@ -168,6 +168,34 @@ import Testing
         #expect(tracker.peakLiveSessions < 120)
         #expect(tracker.slotCount <= tracker.peakLiveSessions)
     }
+
+    /// livekit-agents 1.6 compact lines (`datefmt="%H:%M:%S"`) from a run with no date anywhere:
+    /// twelve jobs 40 minutes apart from 20:00 past midnight. Their time-only stamps go idle like
+    /// dated ones (they were all held to the end before), a 25-minute silence inside a job does
+    /// not split it, and the jobs after midnight count from the next day.
+    @Test func timeOnlySessionsGoIdleLikeDatedOnes() throws {
+        var lines: [String] = []
+        for i in 0..<12 {
+            let minutes = 20 * 60 + 40 * i
+            func stamp(_ plus: Int) -> String {
+                let m = (minutes + plus) % (24 * 60)
+                return String(format: "%02d:%02d:%02d", m / 60, m % 60, plus == 0 ? 0 : 5)
+            }
+            let ids = "\"job_id\": \"AJ_job\(i)\", \"room\": \"room-\(i)\""
+            lines.append("\(stamp(0)) INFO livekit.agents received job request {\(ids), \"room_id\": \"RM_room\(i)\"}")
+            lines.append("\(stamp(2)) DEBUG livekit.agents Session created {\"pid\": \(100 + i), \(ids)}")
+            if i == 5 { lines.append("\(stamp(27)) INFO livekit.agents still here {\"pid\": \(100 + i), \(ids)}") }
+        }
+        let report = analyze(log: lines.joined(separator: "\n"))
+        #expect(report.sessionCount == 12)
+        #expect(report.peakLiveSessions <= 2)
+        let sessions = Array(report.sessions)
+        #expect(sessions.map(\.room) == (0..<12).map { "room-\($0)" })
+        #expect(sessions.map(\.recordCount) == (0..<12).map { $0 == 5 ? 3 : 2 })
+        let starts = sessions.compactMap(\.start)
+        #expect(starts.count == 12 && starts.allSatisfy { !$0.hasDate })
+        #expect(zip(starts, starts.dropFirst()).allSatisfy { $0.seconds(until: $1) == 2_400 })
+    }
 }
 
 /// A timeline of every session is written a session at a time, not built whole.
