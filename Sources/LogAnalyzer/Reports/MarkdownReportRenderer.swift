@@ -12,10 +12,15 @@ public struct MarkdownReportRenderer {
     /// time (the report's lists may be spooled).
     public func render(_ report: Report, to write: (String) -> Void) {
         let text = ReportText(paths: report.paths)
+        // Safe text has no newline left (escaped as `\x0a`); most cells have no `|` either.
         func cell(_ s: String) -> String {
-            text.safe(s).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            let safe = text.safe(s)
+            return safe.utf8.contains(UInt8(ascii: "|")) ? safe.replacingOccurrences(of: "|", with: "\\|") : safe
         }
-        func code(_ s: String) -> String { "`" + text.safe(s).replacingOccurrences(of: "`", with: "'") + "`" }
+        func code(_ s: String) -> String {
+            let safe = text.safe(s)
+            return "`" + (safe.utf8.contains(UInt8(ascii: "`")) ? safe.replacingOccurrences(of: "`", with: "'") : safe) + "`"
+        }
         var out = "# loganalyze report\n\n"
         out += TextReportRenderer().summary(report) + "\n"
         guard !report.findings.isEmpty else {

@@ -64,3 +64,22 @@ import Testing
         #expect(lines[8] == "1 input, 0 records, 4 sessions (3 flagged): 5 warnings")
     }
 }
+
+/// Markdown table cells: a `|` in log text must not open a column, a newline must not end the
+/// row, a backtick must not end the code span of a location.
+@Suite struct MarkdownCellTests {
+    @Test func pipesNewlinesAndBackticksStayInsideTheirCell() {
+        let session = Session(key: "room|a", room: "room|a", roomSid: nil, jobIds: [], participants: [],
+                              start: Timestamp(micros: 1_772_409_600_000_000), end: nil, sides: [.agent], inputs: [0], recordCount: 1,
+                              events: [], gaps: [:], inputGaps: [:], records: [], order: 1)
+        var f = Finding(rule: "slow-greeting", severity: .warning, session: session, at: session.start, message: "took 3 s | slow")
+        f.explanation = ["line one\nline two"]
+        f.evidence = [Evidence(location: SourceLocation(input: 0, line: 7), time: session.start, side: .agent, text: "a|b", role: "greeting start")]
+        let report = Report(inputs: [InputSummary(path: "odd`name.log", stats: InputStats())], sessions: [session], findings: [f],
+                            configuration: AnalysisConfiguration())
+        let lines = MarkdownReportRenderer().render(report).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.contains("| warning | `slow-greeting` | room\\|a | 2026-03-02 00:00:00 | took 3 s \\| slow |"))
+        #expect(lines.contains("- line one\\x0aline two"))
+        #expect(lines.contains("| +00:00.000 | agent | greeting start | `odd'name.log:7` | a\\|b |"))
+    }
+}
