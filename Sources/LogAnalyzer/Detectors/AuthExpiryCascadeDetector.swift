@@ -47,11 +47,27 @@ public struct AuthExpiryCascadeDetector: Detector {
         let failures = cascade.failures
         let sides = Array(Set(failures.map(\.side))).sorted()
         let firstTime = first.time
-        // Trigger: the connection loss nearest before the first failure (within 2 minutes).
-        let trigger = session.events.first { e in
-            guard case .connectionLost = e.kind else { return false }
-            guard let t = e.time, let f = firstTime else { return e.location < first.location }
-            return t.seconds(until: f) >= -2 && t.seconds(until: f) <= 120
+        // Trigger: the connection losses from 2 minutes before the first failure to 2 s after it
+        // (a line of the same moment may be written just after) are candidates. The one nearest
+        // the failure marks the moment; of the losses within 5 s before it, the earliest is the
+        // trigger (the worker's `failed to connect` a few ms before the room's signal close). A
+        // loss a minute earlier is another moment: a worker's id-less loss joins every session
+        // it was running, not only the one whose resume failed then.
+        var candidates: [(seconds: Double, event: SessionEvent)] = []
+        var untimed: SessionEvent?
+        for e in session.events {
+            guard case .connectionLost = e.kind else { continue }
+            guard let t = e.time, let f = firstTime else {
+                if e.location < first.location, untimed == nil { untimed = e }
+                continue
+            }
+            let before = t.seconds(until: f)
+            if before >= -2 && before <= 120 { candidates.append((before, e)) }
+        }
+        var trigger = untimed
+        if let nearest = candidates.min(by: { abs($0.seconds) < abs($1.seconds) }) {
+            trigger = candidates.filter { $0.seconds >= nearest.seconds && $0.seconds <= nearest.seconds + 5 }
+                .max { ($0.seconds, $1.event.location) < ($1.seconds, $0.event.location) }?.event
         }
         let lastFailure = failures.last!
         let recovery = session.events.first { e in

@@ -119,4 +119,29 @@ import Testing
         #expect(TokenTTLSetting.parseDuration("15m") == 900)
         #expect(TokenTTLSetting.parseDuration("abc") == nil)
     }
+
+    /// Which connection loss triggered a cascade: the moment nearest the first 401, and of the
+    /// losses within 5 s before that one the earliest (the worker's `failed to connect` just
+    /// before the room's signal close). A worker loss 91 s earlier is another moment.
+    @Test(arguments: [(91.0, "signal session closed", 4), (0.005, "worker connection closed unexpectedly", 3)])
+    func theTriggerIsTheLossOfTheFailuresMoment(workerLossBefore: Double, trigger: String, triggerLine: Int) {
+        func stamp(_ seconds: Double) -> String {
+            let micros = Int((seconds * 1_000_000).rounded())
+            return String(format: "2025-12-11T01:%02d:%02d.%06d+00:00", micros / 60_000_000, micros / 1_000_000 % 60, micros % 1_000_000)
+        }
+        let ids = "\"pid\": 48213, \"job_id\": \"AJ_p9KdW3xYzQ2r\""
+        // 01:09:16.300: the room's signal closes; 01:09:16.330: the first 401.
+        let close = 9 * 60 + 16.3
+        let lines = [
+            "{\"message\": \"received job request\", \"level\": \"INFO\", \"name\": \"livekit.agents\", \"job_id\": \"AJ_p9KdW3xYzQ2r\", \"room_name\": \"voice-room-7f3k2\", \"timestamp\": \"\(stamp(0))\"}",
+            "{\"message\": \"Session created\", \"level\": \"INFO\", \"name\": \"agent\", \(ids), \"timestamp\": \"\(stamp(1))\"}",
+            "{\"message\": \"failed to connect to livekit, retrying in 0s\", \"level\": \"WARNING\", \"name\": \"livekit.agents\", \"exc_info\": \"Traceback (most recent call last):\\n  File \\\"worker.py\\\", line 742, in _recv_task\\n    raise Exception(\\\"worker connection closed unexpectedly\\\")\\nException: worker connection closed unexpectedly\", \"timestamp\": \"\(stamp(close - workerLossBefore))\"}",
+            "{\"message\": \"livekit::rtc_engine:453:livekit::rtc_engine - received session close: \\\"signal client closed: \\\\\\\"stream closed\\\\\\\"\\\" UnknownReason Resume\", \"level\": \"WARNING\", \"name\": \"livekit\", \(ids), \"timestamp\": \"\(stamp(close))\"}",
+            "{\"message\": \"livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - token is expired\", \"level\": \"ERROR\", \"name\": \"livekit\", \(ids), \"timestamp\": \"\(stamp(close + 0.03))\"}",
+        ]
+        let report = analyze(log: lines.joined(separator: "\n"), name: "agent.log")
+        let cascade = report.findings.first { $0.rule == "auth-expiry-cascade" }
+        #expect(cascade?.value("trigger") == .text(trigger))
+        #expect(cascade?.evidence.first { $0.role == "trigger" }?.location.line == triggerLine)
+    }
 }
