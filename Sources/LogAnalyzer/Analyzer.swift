@@ -139,8 +139,15 @@ public struct Analyzer {
                 {
                     return .chunked(chunked)
                 }
-                let stream = RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, diagnostics: &diagnostics)
-                return jobs > 1 ? .threaded(ThreadedRecordStream(stream)) : .inline(stream)
+                // Inputs merged by time are mostly waiting for their turn (rotated logs: all but
+                // one), holding what they read ahead: the more inputs, the less each reads ahead.
+                // 64 inputs: 64 KiB reads and 1,024 records queued each (before: 1 MiB and 32,768,
+                // 723 MB for 200 pieces of a 1 GiB log).
+                let share = batch.count <= 2 ? 1 : batch.count
+                let stream = RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier,
+                                          readBytes: max(64 << 10, (1 << 20) / share), diagnostics: &diagnostics)
+                let queued = max(1024, 32_768 / share)
+                return jobs > 1 ? .threaded(ThreadedRecordStream(stream, batchSize: queued / 8, depth: 8)) : .inline(stream)
             }
             if streams.count == 1 {
                 // One input: no merge; on this thread, records go from the parser to the tracker

@@ -134,7 +134,9 @@ final class LineReader {
             scan = end
             let n: Int
             do {
-                n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+                // At most a chunk at a time: the rest of the buffer is room for a long line, and
+                // stays untouched (no resident pages) until one comes.
+                n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: min(capacity - end, chunkBytes)))
             } catch {
                 finished = true
                 pendingError = error

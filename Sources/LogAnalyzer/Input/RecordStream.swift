@@ -30,14 +30,16 @@ final class RecordStream {
     /// Why a piece read on in line stopped early (reported by the owner with the input's totals).
     private(set) var pieceReadError: InputError?
 
+    /// `readBytes`: how much each read asks for (the read buffer's size; many inputs open at
+    /// once get smaller ones).
     init(_ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
-         diagnostics: inout DiagnosticSink)
+         readBytes: Int = 1 << 20, diagnostics: inout DiagnosticSink)
     {
         self.input = input
         self.index = index
         let clock = StreamClock(zone: options.timeZone, referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
         parser = StreamParser(input: index, clock: clock, classifier: classifier)
-        open(options: options, diagnostics: &diagnostics)
+        open(options: options, readBytes: readBytes, diagnostics: &diagnostics)
     }
 
     /// A piece of a regular file, read from `source` on a worker thread. With `primed`, the first
@@ -121,14 +123,14 @@ final class RecordStream {
     /// Format counts of the records this stream emitted.
     var formatCounts: [LogFormat: Int] { parser.formatCounts }
 
-    private func open(options: IngestOptions, diagnostics: inout DiagnosticSink) {
+    private func open(options: IngestOptions, readBytes: Int, diagnostics: inout DiagnosticSink) {
         guard let (source, fd) = Self.openSource(input, options: options, diagnostics: &diagnostics) else {
             stats.readable = false
             done = true
             return
         }
         self.fd = fd
-        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes)
+        reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: readBytes)
     }
 
     /// The input's bytes (decompressed when they are gzip) and the descriptor to close (-1 for
