@@ -87,7 +87,7 @@ public struct Analyzer {
             configuration: configuration, paths: inputs.map(\.path), keepRecordsFor: keepRecordsFor, keepAllRecords: keepAllRecords)
         tracker.idleSeconds = sessionIdleSeconds
         tracker.maxLiveSessions = maxLiveSessions
-        var summaries: [InputSummary] = []
+        let summaries: [InputSummary]
         var sessions = SessionList()
         var findings = FindingList()
         var sessionCount = 0
@@ -124,9 +124,11 @@ public struct Analyzer {
             }
         }
         let classifier = keepAllRecords ? nil : tracker.classifier
-        var batchStart = 0
-        while batchStart < inputs.count {
-            let batch = batchStart..<min(inputs.count, batchStart + Self.mergeWidth)
+        // Inputs that follow one another in time (rotated logs) are read one after the other.
+        let ranges = inputs.count > 1 && inputs.count <= ReadingOrder.maxEstimated
+            ? inputs.map { ReadingOrder.range(of: $0, options: ingest) } : inputs.map { _ in nil }
+        var summaryOf = [InputSummary?](repeating: nil, count: inputs.count)
+        for batch in ReadingOrder.groups(ranges, width: Self.mergeWidth) {
             // With jobs > 1, an input is cut into pieces parsed on worker threads (this thread
             // parses a piece too when the one it needs next is not ready): one input gets
             // `jobs - 1` workers, several share `jobs` between them. Inputs in memory and small
@@ -164,8 +166,7 @@ public struct Analyzer {
                     while streams[0].ensure(diagnostics: &diagnostics) { streams[0].consume(add) }
                 }
                 for s in streams { s.mergeDiagnostics(into: &diagnostics) }
-                summaries += streams.map { InputSummary(path: $0.path, stats: $0.stats) }
-                batchStart = batch.upperBound
+                for (i, s) in zip(batch, streams) { summaryOf[i] = InputSummary(path: s.path, stats: s.stats) }
                 continue
             }
             // k-way merge by time; a record without a time keeps its place after its input's
@@ -194,9 +195,9 @@ public struct Analyzer {
                 }
             }
             for s in streams { s.mergeDiagnostics(into: &diagnostics) }
-            summaries += streams.map { InputSummary(path: $0.path, stats: $0.stats) }
-            batchStart = batch.upperBound
+            for (i, s) in zip(batch, streams) { summaryOf[i] = InputSummary(path: s.path, stats: s.stats) }
         }
+        summaries = summaryOf.compactMap { $0 }
         finalise(tracker.finish())
         for d in tracker.diagnostics { diagnostics.report(d) }
         if unlisted > 0 {

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Rotated logs (`agent.log.2`, `agent.log.1`, `agent.log`) follow one another in time: they are
+/// read one after the other, oldest first, and must give exactly what the whole log gives.
+@Suite struct RotatedLogTests {
+    /// 600 overlapping jobs of a livekit-agents JSON log, a job starting every 2 s and lasting
+    /// about 9 s; every 50th greeting (from job 7) takes 6.2 s, the others 1.5 s.
+    static func workerLog() -> [String] {
+        let base: Int64 = 1_772_442_000_000_000  // 2026-03-02T09:00:00Z
+        var lines: [(Int64, String)] = []
+        func line(_ micros: Int64, _ name: String, _ message: String, _ extra: String) {
+            let t = Timestamp(micros: micros)
+            lines.append((micros, "{\"message\": \"\(message)\", \"level\": \"INFO\", \"name\": \"\(name)\", \(extra), \"timestamp\": \"\(t.dateString)T\(t.timeOfDayString(fraction: 3))000+00:00\"}"))
+        }
+        for s in 0..<600 {
+            let start = base + Int64(s) * 2_000_000
+            let ids = "\"pid\": \(1000 + s % 40), \"job_id\": \"AJ_job\(s)x\", \"room\": \"room-\(s)\""
+            line(start, "livekit.agents", "received job request", "\"job_id\": \"AJ_job\(s)x\", \"room\": \"room-\(s)\", \"room_id\": \"RM_room\(s)x\"")
+            line(start + 200_000, "agent", "Session created", ids)
+            line(start + 300_000, "agent", "Generating initial greeting", ids)
+            let greeting: Int64 = s % 50 == 7 ? 6_200_000 : 1_500_000
+            line(start + 300_000 + greeting, "agent", "Voice agent running for room room-\(s)", ids)
+            line(start + 9_000_000, "livekit.agents", "process exiting", "\"reason\": \"\", \(ids)")
+        }
+        return lines.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    static func describe(_ f: Finding) -> String {
+        "\(f.rule)|\(f.severity)|\(f.sessionKey)|\(f.message)|\(f.values.map { "\($0.0)=\($0.1)" })"
+    }
+
+    @Test func rotatedFilesAreReadInTimeOrderAndGiveWhatTheWholeLogGives() throws {
+        let lines = Self.workerLog()
+        let dir = TempDir()
+        let whole = dir.write("whole/agent.log", lines.joined(separator: "\n") + "\n")
+        // Cut inside running jobs, and inside a slow greeting: job 207 greets from line 1,034 of
+        // the whole log to line 1,049, across the first cut.
+        let cuts = [0, 1_040, 2_100, lines.count]
+        let names = ["agent.log.2", "agent.log.1", "agent.log"]
+        var paths: [String] = []
+        for k in 0..<3 {
+            paths.append(dir.write("rotated/" + names[k], lines[cuts[k]..<cuts[k + 1]].joined(separator: "\n") + "\n"))
+        }
+        // Newest first, as `ls` sorts them: reading order follows time, not the argument order.
+        let inputs = paths.reversed().map { InputDescriptor(path: $0) }
+        let ranges = inputs.map { ReadingOrder.range(of: $0, options: IngestOptions()) }
+        #expect(ranges.allSatisfy { $0 != nil })
+        #expect(try (FileManager.default.attributesOfItem(atPath: paths[0])[.size] as? Int ?? 0) > 2 * ReadingOrder.endBytes)
+        #expect(ReadingOrder.groups(ranges, width: 64) == [[2], [1], [0]], "\(ranges.map { $0.map { "\($0.lowerBound.iso8601)...\($0.upperBound.iso8601)" } ?? "-" })")
+        #expect(ranges[2]?.lowerBound.iso8601 == "2026-03-02T09:00:00.000Z")
+        #expect(ranges[0]?.upperBound.iso8601 == "2026-03-02T09:20:07.000Z")
+
+        func run(_ inputs: [InputDescriptor], jobs: Int) -> Report {
+            var analyzer = Analyzer()
+            analyzer.jobs = jobs
+            analyzer.splitBytes = 16 << 10
+            var sink = DiagnosticSink()
+            return analyzer.run(inputs, diagnostics: &sink)
+        }
+        let reference = run([InputDescriptor(path: whole)], jobs: 1)
+        let rotated = run(inputs, jobs: 1)
+        #expect(reference.sessionCount == 600)
+        #expect(reference.findings.map(\.rule) == Array(repeating: "slow-greeting", count: 12))
+        #expect(reference.findings.filter { $0.severity == .error }.map(\.sessionKey) == [7, 57, 107, 157, 207, 257, 307, 357, 407, 457, 507, 557].map { "room-\($0)/RM_room\($0)x" })
+        #expect(rotated.sessionCount == 600)
+        #expect(rotated.findings.map(Self.describe) == reference.findings.map(Self.describe))
+        #expect(Array(rotated.sessions).map(\.recordCount) == Array(reference.sessions).map(\.recordCount))
+        // Inputs are reported in the order given, whatever the reading order.
+        #expect(rotated.inputs.map(\.path) == paths.reversed())
+        #expect(rotated.inputs.map(\.stats.records) == [lines.count - 2_100, 1_060, 1_040])
+        // With two jobs each file is cut into 16 KiB pieces: the same report, byte for byte.
+        let parallel = run(inputs, jobs: 2)
+        #expect(JSONReportRenderer().render(parallel) == JSONReportRenderer().render(rotated))
+    }
+
+    @Test func overlappingInputsAreMergedAndUnknownRangesKeepTheMerge() {
+        func range(_ from: Int64, _ to: Int64) -> ClosedRange<Timestamp>? { Timestamp(micros: from)...Timestamp(micros: to) }
+        // A worker, its server and a later worker log: the first two overlap, the third follows.
+        #expect(ReadingOrder.groups([range(0, 100), range(50, 150), range(200, 300)], width: 64) == [[0, 1], [2]])
+        // Touching ends are merged (the merge breaks the tie by input order).
+        #expect(ReadingOrder.groups([range(100, 200), range(0, 100)], width: 64) == [[0, 1]])
+        #expect(ReadingOrder.groups([range(101, 200), range(0, 100)], width: 64) == [[1], [0]])
+        // One input without a known range (gzip, a pipe, time-only): everything is merged as given.
+        #expect(ReadingOrder.groups([range(200, 300), nil, range(0, 100)], width: 2) == [[0, 1], [2]])
+        // A large group is still cut to the merge width.
+        #expect(ReadingOrder.groups((0..<5).map { range(Int64($0), Int64($0) + 10) } + [range(100, 110)], width: 2) == [[0, 1], [2, 3], [4], [5]])
+    }
+}
