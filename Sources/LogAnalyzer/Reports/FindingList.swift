@@ -59,7 +59,7 @@ public struct FindingList: RandomAccessCollection, Sendable, ExpressibleByArrayL
     }
 
     /// How many sessions have findings.
-    public var sessionCount: Int {
+    public var flaggedSessionCount: Int {
         var n = 0
         var last: Int?
         for e in entries.sorted(by: { $0.sessionOrder < $1.sessionOrder }) where e.sessionOrder != last {

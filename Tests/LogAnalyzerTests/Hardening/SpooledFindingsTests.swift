@@ -55,7 +55,7 @@ import Testing
         #expect(same(list[4_321], expected[4_321]))
         #expect(list.count(.info) == 2_000 && list.count(.warning) == 2_000 && list.count(.error) == 2_000)
         #expect(list.contains(atLeast: .error))
-        #expect(list.sessionCount == 3_000)
+        #expect(list.flaggedSessionCount == 3_000)
         #expect(list.positions(ofSession: 10_000 - 1_234 / 2) == 4_764..<4_766)
         #expect(list.of(session: 10_000 - 1_234 / 2).map(\.message) == ["greeting took 1234.5 s", "greeting took 1235.5 s"])
         #expect(list.positions(ofSession: 42).isEmpty)

@@ -51,7 +51,7 @@ import Testing
                             configuration: AnalysisConfiguration())
         #expect(report.findings.map(\.message) == ["a1", "a2", "b1", "b2", "b2-1"])
         #expect([a, b, c, b2].map { report.findings(of: $0).map(\.message) } == [["a1", "a2"], ["b1", "b2"], [], ["b2-1"]])
-        #expect(report.findings.sessionCount == 3)
+        #expect(report.findings.flaggedSessionCount == 3)
         let text = TextReportRenderer().render(report)
         let lines = text.split(separator: "\n").map(String.init).filter { $0.contains("slow-greeting:") || !$0.hasPrefix(" ") }
         #expect(lines.count == 9)
