@@ -18,13 +18,16 @@ enum ReadingOrder {
 
     /// Groups of input indices, each merged by time and read in this order. Without a range for
     /// every input, or when all of them overlap, this is the plain split into groups of `width`.
-    static func groups(_ ranges: [ClosedRange<Timestamp>?], width: Int) -> [[Int]] {
+    /// Empty files (`empty`: a log just rotated away) hold no record to order: they need no range
+    /// and are read first.
+    static func groups(_ ranges: [ClosedRange<Timestamp>?], empty: Set<Int> = [], width: Int) -> [[Int]] {
         let n = ranges.count
         func split(_ indices: [Int]) -> [[Int]] {
             stride(from: 0, to: indices.count, by: width).map { Array(indices[$0..<min(indices.count, $0 + width)]) }
         }
-        guard n > 1, ranges.allSatisfy({ $0 != nil }) else { return split(Array(0..<n)) }
-        let byStart = (0..<n).sorted { (ranges[$0]!.lowerBound, $0) < (ranges[$1]!.lowerBound, $1) }
+        let timed = (0..<n).filter { !empty.contains($0) }
+        guard timed.count > 1, timed.allSatisfy({ ranges[$0] != nil }) else { return split(Array(0..<n)) }
+        let byStart = timed.sorted { (ranges[$0]!.lowerBound, $0) < (ranges[$1]!.lowerBound, $1) }
         var clusters: [[Int]] = []
         var end = Timestamp(micros: .min)
         for i in byStart {
@@ -39,7 +42,15 @@ enum ReadingOrder {
             }
         }
         guard clusters.count > 1 else { return split(Array(0..<n)) }
-        return clusters.flatMap { split($0.sorted()) }
+        let emptyFirst = empty.isEmpty ? [] : split(empty.sorted())
+        return emptyFirst + clusters.flatMap { split($0.sorted()) }
+    }
+
+    /// Whether the input is a plain file with nothing in it.
+    static func isEmptyFile(_ input: InputDescriptor) -> Bool {
+        guard input.kind == .file else { return false }
+        var st = stat()
+        return stat(input.openPath, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0
     }
 
     /// The dated time range of a plain file, from the records of its first and last 64 KiB;

@@ -74,6 +74,13 @@ import Testing
         // With two jobs each file is cut into 16 KiB pieces: the same report, byte for byte.
         let parallel = run(inputs, jobs: 2)
         #expect(JSONReportRenderer().render(parallel) == JSONReportRenderer().render(rotated))
+        // A current log left empty by the rotation has no range and does not stop the ordering.
+        let emptyLog = InputDescriptor(path: dir.write("rotated/current.log", ""))
+        #expect(ReadingOrder.range(of: emptyLog, options: IngestOptions()) == nil && ReadingOrder.isEmptyFile(emptyLog))
+        #expect(!ReadingOrder.isEmptyFile(inputs[0]))
+        let withEmpty = run([emptyLog] + inputs, jobs: 2)
+        #expect(withEmpty.findings.map(Self.describe) == reference.findings.map(Self.describe))
+        #expect(withEmpty.inputs.map(\.stats.records) == [0, lines.count - 2_100, 1_060, 1_040])
     }
 
     @Test func overlappingInputsAreMergedAndUnknownRangesKeepTheMerge() {
@@ -85,6 +92,9 @@ import Testing
         #expect(ReadingOrder.groups([range(101, 200), range(0, 100)], width: 64) == [[1], [0]])
         // One input without a known range (gzip, a pipe, time-only): everything is merged as given.
         #expect(ReadingOrder.groups([range(200, 300), nil, range(0, 100)], width: 2) == [[0, 1], [2]])
+        // An empty file (a log just rotated away) has no range and needs none: it is read first.
+        #expect(ReadingOrder.groups([nil, range(101, 200), range(0, 100)], empty: [0], width: 64) == [[0], [2], [1]])
+        #expect(ReadingOrder.groups([nil, range(101, 200), nil], empty: [0], width: 64) == [[0, 1, 2]])
         // A large group is still cut to the merge width.
         #expect(ReadingOrder.groups((0..<5).map { range(Int64($0), Int64($0) + 10) } + [range(100, 110)], width: 2) == [[0, 1], [2, 3], [4], [5]])
     }
