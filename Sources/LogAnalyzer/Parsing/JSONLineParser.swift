@@ -84,15 +84,20 @@ enum JSONLineParser {
             return true
         }
         while true {
-            r.skipSpace()
+            if b.byte(r.index) != UInt8(ascii: "\"") { r.skipSpace() }
             guard r.index < b.count, b[r.index] == UInt8(ascii: "\"") else { return false }
             let keyStart = r.index + 1
             guard r.skipString() else { return false }
             let keyEnd = r.index - 1
-            r.skipSpace()
-            guard r.index < b.count, b[r.index] == UInt8(ascii: ":") else { return false }
-            r.index += 1
-            r.skipSpace()
+            // Python's `json.dumps` separators (`": "`, `", "`) first, any spacing after.
+            if b.byte(r.index) == UInt8(ascii: ":") && b.byte(r.index + 1) == 0x20 && b.byte(r.index + 2) != 0x20 {
+                r.index += 2
+            } else {
+                r.skipSpace()
+                guard r.index < b.count, b[r.index] == UInt8(ascii: ":") else { return false }
+                r.index += 1
+                r.skipSpace()
+            }
             let valueStart = r.index
             guard r.skipMemberValue() else { return false }
             let value = valueStart..<r.index
@@ -118,6 +123,10 @@ enum JSONLineParser {
             case .eouDelay: if keys.eouDelay == nil { keys.eouDelay = value }
             case .other: break
             case let idKey: ids.take(idKey, b, value)
+            }
+            if b.byte(r.index) == UInt8(ascii: ",") && b.byte(r.index + 1) == 0x20 && b.byte(r.index + 2) == UInt8(ascii: "\"") {
+                r.index += 2
+                continue
             }
             r.skipSpace()
             guard r.index < b.count else { return false }
