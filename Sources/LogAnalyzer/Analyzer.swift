@@ -125,11 +125,10 @@ public struct Analyzer {
         }
         let classifier = keepAllRecords ? nil : tracker.classifier
         // Inputs that follow one another in time (rotated logs) are read one after the other.
-        let estimate = inputs.count > 1 && inputs.count <= ReadingOrder.maxEstimated
-        let ranges = estimate ? inputs.map { ReadingOrder.range(of: $0, options: ingest) } : inputs.map { _ in nil }
-        let empty = estimate ? Set(inputs.indices.filter { ReadingOrder.isEmptyFile(inputs[$0]) }) : []
+        let extents: [ReadingOrder.Extent] = inputs.count > 1 && inputs.count <= ReadingOrder.maxEstimated
+            ? inputs.map { ReadingOrder.extent(of: $0, options: ingest) } : inputs.map { _ in .unknown }
         var summaryOf = [InputSummary?](repeating: nil, count: inputs.count)
-        for batch in ReadingOrder.groups(ranges, empty: empty, width: Self.mergeWidth) {
+        for batch in ReadingOrder.groups(extents, width: Self.mergeWidth) {
             // With jobs > 1, an input is cut into pieces parsed on worker threads (this thread
             // parses a piece too when the one it needs next is not ready): one input gets
             // `jobs - 1` workers, several share `jobs` between them. Inputs in memory and small

@@ -16,22 +16,38 @@ enum ReadingOrder {
     /// Bytes read at each end of a file to estimate its range.
     static let endBytes = 64 << 10
 
-    /// Groups of input indices, each merged by time and read in this order. Without a range for
-    /// every input, or when all of them overlap, this is the plain split into groups of `width`.
-    /// Empty files (`empty`: a log just rotated away) hold no record to order: they need no range
-    /// and are read first.
-    static func groups(_ ranges: [ClosedRange<Timestamp>?], empty: Set<Int> = [], width: Int) -> [[Int]] {
-        let n = ranges.count
+    /// What the reading order knows of an input's time.
+    enum Extent: Equatable {
+        /// A plain file with nothing in it (a log just rotated away): no record to order.
+        case empty
+        /// The dated stamps of the file run from `lowerBound` to `upperBound`.
+        case span(ClosedRange<Timestamp>)
+        /// Not known (gzip, a pipe, no dated stamp at an end): the input must be merged.
+        case unknown
+    }
+
+    /// Groups of input indices, each merged by time and read in this order. Unless every input
+    /// has a span (or is empty), or when all of them overlap, this is the plain split into
+    /// groups of `width`. Empty inputs are read first.
+    static func groups(_ extents: [Extent], width: Int) -> [[Int]] {
+        let n = extents.count
         func split(_ indices: [Int]) -> [[Int]] {
             stride(from: 0, to: indices.count, by: width).map { Array(indices[$0..<min(indices.count, $0 + width)]) }
         }
-        let timed = (0..<n).filter { !empty.contains($0) }
-        guard timed.count > 1, timed.allSatisfy({ ranges[$0] != nil }) else { return split(Array(0..<n)) }
-        let byStart = timed.sorted { (ranges[$0]!.lowerBound, $0) < (ranges[$1]!.lowerBound, $1) }
+        var spans: [(range: ClosedRange<Timestamp>, index: Int)] = []
+        var empty: [Int] = []
+        for (i, extent) in extents.enumerated() {
+            switch extent {
+            case .span(let r): spans.append((r, i))
+            case .empty: empty.append(i)
+            case .unknown: return split(Array(0..<n))
+            }
+        }
+        guard spans.count > 1 else { return split(Array(0..<n)) }
+        spans.sort { ($0.range.lowerBound, $0.index) < ($1.range.lowerBound, $1.index) }
         var clusters: [[Int]] = []
         var end = Timestamp(micros: .min)
-        for i in byStart {
-            let r = ranges[i]!
+        for (r, i) in spans {
             // Touching counts as overlapping: a tie is broken by input order in the merge.
             if !clusters.isEmpty && r.lowerBound <= end {
                 clusters[clusters.count - 1].append(i)
@@ -42,26 +58,19 @@ enum ReadingOrder {
             }
         }
         guard clusters.count > 1 else { return split(Array(0..<n)) }
-        let emptyFirst = empty.isEmpty ? [] : split(empty.sorted())
-        return emptyFirst + clusters.flatMap { split($0.sorted()) }
+        return split(empty) + clusters.flatMap { split($0.sorted()) }
     }
 
-    /// Whether the input is a plain file with nothing in it.
-    static func isEmptyFile(_ input: InputDescriptor) -> Bool {
-        guard input.kind == .file else { return false }
-        var st = stat()
-        return stat(input.openPath, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0
-    }
-
-    /// The dated time range of a plain file, from the records of its first and last 64 KiB;
-    /// nil for anything else (gzip, pipes, standard input, no dated stamp at either end).
+    /// The dated time span of a plain file, from the records of its first and last 64 KiB;
+    /// `.unknown` for anything else (gzip, pipes, standard input, no dated stamp at either end).
     /// Time-only stamps without a date in the file itself do not count: their day is a guess.
-    static func range(of input: InputDescriptor, options: IngestOptions) -> ClosedRange<Timestamp>? {
-        guard input.kind == .file else { return nil }
+    static func extent(of input: InputDescriptor, options: IngestOptions) -> Extent {
+        guard input.kind == .file else { return .unknown }
         var st = stat()
-        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
+        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return .unknown }
+        guard st.st_size > 0 else { return .empty }
         let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .unknown }
         defer { close(fd) }
         let size = Int64(st.st_size)
         func read(at offset: Int64, _ count: Int) -> [UInt8] {
@@ -71,13 +80,13 @@ enum ReadingOrder {
             return bytes
         }
         var head = read(at: 0, Int(min(Int64(endBytes), size)))
-        guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return nil }
+        guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return .unknown }
         var tail: [UInt8]
         if size > Int64(endBytes) {
             // Whole lines only: the head up to its last line end, the tail after its first.
             if let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
             tail = read(at: size - Int64(endBytes), endBytes)
-            guard let first = tail.firstIndex(of: 0x0A) else { return nil }
+            guard let first = tail.firstIndex(of: 0x0A) else { return .unknown }
             tail.removeSubrange(...first)
         } else {
             tail = head
@@ -101,7 +110,7 @@ enum ReadingOrder {
             guard let lo, let hi else { return nil }
             return (lo, hi)
         }
-        guard let (lo, _) = dated(head), let (_, hi) = dated(tail), lo <= hi else { return nil }
-        return lo...hi
+        guard let (lo, _) = dated(head), let (_, hi) = dated(tail), lo <= hi else { return .unknown }
+        return .span(lo...hi)
     }
 }

@@ -17,11 +17,9 @@ public enum StandardInputSpool {
 
     /// Copies `fd` (standard input) into a file in `directory` (nil: $TMPDIR, else /tmp).
     public static func spool(from fd: Int32 = 0, directory: String? = nil) -> Outcome {
-        let dir = directory ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(dir)/loganalyze-stdin.XXXXXX".utf8CString)
-        let out = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let dir = Spool.temporaryDirectory(directory)
+        let out = Spool.openTemporary("stdin", in: dir)
         guard out >= 0 else { return .unavailable("cannot make a temporary file in \(dir): \(String(cString: strerror(errno)))") }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         let procPath = "/proc/self/fd/\(out)"
         guard access(procPath, R_OK) == 0 else {
             close(out)

@@ -38,7 +38,9 @@ public struct FindingList: RandomAccessCollection, Sendable, ExpressibleByArrayL
             ?? Finding(rule: "(unreadable)", severity: .info, sessionKey: "(unreadable)", sessionOrder: entries[position].sessionOrder)
     }
 
-    public mutating func append(_ finding: Finding) {
+    /// Adds a finding; the list is in report order again once `sortBySession` ran (which the
+    /// analyzer does once, after its last finding; the queries below need that order).
+    mutating func append(_ finding: Finding) {
         let location = spool.append { FindingCoding.encode(finding, into: &$0) }
         entries.append(Entry(sessionOrder: finding.sessionOrder, location: location))
         severityCounts[Self.rank(finding.severity)] += 1
@@ -58,15 +60,9 @@ public struct FindingList: RandomAccessCollection, Sendable, ExpressibleByArrayL
         Severity.allCases.contains { $0 >= threshold && count($0) > 0 }
     }
 
-    /// How many sessions have findings.
+    /// How many sessions have findings (the findings of one session are adjacent).
     public var flaggedSessionCount: Int {
-        var n = 0
-        var last: Int?
-        for e in entries.sorted(by: { $0.sessionOrder < $1.sessionOrder }) where e.sessionOrder != last {
-            n += 1
-            last = e.sessionOrder
-        }
-        return n
+        zip(entries, entries.dropFirst()).reduce(entries.isEmpty ? 0 : 1) { $0 + ($1.0.sessionOrder != $1.1.sessionOrder ? 1 : 0) }
     }
 
     /// The positions of the findings of the session with this `order` (the list is in report

@@ -121,10 +121,15 @@ final class Spool: Sendable {
         s.tail.removeAll(keepingCapacity: true)
     }
 
-    /// An unlinked file in `directory` (nil: $TMPDIR, else /tmp), or -1.
-    private static func openTemporary(_ name: String, in directory: String?) -> Int32 {
-        let dir = directory ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(dir)/loganalyze-\(name)-XXXXXX".utf8CString)
+    /// `directory`, else $TMPDIR, else /tmp.
+    static func temporaryDirectory(_ directory: String?) -> String {
+        directory ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    /// An unlinked file `loganalyze-<name>-XXXXXX` in `temporaryDirectory(directory)`, or -1
+    /// (with `errno` set).
+    static func openTemporary(_ name: String, in directory: String?) -> Int32 {
+        var template = Array("\(temporaryDirectory(directory))/loganalyze-\(name)-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return -1 }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }

@@ -46,10 +46,15 @@ import Testing
         }
         // Newest first, as `ls` sorts them: reading order follows time, not the argument order.
         let inputs = paths.reversed().map { InputDescriptor(path: $0) }
-        let ranges = inputs.map { ReadingOrder.range(of: $0, options: IngestOptions()) }
+        let extents = inputs.map { ReadingOrder.extent(of: $0, options: IngestOptions()) }
+        func span(_ e: ReadingOrder.Extent) -> ClosedRange<Timestamp>? {
+            if case .span(let r) = e { return r }
+            return nil
+        }
+        let ranges = extents.map(span)
         #expect(ranges.allSatisfy { $0 != nil })
         #expect(try (FileManager.default.attributesOfItem(atPath: paths[0])[.size] as? Int ?? 0) > 2 * ReadingOrder.endBytes)
-        #expect(ReadingOrder.groups(ranges, width: 64) == [[2], [1], [0]], "\(ranges.map { $0.map { "\($0.lowerBound.iso8601)...\($0.upperBound.iso8601)" } ?? "-" })")
+        #expect(ReadingOrder.groups(extents, width: 64) == [[2], [1], [0]], "\(ranges.map { $0.map { "\($0.lowerBound.iso8601)...\($0.upperBound.iso8601)" } ?? "-" })")
         #expect(ranges[2]?.lowerBound.iso8601 == "2026-03-02T09:00:00.000Z")
         #expect(ranges[0]?.upperBound.iso8601 == "2026-03-02T09:20:07.000Z")
 
@@ -76,25 +81,25 @@ import Testing
         #expect(JSONReportRenderer().render(parallel) == JSONReportRenderer().render(rotated))
         // A current log left empty by the rotation has no range and does not stop the ordering.
         let emptyLog = InputDescriptor(path: dir.write("rotated/current.log", ""))
-        #expect(ReadingOrder.range(of: emptyLog, options: IngestOptions()) == nil && ReadingOrder.isEmptyFile(emptyLog))
-        #expect(!ReadingOrder.isEmptyFile(inputs[0]))
+        #expect(ReadingOrder.extent(of: emptyLog, options: IngestOptions()) == .empty)
+        #expect(extents[0] != .empty)
         let withEmpty = run([emptyLog] + inputs, jobs: 2)
         #expect(withEmpty.findings.map(Self.describe) == reference.findings.map(Self.describe))
         #expect(withEmpty.inputs.map(\.stats.records) == [0, lines.count - 2_100, 1_060, 1_040])
     }
 
     @Test func overlappingInputsAreMergedAndUnknownRangesKeepTheMerge() {
-        func range(_ from: Int64, _ to: Int64) -> ClosedRange<Timestamp>? { Timestamp(micros: from)...Timestamp(micros: to) }
+        func range(_ from: Int64, _ to: Int64) -> ReadingOrder.Extent { .span(Timestamp(micros: from)...Timestamp(micros: to)) }
         // A worker, its server and a later worker log: the first two overlap, the third follows.
         #expect(ReadingOrder.groups([range(0, 100), range(50, 150), range(200, 300)], width: 64) == [[0, 1], [2]])
         // Touching ends are merged (the merge breaks the tie by input order).
         #expect(ReadingOrder.groups([range(100, 200), range(0, 100)], width: 64) == [[0, 1]])
         #expect(ReadingOrder.groups([range(101, 200), range(0, 100)], width: 64) == [[1], [0]])
         // One input without a known range (gzip, a pipe, time-only): everything is merged as given.
-        #expect(ReadingOrder.groups([range(200, 300), nil, range(0, 100)], width: 2) == [[0, 1], [2]])
+        #expect(ReadingOrder.groups([range(200, 300), .unknown, range(0, 100)], width: 2) == [[0, 1], [2]])
         // An empty file (a log just rotated away) has no range and needs none: it is read first.
-        #expect(ReadingOrder.groups([nil, range(101, 200), range(0, 100)], empty: [0], width: 64) == [[0], [2], [1]])
-        #expect(ReadingOrder.groups([nil, range(101, 200), nil], empty: [0], width: 64) == [[0, 1, 2]])
+        #expect(ReadingOrder.groups([.empty, range(101, 200), range(0, 100)], width: 64) == [[0], [2], [1]])
+        #expect(ReadingOrder.groups([.empty, range(101, 200), .unknown], width: 64) == [[0, 1, 2]])
         // A large group is still cut to the merge width.
         #expect(ReadingOrder.groups((0..<5).map { range(Int64($0), Int64($0) + 10) } + [range(100, 110)], width: 2) == [[0, 1], [2, 3], [4], [5]])
     }
