@@ -47,6 +47,25 @@ extension UnsafeBufferPointer where Element == UInt8 {
         return nil
     }
 
+    /// Index of the first backslash in `lo..<hi`, eight bytes at a time.
+    @inline(__always)
+    func firstBackslash(_ lo: Int, _ hi: Int) -> Int? {
+        guard let base = baseAddress else { return nil }
+        var i = lo
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= hi {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x5C5C_5C5C_5C5C_5C5C
+            let zero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+            if zero != 0 { return i + zero.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < hi {
+            if base[i] == 0x5C { return i }
+            i += 1
+        }
+        return nil
+    }
+
     /// A plain decimal (`-?digits[.digits]`) at `i`, exactly as strtod would round it; nil for
     /// anything else (exponents, long mantissas), which the caller hands to strtod.
     ///
@@ -141,6 +160,7 @@ extension UnsafeBufferPointer where Element == UInt8 {
     @inline(__always)
     func string(_ lo: Int, _ hi: Int) -> String {
         guard lo < hi else { return "" }
+        if hi - lo <= 15, let s = SmallASCII.string(self, lo, hi) { return s }
         return String(decoding: UnsafeBufferPointer(rebasing: self[lo..<hi]), as: UTF8.self)
     }
 

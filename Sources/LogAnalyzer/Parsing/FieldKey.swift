@@ -76,8 +76,9 @@ struct IDCollector {
         }
     }
 
-    func apply(to r: inout LogRecord) {
-        if r.ids.isEmpty { r.ids = ids } else { r.ids.fill(from: ids) }
+    /// Moves the ids into the record (a copy would retain and release each id string again).
+    mutating func apply(to r: inout LogRecord) {
         if let e = errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
+        if r.ids.isEmpty { swap(&r.ids, &ids) } else { r.ids.fill(from: ids) }
     }
 }

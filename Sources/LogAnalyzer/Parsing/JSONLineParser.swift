@@ -144,6 +144,10 @@ enum JSONLineParser {
     static func text(_ b: Bytes, _ range: Range<Int>?) -> String? {
         guard let range else { return nil }
         if b[range.lowerBound] == UInt8(ascii: "\"") {
+            // The scan found the closing quote already: without escapes the text is the bytes between.
+            let lo = range.lowerBound + 1
+            let hi = range.upperBound - 1
+            if hi >= lo && b[hi] == UInt8(ascii: "\"") && b.firstBackslash(lo, hi) == nil { return b.string(lo, hi) }
             var reader = JSONReader(b, from: range.lowerBound)
             return try? reader.string()
         }

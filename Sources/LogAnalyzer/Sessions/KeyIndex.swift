@@ -12,9 +12,18 @@ final class KeyIndex {
         values = Array(repeating: 0, count: 1 << Self.slotBits)
     }
 
-    /// FNV-1a over the key's bytes (keys are short: `AJ_…`, `RM_…`, room names).
+    /// The slot of a key. A short key (the ids of LiveKit and livekit-agents are up to 15 bytes:
+    /// `AJ_…`, `RM_…`, most room names) is hashed from the two words of its value, which hold
+    /// its bytes inline; a longer one by FNV-1a over its bytes. The words of a longer string hold
+    /// a pointer, so equal keys in different storage would only miss the cache, never match
+    /// wrongly: a hit is still confirmed by comparing the strings.
     @inline(__always)
     private static func slot(_ key: String) -> Int {
+        if key.utf8.count <= 15 {
+            let (a, b) = unsafeBitCast(key, to: (UInt64, UInt64).self)
+            let h = (a ^ (b &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+            return Int(truncatingIfNeeded: h >> UInt64(64 - slotBits))
+        }
         var key = key
         return key.withUTF8 { b in
             var h: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -10,6 +10,34 @@ import Testing
         return text.withUTF8(body)
     }
 
+    @Test func shortASCIIStringsAreBuiltLikeDecodedOnes() {
+        #expect(SmallASCII.isAvailable)
+        let text = Array("AJ_fzP4KOmDIxh2 room-wgg97MzF \"RM_vLCqsgPFkBtK\" x".utf8)
+        text.withUnsafeBufferPointer { b in
+            // Every slice of up to 15 bytes, at the start, in the middle and against the end of
+            // the buffer (where whole words cannot be loaded).
+            for lo in 0..<b.count {
+                for hi in lo...min(b.count, lo + 15) {
+                    let built = b.string(lo, hi)
+                    let decoded = String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+                    #expect(built == decoded)
+                    #expect(built.utf8.count == hi - lo)
+                    #expect(Array(built.utf8) == Array(b[lo..<hi]))
+                    #expect(built.hashValue == decoded.hashValue)
+                    #expect(unsafeBitCast(built, to: (UInt64, UInt64).self) == unsafeBitCast(decoded, to: (UInt64, UInt64).self))
+                }
+            }
+        }
+        // Non-ASCII bytes and invalid UTF-8 take the decoding path (which repairs).
+        let other: [UInt8] = [0x72, 0xC3, 0xA9, 0x73, 0xFF, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22]
+        other.withUnsafeBufferPointer { b in
+            #expect(SmallASCII.string(b, 0, 4) == nil)
+            #expect(b.string(0, 4) == "rés")
+            #expect(b.string(0, 5) == "rés\u{FFFD}")
+            #expect(SmallASCII.string(b, 5, 7) == "\"\"")
+        }
+    }
+
     @Test func rememberedScansEqualScans() {
         let set = LiteralSet(["Generating initial greeting", "token is expired", "401", "signal", "connect", "room closed"])
         var memo = LiteralSet.Memo()

@@ -1,0 +1,63 @@
+/// Short ASCII strings built straight from their bytes.
+///
+/// Most strings the parsers make are ids of up to 15 ASCII bytes (`AJ_…`, `RM_…`, room names,
+/// metrics messages), and `String(decoding:as:)` spends about 150 instructions on each (UTF-8
+/// validation, then a copy into the small form). A 64-bit String holds up to 15 ASCII bytes
+/// inline: the bytes in its two words, the count and an "immortal, small, ASCII" tag in the top
+/// byte. This writes that form directly, and only after checking at first use that this runtime
+/// lays small strings out that way: strings built both ways must match bit for bit, compare equal
+/// and hash alike; otherwise every call returns nil and callers decode as usual.
+enum SmallASCII {
+    static let isAvailable: Bool = {
+        guard MemoryLayout<String>.size == 16 else { return false }
+        let probes = ["", "a", "ab", "pid", "AJ_fzP4KOmDIxh2", "room-wgg97MzF", "RM_vLCqsgPFkBtK", "LLM metrics", "0123456789abcd"]
+        for probe in probes {
+            let bytes = Array(probe.utf8) + [0x22]
+            let decoded = String(decoding: bytes.dropLast(), as: UTF8.self)
+            guard let built = bytes.withUnsafeBufferPointer({ compose($0, 0, $0.count - 1) }) else { return false }
+            let (a1, b1) = unsafeBitCast(decoded, to: (UInt64, UInt64).self)
+            let (a2, b2) = unsafeBitCast(built, to: (UInt64, UInt64).self)
+            guard a1 == a2, b1 == b2, built == probe, built.hashValue == probe.hashValue, built.utf8.count == probe.utf8.count,
+                Array(built.utf8) == Array(probe.utf8)
+            else { return false }
+        }
+        return true
+    }()
+
+    /// `b[lo..<hi]` as a String when it is 1 to 15 ASCII bytes and the layout check passed.
+    /// (`hi` may be the end of `b`: the bytes are read within it.)
+    @inline(__always)
+    static func string(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
+        guard isAvailable else { return nil }
+        return compose(b, lo, hi)
+    }
+
+    @inline(__always)
+    private static func compose(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
+        let n = hi - lo
+        guard n >= 0 && n <= 15, let base = b.baseAddress else { return nil }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        let p = base + lo
+        if lo + 16 <= b.count {
+            // Two whole words are readable: load them and clear the bytes past the end.
+            let raw = UnsafeRawPointer(p)
+            low = raw.loadUnaligned(as: UInt64.self)
+            high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            if n < 8 {
+                low &= n == 0 ? 0 : (~UInt64(0) >> UInt64(64 - 8 * n))
+                high = 0
+            } else {
+                high &= n == 8 ? 0 : (~UInt64(0) >> UInt64(64 - 8 * (n - 8)))
+            }
+        } else {
+            for k in 0..<n {
+                let c = UInt64(p[k])
+                if k < 8 { low |= c << UInt64(8 * k) } else { high |= c << UInt64(8 * (k - 8)) }
+            }
+        }
+        guard (low | high) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        high |= (0xE0 | UInt64(n)) << 56
+        return unsafeBitCast((low, high), to: String.self)
+    }
+}
