@@ -103,6 +103,12 @@ public struct Fields: Sendable, Sequence {
         }
     }
 
+    /// Whether the fields are an empty member list (without parsing raw storage).
+    var hasNoMembers: Bool {
+        if case .members(let m) = storage { return m.isEmpty }
+        return false
+    }
+
     /// Whether the fields are still the unparsed text of a JSON object.
     var isRaw: Bool {
         if case .raw = storage { return true }

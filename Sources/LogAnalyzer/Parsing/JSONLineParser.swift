@@ -235,7 +235,7 @@ enum JSONLineParser {
 
     /// A stamp value: ISO 8601 / asctime text, or epoch seconds/milliseconds.
     static func resolveStamp(_ b: Bytes, _ range: Range<Int>, clock: inout StreamClock) -> Timestamp? {
-        if b[range.lowerBound] == UInt8(ascii: "\""), let (w, _) = TimeParsing.dateTime(b, at: range.lowerBound + 1) {
+        if b[range.lowerBound] == UInt8(ascii: "\""), let (w, _) = TimeParsing.dateTime(b, at: range.lowerBound + 1, prefix: &clock.stampPrefix) {
             return clock.resolve(w)
         }
         guard let t = text(b, range) else { return nil }

@@ -3,12 +3,11 @@ enum RecordEnricher {
     static func enrich(_ r: inout LogRecord) {
         // A metrics line of agents 1.x (message exactly `LLM metrics` …, the bulk of a log) has no
         // Rust target and no ids in its text: only its fields can hold ids.
-        var message = r.message
         let plainMetrics = r.event?.isMetrics == true && r.errorText == nil
-            && message.withUTF8 { $0.firstIndex(of: UInt8(ascii: ":")) == nil }
+            && r.message.withUTF8 { $0.firstIndex(of: UInt8(ascii: ":")) == nil }
         if !plainMetrics { splitRustTarget(&r) }
-        // Raw JSON fields had their ids taken while they were scanned.
-        if !r.fields.isRaw { idsFromFields(&r) }
+        // Raw JSON fields had their ids taken while they were scanned; a lite record has none.
+        if !r.fields.isRaw && !r.fields.hasNoMembers { idsFromFields(&r) }
         if !plainMetrics { idsFromText(&r) }
         if r.ids.jobId == nil, let p = r.ids.participant, p.hasPrefix("agent-AJ_") { r.ids.jobId = String(p.dropFirst(6)) }
     }

@@ -96,7 +96,7 @@ struct StreamParser {
     /// A record is complete when it is emitted: counted, and classified for analysis here (on
     /// the parsing thread) rather than by the session tracker.
     private mutating func complete(_ r: inout LogRecord) {
-        count(r)
+        count(r.format)
         if let classifier, !r.isClassified {
             // Read into locals first: assigning `r.event = f(r)` copies the whole record (the
             // read of `r` overlaps the write to it).
@@ -111,13 +111,14 @@ struct StreamParser {
         }
     }
 
-    private mutating func count(_ r: LogRecord) {
-        if r.format == runFormat {
+    /// (Takes the format alone: passing the record to a mutating method copies all of it.)
+    private mutating func count(_ format: LogFormat) {
+        if format == runFormat {
             runLength += 1
             return
         }
         if runLength > 0 { formatTotals[runFormat, default: 0] += runLength }
-        runFormat = r.format
+        runFormat = format
         runLength = 1
     }
 

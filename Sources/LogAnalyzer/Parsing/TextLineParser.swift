@@ -42,7 +42,7 @@ enum TextLineParser {
     // MARK: dated lines: zap console, agents dev text, Python asctime
 
     private static func dated(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord, _ gate: EventGate?) -> Bool {
-        guard let (w, end) = TimeParsing.dateTime(b, at: s) else { return false }
+        guard let (w, end) = TimeParsing.dateTime(b, at: s, prefix: &clock.stampPrefix) else { return false }
         if b.has(" - ", at: end) {
             return asctime(b, from: end + 3, w, &clock, &r, gate)
         }

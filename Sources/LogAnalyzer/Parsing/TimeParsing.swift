@@ -8,8 +8,37 @@ struct WrittenTime {
 }
 
 public enum TimeParsing {
+    /// The first 16 bytes of the last stamp parsed (`YYYY-MM-DDTHH:MM`) with their day and
+    /// minute: consecutive lines mostly share them, and then only the seconds are parsed.
+    struct StampPrefix {
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        var day: Int64 = 0
+        var minuteMicros: Int64 = 0
+    }
+
     /// `YYYY-MM-DD[T ]HH:MM:SS[.,fraction][Z|±HH:MM|±HHMM|±HH]` at `i`; returns the end index.
     static func dateTime(_ b: Bytes, at i: Int, allowZone: Bool = true) -> (WrittenTime, Int)? {
+        var prefix = StampPrefix()
+        return dateTime(b, at: i, allowZone: allowZone, prefix: &prefix)
+    }
+
+    /// `dateTime(_:at:allowZone:)`, remembering the stamp's date and minute in `prefix`.
+    static func dateTime(_ b: Bytes, at i: Int, allowZone: Bool = true, prefix: inout StampPrefix) -> (WrittenTime, Int)? {
+        var words: (UInt64, UInt64)?
+        if i >= 0, i + 16 <= b.count, let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base + i)
+            let w = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            // (A zero head never matches: no stamp starts with a NUL byte.)
+            if w.0 == prefix.head && w.1 == prefix.tail && w.0 != 0, b.byte(i + 16) == UInt8(ascii: ":"),
+                let (secondMicros, end) = seconds(b, at: i + 17)
+            {
+                var t = WrittenTime(day: prefix.day, microsOfDay: prefix.minuteMicros + secondMicros, offsetSeconds: nil)
+                let j = allowZone ? zone(b, at: end, into: &t) : end
+                return (t, j)
+            }
+            words = w
+        }
         guard let y = b.digits(at: i, 4), b.byte(i + 4) == UInt8(ascii: "-"),
             let mo = b.digits(at: i + 5, 2), b.byte(i + 7) == UInt8(ascii: "-"),
             let d = b.digits(at: i + 8, 2), mo >= 1 && mo <= 12 && d >= 1 && d <= 31
@@ -17,38 +46,51 @@ public enum TimeParsing {
         let sep = b.byte(i + 10)
         guard sep == UInt8(ascii: "T") || sep == 0x20, let (tod, end) = timeOfDay(b, at: i + 11) else { return nil }
         var t = WrittenTime(day: Timestamp.days(year: y, month: mo, day: d), microsOfDay: tod, offsetSeconds: nil)
-        var j = end
-        if allowZone {
-            let z = b.byte(j)
-            if z == UInt8(ascii: "Z") {
-                t.offsetSeconds = 0
-                j += 1
-            } else if (z == UInt8(ascii: "+") || z == UInt8(ascii: "-")), let hh = b.digits(at: j + 1, 2) {
-                var mm = 0
-                var k = j + 3
-                if b.byte(k) == UInt8(ascii: ":"), let m = b.digits(at: k + 1, 2) {
-                    mm = m
-                    k += 3
-                } else if let m = b.digits(at: k, 2) {
-                    mm = m
-                    k += 2
-                }
-                let sign = z == UInt8(ascii: "-") ? -1 : 1
-                t.offsetSeconds = sign * (hh * 3600 + mm * 60)
-                j = k
-            }
+        if let words, let h = b.digits(at: i + 11, 2), let m = b.digits(at: i + 14, 2) {
+            prefix = StampPrefix(head: words.0, tail: words.1, day: t.day!, minuteMicros: Int64(h * 3600 + m * 60) * 1_000_000)
         }
+        let j = allowZone ? zone(b, at: end, into: &t) : end
         return (t, j)
+    }
+
+    /// A zone designator at `j` (`Z`, `±HH:MM`, `±HHMM`, `±HH`) into `t`; returns the end index.
+    @inline(__always)
+    private static func zone(_ b: Bytes, at j: Int, into t: inout WrittenTime) -> Int {
+        let z = b.byte(j)
+        if z == UInt8(ascii: "Z") {
+            t.offsetSeconds = 0
+            return j + 1
+        }
+        guard z == UInt8(ascii: "+") || z == UInt8(ascii: "-"), let hh = b.digits(at: j + 1, 2) else { return j }
+        var mm = 0
+        var k = j + 3
+        if b.byte(k) == UInt8(ascii: ":"), let m = b.digits(at: k + 1, 2) {
+            mm = m
+            k += 3
+        } else if let m = b.digits(at: k, 2) {
+            mm = m
+            k += 2
+        }
+        let sign = z == UInt8(ascii: "-") ? -1 : 1
+        t.offsetSeconds = sign * (hh * 3600 + mm * 60)
+        return k
     }
 
     /// `HH:MM:SS[.,fraction]` at `i`; returns microseconds since midnight and the end index.
     static func timeOfDay(_ b: Bytes, at i: Int) -> (Int64, Int)? {
         guard let h = b.digits(at: i, 2), b.byte(i + 2) == UInt8(ascii: ":"),
-            let m = b.digits(at: i + 3, 2), b.byte(i + 5) == UInt8(ascii: ":"),
-            let s = b.digits(at: i + 6, 2), h < 24 && m < 60 && s < 61
+            let m = b.digits(at: i + 3, 2), b.byte(i + 5) == UInt8(ascii: ":"), h < 24 && m < 60,
+            let (micros, end) = seconds(b, at: i + 6)
         else { return nil }
-        var micros = Int64(h * 3600 + m * 60 + s) * 1_000_000
-        var j = i + 8
+        return (Int64(h * 3600 + m * 60) * 1_000_000 + micros, end)
+    }
+
+    /// `SS[.,fraction]` at `i`: microseconds and the end index.
+    @inline(__always)
+    private static func seconds(_ b: Bytes, at i: Int) -> (Int64, Int)? {
+        guard let s = b.digits(at: i, 2), s < 61 else { return nil }
+        var micros = Int64(s) * 1_000_000
+        var j = i + 2
         let f = b.byte(j)
         if (f == UInt8(ascii: ".") || f == UInt8(ascii: ",")) && b.byte(j + 1).isDigit {
             j += 1

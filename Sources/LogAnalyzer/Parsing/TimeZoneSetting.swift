@@ -69,6 +69,8 @@ struct StreamClock {
     private var lastTimeOfDay: Int64?
     private var rolloverDays: Int64 = 0
     private var offsetCache: (hour: Int64, offset: Int) = (.min, 0)
+    /// The last stamp's date and minute (a cache: not part of the state).
+    var stampPrefix = TimeParsing.StampPrefix()
 
     init(zone: TimeZoneSetting, referenceDay: Int64?, referenceIsExplicit: Bool) {
         self.zone = zone

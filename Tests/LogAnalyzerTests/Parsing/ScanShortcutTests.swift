@@ -38,6 +38,45 @@ import Testing
         }
     }
 
+    @Test func rememberedStampPrefixesParseLikeFreshOnes() {
+        var rng = SystemRandomNumberGenerator()
+        let zones = ["", "Z", "+00:00", "-05:00", "+0530", "+02", "x"]
+        let fractions = ["", ".1", ".749163", ",123", ".", ".12345678"]
+        // Few distinct minutes, so that most stamps repeat the previous one's first 16 bytes,
+        // and some that break after the remembered part.
+        let heads = ["2026-03-02T05:17", "2026-03-02 05:17", "2026-03-02T05:18", "2026-12-31T23:59", "2026-13-02T05:17", "2026-03-02T24:00"]
+        let seconds = ["24", "00", "59", "60", "61", "7x", ":0"]
+        var prefix = TimeParsing.StampPrefix()
+        var remembered = 0
+        for _ in 0..<5_000 {
+            let head: String = heads.randomElement(using: &rng)!
+            let second: String = seconds.randomElement(using: &rng)!
+            let fraction: String = fractions.randomElement(using: &rng)!
+            let zone: String = zones.randomElement(using: &rng)!
+            let stamp = ":\(head):\(second)\(fraction)\(zone)\", \"pid\": 1}"
+            let bytes = Array(stamp.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                let before = prefix.head
+                let fresh = TimeParsing.dateTime(b, at: 1)
+                let cached = TimeParsing.dateTime(b, at: 1, prefix: &prefix)
+                #expect(fresh?.0.day == cached?.0.day, "\(stamp)")
+                #expect(fresh?.0.microsOfDay == cached?.0.microsOfDay, "\(stamp)")
+                #expect(fresh?.0.offsetSeconds == cached?.0.offsetSeconds, "\(stamp)")
+                #expect(fresh?.1 == cached?.1, "\(stamp)")
+                if before != 0 && before == prefix.head { remembered += 1 }
+            }
+        }
+        #expect(remembered > 1_000)
+        // A stamp that ends the buffer, after a remembered minute.
+        let short = Array("2026-03-02T05:17:24Z".utf8)
+        short.withUnsafeBufferPointer { b in
+            let t = TimeParsing.dateTime(b, at: 0, prefix: &prefix)
+            #expect(t?.0.microsOfDay == 19_044_000_000)  // 05:17:24
+            #expect(t?.0.offsetSeconds == 0)
+            #expect(t?.1 == 20)
+        }
+    }
+
     @Test func rememberedScansEqualScans() {
         let set = LiteralSet(["Generating initial greeting", "token is expired", "401", "signal", "connect", "room closed"])
         var memo = LiteralSet.Memo()
