@@ -46,8 +46,8 @@ struct StreamParser {
     /// Feeds one physical line; completed records are passed to `emit`.
     mutating func feed(_ raw: Bytes, line: Int, emit: (consuming LogRecord) -> Void) {
         if raw.baseAddress != nil, memchr(raw.baseAddress!, 0x1B, raw.count) != nil {
-            stripANSI(raw)
-            scratch.withUnsafeBufferPointer { feedClean($0, line: line, emit: emit) }
+            let n = stripANSI(raw)
+            scratch.withUnsafeBufferPointer { feedClean(UnsafeBufferPointer(rebasing: $0[0..<n]), line: line, emit: emit) }
         } else {
             feedClean(raw, line: line, emit: emit)
         }
@@ -124,7 +124,7 @@ struct StreamParser {
 
     private mutating func feedClean(_ b: Bytes, line: Int, emit: (consuming LogRecord) -> Void) {
         var wrapper = Wrapper()
-        let start = Wrapper.strip(b, into: &wrapper)
+        let start = Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
         if wrapper.timeOnlyLine {
             lokiTime = wrapper
             return
@@ -291,29 +291,37 @@ struct StreamParser {
         return (b.string(i, j), value)
     }
 
-    /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch` (the text between
-    /// them is copied a run at a time).
-    private mutating func stripANSI(_ b: Bytes) {
-        scratch.removeAll(keepingCapacity: true)
-        guard let base = b.baseAddress else { return }
-        var i = 0
-        while i < b.count {
-            let escape = memchr(base + i, 0x1B, b.count - i).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? b.count
-            if escape > i { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<escape])) }
-            i = escape
-            guard i < b.count else { break }
-            let next = b.byte(i + 1)
-            if next == UInt8(ascii: "[") {
-                var j = i + 2
-                while j < b.count && !(b[j] >= 0x40 && b[j] <= 0x7E) { j += 1 }
-                i = j + 1
-            } else if next == UInt8(ascii: "]") {
-                var j = i + 2
-                while j < b.count && b[j] != 0x07 && !(b[j] == 0x1B && b.byte(j + 1) == UInt8(ascii: "\\")) { j += 1 }
-                i = j < b.count && b[j] == 0x07 ? j + 1 : j + 2
-            } else {
-                i += 2
+    /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch`, returning the
+    /// length (the text between them is copied a run at a time; `scratch` only grows).
+    private mutating func stripANSI(_ b: Bytes) -> Int {
+        guard let base = b.baseAddress else { return 0 }
+        if scratch.count < b.count { scratch = [UInt8](repeating: 0, count: Swift.max(b.count, 2 * scratch.count)) }
+        return scratch.withUnsafeMutableBufferPointer { out -> Int in
+            let dest = out.baseAddress!
+            var n = 0
+            var i = 0
+            while i < b.count {
+                let escape = memchr(base + i, 0x1B, b.count - i).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? b.count
+                if escape > i {
+                    (dest + n).update(from: base + i, count: escape - i)
+                    n += escape - i
+                }
+                i = escape
+                guard i < b.count else { break }
+                let next = b.byte(i + 1)
+                if next == UInt8(ascii: "[") {
+                    var j = i + 2
+                    while j < b.count && !(b[j] >= 0x40 && b[j] <= 0x7E) { j += 1 }
+                    i = j + 1
+                } else if next == UInt8(ascii: "]") {
+                    var j = i + 2
+                    while j < b.count && b[j] != 0x07 && !(b[j] == 0x1B && b.byte(j + 1) == UInt8(ascii: "\\")) { j += 1 }
+                    i = j < b.count && b[j] == 0x07 ? j + 1 : j + 2
+                } else {
+                    i += 2
+                }
             }
+            return n
         }
     }
 }

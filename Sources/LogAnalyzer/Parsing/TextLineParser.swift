@@ -338,9 +338,11 @@ enum TextLineParser {
                 let messageEnd = b.trimmedEnd(brace)
                 if (brace == lo || b[brace - 1] == 0x20 || b[brace - 1] == 0x09) && (next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")),
                     let keys = rawExtras(b, brace, end, &r, dropIf: { errorText in
+                        // Analysis keeps no extras for a line that cannot be an event, nor for a
+                        // metrics line: its numbers are read from the bytes below (as for JSON).
                         guard let gate, onlyFields, errorText == nil else { return false }
                         let message = b.slice(lo, messageEnd)
-                        return !EventClassifier.isMetricsMessage(message) && !gate.mayBeEvent(message, nil)
+                        return EventClassifier.isMetricsMessage(message) || !gate.mayBeEvent(message, nil)
                     })
                 {
                     r.message = b.string(lo, messageEnd)

@@ -9,22 +9,29 @@ struct Wrapper {
 
     /// Strips known wrapper prefixes (and a leading `\r` or `^C`); returns the record's start.
     static func strip(_ b: Bytes, into w: inout Wrapper) -> Int {
+        var prefix = TimeParsing.StampPrefix()
+        return strip(b, into: &w, prefix: &prefix)
+    }
+
+    /// `strip(_:into:)`, sharing the stream's remembered stamp prefix (a record's own stamp,
+    /// parsed next, is then mostly not parsed twice).
+    static func strip(_ b: Bytes, into w: inout Wrapper, prefix: inout TimeParsing.StampPrefix) -> Int {
         var i = 0
         for _ in 0..<5 {
             let before = i
             while b.byte(i) == 0x0D { i += 1 }
             if b.has("^C", at: i) { i += 2 }
-            i = stripOne(b, at: i, into: &w)
+            i = stripOne(b, at: i, into: &w, prefix: &prefix)
             if i == before { break }
         }
         return i
     }
 
-    private static func stripOne(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int {
+    private static func stripOne(_ b: Bytes, at i: Int, into w: inout Wrapper, prefix: inout TimeParsing.StampPrefix) -> Int {
         guard i < b.count else { return i }
         let c = b[i]
         if c.isDigit {
-            return stripTimePrefix(b, at: i, into: &w)
+            return stripTimePrefix(b, at: i, into: &w, prefix: &prefix)
         }
         if c == UInt8(ascii: "[") && b.has("[pod/", at: i) {
             // kubectl logs --prefix: `[pod/name/container] `
@@ -103,8 +110,8 @@ struct Wrapper {
     }
 
     /// kubectl/docker `--timestamps`, compose `-t`, Loki export: a stamp in front of the record.
-    private static func stripTimePrefix(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int {
-        guard let (t, end) = TimeParsing.dateTime(b, at: i) else { return i }
+    private static func stripTimePrefix(_ b: Bytes, at i: Int, into w: inout Wrapper, prefix: inout TimeParsing.StampPrefix) -> Int {
+        guard let (t, end) = TimeParsing.dateTime(b, at: i, prefix: &prefix) else { return i }
         let next = b.byte(end)
         let hasFraction = b.byte(i + 19) == UInt8(ascii: ".")
         // Loki export: the time alone on its line, or followed by a tab.
