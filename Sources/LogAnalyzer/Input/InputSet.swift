@@ -91,7 +91,7 @@ public enum InputSet {
             var keys = JSONLineParser.RecordKeys()
             var ids = IDCollector()
             var objectEnd = 0
-            guard JSONLineParser.scan(line, 0, &keys, &ids, &objectEnd) else { return false }
+            guard JSONLineParser.scan(line, 0, &keys, &ids.ids, &ids.errorText, &objectEnd) else { return false }
             return keys.message != nil || keys.msg != nil || keys.level != nil || keys.timestamp != nil || keys.ts != nil
                 || keys.time != nil || keys.asctime != nil || keys.severity != nil
         }

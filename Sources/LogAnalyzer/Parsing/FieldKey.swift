@@ -42,7 +42,9 @@ struct IDCollector {
     var ids = SessionIDs()
     var errorText: String?
 
-    mutating func take(_ key: FieldKey, _ b: Bytes, _ value: Range<Int>) {
+    /// Takes one member into `ids` (a key already set keeps its value: the first occurrence,
+    /// or what the record had) or `errorText`.
+    static func take(_ key: FieldKey, _ b: Bytes, _ value: Range<Int>, _ ids: inout SessionIDs, _ errorText: inout String?) {
         switch key {
         case .room:
             if ids.room == nil, let s = JSONLineParser.text(b, value), !s.isEmpty { ids.room = s }

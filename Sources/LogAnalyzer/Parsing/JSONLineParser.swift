@@ -46,35 +46,41 @@ enum JSONLineParser {
     ///
     /// With a classifier (analysis), a line that cannot be an event becomes a lite record (time,
     /// level and ids only) and a metrics line carries its numbers; nothing else is built.
-    /// `memo` remembers the event-word scans of repeated messages.
+    /// `memo` remembers the event-word scans of repeated messages. `r` is a new record.
     static func parse(
         _ b: Bytes, at start: Int, clock: inout StreamClock, into r: inout LogRecord, classifier: EventClassifier?,
         memo: inout LiteralSet.Memo
     ) -> Bool {
         var keys = RecordKeys()
-        var ids = IDCollector()
+        var errorText: String?
         var end = 0
-        guard scan(b, start, &keys, &ids, &end), b.trimmedEnd(b.count) == end else { return false }
+        // The ids go straight into the record (it is new: it has none), which is cleared again
+        // when the line is not a JSON object after all.
+        guard scan(b, start, &keys, &r.ids, &errorText, &end), b.trimmedEnd(b.count) == end else {
+            r.ids = SessionIDs()
+            return false
+        }
+        if let e = errorText { r.errorText = e }
         if let classifier, let messageRange = keys.message ?? keys.msg, b[messageRange.lowerBound] == UInt8(ascii: "\"") {
             let message = b.slice(messageRange.lowerBound + 1, messageRange.upperBound - 1)
             let metrics = EventClassifier.metrics(message, value: { keys.metric(b, $0) })
-            if metrics != nil || !classifier.mayBeEvent(message, ids.errorText, memo: &memo) {
+            if metrics != nil || !classifier.mayBeEvent(message, errorText, memo: &memo) {
                 classify(b, keys, clock: &clock, into: &r, materialize: false)
                 r.isClassified = true
                 r.event = metrics
                 if metrics != nil { r.message = message.string(0, message.count) }
-                ids.apply(to: &r)
                 return true
             }
         }
         classify(b, keys, clock: &clock, into: &r)
         r.fields = Fields(rawObject: b.slice(start, end), skip: skipMask(r.format, keys))
-        ids.apply(to: &r)
         return true
     }
 
     /// Walks the object's members once: record keys, id keys, error texts. Sets `end` after `}`.
-    static func scan(_ b: Bytes, _ start: Int, _ keys: inout RecordKeys, _ ids: inout IDCollector, _ end: inout Int) -> Bool {
+    static func scan(
+        _ b: Bytes, _ start: Int, _ keys: inout RecordKeys, _ ids: inout SessionIDs, _ errorText: inout String?, _ end: inout Int
+    ) -> Bool {
         var r = JSONReader(b, from: start)
         guard b.byte(start) == UInt8(ascii: "{") else { return false }
         r.index += 1
@@ -122,7 +128,7 @@ enum JSONLineParser {
             case .audioDuration: if keys.audioDuration == nil { keys.audioDuration = value }
             case .eouDelay: if keys.eouDelay == nil { keys.eouDelay = value }
             case .other: break
-            case let idKey: ids.take(idKey, b, value)
+            case let idKey: IDCollector.take(idKey, b, value, &ids, &errorText)
             }
             if b.byte(r.index) == UInt8(ascii: ",") && b.byte(r.index + 1) == 0x20 && b.byte(r.index + 2) == UInt8(ascii: "\"") {
                 r.index += 2
@@ -269,7 +275,7 @@ enum JSONLineParser {
         var keys = RecordKeys()
         var ids = IDCollector()
         var end = 0
-        guard scan(b, brace, &keys, &ids, &end) else { return false }
+        guard scan(b, brace, &keys, &ids.ids, &ids.errorText, &end) else { return false }
         r.format = .webhookEvent
         r.message = b.string(start, j)
         r.level = .info

@@ -370,7 +370,7 @@ enum TextLineParser {
         var keys = JSONLineParser.RecordKeys()
         var ids = IDCollector()
         var end = 0
-        guard JSONLineParser.scan(b.slice(0, hi), lo, &keys, &ids, &end) else { return nil }
+        guard JSONLineParser.scan(b.slice(0, hi), lo, &keys, &ids.ids, &ids.errorText, &end) else { return nil }
         var reader = JSONReader(b.slice(0, hi), from: end)
         reader.skipSpace()
         guard reader.index == hi else { return nil }
