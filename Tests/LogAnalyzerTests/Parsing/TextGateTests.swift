@@ -48,4 +48,27 @@ import Testing
         #expect(lite[4].eventText == "error in job")
         #expect(lite[4].lineCount == 3)
     }
+
+    @Test func aLineThatFailsAsJSONKeepsNoIdsFromTheAttempt() {
+        // The scan takes `room` and `job_id` before it meets the broken member; the record the
+        // other parsers then try must not have them.
+        var clock = StreamClock(zone: IngestOptions().timeZone, referenceDay: nil, referenceIsExplicit: false)
+        var memo = LiteralSet.Memo()
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        var broken = #"{"room": "room-a", "job_id": "AJ_abc", "message" oops}"#
+        broken.withUTF8 { b in
+            var r = LogRecord(input: 0, line: 1, format: .plain, message: "")
+            #expect(!JSONLineParser.parse(b, at: 0, clock: &clock, into: &r, classifier: classifier, memo: &memo))
+            #expect(r.ids.isEmpty)
+        }
+        var good = #"{"room": "room-b", "job_id": "AJ_dJdreBaU1PaC", "message": "Session created", "level": "INFO", "timestamp": "2026-03-02T00:00:00+00:00"}"#
+        good.withUTF8 { b in
+            var r = LogRecord(input: 0, line: 2, format: .plain, message: "")
+            #expect(JSONLineParser.parse(b, at: 0, clock: &clock, into: &r, classifier: classifier, memo: &memo))
+            #expect(r.ids.room == "room-b" && r.ids.jobId == "AJ_dJdreBaU1PaC")
+        }
+        let records = Self.records([broken, good], analysis: true)
+        #expect(records.map(\.format) == [.plain, .agentsJSON])
+        #expect(records[0].ids.isEmpty)
+    }
 }
