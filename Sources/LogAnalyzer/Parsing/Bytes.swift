@@ -71,14 +71,22 @@ extension UnsafeBufferPointer where Element == UInt8 {
     ///
     /// With an integer mantissa below 2^53 and at most 22 fraction digits, both the mantissa and
     /// the power of ten are exact doubles, so one IEEE division gives the correctly rounded value.
+    /// Python prints most floats with 16 or 17 digits (`0.48670853477605525`), beyond 2^53: on
+    /// x86-64 such a mantissa (below 10^19) and the power of ten are exact in Float80, whose
+    /// division is correctly rounded to 64 bits; rounding that to a double's 53 bits gives the
+    /// correctly rounded value unless the 11 bits it drops lie at the halfway point (the true
+    /// quotient is within half a unit of them), and those few are left to strtod.
     func plainDecimal(at i: Int) -> Double? {
         var j = i
         let negative = byte(j) == UInt8(ascii: "-")
         if negative { j += 1 }
         var mantissa: UInt64 = 0
         var digits = 0
+        // Digits from the first non-zero one: at most 19 keep the mantissa below 10^19.
+        var significant = 0
         var fraction = 0
         while j < count, self[j].isDigit {
+            if mantissa != 0 || self[j] != 0x30 { significant += 1 }
             mantissa = mantissa &* 10 &+ UInt64(self[j] &- 0x30)
             digits += 1
             j += 1
@@ -87,20 +95,35 @@ extension UnsafeBufferPointer where Element == UInt8 {
         if j < count, self[j] == UInt8(ascii: ".") {
             j += 1
             while j < count, self[j].isDigit {
+                if mantissa != 0 || self[j] != 0x30 { significant += 1 }
                 mantissa = mantissa &* 10 &+ UInt64(self[j] &- 0x30)
-                digits += 1
                 fraction += 1
                 j += 1
             }
             guard fraction > 0 else { return nil }
         }
-        guard digits <= 19, mantissa < 1 << 53, fraction <= 22 else { return nil }
+        guard significant <= 19, fraction <= 22 else { return nil }
         if j < count, self[j] == UInt8(ascii: "e") || self[j] == UInt8(ascii: "E") || self[j] == UInt8(ascii: ".") { return nil }
-        let value = Double(mantissa) / Self.powersOfTen[fraction]
+        let value: Double
+        if mantissa < 1 << 53 {
+            value = Double(mantissa) / Self.powersOfTen[fraction]
+        } else {
+            #if arch(x86_64)
+            let q = Float80(mantissa) / Self.powersOfTen80[fraction]
+            let dropped = q.significandBitPattern & 0x7FF
+            guard dropped < 0x3FF || dropped > 0x401 else { return nil }
+            value = Double(q)
+            #else
+            return nil
+            #endif
+        }
         return negative ? -value : value
     }
 
     static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+    #if arch(x86_64)
+    static let powersOfTen80: [Float80] = (0...22).map { k in (0..<k).reduce(Float80(1)) { r, _ in r * 10 } }
+    #endif
 
     /// Whether the bytes at `i` equal `literal`.
     @inline(__always)

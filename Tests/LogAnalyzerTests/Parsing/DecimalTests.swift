@@ -11,6 +11,7 @@ import Testing
 
     @Test func plainDecimalsRoundLikeStrtod() {
         var rng = SystemRandomNumberGenerator()
+        var fallbacks = 0
         for _ in 0..<20_000 {
             let whole = UInt64.random(in: 0..<100_000, using: &rng)
             let fractionDigits = Int.random(in: 1...17, using: &rng)
@@ -21,13 +22,46 @@ import Testing
             if let v = parse(text) {
                 #expect(v == expected, "\(text)")
             } else {
-                // Only mantissas beyond 2^53 fall back to strtod.
+                // Only mantissas beyond 2^53 fall back to strtod, and on x86-64 only the few
+                // whose extended quotient sits at a double's halfway point.
                 #expect(String(whole).count + fractionDigits > 15, "\(text)")
+                // (More than 19 significant digits always do.)
+                let significant = text.drop { $0 == "0" || $0 == "." }.filter(\.isNumber).count
+                if significant <= 19 { fallbacks += 1 }
             }
         }
+        #if arch(x86_64)
+        #expect(fallbacks < 60)
+        #endif
         #expect(parse("0.1839886861286803") == 0.1839886861286803)
         #expect(parse("-0.37,") == -0.37)
         #expect(parse("622}") == 622)
+    }
+
+    @Test func pythonReprFloatsRoundLikeStrtod() {
+        // 16 to 19 significant digits (Python's repr of a double, and longer), mantissas past 2^53.
+        var rng = SystemRandomNumberGenerator()
+        var parsed = 0
+        for _ in 0..<100_000 {
+            let v = Double.random(in: 0..<10, using: &rng) * (Bool.random(using: &rng) ? 1 : 1e-3)
+            var text = "\(v)"
+            if text.contains("e") { continue }
+            if Int.random(in: 0..<4, using: &rng) == 0 { text += String(Int.random(in: 0...99, using: &rng)) }
+            let expected = strtod(text, nil)
+            if let got = parse(text) {
+                #expect(got == expected, "\(text)")
+                parsed += 1
+            }
+        }
+        #if arch(x86_64)
+        #expect(parsed > 95_000)
+        #endif
+        // Halfway cases: 2^53 + 1 is exactly between two doubles (ties go to even).
+        #expect(parse("9007199254740993") == nil || parse("9007199254740993") == strtod("9007199254740993", nil))
+        #expect(parse("9007199254740993.0") == strtod("9007199254740993.0", nil) || parse("9007199254740993.0") == nil)
+        #expect(parse("0.48670853477605525") == 0.48670853477605525)
+        #expect(parse("-0.12670366677162423") == -0.12670366677162423)
+        #expect(parse("1234567890123456789") == 1234567890123456789.0)
     }
 
     @Test func otherNumbersAreLeftToStrtod() {
