@@ -2,10 +2,14 @@
 /// before it in the same input (or sorts first), so id-less, clock-less lines keep their place.
 func timeOrdered<T>(_ items: [T], time: (T) -> Timestamp?, location: (T) -> SourceLocation) -> [T] {
     // Keys are read once: the comparisons below would otherwise copy an item each time.
+    guard items.count > 1 else { return items }
     let locations = items.map(location)
     let times = items.map(time)
+    // Items kept as they were read (one input, or inputs read one after the other) need no sort
+    // when their effective times do not go back: checked in one pass, the common case.
+    let inFileOrder = zip(locations, locations.dropFirst()).allSatisfy { $0 < $1 }
     // Effective times per input, in file order.
-    let byFileOrder = items.indices.sorted { locations[$0] < locations[$1] }
+    let byFileOrder = inFileOrder ? Array(items.indices) : items.indices.sorted { locations[$0] < locations[$1] }
     var effective = [Int64](repeating: .min, count: items.count)
     var lastInput = -1
     var last = Int64.min
@@ -18,6 +22,7 @@ func timeOrdered<T>(_ items: [T], time: (T) -> Timestamp?, location: (T) -> Sour
         if let t = times[i] { last = t.micros }
         effective[i] = last
     }
+    if inFileOrder && zip(effective, effective.dropFirst()).allSatisfy({ $0 <= $1 }) { return items }
     let order = items.indices.sorted { a, b in
         if effective[a] != effective[b] { return effective[a] < effective[b] }
         return locations[a] < locations[b]
