@@ -43,6 +43,8 @@ final class KeyIndex {
         }
         set {
             let i = Self.slot(key)
+            // The cache mirrors the dictionary: a key cached with this value needs no write.
+            if let newValue, values[i] == newValue, keys[i] == key { return }
             if let newValue {
                 map[key] = newValue
                 keys[i] = key
