@@ -13,7 +13,11 @@ struct StreamParser {
     private var memo = LiteralSet.Memo()
     /// Analysis mode: text lines that cannot be events keep no extras.
     private let gate: TextLineParser.EventGate?
-    private var pending: LogRecord?
+    /// The record that continuation lines may still join: none or one. An array, not an
+    /// optional: the record is completed and changed where it lies, and moved in and out once
+    /// (an optional's unwrap and `take()` copied it several times; it is large, and every text
+    /// record passes through here).
+    private var pending: [LogRecord] = []
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
     private var lastRichTime: Timestamp?
@@ -21,15 +25,33 @@ struct StreamParser {
     /// Event texts are redacted where they are made (a redactor holds per-thread match state);
     /// only analysis makes them.
     private let redactor: Redactor?
-    /// Records by format, for the run summary (a run of one format is counted before it is hashed).
-    private var formatTotals: [LogFormat: Int] = [:]
-    private var runFormat: LogFormat = .plain
-    private var runLength = 0
-    var formatCounts: [LogFormat: Int] {
-        var totals = formatTotals
-        if runLength > 0 { totals[runFormat, default: 0] += runLength }
-        return totals
+    /// Records by format, for the run summary.
+    private var counts = FormatCounts()
+    var formatCounts: [LogFormat: Int] { counts.totals }
+
+    /// Records by format (a run of one format is counted before it is hashed).
+    struct FormatCounts {
+        private var finished: [LogFormat: Int] = [:]
+        private var runFormat: LogFormat = .plain
+        private var runLength = 0
+
+        var totals: [LogFormat: Int] {
+            var totals = finished
+            if runLength > 0 { totals[runFormat, default: 0] += runLength }
+            return totals
+        }
+
+        mutating func count(_ format: LogFormat) {
+            if format == runFormat {
+                runLength += 1
+                return
+            }
+            if runLength > 0 { finished[runFormat, default: 0] += runLength }
+            runFormat = format
+            runLength = 1
+        }
     }
+
     /// Problems found while parsing (line, kind, message), drained by the reader.
     var notes: [(Int, String, String)] = []
 
@@ -74,29 +96,28 @@ struct StreamParser {
     var boundaryState: BoundaryState {
         BoundaryState(
             clock: clock.state, traceback: traceback, waitingLokiTime: lokiTime != nil, lastRichTime: lastRichTime,
-            pendingLine: pending?.line, pendingLineCount: pending?.lineCount ?? 0,
-            pendingFormat: pending?.format, pendingTime: pending?.time,
-            pendingIsTaskException: pending.map { $0.format == .plain && $0.message.hasPrefix("Task exception was never retrieved") } ?? false)
+            pendingLine: pending.first?.line, pendingLineCount: pending.first?.lineCount ?? 0,
+            pendingFormat: pending.first?.format, pendingTime: pending.first?.time,
+            pendingIsTaskException: pending.first.map { $0.format == .plain && $0.message.hasPrefix("Task exception was never retrieved") } ?? false)
     }
 
     /// Forgets the records counted so far (after a priming line, which belongs to another chunk).
     mutating func resetCounts() {
-        formatTotals = [:]
-        runLength = 0
+        counts = FormatCounts()
     }
 
     /// Emits the last pending record.
     mutating func finish(emit: (consuming LogRecord) -> Void) {
-        if var p = pending.take() {
-            complete(&p)
-            emit(consume p)
-        }
+        emitPending(emit)
     }
 
     /// A record is complete when it is emitted: counted, and classified for analysis here (on
-    /// the parsing thread) rather than by the session tracker.
-    private mutating func complete(_ r: inout LogRecord) {
-        count(r.format)
+    /// the parsing thread) rather than by the session tracker. Static, over the parser's parts:
+    /// the pending record is completed where it lies.
+    private static func complete(
+        _ r: inout LogRecord, counts: inout FormatCounts, classifier: EventClassifier?, memo: inout LiteralSet.Memo, redactor: Redactor?
+    ) {
+        counts.count(r.format)
         if let classifier, !r.isClassified {
             // Read into locals first: assigning `r.event = f(r)` copies the whole record (the
             // read of `r` overlaps the write to it).
@@ -111,15 +132,15 @@ struct StreamParser {
         }
     }
 
-    /// (Takes the format alone: passing the record to a mutating method copies all of it.)
-    private mutating func count(_ format: LogFormat) {
-        if format == runFormat {
-            runLength += 1
-            return
-        }
-        if runLength > 0 { formatTotals[runFormat, default: 0] += runLength }
-        runFormat = format
-        runLength = 1
+    private mutating func complete(_ r: inout LogRecord) {
+        Self.complete(&r, counts: &counts, classifier: classifier, memo: &memo, redactor: redactor)
+    }
+
+    /// Completes the pending record, if any, and hands it on.
+    private mutating func emitPending(_ emit: (consuming LogRecord) -> Void) {
+        guard !pending.isEmpty else { return }
+        Self.complete(&pending[0], counts: &counts, classifier: classifier, memo: &memo, redactor: redactor)
+        emit(pending.removeLast())
     }
 
     private mutating func feedClean(_ b: Bytes, line: Int, emit: (consuming LogRecord) -> Void) {
@@ -136,7 +157,7 @@ struct StreamParser {
         let end = b.trimmedEnd(b.count)
         if start >= end {
             // Blank lines separate chained tracebacks; elsewhere they carry nothing.
-            if traceback != .none, pending != nil { appendContinuation("", lines: 1) }
+            if traceback != .none, !pending.isEmpty { appendContinuation("", lines: 1) }
             return
         }
         let body = b.slice(start, b.count)
@@ -165,10 +186,7 @@ struct StreamParser {
         if r.format == .agentsRich, let t = r.time { lastRichTime = t }
         applyWrapper(wrapper, to: &r)
         if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r) }
-        if pending != nil, var p = pending.take() {
-            complete(&p)
-            emit(consume p)
-        }
+        emitPending(emit)
         traceback = .none
         if Self.isJSON(r.format) {
             // A JSON record is complete on its line: what follows is never its continuation.
@@ -178,7 +196,7 @@ struct StreamParser {
         }
         // (Read before the record moves to `pending`: reading it after would copy it.)
         let startsTraceback = r.format == .plain && r.message.hasPrefix("Traceback (most recent call last)")
-        pending = consume r
+        pending.append(consume r)
         if startsTraceback { traceback = .inside }
     }
 
@@ -225,7 +243,7 @@ struct StreamParser {
 
     /// Lines that belong to the previous record.
     private mutating func isContinuation(_ b: Bytes) -> Bool {
-        guard pending != nil else { return false }
+        guard !pending.isEmpty else { return false }
         let c = b[0]
         if c.isSpaceOrTab {
             // A Rich record with a blank time column also starts with spaces.
@@ -261,7 +279,7 @@ struct StreamParser {
             return false
         case .none:
             // (Read in place: a copy of the pending record would retain each of its strings.)
-            if pending?.format == .plain, pending?.message.hasPrefix("Task exception was never retrieved") == true, b.has("future: ", at: 0) {
+            if pending[0].format == .plain, pending[0].message.hasPrefix("Task exception was never retrieved"), b.has("future: ", at: 0) {
                 return true
             }
             return false
@@ -269,15 +287,14 @@ struct StreamParser {
     }
 
     private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil) {
-        guard var p = pending.take() else { return }
-        if p.format == .pinoPretty, let raw, raw.byte(0).isSpaceOrTab, let field = pinoField(raw) {
-            p.fields.append(field)
-            if !p.fields.isRaw { RecordEnricher.idsFromFields(&p) }
+        guard !pending.isEmpty else { return }
+        if pending[0].format == .pinoPretty, let raw, raw.byte(0).isSpaceOrTab, let field = pinoField(raw) {
+            pending[0].fields.append(field)
+            if !pending[0].fields.isRaw { RecordEnricher.idsFromFields(&pending[0]) }
         } else {
-            p.message += "\n" + text
+            pending[0].message += "\n" + text
         }
-        p.lineCount += lines
-        pending = consume p
+        pending[0].lineCount += lines
     }
 
     /// pino-pretty's `    key: value` continuation.
