@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Byte-level helpers for the parsers: a line is an `UnsafeBufferPointer<UInt8>` until a record
 /// is materialised.
 typealias Bytes = UnsafeBufferPointer<UInt8>
@@ -189,12 +193,15 @@ extension UnsafeBufferPointer where Element == UInt8 {
 
     func slice(_ lo: Int, _ hi: Int) -> Bytes { UnsafeBufferPointer(rebasing: self[lo..<Swift.max(lo, hi)]) }
 
-    /// Finds ` - ` at or after `from`.
+    /// Finds ` - ` at or after `from` (memchr for each `-`).
     func findDash(from: Int) -> Int? {
+        guard let base = baseAddress, from >= 0 else { return nil }
         var i = from
         while i + 2 < count {
-            if self[i] == 0x20 && self[i + 1] == UInt8(ascii: "-") && self[i + 2] == 0x20 { return i }
-            i += 1
+            guard let p = memchr(base + i + 1, 0x2D, count - i - 2) else { return nil }
+            let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+            if self[k - 1] == 0x20 && self[k + 1] == 0x20 { return k - 1 }
+            i = k
         }
         return nil
     }

@@ -77,6 +77,27 @@ import Testing
         }
     }
 
+    @Test func dashSearchFindsWhatAByteScanFinds() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = [" - ", "-", " ", "a", "--", " -", "- ", "livekit.agents"]
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...8, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                for from in 0...b.count {
+                    var expected: Int?
+                    var i = from
+                    while i + 2 < b.count {
+                        if b[i] == 0x20 && b[i + 1] == 0x2D && b[i + 2] == 0x20 { expected = i; break }
+                        i += 1
+                    }
+                    #expect(b.findDash(from: from) == expected, "\(text) from \(from)")
+                }
+            }
+        }
+    }
+
     @Test func rememberedScansEqualScans() {
         let set = LiteralSet(["Generating initial greeting", "token is expired", "401", "signal", "connect", "room closed"])
         var memo = LiteralSet.Memo()
