@@ -1,6 +1,12 @@
 /// Completes a parsed record: Rust SDK prefixes, session ids from fields, text and JWT claims.
 enum RecordEnricher {
     static func enrich(_ r: inout LogRecord) {
+        var memo = LiteralSet.Memo?.none
+        enrich(&r, memo: &memo)
+    }
+
+    /// `enrich(_:)`, remembering in `memo` the id-marker scans of repeated messages.
+    static func enrich(_ r: inout LogRecord, memo: inout LiteralSet.Memo?) {
         // A metrics line of agents 1.x (message exactly `LLM metrics` …, the bulk of a log) has no
         // Rust target and no ids in its text: only its fields can hold ids.
         let plainMetrics = r.event?.isMetrics == true && r.errorText == nil
@@ -8,7 +14,7 @@ enum RecordEnricher {
         if !plainMetrics { splitRustTarget(&r) }
         // Raw JSON fields had their ids taken while they were scanned; a lite record has none.
         if !r.fields.isRaw && !r.fields.hasNoMembers { idsFromFields(&r) }
-        if !plainMetrics { idsFromText(&r) }
+        if !plainMetrics { idsFromText(&r, memo: &memo) }
         if r.ids.jobId == nil, let p = r.ids.participant, p.hasPrefix("agent-AJ_") { r.ids.jobId = String(p.dropFirst(6)) }
     }
 
@@ -74,11 +80,11 @@ enum RecordEnricher {
 
     /// Ids written in the text (app lines, 0.8 `job_request` protobuf text, `room=…` pairs) and
     /// JWT claims; one pass over the message and the error texts decides whether to look.
-    static func idsFromText(_ r: inout LogRecord) {
-        func look(_ text: String) {
+    static func idsFromText(_ r: inout LogRecord, memo: inout LiteralSet.Memo?) {
+        func look(_ text: String, _ memo: inout LiteralSet.Memo?) {
             var text = text
             text.withUTF8 { b in
-                let found = idMarkers.scan(b)
+                let found = memo != nil ? memo!.scan(b, in: idMarkers) : idMarkers.scan(b)
                 guard found != 0 else { return }
                 if found & 1 != 0, r.ids.roomSid == nil, let sid = token(after: roomSidMarker, in: b) { r.ids.roomSid = sid }
                 if found & 2 != 0, r.ids.jobId == nil, let job = token(after: jobMarker, in: b) { r.ids.jobId = job }
@@ -92,8 +98,9 @@ enum RecordEnricher {
                 if found & 16 != 0, r.ids.participant == nil { r.ids.participant = pairValue("identity=", in: b) }
             }
         }
-        look(r.message)
-        if let e = r.errorText { look(e) }
+        look(r.message, &memo)
+        var none = LiteralSet.Memo?.none
+        if let e = r.errorText { look(e, &none) }
     }
 
     /// The value of `key=value` in free text (up to a space, comma or quote).

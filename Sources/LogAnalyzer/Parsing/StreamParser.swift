@@ -11,6 +11,8 @@ struct StreamParser {
     let classifier: EventClassifier?
     /// Remembered event-word scans of repeated messages.
     private var memo = LiteralSet.Memo()
+    /// Remembered id-marker scans of repeated messages (`RecordEnricher`).
+    private var idMemo: LiteralSet.Memo? = LiteralSet.Memo()
     /// Analysis mode: text lines that cannot be events keep no extras.
     private let gate: TextLineParser.EventGate?
     /// The record that continuation lines may still join: none or one. An array, not an
@@ -185,7 +187,7 @@ struct StreamParser {
         }
         if r.format == .agentsRich, let t = r.time { lastRichTime = t }
         applyWrapper(wrapper, to: &r)
-        if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r) }
+        if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r, memo: &idMemo) }
         emitPending(emit)
         traceback = .none
         if Self.isJSON(r.format) {
