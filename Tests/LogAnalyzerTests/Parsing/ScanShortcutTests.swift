@@ -98,6 +98,25 @@ import Testing
         }
     }
 
+    @Test func wordWiseScalarSkipStopsWhereTheByteLoopStops() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["0.48670853477605525", "-1", "true", "null", ",", "}", "]", " ", "\t", "e+5", "1234567", "\"", "x"]
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...6, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                for from in 0...b.count {
+                    var expected = from
+                    while expected < b.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x09].contains(b[expected]) { expected += 1 }
+                    var reader = JSONReader(b, from: from)
+                    #expect(reader.skipScalar() == (expected > from), "\(text) from \(from)")
+                    #expect(reader.index == expected, "\(text) from \(from)")
+                }
+            }
+        }
+    }
+
     @Test func rememberedScansEqualScans() {
         let set = LiteralSet(["Generating initial greeting", "token is expired", "401", "signal", "connect", "room closed"])
         var memo = LiteralSet.Memo()
