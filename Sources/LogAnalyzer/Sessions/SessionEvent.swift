@@ -113,7 +113,10 @@ public struct SessionEvent: Sendable {
     static func text(of r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
         if kind.isMetrics { return r.message }
         var text = r.message
-        if let newline = text.utf8.firstIndex(of: 0x0A) { text = String(text[..<newline]) }
+        // (Over the bytes: `utf8.firstIndex(of:)` walks the view generically, ten times slower.)
+        if let cut = text.withUTF8({ b in b.firstIndex(of: 0x0A).map { String(decoding: UnsafeBufferPointer(rebasing: b[..<$0]), as: UTF8.self) } }) {
+            text = cut
+        }
         // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.
         if !r.fields.isRaw || r.errorText != nil, case .string(let error)? = r.field("error"), !error.isEmpty {
             text += ": " + Self.firstLine(of: error)
