@@ -72,6 +72,23 @@ public struct SessionIDs: Sendable, Equatable, Hashable {
             && participantSid == nil && pid == nil
     }
 
+    /// Which ids are unset (bits in declaration order), for `clear(_:)`.
+    var missing: UInt8 {
+        (room == nil ? 1 : 0) | (roomSid == nil ? 2 : 0) | (jobId == nil ? 4 : 0) | (workerId == nil ? 8 : 0)
+            | (participant == nil ? 16 : 0) | (participantSid == nil ? 32 : 0) | (pid == nil ? 64 : 0)
+    }
+
+    /// Unsets the ids named by `mask` (a `missing` value taken earlier).
+    mutating func clear(_ mask: UInt8) {
+        if mask & 1 != 0 { room = nil }
+        if mask & 2 != 0 { roomSid = nil }
+        if mask & 4 != 0 { jobId = nil }
+        if mask & 8 != 0 { workerId = nil }
+        if mask & 16 != 0 { participant = nil }
+        if mask & 32 != 0 { participantSid = nil }
+        if mask & 64 != 0 { pid = nil }
+    }
+
     /// Fills the ids this value lacks from `other`.
     mutating func fill(from other: SessionIDs) {
         if room == nil { room = other.room }

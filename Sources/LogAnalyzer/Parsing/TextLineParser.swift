@@ -367,15 +367,24 @@ enum TextLineParser {
     ) -> JSONLineParser.RecordKeys? {
         guard b.byte(lo) == UInt8(ascii: "{") else { return nil }
         // One pass validates the object and collects its ids and error texts.
+        // The ids go straight into the record (a key it has already keeps its value, as the scan
+        // keeps a key's first value); those it lacked are cleared again when this is no object.
         var keys = JSONLineParser.RecordKeys()
-        var ids = IDCollector()
+        var errorText: String?
         var end = 0
-        guard JSONLineParser.scan(b.slice(0, hi), lo, &keys, &ids.ids, &ids.errorText, &end) else { return nil }
-        var reader = JSONReader(b.slice(0, hi), from: end)
-        reader.skipSpace()
-        guard reader.index == hi else { return nil }
-        ids.apply(to: &r)
-        if dropIf(ids.errorText) { return keys }
+        let lacking = r.ids.missing
+        var valid = JSONLineParser.scan(b.slice(0, hi), lo, &keys, &r.ids, &errorText, &end)
+        if valid {
+            var reader = JSONReader(b.slice(0, hi), from: end)
+            reader.skipSpace()
+            valid = reader.index == hi
+        }
+        guard valid else {
+            r.ids.clear(lacking)
+            return nil
+        }
+        if let e = errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
+        if dropIf(errorText) { return keys }
         let raw = Fields(rawObject: b.slice(lo, hi))
         if r.fields.isEmpty {
             r.fields = raw

@@ -71,4 +71,19 @@ import Testing
         #expect(records.map(\.format) == [.plain, .agentsJSON])
         #expect(records[0].ids.isEmpty)
     }
+
+    @Test func brokenExtrasLeaveNoIdsBehind() {
+        // The scan takes `room` before it meets the member without a colon.
+        let lines = [
+            #"2026-03-02 00:00:05,000 - INFO livekit.agents - hello {"room": "room-x", "job_id" "AJ_x"}"#,
+            #"2026-03-02 00:00:06,000 - INFO livekit.agents - hello {"room": "room-y", "pid": 7}"#,
+        ]
+        for analysis in [true, false] {
+            let records = Self.records(lines, analysis: analysis)
+            #expect(records.count == 2)
+            #expect(records[0].ids.isEmpty)
+            #expect(records[0].message == #"hello {"room": "room-x", "job_id" "AJ_x"}"#)
+            #expect(records[1].ids.room == "room-y" && records[1].ids.pid == 7)
+        }
+    }
 }
