@@ -1,12 +1,7 @@
 /// Completes a parsed record: Rust SDK prefixes, session ids from fields, text and JWT claims.
 enum RecordEnricher {
-    static func enrich(_ r: inout LogRecord) {
-        var memo = LiteralSet.Memo?.none
-        enrich(&r, memo: &memo)
-    }
-
-    /// `enrich(_:)`, remembering in `memo` the id-marker scans of repeated messages.
-    static func enrich(_ r: inout LogRecord, memo: inout LiteralSet.Memo?) {
+    /// `memo` remembers the id-marker scans of repeated messages.
+    static func enrich(_ r: inout LogRecord, memo: inout LiteralSet.Memo) {
         // A metrics line of agents 1.x (message exactly `LLM metrics` …, the bulk of a log) has no
         // Rust target and no ids in its text: only its fields can hold ids.
         let plainMetrics = r.event?.isMetrics == true && r.errorText == nil
@@ -80,11 +75,11 @@ enum RecordEnricher {
 
     /// Ids written in the text (app lines, 0.8 `job_request` protobuf text, `room=…` pairs) and
     /// JWT claims; one pass over the message and the error texts decides whether to look.
-    static func idsFromText(_ r: inout LogRecord, memo: inout LiteralSet.Memo?) {
-        func look(_ text: String, _ memo: inout LiteralSet.Memo?) {
+    static func idsFromText(_ r: inout LogRecord, memo: inout LiteralSet.Memo) {
+        func look(_ text: String, remembered: Bool) {
             var text = text
             text.withUTF8 { b in
-                let found = memo != nil ? memo!.scan(b, in: idMarkers) : idMarkers.scan(b)
+                let found = remembered ? memo.scan(b, in: idMarkers) : idMarkers.scan(b)
                 guard found != 0 else { return }
                 if found & 1 != 0, r.ids.roomSid == nil, let sid = token(after: roomSidMarker, in: b) { r.ids.roomSid = sid }
                 if found & 2 != 0, r.ids.jobId == nil, let job = token(after: jobMarker, in: b) { r.ids.jobId = job }
@@ -98,9 +93,8 @@ enum RecordEnricher {
                 if found & 16 != 0, r.ids.participant == nil { r.ids.participant = pairValue("identity=", in: b) }
             }
         }
-        look(r.message, &memo)
-        var none = LiteralSet.Memo?.none
-        if let e = r.errorText { look(e, &none) }
+        look(r.message, remembered: true)
+        if let e = r.errorText { look(e, remembered: false) }
     }
 
     /// The value of `key=value` in free text (up to a space, comma or quote).

@@ -12,7 +12,7 @@ struct StreamParser {
     /// Remembered event-word scans of repeated messages.
     private var memo = LiteralSet.Memo()
     /// Remembered id-marker scans of repeated messages (`RecordEnricher`).
-    private var idMemo: LiteralSet.Memo? = LiteralSet.Memo()
+    private var idMemo = LiteralSet.Memo()
     /// Analysis mode: text lines that cannot be events keep no extras.
     private let gate: TextLineParser.EventGate?
     /// The record that continuation lines may still join: none or one. An array, not an
