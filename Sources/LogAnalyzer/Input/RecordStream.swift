@@ -340,7 +340,7 @@ final class RecordStream {
         let raw = UnsafeRawPointer(base)
         @inline(__always) func flags(_ w: UInt64) -> UInt64 {
             // High bit set, or a zero byte.
-            (w | ((w &- 0x0101_0101_0101_0101) & ~w)) & 0x8080_8080_8080_8080
+            (w & 0x8080_8080_8080_8080) | zeroBytes(w)
         }
         // Four words at a time: one branch per 32 bytes.
         while i + 32 <= n {

@@ -2,6 +2,11 @@
 import Glibc
 #endif
 
+/// The high bit of each zero byte of `w`. Bits above the lowest zero byte may be set wrongly (a
+/// borrow runs on), the lowest is always right: `trailingZeroBitCount / 8` is the first zero byte.
+@inline(__always)
+func zeroBytes(_ w: UInt64) -> UInt64 { (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 }
+
 /// Byte-level helpers for the parsers: a line is an `UnsafeBufferPointer<UInt8>` until a record
 /// is materialised.
 typealias Bytes = UnsafeBufferPointer<UInt8>
@@ -31,40 +36,22 @@ extension UnsafeBufferPointer where Element == UInt8 {
     @inline(__always)
     func byte(_ i: Int) -> UInt8 { i < count && i >= 0 ? self[i] : 0 }
 
-    /// Index of the first `"` at or after `from`: eight bytes at a time, inline (JSON strings in
-    /// logs are short, and a memchr call costs more than scanning them).
+    /// First index of `byte` in `from..<to` (`to` defaults to the end), eight bytes at a time,
+    /// inline (JSON strings in logs are short, and a memchr call costs more than scanning them).
     @inline(__always)
-    func firstQuote(from: Int) -> Int? {
+    func index(of byte: UInt8, from: Int, to: Int? = nil) -> Int? {
         guard let base = baseAddress else { return nil }
+        let hi = to ?? count
         var i = from
         let raw = UnsafeRawPointer(base)
-        while i + 8 <= count {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2222_2222_2222_2222
-            let zero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
-            if zero != 0 { return i + zero.trailingZeroBitCount / 8 }
-            i += 8
-        }
-        while i < count {
-            if base[i] == 0x22 { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    /// Index of the first backslash in `lo..<hi`, eight bytes at a time.
-    @inline(__always)
-    func firstBackslash(_ lo: Int, _ hi: Int) -> Int? {
-        guard let base = baseAddress else { return nil }
-        var i = lo
-        let raw = UnsafeRawPointer(base)
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
         while i + 8 <= hi {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x5C5C_5C5C_5C5C_5C5C
-            let zero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+            let zero = zeroBytes(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern)
             if zero != 0 { return i + zero.trailingZeroBitCount / 8 }
             i += 8
         }
         while i < hi {
-            if base[i] == 0x5C { return i }
+            if base[i] == byte { return i }
             i += 1
         }
         return nil
@@ -148,17 +135,6 @@ extension UnsafeBufferPointer where Element == UInt8 {
 
     /// Whether the bytes end with `literal`.
     func hasSuffix(_ literal: StaticString) -> Bool { has(literal, at: count - literal.utf8CodeUnitCount) }
-
-    /// First index of `byte` at or after `from`.
-    @inline(__always)
-    func index(of byte: UInt8, from: Int) -> Int? {
-        var i = from
-        while i < count {
-            if self[i] == byte { return i }
-            i += 1
-        }
-        return nil
-    }
 
     /// Index of the first byte at or after `i` that is not a space or tab.
     @inline(__always)

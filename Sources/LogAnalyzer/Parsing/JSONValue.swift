@@ -231,7 +231,7 @@ struct JSONReader {
     @inline(__always)
     mutating func skipString() -> Bool {
         var from = index + 1
-        while let q = bytes.firstQuote(from: from) {
+        while let q = bytes.index(of: 0x22, from: from) {
             // bytes[index] is the opening quote, so bytes[q - 1] exists and a quote stops the run.
             if bytes[q - 1] != UInt8(ascii: "\\") {
                 index = q + 1
@@ -272,11 +272,10 @@ struct JSONReader {
         // equal to a delimiter, found exactly by the zero-byte test of each.
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
-            @inline(__always) func zeros(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
             while index + 8 <= bytes.count {
                 let w = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let found = zeros(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeros(w ^ 0x7D7D_7D7D_7D7D_7D7D) | zeros(w ^ 0x5D5D_5D5D_5D5D_5D5D)
-                    | zeros(w ^ 0x2020_2020_2020_2020) | zeros(w ^ 0x0909_0909_0909_0909)
+                let found = zeroBytes(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroBytes(w ^ 0x7D7D_7D7D_7D7D_7D7D) | zeroBytes(w ^ 0x5D5D_5D5D_5D5D_5D5D)
+                    | zeroBytes(w ^ 0x2020_2020_2020_2020) | zeroBytes(w ^ 0x0909_0909_0909_0909)
                 if found != 0 {
                     index += found.trailingZeroBitCount / 8
                     return index > start

@@ -77,41 +77,48 @@ import Testing
         }
     }
 
-    @Test func dashSearchFindsWhatAByteScanFinds() {
+    /// Calls `body` with 5,000 random texts made of `pieces` (up to `most` of them), and every
+    /// start position in each (the end included).
+    private func forEachStart(inTextsOf pieces: [String], most: Int, _ body: (String, UnsafeBufferPointer<UInt8>, Int) -> Void) {
         var rng = SystemRandomNumberGenerator()
-        let pieces = [" - ", "-", " ", "a", "--", " -", "- ", "livekit.agents"]
         for _ in 0..<5_000 {
             var text = ""
-            for _ in 0..<Int.random(in: 0...8, using: &rng) { text += pieces.randomElement(using: &rng)! }
-            let bytes = Array(text.utf8)
-            bytes.withUnsafeBufferPointer { b in
-                for from in 0...b.count {
-                    var expected: Int?
-                    var i = from
-                    while i + 2 < b.count {
-                        if b[i] == 0x20 && b[i + 1] == 0x2D && b[i + 2] == 0x20 { expected = i; break }
-                        i += 1
-                    }
-                    #expect(b.findDash(from: from) == expected, "\(text) from \(from)")
-                }
+            for _ in 0..<Int.random(in: 0...most, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                for from in 0...b.count { body(text, b, from) }
             }
         }
     }
 
+    @Test func dashSearchFindsWhatAByteScanFinds() {
+        forEachStart(inTextsOf: [" - ", "-", " ", "a", "--", " -", "- ", "livekit.agents"], most: 8) { text, b, from in
+            var expected: Int?
+            var i = from
+            while i + 2 < b.count {
+                if b[i] == 0x20 && b[i + 1] == 0x2D && b[i + 2] == 0x20 { expected = i; break }
+                i += 1
+            }
+            #expect(b.findDash(from: from) == expected, "\(text) from \(from)")
+        }
+    }
+
     @Test func wordWiseScalarSkipStopsWhereTheByteLoopStops() {
-        var rng = SystemRandomNumberGenerator()
         let pieces = ["0.48670853477605525", "-1", "true", "null", ",", "}", "]", " ", "\t", "e+5", "1234567", "\"", "x"]
-        for _ in 0..<5_000 {
-            var text = ""
-            for _ in 0..<Int.random(in: 0...6, using: &rng) { text += pieces.randomElement(using: &rng)! }
-            let bytes = Array(text.utf8)
-            bytes.withUnsafeBufferPointer { b in
-                for from in 0...b.count {
-                    var expected = from
-                    while expected < b.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x09].contains(b[expected]) { expected += 1 }
-                    var reader = JSONReader(b, from: from)
-                    #expect(reader.skipScalar() == (expected > from), "\(text) from \(from)")
-                    #expect(reader.index == expected, "\(text) from \(from)")
+        forEachStart(inTextsOf: pieces, most: 6) { text, b, from in
+            var expected = from
+            while expected < b.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x09].contains(b[expected]) { expected += 1 }
+            var reader = JSONReader(b, from: from)
+            #expect(reader.skipScalar() == (expected > from), "\(text) from \(from)")
+            #expect(reader.index == expected, "\(text) from \(from)")
+        }
+    }
+
+    @Test func wordWiseByteSearchFindsWhatAByteLoopFinds() {
+        forEachStart(inTextsOf: ["\"", "\\", "abc", "0123456789", "é", " "], most: 8) { text, b, from in
+            for byte: UInt8 in [0x22, 0x5C] {
+                for to in [b.count, max(from, b.count - 3)] {
+                    let expected = (from..<to).first { b[$0] == byte }
+                    #expect(b.index(of: byte, from: from, to: to) == expected, "\(text) \(byte) from \(from) to \(to)")
                 }
             }
         }
