@@ -38,3 +38,122 @@ int cscan_is_ascii_without_nul(const uint8_t *b, long n) {
     }
     return 1;
 }
+
+static inline int is_space(uint8_t c) { return c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D; }
+
+static inline uint8_t byte_at(const uint8_t *b, long count, long i) { return i < count ? b[i] : 0; }
+
+/* The first '"' at or after `from`, or -1. */
+static inline long find_quote(const uint8_t *b, long count, long from) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    for (; from + 16 <= count; from += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + from)), quote));
+        if (m != 0) return from + __builtin_ctz(m);
+    }
+#endif
+    for (; from < count; from++) {
+        if (b[from] == '"') return from;
+    }
+    return -1;
+}
+
+/* The closing quote of the string opened at `open`, or -1. */
+static inline long string_end(const uint8_t *b, long count, long open) {
+    long from = open + 1;
+    for (;;) {
+        long q = find_quote(b, count, from);
+        if (q < 0) return -1;
+        /* b[open] is a quote, so a run of backslashes stops there at the latest. */
+        if (b[q - 1] != '\\') return q;
+        long k = q - 1;
+        long slashes = 0;
+        while (b[k] == '\\') {
+            slashes++;
+            k--;
+        }
+        if ((slashes & 1) == 0) return q;
+        from = q + 1;
+    }
+}
+
+static inline int is_delimiter(uint8_t c) { return c == ',' || c == '}' || c == ']' || c == 0x20 || c == 0x09; }
+
+/* The end of a scalar (number or literal) starting at `i`: the next delimiter, or the end. */
+static inline long scalar_end(const uint8_t *b, long count, long i) {
+#if defined(__SSE2__)
+    for (; i + 16 <= count; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x20))),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8(0x09))));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m != 0) return i + __builtin_ctz(m);
+    }
+#endif
+    while (i < count && !is_delimiter(b[i])) i++;
+    return i;
+}
+
+long cscan_json_members(const uint8_t *b, long count, long start, cscan_member *out, long capacity, long *end) {
+    if (start < 0 || start >= count || b[start] != '{') return -1;
+    long i = start + 1;
+    while (i < count && is_space(b[i])) i++;
+    if (i < count && b[i] == '}') {
+        *end = i + 1;
+        return 0;
+    }
+    long n = 0;
+    for (;;) {
+        if (i < count && b[i] != '"') {
+            while (i < count && is_space(b[i])) i++;
+        }
+        if (i >= count || b[i] != '"') return -1;
+        long key_close = string_end(b, count, i);
+        if (key_close < 0) return -1;
+        long key_start = i + 1;
+        i = key_close + 1;
+        /* Python's `": "` first; any other spacing as the Swift walker takes it. */
+        if (byte_at(b, count, i) == ':' && byte_at(b, count, i + 1) == 0x20 && byte_at(b, count, i + 2) != 0x20) {
+            i += 2;
+        } else {
+            while (i < count && is_space(b[i])) i++;
+            if (i >= count || b[i] != ':') return -1;
+            i++;
+            while (i < count && is_space(b[i])) i++;
+        }
+        if (i >= count) return -1;
+        long value_start = i;
+        uint8_t c = b[i];
+        if (c == '"') {
+            long close = string_end(b, count, i);
+            if (close < 0) return -1;
+            i = close + 1;
+        } else if (c == '{' || c == '[') {
+            return -1;
+        } else {
+            i = scalar_end(b, count, i);
+            if (i == value_start) return -1;
+        }
+        if (n == capacity) return -1;
+        out[n].key_start = key_start;
+        out[n].key_end = key_close;
+        out[n].value_start = value_start;
+        out[n].value_end = i;
+        n++;
+        if (byte_at(b, count, i) == ',' && byte_at(b, count, i + 1) == 0x20 && byte_at(b, count, i + 2) == '"') {
+            i += 2;
+            continue;
+        }
+        while (i < count && is_space(b[i])) i++;
+        if (i >= count) return -1;
+        if (b[i] == ',') {
+            i++;
+            continue;
+        }
+        if (b[i] != '}') return -1;
+        *end = i + 1;
+        return n;
+    }
+}

@@ -8,4 +8,22 @@
    elsewhere. */
 int cscan_is_ascii_without_nul(const uint8_t *bytes, long count);
 
+/* One top-level member of a JSON object: its key's bytes (between the quotes) and its value's
+   bytes (a string value with its quotes), as offsets into the scanned buffer. */
+typedef struct {
+    int64_t key_start;
+    int64_t key_end;
+    int64_t value_start;
+    int64_t value_end;
+} cscan_member;
+
+/* Walks the members of the flat JSON object at bytes[start] (a '{') with exactly the grammar of
+   the Swift walker `JSONLineParser.walk`: a string ends at the first quote not escaped by an odd
+   run of backslashes; a scalar runs to the next ',', '}', ']', space or tab.
+
+   Returns the number of members written to `out` and sets `*end` just past the closing '}'.
+   Returns -1, with nothing decided, when a value is an object or an array, when there are more
+   than `capacity` members, or when the object is malformed: the Swift walker then decides. */
+long cscan_json_members(const uint8_t *bytes, long count, long start, cscan_member *out, long capacity, long *end);
+
 #endif

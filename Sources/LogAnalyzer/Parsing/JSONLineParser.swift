@@ -1,3 +1,5 @@
+import CScan
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,9 +80,71 @@ enum JSONLineParser {
     }
 
     /// Walks the object's members once: record keys, id keys, error texts. Sets `end` after `}`.
+    ///
+    /// A flat object (all but a few lines of an agents log) is walked by the C scanner, which
+    /// finds the members' bounds 16 bytes at a time; anything else by `walk`, whose grammar the
+    /// C scanner follows exactly (ScanShortcutTests compares them).
     static func scan(
         _ b: Bytes, _ start: Int, _ keys: inout RecordKeys, _ ids: inout SessionIDs, _ errorText: inout String?, _ end: inout Int
     ) -> Bool {
+        let found = withUnsafeTemporaryAllocation(of: cscan_member.self, capacity: flatCapacity) { members -> Bool in
+            guard let n = flatMembers(b, start, members, &end) else { return false }
+            for m in members[0..<n] {
+                take(b.slice(Int(m.key_start), Int(m.key_end)), b, Int(m.value_start)..<Int(m.value_end), &keys, &ids, &errorText)
+            }
+            return true
+        }
+        if found { return true }
+        return walk(b, start, &end) { key, value in take(key, b, value, &keys, &ids, &errorText) }
+    }
+
+    /// The most members the C scanner returns (32 bytes each: a kilobyte, on the stack).
+    static let flatCapacity = 32
+
+    /// The members of a flat object by the C scanner; nil when `walk` must decide.
+    @inline(__always)
+    static func flatMembers(_ b: Bytes, _ start: Int, _ members: UnsafeMutableBufferPointer<cscan_member>, _ end: inout Int) -> Int? {
+        guard let base = b.baseAddress, let out = members.baseAddress else { return nil }
+        var e = 0
+        let n = cscan_json_members(base, b.count, start, out, members.count, &e)
+        guard n >= 0 else { return nil }
+        end = e
+        return n
+    }
+
+    /// One member: a record key, a metrics extra or an id.
+    @inline(__always)
+    private static func take(
+        _ key: Bytes, _ b: Bytes, _ value: Range<Int>, _ keys: inout RecordKeys, _ ids: inout SessionIDs, _ errorText: inout String?
+    ) {
+        switch FieldKey(key) {
+        case .message: keys.message = value
+        case .msg: keys.msg = value
+        case .level: if keys.level == nil { keys.level = value }
+        case .levelname: if keys.level == nil { keys.level = value }
+        case .name: keys.name = value
+        case .timestamp: keys.timestamp = value
+        case .asctime: keys.asctime = value
+        case .ts: keys.ts = value
+        case .time: keys.time = value
+        case .atTimestamp: keys.atTimestamp = value
+        case .logger: keys.logger = value
+        case .severity: keys.severity = value
+        case .caller: keys.hasCaller = true
+        // Metrics extras: the first of a repeated key, as `Fields` reads them.
+        case .ttft: if keys.ttft == nil { keys.ttft = value }
+        case .ttfb: if keys.ttfb == nil { keys.ttfb = value }
+        case .audioDuration: if keys.audioDuration == nil { keys.audioDuration = value }
+        case .eouDelay: if keys.eouDelay == nil { keys.eouDelay = value }
+        case .other: break
+        case let idKey: IDCollector.take(idKey, b, value, &ids, &errorText)
+        }
+    }
+
+    /// The members of the object at `b[start]` (a `{`), in order, each as its key's bytes and its
+    /// value's range; false when the object is malformed. Sets `end` after `}`.
+    @inline(__always)
+    static func walk(_ b: Bytes, _ start: Int, _ end: inout Int, _ visit: (Bytes, Range<Int>) -> Void) -> Bool {
         var r = JSONReader(b, from: start)
         guard b.byte(start) == UInt8(ascii: "{") else { return false }
         r.index += 1
@@ -106,30 +170,7 @@ enum JSONLineParser {
             }
             let valueStart = r.index
             guard r.skipMemberValue() else { return false }
-            let value = valueStart..<r.index
-            let key = b.slice(keyStart, keyEnd)
-            switch FieldKey(key) {
-            case .message: keys.message = value
-            case .msg: keys.msg = value
-            case .level: if keys.level == nil { keys.level = value }
-            case .levelname: if keys.level == nil { keys.level = value }
-            case .name: keys.name = value
-            case .timestamp: keys.timestamp = value
-            case .asctime: keys.asctime = value
-            case .ts: keys.ts = value
-            case .time: keys.time = value
-            case .atTimestamp: keys.atTimestamp = value
-            case .logger: keys.logger = value
-            case .severity: keys.severity = value
-            case .caller: keys.hasCaller = true
-            // Metrics extras: the first of a repeated key, as `Fields` reads them.
-            case .ttft: if keys.ttft == nil { keys.ttft = value }
-            case .ttfb: if keys.ttfb == nil { keys.ttfb = value }
-            case .audioDuration: if keys.audioDuration == nil { keys.audioDuration = value }
-            case .eouDelay: if keys.eouDelay == nil { keys.eouDelay = value }
-            case .other: break
-            case let idKey: IDCollector.take(idKey, b, value, &ids, &errorText)
-            }
+            visit(b.slice(keyStart, keyEnd), valueStart..<r.index)
             if b.byte(r.index) == UInt8(ascii: ",") && b.byte(r.index + 1) == 0x20 && b.byte(r.index + 2) == UInt8(ascii: "\"") {
                 r.index += 2
                 continue
