@@ -21,6 +21,12 @@ enum JSONLineParser {
         var logger: Range<Int>?
         var severity: Range<Int>?
         var hasCaller = false
+        var metrics = MetricRanges()
+    }
+
+    /// The value ranges of a line's metrics extras (apart: a closure reading them copies them,
+    /// not all of `RecordKeys`).
+    struct MetricRanges {
         var ttft: Range<Int>?
         var ttfb: Range<Int>?
         var audioDuration: Range<Int>?
@@ -65,7 +71,8 @@ enum JSONLineParser {
         if let e = errorText { r.errorText = e }
         if let classifier, let messageRange = keys.message ?? keys.msg, b[messageRange.lowerBound] == UInt8(ascii: "\"") {
             let message = b.slice(messageRange.lowerBound + 1, messageRange.upperBound - 1)
-            let metrics = EventClassifier.metrics(message, value: { keys.metric(b, $0) })
+            let ranges = keys.metrics
+            let metrics = EventClassifier.metrics(message, value: { ranges.metric(b, $0) })
             if metrics != nil || !classifier.mayBeEvent(message, errorText, memo: &memo) {
                 classify(b, keys, clock: &clock, into: &r, materialize: false)
                 r.isClassified = true
@@ -132,10 +139,10 @@ enum JSONLineParser {
         case .severity: keys.severity = value
         case .caller: keys.hasCaller = true
         // Metrics extras: the first of a repeated key, as `Fields` reads them.
-        case .ttft: if keys.ttft == nil { keys.ttft = value }
-        case .ttfb: if keys.ttfb == nil { keys.ttfb = value }
-        case .audioDuration: if keys.audioDuration == nil { keys.audioDuration = value }
-        case .eouDelay: if keys.eouDelay == nil { keys.eouDelay = value }
+        case .ttft: if keys.metrics.ttft == nil { keys.metrics.ttft = value }
+        case .ttfb: if keys.metrics.ttfb == nil { keys.metrics.ttfb = value }
+        case .audioDuration: if keys.metrics.audioDuration == nil { keys.metrics.audioDuration = value }
+        case .eouDelay: if keys.metrics.eouDelay == nil { keys.metrics.eouDelay = value }
         case .other: break
         case let idKey: IDCollector.take(idKey, b, value, &ids, &errorText)
         }

@@ -347,7 +347,7 @@ enum TextLineParser {
                 {
                     r.message = b.string(lo, messageEnd)
                     // A metrics line (`LLM metrics {"ttft": …}`): its numbers are at hand now.
-                    if onlyFields, let metrics = EventClassifier.metrics(b.slice(lo, messageEnd), value: { keys.metric(b, $0) }) {
+                    if onlyFields, let metrics = EventClassifier.metrics(b.slice(lo, messageEnd), value: { [ranges = keys.metrics] in ranges.metric(b, $0) }) {
                         r.event = metrics
                         r.hasParsedMetrics = true
                     }
