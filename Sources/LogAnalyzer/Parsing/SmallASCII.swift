@@ -32,8 +32,15 @@ enum SmallASCII {
         return compose(b, lo, hi)
     }
 
+    /// `string(_:_:_:)`, and nil when a byte is a backslash: a JSON string's text without escapes.
     @inline(__always)
-    private static func compose(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
+    static func unescapedString(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
+        guard isAvailable else { return nil }
+        return compose(b, lo, hi, withoutBackslash: true)
+    }
+
+    @inline(__always)
+    private static func compose(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, withoutBackslash: Bool = false) -> String? {
         let n = hi - lo
         guard n >= 0 && n <= 15, let base = b.baseAddress else { return nil }
         var low: UInt64 = 0
@@ -57,6 +64,8 @@ enum SmallASCII {
             }
         }
         guard (low | high) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        // (The cleared bytes past the end are not backslashes.)
+        if withoutBackslash && zeroBytes(low ^ 0x5C5C_5C5C_5C5C_5C5C) | zeroBytes(high ^ 0x5C5C_5C5C_5C5C_5C5C) != 0 { return nil }
         high |= (0xE0 | UInt64(n)) << 56
         return unsafeBitCast((low, high), to: String.self)
     }

@@ -228,6 +228,22 @@ import Testing
         }
     }
 
+    @Test func shortStringValuesAreDecodedLikeTheFullReaderDecodesThem() {
+        // Values of 0-20 bytes with escapes and non-ASCII anywhere, inside a longer line (whole
+        // words are loaded past them) and at its very end.
+        forEachStart(inTextsOf: ["a", "Z", "\\\"", "\\\\", "\\n", "é", "\\u00fc", "_", "0"], most: 8) { text, _, from in
+            guard from == 0 else { return }
+            for tail in ["", ", \"level\": \"INFO\"}"] {
+                var line = "\"" + text + "\"" + tail
+                line.withUTF8 { b in
+                    let end = text.utf8.count + 2
+                    var reader = JSONReader(b, from: 0)
+                    #expect(JSONLineParser.text(b, 0..<end) == (try? reader.string()), "\(text)")
+                }
+            }
+        }
+    }
+
     /// The C walker decides a flat object exactly as the Swift walker does (same members, same
     /// end), and leaves everything it does not decide to it.
     @Test func theCMemberWalkerAgreesWithTheSwiftOne() {
