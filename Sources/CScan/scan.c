@@ -157,3 +157,47 @@ long cscan_json_members(const uint8_t *b, long count, long start, cscan_member *
         return n;
     }
 }
+
+long cscan_strip_ansi(const uint8_t *b, long n, uint8_t *out) {
+    long i = 0;
+    long o = 0;
+    while (i < n) {
+#if defined(__SSE2__)
+        /* Text up to the next ESC, 16 bytes at a time (a store may run past the text copied:
+           `out` has room, and the next copy overwrites it). */
+        for (;;) {
+            if (i + 16 > n) {
+                while (i < n && b[i] != 0x1B) out[o++] = b[i++];
+                break;
+            }
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+            _mm_storeu_si128((__m128i *)(void *)(out + o), v);
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x1B)));
+            if (m != 0) {
+                long k = __builtin_ctz(m);
+                i += k;
+                o += k;
+                break;
+            }
+            i += 16;
+            o += 16;
+        }
+#else
+        while (i < n && b[i] != 0x1B) out[o++] = b[i++];
+#endif
+        if (i >= n) break;
+        uint8_t next = byte_at(b, n, i + 1);
+        if (next == '[') {
+            long j = i + 2;
+            while (j < n && !(b[j] >= 0x40 && b[j] <= 0x7E)) j++;
+            i = j + 1;
+        } else if (next == ']') {
+            long j = i + 2;
+            while (j < n && b[j] != 0x07 && !(b[j] == 0x1B && byte_at(b, n, j + 1) == '\\')) j++;
+            i = j < n && b[j] == 0x07 ? j + 1 : j + 2;
+        } else {
+            i += 2;
+        }
+    }
+    return o;
+}

@@ -8,6 +8,11 @@
    elsewhere. */
 int cscan_is_ascii_without_nul(const uint8_t *bytes, long count);
 
+/* Copies `bytes` to `out` without its ANSI sequences: CSI (ESC '[' up to a final byte 0x40-0x7E),
+   OSC (ESC ']' up to BEL or ESC '\\') and any other ESC with the byte after it. Returns the length
+   written. `out` must hold `count + 16` bytes (text is copied 16 bytes at a time). */
+long cscan_strip_ansi(const uint8_t *bytes, long count, uint8_t *out);
+
 /* One top-level member of a JSON object: its key's bytes (between the quotes) and its value's
    bytes (a string value with its quotes), as offsets into the scanned buffer. */
 typedef struct {

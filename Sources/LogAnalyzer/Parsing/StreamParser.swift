@@ -1,3 +1,4 @@
+import CScan
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -311,36 +312,10 @@ struct StreamParser {
     }
 
     /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch`, returning the
-    /// length (the text between them is copied a run at a time; `scratch` only grows).
+    /// length (`cscan_strip_ansi`: 16 bytes a step; `scratch` only grows).
     private mutating func stripANSI(_ b: Bytes) -> Int {
         guard let base = b.baseAddress else { return 0 }
-        if scratch.count < b.count { scratch = [UInt8](repeating: 0, count: Swift.max(b.count, 2 * scratch.count)) }
-        return scratch.withUnsafeMutableBufferPointer { out -> Int in
-            let dest = out.baseAddress!
-            var n = 0
-            var i = 0
-            while i < b.count {
-                let escape = memchr(base + i, 0x1B, b.count - i).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? b.count
-                if escape > i {
-                    (dest + n).update(from: base + i, count: escape - i)
-                    n += escape - i
-                }
-                i = escape
-                guard i < b.count else { break }
-                let next = b.byte(i + 1)
-                if next == UInt8(ascii: "[") {
-                    var j = i + 2
-                    while j < b.count && !(b[j] >= 0x40 && b[j] <= 0x7E) { j += 1 }
-                    i = j + 1
-                } else if next == UInt8(ascii: "]") {
-                    var j = i + 2
-                    while j < b.count && b[j] != 0x07 && !(b[j] == 0x1B && b.byte(j + 1) == UInt8(ascii: "\\")) { j += 1 }
-                    i = j < b.count && b[j] == 0x07 ? j + 1 : j + 2
-                } else {
-                    i += 2
-                }
-            }
-            return n
-        }
+        if scratch.count < b.count + 16 { scratch = [UInt8](repeating: 0, count: Swift.max(b.count + 16, 2 * scratch.count)) }
+        return scratch.withUnsafeMutableBufferPointer { cscan_strip_ansi(base, b.count, $0.baseAddress!) }
     }
 }

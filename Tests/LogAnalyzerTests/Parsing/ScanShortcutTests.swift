@@ -244,6 +244,44 @@ import Testing
         }
     }
 
+    /// ANSI sequences are removed as the byte loop below (the Swift code before the C one) does.
+    @Test func ansiStrippingEqualsTheByteLoop() {
+        func reference(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+            var out: [UInt8] = []
+            var i = 0
+            while i < b.count {
+                if b[i] != 0x1B {
+                    out.append(b[i])
+                    i += 1
+                    continue
+                }
+                let next = b.byte(i + 1)
+                if next == UInt8(ascii: "[") {
+                    var j = i + 2
+                    while j < b.count && !(b[j] >= 0x40 && b[j] <= 0x7E) { j += 1 }
+                    i = j + 1
+                } else if next == UInt8(ascii: "]") {
+                    var j = i + 2
+                    while j < b.count && b[j] != 0x07 && !(b[j] == 0x1B && b.byte(j + 1) == UInt8(ascii: "\\")) { j += 1 }
+                    i = j < b.count && b[j] == 0x07 ? j + 1 : j + 2
+                } else {
+                    i += 2
+                }
+            }
+            return out
+        }
+        let pieces = [
+            "\u{1B}[32m", "\u{1B}[0m", "\u{1B}[1;31m", "\u{1B}]0;title\u{07}", "\u{1B}]8;;http://x\u{1B}\\", "\u{1B}", "\u{1B}[", "\u{1B}]",
+            "\u{1B}(B", "INFO", "2026-03-02 00:00:00,000 - ", "é", "{\"job_id\": \"AJ_x\"}", "\u{07}", "[", "m",
+        ]
+        forEachStart(inTextsOf: pieces, most: 10) { text, b, from in
+            guard from == 0 else { return }
+            var out = [UInt8](repeating: 0xAA, count: b.count + 16)
+            let n = out.withUnsafeMutableBufferPointer { cscan_strip_ansi(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count, $0.baseAddress!) }
+            #expect(Array(out[0..<n]) == reference(b), "\(Array(text.utf8))")
+        }
+    }
+
     /// The C walker decides a flat object exactly as the Swift walker does (same members, same
     /// end), and leaves everything it does not decide to it.
     @Test func theCMemberWalkerAgreesWithTheSwiftOne() {
