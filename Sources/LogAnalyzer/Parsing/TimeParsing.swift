@@ -1,5 +1,5 @@
 /// A stamp as written in a line, before zone and date resolution.
-struct WrittenTime {
+struct WrittenTime: Equatable {
     /// Days since epoch when the stamp has a date.
     var day: Int64?
     var microsOfDay: Int64

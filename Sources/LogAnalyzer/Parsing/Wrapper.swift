@@ -110,7 +110,12 @@ struct Wrapper {
     }
 
     /// kubectl/docker `--timestamps`, compose `-t`, Loki export: a stamp in front of the record.
-    private static func stripTimePrefix(_ b: Bytes, at i: Int, into w: inout Wrapper, prefix: inout TimeParsing.StampPrefix) -> Int {
+    static func stripTimePrefix(
+        _ b: Bytes, at i: Int, into w: inout Wrapper, prefix: inout TimeParsing.StampPrefix, asctimeShortcut: Bool = true
+    ) -> Int {
+        // `YYYY-MM-DD HH:MM:SS,mmm ` then more: whatever the stamp parses to, every branch below
+        // returns `i` for it (a Python asctime record), so it is not parsed here and again there.
+        if asctimeShortcut && b.byte(i + 10) == 0x20 && b.byte(i + 19) == UInt8(ascii: ",") && b.byte(i + 23) == 0x20 { return i }
         guard let (t, end) = TimeParsing.dateTime(b, at: i, prefix: &prefix) else { return i }
         let next = b.byte(end)
         let hasFraction = b.byte(i + 19) == UInt8(ascii: ".")

@@ -244,6 +244,28 @@ import Testing
         }
     }
 
+    /// The wrapper check skips stamps of the shape `YYYY-MM-DD HH:MM:SS,mmm ` (Python's asctime)
+    /// without parsing them: what it returns and keeps is what the full check gives.
+    @Test func asctimeStampsAreNoWrapperWithOrWithoutTheShortcut() {
+        let pieces = ["2026-03-02 00:00:00,000 ", "2026-03-02 23:59:59,999", "9999-99-99 99:99:99,999 ", "+02:00 ", "Z ", "- ", "\t",
+                      "INFO ", "livekit.agents ", "host proc[12]: ", "x", " ", "2026-03-02T00:00:00.000Z "]
+        var mismatches: [String] = []
+        var shortcuts = 0
+        forEachStart(inTextsOf: pieces, most: 5) { text, b, from in
+            var w1 = Wrapper()
+            var w2 = Wrapper()
+            var p1 = TimeParsing.StampPrefix()
+            var p2 = TimeParsing.StampPrefix()
+            let full = Wrapper.stripTimePrefix(b, at: from, into: &w1, prefix: &p1, asctimeShortcut: false)
+            let short = Wrapper.stripTimePrefix(b, at: from, into: &w2, prefix: &p2)
+            let same = full == short && w1.time == w2.time && w1.timeOnlyLine == w2.timeOnlyLine && w1.source == w2.source && w1.pid == w2.pid
+            if !same { mismatches.append("\(text) from \(from)") }
+            if b.byte(from + 10) == 0x20 && b.byte(from + 19) == UInt8(ascii: ",") && b.byte(from + 23) == 0x20 { shortcuts += 1 }
+        }
+        #expect(mismatches == [])
+        #expect(shortcuts > 1_000)
+    }
+
     /// ANSI sequences are removed as the byte loop below (the Swift code before the C one) does.
     @Test func ansiStrippingEqualsTheByteLoop() {
         func reference(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
