@@ -57,6 +57,15 @@ enum SmallASCII {
             } else {
                 high &= n == 8 ? 0 : (~UInt64(0) >> UInt64(64 - 8 * (n - 8)))
             }
+        } else if n >= 8 {
+            // Near the buffer's end: the first word, and the last one ending at `hi` shifted
+            // down past the bytes the first holds.
+            let raw = UnsafeRawPointer(p)
+            low = raw.loadUnaligned(as: UInt64.self)
+            high = n == 8 ? 0 : raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(8 * (16 - n))
+        } else if hi >= 8 {
+            // The word ending at `hi`, shifted down to the string's first byte.
+            low = n == 0 ? 0 : UnsafeRawPointer(base + hi - 8).loadUnaligned(as: UInt64.self) >> UInt64(8 * (8 - n))
         } else {
             for k in 0..<n {
                 let c = UInt64(p[k])
