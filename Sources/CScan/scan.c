@@ -41,6 +41,16 @@ int cscan_is_ascii_without_nul(const uint8_t *b, long n) {
 
 static inline int is_space(uint8_t c) { return c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D; }
 
+/* Two bytes as a little-endian number (`": "` is 0x203A). */
+static inline uint16_t load16(const uint8_t *p) {
+    uint16_t v;
+    memcpy(&v, p, 2);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = (uint16_t)((v >> 8) | (v << 8));
+#endif
+    return v;
+}
+
 static inline uint8_t byte_at(const uint8_t *b, long count, long i) { return i < count ? b[i] : 0; }
 
 /* The first '"' at or after `from`, or -1. */
@@ -115,7 +125,8 @@ long cscan_json_members(const uint8_t *b, long count, long start, cscan_member *
         long key_start = i + 1;
         i = key_close + 1;
         /* Python's `": "` first; any other spacing as the Swift walker takes it. */
-        if (byte_at(b, count, i) == ':' && byte_at(b, count, i + 1) == 0x20 && byte_at(b, count, i + 2) != 0x20) {
+        if (i + 3 <= count ? (load16(b + i) == 0x203A && b[i + 2] != 0x20)
+                           : (byte_at(b, count, i) == ':' && byte_at(b, count, i + 1) == 0x20 && byte_at(b, count, i + 2) != 0x20)) {
             i += 2;
         } else {
             while (i < count && is_space(b[i])) i++;
@@ -142,7 +153,7 @@ long cscan_json_members(const uint8_t *b, long count, long start, cscan_member *
         out[n].value_start = value_start;
         out[n].value_end = i;
         n++;
-        if (byte_at(b, count, i) == ',' && byte_at(b, count, i + 1) == 0x20 && byte_at(b, count, i + 2) == '"') {
+        if (i + 3 <= count && load16(b + i) == 0x202C && b[i + 2] == '"') {
             i += 2;
             continue;
         }
