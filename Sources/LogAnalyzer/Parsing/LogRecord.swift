@@ -158,6 +158,10 @@ public struct LogRecord: Sendable {
     /// Set by a text parser that read a metrics line's extras already: `event` holds its metrics
     /// event, valid while the record stays one line (a continuation changes the message).
     var hasParsedMetrics = false
+    /// Set by a text parser whose analysis gate found no event word in the message (and no
+    /// error text in the extras): the record makes no event while it stays one line without an
+    /// error text.
+    var hasNoEventWords = false
     /// Fields few records have, kept out of line: a record is copied several times on its way to
     /// the session tracker, and every byte of it is copied each time.
     private var rare: Rare?

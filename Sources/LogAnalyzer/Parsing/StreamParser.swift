@@ -124,7 +124,11 @@ struct StreamParser {
         if let classifier, !r.isClassified {
             // Read into locals first: assigning `r.event = f(r)` copies the whole record (the
             // read of `r` overlaps the write to it).
-            let event = r.hasParsedMetrics && r.lineCount == 1 ? r.event : classifier.classify(r, memo: &memo)
+            let oneLine = r.lineCount == 1
+            let event =
+                oneLine && r.hasParsedMetrics ? r.event
+                : oneLine && r.hasNoEventWords && r.errorText == nil ? nil
+                : classifier.classify(r, memo: &memo)
             r.event = event
             r.isClassified = true
             // (A metrics event's text is its message.)

@@ -333,6 +333,7 @@ enum TextLineParser {
             // are the record's only fields.
             let onlyFields = r.fields.isEmpty
             var p = lo
+            var noEventWords = false
             while p < end, let brace = b.index(of: UInt8(ascii: "{"), from: p), brace < end {
                 let next = b.byte(brace + 1)
                 let messageEnd = b.trimmedEnd(brace)
@@ -342,9 +343,13 @@ enum TextLineParser {
                         // metrics line: its numbers are read from the bytes below (as for JSON).
                         guard let gate, onlyFields, errorText == nil else { return false }
                         let message = b.slice(lo, messageEnd)
-                        return EventClassifier.isMetricsMessage(message) || !gate.mayBeEvent(message, nil)
+                        if EventClassifier.isMetricsMessage(message) { return true }
+                        if gate.mayBeEvent(message, nil) { return false }
+                        noEventWords = true
+                        return true
                     })
                 {
+                    r.hasNoEventWords = noEventWords
                     r.message = b.string(lo, messageEnd)
                     // A metrics line (`LLM metrics {"ttft": …}`): its numbers are at hand now.
                     if onlyFields, let metrics = EventClassifier.metrics(b.slice(lo, messageEnd), value: { [ranges = keys.metrics] in ranges.metric(b, $0) }) {

@@ -45,6 +45,9 @@ import Testing
         #expect(lite.map { $0.event.map { "\($0)" } ?? "-" } == [
             "-", "sessionStart", "llmMetrics(ttft: 0.5)", "-", "authFailure(LogAnalyzer.AuthFailureKind.expired)",
         ])
+        // The lines whose message the gate found no event word in (classified without a scan
+        // while they stay one line without an error text; the fifth got a traceback).
+        #expect(lite.map(\.hasNoEventWords) == [true, false, false, false, true])
         #expect(lite[4].eventText == "error in job")
         #expect(lite[4].lineCount == 3)
     }
