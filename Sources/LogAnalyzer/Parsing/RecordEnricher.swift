@@ -16,7 +16,8 @@ enum RecordEnricher {
     /// `livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0`
     /// → message `resuming connection... attempt: 0`, field `rust_target` (line numbers dropped).
     static func splitRustTarget(_ r: inout LogRecord) {
-        guard r.message.hasPrefix("livekit") || r.message.hasPrefix("libwebrtc") else { return }
+        // (The first byte first: `hasPrefix` costs a call and a compare on every record.)
+        guard r.message.utf8.first == UInt8(ascii: "l"), r.message.hasPrefix("livekit") || r.message.hasPrefix("libwebrtc") else { return }
         var message = r.message
         let split: (target: String, message: String)? = message.withUTF8 { b in
             var i = 0
