@@ -26,8 +26,8 @@ enum FieldKey {
         case 10: self = eq("@timestamp") ? .atTimestamp : .other
         case 11: self = eq("participant") ? .participant : .other
         case 12: self = eq("errorVerbose") ? .errorText : .other
-        case 13: self = (eq("participantID") || eq("participantSid")) ? .participantSid : .other
-        case 14: self = eq("participant_id") ? .participantSid : eq("audio_duration") ? .audioDuration : .other
+        case 13: self = eq("participantID") ? .participantSid : .other
+        case 14: self = (eq("participant_id") || eq("participantSid")) ? .participantSid : eq("audio_duration") ? .audioDuration : .other
         case 15: self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : .other
         case 19: self = eq("participantIdentity") ? .participant : .other
         case 22: self = eq("end_of_utterance_delay") ? .eouDelay : .other

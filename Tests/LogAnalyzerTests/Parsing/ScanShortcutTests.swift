@@ -266,6 +266,44 @@ import Testing
         #expect(shortcuts > 1_000)
     }
 
+    /// Each key name is recognised, and only it: a name with any one byte changed, cut or
+    /// lengthened is another key or none. (`participantSid` was looked for among the 13-byte
+    /// names, and so never found.)
+    @Test func keyNamesAreRecognisedExactly() {
+        let names: [String: FieldKey] = [
+            "ts": .ts, "id": .id, "msg": .msg, "pid": .pid, "pID": .participantSid, "room": .room, "name": .name, "time": .time,
+            "ttft": .ttft, "ttfb": .ttfb, "level": .level, "jobID": .jobId, "jobId": .jobId, "error": .errorText, "caller": .caller,
+            "logger": .logger, "roomID": .roomSid, "roomId": .roomSid, "reason": .errorText, "job_id": .jobId, "message": .message,
+            "asctime": .asctime, "room_id": .roomSid, "roomSid": .roomSid, "severity": .severity, "identity": .participant,
+            "workerID": .workerId, "workerId": .workerId, "exc_info": .errorText, "roomName": .room, "room_sid": .roomSid,
+            "levelname": .levelname, "timestamp": .timestamp, "room_name": .room, "worker_id": .workerId, "@timestamp": .atTimestamp,
+            "participant": .participant, "errorVerbose": .errorText, "participantID": .participantSid,
+            "participant_id": .participantSid, "participantSid": .participantSid, "audio_duration": .audioDuration,
+            "participant_sid": .participantSid, "participantInit": .participantInit, "participantIdentity": .participant,
+            "participant_identity": .participant, "end_of_utterance_delay": .eouDelay,
+        ]
+        func key(_ text: String) -> FieldKey {
+            // In a longer buffer, as in a line: the key is followed by its quote and more.
+            var line = text + "\": 1, \"x\": 2}"
+            return line.withUTF8 { FieldKey(UnsafeBufferPointer(rebasing: $0[0..<text.utf8.count])) }
+        }
+        var others = 0
+        for (name, expected) in names {
+            #expect(key(name) == expected, "\(name)")
+            var variants = [String(name.dropLast()), name + "s", "_" + name, name.uppercased()]
+            for i in name.indices {
+                var changed = name
+                changed.replaceSubrange(i...i, with: name[i] == "x" ? "y" : "x")
+                variants.append(changed)
+            }
+            for v in variants {
+                #expect(key(v) == (names[v] ?? .other), "\(v)")
+                if names[v] == nil { others += 1 }
+            }
+        }
+        #expect(others > 500)
+    }
+
     /// ANSI sequences are removed as the byte loop below (the Swift code before the C one) does.
     @Test func ansiStrippingEqualsTheByteLoop() {
         func reference(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
