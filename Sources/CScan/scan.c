@@ -124,9 +124,9 @@ long cscan_json_members(const uint8_t *b, long count, long start, cscan_member *
         if (key_close < 0) return -1;
         long key_start = i + 1;
         i = key_close + 1;
-        /* Python's `": "` first; any other spacing as the Swift walker takes it. */
-        if (i + 3 <= count ? (load16(b + i) == 0x203A && b[i + 2] != 0x20)
-                           : (byte_at(b, count, i) == ':' && byte_at(b, count, i + 1) == 0x20 && byte_at(b, count, i + 2) != 0x20)) {
+        /* Python's `": "` before a value in one compare; any other spacing skipped (the same
+           result: the shortcut is taken only where no more spacing follows). */
+        if (i + 3 <= count && load16(b + i) == 0x203A && !is_space(b[i + 2])) {
             i += 2;
         } else {
             while (i < count && is_space(b[i])) i++;
@@ -153,6 +153,7 @@ long cscan_json_members(const uint8_t *b, long count, long start, cscan_member *
         out[n].value_start = value_start;
         out[n].value_end = i;
         n++;
+        /* `", "` before the next key likewise. */
         if (i + 3 <= count && load16(b + i) == 0x202C && b[i + 2] == '"') {
             i += 2;
             continue;

@@ -23,8 +23,9 @@ typedef struct {
 } cscan_member;
 
 /* Walks the members of the flat JSON object at bytes[start] (a '{') with exactly the grammar of
-   the Swift walker `JSONLineParser.walk`: a string ends at the first quote not escaped by an odd
-   run of backslashes; a scalar runs to the next ',', '}', ']', space or tab.
+   the Swift walker `JSONLineParser.walk`: whitespace (space, tab, LF, CR) around ':' and ','; a
+   string ends at the first quote not escaped by an odd run of backslashes; a scalar runs to the
+   next ',', '}', ']', space or tab.
 
    Returns the number of members written to `out` and sets `*end` just past the closing '}'.
    Returns -1, with nothing decided, when a value is an object or an array, when there are more

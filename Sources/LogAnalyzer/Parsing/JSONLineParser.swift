@@ -161,27 +161,18 @@ enum JSONLineParser {
             return true
         }
         while true {
-            if b.byte(r.index) != UInt8(ascii: "\"") { r.skipSpace() }
+            r.skipSpace()
             guard r.index < b.count, b[r.index] == UInt8(ascii: "\"") else { return false }
             let keyStart = r.index + 1
             guard r.skipString() else { return false }
             let keyEnd = r.index - 1
-            // Python's `json.dumps` separators (`": "`, `", "`) first, any spacing after.
-            if b.byte(r.index) == UInt8(ascii: ":") && b.byte(r.index + 1) == 0x20 && b.byte(r.index + 2) != 0x20 {
-                r.index += 2
-            } else {
-                r.skipSpace()
-                guard r.index < b.count, b[r.index] == UInt8(ascii: ":") else { return false }
-                r.index += 1
-                r.skipSpace()
-            }
+            r.skipSpace()
+            guard r.index < b.count, b[r.index] == UInt8(ascii: ":") else { return false }
+            r.index += 1
+            r.skipSpace()
             let valueStart = r.index
             guard r.skipMemberValue() else { return false }
             visit(b.slice(keyStart, keyEnd), valueStart..<r.index)
-            if b.byte(r.index) == UInt8(ascii: ",") && b.byte(r.index + 1) == 0x20 && b.byte(r.index + 2) == UInt8(ascii: "\"") {
-                r.index += 2
-                continue
-            }
             r.skipSpace()
             guard r.index < b.count else { return false }
             if b[r.index] == UInt8(ascii: ",") {
