@@ -2,13 +2,12 @@
 /// before it in the same input (or sorts first), so id-less, clock-less lines keep their place.
 @inline(__always)
 func timeOrdered<T>(_ items: [T], time: (T) -> Timestamp?, location: (T) -> SourceLocation) -> [T] {
-    // Keys are read once: the comparisons below would otherwise copy an item each time.
     guard items.count > 1 else { return items }
     if isTimeOrdered(items, time: time, location: location) { return items }
+    // Keys are read once: the comparisons below would otherwise copy an item each time.
     let locations = items.map(location)
     let times = items.map(time)
-    // Items kept as they were read (one input, or inputs read one after the other) need no sort
-    // when their effective times do not go back: checked in one pass, the common case.
+    // Items already in file order (whose times go back somewhere) need no sort for the pass below.
     let inFileOrder = zip(locations, locations.dropFirst()).allSatisfy { $0 < $1 }
     // Effective times per input, in file order.
     let byFileOrder = inFileOrder ? Array(items.indices) : items.indices.sorted { locations[$0] < locations[$1] }
@@ -24,7 +23,6 @@ func timeOrdered<T>(_ items: [T], time: (T) -> Timestamp?, location: (T) -> Sour
         if let t = times[i] { last = t.micros }
         effective[i] = last
     }
-    if inFileOrder && zip(effective, effective.dropFirst()).allSatisfy({ $0 <= $1 }) { return items }
     let order = items.indices.sorted { a, b in
         if effective[a] != effective[b] { return effective[a] < effective[b] }
         return locations[a] < locations[b]
