@@ -25,7 +25,7 @@ enum SmallASCII {
     }()
 
     /// `b[lo..<hi]` as a String when it is 1 to 15 ASCII bytes and the layout check passed.
-    /// (`hi` may be the end of `b`: the bytes are read within it.)
+    /// (`hi` may be the end of `b`: only bytes of `b` are read.)
     @inline(__always)
     static func string(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
         guard isAvailable else { return nil }
@@ -46,20 +46,10 @@ enum SmallASCII {
         var low: UInt64 = 0
         var high: UInt64 = 0
         let p = base + lo
-        if lo + 16 <= b.count {
-            // Two whole words are readable: load them and clear the bytes past the end.
-            let raw = UnsafeRawPointer(p)
-            low = raw.loadUnaligned(as: UInt64.self)
-            high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-            if n < 8 {
-                low &= n == 0 ? 0 : (~UInt64(0) >> UInt64(64 - 8 * n))
-                high = 0
-            } else {
-                high &= n == 8 ? 0 : (~UInt64(0) >> UInt64(64 - 8 * (n - 8)))
-            }
-        } else if n >= 8 {
-            // Near the buffer's end: the first word, and the last one ending at `hi` shifted
-            // down past the bytes the first holds.
+        // Loads stay within `b`: from `lo` and ending at `hi`, or ending at `hi` from before `lo`.
+        if n >= 8 {
+            // The first word, and the last one (ending at `hi`) shifted down past the bytes the
+            // first holds.
             let raw = UnsafeRawPointer(p)
             low = raw.loadUnaligned(as: UInt64.self)
             high = n == 8 ? 0 : raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(8 * (16 - n))
@@ -67,13 +57,11 @@ enum SmallASCII {
             // The word ending at `hi`, shifted down to the string's first byte.
             low = n == 0 ? 0 : UnsafeRawPointer(base + hi - 8).loadUnaligned(as: UInt64.self) >> UInt64(8 * (8 - n))
         } else {
-            for k in 0..<n {
-                let c = UInt64(p[k])
-                if k < 8 { low |= c << UInt64(8 * k) } else { high |= c << UInt64(8 * (k - 8)) }
-            }
+            // A buffer of fewer than 8 bytes.
+            for k in 0..<n { low |= UInt64(p[k]) << UInt64(8 * k) }
         }
         guard (low | high) & 0x8080_8080_8080_8080 == 0 else { return nil }
-        // (The cleared bytes past the end are not backslashes.)
+        // (The zero bytes above the string are not backslashes.)
         if withoutBackslash && zeroBytes(low ^ 0x5C5C_5C5C_5C5C_5C5C) | zeroBytes(high ^ 0x5C5C_5C5C_5C5C_5C5C) != 0 { return nil }
         high |= (0xE0 | UInt64(n)) << 56
         return unsafeBitCast((low, high), to: String.self)
