@@ -14,24 +14,24 @@ public struct JSONReportRenderer {
         let redactor = Redactor()
         let full = document(Report(inputs: report.inputs, sessions: [], findings: [], configuration: report.configuration))
         guard case .object(let members) = full else { return }
-        func array(_ count: Int, _ element: (Int, inout String) -> Void) {
+        func array(_ count: Int, _ element: (Int, inout JSONBytes) -> Void) {
             guard count > 0 else {
                 out.write("[]")
                 return
             }
             // Elements are written into one buffer, flushed every 64 KiB.
-            var chunk = "["
-            chunk.reserveCapacity(1 << 16 + 4096)
+            var chunk = JSONBytes(capacity: 1 << 16 + 4096)
+            chunk.append("[")
             for j in 0..<count {
-                chunk += j == 0 ? "\n    " : ",\n    "
+                chunk.append(j == 0 ? "\n    " : ",\n    ")
                 element(j, &chunk)
-                if chunk.utf8.count >= 1 << 16 {
-                    out.write(chunk)
-                    chunk.removeAll(keepingCapacity: true)
+                if chunk.count >= 1 << 16 {
+                    out.write(chunk.bytes)
+                    chunk.removeAll()
                 }
             }
-            chunk += "\n  ]"
-            out.write(chunk)
+            chunk.append("\n  ]")
+            out.write(chunk.bytes)
         }
         out.write("{\n")
         for (i, (key, value)) in members.enumerated() {
@@ -116,42 +116,42 @@ public struct JSONReportRenderer {
 
     /// `sessionNode(s).write(into:pretty: true, depth: 2)`, written directly (a report lists up
     /// to 100,000 sessions: no node tree for each).
-    func writeSession(_ s: Session, _ redactor: Redactor, into out: inout String) {
+    func writeSession(_ s: Session, _ redactor: Redactor, into out: inout JSONBytes) {
         func string(_ value: String?) {
-            if let value { JSONWriter.quote(redactor.redact(value), into: &out) } else { out += "null" }
+            if let value { out.quote(redactor.redact(value)) } else { out.append("null") }
         }
         func time(_ t: Timestamp?) {
-            if let t { JSONWriter.quote(t.iso8601, into: &out) } else { out += "null" }
+            if let t { out.quote(t.iso8601) } else { out.append("null") }
         }
         func strings(_ values: [String], redacted: Bool) {
             guard !values.isEmpty else {
-                out += "[]"
+                out.append("[]")
                 return
             }
-            out += "["
+            out.append("[")
             for (i, v) in values.enumerated() {
-                out += i == 0 ? "\n        " : ",\n        "
-                JSONWriter.quote(redacted ? redactor.redact(v) : v, into: &out)
+                out.append(i == 0 ? "\n        " : ",\n        ")
+                out.quote(redacted ? redactor.redact(v) : v)
             }
-            out += "\n      ]"
+            out.append("\n      ]")
         }
-        out += "{\n      \"key\": "
+        out.append("{\n      \"key\": ")
         string(s.key)
-        out += ",\n      \"room\": "
+        out.append(",\n      \"room\": ")
         string(s.room)
-        out += ",\n      \"roomSid\": "
+        out.append(",\n      \"roomSid\": ")
         string(s.roomSid)
-        out += ",\n      \"jobIds\": "
+        out.append(",\n      \"jobIds\": ")
         strings(s.jobIds, redacted: true)
-        out += ",\n      \"start\": "
+        out.append(",\n      \"start\": ")
         time(s.start)
-        out += ",\n      \"end\": "
+        out.append(",\n      \"end\": ")
         time(s.end)
-        out += ",\n      \"sides\": "
+        out.append(",\n      \"sides\": ")
         strings(s.sides.map(\.rawValue), redacted: false)
-        out += ",\n      \"records\": "
-        out += String(s.recordCount)
-        out += "\n    }"
+        out.append(",\n      \"records\": ")
+        out.append(s.recordCount)
+        out.append("\n    }")
     }
 
     func sessionNode(_ s: Session, _ redactor: Redactor) -> JSONNode {

@@ -4,7 +4,7 @@ import Glibc
 
 /// Buffered writes to a file descriptor (stdout by default), flushed in large blocks.
 public final class OutputStream {
-    private var buffer: [UInt8] = []
+    private var buffer: JSONBytes
     private let fd: Int32
     private let limit: Int
     /// Set when a write failed (e.g. the reader closed the pipe); later writes are dropped.
@@ -13,32 +13,41 @@ public final class OutputStream {
     public init(fd: Int32 = 1, bufferBytes: Int = 1 << 20) {
         self.fd = fd
         self.limit = bufferBytes
-        buffer.reserveCapacity(bufferBytes + 4096)
+        buffer = JSONBytes(capacity: bufferBytes + 4096)
     }
 
     deinit { flush() }
 
     public func write(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer.append(contentsOf: $0) }
+        buffer.append(string: text)
+        if buffer.count >= limit { flush() }
+    }
+
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(bytes)
+        if buffer.count >= limit { flush() }
+    }
+
+    /// Lets `body` append to the buffer in place.
+    func append(_ body: (inout JSONBytes) -> Void) {
+        body(&buffer)
         if buffer.count >= limit { flush() }
     }
 
     public func flush() {
-        guard !buffer.isEmpty else { return }
-        defer { buffer.removeAll(keepingCapacity: true) }
+        guard buffer.count > 0 else { return }
+        defer { buffer.removeAll() }
         guard !failed else { return }
-        buffer.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    return
-                }
-                offset += n
+        let raw = buffer.bytes
+        var offset = 0
+        while offset < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failed = true
+                return
             }
+            offset += n
         }
     }
 }

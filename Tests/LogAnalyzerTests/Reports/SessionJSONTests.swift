@@ -18,8 +18,9 @@ import Testing
         ]
         let renderer = JSONReportRenderer()
         for s in sessions {
-            var direct = ""
-            renderer.writeSession(s, Redactor(), into: &direct)
+            var bytes = JSONBytes()
+            renderer.writeSession(s, Redactor(), into: &bytes)
+            let direct = bytes.string
             #expect(direct == renderer.sessionNode(s, Redactor()).serialized(pretty: true, depth: 2))
             #expect(!direct.contains("eyJhbGciOiJIUzI1NiJ9.eyJzdWIi"))
         }
@@ -30,6 +31,47 @@ import Testing
         for _ in 0..<2_000 {
             let t = Timestamp(micros: Int64(bitPattern: random.next() % 600_000_000_000_000_000) - 62_000_000_000_000_000)
             #expect(t.iso8601 == "\(t.dateString)T\(t.timeOfDayString(fraction: 3))Z")
+        }
+    }
+}
+
+/// Strings are quoted byte by byte, as the scalar-by-scalar writer before it quoted them.
+@Suite struct JSONQuotingTests {
+    /// The earlier writer: quote, backslash, newline, return and tab by name, other controls and DEL as `\u00xx`.
+    static func reference(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func quotingEqualsTheScalarWriter() {
+        #expect(JSONWriter.quoted("a\"b\\c\n\r\t\u{1}\u{7F}\u{1B}[31m\u{85}é🎤") == "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u007f\\u001b[31m\u{85}é🎤\"")
+        let pieces = ["a", "room-1", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "é", "😀", " ", "}"]
+        var random = XorShift(state: 0xA5A5_5A5A_1234_5678)
+        for _ in 0..<3_000 {
+            var s = ""
+            for _ in 0..<Int(random.next() % 12) { s += pieces[Int(random.next() % UInt64(pieces.count))] }
+            let expected = Self.reference(s)
+            #expect(JSONWriter.quoted(s) == expected)
+            var bytes = JSONBytes()
+            bytes.quote(s)
+            #expect(bytes.string == expected)
+            #expect(JSONNode.string(s).serialized() == expected)
         }
     }
 }
