@@ -25,7 +25,7 @@ struct ParseCommand: ParsableCommand {
         var readable = 0
         for (index, descriptor) in inputs.enumerated() {
             let stats = Ingestor.read(descriptor, index: index, options: options, referenceDay: referenceDay, diagnostics: &diagnostics) { record in
-                out.write(renderer.ndjson(record))
+                renderer.write(record, to: out)
             }
             if stats.readable { readable += 1 }
         }

@@ -7,57 +7,73 @@ public final class RecordRenderer {
     public init(paths: [String]) { self.paths = paths }
 
     public func ndjson(_ r: LogRecord) -> String {
-        var out = "{\"path\":"
-        JSONWriter.quote(paths[r.input], into: &out)
-        out += ",\"line\":\(r.line),\"format\":\"\(r.format.id)\",\"time\":"
-        if let t = r.time, t.hasDate { out += "\"\(t.iso8601)\"" } else { out += "null" }
-        out += ",\"level\":"
-        out += r.level.map { "\"\($0.name)\"" } ?? "null"
-        out += ",\"logger\":"
-        if let logger = r.logger { JSONWriter.quote(redactor.redact(logger), into: &out) } else { out += "null" }
-        out += ",\"message\":"
-        JSONWriter.quote(redactor.redact(r.message), into: &out)
-        out += ",\"ids\":{"
+        var out = JSONBytes()
+        write(r, into: &out)
+        return out.string
+    }
+
+    /// Writes the record's NDJSON line to `out`.
+    public func write(_ r: LogRecord, to out: OutputStream) {
+        out.append { write(r, into: &$0) }
+    }
+
+    /// Appends the record's NDJSON line (newline included) to `out`.
+    func write(_ r: LogRecord, into out: inout JSONBytes) {
+        out.append("{\"path\":")
+        out.quote(paths[r.input])
+        out.append(",\"line\":")
+        out.append(r.line)
+        out.append(",\"format\":\"")
+        out.append(string: r.format.id)
+        out.append("\",\"time\":")
+        if let t = r.time, t.hasDate { out.quote(t.iso8601) } else { out.append("null") }
+        out.append(",\"level\":")
+        if let level = r.level { out.quote(level.name) } else { out.append("null") }
+        out.append(",\"logger\":")
+        if let logger = r.logger { out.quote(redactor.redact(logger)) } else { out.append("null") }
+        out.append(",\"message\":")
+        out.quote(redactor.redact(r.message))
+        out.append(",\"ids\":{")
         var first = true
-        func id(_ key: String, _ value: String?) {
+        func id(_ key: StaticString, _ value: String?) {
             guard let value else { return }
-            if !first { out += "," }
+            if !first { out.append(",") }
             first = false
-            out += "\"\(key)\":"
-            JSONWriter.quote(redactor.redact(value), into: &out)
+            out.append(key)
+            out.quote(redactor.redact(value))
         }
-        id("room", r.ids.room)
-        id("roomSid", r.ids.roomSid)
-        id("jobId", r.ids.jobId)
-        id("workerId", r.ids.workerId)
-        id("participant", r.ids.participant)
-        id("participantSid", r.ids.participantSid)
+        id("\"room\":", r.ids.room)
+        id("\"roomSid\":", r.ids.roomSid)
+        id("\"jobId\":", r.ids.jobId)
+        id("\"workerId\":", r.ids.workerId)
+        id("\"participant\":", r.ids.participant)
+        id("\"participantSid\":", r.ids.participantSid)
         if let pid = r.ids.pid {
-            if !first { out += "," }
-            out += "\"pid\":\(pid)"
+            if !first { out.append(",") }
+            out.append("\"pid\":")
+            out.append(pid)
         }
-        out += "},\"fields\":"
+        out.append("},\"fields\":")
         writeFields(r.fields, into: &out)
-        out += "}\n"
-        return out
+        out.append("}\n")
     }
 
     /// Writes fields; raw JSON values without secrets or control bytes are copied as they are.
-    func writeFields(_ fields: Fields, into out: inout String) {
+    func writeFields(_ fields: Fields, into out: inout JSONBytes) {
         guard case .raw(var text, let skip, let before, let after) = fields.storage else {
             writeValue(.object(fields.members), key: nil, into: &out, depth: 0)
             return
         }
-        out += "{"
+        out.append("{")
         var first = true
         func separator() {
-            if !first { out += "," }
+            if !first { out.append(",") }
             first = false
         }
         for (k, v) in before {
             separator()
-            JSONWriter.quote(k, into: &out)
-            out += ":"
+            out.quote(k)
+            out.append(":")
             writeValue(v, key: k, into: &out, depth: 1)
         }
         text.withUTF8 { b in
@@ -69,13 +85,13 @@ public final class RecordRenderer {
                 let keyText: String
                 if rawKey.contains(where: { $0 < 0x20 || $0 == 0x5C || $0 == 0x7F }) {
                     keyText = Fields.keyText(b, key)
-                    JSONWriter.quote(keyText, into: &out)
-                    out += ":"
+                    out.quote(keyText)
+                    out.append(":")
                 } else {
                     keyText = rawKey.string(0, rawKey.count)
-                    out += "\""
-                    out += keyText
-                    out += "\":"
+                    out.append("\"")
+                    out.append(rawKey)
+                    out.append("\":")
                 }
                 let raw = b.slice(value.lowerBound, value.upperBound)
                 let c = raw[0]
@@ -83,9 +99,9 @@ public final class RecordRenderer {
                 // Raw control bytes are never copied (the scan lets them through; quoting escapes them).
                 let hasControl = raw.contains(where: { $0 < 0x20 || $0 == 0x7F })
                 if !isText && !hasControl && c != UInt8(ascii: "N") && c != UInt8(ascii: "I") && !(c == UInt8(ascii: "-") && raw.byte(1) == UInt8(ascii: "I")) {
-                    out += raw.string(0, raw.count)
+                    out.append(raw)
                 } else if isText && !hasControl && !Redactor.mightHoldSecret(raw) && !Redactor.isSecretKey(keyText) {
-                    out += raw.string(0, raw.count)
+                    out.append(raw)
                 } else {
                     var reader = JSONReader(b, from: value.lowerBound)
                     let v = (try? reader.value()) ?? .string(raw.string(0, raw.count))
@@ -95,41 +111,41 @@ public final class RecordRenderer {
         }
         for (k, v) in after {
             separator()
-            JSONWriter.quote(k, into: &out)
-            out += ":"
+            out.quote(k)
+            out.append(":")
             writeValue(v, key: k, into: &out, depth: 1)
         }
-        out += "}"
+        out.append("}")
     }
 
     /// Writes a JSON value with string values redacted (wholly, under secret-named keys).
-    public func writeValue(_ v: JSONValue, key: String?, into out: inout String, depth: Int) {
+    func writeValue(_ v: JSONValue, key: String?, into out: inout JSONBytes, depth: Int) {
         switch v {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n == "NaN" || n.hasSuffix("Infinity") ? "null" : n
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .number(let n): out.append(string: n == "NaN" || n.hasSuffix("Infinity") ? "null" : n)
         case .string(let s):
             if let key, Redactor.isSecretKey(key), !s.isEmpty {
-                JSONWriter.quote(Redactor.replacement, into: &out)
+                out.quote(Redactor.replacement)
             } else {
-                JSONWriter.quote(redactor.redact(s), into: &out)
+                out.quote(redactor.redact(s))
             }
         case .array(let items):
-            out += "["
+            out.append("[")
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(",") }
                 writeValue(item, key: key, into: &out, depth: depth + 1)
             }
-            out += "]"
+            out.append("]")
         case .object(let members):
-            out += "{"
+            out.append("{")
             for (i, (k, value)) in members.enumerated() {
-                if i > 0 { out += "," }
-                JSONWriter.quote(k, into: &out)
-                out += ":"
+                if i > 0 { out.append(",") }
+                out.quote(k)
+                out.append(":")
                 writeValue(value, key: k, into: &out, depth: depth + 1)
             }
-            out += "}"
+            out.append("}")
         }
     }
 }
