@@ -87,13 +87,14 @@ final class RecordStream {
         if let reader {
             do {
                 while let (line, number, truncated) = try reader.next() {
-                    handle(line, number, truncated, &diagnostics) { out.append($0) }
+                    handle(line, number, truncated, &diagnostics, into: &out)
                 }
             } catch {
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the lines before it are kept"))
             }
             stats.bytes += reader.bytesRead
         }
+        parser.detach(from: &out)
         reader = nil
     }
 
@@ -111,7 +112,7 @@ final class RecordStream {
     /// After the last piece: the pending record, and the format counts.
     func finishPieces() -> [LogRecord] {
         var out: [LogRecord] = []
-        parser.finish { out.append($0) }
+        parser.finish(into: &out)
         stats.records += out.count
         stats.formats = parser.formatCounts
         done = true
@@ -195,18 +196,20 @@ final class RecordStream {
             }
             // A few records at a time (see `drain`); few, because every input being merged
             // holds its own.
-            if fill(reader, upTo: Self.mergeBatch, &diagnostics) { finish(&diagnostics) }
+            if fill(reader, upTo: Self.mergeBatch, &diagnostics) { finish(&diagnostics, into: &queue) }
         }
         return true
     }
 
     /// Parses lines into the queue until it holds `records` records or `batchBytes` of lines
     /// were read. True when the input ended: read to its end, or failed (the failure noted).
+    /// Every record queued is complete (the one later lines may continue waits in the parser).
     private func fill(_ reader: LineReader, upTo records: Int, _ diagnostics: inout DiagnosticSink) -> Bool {
         var bytes = 0
+        defer { parser.detach(from: &queue) }
         do {
             while let (line, number, truncated) = try reader.next() {
-                handle(line, number, truncated, &diagnostics)
+                handle(line, number, truncated, &diagnostics, into: &queue)
                 bytes += line.count
                 if queue.count >= records || bytes >= Self.batchBytes { return false }
             }
@@ -263,25 +266,16 @@ final class RecordStream {
         queue.removeAll(keepingCapacity: true)
         queueHead = 0
         while !fill(reader, upTo: Self.drainBatch, &diagnostics) { flush() }
+        finish(&diagnostics, into: &queue)
         flush()
-        finish(&diagnostics) { r in
-            var r = r
-            body(&r)
-        }
     }
 
-    private func finish(_ diagnostics: inout DiagnosticSink) {
-        finish(&diagnostics) { queue.append($0) }
-    }
-
-    private func finish(_ diagnostics: inout DiagnosticSink, emit: (consuming LogRecord) -> Void) {
+    /// The input ended: its last record goes to `out`.
+    private func finish(_ diagnostics: inout DiagnosticSink, into out: inout [LogRecord]) {
         done = true
-        var emitted = 0
-        parser.finish { r in
-            emitted += 1
-            emit(r)
-        }
-        stats.records += emitted
+        let before = parser.completedCount
+        parser.finish(into: &out)
+        stats.records += parser.completedCount - before
         stats.formats = parser.formatCounts
         stats.bytes = reader?.bytesRead ?? 0
         if !isPiece && nulLines > 0 && nulLines == stats.lines {
@@ -289,19 +283,20 @@ final class RecordStream {
         }
     }
 
-    /// Per-line checks before parsing: over-long lines, NUL bytes, invalid UTF-8.
-    private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink) {
-        handle(line, number, truncated, &diagnostics) { queue.append($0) }
-    }
-
-    private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink, emit: (consuming LogRecord) -> Void) {
+    /// Per-line checks before parsing: over-long lines, NUL bytes, invalid UTF-8. The line's
+    /// record goes to the end of `out`.
+    private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink, into out: inout [LogRecord]) {
         let number = number + lineOffset
         lastLine = number
         if primeNext {
             // Parsed as the sequential read parsed it (a NUL line is skipped), but reported and
             // counted by the piece it belongs to.
             primeNext = false
-            if Self.isASCII(line) || !line.contains(0) { parser.feed(line, line: number) { _ in } }
+            if Self.isASCII(line) || !line.contains(0) {
+                var discarded: [LogRecord] = []
+                parser.feed(line, line: number, into: &discarded)
+                parser.detach(from: &discarded)
+            }
             parser.notes.removeAll()
             parser.resetCounts()
             primedState = parser.boundaryState
@@ -321,12 +316,9 @@ final class RecordStream {
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "invalid-utf8", "invalid UTF-8; bad bytes shown as U+FFFD"))
             }
         }
-        var emitted = 0
-        parser.feed(line, line: number) { r in
-            emitted += 1
-            emit(r)
-        }
-        stats.records += emitted
+        let before = parser.completedCount
+        parser.feed(line, line: number, into: &out)
+        stats.records += parser.completedCount - before
         if !parser.notes.isEmpty {
             for (line, kind, message) in parser.notes { diagnostics.report(Diagnostic(.warning, path: input.path, line: line, kind: kind, message)) }
             parser.notes.removeAll()

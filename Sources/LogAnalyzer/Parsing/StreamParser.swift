@@ -16,11 +16,25 @@ struct StreamParser {
     private var idMemo = LiteralSet.Memo()
     /// Analysis mode: text lines that cannot be events keep no extras.
     private let gate: TextLineParser.EventGate?
-    /// The record that continuation lines may still join: none or one. An array, not an
-    /// optional: the record is completed and changed where it lies, and moved in and out once
-    /// (an optional's unwrap and `take()` copied it several times; it is large, and every text
-    /// record passes through here).
-    private var pending: [LogRecord] = []
+    /// Records are parsed where they end up: at the end of the caller's array (`feed(_:line:into:)`).
+    /// The record that continuation lines may still join (none or one) is the last element of
+    /// that array while `pendingIsLast`; between arrays (`detach(from:)`) it waits in `held`.
+    /// A record is large and every line makes one: each copy of it cost more than parsing an id.
+    private var pendingIsLast = false
+    private var held: [LogRecord] = []
+    /// What the state and the continuation checks read of the pending record.
+    private var pendingInfo: PendingInfo?
+    /// Records completed so far (the pending one is not).
+    private(set) var completedCount = 0
+
+    private struct PendingInfo {
+        var line: Int
+        var lineCount: Int
+        var format: LogFormat
+        var time: Timestamp?
+        /// An asyncio "Task exception was never retrieved" record, which a `future: ` line continues.
+        var isTaskException: Bool
+    }
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
     private var lastRichTime: Timestamp?
@@ -68,14 +82,28 @@ struct StreamParser {
         redactor = classifier == nil ? nil : Redactor()
     }
 
-    /// Feeds one physical line; completed records are passed to `emit`.
-    mutating func feed(_ raw: Bytes, line: Int, emit: (consuming LogRecord) -> Void) {
+    /// Feeds one physical line. Its record, if it starts one, is appended to `out`; a record
+    /// that later lines may continue stays the last element of `out` (call `detach(from:)`
+    /// before handing the elements on: then every element of `out` is complete).
+    mutating func feed(_ raw: Bytes, line: Int, into out: inout [LogRecord]) {
+        if !held.isEmpty {
+            out.append(held.removeLast())
+            pendingIsLast = true
+        }
         if raw.baseAddress != nil, memchr(raw.baseAddress!, 0x1B, raw.count) != nil {
             let n = stripANSI(raw)
-            scratch.withUnsafeBufferPointer { feedClean(UnsafeBufferPointer(rebasing: $0[0..<n]), line: line, emit: emit) }
+            scratch.withUnsafeBufferPointer { feedClean(UnsafeBufferPointer(rebasing: $0[0..<n]), line: line, into: &out) }
         } else {
-            feedClean(raw, line: line, emit: emit)
+            feedClean(raw, line: line, into: &out)
         }
+    }
+
+    /// Takes the pending record, if any, off the end of `out` (the next `feed` or `finish`
+    /// puts it at the end of the array it is given): every element of `out` is then complete.
+    mutating func detach(from out: inout [LogRecord]) {
+        guard pendingIsLast else { return }
+        held.append(out.removeLast())
+        pendingIsLast = false
     }
 
     /// Everything the parsing of the next line depends on. Two parsers in the same state turn the
@@ -99,9 +127,9 @@ struct StreamParser {
     var boundaryState: BoundaryState {
         BoundaryState(
             clock: clock.state, traceback: traceback, waitingLokiTime: lokiTime != nil, lastRichTime: lastRichTime,
-            pendingLine: pending.first?.line, pendingLineCount: pending.first?.lineCount ?? 0,
-            pendingFormat: pending.first?.format, pendingTime: pending.first?.time,
-            pendingIsTaskException: pending.first.map { $0.format == .plain && $0.message.hasPrefix("Task exception was never retrieved") } ?? false)
+            pendingLine: pendingInfo?.line, pendingLineCount: pendingInfo?.lineCount ?? 0,
+            pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
+            pendingIsTaskException: pendingInfo?.isTaskException ?? false)
     }
 
     /// Forgets the records counted so far (after a priming line, which belongs to another chunk).
@@ -109,9 +137,13 @@ struct StreamParser {
         counts = FormatCounts()
     }
 
-    /// Emits the last pending record.
-    mutating func finish(emit: (consuming LogRecord) -> Void) {
-        emitPending(emit)
+    /// Completes the pending record, if any, at the end of `out`.
+    mutating func finish(into out: inout [LogRecord]) {
+        if !held.isEmpty {
+            out.append(held.removeLast())
+            pendingIsLast = true
+        }
+        completePending(&out)
     }
 
     /// A record is complete when it is emitted: counted, and classified for analysis here (on
@@ -139,18 +171,17 @@ struct StreamParser {
         }
     }
 
-    private mutating func complete(_ r: inout LogRecord) {
-        Self.complete(&r, counts: &counts, classifier: classifier, memo: &memo, redactor: redactor)
+    /// Completes the pending record (the last of `out`), if any.
+    private mutating func completePending(_ out: inout [LogRecord]) {
+        guard pendingIsLast else { return }
+        pendingIsLast = false
+        pendingInfo = nil
+        completedCount += 1
+        let k = out.count - 1
+        Self.complete(&out[k], counts: &counts, classifier: classifier, memo: &memo, redactor: redactor)
     }
 
-    /// Completes the pending record, if any, and hands it on.
-    private mutating func emitPending(_ emit: (consuming LogRecord) -> Void) {
-        guard !pending.isEmpty else { return }
-        Self.complete(&pending[0], counts: &counts, classifier: classifier, memo: &memo, redactor: redactor)
-        emit(pending.removeLast())
-    }
-
-    private mutating func feedClean(_ b: Bytes, line: Int, emit: (consuming LogRecord) -> Void) {
+    private mutating func feedClean(_ b: Bytes, line: Int, into out: inout [LogRecord]) {
         var wrapper = Wrapper()
         let start = Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
         if wrapper.timeOnlyLine {
@@ -164,15 +195,24 @@ struct StreamParser {
         let end = b.trimmedEnd(b.count)
         if start >= end {
             // Blank lines separate chained tracebacks; elsewhere they carry nothing.
-            if traceback != .none, !pending.isEmpty { appendContinuation("", lines: 1) }
+            if traceback != .none, pendingIsLast { appendContinuation("", lines: 1, to: &out) }
             return
         }
         let body = b.slice(start, b.count)
         if isContinuation(body) {
-            appendContinuation(body.string(0, body.trimmedEnd(body.count)), lines: 1, raw: body)
+            appendContinuation(body.string(0, body.trimmedEnd(body.count)), lines: 1, raw: body, to: &out)
             return
         }
-        var r = LogRecord(input: input, line: line, format: .plain, message: "")
+        completePending(&out)
+        traceback = .none
+        out.append(LogRecord(input: input, line: line, format: .plain, message: ""))
+        let k = out.count - 1
+        parseRecord(body, line: line, wrapper, into: &out[k])
+    }
+
+    /// Parses the line that starts a new record into `r` (a new record), then completes it
+    /// (JSON: nothing continues it) or makes it the pending one.
+    private mutating func parseRecord(_ body: Bytes, line: Int, _ wrapper: borrowing Wrapper, into r: inout LogRecord) {
         let first = body[0]
         var parsed = false
         if first == UInt8(ascii: "{") {
@@ -193,18 +233,17 @@ struct StreamParser {
         if r.format == .agentsRich, let t = r.time { lastRichTime = t }
         applyWrapper(wrapper, to: &r)
         if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r, memo: &idMemo) }
-        emitPending(emit)
-        traceback = .none
         if Self.isJSON(r.format) {
             // A JSON record is complete on its line: what follows is never its continuation.
-            complete(&r)
-            emit(consume r)
+            completedCount += 1
+            Self.complete(&r, counts: &counts, classifier: classifier, memo: &memo, redactor: redactor)
             return
         }
-        // (Read before the record moves to `pending`: reading it after would copy it.)
-        let startsTraceback = r.format == .plain && r.message.hasPrefix("Traceback (most recent call last)")
-        pending.append(consume r)
-        if startsTraceback { traceback = .inside }
+        let isPlain = r.format == .plain
+        pendingIsLast = true
+        pendingInfo = PendingInfo(line: r.line, lineCount: r.lineCount, format: r.format, time: r.time,
+                                  isTaskException: isPlain && r.message.hasPrefix("Task exception was never retrieved"))
+        if isPlain && r.message.hasPrefix("Traceback (most recent call last)") { traceback = .inside }
     }
 
     private mutating func applyWrapper(_ w: Wrapper, to r: inout LogRecord) {
@@ -250,7 +289,7 @@ struct StreamParser {
 
     /// Lines that belong to the previous record.
     private mutating func isContinuation(_ b: Bytes) -> Bool {
-        guard !pending.isEmpty else { return false }
+        guard let pendingInfo else { return false }
         let c = b[0]
         if c.isSpaceOrTab {
             // A Rich record with a blank time column also starts with spaces.
@@ -285,23 +324,25 @@ struct StreamParser {
             }
             return false
         case .none:
-            // (Read in place: a copy of the pending record would retain each of its strings.)
-            if pending[0].format == .plain, pending[0].message.hasPrefix("Task exception was never retrieved"), b.has("future: ", at: 0) {
+            if pendingInfo.isTaskException, b.has("future: ", at: 0) {
                 return true
             }
             return false
         }
     }
 
-    private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil) {
-        guard !pending.isEmpty else { return }
-        if pending[0].format == .pinoPretty, let raw, raw.byte(0).isSpaceOrTab, let field = pinoField(raw) {
-            pending[0].fields.append(field)
-            if !pending[0].fields.isRaw { RecordEnricher.idsFromFields(&pending[0]) }
+    private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil, to out: inout [LogRecord]) {
+        guard pendingIsLast else { return }
+        let field = pendingInfo?.format == .pinoPretty ? raw.flatMap { $0.byte(0).isSpaceOrTab ? pinoField($0) : nil } : nil
+        let k = out.count - 1
+        if let field {
+            out[k].fields.append(field)
+            if !out[k].fields.isRaw { RecordEnricher.idsFromFields(&out[k]) }
         } else {
-            pending[0].message += "\n" + text
+            out[k].message += "\n" + text
         }
-        pending[0].lineCount += lines
+        out[k].lineCount += lines
+        pendingInfo?.lineCount += lines
     }
 
     /// pino-pretty's `    key: value` continuation.

@@ -12,9 +12,9 @@ import Testing
         var out: [LogRecord] = []
         for (i, line) in lines.enumerated() {
             var text = line
-            text.withUTF8 { parser.feed($0, line: i + 1) { out.append($0) } }
+            text.withUTF8 { parser.feed($0, line: i + 1, into: &out) }
         }
-        parser.finish { out.append($0) }
+        parser.finish(into: &out)
         return out
     }
 
@@ -87,6 +87,66 @@ import Testing
             #expect(records[0].ids.isEmpty)
             #expect(records[0].message == #"hello {"room": "room-x", "job_id" "AJ_x"}"#)
             #expect(records[1].ids.room == "room-y" && records[1].ids.pid == 7)
+        }
+    }
+}
+
+/// The parser writes records into the caller's array; the record later lines may continue waits
+/// in the parser between arrays (`detach(from:)`). Detaching after every line must give the
+/// records one array gives: none lost, none split, continuations joined.
+@Suite struct ParserOutputTests {
+    static let lines = [
+        "Task exception was never retrieved",
+        "future: <Task finished name='Task-42' coro=<run() done> exception=CancelledError()>",
+        "Traceback (most recent call last):",
+        "  File \"a.py\", line 1, in run",
+        "ValueError: bad",
+        "",
+        "During handling of the above exception, another exception occurred:",
+        "",
+        "Traceback (most recent call last):",
+        "  File \"b.py\", line 2, in run",
+        "asyncio.exceptions.CancelledError",
+        #"{"message": "json record", "level": "INFO", "name": "agent", "timestamp": "2025-12-11T01:09:17+00:00"}"#,
+        "[13:57:23.859] INFO (45416): received job request",
+        "    jobID: \"AJ_gggggggggggg\"",
+        "    roomName: \"pino-room\"",
+        "2025-12-11 01:09:16,311 - ERROR livekit - failed to connect to livekit, retrying in 0s",
+        "Traceback (most recent call last):",
+        "  File \"/app/worker.py\", line 612, in _connection_task",
+        "livekit.rtc.ConnectError: resuming connection failed: 401 Unauthorized - token is expired",
+        #"{"message": "Session created", "level": "INFO", "name": "agent", "job_id": "AJ_gggggggggggg", "timestamp": "2025-12-11T01:09:18+00:00"}"#,
+        "2025-12-11 01:09:19,000 - INFO livekit.agents - LLM metrics {\"ttft\": 0.5, \"job_id\": \"AJ_gggggggggggg\"}",
+    ]
+
+    static func summary(_ records: [LogRecord]) -> [String] {
+        records.map { "\($0.line)+\($0.lineCount) \($0.format.id) \($0.ids.jobId ?? "-") \($0.ids.room ?? "-") \($0.event.map { "\($0)" } ?? "-") \($0.message)" }
+    }
+
+    @Test func detachingAfterEveryLineGivesTheSameRecords() {
+        for analysis in [false, true] {
+            func parser() -> StreamParser {
+                StreamParser(input: 0, clock: StreamClock(zone: IngestOptions().timeZone, referenceDay: nil, referenceIsExplicit: false),
+                             classifier: analysis ? EventClassifier(configuration: AnalysisConfiguration()) : nil)
+            }
+            var one = parser()
+            var all: [LogRecord] = []
+            var split = parser()
+            var pieces: [LogRecord] = []
+            for (i, line) in Self.lines.enumerated() {
+                var text = line
+                text.withUTF8 { one.feed($0, line: i + 1, into: &all) }
+                var piece: [LogRecord] = []
+                text.withUTF8 { split.feed($0, line: i + 1, into: &piece) }
+                split.detach(from: &piece)
+                pieces += piece
+            }
+            one.finish(into: &all)
+            split.finish(into: &pieces)
+            #expect(all.count == 6)
+            #expect(all.map(\.lineCount) == [11, 1, 3, 4, 1, 1])
+            #expect(Self.summary(pieces) == Self.summary(all))
+            #expect(split.completedCount == 6)
         }
     }
 }
