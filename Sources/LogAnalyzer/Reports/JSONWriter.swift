@@ -84,7 +84,7 @@ struct JSONBytes: ~Copyable {
     }
 
     mutating func append(_ s: StaticString) {
-        append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        s.withUTF8Buffer { append($0) }
     }
 
     /// (Not `append(_:)`: a literal would pick the `String` overload over the `StaticString` one.)
@@ -116,16 +116,17 @@ struct JSONBytes: ~Copyable {
             case 0x0D: append(byte: UInt8(ascii: "r"))
             case 0x09: append(byte: UInt8(ascii: "t"))
             default:
-                let hex: StaticString = "0123456789abcdef"
                 append("u00")
-                append(byte: hex.utf8Start[Int(u >> 4)])
-                append(byte: hex.utf8Start[Int(u & 15)])
+                append(byte: Self.hexDigit(u >> 4))
+                append(byte: Self.hexDigit(u & 15))
             }
             start = i + 1
         }
         append(UnsafeBufferPointer(rebasing: b[start...]))
         append(byte: 0x22)
     }
+
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
     /// A newline and two spaces per level.
     mutating func newline(_ level: Int) {
