@@ -1,38 +1,9 @@
 /// JSON string quoting: escapes so that no control character reaches the output.
 public enum JSONWriter {
     public static func quoted(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 2)
-        quote(s, into: &out)
-        return out
-    }
-
-    /// Appends `s` quoted to `out` (no temporary strings for the common, plain case).
-    static func quote(_ s: String, into out: inout String) {
-        var s = s
-        let plain = s.withUTF8 { firstEscape($0, from: 0) == nil }
-        if plain {
-            out += "\""
-            out += s
-            out += "\""
-        } else {
-            var bytes = JSONBytes(capacity: s.utf8.count + 16)
-            bytes.quote(s)
-            out += bytes.string
-        }
-    }
-
-    /// The index of the first byte at or after `i` that a JSON string must escape (`"`, `\`,
-    /// a control character or DEL); nil when there is none.
-    @inline(__always)
-    static func firstEscape(_ b: UnsafeBufferPointer<UInt8>, from i: Int) -> Int? {
-        var i = i
-        while i < b.count {
-            let u = b[i]
-            if u < 0x20 || u == 0x22 || u == 0x5C || u == 0x7F { return i }
-            i += 1
-        }
-        return nil
+        var out = JSONBytes(capacity: s.utf8.count + 16)
+        out.quote(s)
+        return out.string
     }
 }
 
@@ -106,7 +77,7 @@ struct JSONBytes: ~Copyable {
     mutating func quote(bytes b: UnsafeBufferPointer<UInt8>) {
         append(byte: 0x22)
         var start = 0
-        while let i = JSONWriter.firstEscape(b, from: start) {
+        while let i = Self.firstEscape(b, from: start) {
             append(UnsafeBufferPointer(rebasing: b[start..<i]))
             let u = b[i]
             append(byte: 0x5C)
@@ -124,6 +95,19 @@ struct JSONBytes: ~Copyable {
         }
         append(UnsafeBufferPointer(rebasing: b[start...]))
         append(byte: 0x22)
+    }
+
+    /// The index of the first byte at or after `i` that a JSON string must escape (`"`, `\`,
+    /// a control character or DEL); nil when there is none.
+    @inline(__always)
+    private static func firstEscape(_ b: UnsafeBufferPointer<UInt8>, from i: Int) -> Int? {
+        var i = i
+        while i < b.count {
+            let u = b[i]
+            if u < 0x20 || u == 0x22 || u == 0x5C || u == 0x7F { return i }
+            i += 1
+        }
+        return nil
     }
 
     private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
