@@ -18,12 +18,13 @@ struct StreamParser {
     private let gate: TextLineParser.EventGate?
     /// Records are parsed where they end up: at the end of the caller's array (`feed(_:line:into:)`).
     /// The record that continuation lines may still join (none or one) is the last element of
-    /// that array while `pendingIsLast`; between arrays (`detach(from:)`) it waits in `held`.
-    /// A record is large and every line makes one: each copy of it cost more than parsing an id.
-    private var pendingIsLast = false
+    /// that array, or waits in `held` between arrays (`detach(from:)`). A record is large and
+    /// every line makes one: each copy of it cost more than parsing an id.
     private var held: [LogRecord] = []
-    /// What the state and the continuation checks read of the pending record.
+    /// What the state and the continuation checks read of the pending record; nil when there is none.
     private var pendingInfo: PendingInfo?
+    /// Whether the pending record is the last element of the array being fed.
+    private var pendingIsLast: Bool { pendingInfo != nil && held.isEmpty }
     /// Records completed so far (the pending one is not).
     private(set) var completedCount = 0
 
@@ -86,10 +87,7 @@ struct StreamParser {
     /// that later lines may continue stays the last element of `out` (call `detach(from:)`
     /// before handing the elements on: then every element of `out` is complete).
     mutating func feed(_ raw: Bytes, line: Int, into out: inout [LogRecord]) {
-        if !held.isEmpty {
-            out.append(held.removeLast())
-            pendingIsLast = true
-        }
+        if !held.isEmpty { out.append(held.removeLast()) }
         if raw.baseAddress != nil, memchr(raw.baseAddress!, 0x1B, raw.count) != nil {
             let n = stripANSI(raw)
             scratch.withUnsafeBufferPointer { feedClean(UnsafeBufferPointer(rebasing: $0[0..<n]), line: line, into: &out) }
@@ -101,9 +99,7 @@ struct StreamParser {
     /// Takes the pending record, if any, off the end of `out` (the next `feed` or `finish`
     /// puts it at the end of the array it is given): every element of `out` is then complete.
     mutating func detach(from out: inout [LogRecord]) {
-        guard pendingIsLast else { return }
-        held.append(out.removeLast())
-        pendingIsLast = false
+        if pendingIsLast { held.append(out.removeLast()) }
     }
 
     /// Everything the parsing of the next line depends on. Two parsers in the same state turn the
@@ -139,10 +135,7 @@ struct StreamParser {
 
     /// Completes the pending record, if any, at the end of `out`.
     mutating func finish(into out: inout [LogRecord]) {
-        if !held.isEmpty {
-            out.append(held.removeLast())
-            pendingIsLast = true
-        }
+        if !held.isEmpty { out.append(held.removeLast()) }
         completePending(&out)
     }
 
@@ -174,7 +167,6 @@ struct StreamParser {
     /// Completes the pending record (the last of `out`), if any.
     private mutating func completePending(_ out: inout [LogRecord]) {
         guard pendingIsLast else { return }
-        pendingIsLast = false
         pendingInfo = nil
         completedCount += 1
         let k = out.count - 1
@@ -240,7 +232,6 @@ struct StreamParser {
             return
         }
         let isPlain = r.format == .plain
-        pendingIsLast = true
         pendingInfo = PendingInfo(line: r.line, lineCount: r.lineCount, format: r.format, time: r.time,
                                   isTaskException: isPlain && r.message.hasPrefix("Task exception was never retrieved"))
         if isPlain && r.message.hasPrefix("Traceback (most recent call last)") { traceback = .inside }
