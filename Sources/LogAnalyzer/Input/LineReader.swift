@@ -1,3 +1,5 @@
+import CScan
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,6 +13,9 @@ import Darwin
 /// `maxLineBytes + chunkBytes`. A line longer than `maxLineBytes` is delivered cut to that length
 /// (flagged as truncated) and the rest of it is skipped. A trailing `\r` is removed. A line is
 /// valid until the next call to `next()`.
+///
+/// The scan that finds a line's end also tells (in `flags`) whether the line is ASCII without
+/// NUL and whether it holds an ESC: each line is read once for the three questions.
 final class LineReader {
     let maxLineBytes: Int
     let chunkBytes: Int
@@ -24,6 +29,12 @@ final class LineReader {
     private var discarding = false
     private var finished = false
     private var pendingError: InputError?
+    /// What the scans of the current line's bytes found so far (`CSCAN_LINE_*` bits).
+    private var lineFlags: UInt32 = 0
+    /// `flags` of a line the reader did not scan whole (a cut one): the caller checks it.
+    static let unknownFlags: UInt32 = 0x100
+    static let notASCII = UInt32(CSCAN_LINE_NOT_ASCII)
+    static let escape = UInt32(CSCAN_LINE_ESCAPE)
     /// Bytes read from the source (decompressed bytes for gzip).
     private(set) var bytesRead: UInt64 = 0
     /// Memory mode: the lines are read where they lie in these buffers (kept alive by `owners`),
@@ -58,19 +69,38 @@ final class LineReader {
 
     deinit { buffer.deallocate() }
 
-    private func line(_ from: Int, _ to: Int, truncated: Bool) -> (Bytes, Int, Bool) {
-        line(in: buffer, from, to, truncated: truncated)
+    typealias Line = (line: Bytes, number: Int, truncated: Bool, flags: UInt32)
+
+    private func line(_ from: Int, _ to: Int, truncated: Bool, flags: UInt32) -> Line {
+        line(in: buffer, from, to, truncated: truncated, flags: flags)
     }
 
-    private func line(in base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, truncated: Bool) -> (Bytes, Int, Bool) {
+    private func line(in base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, truncated: Bool, flags: UInt32) -> Line {
         var stop = to
         if stop > from && base[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
         lineNumber += 1
-        return (UnsafeBufferPointer(start: base + from, count: stop - from), lineNumber, truncated)
+        return (UnsafeBufferPointer(start: base + from, count: stop - from), lineNumber, truncated, truncated ? Self.unknownFlags : flags)
+    }
+
+    /// The offset of the first newline in `count` bytes at `p`, or nil; adds what the bytes
+    /// before it hold to `lineFlags`.
+    @inline(__always)
+    private func findNewline(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+        var found: UInt32 = 0
+        let k = cscan_line(p, count, &found)
+        lineFlags |= found
+        return k >= 0 ? k : nil
+    }
+
+    /// The flags of the line just found, and a clean start for the next one.
+    @inline(__always)
+    private func takeFlags() -> UInt32 {
+        defer { lineFlags = 0 }
+        return lineFlags
     }
 
     /// The next line of the segments (memory mode).
-    private func nextInMemory() -> (line: Bytes, number: Int, truncated: Bool)? {
+    private func nextInMemory() -> Line? {
         while segment < segments.count {
             let bytes = segments[segment]
             guard segmentPosition < bytes.count, let base = bytes.baseAddress else {
@@ -80,35 +110,38 @@ final class LineReader {
             }
             let from = segmentPosition
             var to = bytes.count
-            if let hit = memchr(base + from, 0x0A, bytes.count - from) {
-                to = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if let k = findNewline(base + from, bytes.count - from) {
+                to = from + k
                 segmentPosition = to + 1
             } else {
                 segmentPosition = bytes.count
             }
             bytesRead += UInt64(segmentPosition - from)
-            if to - from > maxLineBytes { return line(in: base, from, from + maxLineBytes, truncated: true) }
-            return line(in: base, from, to, truncated: false)
+            let flags = takeFlags()
+            if to - from > maxLineBytes { return line(in: base, from, from + maxLineBytes, truncated: true, flags: flags) }
+            return line(in: base, from, to, truncated: false, flags: flags)
         }
         return nil
     }
 
     /// The next line, its 1-based number and whether it was cut; nil at the end. Throws when the
     /// source fails (after the lines before the failure, including a partial last one).
-    func next() throws(InputError) -> (line: Bytes, number: Int, truncated: Bool)? {
+    func next() throws(InputError) -> Line? {
         if !segments.isEmpty { return nextInMemory() }
         while true {
-            if scan < end, let hit = memchr(buffer + scan, 0x0A, end - scan) {
-                let nl = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            // (A scan that finds no newline has read its bytes: the next starts after them.)
+            if scan < end, let k = findNewline(buffer + scan, end - scan) {
+                let nl = scan + k
                 let from = start
                 start = nl + 1
                 scan = start
+                let flags = takeFlags()
                 if discarding {
                     discarding = false
                     continue
                 }
-                if nl - from > maxLineBytes { return line(from, from + maxLineBytes, truncated: true) }
-                return line(from, nl, truncated: false)
+                if nl - from > maxLineBytes { return line(from, from + maxLineBytes, truncated: true, flags: flags) }
+                return line(from, nl, truncated: false, flags: flags)
             }
             if finished {
                 if let error = pendingError {
@@ -122,7 +155,7 @@ final class LineReader {
                 discarding = true
                 start = end
                 scan = end
-                return line(from, from + maxLineBytes, truncated: true)
+                return line(from, from + maxLineBytes, truncated: true, flags: takeFlags())
             }
             if discarding { start = end }
             if start > 0 {
@@ -148,7 +181,7 @@ final class LineReader {
                     let from = start
                     start = end
                     scan = end
-                    return line(from, end, truncated: false)
+                    return line(from, end, truncated: false, flags: takeFlags())
                 }
                 continue
             }

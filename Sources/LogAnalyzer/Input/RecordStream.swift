@@ -86,8 +86,8 @@ final class RecordStream {
     func parsePiece(into out: inout [LogRecord], diagnostics: inout DiagnosticSink) {
         if let reader {
             do {
-                while let (line, number, truncated) = try reader.next() {
-                    handle(line, number, truncated, &diagnostics, into: &out)
+                while let (line, number, truncated, flags) = try reader.next() {
+                    handle(line, number, truncated, flags, &diagnostics, into: &out)
                 }
             } catch {
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the lines before it are kept"))
@@ -208,8 +208,8 @@ final class RecordStream {
         var bytes = 0
         defer { parser.detach(from: &queue) }
         do {
-            while let (line, number, truncated) = try reader.next() {
-                handle(line, number, truncated, &diagnostics, into: &queue)
+            while let (line, number, truncated, flags) = try reader.next() {
+                handle(line, number, truncated, flags, &diagnostics, into: &queue)
                 bytes += line.count
                 if queue.count >= records || bytes >= Self.batchBytes { return false }
             }
@@ -284,17 +284,22 @@ final class RecordStream {
     }
 
     /// Per-line checks before parsing: over-long lines, NUL bytes, invalid UTF-8. The line's
-    /// record goes to the end of `out`.
-    private func handle(_ line: Bytes, _ number: Int, _ truncated: Bool, _ diagnostics: inout DiagnosticSink, into out: inout [LogRecord]) {
+    /// record goes to the end of `out`. `flags`: what the line reader's scan found in it.
+    private func handle(
+        _ line: Bytes, _ number: Int, _ truncated: Bool, _ flags: UInt32, _ diagnostics: inout DiagnosticSink, into out: inout [LogRecord]
+    ) {
         let number = number + lineOffset
         lastLine = number
+        let known = flags & LineReader.unknownFlags == 0
+        let ascii = known ? flags & LineReader.notASCII == 0 : Self.isASCII(line)
+        let escape: Bool? = known ? flags & LineReader.escape != 0 : nil
         if primeNext {
             // Parsed as the sequential read parsed it (a NUL line is skipped), but reported and
             // counted by the piece it belongs to.
             primeNext = false
-            if Self.isASCII(line) || !line.contains(0) {
+            if ascii || !line.contains(0) {
                 var discarded: [LogRecord] = []
-                parser.feed(line, line: number, into: &discarded)
+                parser.feed(line, line: number, escape: escape, into: &discarded)
                 parser.detach(from: &discarded)
             }
             parser.notes.removeAll()
@@ -306,7 +311,7 @@ final class RecordStream {
         if truncated {
             diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "long-line", "line longer than \(line.count) bytes; cut to that length"))
         }
-        if !Self.isASCII(line) {
+        if !ascii {
             if line.contains(0) {
                 nulLines += 1
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "binary-line", "line holds NUL bytes (binary data); skipped"))
@@ -317,7 +322,7 @@ final class RecordStream {
             }
         }
         let before = parser.completedCount
-        parser.feed(line, line: number, into: &out)
+        parser.feed(line, line: number, escape: escape, into: &out)
         stats.records += parser.completedCount - before
         if !parser.notes.isEmpty {
             for (line, kind, message) in parser.notes { diagnostics.report(Diagnostic(.warning, path: input.path, line: line, kind: kind, message)) }

@@ -85,10 +85,11 @@ struct StreamParser {
 
     /// Feeds one physical line. Its record, if it starts one, is appended to `out`; a record
     /// that later lines may continue stays the last element of `out` (call `detach(from:)`
-    /// before handing the elements on: then every element of `out` is complete).
-    mutating func feed(_ raw: Bytes, line: Int, into out: inout [LogRecord]) {
+    /// before handing the elements on: then every element of `out` is complete). `escape`: whether
+    /// the line holds an ESC, when the caller knows (else it is searched for).
+    mutating func feed(_ raw: Bytes, line: Int, escape: Bool? = nil, into out: inout [LogRecord]) {
         if !held.isEmpty { out.append(held.removeLast()) }
-        if raw.baseAddress != nil, memchr(raw.baseAddress!, 0x1B, raw.count) != nil {
+        if escape ?? (raw.baseAddress != nil && memchr(raw.baseAddress!, 0x1B, raw.count) != nil) {
             let n = stripANSI(raw)
             scratch.withUnsafeBufferPointer { feedClean(UnsafeBufferPointer(rebasing: $0[0..<n]), line: line, into: &out) }
         } else {

@@ -73,7 +73,7 @@ let sampleLines = (1...2000).map { i in
         let reader = LineReader(source: PrefixedSource(prefix: Array(sampleLines.utf8), inner: EmptySource()), maxLineBytes: 64, chunkBytes: 4096)
         var count = 0
         var truncated = 0
-        while let (_, _, cut) = try reader.next() {
+        while let (_, _, cut, _) = try reader.next() {
             count += 1
             if cut { truncated += 1 }
         }

@@ -220,6 +220,75 @@ import Testing
         #expect(seenFalse > 5_000)
     }
 
+    /// What `cscan_line` reports for `bytes`, byte by byte: the first newline and the flags of
+    /// the bytes before it.
+    private func referenceLineScan(_ bytes: ArraySlice<UInt8>) -> (Int, UInt32) {
+        var flags: UInt32 = 0
+        for (k, c) in bytes.enumerated() {
+            if c == 0x0A { return (k, flags) }
+            if c == 0 || c >= 0x80 { flags |= LineReader.notASCII }
+            if c == 0x1B { flags |= LineReader.escape }
+        }
+        return (-1, flags)
+    }
+
+    @Test func theLineScanEqualsTheByteLoop() {
+        var rng = SystemRandomNumberGenerator()
+        var newlines = 0
+        var flagged = 0
+        for _ in 0..<6_000 {
+            // Up to 300 bytes: the 32- and 16-byte steps, the overlapping last 16, the byte tail.
+            var bytes = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+            for _ in 0..<Int.random(in: 0...3, using: &rng) where !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = [0x0A, 0x0A, 0x00, 0x80, 0xC3, 0xFF, 0x1B, 0x0D].randomElement(using: &rng)!
+            }
+            let start = bytes.isEmpty ? 0 : Int.random(in: 0...min(3, bytes.count), using: &rng)
+            let (index, flags) = referenceLineScan(bytes[start...])
+            var found: UInt32 = 0
+            let k = bytes.withUnsafeBufferPointer { b in cscan_line(b.baseAddress! + start, b.count - start, &found) }
+            #expect(k == index, "\(bytes) from \(start)")
+            #expect(found == flags, "\(bytes) from \(start)")
+            if index >= 0 { newlines += 1 }
+            if flags != 0 { flagged += 1 }
+        }
+        #expect(newlines > 1_200 && flagged > 2_000, "\(newlines) \(flagged)")
+    }
+
+    @Test func theLineReaderFlagsEachLineWhateverItsChunks() throws {
+        // Lines up to 3 kB through a 4 kB buffer: many are split across reads; lines over 2 kB
+        // are cut (their flags unknown: the caller checks them).
+        var rng = SystemRandomNumberGenerator()
+        var text: [UInt8] = []
+        var lines: [[UInt8]] = []
+        for _ in 0..<400 {
+            var line = (0..<Int.random(in: 0...3000, using: &rng)).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+            if !line.isEmpty && Bool.random(using: &rng) {
+                line[Int.random(in: 0..<line.count, using: &rng)] = [0x00, 0x80, 0xE2, 0x1B].randomElement(using: &rng)!
+            }
+            lines.append(line)
+            text += line + [0x0A]
+        }
+        text.removeLast(Int.random(in: 0...1, using: &rng))
+        let fromSource = LineReader(source: PrefixedSource(prefix: text, inner: EmptySource()), maxLineBytes: 2048, chunkBytes: 4096)
+        let inMemory = text.withUnsafeBufferPointer { b in LineReader(segments: [b], owners: [], maxLineBytes: 2048) }
+        for reader in [fromSource, inMemory] {
+            var n = 0
+            while let (line, number, truncated, flags) = try reader.next() {
+                let expected = lines[n]
+                n += 1
+                #expect(number == n)
+                #expect(truncated == (expected.count > 2048))
+                if truncated {
+                    #expect(flags == LineReader.unknownFlags)
+                    continue
+                }
+                #expect(Array(line) == expected)
+                #expect(flags == referenceLineScan(expected[...]).1, "line \(n)")
+            }
+            #expect(n == lines.count)
+        }
+    }
+
     @Test func stringValuesWithoutEscapesAreTheirBytes() {
         // (the JSON text of a value, its text)
         let cases: [(String, String?)] = [
