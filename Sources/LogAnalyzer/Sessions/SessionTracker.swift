@@ -169,6 +169,16 @@ public final class SessionTracker {
     /// The live builder of a root index.
     private func builder(_ i: Int) -> Builder { slots[i]! }
 
+    /// `body` with the live builder of a root index, not retained for it. A builder taken with
+    /// `builder(_:)` is retained until the end of its scope (and released after it), two atomic
+    /// operations around every call it spans; the hot paths take one for each record. `slots`
+    /// keeps every live builder alive: `body` must not end one (no `link`, no retirement).
+    @inline(__always)
+    private func withBuilder<R>(_ i: Int, _ body: (Builder) -> R) -> R {
+        let b = slots.withUnsafeBufferPointer { Unmanaged.passUnretained($0[i]!) }
+        return b._withUnsafeGuaranteedRef(body)
+    }
+
     /// Merges `b` into `a` when they do not conflict; returns the surviving root.
     private func link(_ a: Int, _ b: Int) -> Int {
         let ra = find(a)
@@ -222,10 +232,11 @@ public final class SessionTracker {
         // Fast path: a known job whose session already knows this record's other ids.
         if let job = ids.jobId, let known = byJob[job] {
             let s = find(known)
-            let b = builder(s)
-            if (ids.room == nil || ids.room == b.room) && (ids.roomSid == nil || ids.roomSid == b.roomSid)
-                && ids.participantSid == nil && (ids.participant == nil || b.participants.contains(ids.participant!))
-            {
+            let knows = withBuilder(s) { b in
+                (ids.room == nil || ids.room == b.room) && (ids.roomSid == nil || ids.roomSid == b.roomSid)
+                    && ids.participantSid == nil && (ids.participant == nil || b.participants.contains(ids.participant!))
+            }
+            if knows {
                 if let pid = ids.pid { registerPid(PidKey(input: input, pid: pid), s) }
                 return s
             }
@@ -292,20 +303,21 @@ public final class SessionTracker {
 
     /// Registers a pid for a session (most records repeat their session's last one: no lookup).
     private func registerPid(_ key: PidKey, _ s: Int) {
-        let b = builder(s)
-        if b.lastPidEpoch == pidEpoch, b.lastPid == key { return }
-        if let old = byPid[key] {
-            if old != s {
+        withBuilder(s) { b in
+            if b.lastPidEpoch == pidEpoch, b.lastPid == key { return }
+            if let old = byPid[key] {
+                if old != s {
+                    byPid[key] = s
+                    pidEpoch += 1
+                    b.pids.append(key)
+                }
+            } else {
                 byPid[key] = s
-                pidEpoch += 1
                 b.pids.append(key)
             }
-        } else {
-            byPid[key] = s
-            b.pids.append(key)
+            b.lastPid = key
+            b.lastPidEpoch = pidEpoch
         }
-        b.lastPid = key
-        b.lastPidEpoch = pidEpoch
     }
 
     /// Adds one record.
@@ -354,38 +366,39 @@ public final class SessionTracker {
             if keepAllRecords || keepRecordsFor != nil { unassignedRecords.append(r) }
             return
         }
-        let b = builder(s)
-        b.recordCount += 1
-        if b.lastInput != r.input || b.lastSide != side {
-            b.inputs.insert(r.input)
-            b.sides.insert(side)
-            b.lastInput = r.input
-            b.lastSide = side
-        }
-        if let t = r.time {
-            if b.start == nil || t < b.start! { b.start = t }
-            if b.end == nil || t > b.end! { b.end = t }
-            if let i = b.last.firstIndex(where: { $0.input == r.input }) {
-                let prev = b.last[i].time
-                if prev.seconds(until: t) >= configuration.minimumGapSeconds {
-                    Self.remember(SilentGap(from: prev, fromLocation: b.last[i].location, to: t, toLocation: location), in: &b.gaps[r.input, default: []])
+        withBuilder(s) { b in
+            b.recordCount += 1
+            if b.lastInput != r.input || b.lastSide != side {
+                b.inputs.insert(r.input)
+                b.sides.insert(side)
+                b.lastInput = r.input
+                b.lastSide = side
+            }
+            if let t = r.time {
+                if b.start == nil || t < b.start! { b.start = t }
+                if b.end == nil || t > b.end! { b.end = t }
+                if let i = b.last.firstIndex(where: { $0.input == r.input }) {
+                    let prev = b.last[i].time
+                    if prev.seconds(until: t) >= configuration.minimumGapSeconds {
+                        Self.remember(SilentGap(from: prev, fromLocation: b.last[i].location, to: t, toLocation: location), in: &b.gaps[r.input, default: []])
+                    }
+                    if t >= prev { b.last[i] = (r.input, t, location) }
+                } else {
+                    b.last.append((r.input, t, location))
                 }
-                if t >= prev { b.last[i] = (r.input, t, location) }
-            } else {
-                b.last.append((r.input, t, location))
             }
-        }
-        // Built only when kept: most metrics events are only counted.
-        if let kind, keep(kind, in: b) {
-            b.events.append(event(kind))
-            if r.time == nil && b.segment > 0 {
-                b.undatedEvents += 1
-                if b.undatedEvents >= 2 * Self.maxUndatedUnassigned { trimUndated(b) }
+            // Built only when kept: most metrics events are only counted.
+            if let kind, keep(kind, in: b) {
+                b.events.append(event(kind))
+                if r.time == nil && b.segment > 0 {
+                    b.undatedEvents += 1
+                    if b.undatedEvents >= 2 * Self.maxUndatedUnassigned { trimUndated(b) }
+                }
             }
-        }
-        if keepAllRecords || (keepRecordsFor.map { matchesSelector(b, $0) } ?? false) || b.keepRecords {
-            b.keepRecords = true
-            b.records.append(r)
+            if keepAllRecords || (keepRecordsFor.map { matchesSelector(b, $0) } ?? false) || b.keepRecords {
+                b.keepRecords = true
+                b.records.append(r)
+            }
         }
     }
 
