@@ -162,6 +162,10 @@ public struct LogRecord: Sendable {
     /// error text in the extras): the record makes no event while it stays one line without an
     /// error text.
     var hasNoEventWords = false
+    /// Set by a text parser (in analysis) that kept the message of such a record as bytes, not
+    /// as a String: `message` stays empty unless the parser needs it after all (a continuation
+    /// line, ids or a Rust target in the text); a lite record carries no message.
+    var isMessageDeferred = false
     /// Fields few records have, kept out of line: a record is copied several times on its way to
     /// the session tracker, and every byte of it is copied each time.
     private var rare: Rare?

@@ -13,6 +13,16 @@ enum RecordEnricher {
         if r.ids.jobId == nil, let p = r.ids.participant, p.hasPrefix("agent-AJ_") { r.ids.jobId = String(p.dropFirst(6)) }
     }
 
+    /// Whether `enrich` would read a message of these bytes: a Rust SDK prefix to split off, or
+    /// an id marker (`RM_`, `AJ_`, a JWT, `room=`, `identity=`) in it. The scan is remembered
+    /// in `memo` as `idsFromText` remembers its own.
+    static func readsText(_ message: [UInt8], memo: inout LiteralSet.Memo) -> Bool {
+        message.withUnsafeBufferPointer { b in
+            if b.has("livekit", at: 0) || b.has("libwebrtc", at: 0) { return true }
+            return memo.scan(b, in: idMarkers) != 0
+        }
+    }
+
     /// `livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0`
     /// → message `resuming connection... attempt: 0`, field `rust_target` (line numbers dropped).
     static func splitRustTarget(_ r: inout LogRecord) {

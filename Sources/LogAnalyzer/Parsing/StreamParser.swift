@@ -144,16 +144,19 @@ struct StreamParser {
     /// the parsing thread) rather than by the session tracker. Static, over the parser's parts:
     /// the pending record is completed where it lies.
     private static func complete(
-        _ r: inout LogRecord, counts: inout FormatCounts, classifier: EventClassifier?, memo: inout LiteralSet.Memo, redactor: Redactor?
+        _ r: inout LogRecord, counts: inout FormatCounts, classifier: EventClassifier?, memo: inout LiteralSet.Memo, redactor: Redactor?,
+        gate: TextLineParser.EventGate?
     ) {
         counts.count(r.format)
         if let classifier, !r.isClassified {
             // Read into locals first: assigning `r.event = f(r)` copies the whole record (the
             // read of `r` overlaps the write to it).
             let oneLine = r.lineCount == 1
+            let lite = oneLine && r.hasNoEventWords && r.errorText == nil
+            if !lite { gate?.materialize(&r) }
             let event =
                 oneLine && r.hasParsedMetrics ? r.event
-                : oneLine && r.hasNoEventWords && r.errorText == nil ? nil
+                : lite ? nil
                 : classifier.classify(r, memo: &memo)
             r.event = event
             r.isClassified = true
@@ -171,7 +174,7 @@ struct StreamParser {
         pendingInfo = nil
         completedCount += 1
         let k = out.count - 1
-        Self.complete(&out[k], counts: &counts, classifier: classifier, memo: &memo, redactor: redactor)
+        Self.complete(&out[k], counts: &counts, classifier: classifier, memo: &memo, redactor: redactor, gate: gate)
     }
 
     private mutating func feedClean(_ b: Bytes, line: Int, into out: inout [LogRecord]) {
@@ -225,11 +228,12 @@ struct StreamParser {
         }
         if r.format == .agentsRich, let t = r.time { lastRichTime = t }
         applyWrapper(wrapper, to: &r)
+        if r.isMessageDeferred, let gate, RecordEnricher.readsText(gate.deferred, memo: &idMemo) { gate.materialize(&r) }
         if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r, memo: &idMemo) }
         if Self.isJSON(r.format) {
             // A JSON record is complete on its line: what follows is never its continuation.
             completedCount += 1
-            Self.complete(&r, counts: &counts, classifier: classifier, memo: &memo, redactor: redactor)
+            Self.complete(&r, counts: &counts, classifier: classifier, memo: &memo, redactor: redactor, gate: gate)
             return
         }
         let isPlain = r.format == .plain
@@ -331,6 +335,7 @@ struct StreamParser {
             out[k].fields.append(field)
             if !out[k].fields.isRaw { RecordEnricher.idsFromFields(&out[k]) }
         } else {
+            gate?.materialize(&out[k])
             out[k].message += "\n" + text
         }
         out[k].lineCount += lines

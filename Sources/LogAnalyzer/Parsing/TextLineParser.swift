@@ -5,11 +5,27 @@ enum TextLineParser {
     final class EventGate {
         let classifier: EventClassifier
         private var memo = LiteralSet.Memo()
+        /// The message of the last record parsed with `isMessageDeferred` (its bytes: no String
+        /// is built for a message nothing may read).
+        private(set) var deferred: [UInt8] = []
 
         init(_ classifier: EventClassifier) { self.classifier = classifier }
 
         func mayBeEvent(_ message: Bytes, _ errorText: String?) -> Bool {
             classifier.mayBeEvent(message, errorText, memo: &memo)
+        }
+
+        /// Keeps `message` as the deferred message (until the next line is parsed).
+        func keepDeferred(_ message: Bytes) {
+            deferred.removeAll(keepingCapacity: true)
+            deferred.append(contentsOf: message)
+        }
+
+        /// Gives a record whose message was deferred (the last record parsed) its message.
+        func materialize(_ r: inout LogRecord) {
+            guard r.isMessageDeferred else { return }
+            r.isMessageDeferred = false
+            r.message = deferred.withUnsafeBufferPointer { $0.string(0, $0.count) }
         }
     }
 
@@ -350,7 +366,14 @@ enum TextLineParser {
                     })
                 {
                     r.hasNoEventWords = noEventWords
-                    r.message = b.string(lo, messageEnd)
+                    if noEventWords, let gate {
+                        // Read only if a continuation line, an id in the text or an error text
+                        // makes the record more than a lite one (`EventGate.materialize`).
+                        gate.keepDeferred(b.slice(lo, messageEnd))
+                        r.isMessageDeferred = true
+                    } else {
+                        r.message = b.string(lo, messageEnd)
+                    }
                     // A metrics line (`LLM metrics {"ttft": …}`): its numbers are at hand now.
                     if onlyFields, let metrics = EventClassifier.metrics(b.slice(lo, messageEnd), value: { [ranges = keys.metrics] in ranges.metric(b, $0) }) {
                         r.event = metrics

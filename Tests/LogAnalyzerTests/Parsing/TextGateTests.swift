@@ -39,7 +39,10 @@ import Testing
         // Ids, messages and times are the same either way.
         #expect(lite.map(\.ids) == full.map(\.ids))
         #expect(lite[0].ids.jobId == "AJ_dJdreBaU1PaC" && lite[0].ids.room == "room-sZbtOIeN" && lite[0].ids.pid == 3117)
-        #expect(lite.map(\.message) == full.map(\.message))
+        // Messages too, but for the line that stays lite: no String is built for its message.
+        #expect(lite.map(\.message) == ["", "Session created", "LLM metrics", "unhandled failure", full[4].message])
+        #expect(full[0].message == "received user transcript" && full[4].message.hasPrefix("error in job\nTraceback"))
+        #expect(lite.map(\.isMessageDeferred) == [true, false, false, false, false])
         #expect(lite.map(\.time) == full.map(\.time))
         // The events: a lite line that a traceback turns into an event is one.
         #expect(lite.map { $0.event.map { "\($0)" } ?? "-" } == [
@@ -50,6 +53,35 @@ import Testing
         #expect(lite.map(\.hasNoEventWords) == [true, false, false, false, true])
         #expect(lite[4].eventText == "error in job")
         #expect(lite[4].lineCount == 3)
+    }
+
+    @Test func aDeferredMessageIsBuiltWhenTheParserReadsIt() {
+        // Lines without event words: ids in the text, a Rust target, a continuation line make
+        // the parser read the message after all; a quiet line keeps none.
+        let lines = [
+            #"2026-03-02 00:00:06,000 - DEBUG livekit.agents - forwarding for RM_jWlwYLflxvPu now {"pid": 3117}"#,
+            #"2026-03-02 00:00:07,000 - DEBUG livekit.agents - quiet line {"pid": 3117}"#,
+            #"2026-03-02 00:00:08,000 - DEBUG livekit.agents - handing over AJ_dJdreBaU1PaC {"pid": 3117}"#,
+            #"2026-03-02 00:00:09,000 - DEBUG livekit - livekit::rtc_engine:729:livekit::rtc_engine - quiet rust line {"pid": 3117}"#,
+            #"2026-03-02 00:00:10,000 - DEBUG livekit.agents - quiet before a traceback {"pid": 3117}"#,
+            "Traceback (most recent call last):",
+            "ValueError: bad",
+            #"2026-03-02 00:00:11,000 - DEBUG livekit.agents - another quiet line {"pid": 3117}"#,
+        ]
+        let lite = Self.records(lines, analysis: true)
+        let full = Self.records(lines, analysis: false)
+        #expect(lite.count == 6 && full.count == 6)
+        #expect(lite.map(\.hasNoEventWords) == [true, true, true, true, true, true])
+        #expect(lite.map(\.isMessageDeferred) == [false, true, false, false, false, true])
+        #expect(lite.map(\.message) == [
+            "forwarding for RM_jWlwYLflxvPu now", "", "handing over AJ_dJdreBaU1PaC", "quiet rust line",
+            "quiet before a traceback\nTraceback (most recent call last):\nValueError: bad", "",
+        ])
+        for i in [0, 2, 3, 4] { #expect(lite[i].message == full[i].message, "\(i)") }
+        #expect(lite.map(\.ids) == full.map(\.ids))
+        #expect(lite[0].ids.roomSid == "RM_jWlwYLflxvPu" && lite[2].ids.jobId == "AJ_dJdreBaU1PaC")
+        #expect(lite[3].fields["rust_target"]?.stringValue == "livekit::rtc_engine")
+        #expect(lite.map(\.lineCount) == [1, 1, 1, 1, 3, 1])
     }
 
     @Test func aLineThatFailsAsJSONKeepsNoIdsFromTheAttempt() {
