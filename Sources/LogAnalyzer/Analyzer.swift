@@ -155,7 +155,7 @@ public struct Analyzer {
                 // One input: no merge; on this thread, records go from the parser to the tracker
                 // without being queued (each copy of a record costs).
                 let add = { (record: inout LogRecord) in
-                    finalise(tracker.evictIdle(before: record.time))
+                    tracker.evictIdle(before: record.time, finalise)
                     tracker.add(record)
                 }
                 if case .inline(let stream) = streams[0] {
@@ -190,7 +190,7 @@ public struct Analyzer {
                 guard pick >= 0 else { break }
                 streams[pick].consume { (record: inout LogRecord) in
                     if let t = record.time { clocks[pick] = t.micros }
-                    finalise(tracker.evictIdle(before: record.time))
+                    tracker.evictIdle(before: record.time, finalise)
                     tracker.add(record)
                 }
             }

@@ -179,7 +179,8 @@ struct StreamParser {
 
     private mutating func feedClean(_ b: Bytes, line: Int, into out: inout [LogRecord]) {
         var wrapper = Wrapper()
-        let start = Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
+        // (No wrapper starts with `{`: a JSON line, the bulk of a production log, skips the look.)
+        let start = b.first == UInt8(ascii: "{") ? 0 : Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
         if wrapper.timeOnlyLine {
             lokiTime = wrapper
             return

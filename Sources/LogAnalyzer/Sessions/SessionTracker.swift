@@ -492,7 +492,17 @@ public final class SessionTracker {
     /// (plus at most 1/16 of it) is finalised before that record can join it, however few
     /// records came in between.
     func evictIdle(before time: Timestamp?) -> [Session] {
+        var finished: [Session] = []
+        evictIdle(before: time) { finished = $0 }
+        return finished
+    }
+
+    /// `evictIdle(before:)`, handing the finished sessions to `finish` only when it scanned: the
+    /// check before every record makes no array and calls nothing.
+    @inline(__always)
+    func evictIdle(before time: Timestamp?, _ finish: ([Session]) -> Void) {
         sinceEviction += 1
+        guard !keepAllRecords else { return }
         var dated = now
         var undated = nowUndated
         if let t = time {
@@ -503,8 +513,15 @@ public final class SessionTracker {
             }
         }
         let due = (dated.map { $0 > nextIdleCheck } ?? false) || (undated.map { $0 > nextUndatedIdleCheck } ?? false)
-        guard !keepAllRecords, due || sinceEviction >= 4096 || liveCount > maxLiveSessions || sealed.count > Self.maxSealedSegments
-        else { return [] }
+        guard due || sinceEviction >= 4096 || liveCount > maxLiveSessions || sealed.count > Self.maxSealedSegments else { return }
+        let finished = scanIdle(dated: dated, undated: undated)
+        if !finished.isEmpty { finish(finished) }
+    }
+
+    /// The scan of `evictIdle`: finalises the idle sessions (by the clocks including the next
+    /// record's time) and returns them.
+    @inline(never)
+    private func scanIdle(dated: Timestamp?, undated: Timestamp?) -> [Session] {
         sinceEviction = 0
         live.removeAll { slots[$0] == nil }
         var victims: [Int] = []
