@@ -220,31 +220,29 @@ enum JSONLineParser {
         return c.isDigit || c == UInt8(ascii: "-")
     }
 
-    /// Decides the format and reads time and level; builds message and logger when `materialize`.
+    /// Decides the format and reads the time; reads the level and builds message and logger when
+    /// `materialize` (a lite record's level is never read: the session tracker reads none).
     static func classify(_ b: Bytes, _ k: RecordKeys, clock: inout StreamClock, into r: inout LogRecord, materialize: Bool = true) {
         let message: Range<Int>?
         let logger: Range<Int>?
+        let levelValue: Range<Int>?
         if k.msg != nil, k.ts != nil, k.hasCaller || k.logger != nil {
             // zap production encoder
             r.format = .zapJSON
-            (message, logger) = (k.msg, k.logger)
-            r.level = level(b, k.level)
+            (message, logger, levelValue) = (k.msg, k.logger, k.level)
             if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) { r.time = clock.absolute(micros) }
         } else if k.msg != nil, isNumber(b, k.level), k.time != nil {
             // pino
             r.format = .pinoJSON
-            (message, logger) = (k.msg, k.name)
-            r.level = level(b, k.level)
+            (message, logger, levelValue) = (k.msg, k.name, k.level)
             if let t = text(b, k.time), let micros = TimeParsing.epoch(t, milliseconds: true) { r.time = clock.absolute(micros) }
         } else if k.message != nil, k.level != nil, k.timestamp != nil || k.asctime != nil {
             r.format = k.timestamp != nil ? .agentsJSON : .agentsJSONLegacy
-            (message, logger) = (k.message, k.name)
-            r.level = level(b, k.level)
+            (message, logger, levelValue) = (k.message, k.name, k.level)
             if let stamp = k.timestamp ?? k.asctime { r.time = resolveStamp(b, stamp, clock: &clock) }
         } else {
             r.format = .json
-            (message, logger) = (k.msg ?? k.message, k.name ?? k.logger)
-            r.level = level(b, k.level ?? k.severity)
+            (message, logger, levelValue) = (k.msg ?? k.message, k.name ?? k.logger, k.level ?? k.severity)
             if let stamp = k.timestamp ?? k.asctime ?? k.time ?? k.atTimestamp {
                 r.time = resolveStamp(b, stamp, clock: &clock)
             } else if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) {
@@ -252,6 +250,7 @@ enum JSONLineParser {
             }
         }
         if materialize {
+            r.level = level(b, levelValue)
             r.message = text(b, message) ?? ""
             r.logger = text(b, logger)
         }

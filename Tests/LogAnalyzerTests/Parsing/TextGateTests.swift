@@ -84,6 +84,28 @@ import Testing
         #expect(lite.map(\.lineCount) == [1, 1, 1, 1, 3, 1])
     }
 
+    @Test func liteJSONRecordsCarryWhatTheTrackerReads() {
+        // In analysis a JSON line that cannot be an event (or is a metrics line) keeps its time,
+        // ids, format and event, and no level, fields or (but for metrics) message: nothing
+        // reads them. Without analysis every record has them all.
+        let lines = [
+            #"{"message": "received user transcript", "level": "DEBUG", "name": "livekit.agents", "user_transcript": "Hi", "pid": 7, "job_id": "AJ_dJdreBaU1PaC", "room": "room-sZbtOIeN", "timestamp": "2026-03-02T00:00:01.250000+00:00"}"#,
+            #"{"message": "LLM metrics", "level": "INFO", "name": "livekit.agents", "ttft": 0.5, "pid": 7, "job_id": "AJ_dJdreBaU1PaC", "timestamp": "2026-03-02T00:00:02+00:00"}"#,
+            #"{"message": "Session created", "level": "INFO", "name": "livekit.agents", "pid": 7, "job_id": "AJ_dJdreBaU1PaC", "timestamp": "2026-03-02T00:00:03+00:00"}"#,
+        ]
+        let lite = Self.records(lines, analysis: true)
+        let full = Self.records(lines, analysis: false)
+        #expect(lite.map(\.level) == [nil, nil, .info])
+        #expect(full.map(\.level) == [.debug, .info, .info])
+        #expect(lite.map(\.message) == ["", "LLM metrics", "Session created"])
+        #expect(lite.map { $0.fields.members.map(\.0) } == [[], [], ["pid", "job_id"]])
+        #expect(lite.map(\.ids) == full.map(\.ids))
+        #expect(lite.map(\.time) == full.map(\.time))
+        #expect(lite.map { $0.format.id } == ["agents-json", "agents-json", "agents-json"])
+        #expect(lite.map { $0.event.map { "\($0)" } ?? "-" } == ["-", "llmMetrics(ttft: 0.5)", "sessionStart"])
+        #expect(lite[0].time?.micros == full[0].time?.micros && lite[0].time != nil)
+    }
+
     @Test func aLineThatFailsAsJSONKeepsNoIdsFromTheAttempt() {
         // The scan takes `room` and `job_id` before it meets the broken member; the record the
         // other parsers then try must not have them.
