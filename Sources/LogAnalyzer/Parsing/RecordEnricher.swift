@@ -16,11 +16,9 @@ enum RecordEnricher {
     /// Whether `enrich` would read a message of these bytes: a Rust SDK prefix to split off, or
     /// an id marker (`RM_`, `AJ_`, a JWT, `room=`, `identity=`) in it. The scan is remembered
     /// in `memo` as `idsFromText` remembers its own.
-    static func readsText(_ message: [UInt8], memo: inout LiteralSet.Memo) -> Bool {
-        message.withUnsafeBufferPointer { b in
-            if b.has("livekit", at: 0) || b.has("libwebrtc", at: 0) { return true }
-            return memo.scan(b, in: idMarkers) != 0
-        }
+    static func readsText(_ message: Bytes, memo: inout LiteralSet.Memo) -> Bool {
+        if message.has("livekit", at: 0) || message.has("libwebrtc", at: 0) { return true }
+        return memo.scan(message, in: idMarkers) != 0
     }
 
     /// `livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0`

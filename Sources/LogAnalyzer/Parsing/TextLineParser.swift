@@ -5,27 +5,42 @@ enum TextLineParser {
     final class EventGate {
         let classifier: EventClassifier
         private var memo = LiteralSet.Memo()
-        /// The message of the last record parsed with `isMessageDeferred` (its bytes: no String
-        /// is built for a message nothing may read).
-        private(set) var deferred: [UInt8] = []
+        /// The message of the last record parsed with `isMessageDeferred`: its bytes (no String
+        /// is built for a message nothing may read), in a buffer that only grows.
+        private var buffer: UnsafeMutablePointer<UInt8>
+        private var capacity = 256
+        private var count = 0
 
-        init(_ classifier: EventClassifier) { self.classifier = classifier }
+        init(_ classifier: EventClassifier) {
+            self.classifier = classifier
+            buffer = .allocate(capacity: capacity)
+        }
+
+        deinit { buffer.deallocate() }
 
         func mayBeEvent(_ message: Bytes, _ errorText: String?) -> Bool {
             classifier.mayBeEvent(message, errorText, memo: &memo)
         }
 
+        /// The deferred message's bytes (valid until the next `keepDeferred`).
+        var deferred: Bytes { UnsafeBufferPointer(start: buffer, count: count) }
+
         /// Keeps `message` as the deferred message (until the next line is parsed).
         func keepDeferred(_ message: Bytes) {
-            deferred.removeAll(keepingCapacity: true)
-            deferred.append(contentsOf: message)
+            if message.count > capacity {
+                buffer.deallocate()
+                capacity = Swift.max(message.count, 2 * capacity)
+                buffer = .allocate(capacity: capacity)
+            }
+            if let base = message.baseAddress { buffer.update(from: base, count: message.count) }
+            count = message.count
         }
 
         /// Gives a record whose message was deferred (the last record parsed) its message.
         func materialize(_ r: inout LogRecord) {
             guard r.isMessageDeferred else { return }
             r.isMessageDeferred = false
-            r.message = deferred.withUnsafeBufferPointer { $0.string(0, $0.count) }
+            r.message = deferred.string(0, count)
         }
     }
 
@@ -354,16 +369,7 @@ enum TextLineParser {
                 let next = b.byte(brace + 1)
                 let messageEnd = b.trimmedEnd(brace)
                 if (brace == lo || b[brace - 1] == 0x20 || b[brace - 1] == 0x09) && (next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")),
-                    let keys = rawExtras(b, brace, end, &r, dropIf: { errorText in
-                        // Analysis keeps no extras for a line that cannot be an event, nor for a
-                        // metrics line: its numbers are read from the bytes below (as for JSON).
-                        guard let gate, onlyFields, errorText == nil else { return false }
-                        let message = b.slice(lo, messageEnd)
-                        if EventClassifier.isMetricsMessage(message) { return true }
-                        if gate.mayBeEvent(message, nil) { return false }
-                        noEventWords = true
-                        return true
-                    })
+                    let keys = rawExtras(b, brace, end, &r, gate: onlyFields ? gate : nil, message: lo..<messageEnd, noEventWords: &noEventWords)
                 {
                     r.hasNoEventWords = noEventWords
                     if noEventWords, let gate {
@@ -387,11 +393,22 @@ enum TextLineParser {
         r.message = b.string(lo, end)
     }
 
-    /// When `lo..<hi` is exactly one JSON object: keeps it as raw fields (unless `dropIf` says,
-    /// given its error texts, that they are not needed), takes its ids and error texts, and
-    /// returns where its record keys are; nil otherwise.
+    /// When `lo..<hi` is exactly one JSON object: keeps it as raw fields, takes its ids and error
+    /// texts, and returns where its record keys are; nil otherwise.
+    ///
+    /// With a `gate` (analysis, extras that are the record's only fields), the fields are not kept
+    /// for a line that cannot be an event (no error text, no event word in `message`; then
+    /// `noEventWords` is set) nor for a metrics line, whose numbers the caller reads from the
+    /// bytes (as for JSON).
     static func rawExtras(
-        _ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, dropIf: (String?) -> Bool = { _ in false }
+        _ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, gate: EventGate? = nil, message: Range<Int> = 0..<0
+    ) -> JSONLineParser.RecordKeys? {
+        var noEventWords = false
+        return rawExtras(b, lo, hi, &r, gate: gate, message: message, noEventWords: &noEventWords)
+    }
+
+    static func rawExtras(
+        _ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, gate: EventGate?, message: Range<Int>, noEventWords: inout Bool
     ) -> JSONLineParser.RecordKeys? {
         guard b.byte(lo) == UInt8(ascii: "{") else { return nil }
         // One pass validates the object and collects its ids and error texts.
@@ -412,7 +429,14 @@ enum TextLineParser {
             return nil
         }
         if let e = errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
-        if dropIf(errorText) { return keys }
+        if let gate, errorText == nil {
+            let text = b.slice(message.lowerBound, message.upperBound)
+            if EventClassifier.isMetricsMessage(text) { return keys }
+            if !gate.mayBeEvent(text, nil) {
+                noEventWords = true
+                return keys
+            }
+        }
         let raw = Fields(rawObject: b.slice(lo, hi))
         if r.fields.isEmpty {
             r.fields = raw

@@ -82,6 +82,14 @@ import Testing
         #expect(lite[0].ids.roomSid == "RM_jWlwYLflxvPu" && lite[2].ids.jobId == "AJ_dJdreBaU1PaC")
         #expect(lite[3].fields["rust_target"]?.stringValue == "livekit::rtc_engine")
         #expect(lite.map(\.lineCount) == [1, 1, 1, 1, 3, 1])
+        // A message longer than the buffer it is kept in (which then grows), continued.
+        let long = String(repeating: "quiet words ", count: 60)
+        let grown = Self.records([
+            #"2026-03-02 00:00:12,000 - DEBUG livekit.agents - short {"pid": 1}"#,
+            "2026-03-02 00:00:13,000 - DEBUG livekit.agents - \(long)x {\"pid\": 1}",
+            "Traceback (most recent call last):",
+        ], analysis: true)
+        #expect(grown.map(\.message) == ["", long + "x\nTraceback (most recent call last):"])
     }
 
     @Test func liteJSONRecordsCarryWhatTheTrackerReads() {
