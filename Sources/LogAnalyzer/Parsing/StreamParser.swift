@@ -39,7 +39,8 @@ struct StreamParser {
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
     private var lastRichTime: Timestamp?
-    private var scratch: [UInt8] = []
+    /// A line without its ANSI sequences (the parser's own: parsers are never copied).
+    private let scratch = ScratchBytes()
     /// Event texts are redacted where they are made (a redactor holds per-thread match state);
     /// only analysis makes them.
     private let redactor: Redactor?
@@ -91,7 +92,8 @@ struct StreamParser {
         if !held.isEmpty { out.append(held.removeLast()) }
         if escape ?? (raw.baseAddress != nil && memchr(raw.baseAddress!, 0x1B, raw.count) != nil) {
             let n = stripANSI(raw)
-            scratch.withUnsafeBufferPointer { feedClean(UnsafeBufferPointer(rebasing: $0[0..<n]), line: line, into: &out) }
+            // (A pointer into the parser's own buffer: no Array to retain around the parse.)
+            feedClean(UnsafeBufferPointer(start: scratch.base, count: n), line: line, into: &out)
         } else {
             feedClean(raw, line: line, into: &out)
         }
@@ -356,9 +358,30 @@ struct StreamParser {
 
     /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch`, returning the
     /// length (`cscan_strip_ansi`: 16 bytes a step; `scratch` only grows).
-    private mutating func stripANSI(_ b: Bytes) -> Int {
+    private func stripANSI(_ b: Bytes) -> Int {
         guard let base = b.baseAddress else { return 0 }
-        if scratch.count < b.count + 16 { scratch = [UInt8](repeating: 0, count: Swift.max(b.count + 16, 2 * scratch.count)) }
-        return scratch.withUnsafeMutableBufferPointer { cscan_strip_ansi(base, b.count, $0.baseAddress!) }
+        scratch.reserve(b.count + 16)
+        return cscan_strip_ansi(base, b.count, scratch.base)
+    }
+}
+
+/// A byte buffer that only grows (its contents are not kept when it does).
+final class ScratchBytes {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+
+    init(capacity: Int = 4096) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Room for at least `count` bytes.
+    func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        base.deallocate()
+        capacity = Swift.max(count, 2 * capacity)
+        base = .allocate(capacity: capacity)
     }
 }

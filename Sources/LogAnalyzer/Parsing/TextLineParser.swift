@@ -372,10 +372,10 @@ enum TextLineParser {
                     let keys = rawExtras(b, brace, end, &r, gate: onlyFields ? gate : nil, message: lo..<messageEnd, noEventWords: &noEventWords)
                 {
                     r.hasNoEventWords = noEventWords
-                    if noEventWords, let gate {
+                    if noEventWords, gate != nil {
                         // Read only if a continuation line, an id in the text or an error text
                         // makes the record more than a lite one (`EventGate.materialize`).
-                        gate.keepDeferred(b.slice(lo, messageEnd))
+                        gate?.keepDeferred(b.slice(lo, messageEnd))
                         r.isMessageDeferred = true
                     } else {
                         r.message = b.string(lo, messageEnd)
@@ -429,10 +429,11 @@ enum TextLineParser {
             return nil
         }
         if let e = errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
-        if let gate, errorText == nil {
+        // (`gate?.` borrows the gate; `if let gate` would retain a copy around every call.)
+        if gate != nil, errorText == nil {
             let text = b.slice(message.lowerBound, message.upperBound)
             if EventClassifier.isMetricsMessage(text) { return keys }
-            if !gate.mayBeEvent(text, nil) {
+            if gate?.mayBeEvent(text, nil) == false {
                 noEventWords = true
                 return keys
             }
