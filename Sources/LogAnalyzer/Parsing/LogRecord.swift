@@ -17,7 +17,22 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
 
     /// Reads Python, Go (zap), Rust, pino-pretty and GCP level words, any case.
     static func parse(_ word: UnsafeBufferPointer<UInt8>) -> LogLevel? {
-        if word.count == 9 { return word.elementsEqual("EMERGENCY".utf8) ? .critical : nil }
+        // The usual words (`INFO`, `debug`, `ERROR`, `warning` …), their first four bytes read
+        // as one number in lower case (OR 0x20 maps only a letter's two cases onto its lower
+        // case): a line's level in a few instructions instead of a loop over its bytes.
+        if word.count >= 4 && word.count <= 7, let base = word.baseAddress {
+            let head = UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt32.self)) | 0x2020_2020
+            let fifth = word.count > 4 ? base[4] | 0x20 : 0
+            switch (word.count, head) {
+            case (4, 0x6F66_6E69): return .info  // info
+            case (4, 0x6E72_6177): return .warning  // warn
+            case (5, 0x7562_6564) where fifth == 0x67: return .debug  // debug
+            case (5, 0x6F72_7265) where fifth == 0x72: return .error  // error
+            case (7, 0x6E72_6177) where fifth == 0x69 && base[5] | 0x20 == 0x6E && base[6] | 0x20 == 0x67: return .warning  // warning
+            default: break
+            }
+        }
+        if word.count == 9 { return word.elementsEqual("EMERGENCY".utf8, by: { $0 == $1 || $0 == $1 | 0x20 }) ? .critical : nil }
         guard word.count >= 3 && word.count <= 8 else { return nil }
         var key: UInt64 = 0
         for c in word {

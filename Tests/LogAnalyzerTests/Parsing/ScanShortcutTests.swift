@@ -343,6 +343,37 @@ import Testing
     /// Each key name is recognised, and only it: a name with any one byte changed, cut or
     /// lengthened is another key or none. (`participantSid` was looked for among the 13-byte
     /// names, and so never found.)
+    @Test func levelWordsAreReadInAnyCaseAndNothingElse() {
+        let words: [String: LogLevel] = [
+            "TRACE": .trace, "DEBUG": .debug, "INFO": .info, "DEV": .info, "NOTICE": .info, "DEFAULT": .info, "WARN": .warning,
+            "WARNING": .warning, "ERROR": .error, "ERR": .error, "CRITICAL": .critical, "DPANIC": .critical, "PANIC": .critical,
+            "FATAL": .critical, "ALERT": .critical, "EMERGENCY": .critical,
+        ]
+        func level(_ text: String) -> LogLevel? {
+            // Inside a longer line, as the parsers pass it.
+            var line = text + " - rest"
+            return line.withUTF8 { LogLevel.parse(UnsafeBufferPointer(rebasing: $0[0..<text.utf8.count])) }
+        }
+        var rng = SystemRandomNumberGenerator()
+        var checked = 0
+        for (word, expected) in words {
+            for _ in 0..<40 {
+                // Any mix of cases is the level; one byte changed to a non-letter (some of which
+                // OR 0x20 maps onto letters' codes: `@`, `[`, digits) or dropped is not.
+                let mixed = String(word.map { Bool.random(using: &rng) ? Character($0.lowercased()) : $0 })
+                #expect(level(mixed) == expected, "\(mixed)")
+                var bytes = Array(mixed.utf8)
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = [0x40, 0x5B, 0x49 ^ 0x20 ^ 0x80, 0x30, 0x0D, 0x20, 0x7F].randomElement(using: &rng)!
+                let broken = String(decoding: bytes, as: UTF8.self)
+                #expect(level(broken) == nil, "\(bytes)")
+                #expect(level(String(mixed.dropLast())) == words[String(word.dropLast())], "\(mixed)")
+                checked += 3
+            }
+        }
+        #expect(level("info") == .info && level("Warn") == .warning && level("INFOS") == nil && level("warnin") == nil)
+        #expect(checked == 1_920)
+    }
+
     @Test func keyNamesAreRecognisedExactly() {
         let names: [String: FieldKey] = [
             "ts": .ts, "id": .id, "msg": .msg, "pid": .pid, "pID": .participantSid, "room": .room, "name": .name, "time": .time,
