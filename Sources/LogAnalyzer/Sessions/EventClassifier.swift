@@ -137,15 +137,25 @@ struct EventClassifier {
     }
 
     private func classify(_ r: LogRecord, scanMessage: (Bytes) -> UInt64) -> EventKind? {
-        var message = r.message
-        // (Metrics lines are classified by their parser, with the numbers it read; this is the
-        // path of records kept whole, and of metrics in fields built from continuation lines.)
-        // (The closure captures the fields alone: capturing `r` would copy the whole record.)
-        let fields = r.fields
-        if let metrics = message.withUTF8({ m in Self.metrics(m, value: { fields[String(describing: $0)]?.doubleValue }) }) {
-            return metrics
+        // The message's bytes where they lie: a copy of the message (or of the fields, below)
+        // would retain and release its storage, two atomic operations a record.
+        let scanned = r.message.utf8.withContiguousStorageIfAvailable { m -> (isMetrics: Bool, mask: UInt64) in
+            Self.isMetricsMessage(m) ? (true, 0) : (false, scanMessage(m))
         }
-        var mask = message.withUTF8 { scanMessage($0) }
+        var mask: UInt64
+        if let scanned, !scanned.isMetrics {
+            mask = scanned.mask
+        } else {
+            // (Metrics lines are classified by their parser, with the numbers it read; this is
+            // the path of records kept whole, and of metrics in fields built from continuation
+            // lines. The closure captures the fields alone: capturing `r` would copy the record.)
+            var message = r.message
+            let fields = r.fields
+            if let metrics = message.withUTF8({ m in Self.metrics(m, value: { fields[String(describing: $0)]?.doubleValue }) }) {
+                return metrics
+            }
+            mask = message.withUTF8 { scanMessage($0) }
+        }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else { return nil }
         return kind(r, mask)
