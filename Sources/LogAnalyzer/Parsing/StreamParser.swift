@@ -150,7 +150,9 @@ struct StreamParser {
         gate: TextLineParser.EventGate?
     ) {
         counts.count(r.format)
-        if let classifier, !r.isClassified {
+        // (The classifier and the redactor are borrowed through `?.` and `map`: an `if let`
+        // copy is retained and released around the calls, atomic operations on every record.)
+        if classifier != nil, !r.isClassified {
             // Read into locals first: assigning `r.event = f(r)` copies the whole record (the
             // read of `r` overlaps the write to it).
             let oneLine = r.lineCount == 1
@@ -159,13 +161,13 @@ struct StreamParser {
             let event =
                 oneLine && r.hasParsedMetrics ? r.event
                 : lite ? nil
-                : classifier.classify(r, memo: &memo)
+                : classifier?.classify(r, memo: &memo) ?? nil
             r.event = event
             r.isClassified = true
             // (A metrics event's text is its message.)
-            if let kind = event, !kind.isMetrics, let redactor {
-                let text = SessionEvent.text(of: r, kind, redactor: redactor)
-                r.eventText = text
+            if let kind = event, !kind.isMetrics {
+                let text = redactor.map { SessionEvent.text(of: r, kind, redactor: $0) }
+                if text != nil { r.eventText = text }
             }
         }
     }
@@ -231,7 +233,7 @@ struct StreamParser {
         }
         if r.format == .agentsRich, let t = r.time { lastRichTime = t }
         applyWrapper(wrapper, to: &r)
-        if r.isMessageDeferred, let gate, RecordEnricher.readsText(gate.deferred, memo: &idMemo) { gate.materialize(&r) }
+        if r.isMessageDeferred, let deferred = gate?.deferred, RecordEnricher.readsText(deferred, memo: &idMemo) { gate?.materialize(&r) }
         if !r.isClassified || r.event != nil { RecordEnricher.enrich(&r, memo: &idMemo) }
         if Self.isJSON(r.format) {
             // A JSON record is complete on its line: what follows is never its continuation.

@@ -127,20 +127,29 @@ struct EventClassifier {
 
     func classify(_ r: LogRecord) -> EventKind? {
         if r.isClassified { return r.event }
-        return classify(r) { words.scan($0) }
+        return classify(r, memo: nil)
     }
 
     /// `classify(_:)`, remembering the scans of repeated messages in `memo`.
     func classify(_ r: LogRecord, memo: inout LiteralSet.Memo) -> EventKind? {
         if r.isClassified { return r.event }
-        return classify(r) { memo.scan($0, in: words) }
+        return withUnsafeMutablePointer(to: &memo) { classify(r, memo: $0) }
     }
 
-    private func classify(_ r: LogRecord, scanMessage: (Bytes) -> UInt64) -> EventKind? {
+    /// The scan of a message's bytes for the event words (remembered in `memo` when there is one).
+    @inline(__always)
+    private func scanMessage(_ m: Bytes, _ memo: UnsafeMutablePointer<LiteralSet.Memo>?) -> UInt64 {
+        if let memo { return memo.pointee.scan(m, in: words) }
+        return words.scan(m)
+    }
+
+    /// (The memo by pointer, not a closure that scans: a closure capturing `words` copied it,
+    /// retaining and releasing its two arrays around every classification.)
+    private func classify(_ r: LogRecord, memo: UnsafeMutablePointer<LiteralSet.Memo>?) -> EventKind? {
         // The message's bytes where they lie: a copy of the message (or of the fields, below)
         // would retain and release its storage, two atomic operations a record.
         let scanned = r.message.utf8.withContiguousStorageIfAvailable { m -> (isMetrics: Bool, mask: UInt64) in
-            Self.isMetricsMessage(m) ? (true, 0) : (false, scanMessage(m))
+            Self.isMetricsMessage(m) ? (true, 0) : (false, scanMessage(m, memo))
         }
         var mask: UInt64
         if let scanned, !scanned.isMetrics {
@@ -154,7 +163,7 @@ struct EventClassifier {
             if let metrics = message.withUTF8({ m in Self.metrics(m, value: { fields[String(describing: $0)]?.doubleValue }) }) {
                 return metrics
             }
-            mask = message.withUTF8 { scanMessage($0) }
+            mask = message.withUTF8 { scanMessage($0, memo) }
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else { return nil }
