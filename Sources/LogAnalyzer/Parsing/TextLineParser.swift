@@ -395,18 +395,15 @@ enum TextLineParser {
 
     /// When `lo..<hi` is exactly one JSON object: keeps it as raw fields, takes its ids and error
     /// texts, and returns where its record keys are; nil otherwise.
-    ///
-    /// With a `gate` (analysis, extras that are the record's only fields), the fields are not kept
-    /// for a line that cannot be an event (no error text, no event word in `message`; then
-    /// `noEventWords` is set) nor for a metrics line, whose numbers the caller reads from the
-    /// bytes (as for JSON).
-    static func rawExtras(
-        _ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, gate: EventGate? = nil, message: Range<Int> = 0..<0
-    ) -> JSONLineParser.RecordKeys? {
+    static func rawExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord) -> JSONLineParser.RecordKeys? {
         var noEventWords = false
-        return rawExtras(b, lo, hi, &r, gate: gate, message: message, noEventWords: &noEventWords)
+        return rawExtras(b, lo, hi, &r, gate: nil, message: 0..<0, noEventWords: &noEventWords)
     }
 
+    /// `rawExtras(_:_:_:_:)`; with a `gate` (analysis, extras that are the record's only fields),
+    /// the fields are not kept for a line that cannot be an event (no error text, no event word in
+    /// `b[message]`; then `noEventWords` is set) nor for a metrics line, whose numbers the caller
+    /// reads from the bytes (as for JSON).
     static func rawExtras(
         _ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, gate: EventGate?, message: Range<Int>, noEventWords: inout Bool
     ) -> JSONLineParser.RecordKeys? {
