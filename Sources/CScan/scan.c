@@ -100,57 +100,7 @@ static long line_sse2(const uint8_t *b, long n, unsigned *flags) {
 }
 #endif
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-#define CSCAN_AVX2 1
-
-/* line_sse2 with 32-byte vectors, for machines with AVX2 (chosen at run time). */
-__attribute__((target("avx2"))) static long line_avx2(const uint8_t *b, long n, unsigned *flags) {
-    const __m256i nl = _mm256_set1_epi8('\n');
-    const __m256i esc = _mm256_set1_epi8(0x1B);
-    const __m256i zero = _mm256_setzero_si256();
-    __m256i bad = zero;
-    __m256i escs = zero;
-    long i = 0;
-    for (; i + 32 <= n; i += 32) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(b + i));
-        unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
-        if (m != 0) {
-            unsigned lanes = (1u << __builtin_ctz(m)) - 1;
-            unsigned vb = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(v, _mm256_cmpeq_epi8(v, zero)));
-            unsigned ve = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, esc));
-            unsigned f = 0;
-            if ((vb & lanes) || _mm256_movemask_epi8(bad)) f |= CSCAN_LINE_NOT_ASCII;
-            if ((ve & lanes) || _mm256_movemask_epi8(escs)) f |= CSCAN_LINE_ESCAPE;
-            *flags |= f;
-            return i + __builtin_ctz(m);
-        }
-        bad = _mm256_or_si256(bad, _mm256_or_si256(v, _mm256_cmpeq_epi8(v, zero)));
-        escs = _mm256_or_si256(escs, _mm256_cmpeq_epi8(v, esc));
-    }
-    unsigned f = 0;
-    if (_mm256_movemask_epi8(bad)) f |= CSCAN_LINE_NOT_ASCII;
-    if (_mm256_movemask_epi8(escs)) f |= CSCAN_LINE_ESCAPE;
-    *flags |= f;
-    if (i < n) {
-        long rest = line_sse2(b + i, n - i, flags);
-        return rest < 0 ? -1 : i + rest;
-    }
-    return -1;
-}
-
-static int have_avx2 = -1;
-#endif
-
 long cscan_line(const uint8_t *b, long n, unsigned *flags) {
-#if defined(CSCAN_AVX2)
-    int avx2 = __atomic_load_n(&have_avx2, __ATOMIC_RELAXED);
-    if (avx2 < 0) {
-        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-        __atomic_store_n(&have_avx2, avx2, __ATOMIC_RELAXED);
-    }
-    if (avx2) return line_avx2(b, n, flags);
-#endif
 #if defined(__SSE2__)
     return line_sse2(b, n, flags);
 #else

@@ -14,7 +14,7 @@ int cscan_is_ascii_without_nul(const uint8_t *bytes, long count);
 
 /* The index of the first '\n' of the `count` bytes at `bytes`, or -1; ORs into `*flags` what the
    bytes before it (all of them, without one) hold: CSCAN_LINE_NOT_ASCII, CSCAN_LINE_ESCAPE. One
-   pass for the three questions every line asks (32 bytes per step with AVX2, 16 with SSE2). */
+   pass for the three questions every line asks, 16 bytes per step with SSE2. */
 long cscan_line(const uint8_t *bytes, long count, unsigned *flags);
 
 /* Copies `bytes` to `out` without its ANSI sequences: CSI (ESC '[' up to a final byte 0x40-0x7E),
