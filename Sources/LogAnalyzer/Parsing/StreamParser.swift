@@ -165,9 +165,8 @@ struct StreamParser {
             r.event = event
             r.isClassified = true
             // (A metrics event's text is its message.)
-            if let kind = event, !kind.isMetrics {
-                let text = redactor.map { SessionEvent.text(of: r, kind, redactor: $0) }
-                if text != nil { r.eventText = text }
+            if let kind = event, !kind.isMetrics, let text = redactor.map({ SessionEvent.text(of: r, kind, redactor: $0) }) {
+                r.eventText = text
             }
         }
     }

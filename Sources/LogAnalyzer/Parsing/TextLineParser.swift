@@ -6,33 +6,23 @@ enum TextLineParser {
         let classifier: EventClassifier
         private var memo = LiteralSet.Memo()
         /// The message of the last record parsed with `isMessageDeferred`: its bytes (no String
-        /// is built for a message nothing may read), in a buffer that only grows.
-        private var buffer: UnsafeMutablePointer<UInt8>
-        private var capacity = 256
+        /// is built for a message nothing may read).
+        private let buffer = ScratchBytes(capacity: 256)
         private var count = 0
 
-        init(_ classifier: EventClassifier) {
-            self.classifier = classifier
-            buffer = .allocate(capacity: capacity)
-        }
-
-        deinit { buffer.deallocate() }
+        init(_ classifier: EventClassifier) { self.classifier = classifier }
 
         func mayBeEvent(_ message: Bytes, _ errorText: String?) -> Bool {
             classifier.mayBeEvent(message, errorText, memo: &memo)
         }
 
         /// The deferred message's bytes (valid until the next `keepDeferred`).
-        var deferred: Bytes { UnsafeBufferPointer(start: buffer, count: count) }
+        var deferred: Bytes { UnsafeBufferPointer(start: buffer.base, count: count) }
 
         /// Keeps `message` as the deferred message (until the next line is parsed).
         func keepDeferred(_ message: Bytes) {
-            if message.count > capacity {
-                buffer.deallocate()
-                capacity = Swift.max(message.count, 2 * capacity)
-                buffer = .allocate(capacity: capacity)
-            }
-            if let base = message.baseAddress { buffer.update(from: base, count: message.count) }
+            buffer.reserve(message.count)
+            if let base = message.baseAddress { buffer.base.update(from: base, count: message.count) }
             count = message.count
         }
 
