@@ -81,18 +81,18 @@ public final class RecordRenderer {
                 separator()
                 let rawKey = b.slice(key.lowerBound, key.upperBound)
                 // The key as written is JSON already; one with escapes or raw control bytes is
-                // decoded (for the secret-name test) and written again.
-                let keyText: String
-                if rawKey.contains(where: { $0 < 0x20 || $0 == 0x5C || $0 == 0x7F }) {
-                    keyText = Fields.keyText(b, key)
-                    out.quote(keyText)
+                // decoded and written again. Its text is built only for the secret-name test of a
+                // text value (not for the numbers most fields hold).
+                let decodedKey = rawKey.contains(where: { $0 < 0x20 || $0 == 0x5C || $0 == 0x7F }) ? Fields.keyText(b, key) : nil
+                if let decodedKey {
+                    out.quote(decodedKey)
                     out.append(":")
                 } else {
-                    keyText = rawKey.string(0, rawKey.count)
                     out.append("\"")
                     out.append(rawKey)
                     out.append("\":")
                 }
+                func keyText() -> String { decodedKey ?? rawKey.string(0, rawKey.count) }
                 let raw = b.slice(value.lowerBound, value.upperBound)
                 let c = raw[0]
                 let isText = c == UInt8(ascii: "\"") || c == UInt8(ascii: "{") || c == UInt8(ascii: "[")
@@ -100,12 +100,12 @@ public final class RecordRenderer {
                 let hasControl = raw.contains(where: { $0 < 0x20 || $0 == 0x7F })
                 if !isText && !hasControl && c != UInt8(ascii: "N") && c != UInt8(ascii: "I") && !(c == UInt8(ascii: "-") && raw.byte(1) == UInt8(ascii: "I")) {
                     out.append(raw)
-                } else if isText && !hasControl && !Redactor.mightHoldSecret(raw) && !Redactor.isSecretKey(keyText) {
+                } else if isText && !hasControl && !Redactor.mightHoldSecret(raw) && !Redactor.isSecretKey(keyText()) {
                     out.append(raw)
                 } else {
                     var reader = JSONReader(b, from: value.lowerBound)
                     let v = (try? reader.value()) ?? .string(raw.string(0, raw.count))
-                    writeValue(v, key: keyText, into: &out, depth: 1)
+                    writeValue(v, key: keyText(), into: &out, depth: 1)
                 }
             }
         }
