@@ -1,58 +1,140 @@
-/// Session indices by a string key (room name, room sid, job id, participant), with a
-/// direct-mapped cache in front of the dictionary: records keep naming the keys of the sessions
-/// alive, and a hit costs a short byte hash and one string compare instead of SipHash.
-final class KeyIndex {
-    private var map: [String: Int] = [:]
-    @exclusivity(unchecked) private var keys: [String?]
-    @exclusivity(unchecked) private var values: [Int]
-    private static let slotBits = 12
+/// A key of a `HashIndex`: equality and a hash of the key's content (the same for equal keys,
+/// whatever their storage).
+protocol IndexKey: Equatable {
+    var indexHash: UInt64 { get }
+}
 
-    init() {
-        keys = Array(repeating: nil, count: 1 << Self.slotBits)
-        values = Array(repeating: 0, count: 1 << Self.slotBits)
+/// Session indices by key: an open-addressing table (linear probing, at most half full) that
+/// keeps each entry's hash beside it.
+///
+/// The session tracker asks it for every record and removes a session's keys when the session
+/// goes idle. A Swift `Dictionary` hashes a `String` with SipHash, and its deletion shifts the
+/// entries after the removed one back, hashing each of them again: about 1,400 instructions a
+/// removal and 470 a lookup in the tracker's profile. Here a key is hashed once, by a few
+/// multiplications over its bytes, and moved entries are placed by their stored hash.
+final class HashIndex<Key: IndexKey> {
+    private struct Slot {
+        /// 0 when the slot is empty (`hash(_:)` never returns 0).
+        var hash: UInt64
+        var value: Int
+        var key: Key?
     }
 
-    /// The slot of a key. A short key (the ids of LiveKit and livekit-agents are up to 15 bytes:
-    /// `AJ_…`, `RM_…`, most room names) is hashed from the two words of its value, which hold
-    /// its bytes inline; a longer one by FNV-1a over its bytes. The words of a longer string hold
-    /// a pointer, so equal keys in different storage would only miss the cache, never match
-    /// wrongly: a hit is still confirmed by comparing the strings.
+    @exclusivity(unchecked) private var slots: [Slot]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 256) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        slots = Array(repeating: Slot(hash: 0, value: 0, key: nil), count: size)
+        mask = size - 1
+    }
+
     @inline(__always)
-    private static func slot(_ key: String) -> Int {
-        if key.utf8.count <= 15 {
-            let (a, b) = unsafeBitCast(key, to: (UInt64, UInt64).self)
-            let h = (a ^ (b &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
-            return Int(truncatingIfNeeded: h >> UInt64(64 - slotBits))
-        }
-        var key = key
-        return key.withUTF8 { b in
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01B3 }
-            return Int(truncatingIfNeeded: h >> UInt64(64 - slotBits))
+    private static func hash(_ key: Key) -> UInt64 { key.indexHash | 1 << 63 }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: Key, _ h: UInt64) -> (index: Int, found: Bool) {
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i].hash
+            if s == 0 { return (i, false) }
+            if s == h && slots[i].key! == key { return (i, true) }
+            i = (i + 1) & mask
         }
     }
 
-    subscript(key: String) -> Int? {
+    subscript(key: Key) -> Int? {
         get {
-            let i = Self.slot(key)
-            if keys[i] == key { return values[i] }
-            guard let value = map[key] else { return nil }
-            keys[i] = key
-            values[i] = value
-            return value
+            let (i, found) = probe(key, Self.hash(key))
+            return found ? slots[i].value : nil
         }
         set {
-            let i = Self.slot(key)
-            // The cache mirrors the dictionary: a key cached with this value needs no write.
-            if let newValue, values[i] == newValue, keys[i] == key { return }
+            let h = Self.hash(key)
+            let (i, found) = probe(key, h)
             if let newValue {
-                map[key] = newValue
-                keys[i] = key
-                values[i] = newValue
-            } else {
-                map.removeValue(forKey: key)
-                if keys[i] == key { keys[i] = nil }
+                if found {
+                    slots[i].value = newValue
+                    return
+                }
+                slots[i] = Slot(hash: h, value: newValue, key: key)
+                count += 1
+                if count * 2 > slots.count { grow() }
+            } else if found {
+                remove(at: i)
             }
         }
+    }
+
+    /// Empties slot `i` and moves back the entries after it that could not sit in their own
+    /// slot (backward-shift deletion: no tombstones, probes stay short).
+    private func remove(at i: Int) {
+        var hole = i
+        var j = i
+        while true {
+            j = (j + 1) & mask
+            let h = slots[j].hash
+            if h == 0 { break }
+            let home = Int(truncatingIfNeeded: h) & mask
+            // The entry at j stays when its home lies cyclically in (hole, j].
+            let stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
+            if !stays {
+                slots.swapAt(hole, j)
+                hole = j
+            }
+        }
+        slots[hole] = Slot(hash: 0, value: 0, key: nil)
+        count -= 1
+    }
+
+    private func grow() {
+        let old = slots
+        slots = Array(repeating: Slot(hash: 0, value: 0, key: nil), count: old.count * 2)
+        mask = slots.count - 1
+        for s in old where s.hash != 0 {
+            var i = Int(truncatingIfNeeded: s.hash) & mask
+            while slots[i].hash != 0 { i = (i + 1) & mask }
+            slots[i] = s
+        }
+    }
+}
+
+typealias KeyIndex = HashIndex<String>
+
+extension String: IndexKey {
+    /// A hash of the key's UTF-8 bytes: ids (`AJ_…`, `RM_…`, `PA_…`, room names) are mostly 16
+    /// bytes or fewer, hashed from two overlapping 8-byte loads.
+    var indexHash: UInt64 {
+        if let h = utf8.withContiguousStorageIfAvailable({ Self.hashBytes($0) }) { return h }
+        return Array(utf8).withUnsafeBufferPointer { Self.hashBytes($0) }
+    }
+
+    @inline(__always)
+    static func hashBytes(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = b.count
+        guard let p = b.baseAddress.map(UnsafeRawPointer.init) else { return mix(0, 0x9E37_79B9_7F4A_7C15) }
+        @inline(__always) func load(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        if n >= 8 && n <= 16 { return mix(load(0), load(n - 8) ^ UInt64(n)) }
+        if n < 8 {
+            var w: UInt64 = 0
+            for k in 0..<n { w |= UInt64(b[k]) << (8 * UInt64(k)) }
+            return mix(w, UInt64(n))
+        }
+        var h = UInt64(n)
+        var at = 0
+        while at + 16 <= n {
+            h = mix(load(at) ^ h, load(at + 8))
+            at += 16
+        }
+        return mix(load(n - 16) ^ h, load(n - 8))
+    }
+
+    /// Folds two words by one full-width multiplication (as wyhash does).
+    @inline(__always)
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (hi, lo) = (a ^ 0xA076_1D64_78BD_642F).multipliedFullWidth(by: b ^ 0xE703_7ED1_A0B4_28DB)
+        return hi ^ lo
     }
 }

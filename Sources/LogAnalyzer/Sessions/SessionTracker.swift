@@ -79,7 +79,7 @@ public final class SessionTracker {
     private let byJob = KeyIndex()
     private let byParticipantSid = KeyIndex()
     private let byParticipant = KeyIndex()
-    private var byPid: [PidKey: Int] = [:]
+    private let byPid = HashIndex<PidKey>()
     private var unassigned: [SessionEvent] = []
     /// For records the parser did not classify (all records are kept: no lite records then).
     private var classifyMemo = LiteralSet.Memo()
@@ -126,9 +126,10 @@ public final class SessionTracker {
     private var inputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
 
-    private struct PidKey: Hashable {
+    private struct PidKey: Hashable, IndexKey {
         var input: Int
         var pid: Int
+        var indexHash: UInt64 { String.mix(UInt64(truncatingIfNeeded: pid), UInt64(truncatingIfNeeded: input)) }
     }
 
     public init(configuration: AnalysisConfiguration, paths: [String], keepRecordsFor: String? = nil, keepAllRecords: Bool = false) {
@@ -597,7 +598,7 @@ public final class SessionTracker {
         for p in b.participants { drop(p, byParticipant) }
         for p in b.participantSids { drop(p, byParticipantSid) }
         for key in b.pids where byPid[key].map(find) == i {
-            byPid.removeValue(forKey: key)
+            byPid[key] = nil
             pidEpoch += 1
         }
         slots[i] = nil
