@@ -85,14 +85,29 @@ public enum TimeParsing {
         return (Int64(h * 3600 + m * 60) * 1_000_000 + micros, end)
     }
 
-    /// `SS[.,fraction]` at `i`: microseconds and the end index.
+    /// `SS[.,fraction]` at `i`: microseconds and the end index (digits past the sixth are read
+    /// and dropped).
     @inline(__always)
-    private static func seconds(_ b: Bytes, at i: Int) -> (Int64, Int)? {
+    static func seconds(_ b: Bytes, at i: Int) -> (Int64, Int)? {
         guard let s = b.digits(at: i, 2), s < 61 else { return nil }
         var micros = Int64(s) * 1_000_000
         var j = i + 2
         let f = b.byte(j)
-        if (f == UInt8(ascii: ".") || f == UInt8(ascii: ",")) && b.byte(j + 1).isDigit {
+        guard f == UInt8(ascii: ".") || f == UInt8(ascii: ",") else { return (micros, j) }
+        // The fraction's first eight bytes as one word (a stamp is followed by a zone, a quote or
+        // the message): the length of its run of digits and the value of its first six.
+        if j + 9 <= b.count, let base = b.baseAddress {
+            let w = UInt64(littleEndian: UnsafeRawPointer(base + j + 1).loadUnaligned(as: UInt64.self))
+            let n = leadingDigits(w)
+            guard n > 0 else { return (micros, j) }
+            // Bytes past the sixth digit (or past the run) count as '0'.
+            let keep: UInt64 = n >= 6 ? 0xFFFF_FFFF_FFFF : (1 << (8 * UInt64(n))) &- 1
+            micros += Int64(eightDigits((w & keep) | (0x3030_3030_3030_3030 & ~keep)) / 100)
+            j += 1 + n
+            if n == 8 { while j < b.count && b[j].isDigit { j += 1 } }
+            return (micros, j)
+        }
+        if b.byte(j + 1).isDigit {
             j += 1
             var scale: Int64 = 100_000
             while j < b.count && b[j].isDigit {
@@ -102,6 +117,26 @@ public enum TimeParsing {
             }
         }
         return (micros, j)
+    }
+
+    /// How many of a word's bytes, from its first (lowest), are ASCII digits before any other.
+    @inline(__always)
+    static func leadingDigits(_ w: UInt64) -> Int {
+        // Per byte: the high nibble is 3, and the low one is at most 9 (adding 6 keeps it below
+        // 16; the low nibbles are masked first, so no carry crosses a byte).
+        let high = (w & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
+        let low = ((w & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
+        let other = high | low
+        return other == 0 ? 8 : other.trailingZeroBitCount >> 3
+    }
+
+    /// The number eight ASCII digits spell (the first, lowest byte the most significant), by
+    /// pairing neighbours three times.
+    @inline(__always)
+    static func eightDigits(_ w: UInt64) -> UInt64 {
+        var v = ((w & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
     }
 
     /// Epoch seconds (`1741750139.1518734`) or milliseconds (`1760954178728`) as written.
