@@ -107,6 +107,15 @@ public enum TimeParsing {
             if n == 8 { while j < b.count && b[j].isDigit { j += 1 } }
             return (micros, j)
         }
+        return fractionByBytes(b, at: j, micros)
+    }
+
+    /// The fraction after the separator at `separator`, a byte at a time: for a stamp within the
+    /// last eight bytes of the buffer, where a word cannot be loaded.
+    @inline(never)
+    private static func fractionByBytes(_ b: Bytes, at separator: Int, _ whole: Int64) -> (Int64, Int) {
+        var micros = whole
+        var j = separator
         if b.byte(j + 1).isDigit {
             j += 1
             var scale: Int64 = 100_000
