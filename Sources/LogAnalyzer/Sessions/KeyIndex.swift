@@ -1,7 +1,7 @@
 /// A key of a `HashIndex`: equality and a hash of the key's content (the same for equal keys,
-/// whatever their storage).
+/// whatever their storage) mixed with the index's two random seeds.
 protocol IndexKey: Equatable {
-    var indexHash: UInt64 { get }
+    func indexHash(_ seeds: (UInt64, UInt64)) -> UInt64
 }
 
 /// Session indices by key: an open-addressing table (linear probing, at most half full) that
@@ -12,6 +12,11 @@ protocol IndexKey: Equatable {
 /// entries after the removed one back, hashing each of them again: about 1,400 instructions a
 /// removal and 470 a lookup in the tracker's profile. Here a key is hashed once, by a few
 /// multiplications over its bytes, and moved entries are placed by their stored hash.
+///
+/// Keys come from logs (room names, identities a client chose): the hash is seeded at random
+/// for each index, as Swift's own is for each process, so that no log can be written whose keys
+/// all fall on one slot and make every lookup a walk through the table. Nothing the index
+/// returns depends on the seeds.
 final class HashIndex<Key: IndexKey> {
     private struct Slot {
         /// 0 when the slot is empty (`hash(_:)` never returns 0).
@@ -23,6 +28,7 @@ final class HashIndex<Key: IndexKey> {
     @exclusivity(unchecked) private var slots: [Slot]
     private var mask: Int
     private(set) var count = 0
+    private let seeds = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
 
     init(capacity: Int = 256) {
         var size = 16
@@ -32,7 +38,7 @@ final class HashIndex<Key: IndexKey> {
     }
 
     @inline(__always)
-    private static func hash(_ key: Key) -> UInt64 { key.indexHash | 1 << 63 }
+    private func hash(_ key: Key) -> UInt64 { key.indexHash(seeds) | 1 << 63 }
 
     /// The slot holding `key`, or the empty slot where it would go.
     @inline(__always)
@@ -48,11 +54,11 @@ final class HashIndex<Key: IndexKey> {
 
     subscript(key: Key) -> Int? {
         get {
-            let (i, found) = probe(key, Self.hash(key))
+            let (i, found) = probe(key, hash(key))
             return found ? slots[i].value : nil
         }
         set {
-            let h = Self.hash(key)
+            let h = hash(key)
             let (i, found) = probe(key, h)
             if let newValue {
                 if found {
@@ -106,32 +112,33 @@ typealias KeyIndex = HashIndex<String>
 extension String: IndexKey {
     /// A hash of the key's UTF-8 bytes: ids (`AJ_…`, `RM_…`, `PA_…`, room names) are mostly 16
     /// bytes or fewer, hashed from two overlapping 8-byte loads.
-    var indexHash: UInt64 {
-        if let h = utf8.withContiguousStorageIfAvailable({ Self.hashBytes($0) }) { return h }
-        return Array(utf8).withUnsafeBufferPointer { Self.hashBytes($0) }
+    func indexHash(_ seeds: (UInt64, UInt64)) -> UInt64 {
+        if let h = utf8.withContiguousStorageIfAvailable({ Self.hashBytes($0, seeds) }) { return h }
+        return Array(utf8).withUnsafeBufferPointer { Self.hashBytes($0, seeds) }
     }
 
     @inline(__always)
-    static func hashBytes(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func hashBytes(_ b: UnsafeBufferPointer<UInt8>, _ seeds: (UInt64, UInt64)) -> UInt64 {
         let n = b.count
-        guard let p = b.baseAddress.map(UnsafeRawPointer.init) else { return mix(0, 0x9E37_79B9_7F4A_7C15) }
+        guard let p = b.baseAddress.map(UnsafeRawPointer.init) else { return mix(seeds.0, seeds.1) }
         @inline(__always) func load(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        if n >= 8 && n <= 16 { return mix(load(0), load(n - 8) ^ UInt64(n)) }
+        if n >= 8 && n <= 16 { return mix(load(0) ^ seeds.0, load(n - 8) ^ seeds.1 ^ UInt64(n)) }
         if n < 8 {
             var w: UInt64 = 0
             for k in 0..<n { w |= UInt64(b[k]) << (8 * UInt64(k)) }
-            return mix(w, UInt64(n))
+            return mix(w ^ seeds.0, seeds.1 ^ UInt64(n))
         }
-        var h = UInt64(n)
+        var h = seeds.0 ^ UInt64(n)
         var at = 0
         while at + 16 <= n {
-            h = mix(load(at) ^ h, load(at + 8))
+            h = mix(load(at) ^ h, load(at + 8) ^ seeds.1)
             at += 16
         }
-        return mix(load(n - 16) ^ h, load(n - 8))
+        return mix(load(n - 16) ^ h, load(n - 8) ^ seeds.1)
     }
 
-    /// Folds two words by one full-width multiplication (as wyhash does).
+    /// Folds two words by one full-width multiplication (as wyhash does); the seeds are mixed
+    /// into both factors, so no key makes a factor a known constant.
     @inline(__always)
     static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let (hi, lo) = (a ^ 0xA076_1D64_78BD_642F).multipliedFullWidth(by: b ^ 0xE703_7ED1_A0B4_28DB)

@@ -129,7 +129,9 @@ public final class SessionTracker {
     private struct PidKey: Hashable, IndexKey {
         var input: Int
         var pid: Int
-        var indexHash: UInt64 { String.mix(UInt64(truncatingIfNeeded: pid), UInt64(truncatingIfNeeded: input)) }
+        func indexHash(_ seeds: (UInt64, UInt64)) -> UInt64 {
+            String.mix(UInt64(truncatingIfNeeded: pid) ^ seeds.0, UInt64(truncatingIfNeeded: input) ^ seeds.1)
+        }
     }
 
     public init(configuration: AnalysisConfiguration, paths: [String], keepRecordsFor: String? = nil, keepAllRecords: Bool = false) {

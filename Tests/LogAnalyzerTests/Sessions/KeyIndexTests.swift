@@ -6,7 +6,7 @@ import Testing
 /// that wrap around the table's end.
 private struct CollidingKey: IndexKey {
     var id: Int
-    var indexHash: UInt64 { UInt64(id % 5) &* 0x3FFF_FFFF_FFFF_FFF3 }
+    func indexHash(_ seeds: (UInt64, UInt64)) -> UInt64 { UInt64(id % 5) &* 0x3FFF_FFFF_FFFF_FFF3 }
 }
 
 /// The session key index answers what a plain dictionary answers.
@@ -67,16 +67,19 @@ private struct CollidingKey: IndexKey {
     }
 
     @Test func equalStringsHashAlikeWhateverTheirStorage() {
+        let seeds = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
         for n in 0...70 {
             let key = String((0..<n).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
             var heap = key + String(repeating: "z", count: 64)
             heap.removeLast(64)
-            #expect(heap.indexHash == key.indexHash, "\(n)")
-            #expect(String(decoding: Array(key.utf8), as: UTF8.self).indexHash == key.indexHash)
+            #expect(heap.indexHash(seeds) == key.indexHash(seeds), "\(n)")
+            #expect(String(decoding: Array(key.utf8), as: UTF8.self).indexHash(seeds) == key.indexHash(seeds))
+            // Other seeds, another hash.
+            #expect(key.indexHash((seeds.0 ^ 1, seeds.1)) != key.indexHash(seeds), "\(n)")
             if n > 0 {
                 var changed = Array(key.utf8)
                 changed[n / 2] ^= 1
-                #expect(String(decoding: changed, as: UTF8.self).indexHash != key.indexHash, "\(n)")
+                #expect(String(decoding: changed, as: UTF8.self).indexHash(seeds) != key.indexHash(seeds), "\(n)")
             }
         }
     }
