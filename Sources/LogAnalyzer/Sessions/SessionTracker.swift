@@ -126,11 +126,11 @@ public final class SessionTracker {
     private var inputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
 
-    private struct PidKey: Hashable, IndexKey {
+    private struct PidKey: IndexKey {
         var input: Int
         var pid: Int
         func indexHash(_ seeds: (UInt64, UInt64)) -> UInt64 {
-            String.mix(UInt64(truncatingIfNeeded: pid) ^ seeds.0, UInt64(truncatingIfNeeded: input) ^ seeds.1)
+            IndexHash.mix(UInt64(truncatingIfNeeded: pid) ^ seeds.0, UInt64(truncatingIfNeeded: input) ^ seeds.1)
         }
     }
 
@@ -489,19 +489,13 @@ public final class SessionTracker {
 
     /// Finalises sessions idle for `idleSeconds` of log time (and the least recently active ones
     /// above `maxLiveSessions`), so that memory stays bounded on long logs. Called by the analyzer
-    /// between records; returns the finished sessions (with the id-less events of their window).
+    /// between records; hands the finished sessions (with the id-less events of their window) to
+    /// `finish`, only when it scanned: the check before every record makes no array and calls
+    /// nothing.
     ///
     /// Called before each record with its time, so a session idle for longer than `idleSeconds`
     /// (plus at most 1/16 of it) is finalised before that record can join it, however few
     /// records came in between.
-    func evictIdle(before time: Timestamp?) -> [Session] {
-        var finished: [Session] = []
-        evictIdle(before: time) { finished = $0 }
-        return finished
-    }
-
-    /// `evictIdle(before:)`, handing the finished sessions to `finish` only when it scanned: the
-    /// check before every record makes no array and calls nothing.
     @inline(__always)
     func evictIdle(before time: Timestamp?, _ finish: ([Session]) -> Void) {
         sinceEviction += 1

@@ -159,7 +159,7 @@ import Testing
             r.ids.room = "room-\(i)"
             r.ids.roomSid = "RM_\(i)"
             r.ids.pid = i % 7
-            finished += tracker.evictIdle(before: r.time).count
+            tracker.evictIdle(before: r.time) { finished += $0.count }
             tracker.add(r)
         }
         finished += tracker.finish().count
