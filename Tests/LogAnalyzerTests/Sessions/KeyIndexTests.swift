@@ -15,7 +15,8 @@ private struct CollidingKey: IndexKey {
         var rng = SystemRandomNumberGenerator()
         let index = KeyIndex()
         var reference: [String: Int] = [:]
-        // Far more keys than cache slots (collisions), short and long (heap) strings.
+        // Enough keys that the table grows several times and removals shift runs back; short
+        // (inline) and long (heap) strings.
         let keys = (0..<20_000).map { i in i % 3 == 0 ? "AJ_\(i)" : "room-with-a-long-name-\(i)-\(String(repeating: "x", count: i % 40))" }
         var hits = 0
         for step in 0..<200_000 {
