@@ -237,7 +237,7 @@ import Testing
         var newlines = 0
         var flagged = 0
         for _ in 0..<6_000 {
-            // Up to 300 bytes: the 32- and 16-byte steps, the overlapping last 16, the byte tail.
+            // Up to 300 bytes: the 16-byte steps, the overlapping last 16, the byte tail.
             var bytes = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
             for _ in 0..<Int.random(in: 0...3, using: &rng) where !bytes.isEmpty {
                 bytes[Int.random(in: 0..<bytes.count, using: &rng)] = [0x0A, 0x0A, 0x00, 0x80, 0xC3, 0xFF, 0x1B, 0x0D].randomElement(using: &rng)!
@@ -340,9 +340,8 @@ import Testing
         #expect(shortcuts > 1_000)
     }
 
-    /// Each key name is recognised, and only it: a name with any one byte changed, cut or
-    /// lengthened is another key or none. (`participantSid` was looked for among the 13-byte
-    /// names, and so never found.)
+    /// Every level word in any mix of cases, and nothing with a byte changed or dropped (the
+    /// usual words are read as one number before the byte loop; `EMERGENCY` was once upper case only).
     @Test func levelWordsAreReadInAnyCaseAndNothingElse() {
         let words: [String: LogLevel] = [
             "TRACE": .trace, "DEBUG": .debug, "INFO": .info, "DEV": .info, "NOTICE": .info, "DEFAULT": .info, "WARN": .warning,
@@ -374,6 +373,9 @@ import Testing
         #expect(checked == 1_920)
     }
 
+    /// Each key name is recognised, and only it: a name with any one byte changed, cut or
+    /// lengthened is another key or none. (`participantSid` was looked for among the 13-byte
+    /// names, and so never found.)
     @Test func keyNamesAreRecognisedExactly() {
         let names: [String: FieldKey] = [
             "ts": .ts, "id": .id, "msg": .msg, "pid": .pid, "pID": .participantSid, "room": .room, "name": .name, "time": .time,
