@@ -1,8 +1,8 @@
 #!/usr/bin/env sh
-# Installs the C libraries loganalyze links against (PCRE2, zlib) when they are missing.
+# Installs the C libraries loganalyze links against (PCRE2, zlib, jemalloc) when they are missing.
 set -e
 missing=""
-for pkg in libpcre2-dev zlib1g-dev; do
+for pkg in libpcre2-dev zlib1g-dev libjemalloc-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
 done
 [ -z "$missing" ] && exit 0
