@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // jemalloc in place of glibc's allocator (libjemalloc-dev): with `--jobs 2`, glibc's
-            // made the analysis 10 to 18 % slower in alternating runs (README, Performance); with
+            // made the analysis 5 to 22 % slower in alternating runs (README, Performance); with
             // one thread the two are about even. (The library links none: the test process keeps
             // glibc's.)
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
