@@ -10,8 +10,9 @@ protocol IndexKey: Equatable {
 /// The session tracker asks it for every record and removes a session's keys when the session
 /// goes idle. A Swift `Dictionary` hashes a `String` with SipHash, and its deletion shifts the
 /// entries after the removed one back, hashing each of them again: about 1,800 instructions a
-/// removal (1,400 of them in the shift) and 400 to find a key in the tracker's profile. Here a key is hashed once, by a few
-/// multiplications over its bytes, and moved entries are placed by their stored hash.
+/// removal (1,400 of them in the shift) and 400 to find a key in the tracker's profile. Here a
+/// key is hashed once, by a few multiplications over its bytes, and moved entries are placed by
+/// their stored hash.
 ///
 /// Keys come from logs (room names, identities a client chose): the hash is seeded at random
 /// for each index, as Swift's own is for each process, so that no log can be written whose keys
