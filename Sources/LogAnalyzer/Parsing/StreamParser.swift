@@ -340,10 +340,42 @@ struct StreamParser {
             if !out[k].fields.isRaw { RecordEnricher.idsFromFields(&out[k]) }
         } else {
             gate?.materialize(&out[k])
-            out[k].message += "\n" + text
+            if let raw, let end = Self.takeExtrasOnContinuation(raw, into: &out[k], format: pendingInfo?.format) {
+                out[k].message += "\n" + raw.string(0, raw.trimmedEnd(end))
+            } else {
+                out[k].message += "\n" + text
+            }
         }
         out[k].lineCount += lines
         pendingInfo?.lineCount += lines
+    }
+
+    /// A job process's `logger.exception` in agents dev text: the worker process prints the
+    /// message it forwards (text and traceback, already formatted) and then the extras its
+    /// parent adds (`pid`, `job_id`, `room` …), so they end the traceback's last line
+    /// (`KeyError: 'x' {"pid": 4300, "job_id": "AJ_…"}`), not the first. When the record's first
+    /// line had no extras and this line ends in one JSON object with a `pid` or `job_id`, takes
+    /// its fields, ids and error text into `r` and returns where the object starts (before its
+    /// space).
+    private static func takeExtrasOnContinuation(_ b: Bytes, into r: inout LogRecord, format: LogFormat?) -> Int? {
+        guard format == .agentsText || format == .agentsCompact, r.fields.isEmpty, r.ids.isEmpty else { return nil }
+        let end = b.trimmedEnd(b.count)
+        guard end > 2, b[end - 1] == UInt8(ascii: "}") else { return nil }
+        var p = 1
+        while let brace = b.index(of: UInt8(ascii: "{"), from: p), brace < end {
+            if b[brace - 1] == 0x20, b.byte(brace + 1) == UInt8(ascii: "\"") {
+                var probe = LogRecord(input: r.input, line: r.line, format: r.format, message: "")
+                if TextLineParser.rawExtras(b, brace, end, &probe) != nil {
+                    guard probe.ids.pid != nil || probe.ids.jobId != nil else { return nil }
+                    swap(&r.fields, &probe.fields)
+                    swap(&r.ids, &probe.ids)
+                    if let e = probe.errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
+                    return brace - 1
+                }
+            }
+            p = brace + 1
+        }
+        return nil
     }
 
     /// pino-pretty's `    key: value` continuation.
