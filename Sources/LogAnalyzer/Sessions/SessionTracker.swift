@@ -80,6 +80,8 @@ public final class SessionTracker {
     private let byParticipantSid = KeyIndex()
     private let byParticipant = KeyIndex()
     private let byPid = HashIndex<PidKey>()
+    /// Pids that served more than one session, or a worker (see `registerPid`).
+    private let sharedPids = HashIndex<PidKey>(capacity: 16)
     private var unassigned: [SessionEvent] = []
     /// For records the parser did not classify (all records are kept: no lite records then).
     private var classifyMemo = LiteralSet.Memo()
@@ -244,6 +246,8 @@ public final class SessionTracker {
                 return s
             }
         }
+        // (A worker's line: see `registerPid`. After the fast path: it names no job.)
+        if ids.workerId != nil, let pid = ids.pid { markShared(PidKey(input: input, pid: pid)) }
         var session: Int?
         if let sid = ids.roomSid {
             if let s = byRoomSid[sid] {
@@ -305,22 +309,35 @@ public final class SessionTracker {
     private var pidEpoch = 0
 
     /// Registers a pid for a session (most records repeat their session's last one: no lookup).
+    ///
+    /// A pid that turns up with a second session's ids is not a job's process: a livekit-agents
+    /// job process runs one job, but the worker process logs `received job request` (and, from
+    /// 1.8 on, every line of its own) with its own pid, which JSON logs carry on every record
+    /// (`JsonFormatter` sets `pid` when no extra did; pino likewise). Such a pid, or one on a
+    /// record with a worker id (`registered worker`) or on a `received job request`, joins no
+    /// session: lines with only that pid are the worker's, and stay id-less.
     private func registerPid(_ key: PidKey, _ s: Int) {
         withBuilder(s) { b in
             if b.lastPidEpoch == pidEpoch, b.lastPid == key { return }
-            if let old = byPid[key] {
-                if old != s {
+            if sharedPids[key] == nil {
+                if let old = byPid[key] {
+                    if find(old) != s { markShared(key) }
+                } else {
                     byPid[key] = s
-                    pidEpoch += 1
                     b.pids.append(key)
                 }
-            } else {
-                byPid[key] = s
-                b.pids.append(key)
             }
             b.lastPid = key
             b.lastPidEpoch = pidEpoch
         }
+    }
+
+    /// Takes a worker's (or otherwise shared) pid out of the pid join for the rest of the run.
+    private func markShared(_ key: PidKey) {
+        guard sharedPids[key] == nil else { return }
+        sharedPids[key] = 1
+        byPid[key] = nil
+        pidEpoch += 1
     }
 
     /// Adds one record.
@@ -344,6 +361,10 @@ public final class SessionTracker {
             }
         }
         let kind = classifier.classify(r, memo: &classifyMemo)
+        if case .sessionStart = kind, let pid = r.ids.pid, r.message.hasPrefix("received job request") {
+            // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
+            markShared(PidKey(input: r.input, pid: pid))
+        }
         var session = resolve(r.ids, input: r.input)
         let side = sideCache(r)
         if session != nil {
