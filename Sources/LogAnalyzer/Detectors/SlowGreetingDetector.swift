@@ -3,7 +3,8 @@
 /// Reads the app's greeting markers (`Generating initial greeting` → `Voice agent running` by
 /// default, configurable) and the LLM/TTS metrics lines logged in between; without markers, the
 /// first LLM `ttft` + TTS `ttfb` after the session starts (metrics are logged when each step
-/// finishes). Warning above 2 s, error above 5 s.
+/// finishes), or the first TTS `ttfb` alone when it comes before any LLM line (a greeting spoken
+/// from fixed text). Warning above 2 s, error above 5 s.
 ///
 /// Known false positives: an app that `await`s `session.generate_reply()` before logging its end
 /// marker measures until playout ends, so the gap includes the spoken audio; the finding then
@@ -16,7 +17,7 @@ public struct SlowGreetingDetector: Detector {
             id: "slow-greeting", name: "SlowGreeting",
             summary: "The agent's first words came late after the greeting started.",
             defaultSeverity: .warning,
-            help: "Measured from the greeting start marker to the end marker (or LLM ttft + TTS ttfb of the first reply). "
+            help: "Measured from the greeting start marker to the end marker (or LLM ttft + TTS ttfb of the first reply; TTS ttfb alone for a greeting spoken from fixed text). "
                 + "Check the LLM and TTS latencies in the breakdown; a gap close to ttft + ttfb + audio duration means the end marker waits for playout.",
             examples: [
                 DetectorExample("incident markers 5.37 s", triggers: true, log: """
@@ -32,6 +33,12 @@ public struct SlowGreetingDetector: Detector {
                     {"message": "LLM metrics", "level": "INFO", "name": "livekit.agents", "ttft": 1.9, "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:00:03+00:00"}
                     {"message": "TTS metrics", "level": "INFO", "name": "livekit.agents", "ttfb": 0.6, "audio_duration": 2.0, "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:00:05+00:00"}
                     """),
+                DetectorExample("metrics only, spoken text: TTS ttfb 3.4 before any LLM", triggers: true, log: """
+                    {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_aaaaaaaaaaaa", "room": "r1", "room_id": "RM_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:00:00+00:00"}
+                    {"message": "TTS metrics", "level": "INFO", "name": "livekit.agents", "ttfb": 3.4, "audio_duration": 2.4, "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:00:04+00:00"}
+                    {"message": "LLM metrics", "level": "INFO", "name": "livekit.agents", "ttft": 0.4, "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:00:09+00:00"}
+                    {"message": "TTS metrics", "level": "INFO", "name": "livekit.agents", "ttfb": 0.3, "audio_duration": 1.5, "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:00:10+00:00"}
+                    """),
                 DetectorExample("markers without an end", triggers: false, log: """
                     00:51:46.668 - Generating initial greeting
                     00:51:52.034 - something else
@@ -39,7 +46,8 @@ public struct SlowGreetingDetector: Detector {
             ])
     }
 
-    /// The greeting time of a session, whatever its size: markers, else first reply's ttft + ttfb.
+    /// The greeting time of a session, whatever its size: markers, else the first reply's time to
+    /// first audio from its metrics.
     public static func greetingSeconds(_ session: Session) -> Double? {
         let events = session.events
         if let s = events.first(where: { $0.kind == .greetingStart && $0.time != nil }),
@@ -47,12 +55,27 @@ public struct SlowGreetingDetector: Detector {
         {
             return s.time!.seconds(until: e.time!)
         }
-        guard let li = events.firstIndex(where: { if case .llmMetrics = $0.kind { true } else { false } }),
-            case .llmMetrics(let ttft) = events[li].kind,
-            let ti = events[li...].firstIndex(where: { if case .ttsMetrics = $0.kind { true } else { false } }),
-            case .ttsMetrics(let ttfb, _) = events[ti].kind
-        else { return nil }
-        return ttft + ttfb
+        return firstReply(events)?.seconds
+    }
+
+    /// The first reply's time to first audio from the metrics lines (each logged when its step
+    /// finishes): the first LLM `ttft` plus the `ttfb` of the TTS after it; or, when a TTS
+    /// metrics line comes before any LLM one, that TTS's `ttfb` alone: a greeting spoken from
+    /// fixed text (`session.say(...)`, 0.x `agent.say(...)`) has no LLM step, and the first LLM
+    /// line belongs to a later turn. `first` and `tts` index `events`.
+    static func firstReply(_ events: [SessionEvent]) -> (seconds: Double, first: Int, tts: Int)? {
+        guard let i = events.firstIndex(where: { $0.kind.isLLMOrTTSMetrics }) else { return nil }
+        switch events[i].kind {
+        case .ttsMetrics(let ttfb, _):
+            return (ttfb, i, i)
+        case .llmMetrics(let ttft):
+            guard let t = events[(i + 1)...].firstIndex(where: { if case .ttsMetrics = $0.kind { true } else { false } }),
+                case .ttsMetrics(let ttfb, _) = events[t].kind
+            else { return nil }
+            return (ttft + ttfb, i, t)
+        default:
+            return nil
+        }
     }
 
     public func detect(_ session: Session, configuration c: AnalysisConfiguration) -> [Finding] {
@@ -71,18 +94,12 @@ public struct SlowGreetingDetector: Detector {
             method = "markers"
             window = (s.time!, e.time!.adding(seconds: 1))
         } else {
-            // First reply after the session starts: LLM ttft + TTS ttfb.
-            guard let li = events.firstIndex(where: { if case .llmMetrics = $0.kind { true } else { false } }),
-                case .llmMetrics(let ttft) = events[li].kind,
-                let ti = events[li...].firstIndex(where: { if case .ttsMetrics = $0.kind { true } else { false } }),
-                case .ttsMetrics(let ttfb, _) = events[ti].kind
-            else { return [] }
-            let llm = events[li]
-            let tts = events[ti]
-            seconds = ttft + ttfb
-            start = llm
+            // First reply after the session starts: LLM ttft + TTS ttfb (or a spoken text's ttfb).
+            guard let reply = Self.firstReply(events) else { return [] }
+            seconds = reply.seconds
+            start = events[reply.first]
             method = "metrics"
-            window = (llm.time ?? Timestamp(micros: .min), tts.time ?? Timestamp(micros: .max))
+            window = (start.time ?? Timestamp(micros: .min), events[reply.tts].time ?? Timestamp(micros: .max))
         }
         let severity: Severity
         if seconds > c.greetingErrorSeconds {
@@ -97,8 +114,10 @@ public struct SlowGreetingDetector: Detector {
             guard let t = e.time else { return false }
             return t >= window.0 && t <= window.1
         }
-        let llm = events.first { if case .llmMetrics = $0.kind { return inWindow($0) } else { return false } }
-        let tts = events.first { if case .ttsMetrics = $0.kind { return inWindow($0) } else { return false } }
+        // An LLM line after the first TTS one is a later turn's (the greeting was spoken text).
+        let ttsIndex = events.firstIndex { if case .ttsMetrics = $0.kind { return inWindow($0) } else { return false } }
+        let llm = events[..<(ttsIndex ?? events.count)].first { if case .llmMetrics = $0.kind { return inWindow($0) } else { return false } }
+        let tts = ttsIndex.map { events[$0] }
         var f = Finding(
             rule: descriptor.id, severity: severity, session: session, at: start.time,
             message: "greeting took \(formatFixed(seconds, 2)) s (over the \(formatFixed(severity == .error ? c.greetingErrorSeconds : c.greetingWarningSeconds, 1)) s \(severity.rawValue) threshold)")
@@ -129,9 +148,14 @@ public struct SlowGreetingDetector: Detector {
         if method == "markers" && llm == nil && tts == nil {
             f.explanation.append("no LLM/TTS metrics lines were logged in between, so the time cannot be split (log them with `metrics.log_metrics` in a `metrics_collected` handler).")
         }
-        f.evidence.append(Evidence(start, role: method == "markers" ? "greeting start" : "first LLM metrics"))
+        let spokenText = tts != nil && llm == nil
+        if spokenText {
+            f.explanation.append("no LLM metrics line came before the first TTS metrics line, as for a greeting spoken from fixed text (`session.say(...)`): its time to first audio is then the TTS time to first byte.")
+        }
+        let startRole = method == "markers" ? "greeting start" : spokenText ? "first TTS metrics" : "first LLM metrics"
+        f.evidence.append(Evidence(start, role: startRole))
         if let llm, method == "markers" { f.evidence.append(Evidence(llm, role: "LLM metrics")) }
-        if let tts { f.evidence.append(Evidence(tts, role: "TTS metrics")) }
+        if let tts, !(method == "metrics" && spokenText) { f.evidence.append(Evidence(tts, role: "TTS metrics")) }
         if let end { f.evidence.append(Evidence(end, role: "greeting end")) }
         return [f]
     }

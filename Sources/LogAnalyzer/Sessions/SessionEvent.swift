@@ -48,6 +48,13 @@ public enum EventKind: Sendable, Equatable {
         }
     }
 
+    var isLLMOrTTSMetrics: Bool {
+        switch self {
+        case .llmMetrics, .ttsMetrics: true
+        default: false
+        }
+    }
+
     /// Short label for timelines.
     public var label: String {
         switch self {
