@@ -107,13 +107,61 @@ enum RecordEnricher {
     }
 
     /// The value of `key=value` in free text (up to a space, comma or quote).
+    ///
+    /// The value ends at a space, a quote, a comma or a closing bracket, and in a URL's query
+    /// (`?room=room-abc&identity=user-1`, the key after `?` or `&`) at the next `&` or `#`,
+    /// where `%XX` and `+` are decoded as a server decodes them.
     static func pairValue(_ key: String, in b: Bytes) -> String? {
         guard let at = Literal(key).find(in: b) else { return nil }
         if at > 0 && (b[at - 1].isAlnum || b[at - 1] == UInt8(ascii: "_")) { return nil }
+        let inQuery = at > 0 && (b[at - 1] == UInt8(ascii: "?") || b[at - 1] == UInt8(ascii: "&"))
         let start = at + key.utf8.count
         var j = start
-        while j < b.count, !b[j].isSpaceOrTab, b[j] != UInt8(ascii: ","), b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "'") { j += 1 }
-        return j > start ? b.string(start, j) : nil
+        scan: while j < b.count {
+            switch b[j] {
+            case 0x20, 0x09, UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ">"):
+                break scan
+            case UInt8(ascii: "&") where inQuery, UInt8(ascii: "#") where inQuery:
+                break scan
+            default:
+                j += 1
+            }
+        }
+        guard j > start else { return nil }
+        return inQuery ? queryDecoded(b.slice(start, j)) : b.string(start, j)
+    }
+
+    /// A query value with `%XX` and `+` decoded (a `%` without two hex digits stays as it is;
+    /// bytes that do not make UTF-8 are replaced; a value that would decode to a control
+    /// character is kept as written).
+    static func queryDecoded(_ b: Bytes) -> String? {
+        guard b.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return b.string(0, b.count) }
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "%"), i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+                // (A control character is not decoded: ids are printed.)
+                let byte = h << 4 | l
+                guard byte >= 0x20 && byte != 0x7F else { return b.string(0, b.count) }
+                out.append(byte)
+                i += 3
+            } else {
+                out.append(c == UInt8(ascii: "+") ? 0x20 : c)
+                i += 1
+            }
+        }
+        let s = String(decoding: out, as: UTF8.self)
+        return s.isEmpty ? nil : s
     }
 
     /// `RM_` + 12 base62 characters, at a word boundary.

@@ -129,6 +129,13 @@ let formatCases: [FormatCase] = [
                message: #"127.0.0.1:54321 - "POST /api/token HTTP/1.1" 200 OK"#, fieldKeys: ["client_addr", "method", "path", "status_code"]),
     FormatCase(line: "INFO:     Application startup complete.", format: .uvicorn, time: nil, level: .info, logger: nil,
                message: "Application startup complete."),
+    // uvicorn 0.54 access lines of a token endpoint: the ids are query parameters
+    FormatCase(line: #"INFO:     127.0.0.1:60528 - "GET /api/token?room=room-abc&identity=user-1 HTTP/1.1" 200 OK"#, format: .uvicorn, time: nil,
+               level: .info, logger: nil, message: #"127.0.0.1:60528 - "GET /api/token?room=room-abc&identity=user-1 HTTP/1.1" 200 OK"#,
+               room: "room-abc", participant: "user-1", fieldKeys: ["client_addr", "method", "path", "status_code"]),
+    FormatCase(line: #"INFO:     127.0.0.1:60530 - "GET /api/token?identity=user%2B1&room=room+abc%C3%A9#x HTTP/1.1" 401 Unauthorized"#, format: .uvicorn,
+               time: nil, level: .info, logger: nil, message: #"127.0.0.1:60530 - "GET /api/token?identity=user%2B1&room=room+abc%C3%A9#x HTTP/1.1" 401 Unauthorized"#,
+               room: "room abcé", participant: "user+1", fieldKeys: ["client_addr", "method", "path", "status_code"]),
     // incident app lines, time of day only
     FormatCase(line: "00:51:46.668 - Generating initial greeting", format: .appTime, time: nil, level: nil, logger: nil,
                message: "Generating initial greeting"),
