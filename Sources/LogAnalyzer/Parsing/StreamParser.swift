@@ -36,6 +36,18 @@ struct StreamParser {
         /// An asyncio "Task exception was never retrieved" record, which a `future: ` line continues.
         var isTaskException: Bool
     }
+    /// The pending record is coloured agents dev text whose line did not end with the
+    /// formatter's closing reset: its message goes on over the next lines, until the one that
+    /// ends with the (grey) extras and the reset.
+    private var pendingIsOpen = false
+    /// The pending record's first line had ANSI colours (then only the closing line of an open
+    /// record holds extras).
+    private var pendingIsColoured = false
+    /// The line being fed had ANSI sequences (`colouredLine`, valid during `feed`), and whether it
+    /// ends with a reset, as the agents formatter ends every record (`ESC[90m<extras>ESC[0m`).
+    private var lineIsColoured = false
+    private var lineEndsWithReset = false
+    private var colouredLine = Bytes(start: nil, count: 0)
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
     private var lastRichTime: Timestamp?
@@ -95,6 +107,7 @@ struct StreamParser {
             // (A pointer into the parser's own buffer: no Array to retain around the parse.)
             feedClean(UnsafeBufferPointer(start: scratch.base, count: n), line: line, into: &out)
         } else {
+            lineIsColoured = false
             feedClean(raw, line: line, into: &out)
         }
     }
@@ -120,6 +133,7 @@ struct StreamParser {
         var pendingFormat: LogFormat?
         var pendingTime: Timestamp?
         var pendingIsTaskException: Bool
+        var pendingIsOpen: Bool
     }
 
     /// The state now (the pending record's line in this parser's numbering).
@@ -128,7 +142,7 @@ struct StreamParser {
             clock: clock.state, traceback: traceback, waitingLokiTime: lokiTime != nil, lastRichTime: lastRichTime,
             pendingLine: pendingInfo?.line, pendingLineCount: pendingInfo?.lineCount ?? 0,
             pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
-            pendingIsTaskException: pendingInfo?.isTaskException ?? false)
+            pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen)
     }
 
     /// Forgets the records counted so far (after a priming line, which belongs to another chunk).
@@ -243,6 +257,13 @@ struct StreamParser {
         let isPlain = r.format == .plain
         pendingInfo = PendingInfo(line: r.line, lineCount: r.lineCount, format: r.format, time: r.time,
                                   isTaskException: isPlain && r.message.hasPrefix("Task exception was never retrieved"))
+        if lineIsColoured, r.format == .agentsText || r.format == .agentsCompact {
+            pendingIsColoured = true
+            pendingIsOpen = !lineEndsWithReset
+        } else if pendingIsColoured {
+            pendingIsColoured = false
+            pendingIsOpen = false
+        }
         if isPlain && r.message.hasPrefix("Traceback (most recent call last)") { traceback = .inside }
     }
 
@@ -291,6 +312,16 @@ struct StreamParser {
     private mutating func isContinuation(_ b: Bytes) -> Bool {
         guard let pendingInfo else { return false }
         let c = b[0]
+        if pendingIsOpen {
+            // Every line until the closing one, unless a record starts (a line cut short).
+            if c.isDigit {
+                var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
+                var scratchClock = clock
+                if TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe), probe.time != nil { return false }
+            }
+            if lineIsColoured && lineEndsWithReset { return true }
+            return !(c == UInt8(ascii: "{") && b[b.trimmedEnd(b.count) - 1] == UInt8(ascii: "}"))
+        }
         if c.isSpaceOrTab {
             // A Rich record with a blank time column also starts with spaces.
             var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
@@ -340,7 +371,13 @@ struct StreamParser {
             if !out[k].fields.isRaw { RecordEnricher.idsFromFields(&out[k]) }
         } else {
             gate?.materialize(&out[k])
-            if let raw, let end = Self.takeExtrasOnContinuation(raw, into: &out[k], format: pendingInfo?.format) {
+            // The line that closes an open coloured record: its grey part is the extras. Without
+            // colours, a line that ends in an object with a pid or job id.
+            let closing = pendingIsOpen && lineIsColoured && lineEndsWithReset
+            if closing { pendingIsOpen = false }
+            let marked = closing && Self.endsWithGreyText(colouredLine)
+            let mayHoldExtras = pendingIsColoured ? marked : true
+            if let raw, mayHoldExtras, let end = Self.takeExtrasOnContinuation(raw, into: &out[k], format: pendingInfo?.format, marked: marked) {
                 out[k].message += "\n" + raw.string(0, raw.trimmedEnd(end))
             } else {
                 out[k].message += "\n" + text
@@ -353,12 +390,13 @@ struct StreamParser {
     /// A job process's `logger.exception` in agents dev text: the worker process prints the
     /// message it forwards (text and traceback, already formatted) and then the extras its
     /// parent adds (`pid`, `job_id`, `room` …), so they end the traceback's last line
-    /// (`KeyError: 'x' {"pid": 4300, "job_id": "AJ_…"}`), not the first. When the record's first
-    /// line had no extras and this line ends in one JSON object with a `pid` or `job_id`, takes
-    /// its fields, ids and error text into `r` and returns where the object starts (before its
-    /// space).
-    private static func takeExtrasOnContinuation(_ b: Bytes, into r: inout LogRecord, format: LogFormat?) -> Int? {
-        guard format == .agentsText || format == .agentsCompact, r.fields.isEmpty, r.ids.isEmpty else { return nil }
+    /// (`KeyError: 'x' {"pid": 4300, "job_id": "AJ_…"}`), not the first; so do a message's other
+    /// lines. When the record's first line had no extras and this line ends in one JSON object
+    /// with a `pid` or `job_id` (any object when the grey colour `marked` it), takes its fields,
+    /// ids and error text into `r` and returns where the object starts (before its space).
+    private static func takeExtrasOnContinuation(_ b: Bytes, into r: inout LogRecord, format: LogFormat?, marked: Bool) -> Int? {
+        // (A Rust SDK line's target is a field the parser adds, not an extra.)
+        guard format == .agentsText || format == .agentsCompact, r.ids.isEmpty, r.fields.allSatisfy({ $0.0 == "rust_target" }) else { return nil }
         let end = b.trimmedEnd(b.count)
         guard end > 2, b[end - 1] == UInt8(ascii: "}") else { return nil }
         var p = 1
@@ -366,8 +404,8 @@ struct StreamParser {
             if b[brace - 1] == 0x20, b.byte(brace + 1) == UInt8(ascii: "\"") {
                 var probe = LogRecord(input: r.input, line: r.line, format: r.format, message: "")
                 if TextLineParser.rawExtras(b, brace, end, &probe) != nil {
-                    guard probe.ids.pid != nil || probe.ids.jobId != nil else { return nil }
-                    swap(&r.fields, &probe.fields)
+                    guard marked || probe.ids.pid != nil || probe.ids.jobId != nil else { return nil }
+                    if r.fields.isEmpty { swap(&r.fields, &probe.fields) } else { r.fields.append(contentsOf: probe.fields.members) }
                     swap(&r.ids, &probe.ids)
                     if let e = probe.errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
                     return brace - 1
@@ -390,11 +428,31 @@ struct StreamParser {
     }
 
     /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch`, returning the
-    /// length (`cscan_strip_ansi`: 16 bytes a step; `scratch` only grows).
-    private func stripANSI(_ b: Bytes) -> Int {
+    /// length (`cscan_strip_ansi`: 16 bytes a step; `scratch` only grows); notes the line and
+    /// whether it ends with a reset.
+    private mutating func stripANSI(_ b: Bytes) -> Int {
         guard let base = b.baseAddress else { return 0 }
         scratch.reserve(b.count + 16)
+        lineIsColoured = true
+        colouredLine = b
+        // (Most coloured lines end right after it: one load.)
+        let end = b.count >= 4 && b[b.count - 1] == UInt8(ascii: "m") ? b.count : b.trimmedEnd(b.count)
+        lineEndsWithReset = end >= 4 && UnsafeRawPointer(base + end - 4).loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0x6D30_5B1B)
         return cscan_strip_ansi(base, b.count, scratch.base)
+    }
+
+    /// Whether a coloured line that ends with a reset has grey text before it (`ESC[90m{…}ESC[0m`:
+    /// the agents formatter's extras; `ESC[90mESC[0m` when there are none).
+    static func endsWithGreyText(_ raw: Bytes) -> Bool {
+        let end = raw.trimmedEnd(raw.count) - 4
+        guard end > 5 else { return false }
+        if raw.has("\u{1B}[90m", at: end - 5) { return false }
+        var i = end - 1
+        while i >= 5 {
+            if raw[i] == 0x1B { return raw.has("\u{1B}[90m", at: i) }
+            i -= 1
+        }
+        return false
     }
 }
 

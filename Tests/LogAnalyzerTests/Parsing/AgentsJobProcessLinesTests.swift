@@ -58,6 +58,44 @@ import Testing
         #expect(r.ids.pid == 4300)
     }
 
+    /// A message with line breaks: the formatter's closing reset comes only after its last line.
+    @Test func aColouredMessageOverSeveralLinesIsOneRecordWithItsExtras() {
+        let esc = Self.esc
+        let lines = [
+            "2026-03-17 01:32:18,640 - \(esc)[31mERROR\(esc)[0m livekit - livekit::rtc_engine:300:livekit::rtc_engine - failed to handle session event: line1",
+            "line2",
+            "line3 \(esc)[90m{\"pid\": 4300, \"job_id\": \"AJ_kTm3vPq9Xw2a\", \"room\": \"room-abc\"}\(esc)[0m",
+            "2026-03-17 01:32:19,000 - \(esc)[32mINFO\(esc)[0m agent - said",
+            "second line",
+            "{\"not\": \"extras\"} \(esc)[90m\(esc)[0m",
+            "print output after the record",
+        ]
+        let records = parse(lines.joined(separator: "\n") + "\n").records
+        #expect(records.count == 3)
+        #expect(records[0].message == "failed to handle session event: line1\nline2\nline3")
+        #expect(records[0].lineCount == 3)
+        #expect(records[0].ids.jobId == "AJ_kTm3vPq9Xw2a")
+        #expect(records[0].ids.pid == 4300)
+        #expect(records[0].field("rust_target") == .string("livekit::rtc_engine"))
+        #expect(records[0].field("room") == .string("room-abc"))
+        // Without grey extras the closing line is message text, whatever it looks like.
+        #expect(records[1].message == "said\nsecond line\n{\"not\": \"extras\"}")
+        #expect(records[1].fields.isEmpty)
+        #expect(records[2].format == .plain)
+        #expect(records[2].message == "print output after the record")
+    }
+
+    @Test func anOpenRecordEndsWhereTheNextRecordStarts() {
+        let esc = Self.esc
+        let lines = [
+            "2026-03-17 01:32:18,640 - \(esc)[32mINFO\(esc)[0m agent - cut short",
+            "2026-03-17 01:32:18,700 - \(esc)[32mINFO\(esc)[0m agent - next \(esc)[90m{\"pid\": 1}\(esc)[0m",
+        ]
+        let records = parse(lines.joined(separator: "\n") + "\n").records
+        #expect(records.map(\.message) == ["cut short", "next"])
+        #expect(records.map(\.ids.pid) == [nil, 1])
+    }
+
     @Test func aJSONObjectEndingATracebackLineWithoutIdsStaysText() {
         let lines = [
             "2026-03-17 01:14:57,940 - ERROR agent - bad payload",
