@@ -4,7 +4,8 @@
 /// Reads the first expired-token failure, the backend's token-mint lines, the rejected token's
 /// claims (exp - nbf = 10 min means a server-refreshed token) and the silences of the session's
 /// inputs before the failure. Needs the configured TTL (`--token-ttl`, `--app-config`, a config
-/// file next to the logs, or `.loganalyze.json`); without one it stays silent.
+/// file next to the logs, or `.loganalyze.json`), or else a mint line that shows it (`ttl=`, or
+/// the minted token's exp - nbf); without one it stays silent.
 ///
 /// Known false positives: a session whose start is missing from the logs looks younger than it
 /// is (the lifetime is then a lower bound and the finding still holds).
@@ -36,25 +37,37 @@ public struct EarlyTokenDeathDetector: Detector {
             ])
     }
 
+    /// The TTL the backend's mint line shows, when no TTL is configured: its `ttl=`, else the
+    /// validity of the token it printed (exp - nbf; the token itself is never echoed).
+    static func mintedTTL(_ mint: SessionEvent?) -> (seconds: Double, source: String)? {
+        guard let mint else { return nil }
+        if case .tokenMinted(let ttl?) = mint.kind, ttl > 0 { return (ttl, "token mint line (ttl=)") }
+        if let validity = mint.token?.validitySeconds, validity > 0 { return (Double(validity), "minted token (exp - nbf)") }
+        return nil
+    }
+
     public func detect(_ session: Session, configuration c: AnalysisConfiguration) -> [Finding] {
         // The token died at the cascade's first rejection (body-less resume 401s included).
-        guard let ttl = c.configuredTokenTTLSeconds, let cascade = TokenEvidence.cascades(in: session).first,
+        guard let cascade = TokenEvidence.cascades(in: session).first,
             let failedAt = cascade.first.time ?? cascade.failures.first(where: { $0.time != nil })?.time
         else { return [] }
         let mint = session.events.first { if case .tokenMinted = $0.kind { return $0.time != nil } else { return false } }
-        guard let born = mint?.time ?? session.start else { return [] }
+        // (A mint line without a time, as uvicorn prints them, still shows the TTL.)
+        let minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? session.events.first { if case .tokenMinted = $0.kind { true } else { false } }) : nil
+        guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, let born = mint?.time ?? session.start else { return [] }
         let lifetime = born.seconds(until: failedAt)
         guard lifetime >= 0, lifetime < ttl else { return [] }
 
+        let ttlText = minted == nil ? "a configured \(humanDuration(ttl)) TTL" : "the \(humanDuration(ttl)) TTL it was minted with"
         var f = Finding(
             rule: descriptor.id, severity: .error, session: session, at: failedAt,
-            message: "token dead after \(humanDuration(lifetime)) of a configured \(humanDuration(ttl)) TTL")
+            message: "token dead after \(humanDuration(lifetime)) of \(ttlText)")
         f.values.append(("lifetimeSeconds", .number(lifetime)))
         if !cascade.confirmedExpired {
             f.explanation.append("the rejection is a body-less 401 on resume; the logs do not say `expired` in so many words")
         }
         f.values.append(("configuredTtlSeconds", .number(ttl)))
-        if let source = c.configuredTokenTTLSource { f.values.append(("configuredTtlSource", .text(source))) }
+        if let source = minted?.source ?? c.configuredTokenTTLSource { f.values.append(("configuredTtlSource", .text(source))) }
         f.explanation.append("\(mint != nil ? "minted" : "session started") \(born.humanString), first rejected as expired \(failedAt.humanString)")
 
         var causes: [String] = []

@@ -267,12 +267,18 @@ struct EventClassifier {
 
     static let ttlWord = Literal("ttl=")
 
-    /// The backend minting a token: uvicorn `POST …token… 200`, or an app line with `ttl=`.
+    /// The backend minting a token: uvicorn `POST|GET …token… 200`, an app line with `ttl=`, or
+    /// one that says it minted (generated, created, issued) the token it prints (its TTL is then
+    /// the token's exp - nbf, which the event's claims keep).
     private func tokenMint(_ r: LogRecord) -> EventKind? {
-        if r.format == .uvicorn, r.field("method")?.stringValue == "POST", let path = r.field("path")?.stringValue,
-            path.contains("token"), r.field("status_code")?.stringValue == "200"
+        if r.format == .uvicorn, let method = r.field("method")?.stringValue, method == "POST" || method == "GET",
+            let path = r.field("path")?.stringValue, path.contains("token"), r.field("status_code")?.stringValue == "200"
         {
             return .tokenMinted(ttlSeconds: nil)
+        }
+        if r.token?.expires != nil {
+            let text = r.message.lowercased()
+            if ["mint", "generat", "creat", "issu"].contains(where: { text.contains($0) }) { return .tokenMinted(ttlSeconds: nil) }
         }
         var message = r.message
         return message.withUTF8 { b -> EventKind? in

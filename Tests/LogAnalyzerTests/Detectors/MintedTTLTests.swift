@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Without a configured TTL, `early-token-death` takes the TTL from the backend's mint line: the
+/// token it printed (exp - nbf, as livekit-api's `AccessToken.with_ttl` sets them) or its `ttl=`.
+@Suite struct MintedTTLTests {
+    // 2026-03-17T00:00:00Z
+    static let t0 = 1_773_705_600
+    static let minted = makeJWT(#"{"video":{"roomJoin":true,"room":"room-abc"},"sub":"user-1","iss":"APIdevkey1234","nbf":\#(t0),"exp":\#(t0 + 7200)}"#)
+    static let refreshed = makeJWT(#"{"video":{"roomJoin":true,"room":"room-abc"},"sub":"agent-AJ_kTm3vPq9Xw2a","iss":"APIdevkey1234","nbf":\#(t0 + 300),"exp":\#(t0 + 900)}"#)
+
+    static func agent(_ stamp: String, _ message: String, level: String = "INFO", name: String = "livekit.agents") -> String {
+        #"{"message": "\#(message)", "level": "\#(level)", "name": "\#(name)", "pid": 4300, "job_id": "AJ_kTm3vPq9Xw2a", "room": "room-abc", "timestamp": "2026-03-17T\#(stamp)+00:00"}"#
+    }
+
+    static var agentLog: String {
+        let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: signal failure: client error: 401 Unauthorized - invalid token: \(refreshed), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        return [
+            agent("00:00:05.000000", "Session created"),
+            agent("00:05:10.000000", "received user transcript"),
+            agent("00:17:30.000000", "worker connection closed unexpectedly", level: "WARNING"),
+            agent("00:17:31.000000", rejected, level: "ERROR", name: "livekit"),
+            agent("00:17:33.000000", rejected, level: "ERROR", name: "livekit"),
+        ].joined(separator: "\n") + "\n"
+    }
+
+    func run(backend: String, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> Report {
+        let dir = TempDir()
+        return analyze([dir.write("agent.log", Self.agentLog), dir.write("backend.log", backend)], configuration: configuration)
+    }
+
+    @Test func theMintedTokensValidityIsTheTTLItDiedBefore() throws {
+        // uvicorn's default format: no time on the backend's lines.
+        let report = run(backend: "INFO:     minted token for room-abc: \(Self.minted)\n")
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.number("configuredTtlSeconds") == 7200)
+        #expect(f.value("configuredTtlSource") == .text("minted token (exp - nbf)"))
+        #expect(f.number("lifetimeSeconds") == 1046)
+        #expect(f.message.hasPrefix("token dead after 17 min 26 s of the 2 h TTL it was minted with ("))
+        #expect(f.number("tokenValiditySeconds") == 600)
+    }
+
+    @Test func aTTLOnTheMintLineCountsToo() throws {
+        let report = run(backend: "2026-03-17 00:00:04,000 - app.tokens - INFO - minted token for identity=user-1 room=room-abc ttl=7200s\n")
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("configuredTtlSource") == .text("token mint line (ttl=)"))
+        #expect(f.number("lifetimeSeconds") == 1047)
+    }
+
+    @Test func aConfiguredTTLComesFirst() throws {
+        var c = AnalysisConfiguration()
+        c.configuredTokenTTLSeconds = 3600
+        c.configuredTokenTTLSource = "--token-ttl"
+        let report = run(backend: "INFO:     minted token for room-abc: \(Self.minted)\n", configuration: c)
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.number("configuredTtlSeconds") == 3600)
+        #expect(f.value("configuredTtlSource") == .text("--token-ttl"))
+        #expect(f.message.hasPrefix("token dead after 17 min 26 s of a configured 1 h TTL ("))
+    }
+
+    @Test func aTokenPrintedWithoutSayingItWasMintedIsNoMint() {
+        let report = run(backend: "INFO:     token for room-abc: \(Self.minted)\n")
+        #expect(report.findings.map(\.rule).contains("early-token-death") == false)
+    }
+
+    @Test func aGETOfTheTokenEndpointIsAMint() {
+        let kind = EventClassifier(configuration: AnalysisConfiguration())
+            .classify(record(#"INFO:     127.0.0.1:54321 - "GET /api/token?room=room-abc&identity=user-1 HTTP/1.1" 200 OK"#))
+        #expect(kind == .tokenMinted(ttlSeconds: nil))
+    }
+}
