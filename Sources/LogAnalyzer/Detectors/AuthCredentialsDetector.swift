@@ -3,8 +3,8 @@
 ///
 /// Reads auth-failure events of kinds workerRegistration, badKey and noPermission.
 /// Known false positives: Rust SDK releases from 2025-10-14 to 2026-04-29 report any failed
-/// reconnect as `401 … no permissions to access the room` (livekit/rust-sdks#1042); the finding
-/// says so when the 401 comes from the agent's room connection.
+/// connection attempt as `401 … no permissions to access the room` (livekit/rust-sdks#1042); the
+/// finding says so when the 401 comes from the agent's room connection (connect, restart, resume).
 public struct AuthCredentialsDetector: Detector {
     public init() {}
 
@@ -39,8 +39,13 @@ public struct AuthCredentialsDetector: Detector {
         var f = Finding(rule: descriptor.id, severity: .error, session: session, at: first.time, message: what)
         f.values.append(("failures", .integer(failures.count)))
         f.values.append(("kind", .text(kind.rawValue)))
-        if kind == .noPermission && first.side == .agent && first.text.contains("resuming") {
-            f.explanation.append("Rust SDK releases between 2025-10-14 and 2026-04-29 turned any failed reconnect (e.g. 503) into this 401 (livekit/rust-sdks#1042); upgrade livekit-rtc before suspecting the grants.")
+        // The SDK asked `/rtc/validate` without the token after a failed connection: on a first
+        // connect or a full restart (`restarting connection failed: signal failure: …`), and the
+        // resume paths that reconnect the same way.
+        if kind == .noPermission && first.side == .agent
+            && ["resuming", "restarting", "reconnect", "connect"].contains(where: { first.text.contains($0) })
+        {
+            f.explanation.append("Rust SDK releases between 2025-10-14 and 2026-04-29 turned any failed connection attempt (e.g. a 503 from a full node) into this 401 (livekit/rust-sdks#1042); upgrade livekit-rtc before suspecting the grants.")
         }
         f.evidence.append(Evidence(first, role: "first rejection"))
         return [f]
