@@ -29,6 +29,8 @@ enum FieldKey {
         case 13: self = eq("participantID") ? .participantSid : .other
         case 14: self = (eq("participant_id") || eq("participantSid")) ? .participantSid : eq("audio_duration") ? .audioDuration : .other
         case 15: self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : .other
+        // Node agents' job context (`lk.pii.` marks personal data)
+        case 16: self = eq("lk.pii.room_name") ? .room : .other
         case 19: self = eq("participantIdentity") ? .participant : .other
         case 22: self = eq("end_of_utterance_delay") ? .eouDelay : .other
         case 20: self = eq("participant_identity") ? .participant : .other

@@ -117,6 +117,11 @@ let formatCases: [FormatCase] = [
         line: #"{"level":50,"time":1760954178728,"pid":1098,"hostname":"agent-7d9","jobID":"AJ_eeeeeeeeeeee","msg":"error in job"}"#,
         format: .pinoJSON, time: "2025-10-20T09:56:18.728Z", level: .error, logger: nil, message: "error in job",
         jobId: "AJ_eeeeeeeeeeee", pid: 1098),
+    // agents-js 1.7 JobContext child logger (`job.ts`): the room name under a PII-marked key
+    FormatCase(
+        line: #"{"level":30,"time":1787187106330,"pid":41288,"hostname":"agent-host-1","pid":41288,"jobID":"AJ_Xk29LmQp7RtB","jobId":"AJ_Xk29LmQp7RtB","lk.pii.room_name":"voice-room-7f3a","msg":"connecting to room"}"#,
+        format: .pinoJSON, time: "2026-08-20T00:51:46.330Z", level: .info, logger: nil, message: "connecting to room",
+        room: "voice-room-7f3a", jobId: "AJ_Xk29LmQp7RtB", pid: 41288),
     FormatCase(line: "[13:57:23.859] INFO (45416): registered worker", format: .pinoPretty, time: nil, level: .info, logger: nil,
                message: "registered worker", pid: 45416),
     // A7 webhook text
