@@ -358,6 +358,10 @@ struct StreamParser {
             if pendingInfo.isTaskException, b.has("future: ", at: 0) {
                 return true
             }
+            // zap's console encoder prints an error's stack after the line: a Go function
+            // (`github.com/livekit/livekit-server/pkg/service.(*RTCService).serve`), then its
+            // `\tfile:line` (which starts with a tab and so continues anyway).
+            if pendingInfo.format == .zapConsole { return Self.isGoFrameFunction(b) }
             return false
         }
     }
@@ -414,6 +418,22 @@ struct StreamParser {
             p = brace + 1
         }
         return nil
+    }
+
+    /// A Go stack frame's function line: one word (no spaces), with a `.`, no URL.
+    static func isGoFrameFunction(_ b: Bytes) -> Bool {
+        let end = b.trimmedEnd(b.count)
+        guard end > 2 else { return false }
+        var dot = false
+        for i in 0..<end {
+            switch b[i] {
+            case 0x20, 0x09: return false
+            case UInt8(ascii: "."): dot = true
+            case UInt8(ascii: ":") where b.has("://", at: i): return false
+            default: break
+            }
+        }
+        return dot
     }
 
     /// pino-pretty's `    key: value` continuation.

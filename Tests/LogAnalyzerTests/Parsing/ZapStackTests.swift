@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// livekit-server logs through zap with `AddStacktrace(ErrorLevel)`: the console encoder prints an
+/// error's stack on the lines after it (`function`, then `\tfile:line`).
+@Suite struct ZapStackTests {
+    @Test func anErrorsStackBelongsToItsRecord() {
+        let lines = [
+            "2026-08-20T01:05:40.118Z\tERROR\tlivekit\tservice/rtcservice.go:639\terror reading from websocket\t{\"room\": \"voice-room-7f3a\", \"roomID\": \"RM_tZ8pQ2xLm4Kd\", \"error\": \"read tcp 10.0.0.5:7880->10.0.0.9:52114: i/o timeout\"}",
+            "github.com/livekit/livekit-server/pkg/service.(*RTCService).serve",
+            "\t/workspace/pkg/service/rtcservice.go:639",
+            "main.main",
+            "\t/workspace/cmd/server/main.go:71",
+            "2026-08-20T01:09:30.512Z\tINFO\tlivekit\trtc/participant.go:1493\tparticipant closing\t{\"room\": \"voice-room-7f3a\", \"reason\": \"STALE\"}",
+            "https://example.com/not-a-frame",
+        ]
+        let records = parse(lines.joined(separator: "\n") + "\n").records
+        #expect(records.map(\.format) == [.zapConsole, .zapConsole, .plain])
+        #expect(records[0].lineCount == 5)
+        #expect(records[0].ids.roomSid == "RM_tZ8pQ2xLm4Kd")
+        #expect(records[0].message == "error reading from websocket\ngithub.com/livekit/livekit-server/pkg/service.(*RTCService).serve\n\t/workspace/pkg/service/rtcservice.go:639\nmain.main\n\t/workspace/cmd/server/main.go:71")
+        #expect(records[1].message == "participant closing")
+        #expect(records[2].message == "https://example.com/not-a-frame")
+    }
+}
