@@ -53,12 +53,14 @@ public struct AuthExpiryCascadeDetector: Detector {
         // trigger (the worker's `failed to connect` a few ms before the room's signal close). A
         // loss a minute earlier is another moment: a worker's id-less loss joins every session
         // it was running, not only the one whose resume failed then.
+        // Without times, the last loss before the first untimed failure in its own input.
         var candidates: [(seconds: Double, event: SessionEvent)] = []
         var untimed: SessionEvent?
+        let untimedFailure = failures.first { $0.time == nil } ?? first
         for e in session.events {
             guard case .connectionLost = e.kind else { continue }
             guard let t = e.time, let f = firstTime else {
-                if e.location < first.location, untimed == nil { untimed = e }
+                if e.location.input == untimedFailure.location.input, e.location < untimedFailure.location { untimed = e }
                 continue
             }
             let before = t.seconds(until: f)

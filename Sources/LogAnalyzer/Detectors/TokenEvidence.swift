@@ -2,7 +2,8 @@
 struct TokenEvidence {
     /// Expired-token (and body-less 401) failures of the first cascade, in time order.
     var failures: [SessionEvent]
-    /// The first failure.
+    /// The first failure with a time (a browser console copied without times has none), else
+    /// the first.
     var first: SessionEvent
 
     static let cascadeGapSeconds = 300.0
@@ -31,7 +32,7 @@ struct TokenEvidence {
         return groups.filter { group in
             group.contains { $0.kind == .authFailure(.expired) }
                 || group.contains { $0.kind == .authFailure(.unauthorized) && ($0.text.contains("resum") || $0.text.contains("restart")) }
-        }.map { TokenEvidence(failures: $0, first: $0[0]) }
+        }.map { TokenEvidence(failures: $0, first: $0.first { $0.time != nil } ?? $0[0]) }
     }
 
     /// The claims of the token in the failures, preferring the agent's.
