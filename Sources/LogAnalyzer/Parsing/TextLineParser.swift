@@ -228,6 +228,12 @@ enum TextLineParser {
             return false
         }
         let levelStart = b.skipSpaces(close + 1)
+        // DevTools with "Show timestamps": `[00:51:46.190] livekit-client.esm.mjs:15640 signal connected {…}`
+        if browserSourceRef(b, levelStart) != nil || isBrowserErrorStart(b, levelStart) {
+            guard browser(b, levelStart, &r) else { return false }
+            r.time = time
+            return true
+        }
         let levelEnd = b.skipToken(levelStart)
         guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)) else { return false }
         var msgStart = b.skipSpaces(levelEnd)

@@ -108,6 +108,11 @@ let formatCases: [FormatCase] = [
         line: "livekit-client.esm.mjs:8539 received server answer {room: 'test-room', roomID: 'RM_tzd4xtQHKXA5', participant: 'test-user', participantID: 'PA_s5ScM4RW9DMK', …}",
         format: .browserConsole, time: nil, level: nil, logger: "livekit-client", message: "received server answer",
         room: "test-room", roomSid: "RM_tzd4xtQHKXA5", participant: "test-user", participantSid: "PA_s5ScM4RW9DMK"),
+    // DevTools with "Show timestamps" as the time prefix is copied in Chrome
+    FormatCase(
+        line: "[00:51:46.190] livekit-client.esm.mjs:15640 signal connected {room: 'voice-room-7f3a', roomID: 'RM_tZ8pQ2xLm4Kd', participant: 'user-4821', participantID: 'PA_s5ScM4RW9DMK'}",
+        format: .browserConsole, time: nil, level: nil, logger: "livekit-client", message: "signal connected",
+        room: "voice-room-7f3a", roomSid: "RM_tZ8pQ2xLm4Kd", participant: "user-4821", participantSid: "PA_s5ScM4RW9DMK"),
     FormatCase(
         line: "Error: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'.",
         format: .browserConsole, time: nil, level: .error, logger: "livekit-client",
@@ -180,6 +185,13 @@ let formatCases: [FormatCase] = [
         #expect(records[2].time?.iso8601 == "2025-05-04T08:00:01.500Z")
         #expect(records[2].level == .debug)
         #expect(records[2].message == "received assignment")
+    }
+
+    @Test func aBracketedBrowserTimeIsTheRecordsTimeOfDay() {
+        let r = record("[01:09:16.880] livekit-client.esm.mjs:18300 invalid authorization token: token has invalid claims: token is expired {room: 'voice-room-7f3a'}")
+        #expect(r.format == .browserConsole)
+        #expect(r.time?.timeOfDayString() == "01:09:16")
+        #expect(r.field("source") == .string("livekit-client.esm.mjs:18300"))
     }
 
     @Test func rustSDKLineKeepsTargetWithoutLineNumber() {
