@@ -47,7 +47,28 @@ public enum Ingestor {
         }
     }
 
-    /// The first plausible date (2000-2099) in the first 64 KiB of a plain file.
+    /// The UTC day of the first epoch stamp of a JSON log without written dates: zap's `"ts":`
+    /// seconds (livekit-server JSON) or pino's `"time":` milliseconds (Node agents).
+    static func epochDay(_ b: Bytes) -> Int64? {
+        for (key, digits, scale) in [("\"ts\":", 10, Int64(1)), ("\"time\":", 13, Int64(1000))] {
+            let literal = Literal(key)
+            var from = 0
+            while let at = literal.find(in: b, from: from) {
+                from = at + 1
+                let start = b.skipSpaces(at + key.utf8.count)
+                var end = start
+                while end < b.count && b[end].isDigit { end += 1 }
+                guard end - start == digits, b.byte(end) != UInt8(ascii: "\""), let value = b.digits(at: start, digits) else { continue }
+                let day = Int64(value) / scale / 86_400
+                let year = Timestamp.civil(days: day).year
+                if year >= 2000 && year < 2100 { return day }
+            }
+        }
+        return nil
+    }
+
+    /// The first plausible date (2000-2099) in the first 64 KiB of a plain file, or else its first
+    /// epoch stamp's day.
     static func firstDay(of input: InputDescriptor) -> Int64? {
         for input in [input] where input.kind == .file {
             // Only regular files: peeking into a FIFO would eat its data (and reopening it could wait forever).
@@ -71,7 +92,7 @@ public enum Ingestor {
                     }
                     i += 1
                 }
-                return nil
+                return epochDay(b)
             }
             if let found { return found }
         }

@@ -195,6 +195,30 @@ import Testing
         #expect(records.first?.time?.iso8601 == "2025-12-11T00:51:46.000Z")
     }
 
+    /// livekit-server JSON (zap, epoch seconds) and Node agents JSON (pino, epoch milliseconds)
+    /// write no date as text; their stamps date a time-only log (pino-pretty's `[HH:MM:SS.mmm]`).
+    @Test(arguments: [
+        #"{"level":"info","ts":1787187106.1020002,"logger":"livekit","caller":"service/roommanager.go:433","msg":"starting RTC session","room":"r"}"#,
+        #"{"level":30,"time":1787187106318,"pid":41230,"hostname":"agent-host-1","msg":"received job request"}"#,
+    ])
+    func epochStampsDateTimeOnlyLogs(_ line: String) throws {
+        let dir = TempDir()
+        let epoch = dir.write("server.jsonl", line + "\n")
+        let timeOnly = dir.write("agent-pretty.log", "[00:51:46.318] INFO (41288): connecting to room\n")
+        let inputs = [InputDescriptor(path: timeOnly), InputDescriptor(path: epoch)]
+        let day = try #require(Ingestor.learnReferenceDay(inputs))
+        var diagnostics = DiagnosticSink()
+        var records: [LogRecord] = []
+        Ingestor.read(inputs[0], index: 0, options: IngestOptions(), referenceDay: day, diagnostics: &diagnostics) { records.append($0) }
+        #expect(records.first?.time?.iso8601 == "2026-08-20T00:51:46.318Z")
+    }
+
+    @Test func anEpochNumberThatIsNoStampDatesNothing() {
+        let dir = TempDir()
+        let path = dir.write("x.jsonl", #"{"ts":"1787187106","time":17871871063180,"id":1787187106318}"# + "\n")
+        #expect(Ingestor.learnReferenceDay([InputDescriptor(path: path)]) == nil)
+    }
+
     @Test func zoneLessStampsAreReadInTheGivenZone() {
         var options = IngestOptions()
         options.timeZone = TimeZoneSetting("+08:00")!
