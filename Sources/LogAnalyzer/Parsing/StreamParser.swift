@@ -43,6 +43,9 @@ struct StreamParser {
     /// The pending record's first line had ANSI colours (then only the closing line of an open
     /// record holds extras).
     private var pendingIsColoured = false
+    /// A pino-pretty value over several lines that `    key: {` (or `[`) opened on the pending
+    /// record: its lines so far, until the `}` (`]`) at the key's indentation closes it.
+    private var pinoValue: (key: String, indent: Int, lines: [String])?
     /// The line being fed had ANSI sequences (`colouredLine`, valid during `feed`), and whether it
     /// ends with a reset, as the agents formatter ends every record (`ESC[90m<extras>ESC[0m`).
     private var lineIsColoured = false
@@ -134,6 +137,7 @@ struct StreamParser {
         var pendingTime: Timestamp?
         var pendingIsTaskException: Bool
         var pendingIsOpen: Bool
+        var pendingPinoValue: Bool
     }
 
     /// The state now (the pending record's line in this parser's numbering).
@@ -142,7 +146,8 @@ struct StreamParser {
             clock: clock.state, traceback: traceback, waitingLokiTime: lokiTime != nil, lastRichTime: lastRichTime,
             pendingLine: pendingInfo?.line, pendingLineCount: pendingInfo?.lineCount ?? 0,
             pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
-            pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen)
+            pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen,
+            pendingPinoValue: pendingInfo != nil && pinoValue != nil)
     }
 
     /// Forgets the records counted so far (after a priming line, which belongs to another chunk).
@@ -188,6 +193,7 @@ struct StreamParser {
     /// Completes the pending record (the last of `out`), if any.
     private mutating func completePending(_ out: inout [LogRecord]) {
         guard pendingIsLast else { return }
+        if pinoValue != nil { closePinoValue(into: &out[out.count - 1]) }
         pendingInfo = nil
         completedCount += 1
         let k = out.count - 1
@@ -368,8 +374,26 @@ struct StreamParser {
 
     private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil, to out: inout [LogRecord]) {
         guard pendingIsLast else { return }
-        let field = pendingInfo?.format == .pinoPretty ? raw.flatMap { $0.byte(0).isSpaceOrTab ? pinoField($0) : nil } : nil
         let k = out.count - 1
+        if pendingInfo?.format == .pinoPretty, let raw, pinoValue != nil || raw.byte(0).isSpaceOrTab {
+            if pinoValue != nil {
+                pinoValue!.lines.append(raw.string(0, raw.trimmedEnd(raw.count)))
+                let indent = raw.skipSpaces(0)
+                if indent <= pinoValue!.indent, raw.byte(indent) == UInt8(ascii: "}") || raw.byte(indent) == UInt8(ascii: "]") {
+                    closePinoValue(into: &out[k])
+                }
+                out[k].lineCount += lines
+                pendingInfo?.lineCount += lines
+                return
+            }
+            if let opened = Self.pinoOpening(raw) {
+                pinoValue = (opened.key, opened.indent, [opened.bracket])
+                out[k].lineCount += lines
+                pendingInfo?.lineCount += lines
+                return
+            }
+        }
+        let field = pendingInfo?.format == .pinoPretty ? raw.flatMap { $0.byte(0).isSpaceOrTab ? pinoField($0) : nil } : nil
         if let field {
             out[k].fields.append(field)
             if !out[k].fields.isRaw { RecordEnricher.idsFromFields(&out[k]) }
@@ -434,6 +458,39 @@ struct StreamParser {
             }
         }
         return dot
+    }
+
+    /// pino-pretty's `    key: {` (or `[`): the opening of a value printed over several lines.
+    static func pinoOpening(_ b: Bytes) -> (key: String, indent: Int, bracket: String)? {
+        let i = b.skipSpaces(0)
+        var j = i
+        while j < b.count && (b[j].isAlnum || b[j] == UInt8(ascii: "_") || b[j] == UInt8(ascii: ".")) { j += 1 }
+        let end = b.trimmedEnd(b.count)
+        guard j > i, b.byte(j) == UInt8(ascii: ":"), b.byte(j + 1) == 0x20, end == j + 3,
+            b[j + 2] == UInt8(ascii: "{") || b[j + 2] == UInt8(ascii: "[")
+        else { return nil }
+        return (b.string(i, j), i, b[j + 2] == UInt8(ascii: "{") ? "{" : "[")
+    }
+
+    /// Ends the multi-line pino-pretty value: a field (its JSON, or its text where pino-pretty
+    /// printed an error's stack as lines, which is no JSON); an `err`/`error` value is also the
+    /// record's error text.
+    private mutating func closePinoValue(into r: inout LogRecord) {
+        guard let open = pinoValue else { return }
+        pinoValue = nil
+        let text = open.lines.joined(separator: "\n")
+        let value = parseJSON(text) ?? .string(text)
+        r.fields.append((open.key, value))
+        if open.key == "err" || open.key == "error" {
+            let errorText: String
+            if case .object(let members) = value, let message = members.first(where: { $0.0 == "message" })?.1.stringValue {
+                errorText = message
+            } else {
+                errorText = text
+            }
+            r.errorText = r.errorText.map { $0 + "\n" + errorText } ?? errorText
+        }
+        if !r.fields.isRaw { RecordEnricher.idsFromFields(&r) }
     }
 
     /// pino-pretty's `    key: value` continuation.

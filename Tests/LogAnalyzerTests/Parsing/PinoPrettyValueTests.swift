@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// pino-pretty 11 (Node `@livekit/agents` in dev) prints an object value over several lines, and
+/// an error's stack unescaped inside it.
+@Suite struct PinoPrettyValueTests {
+    static let esc = "\u{1B}"
+    static let lines = [
+        "[00:50:10.412] \(esc)[32mINFO\(esc)[39m (41230): \(esc)[36mregistered worker\(esc)[39m",
+        "    id: \"AW_Qm3Zt8Lp2VxR\"",
+        "    server_info: {",
+        "      \"version\": \"1.13.5\",",
+        "      \"protocol\": 16",
+        "    }",
+        "    agentName: \"\"",
+        "[01:09:16.950] \(esc)[31mERROR\(esc)[39m (41288): \(esc)[36merror in entry function\(esc)[39m",
+        "    jobID: \"AJ_Xk29LmQp7RtB\"",
+        "    error: {",
+        "      \"type\": \"Error\",",
+        "      \"message\": \"could not reconnect, token might be expired\",",
+        "      \"stack\":",
+        "          Error: could not reconnect, token might be expired",
+        "              at RTCEngine.attemptReconnect (file:///app/dist/room.js:512:19)",
+        "    }",
+        "[01:09:17.000] \(esc)[32mINFO\(esc)[39m (41288): \(esc)[36mprocess exiting\(esc)[39m",
+    ]
+
+    @Test func objectValuesAndErrorsAreFieldsOfTheirRecord() throws {
+        let records = parse(Self.lines.joined(separator: "\n") + "\n").records
+        #expect(records.count == 3)
+        #expect(records.map(\.message) == ["registered worker", "error in entry function", "process exiting"])
+        #expect(records[0].lineCount == 7)
+        #expect(records[0].field("server_info") == .object([("version", .string("1.13.5")), ("protocol", .number("16"))]))
+        #expect(records[0].field("agentName") == .string(""))
+        #expect(records[0].ids.workerId == "AW_Qm3Zt8Lp2VxR")
+        #expect(records[1].lineCount == 9)
+        #expect(records[1].ids.jobId == "AJ_Xk29LmQp7RtB")
+        let error = try #require(records[1].field("error")?.stringValue)
+        #expect(error.hasPrefix("{\n      \"type\": \"Error\","))
+        #expect(error.hasSuffix("room.js:512:19)\n    }"))
+        #expect(records[1].errorText?.contains("could not reconnect, token might be expired") == true)
+        #expect(records[1].field("Error") == nil)
+    }
+}
