@@ -106,7 +106,7 @@ enum RecordEnricher {
         if let e = r.errorText { look(e, remembered: false) }
     }
 
-    /// The value of `key=value` in free text (up to a space, comma or quote).
+    /// The value of `key=value` in free text.
     ///
     /// The value ends at a space, a quote, a comma or a closing bracket, and in a URL's query
     /// (`?room=room-abc&identity=user-1`, the key after `?` or `&`) at the next `&` or `#`,
