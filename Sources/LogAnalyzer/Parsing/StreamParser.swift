@@ -46,6 +46,14 @@ struct StreamParser {
     /// A pino-pretty value over several lines that `    key: {` (or `[`) opened on the pending
     /// record: its lines so far, until the `}` (`]`) at the key's indentation closes it.
     private var pinoValue: (key: String, indent: Int, lines: [String])?
+    /// Rich console (agents 1.3–1.5): the pending record's extras, printed on a line of their own
+    /// when they do not fit beside the message and wrapped at the console's width onto lines that
+    /// start at column 0, until their braces close.
+    private var richExtras: [UInt8]?
+    /// Rich console: the pending record's message holds a traceback (its lines keep their breaks;
+    /// other wrapped message lines join with a space).
+    private var richTraceback = false
+    private var richTracebackIndent = 0
     /// The line being fed had ANSI sequences (`colouredLine`, valid during `feed`), and whether it
     /// ends with a reset, as the agents formatter ends every record (`ESC[90m<extras>ESC[0m`).
     private var lineIsColoured = false
@@ -138,6 +146,7 @@ struct StreamParser {
         var pendingIsTaskException: Bool
         var pendingIsOpen: Bool
         var pendingPinoValue: Bool
+        var pendingRichExtras: Bool
     }
 
     /// The state now (the pending record's line in this parser's numbering).
@@ -147,7 +156,7 @@ struct StreamParser {
             pendingLine: pendingInfo?.line, pendingLineCount: pendingInfo?.lineCount ?? 0,
             pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
             pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen,
-            pendingPinoValue: pendingInfo != nil && pinoValue != nil)
+            pendingPinoValue: pendingInfo != nil && pinoValue != nil, pendingRichExtras: pendingInfo != nil && richExtras != nil)
     }
 
     /// Forgets the records counted so far (after a priming line, which belongs to another chunk).
@@ -194,6 +203,8 @@ struct StreamParser {
     private mutating func completePending(_ out: inout [LogRecord]) {
         guard pendingIsLast else { return }
         if pinoValue != nil { closePinoValue(into: &out[out.count - 1]) }
+        if richExtras != nil { closeRichExtras(into: &out[out.count - 1]) }
+        richTraceback = false
         pendingInfo = nil
         completedCount += 1
         let k = out.count - 1
@@ -318,6 +329,15 @@ struct StreamParser {
     private mutating func isContinuation(_ b: Bytes) -> Bool {
         guard let pendingInfo else { return false }
         let c = b[0]
+        if richExtras != nil {
+            // A wrapped extras line (column 0), unless a record starts.
+            if c.isDigit || c.isSpaceOrTab {
+                var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
+                var scratchClock = clock
+                if TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe), probe.format == .agentsRich { return false }
+            }
+            return true
+        }
         if pendingIsOpen {
             // Every line until the closing one, unless a record starts (a line cut short).
             if c.isDigit {
@@ -393,6 +413,10 @@ struct StreamParser {
                 return
             }
         }
+        if pendingInfo?.format == .agentsRich, let raw {
+            appendRichContinuation(raw, lines: lines, to: &out[k])
+            return
+        }
         let field = pendingInfo?.format == .pinoPretty ? raw.flatMap { $0.byte(0).isSpaceOrTab ? pinoField($0) : nil } : nil
         if let field {
             out[k].fields.append(field)
@@ -442,6 +466,81 @@ struct StreamParser {
             p = brace + 1
         }
         return nil
+    }
+
+    /// A line after a Rich console record: its extras (on a line of their own, then wrapped at
+    /// column 0), its message wrapped at the console's width (joined with a space, as Rich broke
+    /// it at one), or a traceback printed in the message column (its lines kept).
+    private mutating func appendRichContinuation(_ raw: Bytes, lines: Int, to r: inout LogRecord) {
+        let lo = raw.skipSpaces(0)
+        let hi = raw.trimmedEnd(raw.count)
+        r.lineCount += lines
+        pendingInfo?.lineCount += lines
+        if richExtras != nil {
+            // Rich drops the space it breaks a line at, unless it is left at the line's end.
+            if let last = richExtras!.last, last != 0x20 { richExtras!.append(0x20) }
+            richExtras!.append(contentsOf: raw[0..<raw.count])
+            if Self.bracesClose(richExtras!) { closeRichExtras(into: &r) }
+            return
+        }
+        guard hi > lo else { return }
+        if lo > 0, raw[lo] == UInt8(ascii: "{"), raw.byte(lo + 1) == UInt8(ascii: "\"") || raw.byte(lo + 1) == UInt8(ascii: "}") {
+            gate?.materialize(&r)
+            richTraceback = false
+            richExtras = Array(raw[lo..<raw.count])
+            if Self.bracesClose(richExtras!) { closeRichExtras(into: &r) }
+            return
+        }
+        gate?.materialize(&r)
+        if raw.has("Traceback (most recent call last)", at: lo) {
+            richTraceback = true
+            richTracebackIndent = lo
+        }
+        if richTraceback || lo == 0 {
+            // (A traceback's own indentation kept: only the message column's is dropped.)
+            r.message += "\n" + raw.string(richTraceback ? Swift.min(lo, richTracebackIndent) : 0, hi)
+        } else {
+            r.message += " " + raw.string(lo, hi)
+        }
+    }
+
+    /// Whether the braces of `b` (outside JSON strings) are all closed.
+    static func bracesClose(_ b: [UInt8]) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for c in b {
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+            } else if c == UInt8(ascii: "\"") {
+                inString = true
+            } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                depth += 1
+            } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                depth -= 1
+                if depth == 0 { return true }
+            }
+        }
+        return false
+    }
+
+    /// Ends a Rich record's extras: its fields and ids when they are one JSON object, else its
+    /// text goes to the message.
+    private mutating func closeRichExtras(into r: inout LogRecord) {
+        guard let bytes = richExtras else { return }
+        richExtras = nil
+        bytes.withUnsafeBufferPointer { b in
+            let hi = b.trimmedEnd(b.count)
+            var probe = LogRecord(input: r.input, line: r.line, format: r.format, message: "")
+            if TextLineParser.rawExtras(b, 0, hi, &probe) != nil {
+                r.fields.append(contentsOf: probe.fields.members)
+                r.ids.fill(from: probe.ids)
+                if let e = probe.errorText { r.errorText = r.errorText.map { $0 + "\n" + e } ?? e }
+            } else {
+                r.message += "\n" + b.string(0, hi)
+            }
+        }
+        if !r.fields.isRaw { RecordEnricher.idsFromFields(&r) }
     }
 
     /// A Go stack frame's function line: one word (no spaces), with a `.`, no URL.

@@ -176,6 +176,17 @@ enum TextLineParser {
         return true
     }
 
+    /// A level name Rich cut to its column with an ellipsis (`WARNI…`, `DEBUG…`, `CRITI…`).
+    static func richCutLevel(_ word: Bytes) -> LogLevel? {
+        guard word.count >= 6, word.has("\u{2026}", at: word.count - 3) else { return nil }
+        let head = word.slice(0, word.count - 3)
+        for (name, level) in [("WARNING", LogLevel.warning), ("CRITICAL", .critical), ("DEBUG", .debug), ("ERROR", .error), ("TRACE", .trace)]
+        where head.count >= 3 && head.count <= name.utf8.count && name.utf8.starts(with: head) {
+            return level
+        }
+        return nil
+    }
+
     /// Rich columns after the (optional) time: `LEVEL   logger-name   message {extras}`.
     private static func rich(
         _ b: Bytes, _ i: Int, time: Timestamp?, lastRichTime: Timestamp?, _ clock: inout StreamClock, _ r: inout LogRecord,
@@ -188,8 +199,11 @@ enum TextLineParser {
             levelStart = b.skipSpaces(end)
         }
         let levelEnd = b.skipToken(levelStart)
-        guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)), b.byte(levelEnd) == 0x20 else { return false }
-        let loggerStart = b.skipSpaces(levelEnd)
+        guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)) ?? richCutLevel(b.slice(levelStart, levelEnd)), b.byte(levelEnd) == 0x20
+        else { return false }
+        var loggerStart = b.skipSpaces(levelEnd)
+        // 1.3's level column is 6 wide: `INFO …` (the padded name cut with an ellipsis).
+        if b.has("\u{2026} ", at: loggerStart) { loggerStart = b.skipSpaces(loggerStart + 3) }
         let loggerEnd = b.skipToken(loggerStart)
         guard loggerEnd > loggerStart, loggerEnd < b.count else { return false }
         r.format = .agentsRich
