@@ -4,6 +4,8 @@ enum FieldKey {
     case room, roomSid, jobId, workerId, id, participant, participantSid, pid, participantInit
     case errorText
     case ttft, ttfb, audioDuration, eouDelay
+    /// Node agents' metrics, in milliseconds (`ttftMs`, `ttfbMs`, `audioDurationMs`).
+    case ttftMs, ttfbMs, audioDurationMs
     case other
 
     init(_ k: Bytes) {
@@ -16,7 +18,7 @@ enum FieldKey {
         case 5: self = eq("level") ? .level : (eq("jobID") || eq("jobId")) ? .jobId : eq("error") ? .errorText : .other
         case 6:
             self = eq("caller") ? .caller : eq("logger") ? .logger : (eq("roomID") || eq("roomId")) ? .roomSid
-                : eq("reason") ? .errorText : eq("job_id") ? .jobId : .other
+                : eq("reason") ? .errorText : eq("job_id") ? .jobId : eq("ttftMs") ? .ttftMs : eq("ttfbMs") ? .ttfbMs : .other
         case 7:
             self = eq("message") ? .message : eq("asctime") ? .asctime : (eq("room_id") || eq("roomSid")) ? .roomSid : .other
         case 8:
@@ -28,7 +30,8 @@ enum FieldKey {
         case 12: self = eq("errorVerbose") ? .errorText : .other
         case 13: self = eq("participantID") ? .participantSid : .other
         case 14: self = (eq("participant_id") || eq("participantSid")) ? .participantSid : eq("audio_duration") ? .audioDuration : .other
-        case 15: self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : .other
+        case 15:
+            self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : eq("audioDurationMs") ? .audioDurationMs : .other
         // Node agents' job context (`lk.pii.` marks personal data)
         case 16: self = eq("lk.pii.room_name") ? .room : .other
         case 19: self = eq("participantIdentity") ? .participant : .other

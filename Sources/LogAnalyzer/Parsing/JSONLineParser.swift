@@ -31,17 +31,25 @@ enum JSONLineParser {
         var ttfb: Range<Int>?
         var audioDuration: Range<Int>?
         var eouDelay: Range<Int>?
+        /// Which of `ttft`, `ttfb`, `audioDuration` (bits 1, 2, 4) hold Node agents' milliseconds
+        /// (`ttftMs`, `ttfbMs`, `audioDurationMs`).
+        var inMilliseconds: UInt8 = 0
 
-        /// A metrics extra (`ttft`, …) read straight from the line: a number, or a string holding
-        /// one (as `JSONValue.doubleValue` reads it).
+        /// A metrics extra (`ttft`, …) read straight from the line, in seconds: a number, or a
+        /// string holding one (as `JSONValue.doubleValue` reads it).
         func metric(_ b: Bytes, _ key: StaticString) -> Double? {
             let range: Range<Int>?
+            let bit: UInt8
             switch key.utf8CodeUnitCount {
-            case 4: range = key.utf8Start[3] == UInt8(ascii: "t") ? ttft : ttfb
-            case 14: range = audioDuration
-            default: range = eouDelay
+            case 4: (range, bit) = key.utf8Start[3] == UInt8(ascii: "t") ? (ttft, 1) : (ttfb, 2)
+            case 14: (range, bit) = (audioDuration, 4)
+            default: (range, bit) = (eouDelay, 0)
             }
-            guard let range else { return nil }
+            guard let range, let v = Self.number(b, range) else { return nil }
+            return inMilliseconds & bit != 0 ? v / 1000 : v
+        }
+
+        private static func number(_ b: Bytes, _ range: Range<Int>) -> Double? {
             let c = b[range.lowerBound]
             if c == UInt8(ascii: "\"") { return JSONLineParser.text(b, range).flatMap { Double($0) } }
             guard c.isDigit || c == UInt8(ascii: "-") else { return nil }
@@ -143,6 +151,12 @@ enum JSONLineParser {
         case .ttfb: if keys.metrics.ttfb == nil { keys.metrics.ttfb = value }
         case .audioDuration: if keys.metrics.audioDuration == nil { keys.metrics.audioDuration = value }
         case .eouDelay: if keys.metrics.eouDelay == nil { keys.metrics.eouDelay = value }
+        case .ttftMs:
+            if keys.metrics.ttft == nil { (keys.metrics.ttft, keys.metrics.inMilliseconds) = (value, keys.metrics.inMilliseconds | 1) }
+        case .ttfbMs:
+            if keys.metrics.ttfb == nil { (keys.metrics.ttfb, keys.metrics.inMilliseconds) = (value, keys.metrics.inMilliseconds | 2) }
+        case .audioDurationMs:
+            if keys.metrics.audioDuration == nil { (keys.metrics.audioDuration, keys.metrics.inMilliseconds) = (value, keys.metrics.inMilliseconds | 4) }
         case .other: break
         case let idKey: IDCollector.take(idKey, b, value, &ids, &errorText)
         }

@@ -160,7 +160,7 @@ struct EventClassifier {
             // lines. The closure captures the fields alone: capturing `r` would copy the record.)
             var message = r.message
             let fields = r.fields
-            if let metrics = message.withUTF8({ m in Self.metrics(m, value: { fields[String(describing: $0)]?.doubleValue }) }) {
+            if let metrics = message.withUTF8({ m in Self.metrics(m, value: { Self.metricField(fields, $0) }) }) {
                 return metrics
             }
             mask = message.withUTF8 { scanMessage($0, memo) }
@@ -236,6 +236,20 @@ struct EventClassifier {
 
     /// Whether a message is a metrics line's, with or without its numbers.
     static func isMetricsMessage(_ m: Bytes) -> Bool { metricsKind(m) != nil }
+
+    /// A metrics value from a record's fields, in seconds (Node agents' `ttftMs` … divided).
+    static func metricField(_ fields: Fields, _ key: StaticString) -> Double? {
+        let name = String(describing: key)
+        if let v = fields[name]?.doubleValue { return v }
+        let ms: String
+        switch name {
+        case "ttft": ms = "ttftMs"
+        case "ttfb": ms = "ttfbMs"
+        case "audio_duration": ms = "audioDurationMs"
+        default: return nil
+        }
+        return fields[ms]?.doubleValue.map { $0 / 1000 }
+    }
 
     /// Metrics lines of agents 1.x (values from `value`, the extras) and 0.x (`key=value` in the message).
     static func metrics(_ m: Bytes, value extra: (StaticString) -> Double?) -> EventKind? {

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Node `@livekit/agents` logs its metrics in milliseconds (`metrics/utils.ts`: `ttftMs`, `ttfbMs`,
+/// `audioDurationMs`), from the job's process without a job id: they reach the job by its pid.
+@Suite struct NodeMetricsTests {
+    static let t0: Int64 = 1_787_187_106_000
+    static func line(_ ms: Int64, _ members: String, _ msg: String) -> String {
+        #"{"level":30,"time":\#(t0 + ms),"pid":41288,"hostname":"agent-host-1",\#(members)"msg":"\#(msg)"}"#
+    }
+
+    @Test func aSlowFirstReplyIsFoundFromMilliseconds() throws {
+        let log = [
+            Self.line(0, #""pid":41288,"jobID":"AJ_Xk29LmQp7RtB","lk.pii.room_name":"voice-room-7f3a","#, "connecting to room"),
+            Self.line(3000, #""ttftMs":1900,"inputTokens":1203,"outputTokens":38,"#, "LLM metrics"),
+            Self.line(5000, #""ttfbMs":600,"audioDurationMs":2000,"#, "TTS metrics"),
+        ].joined(separator: "\n")
+        let report = analyze(log: log, name: "agent.jsonl")
+        #expect(report.sessions.map(\.key) == ["voice-room-7f3a"])
+        #expect(report.sessions.map(\.recordCount) == [3])
+        let f = try #require(report.findings.first { $0.rule == "slow-greeting" })
+        #expect(f.number("seconds") == 2.5)
+        #expect(f.message == "greeting took 2.50 s (over the 2.0 s warning threshold): LLM ttft 1.90 s, TTS ttfb 0.60 s, audio 2.00 s")
+    }
+
+    @Test func prettyPrintedMetricsAreReadToo() {
+        let records = parse([
+            "[00:51:52.733] INFO (41288): TTS metrics",
+            "    ttfbMs: 233.1",
+            "    audioDurationMs: 2480",
+        ].joined(separator: "\n") + "\n").records
+        let kind = EventClassifier(configuration: AnalysisConfiguration()).classify(records[0])
+        #expect(kind == .ttsMetrics(ttfb: 0.2331, audioDuration: 2.48))
+    }
+}
