@@ -116,6 +116,13 @@ struct Wrapper {
         // `YYYY-MM-DD HH:MM:SS,mmm ` then more: whatever the stamp parses to, every branch below
         // returns `i` for it (a Python asctime record), so it is not parsed here and again there.
         if asctimeShortcut && b.byte(i + 10) == 0x20 && b.byte(i + 19) == UInt8(ascii: ",") && b.byte(i + 23) == 0x20 { return i }
+        // Grafana Explore's log download: `<epoch ms>\t<ISO time>\t<line>` (12.x), `<epoch ms>\t<line>`.
+        if b.byte(i + 13) == 0x09, let ms = b.digits(at: i, 13), ms >= 946_684_800_000, ms < 4_102_444_800_000 {
+            let millis = Int64(ms)
+            w.time = WrittenTime(day: millis / 86_400_000, microsOfDay: millis % 86_400_000 * 1000, offsetSeconds: 0)
+            if b.byte(i + 14).isDigit, let (_, end) = TimeParsing.dateTime(b, at: i + 14), b.byte(end) == 0x09 { return end + 1 }
+            return i + 14
+        }
         guard let (t, end) = TimeParsing.dateTime(b, at: i, prefix: &prefix) else { return i }
         let next = b.byte(end)
         let hasFraction = b.byte(i + 19) == UInt8(ascii: ".")
@@ -129,8 +136,9 @@ struct Wrapper {
             return i
         }
         if next == 0x09 {
-            // `2025-11-19 21:36:26.710\t{...}` is Loki; `…Z\tINFO\t…` is a zap console line.
-            if b.byte(i + 10) == 0x20 && hasFraction {
+            // `2025-11-19 21:36:26.710\t{...}` is Loki; `…Z\tINFO\t…` is a zap console line;
+            // Grafana ≤ 10.1 downloads wrote `2023-09-20T14:18:06+02:00\t` before the record.
+            if (b.byte(i + 10) == 0x20 && hasFraction) || (t.offsetSeconds != nil && (b.byte(end + 1) == UInt8(ascii: "{") || b.byte(end + 1).isDigit)) {
                 w.time = t
                 return end + 1
             }

@@ -51,6 +51,21 @@ import Testing
         #expect(records[1].time?.iso8601 == "2025-11-19T21:36:26.999Z")
     }
 
+    /// Grafana Explore's log download (`download.ts`): epoch milliseconds, the ISO time, the line,
+    /// tab-separated (12.x); epoch milliseconds and the line (11.x).
+    @Test(arguments: ["1773706488441\t2026-03-17T00:14:48.441Z\t", "1773706488441\t"])
+    func grafanaDownloadPrefixesAreStripped(_ prefix: String) {
+        let records = parse([
+            prefix + #"{"message": "starting worker", "level": "INFO", "name": "livekit.agents", "pid": 4242, "timestamp": "2026-03-17T00:14:48.440515+00:00"}"#,
+            prefix + "Connected to: <socket.socket fd=12>",
+        ].joined(separator: "\n") + "\n").records
+        #expect(records.map(\.format) == [.agentsJSON, .plain])
+        #expect(records[0].time?.iso8601 == "2026-03-17T00:14:48.440Z")
+        #expect(records[0].message == "starting worker")
+        #expect(records[1].time?.iso8601 == "2026-03-17T00:14:48.441Z")
+        #expect(records[1].message == "Connected to: <socket.socket fd=12>")
+    }
+
     @Test func gcpTextExport() {
         let r = record("WARNING 2026-01-09T12:51:53.041785Z failed to connect to livekit, retrying in 0s")
         #expect(r.level == .warning)
