@@ -82,7 +82,7 @@ struct Wrapper {
         if b.byte(j) == 0x20 { j += 1 }
         guard let dayEnd = Optional(b.skipToken(j)), dayEnd - j >= 1, dayEnd - j <= 2, let day = b.digits(at: j, dayEnd - j),
             b.byte(dayEnd) == 0x20, let (tod, end) = TimeParsing.timeOfDay(b, at: dayEnd + 1), b.byte(end) == 0x20,
-            let tail = journaldTail(b, at: end + 1, into: &w)
+            let tail = journaldTail(b, at: end + 1, into: &w, syslogTime: true)
         else { return nil }
         // No year in this format: the stream clock supplies it.
         w.time = WrittenTime(day: nil, microsOfDay: tod, offsetSeconds: nil)
@@ -90,10 +90,19 @@ struct Wrapper {
         return tail
     }
 
-    /// `host process[pid]: ` after a journald time.
-    private static func journaldTail(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+    /// `host process[pid]: ` after a journald time. After the syslog-style time (`Jan 26
+    /// 11:47:49`, which nothing else prints) also `process[pid]: ` (`--no-hostname`) and
+    /// `host process: ` (no pid in the entry).
+    private static func journaldTail(_ b: Bytes, at i: Int, into w: inout Wrapper, syslogTime: Bool = false) -> Int? {
         let hostEnd = b.skipToken(i)
         guard hostEnd > i, b.byte(hostEnd) == 0x20 else { return nil }
+        if syslogTime, hostEnd - i >= 4, b[hostEnd - 1] == UInt8(ascii: ":"), b[hostEnd - 2] == UInt8(ascii: "]"),
+            let open = b.index(of: UInt8(ascii: "["), from: i), open < hostEnd - 2, let pid = b.digits(at: open + 1, hostEnd - 2 - (open + 1))
+        {
+            w.pid = pid
+            w.source = b.string(i, open)
+            return min(hostEnd + 1, b.count)
+        }
         let procStart = hostEnd + 1
         var j = procStart
         while j < b.count && b[j] != UInt8(ascii: ":") && b[j] != 0x20 { j += 1 }
@@ -102,7 +111,7 @@ struct Wrapper {
         if b[j - 1] == UInt8(ascii: "]"), let open = b.index(of: UInt8(ascii: "["), from: procStart), open < j {
             w.pid = b.digits(at: open + 1, j - 1 - (open + 1))
             procEnd = open
-        } else {
+        } else if !syslogTime {
             return nil  // require `name[pid]:` to avoid eating ordinary `word word: text` lines
         }
         w.source = b.string(procStart, procEnd)

@@ -86,6 +86,25 @@ import Testing
         #expect(plain.message == "panic recovered")
     }
 
+    /// journalctl `--no-hostname` (`src/shared/logs-show.c` leaves the host out) and an entry
+    /// without a pid (`host ident: `).
+    @Test func journaldWithoutHostOrPid() {
+        var options = IngestOptions()
+        options.date = TimeParsing.day(fromISODate: "2026-03-17")
+        let noHost = record("Mar 17 01:14:48 python3[4242]: Connected to: <socket.socket fd=12>", options: options)
+        #expect(noHost.source == "python3")
+        #expect(noHost.ids.pid == 4242)
+        #expect(noHost.message == "Connected to: <socket.socket fd=12>")
+        #expect(noHost.time?.iso8601 == "2026-03-17T01:14:48.000Z")
+        let noPid = record(#"Mar 17 01:14:48 lk-agent-vm agent: {"message": "starting worker", "level": "INFO", "name": "livekit.agents", "timestamp": "2026-03-17T00:14:48.440515+00:00"}"#, options: options)
+        #expect(noPid.source == "agent")
+        #expect(noPid.format == .agentsJSON)
+        #expect(noPid.message == "starting worker")
+        // Elsewhere `word word: text` after a stamp stays text.
+        let kubectl = record("2026-03-17T00:14:48.441749567Z some text: more", options: options)
+        #expect(kubectl.message == "some text: more")
+    }
+
     @Test func oscAndCursorEscapesAreRemovedBeforeParsing() {
         let r = record("\u{1B}]0;agent\u{07}2025-07-01 12:31:40,001 - \u{1B}[1;31mCRITICAL\u{1B}[0m agent - boom \u{1B}[90m{\"pid\": 4}\u{1B}[0m")
         #expect(r.format == .agentsText)
