@@ -71,7 +71,8 @@ struct Wrapper {
             b.byte(end) == 0x20
         else { return nil }
         w.time = t
-        w.level = level
+        // `DEFAULT` is GCP's "no assigned severity" (LogSeverity 0), not a level.
+        w.level = b.has("DEFAULT ", at: i) ? nil : level
         return end + 1
     }
 

@@ -71,6 +71,11 @@ import Testing
         #expect(r.level == .warning)
         #expect(r.time?.iso8601 == "2026-01-09T12:51:53.041Z")
         #expect(r.message == "failed to connect to livekit, retrying in 0s")
+        // DEFAULT: no severity assigned (a print); the record's own level, if any, stands.
+        let print = record("DEFAULT 2026-01-09T12:51:53.041785Z Connected to: <socket.socket fd=12>")
+        #expect(print.level == nil)
+        #expect(print.message == "Connected to: <socket.socket fd=12>")
+        #expect(print.time?.iso8601 == "2026-01-09T12:51:53.041Z")
     }
 
     @Test func journaldPrefixTakesTheYearFromTheRun() {
