@@ -326,34 +326,31 @@ struct StreamParser {
     }
 
     /// Lines that belong to the previous record.
+    /// The record a text line would start, parsed on a copy of the clock (the line is not
+    /// taken): nil when it starts none.
+    private func textRecord(_ b: Bytes) -> LogRecord? {
+        var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
+        var scratchClock = clock
+        return TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe) ? probe : nil
+    }
+
     private mutating func isContinuation(_ b: Bytes) -> Bool {
         guard let pendingInfo else { return false }
         let c = b[0]
         if richExtras != nil {
             // A wrapped extras line (column 0), unless a record starts.
-            if c.isDigit || c.isSpaceOrTab {
-                var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
-                var scratchClock = clock
-                if TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe), probe.format == .agentsRich { return false }
-            }
+            if c.isDigit || c.isSpaceOrTab, textRecord(b)?.format == .agentsRich { return false }
             return true
         }
         if pendingIsOpen {
             // Every line until the closing one, unless a record starts (a line cut short).
-            if c.isDigit {
-                var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
-                var scratchClock = clock
-                if TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe), probe.time != nil { return false }
-            }
+            if c.isDigit, textRecord(b)?.time != nil { return false }
             if lineIsColoured && lineEndsWithReset { return true }
             return !(c == UInt8(ascii: "{") && b[b.trimmedEnd(b.count) - 1] == UInt8(ascii: "}"))
         }
         if c.isSpaceOrTab {
             // A Rich record with a blank time column also starts with spaces.
-            var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
-            var scratchClock = clock
-            if TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe) { return false }
-            return true
+            return textRecord(b) == nil
         }
         if b.has("Traceback (most recent call last)", at: 0) {
             traceback = .inside
@@ -364,10 +361,8 @@ struct StreamParser {
             // The exception line ends the traceback (`Exception: worker connection closed
             // unexpectedly`) - unless the traceback was cut and this is already the next record.
             if c.isDigit || c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
-                var probe = LogRecord(input: input, line: 0, format: .plain, message: "")
-                var scratchClock = clock
                 let isJSON = c == UInt8(ascii: "{") && b[b.trimmedEnd(b.count) - 1] == UInt8(ascii: "}")
-                if isJSON || (TextLineParser.parse(b, at: 0, clock: &scratchClock, lastRichTime: lastRichTime, into: &probe) && probe.time != nil) {
+                if isJSON || textRecord(b)?.time != nil {
                     traceback = .none
                     return false
                 }
@@ -395,6 +390,8 @@ struct StreamParser {
     private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil, to out: inout [LogRecord]) {
         guard pendingIsLast else { return }
         let k = out.count - 1
+        out[k].lineCount += lines
+        pendingInfo?.lineCount += lines
         if pendingInfo?.format == .pinoPretty, let raw, pinoValue != nil || raw.byte(0).isSpaceOrTab {
             if pinoValue != nil {
                 pinoValue!.lines.append(raw.string(0, raw.trimmedEnd(raw.count)))
@@ -402,19 +399,15 @@ struct StreamParser {
                 if indent <= pinoValue!.indent, raw.byte(indent) == UInt8(ascii: "}") || raw.byte(indent) == UInt8(ascii: "]") {
                     closePinoValue(into: &out[k])
                 }
-                out[k].lineCount += lines
-                pendingInfo?.lineCount += lines
                 return
             }
             if let opened = Self.pinoOpening(raw) {
                 pinoValue = (opened.key, opened.indent, [opened.bracket])
-                out[k].lineCount += lines
-                pendingInfo?.lineCount += lines
                 return
             }
         }
         if pendingInfo?.format == .agentsRich, let raw {
-            appendRichContinuation(raw, lines: lines, to: &out[k])
+            appendRichContinuation(raw, to: &out[k])
             return
         }
         let field = pendingInfo?.format == .pinoPretty ? raw.flatMap { $0.byte(0).isSpaceOrTab ? pinoField($0) : nil } : nil
@@ -435,8 +428,6 @@ struct StreamParser {
                 out[k].message += "\n" + text
             }
         }
-        out[k].lineCount += lines
-        pendingInfo?.lineCount += lines
     }
 
     /// A job process's `logger.exception` in agents dev text: the worker process prints the
@@ -471,11 +462,9 @@ struct StreamParser {
     /// A line after a Rich console record: its extras (on a line of their own, then wrapped at
     /// column 0), its message wrapped at the console's width (joined with a space, as Rich broke
     /// it at one), or a traceback printed in the message column (its lines kept).
-    private mutating func appendRichContinuation(_ raw: Bytes, lines: Int, to r: inout LogRecord) {
+    private mutating func appendRichContinuation(_ raw: Bytes, to r: inout LogRecord) {
         let lo = raw.skipSpaces(0)
         let hi = raw.trimmedEnd(raw.count)
-        r.lineCount += lines
-        pendingInfo?.lineCount += lines
         if richExtras != nil {
             // Rich drops the space it breaks a line at, unless it is left at the line's end.
             if let last = richExtras!.last, last != 0x20 { richExtras!.append(0x20) }

@@ -361,7 +361,7 @@ public final class SessionTracker {
             }
         }
         let kind = classifier.classify(r, memo: &classifyMemo)
-        if case .sessionStart = kind, let pid = r.ids.pid, r.message.hasPrefix("received job request") {
+        if case .sessionStart = kind, let pid = r.ids.pid, r.message.hasPrefix(EventClassifier.Word.jobRequest.text) {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
         }
