@@ -222,16 +222,24 @@ import Testing
         #expect(records[1].time?.iso8601 == "01:09:16.000")
     }
 
-    @Test func timeOnlyStampsTakeTheDateOfOtherInputs() throws {
+    /// The first record of a time-only log read beside another input, dated as the run dates it.
+    func firstRecord(timeOnly: String, beside other: String, named name: String) throws -> LogRecord? {
         let dir = TempDir()
-        let dated = dir.write("server.log", "2025-12-11T00:51:46.012Z\tINFO\tlivekit\tservice/roomallocator.go:10\tselected node for room\t{\"room\": \"r\"}\n")
-        let timeOnly = dir.write("worker.log", "00:51:46 - Session created\n")
-        let inputs = [InputDescriptor(path: timeOnly), InputDescriptor(path: dated)]
+        let dated = dir.write(name, other + "\n")
+        let timeOnlyPath = dir.write("worker.log", timeOnly + "\n")
+        let inputs = [InputDescriptor(path: timeOnlyPath), InputDescriptor(path: dated)]
         let day = try #require(Ingestor.learnReferenceDay(inputs))
         var diagnostics = DiagnosticSink()
         var records: [LogRecord] = []
         Ingestor.read(inputs[0], index: 0, options: IngestOptions(), referenceDay: day, diagnostics: &diagnostics) { records.append($0) }
-        #expect(records.first?.time?.iso8601 == "2025-12-11T00:51:46.000Z")
+        return records.first
+    }
+
+    @Test func timeOnlyStampsTakeTheDateOfOtherInputs() throws {
+        let first = try firstRecord(
+            timeOnly: "00:51:46 - Session created",
+            beside: "2025-12-11T00:51:46.012Z\tINFO\tlivekit\tservice/roomallocator.go:10\tselected node for room\t{\"room\": \"r\"}", named: "server.log")
+        #expect(first?.time?.iso8601 == "2025-12-11T00:51:46.000Z")
     }
 
     /// livekit-server JSON (zap, epoch seconds) and Node agents JSON (pino, epoch milliseconds)
@@ -241,15 +249,8 @@ import Testing
         #"{"level":30,"time":1787187106318,"pid":41230,"hostname":"agent-host-1","msg":"received job request"}"#,
     ])
     func epochStampsDateTimeOnlyLogs(_ line: String) throws {
-        let dir = TempDir()
-        let epoch = dir.write("server.jsonl", line + "\n")
-        let timeOnly = dir.write("agent-pretty.log", "[00:51:46.318] INFO (41288): connecting to room\n")
-        let inputs = [InputDescriptor(path: timeOnly), InputDescriptor(path: epoch)]
-        let day = try #require(Ingestor.learnReferenceDay(inputs))
-        var diagnostics = DiagnosticSink()
-        var records: [LogRecord] = []
-        Ingestor.read(inputs[0], index: 0, options: IngestOptions(), referenceDay: day, diagnostics: &diagnostics) { records.append($0) }
-        #expect(records.first?.time?.iso8601 == "2026-08-20T00:51:46.318Z")
+        let first = try firstRecord(timeOnly: "[00:51:46.318] INFO (41288): connecting to room", beside: line, named: "server.jsonl")
+        #expect(first?.time?.iso8601 == "2026-08-20T00:51:46.318Z")
     }
 
     @Test func anEpochNumberThatIsNoStampDatesNothing() {
