@@ -51,9 +51,10 @@ public struct EarlyTokenDeathDetector: Detector {
         guard let cascade = TokenEvidence.cascades(in: session).first,
             let failedAt = cascade.first.time ?? cascade.failures.first(where: { $0.time != nil })?.time
         else { return [] }
-        let mint = session.events.first { if case .tokenMinted = $0.kind { return $0.time != nil } else { return false } }
+        let mints = session.events.lazy.filter { if case .tokenMinted = $0.kind { true } else { false } }
+        let mint = mints.first { $0.time != nil }
         // (A mint line without a time, as uvicorn prints them, still shows the TTL.)
-        let minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? session.events.first { if case .tokenMinted = $0.kind { true } else { false } }) : nil
+        let minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? mints.first) : nil
         guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, let born = mint?.time ?? session.start else { return [] }
         let lifetime = born.seconds(until: failedAt)
         guard lifetime >= 0, lifetime < ttl else { return [] }
