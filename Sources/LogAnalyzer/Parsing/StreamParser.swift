@@ -593,11 +593,11 @@ struct StreamParser {
     }
 
     /// Removes CSI (`ESC[…m`) and OSC (`ESC]…BEL`) sequences into `scratch`, returning the
-    /// length (`cscan_strip_ansi`: 16 bytes a step; `scratch` only grows); notes the line and
+    /// length (`cscan_strip_ansi`: up to 32 bytes a step; `scratch` only grows); notes the line and
     /// whether it ends with a reset.
     private mutating func stripANSI(_ b: Bytes) -> Int {
         guard let base = b.baseAddress else { return 0 }
-        scratch.reserve(b.count + 16)
+        scratch.reserve(b.count + 32)
         lineIsColoured = true
         colouredLine = b
         // (Most coloured lines end right after it: one load.)

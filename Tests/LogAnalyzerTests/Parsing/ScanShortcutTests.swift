@@ -443,7 +443,7 @@ import Testing
         ]
         forEachText(of: pieces, most: 10) { text in
             Array(text.utf8).withUnsafeBufferPointer { b in
-                var out = [UInt8](repeating: 0xAA, count: b.count + 16)
+                var out = [UInt8](repeating: 0xAA, count: b.count + 32)
                 let n = out.withUnsafeMutableBufferPointer { cscan_strip_ansi(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count, $0.baseAddress!) }
                 #expect(Array(out[0..<n]) == reference(b), "\(Array(text.utf8))")
             }
