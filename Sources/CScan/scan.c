@@ -148,15 +148,19 @@ __attribute__((target("avx2"))) static long line_avx2(const uint8_t *b, long n, 
 }
 #endif
 
-long cscan_line(const uint8_t *b, long n, unsigned *flags) {
-#if CSCAN_AVX2
-    if (cscan_has_avx2) return line_avx2(b, n, flags);
-#endif
+long cscan_line_baseline(const uint8_t *b, long n, unsigned *flags) {
 #if defined(__SSE2__)
     return line_sse2(b, n, flags);
 #else
     return line_bytes(b, 0, n, flags);
 #endif
+}
+
+long cscan_line(const uint8_t *b, long n, unsigned *flags) {
+#if CSCAN_AVX2
+    if (cscan_has_avx2) return line_avx2(b, n, flags);
+#endif
+    return cscan_line_baseline(b, n, flags);
 }
 
 static inline int is_space(uint8_t c) { return c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D; }
@@ -315,12 +319,13 @@ __attribute__((target("avx2"))) static void copy_to_escape_avx2(const uint8_t *b
 }
 #endif
 
-long cscan_strip_ansi(const uint8_t *b, long n, uint8_t *out) {
+static long strip_ansi(const uint8_t *b, long n, uint8_t *out, int wide) {
+    (void)wide;
     long i = 0;
     long o = 0;
     while (i < n) {
 #if CSCAN_AVX2
-        if (cscan_has_avx2) {
+        if (wide) {
             copy_to_escape_avx2(b, n, out, &i, &o);
             if (i < n && b[i] == 0x1B) goto escape;
         }
@@ -367,3 +372,13 @@ long cscan_strip_ansi(const uint8_t *b, long n, uint8_t *out) {
     }
     return o;
 }
+
+long cscan_strip_ansi(const uint8_t *b, long n, uint8_t *out) {
+#if CSCAN_AVX2
+    return strip_ansi(b, n, out, cscan_has_avx2);
+#else
+    return strip_ansi(b, n, out, 0);
+#endif
+}
+
+long cscan_strip_ansi_baseline(const uint8_t *b, long n, uint8_t *out) { return strip_ansi(b, n, out, 0); }

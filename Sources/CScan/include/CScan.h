@@ -18,10 +18,16 @@ int cscan_is_ascii_without_nul(const uint8_t *bytes, long count);
    time), 16 with SSE2. */
 long cscan_line(const uint8_t *bytes, long count, unsigned *flags);
 
+/* `cscan_line` without AVX2 (SSE2, or bytes), whatever the CPU: for tests. */
+long cscan_line_baseline(const uint8_t *bytes, long count, unsigned *flags);
+
 /* Copies `bytes` to `out` without its ANSI sequences: CSI (ESC '[' up to a final byte 0x40-0x7E),
    OSC (ESC ']' up to BEL or ESC '\\') and any other ESC with the byte after it. Returns the length
    written. `out` must hold `count + 32` bytes (text is copied 16 or 32 bytes at a time). */
 long cscan_strip_ansi(const uint8_t *bytes, long count, uint8_t *out);
+
+/* `cscan_strip_ansi` without AVX2, whatever the CPU: for tests. */
+long cscan_strip_ansi_baseline(const uint8_t *bytes, long count, uint8_t *out);
 
 /* One top-level member of a JSON object: its key's bytes (between the quotes) and its value's
    bytes (a string value with its quotes), as offsets into the scanned buffer. */
