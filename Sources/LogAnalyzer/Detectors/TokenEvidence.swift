@@ -41,17 +41,20 @@ struct TokenEvidence {
     }
 
     /// The silence of a failing client before its first failure: the agent's log first, then the
-    /// browser's (a server logs only events, so its quiet stretches mean nothing).
-    func silence(in session: Session, within seconds: Double = 120) -> (gap: SilentGap, wholeInput: Bool, side: Side)? {
+    /// browser's (a server logs only events, so its quiet stretches mean nothing). With it, the
+    /// silence of the whole log that ended at the same moment, if any: the session's own lines
+    /// may have stopped earlier (a quiet call) than the other sessions' of the same log.
+    func silence(in session: Session, within seconds: Double = 120) -> (gap: SilentGap, inputGap: SilentGap?, side: Side)? {
         for side in [Side.agent, .browser, .app, .backend] {
-            var best: (SilentGap, Bool)?
+            var best: (SilentGap, SilentGap?)?
             var inputs: [Int] = []
             for e in failures where e.side == side && !inputs.contains(e.location.input) { inputs.append(e.location.input) }
             for input in inputs {
-                guard let t = failures.first(where: { $0.location.input == input })?.time else { continue }
+                // (The first failure with a time: a copy printed without one may come first.)
+                guard let t = failures.first(where: { $0.location.input == input && $0.time != nil })?.time else { continue }
                 for g in session.gaps[input] ?? [] where g.to.seconds(until: t) >= -1 && g.to.seconds(until: t) <= seconds {
                     if best == nil || g.seconds > best!.0.seconds {
-                        let whole = session.inputGaps[input]?.contains { $0.from <= g.from.adding(seconds: 1) && $0.to >= g.to.adding(seconds: -1) } ?? false
+                        let whole = session.inputGaps[input]?.filter { abs($0.to.seconds(until: g.to)) <= 1 }.max { $0.seconds < $1.seconds }
                         best = (g, whole)
                     }
                 }

@@ -378,8 +378,10 @@ public final class SessionTracker {
         func event(_ kind: EventKind) -> SessionEvent {
             SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
         }
+        // A record a second handler printed again is one event (the poorer copy is dropped).
+        let echoed = if let kind, !kind.isMetrics { isEcho(r, kind, session: session) } else { false }
         guard let s = session else {
-            if let kind {
+            if let kind, !echoed {
                 if r.time != nil {
                     unassigned.append(event(kind))
                 } else {
@@ -412,7 +414,7 @@ public final class SessionTracker {
                 }
             }
             // Built only when kept: most metrics events are only counted.
-            if let kind, keep(kind, in: b) {
+            if let kind, !echoed, keep(kind, in: b) {
                 b.events.append(event(kind))
                 if r.time == nil && b.segment > 0 {
                     b.undatedEvents += 1
@@ -423,6 +425,66 @@ public final class SessionTracker {
                 b.keepRecords = true
                 b.records.append(r)
             }
+        }
+    }
+
+    /// The last event record of an input, to recognise its echo (`isEcho`): its lines, format,
+    /// richness and session (plain values: this is written for every event record).
+    private struct EventMark {
+        var line = -2
+        var endLine = -2
+        var format = LogFormat.plain
+        var richness = 0
+        var session = -1
+    }
+
+    private var lastEvent: [EventMark] = []
+
+    /// Whether `r` (an event record, not metrics) is a copy of the event record just before it in
+    /// its input, printed by a second handler: the next line, another format, the same kind and
+    /// the same text (one copy may add an `error` field's). A worker whose code calls
+    /// `logging.basicConfig()` prints every record twice to the same stream, once as
+    /// `LEVEL:name:message` and once by the agents' formatter; counted twice, each resume failure
+    /// would be two. The richer copy (a time, then session ids, then JSON) is kept: true when `r`
+    /// is the poorer one; when the earlier copy is, it is taken out of the events it went to.
+    private func isEcho(_ r: LogRecord, _ kind: EventKind, session: Int?) -> Bool {
+        if r.input >= lastEvent.count { lastEvent += Array(repeating: EventMark(), count: r.input + 1 - lastEvent.count) }
+        let richness = (r.time != nil ? 4 : 0) + (r.ids.isEmpty ? 0 : 2) + (r.format == .json ? 1 : 0)
+        let last = lastEvent[r.input]
+        if last.endLine + 1 == r.line, last.format != r.format {
+            // (Rare: the kinds and texts are compared only here.)
+            let text = eventText(r, kind)
+            var echo = false
+            lastEvents(of: SourceLocation(input: r.input, line: last.line), session: last.session < 0 ? nil : last.session) { events, k in
+                let other = events[k].text
+                guard events[k].kind == kind, other == text || other.hasPrefix(text + ": ") || text.hasPrefix(other + ": ") else { return }
+                echo = true
+                if richness > last.richness { events.remove(at: k) }
+            }
+            if echo {
+                // (A third copy is not looked for: the pair is done.)
+                lastEvent[r.input] = EventMark()
+                return richness <= last.richness
+            }
+        }
+        lastEvent[r.input] = EventMark(line: r.line, endLine: r.line + r.lineCount - 1, format: r.format, richness: richness, session: session ?? -1)
+        return false
+    }
+
+    /// `body` with the events the event at `location` went to (its session's, else the id-less
+    /// ones) and its index there, when it is among the last few: it was added a record ago.
+    private func lastEvents(of location: SourceLocation, session: Int?, _ body: (inout [SessionEvent], Int) -> Void) {
+        func visit(_ events: inout [SessionEvent]) -> Bool {
+            guard let k = events.indices.reversed().prefix(8).first(where: { events[$0].location == location }) else { return false }
+            body(&events, k)
+            return true
+        }
+        if let session {
+            let root = find(session)
+            guard root < slots.count, let b = slots[root] else { return }
+            _ = visit(&b.events)
+        } else if !visit(&unassigned) {
+            _ = visit(&undatedUnassigned)
         }
     }
 
