@@ -82,7 +82,7 @@ public struct Analyzer {
     /// Reads every input, merged by time, and runs every detector on every session. Sessions idle
     /// for long are finalised on the way, so memory follows the number of concurrent sessions.
     public func run(_ inputs: [InputDescriptor], diagnostics: inout DiagnosticSink) -> Report {
-        let referenceDays = ingest.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs)
+        let referenceDays = ingest.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs, options: ingest)
         let tracker = SessionTracker(
             configuration: configuration, paths: inputs.map(\.path), keepRecordsFor: keepRecordsFor, keepAllRecords: keepAllRecords)
         tracker.idleSeconds = sessionIdleSeconds

@@ -33,18 +33,76 @@ public enum Ingestor {
         inputs.lazy.compactMap { firstDay(of: $0) }.first
     }
 
-    /// Reference days per input: a time-only log takes the date of a log in its own directory
-    /// (the same incident) before the date of any other input; explicit `--date` wins over both.
-    public static func learnReferenceDays(_ inputs: [InputDescriptor]) -> [Int64?] {
+    /// Reference days per input: a time-only log takes its day from the logs in its own
+    /// directory (the same incident) before any other input's; explicit `--date` wins over both.
+    ///
+    /// Where those logs' dated spans are known (plain files: their first and last 64 KiB), the
+    /// day is the one that puts the time-only log's first stamp, read in `--tz`, at the latest
+    /// moment no more than 6 hours after the span's end: inside the span when the span is shorter
+    /// than a day (a DevTools console or a worker's `console` log beside a UTC server log, in any
+    /// zone, across midnight), and at the incident, the end of the logs, when they run for days.
+    /// Otherwise it is the first date the other logs write.
+    public static func learnReferenceDays(_ inputs: [InputDescriptor], options: IngestOptions = IngestOptions()) -> [Int64?] {
         let days = inputs.map { firstDay(of: $0) }
+        guard days.contains(nil), days.contains(where: { $0 != nil }) else { return days }
         let global = days.lazy.compactMap { $0 }.first
         func directory(_ path: String) -> Substring { path.lastIndex(of: "/").map { path[..<$0] } ?? "" }
+        // (Estimated only for the inputs asked about, each once.)
+        var spans: [Int: ClosedRange<Timestamp>?] = [:]
+        func span(_ j: Int) -> ClosedRange<Timestamp>? {
+            if let known = spans[j] { return known }
+            var r: ClosedRange<Timestamp>?
+            if case .span(let range) = ReadingOrder.extent(of: inputs[j], options: options) { r = range }
+            spans[j] = r
+            return r
+        }
         return inputs.indices.map { i in
             if let own = days[i] { return own }
             let dir = directory(inputs[i].path)
-            for j in inputs.indices where days[j] != nil && directory(inputs[j].path) == dir { return days[j] }
-            return global
+            let near = inputs.indices.filter { days[$0] != nil && directory(inputs[$0].path) == dir }
+            let known = (near.isEmpty ? inputs.indices.filter { days[$0] != nil } : near).prefix(ReadingOrder.maxEstimated).compactMap(span)
+            if let end = known.map(\.upperBound).max(), let first = firstTimeOfDay(of: inputs[i], options: options) {
+                return day(placing: first, before: end.adding(seconds: 6 * 3600), zone: options.timeZone)
+            }
+            return near.first.flatMap { days[$0] } ?? global
         }
+    }
+
+    /// The local day on which `microsOfDay` in `zone` is the latest instant not after `limit`.
+    static func day(placing microsOfDay: Int64, before limit: Timestamp, zone: TimeZoneSetting) -> Int64 {
+        let limitDay = Timestamp(micros: limit.micros + Int64(zone.offset(atLocalMicros: limit.micros)) * 1_000_000).day
+        for day in stride(from: limitDay + 1, through: limitDay - 1, by: -1) {
+            let local = day * Timestamp.microsPerDay + microsOfDay
+            if local - Int64(zone.offset(atLocalMicros: local)) * 1_000_000 <= limit.micros { return day }
+        }
+        return limitDay - 1
+    }
+
+    /// The time of day of the first stamp in the first 64 KiB of a plain file (a log whose stamps
+    /// carry no date).
+    static func firstTimeOfDay(of input: InputDescriptor, options: IngestOptions) -> Int64? {
+        guard input.kind == .file else { return nil }
+        var st = stat()
+        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 64 * 1024)
+        let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        guard n > 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return nil }
+        head.removeLast(head.count - n)
+        if n == 64 * 1024, let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
+        var dateless = options
+        dateless.date = nil
+        let stream = RecordStream(piece: input, index: 0, options: dateless, referenceDay: nil, classifier: nil,
+                                  source: PrefixedSource(prefix: head, inner: EmptySource()), primed: false)
+        var records: [LogRecord] = []
+        var sink = DiagnosticSink(keepPerKind: 0)
+        stream.parsePiece(into: &records, diagnostics: &sink)
+        records += stream.finishPieces()
+        guard let t = records.lazy.compactMap(\.time).first, !t.hasDate else { return nil }
+        let micros = t.micros % Timestamp.microsPerDay
+        return micros < 0 ? micros + Timestamp.microsPerDay : micros
     }
 
     /// The UTC day of the first epoch stamp of a JSON log without written dates: zap's `"ts":`

@@ -10,7 +10,7 @@ public enum SessionRecords {
     public static func collect(
         for session: Session, inputs: [InputDescriptor], options: IngestOptions, diagnostics: inout DiagnosticSink
     ) -> [LogRecord] {
-        let referenceDays = options.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs)
+        let referenceDays = options.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs, options: options)
         let jobs = Set(session.jobIds)
         let participants = Set(session.participants)
         let lo = session.start?.adding(seconds: -120)

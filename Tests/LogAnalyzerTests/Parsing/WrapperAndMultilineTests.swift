@@ -253,6 +253,64 @@ import Testing
         #expect(first?.time?.iso8601 == "2026-08-20T00:51:46.318Z")
     }
 
+    /// The first stamp of a time-only log read in `--tz` against the span of a dated log beside it.
+    func firstTime(timeOnly: [String], beside dated: [String], zone: String) throws -> String? {
+        let dir = TempDir()
+        let timeOnlyPath = dir.write("agent.log", timeOnly.joined(separator: "\n") + "\n")
+        let datedPath = dir.write("server.log", dated.joined(separator: "\n") + "\n")
+        var options = IngestOptions()
+        options.timeZone = try #require(TimeZoneSetting(zone))
+        let inputs = [InputDescriptor(path: timeOnlyPath), InputDescriptor(path: datedPath)]
+        let days = Ingestor.learnReferenceDays(inputs, options: options)
+        var diagnostics = DiagnosticSink()
+        var records: [LogRecord] = []
+        Ingestor.read(inputs[0], index: 0, options: options, referenceDay: days[0], diagnostics: &diagnostics) { records.append($0) }
+        return records.first?.time?.iso8601
+    }
+
+    static let utcServer = [
+        "2026-03-17T23:40:00.880Z\tINFO\tlivekit.agents\tservice/agentservice.go:298\tworker registered\t{\"workerID\": \"AW_Qq9Rr8Ss7Tt6\"}",
+        "2026-03-18T00:08:15.100Z\tINFO\tlivekit\tservice/roommanager.go:706\troom closed\t{\"room\": \"support-7731\"}",
+    ]
+
+    /// livekit-agents' `console` formatter writes local times without a date: in Asia/Kolkata the
+    /// session at 23:40 UTC on the 17th is at 05:10 on the 18th, not on the server log's date.
+    @Test func aTimeOnlyLogIsPlacedInTheDatedLogsSpanInItsOwnZone() throws {
+        let agent = ["05:10:00 INFO livekit.agents starting worker {\"version\": \"1.8.9\"}"]
+        #expect(try firstTime(timeOnly: agent, beside: Self.utcServer, zone: "Asia/Kolkata") == "2026-03-17T23:40:00.000Z")
+        // West of UTC: 16:40 on the 17th in Los Angeles (PDT).
+        let west = ["16:40:00 INFO livekit.agents starting worker {\"version\": \"1.8.9\"}"]
+        #expect(try firstTime(timeOnly: west, beside: Self.utcServer, zone: "America/Los_Angeles") == "2026-03-17T23:40:00.000Z")
+        // A DevTools console that starts after midnight UTC, in UTC.
+        let browser = ["[00:08:05.200] livekit-client.esm.mjs:15038 websocket closed"]
+        #expect(try firstTime(timeOnly: browser, beside: Self.utcServer, zone: "UTC") == "2026-03-18T00:08:05.200Z")
+    }
+
+    /// A worker log that runs for days: the time-only browser console of the incident belongs at
+    /// its end (the latest such time, up to 6 hours after it), not at its first date.
+    @Test func aTimeOnlyLogBesideADaysLongLogIsPlacedAtItsEnd() throws {
+        let server = [
+            "2026-03-15T09:00:00.000Z\tINFO\tlivekit.agents\tservice/agentservice.go:298\tworker registered\t{\"workerID\": \"AW_Qq9Rr8Ss7Tt6\"}",
+            "2026-03-18T00:08:15.100Z\tINFO\tlivekit\tservice/roommanager.go:706\troom closed\t{\"room\": \"support-7731\"}",
+        ]
+        let browser = ["[23:51:04.000] livekit-client.esm.mjs:17388 connected to Livekit Server"]
+        #expect(try firstTime(timeOnly: browser, beside: server, zone: "UTC") == "2026-03-17T23:51:04.000Z")
+        // After the end, within 6 hours: the same day as the end.
+        let later = ["[03:00:00.000] livekit-client.esm.mjs:17388 connected to Livekit Server"]
+        #expect(try firstTime(timeOnly: later, beside: server, zone: "UTC") == "2026-03-18T03:00:00.000Z")
+    }
+
+    @Test func placingATimeOfDayBeforeALimit() throws {
+        let utc = try #require(TimeZoneSetting("UTC"))
+        let limit = Timestamp(micros: Timestamp.days(year: 2026, month: 3, day: 18) * Timestamp.microsPerDay + 6 * 3_600_000_000)  // 06:00Z on the 18th
+        #expect(Ingestor.day(placing: 5 * 3_600_000_000, before: limit, zone: utc) == Timestamp.days(year: 2026, month: 3, day: 18))
+        #expect(Ingestor.day(placing: 7 * 3_600_000_000, before: limit, zone: utc) == Timestamp.days(year: 2026, month: 3, day: 17))
+        let kolkata = try #require(TimeZoneSetting("Asia/Kolkata"))
+        // 11:30 IST on the 18th is exactly 06:00Z: not after the limit.
+        #expect(Ingestor.day(placing: 11 * 3_600_000_000 + 30 * 60_000_000, before: limit, zone: kolkata) == Timestamp.days(year: 2026, month: 3, day: 18))
+        #expect(Ingestor.day(placing: 11 * 3_600_000_000 + 31 * 60_000_000, before: limit, zone: kolkata) == Timestamp.days(year: 2026, month: 3, day: 17))
+    }
+
     @Test func anEpochNumberThatIsNoStampDatesNothing() {
         let dir = TempDir()
         let path = dir.write("x.jsonl", #"{"ts":"1787187106","time":17871871063180,"id":1787187106318}"# + "\n")
