@@ -104,9 +104,11 @@ final class ChunkedRecordStream: @unchecked Sendable {
             let fd = open(input.openPath, O_RDONLY)
             if fd >= 0 {
                 var st = stat()
-                var head: (UInt8, UInt8) = (0, 0)
+                var head = [UInt8](repeating: 0, count: 3)
+                // (gzip, or text behind a byte-order mark, is read in order and decoded.)
                 let isPlainFile = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-                    && pread(fd, &head, 2, 0) >= 0 && !(head.0 == 0x1F && head.1 == 0x8B)
+                    && head.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 3, 0) }) >= 0 && !(head[0] == 0x1F && head[1] == 0x8B)
+                    && TextEncoding.sniff(head) == .utf8
                 if isPlainFile {
                     guard Int64(st.st_size) >= 2 * Int64(pieceBytes) else {
                         close(fd)

@@ -138,6 +138,18 @@ final class RecordStream {
     /// The input's bytes (decompressed when they are gzip) and the descriptor to close (-1 for
     /// memory, 0 for standard input); nil after an "unreadable" diagnostic.
     static func openSource(_ input: InputDescriptor, options: IngestOptions, diagnostics: inout DiagnosticSink) -> (any ByteSource, Int32)? {
+        guard let (source, fd) = openRawSource(input, options: options, diagnostics: &diagnostics) else { return nil }
+        do throws(InputError) {
+            // UTF-8 behind a byte-order mark, or UTF-16 (PowerShell's `>`): decoded.
+            return (try source.decodingByteOrderMark(), fd)
+        } catch {
+            diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(error.message)"))
+            if fd > 0 { close(fd) }
+            return nil
+        }
+    }
+
+    private static func openRawSource(_ input: InputDescriptor, options: IngestOptions, diagnostics: inout DiagnosticSink) -> (any ByteSource, Int32)? {
         if input.kind == .memory {
             let bytes = PrefixedSource(prefix: input.bytes, inner: EmptySource())
             let isGzip = input.bytes.count >= 2 && input.bytes[0] == 0x1F && input.bytes[1] == 0x8B
@@ -297,11 +309,15 @@ final class RecordStream {
             // Parsed as the sequential read parsed it (a NUL line is skipped), but reported and
             // counted by the piece it belongs to.
             primeNext = false
+            var discarded: [LogRecord] = []
             if ascii || !line.contains(0) {
-                var discarded: [LogRecord] = []
                 parser.feed(line, line: number, escape: escape, into: &discarded)
-                parser.detach(from: &discarded)
+            } else {
+                Self.withoutNULs(line) { clean, _ in
+                    if let clean { parser.feed(clean, line: number, escape: nil, into: &discarded) }
+                }
             }
+            parser.detach(from: &discarded)
             parser.notes.removeAll()
             parser.resetCounts()
             primedState = parser.boundaryState
@@ -313,14 +329,59 @@ final class RecordStream {
         }
         if !ascii {
             if line.contains(0) {
-                nulLines += 1
-                diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "binary-line", "line holds NUL bytes (binary data); skipped"))
+                var fed = false
+                Self.withoutNULs(line) { clean, message in
+                    guard let clean else { return }
+                    fed = true
+                    diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "nul-bytes", message))
+                    feed(clean, number, escape: nil, diagnostics: &diagnostics, into: &out)
+                }
+                if !fed {
+                    nulLines += 1
+                    diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "binary-line", "line holds NUL bytes (binary data); skipped"))
+                }
                 return
             }
             if String(validating: line, as: UTF8.self) == nil {
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "invalid-utf8", "invalid UTF-8; bad bytes shown as U+FFFD"))
             }
         }
+        feed(line, number, escape: escape, diagnostics: &diagnostics, into: &out)
+    }
+
+    /// Most NULs kept in a line that is text otherwise (each shown as U+FFFD).
+    static let maxNULs = 8
+
+    /// A line with NUL bytes, as far as it is text: `body` gets the bytes to parse and what to
+    /// say about them, or nil when the line is binary data. A run of NULs at the start is the
+    /// hole a log rotated by copytruncate (or a file extended after a crash) leaves before the
+    /// writer's next line: dropped. A few NULs elsewhere in valid UTF-8 become U+FFFD.
+    static func withoutNULs(_ line: Bytes, _ body: (Bytes?, String) -> Void) {
+        var start = 0
+        while start < line.count && line[start] == 0 { start += 1 }
+        let rest = line.slice(start, line.count)
+        let nuls = rest.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        guard !rest.isEmpty, nuls <= maxNULs, String(validating: rest.lazy.filter { $0 != 0 }, as: UTF8.self) != nil else {
+            body(nil, "")
+            return
+        }
+        let hole = start > 0 ? "\(start) NUL byte\(start == 1 ? "" : "s") before the text (a hole left by copytruncate or a crash): dropped" : ""
+        let inside = nuls > 0 ? "\(nuls) NUL byte\(nuls == 1 ? "" : "s") in the text: shown as U+FFFD" : ""
+        let message = "line holds " + [hole, inside].filter { !$0.isEmpty }.joined(separator: "; ")
+        if nuls == 0 {
+            body(rest, message)
+            return
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rest.count + 2 * nuls)
+        for c in rest {
+            if c == 0 { bytes += [0xEF, 0xBF, 0xBD] } else { bytes.append(c) }
+        }
+        bytes.withUnsafeBufferPointer { body($0, message) }
+    }
+
+    @inline(__always)
+    private func feed(_ line: Bytes, _ number: Int, escape: Bool?, diagnostics: inout DiagnosticSink, into out: inout [LogRecord]) {
         let before = parser.completedCount
         parser.feed(line, line: number, escape: escape, into: &out)
         stats.records += parser.completedCount - before

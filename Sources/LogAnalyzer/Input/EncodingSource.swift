@@ -1,0 +1,138 @@
+/// What a byte-order mark at the start of an input says about its text.
+enum TextEncoding: Equatable {
+    /// No mark: UTF-8 (or ASCII), read as it is.
+    case utf8
+    /// `EF BB BF`: UTF-8 with a mark (Windows editors, .NET's default): the mark is dropped.
+    case utf8WithMark
+    /// `FF FE` / `FE FF`: UTF-16 (what PowerShell's `>` and `Out-File` write): transcoded.
+    case utf16(bigEndian: Bool)
+
+    /// The encoding `head` (the first bytes of an input, at least 3 when there are) starts with.
+    static func sniff(_ head: some Collection<UInt8>) -> TextEncoding {
+        let b = Array(head.prefix(3))
+        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { return .utf8WithMark }
+        if b.count >= 2 && b[0] == 0xFF && b[1] == 0xFE { return .utf16(bigEndian: false) }
+        if b.count >= 2 && b[0] == 0xFE && b[1] == 0xFF { return .utf16(bigEndian: true) }
+        return .utf8
+    }
+
+    /// The mark's length in bytes.
+    var markBytes: Int {
+        switch self {
+        case .utf8: 0
+        case .utf8WithMark: 3
+        case .utf16: 2
+        }
+    }
+}
+
+/// UTF-16 text (after its byte-order mark) as UTF-8. Unpaired surrogates become U+FFFD; an odd
+/// byte at the end is dropped.
+struct UTF16Source<Inner: ByteSource>: ByteSource {
+    var inner: Inner
+    let bigEndian: Bool
+    private var raw = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Bytes read but not yet decoded (a code unit or a surrogate pair cut by a read).
+    private var pending: [UInt8] = []
+    /// UTF-8 decoded but not yet handed out.
+    private var out: [UInt8] = []
+    private var outHead = 0
+    private var ended = false
+
+    init(inner: Inner, bigEndian: Bool) {
+        self.inner = inner
+        self.bigEndian = bigEndian
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        while outHead == out.count {
+            if ended { return 0 }
+            out.removeAll(keepingCapacity: true)
+            outHead = 0
+            // (`withUnsafeMutableBytes` rethrows untyped: the typed error goes through a Result.)
+            let n = try raw.withUnsafeMutableBytes { b in
+                do throws(InputError) { return Result<Int, InputError>.success(try inner.read(into: b)) } catch { return .failure(error) }
+            }.get()
+            if n == 0 {
+                ended = true
+                // A lone high surrogate at the end.
+                if pending.count >= 2 { Self.appendScalar(0xFFFD, to: &out) }
+                pending.removeAll()
+            } else {
+                pending += raw[0..<n]
+                decode()
+            }
+        }
+        let count = min(buffer.count, out.count - outHead)
+        out.withUnsafeBytes { src in
+            buffer.baseAddress!.copyMemory(from: src.baseAddress! + outHead, byteCount: count)
+        }
+        outHead += count
+        return count
+    }
+
+    /// Decodes the whole code units of `pending` into `out`, keeping a cut pair or unit.
+    private mutating func decode() {
+        var i = 0
+        func unit(_ at: Int) -> UInt32 {
+            bigEndian ? UInt32(pending[at]) << 8 | UInt32(pending[at + 1]) : UInt32(pending[at + 1]) << 8 | UInt32(pending[at])
+        }
+        while i + 2 <= pending.count {
+            let u = unit(i)
+            if u >= 0xD800 && u < 0xDC00 {
+                guard i + 4 <= pending.count else { break }
+                let low = unit(i + 2)
+                if low >= 0xDC00 && low < 0xE000 {
+                    Self.appendScalar(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), to: &out)
+                    i += 4
+                } else {
+                    Self.appendScalar(0xFFFD, to: &out)
+                    i += 2
+                }
+            } else {
+                Self.appendScalar(u >= 0xDC00 && u < 0xE000 ? 0xFFFD : u, to: &out)
+                i += 2
+            }
+        }
+        pending.removeFirst(i)
+    }
+
+    static func appendScalar(_ v: UInt32, to out: inout [UInt8]) {
+        switch v {
+        case 0..<0x80:
+            out.append(UInt8(v))
+        case 0x80..<0x800:
+            out += [UInt8(0xC0 | v >> 6), UInt8(0x80 | v & 0x3F)]
+        case 0x800..<0x10000:
+            out += [UInt8(0xE0 | v >> 12), UInt8(0x80 | v >> 6 & 0x3F), UInt8(0x80 | v & 0x3F)]
+        default:
+            out += [UInt8(0xF0 | v >> 18), UInt8(0x80 | v >> 12 & 0x3F), UInt8(0x80 | v >> 6 & 0x3F), UInt8(0x80 | v & 0x3F)]
+        }
+    }
+}
+
+extension ByteSource {
+    /// This source as UTF-8 text without a byte-order mark, after reading its first bytes to see
+    /// which mark it has (if any).
+    func decodingByteOrderMark() throws(InputError) -> any ByteSource {
+        var source = self
+        var head: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 3)
+        while head.count < 3 {
+            let want = 3 - head.count
+            let n = try chunk.withUnsafeMutableBytes { b in
+                do throws(InputError) {
+                    return Result<Int, InputError>.success(try source.read(into: UnsafeMutableRawBufferPointer(rebasing: b[0..<want])))
+                } catch { return .failure(error) }
+            }.get()
+            if n == 0 { break }
+            head += chunk[0..<n]
+        }
+        let encoding = TextEncoding.sniff(head)
+        let rest = PrefixedSource(prefix: Array(head[encoding.markBytes...]), inner: source)
+        switch encoding {
+        case .utf8, .utf8WithMark: return rest
+        case .utf16(let bigEndian): return UTF16Source(inner: rest, bigEndian: bigEndian)
+        }
+    }
+}

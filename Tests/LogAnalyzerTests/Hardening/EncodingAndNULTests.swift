@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Text a writer left behind a hole of NULs, a stray NUL, a UTF-8 byte-order mark, and UTF-16
+/// (what PowerShell's `>` writes): every record that is text is read.
+@Suite struct EncodingAndNULTests {
+    static let lines = [
+        #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_kTm3vPq9Xw2a", "room": "room-ü", "timestamp": "2025-12-11T00:50:01.000000+00:00"}"#,
+        #"{"message": "Generating initial greeting", "level": "INFO", "name": "agent", "job_id": "AJ_kTm3vPq9Xw2a", "timestamp": "2025-12-11T00:50:02.000000+00:00"}"#,
+        "2025-12-11 00:50:03,250 - WARNING livekit.agents - process memory usage is high \u{1F4C8} {\"job_id\": \"AJ_kTm3vPq9Xw2a\"}",
+    ]
+    static var text: String { lines.joined(separator: "\n") + "\n" }
+
+    /// A record's message and time, to compare readings.
+    static func summary(_ r: LogRecord) -> String { "\(r.line) \(r.format) \(r.time?.iso8601 ?? "-") \(r.message) \(r.ids.jobId ?? "-")" }
+
+    @Test func theRecordAfterACopytruncateHoleIsRead() {
+        var data = Data((Self.lines[0] + "\n").utf8)
+        data.append(Data(repeating: 0, count: 8192))
+        data.append(Data((Self.lines[1] + "\n" + Self.lines[2] + "\n").utf8))
+        let result = parse(data: data)
+        #expect(result.records.map { $0.message } == ["received job request", "Generating initial greeting", "process memory usage is high \u{1F4C8}"])
+        #expect(result.records[1].time?.iso8601 == "2025-12-11T00:50:02.000Z")
+        #expect(result.diagnostics.lines.count == 1)
+        #expect(result.diagnostics.lines.first?.hasSuffix(
+            ":2: warning: line holds 8192 NUL bytes before the text (a hole left by copytruncate or a crash): dropped") == true)
+    }
+
+    @Test func aStrayNULIsShownAsAReplacementAndALineOfNULsSkipped() {
+        var data = Data(Self.lines[0].replacingOccurrences(of: "received job", with: "received\u{0}job").utf8)
+        data.append(Data("\n".utf8))
+        data.append(Data(repeating: 0, count: 16))
+        data.append(Data(("\n" + Self.lines[1] + "\n").utf8))
+        let result = parse(data: data)
+        #expect(result.records.map { $0.message } == ["received\u{FFFD}job request", "Generating initial greeting"])
+        #expect(result.records[0].ids.jobId == "AJ_kTm3vPq9Xw2a")
+        #expect(result.diagnostics.lines.map { $0.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "" } == [
+            "1: warning: line holds 1 NUL byte in the text: shown as U+FFFD",
+            "2: warning: line holds NUL bytes (binary data); skipped",
+        ])
+    }
+
+    static func utf16(_ text: String, bigEndian: Bool) -> Data {
+        var data = Data(bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE])
+        for unit in text.utf16 {
+            data.append(contentsOf: bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)])
+        }
+        return data
+    }
+
+    @Test func byteOrderMarkedTextReadsAsItsUTF8() {
+        let expected = parse(Self.text).records.map(Self.summary)
+        #expect(expected.count == 3)
+        #expect(parse(data: Data([0xEF, 0xBB, 0xBF]) + Data(Self.text.utf8)).records.map(Self.summary) == expected)
+        #expect(parse(data: Self.utf16(Self.text, bigEndian: false)).records.map(Self.summary) == expected)
+        #expect(parse(data: Self.utf16(Self.text, bigEndian: true)).records.map(Self.summary) == expected)
+        // CRLF line ends in UTF-16 (PowerShell's Out-File) too.
+        let crlf = Self.text.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(parse(data: Self.utf16(crlf, bigEndian: false)).records.map(Self.summary) == expected)
+    }
+
+    @Test func aUTF16LogReadInPiecesGivesTheSameRecords() throws {
+        let dir = TempDir()
+        let text = String(repeating: Self.text, count: 400)
+        let path = dir.write("ps.log", Self.utf16(text, bigEndian: false))
+        let expected = SplitReadingTests.sequential(path)
+        #expect(expected.records.count == 1200)
+        let (outcome, _) = try #require(SplitReadingTests.split(path, pieceBytes: 4096))
+        #expect(outcome == expected)
+    }
+}
