@@ -96,7 +96,9 @@ struct TimelineCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let readsOnce = input.paths.contains("-") && standardInput == nil
+        // A named pipe or a process substitution (`<(…)`) cannot be read again (opening a FIFO
+        // a second time waits for a writer forever): the session's records are kept as it goes.
+        let readsOnce = (input.paths.contains("-") && standardInput == nil) || input.paths.contains { Self.isStream($0) }
         var (report, diagnostics) = try Pipeline.analyze(
             input: input, analysis: analysis, keepRecordsFor: readsOnce ? session : nil, keepEvents: session == nil, keepEventsFor: session,
             standardInput: standardInput)
@@ -114,6 +116,15 @@ struct TimelineCommand: ParsableCommand {
         Stderr.print(diagnostics.lines)
         if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
         if let session, !report.sessions.contains(where: { $0.matches(session) }) { throw ExitCode(1) }
+    }
+
+    /// Whether `path` (other than `-`) is a pipe, a socket or a device: readable only once.
+    static func isStream(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        let type = st.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
     }
 }
 

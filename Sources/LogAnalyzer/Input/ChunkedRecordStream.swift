@@ -100,7 +100,10 @@ final class ChunkedRecordStream: @unchecked Sendable {
         workers: Int, pieceBytes: Int, longestBlock: Int = 64 << 20
     ) -> ChunkedRecordStream? {
         guard input.kind != .memory, workers >= 2, pieceBytes > 0 else { return nil }
-        if input.kind == .file {
+        // (Only a regular file is opened here: opening a named pipe and closing it again would
+        // drop what its writer had written, if the writer is already done.)
+        var pathStat = stat()
+        if input.kind == .file, stat(input.openPath, &pathStat) == 0, (pathStat.st_mode & S_IFMT) == S_IFREG {
             let fd = open(input.openPath, O_RDONLY)
             if fd >= 0 {
                 var st = stat()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import LogAnalyzer
@@ -141,6 +142,36 @@ struct XorShift {
         #expect(walked.status == 0)
         #expect(walked.stderr == "\(fifo): warning: skipped: a FIFO is read only when named on the command line\n")
         #expect(walked.stdout.split(separator: "\n").count == 1)
+    }
+
+    /// `timeline --session` reads a file twice (the session, then its lines); a named pipe can be
+    /// read once: its session's lines are kept on the first pass. (Opening the pipe again would
+    /// wait for a writer forever: the poller below plays that writer, so that the old behaviour
+    /// fails the test instead of hanging it.)
+    @Test func aSessionTimelineOfANamedPipeReadsItOnce() throws {
+        let dir = TempDir()
+        let fifo = dir.url.path + "/agent.log"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let log = try Data(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-real/agent.log"))
+        let done = Atomic<Bool>(false)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: fifo)!
+            handle.write(log)
+            try? handle.close()
+            // A second reader of the pipe gets an end of file at once.
+            while !done.load(ordering: .relaxed) {
+                let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+                if fd >= 0 { close(fd) }
+                usleep(20_000)
+            }
+        }
+        writer.start()
+        let result = try runLoganalyze(["timeline", "--session", "AJ_p9KdW3xYzQ2r", fifo])
+        done.store(true, ordering: .relaxed)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.contains("resuming connection failed: client error: 401 Unauthorized") }.count == 5)
+        #expect(lines.filter { $0.contains("/agent.log:") }.count == 46)
     }
 
     @Test func timestampsAtTheEdgesOfTheCalendar() {
