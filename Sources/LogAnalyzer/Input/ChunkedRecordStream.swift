@@ -29,6 +29,8 @@ final class ChunkedRecordStream: @unchecked Sendable {
     /// File mode: the file, its size at open, cut by offset.
     private let fd: Int32
     private let size: Int64
+    /// File mode: each piece's bounds (`bounds(_:)`).
+    private var boundaries: [(prime: Int64, start: Int64)] = []
     /// Stream mode: read in order, one block per piece, by the thread holding `reading`.
     private let isStream: Bool
     private var source: (any ByteSource)?
@@ -155,6 +157,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
             diagnostics.merge(sink)
         } else {
             pieceCount = Int((size + pieceBytes - 1) / pieceBytes)
+            boundaries = Self.boundaries(fd: fd, size: size, pieceBytes: pieceBytes, count: pieceCount)
         }
         // Pieces parsed ahead of the reader at most: bounds memory to a few pieces per worker.
         window = 2 * workers + 1
@@ -226,26 +229,46 @@ final class ChunkedRecordStream: @unchecked Sendable {
 
     /// Where piece `i` starts, and where its priming line (the line before) starts.
     private func bounds(_ i: Int) -> (prime: Int64, start: Int64) {
-        if i == 0 { return (0, 0) }
-        if i >= pieceCount { return (size, size) }
-        // The line after the first newline at or after the nominal offset primes the piece; the
-        // piece starts after it.
-        guard let first = newline(from: Int64(i) * pieceBytes), let second = newline(from: first + 1) else { return (size, size) }
-        return (first + 1, second + 1)
+        i < boundaries.count ? boundaries[i] : (size, size)
     }
 
-    /// Offset of the first `\n` at or after `offset`.
-    private func newline(from offset: Int64) -> Int64? {
+    /// Every piece's bounds, found in order before the pieces are read: the line after the first
+    /// newline at or after a piece's nominal offset primes it, and it starts after that line.
+    /// A line longer than a piece is scanned once (its end serves every nominal offset inside it:
+    /// those pieces are empty), not once per piece it spans.
+    static func boundaries(fd: Int32, size: Int64, pieceBytes: Int64, count: Int) -> [(prime: Int64, start: Int64)] {
+        var result: [(prime: Int64, start: Int64)] = [(0, 0)]
+        result.reserveCapacity(count + 1)
+        // The last two scans (a boundary's two newlines): the next nominal offset may fall in either.
+        var scans: [(from: Int64, found: Int64?)] = []
+        func newline(_ offset: Int64) -> Int64? {
+            for scan in scans where offset >= scan.from && scan.found.map({ offset <= $0 }) ?? true { return scan.found }
+            let found = Self.newline(fd: fd, size: size, from: offset)
+            scans = (scans + [(offset, found)]).suffix(2)
+            return found
+        }
+        for i in 1..<max(1, count) {
+            guard let first = newline(Int64(i) * pieceBytes), let second = newline(first + 1) else { break }
+            result.append((first + 1, second + 1))
+        }
+        return result
+    }
+
+    /// Offset of the first `\n` at or after `offset`: 4 KiB read first (most lines are short),
+    /// then 64 KiB at a time.
+    static func newline(fd: Int32, size: Int64, from offset: Int64) -> Int64? {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         var at = offset
+        var want = 4 << 10
         while at < size {
-            let n = buffer.withUnsafeMutableBytes { b in pread(fd, b.baseAddress, b.count, off_t(at)) }
+            let n = buffer.withUnsafeMutableBytes { b in pread(fd, b.baseAddress, want, off_t(at)) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return nil }
             if let k = buffer.withUnsafeBytes({ b in memchr(b.baseAddress!, 0x0A, n).map { b.baseAddress!.distance(to: UnsafeRawPointer($0)) } }) {
                 return at + Int64(k)
             }
             at += Int64(n)
+            want = buffer.count
         }
         return nil
     }

@@ -189,3 +189,42 @@ import Testing
         }
     }
 }
+
+/// The piece bounds of a file, found once in order, are those each piece would find on its own:
+/// the line after the first newline at or after its nominal offset primes it.
+@Suite struct PieceBoundaryTests {
+    @Test func boundsMatchTheDefinitionAroundLongLines() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<40 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...30, using: &rng) {
+                let length = Bool.random(using: &rng) ? Int.random(in: 0...50, using: &rng) : Int.random(in: 200...3000, using: &rng)
+                bytes += [UInt8](repeating: UInt8(ascii: "x"), count: length) + [0x0A]
+            }
+            if Bool.random(using: &rng) { bytes.removeLast() }
+            let dir = TempDir()
+            let path = dir.write("log", Data(bytes))
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            let size = Int64(bytes.count)
+            for pieceBytes in [Int64(7), 64, 500] {
+                let count = Int((size + pieceBytes - 1) / pieceBytes)
+                let found = ChunkedRecordStream.boundaries(fd: fd, size: size, pieceBytes: pieceBytes, count: count)
+                // next[k]: the first newline at or after k.
+                var next = [Int64?](repeating: nil, count: bytes.count + 1)
+                for k in stride(from: bytes.count - 1, through: 0, by: -1) { next[k] = bytes[k] == 0x0A ? Int64(k) : next[k + 1] }
+                func newline(_ from: Int64) -> Int64? { from < Int64(bytes.count) ? next[Int(from)] : nil }
+                for i in 0...count {
+                    var expected: (Int64, Int64) = (size, size)
+                    if i == 0 {
+                        expected = (0, 0)
+                    } else if i < count, let first = newline(Int64(i) * pieceBytes), let second = newline(first + 1) {
+                        expected = (first + 1, second + 1)
+                    }
+                    let got = i < found.count ? found[i] : (size, size)
+                    #expect(got == expected, "piece \(i) of \(count), \(pieceBytes) bytes each, in \(bytes.count)")
+                }
+            }
+        }
+    }
+}
