@@ -40,6 +40,10 @@ struct StreamParser {
     /// formatter's closing reset: its message goes on over the next lines, until the one that
     /// ends with the (grey) extras and the reset.
     private var pendingIsOpen = false
+    /// Text the pending record's continuation lines added, and whether it reached
+    /// `maxContinuationBytes` (see `keeps`).
+    private var pendingTextBytes = 0
+    private var pendingIsCut = false
     /// The pending record's first line had ANSI colours (then only the closing line of an open
     /// record holds extras).
     private var pendingIsColoured = false
@@ -199,6 +203,23 @@ struct StreamParser {
         }
     }
 
+    /// Most text a record's continuation lines add: a traceback or a value that runs on for
+    /// megabytes (a stuck writer, a dump) is cut there, its further lines counted, not kept.
+    static let maxContinuationBytes = 4 << 20
+
+    /// Whether the pending record keeps `count` more bytes of continuation text (once it has
+    /// `maxContinuationBytes`, none: noted once).
+    private mutating func keeps(_ count: Int) -> Bool {
+        if pendingIsCut { return false }
+        pendingTextBytes += count + 1
+        guard pendingTextBytes > Self.maxContinuationBytes else { return true }
+        pendingIsCut = true
+        if let info = pendingInfo {
+            notes.append((info.line, "long-record", "record's continuation lines hold over \(Self.maxContinuationBytes >> 20) MiB of text; the rest of them are counted, not kept"))
+        }
+        return false
+    }
+
     /// Completes the pending record (the last of `out`), if any.
     private mutating func completePending(_ out: inout [LogRecord]) {
         guard pendingIsLast else { return }
@@ -272,6 +293,8 @@ struct StreamParser {
             return
         }
         let isPlain = r.format == .plain
+        pendingTextBytes = 0
+        pendingIsCut = false
         pendingInfo = PendingInfo(line: r.line, lineCount: r.lineCount, format: r.format, time: r.time,
                                   isTaskException: isPlain && r.message.hasPrefix("Task exception was never retrieved"))
         if lineIsColoured, r.format == .agentsText || r.format == .agentsCompact {
@@ -394,7 +417,7 @@ struct StreamParser {
         pendingInfo?.lineCount += lines
         if pendingInfo?.format == .pinoPretty, let raw, pinoValue != nil || raw.byte(0).isSpaceOrTab {
             if pinoValue != nil {
-                pinoValue!.lines.append(raw.string(0, raw.trimmedEnd(raw.count)))
+                if keeps(raw.count) { pinoValue!.lines.append(raw.string(0, raw.trimmedEnd(raw.count))) }
                 let indent = raw.skipSpaces(0)
                 if indent <= pinoValue!.indent, raw.byte(indent) == UInt8(ascii: "}") || raw.byte(indent) == UInt8(ascii: "]") {
                     closePinoValue(into: &out[k])
@@ -423,8 +446,8 @@ struct StreamParser {
             let marked = closing && Self.endsWithGreyText(colouredLine)
             let mayHoldExtras = pendingIsColoured ? marked : true
             if let raw, mayHoldExtras, let end = Self.takeExtrasOnContinuation(raw, into: &out[k], format: pendingInfo?.format, marked: marked) {
-                out[k].message += "\n" + raw.string(0, raw.trimmedEnd(end))
-            } else {
+                if keeps(end) { out[k].message += "\n" + raw.string(0, raw.trimmedEnd(end)) }
+            } else if keeps(text.utf8.count) {
                 out[k].message += "\n" + text
             }
         }
@@ -468,7 +491,7 @@ struct StreamParser {
         if richExtras != nil {
             // Rich drops the space it breaks a line at, unless it is left at the line's end.
             if let last = richExtras!.last, last != 0x20 { richExtras!.append(0x20) }
-            richExtras!.append(contentsOf: raw[0..<raw.count])
+            if keeps(raw.count) { richExtras!.append(contentsOf: raw[0..<raw.count]) }
             if Self.bracesClose(richExtras!) { closeRichExtras(into: &r) }
             return
         }
@@ -485,6 +508,7 @@ struct StreamParser {
             richTraceback = true
             richTracebackIndent = lo
         }
+        guard keeps(hi - lo) else { return }
         if richTraceback || lo == 0 {
             // (A traceback's own indentation kept: only the message column's is dropped.)
             r.message += "\n" + raw.string(richTraceback ? Swift.min(lo, richTracebackIndent) : 0, hi)

@@ -71,3 +71,26 @@ import Testing
         #expect(outcome == expected)
     }
 }
+
+/// A record whose continuation lines run on for megabytes keeps the first 4 MiB of them; the
+/// others are counted in it (its line count), and the next record is read as usual.
+@Suite struct LongRecordTests {
+    @Test func aRunawayTracebackIsCutAndCounted() {
+        let frame = "  File \"/app/agent.py\", line 42, in entrypoint\n    await ctx.connect()\n"
+        let repeats = 60_000  // 4.3 MB of frames
+        let text = "2025-12-11 00:51:45,903 - livekit.agents - ERROR - unhandled exception\nTraceback (most recent call last):\n"
+            + String(repeating: frame, count: repeats) + "RuntimeError: boom\n2025-12-11 00:51:46,000 - agent - INFO - AFTER-1\n"
+        let result = parse(text)
+        #expect(result.records.count == 2)
+        let first = result.records[0]
+        #expect(first.lineCount == 2 + 2 * repeats + 1)
+        let kept = first.message.utf8.count + (first.errorText?.utf8.count ?? 0)
+        #expect(kept <= (4 << 20) + 200)
+        #expect(kept > (4 << 20) - 200)
+        #expect(result.records[1].message == "AFTER-1")
+        #expect(result.records[1].line == 2 + 2 * repeats + 2)
+        #expect(result.diagnostics.lines.map { $0.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "" } == [
+            "1: warning: record's continuation lines hold over 4 MiB of text; the rest of them are counted, not kept"
+        ])
+    }
+}
