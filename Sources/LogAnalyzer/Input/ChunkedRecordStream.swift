@@ -38,7 +38,8 @@ final class ChunkedRecordStream: @unchecked Sendable {
     private var lastLine: [UInt8] = []
     private var streamBytes: UInt64 = 0
     /// A block that finds no line end within this many bytes ends the splitting (a line that
-    /// long): the rest is read in line.
+    /// long): the rest is read in line. (8 MiB by default: the blocks in flight, a few per
+    /// worker, stay small; the line reader cuts a line at 1 MiB anyway.)
     private let longestBlock: Int
 
     /// Shared with the workers, under `condition`.
@@ -99,7 +100,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
     /// "unreadable" diagnostic.
     static func make(
         _ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
-        workers: Int, pieceBytes: Int, longestBlock: Int = 64 << 20
+        workers: Int, pieceBytes: Int, longestBlock: Int = 8 << 20
     ) -> ChunkedRecordStream? {
         guard input.kind != .memory, workers >= 2, pieceBytes > 0 else { return nil }
         // (Only a regular file is opened here: opening a named pipe and closing it again would
