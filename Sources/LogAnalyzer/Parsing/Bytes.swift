@@ -17,6 +17,7 @@ extension UInt8 {
     @inline(__always) var isUpper: Bool { self &- 0x41 < 26 }
     @inline(__always) var isLower: Bool { self &- 0x61 < 26 }
     @inline(__always) var isAlnum: Bool { isDigit || isUpper || isLower }
+    @inline(__always) var isHexDigit: Bool { isDigit || (self | 0x20) &- 0x61 < 6 }
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {

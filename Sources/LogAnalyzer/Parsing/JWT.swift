@@ -3,6 +3,10 @@ enum JWT {
     static let marker = Literal("eyJ")
 
     /// Byte ranges of JWT-shaped tokens (`eyJ….eyJ….sig`) in `b`.
+    ///
+    /// A token may follow a URL-encoded delimiter (`access_token%3DeyJ…`, `Bearer%20eyJ…`), and
+    /// an ANSI colour sequence inside it (a formatter colouring part of a message) is part of
+    /// the token: the range covers it, so a signature after it is never left outside.
     static func ranges(in b: Bytes) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var from = 0
@@ -16,6 +20,8 @@ enum JWT {
                 } else if c == UInt8(ascii: ".") && dots < 2 && b.byte(i + 1) != UInt8(ascii: ".") {
                     dots += 1
                     i += 1
+                } else if c == 0x1B, let next = csiEnd(b, i) {
+                    i = next
                 } else {
                     break
                 }
@@ -23,7 +29,9 @@ enum JWT {
             // Header and payload at least; a trailing dot belongs to the sentence, not the token.
             var end = i
             if end > start && b[end - 1] == UInt8(ascii: ".") { end -= 1; dots -= 1 }
-            let boundaryOK = start == 0 || !(b[start - 1].isAlnum || b[start - 1] == UInt8(ascii: "_") || b[start - 1] == UInt8(ascii: "-"))
+            let before = b.byte(start - 1)
+            let boundaryOK = start == 0 || !(before.isAlnum || before == UInt8(ascii: "_") || before == UInt8(ascii: "-"))
+                || (start >= 3 && b[start - 3] == UInt8(ascii: "%") && b[start - 2].isHexDigit && before.isHexDigit)
             if dots >= 1 && end - start >= 16 && boundaryOK {
                 out.append(start..<end)
             }
@@ -40,8 +48,27 @@ enum JWT {
         return nil
     }
 
-    /// Decodes the payload segment of a token.
+    /// The index after the ANSI CSI sequence (`ESC [ params letter`) at `i`, or nil when none starts there.
+    static func csiEnd(_ b: Bytes, _ i: Int) -> Int? {
+        guard b.byte(i) == 0x1B, b.byte(i + 1) == UInt8(ascii: "[") else { return nil }
+        var j = i + 2
+        while j < b.count, b[j].isDigit || b[j] == UInt8(ascii: ";") { j += 1 }
+        guard j < b.count, b[j].isUpper || b[j].isLower else { return nil }
+        return j + 1
+    }
+
+    /// Decodes the payload segment of a token (ANSI sequences inside it left out).
     static func decode(_ token: Bytes) -> TokenClaims? {
+        if token.index(of: 0x1B, from: 0) != nil {
+            var clean: [UInt8] = []
+            var i = 0
+            while i < token.count {
+                if let next = csiEnd(token, i) { i = next; continue }
+                clean.append(token[i])
+                i += 1
+            }
+            return clean.withUnsafeBufferPointer { $0.index(of: 0x1B, from: 0) == nil ? decode($0) : nil }
+        }
         guard let dot1 = token.index(of: UInt8(ascii: "."), from: 0) else { return nil }
         let dot2 = token.index(of: UInt8(ascii: "."), from: dot1 + 1) ?? token.count
         guard let payload = base64URLDecode(token.slice(dot1 + 1, dot2)) else { return nil }

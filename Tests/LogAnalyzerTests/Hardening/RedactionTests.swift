@@ -89,6 +89,26 @@ func writeSecretLogs(into dir: TempDir) {
         #expect(r.redact("invalid token: \(secretJWT), error: x") == "invalid token: [redacted-jwt], error: x")
     }
 
+    @Test func jwtsAfterURLEncodedDelimitersAreRedacted() {
+        let r = Redactor()
+        #expect(r.redact("ConnectionError: [wss%3A%2F%2Fx%2Frtc%3Faccess_token%3D\(secretJWT)] could not establish")
+            == "ConnectionError: [wss%3A%2F%2Fx%2Frtc%3Faccess_token%3D[redacted-jwt]] could not establish")
+        #expect(r.redact("GET /callback?Authorization=Bearer%20\(secretJWT) 200") == "GET /callback?Authorization=Bearer%20[redacted-jwt] 200")
+        // Inside a longer base64 run (no delimiter) it is not a token of its own.
+        #expect(r.redact("blob QUJD\(secretJWT)") == "blob QUJD\(secretJWT)")
+    }
+
+    @Test func aJWTSplitByAnANSISequenceIsRedactedWholeAndStillDecodes() throws {
+        let parts = secretJWT.split(separator: ".").map(String.init)
+        let split = "invalid token: \(parts[0]).\(parts[1])\u{1B}[0m.\(parts[2]), error: x"
+        #expect(Redactor().redact(split) == "invalid token: [redacted-jwt], error: x")
+        let inHeader = "invalid token: \(parts[0].prefix(20))\u{1B}[31m\(parts[0].dropFirst(20)).\(parts[1]).\(parts[2]) end"
+        #expect(Redactor().redact(inHeader) == "invalid token: [redacted-jwt] end")
+        let claims = try #require(Array(split.utf8).withUnsafeBufferPointer { JWT.firstClaims(in: $0) })
+        #expect(claims.subject == "agent-AJ_s3cr3tJobId01")
+        #expect(claims.expires == 1765415206)
+    }
+
     @Test func secretKeysAreRecognisedInAnyCase() {
         let secret = ["api_secret", "LIVEKIT_API_SECRET", "password", "dbPassword", "token", "Token", "access_token", "REFRESH_TOKEN",
                       "apiKey", "OPENAI_API_KEY", "x-apikey", "Authorization", "jwt", "JWT", "my_Secret_value",
