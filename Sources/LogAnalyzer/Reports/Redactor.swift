@@ -1,6 +1,9 @@
 /// Removes secrets from text before it reaches any output: JWTs, `access_token=` and similar
-/// parameters, bearer tokens, provider API keys (`sk-…`, `AIza…`, `AKIA…`), LiveKit API keys
-/// and values of fields named like secrets.
+/// parameters (also as CLI flags, headers and URL-encoded), bearer, `Token` and `Basic`
+/// credentials after an `Authorization` header, passwords in URLs (`wss://user:pass@host`),
+/// PEM private keys, provider API keys (`sk-…`, `sk_…`, `gsk_…`, `AIza…`, `AKIA…`), LiveKit API
+/// keys and the secrets paired with them (`LIVEKIT_KEYS="APIkey: secret"`), and values of fields
+/// named like secrets.
 ///
 /// One pass of a literal set decides whether a text can hold a secret at all; only then do the
 /// PCRE2 patterns run. Not `Sendable`: it owns PCRE2 match scratch; make one per thread.
@@ -25,24 +28,54 @@ public final class Redactor {
         "AIza",  // 21
         "AKIA", "ASIA",  // 22, 23
         "API",  // 24
+        "api-key", "API-KEY", "Api-Key", "API-Key", "pwd", "PWD", "private_key", "PRIVATE_KEY", "privateKey",  // 25...33: key=value
+        "uthorization", "AUTHORIZATION",  // 34, 35
+        "://",  // 36
+        "sk_",  // 37
+        "PRIVATE KEY",  // 38
     ])
 
     private static func bits(_ range: ClosedRange<Int>) -> UInt64 {
         range.reduce(0) { $0 | 1 << UInt64($1) }
     }
 
+    /// The value of a secret: up to a space, quote, `&`, `,`, `;`, `}` or `]`.
+    private static let value = #"(?!\[redacted)[^\s"'&,;}\]]"#
+
     private static let patterns: [(gate: UInt64, pattern: Pattern, keep: Int)] = {
         func p(_ s: String, caseless: Bool = false) -> Pattern { try! Pattern(s, caseless: caseless) }
+        let keyGates = bits(1...16) | bits(25...33)
         return [
-            // key=value and "key": "value" where the key names a secret.
-            (bits(1...16),
-             p(#"((?:access_token|refresh_token|id_token|auth_token|api_secret|apisecret|client_secret|secret|password|passwd|api_key|apikey|livekit_api_secret|livekit_api_key|token)["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]{6,}"#, caseless: true), 1),
+            // PEM private keys, whole (first: the key=value rule would take only `-----BEGIN`).
+            (bits(38...38), p(#"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\z)"#), 0),
+            // An Authorization header's credentials, whatever the scheme (`Token` is Deepgram's);
+            // not a lowercase word (`Authorization: Token expired`).
+            (bits(34...35), p(#"((?i:authorization)["']?\s*[:=,]\s*["']?(?:Bearer|Basic|Token|Digest|Bot|ApiKey)(?:\s+|%20|\+))(?![a-z]+(?![A-Za-z0-9+/=_.~-]))"#
+                              + value + "{4,}"), 1),
+            // key=value and "key": "value" where the key names a secret (`%3D`, `%3A`: URL-encoded).
+            (keyGates,
+             p(#"((?:access_token|refresh_token|id_token|auth_token|api[-_]?secret|client_secret|secret|password|passwd|pwd(?=["']?\s*(?:=|%3D))|api[-_]?key|livekit_api_secret|livekit_api_key|private[-_]?key|token)["']?\s*(?:[:=]|%3[ADad])\s*["']?)"#
+               + value + "{6,}", caseless: true), 1),
+            // CLI flags: `--api-secret VALUE`, `--password VALUE`, `--token VALUE`.
+            (keyGates, p(#"(--[a-z0-9-]*(?:secret|password|passwd|token|api-key|apikey)\s+)(?!-)"# + value + "+", caseless: true), 1),
+            // Prose: `api secret is VALUE` (a value of 16+ characters with a digit: not `token is expired`).
+            (keyGates | bits(24...24),
+             p(#"((?:secret|password|passwd|api[-_ ]key|token)\s+(?:is|was)\s+["']?)(?!\[redacted)(?=[^\s"']*[0-9])[A-Za-z0-9._~+/=-]{16,}"#, caseless: true), 1),
             (bits(17...19), p(#"(Bearer\s+)(?!\[redacted)[A-Za-z0-9._~+/=-]{6,}"#, caseless: true), 1),
-            (bits(20...20), p(#"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}"#), 0),
+            // `Token <hex>` outside a header (32+ hex digits are never a word).
+            (bits(1...3), p(#"(\b[Tt]oken\s+)[0-9A-Fa-f]{32,}\b"#), 1),
+            // Passwords in URLs: `wss://user:PASS@host`, `redis://:PASS@host`.
+            (bits(36...36), p(#"(://[^\s/?#@:"'<>]*:)(?!\[redacted)[^\s/?#@"'<>]+(?=@)"#), 1),
+            // OpenAI/Anthropic `sk-`, ElevenLabs `sk_`, Cartesia `sk_car_`, Groq `gsk_`.
+            (bits(20...20) | bits(37...37), p(#"(?<![A-Za-z0-9])(?:gsk_|sk[-_])[A-Za-z0-9_-]{16,}"#), 0),
             (bits(21...21), p(#"AIza[0-9A-Za-z_-]{30,}"#), 0),
             (bits(22...23), p(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#), 0),
-            // LiveKit API keys: API + 10-14 letters/digits with at least one digit (not APIStatusError).
-            (bits(24...24), p(#"\bAPI(?=[A-Za-z]*[0-9])[A-Za-z0-9]{10,14}\b"#), 0),
+            // A LiveKit key and its secret (`LIVEKIT_KEYS="APIkey: secret"`, livekit.yaml `keys:`):
+            // before the key rule, which would leave nothing to anchor the secret to.
+            (bits(24...24), p(#"(\bAPI[A-Za-z0-9]{10,14}["']?\s*:\s*["']?)(?!\[redacted)(?=[A-Za-z_+/=-]*[0-9])[A-Za-z0-9_+/=-]{16,}"#), 1),
+            // LiveKit API keys: API + 10-14 letters/digits with a digit, or random-looking letters
+            // (4+ capitals and a lowercase letter): not APIStatusError, APITimeoutError.
+            (bits(24...24), p(#"\bAPI(?:(?=[A-Za-z]*[0-9])|(?=(?:[a-z]*[A-Z]){4})(?=[A-Z]*[a-z]))[A-Za-z0-9]{10,14}\b"#), 0),
         ]
     }()
 
@@ -62,8 +95,9 @@ public final class Redactor {
         return lower.withUnsafeBufferPointer { k in
             func equals(_ s: StaticString) -> Bool { k.count == s.utf8CodeUnitCount && k.has(s, at: 0) }
             if k.hasSuffix("tokens") || k.hasSuffix("_count") { return false }
-            return k.contains("secret") || k.contains("password") || equals("token") || k.hasSuffix("_token")
-                || k.hasSuffix("apikey") || k.hasSuffix("api_key") || equals("authorization") || equals("jwt")
+            return k.contains("secret") || k.contains("password") || k.contains("passwd") || equals("pwd") || equals("token")
+                || k.hasSuffix("_token") || k.hasSuffix("apikey") || k.hasSuffix("api_key") || k.hasSuffix("api-key")
+                || k.hasSuffix("private_key") || k.hasSuffix("privatekey") || equals("authorization") || equals("jwt")
         }
     }
 

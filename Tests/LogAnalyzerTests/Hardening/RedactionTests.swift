@@ -19,27 +19,43 @@ let secrets = [
     "sk-proj-AbCdEfGhIjKlMnOpQrStUvWx", "k-9f8e7d6c5b4a", "AIzaSyA1234567890abcdefghijklmnopqrstu", "AKIAIOSFODNN7EXAMPLE",
 ]
 
-/// A deployment's logs with secrets in every place a log can hold them.
-func writeSecretLogs(into dir: TempDir) {
+/// Provider credentials, as clients and CLIs print them; no two share a probe.
+let providerSecrets = [
+    "3f2a9c8b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a", "HunTer2PassW0rdXyz", "dXNlcjpIdW5UZXIyUGFzc1cwcmQ=",
+    "sk_4e2b9f8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d", "sk_car_Q9wErTyUiOpAsDfGhJkLzXcVbNm12345", "kEyS3cr3tFromLivekitKeysEnv4823nfq9",
+    "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", "Zx8qLkSecretVALUE9f3kPq2mNvB7wR4tYuI1oP5aS6dF", "PwdValueNotRedacted77",
+    "R3disPazzW0rdQwerty", "APIkRvQmZtXbNwPs",
+]
+
+/// The provider credentials written into a line's text (no quotes: it goes inside JSON strings too).
+let providerSecretText = " [hdr Authorization: Token 3f2a9c8b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a] [url wss://agent:HunTer2PassW0rdXyz@voice.example]"
+    + " [Authorization: Basic dXNlcjpIdW5UZXIyUGFzc1cwcmQ=] [xi-api-key: sk_4e2b9f8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d]"
+    + " [X-API-Key: sk_car_Q9wErTyUiOpAsDfGhJkLzXcVbNm12345] [LIVEKIT_KEYS=APIk3yAbCdEf12: kEyS3cr3tFromLivekitKeysEnv4823nfq9]"
+    + " [groq 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] [lk --api-secret Zx8qLkSecretVALUE9f3kPq2mNvB7wR4tYuI1oP5aS6dF]"
+    + " [db pwd=PwdValueNotRedacted77] [cache redis://:R3disPazzW0rdQwerty@cache:6379] [invalid API key: APIkRvQmZtXbNwPs]"
+
+/// A deployment's logs with secrets in every place a log can hold them (`extra`: more text at
+/// the end of the lines that become findings' evidence).
+func writeSecretLogs(into dir: TempDir, extra: String = "") {
     dir.write("secrets/agent.log", """
         {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_s3cr3tJobId01", "room_name": "room-s", "timestamp": "2025-12-11T00:51:46.205000+00:00"}
         {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "job_id": "AJ_s3cr3tJobId01", "api_key": "k-9f8e7d6c5b4a", "google_key": "AIzaSyA1234567890abcdefghijklmnopqrstu", "timestamp": "2025-12-11T00:51:46.668000+00:00"}
         {"message": "Voice agent running for room room-s AKIAIOSFODNN7EXAMPLE", "level": "INFO", "name": "agent", "job_id": "AJ_s3cr3tJobId01", "timestamp": "2025-12-11T00:51:59.034000+00:00"}
         {"message": "failed to generate LLM completion: Error code: 401 - Incorrect API key provided: sk-proj-AbCdEfGhIjKlMnOpQrStUvWx", "level": "ERROR", "name": "livekit.plugins.openai", "job_id": "AJ_s3cr3tJobId01", "timestamp": "2025-12-11T00:52:10.000000+00:00"}
-        {"message": "failed to connect to livekit, retrying in 0s: 401, message='Invalid response status', url='wss://voice.example/agent' LIVEKIT_API_SECRET=Sup3rS3cr3tV4lu3xyz", "level": "WARNING", "name": "livekit.agents", "job_id": "AJ_s3cr3tJobId01", "timestamp": "2025-12-11T00:55:00.000000+00:00"}
-        {"message": "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(secretJWT), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)", "level": "ERROR", "name": "livekit", "job_id": "AJ_s3cr3tJobId01", "timestamp": "2025-12-11T01:09:16.327000+00:00"}
+        {"message": "failed to connect to livekit, retrying in 0s: 401, message='Invalid response status', url='wss://voice.example/agent' LIVEKIT_API_SECRET=Sup3rS3cr3tV4lu3xyz\(extra)", "level": "WARNING", "name": "livekit.agents", "job_id": "AJ_s3cr3tJobId01", "timestamp": "2025-12-11T00:55:00.000000+00:00"}
+        {"message": "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(secretJWT), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)\(extra)", "level": "ERROR", "name": "livekit", "job_id": "AJ_s3cr3tJobId01", "timestamp": "2025-12-11T01:09:16.327000+00:00"}
 
         """)
     dir.write("secrets/server.log", """
-        2025-12-11T01:09:16.281Z\tWARN\tlivekit\tservice/utils.go:54\terror handling request\t{"status": 401, "method": "GET", "path": "/rtc", "error": "invalid API key: APIq7Wx9Lm2Pk4R", "room": "room-s"}
+        2025-12-11T01:09:16.281Z\tWARN\tlivekit\tservice/utils.go:54\terror handling request\t{"status": 401, "method": "GET", "path": "/rtc", "error": "invalid API key: APIq7Wx9Lm2Pk4R\(extra)", "room": "room-s"}
 
         """)
     dir.write("secrets/browser.log", """
-        01:09:17.312 livekit-client.esm.mjs:20868 ConnectionError: could not establish signal connection to wss://voice.example/rtc?access_token=Zm9vYmFyYmF6cXV4MTIzNDU2&auto_subscribe=1: token is expired {room: 'room-s'}
+        01:09:17.312 livekit-client.esm.mjs:20868 ConnectionError: could not establish signal connection to wss://voice.example/rtc?access_token=Zm9vYmFyYmF6cXV4MTIzNDU2&auto_subscribe=1: token is expired\(extra) {room: 'room-s'}
 
         """)
     dir.write("secrets/backend.log", """
-        2025-12-11 00:51:45,902 - app.tokens - INFO - minted token for identity=user-1 room=room-s ttl=7200s Authorization: Bearer s3cr3tB34r3rT0k3nV4lu3
+        2025-12-11 00:51:45,902 - app.tokens - INFO - minted token for identity=user-1 room=room-s ttl=7200s Authorization: Bearer s3cr3tB34r3rT0k3nV4lu3\(extra)
 
         """)
     dir.write("secrets/expected.json", #"{"findings": []}"#)
@@ -66,6 +82,24 @@ func writeSecretLogs(into dir: TempDir) {
         }
     }
 
+    @Test("no provider credential survives any renderer", arguments: [
+        ["analyze", "--output", "text", "--token-ttl", "2h"], ["analyze", "--output", "json", "--token-ttl", "2h"],
+        ["analyze", "--output", "markdown", "--token-ttl", "2h"], ["analyze", "--output", "sarif", "--token-ttl", "2h"],
+        ["analyze", "--output", "junit", "--token-ttl", "2h"], ["analyze", "--output", "github", "--token-ttl", "2h"],
+        ["timeline", "--session", "room-s"], ["timeline"], ["parse"], ["check", "--output", "text"],
+        ["report", "--output", "html", "--token-ttl", "2h"], ["report", "--output", "json"],
+    ])
+    func noProviderCredentialInOutput(_ command: [String]) throws {
+        let dir = TempDir()
+        writeSecretLogs(into: dir, extra: providerSecretText)
+        let result = try runLoganalyze(command + [dir.url.path + "/secrets"])
+        #expect(result.stdout.count > 200, "\(command): \(result.stderr)")
+        for secret in providerSecrets + secrets {
+            #expect(!result.stdout.contains(secret), "\(command) printed \(secret.prefix(12))…")
+            #expect(!result.stderr.contains(secret), "\(command) printed \(secret.prefix(12))… on stderr")
+        }
+    }
+
     @Test func theLogsReallyProduceFindingsWhoseEvidenceHeldTheSecrets() throws {
         let dir = TempDir()
         writeSecretLogs(into: dir)
@@ -78,6 +112,17 @@ func writeSecretLogs(into dir: TempDir) {
         #expect(result.stdout.contains("\"sub\": \"agent-AJ_s3cr3tJobId01\""))
     }
 
+    @Test func theTextAroundTheProviderCredentialsIsKept() throws {
+        let dir = TempDir()
+        writeSecretLogs(into: dir, extra: providerSecretText)
+        let result = try runLoganalyze(["parse", dir.url.path + "/secrets/backend.log"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains(
+            "[hdr Authorization: Token [redacted]] [url wss://agent:[redacted]@voice.example] [Authorization: Basic [redacted]]"
+                + " [xi-api-key: [redacted]] [X-API-Key: [redacted]] [LIVEKIT_KEYS=[redacted]: [redacted]] [groq [redacted]]"
+                + " [lk --api-secret [redacted]] [db pwd=[redacted]] [cache redis://:[redacted]@cache:6379] [invalid API key: [redacted]]"))
+    }
+
     @Test func redactorKeepsTheKeyAndDropsTheValue() {
         let r = Redactor()
         #expect(r.redact("GET /rtc?access_token=Zm9vYmFyYmF6cXV4MTIzNDU2&x=1") == "GET /rtc?access_token=[redacted]&x=1")
@@ -87,6 +132,43 @@ func writeSecretLogs(into dir: TempDir) {
         #expect(r.redact("APIStatusError: connection failed") == "APIStatusError: connection failed")
         #expect(r.redact("prompt_tokens=412, token is expired") == "prompt_tokens=412, token is expired")
         #expect(r.redact("invalid token: \(secretJWT), error: x") == "invalid token: [redacted-jwt], error: x")
+    }
+
+    @Test func providerCredentialsAreRedactedWhereClientsPrintThem() {
+        let r = Redactor()
+        #expect(r.redact("> Authorization: Token 3f2a9c8b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a") == "> Authorization: Token [redacted]")
+        #expect(r.redact("headers=[('authorization', 'Token 3f2a9c8b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a')]") == "headers=[('authorization', 'Token [redacted]')]")
+        #expect(r.redact("deepgram Token 3f2a9c8b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a rejected") == "deepgram Token [redacted] rejected")
+        #expect(r.redact("proxy Authorization: Basic dXNlcjpIdW5UZXIyUGFzc1cwcmQ=") == "proxy Authorization: Basic [redacted]")
+        #expect(r.redact("connecting to wss://agent:HunTer2PassW0rdXyz@voice-demo.livekit.cloud/rtc") == "connecting to wss://agent:[redacted]@voice-demo.livekit.cloud/rtc")
+        #expect(r.redact("cache redis://:R3disPazzW0rdQwerty@cache:6379/0") == "cache redis://:[redacted]@cache:6379/0")
+        #expect(r.redact("headers {'xi-api-key': 'sk_4e2b9f8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d'}") == "headers {'xi-api-key': '[redacted]'}")
+        #expect(r.redact("X-API-Key: sk_car_Q9wErTyUiOpAsDfGhJkLzXcVbNm12345") == "X-API-Key: [redacted]")
+        #expect(r.redact("cartesia key sk_car_Q9wErTyUiOpAsDfGhJkLzXcVbNm12345 used") == "cartesia key [redacted] used")
+        #expect(r.redact("key 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") == "key [redacted]")
+        #expect(r.redact("lk room list --api-key APIk3yAbCdEf12 --api-secret Zx8qLkSecretVALUE9f3kPq2mNvB7wR4tYuI1oP5aS6dF --url wss://x")
+            == "lk room list --api-key [redacted] --api-secret [redacted] --url wss://x")
+        #expect(r.redact("LIVEKIT_KEYS=\"APIk3yAbCdEf12: kEyS3cr3tFromLivekitKeysEnv4823nfq9\"") == "LIVEKIT_KEYS=\"[redacted]: [redacted]\"")
+        #expect(r.redact("keys: {APIk3yAbCdEf12: kEyS3cr3tFromLivekitKeysEnv4823nfq9}") == "keys: {[redacted]: [redacted]}")
+        #expect(r.redact("api secret is Zx8qLkSecretVALUE9f3kPq2mNvB7wR4tYuI1oP5aS6dF") == "api secret is [redacted]")
+        #expect(r.redact("db pwd=PwdValueNotRedacted77 host=db") == "db pwd=[redacted] host=db")
+        #expect(r.redact("invalid API key: APIkRvQmZtXbNwPs") == "invalid API key: [redacted]")
+        #expect(r.redact(#"{"private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n", "x": 1}"#)
+            == #"{"private_key": "[redacted]\n", "x": 1}"#)
+        #expect(r.redact("GET /rtc?access_token%3DZm9vYmFyYmF6cXV4MTIzNDU2%26x%3D1") == "GET /rtc?access_token%3D[redacted]")
+    }
+
+    @Test func wordsAndIdsNearTheNewRulesSurvive() {
+        let r = Redactor()
+        let plain = [
+            "Token expired", "Authorization: Token expired", "Basic auth failed", "authorization failed: Bearer token missing",
+            "job AJ_kTm3vPq9Xw2a room RM_Xq7bT2mNw4Lp participant PA_aB3dE5fG7hJ9 in voice-room-7f3k2",
+            "APIStatusError: connection failed", "APITimeoutError: Request timed out.", "APIUserAbortError: aborted",
+            "task_scheduler_running_for_room started", "lk room list --token-ttl 2h --url wss://voice-demo.livekit.cloud:443/rtc",
+            "connecting to ws://localhost:7880/rtc?room=voice-room-7f3k2 as user@example.com", "token is expired (exp)",
+            "password reset requested for user-42b7", "pwd: /home/agent", "secret is missing", "sk_short",
+        ]
+        for text in plain { #expect(r.redact(text) == text) }
     }
 
     @Test func jwtsAfterURLEncodedDelimitersAreRedacted() {
@@ -112,8 +194,8 @@ func writeSecretLogs(into dir: TempDir) {
     @Test func secretKeysAreRecognisedInAnyCase() {
         let secret = ["api_secret", "LIVEKIT_API_SECRET", "password", "dbPassword", "token", "Token", "access_token", "REFRESH_TOKEN",
                       "apiKey", "OPENAI_API_KEY", "x-apikey", "Authorization", "jwt", "JWT", "my_Secret_value",
-                      "ap\u{00EF}_secret", "api\u{212A}ey"]
-        let plain = ["prompt_tokens", "completion_tokens", "secret_count", "tokens", "tok", "", "room", "api_keys", "jwt_issuer",
+                      "ap\u{00EF}_secret", "api\u{212A}ey", "private_key", "xi-api-key", "X-API-Key", "pwd", "db_passwd"]
+        let plain = ["pwd_dir", "private_key_id_count", "prompt_tokens", "completion_tokens", "secret_count", "tokens", "tok", "", "room", "api_keys", "jwt_issuer",
                      "authorization_header", "tokenizer", "caf\u{00E9}"]
         for key in secret { #expect(Redactor.isSecretKey(key), "\(key)") }
         for key in plain { #expect(!Redactor.isSecretKey(key), "\(key)") }
