@@ -489,9 +489,15 @@ struct StreamParser {
         let lo = raw.skipSpaces(0)
         let hi = raw.trimmedEnd(raw.count)
         if richExtras != nil {
-            // Rich drops the space it breaks a line at, unless it is left at the line's end.
-            if let last = richExtras!.last, last != 0x20 { richExtras!.append(0x20) }
-            if keeps(raw.count) { richExtras!.append(contentsOf: raw[0..<raw.count]) }
+            // Rich drops the space it breaks a line at, unless it is left at the line's end (a
+            // folded token had none).
+            if keeps(raw.count) {
+                if let last = richExtras!.last, last != 0x20,
+                   !richExtras!.withUnsafeBufferPointer({ Self.continuesFoldedToken($0, raw) }) {
+                    richExtras!.append(0x20)
+                }
+                richExtras!.append(contentsOf: raw[0..<raw.count])
+            }
             if Self.bracesClose(richExtras!) { closeRichExtras(into: &r) }
             return
         }
@@ -512,9 +518,35 @@ struct StreamParser {
         if richTraceback || lo == 0 {
             // (A traceback's own indentation kept: only the message column's is dropped.)
             r.message += "\n" + raw.string(richTraceback ? Swift.min(lo, richTracebackIndent) : 0, hi)
+        } else if r.message.withUTF8({ Self.continuesFoldedToken($0, raw.slice(lo, hi)) }) {
+            r.message += raw.string(lo, hi)
         } else {
             r.message += " " + raw.string(lo, hi)
         }
+    }
+
+    /// Whether a Rich line goes on a JWT that Rich folded at the console's width: a word longer
+    /// than the line is cut where the line ends, with no space to drop, so its pieces join
+    /// without one (joined with a space, the pieces after the first were no token to redact).
+    ///
+    /// The text so far ends in a run of token characters (base64url and dots, looked at up to
+    /// 8 KiB back) that starts with `eyJ`, alone or after `%XX`, and `next` starts with a token
+    /// character but not with a new `eyJ` (unless the text ends with the dot before a token's
+    /// payload). A token that ends exactly at the line's end takes the next line's first word
+    /// with it; the cost is that word, in a line that is redacted.
+    static func continuesFoldedToken(_ text: Bytes, _ next: Bytes) -> Bool {
+        func isTokenByte(_ c: UInt8) -> Bool { c.isAlnum || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") }
+        guard let first = next.first, isTokenByte(first), !next.has("eyJ", at: 0) || text.last == UInt8(ascii: ".") else { return false }
+        var start = text.count
+        let floor = Swift.max(0, text.count - 8192)
+        while start > floor, isTokenByte(text[start - 1]) { start -= 1 }
+        guard start < text.count, start > floor || floor == 0 else { return false }
+        // `eyJ` may itself be cut: its last bytes then start `next`.
+        func byte(_ i: Int) -> UInt8 { i < text.count ? text[i] : next.byte(i - text.count) }
+        func jwtAt(_ i: Int) -> Bool { byte(i) == UInt8(ascii: "e") && byte(i + 1) == UInt8(ascii: "y") && byte(i + 2) == UInt8(ascii: "J") }
+        if jwtAt(start) { return true }
+        return start > 0 && text[start - 1] == UInt8(ascii: "%") && start + 2 < text.count && text[start].isHexDigit
+            && text[start + 1].isHexDigit && jwtAt(start + 2)
     }
 
     /// Whether the braces of `b` (outside JSON strings) are all closed.

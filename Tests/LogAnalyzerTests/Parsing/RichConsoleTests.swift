@@ -49,6 +49,77 @@ import Testing
         #expect(records[4].ids.pid == 4300)
     }
 
+    /// A 401 whose token is longer than the message column: Rich folds the token where each
+    /// line ends, with no space to drop.
+    static func foldedTokenLines(_ token: String, cuts: [Int]) -> [String] {
+        let indent = String(repeating: " ", count: 45)
+        var pieces: [String] = []
+        var from = token.startIndex
+        for cut in cuts {
+            let to = token.index(token.startIndex, offsetBy: cut)
+            pieces.append(String(token[from..<to]))
+            from = to
+        }
+        pieces.append(String(token[from...]))
+        return ["    01:14:53.440 INFO     livekit.agents     received job request {\"job_id\": \"AJ_kTm3vPq9Xw2a\"}",
+                "    01:14:58.890 ERROR    livekit            livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client",
+                indent + "error: 401 Unauthorized - invalid token: " + pieces[0]]
+            + pieces.dropFirst().dropLast().map { indent + $0 }
+            + [indent + pieces.last! + ", error: token is expired (exp)",
+               "                                      {\"pid\": 4300, \"job_id\": \"AJ_kTm3vPq9Xw2a\"}"]
+    }
+
+    /// (Cut 0: the token starts a line of its own, as Rich moves a word that does not fit.)
+    @Test(arguments: [[0, 75, 150, 225], [34, 110, 185], [3, 36, 37, 200], [1, 120, 121]])
+    func aTokenFoldedAtTheLineEndsIsOneWord(_ cuts: [Int]) throws {
+        let records = parse(Self.foldedTokenLines(secretJWT, cuts: cuts).joined(separator: "\n") + "\n", options: Self.options).records
+        try #require(records.count == 2)
+        #expect(records[1].message == "resuming connection failed: client error: 401 Unauthorized - invalid token: \(secretJWT), error: token is expired (exp)")
+        #expect(records[1].lineCount == 2 + cuts.count + 1)
+        #expect(records[1].ids.pid == 4300)
+    }
+
+    @Test func aFoldedTokenIsRedactedWholeInTheTimeline() throws {
+        let dir = TempDir()
+        let path = dir.write("agent.log", Self.foldedTokenLines(secretJWT, cuts: [34, 110, 185]).joined(separator: "\n") + "\n")
+        for command in [["parse", "--date", "2026-03-17", path], ["timeline", "--date", "2026-03-17", "--session", "AJ_kTm3vPq9Xw2a", path]] {
+            let result = try runLoganalyze(command)
+            #expect(result.stdout.contains("invalid token: [redacted-jwt], error: token is expired (exp)"), "\(command): \(result.stdout)")
+            for part in secretJWT.split(separator: ".") { #expect(!result.stdout.contains(part.suffix(16)), "\(command)") }
+        }
+    }
+
+    @Test func aTokenFoldedInTheExtrasIsOneValue() {
+        let url = "wss://voice.example/rtc?access_token=\(secretJWT)"
+        let extras = "{\"pid\": 4300, \"url\": \"\(url)\"}"
+        let cut1 = extras.index(extras.startIndex, offsetBy: 90)
+        let cut2 = extras.index(cut1, offsetBy: 120)
+        let lines = [
+            "    01:14:58.890 ERROR    livekit.agents     failed to connect to livekit  ",
+            "                                      " + extras[..<cut1], String(extras[cut1..<cut2]), String(extras[cut2...]),
+        ]
+        let records = parse(lines.joined(separator: "\n") + "\n", options: Self.options).records
+        #expect(records.count == 1)
+        #expect(records.first?.field("url") == .string(url))
+        #expect(records.first?.ids.pid == 4300)
+    }
+
+    @Test func wordsWrappedAtASpaceStillJoinWithOne() {
+        let lines = [
+            "    01:14:58.890 INFO     voice-agent        user transcript: I asked whether they",
+            "                                             Just booked it, said heyJude",
+            "                                             Kq and token eyJhbGciOiJIUzI1NiJ9.",
+            "                                             eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJlLWJ5dGVz done",
+            "                                             eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTIifQ.c2ln again",
+        ]
+        let records = parse(lines.joined(separator: "\n") + "\n", options: Self.options).records
+        #expect(records.map(\.message) == [
+            "user transcript: I asked whether they Just booked it, said heyJude Kq and token "
+                + "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJlLWJ5dGVz done "
+                + "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTIifQ.c2ln again"
+        ])
+    }
+
     /// 1.3's level column is 6 wide: Rich cuts the padded name with an ellipsis.
     @Test func levelsCutToTheColumnStillParse() {
         let lines = [
