@@ -234,8 +234,33 @@ struct StreamParser {
 
     private mutating func feedClean(_ b: Bytes, line: Int, into out: inout [LogRecord]) {
         var wrapper = Wrapper()
-        // (No wrapper starts with `{`: a JSON line, the bulk of a production log, skips the look.)
-        let start = b.first == UInt8(ascii: "{") ? 0 : Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
+        var start = 0
+        // (No other wrapper starts with `{`: a JSON line, the bulk of a production log, skips
+        // the look; only its third byte is read for journald's JSON export.)
+        if b.first == UInt8(ascii: "{") {
+            if b.byte(2) == UInt8(ascii: "_"), let (message, journal) = Wrapper.journalJSON(b) {
+                feedJournal(message, journal, line: line, into: &out)
+                return
+            }
+        } else {
+            start = Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
+        }
+        feedBody(b, from: start, wrapper: &wrapper, line: line, into: &out)
+    }
+
+    /// The line a `journalctl -o json` entry holds, with the entry's time, pid and unit.
+    @inline(never)
+    private mutating func feedJournal(_ message: [UInt8], _ journal: Wrapper, line: Int, into out: inout [LogRecord]) {
+        var wrapper = journal
+        message.withUnsafeBufferPointer { m in
+            let start = m.first == UInt8(ascii: "{") ? 0 : Wrapper.strip(m, into: &wrapper, prefix: &clock.stampPrefix)
+            feedBody(m, from: start, wrapper: &wrapper, line: line, into: &out)
+        }
+    }
+
+    /// A line after its wrapper (`start`): a Loki time alone, a continuation, or a new record.
+    @inline(__always)
+    private mutating func feedBody(_ b: Bytes, from start: Int, wrapper: inout Wrapper, line: Int, into out: inout [LogRecord]) {
         if wrapper.timeOnlyLine {
             lokiTime = wrapper
             return

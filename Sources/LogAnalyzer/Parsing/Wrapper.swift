@@ -47,6 +47,47 @@ struct Wrapper {
         return i
     }
 
+    /// `journalctl -o json` (and `json-seq` without its record separator): one JSON object per
+    /// entry, `__CURSOR` first, the line the service wrote in `MESSAGE` (a string, or an array
+    /// of bytes when it was no valid UTF-8), its time in `__REALTIME_TIMESTAMP` (microseconds
+    /// since the epoch, as a string), the process in `_PID`, the unit's name in
+    /// `SYSLOG_IDENTIFIER` / `_SYSTEMD_UNIT`. Returns the message's bytes and the wrapper.
+    static func journalJSON(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        guard b.has("{\"__CURSOR\"", at: 0), case .object(let members)? = parseJSON(b) else { return nil }
+        var message: [UInt8]?
+        var w = Wrapper()
+        var unit: String?
+        for (key, value) in members {
+            switch key {
+            case "MESSAGE":
+                if case .string(let text) = value {
+                    message = Array(text.utf8)
+                } else if case .array(let items) = value {
+                    message = items.compactMap { $0.doubleValue.flatMap { UInt8(exactly: $0) } }
+                }
+            case "__REALTIME_TIMESTAMP":
+                if let micros = value.stringValue.flatMap({ Int64($0) }), micros > 0 {
+                    w.time = WrittenTime(
+                        day: micros / Timestamp.microsPerDay, microsOfDay: micros % Timestamp.microsPerDay, offsetSeconds: 0)
+                }
+            case "_PID":
+                w.pid = value.stringValue.flatMap { Int($0) }
+            case "SYSLOG_IDENTIFIER":
+                w.source = value.stringValue
+            case "_SYSTEMD_UNIT":
+                unit = value.stringValue
+            case "PRIORITY":
+                // syslog: 0-3 errors, 4 warning, 5-6 info, 7 debug.
+                if let p = value.stringValue.flatMap({ Int($0) }) { w.level = p <= 3 ? .error : p == 4 ? .warning : p == 7 ? .debug : .info }
+            default:
+                break
+            }
+        }
+        guard let message else { return nil }
+        if let unit { w.source = unit.hasSuffix(".service") ? String(unit.dropLast(8)) : unit }
+        return (message, w)
+    }
+
     /// docker compose: `service-1  | ` (name, one or more spaces, `|`, space or end of line).
     private static func stripCompose(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
         var j = i

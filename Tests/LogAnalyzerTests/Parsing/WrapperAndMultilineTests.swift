@@ -93,6 +93,34 @@ import Testing
 
     /// journalctl `--no-hostname` (`src/shared/logs-show.c` leaves the host out) and an entry
     /// without a pid (`host ident: `).
+    /// `journalctl -o json`: the service's line is `MESSAGE` (here a livekit-agents JSON line and
+    /// a dev-text traceback, one entry per line), the entry's time `__REALTIME_TIMESTAMP`.
+    @Test func journaldJSONExportIsUnwrapped() {
+        func entry(_ micros: String, _ message: String, pid: String = "10266", priority: String = "6") -> String {
+            let escaped = message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return #"{"__CURSOR":"s=3f1a;i=1","__REALTIME_TIMESTAMP":"\#(micros)","__MONOTONIC_TIMESTAMP":"123","_BOOT_ID":"b","PRIORITY":"\#(priority)","_TRANSPORT":"stdout","_PID":"\#(pid)","_SYSTEMD_UNIT":"agent.service","SYSLOG_IDENTIFIER":"python3","MESSAGE":"\#(escaped)","_HOSTNAME":"voicehost"}"#
+        }
+        let lines = [
+            entry("1773790869700000", #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Aa1Bb2Cc3Dd4", "room": "support-7731", "timestamp": "2026-03-17T23:41:09.700000+00:00"}"#),
+            entry("1773790870512000", "2026-03-17 23:41:10,511 - ERROR livekit.agents - unhandled exception {\"job_id\": \"AJ_Aa1Bb2Cc3Dd4\"}", priority: "3"),
+            entry("1773790870512100", "Traceback (most recent call last):"),
+            entry("1773790870512200", "  File \"/app/agent.py\", line 42, in entrypoint"),
+            entry("1773790870512300", "RuntimeError: boom"),
+            entry("1773790871000000", "worker started"),
+        ]
+        let result = parse(lines.joined(separator: "\n") + "\n")
+        #expect(result.records.map(\.format) == [.agentsJSON, .agentsText, .plain])
+        #expect(result.records[0].ids.jobId == "AJ_Aa1Bb2Cc3Dd4")
+        #expect(result.records[0].time?.iso8601 == "2026-03-17T23:41:09.700Z")
+        #expect(result.records[1].message == "unhandled exception\nTraceback (most recent call last):\n  File \"/app/agent.py\", line 42, in entrypoint\nRuntimeError: boom")
+        #expect(result.records[1].lineCount == 4)
+        // A line without its own time takes the entry's; the unit names the source.
+        #expect(result.records[2].time?.iso8601 == "2026-03-17T23:41:11.000Z")
+        #expect(result.records[2].message == "worker started")
+        #expect(result.records[2].source == "agent")
+        #expect(result.records[2].ids.pid == 10266)
+    }
+
     @Test func journaldWithoutHostOrPid() {
         var options = IngestOptions()
         options.date = TimeParsing.day(fromISODate: "2026-03-17")
