@@ -137,7 +137,8 @@ public struct JUnitRenderer {
         return out + "    </testcase>\n"
     }
 
-    /// XML text/attribute escaping; characters XML 1.0 cannot carry are shown as `\xNN`.
+    /// XML text/attribute escaping; characters XML 1.0 cannot carry, and those
+    /// `TerminalText` escapes, are shown as `\xNN` / `\uNNNN`.
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -151,9 +152,8 @@ public struct JUnitRenderer {
             case "\n": out += "&#10;"
             case "\t": out += "&#9;"
             default:
-                if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) || u.value == 0xFFFE || u.value == 0xFFFF {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+                if TerminalText.isControl(u, keepNewlines: false) || u.value == 0xFFFE || u.value == 0xFFFF {
+                    out += TerminalText.escaped(u)
                 } else {
                     out.unicodeScalars.append(u)
                 }

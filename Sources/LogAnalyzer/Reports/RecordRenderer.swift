@@ -80,10 +80,10 @@ public final class RecordRenderer {
             Fields.forEachMember(b, skip: skip) { key, value in
                 separator()
                 let rawKey = b.slice(key.lowerBound, key.upperBound)
-                // The key as written is JSON already; one with escapes or raw control bytes is
+                // The key as written is JSON already; one with escapes or raw control characters is
                 // decoded and written again. Its text is built only for the secret-name test of a
                 // text value (not for the numbers most fields hold).
-                let decodedKey = rawKey.contains(where: { $0 < 0x20 || $0 == 0x5C || $0 == 0x7F }) ? Fields.keyText(b, key) : nil
+                let decodedKey = rawKey.contains(UInt8(ascii: "\\")) || JSONBytes.holdsEscapedCharacter(rawKey) ? Fields.keyText(b, key) : nil
                 if let decodedKey {
                     out.quote(decodedKey)
                     out.append(":")
@@ -96,8 +96,9 @@ public final class RecordRenderer {
                 let raw = b.slice(value.lowerBound, value.upperBound)
                 let c = raw[0]
                 let isText = c == UInt8(ascii: "\"") || c == UInt8(ascii: "{") || c == UInt8(ascii: "[")
-                // Raw control bytes are never copied (the scan lets them through; quoting escapes them).
-                let hasControl = raw.contains(where: { $0 < 0x20 || $0 == 0x7F })
+                // Raw control characters (C0, DEL, C1, bidi, U+2028/U+2029) are never copied (the
+                // scan lets them through; quoting escapes them).
+                let hasControl = JSONBytes.holdsEscapedCharacter(raw)
                 if !isText && !hasControl && c != UInt8(ascii: "N") && c != UInt8(ascii: "I") && !(c == UInt8(ascii: "-") && raw.byte(1) == UInt8(ascii: "I")) {
                     out.append(raw)
                 } else if isText && !hasControl && !Redactor.mightHoldSecret(raw) && !Redactor.isSecretKey(keyText()) {

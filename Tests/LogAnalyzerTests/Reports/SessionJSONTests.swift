@@ -37,7 +37,8 @@ import Testing
 
 /// Strings are quoted byte by byte, as the scalar-by-scalar writer before it quoted them.
 @Suite struct JSONQuotingTests {
-    /// The earlier writer: quote, backslash, newline, return and tab by name, other controls and DEL as `\u00xx`.
+    /// The earlier writer: quote, backslash, newline, return and tab by name, other controls and DEL as
+    /// `\u00xx`; and C1 controls, bidi controls and U+2028/U+2029 as `\uxxxx`.
     static func reference(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
@@ -48,7 +49,7 @@ import Testing
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || u.value == 0x7F {
+                if u.value < 0x20 || u.value == 0x7F || TerminalText.isControl(u, keepNewlines: false) {
                     let hex = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
@@ -60,8 +61,9 @@ import Testing
     }
 
     @Test func quotingEqualsTheScalarWriter() {
-        #expect(JSONWriter.quoted("a\"b\\c\n\r\t\u{1}\u{7F}\u{1B}[31m\u{85}é🎤") == "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u007f\\u001b[31m\u{85}é🎤\"")
-        let pieces = ["a", "room-1", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "é", "😀", " ", "}"]
+        #expect(JSONWriter.quoted("a\"b\\c\n\r\t\u{1}\u{7F}\u{1B}[31m\u{85}é🎤") == "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u007f\\u001b[31m\\u0085é🎤\"")
+        let pieces = ["a", "room-1", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}", "é", "😀", " ", "}",
+                      "\u{202E}", "\u{2066}", "\u{2069}", "\u{2028}", "\u{2029}", "\u{200F}", "\u{061C}", "\u{202F}", "\u{2065}", "\u{200D}", "—", "€"]
         var random = XorShift(state: 0xA5A5_5A5A_1234_5678)
         for _ in 0..<3_000 {
             var s = ""
