@@ -4,7 +4,7 @@ import LogAnalyzer
 
 /// Detector settings: configured token TTL, greeting markers and thresholds.
 struct AnalysisOptions: ParsableArguments {
-    @Option(help: "The token TTL the app configured, e.g. 2h, 90m, 3600s. (default: from --app-config, a config file among the inputs, or .loganalyze.json)")
+    @Option(parsing: .unconditional, help: "The token TTL the app configured, e.g. 2h, 90m, 3600s. (default: from --app-config, a config file among the inputs, or .loganalyze.json)")
     var tokenTtl: String?
 
     @Option(help: "App config file (Python, JSON, YAML or .env) holding token_ttl_hours|minutes|seconds.")
@@ -16,19 +16,19 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Text marking the agent speaking after the greeting (repeatable). (default: 'Voice agent running')")
     var greetingEnd: [String] = []
 
-    @Option(help: "slow-greeting warning threshold in seconds.")
+    @Option(parsing: .unconditional, help: "slow-greeting warning threshold in seconds.")
     var greetingWarning: Double?
 
-    @Option(help: "slow-greeting error threshold in seconds.")
+    @Option(parsing: .unconditional, help: "slow-greeting error threshold in seconds.")
     var greetingError: Double?
 
-    @Option(help: "Finalise a session after this much log time without lines (bounds memory on long logs), e.g. 30m.")
+    @Option(parsing: .unconditional, help: "Finalise a session after this much log time without lines (bounds memory on long logs), e.g. 30m.")
     var sessionIdle: String = "30m"
 
-    @Option(help: "Threads: above 1, inputs are parsed on their own threads while sessions are tracked, and a large file is split at line boundaries and parsed in pieces; results are the same. (default: the number of cores)")
+    @Option(parsing: .unconditional, help: "Threads: above 1, inputs are parsed on their own threads while sessions are tracked, and a large file is split at line boundaries and parsed in pieces; results are the same. (default: the number of cores)")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Size in bytes of the pieces a file is split into for --jobs (a file is split when it holds at least two).")
+    @Option(parsing: .unconditional, help: "Size in bytes of the pieces a file is split into for --jobs (a file is split when it holds at least two).")
     var splitBytes: Int = 512 << 10
 
     /// The project config file, read from the working directory when present.
@@ -59,17 +59,17 @@ struct AnalysisOptions: ParsableArguments {
         }
         if let appConfig {
             guard FileManager.default.isReadableFile(atPath: appConfig) else {
-                throw ValidationError("--app-config \(appConfig): cannot read the file")
+                throw ValidationError.invalidValue(appConfig, for: "--app-config", "cannot read the file")
             }
             guard let ttl = TokenTTLSetting.fromConfigFile(appConfig) else {
-                throw ValidationError("--app-config \(appConfig): no token_ttl_hours, token_ttl_minutes or token_ttl_seconds in it")
+                throw ValidationError.invalidValue(appConfig, for: "--app-config", "no token_ttl_hours, token_ttl_minutes or token_ttl_seconds in it")
             }
             c.configuredTokenTTLSeconds = ttl
             c.configuredTokenTTLSource = appConfig
         }
         if let tokenTtl {
             guard let ttl = TokenTTLSetting.parseDuration(tokenTtl) else {
-                throw ValidationError("--token-ttl must be a duration such as 2h, 90m or 3600s, got '\(tokenTtl)'")
+                throw ValidationError.invalidValue(tokenTtl, for: "--token-ttl", "not a duration; use 2h, 90m or 3600s")
             }
             c.configuredTokenTTLSeconds = ttl
             c.configuredTokenTTLSource = "--token-ttl"

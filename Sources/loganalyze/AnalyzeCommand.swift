@@ -141,12 +141,12 @@ enum Pipeline {
         let configuration = try analysis.configuration(configsFromInputs: configs, diagnostics: &diagnostics)
         var analyzer = Analyzer(ingest: ingest, configuration: configuration)
         guard let idle = TokenTTLSetting.parseDuration(analysis.sessionIdle), idle >= 60 else {
-            throw ValidationError("--session-idle must be a duration of at least 1m, got '\(analysis.sessionIdle)'")
+            throw ValidationError.invalidValue(analysis.sessionIdle, for: "--session-idle", "must be a duration of at least 1m")
         }
         analyzer.sessionIdleSeconds = idle
-        guard analysis.jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard analysis.jobs >= 1 else { throw ValidationError.invalidValue(analysis.jobs, for: "--jobs", "must be at least 1") }
         analyzer.jobs = analysis.jobs
-        guard analysis.splitBytes >= 1 else { throw ValidationError("--split-bytes must be at least 1") }
+        guard analysis.splitBytes >= 1 else { throw ValidationError.invalidValue(analysis.splitBytes, for: "--split-bytes", "must be at least 1") }
         analyzer.splitBytes = analysis.splitBytes
         analyzer.monitor = monitor
         analyzer.keepRecordsFor = keepRecordsFor

@@ -6,34 +6,34 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "Log files, directories (searched recursively for *.log, *.txt, *.jsonl, *.gz, …) or - for standard input.")
     var paths: [String] = []
 
-    @Option(name: .customLong("tz"), help: "Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin. (default: UTC)")
+    @Option(name: .customLong("tz"), parsing: .unconditional, help: "Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin. (default: UTC)")
     var timeZone: String = "UTC"
 
     @Option(help: "Date (YYYY-MM-DD) for time-only stamps such as `00:51:46 - Session created`. (default: the first date found in the inputs)")
     var date: String?
 
-    @Option(help: "Cut lines longer than this many bytes (with a diagnostic).")
+    @Option(parsing: .unconditional, help: "Cut lines longer than this many bytes (with a diagnostic).")
     var maxLineBytes: Int = 1 << 20
 
-    @Option(help: "Stop inflating a gzip input after this many bytes (gzip bombs). (default: 200 times the file, at least 4 GiB)")
+    @Option(parsing: .unconditional, help: "Stop inflating a gzip input after this many bytes (gzip bombs). (default: 200 times the file, at least 4 GiB)")
     var maxDecompressedBytes: UInt64?
 
     func ingestOptions() throws -> IngestOptions {
         var options = IngestOptions()
         guard let zone = TimeZoneSetting(timeZone) else {
-            throw ValidationError("unknown time zone '\(timeZone)': use UTC, an offset such as +08:00, or an IANA name")
+            throw ValidationError.invalidValue(timeZone, for: "--tz", "not a time zone; use UTC, an offset such as +08:00, or an IANA name")
         }
         options.timeZone = zone
         if let date {
             guard let day = TimeParsing.day(fromISODate: date) else {
-                throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'")
+                throw ValidationError.invalidValue(date, for: "--date", "not a date; use YYYY-MM-DD")
             }
             options.date = day
         }
-        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        guard maxLineBytes >= 64 else { throw ValidationError.invalidValue(maxLineBytes, for: "--max-line-bytes", "must be at least 64") }
         options.maxLineBytes = maxLineBytes
         if let maxDecompressedBytes {
-            guard maxDecompressedBytes > 0 else { throw ValidationError("--max-decompressed-bytes must be positive") }
+            guard maxDecompressedBytes > 0 else { throw ValidationError.invalidValue(maxDecompressedBytes, for: "--max-decompressed-bytes", "must be positive") }
             options.maxDecompressedBytes = maxDecompressedBytes
         }
         return options

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LogAnalyzer
 
 #if canImport(Glibc)
@@ -19,7 +20,8 @@ struct LogAnalyzeCommand: ParsableCommand {
         defaultSubcommand: AnalyzeCommand.self
     )
 
-    /// Like ArgumentParser's `main()`, but usage errors exit 2 (not 64), as documented.
+    /// Like ArgumentParser's `main()`, but usage errors exit 2 (not 64), as documented, and every
+    /// error is one line on stderr (no usage block), its values shown escaped.
     static func main() {
         do {
             var command = try parseAsRoot()
@@ -31,9 +33,26 @@ struct LogAnalyzeCommand: ParsableCommand {
             if exitCode == .success {
                 self.exit(withError: error)  // --help, --version
             }
-            Stderr.print(fullMessage(for: error))
-            if exitCode == .validationFailure { Stderr.print("usage: see `loganalyze --help`") }
+            Stderr.print("loganalyze: error: " + errorLine(for: error))
             Glibc.exit(exitCode == .validationFailure ? 2 : exitCode.rawValue)
         }
+    }
+
+    /// The error's message on one line: ours (`ValidationError`) escaped whole; ArgumentParser's,
+    /// whose lines list choices ("Please provide one of the following:\n  - text\n  - json"),
+    /// escaped line by line and joined ("…: text, json").
+    static func errorLine(for error: Error) -> String {
+        if let validation = error as? ValidationError { return TerminalText.escape(validation.message) }
+        let lines = message(for: error).split(separator: "\n").map { TerminalText.escape(String($0).trimmingCharacters(in: .whitespaces)) }
+        var line = ""
+        for part in lines where !part.isEmpty {
+            if part.hasPrefix("- ") {
+                line += (line.hasSuffix(":") ? " " : ", ") + part.dropFirst(2)
+            } else {
+                line += (line.isEmpty ? "" : " ") + part
+            }
+        }
+        if line.hasPrefix("Error: ") { line.removeFirst(7) }
+        return line
     }
 }

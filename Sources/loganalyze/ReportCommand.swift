@@ -34,18 +34,18 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         var window = MonitorAggregate()
         if let since {
-            guard let t = TimeParsing.instant(since) else { throw ValidationError("--since must be YYYY-MM-DD or an ISO-8601 time, got '\(since)'") }
+            guard let t = TimeParsing.instant(since) else { throw ValidationError.invalidValue(since, for: "--since", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
             window.since = t
         }
         if let until {
-            guard let t = TimeParsing.instant(until) else { throw ValidationError("--until must be YYYY-MM-DD or an ISO-8601 time, got '\(until)'") }
+            guard let t = TimeParsing.instant(until) else { throw ValidationError.invalidValue(until, for: "--until", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
             window.until = t
         }
         var before: MonitorSummary?
         if let baseline {
-            guard let data = FileManager.default.contents(atPath: baseline) else { throw ValidationError("--baseline \(baseline): cannot read the file") }
+            guard let data = FileManager.default.contents(atPath: baseline) else { throw ValidationError.invalidValue(baseline, for: "--baseline", "cannot read the file") }
             let (parsed, reason) = MonitorSummary.parse(String(decoding: data, as: UTF8.self))
-            guard let parsed else { throw ValidationError("--baseline \(baseline): \(reason ?? "unreadable")") }
+            guard let parsed else { throw ValidationError.invalidValue(baseline, for: "--baseline", reason ?? "unreadable") }
             before = parsed
         }
         let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis, monitor: window)

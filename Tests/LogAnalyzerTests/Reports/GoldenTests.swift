@@ -56,7 +56,7 @@ let goldenCases = [
     @Test func badArgumentsExitTwo() throws {
         let result = try runLoganalyze(["analyze", "--token-ttl", "soon", "Fixtures/incident-real"])
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("Error: --token-ttl must be a duration such as 2h, 90m or 3600s, got 'soon'"))
+        #expect(result.stderr == "loganalyze: error: invalid value 'soon' for --token-ttl: not a duration; use 2h, 90m or 3600s\n")
         #expect(try runLoganalyze(["analyze", "--output", "pdf", "x.log"]).status == 2)
         #expect(try runLoganalyze(["analyze"]).status == 2)
     }
