@@ -139,6 +139,10 @@ public struct Analyzer {
                     inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, workers: workers,
                     pieceBytes: splitBytes)
                 {
+                    if chunked.pieceBytes > splitBytes {
+                        diagnostics.report(Diagnostic(.note, path: inputs[i].path, kind: "pieces-raised",
+                            "cut into pieces of \(DiagnosticSink.grouped(Int(chunked.pieceBytes))) bytes, not \(DiagnosticSink.grouped(splitBytes)) (--split-bytes): at most \(ChunkedRecordStream.maxPieces) pieces a file"))
+                    }
                     return .chunked(chunked)
                 }
                 // Inputs merged by time are mostly waiting for their turn (rotated logs: all but

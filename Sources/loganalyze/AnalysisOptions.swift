@@ -26,7 +26,12 @@ struct AnalysisOptions: ParsableArguments {
     var sessionIdle: String = "30m"
 
     @Option(parsing: .unconditional, help: "Threads: above 1, inputs are parsed on their own threads while sessions are tracked, and a large file is split at line boundaries and parsed in pieces; results are the same. (default: the number of cores)")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int = min(ProcessInfo.processInfo.activeProcessorCount, Self.maxJobs)
+
+    /// More threads than this only add contention (the session tracker is one thread).
+    static let maxJobs = 256
+    /// A greeting threshold longer than a day is a typo.
+    static let maxGreetingSeconds: Double = 86_400
 
     @Option(parsing: .unconditional, help: "Size in bytes of the pieces a file is split into for --jobs (a file is split when it holds at least two).")
     var splitBytes: Int = 512 << 10
@@ -41,18 +46,14 @@ struct AnalysisOptions: ParsableArguments {
             guard case .object(let members)? = parseJSON(String(decoding: data, as: UTF8.self)) else {
                 throw ValidationError("\(Self.projectConfigName) is not a JSON object")
             }
-            let project = JSONValue.object(members)
-            if let ttl = project["tokenTtl"]?.stringValue.flatMap(TokenTTLSetting.parseDuration) {
-                c.configuredTokenTTLSeconds = ttl
-                c.configuredTokenTTLSource = Self.projectConfigName
-            }
-            if case .array(let items)? = project["greetingStartMarkers"] { c.greetingStartMarkers = items.compactMap(\.stringValue) }
-            if case .array(let items)? = project["greetingEndMarkers"] { c.greetingEndMarkers = items.compactMap(\.stringValue) }
-            if let w = project["greetingWarningSeconds"]?.doubleValue { c.greetingWarningSeconds = w }
-            if let e = project["greetingErrorSeconds"]?.doubleValue { c.greetingErrorSeconds = e }
+            Self.applyProjectConfig(JSONValue.object(members), to: &c, diagnostics: &diagnostics)
         }
         for path in configsFromInputs {
             if let ttl = TokenTTLSetting.fromConfigFile(path) {
+                guard ttl <= TokenTTLSetting.maxSeconds else {
+                    diagnostics.report(Diagnostic(.warning, path: path, kind: "config-value", "token TTL of \(Int(min(ttl, 1e18))) s is longer than 10 years; ignored"))
+                    continue
+                }
                 c.configuredTokenTTLSeconds = ttl
                 c.configuredTokenTTLSource = path
             }
@@ -64,6 +65,9 @@ struct AnalysisOptions: ParsableArguments {
             guard let ttl = TokenTTLSetting.fromConfigFile(appConfig) else {
                 throw ValidationError.invalidValue(appConfig, for: "--app-config", "no token_ttl_hours, token_ttl_minutes or token_ttl_seconds in it")
             }
+            guard ttl <= TokenTTLSetting.maxSeconds else {
+                throw ValidationError.invalidValue(appConfig, for: "--app-config", "its token TTL is longer than 10 years")
+            }
             c.configuredTokenTTLSeconds = ttl
             c.configuredTokenTTLSource = appConfig
         }
@@ -71,16 +75,70 @@ struct AnalysisOptions: ParsableArguments {
             guard let ttl = TokenTTLSetting.parseDuration(tokenTtl) else {
                 throw ValidationError.invalidValue(tokenTtl, for: "--token-ttl", "not a duration; use 2h, 90m or 3600s")
             }
+            guard ttl <= TokenTTLSetting.maxSeconds else {
+                throw ValidationError.invalidValue(tokenTtl, for: "--token-ttl", "longer than 10 years (3650d)")
+            }
             c.configuredTokenTTLSeconds = ttl
             c.configuredTokenTTLSource = "--token-ttl"
         }
         if !greetingStart.isEmpty { c.greetingStartMarkers = greetingStart }
         if !greetingEnd.isEmpty { c.greetingEndMarkers = greetingEnd }
-        if let greetingWarning { c.greetingWarningSeconds = greetingWarning }
-        if let greetingError { c.greetingErrorSeconds = greetingError }
+        if let greetingWarning {
+            guard greetingWarning > 0, greetingWarning <= Self.maxGreetingSeconds else {
+                throw ValidationError.invalidValue(greetingWarning, for: "--greeting-warning", "must be a number of seconds above 0, at most 1 day")
+            }
+            c.greetingWarningSeconds = greetingWarning
+        }
+        if let greetingError {
+            guard greetingError > 0, greetingError <= Self.maxGreetingSeconds else {
+                throw ValidationError.invalidValue(greetingError, for: "--greeting-error", "must be a number of seconds above 0, at most 1 day")
+            }
+            c.greetingErrorSeconds = greetingError
+        }
         guard c.greetingWarningSeconds <= c.greetingErrorSeconds else {
             throw ValidationError("--greeting-warning must not exceed --greeting-error")
         }
         return c
+    }
+
+    /// Applies `.loganalyze.json`: a member with a value of the wrong kind is ignored with a
+    /// one-line warning naming it.
+    static func applyProjectConfig(_ project: JSONValue, to c: inout AnalysisConfiguration, diagnostics: inout DiagnosticSink) {
+        func ignored(_ key: String, _ expected: String) {
+            let got: String
+            switch project[key] {
+            case .string(let s)?: got = JSONWriter.quoted(s.count > 60 ? String(s.prefix(60)) + "…" : s)
+            case .number(let n)?: got = n
+            case .bool(let b)?: got = b ? "true" : "false"
+            case .array?: got = "an array"
+            case .object?: got = "an object"
+            case .null?, nil: got = "null"
+            }
+            diagnostics.report(Diagnostic(.warning, path: projectConfigName, kind: "config-" + key, "\(key): \(expected), got \(got); ignored"))
+        }
+        if let ttl = project["tokenTtl"] {
+            if case .string(let text) = ttl, let seconds = TokenTTLSetting.parseDuration(text), seconds <= TokenTTLSetting.maxSeconds {
+                c.configuredTokenTTLSeconds = seconds
+                c.configuredTokenTTLSource = projectConfigName
+            } else {
+                ignored("tokenTtl", "must be a duration string such as \"2h\", at most 10 years")
+            }
+        }
+        for (key, path) in [("greetingStartMarkers", \AnalysisConfiguration.greetingStartMarkers), ("greetingEndMarkers", \AnalysisConfiguration.greetingEndMarkers)] {
+            guard let value = project[key] else { continue }
+            if case .array(let items) = value, !items.isEmpty, items.allSatisfy({ if case .string = $0 { true } else { false } }) {
+                c[keyPath: path] = items.compactMap(\.stringValue)
+            } else {
+                ignored(key, "must be a non-empty array of strings")
+            }
+        }
+        for (key, path) in [("greetingWarningSeconds", \AnalysisConfiguration.greetingWarningSeconds), ("greetingErrorSeconds", \AnalysisConfiguration.greetingErrorSeconds)] {
+            guard let value = project[key] else { continue }
+            if case .number(let n) = value, let seconds = Double(n), seconds > 0, seconds <= maxGreetingSeconds {
+                c[keyPath: path] = seconds
+            } else {
+                ignored(key, "must be a number of seconds above 0, at most 86400")
+            }
+        }
     }
 }

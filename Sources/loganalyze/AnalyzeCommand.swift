@@ -144,7 +144,9 @@ enum Pipeline {
             throw ValidationError.invalidValue(analysis.sessionIdle, for: "--session-idle", "must be a duration of at least 1m")
         }
         analyzer.sessionIdleSeconds = idle
-        guard analysis.jobs >= 1 else { throw ValidationError.invalidValue(analysis.jobs, for: "--jobs", "must be at least 1") }
+        guard (1...AnalysisOptions.maxJobs).contains(analysis.jobs) else {
+            throw ValidationError.invalidValue(analysis.jobs, for: "--jobs", "must be 1 to \(AnalysisOptions.maxJobs)")
+        }
         analyzer.jobs = analysis.jobs
         guard analysis.splitBytes >= 1 else { throw ValidationError.invalidValue(analysis.splitBytes, for: "--split-bytes", "must be at least 1") }
         analyzer.splitBytes = analysis.splitBytes

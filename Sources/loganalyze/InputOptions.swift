@@ -25,8 +25,11 @@ struct InputOptions: ParsableArguments {
         }
         options.timeZone = zone
         if let date {
-            guard let day = TimeParsing.day(fromISODate: date) else {
-                throw ValidationError.invalidValue(date, for: "--date", "not a date; use YYYY-MM-DD")
+            // 2025-02-31 is not a date either: the day must print back as given.
+            guard let day = TimeParsing.day(fromISODate: date), Timestamp(micros: day * Timestamp.microsPerDay).dateString == date,
+                date >= "1970-01-01"
+            else {
+                throw ValidationError.invalidValue(date, for: "--date", "not a date from 1970-01-01 to 9999-12-31; use YYYY-MM-DD")
             }
             options.date = day
         }

@@ -41,6 +41,9 @@ struct ReportCommand: ParsableCommand {
             guard let t = TimeParsing.instant(until) else { throw ValidationError.invalidValue(until, for: "--until", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
             window.until = t
         }
+        if let since, let until, let from = window.since, let to = window.until, from >= to {
+            throw ValidationError.invalidValue(until, for: "--until", "not after --since '\(since)'")
+        }
         var before: MonitorSummary?
         if let baseline {
             guard let data = FileManager.default.contents(atPath: baseline) else { throw ValidationError.invalidValue(baseline, for: "--baseline", "cannot read the file") }

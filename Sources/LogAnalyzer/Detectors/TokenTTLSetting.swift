@@ -4,6 +4,9 @@ import Foundation
 /// in a Python, JSON, YAML or .env config (`"token_ttl_hours": 2`, `TOKEN_TTL_MINUTES=15`).
 public enum TokenTTLSetting {
     /// `2h`, `90m`, `3600s`, `1h30m`, `3600` (seconds) → seconds.
+    /// The longest TTL taken as configured: 10 years (3650d); anything longer is a typo.
+    public static let maxSeconds: Double = 3650 * 86_400
+
     public static func parseDuration(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if let plain = Double(t) { return plain > 0 ? plain : nil }

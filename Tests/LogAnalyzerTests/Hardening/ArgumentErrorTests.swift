@@ -42,12 +42,61 @@ import Testing
     }
 
     @Test func aNegativeNumberIsAValueNotAMissingOne() throws {
-        try expectOneLine(["analyze", "--jobs", "-1", Self.fixture], "invalid value -1 for --jobs: must be at least 1")
+        try expectOneLine(["analyze", "--jobs", "-1", Self.fixture], "invalid value -1 for --jobs: must be 1 to 256")
         try expectOneLine(["analyze", "--max-line-bytes", "-1", Self.fixture], "invalid value -1 for --max-line-bytes: must be at least 64")
         try expectOneLine(["analyze", "--token-ttl", "-2h", Self.fixture], "invalid value '-2h' for --token-ttl: not a duration; use 2h, 90m or 3600s")
         // An offset written with its sign is a zone.
         let west = try runLoganalyze(["parse", "--tz", "-05:00", "Fixtures/incident-real/backend.log"])
         #expect(west.status == 0)
         #expect(west.stdout.contains("\"time\":\"2025-12-11T05:51:45.902Z\""))
+    }
+
+    @Test func nonsenseValuesAreRefused() throws {
+        try expectOneLine(["analyze", "--token-ttl", "99999999999999999999999h", Self.fixture],
+                          "invalid value '99999999999999999999999h' for --token-ttl: longer than 10 years (3650d)")
+        try expectOneLine(["analyze", "--jobs", "100000", Self.fixture], "invalid value 100000 for --jobs: must be 1 to 256")
+        try expectOneLine(["analyze", "--jobs", "0", Self.fixture], "invalid value 0 for --jobs: must be 1 to 256")
+        try expectOneLine(["analyze", "--date", "0000-01-01", Self.fixture],
+                          "invalid value '0000-01-01' for --date: not a date from 1970-01-01 to 9999-12-31; use YYYY-MM-DD")
+        try expectOneLine(["analyze", "--date", "2025-02-31", Self.fixture],
+                          "invalid value '2025-02-31' for --date: not a date from 1970-01-01 to 9999-12-31; use YYYY-MM-DD")
+        try expectOneLine(["report", "--since", "2025-12-12", "--until", "2025-12-11T23:00:00Z", Self.fixture],
+                          "invalid value '2025-12-11T23:00:00Z' for --until: not after --since '2025-12-12'")
+        try expectOneLine(["analyze", "--greeting-warning", "-1", Self.fixture],
+                          "invalid value -1.0 for --greeting-warning: must be a number of seconds above 0, at most 1 day")
+        // The limits themselves are accepted.
+        #expect(try runLoganalyze(["analyze", "--token-ttl", "3650d", "--jobs", "256", "--date", "2025-12-11", Self.fixture]).status == 1)
+    }
+
+    @Test func aProjectConfigValueOfTheWrongKindIsNamedAndIgnored() throws {
+        let dir = TempDir()
+        dir.write(".loganalyze.json", #"{"tokenTtl": 5, "greetingWarningSeconds": "x", "greetingErrorSeconds": -3, "greetingEndMarkers": "Voice"}"#)
+        let result = try runLoganalyze(["analyze", "--output", "json", PackagePaths.fixtures.path + "/incident-timeonly"], cwd: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            .loganalyze.json: warning: tokenTtl: must be a duration string such as "2h", at most 10 years, got 5; ignored
+            .loganalyze.json: warning: greetingEndMarkers: must be a non-empty array of strings, got "Voice"; ignored
+            .loganalyze.json: warning: greetingWarningSeconds: must be a number of seconds above 0, at most 86400, got "x"; ignored
+            .loganalyze.json: warning: greetingErrorSeconds: must be a number of seconds above 0, at most 86400, got -3; ignored
+
+            """)
+        // The default thresholds stand in for them; the TTL is the app config's.
+        #expect(result.stdout.contains("\"slow-greeting\""))
+        #expect(result.stdout.contains("\"configuredTtlSeconds\": 7200,\n        \"configuredTtlSource\": \"\(PackagePaths.fixtures.path)/incident-timeonly/config.py\""))
+    }
+
+    @Test func tinySplitBytesAreRaisedToAtMostAThousandPiecesAFile() throws {
+        let dir = TempDir()
+        var text = ""
+        for i in 0..<1_250 {
+            text += "{\"message\": \"R-\(pad(i, 4)) padding\", \"level\": \"INFO\", \"timestamp\": \"2025-12-11T00:\(pad(i / 60 % 60, 2)):\(pad(i % 60, 2))+00:00\"}\n"
+        }
+        let path = dir.write("big.log", text)
+        #expect(text.utf8.count == 111_250)
+        let one = try runLoganalyze(["analyze", "--output", "json", "--jobs", "1", path])
+        let split = try runLoganalyze(["analyze", "--output", "json", "--jobs", "2", "--split-bytes", "1", path])
+        #expect(split.stderr == "\(path): note: cut into pieces of 109 bytes, not 1 (--split-bytes): at most 1024 pieces a file\n")
+        #expect(split.stdout == one.stdout)
+        #expect(one.stdout.contains("\"records\": 1250"))
     }
 }
