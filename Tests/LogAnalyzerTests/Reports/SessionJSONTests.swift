@@ -126,4 +126,23 @@ import Testing
         #expect(lines.contains("- line one\\x0aline two"))
         #expect(lines.contains("| +00:00.000 | agent | greeting start | `odd'name.log:7` | a\\|b |"))
     }
+
+    @Test func htmlFromALogIsShownNotRendered() {
+        let session = Session(key: "<b>room</b>", room: "<b>room</b>", roomSid: nil, jobIds: [], participants: [],
+                              start: Timestamp(micros: 1_772_409_600_000_000), end: nil, sides: [.agent], inputs: [0], recordCount: 1,
+                              events: [], gaps: [:], inputGaps: [:], records: [], order: 1)
+        var f = Finding(rule: "slow-greeting", severity: .warning, session: session, at: session.start, message: "took 3 s <img src=x onerror=alert(1)>")
+        f.explanation = ["a & b -> `c`"]
+        f.evidence = [Evidence(location: SourceLocation(input: 0, line: 7), time: session.start, side: .agent, text: "<script>x</script>", role: "greeting start")]
+        let report = Report(inputs: [InputSummary(path: "a<b>.log", stats: InputStats())], sessions: [session], findings: [f],
+                            configuration: AnalysisConfiguration())
+        let lines = MarkdownReportRenderer().render(report).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.contains("| warning | `slow-greeting` | &lt;b&gt;room&lt;/b&gt; | 2026-03-02 00:00:00 | took 3 s &lt;img src=x onerror=alert(1)&gt; |"))
+        #expect(lines.contains("took 3 s &lt;img src=x onerror=alert(1)&gt;"))
+        // Explanations keep their code spans.
+        #expect(lines.contains("- a &amp; b -&gt; `c`"))
+        // In a code span `<` is shown as it is.
+        #expect(lines.contains("| +00:00.000 | agent | greeting start | `a<b>.log:7` | &lt;script&gt;x&lt;/script&gt; |"))
+        #expect(!lines.contains { $0.contains("<img") || $0.contains("<script") || $0.contains("<b>room") })
+    }
 }
