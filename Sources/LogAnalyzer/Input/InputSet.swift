@@ -56,8 +56,9 @@ public enum InputSet {
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 var found: [String] = []
-                walk(path, depth: 0, into: &found, configs: &configs, diagnostics: &diagnostics)
-                if found.isEmpty {
+                // A directory that cannot be opened is reported as such, not also as empty.
+                let opened = walk(path, depth: 0, into: &found, configs: &configs, diagnostics: &diagnostics)
+                if opened && found.isEmpty {
                     diagnostics.report(Diagnostic(.warning, path: path, kind: "empty-directory", "no log files (\(logSuffixes.joined(separator: " "))) in this directory"))
                 }
                 inputs += found.sorted().map { InputDescriptor(path: $0) }
@@ -103,10 +104,16 @@ public enum InputSet {
             || name.hasSuffix(".env") || name.hasSuffix(".toml") || (name.hasSuffix(".json") && !name.hasSuffix(".log.json"))
     }
 
-    private static func walk(_ dir: String, depth: Int, into found: inout [String], configs: inout [String], diagnostics: inout DiagnosticSink) {
-        guard depth < 32, let handle = opendir(dir) else {
+    /// Adds the logs and configs under `dir`; false when `dir` could not be opened (reported).
+    @discardableResult
+    private static func walk(_ dir: String, depth: Int, into found: inout [String], configs: inout [String], diagnostics: inout DiagnosticSink) -> Bool {
+        guard depth < 32 else {
+            diagnostics.report(Diagnostic(.warning, path: dir, kind: "unreadable", "more than 32 directories deep; skipped"))
+            return false
+        }
+        guard let handle = opendir(dir) else {
             diagnostics.report(Diagnostic(.error, path: dir, kind: "unreadable", "cannot open directory: \(String(cString: strerror(errno)))"))
-            return
+            return false
         }
         defer { closedir(handle) }
         var entries: [String] = []
@@ -147,6 +154,7 @@ public enum InputSet {
                 }
             }
         }
+        return true
     }
 
     /// `agent.log.1`, `server.log.2.gz`.

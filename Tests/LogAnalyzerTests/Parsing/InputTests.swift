@@ -108,6 +108,33 @@ let sampleLines = (1...2000).map { i in
         #expect(result.stderr == "\(dir.url.path)/missing.log: error: cannot read: No such file or directory\n")
     }
 
+    /// Root opens any directory: then the binary runs as nobody (setpriv).
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func aDirectoryThatCannotBeOpenedIsReportedOnce() throws {
+        let dir = TempDir()
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.url.path)
+        dir.write("logs/a.log", "00:00:01 - a\n")
+        let logs = dir.url.path + "/logs"
+        try FileManager.default.setAttributes([.posixPermissions: 0o311], ofItemAtPath: logs)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: logs) }
+        let process = Process()
+        if getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", PackagePaths.binary.path, "analyze", logs]
+        } else {
+            process.executableURL = PackagePaths.binary
+            process.arguments = ["analyze", logs]
+        }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(stderr == "\(logs): error: cannot open directory: Permission denied\n")
+    }
+
     @Test func nothingReadableExitsTwo() throws {
         let result = try runLoganalyze(["parse", "/nonexistent/file.log"])
         #expect(result.status == 2)
