@@ -87,7 +87,7 @@ import Testing
         #expect(text.status == 1)
         #expect(text.stdout.hasPrefix("voice\\u202e2k3f\\u2066-\\u2069\\u2028x\\x9b31m (RM_Xq7bT2mNw4Lp)  job AJ_p9KdW3xYzQ2r  "))
         #expect(text.stdout.contains(shownDir + "/ag\\u2066ent\\u200f.log:20  Voice agent running for room voice\\u202e2k3f\\u2066-\\u2069\\u2028x\\x9b31m\n"))
-        #expect(text.stderr.hasPrefix(shownDir + "/bad\\u202e.log:1: warning: line holds NUL bytes (binary data); skipped\n"))
+        #expect(text.stderr.hasPrefix(shownDir + "/bad\\u202e.log:1: warning: line holds 1 NUL byte in the text: shown as U+FFFD\n"))
         let json = try runLoganalyze(["analyze", "--output", "json", fixture])
         #expect(json.stdout.contains("\"room\": \"voice\\u202e2k3f\\u2066-\\u2069\\u2028x\\u009b31m\""))
         let parse = try runLoganalyze(["parse", agent])
