@@ -774,6 +774,11 @@ public final class SessionTracker {
             diagnostics.append(Diagnostic(.note, path: "", kind: "wide-events",
                 "\(DiagnosticSink.grouped(unattachedWide.count)) event\(one ? "" : "s") without session ids fell within more than \(Self.maxFanOut) sessions at once and \(one ? "was" : "were") attached to none"))
         }
+        if !ambiguousServerEvents.isEmpty {
+            let one = ambiguousServerEvents.count == 1
+            diagnostics.append(Diagnostic(.note, path: "", kind: "ambiguous-rejections",
+                "\(DiagnosticSink.grouped(ambiguousServerEvents.count)) server rejection\(one ? "" : "s") without a token or session ids fell within several sessions at once and \(one ? "was" : "were") attached to none"))
+        }
         if undatedDropped > 0 {
             let one = undatedDropped == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "untimed-events",
@@ -803,6 +808,12 @@ public final class SessionTracker {
         }
         for event in unassigned {
             if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
+            // A server's rejection without ids is one client's: within several sessions of the
+            // server's log at once, it is none's in particular (it would count in each).
+            if event.side == .server, case .authFailure = event.kind, concurrentSessions(input: event.location.input, time: event.time) > 1 {
+                ambiguousServerEvents.insert(event.location)
+                continue
+            }
             let matched = final ? targets(candidates, input: event.location.input, time: event.time, limit: Self.maxFanOut)
                 : candidates.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) }
             // An event that fits hundreds of sessions says nothing about any one of them (and
@@ -824,6 +835,21 @@ public final class SessionTracker {
                 builder(r).records.append(record)
             }
         }
+    }
+
+    /// Server rejections without ids that fell within several sessions (see `attachUnassigned`).
+    private var ambiguousServerEvents: Set<SourceLocation> = []
+
+    /// How many live sessions of `input` are active at `time` (counting stops at 2).
+    private func concurrentSessions(input: Int, time: Timestamp?) -> Int {
+        var seen: [Int] = []
+        for i in live where i < slots.count {
+            let root = find(i)
+            guard !seen.contains(root), let b = slots[root], b.inputs.contains(input), active(b, time) else { continue }
+            seen.append(root)
+            if seen.count > 1 { break }
+        }
+        return seen.count
     }
 
     /// Whether a session's span (±2 min) covers `time`.

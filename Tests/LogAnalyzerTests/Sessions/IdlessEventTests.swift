@@ -56,3 +56,57 @@ import Testing
         }
     }
 }
+
+/// A server rejection without a token or ids (livekit-server after PR #4756: `invalid
+/// authorization token: token has invalid claims: token is expired`) is one client's: with one
+/// session in the server's log it is that session's; within two at once, none's (it had counted
+/// in both).
+@Suite struct TokenlessServerRejectionTests {
+    static func server(rooms: [String]) -> String {
+        var lines: [String] = []
+        for (k, room) in rooms.enumerated() {
+            lines.append("2026-03-17T23:4\(k + 1):09.860Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"\(room)\", \"roomID\": \"RM_\(room.suffix(4))Aa1Bb2Cc3\", \"participant\": \"agent-\(k)\", \"pID\": \"PA_\(k)Zz1Yy2Xx3Ww4\"}")
+        }
+        for k in 0..<3 {
+            lines.append("2026-03-18T00:08:0\(5 + k).220Z\tWARN\tlivekit\tservice/utils.go:54\terror handling request\t{\"status\": 401, \"method\": \"GET\", \"path\": \"/rtc\", \"error\": \"invalid authorization token: token has invalid claims: token is expired\"}")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func agent(rooms: [String]) -> String {
+        var lines: [String] = []
+        for (k, room) in rooms.enumerated() {
+            lines.append(#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_\#(k)Aa1Bb2Cc3Dd4", "room": "\#(room)", "room_id": "RM_\#(room.suffix(4))Aa1Bb2Cc3", "timestamp": "2026-03-17T23:4\#(k + 1):09.900000+00:00"}"#)
+        }
+        for (k, room) in rooms.enumerated() {
+            for attempt in 0..<2 {
+                lines.append(#"{"message": "livekit::rtc_engine:745:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - token is expired", "level": "ERROR", "name": "livekit", "pid": \#(5001 + k), "job_id": "AJ_\#(k)Aa1Bb2Cc3Dd4", "room": "\#(room)", "timestamp": "2026-03-18T00:08:0\#(5 + attempt).300000+00:00"}"#)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func cascades(rooms: [String]) -> (messages: [String], notes: [String]) {
+        let dir = TempDir()
+        var sink = DiagnosticSink()
+        let report = Analyzer().run(
+            [InputDescriptor(path: dir.write("server.log", server(rooms: rooms))), InputDescriptor(path: dir.write("agent.log", agent(rooms: rooms)))],
+            diagnostics: &sink)
+        return (report.findings.filter { $0.rule == "auth-expiry-cascade" }.map(\.message), sink.kept.filter { $0.severity == .note }.map(\.message))
+    }
+
+    @Test func oneSessionTakesTheServersRejections() {
+        let (messages, notes) = Self.cascades(rooms: ["support-7731"])
+        #expect(messages == ["5 authentication failures (401 token is expired) from 2026-03-18 00:08:05 on agent, server"])
+        #expect(notes.isEmpty)
+    }
+
+    @Test func twoSessionsAtOnceTakeNone() {
+        let (messages, notes) = Self.cascades(rooms: ["support-7731", "support-7732"])
+        #expect(messages == [
+            "2 authentication failures (401 token is expired) from 2026-03-18 00:08:05 on agent",
+            "2 authentication failures (401 token is expired) from 2026-03-18 00:08:05 on agent",
+        ])
+        #expect(notes == ["3 server rejections without a token or session ids fell within several sessions at once and were attached to none"])
+    }
+}
