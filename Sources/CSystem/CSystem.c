@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <string.h>
 #include <unistd.h>
 
 int csystem_nice_current_thread(int increment) {
@@ -38,4 +39,8 @@ int csystem_grow_pipe(int fd, int bytes) {
     (void)bytes;
     return -1;
 #endif
+}
+
+const void *csystem_memrchr(const void *bytes, int c, size_t count) {
+    return memrchr(bytes, c, count);
 }

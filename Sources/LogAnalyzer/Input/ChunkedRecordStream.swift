@@ -109,7 +109,8 @@ final class ChunkedRecordStream: @unchecked Sendable {
         _ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
         workers: Int, pieceBytes: Int, longestBlock: Int = 8 << 20
     ) -> ChunkedRecordStream? {
-        guard input.kind != .memory, workers >= 2, pieceBytes > 0 else { return nil }
+        // (A newest-first file is read from its end, in line.)
+        guard input.kind != .memory, workers >= 2, pieceBytes > 0, !NewestFirst.isNewestFirst(input, options: options) else { return nil }
         // (Only a regular file is opened here: opening a named pipe and closing it again would
         // drop what its writer had written, if the writer is already done.)
         var pathStat = stat()

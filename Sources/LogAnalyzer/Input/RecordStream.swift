@@ -21,6 +21,8 @@ final class RecordStream {
     private var done = false
     /// Added to the reader's line numbers (a piece of a file read on its own, or a piece continued).
     private var lineOffset = 0
+    /// A newest-first file read from its last line (`NewestFirst`): its line count, else 0.
+    private var reversedLines = 0
     /// The next line only sets the parser's state: it ends the piece before (see `ChunkedRecordStream`).
     private var primeNext = false
     /// The parser's state after the priming line (line numbers relative to this stream).
@@ -126,6 +128,20 @@ final class RecordStream {
     var formatCounts: [LogFormat: Int] { parser.formatCounts }
 
     private func open(options: IngestOptions, readBytes: Int, diagnostics: inout DiagnosticSink) {
+        if NewestFirst.isNewestFirst(input, options: options), let lines = NewestFirst.lineCount(of: input) {
+            let fd = Glibc.open(input.openPath, O_RDONLY)
+            var st = stat()
+            if fd >= 0, fstat(fd, &st) == 0 {
+                self.fd = fd
+                reversedLines = lines
+                let source = ReversedLineSource(fd: fd, size: Int64(st.st_size), maxLineBytes: options.maxLineBytes)
+                reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: readBytes)
+                diagnostics.report(Diagnostic(.note, path: input.path, kind: "newest-first",
+                    "records run newest first (logcli's and Grafana's default order): read from the last line to the first"))
+                return
+            }
+            if fd >= 0 { close(fd) }
+        }
         guard let (source, fd) = Self.openSource(input, options: options, diagnostics: &diagnostics) else {
             stats.readable = false
             done = true
@@ -300,7 +316,8 @@ final class RecordStream {
     private func handle(
         _ line: Bytes, _ number: Int, _ truncated: Bool, _ flags: UInt32, _ diagnostics: inout DiagnosticSink, into out: inout [LogRecord]
     ) {
-        let number = number + lineOffset
+        // (A file read from its end: its lines numbered as in the file.)
+        let number = reversedLines > 0 ? reversedLines + 1 - (number + lineOffset) : number + lineOffset
         lastLine = number
         let known = flags & LineReader.unknownFlags == 0
         let ascii = known ? flags & LineReader.notASCII == 0 : Self.isASCII(line)
