@@ -489,7 +489,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
         condition.unlock()
         let i = nextPiece
         nextPiece += 1
-        if let error = piece.error { readError = error }
+        if let error = piece.error ?? piece.stream?.pieceReadError, readError == nil { readError = error }
         if let rest = piece.rest {
             // The rest of the input, in line, from the state the pieces before ended in.
             if let stream {
@@ -510,6 +510,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
             var sink = DiagnosticSink(keepPerKind: 3)
             let before = stream.stats.lines
             current = stream.continuePiece(source: piece.body!, lineOffset: linesBefore - streamOffset, options: options, diagnostics: &sink)
+            if readError == nil, let error = stream.pieceReadError { readError = error }
             currentOffset = streamOffset
             currentProducer = 0
             diagnostics.merge(sink, lineOffset: streamOffset)
@@ -587,7 +588,9 @@ struct FileRangeSource: ByteSource {
         guard want > 0 else { return 0 }
         while true {
             let n = pread(fd, buffer.baseAddress, want, off_t(offset))
-            if n >= 0 {
+            // (An end of file before the end of the range: the file is shorter than at the start.)
+            if n == 0 { throw InputError("the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): read up to byte \(offset)") }
+            if n > 0 {
                 offset += Int64(n)
                 return n
             }

@@ -92,7 +92,9 @@ final class RecordStream {
                     handle(line, number, truncated, flags, &diagnostics, into: &out)
                 }
             } catch {
-                diagnostics.report(Diagnostic(.warning, path: input.path, line: lastLine, kind: "read-error", "\(error.message); the lines before it are kept"))
+                // (Said once for the input, by its reader: every piece after the failing point
+                // may fail alike, e.g. all the pieces past the end of a file truncated meanwhile.)
+                if pieceReadError == nil { pieceReadError = error }
             }
             stats.bytes += reader.bytesRead
         }
@@ -306,6 +308,16 @@ final class RecordStream {
         stats.records += parser.completedCount - before
         stats.formats = parser.formatCounts
         stats.bytes = reader?.bytesRead ?? 0
+        // A file read to its end that is now shorter than what was read of it was cut while it
+        // was read (copytruncate): what was after the cut point at the time is not in the run.
+        if !isPiece, input.kind == .file, reversedLines == 0, fd > 0 {
+            var st = stat()
+            let consumed = lseek(fd, 0, SEEK_CUR)
+            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, consumed > 0, st.st_size < consumed {
+                diagnostics.report(Diagnostic(.warning, path: input.path, kind: "truncated-while-read",
+                    "the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): \(consumed) bytes read, \(st.st_size) left"))
+            }
+        }
         if !isPiece && nulLines > 0 && nulLines == stats.lines {
             diagnostics.report(Diagnostic(.warning, path: input.path, kind: "binary-file", "looks like a binary file: every line holds NUL bytes; nothing was parsed"))
         }

@@ -94,3 +94,42 @@ import Testing
         ])
     }
 }
+
+/// A file cut while it is read (a log rotation with copytruncate): one warning, whatever the reader.
+@Suite struct TruncatedWhileReadTests {
+    static func log() -> String {
+        (0..<3000).map { #"{"message": "R-\#($0) padding padding padding", "level": "INFO", "name": "agent", "timestamp": "2025-12-11T00:\#(String(format: "%02d", ($0 / 60) % 60)):\#(String(format: "%02d", $0 % 60)).000000+00:00"}"# }
+            .joined(separator: "\n") + "\n"
+    }
+
+    @Test func readInLine() throws {
+        let dir = TempDir()
+        let path = dir.write("g.log", Self.log())
+        var sink = DiagnosticSink()
+        let stream = RecordStream(InputDescriptor(path: path), index: 0, options: IngestOptions(), referenceDay: nil, classifier: nil,
+                                  readBytes: 4096, diagnostics: &sink)
+        var records = 0
+        while records < 10, stream.next(diagnostics: &sink) != nil { records += 1 }
+        #expect(truncate(path, 0) == 0)
+        while stream.next(diagnostics: &sink) != nil { records += 1 }
+        #expect(records > 10 && records < 3000)
+        #expect(sink.lines.count == 1)
+        #expect(sink.lines.first?.contains("g.log: warning: the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): ") == true)
+        #expect(sink.lines.first?.hasSuffix(" bytes read, 0 left") == true)
+    }
+
+    @Test func readInPieces() throws {
+        let dir = TempDir()
+        let path = dir.write("g.log", Self.log())
+        let stream = try #require(ChunkedRecordStream.make(
+            InputDescriptor(path: path), index: 0, options: IngestOptions(), referenceDay: nil, classifier: nil, workers: 2, pieceBytes: 4096))
+        #expect(truncate(path, 0) == 0)
+        var records = 0
+        stream.drain { _ in records += 1 }
+        #expect(records < 3000)
+        var sink = DiagnosticSink()
+        sink.merge(stream.diagnostics)
+        #expect(sink.lines.count == 1)
+        #expect(sink.lines.first?.contains("warning: the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): read up to byte ") == true)
+    }
+}
