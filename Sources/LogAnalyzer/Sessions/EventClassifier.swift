@@ -202,13 +202,35 @@ struct EventClassifier {
         } else if !tokenWords {
             // A bare 401 counts only in a signalling context (resume/restart/connect failures).
             guard has(mask, .unauthorized), has(mask, .connectionFailed) || has(mask, .signal) || has(mask, .connect) else { return nil }
-            return .unauthorized
+            return Self.stillValid(r) ? .invalidToken : .unauthorized
         }
         if has(mask, .notValidYet) { return .notYetValid }
         if has(mask, .tokenExpired) { return .expired }
         if has(mask, .invalidAPIKey) { return .badKey }
         if has(mask, .noPermissions) { return .noPermission }
-        return .unauthorized
+        // (Rare: the texts are searched only here.)
+        if Self.says(r, Self.badSignatureTexts) { return .badSignature }
+        // The server's body with another reason (`invalid token: <JWT>, error: <reason>`,
+        // `invalid authorization token: <reason>`): a malformed token, not an old one.
+        if has(mask, .invalidToken) || has(mask, .invalidAuthToken) { return .invalidToken }
+        return Self.stillValid(r) ? .invalidToken : .unauthorized
+    }
+
+    /// What the server's JWT libraries say of a signature made with another secret: go-jose
+    /// (`go-jose/go-jose: error in cryptographic primitive`) and golang-jwt v5 (`token signature
+    /// is invalid: signature is invalid`).
+    static let badSignatureTexts = ["error in cryptographic primitive", "signature is invalid", "invalid signature"]
+
+    /// Whether the record's message or error text holds one of `texts`.
+    private static func says(_ r: LogRecord, _ texts: [String]) -> Bool {
+        texts.contains { t in r.message.contains(t) || (r.errorText?.contains(t) ?? false) }
+    }
+
+    /// Whether the token in the line (decoded) was still valid at the line's time, by more than
+    /// a minute: a 401 of it is no expiry.
+    private static func stillValid(_ r: LogRecord) -> Bool {
+        guard let exp = r.token?.expires, let t = r.time, t.hasDate else { return false }
+        return exp * 1_000_000 > t.micros + 60_000_000
     }
 
     /// Whether a message (raw bytes) and error text can make an event at all: the cheap test the

@@ -21,6 +21,12 @@ public enum AuthFailureKind: String, Sendable {
     case workerRegistration
     /// A 401 whose body was not logged (`HTTP error: 401 Unauthorized`).
     case unauthorized
+    /// The token's signature does not verify (go-jose `error in cryptographic primitive`,
+    /// golang-jwt `token signature is invalid`): minted with another API secret than the server's.
+    case badSignature
+    /// Rejected for another reason than its age: a body that says neither expired nor not yet
+    /// valid (a malformed token), or a body-less 401 of a token the line shows still valid.
+    case invalidToken
 }
 
 /// What a record means for a session; only records that mean something become events.
