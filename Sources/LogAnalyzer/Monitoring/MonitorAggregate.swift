@@ -70,7 +70,13 @@ public struct MonitorAggregate: Sendable {
             default: break
             }
         }
-        if session.audioSeconds > 0 {
+        // A realtime model speaks itself (no `TTS metrics` line): a reply with a time to first
+        // audio (`ttft` -1 means none) is audio too. (Among the first kept metrics events.)
+        let spokeRealtime = session.events.contains { e in
+            if case .realtimeMetrics(let ttft) = e.kind { return ttft >= 0 }
+            return false
+        }
+        if session.audioSeconds > 0 || spokeRealtime {
             sessionsWithAudio += 1
         } else if session.replies > 0 {
             sessionsWithoutAudio += 1

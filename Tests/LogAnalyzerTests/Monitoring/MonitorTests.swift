@@ -77,6 +77,28 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(doc["counts"]?["sessionsWithAudio"]?.doubleValue == 0)
     }
 
+    /// A realtime model speaks itself and logs no `TTS metrics`: a reply with a time to first
+    /// audio counts as audio; one with `ttft` -1 (no audio: a tool call) does not.
+    @Test func realtimeRepliesWithAudioCountAsAudio() throws {
+        func line(_ second: Int, _ message: String, _ members: String) -> String {
+            #"{"message": "\#(message)", "level": "INFO", "name": "livekit.agents", \#(members), "pid": 1, "job_id": "AJ_T\#(second / 100)aaaaaaaaaa", "timestamp": "2026-03-06T10:\#(String(format: "%02d", (second / 60) % 60)):\#(String(format: "%02d", second % 60))+00:00"}"#
+        }
+        let spoken = [
+            line(0, "received job request", #""room_name": "rt0""#),
+            line(2, "RealtimeModel metrics", #""ttft": -1.0, "input_tokens": 10, "output_tokens": 20"#),
+            line(10, "EOU metrics", #""end_of_utterance_delay": 0.5, "transcription_delay": 0.2"#),
+            line(12, "RealtimeModel metrics", #""ttft": 0.8, "input_tokens": 10, "output_tokens": 20"#),
+        ]
+        let silent = [
+            line(100, "received job request", #""room_name": "rt1""#),
+            line(102, "RealtimeModel metrics", #""ttft": -1.0, "input_tokens": 10, "output_tokens": 20"#),
+        ]
+        let result = try monitor((spoken + silent).joined(separator: "\n") + "\n", options: ["--output", "json"])
+        let doc = try #require(parseJSON(result.stdout))
+        #expect(doc["counts"]?["sessionsWithAudio"]?.doubleValue == 1)
+        #expect(doc["counts"]?["sessionsWithoutAudio"]?.doubleValue == 1)
+    }
+
     @Test func sinceAndUntilSelectTheWindow() throws {
         let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 10)), options: ["--output", "json", "--since", "2026-03-02T00:30:00Z", "--until", "2026-03-02T01:00:00Z"])
         let doc = try #require(parseJSON(result.stdout))
