@@ -2,7 +2,8 @@
 /// --session` holds one session's lines in memory, not the whole run's.
 ///
 /// A record belongs to the session when one of its ids is the session's (room with the same or
-/// no sid, sid, job id, identity), or its process id is one of the session's, or when it has no
+/// no sid, sid, job id, identity; by room or identity alone only when it names no other job and
+/// lies in the session's span ± 2 minutes), or its process id is one of the session's, or when it has no
 /// ids at all, means something (an event: a connection loss, a token mint, a browser error) and
 /// its time (or the time of the line before it in the same input) falls in the session's span
 /// ± 2 minutes. Id-less noise of other sessions in a busy log is left out.
@@ -33,6 +34,16 @@ public enum SessionRecords {
                     mine = true
                 } else if let p = ids.participant, participants.contains(p) {
                     mine = true
+                }
+                // A room name or an identity may be another session's too (a room name reused):
+                // a line that names another job, or that lies outside the session's span, is not
+                // this session's.
+                if mine, ids.roomSid == nil {
+                    if let job = ids.jobId, !jobs.isEmpty, !jobs.contains(job) {
+                        mine = false
+                    } else if ids.jobId == nil, let t = r.time ?? last, let lo, let hi, t < lo || t > hi {
+                        mine = false
+                    }
                 }
                 if mine, let pid = ids.pid { pids.insert(pid) }
                 if !mine && ids.roomSid == nil && ids.room == nil && ids.jobId == nil && ids.participantSid == nil && ids.participant == nil {

@@ -25,3 +25,31 @@ import Testing
         #expect(result.stdout.contains("AJ_p9KdW3xYzQ2r"))
     }
 }
+
+/// A room name used by two jobs one after the other: each session's timeline holds its own
+/// lines only (the other job's `received job request` names the room too).
+@Suite struct ReusedRoomTimelineTests {
+    @Test func eachSessionKeepsItsOwnLines() throws {
+        func agent(_ minute: Int, _ job: String, _ message: String, _ extra: String) -> String {
+            #"{"message": "\#(message)", "level": "INFO", "name": "livekit.agents", "job_id": "\#(job)", \#(extra), "timestamp": "2026-03-04T10:\#(String(format: "%02d", minute)):00+00:00"}"#
+        }
+        func server(_ minute: Int, _ sid: String, _ who: String) -> String {
+            "2026-03-04T10:\(String(format: "%02d", minute)):59.500Z\tINFO\tlivekit\tservice/roommanager.go:371\tstarting RTC session\t{\"room\": \"support\", \"roomID\": \"\(sid)\", \"participant\": \"\(who)\", \"pID\": \"PA_\(who)aaaaaaaaaa\"}"
+        }
+        let dir = TempDir()
+        dir.write("agent.log", [
+            agent(0, "AJ_R1aaaaaaaaaa", "received job request", #""room_name": "support""#),
+            agent(1, "AJ_R1aaaaaaaaaa", "process exiting", #""pid": 100"#),
+            agent(5, "AJ_R2aaaaaaaaaa", "received job request", #""room_name": "support""#),
+            agent(6, "AJ_R2aaaaaaaaaa", "process exiting", #""pid": 101"#),
+        ].joined(separator: "\n") + "\n")
+        dir.write("server.log", [server(0, "RM_R1aaaaaaaaaa", "u1"), server(4, "RM_R2aaaaaaaaaa", "u2")].joined(separator: "\n") + "\n")
+        for (sid, lines) in [("RM_R1aaaaaaaaaa", ["agent.log:1", "server.log:1", "agent.log:2"]), ("RM_R2aaaaaaaaaa", ["server.log:2", "agent.log:3", "agent.log:4"])] {
+            let result = try runLoganalyze(["timeline", "--session", sid, dir.url.path])
+            #expect(result.status == 0)
+            let shown = result.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").first { $0.contains(".log:") } }
+                .map { String($0.split(separator: "/").last!) }
+            #expect(shown == lines, "\(sid)")
+        }
+    }
+}
