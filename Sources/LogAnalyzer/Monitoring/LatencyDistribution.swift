@@ -5,6 +5,8 @@ import Histogram
 public struct LatencyDistribution: Sendable {
     var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 7 * 24 * 3_600_000, numberOfSignificantValueDigits: .three)
     public private(set) var sum = 0.0
+    /// The largest value recorded, exactly (the histogram's is its bucket's upper end).
+    private var largest = 0.0
 
     public init() {}
 
@@ -15,11 +17,13 @@ public struct LatencyDistribution: Sendable {
         let ms = UInt64(Swift.min(seconds * 1000, Double(histogram.highestTrackableValue)).rounded())
         _ = histogram.record(ms)
         sum += seconds
+        largest = Swift.max(largest, seconds)
     }
 
     public mutating func merge(_ other: LatencyDistribution) {
         histogram.add(other.histogram)
         sum += other.sum
+        largest = Swift.max(largest, other.largest)
     }
 
     /// The value at `percentile` (0–100), seconds; nil when empty.
@@ -27,7 +31,8 @@ public struct LatencyDistribution: Sendable {
         count == 0 ? nil : Double(histogram.valueAtPercentile(percentile)) / 1000
     }
 
-    public var max: Double? { count == 0 ? nil : Double(histogram.max) / 1000 }
+    /// The largest value, exact to the millisecond.
+    public var max: Double? { count == 0 ? nil : (largest * 1000).rounded() / 1000 }
 
     /// Counts per bucket of `width` seconds up to `limit` (the rest in the last bucket), for charts.
     public func buckets(width: Double, limit: Double) -> [Int] {

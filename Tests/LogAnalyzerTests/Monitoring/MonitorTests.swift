@@ -213,3 +213,20 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(samples["loganalyze_negotiation_errors"] == 1)
     }
 }
+
+@Suite struct LatencyMaximumTests {
+    /// The maximum is the largest value recorded (to the millisecond), not its histogram
+    /// bucket's upper end (321.535 for 321.5 at three significant digits), also after a merge.
+    @Test func theMaximumIsExact() throws {
+        var a = LatencyDistribution()
+        a.record(seconds: 2.5)
+        a.record(seconds: 321.5)
+        var b = LatencyDistribution()
+        b.record(seconds: 2.501)
+        #expect(a.max == 321.5)
+        #expect(b.max == 2.501)
+        b.merge(a)
+        #expect(b.max == 321.5)
+        #expect(LatencyDistribution().max == nil)
+    }
+}
