@@ -119,6 +119,7 @@ struct Wrapper {
 
     /// journald short format: `Jan 26 11:47:49 host process[pid]: `.
     private static func stripJournald(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        if b.byte(i + 3) == 0x20, b.byte(i + 4).isDigit, let end = stripJournaldFull(b, at: i, into: &w) { return end }
         guard let month = TimeParsing.month(b, at: i), b.byte(i + 3) == 0x20 else { return nil }
         var j = i + 4
         if b.byte(j) == 0x20 { j += 1 }
@@ -131,6 +132,29 @@ struct Wrapper {
         w.journaldMonthDay = (month, day)
         return tail
     }
+
+    /// `journalctl -o short-full`: `Tue 2026-03-17 01:14:48 CET host process[pid]: ` (the local
+    /// zone's abbreviation, as strftime's `%Z` prints it: those with one meaning are read, any
+    /// other leaves the time to `--tz`).
+    private static func stripJournaldFull(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        guard ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(where: { b.has($0, at: i) }),
+            var (t, end) = TimeParsing.dateTime(b, at: i + 4), b.byte(end) == 0x20
+        else { return nil }
+        let zoneEnd = b.skipToken(end + 1)
+        guard zoneEnd - end - 1 >= 1, zoneEnd - end - 1 <= 5, b.slice(end + 1, zoneEnd).allSatisfy(\.isUpper), b.byte(zoneEnd) == 0x20,
+            let tail = journaldTail(b, at: zoneEnd + 1, into: &w)
+        else { return nil }
+        if t.offsetSeconds == nil, let hours = zoneHours[b.string(end + 1, zoneEnd)] { t.offsetSeconds = hours * 3600 }
+        w.time = t
+        return tail
+    }
+
+    /// Zone abbreviations with one meaning, in hours east of UTC.
+    static let zoneHours: [String: Int] = [
+        "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
+        "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10,
+        "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+    ]
 
     /// `host process[pid]: ` after a journald time. After the syslog-style time (`Jan 26
     /// 11:47:49`, which nothing else prints) also `process[pid]: ` (`--no-hostname`) and

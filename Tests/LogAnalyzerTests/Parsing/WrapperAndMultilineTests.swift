@@ -121,6 +121,25 @@ import Testing
         #expect(result.records[2].ids.pid == 10266)
     }
 
+    /// `journalctl -o short-full`: weekday, date, time and the zone's abbreviation.
+    @Test func journaldShortFull() {
+        let r = record("Tue 2026-03-17 01:14:48 CET voicehost agent[10266]: 2026-03-17 01:14:48,120 - INFO livekit.agents - received job request {\"job_id\": \"AJ_x\"}")
+        #expect(r.format == .agentsText)
+        #expect(r.message == "received job request")
+        #expect(r.ids.jobId == "AJ_x")
+        #expect(r.source == "agent")
+        let plain = record("Tue 2026-03-17 01:14:48 CEST voicehost agent[10266]: worker started")
+        #expect(plain.time?.iso8601 == "2026-03-16T23:14:48.000Z")
+        #expect(plain.message == "worker started")
+        #expect(plain.ids.pid == 10266)
+        // An abbreviation with several meanings (IST) leaves the time to --tz.
+        var options = IngestOptions()
+        options.timeZone = TimeZoneSetting("+05:30")!
+        #expect(record("Tue 2026-03-17 01:14:48 IST voicehost agent[10266]: worker started", options: options).time?.iso8601 == "2026-03-16T19:44:48.000Z")
+        // A sentence that starts with a weekday is no wrapper.
+        #expect(record("Tue 2026-03-17 is the day").message == "Tue 2026-03-17 is the day")
+    }
+
     @Test func journaldWithoutHostOrPid() {
         var options = IngestOptions()
         options.date = TimeParsing.day(fromISODate: "2026-03-17")
