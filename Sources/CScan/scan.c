@@ -294,42 +294,59 @@ long cscan_json_members(const uint8_t *b, long count, long start, cscan_member *
     }
 }
 
-#if CSCAN_AVX2
-/* `cscan_strip_ansi`'s copy of the text up to the next ESC, 32 bytes at a time while 32 are
-   left: advances `*i` and `*o` (to the ESC, or to fewer than 32 bytes before the end). */
-__attribute__((target("avx2"))) static void copy_to_escape_avx2(const uint8_t *b, long n, uint8_t *out, long *i, long *o) {
-    long ii = *i;
-    long oo = *o;
-    const __m256i esc = _mm256_set1_epi8(0x1B);
-    while (ii + 32 <= n) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(b + ii));
-        _mm256_storeu_si256((__m256i *)(void *)(out + oo), v);
-        unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, esc));
-        if (m != 0) {
-            long k = __builtin_ctz(m);
-            ii += k;
-            oo += k;
-            break;
-        }
-        ii += 32;
-        oo += 32;
+/* Past the ANSI sequence at b[i] (an ESC): CSI up to its final byte, OSC up to BEL or ST, any
+   other ESC with the byte after it. */
+static inline long skip_escape(const uint8_t *b, long n, long i) {
+    uint8_t next = byte_at(b, n, i + 1);
+    if (next == '[') {
+        long j = i + 2;
+        while (j < n && !(b[j] >= 0x40 && b[j] <= 0x7E)) j++;
+        return j + 1;
     }
-    *i = ii;
-    *o = oo;
+    if (next == ']') {
+        long j = i + 2;
+        while (j < n && b[j] != 0x07 && !(b[j] == 0x1B && byte_at(b, n, j + 1) == '\\')) j++;
+        return j < n && b[j] == 0x07 ? j + 1 : j + 2;
+    }
+    return i + 2;
 }
-#endif
 
-static long strip_ansi(const uint8_t *b, long n, uint8_t *out, int wide) {
-    (void)wide;
+#if CSCAN_AVX2
+/* `cscan_strip_ansi` with the text between sequences copied 32 bytes at a time (a store may run
+   past the text copied: `out` has room, and the next copy overwrites it). */
+__attribute__((target("avx2"))) static long strip_ansi_avx2(const uint8_t *b, long n, uint8_t *out) {
+    const __m256i esc = _mm256_set1_epi8(0x1B);
     long i = 0;
     long o = 0;
     while (i < n) {
-#if CSCAN_AVX2
-        if (wide) {
-            copy_to_escape_avx2(b, n, out, &i, &o);
-            if (i < n && b[i] == 0x1B) goto escape;
+        for (;;) {
+            if (i + 32 > n) {
+                while (i < n && b[i] != 0x1B) out[o++] = b[i++];
+                break;
+            }
+            __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(b + i));
+            _mm256_storeu_si256((__m256i *)(void *)(out + o), v);
+            unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, esc));
+            if (m != 0) {
+                long k = __builtin_ctz(m);
+                i += k;
+                o += k;
+                break;
+            }
+            i += 32;
+            o += 32;
         }
+        if (i >= n) break;
+        i = skip_escape(b, n, i);
+    }
+    return o;
+}
 #endif
+
+long cscan_strip_ansi_baseline(const uint8_t *b, long n, uint8_t *out) {
+    long i = 0;
+    long o = 0;
+    while (i < n) {
 #if defined(__SSE2__)
         /* Text up to the next ESC, 16 bytes at a time (a store may run past the text copied:
            `out` has room, and the next copy overwrites it). */
@@ -354,31 +371,14 @@ static long strip_ansi(const uint8_t *b, long n, uint8_t *out, int wide) {
         while (i < n && b[i] != 0x1B) out[o++] = b[i++];
 #endif
         if (i >= n) break;
-#if CSCAN_AVX2
-    escape:;
-#endif
-        uint8_t next = byte_at(b, n, i + 1);
-        if (next == '[') {
-            long j = i + 2;
-            while (j < n && !(b[j] >= 0x40 && b[j] <= 0x7E)) j++;
-            i = j + 1;
-        } else if (next == ']') {
-            long j = i + 2;
-            while (j < n && b[j] != 0x07 && !(b[j] == 0x1B && byte_at(b, n, j + 1) == '\\')) j++;
-            i = j < n && b[j] == 0x07 ? j + 1 : j + 2;
-        } else {
-            i += 2;
-        }
+        i = skip_escape(b, n, i);
     }
     return o;
 }
 
 long cscan_strip_ansi(const uint8_t *b, long n, uint8_t *out) {
 #if CSCAN_AVX2
-    return strip_ansi(b, n, out, cscan_has_avx2);
-#else
-    return strip_ansi(b, n, out, 0);
+    if (cscan_has_avx2) return strip_ansi_avx2(b, n, out);
 #endif
+    return cscan_strip_ansi_baseline(b, n, out);
 }
-
-long cscan_strip_ansi_baseline(const uint8_t *b, long n, uint8_t *out) { return strip_ansi(b, n, out, 0); }
