@@ -42,7 +42,10 @@ struct AnalysisOptions: ParsableArguments {
     func configuration(configsFromInputs: [String], diagnostics: inout DiagnosticSink) throws -> AnalysisConfiguration {
         var c = AnalysisConfiguration()
         // Lowest precedence first: project file, config files among the inputs, --app-config, --token-ttl.
-        if let data = FileManager.default.contents(atPath: Self.projectConfigName) {
+        if case .failure(.tooLarge) = SmallFile.read(Self.projectConfigName) {
+            throw ValidationError("\(Self.projectConfigName) is larger than \(SmallFile.limit >> 20) MiB: not a settings file")
+        }
+        if case .success(let data) = SmallFile.read(Self.projectConfigName) {
             guard case .object(let members)? = parseJSON(String(decoding: data, as: UTF8.self)) else {
                 throw ValidationError("\(Self.projectConfigName) is not a JSON object")
             }
@@ -59,8 +62,8 @@ struct AnalysisOptions: ParsableArguments {
             }
         }
         if let appConfig {
-            guard FileManager.default.isReadableFile(atPath: appConfig) else {
-                throw ValidationError.invalidValue(appConfig, for: "--app-config", "cannot read the file")
+            if case .failure(let failure) = SmallFile.read(appConfig, limit: 4 << 20) {
+                throw ValidationError.invalidValue(appConfig, for: "--app-config", failure == .tooLarge ? "larger than 4 MiB: not a settings file" : "cannot read the file")
             }
             guard let ttl = TokenTTLSetting.fromConfigFile(appConfig) else {
                 throw ValidationError.invalidValue(appConfig, for: "--app-config", "no token_ttl_hours, token_ttl_minutes or token_ttl_seconds in it")

@@ -46,7 +46,11 @@ struct ReportCommand: ParsableCommand {
         }
         var before: MonitorSummary?
         if let baseline {
-            guard let data = FileManager.default.contents(atPath: baseline) else { throw ValidationError.invalidValue(baseline, for: "--baseline", "cannot read the file") }
+            let data: [UInt8]
+            switch SmallFile.read(baseline) {
+            case .success(let bytes): data = bytes
+            case .failure(let failure): throw ValidationError.invalidValue(baseline, for: "--baseline", SmallFile.reason(failure))
+            }
             let (parsed, reason) = MonitorSummary.parse(String(decoding: data, as: UTF8.self))
             guard let parsed else { throw ValidationError.invalidValue(baseline, for: "--baseline", reason ?? "unreadable") }
             before = parsed

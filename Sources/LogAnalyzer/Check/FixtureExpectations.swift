@@ -23,8 +23,11 @@ public struct FixtureExpectations: Sendable {
     /// Reads and validates `dir/expected.json`.
     public static func load(dir: String) throws(ConfigurationError) -> FixtureExpectations {
         let path = dir.hasSuffix("/") ? dir + fileName : dir + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError("\(path): cannot read the expectations file")
+        let data: [UInt8]
+        switch SmallFile.read(path) {
+        case .success(let bytes): data = bytes
+        case .failure(.tooLarge): throw ConfigurationError("\(path): larger than \(SmallFile.limit >> 20) MiB: not an expectations file")
+        case .failure: throw ConfigurationError("\(path): cannot read the expectations file")
         }
         guard case .object? = parseJSON(String(decoding: data, as: UTF8.self)), let doc = parseJSON(String(decoding: data, as: UTF8.self)) else {
             throw ConfigurationError("\(path): not a JSON object")

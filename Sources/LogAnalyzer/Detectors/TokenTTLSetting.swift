@@ -50,7 +50,7 @@ public enum TokenTTLSetting {
 
     /// The TTL from a config file, or nil when it holds none / cannot be read.
     public static func fromConfigFile(_ path: String) -> Double? {
-        guard let data = FileManager.default.contents(atPath: path), data.count < 4 << 20 else { return nil }
+        guard case .success(let data) = SmallFile.read(path, limit: 4 << 20) else { return nil }
         return fromConfigText(String(decoding: data, as: UTF8.self))
     }
 }

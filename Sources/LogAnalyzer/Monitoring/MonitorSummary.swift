@@ -61,29 +61,49 @@ public struct MonitorSummary: Sendable, Equatable {
         guard let doc = parseJSON(text), case .object = doc else { return (nil, "not a JSON object") }
         guard doc["schema"]?.stringValue == schema else { return (nil, "schema is not \(schema)") }
         var s = MonitorSummary()
+        // The first value that is no count, rate or latency (a report written by hand or cut).
+        var bad: String?
+        func count(_ v: JSONValue?, _ key: String) -> Int {
+            guard let v else { return 0 }
+            guard let d = v.doubleValue, d.isFinite, d >= 0, d <= 9_007_199_254_740_992, d == d.rounded() else {
+                if bad == nil { bad = "\(key) is not a count" }
+                return 0
+            }
+            return Int(d)
+        }
+        func number(_ v: JSONValue?, _ key: String, upTo limit: Double = .greatestFiniteMagnitude) -> Double? {
+            guard let v, case .number = v else { return nil }
+            guard let d = v.doubleValue, d.isFinite, d >= 0, d <= limit else {
+                if bad == nil { bad = "\(key) is not a number from 0 to \(limit == 1 ? "1" : "any")" }
+                return nil
+            }
+            return d
+        }
         s.from = doc["window"]?["from"]?.stringValue
         s.to = doc["window"]?["to"]?.stringValue
-        s.sessions = doc["sessions"]?.doubleValue.map { Int($0) } ?? 0
+        s.sessions = count(doc["sessions"], "sessions")
         if case .object(let rules)? = doc["rules"] {
             for (id, r) in rules {
-                s.rules[id] = Rule(sessions: r["sessions"]?.doubleValue.map { Int($0) } ?? 0, rate: r["rate"]?.doubleValue ?? 0)
+                s.rules[id] = Rule(sessions: count(r["sessions"], "rules.\(id).sessions"), rate: number(r["rate"], "rules.\(id).rate", upTo: 1) ?? 0)
             }
         }
         if case .object(let latencies)? = doc["latency"] {
             for (key, l) in latencies {
+                func n(_ name: String) -> Double? { number(l[name], "latency.\(key).\(name)") }
                 s.latency[key] = Latency(
-                    count: l["count"]?.doubleValue.map { Int($0) } ?? 0, p50: l["p50"]?.doubleValue, p90: l["p90"]?.doubleValue,
-                    p95: l["p95"]?.doubleValue, p99: l["p99"]?.doubleValue, max: l["max"]?.doubleValue, sum: l["sum"]?.doubleValue ?? 0)
+                    count: count(l["count"], "latency.\(key).count"), p50: n("p50"), p90: n("p90"), p95: n("p95"), p99: n("p99"), max: n("max"),
+                    sum: n("sum") ?? 0)
             }
         }
         if case .object(let counts)? = doc["counts"] {
             for (key, v) in counts {
-                if let n = v.doubleValue { s.counts[key] = Int(n) }
+                if case .number = v { s.counts[key] = count(v, "counts.\(key)") }
             }
             if case .object(let sides)? = doc["counts"]?["tokenExpiredBySide"] {
-                for (side, v) in sides { s.tokenExpiredBySide[side] = v.doubleValue.map { Int($0) } ?? 0 }
+                for (side, v) in sides { s.tokenExpiredBySide[side] = count(v, "counts.tokenExpiredBySide.\(side)") }
             }
         }
+        if let bad { return (nil, bad) }
         return (s, nil)
     }
 }

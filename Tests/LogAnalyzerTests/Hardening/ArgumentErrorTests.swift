@@ -100,3 +100,32 @@ import Testing
         #expect(one.stdout.contains("\"records\": 1250"))
     }
 }
+
+/// Settings files are read whole: a value that is no count (a report edited by hand) and a file
+/// too large to be one are refused with one line (a count of 2e19 had crashed the run).
+@Suite struct SettingsFileTests {
+    @Test func aBaselineWithoutCountsIsRefused() throws {
+        let dir = TempDir()
+        for (doc, reason) in [
+            (#"{"schema": "loganalyze.monitor/v1", "sessions": 2e19}"#, "sessions is not a count"),
+            (#"{"schema": "loganalyze.monitor/v1", "sessions": -5}"#, "sessions is not a count"),
+            (#"{"schema": "loganalyze.monitor/v1", "sessions": 10, "rules": {"slow-greeting": {"sessions": 2, "rate": 1.5}}}"#, "rules.slow-greeting.rate is not a number from 0 to 1"),
+            (#"{"schema": "loganalyze.monitor/v1", "sessions": 10, "counts": {"tokenExpiredErrors": 1e308}}"#, "counts.tokenExpiredErrors is not a count"),
+        ] {
+            let path = dir.write("baseline.json", doc)
+            let result = try runLoganalyze(["report", "--baseline", path, ArgumentErrorTests.fixture])
+            #expect(result.status == 2, "\(doc)")
+            #expect(result.stderr == "loganalyze: error: invalid value '\(path)' for --baseline: \(reason)\n")
+        }
+    }
+
+    @Test func aLogGivenAsASettingsFileIsRefusedUnread() throws {
+        let dir = TempDir()
+        let big = dir.write("big.json", String(repeating: "a", count: SmallFile.limit + 1))
+        let report = try runLoganalyze(["report", "--baseline", big, ArgumentErrorTests.fixture])
+        #expect(report.status == 2)
+        #expect(report.stderr == "loganalyze: error: invalid value '\(big)' for --baseline: larger than 16 MiB: not a settings file\n")
+        let config = try runLoganalyze(["analyze", "--app-config", big, ArgumentErrorTests.fixture])
+        #expect(config.stderr == "loganalyze: error: invalid value '\(big)' for --app-config: larger than 4 MiB: not a settings file\n")
+    }
+}
