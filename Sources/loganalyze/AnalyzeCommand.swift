@@ -148,7 +148,9 @@ enum Pipeline {
             throw ValidationError.invalidValue(analysis.jobs, for: "--jobs", "must be 1 to \(AnalysisOptions.maxJobs)")
         }
         analyzer.jobs = analysis.jobs
-        guard analysis.splitBytes >= 1 else { throw ValidationError.invalidValue(analysis.splitBytes, for: "--split-bytes", "must be at least 1") }
+        guard analysis.splitBytes >= 1, analysis.splitBytes <= 1 << 30 else {
+            throw ValidationError.invalidValue(analysis.splitBytes, for: "--split-bytes", "must be from 1 to 1073741824 (1 GiB)")
+        }
         analyzer.splitBytes = analysis.splitBytes
         analyzer.monitor = monitor
         analyzer.keepRecordsFor = keepRecordsFor

@@ -119,6 +119,14 @@ import Testing
         }
     }
 
+    @Test func aPieceSizeBeyondAGibibyteIsRefused() throws {
+        for value in ["9223372036854775807", "1073741825", "0"] {
+            let result = try runLoganalyze(["analyze", "--split-bytes", value, ArgumentErrorTests.fixture])
+            #expect(result.status == 2)
+            #expect(result.stderr == "loganalyze: error: invalid value \(value) for --split-bytes: must be from 1 to 1073741824 (1 GiB)\n")
+        }
+    }
+
     @Test func aLogGivenAsASettingsFileIsRefusedUnread() throws {
         let dir = TempDir()
         let big = dir.write("big.json", String(repeating: "a", count: SmallFile.limit + 1))
