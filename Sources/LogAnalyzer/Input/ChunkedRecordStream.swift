@@ -25,6 +25,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
     private let classifier: EventClassifier?
     /// The piece size used: the one asked for, or larger (see `maxPieces`).
     let pieceBytes: Int64
+    /// Stream mode: the size blocks are cut at: 64 KiB for the first, then `pieceBytes`, or less
+    /// for short lines (see `recordsPerPiece`).
+    private var blockBytes: Int64
     private let window: Int
 
     /// File mode: the file, its size at open, cut by offset.
@@ -99,6 +102,17 @@ final class ChunkedRecordStream: @unchecked Sendable {
     /// though not above `defaultPieceBytes` (each piece costs about 20 µs to set up: 1-byte
     /// pieces of a 20 MB file never finished, 16-byte ones took 25 s).
     static let maxPieces: Int64 = 1024
+    /// Records a piece holds at most, about: the pieces parsed ahead (a few per worker) hold
+    /// their records until the reader takes them.
+    static let recordsPerPiece: Int64 = 16_384
+
+    /// The largest piece size that keeps about `recordsPerPiece` lines of the kind in `sample`
+    /// (its first bytes) in a piece, at least 16 KiB.
+    static func pieceBytes(forLinesIn sample: ArraySlice<UInt8>) -> Int64 {
+        let lines = sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        guard lines > 0 else { return .max }
+        return max(16 << 10, Int64(sample.count / lines) * recordsPerPiece)
+    }
     static let defaultPieceBytes: Int64 = 512 << 10
 
     /// A split reader for `input`, or nil when it is read in line: fewer than two workers, an
@@ -125,7 +139,11 @@ final class ChunkedRecordStream: @unchecked Sendable {
                     && TextEncoding.sniff(head) == .utf8
                 if isPlainFile {
                     let size = Int64(st.st_size)
-                    let pieceBytes = max(Int64(pieceBytes), min(Self.defaultPieceBytes, (size + Self.maxPieces - 1) / Self.maxPieces))
+                    var pieceBytes = max(Int64(pieceBytes), min(Self.defaultPieceBytes, (size + Self.maxPieces - 1) / Self.maxPieces))
+                    // Lines far shorter than a log's make pieces of many records: fewer bytes then.
+                    var sample = [UInt8](repeating: 0, count: 64 << 10)
+                    let got = sample.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+                    if got > 0 { pieceBytes = min(pieceBytes, Self.pieceBytes(forLinesIn: sample[0..<got])) }
                     guard size >= 2 * pieceBytes else {
                         close(fd)
                         return nil
@@ -154,6 +172,8 @@ final class ChunkedRecordStream: @unchecked Sendable {
         self.fd = fd
         self.size = size
         self.pieceBytes = pieceBytes
+        // (The first block is small: it is the sample the others are sized by.)
+        blockBytes = min(pieceBytes, 64 << 10)
         self.longestBlock = max(longestBlock, Int(pieceBytes))
         isStream = fd < 0
         if isStream {
@@ -322,6 +342,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
     /// thread that set `reading` calls this.
     private func readBlock() -> Block {
         let step = 1 << 20
+        let pieceBytes = blockBytes
         let block = ByteBlock(capacity: carry.count + Int(pieceBytes) + (64 << 10))
         carry.withUnsafeBufferPointer { block.append($0) }
         carry = []
@@ -365,6 +386,10 @@ final class ChunkedRecordStream: @unchecked Sendable {
         }
         carry = Array(block.bytes[cut...])
         block.truncate(to: cut)
+        if streamBytes == 0 {
+            // The first block tells the lines' length: short lines, smaller blocks after it.
+            blockBytes = min(pieceBytes, Self.pieceBytes(forLinesIn: ArraySlice(block.bytes[0..<min(block.count, 64 << 10)])))
+        }
         streamBytes += UInt64(block.count)
         // The block's last line primes the next piece.
         let lineStart = Self.lastNewline(block.bytes, before: block.count - 1).map { $0 + 1 } ?? 0

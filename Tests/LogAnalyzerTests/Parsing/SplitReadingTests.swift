@@ -228,3 +228,23 @@ import Testing
         }
     }
 }
+
+/// Pieces of very short lines hold many records (a 512 KiB piece of `a\n` lines: 262,144 of
+/// them, times the pieces parsed ahead): they are cut smaller, to about 16,384 lines each.
+@Suite struct ShortLinePieceTests {
+    @Test func thePieceSizeFollowsTheLineLength() throws {
+        #expect(ChunkedRecordStream.pieceBytes(forLinesIn: ArraySlice(Array(String(repeating: "a\n", count: 32_768).utf8))) == 32_768)
+        #expect(ChunkedRecordStream.pieceBytes(forLinesIn: ArraySlice(Array(String(repeating: "\n", count: 1000).utf8))) == 16_384)
+        let line = String(repeating: "x", count: 249) + "\n"
+        #expect(ChunkedRecordStream.pieceBytes(forLinesIn: ArraySlice(Array(String(repeating: line, count: 100).utf8))) == 250 * 16_384)
+        #expect(ChunkedRecordStream.pieceBytes(forLinesIn: ArraySlice(Array(String(repeating: "x", count: 500).utf8))) == .max)
+        let dir = TempDir()
+        let path = dir.write("tiny.log", String(repeating: "a\n", count: 400_000))
+        let stream = try #require(ChunkedRecordStream.make(
+            InputDescriptor(path: path), index: 0, options: IngestOptions(), referenceDay: nil, classifier: nil, workers: 2, pieceBytes: 512 << 10))
+        #expect(stream.pieceBytes == 32_768)
+        var records = 0
+        stream.drain { _ in records += 1 }
+        #expect(records == 400_000)
+    }
+}
