@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// What one input amounted to, for reports.
 public struct InputSummary: Sendable {
     public var path: String
@@ -79,6 +82,22 @@ public struct Analyzer {
     /// Inputs read in step, merged by time, at most this many at once (file descriptors).
     static let mergeWidth = 64
 
+    /// How many inputs to merge at once under this process's open-file limit: the soft limit is
+    /// first raised to the hard one (shells default to 1,024 files); under a low hard limit
+    /// (`ulimit -n 64`), fewer than `mergeWidth`, so that no input fails to open.
+    static func mergeWidthForFileLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return mergeWidth }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = min(limit.rlim_max, 65_536)
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        // Each input: its file, and a few more for gzip, pipes and the threads' own; 24 for the rest.
+        let available = Int(min(limit.rlim_cur, 1 << 20)) - 24
+        return max(1, min(mergeWidth, available / 2))
+    }
+
     /// Reads every input, merged by time, and runs every detector on every session. Sessions idle
     /// for long are finalised on the way, so memory follows the number of concurrent sessions.
     public func run(_ inputs: [InputDescriptor], diagnostics: inout DiagnosticSink) -> Report {
@@ -128,7 +147,7 @@ public struct Analyzer {
         let extents: [ReadingOrder.Extent] = inputs.count > 1 && inputs.count <= ReadingOrder.maxEstimated
             ? inputs.map { ReadingOrder.extent(of: $0, options: ingest) } : inputs.map { _ in .unknown }
         var summaryOf = [InputSummary?](repeating: nil, count: inputs.count)
-        for batch in ReadingOrder.groups(extents, width: Self.mergeWidth) {
+        for batch in ReadingOrder.groups(extents, width: inputs.count > 8 ? Self.mergeWidthForFileLimit() : Self.mergeWidth) {
             // With jobs > 1, an input is cut into pieces parsed on worker threads (this thread
             // parses a piece too when the one it needs next is not ready): one input gets
             // `jobs - 1` workers, several share `jobs` between them. Inputs in memory and small
