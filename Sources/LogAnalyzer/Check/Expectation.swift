@@ -22,14 +22,17 @@ public struct Expectation: Sendable, Equatable {
             }
         }
 
-        /// `5.3..5.5`, `1050`, or any other text (matched exactly).
+        /// `5.3..5.5`, `1050`, or any other text (matched exactly); nil for a range no value can
+        /// meet (`5..3`, a bound out of the numbers' range such as `1e999`).
         static func parse(_ v: JSONValue) -> Bound? {
             switch v {
-            case .number(let n): return Double(n).map { .range($0, $0) }
+            case .number(let n): return Double(n).flatMap { $0.isFinite ? .range($0, $0) : nil }
             case .string(let s):
                 let parts = s.components(separatedBy: "..")
-                if parts.count == 2, let lo = Double(parts[0]), let hi = Double(parts[1]), lo <= hi { return .range(lo, hi) }
-                if let d = Double(s) { return .range(d, d) }
+                if parts.count == 2, let lo = Double(parts[0]), let hi = Double(parts[1]) {
+                    return lo <= hi && lo.isFinite && hi.isFinite ? .range(lo, hi) : nil
+                }
+                if let d = Double(s) { return d.isFinite ? .range(d, d) : nil }
                 return .text(s)
             default: return nil
             }

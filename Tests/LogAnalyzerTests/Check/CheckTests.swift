@@ -88,6 +88,19 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(Expectation.Bound.range(22, 22).accepts(.integer(22)))
         #expect(!Expectation.Bound.text("x").accepts(.number(1)))
     }
+
+    /// A range no value can meet is a broken expectation, not a failing fixture.
+    @Test func impossibleRangesAreBroken() throws {
+        #expect(Expectation.Bound.parse(.string("5..3")) == nil)
+        #expect(Expectation.Bound.parse(.string("1e999..1e9999")) == nil)
+        #expect(Expectation.Bound.parse(.number("1e999")) == nil)
+        let dir = TempDir()
+        let fixture = try copyFixture("incident-real", into: dir)
+        try #"{"findings": [{"rule": "slow-greeting", "values": {"seconds": "5..3"}}]}"#.write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
+        let result = try runLoganalyze(["check", fixture])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("BROKEN \(fixture): \(fixture)/expected.json: findings[0].values.seconds must be a number, \"lo..hi\" or a string"))
+    }
 }
 
 @Suite struct CIOutputTests {
