@@ -132,18 +132,18 @@ final class ChunkedRecordStream: @unchecked Sendable {
             let fd = open(input.openPath, O_RDONLY)
             if fd >= 0 {
                 var st = stat()
-                var head = [UInt8](repeating: 0, count: 3)
-                // (gzip, or text behind a byte-order mark, is read in order and decoded.)
+                var sample = [UInt8](repeating: 0, count: 64 << 10)
+                let got = max(0, sample.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) })
+                let head = sample[0..<got]
+                // (gzip, text behind a byte-order mark, and lines ended by bare CRs are read in
+                // order and decoded.)
                 let isPlainFile = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-                    && head.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 3, 0) }) >= 0 && !(head[0] == 0x1F && head[1] == 0x8B)
-                    && TextEncoding.sniff(head) == .utf8
+                    && !(got >= 2 && head[0] == 0x1F && head[1] == 0x8B) && TextEncoding.sniff(head) == .utf8 && !TextEncoding.endsLinesWithCR(head)
                 if isPlainFile {
                     let size = Int64(st.st_size)
                     var pieceBytes = max(Int64(pieceBytes), min(Self.defaultPieceBytes, (size + Self.maxPieces - 1) / Self.maxPieces))
                     // Lines far shorter than a log's make pieces of many records: fewer bytes then.
-                    var sample = [UInt8](repeating: 0, count: 64 << 10)
-                    let got = sample.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
-                    if got > 0 { pieceBytes = min(pieceBytes, Self.pieceBytes(forLinesIn: sample[0..<got])) }
+                    if got > 0 { pieceBytes = min(pieceBytes, Self.pieceBytes(forLinesIn: head)) }
                     guard size >= 2 * pieceBytes else {
                         close(fd)
                         return nil

@@ -131,8 +131,70 @@ extension ByteSource {
         let encoding = TextEncoding.sniff(head)
         let rest = PrefixedSource(prefix: Array(head[encoding.markBytes...]), inner: source)
         switch encoding {
-        case .utf8, .utf8WithMark: return rest
+        case .utf8, .utf8WithMark: return try rest.endingLinesAtCarriageReturns()
         case .utf16(let bigEndian): return UTF16Source(inner: rest, bigEndian: bigEndian)
         }
     }
+
+    /// This source, with lines ended by a bare CR (classic Mac OS, some Windows tools) read as
+    /// lines when its first read holds CRs and no LF.
+    private func endingLinesAtCarriageReturns() throws(InputError) -> any ByteSource {
+        var source = self
+        var chunk = [UInt8](repeating: 0, count: 16 << 10)
+        var head: [UInt8] = []
+        // (Up to 16 KiB, or all there is: a source may hand out a few bytes at a time.)
+        while head.count < chunk.count {
+            let want = chunk.count - head.count
+            let n = try chunk.withUnsafeMutableBytes { b in
+                do throws(InputError) {
+                    return Result<Int, InputError>.success(try source.read(into: UnsafeMutableRawBufferPointer(rebasing: b[0..<want])))
+                } catch { return .failure(error) }
+            }.get()
+            if n == 0 { break }
+            head += chunk[0..<n]
+        }
+        let rest = PrefixedSource(prefix: head, inner: source)
+        return TextEncoding.endsLinesWithCR(head) ? CRLineSource(inner: rest) : rest
+    }
 }
+
+extension TextEncoding {
+    /// Whether `sample` (an input's first bytes) ends its lines with bare CRs: CRs and no LF.
+    static func endsLinesWithCR(_ sample: some Collection<UInt8>) -> Bool {
+        !sample.contains(0x0A) && sample.contains(0x0D)
+    }
+}
+
+/// Bare CRs as LFs (a CR before an LF stays: CRLF is trimmed by the line reader).
+struct CRLineSource<Inner: ByteSource>: ByteSource {
+    var inner: Inner
+    /// The last byte of the previous read was a CR (decided by the next byte).
+    private var heldCR = false
+
+    init(inner: Inner) { self.inner = inner }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        guard buffer.count >= 2 else { return try inner.read(into: buffer) }
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        while true {
+            var o = 0
+            if heldCR {
+                base[0] = 0x0D
+                o = 1
+                heldCR = false
+            }
+            let n = try inner.read(into: UnsafeMutableRawBufferPointer(start: base + o, count: buffer.count - o))
+            if n == 0 {
+                if o == 1 { base[0] = 0x0A }
+                return o
+            }
+            let end = o + n
+            for i in 0..<(end - 1) where base[i] == 0x0D && base[i + 1] != 0x0A { base[i] = 0x0A }
+            guard base[end - 1] == 0x0D else { return end }
+            // The read ends on a CR: the next byte decides (read again if it was all there was).
+            heldCR = true
+            if end > 1 { return end - 1 }
+        }
+    }
+}
+

@@ -61,6 +61,18 @@ import Testing
         #expect(parse(data: Self.utf16(crlf, bigEndian: false)).records.map(Self.summary) == expected)
     }
 
+    /// Lines ended by bare CRs (classic Mac OS line ends) are lines, read whole or in pieces.
+    @Test func bareCarriageReturnsEndLines() throws {
+        let expected = parse(Self.text).records.map(Self.summary)
+        #expect(parse(Self.text.replacingOccurrences(of: "\n", with: "\r")).records.map(Self.summary) == expected)
+        let dir = TempDir()
+        let path = dir.write("mac.log", String(repeating: Self.text, count: 400).replacingOccurrences(of: "\n", with: "\r"))
+        let sequential = SplitReadingTests.sequential(path)
+        #expect(sequential.records.count == 1200)
+        let (outcome, _) = try #require(SplitReadingTests.split(path, pieceBytes: 4096))
+        #expect(outcome == sequential)
+    }
+
     @Test func aUTF16LogReadInPiecesGivesTheSameRecords() throws {
         let dir = TempDir()
         let text = String(repeating: Self.text, count: 400)
