@@ -9,23 +9,48 @@ import Glibc
 /// literal family, instead of one memmem per literal.
 public struct LiteralSet: Sendable {
     public let literals: [[UInt8]]
-    /// For each 2-byte prefix (little-endian), a bitmask of the literals starting with it.
+    /// For each 2-byte prefix (little-endian), a bitmask of the literals starting with it; then,
+    /// at `caselessSlot`, the mask of the literals matched in any ASCII case (stored lowercased).
+    /// Kept in the table, not a property of its own: the set is copied into hot callers.
     private let table: [UInt64]
+    private static let caselessSlot = 65536
 
-    public init(_ words: [String]) {
+    /// `caseless`: a bitmask of the literals to match in any ASCII case (`token` finds `Token`,
+    /// `TOKEN`, `tOkEn`).
+    public init(_ words: [String], caseless: UInt64 = 0) {
         precondition(words.count <= 64, "a LiteralSet holds at most 64 literals")
-        literals = words.map { Array($0.utf8) }
-        var table = [UInt64](repeating: 0, count: 65536)
+        literals = words.enumerated().map { i, w in caseless & 1 << UInt64(i) != 0 ? w.utf8.map(Self.lower) : Array(w.utf8) }
+        var table = [UInt64](repeating: 0, count: Self.caselessSlot + 1)
+        table[Self.caselessSlot] = caseless
         for (i, w) in literals.enumerated() where w.count >= 2 {
-            table[Int(w[0]) | Int(w[1]) << 8] |= 1 << UInt64(i)
+            let folds = caseless & 1 << UInt64(i) != 0
+            for a in Set([w[0], folds ? Self.upper(w[0]) : w[0]]) {
+                for b in Set([w[1], folds ? Self.upper(w[1]) : w[1]]) { table[Int(a) | Int(b) << 8] |= 1 << UInt64(i) }
+            }
         }
         self.table = table
     }
 
-    /// Bit `i` is set when `literals[i]` occurs in `text`.
+    private static func lower(_ c: UInt8) -> UInt8 { c &- 0x41 < 26 ? c | 0x20 : c }
+    private static func upper(_ c: UInt8) -> UInt8 { c &- 0x61 < 26 ? c & ~0x20 : c }
+
+    /// Bit `i` is set when `literals[i]` occurs in `text`. For a set without caseless literals
+    /// (a set with some is scanned by `scanFoldingCase`).
     public func scan(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        assert(table[Self.caselessSlot] == 0, "a set with caseless literals is scanned by scanFoldingCase")
+        return scan(text, folding: false)
+    }
+
+    /// Bit `i` is set when `literals[i]` occurs in `text`, in any ASCII case if it is caseless.
+    /// A copy of `scan`'s loop: the sets without caseless literals (all but the redactor's) pay
+    /// nothing for them.
+    public func scanFoldingCase(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 { scan(text, folding: true) }
+
+    @inline(__always)
+    private func scan(_ text: UnsafeBufferPointer<UInt8>, folding: Bool) -> UInt64 {
         guard text.count >= 2, let base = text.baseAddress else { return 0 }
         var found: UInt64 = 0
+        let caseless = folding ? table[Self.caselessSlot] : 0
         table.withUnsafeBufferPointer { t in
             literals.withUnsafeBufferPointer { lits in
                 let n = text.count
@@ -41,9 +66,16 @@ public struct LiteralSet: Sendable {
                         if i + lit.count <= n {
                             var same = true
                             var k = 2
-                            while k < lit.count {
-                                if base[i + k] != lit[k] { same = false; break }
-                                k += 1
+                            if !folding || caseless & 1 << UInt64(bit) == 0 {
+                                while k < lit.count {
+                                    if base[i + k] != lit[k] { same = false; break }
+                                    k += 1
+                                }
+                            } else {
+                                while k < lit.count {
+                                    if Self.lower(base[i + k]) != lit[k] { same = false; break }
+                                    k += 1
+                                }
                             }
                             if same { found |= 1 << UInt64(bit) }
                         }
@@ -59,6 +91,11 @@ public struct LiteralSet: Sendable {
     public func scan(_ text: String) -> UInt64 {
         var text = text
         return text.withUTF8 { scan($0) }
+    }
+
+    public func scanFoldingCase(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { scanFoldingCase($0) }
     }
 }
 

@@ -131,6 +131,16 @@ import Testing
         }
     }
 
+    @Test func caselessLiteralsMatchInAnyASCIICaseAndOthersAsWritten() {
+        let set = LiteralSet(["token", "API", "a_b"], caseless: 1 << 0 | 1 << 2)
+        #expect(set.scanFoldingCase("Token TOKEN tOkEn") == 1)
+        #expect(set.scanFoldingCase("x tOKEN") == 1)
+        #expect(set.scanFoldingCase("api A_B") == 4)
+        #expect(set.scanFoldingCase("API a_b") == 6)
+        #expect(set.scanFoldingCase("tokeN_") == 1)
+        #expect(set.scanFoldingCase("toke a\u{7F}b a_ b") == 0)
+    }
+
     @Test func rememberedScansEqualScans() {
         let set = LiteralSet(["Generating initial greeting", "token is expired", "401", "signal", "connect", "room closed"])
         var memo = LiteralSet.Memo()
