@@ -18,22 +18,23 @@ public final class Redactor {
         let keepGroup: Int
     }
 
-    /// Gate literals; a rule runs only when one of its gates occurs.
+    /// Gate literals; a rule runs only when one of its gates occurs. Key names are matched in any
+    /// case (`Api_Key`, `PassWord`), the rest as written.
     static let gates = LiteralSet([
         "eyJ",  // 0: JWT
-        "token", "TOKEN", "Token", "secret", "SECRET", "Secret", "password", "PASSWORD", "Password", "passwd",
-        "api_key", "apikey", "API_KEY", "APIKEY", "ApiKey", "apiKey",  // 1...16: key=value
-        "Bearer", "bearer", "BEARER",  // 17...19
-        "sk-",  // 20
-        "AIza",  // 21
-        "AKIA", "ASIA",  // 22, 23
-        "API",  // 24
-        "api-key", "API-KEY", "Api-Key", "API-Key", "pwd", "PWD", "private_key", "PRIVATE_KEY", "privateKey",  // 25...33: key=value
-        "uthorization", "AUTHORIZATION",  // 34, 35
-        "://",  // 36
-        "sk_",  // 37
-        "PRIVATE KEY",  // 38
-    ])
+        "token", "secret", "password", "passwd", "apikey", "pwd", "privatekey", "_key", "-key",  // 1...9: key=value (any case)
+        "bearer",  // 10 (any case)
+        "sk-",  // 11
+        "AIza",  // 12
+        "AKIA", "ASIA",  // 13, 14
+        "API",  // 15
+        "uthorization",  // 16 (any case)
+        "://",  // 17
+        "sk_",  // 18
+        "PRIVATE KEY",  // 19
+        "Basic",  // 20
+        "ie:", "ie=", "ie\"", "ie'",  // 21...24 (any case): `cookie:` (`ookie`, `kie` would test every `room`, `-king`)
+    ], caseless: bits(1...10) | bits(16...16) | bits(21...24))
 
     private static func bits(_ range: ClosedRange<Int>) -> UInt64 {
         range.reduce(0) { $0 | 1 << UInt64($1) }
@@ -42,40 +43,64 @@ public final class Redactor {
     /// The value of a secret: up to a space, quote, `&`, `,`, `;`, `}` or `]`.
     private static let value = #"(?!\[redacted)[^\s"'&,;}\]]"#
 
+    /// The value after a key that names a secret, whatever its length: a quoted one up to its
+    /// closing quote (escapes skipped), a bare one up to a space, quote, `&` or `,` (closing
+    /// brackets and `;` at its end left out; `Bearer X` whole). A bare one after `: ` has 6+
+    /// characters (not `rejected token: sub …`). The key part ends with the opening quote, if any.
+    private static let keyedValue = #"(?!\[redacted)(?:(?<=")(?:[^"\\]|\\.)+|(?<=')(?:[^'\\]|\\.)+|(?<!["'])(?:(?<==)|(?=[^\s"'&,]{6}))(?:(?:bearer|basic)\s+)?[^\s"'&,]+?(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
+
+    /// Key names of secrets, for key=value text: the secret word may be followed by `_KEY`,
+    /// `_ACCESS_KEY`, `_VALUE` … (`DJANGO_SECRET_KEY`, `aws_secret_access_key`) and, in an
+    /// upper-case environment name, by any other part but a setting's (`GITHUB_TOKEN_ADMIN`, not
+    /// `TOKEN_TTL`).
+    private static let secretKey = #"(?:access_token|refresh_token|id_token|auth_token|api[-_]?secret|client_secret|secret|password|passwd|pwd(?=\\?["']?\s*(?:=|%3D))|api[-_]?key|access[-_]?key|private[-_]?key|token)"#
+        + #"(?:[-_](?:access[-_])?key|[-_]?(?:value|b64|base64|json|str|string))?"#
+        + #"(?-i:_(?!(?:TTL|COUNT|EXPIRY|EXPIRES|EXP|ID|URL|URI|PATH|FILE|LENGTH|LEN|SIZE|TYPE|NAME|LIMIT|TIMEOUT|ISSUER|HEADER|ENDPOINT|ENABLED|LIFETIME|SECONDS|MS|MIN|MAX)(?![A-Z0-9]))[A-Z0-9]+)*"#
+
     private static let patterns: [(gate: UInt64, pattern: Pattern, keep: Int)] = {
         func p(_ s: String, caseless: Bool = false) -> Pattern { try! Pattern(s, caseless: caseless) }
-        let keyGates = bits(1...16) | bits(25...33)
+        let keyGates = bits(1...9)
         return [
             // PEM private keys, whole (first: the key=value rule would take only `-----BEGIN`).
-            (bits(38...38), p(#"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\z)"#), 0),
+            (bits(19...19), p(#"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\z)"#), 0),
+            // Base64 JSON credentials (`GOOGLE_APPLICATION_CREDENTIALS_JSON`): 64+ characters from
+            // `eyJ` (`{"`) that hold `private_key` or `service_account` at any of the 3 alignments.
+            (bits(0...0), p(#"(?<![A-Za-z0-9+/_-])eyJ(?=[A-Za-z0-9+/_-]{61})(?=[A-Za-z0-9+/_-]*?(?:cHJpdmF0ZV9rZX|ByaXZhdGVfa2V5|wcml2YXRlX2tle|c2VydmljZV9hY2NvdW50|NlcnZpY2VfYWNjb3VudA|zZXJ2aWNlX2FjY291bn))[A-Za-z0-9+/_-]+={0,2}"#), 0),
             // An Authorization header's credentials, whatever the scheme (`Token` is Deepgram's);
             // not a lowercase word (`Authorization: Token expired`).
-            (bits(34...35), p(#"((?i:authorization)["']?\s*[:=,]\s*["']?(?:Bearer|Basic|Token|Digest|Bot|ApiKey)(?:\s+|%20|\+))(?![a-z]+(?![A-Za-z0-9+/=_.~-]))"#
+            (bits(16...16), p(#"((?i:authorization)["']?\s*[:=,]\s*["']?(?:Bearer|Basic|Token|Digest|Bot|ApiKey)(?:\s+|%20|\+))(?![a-z]+(?![A-Za-z0-9+/=_.~-]))"#
                               + value + "{4,}"), 1),
-            // key=value and "key": "value" where the key names a secret (`%3D`, `%3A`: URL-encoded).
-            (keyGates,
-             p(#"((?:access_token|refresh_token|id_token|auth_token|api[-_]?secret|client_secret|secret|password|passwd|pwd(?=["']?\s*(?:=|%3D))|api[-_]?key|livekit_api_secret|livekit_api_key|private[-_]?key|token)["']?\s*(?:[:=]|%3[ADad])\s*["']?)"#
-               + value + "{6,}", caseless: true), 1),
-            // CLI flags: `--api-secret VALUE`, `--password VALUE`, `--token VALUE`.
-            (keyGates, p(#"(--[a-z0-9-]*(?:secret|password|passwd|token|api-key|apikey)\s+)(?!-)"# + value + "+", caseless: true), 1),
+            // key=value and "key": "value" where the key names a secret (`%3D`, `%3A`: URL-encoded;
+            // `\=`: escaped in a properties file).
+            (keyGates, p("(" + secretKey + #"\\?["']?\s*\\?(?:[:=]|%3[ADad]|&#(?:61|58|x3[ADad]);|\\u003[ADad])\s*["']?)"# + keyedValue, caseless: true), 1),
+            // CLI flags: `--api-secret VALUE`, `--password VALUE`, `--token VALUE`; also argv lists
+            // (`['--api-secret', 'VALUE']`).
+            (keyGates, p(#"(--[a-z0-9-]*(?:secret|password|passwd|token|api-key|apikey)(?:\s+|["']\s*,\s*["']))(?!-)"# + value + "+", caseless: true), 1),
             // Prose: `api secret is VALUE` (a value of 16+ characters with a digit: not `token is expired`).
-            (keyGates | bits(24...24),
+            (keyGates | bits(15...15),
              p(#"((?:secret|password|passwd|api[-_ ]key|token)\s+(?:is|was)\s+["']?)(?!\[redacted)(?=[^\s"']*[0-9])[A-Za-z0-9._~+/=-]{16,}"#, caseless: true), 1),
-            (bits(17...19), p(#"(Bearer\s+)(?!\[redacted)[A-Za-z0-9._~+/=-]{6,}"#, caseless: true), 1),
+            (bits(10...10), p(#"(Bearer(?:\s+|%20|\+))(?!\[redacted)[A-Za-z0-9._~+/=-]{6,}"#, caseless: true), 1),
+            // `Basic <base64>` outside a header: 8+ base64 characters with a digit, `+`, `/`, `=` or
+            // a capital after the first (not `Basic auth`, `Basic Setup`).
+            (bits(20...20), p(#"(\bBasic(?:\s+|%20|\+))(?!\[redacted)(?=[A-Za-z]*[0-9+/=]|[A-Za-z][a-z]*[A-Z])[A-Za-z0-9+/]{8,}={0,2}(?![A-Za-z0-9+/=])"#), 1),
             // `Token <hex>` outside a header (32+ hex digits are never a word).
-            (bits(1...3), p(#"(\b[Tt]oken\s+)[0-9A-Fa-f]{32,}\b"#), 1),
+            (bits(1...1), p(#"(\b[Tt]oken\s+)[0-9A-Fa-f]{32,}\b"#), 1),
+            // Cookies: every value of `Cookie: a=1; b=2`, the cookie's of `Set-Cookie: sid=1; Path=/`
+            // (`\G`: a pair right after the previous one).
+            (bits(21...24),
+             p(#"((?:(?i:cookie)["']?\s*[:=]\s*["']?|\G;\s*)(?!(?i:path|domain|expires|max-age|samesite|secure|httponly|priority|partitioned)\b)(?:[^\s=;,"']+=)?)(?!\[redacted)[^\s;,"']+"#), 1),
             // Passwords in URLs: `wss://user:PASS@host`, `redis://:PASS@host`.
-            (bits(36...36), p(#"(://[^\s/?#@:"'<>]*:)(?!\[redacted)[^\s/?#@"'<>]+(?=@)"#), 1),
+            (bits(17...17), p(#"(://[^\s/?#@:"'<>]*:)(?!\[redacted)[^\s/?#@"'<>]+(?=@)"#), 1),
             // OpenAI/Anthropic `sk-`, ElevenLabs `sk_`, Cartesia `sk_car_`, Groq `gsk_`.
-            (bits(20...20) | bits(37...37), p(#"(?<![A-Za-z0-9])(?:gsk_|sk[-_])[A-Za-z0-9_-]{16,}"#), 0),
-            (bits(21...21), p(#"AIza[0-9A-Za-z_-]{30,}"#), 0),
-            (bits(22...23), p(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#), 0),
+            (bits(11...11) | bits(18...18), p(#"(?<![A-Za-z0-9])(?:gsk_|sk[-_])[A-Za-z0-9_-]{16,}"#), 0),
+            (bits(12...12), p(#"AIza[0-9A-Za-z_-]{30,}"#), 0),
+            (bits(13...14), p(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#), 0),
             // A LiveKit key and its secret (`LIVEKIT_KEYS="APIkey: secret"`, livekit.yaml `keys:`):
             // before the key rule, which would leave nothing to anchor the secret to.
-            (bits(24...24), p(#"(\bAPI[A-Za-z0-9]{10,14}["']?\s*:\s*["']?)(?!\[redacted)(?=[A-Za-z_+/=-]*[0-9])[A-Za-z0-9_+/=-]{16,}"#), 1),
+            (bits(15...15), p(#"(\bAPI[A-Za-z0-9]{10,14}["']?\s*:\s*["']?)(?!\[redacted)(?=[A-Za-z_+/=-]*[0-9])[A-Za-z0-9_+/=-]{16,}"#), 1),
             // LiveKit API keys: API + 10-14 letters/digits with a digit, or random-looking letters
             // (4+ capitals and a lowercase letter): not APIStatusError, APITimeoutError.
-            (bits(24...24), p(#"\bAPI(?:(?=[A-Za-z]*[0-9])|(?=(?:[a-z]*[A-Z]){4})(?=[A-Z]*[a-z]))[A-Za-z0-9]{10,14}\b"#), 0),
+            (bits(15...15), p(#"\bAPI(?:(?=[A-Za-z]*[0-9])|(?=(?:[a-z]*[A-Z]){4})(?=[A-Z]*[a-z]))[A-Za-z0-9]{10,14}\b"#), 0),
         ]
     }()
 
@@ -102,12 +127,12 @@ public final class Redactor {
     }
 
     /// Whether `b` may hold a secret (a gate literal occurs).
-    public static func mightHoldSecret(_ b: UnsafeBufferPointer<UInt8>) -> Bool { gates.scan(b) != 0 }
+    public static func mightHoldSecret(_ b: UnsafeBufferPointer<UInt8>) -> Bool { gates.scanFoldingCase(b) != 0 }
 
     /// The text with every secret replaced.
     public func redact(_ text: String) -> String {
         var text = text
-        let mask = text.withUTF8 { Self.gates.scan($0) }
+        let mask = text.withUTF8 { Self.gates.scanFoldingCase($0) }
         guard mask != 0 else { return text }
         var current = text
         if mask & 1 != 0 {

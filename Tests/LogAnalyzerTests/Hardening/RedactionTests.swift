@@ -200,4 +200,70 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         for key in secret { #expect(Redactor.isSecretKey(key), "\(key)") }
         for key in plain { #expect(!Redactor.isSecretKey(key), "\(key)") }
     }
+
+    @Test func keyNamesInAnyCaseAndWithTheSecretWordInsideAreRedacted() {
+        let r = Redactor()
+        #expect(r.redact("Api_Key=MixedCaseKeyVal0123456789 next") == "Api_Key=[redacted] next")
+        #expect(r.redact("PassWord=MixedPassWordVal0123456789") == "PassWord=[redacted]")
+        #expect(r.redact("sEcReT: OddCase0123456789") == "sEcReT: [redacted]")
+        #expect(r.redact("AWS_SECRET_ACCESS_KEY=PlainAwsSecretNoSlash0123456789 x=1") == "AWS_SECRET_ACCESS_KEY=[redacted] x=1")
+        #expect(r.redact("aws_secret_access_key = SpacedAwsSecret0123456789/abc") == "aws_secret_access_key = [redacted]")
+        #expect(r.redact("DJANGO_SECRET_KEY=DjangoSecretKeyVal0123456789") == "DJANGO_SECRET_KEY=[redacted]")
+        #expect(r.redact("secret_key=SecretKeySecret0123456789") == "secret_key=[redacted]")
+        #expect(r.redact("access_key=AccessKeyVal0123456789abc") == "access_key=[redacted]")
+        #expect(r.redact("GITHUB_TOKEN_ADMIN=ghTokenAdmin0123 DB_PASSWORD_PROD=prodPw") == "GITHUB_TOKEN_ADMIN=[redacted] DB_PASSWORD_PROD=[redacted]")
+        #expect(r.redact("LIVEKIT_API_SECRET\\=EscapedEq0123456789abc") == "LIVEKIT_API_SECRET\\=[redacted]")
+        #expect(r.redact("api_key&#61;HtmlEntityKey0123456789 api_key\\u003dJsonEscKey0123456789") == "api_key&#61;[redacted] api_key\\u003d[redacted]")
+    }
+
+    @Test func aSecretKeysValueIsRedactedToItsEnd() {
+        let r = Redactor()
+        #expect(r.redact(#"password: "correct horse battery staple" user=bob"#) == #"password: "[redacted]" user=bob"#)
+        #expect(r.redact("SECRET: 'a b c d e f SECRETWITHSPACES'") == "SECRET: '[redacted]'")
+        #expect(r.redact("LIVEKIT_API_SECRET = 'SpaceEqSecret0123456789'") == "LIVEKIT_API_SECRET = '[redacted]'")
+        #expect(r.redact(#"{"api_secret":"Esc\"aped0123456789abcdef","x":1}"#) == #"{"api_secret":"[redacted]","x":1}"#)
+        #expect(r.redact("secret=Semi;colonSecret0123456789 done") == "secret=[redacted] done")
+        #expect(r.redact("token=abc&room=r1") == "token=[redacted]&room=r1")
+        #expect(r.redact("{secret=s3c}, [pwd=p4ss];") == "{secret=[redacted]}, [pwd=[redacted]];")
+        #expect(r.redact("token: Bearer eyJhbGciOiJIUzI1NiJ9 end") == "token: [redacted] end")
+    }
+
+    @Test func bearerAndBasicCredentialsOutsideAHeaderAreRedacted() {
+        let r = Redactor()
+        #expect(r.redact("auth=Bearer%20UrlBearerNoAuthzHdr0123456789&x=1") == "auth=Bearer%20[redacted]&x=1")
+        #expect(r.redact("creds user:pass base64 Basic dXNlcjpTdXBlclNlY3JldFBhc3N3b3JkMTIz end") == "creds user:pass base64 Basic [redacted] end")
+        #expect(r.redact("curl -H 'Authorization: Basic dXNlcjpwYXNz' https://x") == "curl -H 'Authorization: Basic [redacted]' https://x")
+    }
+
+    @Test func cookieValuesAreRedacted() {
+        let r = Redactor()
+        #expect(r.redact("Cookie: session=CookieSess0123; theme=dark") == "Cookie: session=[redacted]; theme=[redacted]")
+        #expect(r.redact("Set-Cookie: sid=SetCookieSecret0123456789; Path=/; HttpOnly") == "Set-Cookie: sid=[redacted]; Path=/; HttpOnly")
+        #expect(r.redact(#"{"Cookie": "CookieFieldVal0123"}"#) == #"{"Cookie": "[redacted]"}"#)
+    }
+
+    @Test func base64ServiceAccountCredentialsAreRedacted() {
+        let r = Redactor()
+        let json = #"{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "client_email": "x@y.iam"}"#
+        let b64 = Data(json.utf8).base64EncodedString()
+        #expect(r.redact("creds GOOGLE_APPLICATION_CREDENTIALS_JSON=\(b64) loaded") == "creds GOOGLE_APPLICATION_CREDENTIALS_JSON=[redacted] loaded")
+        let long = Data(("{\"a\":\"" + String(repeating: "x", count: 200) + "\",\"private_key\":\"k\"}").utf8).base64EncodedString()
+        #expect(r.redact("blob \(long)") == "blob [redacted]")
+        // Base64 JSON without a credential is kept.
+        let plain = Data(("{\"room\":\"" + String(repeating: "r", count: 100) + "\"}").utf8).base64EncodedString()
+        #expect(r.redact("metadata \(plain)") == "metadata \(plain)")
+    }
+
+    @Test func wordsAndIdsNearTheKeyAndCookieRulesSurvive() {
+        let r = Redactor()
+        let plain = [
+            "job AJ_kTm3vPq9Xw2a room RM_Xq7bT2mNw4Lp participant PA_aB3dE5fG7hJ9 in voice-room-7f3k2", "token is expired",
+            "lk token create --token-ttl 2h", "TOKEN_TTL=7200 MAX_TOKENS=512 prompt_tokens=412 completion_tokens: 12", "Cookie policy accepted",
+            "secret_santa joined room secret-santa-42", "Basic auth failed", "Basic Setup complete", "Passed all checks", "bypass cache",
+            "Token expired", "password reset requested for user-42b7", "cookies: 3", "Secrets manager unavailable",
+            "eyJhbGciOiJIUzI1NiJ9 alone", "Asia/Tokyo 09:00",
+            "rejected token: sub agent-AJ_yMcn9V7utwf7, room room-2WH6lWIr", "room_key=RM_Xq7bT2mNw4Lp-x",
+        ]
+        for text in plain { #expect(r.redact(text) == text) }
+    }
 }
