@@ -101,7 +101,7 @@ public final class RecordRenderer {
                 let hasControl = JSONBytes.holdsEscapedCharacter(raw)
                 if !isText && !hasControl && c != UInt8(ascii: "N") && c != UInt8(ascii: "I") && !(c == UInt8(ascii: "-") && raw.byte(1) == UInt8(ascii: "I")) {
                     out.append(raw)
-                } else if isText && !hasControl && !Redactor.mightHoldSecret(raw) && !Redactor.isSecretKey(keyText()) {
+                } else if isText && !hasControl && !Redactor.mightHoldSecretField(raw) && !Redactor.isSecretKey(keyText()) {
                     out.append(raw)
                 } else {
                     var reader = JSONReader(b, from: value.lowerBound)
@@ -133,9 +133,16 @@ public final class RecordRenderer {
             }
         case .array(let items):
             out.append("[")
+            var afterSecretFlag = false
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(",") }
-                writeValue(item, key: key, into: &out, depth: depth + 1)
+                // argv: the element after `--api-secret` is its value.
+                if afterSecretFlag, case .string(let s) = item, !s.isEmpty {
+                    out.quote(Redactor.replacement)
+                } else {
+                    writeValue(item, key: key, into: &out, depth: depth + 1)
+                }
+                if case .string(let s) = item { afterSecretFlag = Redactor.isSecretFlag(s) } else { afterSecretFlag = false }
             }
             out.append("]")
         case .object(let members):

@@ -123,11 +123,26 @@ public final class Redactor {
             return k.contains("secret") || k.contains("password") || k.contains("passwd") || equals("pwd") || equals("token")
                 || k.hasSuffix("_token") || k.hasSuffix("apikey") || k.hasSuffix("api_key") || k.hasSuffix("api-key")
                 || k.hasSuffix("private_key") || k.hasSuffix("privatekey") || equals("authorization") || equals("jwt")
+                || equals("pass") || equals("passphrase") || equals("cookie") || equals("set-cookie") || equals("credential")
+                || equals("credentials") || k.hasSuffix("access_key") || k.hasSuffix("accesskey") || k.hasSuffix("access-key")
         }
     }
 
     /// Whether `b` may hold a secret (a gate literal occurs).
     public static func mightHoldSecret(_ b: UnsafeBufferPointer<UInt8>) -> Bool { gates.scanFoldingCase(b) != 0 }
+
+    /// Field names that name a secret only as a JSON key (`"pass"`, `"credentials"`), and flags in
+    /// an argv list (`"--`): a raw JSON object or array that holds one is read, not copied.
+    static let fieldGates = LiteralSet(["\"pass\"", "\"passphrase\"", "\"credential", "\"--"], caseless: bits(0...2))
+
+    /// Whether a raw JSON value may hold a secret: a gate literal or a secret-only key name occurs.
+    public static func mightHoldSecretField(_ b: UnsafeBufferPointer<UInt8>) -> Bool { mightHoldSecret(b) || fieldGates.scanFoldingCase(b) != 0 }
+
+    /// Whether an argv element is a flag naming a secret (`--api-secret`, `--password`), so the
+    /// next element is its value.
+    public static func isSecretFlag(_ s: String) -> Bool {
+        s.hasPrefix("-") && !s.contains("=") && isSecretKey(String(s.drop { $0 == "-" }))
+    }
 
     /// The text with every secret replaced.
     public func redact(_ text: String) -> String {

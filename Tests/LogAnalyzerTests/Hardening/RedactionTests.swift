@@ -254,6 +254,20 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(r.redact("metadata \(plain)") == "metadata \(plain)")
     }
 
+    @Test func unlistedSecretFieldsAndArgvValuesAreRedacted() throws {
+        let dir = TempDir()
+        dir.write("fields.jsonl", #"""
+            {"message":"m","level":"INFO","timestamp":"2025-12-11T00:51:47+00:00","auth":{"user":"u","pass":"NestedPassVal0123456789"},"credentials":"CredsVal0123456789abc","Cookie":"CookieFieldVal0123","args":["--api-secret","ArgvSecretVal0123456789","--token-ttl","2h"]}
+
+            """#)
+        let result = try runLoganalyze(["parse", dir.url.path + "/fields.jsonl"])
+        #expect(result.stdout.contains(#""fields":{"auth":{"user":"u","pass":"[redacted]"},"credentials":"[redacted]","Cookie":"[redacted]","args":["--api-secret","[redacted]","--token-ttl","2h"]}"#),
+                "\(result.stdout)")
+        #expect(["pass", "credentials", "Cookie", "set-cookie", "aws_access_key"].allSatisfy(Redactor.isSecretKey))
+        #expect(!["passenger", "cookie_policy", "credentials_path_count", "secret_santa_count"].contains(where: Redactor.isSecretKey))
+        #expect(Redactor().redact("run ['--api-secret', 'ArgvSecretVal0123456789']") == "run ['--api-secret', '[redacted]']")
+    }
+
     @Test func wordsAndIdsNearTheKeyAndCookieRulesSurvive() {
         let r = Redactor()
         let plain = [
