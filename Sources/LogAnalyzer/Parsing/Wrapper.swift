@@ -138,12 +138,13 @@ struct Wrapper {
     /// other leaves the time to `--tz`).
     private static func stripJournaldFull(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
         guard ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(where: { b.has($0, at: i) }),
-            var (t, end) = TimeParsing.dateTime(b, at: i + 4), b.byte(end) == 0x20
+            let (written, end) = TimeParsing.dateTime(b, at: i + 4), b.byte(end) == 0x20
         else { return nil }
         let zoneEnd = b.skipToken(end + 1)
         guard zoneEnd - end - 1 >= 1, zoneEnd - end - 1 <= 5, b.slice(end + 1, zoneEnd).allSatisfy(\.isUpper), b.byte(zoneEnd) == 0x20,
             let tail = journaldTail(b, at: zoneEnd + 1, into: &w)
         else { return nil }
+        var t = written
         if t.offsetSeconds == nil, let hours = zoneHours[b.string(end + 1, zoneEnd)] { t.offsetSeconds = hours * 3600 }
         w.time = t
         return tail
