@@ -92,15 +92,7 @@ public enum Ingestor {
         guard n > 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return nil }
         head.removeLast(head.count - n)
         if n == 64 * 1024, let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
-        var dateless = options
-        dateless.date = nil
-        let stream = RecordStream(piece: input, index: 0, options: dateless, referenceDay: nil, classifier: nil,
-                                  source: PrefixedSource(prefix: head, inner: EmptySource()), primed: false)
-        var records: [LogRecord] = []
-        var sink = DiagnosticSink(keepPerKind: 0)
-        stream.parsePiece(into: &records, diagnostics: &sink)
-        records += stream.finishPieces()
-        guard let t = records.lazy.compactMap(\.time).first, !t.hasDate else { return nil }
+        guard let t = ReadingOrder.sampleRecords(head, of: input, options: options).lazy.compactMap(\.time).first, !t.hasDate else { return nil }
         let micros = t.micros % Timestamp.microsPerDay
         return micros < 0 ? micros + Timestamp.microsPerDay : micros
     }

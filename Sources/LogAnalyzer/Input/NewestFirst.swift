@@ -20,7 +20,7 @@ enum NewestFirst {
         defer { close(fd) }
         let size = Int64(st.st_size)
         let headBytes = Int64(16 << 10)
-        var head = read(fd, at: 0, Int(min(headBytes, size)))
+        var head = ReadingOrder.read(fd, at: 0, Int(min(headBytes, size)))
         guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B), TextEncoding.sniff(head) == .utf8 else { return false }
         if size > headBytes, let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
         let headTimes = datedTimes(head, input, options)
@@ -32,7 +32,7 @@ enum NewestFirst {
         }
         guard back >= 2, forward * 10 <= back else { return false }
         let end = Int64(ReadingOrder.endBytes)
-        var tail = read(fd, at: max(0, size - end), Int(min(end, size)))
+        var tail = ReadingOrder.read(fd, at: max(0, size - end), Int(min(end, size)))
         if size > end {
             guard let nl = tail.firstIndex(of: 0x0A) else { return false }
             tail.removeSubrange(...nl)
@@ -51,24 +51,9 @@ enum NewestFirst {
         return countLines(fd, size: Int64(st.st_size))
     }
 
-    private static func read(_ fd: Int32, at offset: Int64, _ count: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
-        bytes.removeLast(count - max(0, n))
-        return bytes
-    }
-
     /// The dated times of the records in `bytes`, in order.
     private static func datedTimes(_ bytes: [UInt8], _ input: InputDescriptor, _ options: IngestOptions) -> [Timestamp] {
-        var dateless = options
-        dateless.date = nil
-        let stream = RecordStream(piece: input, index: 0, options: dateless, referenceDay: nil, classifier: nil,
-                                  source: PrefixedSource(prefix: bytes, inner: EmptySource()), primed: false)
-        var records: [LogRecord] = []
-        var sink = DiagnosticSink(keepPerKind: 0)
-        stream.parsePiece(into: &records, diagnostics: &sink)
-        records += stream.finishPieces()
-        return records.compactMap { r in r.time.flatMap { $0.hasDate ? $0 : nil } }
+        ReadingOrder.sampleRecords(bytes, of: input, options: options).compactMap { r in r.time.flatMap { $0.hasDate ? $0 : nil } }
     }
 
     /// Lines in the file (a last line without a newline counts).

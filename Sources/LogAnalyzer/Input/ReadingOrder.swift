@@ -73,12 +73,7 @@ enum ReadingOrder {
         guard fd >= 0 else { return .unknown }
         defer { close(fd) }
         let size = Int64(st.st_size)
-        func read(at offset: Int64, _ count: Int) -> [UInt8] {
-            var bytes = [UInt8](repeating: 0, count: count)
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
-            bytes.removeLast(count - max(0, n))
-            return bytes
-        }
+        func read(at offset: Int64, _ count: Int) -> [UInt8] { Self.read(fd, at: offset, count) }
         var head = read(at: 0, Int(min(Int64(endBytes), size)))
         guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return .unknown }
         var tail: [UInt8]
@@ -91,15 +86,8 @@ enum ReadingOrder {
         } else {
             tail = head
         }
-        var dateless = options
-        dateless.date = nil
         func dated(_ bytes: [UInt8]) -> (Timestamp, Timestamp)? {
-            let stream = RecordStream(piece: input, index: 0, options: dateless, referenceDay: nil, classifier: nil,
-                                      source: PrefixedSource(prefix: bytes, inner: EmptySource()), primed: false)
-            var records: [LogRecord] = []
-            var sink = DiagnosticSink(keepPerKind: 0)
-            stream.parsePiece(into: &records, diagnostics: &sink)
-            records += stream.finishPieces()
+            let records = sampleRecords(bytes, of: input, options: options)
             var lo: Timestamp?
             var hi: Timestamp?
             for r in records {
@@ -112,5 +100,26 @@ enum ReadingOrder {
         }
         guard let (lo, _) = dated(head), let (_, hi) = dated(tail), lo <= hi else { return .unknown }
         return .span(lo...hi)
+    }
+
+    /// Up to `count` bytes of `fd` from `offset` (fewer at the end of the file).
+    static func read(_ fd: Int32, at offset: Int64, _ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+        bytes.removeLast(count - max(0, n))
+        return bytes
+    }
+
+    /// The records of a sample of an input's bytes (its head or tail), parsed without a reference
+    /// date: a time-only stamp stays without a date.
+    static func sampleRecords(_ bytes: [UInt8], of input: InputDescriptor, options: IngestOptions) -> [LogRecord] {
+        var dateless = options
+        dateless.date = nil
+        let stream = RecordStream(piece: input, index: 0, options: dateless, referenceDay: nil, classifier: nil,
+                                  source: PrefixedSource(prefix: bytes, inner: EmptySource()), primed: false)
+        var records: [LogRecord] = []
+        var sink = DiagnosticSink(keepPerKind: 0)
+        stream.parsePiece(into: &records, diagnostics: &sink)
+        return records + stream.finishPieces()
     }
 }
