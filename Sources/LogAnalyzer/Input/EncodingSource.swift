@@ -31,7 +31,6 @@ enum TextEncoding: Equatable {
 struct UTF16Source<Inner: ByteSource>: ByteSource {
     var inner: Inner
     let bigEndian: Bool
-    private var raw = [UInt8](repeating: 0, count: 64 * 1024)
     /// Bytes read but not yet decoded (a code unit or a surrogate pair cut by a read).
     private var pending: [UInt8] = []
     /// UTF-8 decoded but not yet handed out.
@@ -49,17 +48,14 @@ struct UTF16Source<Inner: ByteSource>: ByteSource {
             if ended { return 0 }
             out.removeAll(keepingCapacity: true)
             outHead = 0
-            // (`withUnsafeMutableBytes` rethrows untyped: the typed error goes through a Result.)
-            let n = try raw.withUnsafeMutableBytes { b in
-                do throws(InputError) { return Result<Int, InputError>.success(try inner.read(into: b)) } catch { return .failure(error) }
-            }.get()
-            if n == 0 {
+            let chunk = try inner.readBytes(upTo: 64 << 10)
+            if chunk.isEmpty {
                 ended = true
                 // A lone high surrogate at the end.
                 if pending.count >= 2 { Self.appendScalar(0xFFFD, to: &out) }
                 pending.removeAll()
             } else {
-                pending += raw[0..<n]
+                pending += chunk
                 decode()
             }
         }
@@ -112,22 +108,29 @@ struct UTF16Source<Inner: ByteSource>: ByteSource {
 }
 
 extension ByteSource {
+    /// Up to `count` bytes, from as many reads as it takes (fewer only at the end).
+    mutating func readBytes(upTo count: Int) throws(InputError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var got = 0
+        while got < count {
+            // (`withUnsafeMutableBytes` rethrows untyped: the typed error goes through a Result.)
+            let n = try bytes.withUnsafeMutableBytes { b in
+                do throws(InputError) {
+                    return Result<Int, InputError>.success(try read(into: UnsafeMutableRawBufferPointer(rebasing: b[got...])))
+                } catch { return .failure(error) }
+            }.get()
+            if n == 0 { break }
+            got += n
+        }
+        bytes.removeLast(count - got)
+        return bytes
+    }
+
     /// This source as UTF-8 text without a byte-order mark, after reading its first bytes to see
     /// which mark it has (if any).
     func decodingByteOrderMark() throws(InputError) -> any ByteSource {
         var source = self
-        var head: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 3)
-        while head.count < 3 {
-            let want = 3 - head.count
-            let n = try chunk.withUnsafeMutableBytes { b in
-                do throws(InputError) {
-                    return Result<Int, InputError>.success(try source.read(into: UnsafeMutableRawBufferPointer(rebasing: b[0..<want])))
-                } catch { return .failure(error) }
-            }.get()
-            if n == 0 { break }
-            head += chunk[0..<n]
-        }
+        let head = try source.readBytes(upTo: 3)
         let encoding = TextEncoding.sniff(head)
         let rest = PrefixedSource(prefix: Array(head[encoding.markBytes...]), inner: source)
         switch encoding {
@@ -137,22 +140,10 @@ extension ByteSource {
     }
 
     /// This source, with lines ended by a bare CR (classic Mac OS, some Windows tools) read as
-    /// lines when its first read holds CRs and no LF.
+    /// lines when its first 16 KiB (or all there is) hold CRs and no LF.
     private func endingLinesAtCarriageReturns() throws(InputError) -> any ByteSource {
         var source = self
-        var chunk = [UInt8](repeating: 0, count: 16 << 10)
-        var head: [UInt8] = []
-        // (Up to 16 KiB, or all there is: a source may hand out a few bytes at a time.)
-        while head.count < chunk.count {
-            let want = chunk.count - head.count
-            let n = try chunk.withUnsafeMutableBytes { b in
-                do throws(InputError) {
-                    return Result<Int, InputError>.success(try source.read(into: UnsafeMutableRawBufferPointer(rebasing: b[0..<want])))
-                } catch { return .failure(error) }
-            }.get()
-            if n == 0 { break }
-            head += chunk[0..<n]
-        }
+        let head = try source.readBytes(upTo: 16 << 10)
         let rest = PrefixedSource(prefix: head, inner: source)
         return TextEncoding.endsLinesWithCR(head) ? CRLineSource(inner: rest) : rest
     }
