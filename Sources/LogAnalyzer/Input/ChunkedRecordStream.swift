@@ -123,8 +123,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
         _ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
         workers: Int, pieceBytes: Int, longestBlock: Int = 8 << 20
     ) -> ChunkedRecordStream? {
-        // (A newest-first file is read from its end, in line.)
-        guard input.kind != .memory, workers >= 2, pieceBytes > 0, !NewestFirst.isNewestFirst(input, options: options) else { return nil }
+        guard input.kind != .memory, workers >= 2, pieceBytes > 0 else { return nil }
         // (Only a regular file is opened here: opening a named pipe and closing it again would
         // drop what its writer had written, if the writer is already done.)
         var pathStat = stat()
@@ -144,7 +143,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
                     var pieceBytes = max(Int64(pieceBytes), min(Self.defaultPieceBytes, (size + Self.maxPieces - 1) / Self.maxPieces))
                     // Lines far shorter than a log's make pieces of many records: fewer bytes then.
                     if got > 0 { pieceBytes = min(pieceBytes, Self.pieceBytes(forLinesIn: head)) }
-                    guard size >= 2 * pieceBytes else {
+                    // (A newest-first file is read from its end, in line: only a regular file
+                    // can be, and the check is made once, for a file large enough to split.)
+                    guard size >= 2 * pieceBytes, !NewestFirst.isNewestFirst(input, options: options) else {
                         close(fd)
                         return nil
                     }
