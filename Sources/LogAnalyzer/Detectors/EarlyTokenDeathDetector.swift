@@ -92,17 +92,20 @@ public struct EarlyTokenDeathDetector: Detector {
             }
         }
         if let (gap, inputGap, gapSide) = cascade.silence(in: session) {
-            // The whole log silent long enough on its own: the host, not the one job process.
-            let wholeInput = inputGap.map { $0.seconds >= c.suspensionThresholdSeconds } ?? false
+            // The whole log silent long enough on its own: the host, not the one job process (and
+            // when the session's own lines had stopped earlier, for how long).
+            let whole = inputGap.flatMap { $0.seconds >= c.suspensionThresholdSeconds ? $0 : nil }
+            let wholeText = whole.map { g in
+                "The whole log was silent" + (g.seconds < gap.seconds - 1 ? " for the last \(humanDuration(g.seconds)) of it (from \(g.from.humanString))" : "")
+                    + ", so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP)"
+            }
             f.values.append(("silentGapSeconds", .number(gap.seconds)))
             if gap.seconds >= c.suspensionThresholdSeconds {
                 causes.insert("suspended-host", at: 0)
                 f.explanation.insert(
                     "the \(gapSide.rawValue) process logged nothing for \(humanDuration(gap.seconds)) before the failure (last line at \(gap.from.humanString), next at \(gap.to.humanString)), longer than a refreshed token lives (\(humanDuration(c.refreshedTokenValiditySeconds)) + \(humanDuration(c.tokenLeewaySeconds)) leeway): "
                         + "no refresh could reach it and nothing noticed the dead connection until it woke up and resumed with an expired token. "
-                        + (wholeInput
-                            ? "The whole log was silent\(inputGap!.seconds < gap.seconds - 1 ? " for the last \(humanDuration(inputGap!.seconds)) of it (from \(inputGap!.from.humanString))" : ""), so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP)"
-                            : "Other lines of the same log kept coming, so the job process itself was stalled or paused")
+                        + (wholeText ?? "Other lines of the same log kept coming, so the job process itself was stalled or paused")
                         + " - not a TTL setting.",
                     at: 0)
                 f.evidence.append(Evidence(location: gap.fromLocation, time: gap.from, side: gapSide, text: "last line before the silence", role: "silence starts"))
