@@ -68,11 +68,15 @@ public final class Redactor {
             (bits(0...0), p(#"(?<![A-Za-z0-9+/_-])eyJ(?=[A-Za-z0-9+/_-]{61})(?=[A-Za-z0-9+/_-]*?(?:cHJpdmF0ZV9rZX|ByaXZhdGVfa2V5|wcml2YXRlX2tle|c2VydmljZV9hY2NvdW50|NlcnZpY2VfYWNjb3VudA|zZXJ2aWNlX2FjY291bn))[A-Za-z0-9+/_-]+={0,2}"#), 0),
             // An Authorization header's credentials, whatever the scheme (`Token` is Deepgram's);
             // not a lowercase word (`Authorization: Token expired`).
-            (bits(16...16), p(#"((?i:authorization)["']?\s*[:=,]\s*["']?(?:Bearer|Basic|Token|Digest|Bot|ApiKey)(?:\s+|%20|\+))(?![a-z]+(?![A-Za-z0-9+/=_.~-]))"#
+            // The scheme in any case (RFC 9110: `basic` is `Basic`).
+            (bits(16...16), p(#"((?i:authorization)["']?\s*[:=,]\s*["']?(?i:Bearer|Basic|Token|Digest|Bot|ApiKey)(?:\s+|%20|\+))(?![a-z]+(?![A-Za-z0-9+/=_.~-]))"#
                               + value + "{4,}"), 1),
             // key=value and "key": "value" where the key names a secret (`%3D`, `%3A`: URL-encoded;
             // `\=`: escaped in a properties file).
             (keyGates, p("(" + secretKey + #"\\?["']?\s*\\?(?:[:=]|%3[ADad]|&#(?:61|58|x3[ADad]);|\\u003[ADad])\s*["']?)"# + keyedValue, caseless: true), 1),
+            // A short bare value after `password: ` or `secret: ` (the rule above asks 6+ characters
+            // after `: `, for `rejected token: sub …`; a password of 3 is still a password).
+            (bits(2...4), p(#"((?:password|passwd|secret)["']?\s*:\s*)(?!\[redacted)[^\s"'&,\[]{1,5}(?=[)}\]>;]*(?:[\s"'&,]|\z))"#, caseless: true), 1),
             // CLI flags: `--api-secret VALUE`, `--password VALUE`, `--token VALUE`; also argv lists
             // (`['--api-secret', 'VALUE']`).
             (keyGates, p(#"(--[a-z0-9-]*(?:secret|password|passwd|token|api-key|apikey)(?:\s+|["']\s*,\s*["']))(?!-)"# + value + "+", caseless: true), 1),

@@ -226,6 +226,9 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(r.redact("token=abc&room=r1") == "token=[redacted]&room=r1")
         #expect(r.redact("{secret=s3c}, [pwd=p4ss];") == "{secret=[redacted]}, [pwd=[redacted]];")
         #expect(r.redact("token: Bearer eyJhbGciOiJIUzI1NiJ9 end") == "token: [redacted] end")
+        #expect(r.redact("connecting with password: abc to db") == "connecting with password: [redacted] to db")
+        #expect(r.redact("DB_PASSWORD: p4, client_secret:s3cr end") == "DB_PASSWORD: [redacted], client_secret:[redacted] end")
+        #expect(r.redact(#"{"passwd": "x"}"#) == #"{"passwd": "[redacted]"}"#)
     }
 
     @Test func bearerAndBasicCredentialsOutsideAHeaderAreRedacted() {
@@ -233,6 +236,9 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(r.redact("auth=Bearer%20UrlBearerNoAuthzHdr0123456789&x=1") == "auth=Bearer%20[redacted]&x=1")
         #expect(r.redact("creds user:pass base64 Basic dXNlcjpTdXBlclNlY3JldFBhc3N3b3JkMTIz end") == "creds user:pass base64 Basic [redacted] end")
         #expect(r.redact("curl -H 'Authorization: Basic dXNlcjpwYXNz' https://x") == "curl -H 'Authorization: Basic [redacted]' https://x")
+        #expect(r.redact("Authorization: basic dXNlcjpwYXNz") == "Authorization: basic [redacted]")
+        #expect(r.redact("authorization: DIGEST dXNlcjpwYXNz, token expired") == "authorization: DIGEST [redacted], token expired")
+        #expect(r.redact("Authorization: token expired") == "Authorization: token expired")
     }
 
     @Test func cookieValuesAreRedacted() {
