@@ -83,28 +83,41 @@ struct TimelineCommand: ParsableCommand {
 
     func run() throws {
         // Inputs are read twice (the session, then its lines) so that only its lines are held.
-        // Standard input is copied to a temporary file for that; when no file can be made, it
-        // is read once and every record is kept.
-        var standardInput: InputDescriptor?
-        if session != nil && input.paths.contains("-") {
-            switch StandardInputSpool.spool() {
-            case .spooled(let spooled): standardInput = spooled
-            case .unavailable(let reason):
-                Stderr.print([Diagnostic(.note, path: "-", kind: "stdin-not-spooled", "\(reason); every line of standard input is kept in memory").rendered])
-            case .failed(let reason):
-                Stderr.print([Diagnostic(.error, path: "-", kind: "stdin-not-spooled", "\(reason); give the log as a file").rendered])
-                throw ExitCode(2)
+        // Standard input, a named pipe or a process substitution (`<(…)`) cannot be read again
+        // (opening a FIFO a second time waits for a writer forever): each is copied to a
+        // temporary file for that; when no file can be made, it is read once and the session's
+        // records are kept as it goes (by the tracker's rule, which may keep a few more lines).
+        var spooled: [String: InputDescriptor] = [:]
+        var readsOnce = false
+        if session != nil {
+            var seen = Set<String>()
+            for path in input.paths where seen.insert(path).inserted && (path == "-" || Self.isStream(path)) {
+                // A device (`/dev/zero`) is read once, not copied: it may never end.
+                guard path == "-" || Self.isPipe(path) else {
+                    readsOnce = true
+                    continue
+                }
+                let fd = path == "-" ? 0 : open(path, O_RDONLY)
+                guard fd >= 0 else { continue }  // reported when the inputs are read
+                let outcome = StandardInputSpool.spool(from: fd, path: path)
+                if fd != 0 { close(fd) }
+                switch outcome {
+                case .spooled(let copy): spooled[path] = copy
+                case .unavailable(let reason):
+                    readsOnce = true
+                    Stderr.print([Diagnostic(.note, path: path, kind: "input-not-spooled", "\(reason); every line of this input is kept in memory").rendered])
+                case .failed(let reason):
+                    Stderr.print([Diagnostic(.error, path: path, kind: "input-not-spooled", "\(reason); give the log as a file").rendered])
+                    throw ExitCode(2)
+                }
             }
         }
-        // A named pipe or a process substitution (`<(…)`) cannot be read again (opening a FIFO
-        // a second time waits for a writer forever): the session's records are kept as it goes.
-        let readsOnce = (input.paths.contains("-") && standardInput == nil) || input.paths.contains { Self.isStream($0) }
         var (report, diagnostics) = try Pipeline.analyze(
             input: input, analysis: analysis, keepRecordsFor: readsOnce ? session : nil, keepEvents: session == nil, keepEventsFor: session,
-            standardInput: standardInput)
+            spooled: spooled)
         if let session, !readsOnce {
             var scratch = DiagnosticSink()
-            let (inputs, _) = InputSet.expand(input.paths, standardInput: standardInput, diagnostics: &scratch)
+            let (inputs, _) = InputSet.expand(input.paths, spooled: spooled, diagnostics: &scratch)
             let options = try input.ingestOptions()
             for i in report.sessions.indices where report.sessions[i].matches(session) {
                 report.sessions[i].records = SessionRecords.collect(for: report.sessions[i], inputs: inputs, options: options, diagnostics: &scratch)
@@ -116,6 +129,12 @@ struct TimelineCommand: ParsableCommand {
         Stderr.print(diagnostics.lines)
         if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
         if let session, !report.sessions.contains(where: { $0.matches(session) }) { throw ExitCode(1) }
+    }
+
+    /// Whether `path` is a named pipe or a process substitution (`<(…)`).
+    static func isPipe(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO
     }
 
     /// Whether `path` (other than `-`) is a pipe, a socket or a device: readable only once.
@@ -132,12 +151,12 @@ struct TimelineCommand: ParsableCommand {
 enum Pipeline {
     static func analyze(
         input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false,
-        keepEventsFor: String? = nil, monitor: MonitorAggregate? = nil, standardInput: InputDescriptor? = nil
+        keepEventsFor: String? = nil, monitor: MonitorAggregate? = nil, spooled: [String: InputDescriptor] = [:]
     ) throws -> (Report, DiagnosticSink) {
         let ingest = try input.ingestOptions()
         guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
         var diagnostics = DiagnosticSink()
-        let (inputs, configs) = InputSet.expand(input.paths, standardInput: standardInput, diagnostics: &diagnostics)
+        let (inputs, configs) = InputSet.expand(input.paths, spooled: spooled, diagnostics: &diagnostics)
         let configuration = try analysis.configuration(configsFromInputs: configs, diagnostics: &diagnostics)
         var analyzer = Analyzer(ingest: ingest, configuration: configuration)
         guard let idle = TokenTTLSetting.parseDuration(analysis.sessionIdle), idle >= 60 else {

@@ -38,15 +38,20 @@ public enum InputSet {
     /// Application config files that may hold `token_ttl_*` (picked up from directories).
     static let configNames = ["config.py", "config.json", "config.yaml", "config.yml", ".env", "settings.py"]
 
-    /// `standardInput`: what `-` reads when it is not standard input itself (its spooled copy).
+    /// `spooled`: what a path (`-`, a named pipe) reads when it is not read itself (its spooled
+    /// copy, see `StandardInputSpool`).
     public static func expand(
-        _ paths: [String], standardInput: InputDescriptor? = nil, diagnostics: inout DiagnosticSink
+        _ paths: [String], spooled: [String: InputDescriptor] = [:], diagnostics: inout DiagnosticSink
     ) -> (inputs: [InputDescriptor], configs: [String]) {
         var inputs: [InputDescriptor] = []
         var configs: [String] = []
         for path in paths {
+            if let copy = spooled[path] {
+                inputs.append(copy)
+                continue
+            }
             if path == "-" {
-                inputs.append(standardInput ?? InputDescriptor(path: "-", kind: .stdin))
+                inputs.append(InputDescriptor(path: "-", kind: .stdin))
                 continue
             }
             var st = stat()

@@ -145,14 +145,16 @@ struct XorShift {
     }
 
     /// `timeline --session` reads a file twice (the session, then its lines); a named pipe can be
-    /// read once: its session's lines are kept on the first pass. (Opening the pipe again would
-    /// wait for a writer forever: the poller below plays that writer, so that the old behaviour
-    /// fails the test instead of hanging it.)
-    @Test func aSessionTimelineOfANamedPipeReadsItOnce() throws {
+    /// read once: it is copied to a temporary file first, so that its timeline is the file's.
+    /// (Opening the pipe again would wait for a writer forever: the poller below plays that
+    /// writer, so that a second open fails the test instead of hanging it.)
+    @Test func aSessionTimelineOfANamedPipeIsTheFilesTimeline() throws {
         let dir = TempDir()
-        let fifo = dir.url.path + "/agent.log"
-        #expect(mkfifo(fifo, 0o600) == 0)
         let log = try Data(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-real/agent.log"))
+        dir.write("file/agent.log", String(decoding: log, as: UTF8.self))
+        try FileManager.default.createDirectory(atPath: dir.url.path + "/pipe", withIntermediateDirectories: true)
+        let fifo = dir.url.path + "/pipe/agent.log"
+        #expect(mkfifo(fifo, 0o600) == 0)
         let done = Atomic<Bool>(false)
         let writer = Thread {
             let handle = FileHandle(forWritingAtPath: fifo)!
@@ -166,12 +168,15 @@ struct XorShift {
             }
         }
         writer.start()
-        let result = try runLoganalyze(["timeline", "--session", "AJ_p9KdW3xYzQ2r", fifo])
+        let piped = try runLoganalyze(["timeline", "--session", "AJ_p9KdW3xYzQ2r", fifo])
         done.store(true, ordering: .relaxed)
-        #expect(result.status == 0)
-        let lines = result.stdout.split(separator: "\n")
+        let file = try runLoganalyze(["timeline", "--session", "AJ_p9KdW3xYzQ2r", dir.url.path + "/file/agent.log"])
+        #expect(piped.status == 0)
+        #expect(piped.stderr == "")
+        let lines = piped.stdout.split(separator: "\n")
         #expect(lines.filter { $0.contains("resuming connection failed: client error: 401 Unauthorized") }.count == 5)
-        #expect(lines.filter { $0.contains("/agent.log:") }.count == 46)
+        #expect(lines.filter { $0.contains("/pipe/agent.log:") }.count == 43)
+        #expect(piped.stdout.replacingOccurrences(of: "/pipe/agent.log:", with: "/file/agent.log:") == file.stdout)
     }
 
     @Test func timestampsAtTheEdgesOfTheCalendar() {
