@@ -105,7 +105,7 @@ struct TimelineCommand: ParsableCommand {
                 case .spooled(let copy): spooled[path] = copy
                 case .unavailable(let reason):
                     readsOnce = true
-                    Stderr.print([Diagnostic(.note, path: path, kind: "input-not-spooled", "\(reason); every line of this input is kept in memory").rendered])
+                    Stderr.print([Diagnostic(.note, path: path, kind: "input-not-spooled", "\(reason); read once, keeping the session's lines in memory").rendered])
                 case .failed(let reason):
                     Stderr.print([Diagnostic(.error, path: path, kind: "input-not-spooled", "\(reason); give the log as a file").rendered])
                     throw ExitCode(2)
