@@ -136,6 +136,22 @@ import Testing
         #expect(Self.split(path, pieceBytes: 10, workers: 1) == nil)
     }
 
+    /// A file under 256 KiB is parsed on the merging thread even with `--jobs 2` (a thread each
+    /// for 10,000 small files cost more than their parsing); memory inputs, pipes and larger
+    /// files keep their threads.
+    @Test func onlySmallRegularFilesSkipTheReaderThread() throws {
+        let dir = TempDir()
+        let small = dir.write("small.log", String(repeating: "x", count: (256 << 10) - 1))
+        let large = dir.write("large.log", String(repeating: "x", count: 256 << 10))
+        #expect(mkfifo(dir.url.path + "/pipe.log", 0o600) == 0)
+        #expect(Analyzer.isSmallFile(InputDescriptor(path: small)))
+        #expect(!Analyzer.isSmallFile(InputDescriptor(path: large)))
+        #expect(!Analyzer.isSmallFile(InputDescriptor(path: dir.url.path + "/pipe.log")))
+        #expect(!Analyzer.isSmallFile(InputDescriptor(path: "-", kind: .stdin)))
+        #expect(!Analyzer.isSmallFile(InputDescriptor(name: "mem", bytes: Array("x\n".utf8))))
+        #expect(!Analyzer.isSmallFile(InputDescriptor(path: dir.url.path + "/missing.log")))
+    }
+
     /// gzip (like standard input and pipes) is cut into blocks as it is read.
     @Test func compressedFilesAreSplitAsTheyAreRead() throws {
         let dir = TempDir()
