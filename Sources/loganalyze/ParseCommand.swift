@@ -18,7 +18,8 @@ struct ParseCommand: ParsableCommand {
         let options = try input.ingestOptions()
         guard !input.paths.isEmpty else { throw ValidationError("give at least one path, or - for standard input") }
         var diagnostics = DiagnosticSink()
-        let (inputs, _) = InputSet.expand(input.paths, diagnostics: &diagnostics)
+        // A file named here is printed whatever its name (`config.json` too: parse reads no config).
+        let (inputs, _) = InputSet.expand(input.paths, namedConfigsAreLogs: true, diagnostics: &diagnostics)
         let referenceDay = options.date ?? Ingestor.learnReferenceDay(inputs)
         let renderer = RecordRenderer(paths: inputs.map(\.path))
         let out = OutputStream()

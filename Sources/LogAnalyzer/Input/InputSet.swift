@@ -39,9 +39,11 @@ public enum InputSet {
     static let configNames = ["config.py", "config.json", "config.yaml", "config.yml", ".env", "settings.py"]
 
     /// `spooled`: what a path (`-`, a named pipe) reads when it is not read itself (its spooled
-    /// copy, see `StandardInputSpool`).
+    /// copy, see `StandardInputSpool`). `namedConfigsAreLogs`: a file named on the command line
+    /// is read as a log whatever its name (`parse`, which reads no config).
     public static func expand(
-        _ paths: [String], spooled: [String: InputDescriptor] = [:], diagnostics: inout DiagnosticSink
+        _ paths: [String], spooled: [String: InputDescriptor] = [:], namedConfigsAreLogs: Bool = false,
+        diagnostics: inout DiagnosticSink
     ) -> (inputs: [InputDescriptor], configs: [String]) {
         var inputs: [InputDescriptor] = []
         var configs: [String] = []
@@ -67,7 +69,7 @@ public enum InputSet {
                     diagnostics.report(Diagnostic(.warning, path: path, kind: "empty-directory", "no log files (\(logSuffixes.joined(separator: " "))) in this directory"))
                 }
                 inputs += found.sorted().map { InputDescriptor(path: $0) }
-            } else if isConfig(path) && !(path.hasSuffix(".json") && looksLikeJSONLog(path)) {
+            } else if !namedConfigsAreLogs && isConfig(path) && !(path.hasSuffix(".json") && looksLikeJSONLog(path)) {
                 configs.append(path)
             } else {
                 inputs.append(InputDescriptor(path: path))
