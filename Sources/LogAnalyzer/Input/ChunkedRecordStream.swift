@@ -134,10 +134,11 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 var sample = [UInt8](repeating: 0, count: 64 << 10)
                 let got = max(0, sample.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) })
                 let head = sample[0..<got]
-                // (gzip, text behind a byte-order mark, and lines ended by bare CRs are read in
-                // order and decoded.)
+                // (gzip, text behind a byte-order mark, lines ended by bare CRs and a document
+                // that may hold Sentry breadcrumbs are read in order and decoded.)
                 let isPlainFile = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
                     && !(got >= 2 && head[0] == 0x1F && head[1] == 0x8B) && TextEncoding.sniff(head) == .utf8 && !TextEncoding.endsLinesWithCR(head)
+                    && !SentryBreadcrumbs.mayStart(head)
                 if isPlainFile {
                     let size = Int64(st.st_size)
                     var pieceBytes = max(Int64(pieceBytes), min(Self.defaultPieceBytes, (size + Self.maxPieces - 1) / Self.maxPieces))

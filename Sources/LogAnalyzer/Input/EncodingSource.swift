@@ -143,7 +143,14 @@ extension ByteSource {
     /// lines when its first 16 KiB (or all there is) hold CRs and no LF.
     private func endingLinesAtCarriageReturns() throws(InputError) -> any ByteSource {
         var source = self
-        let head = try source.readBytes(upTo: 16 << 10)
+        var head = try source.readBytes(upTo: 16 << 10)
+        // Sentry breadcrumbs saved as one JSON document: read whole and made into JSON lines.
+        if SentryBreadcrumbs.mayStart(head) {
+            head += try source.readBytes(upTo: SentryBreadcrumbs.maxDocumentBytes + 1 - head.count)
+            if head.count <= SentryBreadcrumbs.maxDocumentBytes, let lines = head.withUnsafeBufferPointer(SentryBreadcrumbs.lines(of:)) {
+                return PrefixedSource(prefix: lines, inner: EmptySource())
+            }
+        }
         let rest = PrefixedSource(prefix: head, inner: source)
         return TextEncoding.endsLinesWithCR(head) ? CRLineSource(inner: rest) : rest
     }

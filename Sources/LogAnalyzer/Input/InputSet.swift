@@ -81,6 +81,7 @@ public enum InputSet {
     /// Whether a `.json` file named on the command line is a log (one JSON record per line, as
     /// `kubectl logs > agent.json` saves it) rather than an app config: its first line is a whole
     /// object with a message, level or time key.
+    /// Sentry breadcrumbs saved as one document (`SentryBreadcrumbs`) are a log too.
     static func looksLikeJSONLog(_ path: String) -> Bool {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return false }
@@ -88,6 +89,13 @@ public enum InputSet {
         var head = [UInt8](repeating: 0, count: 64 << 10)
         let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return false }
+        if SentryBreadcrumbs.mayStart(head[0..<n]) {
+            var source = PrefixedSource(prefix: Array(head[0..<n]), inner: FileDescriptorSource(fd: fd))
+            guard let document = try? source.readBytes(upTo: SentryBreadcrumbs.maxDocumentBytes + 1),
+                document.count <= SentryBreadcrumbs.maxDocumentBytes
+            else { return false }
+            return document.withUnsafeBufferPointer { SentryBreadcrumbs.lines(of: $0) != nil }
+        }
         return head.withUnsafeBufferPointer { all -> Bool in
             let b = UnsafeBufferPointer(rebasing: all[0..<n])
             var start = 0
@@ -156,7 +164,8 @@ public enum InputSet {
             } else if type == S_IFREG {
                 if configNames.contains(name) {
                     configs.append(path)
-                } else if isLog {
+                } else if isLog || (name.hasSuffix(".json") && looksLikeJSONLog(path)) {
+                    // (`kubectl logs … > agent.json`, a saved list of Sentry breadcrumbs)
                     found.append(path)
                 }
             }

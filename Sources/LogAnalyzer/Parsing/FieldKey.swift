@@ -1,6 +1,6 @@
 /// The JSON keys the parsers care about, recognised from raw key bytes without allocating.
 enum FieldKey {
-    case message, msg, level, levelname, name, timestamp, asctime, ts, time, atTimestamp, logger, severity, caller
+    case message, msg, level, levelname, name, timestamp, asctime, ts, time, atTimestamp, logger, severity, caller, category
     case room, roomSid, jobId, workerId, id, participant, participantSid, pid, participantInit
     case errorText
     case ttft, ttfb, audioDuration, eouDelay
@@ -23,7 +23,7 @@ enum FieldKey {
             self = eq("message") ? .message : eq("asctime") ? .asctime : (eq("room_id") || eq("roomSid")) ? .roomSid : .other
         case 8:
             self = eq("severity") ? .severity : eq("identity") ? .participant : (eq("workerID") || eq("workerId")) ? .workerId
-                : eq("exc_info") ? .errorText : eq("roomName") ? .room : eq("room_sid") ? .roomSid : .other
+                : eq("exc_info") ? .errorText : eq("roomName") ? .room : eq("room_sid") ? .roomSid : eq("category") ? .category : .other
         case 9: self = eq("levelname") ? .levelname : eq("timestamp") ? .timestamp : eq("room_name") ? .room : eq("worker_id") ? .workerId : .other
         case 10: self = eq("@timestamp") ? .atTimestamp : .other
         case 11: self = eq("participant") ? .participant : .other

@@ -21,6 +21,8 @@ enum JSONLineParser {
         var logger: Range<Int>?
         var severity: Range<Int>?
         var hasCaller = false
+        /// A `category` key (a Sentry breadcrumb's: `console`, `fetch` …; its value is the logger).
+        var hasCategory = false
         var metrics = MetricRanges()
     }
 
@@ -146,6 +148,9 @@ enum JSONLineParser {
         case .logger: keys.logger = value
         case .severity: keys.severity = value
         case .caller: keys.hasCaller = true
+        case .category:
+            keys.hasCategory = true
+            if keys.logger == nil { keys.logger = value }
         // Metrics extras: the first of a repeated key, as `Fields` reads them.
         case .ttft: if keys.metrics.ttft == nil { keys.metrics.ttft = value }
         case .ttfb: if keys.metrics.ttfb == nil { keys.metrics.ttfb = value }
@@ -250,6 +255,11 @@ enum JSONLineParser {
             r.format = .pinoJSON
             (message, logger, levelValue) = (k.msg, k.name, k.level)
             if let t = text(b, k.time), let micros = TimeParsing.epoch(t, milliseconds: true) { r.time = clock.absolute(micros) }
+        } else if k.hasCategory, k.name == nil, k.message != nil, k.timestamp != nil {
+            // a Sentry breadcrumb (the lines `SentryBreadcrumbs` makes of a saved list)
+            r.format = .sentryBreadcrumb
+            (message, logger, levelValue) = (k.message, k.logger, k.level)
+            if let stamp = k.timestamp { r.time = resolveStamp(b, stamp, clock: &clock) }
         } else if k.message != nil, k.level != nil, k.timestamp != nil || k.asctime != nil {
             r.format = k.timestamp != nil ? .agentsJSON : .agentsJSONLegacy
             (message, logger, levelValue) = (k.message, k.name, k.level)
@@ -278,6 +288,7 @@ enum JSONLineParser {
         case .pinoJSON: return pinoSkip
         case .agentsJSON: return agentsSkip
         case .agentsJSONLegacy: return legacySkip
+        case .sentryBreadcrumb: return breadcrumbSkip
         default:
             var mask = genericSkip
             if k.timestamp != nil || k.asctime != nil || k.time != nil || k.atTimestamp != nil {
@@ -293,6 +304,7 @@ enum JSONLineParser {
     static let pinoSkip: UInt16 = ["msg", "level", "time", "name"].reduce(0) { $0 | Fields.skipBit($1) }
     static let agentsSkip: UInt16 = ["message", "level", "levelname", "name", "timestamp"].reduce(0) { $0 | Fields.skipBit($1) }
     static let legacySkip: UInt16 = ["message", "level", "levelname", "name", "asctime"].reduce(0) { $0 | Fields.skipBit($1) }
+    static let breadcrumbSkip: UInt16 = ["message", "level", "category", "timestamp"].reduce(0) { $0 | Fields.skipBit($1) }
     static let genericSkip: UInt16 = ["msg", "message", "name", "logger", "level", "levelname"].reduce(0) { $0 | Fields.skipBit($1) }
 
     /// A stamp value: ISO 8601 / asctime text, or epoch seconds/milliseconds.

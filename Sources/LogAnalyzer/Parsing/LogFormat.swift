@@ -16,6 +16,7 @@ public enum LogFormat: String, Sendable, CaseIterable, Hashable {
     case uvicorn = "uvicorn"
     case appTime = "app-time"
     case webhookEvent = "webhook-event"
+    case sentryBreadcrumb = "sentry-breadcrumb"
     case json = "json"
     case plain = "plain"
 
@@ -56,6 +57,8 @@ public enum LogFormat: String, Sendable, CaseIterable, Hashable {
             "application lines with a time of day only: `00:51:46.668 - Generating initial greeting`"
         case .webhookEvent:
             "LiveKit webhook events copied as text: `PARTICIPANT_LEFT\\t{json}`"
+        case .sentryBreadcrumb:
+            "Sentry breadcrumbs of a browser session saved as one JSON document (`[{\"timestamp\", \"category\", \"data\": {\"arguments\": […]}}]`)"
         case .json:
             "any other JSON object per line (msg/message, level, time keys when present)"
         case .plain:

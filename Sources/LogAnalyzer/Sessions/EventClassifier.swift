@@ -119,7 +119,7 @@ struct EventClassifier {
         switch format {
         case .agentsJSON, .agentsJSONLegacy, .agentsText, .agentsRich, .agentsCompact, .pinoJSON, .pinoPretty: .agent
         case .zapConsole, .zapJSON, .webhookEvent: .server
-        case .browserConsole: .browser
+        case .browserConsole, .sentryBreadcrumb: .browser
         case .uvicorn: .backend
         default: nil
         }

@@ -1,0 +1,167 @@
+/// Sentry breadcrumbs saved as one JSON document (DOMAIN.md A6): the array of breadcrumbs
+/// (`[{"timestamp": 1765414306.21, "category": "console", "level": "info", "message": …, "data":
+/// {"arguments": ["signal connected", {"room": "…", "roomID": "RM_…", …}], "logger": "console"}}]`),
+/// or an event that holds them (`{"breadcrumbs": {"values": [...]}}`, or the event JSON of
+/// Sentry's web page, `{"entries": [{"type": "breadcrumbs", "data": {"values": [...]}}]}`),
+/// pretty-printed or on one line.
+///
+/// Such a document is turned into one JSON line per breadcrumb, which the JSON line parser reads
+/// as `sentry-breadcrumb` records (the browser's side): the message is the console call's first
+/// argument (Sentry's own `message` joins every argument, objects as `[object Object]`), the
+/// level is Sentry's (`log` read as `info`, `fatal` as `critical`), and the scalar values of the
+/// call's context objects (`room`, `roomID`, `participant`, `pID` …) become the line's members, so
+/// that the session ids join as anywhere else. Line numbers are the breadcrumbs' numbers.
+enum SentryBreadcrumbs {
+    /// Documents larger than this are read as lines (a breadcrumb list is kilobytes).
+    static let maxDocumentBytes = 16 << 20
+
+    /// Whether `head` (an input's first bytes) opens a JSON document that may hold breadcrumbs:
+    /// an array of objects, an object whose first line holds nothing else (pretty-printed: a
+    /// one-object-per-line log has a whole record on its first line), or an object on the only
+    /// line there is (Sentry's event JSON as its web page serves it).
+    static func mayStart(_ head: some Collection<UInt8>) -> Bool {
+        var it = head.makeIterator()
+        func next() -> UInt8? {
+            while let c = it.next() { if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return c } }
+            return nil
+        }
+        var first: UInt8?
+        while let c = it.next() {
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { continue }
+            first = c
+            break
+        }
+        switch first {
+        case UInt8(ascii: "["):
+            return next() == UInt8(ascii: "{")
+        case UInt8(ascii: "{"):
+            var blank = true
+            while let c = it.next() {
+                if c == 0x0A {
+                    if blank { return true }
+                    // One line, then only white space.
+                    while let c = it.next() { if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return false } }
+                    return true
+                }
+                if c != 0x20 && c != 0x09 && c != 0x0D { blank = false }
+            }
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The breadcrumbs of `document` as JSON lines, or nil when it holds none.
+    static func lines(of document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var reader = JSONReader(document, maxDepth: 64)
+        guard let value = try? reader.value() else { return nil }
+        reader.skipSpace()
+        guard reader.index == document.count else { return nil }
+        guard let crumbs = list(in: value), crumbs.contains(where: isBreadcrumb) else { return nil }
+        var out = JSONBytes(capacity: document.count)
+        for crumb in crumbs where isBreadcrumb(crumb) { line(for: crumb, into: &out) }
+        return Array(out.bytes)
+    }
+
+    /// The breadcrumb list: the document itself, its `breadcrumbs` (or their `values`), or the
+    /// `values` of its `entries` of type `breadcrumbs`.
+    static func list(in value: JSONValue) -> [JSONValue]? {
+        switch value {
+        case .array(let items):
+            return items
+        case .object:
+            if let crumbs = value["breadcrumbs"] {
+                if case .array(let items) = crumbs { return items }
+                if case .array(let items)? = crumbs["values"] { return items }
+            }
+            if case .array(let entries)? = value["entries"] {
+                for entry in entries where entry["type"]?.stringValue == "breadcrumbs" {
+                    if case .array(let items)? = entry["data"]?["values"] { return items }
+                }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// An object with a time and a category, message or data.
+    static func isBreadcrumb(_ value: JSONValue) -> Bool {
+        guard case .object = value, let t = value["timestamp"], t.stringValue != nil else { return false }
+        return value["category"] != nil || value["message"] != nil || value["data"] != nil
+    }
+
+    /// Keys the line sets itself; a context object's member of that name is left out.
+    private static let own: Set<String> = ["message", "level", "category", "timestamp", "name", "msg", "time", "ts", "logger", "levelname", "severity"]
+
+    private static func line(for crumb: JSONValue, into out: inout JSONBytes) {
+        let data = crumb["data"]
+        var arguments: [JSONValue] = []
+        if case .array(let items)? = data?["arguments"] { arguments = items }
+        let category = crumb["category"]?.stringValue ?? crumb["type"]?.stringValue ?? "default"
+        let message: String
+        if case .string(let first)? = arguments.first {
+            message = first
+        } else if let m = crumb["message"]?.stringValue {
+            message = m
+        } else if let data {
+            // An http breadcrumb (`fetch`, `xhr`): its method, URL and status.
+            message = ([category] + ["method", "url", "status_code"].compactMap { data[$0]?.stringValue }).joined(separator: " ")
+        } else {
+            message = category
+        }
+        out.append("{\"message\": ")
+        out.quote(message)
+        out.append(", \"level\": ")
+        out.quote(level(crumb["level"]?.stringValue))
+        out.append(", \"category\": ")
+        out.quote(category)
+        out.append(", \"timestamp\": ")
+        switch crumb["timestamp"] {
+        case .number(let n)?: out.append(string: n)
+        case let t?: out.quote(t.stringValue ?? "")
+        case nil: out.append("null")
+        }
+        // The context: the call's objects after its message, then the data's own scalars.
+        var seen = own
+        let afterMessage: ArraySlice<JSONValue> = if case .string? = arguments.first { arguments.dropFirst() } else { arguments[...] }
+        var contexts = afterMessage.filter { if case .object = $0 { true } else { false } }
+        if let data { contexts.append(data) }
+        for context in contexts {
+            guard case .object(let members) = context else { continue }
+            for (key, value) in members where !seen.contains(key) {
+                switch value {
+                case .string(let s):
+                    out.append(", ")
+                    out.quote(key)
+                    out.append(": ")
+                    out.quote(s)
+                case .number(let n):
+                    out.append(", ")
+                    out.quote(key)
+                    out.append(": ")
+                    out.append(string: n)
+                case .bool(let b):
+                    out.append(", ")
+                    out.quote(key)
+                    out.append(b ? ": true" : ": false")
+                default:
+                    continue
+                }
+                seen.insert(key)
+            }
+        }
+        out.append("}\n")
+    }
+
+    /// Sentry's level words as the parser reads them.
+    private static func level(_ word: String?) -> String {
+        switch word?.lowercased() {
+        case "fatal", "critical": "critical"
+        case "error": "error"
+        case "warning", "warn": "warning"
+        case "debug": "debug"
+        default: "info"  // `log`, `info`, none
+        }
+    }
+}
