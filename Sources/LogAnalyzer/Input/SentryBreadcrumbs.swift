@@ -12,8 +12,9 @@
 /// call's context objects (`room`, `roomID`, `participant`, `pID` …) become the line's members, so
 /// that the session ids join as anywhere else. Line numbers are the breadcrumbs' numbers.
 enum SentryBreadcrumbs {
-    /// Documents larger than this are read as lines (a breadcrumb list is kilobytes).
-    static let maxDocumentBytes = 16 << 20
+    /// Documents larger than this are read as lines: Sentry keeps 100 breadcrumbs an event by
+    /// default (kilobytes); the tree of a 16 MiB list took 147 MB.
+    static let maxDocumentBytes = 4 << 20
 
     /// Whether `head` (an input's first bytes) opens a JSON document that may hold breadcrumbs:
     /// an array of objects, an object whose first line holds nothing else (pretty-printed: a
