@@ -32,10 +32,11 @@ public struct SARIFRenderer {
         let indent = prefix.reversed().prefix { $0 == " " }.count
         let redactor = Redactor()
         let paths = report.paths
+        var fingerprints = Fingerprints()
         var out = String(prefix)
         for (i, f) in report.findings.enumerated() {
             if i > 0 { out += ",\n" + String(repeating: " ", count: indent) }
-            result(f, paths: paths, baseline: nil, redactor).write(into: &out, pretty: true, depth: indent / 2)
+            result(f, paths: paths, baseline: nil, redactor, &fingerprints).write(into: &out, pretty: true, depth: indent / 2)
             if out.utf8.count >= 1 << 16 {
                 write(out)
                 out = ""
@@ -46,14 +47,15 @@ public struct SARIFRenderer {
 
     public func render(_ fixtures: [FixtureResult]) -> String {
         let redactor = Redactor()
+        var fingerprints = Fingerprints()
         var results: [JSONNode] = []
         for fixture in fixtures {
             guard let report = fixture.report else {
                 results.append(brokenResult(fixture))
                 continue
             }
-            for (_, f) in fixture.matched { results.append(result(f, paths: report.paths, baseline: "unchanged", redactor)) }
-            for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", redactor)) }
+            for (_, f) in fixture.matched { results.append(result(f, paths: report.paths, baseline: "unchanged", redactor, &fingerprints)) }
+            for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", redactor, &fingerprints)) }
             for e in fixture.missing {
                 results.append(.object([
                     ("ruleId", .string(Self.missingRuleId)),
@@ -113,7 +115,7 @@ public struct SARIFRenderer {
         ])
     }
 
-    private func result(_ f: Finding, paths: [String], baseline: String?, _ redactor: Redactor) -> JSONNode {
+    private func result(_ f: Finding, paths: [String], baseline: String?, _ redactor: Redactor, _ fingerprints: inout Fingerprints) -> JSONNode {
         var text = redactor.redact(f.message)
         if !f.explanation.isEmpty { text += "\n" + f.explanation.map(redactor.redact).joined(separator: "\n") }
         var members: [(String, JSONNode)] = [
@@ -136,9 +138,28 @@ public struct SARIFRenderer {
             })))
         }
         if let baseline { members.append(("baselineState", .string(baseline))) }
-        members.append(("partialFingerprints", .object([("loganalyze/v1", .string("\(f.rule):\(f.sessionKey)"))])))
+        let fingerprint = fingerprints.unique("\(f.rule):\(redactor.redact(f.sessionKey))@\(f.at?.iso8601 ?? "-")")
+        members.append(("partialFingerprints", .object([("loganalyze/v1", .string(fingerprint))])))
         members.append(("properties", .object([("session", .string(redactor.redact(f.sessionKey)))])))
         return .object(members)
+    }
+
+    /// A result's `partialFingerprints` value: the rule, the session key and the finding's time
+    /// (a session can hold two findings of a rule, such as two cascades, and a room name without
+    /// a sid is the key of every session it names), unique within the log: a repeat (findings
+    /// without a time) gets `#2`, `#3`… in report order, which `--jobs` does not change. Code
+    /// scanning merges results with one fingerprint into one alert. Repeats are found by a
+    /// fixed 64-bit FNV-1a hash of each value (8 bytes a finding, not the string).
+    struct Fingerprints {
+        private var seen: [UInt64: Int] = [:]
+
+        mutating func unique(_ value: String) -> String {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let n = (seen[hash] ?? 0) + 1
+            seen[hash] = n
+            return n == 1 ? value : "\(value)#\(n)"
+        }
     }
 
     private func location(_ path: String, line: Int?) -> JSONNode {

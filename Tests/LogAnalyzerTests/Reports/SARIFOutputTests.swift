@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// What GitHub code scanning reads from `--output sarif` beyond the schema: one alert per
+/// result (its `partialFingerprints`), file paths it can find, a line for every location.
+@Suite struct SARIFOutputTests {
+    /// The `loganalyze/v1` fingerprints of a SARIF document's results, in order.
+    private func fingerprints(_ sarif: String) -> [String] {
+        guard case .array(let runs)? = parseJSON(sarif)?["runs"], case .array(let results)? = runs.first?["results"] else { return [] }
+        return results.compactMap { $0["partialFingerprints"]?["loganalyze/v1"]?.stringValue }
+    }
+
+    @Test func twoCascadesInOneSessionAreTwoAlerts() {
+        func line(_ time: String, _ level: String, _ message: String) -> String {
+            #"{"message": "\#(message)", "level": "\#(level)", "name": "livekit", "pid": 5, "job_id": "AJ_twocascades1", "room": "two", "timestamp": "2026-03-02T09:\#(time)+00:00"}"#
+        }
+        var lines = [#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_twocascades1", "room": "two", "room_id": "RM_twocascades1", "timestamp": "2026-03-02T09:00:00+00:00"}"#]
+        for minute in ["05", "15"] {
+            lines.append(line("\(minute):00", "WARNING", #"livekit::rtc_engine:429:livekit::rtc_engine - signal client closed: \"ping timeout\""#))
+            lines.append(line("\(minute):01", "ERROR", "livekit::rtc_engine:453:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: x, error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"))
+            lines.append(line("\(minute):05", "INFO", "livekit::rtc_engine:729:livekit::rtc_engine - RtcEngine successfully recovered"))
+        }
+        let report = analyze(log: lines.joined(separator: "\n"), name: "two.log")
+        #expect(fingerprints(SARIFRenderer().render(report)) == [
+            "auth-expiry-cascade:two/RM_twocascades1@2026-03-02T09:05:01.000Z",
+            "auth-expiry-cascade:two/RM_twocascades1@2026-03-02T09:15:01.000Z",
+        ])
+    }
+
+    @Test func aReusedRoomNameGivesEachSessionItsOwnAlert() {
+        var lines: [String] = []
+        for (i, hour) in ["09", "12"].enumerated() {
+            let job = "AJ_reused00000\(i)"
+            lines.append(#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "\#(job)", "room": "voice_assistant_room", "timestamp": "2026-03-02T\#(hour):00:00+00:00"}"#)
+            lines.append(#"{"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": \#(5 + i), "job_id": "\#(job)", "room": "voice_assistant_room", "timestamp": "2026-03-02T\#(hour):00:01+00:00"}"#)
+            lines.append(#"{"message": "Voice agent running for room voice_assistant_room", "level": "INFO", "name": "agent", "pid": \#(5 + i), "job_id": "\#(job)", "room": "voice_assistant_room", "timestamp": "2026-03-02T\#(hour):00:08+00:00"}"#)
+        }
+        let report = analyze(log: lines.joined(separator: "\n"), name: "reused.log")
+        #expect(fingerprints(SARIFRenderer().render(report)) == [
+            "slow-greeting:voice_assistant_room@2026-03-02T09:00:01.000Z",
+            "slow-greeting:voice_assistant_room@2026-03-02T12:00:01.000Z",
+        ])
+    }
+}
