@@ -43,7 +43,7 @@ struct CheckCommand: ParsableCommand {
             if update, result.brokenReason == nil || result.expectations == nil, let report = result.report ?? updateReport(dir) {
                 let options = result.expectations?.options ?? .object([])
                 let recorded = FixtureExpectations.recording(report, options: options)
-                let path = dir + "/" + FixtureExpectations.fileName
+                let path = FixtureExpectations.path(in: dir)
                 try Data(recorded.json.utf8).write(to: URL(fileURLWithPath: path))
                 Stderr.print("\(path): updated with \(recorded.findings.count) finding\(recorded.findings.count == 1 ? "" : "s")")
                 result = FixtureCheck.run(dir: dir)
@@ -64,7 +64,7 @@ struct CheckCommand: ParsableCommand {
 
     /// With `--update` and no expectations file yet: analyse the directory with default options.
     private func updateReport(_ dir: String) -> Report? {
-        guard !FileManager.default.fileExists(atPath: dir + "/" + FixtureExpectations.fileName) else { return nil }
+        guard !FileManager.default.fileExists(atPath: FixtureExpectations.path(in: dir)) else { return nil }
         var diagnostics = DiagnosticSink()
         let (inputs, configs) = InputSet.expand([dir], diagnostics: &diagnostics)
         guard !inputs.isEmpty else { return nil }

@@ -59,7 +59,7 @@ public enum FixtureCheck {
         var ingestOptions = ingest
         ConfigurationLoader.apply(appConfigs: configs, to: &configuration)
         do {
-            try ConfigurationLoader.apply(settings: options, source: dir + "/" + FixtureExpectations.fileName, to: &configuration)
+            try ConfigurationLoader.apply(settings: options, source: FixtureExpectations.path(in: dir), to: &configuration)
         } catch {
             return (Report(inputs: [], sessions: [], findings: [], configuration: base), error.message)
         }

@@ -20,9 +20,17 @@ public struct FixtureExpectations: Sendable {
         self.findings = findings
     }
 
+    /// `dir/expected.json`, without a doubled `/` when `dir` ends with one (`Fixtures/*/`): the
+    /// path SARIF and GitHub annotations name must be the repository's path of the file.
+    public static func path(in dir: String) -> String {
+        var trimmed = Substring(dir)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return trimmed == "/" ? "/" + fileName : trimmed + "/" + fileName
+    }
+
     /// Reads and validates `dir/expected.json`.
     public static func load(dir: String) throws(ConfigurationError) -> FixtureExpectations {
-        let path = dir.hasSuffix("/") ? dir + fileName : dir + "/" + fileName
+        let path = path(in: dir)
         let data: [UInt8]
         switch SmallFile.read(path) {
         case .success(let bytes): data = bytes

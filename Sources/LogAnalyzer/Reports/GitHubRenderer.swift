@@ -29,7 +29,7 @@ public struct GitHubRenderer {
         let redactor = Redactor()
         var out = ""
         for fixture in fixtures {
-            let expectationsFile = fixture.path + "/" + FixtureExpectations.fileName
+            let expectationsFile = FixtureExpectations.path(in: fixture.path)
             if let reason = fixture.brokenReason {
                 out += "::error file=\(Self.property(expectationsFile)),title=\(Self.property("broken fixture"))::\(Self.data(redactor.redact(reason)))\n"
                 continue

@@ -61,7 +61,7 @@ public struct SARIFRenderer {
                     ("ruleId", .string(Self.missingRuleId)),
                     ("level", .string("error")),
                     ("message", .object([("text", .string("missing \(e.description)"))])),
-                    ("locations", .array([location(fixture.path + "/" + FixtureExpectations.fileName, line: nil)])),
+                    ("locations", .array([location(FixtureExpectations.path(in: fixture.path), line: nil)])),
                     ("baselineState", .string("absent")),
                 ]))
             }
@@ -74,7 +74,7 @@ public struct SARIFRenderer {
             ("ruleId", .string(Self.missingRuleId)),
             ("level", .string("error")),
             ("message", .object([("text", .string("broken fixture: \(fixture.brokenReason ?? "?")"))])),
-            ("locations", .array([location(fixture.path + "/" + FixtureExpectations.fileName, line: nil)])),
+            ("locations", .array([location(FixtureExpectations.path(in: fixture.path), line: nil)])),
         ])
     }
 

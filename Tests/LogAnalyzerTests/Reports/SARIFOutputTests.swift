@@ -43,4 +43,33 @@ import Testing
             "slow-greeting:voice_assistant_room@2026-03-02T12:00:01.000Z",
         ])
     }
+
+    /// A copy of `clean-interleaved` whose expected.json also expects a finding the logs do not
+    /// produce, in a temporary directory (run there, so that paths stay relative).
+    private func fixtureMissingAFinding(_ dir: TempDir) throws -> String {
+        _ = try copyFixture("clean-interleaved", into: dir)
+        let expected = dir.url.appendingPathComponent("clean-interleaved/expected.json")
+        let text = try String(contentsOf: expected, encoding: .utf8)
+        let findings = try #require(text.range(of: "\"findings\": ["))
+        try text.replacingCharacters(in: findings, with: #""findings": [{"rule": "token-not-yet-valid", "session": "support-a1"}, "#)
+            .write(to: expected, atomically: true, encoding: .utf8)
+        return "clean-interleaved"
+    }
+
+    @Test func checkNamesExpectedJSONWithoutADoubledSlashForADirectoryGivenWithOne() throws {
+        let dir = TempDir()
+        let fixture = try fixtureMissingAFinding(dir)
+        let sarif = try runLoganalyze(["check", "--output", "sarif", fixture + "/"], cwd: dir.url)
+        #expect(sarif.status == 1)
+        guard case .array(let runs)? = parseJSON(sarif.stdout)?["runs"], case .array(let results)? = runs.first?["results"] else {
+            Issue.record("no results")
+            return
+        }
+        let missing = results.filter { $0["ruleId"]?.stringValue == SARIFRenderer.missingRuleId }
+        #expect(missing.count == 1)
+        let location: JSONValue? = missing.first.flatMap { if case .array(let l)? = $0["locations"] { l.first } else { nil } }
+        #expect(location?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue == "clean-interleaved/expected.json")
+        let github = try runLoganalyze(["check", "--output", "github", fixture + "/"], cwd: dir.url)
+        #expect(github.stdout == "::error file=clean-interleaved/expected.json,title=missing token-not-yet-valid::missing token-not-yet-valid in support-a1\n")
+    }
 }
