@@ -51,30 +51,42 @@ public struct SARIFRenderer {
         var results: [JSONNode] = []
         for fixture in fixtures {
             guard let report = fixture.report else {
-                results.append(brokenResult(fixture))
+                results.append(brokenResult(fixture, redactor, &fingerprints))
                 continue
             }
             for (_, f) in fixture.matched { results.append(result(f, paths: report.paths, baseline: "unchanged", redactor, &fingerprints)) }
             for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", redactor, &fingerprints)) }
+            let expectationsFile = FixtureExpectations.path(in: fixture.path)
             for e in fixture.missing {
                 results.append(.object([
                     ("ruleId", .string(Self.missingRuleId)),
+                    ("ruleIndex", .int(DetectorRegistry.all.count)),
                     ("level", .string("error")),
                     ("message", .object([("text", .string("missing \(e.description)"))])),
-                    ("locations", .array([location(FixtureExpectations.path(in: fixture.path), line: nil)])),
+                    ("locations", .array([location(expectationsFile, line: 1)])),
                     ("baselineState", .string("absent")),
+                    ("partialFingerprints", .object([
+                        ("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(expectationsFile):\(e.description)"))),
+                    ])),
                 ]))
             }
         }
         return document(results, includeMissingRule: true).serialized(pretty: true) + "\n"
     }
 
-    private func brokenResult(_ fixture: FixtureResult) -> JSONNode {
-        .object([
+    /// A fixture that could not be checked, and (above) an expectation no finding met: results
+    /// of the `missing-finding` rule on the fixture's expected.json. GitHub code scanning needs a
+    /// line in every location and keeps one alert per fingerprint: they name line 1 of the file
+    /// (an expectation's own line is not kept) and carry the expectation in their fingerprint.
+    private func brokenResult(_ fixture: FixtureResult, _ redactor: Redactor, _ fingerprints: inout Fingerprints) -> JSONNode {
+        let expectationsFile = FixtureExpectations.path(in: fixture.path)
+        return .object([
             ("ruleId", .string(Self.missingRuleId)),
+            ("ruleIndex", .int(DetectorRegistry.all.count)),
             ("level", .string("error")),
-            ("message", .object([("text", .string("broken fixture: \(fixture.brokenReason ?? "?")"))])),
-            ("locations", .array([location(FixtureExpectations.path(in: fixture.path), line: nil)])),
+            ("message", .object([("text", .string(redactor.redact("broken fixture: \(fixture.brokenReason ?? "?")")))])),
+            ("locations", .array([location(expectationsFile, line: 1)])),
+            ("partialFingerprints", .object([("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(expectationsFile):broken")))])),
         ])
     }
 

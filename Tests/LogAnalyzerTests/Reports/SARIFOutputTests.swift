@@ -72,4 +72,28 @@ import Testing
         let github = try runLoganalyze(["check", "--output", "github", fixture + "/"], cwd: dir.url)
         #expect(github.stdout == "::error file=clean-interleaved/expected.json,title=missing token-not-yet-valid::missing token-not-yet-valid in support-a1\n")
     }
+
+    @Test func checkResultsOnExpectedJSONHaveALineAndTheirOwnFingerprint() throws {
+        let dir = TempDir()
+        let fixture = try fixtureMissingAFinding(dir)
+        dir.write("broken/expected.json", #"{"findings": [{"rule": 5}]}"#)
+        dir.write("broken/agent.log", "")
+        let sarif = try runLoganalyze(["check", "--output", "sarif", fixture, "broken"], cwd: dir.url)
+        #expect(sarif.status == 2)
+        guard case .array(let runs)? = parseJSON(sarif.stdout)?["runs"], case .array(let results)? = runs.first?["results"] else {
+            Issue.record("no results")
+            return
+        }
+        let onExpectations = results.filter { $0["ruleId"]?.stringValue == SARIFRenderer.missingRuleId }
+        let regions = onExpectations.map { r -> String in
+            guard case .array(let l)? = r["locations"], let p = l.first?["physicalLocation"] else { return "none" }
+            return "\(p["artifactLocation"]?["uri"]?.stringValue ?? "?"):\(p["region"]?["startLine"]?.stringValue ?? "no line")"
+        }
+        #expect(regions == ["clean-interleaved/expected.json:1", "broken/expected.json:1"])
+        #expect(onExpectations.map { $0["partialFingerprints"]?["loganalyze/v1"]?.stringValue } == [
+            "missing-finding:clean-interleaved/expected.json:token-not-yet-valid in support-a1",
+            "missing-finding:broken/expected.json:broken",
+        ])
+        #expect(onExpectations.map { $0["ruleIndex"]?.stringValue } == ["5", "5"])
+    }
 }
