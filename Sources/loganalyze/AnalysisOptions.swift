@@ -16,17 +16,21 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Text marking the agent speaking after the greeting (repeatable). (default: 'Voice agent running')")
     var greetingEnd: [String] = []
 
-    @Option(parsing: .unconditional, help: "slow-greeting warning threshold in seconds.")
+    @Option(parsing: .unconditional, help: "slow-greeting warning threshold in seconds. (default: 2.0)")
     var greetingWarning: Double?
 
-    @Option(parsing: .unconditional, help: "slow-greeting error threshold in seconds.")
+    @Option(parsing: .unconditional, help: "slow-greeting error threshold in seconds. (default: 5.0)")
     var greetingError: Double?
 
     @Option(parsing: .unconditional, help: "Finalise a session after this much log time without lines (bounds memory on long logs), e.g. 30m.")
     var sessionIdle: String = "30m"
 
-    @Option(parsing: .unconditional, help: "Threads: above 1, inputs are parsed on their own threads while sessions are tracked, and a large file is split at line boundaries and parsed in pieces; results are the same. (default: the number of cores)")
-    var jobs: Int = min(ProcessInfo.processInfo.activeProcessorCount, Self.maxJobs)
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: "Threads: above 1, inputs are parsed on their own threads while sessions are tracked, and a large file is split at line boundaries and parsed in pieces; results are the same. (default: the number of cores)")
+    var requestedJobs: Int?
+
+    /// `--jobs`, else the number of cores. (An optional option: ArgumentParser would print a
+    /// default value after the help's own "(default: the number of cores)".)
+    var jobs: Int { requestedJobs ?? min(ProcessInfo.processInfo.activeProcessorCount, Self.maxJobs) }
 
     /// More threads than this only add contention (the session tracker is one thread).
     static let maxJobs = 256

@@ -6,7 +6,7 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "Log files, directories (searched recursively for *.log, *.txt, *.jsonl, *.gz, …) or - for standard input.")
     var paths: [String] = []
 
-    @Option(name: .customLong("tz"), parsing: .unconditional, help: "Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin. (default: UTC)")
+    @Option(name: .customLong("tz"), parsing: .unconditional, help: "Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin.")
     var timeZone: String = "UTC"
 
     @Option(help: "Date (YYYY-MM-DD) for time-only stamps such as `00:51:46 - Session created`. (default: the first date found in the inputs)")
