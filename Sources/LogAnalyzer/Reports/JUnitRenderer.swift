@@ -81,7 +81,7 @@ public struct JUnitRenderer {
                 cases.append(c)
             }
             for session in report.sessions {
-                let unexpected = fixture.unexpected.filter { $0.sessionKey == session.key }
+                let unexpected = fixture.unexpected.filter { $0.sessionOrder == session.order }
                 var c = Case(name: "session \(session.label)", classname: fixture.path)
                 if !unexpected.isEmpty {
                     c.failure = (unexpected.map { "unexpected \($0.rule)" }.joined(separator: "; "), unexpected.map { describe($0, text) }.joined(separator: "\n\n"))

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// `--output junit` of `check`: a failure on the test case of the session that has the finding.
+@Suite struct JUnitOutputTests {
+    @Test func anUnexpectedFindingFailsOnlyItsOwnSessionWhenARoomNameIsReused() throws {
+        // Two sessions of one room name without an RM_ sid (so one session key): the first greets
+        // in 7 s (a slow-greeting error), the second in 2 s (no finding).
+        var lines: [String] = []
+        for (i, (hour, end)) in [("09", "08"), ("12", "03")].enumerated() {
+            let job = "AJ_reused00000\(i)"
+            lines.append(#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "\#(job)", "room": "voice_assistant_room", "timestamp": "2026-03-02T\#(hour):00:00+00:00"}"#)
+            lines.append(#"{"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": \#(5 + i), "job_id": "\#(job)", "room": "voice_assistant_room", "timestamp": "2026-03-02T\#(hour):00:01+00:00"}"#)
+            lines.append(#"{"message": "Voice agent running for room voice_assistant_room", "level": "INFO", "name": "agent", "pid": \#(5 + i), "job_id": "\#(job)", "room": "voice_assistant_room", "timestamp": "2026-03-02T\#(hour):00:\#(end)+00:00"}"#)
+        }
+        let dir = TempDir()
+        dir.write("reused/agent.log", lines.joined(separator: "\n") + "\n")
+        dir.write("reused/expected.json", #"{"findings": []}"#)
+        let result = try runLoganalyze(["check", "--output", "junit", "reused"], cwd: dir.url)
+        #expect(result.status == 1)
+        let xml = try XMLDocument(data: Data(result.stdout.utf8))
+        let root = try #require(xml.rootElement())
+        #expect(root.attribute(forName: "tests")?.stringValue == "2")
+        #expect(root.attribute(forName: "failures")?.stringValue == "1")
+        let cases = try xml.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        #expect(cases.map { $0.elements(forName: "failure").count } == [1, 0])
+        let text = try runLoganalyze(["check", "reused"], cwd: dir.url)
+        #expect(text.stdout.components(separatedBy: "unexpected slow-greeting").count - 1 == 1)
+    }
+}
