@@ -38,6 +38,8 @@ public struct JUnitRenderer {
             }
         }
         let redactor = text.redactor
+        var labels: [String: Int] = [:]
+        for session in report.sessions { labels[session.label, default: 0] += 1 }
         let tests = byInput.reduce(0) { $0 + max(1, $1.count) }
         write(header(tests: tests, failures: failures.reduce(0, +), errors: 0))
         for (index, input) in report.inputs.enumerated() {
@@ -47,7 +49,7 @@ public struct JUnitRenderer {
                 let session = report.sessions[position]
                 let findings = report.findings(of: session)
                 let failed = failing(findings)
-                var c = Case(name: "session \(session.label)", classname: input.path)
+                var c = Case(name: Self.caseName(session, position, labels), classname: input.path)
                 if !failed.isEmpty {
                     c.failure = (failed.map { "\($0.rule): \($0.message)" }.joined(separator: "; "), failed.map { describe($0, text) }.joined(separator: "\n\n"))
                 }
@@ -80,9 +82,11 @@ public struct JUnitRenderer {
                 }
                 cases.append(c)
             }
-            for session in report.sessions {
+            var labels: [String: Int] = [:]
+            for session in report.sessions { labels[session.label, default: 0] += 1 }
+            for (position, session) in report.sessions.enumerated() {
                 let unexpected = fixture.unexpected.filter { $0.sessionOrder == session.order }
-                var c = Case(name: "session \(session.label)", classname: fixture.path)
+                var c = Case(name: Self.caseName(session, position, labels), classname: fixture.path)
                 if !unexpected.isEmpty {
                     c.failure = (unexpected.map { "unexpected \($0.rule)" }.joined(separator: "; "), unexpected.map { describe($0, text) }.joined(separator: "\n\n"))
                 }
@@ -91,6 +95,15 @@ public struct JUnitRenderer {
             suites.append((fixture.path, cases))
         }
         return xml(suites, redactor: Redactor())
+    }
+
+    /// A session's test case name: `session <label>`, with its start (else its number in the
+    /// report) when another session has the same label (a reused room name; `labels` counts
+    /// them), since JUnit consumers merge cases of one name and class.
+    static func caseName(_ s: Session, _ position: Int, _ labels: [String: Int]) -> String {
+        let label = s.label
+        guard labels[label, default: 0] > 1 else { return "session \(label)" }
+        return s.start.map { "session \(label) started \($0.iso8601)" } ?? "session \(label) #\(position + 1)"
     }
 
     private func describe(_ f: Finding, _ text: ReportText) -> String {

@@ -30,7 +30,15 @@ import FoundationXML
         #expect(root.attribute(forName: "failures")?.stringValue == "1")
         let cases = try xml.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
         #expect(cases.map { $0.elements(forName: "failure").count } == [1, 0])
+        // One name a case: consumers merge cases of one name and class.
+        let names = [
+            "session voice_assistant_room started 2026-03-02T09:00:00.000Z", "session voice_assistant_room started 2026-03-02T12:00:00.000Z",
+        ]
+        #expect(cases.map { $0.attribute(forName: "name")?.stringValue } == names)
         let text = try runLoganalyze(["check", "reused"], cwd: dir.url)
         #expect(text.stdout.components(separatedBy: "unexpected slow-greeting").count - 1 == 1)
+        let analyzed = try runLoganalyze(["analyze", "--output", "junit", "reused"], cwd: dir.url)
+        let analyzedCases = try XMLDocument(data: Data(analyzed.stdout.utf8)).nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        #expect(analyzedCases.map { $0.attribute(forName: "name")?.stringValue } == names)
     }
 }
