@@ -57,7 +57,7 @@ public struct MarkdownReportRenderer {
         for session in report.sessions {
             let findings = report.findings(of: session)
             guard !findings.isEmpty else { continue }
-            out = "\n## \(prose(ReportText.sessionHeader(session)))\n"
+            out = "\n## \(cell(ReportText.sessionHeader(session)))\n"
             for f in findings {
                 out += "\n### \(f.severity.rawValue): `\(f.rule)`\n\n\(prose(f.message))\n\n"
                 for line in f.explanation { out += "- \(prose(line))\n" }

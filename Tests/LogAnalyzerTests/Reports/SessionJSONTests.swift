@@ -145,4 +145,18 @@ import Testing
         #expect(lines.contains("| +00:00.000 | agent | greeting start | `a<b>.log:7` | &lt;script&gt;x&lt;/script&gt; |"))
         #expect(!lines.contains { $0.contains("<img") || $0.contains("<script") || $0.contains("<b>room") })
     }
+
+    /// A session heading is the log's text: a backtick in a room name opens no code span.
+    @Test func aBacktickInARoomNameIsEscapedInItsHeading() {
+        let session = Session(key: "room`x", room: "room`x", roomSid: nil, jobIds: [], participants: [],
+                              start: Timestamp(micros: 1_772_409_600_000_000), end: nil, sides: [.agent], inputs: [0], recordCount: 1,
+                              events: [], gaps: [:], inputGaps: [:], records: [], order: 1)
+        let f = Finding(rule: "slow-greeting", severity: .warning, session: session, at: session.start, message: "took 3 s")
+        let report = Report(inputs: [InputSummary(path: "a.log", stats: InputStats())], sessions: [session], findings: [f],
+                            configuration: AnalysisConfiguration())
+        let lines = MarkdownReportRenderer().render(report).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let heading = lines.first { $0.hasPrefix("## ") }
+        #expect(heading?.hasPrefix("## room\\`x") == true)
+        #expect(lines.contains("| warning | `slow-greeting` | room\\`x | 2026-03-02 00:00:00 | took 3 s |"))
+    }
 }
