@@ -35,7 +35,7 @@ struct CheckCommand: ParsableCommand {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
                 var broken = FixtureResult(path: dir)
-                broken.brokenReason = "\(dir): not a readable directory"
+                broken.brokenReason = "not a readable directory"
                 results.append(broken)
                 continue
             }
