@@ -91,10 +91,12 @@ public enum InputSet {
         guard n > 0 else { return false }
         if SentryBreadcrumbs.mayStart(head[0..<n]) {
             var source = PrefixedSource(prefix: Array(head[0..<n]), inner: FileDescriptorSource(fd: fd))
-            guard let document = try? source.readBytes(upTo: SentryBreadcrumbs.maxDocumentBytes + 1),
-                document.count <= SentryBreadcrumbs.maxDocumentBytes
-            else { return false }
-            return document.withUnsafeBufferPointer { SentryBreadcrumbs.lines(of: $0) != nil }
+            if let document = try? source.readBytes(upTo: SentryBreadcrumbs.maxDocumentBytes + 1),
+                document.count <= SentryBreadcrumbs.maxDocumentBytes,
+                document.withUnsafeBufferPointer({ SentryBreadcrumbs.lines(of: $0) != nil })
+            {
+                return true
+            }
         }
         return head.withUnsafeBufferPointer { all -> Bool in
             let b = UnsafeBufferPointer(rebasing: all[0..<n])
