@@ -196,7 +196,7 @@ struct EventClassifier {
         guard has401 || tokenWords else { return nil }
         if let logger = r.logger, logger.hasPrefix("livekit.plugins") || logger == "openai" || logger == "httpx" { return nil }
         if has(mask, .sessionExpired) { return nil }
-        if has(mask, .failedToConnect) && has401 { return .workerRegistration }
+        if has401 && (has(mask, .failedToConnect) || has(mask, .connect) && Self.isNodeWorkerConnect(r)) { return .workerRegistration }
         if r.format == .zapConsole || r.format == .zapJSON {
             guard tokenWords || r.field("status")?.stringValue == "401" else { return nil }
         } else if !tokenWords {
@@ -214,6 +214,17 @@ struct EventClassifier {
         // `invalid authorization token: <reason>`): a malformed token, not an old one.
         if has(mask, .invalidToken) || has(mask, .invalidAuthToken) { return .invalidToken }
         return Self.stillValid(r) ? .invalidToken : .unauthorized
+    }
+
+    /// Whether the message is the Node worker's registration failure (`failed to connect to
+    /// LiveKit server (wss://…), retrying in 2 seconds: (1/16)`, the 401 in its error:
+    /// livekit/agents-js agents/src/worker.ts, every release); asked only of a 401 (no word of
+    /// its own), on the message's bytes (a Foundation `contains` cost 0.1 % of a JSON log with
+    /// Rust `resuming connection failed: … 401` lines).
+    static func isNodeWorkerConnect(_ r: LogRecord) -> Bool {
+        guard r.message.utf8.first == UInt8(ascii: "f") else { return false }
+        var message = r.message
+        return message.withUTF8 { $0.has("failed to connect to LiveKit server", at: 0) }
     }
 
     /// What the server's JWT libraries say of a signature made with another secret: go-jose
