@@ -12,7 +12,8 @@ enum FieldKey {
         @inline(__always) func eq(_ s: StaticString) -> Bool { k.has(s, at: 0) }
         switch k.count {
         case 2: self = eq("ts") ? .ts : eq("id") ? .id : .other
-        case 3: self = eq("msg") ? .msg : eq("pid") ? .pid : eq("pID") ? .participantSid : .other
+        // (`err`: pino's error key, an object `{type, message, stack}`.)
+        case 3: self = eq("msg") ? .msg : eq("pid") ? .pid : eq("pID") ? .participantSid : eq("err") ? .errorText : .other
         case 4:
             self = eq("room") ? .room : eq("name") ? .name : eq("time") ? .time : eq("ttft") ? .ttft : eq("ttfb") ? .ttfb : .other
         case 5: self = eq("level") ? .level : (eq("jobID") || eq("jobId")) ? .jobId : eq("error") ? .errorText : .other
@@ -77,10 +78,23 @@ struct IDCollector {
         case .errorText:
             if b.byte(value.lowerBound) == UInt8(ascii: "\""), value.count > 2, let s = JSONLineParser.text(b, value) {
                 errorText = errorText.map { $0 + "\n" + s } ?? s
+            } else if b.byte(value.lowerBound) == UInt8(ascii: "{"), let s = errorObjectText(b, value) {
+                errorText = errorText.map { $0 + "\n" + s } ?? s
             }
         default:
             break
         }
+    }
+
+    /// The text of an error serialized as an object: pino's `{"type": "APIStatusError",
+    /// "message": "worker connection closed unexpectedly", "stack": …}` (Node @livekit/agents logs
+    /// the worker's connection errors so, under `error` since 1.4.5 and `err` before:
+    /// livekit/agents-js agents/src/worker.ts, agents/src/log.ts `stdSerializers.err`).
+    static func errorObjectText(_ b: Bytes, _ value: Range<Int>) -> String? {
+        var reader = JSONReader(b.slice(0, value.upperBound), from: value.lowerBound)
+        guard let object = try? reader.value(), let message = object["message"]?.stringValue, !message.isEmpty else { return nil }
+        if let type = object["type"]?.stringValue, !type.isEmpty { return type + ": " + message }
+        return message
     }
 
     /// Moves the ids into the record (a copy would retain and release each id string again).

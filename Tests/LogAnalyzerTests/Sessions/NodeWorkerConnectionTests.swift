@@ -36,7 +36,19 @@ import Testing
         EventClassifier(configuration: AnalysisConfiguration()).classify(parse(line + "\n").records[0])
     }
 
-    @Test(arguments: [rejectedInline])
+    @Test func theClosedConnectionInTheErrorObjectIsAConnectionLoss() throws {
+        let r = parse(Self.closed + "\n").records[0]
+        #expect(r.format == .pinoJSON)
+        #expect(r.errorText == "APIStatusError: worker connection closed unexpectedly")
+        #expect(Self.kind(Self.closed) == .connectionLost(trigger: "worker connection closed unexpectedly"))
+        let report = Self.run([Self.jobRequest, Self.jobLine, Self.closed, Self.laterJobLine])
+        #expect(report.sessions.map(\.key) == ["room-node"])
+        let session = try #require(report.sessions.first)
+        #expect(session.events.map(\.kind) == [.sessionStart, .connectionLost(trigger: "worker connection closed unexpectedly")])
+        #expect(session.events.map(\.location.line) == [1, 3])
+    }
+
+    @Test(arguments: [rejectedErr, rejectedInline])
     func aRejectedRegistrationIsACredentialsProblem(_ line: String) throws {
         #expect(Self.kind(line) == .authFailure(.workerRegistration))
         let report = analyze(log: line, name: "agent.jsonl")
