@@ -179,6 +179,7 @@ struct EventClassifier {
         if markers != 0 { return .greetingEnd }
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
+        if has(mask, .signal) || has(mask, .connectionFailed), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
         if Self.gaveUp.contains(where: { has(mask, $0) }) { return .gaveUp }
         if Self.resume.contains(where: { has(mask, $0) }) { return .resumeAttempt }
         if Self.recovered.contains(where: { has(mask, $0) }) { return .recovered }
@@ -187,6 +188,24 @@ struct EventClassifier {
         if Self.sessionStart.contains(where: { has(mask, $0) }) { return .sessionStart }
         if Self.sessionEnd.contains(where: { has(mask, $0) }) { return .sessionEnd }
         return nil
+    }
+
+    /// The browser engine's own word for a lost connection, `${connection} disconnected` (WARN,
+    /// the one default-level line of it until the `websocket connection closed` DEBUG line became
+    /// INFO): `signal disconnected` (the signal WebSocket closed) and `peerconnection failed
+    /// disconnected` (livekit/client-sdk-js src/room/RTCEngine.ts handleDisconnect, 2021 to
+    /// HEAD). Found by the words `signal` and `connection failed` it holds; no word of its own.
+    /// (On the bytes, after a look at the first: the Rust SDK's `resuming connection failed`
+    /// lines hold `connection failed` too.)
+    static func browserDisconnect(_ message: String) -> String? {
+        let first = message.utf8.first
+        guard first == UInt8(ascii: "s") || first == UInt8(ascii: "p") else { return nil }
+        var message = message
+        return message.withUTF8 { m in
+            if m.has("signal disconnected", at: 0) { return "signal disconnected" }
+            if m.has("peerconnection failed disconnected", at: 0) { return "peer connection failed" }
+            return nil
+        }
     }
 
     /// A LiveKit authentication failure, or nil (including provider 401s).
