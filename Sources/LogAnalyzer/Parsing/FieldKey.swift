@@ -2,6 +2,8 @@
 enum FieldKey {
     case message, msg, level, levelname, name, timestamp, asctime, ts, time, atTimestamp, logger, severity, caller, category
     case room, roomSid, jobId, workerId, id, participant, participantSid, pid, participantInit
+    /// livekit-agents 0.8's `received job request` extra: the job protobuf as text.
+    case jobRequest
     case errorText
     case ttft, ttfb, audioDuration, eouDelay
     /// Node agents' metrics, in milliseconds (`ttftMs`, `ttfbMs`, `audioDurationMs`).
@@ -27,7 +29,7 @@ enum FieldKey {
                 : eq("exc_info") ? .errorText : eq("roomName") ? .room : eq("room_sid") ? .roomSid : eq("category") ? .category : .other
         case 9: self = eq("levelname") ? .levelname : eq("timestamp") ? .timestamp : eq("room_name") ? .room : eq("worker_id") ? .workerId : .other
         case 10: self = eq("@timestamp") ? .atTimestamp : .other
-        case 11: self = eq("participant") ? .participant : .other
+        case 11: self = eq("participant") ? .participant : eq("job_request") ? .jobRequest : .other
         case 12: self = eq("errorVerbose") ? .errorText : .other
         case 13: self = eq("participantID") ? .participantSid : .other
         case 14: self = (eq("participant_id") || eq("participantSid")) ? .participantSid : eq("audio_duration") ? .audioDuration : .other
@@ -70,6 +72,10 @@ struct IDCollector {
             if ids.participantSid == nil, b.has("\"PA_", at: value.lowerBound) { ids.participantSid = JSONLineParser.text(b, value) }
         case .pid:
             if ids.pid == nil { ids.pid = b.digits(at: value.lowerBound, value.count) }
+        case .jobRequest:
+            if ids.jobId == nil || ids.roomSid == nil || ids.room == nil, let text = JSONLineParser.text(b, value) {
+                jobRequestIDs(text, &ids)
+            }
         case .participantInit:
             if ids.participant == nil, b.byte(value.lowerBound) == UInt8(ascii: "{") {
                 var reader = JSONReader(b.slice(0, value.upperBound), from: value.lowerBound)
@@ -83,6 +89,36 @@ struct IDCollector {
             }
         default:
             break
+        }
+    }
+
+    /// The ids in livekit-agents 0.8's `received job request` extra `job_request`, the job
+    /// protobuf as text (`str(msg.job)`, worker.py 0.8.x; JsonFormatter falls back to `str()`):
+    /// `id: "AJ_…"` then `room {` with `sid: "RM_…"` and `name: "…"`.
+    static func jobRequestIDs(_ text: String, _ ids: inout SessionIDs) {
+        var text = text
+        text.withUTF8 { t in
+            /// The quoted value of `key: "…"` at a line's start (after indentation), from `from`.
+            func quoted(_ key: StaticString, from: Int) -> String? {
+                var i = from
+                while i < t.count {
+                    var j = i
+                    while j < t.count && t[j] == 0x20 { j += 1 }
+                    if t.has(key, at: j), t.byte(j + key.utf8CodeUnitCount) == UInt8(ascii: "\"") {
+                        let start = j + key.utf8CodeUnitCount + 1
+                        var end = start
+                        while end < t.count && t[end] != UInt8(ascii: "\"") && t[end] != 0x0A { end += 1 }
+                        return end > start && t.byte(end) == UInt8(ascii: "\"") ? t.string(start, end) : nil
+                    }
+                    guard let nl = t.index(of: 0x0A, from: j) else { return nil }
+                    i = nl + 1
+                }
+                return nil
+            }
+            if ids.jobId == nil, let job = quoted("id: ", from: 0), job.hasPrefix("AJ_") { ids.jobId = job }
+            guard let room = Literal("room {").find(in: t) else { return }
+            if ids.roomSid == nil, let sid = quoted("sid: ", from: room), sid.hasPrefix("RM_") { ids.roomSid = sid }
+            if ids.room == nil, let name = quoted("name: ", from: room) { ids.room = name }
         }
     }
 
