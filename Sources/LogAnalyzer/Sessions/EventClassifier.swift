@@ -228,6 +228,7 @@ struct EventClassifier {
         if has(mask, .invalidAPIKey) { return .badKey }
         if has(mask, .noPermissions) { return .noPermission }
         // (Rare: the texts are searched only here.)
+        if Self.says(r, Self.notValidYetTexts) { return .notYetValid }
         if Self.says(r, Self.badSignatureTexts) { return .badSignature }
         // The server's body with another reason (`invalid token: <JWT>, error: <reason>`,
         // `invalid authorization token: <reason>`): a malformed token, not an old one.
@@ -245,6 +246,11 @@ struct EventClassifier {
         var message = r.message
         return message.withUTF8 { $0.has("failed to connect to LiveKit server", at: 0) }
     }
+
+    /// golang-jwt v5's `ErrTokenNotValidYet` (`token has invalid claims: token is not valid yet`),
+    /// what servers since v1.13.0 (livekit/protocol auth/verifier.go on golang-jwt/jwt/v5) say
+    /// where go-jose said `token not valid yet (nbf)` (the `notValidYet` word).
+    static let notValidYetTexts = ["token is not valid yet"]
 
     /// What the server's JWT libraries say of a signature made with another secret: go-jose
     /// (`go-jose/go-jose: error in cryptographic primitive`) and golang-jwt v5 (`token signature

@@ -11,7 +11,7 @@ public enum Side: String, Sendable, CaseIterable, Comparable {
 public enum AuthFailureKind: String, Sendable {
     /// `token is expired (exp)`, `token has invalid claims: token is expired`.
     case expired
-    /// `token not valid yet (nbf)`: clock skew between the token minter and the server.
+    /// `token not valid yet (nbf)`, `token is not valid yet` (server v1.13+): clock skew between the token minter and the server.
     case notYetValid
     /// `no permissions to access the room` (missing grant, or the Rust SDK's fabricated 401).
     case noPermission
