@@ -96,6 +96,22 @@ public final class SessionTracker {
     static let maxFanOut = 256
     private var unattachedWide: Set<SourceLocation> = []
     private var unassignedRecords: [LogRecord] = []
+    /// A worker's registration rejected (401) when none of its sessions was active (after the
+    /// last job, a rotated secret): the first `maxOrphanRegistrations` of them make a session of
+    /// their own at the end, so that the rejection is reported (it had been dropped).
+    private var orphanRegistrations: [SessionEvent] = []
+    private var joinedRegistrations: Set<SourceLocation> = []
+    static let maxOrphanRegistrations = 64
+
+    private static func isRegistration(_ e: SessionEvent) -> Bool {
+        if case .authFailure(.workerRegistration) = e.kind { true } else { false }
+    }
+
+    /// Keeps `e` when it is a registration rejection that joined no session.
+    private func keepIfOrphan(_ e: SessionEvent) {
+        guard Self.isRegistration(e), !joinedRegistrations.contains(e.location), orphanRegistrations.count < Self.maxOrphanRegistrations else { return }
+        orphanRegistrations.append(e)
+    }
     /// Whether any record so far had session ids; until one has, id-less records go to segments.
     private var sawIDs = false
     /// The segment id-less records join, the session starts it holds (by input and text) and
@@ -659,7 +675,9 @@ public final class SessionTracker {
         // Id-less events older than any live session can use are dropped.
         unassigned.removeAll { e in
             guard let t = e.time, let clock = t.hasDate ? now : nowUndated else { return false }
-            return t < clock.adding(seconds: -2 * idleSeconds)
+            guard t < clock.adding(seconds: -2 * idleSeconds) else { return false }
+            keepIfOrphan(e)
+            return true
         }
         return finished
     }
@@ -696,6 +714,26 @@ public final class SessionTracker {
         trimUndated()
         for i in roots where builder(i).segment > 0 { trimUndated(builder(i)) }
         attachUnassigned(roots, final: true)
+        for e in unassigned { keepIfOrphan(e) }
+        if !orphanRegistrations.isEmpty {
+            // One session a log: the worker's rejections, without session ids.
+            for input in Set(orphanRegistrations.map(\.location.input)).sorted() {
+                let i = newSession()
+                let b = builder(i)
+                for e in orphanRegistrations where e.location.input == input {
+                    b.events.append(e)
+                    b.recordCount += 1
+                    b.sides.insert(e.side)
+                    b.inputs.insert(input)
+                    if let t = e.time {
+                        if b.start == nil || t < b.start! { b.start = t }
+                        if b.end == nil || t > b.end! { b.end = t }
+                    }
+                }
+                roots.append(i)
+            }
+            orphanRegistrations.removeAll()
+        }
         noteUnattached()
         return roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
     }
@@ -801,6 +839,7 @@ public final class SessionTracker {
         }
         let margin: Int64 = 120_000_000
         func join(_ event: SessionEvent, _ r: Int) {
+            if Self.isRegistration(event) { joinedRegistrations.insert(event.location) }
             let b = builder(r)
             b.events.append(event)
             b.sides.insert(event.side)

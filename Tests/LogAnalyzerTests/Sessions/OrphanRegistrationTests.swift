@@ -1,0 +1,43 @@
+import Testing
+
+@testable import LogAnalyzer
+
+/// A worker whose registration is rejected (401) while none of its sessions is active (after
+/// its last job: the API secret rotated under a running worker) is reported in a session of its
+/// own; such rejections had joined no session and no finding was made (exit 0 in CI).
+@Suite struct OrphanRegistrationTests {
+    static func line(_ message: String, _ at: String, extras: String = "") -> String {
+        #"{"message": "\#(message)", "level": "INFO", "name": "livekit.agents", \#(extras)"timestamp": "2026-03-02T\#(at)+00:00"}"#
+    }
+
+    static let job = [
+        line("registered worker", "10:00:00.000000", extras: #""id": "AW_ZNrFd8xmr2X9", "#),
+        line("received job request", "10:00:01.000000", extras: #""job_id": "AJ_aaaaaaaaaaaa", "room": "r1", "#),
+        line("Generating initial greeting", "10:00:02.000000", extras: #""pid": 5, "job_id": "AJ_aaaaaaaaaaaa", "room": "r1", "#),
+        line("process exiting", "10:05:00.000000", extras: #""pid": 5, "job_id": "AJ_aaaaaaaaaaaa", "room": "r1", "#),
+    ]
+
+    static func rejected(_ at: String) -> String {
+        #"{"message": "failed to connect to livekit, retrying in 2s", "level": "WARNING", "name": "livekit.agents", "error": "Unauthorized: 401 invalid API key: APIabc", "timestamp": "2026-03-02T\#(at)+00:00"}"#
+    }
+
+    @Test func aRejectionAfterTheLastJobIsReported() throws {
+        // An hour later (after the session was finalised as idle) and 3.5 min later (at the end of the run).
+        for tail in [[Self.rejected("11:00:01.000000"), Self.rejected("11:00:03.000000")], [Self.rejected("10:08:30.000000")]] {
+            let report = analyze(log: (Self.job + tail).joined(separator: "\n"))
+            #expect(report.sessionCount == 2)
+            let findings = report.findings.filter { $0.rule == "auth-credentials" }
+            #expect(findings.count == 1)
+            #expect(findings.first?.sessionKey == "(no session ids)")
+            #expect(findings.first?.evidence.first?.location.line == 5)
+        }
+    }
+
+    @Test func aRejectionDuringASessionStaysInIt() throws {
+        var lines = Self.job
+        lines.insert(Self.rejected("10:03:00.000000"), at: 3)
+        let report = analyze(log: lines.joined(separator: "\n"))
+        #expect(report.sessionCount == 1)
+        #expect(report.findings.filter { $0.rule == "auth-credentials" }.map(\.sessionKey) == ["r1"])
+    }
+}
