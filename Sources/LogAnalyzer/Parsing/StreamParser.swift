@@ -340,10 +340,33 @@ struct StreamParser {
                 if clock.referenceDay != nil { t.day = Timestamp.days(year: year, month: month, day: day) }
             }
             r.time = clock.resolve(t)
+        } else if let t = w.time, t.offsetSeconds != nil, let inner = r.time {
+            r.time = Self.zoned(inner, format: r.format, by: t)
         }
         if r.level == nil { r.level = w.level }
         if let s = w.source { r.source = s }
         if r.ids.pid == nil, let pid = w.pid, r.format == .plain || r.format == .json { r.ids.pid = pid }
+    }
+
+    /// A record stamp written without a zone (`asctime`: the process's local time), read in
+    /// `--tz`, inside a wrapper whose stamp names its zone (kubectl `--timestamps`, journald
+    /// `short-iso`/`short-full`, Grafana's download): when the two differ by a whole number of
+    /// quarter hours (within a minute), the process wrote in another zone than `--tz`, and the
+    /// wrapper's instant is the true one: the record's stamp moves by that difference (keeping
+    /// its own precision). A container in UTC on a host in CET differs by an hour from journald's
+    /// local stamp and is moved; one in the host's zone is read with it.
+    static func zoned(_ inner: Timestamp, format: LogFormat, by wrapper: WrittenTime) -> Timestamp {
+        guard inner.hasDate, let day = wrapper.day, let offset = wrapper.offsetSeconds else { return inner }
+        switch format {
+        case .agentsText, .agentsJSONLegacy, .pythonAsctime: break
+        default: return inner
+        }
+        let instant = day * Timestamp.microsPerDay + wrapper.microsOfDay - Int64(offset) * 1_000_000
+        let diff = inner.micros - instant
+        let quarter: Int64 = 900_000_000
+        let quarters = (diff + (diff >= 0 ? quarter / 2 : -quarter / 2)) / quarter
+        guard quarters != 0, abs(quarters) <= 56, abs(diff - quarters * quarter) <= 60_000_000 else { return inner }
+        return Timestamp(micros: inner.micros - quarters * quarter)
     }
 
     /// Deepest bracket nesting outside strings (only computed for lines that failed as JSON).

@@ -140,6 +140,26 @@ import Testing
         #expect(record("Tue 2026-03-17 is the day").message == "Tue 2026-03-17 is the day")
     }
 
+    /// A zone-less `asctime` inside a wrapper stamp that names its zone: the process wrote in the
+    /// wrapper's zone (or another whole-quarter-hour offset from --tz), and the wrapper's instant
+    /// says which; the record keeps its own milliseconds. A stamp with a zone, or one that differs
+    /// by more than a minute from a quarter-hour offset, is left as it is.
+    @Test func aZonelessStampInsideAZonedWrapperTakesTheWrappersInstant() {
+        let journald = record("Tue 2026-03-17 01:14:48 CET voicehost agent[10266]: 2026-03-17 01:14:48,120 - INFO livekit.agents - received job request {\"job_id\": \"AJ_x\"}")
+        #expect(journald.time?.iso8601 == "2026-03-17T00:14:48.120Z")
+        let kolkata = record("2026-03-17T00:44:48.123456789Z 2026-03-17 06:14:48,123 - INFO livekit.agents - registered worker")
+        #expect(kolkata.time?.iso8601 == "2026-03-17T00:44:48.123Z")
+        let utc = record("2026-03-17T00:44:49.000000000Z 2026-03-17 00:44:49,500 - INFO livekit.agents - registered worker")
+        #expect(utc.time?.iso8601 == "2026-03-17T00:44:49.500Z")
+        let basic = record("2026-03-17T00:44:49.000000000Z 2026-03-17 01:44:49,500 - root - INFO - app line")
+        #expect(basic.format == .pythonAsctime)
+        #expect(basic.time?.iso8601 == "2026-03-17T00:44:49.500Z")
+        let json = record(#"2026-03-17T00:44:49.000000000Z {"message": "x", "level": "INFO", "name": "n", "timestamp": "2026-03-17T01:44:49.100000+00:00"}"#)
+        #expect(json.time?.iso8601 == "2026-03-17T01:44:49.100Z")
+        let late = record("2026-03-17T00:44:49.000000000Z 2026-03-17 01:47:49,500 - INFO livekit.agents - buffered line")
+        #expect(late.time?.iso8601 == "2026-03-17T01:47:49.500Z")
+    }
+
     @Test func journaldWithoutHostOrPid() {
         var options = IngestOptions()
         options.date = TimeParsing.day(fromISODate: "2026-03-17")
