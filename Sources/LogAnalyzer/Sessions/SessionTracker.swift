@@ -57,6 +57,9 @@ public final class SessionTracker {
         /// For a session of a run without ids: its number (1, 2, …), and its events without a time.
         var segment = 0
         var undatedEvents = 0
+        /// The server logged `room closed` for this session's room sid: a later line that names
+        /// the room only (a backend's token mint) is about the room's next session.
+        var roomClosed = false
 
         init(order: Int) { firstSeen = order }
     }
@@ -243,6 +246,7 @@ public final class SessionTracker {
         k.responses += d.responses
         k.replies += d.replies
         k.audioSeconds += d.audioSeconds
+        k.roomClosed = k.roomClosed || d.roomClosed
         slots[drop] = nil
         liveCount -= 1
         return keep
@@ -290,7 +294,15 @@ public final class SessionTracker {
         if let room = ids.room {
             if let existing = byRoom[room] {
                 let root = find(existing)
-                if session == nil {
+                if session == nil, ids.roomSid == nil, builder(root).roomClosed {
+                    // A closed room's name, reused: its own participant's line (a late 401
+                    // naming the room and identity) still joins it, any other begins the next one.
+                    if let identity = ids.participant, let p = byParticipant[identity], find(p) == root {
+                        session = root
+                    } else {
+                        session = newSession()
+                    }
+                } else if session == nil {
                     session = root
                 } else if builder(session!).roomSid == nil || builder(root).roomSid == nil || builder(root).roomSid == builder(session!).roomSid {
                     session = link(session!, root)
@@ -429,6 +441,7 @@ public final class SessionTracker {
                     b.last.append((r.input, t, location))
                 }
             }
+            if kind == .sessionEnd, side == .server, r.ids.roomSid != nil, r.message == "room closed" { b.roomClosed = true }
             // Built only when kept: most metrics events are only counted.
             if let kind, !echoed, keep(kind, in: b) {
                 b.events.append(event(kind))
