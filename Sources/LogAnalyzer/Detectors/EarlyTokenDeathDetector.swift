@@ -100,7 +100,10 @@ public struct EarlyTokenDeathDetector: Detector {
                     + ", so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP)"
             }
             f.values.append(("silentGapSeconds", .number(gap.seconds)))
-            if gap.seconds >= c.suspensionThresholdSeconds {
+            // A rejected token the server never refreshed (not 10 minutes, shorter than the TTL)
+            // is the app's own short token used for a new connection: a silence before it (a
+            // browser console prints nothing during a healthy call) did not make it expire.
+            if gap.seconds >= c.suspensionThresholdSeconds, !causes.contains("short-ttl-token") {
                 causes.insert("suspended-host", at: 0)
                 f.explanation.insert(
                     "the \(gapSide.rawValue) process logged nothing for \(humanDuration(gap.seconds)) before the failure (last line at \(gap.from.humanString), next at \(gap.to.humanString)), longer than a refreshed token lives (\(humanDuration(c.refreshedTokenValiditySeconds)) + \(humanDuration(c.tokenLeewaySeconds)) leeway): "
