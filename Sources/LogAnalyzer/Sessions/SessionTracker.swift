@@ -60,6 +60,9 @@ public final class SessionTracker {
         /// The server logged `room closed` for this session's room sid: a later line that names
         /// the room only (a backend's token mint) is about the room's next session.
         var roomClosed = false
+        /// Begun by a timed line naming a room whose session (this room sid) was known only from
+        /// lines without a time: if no room sid of its own turns up, it is that session after all.
+        var splitFromSid: String?
 
         init(order: Int) { firstSeen = order }
     }
@@ -253,7 +256,7 @@ public final class SessionTracker {
     }
 
     /// Finds or creates the session of a record's ids; nil when it has none.
-    private func resolve(_ ids: SessionIDs, input: Int) -> Int? {
+    private func resolve(_ ids: SessionIDs, input: Int, timed: Bool) -> Int? {
         // Fast path: a known job whose session already knows this record's other ids.
         if let job = ids.jobId, let known = byJob[job] {
             let s = find(known)
@@ -294,13 +297,17 @@ public final class SessionTracker {
         if let room = ids.room {
             if let existing = byRoom[room] {
                 let root = find(existing)
-                if session == nil, ids.roomSid == nil, builder(root).roomClosed {
+                if session == nil, ids.roomSid == nil, builder(root).roomClosed || (timed && builder(root).roomSid != nil && builder(root).start == nil) {
                     // A closed room's name, reused: its own participant's line (a late 401
                     // naming the room and identity) still joins it, any other begins the next one.
+                    // So for a timed line when the name's session is known only from lines
+                    // without a time (a browser console without timestamps, read first): it
+                    // may be a later session of the name; its own timed lines link them.
                     if let identity = ids.participant, let p = byParticipant[identity], find(p) == root {
                         session = root
                     } else {
                         session = newSession()
+                        if !builder(root).roomClosed { builder(session!).splitFromSid = builder(root).roomSid }
                     }
                 } else if session == nil {
                     session = root
@@ -393,7 +400,7 @@ public final class SessionTracker {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
         }
-        var session = resolve(r.ids, input: r.input)
+        var session = resolve(r.ids, input: r.input, timed: r.time != nil)
         let side = sideCache(r)
         if session != nil {
             if !sawIDs {
@@ -676,6 +683,7 @@ public final class SessionTracker {
             let chosen = Set(victims)
             victims += sealed.prefix(sealed.count - Self.maxSealedSegments).filter { !chosen.contains($0) }
         }
+        victims.removeAll { rejoinSplit($0) != $0 }
         guard !victims.isEmpty else { return [] }
         let roots = victims
         attachUnassigned(roots, final: false)
@@ -693,6 +701,13 @@ public final class SessionTracker {
             return true
         }
         return finished
+    }
+
+    /// A session split from an untimed one (`splitFromSid`) that found no room sid of its own
+    /// joins it again; returns the surviving root.
+    private func rejoinSplit(_ i: Int) -> Int {
+        guard let b = slots[i], b.roomSid == nil, let sid = b.splitFromSid, let other = byRoomSid[sid] else { return i }
+        return link(find(other), i)
     }
 
     /// Unregisters a finalised session's keys and frees it.
@@ -722,6 +737,7 @@ public final class SessionTracker {
 
     /// Ends the run: attaches id-less events and returns the remaining sessions in order of appearance.
     public func finish() -> [Session] {
+        for i in slots.indices where slots[i]?.splitFromSid != nil && find(i) == i { _ = rejoinSplit(i) }
         var roots: [Int] = []
         for i in slots.indices where slots[i] != nil && find(i) == i && slots[i]!.recordCount > 0 { roots.append(i) }
         trimUndated()

@@ -42,4 +42,56 @@ import Testing
         #expect(report.sessions.map(\.key) == ["lobby/RM_aaaaaaaaaaaa"])
         #expect(report.sessions.map(\.recordCount) == [3])
     }
+
+    /// A browser console without timestamps (DevTools' default) is read before the timed logs,
+    /// so its session claims the room name first: the timed mint of an earlier session of that
+    /// name had joined it (and made it start at that mint, 10 minutes early).
+    @Test func aTimedMintDoesNotJoinALaterSessionKnownOnlyFromUntimedLines() {
+        let dir = TempDir()
+        dir.write("server.log", """
+            2026-01-01T00:00:00.000Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{"room": "demo", "roomID": "RM_aaaaaaaaaaaa", "participant": "u1", "pID": "PA_aaaaaaaaaaaa"}
+            2026-01-01T00:05:20.000Z\tINFO\tlivekit.room\tservice/roommanager.go:659\troom closed\t{"room": "demo", "roomID": "RM_aaaaaaaaaaaa"}
+            2026-01-01T00:10:00.000Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{"room": "demo", "roomID": "RM_bbbbbbbbbbbb", "participant": "u2", "pID": "PA_bbbbbbbbbbbb"}
+
+            """)
+        dir.write("backend.log", """
+            2025-12-31 23:59:59,000 - app.tokens - INFO - minted token for identity=u1 room=demo ttl=7200s
+            2026-01-01 00:09:59,000 - app.tokens - INFO - minted token for identity=u2 room=demo ttl=7200s
+
+            """)
+        dir.write("browser.log", """
+            livekit-client.esm.mjs:18392 signal connected {room: 'demo', roomID: 'RM_bbbbbbbbbbbb', participant: 'u2', pID: 'PA_bbbbbbbbbbbb'}
+            livekit-client.esm.mjs:22473 disconnect from room {room: 'demo', roomID: 'RM_bbbbbbbbbbbb', participant: 'u2', pID: 'PA_bbbbbbbbbbbb'}
+
+            """)
+        let report = analyze([dir.url.path])
+        let byKey = Dictionary(uniqueKeysWithValues: report.sessions.map { ($0.key, $0) })
+        #expect(report.sessions.count == 2)
+        #expect(byKey["demo/RM_aaaaaaaaaaaa"]?.start?.iso8601 == "2025-12-31T23:59:59.000Z")
+        #expect(byKey["demo/RM_aaaaaaaaaaaa"]?.recordCount == 3)
+        #expect(byKey["demo/RM_aaaaaaaaaaaa"]?.sides.map(\.rawValue) == ["server", "backend"])
+        #expect(byKey["demo/RM_bbbbbbbbbbbb"]?.start?.iso8601 == "2026-01-01T00:09:59.000Z")
+        #expect(byKey["demo/RM_bbbbbbbbbbbb"]?.recordCount == 4)
+        #expect(byKey["demo/RM_bbbbbbbbbbbb"]?.sides.map(\.rawValue) == ["server", "browser", "backend"])
+    }
+
+    /// With no timed line naming another room sid (an agent before 1.3 logs the room name only),
+    /// the timed lines split off the untimed browser's session join it again: one session.
+    @Test func aSplitWithoutARoomSidOfItsOwnRejoinsTheUntimedSession() {
+        let dir = TempDir()
+        dir.write("agent.log", """
+            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_aaaaaaaaaaaa", "dispatch_id": "AD_aaaaaaaaaaaa", "room_name": "demo", "agent_name": "a", "resuming": false, "timestamp": "2026-01-01T00:00:00.200000+00:00"}
+            {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 100, "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:00:01.000000+00:00"}
+            {"message": "Voice agent running for room demo", "level": "INFO", "name": "agent", "pid": 100, "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-01-01T00:00:03.500000+00:00"}
+
+            """)
+        dir.write("backend.log", "2025-12-31 23:59:59,000 - app.tokens - INFO - minted token for identity=u1 room=demo ttl=7200s\n")
+        dir.write("browser.log", "livekit-client.esm.mjs:18392 signal connected {room: 'demo', roomID: 'RM_aaaaaaaaaaaa', participant: 'u1', pID: 'PA_aaaaaaaaaaaa'}\n")
+        let report = analyze([dir.url.path])
+        #expect(report.sessions.map(\.key) == ["demo/RM_aaaaaaaaaaaa"])
+        #expect(report.sessions.map(\.recordCount) == [5])
+        #expect(report.sessions.first?.start?.iso8601 == "2025-12-31T23:59:59.000Z")
+        #expect(report.sessions.first?.jobIds == ["AJ_aaaaaaaaaaaa"])
+        #expect(report.findings.map(\.rule) == ["slow-greeting"])
+    }
 }
