@@ -57,6 +57,18 @@ public struct AuthExpiryCascadeDetector: Detector {
         var candidates: [(seconds: Double, event: SessionEvent)] = []
         var untimed: SessionEvent?
         let untimedFailure = failures.first { $0.time == nil } ?? first
+        // A loss is also admitted by its time before its own input's first failure when that one
+        // is of the same moment (within 10 s of the first): another source's clock may be seconds
+        // off (a server 2.3 s behind put its 401 before the worker's loss, out of the window: no
+        // trigger). The choice among the candidates stays by their times before the first failure.
+        var firstByInput: [Int: Timestamp] = [:]
+        if let f = firstTime {
+            for e in failures {
+                guard let t = e.time, abs(f.seconds(until: t)) <= 10 else { continue }
+                if let known = firstByInput[e.location.input], known <= t { continue }
+                firstByInput[e.location.input] = t
+            }
+        }
         for e in session.events {
             guard case .connectionLost = e.kind else { continue }
             guard let t = e.time, let f = firstTime else {
@@ -64,7 +76,8 @@ public struct AuthExpiryCascadeDetector: Detector {
                 continue
             }
             let before = t.seconds(until: f)
-            if before >= -2 && before <= 120 { candidates.append((before, e)) }
+            let own = firstByInput[e.location.input].map { t.seconds(until: $0) } ?? before
+            if (before >= -2 && before <= 120) || (own >= -2 && own <= 120) { candidates.append((before, e)) }
         }
         var trigger = untimed
         if let nearest = candidates.min(by: { abs($0.seconds) < abs($1.seconds) }) {
