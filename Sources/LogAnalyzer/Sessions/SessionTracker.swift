@@ -57,9 +57,11 @@ public final class SessionTracker {
         /// For a session of a run without ids: its number (1, 2, …), and its events without a time.
         var segment = 0
         var undatedEvents = 0
-        /// The server logged `room closed` for this session's room sid: a later line that names
-        /// the room only (a backend's token mint) is about the room's next session.
+        /// The server logged `room closed` for this session's room sid (at this time, if it had
+        /// one): a later line that names the room only (a backend's token mint) is about the
+        /// room's next session.
         var roomClosed = false
+        var roomClosedAt: Timestamp?
         /// Begun by a timed line naming a room whose session (this room sid) was known only from
         /// lines without a time: if no room sid of its own turns up, it is that session after all.
         var splitFromSid: String?
@@ -250,13 +252,14 @@ public final class SessionTracker {
         k.replies += d.replies
         k.audioSeconds += d.audioSeconds
         k.roomClosed = k.roomClosed || d.roomClosed
+        k.roomClosedAt = k.roomClosedAt ?? d.roomClosedAt
         slots[drop] = nil
         liveCount -= 1
         return keep
     }
 
     /// Finds or creates the session of a record's ids; nil when it has none.
-    private func resolve(_ ids: SessionIDs, input: Int, timed: Bool) -> Int? {
+    private func resolve(_ ids: SessionIDs, input: Int, timed: Bool, tokenNotBefore: Int64?) -> Int? {
         // Fast path: a known job whose session already knows this record's other ids.
         if let job = ids.jobId, let known = byJob[job] {
             let s = find(known)
@@ -298,12 +301,16 @@ public final class SessionTracker {
             if let existing = byRoom[room] {
                 let root = find(existing)
                 if session == nil, ids.roomSid == nil, builder(root).roomClosed || (timed && builder(root).roomSid != nil && builder(root).start == nil) {
-                    // A closed room's name, reused: its own participant's line (a late 401
-                    // naming the room and identity) still joins it, any other begins the next one.
+                    // A closed room's name, reused: its own participant's line with a token from
+                    // before the room closed (a late 401 naming the room and identity) still
+                    // joins it; any other begins the next one (a new token for the same identity,
+                    // as a developer reconnecting to `voice_assistant_room` as `user` mints).
                     // So for a timed line when the name's session is known only from lines
                     // without a time (a browser console without timestamps, read first): it
                     // may be a later session of the name; its own timed lines link them.
-                    if let identity = ids.participant, let p = byParticipant[identity], find(p) == root {
+                    if let identity = ids.participant, let p = byParticipant[identity], find(p) == root,
+                        let nbf = tokenNotBefore, let closed = builder(root).roomClosedAt, nbf * 1_000_000 <= closed.micros
+                    {
                         session = root
                     } else {
                         session = newSession()
@@ -400,7 +407,7 @@ public final class SessionTracker {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
         }
-        var session = resolve(r.ids, input: r.input, timed: r.time != nil)
+        var session = resolve(r.ids, input: r.input, timed: r.time != nil, tokenNotBefore: r.token?.notBefore)
         let side = sideCache(r)
         if session != nil {
             if !sawIDs {
@@ -448,7 +455,10 @@ public final class SessionTracker {
                     b.last.append((r.input, t, location))
                 }
             }
-            if kind == .sessionEnd, side == .server, r.ids.roomSid != nil, r.message == "room closed" { b.roomClosed = true }
+            if kind == .sessionEnd, side == .server, r.ids.roomSid != nil, r.message == "room closed" {
+                b.roomClosed = true
+                b.roomClosedAt = r.time
+            }
             // Built only when kept: most metrics events are only counted.
             if let kind, !echoed, keep(kind, in: b) {
                 b.events.append(event(kind))
