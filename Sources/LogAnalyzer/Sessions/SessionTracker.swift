@@ -62,6 +62,14 @@ public final class SessionTracker {
         /// room's next session.
         var roomClosed = false
         var roomClosedAt: Timestamp?
+
+        /// Whether the room had closed by `time` (a line written before the close but read
+        /// after it, out of order, is still the closed session's).
+        func closedBefore(_ time: Timestamp?) -> Bool {
+            guard roomClosed else { return false }
+            guard let time, let closed = roomClosedAt else { return true }
+            return time >= closed
+        }
         /// Begun by a timed line naming a room whose session (this room sid) was known only from
         /// lines without a time: if no room sid of its own turns up, it is that session after all.
         var splitFromSid: String?
@@ -259,7 +267,7 @@ public final class SessionTracker {
     }
 
     /// Finds or creates the session of a record's ids; nil when it has none.
-    private func resolve(_ ids: SessionIDs, input: Int, timed: Bool, tokenNotBefore: Int64?) -> Int? {
+    private func resolve(_ ids: SessionIDs, input: Int, time: Timestamp?, tokenNotBefore: Int64?) -> Int? {
         // Fast path: a known job whose session already knows this record's other ids.
         if let job = ids.jobId, let known = byJob[job] {
             let s = find(known)
@@ -300,7 +308,9 @@ public final class SessionTracker {
         if let room = ids.room {
             if let existing = byRoom[room] {
                 let root = find(existing)
-                if session == nil, ids.roomSid == nil, builder(root).roomClosed || (timed && builder(root).roomSid != nil && builder(root).start == nil) {
+                if session == nil, ids.roomSid == nil,
+                    builder(root).closedBefore(time) || (time != nil && builder(root).roomSid != nil && builder(root).start == nil)
+                {
                     // A closed room's name, reused: its own participant's line with a token from
                     // before the room closed (a late 401 naming the room and identity) still
                     // joins it; any other begins the next one (a new token for the same identity,
@@ -407,7 +417,7 @@ public final class SessionTracker {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
         }
-        var session = resolve(r.ids, input: r.input, timed: r.time != nil, tokenNotBefore: r.token?.notBefore)
+        var session = resolve(r.ids, input: r.input, time: r.time, tokenNotBefore: r.token?.notBefore)
         let side = sideCache(r)
         if session != nil {
             if !sawIDs {

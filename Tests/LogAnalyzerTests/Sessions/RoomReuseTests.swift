@@ -111,4 +111,24 @@ import Testing
         #expect(report.sessions.map { $0.end?.iso8601 } == ["2026-01-01T00:05:30.000Z", "2026-01-01T00:10:00.000Z"])
         #expect(report.sessions.map { $0.start?.iso8601 } == ["2026-01-01T00:00:00.000Z", "2026-01-01T00:09:59.000Z"])
     }
+
+    /// A line written before the room closed but read after it (a backend whose lines are out of
+    /// order) is still the closed session's: it had begun a session of its own.
+    @Test func aLineStampedBeforeTheCloseStaysInTheClosedSession() {
+        let dir = TempDir()
+        dir.write("server.log", """
+            2026-01-01T00:01:00.000Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{"room": "lobby", "roomID": "RM_aaaaaaaaaaaa", "participant": "u1", "pID": "PA_aaaaaaaaaaaa"}
+            2026-01-01T00:05:00.000Z\tINFO\tlivekit.room\tservice/roommanager.go:659\troom closed\t{"room": "lobby", "roomID": "RM_aaaaaaaaaaaa"}
+
+            """)
+        dir.write("backend.log", """
+            2026-01-01 00:20:00,000 - app.tokens - INFO - minted token for identity=u9 room=other ttl=7200s
+            2026-01-01 00:00:59,000 - app.tokens - INFO - minted token for identity=u1 room=lobby ttl=7200s
+
+            """)
+        let report = analyze([dir.url.path])
+        #expect(report.sessions.map(\.key) == ["lobby/RM_aaaaaaaaaaaa", "other"])
+        #expect(report.sessions.map(\.recordCount) == [3, 1])
+        #expect(report.sessions.first?.start?.iso8601 == "2026-01-01T00:00:59.000Z")
+    }
 }
