@@ -267,7 +267,7 @@ public final class SessionTracker {
     }
 
     /// Finds or creates the session of a record's ids; nil when it has none.
-    private func resolve(_ ids: SessionIDs, input: Int, time: Timestamp?, tokenNotBefore: Int64?) -> Int? {
+    private func resolve(_ ids: SessionIDs, input: Int, record r: LogRecord) -> Int? {
         // Fast path: a known job whose session already knows this record's other ids.
         if let job = ids.jobId, let known = byJob[job] {
             let s = find(known)
@@ -309,7 +309,7 @@ public final class SessionTracker {
             if let existing = byRoom[room] {
                 let root = find(existing)
                 if session == nil, ids.roomSid == nil,
-                    builder(root).closedBefore(time) || (time != nil && builder(root).roomSid != nil && builder(root).start == nil)
+                    builder(root).closedBefore(r.time) || (r.time != nil && builder(root).roomSid != nil && builder(root).start == nil)
                 {
                     // A closed room's name, reused: its own participant's line with a token from
                     // before the room closed (a late 401 naming the room and identity) still
@@ -319,7 +319,7 @@ public final class SessionTracker {
                     // without a time (a browser console without timestamps, read first): it
                     // may be a later session of the name; its own timed lines link them.
                     if let identity = ids.participant, let p = byParticipant[identity], find(p) == root,
-                        let nbf = tokenNotBefore, let closed = builder(root).roomClosedAt, nbf * 1_000_000 <= closed.micros
+                        let nbf = r.token?.notBefore, let closed = builder(root).roomClosedAt, nbf * 1_000_000 <= closed.micros
                     {
                         session = root
                     } else {
@@ -417,7 +417,7 @@ public final class SessionTracker {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
         }
-        var session = resolve(r.ids, input: r.input, time: r.time, tokenNotBefore: r.token?.notBefore)
+        var session = resolve(r.ids, input: r.input, record: r)
         let side = sideCache(r)
         if session != nil {
             if !sawIDs {
@@ -465,7 +465,7 @@ public final class SessionTracker {
                     b.last.append((r.input, t, location))
                 }
             }
-            if kind == .sessionEnd, side == .server, r.ids.roomSid != nil, r.message == "room closed" {
+            if case .sessionEnd? = kind, side == .server, r.ids.roomSid != nil, r.message == "room closed" {
                 b.roomClosed = true
                 b.roomClosedAt = r.time
             }
