@@ -12,7 +12,7 @@ import Testing
         #"{"timestamp": 1765414306.066, "type": "debug", "category": "console", "level": "log", "message": "signal connecting to wss://voice-demo.livekit.cloud [object Object]", "data": {"arguments": ["signal connecting to wss://voice-demo.livekit.cloud", {"room": "voice-room-7f3k2", "participant": "user-1"}], "logger": "console"}}"#,
         #"{"timestamp": 1765414306.02, "type": "http", "category": "fetch", "level": "info", "data": {"method": "POST", "url": "/api/token", "status_code": 200}}"#,
         #"{"timestamp": "2025-12-11T00:51:46.312Z", "category": "console", "level": "info", "message": "signal connected [object Object]", "data": {"arguments": ["signal connected", {"room": "voice-room-7f3k2", "roomID": "RM_Xq7bT2mNw4Lp", "participant": "user-1", "pID": "PA_aB3dE5fG7hJ9"}], "logger": "console"}}"#,
-        #"{"timestamp": 1765415477.203, "category": "console", "level": "error", "message": "Uncaught NegotiationError", "data": {"arguments": ["NegotiationError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'.", {"room": "voice-room-7f3k2"}], "logger": "console"}}"#,
+        #"{"timestamp": 1765415357.203, "category": "console", "level": "error", "message": "Uncaught NegotiationError", "data": {"arguments": ["NegotiationError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'.", {"room": "voice-room-7f3k2"}], "logger": "console"}}"#,
     ]
 
     static func describe(_ r: LogRecord) -> String {
@@ -24,7 +24,7 @@ import Testing
         "1 sentry-breadcrumb 2025-12-11T00:51:46.066Z info console signal connecting to wss://voice-demo.livekit.cloud | voice-room-7f3k2 - user-1 -",
         "2 sentry-breadcrumb 2025-12-11T00:51:46.020Z info fetch fetch POST /api/token 200 | - - - -",
         "3 sentry-breadcrumb 2025-12-11T00:51:46.312Z info console signal connected | voice-room-7f3k2 RM_Xq7bT2mNw4Lp user-1 PA_aB3dE5fG7hJ9",
-        "4 sentry-breadcrumb 2025-12-11T01:11:17.203Z error console NegotiationError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'. | voice-room-7f3k2 - - -",
+        "4 sentry-breadcrumb 2025-12-11T01:09:17.203Z error console NegotiationError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'. | voice-room-7f3k2 - - -",
     ]
 
     @Test("a list, an event's breadcrumbs and Sentry's event JSON, on one line or pretty-printed", arguments: [
@@ -83,6 +83,7 @@ import Testing
         let result = try runLoganalyze(["timeline", "--session", "voice-room-7f3k2", dir.url.path + "/logs"])
         let browser = result.stdout.split(separator: "\n").filter { $0.contains("sentry-breadcrumbs.json:") }
         #expect(browser.count == 3)
-        #expect(browser.last?.contains("browser error") == true)
+        #expect(browser.last?.contains("browser error  ") == true)
+        #expect(browser.last?.contains("sentry-breadcrumbs.json:4  NegotiationError: Failed to execute 'setRemoteDescription'") == true)
     }
 }
