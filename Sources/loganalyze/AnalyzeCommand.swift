@@ -157,6 +157,7 @@ enum Pipeline {
         guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
         var diagnostics = DiagnosticSink()
         let (inputs, configs) = InputSet.expand(input.paths, spooled: spooled, diagnostics: &diagnostics)
+        for d in ingest.unmatchedZoneNames(inputs) { diagnostics.report(d) }
         let configuration = try analysis.configuration(configsFromInputs: configs, diagnostics: &diagnostics)
         var analyzer = Analyzer(ingest: ingest, configuration: configuration)
         guard let idle = TokenTTLSetting.parseDuration(analysis.sessionIdle), idle >= 60 else {

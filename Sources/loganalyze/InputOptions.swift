@@ -6,8 +6,8 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "Log files, directories (searched recursively for *.log, *.txt, *.jsonl, *.gz, …) or - for standard input.")
     var paths: [String] = []
 
-    @Option(name: .customLong("tz"), parsing: .unconditional, help: "Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin.")
-    var timeZone: String = "UTC"
+    @Option(name: .customLong("tz"), parsing: .unconditionalSingleValue, help: "Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin; NAME=ZONE sets it for the inputs named NAME (a file name, a path or a directory) only; repeatable. (default: UTC)")
+    var timeZones: [String] = []
 
     @Option(help: "Date (YYYY-MM-DD) for time-only stamps such as `00:51:46 - Session created`. (default: the first date found in the inputs)")
     var date: String?
@@ -20,10 +20,20 @@ struct InputOptions: ParsableArguments {
 
     func ingestOptions() throws -> IngestOptions {
         var options = IngestOptions()
-        guard let zone = TimeZoneSetting(timeZone) else {
-            throw ValidationError.invalidValue(timeZone, for: "--tz", "not a time zone; use UTC, an offset such as +08:00, or an IANA name")
+        for value in timeZones {
+            // `NAME=ZONE` (no zone name holds `=`), else the zone of every input.
+            let parts = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let zoneText = parts.count == 2 ? String(parts[1]) : value
+            guard let zone = TimeZoneSetting(zoneText) else {
+                throw ValidationError.invalidValue(value, for: "--tz", "not a time zone; use UTC, an offset such as +08:00, or an IANA name (NAME=ZONE for some inputs)")
+            }
+            if parts.count == 2 {
+                guard !parts[0].isEmpty else { throw ValidationError.invalidValue(value, for: "--tz", "NAME=ZONE needs a file or directory name") }
+                options.zonesByPath.append((String(parts[0]), zone))
+            } else {
+                options.timeZone = zone
+            }
         }
-        options.timeZone = zone
         if let date {
             // 2025-02-31 is not a date either: the day must print back as given.
             guard let day = TimeParsing.day(fromISODate: date), Timestamp(micros: day * Timestamp.microsPerDay).dateString == date,

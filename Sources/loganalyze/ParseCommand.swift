@@ -20,6 +20,7 @@ struct ParseCommand: ParsableCommand {
         var diagnostics = DiagnosticSink()
         // A file named here is printed whatever its name (`config.json` too: parse reads no config).
         let (inputs, _) = InputSet.expand(input.paths, namedConfigsAreLogs: true, diagnostics: &diagnostics)
+        for d in options.unmatchedZoneNames(inputs) { diagnostics.report(d) }
         let referenceDay = options.date ?? Ingestor.learnReferenceDay(inputs)
         let renderer = RecordRenderer(paths: inputs.map(\.path))
         let out = OutputStream()

@@ -6,6 +6,28 @@ import Glibc
 public struct IngestOptions: Sendable {
     /// Zone for stamps that carry none (`--tz`).
     public var timeZone: TimeZoneSetting = .utc
+    /// Zones for some inputs only (`--tz browser.log=Europe/Berlin`): an input whose path is the
+    /// name, ends with `/name`, or lies below the directory `name` reads its zone-less stamps in
+    /// the zone (the last that matches), the others in `timeZone`.
+    public var zonesByPath: [(name: String, zone: TimeZoneSetting)] = []
+
+    /// The zone for the zone-less stamps of the input at `path`.
+    public func zone(for path: String) -> TimeZoneSetting {
+        for (name, zone) in zonesByPath.reversed() where Self.names(path, name) { return zone }
+        return timeZone
+    }
+
+    private static func names(_ path: String, _ name: String) -> Bool {
+        let trimmed = name.hasSuffix("/") && name.count > 1 ? String(name.dropLast()) : name
+        return path == trimmed || path.hasSuffix("/" + trimmed) || path.hasPrefix(trimmed + "/")
+    }
+
+    /// A warning for each `zonesByPath` name that names none of `inputs` (a misspelt file name).
+    public func unmatchedZoneNames(_ inputs: [InputDescriptor]) -> [Diagnostic] {
+        zonesByPath.filter { entry in !inputs.contains { Self.names($0.path, entry.name) } }.map {
+            Diagnostic(.warning, path: $0.name, kind: "tz-unmatched", "--tz \($0.name)=…: no input is named so; its zone applies to none")
+        }
+    }
     /// Date (day number) for time-only stamps (`--date`); otherwise learnt from the run.
     public var date: Int64?
     /// Longer lines are cut to this length with a diagnostic (`--max-line-bytes`).
@@ -62,7 +84,7 @@ public enum Ingestor {
             let near = inputs.indices.filter { days[$0] != nil && directory(inputs[$0].path) == dir }
             let known = (near.isEmpty ? inputs.indices.filter { days[$0] != nil } : near).prefix(ReadingOrder.maxEstimated).compactMap(span)
             if let end = known.map(\.upperBound).max(), let first = firstTimeOfDay(of: inputs[i], options: options) {
-                return day(placing: first, before: end.adding(seconds: 6 * 3600), zone: options.timeZone)
+                return day(placing: first, before: end.adding(seconds: 6 * 3600), zone: options.zone(for: inputs[i].path))
             }
             return near.first.flatMap { days[$0] } ?? global
         }

@@ -40,7 +40,7 @@ final class RecordStream {
     {
         self.input = input
         self.index = index
-        let clock = StreamClock(zone: options.timeZone, referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
+        let clock = StreamClock(zone: options.zone(for: input.path), referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
         parser = StreamParser(input: index, clock: clock, classifier: classifier)
         open(options: options, readBytes: readBytes, diagnostics: &diagnostics)
     }
@@ -65,7 +65,7 @@ final class RecordStream {
     {
         self.input = input
         self.index = index
-        let clock = StreamClock(zone: options.timeZone, referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
+        let clock = StreamClock(zone: options.zone(for: input.path), referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
         parser = StreamParser(input: index, clock: clock, classifier: classifier)
         self.reader = reader
         primeNext = primed
