@@ -91,6 +91,35 @@ public struct EarlyTokenDeathDetector: Detector {
                 f.explanation.append("the rejected token was minted valid for only \(humanDuration(Double(validity))), shorter than the configured \(humanDuration(ttl)): the code that minted it does not use the configured TTL (starter templates mint 15-minute tokens)")
             }
         }
+        // livekit-server v1.13.2+ logs the joining token's expiry, and its refreshes keep it: a
+        // token past that expiry died of its own TTL, whatever the silence before.
+        var joinEvidence: SessionEvent?
+        var diedAtOwnExpiry = false
+        let joins = session.events.filter { e in
+            if case .sessionStart = e.kind, e.side == .server, e.token?.expires != nil, e.time != nil { true } else { false }
+        }
+        // (The rejected token's own participant when its claims name it, else the first one
+        // that is not an agent.)
+        let subject = claims?.subject
+        if let join = subject != nil ? joins.first(where: { $0.token?.subject == subject })
+            : joins.first(where: { !($0.token?.subject?.hasPrefix("agent-") ?? false) }),
+            let exp = join.token?.expires, let joinedAt = join.time
+        {
+            joinEvidence = join
+            let expiry = Timestamp(micros: exp * 1_000_000)
+            let validity = joinedAt.seconds(until: expiry)
+            let who = join.token?.subject.map { "\($0)'s" } ?? "the participant's"
+            f.values.append(("serverTokenExpiresAt", .text(expiry.iso8601)))
+            let logged = "livekit-server logged at the join (\(joinedAt.humanString)) that \(who) token expires at \(expiry.humanString) (participantInit.TokenExpiresAt: v1.13.2 or later, whose refreshes keep that expiry)"
+            if expiry.seconds(until: failedAt) >= -c.tokenLeewaySeconds {
+                diedAtOwnExpiry = true
+                causes.removeAll { $0 == "short-ttl-token" }
+                causes.insert("short-ttl-token", at: 0)
+                f.explanation.insert(logged + ": the token was valid for \(humanDuration(validity)) from the join, not \(humanDuration(ttl)), and died at its own expiry - the code that minted it does not use the configured TTL", at: 0)
+            } else {
+                f.explanation.append(logged + ", after the failure: a server that keeps the expiry rejected it early, so its clock ran ahead or the client presented another token")
+            }
+        }
         if let (gap, inputGap, gapSide) = cascade.silence(in: session) {
             // The whole log silent long enough on its own: the host, not the one job process (and
             // when the session's own lines had stopped earlier, for how long).
@@ -103,7 +132,7 @@ public struct EarlyTokenDeathDetector: Detector {
             // A rejected token the server never refreshed (not 10 minutes, shorter than the TTL)
             // is the app's own short token used for a new connection: a silence before it (a
             // browser console prints nothing during a healthy call) did not make it expire.
-            if gap.seconds >= c.suspensionThresholdSeconds, !causes.contains("short-ttl-token") {
+            if gap.seconds >= c.suspensionThresholdSeconds, !causes.contains("short-ttl-token"), !diedAtOwnExpiry {
                 causes.insert("suspended-host", at: 0)
                 f.explanation.insert(
                     "the \(gapSide.rawValue) process logged nothing for \(humanDuration(gap.seconds)) before the failure (last line at \(gap.from.humanString), next at \(gap.to.humanString)), longer than a refreshed token lives (\(humanDuration(c.refreshedTokenValiditySeconds)) + \(humanDuration(c.tokenLeewaySeconds)) leeway): "
@@ -121,6 +150,7 @@ public struct EarlyTokenDeathDetector: Detector {
         }
         f.values.append(("cause", .text(causes[0])))
         f.message += " (\(Self.causeText[causes[0]] ?? causes[0]))"
+        if let joinEvidence { f.evidence.insert(Evidence(joinEvidence, role: "expiry logged at join"), at: 0) }
         if let mint { f.evidence.insert(Evidence(mint, role: "token minted"), at: 0) }
         if cascade.first.kind == .authFailure(.expired) {
             f.evidence.append(Evidence(cascade.first, role: "rejected as expired"))

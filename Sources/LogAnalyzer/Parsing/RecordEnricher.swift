@@ -11,6 +11,29 @@ enum RecordEnricher {
         if !r.fields.isRaw && !r.fields.hasNoMembers { idsFromFields(&r) }
         if !plainMetrics { idsFromText(&r, memo: &memo) }
         if r.ids.jobId == nil, let p = r.ids.participant, p.hasPrefix("agent-AJ_") { r.ids.jobId = String(p.dropFirst(6)) }
+        if r.format == .zapConsole || r.format == .zapJSON, r.token == nil, r.message == "starting RTC session" { joinTokenExpiry(&r) }
+    }
+
+    /// livekit-server v1.13.2+ logs the joining participant's token expiry in `starting RTC
+    /// session` (`participantInit.TokenExpiresAt`; livekit/livekit pkg/routing/interfaces.go
+    /// `AddTime`: ISO 8601 text from the console encoder, epoch seconds from the JSON one); its
+    /// refreshes keep that expiry. Kept as the record's token claims (subject: the identity).
+    static func joinTokenExpiry(_ r: inout LogRecord) {
+        guard let initial = r.field("participantInit"), let value = initial["TokenExpiresAt"] else { return }
+        var expires: Int64?
+        switch value {
+        case .number(let n): expires = Double(n).flatMap { $0.isFinite && abs($0) < 1e12 ? Int64($0) : nil }
+        case .string(let text):
+            var clock = StreamClock(zone: .utc, referenceDay: nil, referenceIsExplicit: false)
+            if let t = JSONLineParser.resolveText(text, clock: &clock), t.hasDate { expires = t.micros / 1_000_000 }
+        default: break
+        }
+        guard let expires, expires > 0 else { return }
+        var claims = TokenClaims()
+        claims.subject = initial["Identity"]?.stringValue ?? r.ids.participant
+        claims.room = r.ids.room
+        claims.expires = expires
+        r.token = claims
     }
 
     /// Whether `enrich` would read a message of these bytes: a Rust SDK prefix to split off, or
