@@ -425,7 +425,7 @@ enum TextLineParser {
         var errorText: String?
         var end = 0
         let lacking = r.ids.missing
-        var valid = JSONLineParser.scan(b.slice(0, hi), lo, &keys, &r.ids, &errorText, &end)
+        var valid = JSONLineParser.scanOutOfLine(b.slice(0, hi), lo, &keys, &r.ids, &errorText, &end)
         if valid {
             var reader = JSONReader(b.slice(0, hi), from: end)
             reader.skipSpace()
