@@ -13,7 +13,7 @@ import Testing
     @Test(arguments: ["analyze", "timeline", "report"])
     func defaultsAreShownOnceAndAsDocumented(_ command: String) throws {
         let text = try help(command)
-        #expect(text.contains("--tz <tz> Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin. (default: UTC) --date"))
+        #expect(text.contains("--tz <tz> Time zone for stamps written without one: UTC, +08:00, or an IANA name such as Europe/Berlin; NAME=ZONE sets it for the inputs named NAME (a file name, a path or a directory) only; repeatable. (default: UTC) --date"))
         #expect(text.contains("results are the same. (default: the number of cores) --split-bytes"))
         #expect(text.contains("--greeting-warning <greeting-warning> slow-greeting warning threshold in seconds. (default: 2.0) --greeting-error"))
         #expect(text.contains("--greeting-error <greeting-error> slow-greeting error threshold in seconds. (default: 5.0) --session-idle"))
