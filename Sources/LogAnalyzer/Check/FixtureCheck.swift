@@ -67,6 +67,15 @@ public enum FixtureCheck {
             guard let setting = TimeZoneSetting(zone) else { return (Report(inputs: [], sessions: [], findings: [], configuration: base), "\(dir): unknown timeZone '\(zone)'") }
             ingestOptions.timeZone = setting
         }
+        // `"timeZones": {"browser.log": "Europe/Berlin"}`: as `--tz NAME=ZONE`.
+        if case .object(let zones)? = options["timeZones"] {
+            for (name, value) in zones {
+                guard !name.isEmpty, let text = value.stringValue, let setting = TimeZoneSetting(text) else {
+                    return (Report(inputs: [], sessions: [], findings: [], configuration: base), "\(dir): unknown timeZones entry '\(name)'")
+                }
+                ingestOptions.zonesByPath.append((name, setting))
+            }
+        }
         if let date = options["date"]?.stringValue {
             guard let day = TimeParsing.day(fromISODate: date) else { return (Report(inputs: [], sessions: [], findings: [], configuration: base), "\(dir): date must be YYYY-MM-DD") }
             ingestOptions.date = day

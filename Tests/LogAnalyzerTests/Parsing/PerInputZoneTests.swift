@@ -26,6 +26,19 @@ import Testing
         #expect(try times(["--tz", "client=+02:00", "--tz", "browser.log=+01:00"]).first == #""time":"2026-03-01T23:51:46.668Z""#)
     }
 
+    /// A fixture's `expected.json` sets them as `"timeZones": {"name": "zone"}`.
+    @Test func aFixtureSetsThemInItsOptions() throws {
+        let dir = TempDir()
+        dir.write("f/app.log", "2026-03-02 01:00:00,000 - INFO app - received job request {\"job_id\": \"AJ_x\", \"room\": \"r1\"}\n")
+        dir.write("f/expected.json", #"{"options": {"timeZones": {"app.log": "+01:00"}}, "findings": []}"#)
+        let result = FixtureCheck.run(dir: dir.url.path + "/f")
+        #expect(result.brokenReason == nil)
+        #expect(result.report?.sessions.first?.start?.iso8601 == "2026-03-02T00:00:00.000Z")
+        dir.write("g/app.log", "2026-03-02 01:00:00,000 - INFO app - x\n")
+        dir.write("g/expected.json", #"{"options": {"timeZones": {"app.log": "Mars/Olympus"}}, "findings": []}"#)
+        #expect(FixtureCheck.run(dir: dir.url.path + "/g").brokenReason == dir.url.path + "/g: unknown timeZones entry 'app.log'")
+    }
+
     @Test func aNameThatMatchesNoInputIsReportedAndABadValueRefused() throws {
         let dir = TempDir()
         let app = dir.write("app.log", "2026-03-02 00:51:46,000 - INFO app - x\n")
