@@ -767,6 +767,9 @@ public final class SessionTracker {
         if !orphanRegistrations.isEmpty {
             // One session a log: the worker's rejections, without session ids.
             for input in Set(orphanRegistrations.map(\.location.input)).sorted() {
+                // An order of its own: findings are filed by it (the last record's session, or
+                // another log's rejections, had the same one and showed these findings too).
+                order += 1
                 let i = newSession()
                 let b = builder(i)
                 for e in orphanRegistrations where e.location.input == input {

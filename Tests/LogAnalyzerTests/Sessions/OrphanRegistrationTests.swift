@@ -40,4 +40,18 @@ import Testing
         #expect(report.sessionCount == 1)
         #expect(report.findings.filter { $0.rule == "auth-credentials" }.map(\.sessionKey) == ["r1"])
     }
+
+    /// The rejections' session has an order of its own: the session of the run's last record
+    /// (here a job request 30 min later, in another log) had the same one and was listed with
+    /// the rejection's finding.
+    @Test func theRejectionsSessionDoesNotShareTheLastSessionsFindings() throws {
+        let dir = TempDir()
+        let worker = dir.write("worker.log", (Self.job + [Self.rejected("11:00:01.000000"), Self.rejected("11:00:03.000000")]).joined(separator: "\n") + "\n")
+        let later = dir.write("z.log", Self.line("received job request", "11:30:00.000000", extras: #""job_id": "AJ_cccccccccccc", "room": "r9", "#) + "\n")
+        let report = analyze([worker, later])
+        #expect(report.sessions.map { "\($0.key): \(report.findings(of: $0).map(\.rule))" } == [
+            "r1: []", "r9: []", "(no session ids): [\"auth-credentials\"]",
+        ])
+        #expect(Set(report.sessions.map(\.order)).count == 3)
+    }
 }
