@@ -89,8 +89,10 @@ public enum InputSet {
         var head = [UInt8](repeating: 0, count: 64 << 10)
         let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return false }
-        if SentryBreadcrumbs.mayStart(head[0..<n]) {
-            var source = PrefixedSource(prefix: Array(head[0..<n]), inner: FileDescriptorSource(fd: fd))
+        // (Behind a UTF-8 byte-order mark, as Windows tools save JSON: the log's reading skips it.)
+        let from = n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
+        if SentryBreadcrumbs.mayStart(head[from..<n]) {
+            var source = PrefixedSource(prefix: Array(head[from..<n]), inner: FileDescriptorSource(fd: fd))
             if let document = try? source.readBytes(upTo: SentryBreadcrumbs.maxDocumentBytes + 1),
                 document.count <= SentryBreadcrumbs.maxDocumentBytes,
                 document.withUnsafeBufferPointer({ SentryBreadcrumbs.lines(of: $0) != nil })
@@ -99,7 +101,7 @@ public enum InputSet {
             }
         }
         return head.withUnsafeBufferPointer { all -> Bool in
-            let b = UnsafeBufferPointer(rebasing: all[0..<n])
+            let b = UnsafeBufferPointer(rebasing: all[from..<n])
             var start = 0
             while start < b.count, b[start] == 0x20 || b[start] == 0x09 || b[start] == 0x0A || b[start] == 0x0D { start += 1 }
             guard start < b.count, b[start] == UInt8(ascii: "{") else { return false }
