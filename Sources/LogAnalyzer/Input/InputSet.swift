@@ -82,7 +82,12 @@ public enum InputSet {
     /// `kubectl logs > agent.json` saves it) rather than an app config: its first line is a whole
     /// object with a message, level or time key.
     /// Sentry breadcrumbs saved as one document (`SentryBreadcrumbs`) are a log too.
+    /// A named pipe (`mkfifo agent.json`) is a log: no config is written through one, and reading
+    /// it here would eat what the log's reading needs (then wait for a writer forever).
     static func looksLikeJSONLog(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        guard st.st_mode & S_IFMT == S_IFREG else { return st.st_mode & S_IFMT != S_IFDIR }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return false }
         defer { close(fd) }

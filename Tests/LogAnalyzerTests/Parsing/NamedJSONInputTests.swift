@@ -3,9 +3,32 @@ import Testing
 
 @testable import LogAnalyzer
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A `.json` named on the command line is a log or an app config, by its first bytes.
 @Suite struct NamedJSONInputTests {
     static let record = #"{"message": "registered worker", "level": "INFO", "name": "livekit.agents", "timestamp": "2026-03-17T00:14:48.440515+00:00"}"#
+
+    /// A named pipe is a log and is not read to decide it: the bytes read had been lost to the
+    /// log's reading, which then waited for a writer forever (`analyze agent.json` on a FIFO).
+    @Test func aNamedPipeIsALogAndIsNotRead() throws {
+        let dir = TempDir()
+        let path = dir.url.appendingPathComponent("agent.json").path
+        #expect(mkfifo(path, 0o600) == 0)
+        // Read and written here (O_RDWR: opening it does not wait for the other end).
+        let fd = open(path, O_RDWR | O_NONBLOCK)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        // (Two records: one alone would be read as a possible breadcrumb document, to its end.)
+        let line = Array((Self.record + "\n" + Self.record + "\n").utf8)
+        #expect(line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == line.count)
+        #expect(InputSet.looksLikeJSONLog(path))
+        var back = [UInt8](repeating: 0, count: 4096)
+        let n = back.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        #expect(n == line.count)
+    }
 
     /// Behind a UTF-8 byte-order mark (PowerShell's `Out-File -Encoding utf8`): a JSON log and
     /// Sentry breadcrumbs are logs, as `parse` reads them, not app configs.
