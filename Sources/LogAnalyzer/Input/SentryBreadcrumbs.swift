@@ -6,7 +6,8 @@
 /// pretty-printed or on one line.
 ///
 /// Such a document is turned into one JSON line per breadcrumb, which the JSON line parser reads
-/// as `sentry-breadcrumb` records (the browser's side): the message is the console call's first
+/// as `sentry-breadcrumb` records by their `sentry.category` member, a key no log writes (an
+/// app's JSON log may have a `category` of its own) (the browser's side): the message is the console call's first
 /// argument (Sentry's own `message` joins every argument, objects as `[object Object]`), the
 /// level is Sentry's (`log` read as `info`, `fatal` as `critical`), and the scalar values of the
 /// call's context objects (`room`, `roomID`, `participant`, `pID` …) become the line's members, so
@@ -93,7 +94,7 @@ enum SentryBreadcrumbs {
     }
 
     /// Keys the line sets itself; a context object's member of that name is left out.
-    private static let own: Set<String> = ["message", "level", "category", "timestamp", "name", "msg", "time", "ts", "logger", "levelname", "severity"]
+    private static let own: Set<String> = ["message", "level", "category", "sentry.category", "timestamp", "name", "msg", "time", "ts", "logger", "levelname", "severity"]
 
     private static func line(for crumb: JSONValue, into out: inout JSONBytes) {
         let data = crumb["data"]
@@ -115,7 +116,7 @@ enum SentryBreadcrumbs {
         out.quote(message)
         out.append(", \"level\": ")
         out.quote(level(crumb["level"]?.stringValue))
-        out.append(", \"category\": ")
+        out.append(", \"sentry.category\": ")
         out.quote(category)
         out.append(", \"timestamp\": ")
         switch crumb["timestamp"] {

@@ -26,7 +26,7 @@ enum FieldKey {
             self = eq("message") ? .message : eq("asctime") ? .asctime : (eq("room_id") || eq("roomSid")) ? .roomSid : .other
         case 8:
             self = eq("severity") ? .severity : eq("identity") ? .participant : (eq("workerID") || eq("workerId")) ? .workerId
-                : eq("exc_info") ? .errorText : eq("roomName") ? .room : eq("room_sid") ? .roomSid : eq("category") ? .category : .other
+                : eq("exc_info") ? .errorText : eq("roomName") ? .room : eq("room_sid") ? .roomSid : .other
         case 9: self = eq("levelname") ? .levelname : eq("timestamp") ? .timestamp : eq("room_name") ? .room : eq("worker_id") ? .workerId : .other
         case 10: self = eq("@timestamp") ? .atTimestamp : .other
         case 11: self = eq("participant") ? .participant : eq("job_request") ? .jobRequest : .other
@@ -34,7 +34,8 @@ enum FieldKey {
         case 13: self = eq("participantID") ? .participantSid : .other
         case 14: self = (eq("participant_id") || eq("participantSid")) ? .participantSid : eq("audio_duration") ? .audioDuration : .other
         case 15:
-            self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : eq("audioDurationMs") ? .audioDurationMs : .other
+            self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : eq("audioDurationMs") ? .audioDurationMs
+                : eq("sentry.category") ? .category : .other
         // Node agents' job context (`lk.pii.` marks personal data)
         case 16: self = eq("lk.pii.room_name") ? .room : .other
         case 19: self = eq("participantIdentity") ? .participant : .other

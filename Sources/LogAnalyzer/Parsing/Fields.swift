@@ -12,7 +12,7 @@ public struct Fields: Sendable, Sequence {
 
     /// Keys a JSON record parser may consume (message, level, time, logger …).
     static let skippable: [[UInt8]] = [
-        "message", "msg", "level", "levelname", "name", "timestamp", "asctime", "ts", "time", "logger", "@timestamp", "category",
+        "message", "msg", "level", "levelname", "name", "timestamp", "asctime", "ts", "time", "logger", "@timestamp", "sentry.category",
     ].map { Array($0.utf8) }
 
     static func skipBit(_ key: String) -> UInt16 {

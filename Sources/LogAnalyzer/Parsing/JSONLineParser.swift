@@ -21,7 +21,7 @@ enum JSONLineParser {
         var logger: Range<Int>?
         var severity: Range<Int>?
         var hasCaller = false
-        /// A `category` key (a Sentry breadcrumb's: `console`, `fetch` …; its value is the logger).
+        /// A `sentry.category` key (a Sentry breadcrumb's, as `SentryBreadcrumbs` writes it: `console`, `fetch` …; its value is the logger).
         var hasCategory = false
         var metrics = MetricRanges()
     }
@@ -313,7 +313,7 @@ enum JSONLineParser {
     static let pinoSkip: UInt16 = ["msg", "level", "time", "name"].reduce(0) { $0 | Fields.skipBit($1) }
     static let agentsSkip: UInt16 = ["message", "level", "levelname", "name", "timestamp"].reduce(0) { $0 | Fields.skipBit($1) }
     static let legacySkip: UInt16 = ["message", "level", "levelname", "name", "asctime"].reduce(0) { $0 | Fields.skipBit($1) }
-    static let breadcrumbSkip: UInt16 = ["message", "level", "category", "timestamp"].reduce(0) { $0 | Fields.skipBit($1) }
+    static let breadcrumbSkip: UInt16 = ["message", "level", "sentry.category", "timestamp"].reduce(0) { $0 | Fields.skipBit($1) }
     static let genericSkip: UInt16 = ["msg", "message", "name", "logger", "level", "levelname"].reduce(0) { $0 | Fields.skipBit($1) }
 
     /// A stamp value: ISO 8601 / asctime text, or epoch seconds/milliseconds.

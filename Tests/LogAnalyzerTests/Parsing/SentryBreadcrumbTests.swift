@@ -86,4 +86,17 @@ import Testing
         #expect(browser.last?.contains("browser error  ") == true)
         #expect(browser.last?.contains("sentry-breadcrumbs.json:4  NegotiationError: Failed to execute 'setRemoteDescription'") == true)
     }
+
+    /// Only the lines made of a saved document are breadcrumbs: an app's JSON log line with a
+    /// `category` member of its own (and no `name`) had been read as one, the browser's.
+    @Test func aJSONLogWithACategoryIsNotABreadcrumb() {
+        let log = [
+            #"{"timestamp": "2025-12-11T00:51:45.902Z", "message": "minted token", "category": "auth", "room": "r1"}"#,
+            #"{"timestamp": "2025-12-11T00:51:45.903Z", "level": "info", "message": "token sent", "category": "auth", "room": "r1"}"#,
+        ].joined(separator: "\n") + "\n"
+        let result = parse(log, name: "backend.log")
+        #expect(result.records.map(\.format) == [.json, .agentsJSON])
+        #expect(result.records.map { $0.field("category")?.stringValue } == ["auth", "auth"])
+        #expect(parse("[" + Self.crumbs.joined(separator: ", ") + "]").records.map(\.format) == Array(repeating: .sentryBreadcrumb, count: 4))
+    }
 }
