@@ -5,6 +5,8 @@
 /// Sentry's web page, `{"entries": [{"type": "breadcrumbs", "data": {"values": [...]}}]}`),
 /// pretty-printed or on one line.
 ///
+/// (An array of other JSON objects is made one object a line.)
+///
 /// Such a document is turned into one JSON line per breadcrumb, which the JSON line parser reads
 /// as `sentry-breadcrumb` records by their `sentry.category` member, a key no log writes (an
 /// app's JSON log may have a `category` of its own) (the browser's side): the message is the console call's first
@@ -53,16 +55,46 @@ enum SentryBreadcrumbs {
         }
     }
 
-    /// The breadcrumbs of `document` as JSON lines, or nil when it holds none.
+    /// The breadcrumbs of `document` as JSON lines; or, for an array of other JSON objects (a
+    /// worker's JSON log saved by `jq -s`, an export), each object on a line of its own, as the
+    /// log printed it; nil for anything else.
     static func lines(of document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var reader = JSONReader(document, maxDepth: 64)
         guard let value = try? reader.value() else { return nil }
         reader.skipSpace()
         guard reader.index == document.count else { return nil }
-        guard let crumbs = list(in: value), crumbs.contains(where: isBreadcrumb) else { return nil }
-        var out = JSONBytes(capacity: document.count)
-        for crumb in crumbs where isBreadcrumb(crumb) { line(for: crumb, into: &out) }
-        return Array(out.bytes)
+        if let crumbs = list(in: value), crumbs.contains(where: isBreadcrumb) {
+            var out = JSONBytes(capacity: document.count)
+            for crumb in crumbs where isBreadcrumb(crumb) { line(for: crumb, into: &out) }
+            return Array(out.bytes)
+        }
+        guard case .array(let items) = value, !items.isEmpty, items.allSatisfy({ if case .object = $0 { true } else { false } }) else { return nil }
+        return elementLines(document)
+    }
+
+    /// The elements of the array `document` (valid JSON), each on a line: its bytes, with the
+    /// line breaks of a pretty-printed element (never inside a string) made spaces.
+    private static func elementLines(_ document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var reader = JSONReader(document, maxDepth: 64)
+        reader.skipSpace()
+        guard reader.index < document.count, document[reader.index] == UInt8(ascii: "[") else { return nil }
+        reader.index += 1
+        var out: [UInt8] = []
+        out.reserveCapacity(document.count)
+        while true {
+            reader.skipSpace()
+            let start = reader.index
+            guard (try? reader.value()) != nil else { return nil }
+            for c in document[start..<reader.index] { out.append(c == 0x0A || c == 0x0D ? 0x20 : c) }
+            out.append(0x0A)
+            reader.skipSpace()
+            guard reader.index < document.count else { return nil }
+            if document[reader.index] == UInt8(ascii: ",") {
+                reader.index += 1
+                continue
+            }
+            return document[reader.index] == UInt8(ascii: "]") ? out : nil
+        }
     }
 
     /// The breadcrumb list: the document itself, its `breadcrumbs` (or their `values`), or the
@@ -87,10 +119,10 @@ enum SentryBreadcrumbs {
         }
     }
 
-    /// An object with a time and a category, message or data.
+    /// An object with a time and a category or data, and no logger name (a log record's).
     static func isBreadcrumb(_ value: JSONValue) -> Bool {
         guard case .object = value, let t = value["timestamp"], t.stringValue != nil else { return false }
-        return value["category"] != nil || value["message"] != nil || value["data"] != nil
+        return (value["category"] != nil || value["data"] != nil) && value["name"] == nil && value["msg"] == nil
     }
 
     /// Keys the line sets itself; a context object's member of that name is left out.

@@ -51,10 +51,25 @@ import Testing
         // Documents without breadcrumbs stay as they are, line by line.
         let report = parse("{\n  \"findings\": []\n}\n", name: "expected.log")
         #expect(report.records.map(\.message) == ["{\n  \"findings\": []", "}"])
+        // An array of other objects: an object a record.
         let array = parse(#"[{"a": 1}, {"b": 2}]"# + "\n", name: "list.log")
-        #expect(array.records.map(\.format) == [.plain])
+        #expect(array.records.map(\.format) == [.json, .json])
         let one = parse(#"{"message": "registered worker", "level": "INFO", "name": "livekit.agents", "timestamp": "2026-03-17T00:14:48.440515+00:00"}"# + "\n")
         #expect(one.records.map(\.format) == [.agentsJSON])
+    }
+
+    /// A worker's JSON log saved as one array (`jq -s`, pretty or not) is read as its records,
+    /// ids and all (its objects have a logger `name`: no breadcrumbs).
+    @Test func anArrayOfLogRecordsIsReadAsTheRecords() {
+        let records = [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_aaaaaaaaaaaa", "room": "r1", "timestamp": "2026-03-02T10:00:01.000000+00:00"}"#,
+            #"{"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 5, "job_id": "AJ_aaaaaaaaaaaa", "room": "r1", "data": {"k": 1}, "timestamp": "2026-03-02T10:00:02.000000+00:00"}"#,
+        ]
+        for document in ["[" + records.joined(separator: ",") + "]\n", "[\n  " + records.joined(separator: ",\n  ").replacingOccurrences(of: ", \"", with: ",\n    \"") + "\n]\n"] {
+            let result = parse(document, name: "agent.json")
+            #expect(result.records.map { "\($0.line) \($0.format.rawValue) \($0.message) \($0.ids.jobId ?? "-") \($0.ids.pid ?? 0)" }
+                == ["1 agents-json received job request AJ_aaaaaaaaaaaa 0", "2 agents-json Generating initial greeting AJ_aaaaaaaaaaaa 5"])
+        }
     }
 
     /// With `--jobs`, a document is read in order (cut into pieces, it was read as text lines).
