@@ -76,7 +76,8 @@ public final class Redactor {
             (keyGates, p("(" + secretKey + #"\\?["']?\s*\\?(?:[:=]|%3[ADad]|&#(?:61|58|x3[ADad]);|\\u003[ADad])\s*["']?)"# + keyedValue, caseless: true), 1),
             // A short bare value after `password: ` or `secret: ` (the rule above asks 6+ characters
             // after `: `, for `rejected token: sub …`; a password of 3 is still a password).
-            (bits(2...4), p(#"((?:password|passwd|secret)["']?\s*:\s*)(?!\[redacted)[^\s"'&,\[]{1,5}(?=[)}\]>;]*(?:[\s"'&,]|\z))"#, caseless: true), 1),
+            // (Not a word that says there is none or that it changed: `password: reset`, `secret: none`.)
+            (bits(2...4), p(#"((?:password|passwd|secret)["']?\s*:\s*)(?!\[redacted)(?!(?:none|null|nil|true|false|yes|no|set|unset|empty|reset|done|ok|n/a|\*+)(?![^\s"'&,)}\]>;]))[^\s"'&,\[(]{1,5}(?=[)}\]>;]*(?:[\s"'&,]|\z))"#, caseless: true), 1),
             // CLI flags: `--api-secret VALUE`, `--password VALUE`, `--token VALUE`; also argv lists
             // (`['--api-secret', 'VALUE']`).
             (keyGates, p(#"(--[a-z0-9-]*(?:secret|password|passwd|token|api-key|apikey)(?:\s+|["']\s*,\s*["']))(?!-)"# + value + "+", caseless: true), 1),

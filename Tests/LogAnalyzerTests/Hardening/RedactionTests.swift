@@ -283,6 +283,7 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
             "Token expired", "password reset requested for user-42b7", "cookies: 3", "Secrets manager unavailable",
             "eyJhbGciOiJIUzI1NiJ9 alone", "Asia/Tokyo 09:00",
             "rejected token: sub agent-AJ_yMcn9V7utwf7, room room-2WH6lWIr", "room_key=RM_Xq7bT2mNw4Lp-x",
+            "password: reset requested", "secret: none configured", "client secret: false", "password: ****",
         ]
         for text in plain { #expect(r.redact(text) == text) }
     }
