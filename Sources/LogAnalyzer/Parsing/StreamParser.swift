@@ -351,7 +351,8 @@ struct StreamParser {
     /// A record stamp written without a zone (`asctime`: the process's local time), read in
     /// `--tz`, inside a wrapper whose stamp names its zone (kubectl `--timestamps`, journald
     /// `short-iso`/`short-full`, Grafana's download): when the two differ by a whole number of
-    /// quarter hours (within a minute), the process wrote in another zone than `--tz`, and the
+    /// quarter hours (within 2 s: a logging handler flushes each record, so the wrapper stamps
+    /// it at once; a line that arrived late is not moved), the process wrote in another zone than `--tz`, and the
     /// wrapper's instant is the true one: the record's stamp moves by that difference (keeping
     /// its own precision). A container in UTC on a host in CET differs by an hour from journald's
     /// local stamp and is moved; one in the host's zone is read with it.
@@ -365,7 +366,7 @@ struct StreamParser {
         let diff = inner.micros - instant
         let quarter: Int64 = 900_000_000
         let quarters = (diff + (diff >= 0 ? quarter / 2 : -quarter / 2)) / quarter
-        guard quarters != 0, abs(quarters) <= 56, abs(diff - quarters * quarter) <= 60_000_000 else { return inner }
+        guard quarters != 0, abs(quarters) <= 56, abs(diff - quarters * quarter) <= 2_000_000 else { return inner }
         return Timestamp(micros: inner.micros - quarters * quarter)
     }
 

@@ -158,6 +158,9 @@ import Testing
         #expect(json.time?.iso8601 == "2026-03-17T01:44:49.100Z")
         let late = record("2026-03-17T00:44:49.000000000Z 2026-03-17 01:47:49,500 - INFO livekit.agents - buffered line")
         #expect(late.time?.iso8601 == "2026-03-17T01:47:49.500Z")
+        // A line that reached the wrapper 15 min late (buffered) is not taken for another zone.
+        let quarterLate = record("2026-03-17T01:20:05.000000000Z 2026-03-17 01:05:00,100 - INFO livekit.agents - flushed late")
+        #expect(quarterLate.time?.iso8601 == "2026-03-17T01:05:00.100Z")
     }
 
     @Test func journaldWithoutHostOrPid() {
