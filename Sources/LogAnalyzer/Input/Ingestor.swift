@@ -18,7 +18,14 @@ public struct IngestOptions: Sendable {
     }
 
     private static func names(_ path: String, _ name: String) -> Bool {
-        let trimmed = name.hasSuffix("/") && name.count > 1 ? String(name.dropLast()) : name
+        // (`./server.log` names `server.log`, `logs/` names `./logs/agent.log`.)
+        func plain(_ s: String) -> String {
+            var s = Substring(s)
+            while s.hasPrefix("./") { s = s.dropFirst(2) }
+            while s.count > 1 && s.hasSuffix("/") { s = s.dropLast() }
+            return String(s)
+        }
+        let (path, trimmed) = (plain(path), plain(name))
         return path == trimmed || path.hasSuffix("/" + trimmed) || path.hasPrefix(trimmed + "/")
     }
 

@@ -22,6 +22,8 @@ import Testing
             == [#""time":"2026-03-01T23:51:46.668Z""#, #""time":"2026-03-02T00:51:46.000Z""#, #""time":"2026-03-01T23:51:47.000Z""#])
         #expect(try times(["--tz", "-05:00", "--tz", dir.url.path + "/client/=Europe/Berlin"])
             == [#""time":"2026-03-01T23:51:46.668Z""#, #""time":"2026-03-02T05:51:46.000Z""#, #""time":"2026-03-01T23:51:47.000Z""#])
+        // `./` and a trailing `/` change nothing.
+        #expect(try times(["--tz", "./browser.log=+01:00"]).first == #""time":"2026-03-01T23:51:46.668Z""#)
         // The last name that matches decides.
         #expect(try times(["--tz", "client=+02:00", "--tz", "browser.log=+01:00"]).first == #""time":"2026-03-01T23:51:46.668Z""#)
     }
