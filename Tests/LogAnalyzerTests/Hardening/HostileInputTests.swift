@@ -129,13 +129,13 @@ struct XorShift {
     /// is still left out.
     @Test func parsePrintsANamedFileWhateverItsName() throws {
         let dir = TempDir()
-        let named = dir.write("export.json", "[{\"message\": \"signal connected\"}]\n")
+        let named = dir.write("export.json", "{\"token_ttl_hours\": 2, \"note\": \"signal connected\"}\n")
         dir.write("logs/config.json", "{\"token_ttl_hours\": 2}\n")
         dir.write("logs/agent.log", "00:00:01 - a\n")
         let result = try runLoganalyze(["parse", named])
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").count == 1)
-        #expect(result.stdout.contains(#""line":1,"format":"plain""#))
+        #expect(result.stdout.contains(#""line":1,"format":"json""#))
         let walked = try runLoganalyze(["parse", dir.url.path + "/logs"])
         #expect(walked.status == 0)
         #expect(walked.stdout.split(separator: "\n").count == 1)
