@@ -5,15 +5,14 @@
 /// Sentry's web page, `{"entries": [{"type": "breadcrumbs", "data": {"values": [...]}}]}`),
 /// pretty-printed or on one line.
 ///
-/// (An array of other JSON objects is made one object a line.)
-///
 /// Such a document is turned into one JSON line per breadcrumb, which the JSON line parser reads
-/// as `sentry-breadcrumb` records by their `sentry.category` member, a key no log writes (an
-/// app's JSON log may have a `category` of its own) (the browser's side): the message is the console call's first
+/// as `sentry-breadcrumb` records, the browser's, by their `sentry.category` member (a key no log
+/// writes: an app's JSON log may have a `category` of its own). The message is the console call's first
 /// argument (Sentry's own `message` joins every argument, objects as `[object Object]`), the
 /// level is Sentry's (`log` read as `info`, `fatal` as `critical`), and the scalar values of the
 /// call's context objects (`room`, `roomID`, `participant`, `pID` …) become the line's members, so
-/// that the session ids join as anywhere else. Line numbers are the breadcrumbs' numbers.
+/// that the session ids join as anywhere else. Line numbers are the breadcrumbs' numbers. An
+/// array of other JSON objects (a JSON log saved by `jq -s`) is made one object a line.
 enum SentryBreadcrumbs {
     /// Documents larger than this are read as lines: Sentry keeps 100 breadcrumbs an event by
     /// default (kilobytes); the tree of a 16 MiB list took 147 MB.
