@@ -340,8 +340,14 @@ struct StreamParser {
                 if clock.referenceDay != nil { t.day = Timestamp.days(year: year, month: month, day: day) }
             }
             r.time = clock.resolve(t)
-        } else if let t = w.time, t.offsetSeconds != nil, let inner = r.time {
-            r.time = Self.zoned(inner, format: r.format, by: t)
+        } else if let t = w.time, let inner = r.time {
+            if !inner.hasDate, t.day != nil {
+                // A time of day with no date known in the run, inside a dated wrapper (journald's
+                // `__REALTIME_TIMESTAMP`, kubectl `--timestamps`): the wrapper's instant.
+                r.time = clock.resolve(t)
+            } else if t.offsetSeconds != nil {
+                r.time = Self.zoned(inner, format: r.format, by: t)
+            }
         }
         if r.level == nil { r.level = w.level }
         if let s = w.source { r.source = s }

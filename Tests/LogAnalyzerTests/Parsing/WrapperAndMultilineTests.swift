@@ -163,6 +163,17 @@ import Testing
         #expect(quarterLate.time?.iso8601 == "2026-03-17T01:05:00.100Z")
     }
 
+    /// A time of day with no date anywhere in the run, inside a dated wrapper: the wrapper's
+    /// instant (journald's `__REALTIME_TIMESTAMP` had been ignored: no time at all).
+    @Test func aTimeOfDayInsideADatedWrapperTakesTheWrappersInstant() {
+        let journal = record(#"{"__CURSOR":"s=abc;i=1","__REALTIME_TIMESTAMP":"1767963113041785","__MONOTONIC_TIMESTAMP":"1","_BOOT_ID":"b","PRIORITY":"6","_SYSTEMD_UNIT":"agent.service","SYSLOG_IDENTIFIER":"python","_PID":"42","_HOSTNAME":"h","MESSAGE":"12:51:53.040 - Generating initial greeting"}"#)
+        #expect(journal.format == .appTime)
+        #expect(journal.time?.iso8601 == "2026-01-09T12:51:53.041Z")
+        let kubectl = parse("2026-01-09T12:51:53.041785000Z 12:51:53 INFO livekit.agents registered worker {\"id\": \"AW_x\"}\n2026-01-09T12:51:54.100000000Z 12:51:54 INFO livekit.agents received job request {\"job_id\": \"AJ_x\"}\n").records
+        // (A date learnt from the wrapper anchors the records' own times of day.)
+        #expect(kubectl.map { $0.time?.iso8601 ?? "-" } == ["2026-01-09T12:51:53.000Z", "2026-01-09T12:51:54.000Z"])
+    }
+
     @Test func journaldWithoutHostOrPid() {
         var options = IngestOptions()
         options.date = TimeParsing.day(fromISODate: "2026-03-17")
