@@ -112,31 +112,37 @@ import Testing
 /// Markdown table cells: a `|` in log text must not open a column, a newline must not end the
 /// row, a backtick must not end the code span of a location.
 @Suite struct MarkdownCellTests {
+    /// A session of one agent line at 2026-03-02 00:00:00 in room `name`.
+    static func session(_ name: String) -> Session {
+        Session(key: name, room: name, roomSid: nil, jobIds: [], participants: [],
+                start: Timestamp(micros: 1_772_409_600_000_000), end: nil, sides: [.agent], inputs: [0], recordCount: 1,
+                events: [], gaps: [:], inputGaps: [:], records: [], order: 1)
+    }
+
+    /// The markdown report of `f` on `session`, read from `path`, line by line.
+    static func markdown(_ f: Finding, _ session: Session, path: String) -> [String] {
+        let report = Report(inputs: [InputSummary(path: path, stats: InputStats())], sessions: [session], findings: [f],
+                            configuration: AnalysisConfiguration())
+        return MarkdownReportRenderer().render(report).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
     @Test func pipesNewlinesAndBackticksStayInsideTheirCell() {
-        let session = Session(key: "room|a", room: "room|a", roomSid: nil, jobIds: [], participants: [],
-                              start: Timestamp(micros: 1_772_409_600_000_000), end: nil, sides: [.agent], inputs: [0], recordCount: 1,
-                              events: [], gaps: [:], inputGaps: [:], records: [], order: 1)
+        let session = Self.session("room|a")
         var f = Finding(rule: "slow-greeting", severity: .warning, session: session, at: session.start, message: "took 3 s | slow")
         f.explanation = ["line one\nline two"]
         f.evidence = [Evidence(location: SourceLocation(input: 0, line: 7), time: session.start, side: .agent, text: "a|b", role: "greeting start")]
-        let report = Report(inputs: [InputSummary(path: "odd`name.log", stats: InputStats())], sessions: [session], findings: [f],
-                            configuration: AnalysisConfiguration())
-        let lines = MarkdownReportRenderer().render(report).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = Self.markdown(f, session, path: "odd`name.log")
         #expect(lines.contains("| warning | `slow-greeting` | room\\|a | 2026-03-02 00:00:00 | took 3 s \\| slow |"))
         #expect(lines.contains("- line one\\x0aline two"))
         #expect(lines.contains("| +00:00.000 | agent | greeting start | `odd'name.log:7` | a\\|b |"))
     }
 
     @Test func htmlFromALogIsShownNotRendered() {
-        let session = Session(key: "<b>room</b>", room: "<b>room</b>", roomSid: nil, jobIds: [], participants: [],
-                              start: Timestamp(micros: 1_772_409_600_000_000), end: nil, sides: [.agent], inputs: [0], recordCount: 1,
-                              events: [], gaps: [:], inputGaps: [:], records: [], order: 1)
+        let session = Self.session("<b>room</b>")
         var f = Finding(rule: "slow-greeting", severity: .warning, session: session, at: session.start, message: "took 3 s <img src=x onerror=alert(1)>")
         f.explanation = ["a & b -> `c`"]
         f.evidence = [Evidence(location: SourceLocation(input: 0, line: 7), time: session.start, side: .agent, text: "<script>x</script>", role: "greeting start")]
-        let report = Report(inputs: [InputSummary(path: "a<b>.log", stats: InputStats())], sessions: [session], findings: [f],
-                            configuration: AnalysisConfiguration())
-        let lines = MarkdownReportRenderer().render(report).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = Self.markdown(f, session, path: "a<b>.log")
         #expect(lines.contains("| warning | `slow-greeting` | &lt;b&gt;room&lt;/b&gt; | 2026-03-02 00:00:00 | took 3 s &lt;img src=x onerror=alert(1)&gt; |"))
         #expect(lines.contains("took 3 s &lt;img src=x onerror=alert(1)&gt;"))
         // Explanations keep their code spans.
@@ -148,13 +154,9 @@ import Testing
 
     /// A session heading is the log's text: a backtick in a room name opens no code span.
     @Test func aBacktickInARoomNameIsEscapedInItsHeading() {
-        let session = Session(key: "room`x", room: "room`x", roomSid: nil, jobIds: [], participants: [],
-                              start: Timestamp(micros: 1_772_409_600_000_000), end: nil, sides: [.agent], inputs: [0], recordCount: 1,
-                              events: [], gaps: [:], inputGaps: [:], records: [], order: 1)
+        let session = Self.session("room`x")
         let f = Finding(rule: "slow-greeting", severity: .warning, session: session, at: session.start, message: "took 3 s")
-        let report = Report(inputs: [InputSummary(path: "a.log", stats: InputStats())], sessions: [session], findings: [f],
-                            configuration: AnalysisConfiguration())
-        let lines = MarkdownReportRenderer().render(report).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = Self.markdown(f, session, path: "a.log")
         let heading = lines.first { $0.hasPrefix("## ") }
         #expect(heading?.hasPrefix("## room\\`x") == true)
         #expect(lines.contains("| warning | `slow-greeting` | room\\`x | 2026-03-02 00:00:00 | took 3 s |"))
