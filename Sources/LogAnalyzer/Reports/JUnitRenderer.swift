@@ -22,7 +22,7 @@ public struct JUnitRenderer {
 
     /// Writes the XML a test case at a time (the report's lists may be spooled). A first pass
     /// over the sessions counts the tests and failures the suites' attributes need and notes
-    /// which sessions each input saw; the second writes the cases.
+    /// which sessions each input saw (and counts their labels); the second writes the cases.
     public func render(_ report: Report, to write: (String) -> Void) {
         let text = ReportText(paths: report.paths)
         func failing(_ findings: [Finding]) -> [Finding] {
@@ -30,7 +30,9 @@ public struct JUnitRenderer {
         }
         var byInput = [[Int]](repeating: [], count: report.inputs.count)
         var failures = [Int](repeating: 0, count: report.inputs.count)
+        var labels: [String: Int] = [:]
         for (position, session) in report.sessions.enumerated() {
+            labels[session.label, default: 0] += 1
             let failed = !failing(report.findings(of: session)).isEmpty
             for i in Set(session.inputs) where byInput.indices.contains(i) {
                 byInput[i].append(position)
@@ -38,8 +40,6 @@ public struct JUnitRenderer {
             }
         }
         let redactor = text.redactor
-        var labels: [String: Int] = [:]
-        for session in report.sessions { labels[session.label, default: 0] += 1 }
         let tests = byInput.reduce(0) { $0 + max(1, $1.count) }
         write(header(tests: tests, failures: failures.reduce(0, +), errors: 0))
         for (index, input) in report.inputs.enumerated() {
