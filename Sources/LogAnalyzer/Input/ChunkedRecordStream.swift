@@ -138,7 +138,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 // that may hold Sentry breadcrumbs are read in order and decoded.)
                 let isPlainFile = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
                     && !(got >= 2 && head[0] == 0x1F && head[1] == 0x8B) && TextEncoding.sniff(head) == .utf8 && !TextEncoding.endsLinesWithCR(head)
-                    && !SentryBreadcrumbs.mayStart(head)
+                    && !JSONDocument.mayStart(head)
                 if isPlainFile {
                     let size = Int64(st.st_size)
                     var pieceBytes = max(Int64(pieceBytes), min(Self.defaultPieceBytes, (size + Self.maxPieces - 1) / Self.maxPieces))

@@ -145,9 +145,9 @@ extension ByteSource {
         var source = self
         var head = try source.readBytes(upTo: 16 << 10)
         // Sentry breadcrumbs saved as one JSON document: read whole and made into JSON lines.
-        if SentryBreadcrumbs.mayStart(head) {
-            head += try source.readBytes(upTo: SentryBreadcrumbs.maxDocumentBytes + 1 - head.count)
-            if head.count <= SentryBreadcrumbs.maxDocumentBytes, let lines = head.withUnsafeBufferPointer(SentryBreadcrumbs.lines(of:)) {
+        if JSONDocument.mayStart(head) {
+            head += try source.readBytes(upTo: JSONDocument.maxDocumentBytes + 1 - head.count)
+            if head.count <= JSONDocument.maxDocumentBytes, let lines = head.withUnsafeBufferPointer(JSONDocument.lines(of:)) {
                 return PrefixedSource(prefix: lines, inner: EmptySource())
             }
         }

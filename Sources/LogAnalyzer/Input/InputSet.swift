@@ -81,7 +81,7 @@ public enum InputSet {
     /// Whether a `.json` file named on the command line is a log (one JSON record per line, as
     /// `kubectl logs > agent.json` saves it) rather than an app config: its first line is a whole
     /// object with a message, level or time key.
-    /// Sentry breadcrumbs saved as one document (`SentryBreadcrumbs`) are a log too.
+    /// Sentry breadcrumbs saved as one document (`JSONDocument`) are a log too.
     /// A named pipe (`mkfifo agent.json`) is a log: no config is written through one, and reading
     /// it here would eat what the log's reading needs (then wait for a writer forever).
     static func looksLikeJSONLog(_ path: String) -> Bool {
@@ -96,11 +96,11 @@ public enum InputSet {
         guard n > 0 else { return false }
         // (Behind a UTF-8 byte-order mark, as Windows tools save JSON: the log's reading skips it.)
         let from = n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
-        if SentryBreadcrumbs.mayStart(head[from..<n]) {
+        if JSONDocument.mayStart(head[from..<n]) {
             var source = PrefixedSource(prefix: Array(head[from..<n]), inner: FileDescriptorSource(fd: fd))
-            if let document = try? source.readBytes(upTo: SentryBreadcrumbs.maxDocumentBytes + 1),
-                document.count <= SentryBreadcrumbs.maxDocumentBytes,
-                document.withUnsafeBufferPointer({ SentryBreadcrumbs.lines(of: $0) != nil })
+            if let document = try? source.readBytes(upTo: JSONDocument.maxDocumentBytes + 1),
+                document.count <= JSONDocument.maxDocumentBytes,
+                document.withUnsafeBufferPointer({ JSONDocument.lines(of: $0) != nil })
             {
                 return true
             }

@@ -21,7 +21,7 @@ enum JSONLineParser {
         var logger: Range<Int>?
         var severity: Range<Int>?
         var hasCaller = false
-        /// A `sentry.category` key (a Sentry breadcrumb's, as `SentryBreadcrumbs` writes it: `console`, `fetch` …; its value is the logger).
+        /// A `sentry.category` key (a Sentry breadcrumb's, as `JSONDocument` writes it: `console`, `fetch` …; its value is the logger).
         var hasCategory = false
         var metrics = MetricRanges()
     }
@@ -265,7 +265,7 @@ enum JSONLineParser {
             (message, logger, levelValue) = (k.msg, k.name, k.level)
             if let t = text(b, k.time), let micros = TimeParsing.epoch(t, milliseconds: true) { r.time = clock.absolute(micros) }
         } else if k.hasCategory, k.name == nil, k.message != nil, k.timestamp != nil {
-            // a Sentry breadcrumb (the lines `SentryBreadcrumbs` makes of a saved list)
+            // a Sentry breadcrumb (the lines `JSONDocument` makes of a saved list)
             r.format = .sentryBreadcrumb
             (message, logger, levelValue) = (k.message, k.logger, k.level)
             if let stamp = k.timestamp { r.time = resolveStamp(b, stamp, clock: &clock) }

@@ -41,13 +41,13 @@ import Testing
 
     @Test func otherLogsThatStartWithABracketOrABraceAreReadAsLines() {
         // One JSON record per line, a bracketed level, a DevTools time, a JSON array of numbers.
-        #expect(!SentryBreadcrumbs.mayStart(Array("[INFO] starting worker\n".utf8)))
-        #expect(!SentryBreadcrumbs.mayStart(Array("[00:51:46.066] livekit-client.esm.mjs:8539 signal connected\n".utf8)))
-        #expect(!SentryBreadcrumbs.mayStart(Array("[1, 2]\n".utf8)))
-        #expect(SentryBreadcrumbs.mayStart(Array(" \n[ {\"a\": 1}]".utf8)))
-        #expect(!SentryBreadcrumbs.mayStart(Array("{\"message\": \"a\"}\n{\"message\": \"b\"}\n".utf8)))
-        #expect(SentryBreadcrumbs.mayStart(Array("{ \r\n  \"a\": 1\n}".utf8)))
-        #expect(SentryBreadcrumbs.mayStart(Array("{\"message\": \"a\"}\n\n".utf8)))
+        #expect(!JSONDocument.mayStart(Array("[INFO] starting worker\n".utf8)))
+        #expect(!JSONDocument.mayStart(Array("[00:51:46.066] livekit-client.esm.mjs:8539 signal connected\n".utf8)))
+        #expect(!JSONDocument.mayStart(Array("[1, 2]\n".utf8)))
+        #expect(JSONDocument.mayStart(Array(" \n[ {\"a\": 1}]".utf8)))
+        #expect(!JSONDocument.mayStart(Array("{\"message\": \"a\"}\n{\"message\": \"b\"}\n".utf8)))
+        #expect(JSONDocument.mayStart(Array("{ \r\n  \"a\": 1\n}".utf8)))
+        #expect(JSONDocument.mayStart(Array("{\"message\": \"a\"}\n\n".utf8)))
         // Documents without breadcrumbs stay as they are, line by line.
         let report = parse("{\n  \"findings\": []\n}\n", name: "expected.log")
         #expect(report.records.map(\.message) == ["{\n  \"findings\": []", "}"])

@@ -1,5 +1,5 @@
-/// Sentry breadcrumbs saved as one JSON document (DOMAIN.md A6): the array of breadcrumbs
-/// (`[{"timestamp": 1765414306.21, "category": "console", "level": "info", "message": …, "data":
+/// A JSON document read as log lines: Sentry breadcrumbs saved as one document (DOMAIN.md A6),
+/// the array of breadcrumbs (`[{"timestamp": 1765414306.21, "category": "console", "level": "info", "message": …, "data":
 /// {"arguments": ["signal connected", {"room": "…", "roomID": "RM_…", …}], "logger": "console"}}]`),
 /// or an event that holds them (`{"breadcrumbs": {"values": [...]}}`, or the event JSON of
 /// Sentry's web page, `{"entries": [{"type": "breadcrumbs", "data": {"values": [...]}}]}`),
@@ -13,7 +13,7 @@
 /// call's context objects (`room`, `roomID`, `participant`, `pID` …) become the line's members, so
 /// that the session ids join as anywhere else. Line numbers are the breadcrumbs' numbers. An
 /// array of other JSON objects (a JSON log saved by `jq -s`) is made one object a line.
-enum SentryBreadcrumbs {
+enum JSONDocument {
     /// Documents larger than this are read as lines: Sentry keeps 100 breadcrumbs an event by
     /// default (kilobytes); the tree of a 16 MiB list took 147 MB.
     static let maxDocumentBytes = 4 << 20
@@ -24,31 +24,21 @@ enum SentryBreadcrumbs {
     /// line there is (Sentry's event JSON as its web page serves it).
     static func mayStart(_ head: some Collection<UInt8>) -> Bool {
         var it = head.makeIterator()
+        /// The next byte that is not JSON white space.
         func next() -> UInt8? {
             while let c = it.next() { if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return c } }
             return nil
         }
-        var first: UInt8?
-        while let c = it.next() {
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { continue }
-            first = c
-            break
-        }
-        switch first {
+        switch next() {
         case UInt8(ascii: "["):
             return next() == UInt8(ascii: "{")
         case UInt8(ascii: "{"):
+            // Nothing else on the first line, or nothing at all after it.
             var blank = true
-            while let c = it.next() {
-                if c == 0x0A {
-                    if blank { return true }
-                    // One line, then only white space.
-                    while let c = it.next() { if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return false } }
-                    return true
-                }
+            while let c = it.next(), c != 0x0A {
                 if c != 0x20 && c != 0x09 && c != 0x0D { blank = false }
             }
-            return true
+            return blank || next() == nil
         default:
             return false
         }
