@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+_Atomic int cscan_small_string_layout = 0;
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif

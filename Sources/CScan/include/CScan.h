@@ -2,6 +2,7 @@
 #define CSCAN_H
 
 #include <stdint.h>
+#include <stdatomic.h>
 
 /* Whether every one of the `count` bytes at `bytes` is ASCII other than NUL: the check every
    line gets before it is parsed. 64 bytes per step with SSE2 (x86-64), 8 with plain words
@@ -47,5 +48,19 @@ typedef struct {
    Returns -1, with nothing decided, when a value is an object or an array, when there are more
    than `capacity` members, or when the object is malformed: the Swift walker then decides. */
 long cscan_json_members(const uint8_t *bytes, long count, long start, cscan_member *out, long capacity, long *end);
+
+/* Whether the Swift runtime lays small strings out as `SmallASCII` writes them: 0 not yet
+   checked, 1 yes, 2 no. Kept here, not in a Swift global, because every id a parser reads asks
+   it: a relaxed atomic load is one plain load, where a Swift `static let` costs a `swift_once`
+   call each time. */
+extern _Atomic int cscan_small_string_layout;
+
+static inline int cscan_small_string_layout_get(void) {
+    return atomic_load_explicit(&cscan_small_string_layout, memory_order_relaxed);
+}
+
+static inline void cscan_small_string_layout_set(int value) {
+    atomic_store_explicit(&cscan_small_string_layout, value, memory_order_relaxed);
+}
 
 #endif

@@ -1,3 +1,5 @@
+import CScan
+
 /// Short ASCII strings built straight from their bytes.
 ///
 /// Most strings the parsers make are ids of up to 15 ASCII bytes (`AJ_…`, `RM_…`, room names,
@@ -28,15 +30,29 @@ enum SmallASCII {
     /// (`hi` may be the end of `b`: only bytes of `b` are read.)
     @inline(__always)
     static func string(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
-        guard isAvailable else { return nil }
+        guard layoutChecked else { return nil }
         return compose(b, lo, hi)
     }
 
     /// `string(_:_:_:)`, and nil when a byte is a backslash: a JSON string's text without escapes.
     @inline(__always)
     static func unescapedString(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
-        guard isAvailable else { return nil }
+        guard layoutChecked else { return nil }
         return compose(b, lo, hi, withoutBackslash: true)
+    }
+
+    /// `isAvailable`, remembered in a C global: asked for every id, and a `static let` costs a
+    /// `swift_once` call on each read (threads racing to the first check store the same value).
+    @inline(__always)
+    static var layoutChecked: Bool {
+        switch cscan_small_string_layout_get() {
+        case 1: return true
+        case 2: return false
+        default:
+            let available = isAvailable
+            cscan_small_string_layout_set(available ? 1 : 2)
+            return available
+        }
     }
 
     @inline(__always)
@@ -64,6 +80,9 @@ enum SmallASCII {
         // (The zero bytes above the string are not backslashes.)
         if withoutBackslash && zeroBytes(low ^ 0x5C5C_5C5C_5C5C_5C5C) | zeroBytes(high ^ 0x5C5C_5C5C_5C5C_5C5C) != 0 { return nil }
         high |= (0xE0 | UInt64(n)) << 56
-        return unsafeBitCast((low, high), to: String.self)
+        // Moved out of the words' memory rather than `unsafeBitCast`: a bit cast copies the
+        // String, and the copy calls `swift_bridgeObjectRetain` (a no-op on a small string).
+        var words = (low, high)
+        return withUnsafeMutablePointer(to: &words) { $0.withMemoryRebound(to: String.self, capacity: 1) { $0.move() } }
     }
 }

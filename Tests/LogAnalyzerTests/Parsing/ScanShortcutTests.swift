@@ -13,6 +13,9 @@ import Testing
 
     @Test func shortASCIIStringsAreBuiltLikeDecodedOnes() {
         #expect(SmallASCII.isAvailable)
+        // The check is remembered for the hot path (in a C global, read without `swift_once`).
+        #expect(SmallASCII.layoutChecked)
+        #expect(cscan_small_string_layout_get() == 1)
         let text = Array("AJ_fzP4KOmDIxh2 room-wgg97MzF \"RM_vLCqsgPFkBtK\" x".utf8)
         text.withUnsafeBufferPointer { b in
             // Every slice of up to 15 bytes, at the start, in the middle and against the end of
