@@ -126,7 +126,7 @@ public final class RecordRenderer {
         case .bool(let b): out.append(b ? "true" : "false")
         case .number(let n): out.append(string: n == "NaN" || n.hasSuffix("Infinity") ? "null" : n)
         case .string(let s):
-            if let key, Redactor.isSecretKey(key), !s.isEmpty {
+            if let key, Redactor.isSecretKey(key), !s.isEmpty, !Redactor.isPlaceholder(s) {
                 out.quote(Redactor.replacement)
             } else {
                 out.quote(redactor.redact(s))

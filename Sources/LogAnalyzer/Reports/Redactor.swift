@@ -43,11 +43,16 @@ public final class Redactor {
     /// The value of a secret: up to a space, quote, `&`, `,`, `;`, `}` or `]`.
     private static let value = #"(?!\[redacted)[^\s"'&,;}\]]"#
 
+    /// A value that says a secret is missing, shown as written: `api_secret=None`, `token=<nil>`,
+    /// `secret: (none)` is the finding that a credential was not configured, not a secret.
+    private static let placeholder = "(?!(?:" + placeholders.sorted().map { $0.replacing("(", with: #"\("#).replacing(")", with: #"\)"#) }
+        .joined(separator: "|") + #")(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
+
     /// The value after a key that names a secret, whatever its length: a quoted one up to its
     /// closing quote (escapes skipped), a bare one up to a space, quote, `&` or `,` (closing
     /// brackets and `;` at its end left out; `Bearer X` whole). A bare one after `: ` has 6+
     /// characters (not `rejected token: sub …`). The key part ends with the opening quote, if any.
-    private static let keyedValue = #"(?!\[redacted)(?:(?<=")(?:[^"\\]|\\.)+|(?<=')(?:[^'\\]|\\.)+|(?<!["'])(?:(?<==)|(?=[^\s"'&,]{6}))(?:(?:bearer|basic)\s+)?[^\s"'&,]+?(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
+    private static let keyedValue = #"(?!\[redacted)"# + placeholder + #"(?:(?<=")(?:[^"\\]|\\.)+|(?<=')(?:[^'\\]|\\.)+|(?<!["'])(?:(?<==)|(?=[^\s"'&,]{6}))(?:(?:bearer|basic)\s+)?[^\s"'&,]+?(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
 
     /// Key names of secrets, for key=value text: the secret word may be followed by `_KEY`,
     /// `_ACCESS_KEY`, `_VALUE` … (`DJANGO_SECRET_KEY`, `aws_secret_access_key`) and, in an
@@ -114,6 +119,14 @@ public final class Redactor {
     public init() {
         rules = Self.patterns.map { Rule(gateMask: $0.gate, matcher: $0.pattern.matcher(), keepGroup: $0.keep) }
     }
+
+    /// Whether a secret field's whole value says the secret is missing (`None`, `<nil>`,
+    /// `(not set)`): shown as written, as `placeholder` leaves it in text.
+    public static func isPlaceholder(_ value: String) -> Bool {
+        value.utf8.count <= 9 && placeholders.contains(value.lowercased())
+    }
+
+    private static let placeholders: Set<String> = ["none", "null", "nil", "undefined", "<nil>", "<none>", "<null>", "(none)", "(null)", "(nil)", "(not set)"]
 
     /// Field names whose string values are secrets whatever they look like.
     public static func isSecretKey(_ key: String) -> Bool {

@@ -287,4 +287,21 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         ]
         for text in plain { #expect(r.redact(text) == text) }
     }
+
+    @Test func placeholdersForAMissingSecretAreShownAsWritten() {
+        // `api_secret=None` is the evidence that a credential was not configured: not a secret.
+        let r = Redactor()
+        let plain = [
+            "settings api_key=None api_secret=None", "secret: (none)", "token=<nil> next", #"{"api_secret": null, "password": "none"}"#,
+            "LIVEKIT_API_SECRET=undefined", "password=(not set);", "access_token: <none>",
+        ]
+        for text in plain { #expect(r.redact(text) == text) }
+        // A value that only starts like one is a secret.
+        #expect(r.redact("api_secret=nonesuch0123456789") == "api_secret=[redacted]")
+        #expect(r.redact("password=(none)x") == "password=[redacted]")
+        #expect(r.redact(#"{"api_secret": "nullable-Secret-42"}"#) == #"{"api_secret": "[redacted]"}"#)
+        // The same in a JSON record's fields, whose secret-named values are hidden whole.
+        #expect(["None", "<nil>", "(not set)", "NULL"].allSatisfy(Redactor.isPlaceholder))
+        #expect(!["nonesuch", "nil-0123", "", "(none)x"].contains(where: Redactor.isPlaceholder))
+    }
 }
