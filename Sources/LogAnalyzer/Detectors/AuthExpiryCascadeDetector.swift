@@ -125,8 +125,13 @@ public struct AuthExpiryCascadeDetector: Detector {
         for side in sides where side != first.side {
             if let e = failures.first(where: { $0.side == side }) { f.evidence.append(Evidence(e, role: "first 401 (\(side.rawValue))")) }
         }
-        if failures.count > 1 { f.evidence.append(Evidence(lastFailure, role: "last 401")) }
-        if let recovery { f.evidence.append(Evidence(recovery, role: "recovered")) } else if let gaveUp { f.evidence.append(Evidence(gaveUp, role: "gave up")) }
+        var end: [Evidence] = []
+        if failures.count > 1 { end.append(Evidence(lastFailure, role: "last 401")) }
+        if let recovery { end.append(Evidence(recovery, role: "recovered")) } else if let gaveUp { end.append(Evidence(gaveUp, role: "gave up")) }
+        // The last 401 after the end when one side gave up (or recovered) while another still
+        // retried: in time order, as a timeline reads.
+        if end.count == 2, let last = end[0].time, let ended = end[1].time, ended < last { end.swapAt(0, 1) }
+        f.evidence += end
         return f
     }
 }
