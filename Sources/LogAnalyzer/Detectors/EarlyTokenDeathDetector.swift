@@ -52,7 +52,10 @@ public struct EarlyTokenDeathDetector: Detector {
             let failedAt = cascade.first.time ?? cascade.failures.first(where: { $0.time != nil })?.time
         else { return [] }
         let mints = session.events.lazy.filter { if case .tokenMinted = $0.kind { true } else { false } }
-        let mint = mints.first { $0.time != nil }
+        // A mint line naming the session (its room, identity) before an id-less one: a backend's
+        // `POST /api/token` access line joins every session within minutes of it, so one that a
+        // wrapper stamped may be another session's request.
+        let mint = mints.first { $0.time != nil && $0.hasIDs } ?? mints.first { $0.time != nil }
         // (A mint line without a time, as uvicorn prints them, still shows the TTL.)
         let minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? mints.first) : nil
         guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, let born = mint?.time ?? session.start else { return [] }

@@ -71,3 +71,33 @@ import Testing
         #expect(kind == .tokenMinted(ttlSeconds: nil))
     }
 }
+
+/// A backend behind kubectl `--timestamps` (or compose `-t`, journald): its uvicorn access lines
+/// get a time, and the one of an earlier session's token request joins this session too.
+@Suite struct StampedAccessLineMintTests {
+    static let backend = """
+        2026-03-17T00:00:00.100150123Z 2026-03-17 00:00:00,100 - app.tokens - INFO - minted token for identity=user-0 room=room-xyz ttl=7200s
+        2026-03-17T00:00:00.150150123Z INFO:     10.0.0.7:51512 - "POST /api/token HTTP/1.1" 200 OK
+        2026-03-17T00:00:04.000150123Z 2026-03-17 00:00:04,000 - app.tokens - INFO - minted token for identity=user-1 room=room-abc ttl=7200s
+        2026-03-17T00:00:04.050150123Z INFO:     10.0.0.7:51514 - "POST /api/token HTTP/1.1" 200 OK
+
+        """
+
+    func run(configuration: AnalysisConfiguration = AnalysisConfiguration()) throws -> Finding {
+        let dir = TempDir()
+        let report = analyze([dir.write("agent.log", MintedTTLTests.agentLog), dir.write("backend.log", Self.backend)], configuration: configuration)
+        return try #require(report.findings.first { $0.rule == "early-token-death" && $0.room == "room-abc" })
+    }
+
+    @Test func theSessionsOwnMintLineGivesTheTTL() throws {
+        let f = try run()
+        #expect(f.value("configuredTtlSource") == .text("token mint line (ttl=)"))
+        #expect(f.number("lifetimeSeconds") == 1047)
+    }
+
+    @Test func theSessionsOwnMintLineIsWhenItWasBorn() throws {
+        var c = AnalysisConfiguration()
+        c.configuredTokenTTLSeconds = 7200
+        #expect(try run(configuration: c).number("lifetimeSeconds") == 1047)
+    }
+}
