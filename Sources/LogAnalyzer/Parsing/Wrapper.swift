@@ -223,12 +223,13 @@ struct Wrapper {
         guard next == 0x20 else { return i }
         let after = b.skipSpaces(end)
         let tokenEnd = b.skipToken(after)
-        // A zap console line copied with spaces: `…Z  INFO  livekit…`.
+        // A zap console line copied with spaces: `…Z  INFO  livekit…  service/x.go:12`. (Not a
+        // Rich record with a blank time column behind kubectl's stamp: `…Z     DEBUG  livekit.agents  …`.)
         if t.offsetSeconds != nil, let _ = LogLevel.parse(b.slice(after, tokenEnd)),
             b.byte(tokenEnd).isSpaceOrTab
         {
             let loggerStart = b.skipSpaces(tokenEnd)
-            if b.has("livekit", at: loggerStart) || isCaller(b, loggerStart) { return i }
+            if isCaller(b, loggerStart) || (b.has("livekit", at: loggerStart) && isCaller(b, b.skipSpaces(b.skipToken(loggerStart)))) { return i }
         }
         // `YYYY-MM-DD HH:MM:SS - …` and `…,mmm - …` are Python asctime records, not wrappers.
         if b.byte(i + 10) == 0x20 && b.byte(after) == UInt8(ascii: "-") && b.byte(after + 1) == 0x20 { return i }

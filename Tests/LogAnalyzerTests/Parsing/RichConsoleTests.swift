@@ -132,4 +132,21 @@ import Testing
         #expect(records.map(\.logger) == ["livekit.agents", "livekit.agents", "livekit.agents"])
         #expect(records.map(\.message) == ["starting worker", "failed to connect to livekit, retrying in 0s", "received assignment"])
     }
+
+    /// `kubectl logs --timestamps` of a pod running `dev`: each physical line gets the stamp, so a
+    /// record with a blank time column reads `…Z` + spaces + `DEBUG  livekit.agents`, which is no
+    /// zap console line (no `file.go:N` caller follows).
+    @Test func blankTimeColumnBehindKubectlTimestamps() {
+        let stamped = Self.lines.enumerated().map { "2026-03-17T01:14:5\($0.offset % 10).000000123Z \($0.element)" }
+        let records = parse(stamped.joined(separator: "\n") + "\n", options: Self.options).records
+        #expect(records.map(\.format) == Array(repeating: .agentsRich, count: 5))
+        #expect(records.map(\.line) == [1, 4, 7, 10, 13])
+        #expect(records[1].message == "received assignment")
+        #expect(records[1].level == .debug)
+        #expect(records[1].logger == "livekit.agents")
+        #expect(records[1].time?.iso8601 == "2026-03-17T01:14:53.440Z")
+        #expect(records[1].ids.jobId == "AJ_kTm3vPq9Xw2a")
+        #expect(records[1].field("enable_recording") == .bool(false))
+    }
+
 }
