@@ -243,7 +243,28 @@ struct Wrapper {
             return tail
         }
         w.time = t
+        // `logcli query` (default output): the stream's labels, padded, after the time.
+        if let labelsEnd = lokiLabels(b, at: end + 1) { return b.skipSpaces(labelsEnd) }
         return end + 1
+    }
+
+    /// A Loki label set at `i`, `{app="agent", pod="agent-7d9f"}` (a name, `="`, never `{"` as
+    /// a JSON record starts): the index after its `}`.
+    static func lokiLabels(_ b: Bytes, at i: Int) -> Int? {
+        guard b.byte(i) == UInt8(ascii: "{"), b.byte(i + 1).isLower || b.byte(i + 1).isUpper || b.byte(i + 1) == UInt8(ascii: "_") else { return nil }
+        var j = i + 1
+        while true {
+            let name = j
+            while j < b.count, b[j].isAlnum || b[j] == UInt8(ascii: "_") { j += 1 }
+            guard j > name, b.has("=\"", at: j) else { return nil }
+            j += 2
+            while j < b.count, b[j] != UInt8(ascii: "\"") { j += b[j] == UInt8(ascii: "\\") ? 2 : 1 }
+            guard j < b.count else { return nil }
+            j += 1
+            if b.byte(j) == UInt8(ascii: "}") { return j + 1 }
+            guard b.has(", ", at: j) else { return nil }
+            j += 2
+        }
     }
 
     /// `file.go:123` at `i`.

@@ -41,6 +41,23 @@ import Testing
         #expect(r.ids.room == "r1")
     }
 
+    /// `logcli query` without `--no-labels`: the time (RFC 3339, whole seconds), then the
+    /// stream's label set padded to the widest one, then the line.
+    @Test func logcliDefaultOutputWithLabels() {
+        let agent = record(#"2026-03-17T10:00:01Z {app="voice-agent", container="agent", pod="agent-6f7d9c-x2lq"}      {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 71001, "job_id": "AJ_AlphA9z8Y7x6", "timestamp": "2026-03-17T10:00:01.600000+00:00"}"#)
+        #expect(agent.format == .agentsJSON)
+        #expect(agent.message == "Generating initial greeting")
+        #expect(agent.time?.iso8601 == "2026-03-17T10:00:01.600Z")
+        #expect(agent.ids.jobId == "AJ_AlphA9z8Y7x6")
+        let server = record("2026-03-17T11:00:00+01:00 {app=\"livekit-server\", namespace=\"prod\"} 2026-03-17T10:00:00.600Z\tINFO\tlivekit\tservice/roomallocator.go:166\tselected node for room\t{\"room\": \"room-alpha\", \"roomID\": \"RM_AlphA1b2C3d4\"}")
+        #expect(server.format == .zapConsole)
+        #expect(server.message == "selected node for room")
+        #expect(server.ids.roomSid == "RM_AlphA1b2C3d4")
+        let backend = record(#"2026-03-17T10:00:00Z {app="backend", filename="/var/log/api, main.log"} INFO:     10.0.0.7:51512 - "POST /api/token HTTP/1.1" 200 OK"#)
+        #expect(backend.format == .uvicorn)
+        #expect(backend.time?.iso8601 == "2026-03-17T10:00:00.000Z")
+    }
+
     @Test func lokiExportPutsTheTimeOnItsOwnLine() {
         let text = "2025-11-19 21:36:26.710\t\nNo JSON on this line, only text\n2025-11-19 21:36:27.000\t\n{\"message\": \"y\", \"level\": \"WARNING\", \"name\": \"agent\", \"timestamp\": \"2025-11-19T21:36:26.999000+00:00\"}\n"
         let records = parse(text).records
