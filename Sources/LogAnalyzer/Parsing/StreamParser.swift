@@ -242,13 +242,21 @@ struct StreamParser {
                 feedJournal(message, journal, line: line, into: &out)
                 return
             }
+            // (logcli's `{"labels"`/`{"line"`, a Cloud Logging entry's `{ "insertId"` pretty-printed.)
+            if b.byte(2) == UInt8(ascii: "l") || b.byte(2) == UInt8(ascii: "i") || b.byte(1) == 0x20,
+                let (message, envelope) = Wrapper.envelope(b)
+            {
+                feedJournal(message, envelope, line: line, into: &out)
+                return
+            }
         } else {
             start = Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
         }
         feedBody(b, from: start, wrapper: &wrapper, line: line, into: &out)
     }
 
-    /// The line a `journalctl -o json` entry holds, with the entry's time, pid and unit.
+    /// The line a `journalctl -o json` entry (or another JSON envelope, `Wrapper.envelope`)
+    /// holds, with the entry's time, pid and unit.
     @inline(never)
     private mutating func feedJournal(_ message: [UInt8], _ journal: Wrapper, line: Int, into out: inout [LogRecord]) {
         var wrapper = journal

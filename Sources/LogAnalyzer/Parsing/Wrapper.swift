@@ -88,6 +88,53 @@ struct Wrapper {
         return (message, w)
     }
 
+    /// A JSON envelope around the line a service wrote, one per line: `logcli query -o jsonl`
+    /// (`{"labels":{…},"line":"…","timestamp":"…"}`, keys sorted, `labels` absent with
+    /// `--no-labels`), and a Google Cloud Logging entry as `gcloud logging read --format=json`
+    /// and the Logs Explorer download give them (an array, made one entry a line):
+    /// `{"insertId": …, "jsonPayload": {…}` or `"textPayload": "…"`, `"severity": …,
+    /// "timestamp": …}`. Returns the line's bytes (a `jsonPayload` as written) and the wrapper.
+    static func envelope(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        let open = b.skipSpaces(1)
+        let loki = b.has("\"labels\":{", at: open) || b.has("\"line\":\"", at: open)
+        guard loki || b.has("\"insertId\":", at: open) else { return nil }
+        var reader = JSONReader(b, from: open, maxDepth: 64)
+        var body: [UInt8]?
+        var w = Wrapper()
+        while true {
+            reader.skipSpace()
+            guard reader.index < b.count, b[reader.index] == UInt8(ascii: "\""), let key = try? reader.string() else { return nil }
+            reader.skipSpace()
+            guard reader.index < b.count, b[reader.index] == UInt8(ascii: ":") else { return nil }
+            reader.index += 1
+            reader.skipSpace()
+            let start = reader.index
+            guard let value = try? reader.value() else { return nil }
+            switch (key, value) {
+            case ("line", .string(let text)) where loki, ("textPayload", .string(let text)) where !loki:
+                body = Array(text.utf8)
+            case ("jsonPayload", .object) where !loki:
+                body = Array(b[start..<b.trimmedEnd(reader.index)])
+            case ("timestamp", .string(let text)):
+                var text = text
+                w.time = text.withUTF8 { TimeParsing.dateTime($0, at: 0).map(\.0) }
+            case ("severity", .string(let text)) where !loki && text != "DEFAULT":
+                var text = text
+                w.level = text.withUTF8 { LogLevel.parse($0) }
+            default:
+                break
+            }
+            reader.skipSpace()
+            guard reader.index < b.count else { return nil }
+            if b[reader.index] == UInt8(ascii: ",") {
+                reader.index += 1
+                continue
+            }
+            guard b[reader.index] == UInt8(ascii: "}"), let body else { return nil }
+            return (body, w)
+        }
+    }
+
     /// docker compose: `service-1  | ` (name, one or more spaces, `|`, space or end of line).
     private static func stripCompose(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
         var j = i

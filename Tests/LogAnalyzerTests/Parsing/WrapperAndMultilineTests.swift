@@ -58,6 +58,56 @@ import Testing
         #expect(backend.time?.iso8601 == "2026-03-17T10:00:00.000Z")
     }
 
+    /// `logcli query -o jsonl`: Go's `json.Marshal` of the entry map (keys sorted), the line a
+    /// string, the time in the output zone with nanoseconds.
+    @Test func logcliJSONLinesAreUnwrapped() {
+        let agent = record(#"{"labels":{"app":"voice-agent","pod":"agent-6f7d9c-x2lq"},"line":"{\"message\": \"Generating initial greeting\", \"level\": \"INFO\", \"name\": \"agent\", \"pid\": 71001, \"job_id\": \"AJ_AlphA9z8Y7x6\", \"timestamp\": \"2026-03-17T10:00:01.600000+00:00\"}","timestamp":"2026-03-17T11:00:01.600150123+01:00"}"#)
+        #expect(agent.format == .agentsJSON)
+        #expect(agent.message == "Generating initial greeting")
+        #expect(agent.time?.iso8601 == "2026-03-17T10:00:01.600Z")
+        #expect(agent.ids.jobId == "AJ_AlphA9z8Y7x6")
+        let backend = record(#"{"line":"INFO:     10.0.0.7:51512 - \"POST /api/token HTTP/1.1\" 200 OK","timestamp":"2026-03-17T10:00:00.150150123Z"}"#)
+        #expect(backend.format == .uvicorn)
+        #expect(backend.time?.iso8601 == "2026-03-17T10:00:00.150Z")
+        #expect(backend.field("status_code") == .number("200"))
+    }
+
+    /// `gcloud logging read --format=json` (newest first, pretty-printed): the agent's JSON line
+    /// parsed into `jsonPayload`, a server line kept as `textPayload`.
+    @Test func cloudLoggingEntriesAreUnwrapped() {
+        let document = """
+            [
+              {
+                "insertId": "x00002",
+                "jsonPayload": {
+                  "message": "Generating initial greeting",
+                  "level": "INFO",
+                  "name": "agent",
+                  "pid": 71001,
+                  "job_id": "AJ_AlphA9z8Y7x6",
+                  "timestamp": "2026-03-17T10:00:01.600000+00:00"
+                },
+                "resource": {"labels": {"container_name": "agent"}, "type": "k8s_container"},
+                "severity": "INFO",
+                "timestamp": "2026-03-17T10:00:01.600000123Z"
+              },
+              {
+                "insertId": "x00001",
+                "severity": "DEFAULT",
+                "textPayload": "2026-03-17T10:00:00.600Z\\tINFO\\tlivekit\\tservice/roomallocator.go:166\\tselected node for room\\t{\\"room\\": \\"room-alpha\\", \\"roomID\\": \\"RM_AlphA1b2C3d4\\"}",
+                "timestamp": "2026-03-17T10:00:00.600000123Z"
+              }
+            ]
+
+            """
+        let records = parse(document, name: "agent.json").records
+        #expect(records.map(\.format) == [.agentsJSON, .zapConsole])
+        #expect(records.map(\.message) == ["Generating initial greeting", "selected node for room"])
+        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.600Z", "2026-03-17T10:00:00.600Z"])
+        #expect(records[0].ids.jobId == "AJ_AlphA9z8Y7x6")
+        #expect(records[1].ids.roomSid == "RM_AlphA1b2C3d4")
+    }
+
     @Test func lokiExportPutsTheTimeOnItsOwnLine() {
         let text = "2025-11-19 21:36:26.710\t\nNo JSON on this line, only text\n2025-11-19 21:36:27.000\t\n{\"message\": \"y\", \"level\": \"WARNING\", \"name\": \"agent\", \"timestamp\": \"2025-11-19T21:36:26.999000+00:00\"}\n"
         let records = parse(text).records
