@@ -52,7 +52,7 @@ struct TokenEvidence {
             for input in inputs {
                 // (The first failure with a time: a copy printed without one may come first.)
                 guard let t = failures.first(where: { $0.location.input == input && $0.time != nil })?.time else { continue }
-                for g in session.gaps[input] ?? [] where g.to.seconds(until: t) >= -1 && g.to.seconds(until: t) <= seconds {
+                for g in session.gaps[input] ?? [] where g.side == side && g.to.seconds(until: t) >= -1 && g.to.seconds(until: t) <= seconds {
                     if best == nil || g.seconds > best!.0.seconds {
                         let whole = session.inputGaps[input]?.filter { abs($0.to.seconds(until: g.to)) <= 1 }.max { $0.seconds < $1.seconds }
                         best = (g, whole)

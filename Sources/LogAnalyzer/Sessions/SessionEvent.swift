@@ -146,6 +146,9 @@ public struct SilentGap: Sendable, Equatable {
     public var fromLocation: SourceLocation
     public var to: Timestamp
     public var toLocation: SourceLocation
+    /// The side whose lines it lies between (a session's silence; none for a whole input's): a
+    /// log that merges sources holds one silence for each.
+    public var side: Side? = nil
 
     public var seconds: Double { from.seconds(until: to) }
 }

@@ -108,6 +108,7 @@ enum SessionCoding {
                     out.location(gap.fromLocation)
                     out.stamp(gap.to)
                     out.location(gap.toLocation)
+                    out.byte(gap.side.map { UInt8(Side.allCases.firstIndex(of: $0)!) } ?? 0xFF)
                 }
             }
         }
@@ -196,7 +197,9 @@ enum SessionCoding {
                     let from = r.stamp() ?? Timestamp(micros: 0)
                     let fromLocation = r.location()
                     let to = r.stamp() ?? Timestamp(micros: 0)
-                    return SilentGap(from: from, fromLocation: fromLocation, to: to, toLocation: r.location())
+                    let toLocation = r.location()
+                    let side = Int(r.byte())
+                    return SilentGap(from: from, fromLocation: fromLocation, to: to, toLocation: toLocation, side: side < Side.allCases.count ? Side.allCases[side] : nil)
                 }
             }
             return out

@@ -31,8 +31,8 @@ public final class SessionTracker {
         var keptMetrics = 0
         var droppedMetrics = 0
         var greetingOpen = false
-        /// The latest record per input (few inputs per session: searched, not hashed).
-        var last: [(input: Int, time: Timestamp, location: SourceLocation)] = []
+        /// The latest client record per input and side (few per session: searched, not hashed).
+        var last: [(input: Int, side: Side, time: Timestamp, location: SourceLocation)] = []
         var gaps: [Int: [SilentGap]] = [:]
         /// The input and side of the previous record (most records repeat them).
         var lastInput = -1
@@ -244,7 +244,7 @@ public final class SessionTracker {
         k.droppedMetrics += d.droppedMetrics
         for (input, gaps) in d.gaps { k.gaps[input, default: []] += gaps }
         for l in d.last {
-            if let i = k.last.firstIndex(where: { $0.input == l.input }) {
+            if let i = k.last.firstIndex(where: { $0.input == l.input && $0.side == l.side }) {
                 if l.time > k.last[i].time { k.last[i] = l }
             } else {
                 k.last.append(l)
@@ -455,14 +455,17 @@ public final class SessionTracker {
             if let t = r.time {
                 if b.start == nil || t < b.start! { b.start = t }
                 if b.end == nil || t > b.end! { b.end = t }
-                if let i = b.last.firstIndex(where: { $0.input == r.input }) {
+                // A client's silence is its own lines' (a log that merges services, docker compose's
+                // or kubectl's `--prefix`, holds the server's lines too, which never end it: a
+                // server logs only events).
+                if side != .server, let i = b.last.firstIndex(where: { $0.input == r.input && $0.side == side }) {
                     let prev = b.last[i].time
                     if prev.seconds(until: t) >= configuration.minimumGapSeconds {
-                        Self.remember(SilentGap(from: prev, fromLocation: b.last[i].location, to: t, toLocation: location), in: &b.gaps[r.input, default: []])
+                        Self.remember(SilentGap(from: prev, fromLocation: b.last[i].location, to: t, toLocation: location, side: side), in: &b.gaps[r.input, default: []])
                     }
-                    if t >= prev { b.last[i] = (r.input, t, location) }
-                } else {
-                    b.last.append((r.input, t, location))
+                    if t >= prev { b.last[i] = (r.input, side, t, location) }
+                } else if side != .server {
+                    b.last.append((r.input, side, t, location))
                 }
             }
             if case .sessionEnd? = kind, side == .server, r.ids.roomSid != nil, r.message == "room closed" {

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// `docker compose logs` (or `kubectl logs --prefix`) merges the agent's and the server's lines in
+/// one input: the server's lines for the session while the agent's container was paused do not
+/// end the agent's silence.
+@Suite struct MergedLogSilenceTests {
+    // 2026-03-17T10:06:00Z: the last refresh the agent received.
+    static let refreshed = makeJWT(#"{"video":{"roomJoin":true,"room":"room-beta"},"sub":"agent-AJ_BetA1q2W3e4R","iss":"APIdevkey1234","nbf":1773741960,"exp":1773742560}"#)
+
+    static func agent(_ stamp: String, _ message: String, level: String = "INFO", name: String = "livekit.agents") -> String {
+        #"agent-1    | {"message": "\#(message)", "level": "\#(level)", "name": "\#(name)", "pid": 23, "job_id": "AJ_BetA1q2W3e4R", "timestamp": "2026-03-17T\#(stamp)+00:00"}"#
+    }
+
+    static func server(_ stamp: String, _ message: String, _ context: String) -> String {
+        "livekit-1  | 2026-03-17T\(stamp)Z\tINFO\tlivekit\tservice/roommanager.go:411\t\(message)\t{\"room\": \"room-beta\", \"roomID\": \"RM_BetA5e6F7g8H\", \(context)}"
+    }
+
+    static var log: String {
+        let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(refreshed), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        return [
+            "backend-1  | 2026-03-17 10:00:59,500 - app.tokens - INFO - minted token for identity=user-beta room=room-beta ttl=7200s",
+            server("10:01:00.020", "starting RTC session", #""participant": "user-beta", "pID": "PA_UsrB1a2b3c4d""#),
+            agent("10:01:00.190000", "received job request"),
+            server("10:01:00.500", "starting RTC session", #""participant": "agent-AJ_BetA1q2W3e4R", "pID": "PA_AgtB5e6f7g8h""#),
+            agent("10:06:10.000000", "received user transcript"),
+            // The agent's container is paused; the server goes on logging for the room.
+            server("10:06:40.000", "participant closing", #""participant": "agent-AJ_BetA1q2W3e4R", "pID": "PA_AgtB5e6f7g8h", "reason": "STALE""#),
+            server("10:12:00.000", "refreshing client token after claims change", #""participant": "user-beta", "pID": "PA_UsrB1a2b3c4d""#),
+            agent("10:19:30.000000", "worker connection closed unexpectedly", level: "WARNING"),
+            agent("10:19:30.200000", rejected, level: "ERROR", name: "livekit"),
+        ].joined(separator: "\n") + "\n"
+    }
+
+    @Test func theServersLinesDoNotEndTheAgentsSilence() throws {
+        let report = analyze(log: Self.log, name: "compose.log")
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("suspended-host"))
+        #expect(f.number("silentGapSeconds") == 800)
+        #expect(f.explanation[0].hasPrefix("the agent process logged nothing for 13 min 20 s before the failure (last line at 2026-03-17 10:06:10, next at 2026-03-17 10:19:30)"))
+    }
+
+    /// `cat agent.log browser.log > all.log`: the browser's silence in the same input (longer,
+    /// from its last line before the failure) is not the agent's.
+    @Test func eachClientsSilenceIsItsOwnInOneInput() throws {
+        let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(Self.refreshed), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        let context = "{room: 'room-beta', roomID: 'RM_BetA5e6F7g8H', participant: 'user-beta', pID: 'PA_UsrB1a2b3c4d'}"
+        let log = [
+            Self.agent("10:01:00.190000", "received job request"),
+            Self.agent("10:06:10.000000", "received user transcript"),
+            Self.agent("10:19:30.000000", "worker connection closed unexpectedly", level: "WARNING"),
+            Self.agent("10:19:30.200000", rejected, level: "ERROR", name: "livekit"),
+            "10:01:00.100 livekit-client.esm.mjs:18392 signal connected \(context)",
+            "10:05:00.000 livekit-client.esm.mjs:20117 received server answer \(context)",
+            "10:19:30.500 livekit-client.esm.mjs:20858 resuming signal connection, attempt 0 \(context)",
+        ].map { $0.replacingOccurrences(of: "agent-1    | ", with: "") }.joined(separator: "\n") + "\n"
+        var c = AnalysisConfiguration()
+        c.configuredTokenTTLSeconds = 7200
+        let report = analyze(log: log, name: "all.log", configuration: c)
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.number("silentGapSeconds") == 800)
+        #expect(f.explanation[0].hasPrefix("the agent process logged nothing for 13 min 20 s before the failure (last line at 2026-03-17 10:06:10, next at 2026-03-17 10:19:30)"))
+    }
+}
