@@ -396,6 +396,7 @@ public final class SessionTracker {
     public func add(_ r: LogRecord) {
         order += 1
         let location = SourceLocation(input: r.input, line: r.line)
+        let side = sideCache(r)
         if let t = r.time {
             if t.hasDate {
                 if now == nil || t > now! { now = t }
@@ -403,12 +404,13 @@ public final class SessionTracker {
                 nowUndated = t
             }
             if r.input >= inputLast.count { inputLast += Array(repeating: nil, count: r.input + 1 - inputLast.count) }
-            if let (prev, prevLocation) = inputLast[r.input] {
+            // (The server's lines in a log that merges services do not break its clients' silence.)
+            if side != .server, let (prev, prevLocation) = inputLast[r.input] {
                 if prev.seconds(until: t) >= configuration.minimumGapSeconds {
                     Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &inputGaps[r.input, default: []])
                 }
                 if t >= prev { inputLast[r.input] = (t, location) }
-            } else {
+            } else if side != .server {
                 inputLast[r.input] = (t, location)
             }
         }
@@ -418,7 +420,6 @@ public final class SessionTracker {
             markShared(PidKey(input: r.input, pid: pid))
         }
         var session = resolve(r.ids, input: r.input, record: r)
-        let side = sideCache(r)
         if session != nil {
             if !sawIDs {
                 sawIDs = true

@@ -63,4 +63,11 @@ import Testing
         #expect(f.number("silentGapSeconds") == 800)
         #expect(f.explanation[0].hasPrefix("the agent process logged nothing for 13 min 20 s before the failure (last line at 2026-03-17 10:06:10, next at 2026-03-17 10:19:30)"))
     }
+
+    /// Nor do they make the agent's container look alive: its whole output was silent.
+    @Test func theServersLinesDoNotMakeTheWorkerLookAlive() throws {
+        let report = analyze(log: Self.log, name: "compose.log")
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.explanation[0].hasSuffix("The whole log was silent, so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP) - not a TTL setting."))
+    }
 }
