@@ -28,6 +28,7 @@ struct EventClassifier {
         case jobRequest, rtcSession, sessionCreated, signalConnected, signalConnecting, selectedNode, connectingToRoom
         case processExiting, roomClosed, disconnectFromRoom, participantClosing, closingSession, jobExiting
         case token
+        case sessionClosingOnError
 
         var text: String {
             switch self {
@@ -81,6 +82,7 @@ struct EventClassifier {
             case .closingSession: "closing agent session due to participant disconnect"
             case .jobExiting: "job exiting"
             case .token: "token"
+            case .sessionClosingOnError: "AgentSession is closing due to"
             }
         }
     }
@@ -177,6 +179,11 @@ struct EventClassifier {
         let markers = mask & ((1 << UInt64(markerCount)) - 1)
         if markers & ((1 << UInt64(greetingStartCount)) - 1) != 0 { return .greetingStart }
         if markers != 0 { return .greetingEnd }
+        // An STT, LLM, TTS or realtime model error the agent cannot recover from closes its
+        // session (agents `AgentSession is closing due to unrecoverable error[: {error}]`, ERROR,
+        // voice/agent_session.py _on_error; agents-js `… due to an unrecoverable error`): a
+        // provider's 401 in its text is no LiveKit token failure.
+        if has(mask, .sessionClosingOnError) { return .sessionEnd }
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
         if has(mask, .signal) || has(mask, .connectionFailed), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
