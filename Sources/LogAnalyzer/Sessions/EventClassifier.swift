@@ -28,7 +28,7 @@ struct EventClassifier {
         case jobRequest, rtcSession, sessionCreated, signalConnected, signalConnecting, selectedNode, connectingToRoom
         case processExiting, roomClosed, disconnectFromRoom, participantClosing, closingSession, jobExiting
         case token
-        case sessionClosingOnError
+        case sessionClosingOnError, leaveRequest
 
         var text: String {
             switch self {
@@ -83,6 +83,7 @@ struct EventClassifier {
             case .jobExiting: "job exiting"
             case .token: "token"
             case .sessionClosingOnError: "AgentSession is closing due to"
+            case .leaveRequest: "client leave request received (action="
             }
         }
     }
@@ -186,6 +187,7 @@ struct EventClassifier {
         if has(mask, .sessionClosingOnError) { return .sessionEnd }
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
+        if has(mask, .leaveRequest), let leave = Self.leaveRequest(r.message) { return leave }
         if has(mask, .signal) || has(mask, .connectionFailed), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
         if Self.gaveUp.contains(where: { has(mask, $0) }) { return .gaveUp }
         if Self.resume.contains(where: { has(mask, $0) }) { return .resumeAttempt }
@@ -214,6 +216,25 @@ struct EventClassifier {
             return nil
         }
     }
+
+    /// livekit-client's `client leave request received (action=N)` (INFO since 2026-04, PR #1907;
+    /// a DEBUG `client leave request` before; src/room/RTCEngine.ts onLeave): the server's
+    /// `LeaveRequest`, whose action (livekit/protocol livekit_rtc.proto, printed as its number)
+    /// says what the engine does next: `DISCONNECT = 0` closes it, the session is over;
+    /// `RESUME = 1` and `RECONNECT = 2` drop the connection to reconnect at once.
+    static func leaveRequest(_ message: String) -> EventKind? {
+        var message = message
+        return message.withUTF8 { m in
+            guard let at = leaveRequestWord.find(in: m) else { return nil }
+            switch m.byte(at + leaveRequestWord.bytes.count) {
+            case UInt8(ascii: "0"): return .sessionEnd
+            case UInt8(ascii: "1"), UInt8(ascii: "2"): return .connectionLost(trigger: "server requested reconnect")
+            default: return nil
+            }
+        }
+    }
+
+    static let leaveRequestWord = Literal(Word.leaveRequest.text)
 
     /// A LiveKit authentication failure, or nil (including provider 401s).
     private func authFailure(_ r: LogRecord, _ mask: UInt64) -> AuthFailureKind? {

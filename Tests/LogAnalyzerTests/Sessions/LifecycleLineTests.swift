@@ -5,8 +5,23 @@ import Testing
 /// Lifecycle lines that say why a session's connection dropped or why it ended (exact texts
 /// of the public sources named at each test).
 @Suite struct LifecycleLineTests {
+    static let ctx = "{room: 'support-room-91', roomID: 'RM_Ht5bQ8nVx2Lm', participant: 'caller-7', participantID: 'PA_Wm3kT7yR2cQa'"
+
     static func kind(_ line: String, name: String = "browser.log", configuration: AnalysisConfiguration = AnalysisConfiguration()) -> EventKind? {
         EventClassifier(configuration: configuration).classify(parse(line + "\n", name: name).records[0])
+    }
+
+    /// livekit-client `client leave request received (action=N)` (INFO, src/room/RTCEngine.ts
+    /// onLeave, since PR #1907): action 0 (DISCONNECT) ends the session, 1 (RESUME) and 2
+    /// (RECONNECT) drop the connection to reconnect.
+    @Test func theBrowsersLeaveRequestEndsOrDropsTheSessionByItsAction() {
+        #expect(Self.kind("10:04:10.400 livekit-client.esm.mjs:20790 client leave request received (action=0) \(Self.ctx), reason: 5}") == .sessionEnd)
+        #expect(Self.kind("10:02:00.000 livekit-client.esm.mjs:20790 client leave request received (action=1) \(Self.ctx), reason: 6}")
+            == .connectionLost(trigger: "server requested reconnect"))
+        #expect(Self.kind("10:02:00.000 livekit-client.esm.mjs:20790 client leave request received (action=2) \(Self.ctx), reason: 8}")
+            == .connectionLost(trigger: "server requested reconnect"))
+        // The DEBUG line of older builds says no action.
+        #expect(Self.kind("livekit-client.esm.mjs:20790 client leave request \(Self.ctx), reason: 5}") == nil)
     }
 
     /// agents `AgentSession is closing due to unrecoverable error[: {error}]` (ERROR,
@@ -19,5 +34,29 @@ import Testing
             #"{"level":50,"time":1782986649000,"pid":1120,"hostname":"agent-7d9f","jobId":"AJ_nodeJobAAAA1","type":"llm_error","timestamp":1782986649000,"label":"openai.LLM","error":{"type":"APIStatusError","message":"Incorrect API key provided","stack":"APIStatusError: Incorrect API key provided\n    at LLMStream.run (file:///app/node_modules/@livekit/agents-plugin-openai/dist/llm.js:412:15)"},"recoverable":false,"msg":"AgentSession is closing due to an unrecoverable error"}"#
         #expect(Self.kind(python, name: "agent.log") == .sessionEnd)
         #expect(Self.kind(node, name: "agent.log") == .sessionEnd)
+    }
+
+    @Test func everyWordStillFitsBesideTwelveGreetingMarkers() {
+        var c = AnalysisConfiguration()
+        c.greetingStartMarkers = (1...6).map { "start marker \($0)" }
+        c.greetingEndMarkers = (1...6).map { "end marker \($0)" }
+        #expect(EventClassifier(configuration: c).words.literals.count == 64)
+        #expect(Self.kind("10:04:10.400 livekit-client.esm.mjs:20790 client leave request received (action=0) \(Self.ctx), reason: 5}", configuration: c) == .sessionEnd)
+    }
+
+    @Test func aServerRequestedReconnectTriggersTheCascade() throws {
+        let dir = TempDir()
+        let server =
+            #"{"level":"warn","ts":1782986530.873,"logger":"livekit","caller":"service/utils.go:84","msg":"error handling request","status":401,"method":"GET","path":"/rtc/v1","room":"support-room-91","error":"invalid token: eyJhbGciOiJIUzI1NiJ9, error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"}"#
+        let browser = [
+            "10:00:00.300 livekit-client.esm.mjs:18392 signal connected \(Self.ctx)}",
+            "10:02:10.000 livekit-client.esm.mjs:20790 client leave request received (action=2) \(Self.ctx), reason: 8}",
+            "10:02:10.010 livekit-client.esm.mjs:20380 reconnecting, attempt: 0 \(Self.ctx)}",
+        ]
+        let report = analyze([dir.write("server.log", server + "\n"), dir.write("browser.log", browser.joined(separator: "\n") + "\n")])
+        let f = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(f.explanation.first == "trigger: server requested reconnect at 2026-07-02 10:02:10")
+        let trigger = try #require(f.evidence.first { $0.role == "trigger" })
+        #expect(trigger.location.line == 2)
     }
 }
