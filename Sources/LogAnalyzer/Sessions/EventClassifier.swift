@@ -196,6 +196,7 @@ struct EventClassifier {
         if has(mask, .token), let minted = tokenMint(r) { return minted }
         if Self.sessionStart.contains(where: { has(mask, $0) }) { return .sessionStart }
         if Self.sessionEnd.contains(where: { has(mask, $0) }) { return .sessionEnd }
+        if has(mask, .connect) { return Self.connectLine(r.message) }
         return nil
     }
 
@@ -235,6 +236,30 @@ struct EventClassifier {
     }
 
     static let leaveRequestWord = Literal(Word.leaveRequest.text)
+    /// livekit-client's `Couldn't connect to server, attempt N of M` (WARN: the initial join
+    /// failed with the server unreachable and is retried, the last time not; src/room/RTCEngine.ts
+    /// join, since 2022-10), found by the word `connect` it holds, with no word of its own (on
+    /// the bytes; asked only of records with the word `connect` that no other rule took).
+    static func connectLine(_ message: String) -> EventKind? {
+        var message = message
+        return message.withUTF8 { m in
+            guard m.has("Couldn't connect to server, attempt ", at: 0) else { return nil }
+            func number(_ i: inout Int) -> Int? {
+                let start = i
+                var n = 0
+                while i < m.count, m[i].isDigit, i - start < 9 {
+                    n = n * 10 + Int(m[i] - 0x30)
+                    i += 1
+                }
+                return i > start ? n : nil
+            }
+            var i = 36
+            guard let attempt = number(&i), m.has(" of ", at: i) else { return nil }
+            i += 4
+            guard let attempts = number(&i) else { return nil }
+            return attempt >= attempts ? .gaveUp : .resumeAttempt
+        }
+    }
 
     /// A LiveKit authentication failure, or nil (including provider 401s).
     private func authFailure(_ r: LogRecord, _ mask: UInt64) -> AuthFailureKind? {

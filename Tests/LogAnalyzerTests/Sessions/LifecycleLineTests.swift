@@ -24,6 +24,15 @@ import Testing
         #expect(Self.kind("livekit-client.esm.mjs:20790 client leave request \(Self.ctx), reason: 5}") == nil)
     }
 
+    /// livekit-client `Couldn't connect to server, attempt N of M` (WARN, RTCEngine.ts join): the
+    /// initial join retried while the server is unreachable, given up at the last attempt.
+    @Test func theBrowsersInitialConnectRetriesAreAttemptsAndTheLastGivesUp() {
+        let noIDs = "{room: undefined, roomID: undefined, participant: undefined, participantID: undefined}"
+        #expect(Self.kind("10:00:00.010 livekit-client.esm.mjs:20301 Couldn't connect to server, attempt 1 of 2 \(noIDs)") == .resumeAttempt)
+        #expect(Self.kind("10:00:00.910 livekit-client.esm.mjs:20301 Couldn't connect to server, attempt 2 of 2 \(noIDs)") == .gaveUp)
+        #expect(Self.kind("livekit-client.esm.mjs:20405 connected to Livekit Server version: 1.13.5, region: us-east \(Self.ctx)}") == nil)
+    }
+
     /// agents `AgentSession is closing due to unrecoverable error[: {error}]` (ERROR,
     /// voice/agent_session.py _on_error) and agents-js `… due to an unrecoverable error`
     /// (agents/src/voice/agent_session.ts _onError): an STT, LLM or TTS error closed the session.
