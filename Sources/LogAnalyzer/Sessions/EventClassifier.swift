@@ -236,14 +236,20 @@ struct EventClassifier {
     }
 
     static let leaveRequestWord = Literal(Word.leaveRequest.text)
+    static let serverDisconnect = Literal("server requested disconnect during re")
+
+    /// Two lines found by the word `connect` they hold, with no word of their own:
     /// livekit-client's `Couldn't connect to server, attempt N of M` (WARN: the initial join
     /// failed with the server unreachable and is retried, the last time not; src/room/RTCEngine.ts
-    /// join, since 2022-10), found by the word `connect` it holds, with no word of its own (on
-    /// the bytes; asked only of records with the word `connect` that no other rule took).
+    /// join, since 2022-10), and the Rust SDK's `server requested disconnect during resume:
+    /// {reason:?}` / `… during restart: …` (WARN: a leave with action Disconnect answered a
+    /// reconnect; the engine closes without retrying; livekit/src/rtc_engine/mod.rs
+    /// reconnect_task, since 2026-05). (On the bytes; asked only of records with the word
+    /// `connect` that no other rule took.)
     static func connectLine(_ message: String) -> EventKind? {
         var message = message
         return message.withUTF8 { m in
-            guard m.has("Couldn't connect to server, attempt ", at: 0) else { return nil }
+            guard m.has("Couldn't connect to server, attempt ", at: 0) else { return serverDisconnect.occurs(in: m) ? .sessionEnd : nil }
             func number(_ i: inout Int) -> Int? {
                 let start = i
                 var n = 0

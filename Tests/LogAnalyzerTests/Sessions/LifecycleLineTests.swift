@@ -33,6 +33,17 @@ import Testing
         #expect(Self.kind("livekit-client.esm.mjs:20405 connected to Livekit Server version: 1.13.5, region: us-east \(Self.ctx)}") == nil)
     }
 
+    /// The Rust SDK's `server requested disconnect during resume: {reason:?}` / `… restart …`
+    /// (WARN, livekit/src/rtc_engine/mod.rs reconnect_task): the engine closes, not retried.
+    @Test func theServersDisconnectDuringAReconnectEndsTheAgentsSession() {
+        let resume =
+            #"{"message": "livekit::rtc_engine:998:livekit::rtc_engine - server requested disconnect during resume: RoomDeleted", "level": "WARNING", "name": "livekit", "pid": 4411, "job_id": "AJ_Lc4vN8pQ2wXz", "room": "support-room-91", "timestamp": "2026-07-02T10:04:10.500000+00:00"}"#
+        let restart =
+            #"{"message": "livekit::rtc_engine:960:livekit::rtc_engine - server requested disconnect during restart: ParticipantRemoved", "level": "WARNING", "name": "livekit", "pid": 4411, "job_id": "AJ_Lc4vN8pQ2wXz", "room": "support-room-91", "timestamp": "2026-07-02T10:04:10.500000+00:00"}"#
+        #expect(Self.kind(resume, name: "agent.log") == .sessionEnd)
+        #expect(Self.kind(restart, name: "agent.log") == .sessionEnd)
+    }
+
     /// agents `AgentSession is closing due to unrecoverable error[: {error}]` (ERROR,
     /// voice/agent_session.py _on_error) and agents-js `… due to an unrecoverable error`
     /// (agents/src/voice/agent_session.ts _onError): an STT, LLM or TTS error closed the session.
