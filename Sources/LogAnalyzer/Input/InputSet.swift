@@ -64,8 +64,10 @@ public enum InputSet {
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 var found: [String] = []
                 // A directory that cannot be opened is reported as such, not also as empty.
+                // (Nor as empty when entries in it could not be read: they were reported.)
+                let unreadable = diagnostics.count(kind: "unreadable")
                 let opened = walk(path, depth: 0, into: &found, configs: &configs, diagnostics: &diagnostics)
-                if opened && found.isEmpty {
+                if opened && found.isEmpty && diagnostics.count(kind: "unreadable") == unreadable {
                     diagnostics.report(Diagnostic(.warning, path: path, kind: "empty-directory", "no log files (\(logSuffixes.joined(separator: " "))) in this directory"))
                 }
                 inputs += found.sorted().map { InputDescriptor(path: $0) }
@@ -140,20 +142,27 @@ public enum InputSet {
             return false
         }
         defer { closedir(handle) }
-        var entries: [String] = []
+        var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." || name.hasPrefix(".") && name != ".env" { continue }
-            entries.append(name)
+            entries.append((name, entry.pointee.d_type))
         }
-        for name in entries.sorted() {
+        for (name, entryType) in entries.sorted(by: { $0.name < $1.name }) {
             let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
             var st = stat()
-            guard lstat(path, &st) == 0 else { continue }
-            var type = st.st_mode & S_IFMT
             let isLog = logSuffixes.contains(where: { name.hasSuffix($0) }) || isRotated(name)
+            guard lstat(path, &st) == 0 else {
+                // A directory listed but not searchable (`chmod a-x`) names entries it cannot
+                // open: a log or a directory among them is reported, not silently left out.
+                if isLog || entryType == UInt8(DT_DIR) {
+                    diagnostics.report(Diagnostic(.error, path: path, kind: "unreadable", "cannot read: \(String(cString: strerror(errno)))"))
+                }
+                continue
+            }
+            var type = st.st_mode & S_IFMT
             if type == S_IFLNK {
                 // Follow links to files (not to directories: no cycles); a dangling one is reported.
                 guard stat(path, &st) == 0 else {

@@ -135,6 +135,45 @@ let sampleLines = (1...2000).map { i in
         #expect(stderr == "\(logs): error: cannot open directory: Permission denied\n")
     }
 
+    /// A directory that can be listed but not searched (`chmod a-x`): its logs are reported
+    /// unreadable, each on one line, and the directory is not also called empty.
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func logsInADirectoryThatCannotBeSearchedAreReported() throws {
+        let dir = TempDir()
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.url.path)
+        dir.write("logs/top.log", "00:00:01 - a\n")
+        dir.write("logs/sub/a.log", "00:00:02 - b\n")
+        dir.write("only/b.log", "00:00:03 - c\n")
+        let logs = dir.url.path + "/logs", only = dir.url.path + "/only"
+        for path in [logs + "/sub", only] { try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
+        defer { for path in [logs + "/sub", only] { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path) } }
+        func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+            let process = Process()
+            if getuid() == 0 {
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", PackagePaths.binary.path] + arguments
+            } else {
+                process.executableURL = PackagePaths.binary
+                process.arguments = arguments
+            }
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, stdout, stderr)
+        }
+        let partly = try run(["parse", logs])
+        #expect(partly.status == 0)
+        #expect(partly.stdout.split(separator: "\n").count == 1)
+        #expect(partly.stderr == "\(logs)/sub/a.log: error: cannot read: Permission denied\n")
+        let none = try run(["analyze", only])
+        #expect(none.status == 2)
+        #expect(none.stderr == "\(only)/b.log: error: cannot read: Permission denied\n")
+    }
+
     @Test func nothingReadableExitsTwo() throws {
         let result = try runLoganalyze(["parse", "/nonexistent/file.log"])
         #expect(result.status == 2)
