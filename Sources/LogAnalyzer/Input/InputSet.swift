@@ -58,7 +58,10 @@ public enum InputSet {
             }
             var st = stat()
             guard stat(path, &st) == 0 else {
-                diagnostics.report(Diagnostic(.error, path: path, kind: "unreadable", "cannot read: \(String(cString: strerror(errno)))"))
+                var reason = String(cString: strerror(errno))
+                // (The command line's arguments reach Swift with bytes that are not UTF-8 replaced.)
+                if errno == ENOENT && path.contains("\u{FFFD}") { reason += " (a name with bytes that are not UTF-8, shown as U+FFFD, cannot be opened: rename the file)" }
+                diagnostics.report(Diagnostic(.error, path: path, kind: "unreadable", "cannot read: \(reason)"))
                 continue
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
@@ -142,18 +145,26 @@ public enum InputSet {
             return false
         }
         defer { closedir(handle) }
-        var entries: [(name: String, type: UInt8)] = []
+        var entries: [(name: String, type: UInt8, isUTF8: Bool)] = []
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            let (name, isUTF8) = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(validatingCString: $0).map { ($0, true) } ?? (String(cString: $0), false) }
             }
             if name == "." || name == ".." || name.hasPrefix(".") && name != ".env" { continue }
-            entries.append((name, entry.pointee.d_type))
+            entries.append((name, entry.pointee.d_type, isUTF8))
         }
-        for (name, entryType) in entries.sorted(by: { $0.name < $1.name }) {
+        for (name, entryType, isUTF8) in entries.sorted(by: { $0.name < $1.name }) {
             let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
             var st = stat()
             let isLog = logSuffixes.contains(where: { name.hasSuffix($0) }) || isRotated(name)
+            // A path is a String: a name with bytes that are not UTF-8 has them replaced by
+            // U+FFFD and cannot be opened by it.
+            guard isUTF8 else {
+                if isLog || entryType == UInt8(DT_DIR) {
+                    diagnostics.report(Diagnostic(.error, path: path, kind: "unreadable", "cannot read: its name has bytes that are not UTF-8 (shown as U+FFFD): rename it to read it"))
+                }
+                continue
+            }
             guard lstat(path, &st) == 0 else {
                 // A directory listed but not searchable (`chmod a-x`) names entries it cannot
                 // open: a log or a directory among them is reported, not silently left out.

@@ -174,6 +174,27 @@ let sampleLines = (1...2000).map { i in
         #expect(none.stderr == "\(only)/b.log: error: cannot read: Permission denied\n")
     }
 
+    /// Paths are Strings: a name with bytes that are not UTF-8 reaches them with U+FFFD in their
+    /// place and cannot be opened by it. It is reported as such, found in a directory (it had
+    /// been left out silently) or named (it had been said not to exist).
+    @Test func aLogWhoseNameIsNotUTF8IsReportedAndTheOthersRead() throws {
+        let dir = TempDir()
+        dir.write("logs/good.log", "00:00:01 - a\n")
+        let raw = Array((dir.url.path + "/logs/bad").utf8) + [0x9B, 0x85] + Array("c1.log".utf8) + [0]
+        let fd = raw.withUnsafeBytes { open($0.baseAddress!.assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        #expect(fd >= 0)
+        _ = "00:00:02 - b\n".withCString { write(fd, $0, 13) }
+        close(fd)
+        let shown = dir.url.path + "/logs/bad\u{FFFD}\u{FFFD}c1.log"
+        let found = try runLoganalyze(["parse", dir.url.path + "/logs"])
+        #expect(found.status == 0)
+        #expect(found.stdout.split(separator: "\n").count == 1)
+        #expect(found.stderr == "\(shown): error: cannot read: its name has bytes that are not UTF-8 (shown as U+FFFD): rename it to read it\n")
+        let named = try runLoganalyze(["parse", shown])
+        #expect(named.status == 2)
+        #expect(named.stderr == "\(shown): error: cannot read: No such file or directory (a name with bytes that are not UTF-8, shown as U+FFFD, cannot be opened: rename the file)\n")
+    }
+
     @Test func nothingReadableExitsTwo() throws {
         let result = try runLoganalyze(["parse", "/nonexistent/file.log"])
         #expect(result.status == 2)
