@@ -594,6 +594,9 @@ final class ChunkedRecordStream: @unchecked Sendable {
         if nulLines > 0 && nulLines == stats.lines {
             diagnostics.report(Diagnostic(.warning, path: input.path, kind: "binary-file", "looks like a binary file: every line holds NUL bytes; nothing was parsed"))
         }
+        if stats.readable && readError == nil && stats.bytes == 0 {
+            diagnostics.report(Diagnostic(.note, path: input.path, kind: "empty", "empty: nothing to read"))
+        }
     }
 }
 

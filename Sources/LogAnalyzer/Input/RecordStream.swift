@@ -321,6 +321,9 @@ final class RecordStream {
         if !isPiece && nulLines > 0 && nulLines == stats.lines {
             diagnostics.report(Diagnostic(.warning, path: input.path, kind: "binary-file", "looks like a binary file: every line holds NUL bytes; nothing was parsed"))
         }
+        if !isPiece && reader != nil && stats.bytes == 0 {
+            diagnostics.report(Diagnostic(.note, path: input.path, kind: "empty", "empty: nothing to read"))
+        }
     }
 
     /// Per-line checks before parsing: over-long lines, NUL bytes, invalid UTF-8. The line's

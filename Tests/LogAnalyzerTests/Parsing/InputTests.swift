@@ -20,10 +20,10 @@ let sampleLines = (1...2000).map { i in
 }.joined(separator: "\n") + "\n"
 
 @Suite struct InputTests {
-    @Test func emptyFileGivesNoRecordsAndNoDiagnostics() {
+    @Test func emptyFileGivesNoRecordsAndANote() {
         let result = parse("")
         #expect(result.records.isEmpty)
-        #expect(result.diagnostics.lines.isEmpty)
+        #expect(result.diagnostics.lines.map { $0.split(separator: "/").last.map(String.init) } == ["input.log: note: empty: nothing to read"])
     }
 
     @Test func lastLineWithoutNewlineIsKept() {
@@ -193,6 +193,23 @@ let sampleLines = (1...2000).map { i in
         let named = try runLoganalyze(["parse", shown])
         #expect(named.status == 2)
         #expect(named.stderr == "\(shown): error: cannot read: No such file or directory (a name with bytes that are not UTF-8, shown as U+FFFD, cannot be opened: rename the file)\n")
+    }
+
+    /// An empty input says so (it had been read without a word, as if it held a log).
+    @Test func anEmptyInputIsANote() throws {
+        let dir = TempDir()
+        let empty = dir.write("empty.log", "")
+        let good = dir.write("good.log", "00:00:01 - a\n")
+        for jobs in ["1", "2"] {
+            let named = try runLoganalyze(["analyze", "--jobs", jobs, empty, good])
+            #expect(named.status == 0)
+            #expect(named.stderr == "\(empty): note: empty: nothing to read\n")
+            let piped = try runLoganalyze(["analyze", "--jobs", jobs, "-"], stdin: Data())
+            #expect(piped.stderr == "-: note: empty: nothing to read\n")
+        }
+        let parsed = try runLoganalyze(["parse", empty, good])
+        #expect(parsed.stdout.split(separator: "\n").count == 1)
+        #expect(parsed.stderr == "\(empty): note: empty: nothing to read\n")
     }
 
     @Test func nothingReadableExitsTwo() throws {
