@@ -49,10 +49,12 @@ public final class Redactor {
         .joined(separator: "|") + #")(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
 
     /// The value after a key that names a secret, whatever its length: a quoted one up to its
-    /// closing quote (escapes skipped), a bare one up to a space, quote, `&` or `,` (closing
-    /// brackets and `;` at its end left out; `Bearer X` whole). A bare one after `: ` has 6+
-    /// characters (not `rejected token: sub …`). The key part ends with the opening quote, if any.
-    private static let keyedValue = #"(?!\[redacted)"# + placeholder + #"(?:(?<=")(?:[^"\\]|\\.)+|(?<=')(?:[^'\\]|\\.)+|(?<!["'])(?:(?<==)|(?=[^\s"'&,]{6}))(?:(?:bearer|basic)\s+)?[^\s"'&,]+?(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
+    /// closing quote (escapes skipped; one opened by an escaped quote, `{\"api_secret\": \"…\"}`
+    /// in a message that quotes a JSON text, up to the escaped quote that closes it), a bare one
+    /// up to a space, quote, `&` or `,` (closing brackets and `;` at its end left out; `Bearer X`
+    /// whole). A bare one after `: ` has 6+ characters (not `rejected token: sub …`). The key part
+    /// ends with the opening quote, if any.
+    private static let keyedValue = #"(?!\[redacted)"# + placeholder + #"(?:(?<=\\")(?:[^"\\]|\\[^"])+|(?<=")(?:[^"\\]|\\.)+|(?<=')(?:[^'\\]|\\.)+|(?<!["'])(?:(?<==)|(?=[^\s"'&,]{6}))(?:(?:bearer|basic)\s+)?[^\s"'&,]+?(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
 
     /// Key names of secrets, for key=value text: the secret word may be followed by `_KEY`,
     /// `_ACCESS_KEY`, `_VALUE` … (`DJANGO_SECRET_KEY`, `aws_secret_access_key`) and, in an
@@ -78,7 +80,7 @@ public final class Redactor {
                               + value + "{4,}"), 1),
             // key=value and "key": "value" where the key names a secret (`%3D`, `%3A`: URL-encoded;
             // `\=`: escaped in a properties file).
-            (keyGates, p("(" + secretKey + #"\\?["']?\s*\\?(?:[:=]|%3[ADad]|&#(?:61|58|x3[ADad]);|\\u003[ADad])\s*["']?)"# + keyedValue, caseless: true), 1),
+            (keyGates, p("(" + secretKey + #"\\?["']?\s*\\?(?:[:=]|%3[ADad]|&#(?:61|58|x3[ADad]);|\\u003[ADad])\s*(?:\\?["'])?)"# + keyedValue, caseless: true), 1),
             // A short bare value after `password: ` or `secret: ` (the rule above asks 6+ characters
             // after `: `, for `rejected token: sub …`; a password of 3 is still a password).
             // (Not a word that says there is none or that it changed: `password: reset`, `secret: none`.)

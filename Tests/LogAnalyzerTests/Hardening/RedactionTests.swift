@@ -231,6 +231,15 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(r.redact(#"{"passwd": "x"}"#) == #"{"passwd": "[redacted]"}"#)
     }
 
+    /// A message that quotes a JSON text (a request body, Go's `%q`) holds its keys and values
+    /// between escaped quotes: the value ends at the escaped quote that closes it.
+    @Test func aSecretInAnEscapedJSONTextIsRedacted() {
+        let r = Redactor()
+        #expect(r.redact(#"request body: "{\"api_secret\": \"EscapedJsonSecret0012\", \"room\": \"r1\"}""#)
+            == #"request body: "{\"api_secret\": \"[redacted]\", \"room\": \"r1\"}""#)
+        #expect(r.redact(#"{\"token\":\"abc\\u0041def\",\"ttl\":600}"#) == #"{\"token\":\"[redacted]\",\"ttl\":600}"#)
+    }
+
     @Test func bearerAndBasicCredentialsOutsideAHeaderAreRedacted() {
         let r = Redactor()
         #expect(r.redact("auth=Bearer%20UrlBearerNoAuthzHdr0123456789&x=1") == "auth=Bearer%20[redacted]&x=1")
