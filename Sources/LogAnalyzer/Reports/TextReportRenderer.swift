@@ -103,6 +103,6 @@ public struct TimelineRenderer {
             }
             write(out + "\n")
         }
-        if matched == 0 { write("no session matches \(text.safe(selector ?? ""))\n") }
+        if matched == 0 { write(selector.map { "no session matches \(text.safe($0))\n" } ?? "no sessions\n") }
     }
 }

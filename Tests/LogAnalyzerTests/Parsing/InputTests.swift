@@ -212,6 +212,15 @@ let sampleLines = (1...2000).map { i in
         #expect(parsed.stderr == "\(empty): note: empty: nothing to read\n")
     }
 
+    /// A timeline with no session to show says so (it had said `no session matches ` with no
+    /// session named); with `--session`, which one it did not find.
+    @Test func aTimelineOfNoSessionSaysSo() throws {
+        let dir = TempDir()
+        let empty = dir.write("empty.log", "")
+        #expect(try runLoganalyze(["timeline", empty]).stdout == "no sessions\n")
+        #expect(try runLoganalyze(["timeline", "--session", "room-x", empty]).stdout == "no session matches room-x\n")
+    }
+
     @Test func nothingReadableExitsTwo() throws {
         let result = try runLoganalyze(["parse", "/nonexistent/file.log"])
         #expect(result.status == 2)
