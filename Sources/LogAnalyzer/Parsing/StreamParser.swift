@@ -238,12 +238,14 @@ struct StreamParser {
         // (No other wrapper starts with `{`: a JSON line, the bulk of a production log, skips
         // the look; only its third byte is read for journald's JSON export.)
         if b.first == UInt8(ascii: "{") {
-            if b.byte(2) == UInt8(ascii: "_"), let (message, journal) = Wrapper.journalJSON(b) {
+            let third = b.byte(2)
+            if third == UInt8(ascii: "_"), let (message, journal) = Wrapper.journalJSON(b) {
                 feedJournal(message, journal, line: line, into: &out)
                 return
             }
-            // (logcli's `{"labels"`/`{"line"`, a Cloud Logging entry's `{ "insertId"` pretty-printed.)
-            if b.byte(2) == UInt8(ascii: "l") || b.byte(2) == UInt8(ascii: "i") || b.byte(1) == 0x20,
+            // (logcli's `{"labels"`/`{"line"`, a Cloud Logging entry's `{   "insertId"`: pretty-printed, its
+            // line breaks made spaces by `JSONDocument`.)
+            if third == UInt8(ascii: "l") || third == UInt8(ascii: "i") || b.byte(1) == 0x20,
                 let (message, envelope) = Wrapper.envelope(b)
             {
                 feedJournal(message, envelope, line: line, into: &out)

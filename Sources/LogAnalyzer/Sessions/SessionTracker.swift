@@ -33,6 +33,18 @@ public final class SessionTracker {
         var greetingOpen = false
         /// The latest client record per input and side (few per session: searched, not hashed).
         var last: [(input: Int, side: Side, time: Timestamp, location: SourceLocation)] = []
+
+        /// The index in `last` of `input`'s and `side`'s latest record (a loop over the elements:
+        /// `firstIndex(where:)` with two compares retained the array for every record).
+        @inline(__always)
+        func lastIndex(input: Int, side: Side) -> Int? {
+            var i = 0
+            while i < last.count {
+                if last[i].input == input && last[i].side == side { return i }
+                i += 1
+            }
+            return nil
+        }
         var gaps: [Int: [SilentGap]] = [:]
         /// The input and side of the previous record (most records repeat them).
         var lastInput = -1
@@ -459,7 +471,7 @@ public final class SessionTracker {
                 // A client's silence is its own lines' (a log that merges services, docker compose's
                 // or kubectl's `--prefix`, holds the server's lines too, which never end it: a
                 // server logs only events).
-                if side != .server, let i = b.last.firstIndex(where: { $0.input == r.input && $0.side == side }) {
+                if side != .server, let i = b.lastIndex(input: r.input, side: side) {
                     let prev = b.last[i].time
                     if prev.seconds(until: t) >= configuration.minimumGapSeconds {
                         Self.remember(SilentGap(from: prev, fromLocation: b.last[i].location, to: t, toLocation: location, side: side), in: &b.gaps[r.input, default: []])
