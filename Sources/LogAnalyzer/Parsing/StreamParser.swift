@@ -371,19 +371,29 @@ struct StreamParser {
     /// it at once; a line that arrived late is not moved), the process wrote in another zone than `--tz`, and the
     /// wrapper's instant is the true one: the record's stamp moves by that difference (keeping
     /// its own precision). A container in UTC on a host in CET differs by an hour from journald's
-    /// local stamp and is moved; one in the host's zone is read with it.
+    /// local stamp and is moved; one in the host's zone is read with it. The same holds for a
+    /// time of day dated from the run (the 1.6 compact console, the Rich console, app times).
+    ///
+    /// A stamp in whole seconds (the compact and Rich consoles print `HH:MM:SS`) takes the
+    /// wrapper's instant when that falls within its second (or up to half a second after): the
+    /// wrapper stamped the line as it was written, to the microsecond, where the record's own
+    /// stamp cut the fraction off (a greeting of 3.2 s had read 3 s).
     static func zoned(_ inner: Timestamp, format: LogFormat, by wrapper: WrittenTime) -> Timestamp {
         guard inner.hasDate, let day = wrapper.day, let offset = wrapper.offsetSeconds else { return inner }
+        let wholeSeconds: Bool
         switch format {
-        case .agentsText, .agentsJSONLegacy, .pythonAsctime: break
+        case .agentsText, .agentsJSONLegacy, .pythonAsctime, .appTime: wholeSeconds = false
+        case .agentsCompact, .agentsRich: wholeSeconds = inner.micros % 1_000_000 == 0
         default: return inner
         }
         let instant = day * Timestamp.microsPerDay + wrapper.microsOfDay - Int64(offset) * 1_000_000
         let diff = inner.micros - instant
         let quarter: Int64 = 900_000_000
         let quarters = (diff + (diff >= 0 ? quarter / 2 : -quarter / 2)) / quarter
-        guard quarters != 0, abs(quarters) <= 56, abs(diff - quarters * quarter) <= 2_000_000 else { return inner }
-        return Timestamp(micros: inner.micros - quarters * quarter)
+        var moved = inner.micros
+        if quarters != 0, abs(quarters) <= 56, abs(diff - quarters * quarter) <= 2_000_000 { moved -= quarters * quarter }
+        if wholeSeconds, instant >= moved, instant - moved < 1_500_000 { return Timestamp(micros: instant) }
+        return Timestamp(micros: moved)
     }
 
     /// Deepest bracket nesting outside strings (only computed for lines that failed as JSON).

@@ -210,7 +210,7 @@ import Testing
     /// A zone-less `asctime` inside a wrapper stamp that names its zone: the process wrote in the
     /// wrapper's zone (or another whole-quarter-hour offset from --tz), and the wrapper's instant
     /// says which; the record keeps its own milliseconds. A stamp with a zone, or one that differs
-    /// by more than a minute from a quarter-hour offset, is left as it is.
+    /// by more than 2 s from a quarter-hour offset, is left as it is.
     @Test func aZonelessStampInsideAZonedWrapperTakesTheWrappersInstant() {
         let journald = record("Tue 2026-03-17 01:14:48 CET voicehost agent[10266]: 2026-03-17 01:14:48,120 - INFO livekit.agents - received job request {\"job_id\": \"AJ_x\"}")
         #expect(journald.time?.iso8601 == "2026-03-17T00:14:48.120Z")
@@ -237,8 +237,30 @@ import Testing
         #expect(journal.format == .appTime)
         #expect(journal.time?.iso8601 == "2026-01-09T12:51:53.041Z")
         let kubectl = parse("2026-01-09T12:51:53.041785000Z 12:51:53 INFO livekit.agents registered worker {\"id\": \"AW_x\"}\n2026-01-09T12:51:54.100000000Z 12:51:54 INFO livekit.agents received job request {\"job_id\": \"AJ_x\"}\n").records
-        // (A date learnt from the wrapper anchors the records' own times of day.)
-        #expect(kubectl.map { $0.time?.iso8601 ?? "-" } == ["2026-01-09T12:51:53.000Z", "2026-01-09T12:51:54.000Z"])
+        // (A date learnt from the wrapper anchors the records' own times of day, whose whole
+        // seconds take the wrapper's fraction.)
+        #expect(kubectl.map { $0.time?.iso8601 ?? "-" } == ["2026-01-09T12:51:53.041Z", "2026-01-09T12:51:54.100Z"])
+    }
+
+    /// A time of day dated from the run inside a zoned wrapper: moved by whole quarter hours like
+    /// a zone-less `asctime` (a worker in CET under kubectl's UTC stamps had been read an hour off
+    /// its server, its sessions split), and a stamp in whole seconds takes the wrapper's fraction
+    /// (a 3.2 s greeting had read 3 s), not one from another second.
+    @Test func aTimeOfDayDatedFromTheRunTakesTheZonedWrappersInstant() {
+        let text = """
+            2026-03-17T10:00:01.600000123Z 11:00:01 INFO agent Generating initial greeting {"pid": 71001, "job_id": "AJ_AlphA9z8Y7x6"}
+            2026-03-17T10:00:04.800000123Z 11:00:04 INFO agent Voice agent running for room room-alpha {"pid": 71001, "job_id": "AJ_AlphA9z8Y7x6"}
+            2026-03-17T10:00:07.000000000Z 11:00:05 INFO agent flushed two seconds late {"pid": 71001}
+            2026-03-17T10:00:08.250000000Z 10:00:08.200 - app line with milliseconds
+
+            """
+        var options = IngestOptions()
+        options.date = TimeParsing.day(fromISODate: "2026-03-17")
+        let records = parse(text, options: options).records
+        #expect(records.map(\.format) == [.agentsCompact, .agentsCompact, .agentsCompact, .appTime])
+        #expect(records.map { $0.time?.iso8601 ?? "-" } == [
+            "2026-03-17T10:00:01.600Z", "2026-03-17T10:00:04.800Z", "2026-03-17T10:00:05.000Z", "2026-03-17T10:00:08.200Z",
+        ])
     }
 
     @Test func journaldWithoutHostOrPid() {
