@@ -83,13 +83,19 @@ public struct MonitorAggregate: Sendable {
         }
     }
 
-    /// Session start to agent ready: the greeting's start, else the start of the first reply
-    /// (its LLM metrics time minus the ttft).
+    /// Session start to agent ready: the greeting's start, else the start of the first reply as
+    /// slow-greeting takes it (its LLM metrics time minus the ttft; a greeting spoken from fixed
+    /// text, a TTS line before any LLM line, its TTS metrics time minus the ttfb).
     static func connectSeconds(_ session: Session) -> Double? {
         guard let start = session.start else { return nil }
         if let g = session.events.first(where: { $0.kind == .greetingStart })?.time { return start.seconds(until: g) }
-        for e in session.events {
-            if case .llmMetrics(let ttft) = e.kind, let t = e.time { return max(0, start.seconds(until: t) - ttft) }
+        for e in session.events where e.kind.isLLMOrTTSMetrics {
+            guard let t = e.time else { continue }
+            switch e.kind {
+            case .llmMetrics(let ttft): return max(0, start.seconds(until: t) - ttft)
+            case .ttsMetrics(let ttfb, _): return max(0, start.seconds(until: t) - ttfb)
+            default: continue
+            }
         }
         return nil
     }

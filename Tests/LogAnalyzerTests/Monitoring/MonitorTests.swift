@@ -99,6 +99,25 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(doc["counts"]?["sessionsWithoutAudio"]?.doubleValue == 1)
     }
 
+    /// A greeting spoken from fixed text (`session.say`) logs a TTS line before any LLM line:
+    /// the agent was ready at that reply's start (TTS time minus ttfb, 2.25 - 0.3 s after the
+    /// 0.25 s job request), not at the first user turn's LLM line 16 s in.
+    @Test func connectTimeOfASpokenGreetingIsItsTTSStart() throws {
+        let extras = #""pid": 7001, "job_id": "AJ_Sy7kQ2mXv9Lp", "room": "say-room-1""#
+        let log = [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Sy7kQ2mXv9Lp", "room": "say-room-1", "room_id": "RM_Sy7kQ2mXv9Lp", "timestamp": "2026-03-02T09:00:00.250000+00:00"}"#,
+            #"{"message": "TTS metrics", "level": "INFO", "name": "livekit.agents", "ttfb": 0.3, "audio_duration": 2.4, \#(extras), "timestamp": "2026-03-02T09:00:02.250000+00:00"}"#,
+            #"{"message": "EOU metrics", "level": "INFO", "name": "livekit.agents", "end_of_utterance_delay": 0.5, "transcription_delay": 0.3, \#(extras), "timestamp": "2026-03-02T09:00:15.250000+00:00"}"#,
+            #"{"message": "LLM metrics", "level": "INFO", "name": "livekit.agents", "ttft": 0.8, \#(extras), "timestamp": "2026-03-02T09:00:16.250000+00:00"}"#,
+            #"{"message": "TTS metrics", "level": "INFO", "name": "livekit.agents", "ttfb": 0.2, "audio_duration": 3.0, \#(extras), "timestamp": "2026-03-02T09:00:17.250000+00:00"}"#,
+        ].joined(separator: "\n") + "\n"
+        let doc = try #require(parseJSON(try monitor(log, options: ["--output", "json"]).stdout))
+        #expect(doc["latency"]?["greetingSeconds"]?["p50"]?.doubleValue == 0.3)
+        #expect(doc["latency"]?["connectSeconds"]?["count"]?.doubleValue == 1)
+        #expect(doc["latency"]?["connectSeconds"]?["p50"]?.doubleValue == 1.7)
+        #expect(doc["latency"]?["responseSeconds"]?["p50"]?.doubleValue == 1.5)
+    }
+
     @Test func sinceAndUntilSelectTheWindow() throws {
         let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 10)), options: ["--output", "json", "--since", "2026-03-02T00:30:00Z", "--until", "2026-03-02T01:00:00Z"])
         let doc = try #require(parseJSON(result.stdout))
