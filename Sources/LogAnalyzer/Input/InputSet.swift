@@ -80,7 +80,29 @@ public enum InputSet {
                 inputs.append(InputDescriptor(path: path))
             }
         }
-        return (inputs, configs)
+        return (readOnce(inputs, diagnostics: &diagnostics), configs)
+    }
+
+    /// The inputs without a second name of a file already among them (`logs/ logs/agent.log`, a
+    /// link `current.log` to a rotated file): one log read twice would count its events twice.
+    static func readOnce(_ inputs: [InputDescriptor], diagnostics: inout DiagnosticSink) -> [InputDescriptor] {
+        struct FileID: Hashable {
+            var device: UInt64
+            var inode: UInt64
+        }
+        var seen: [FileID: String] = [:]
+        return inputs.filter { input in
+            guard input.kind == .file, input.openPath == input.path else { return true }
+            var st = stat()
+            guard stat(input.path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return true }
+            let id = FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+            if let first = seen[id] {
+                diagnostics.report(Diagnostic(.note, path: input.path, kind: "read-once", first == input.path ? "named twice: read once" : "the same file as \(first): read once"))
+                return false
+            }
+            seen[id] = input.path
+            return true
+        }
     }
 
     /// Whether a `.json` file named on the command line is a log (one JSON record per line, as

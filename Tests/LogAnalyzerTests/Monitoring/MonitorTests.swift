@@ -118,6 +118,21 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(doc["latency"]?["responseSeconds"]?["p50"]?.doubleValue == 1.5)
     }
 
+    /// A log named twice (its directory and itself) or found twice (a link to it beside it) is
+    /// read once: the incident's server log has 11 `token is expired` rejections, not 22.
+    @Test func aFileNamedTwiceOrLinkedIsCountedOnce() throws {
+        let server = "Fixtures/incident-real/server.log"
+        let named = try runLoganalyze(["report", "--output", "json", "Fixtures/incident-real", server])
+        #expect(parseJSON(named.stdout)?["counts"]?["tokenExpiredBySide"]?["server"]?.doubleValue == 11)
+        #expect(named.stderr.contains("\(server): note: named twice: read once"))
+        let dir = TempDir()
+        let copy = dir.write("server.log", try String(contentsOfFile: PackagePaths.root.appendingPathComponent(server).path, encoding: .utf8))
+        try FileManager.default.createSymbolicLink(atPath: dir.url.appendingPathComponent("current.log").path, withDestinationPath: copy)
+        let linked = try runLoganalyze(["report", "--output", "json", dir.url.path])
+        #expect(parseJSON(linked.stdout)?["counts"]?["tokenExpiredBySide"]?["server"]?.doubleValue == 11)
+        #expect(parseJSON(linked.stdout)?["counts"]?["tokenExpiredErrors"]?.doubleValue == 11)
+    }
+
     @Test func sinceAndUntilSelectTheWindow() throws {
         let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 10)), options: ["--output", "json", "--since", "2026-03-02T00:30:00Z", "--until", "2026-03-02T01:00:00Z"])
         let doc = try #require(parseJSON(result.stdout))
