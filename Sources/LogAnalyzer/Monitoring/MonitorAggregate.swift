@@ -22,6 +22,10 @@ public struct MonitorAggregate: Sendable {
     public var midSessionDrops = 0
     public var sessionsWithAudio = 0
     public var sessionsWithoutAudio = 0
+    /// Errors without session ids already counted: such a line joins every session of its input
+    /// active then (a worker's registration 401 with five jobs running) and is one error, not
+    /// one a session. (Locations of this run; `merge` keeps its own.)
+    private var countedWithoutIDs: Set<SourceLocation> = []
 
     public init(since: Timestamp? = nil, until: Timestamp? = nil) {
         self.since = since
@@ -58,9 +62,13 @@ public struct MonitorAggregate: Sendable {
         var lastDrop: Timestamp?
         for e in session.events {
             switch e.kind {
-            case .authFailure(.expired): tokenExpiredBySide[e.side, default: 0] += 1
-            case .authFailure: unauthorizedErrors += 1
-            case .negotiationError: negotiationErrors += 1
+            case .authFailure, .negotiationError:
+                guard e.hasIDs || countedWithoutIDs.insert(e.location).inserted else { continue }
+                switch e.kind {
+                case .authFailure(.expired): tokenExpiredBySide[e.side, default: 0] += 1
+                case .authFailure: unauthorizedErrors += 1
+                default: negotiationErrors += 1
+                }
             case .connectionLost where e.hasIDs:
                 // The session's own connection (a worker's id-less WS loss is not a room drop);
                 // one drop per minute: the sides of one outage log it several times.

@@ -133,6 +133,24 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(parseJSON(linked.stdout)?["counts"]?["tokenExpiredErrors"]?.doubleValue == 11)
     }
 
+    /// A line without session ids joins every session of its input active at its time: the
+    /// worker's one registration 401 while two jobs run is one unauthorized error, not two.
+    @Test func anErrorWithoutSessionIDsIsCountedOnce() throws {
+        func job(_ n: Int, _ second: Int, _ message: String) -> String {
+            #"{"message": "\#(message)", "level": "INFO", "name": "livekit.agents", "pid": \#(700 + n), "job_id": "AJ_Tw0j0b\#(n)aaaaa", "room": "room-\#(n)", "timestamp": "2026-03-02T09:00:\#(pad(second, 2))+00:00"}"#
+        }
+        let log = [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Tw0j0b1aaaaa", "room": "room-1", "room_id": "RM_Tw0r00m1aaaa", "timestamp": "2026-03-02T09:00:01+00:00"}"#,
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Tw0j0b2aaaaa", "room": "room-2", "room_id": "RM_Tw0r00m2aaaa", "timestamp": "2026-03-02T09:00:02+00:00"}"#,
+            job(1, 5, "Generating initial greeting"), job(2, 6, "Generating initial greeting"),
+            #"{"message": "failed to connect to livekit, retrying in 0s: 401, message='Invalid response status', url='wss://acme-9x2k.livekit.cloud/agent'", "level": "WARNING", "name": "livekit.agents", "timestamp": "2026-03-02T09:00:20+00:00"}"#,
+            job(1, 40, "process exiting"), job(2, 41, "process exiting"),
+        ].joined(separator: "\n") + "\n"
+        let doc = try #require(parseJSON(try monitor(log, options: ["--output", "json"]).stdout))
+        #expect(doc["sessions"]?.doubleValue == 2)
+        #expect(doc["counts"]?["unauthorizedErrors"]?.doubleValue == 1)
+    }
+
     @Test func sinceAndUntilSelectTheWindow() throws {
         let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 10)), options: ["--output", "json", "--since", "2026-03-02T00:30:00Z", "--until", "2026-03-02T01:00:00Z"])
         let doc = try #require(parseJSON(result.stdout))
