@@ -10,7 +10,8 @@ public struct MonitorHTMLRenderer {
         self.comparison = comparison
     }
 
-    /// HTML-escaped, redacted, control characters shown escaped.
+    /// HTML-escaped, redacted, control characters shown escaped (and U+FFFE and U+FFFF, which
+    /// no XML document may hold, as in JUnit).
     static func h(_ s: String, _ redactor: Redactor) -> String {
         var out = ""
         for u in TerminalText.escape(redactor.redact(s)).unicodeScalars {
@@ -20,6 +21,7 @@ public struct MonitorHTMLRenderer {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\u{FFFE}", "\u{FFFF}": out += TerminalText.escaped(u)
             default: out.unicodeScalars.append(u)
             }
         }

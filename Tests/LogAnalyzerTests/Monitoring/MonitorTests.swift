@@ -237,6 +237,22 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(!result.stdout.contains("eyJ"))
     }
 
+    /// A room name holding U+FFFE or U+FFFF (characters no XML document may contain) is shown
+    /// escaped: the page stays well-formed.
+    @Test func htmlEscapesNoncharactersOfARoomName() throws {
+        let room = "r\u{FFFE}\u{FFFF}x"
+        let extras = #""pid": 9001, "job_id": "AJ_Ev1lQ2mXv9Lq", "room": "\#(room)""#
+        let log = [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Ev1lQ2mXv9Lq", "room": "\#(room)", "room_id": "RM_Ev1lQ2mXv9Lq", "timestamp": "2026-03-02T09:00:00.250000+00:00"}"#,
+            #"{"message": "Generating initial greeting", "level": "INFO", "name": "agent", \#(extras), "timestamp": "2026-03-02T09:00:01+00:00"}"#,
+            #"{"message": "Voice agent running for room x", "level": "INFO", "name": "agent", \#(extras), "timestamp": "2026-03-02T09:00:09+00:00"}"#,
+        ].joined(separator: "\n") + "\n"
+        let result = try monitor(log, options: ["--output", "html"])
+        #expect(result.stdout.contains("<h3>r\\ufffe\\uffffx (RM_Ev1lQ2mXv9Lq)</h3>"))
+        #expect(!result.stdout.unicodeScalars.contains { $0.value == 0xFFFE || $0.value == 0xFFFF })
+        _ = try XMLDocument(data: Data(result.stdout.replacingOccurrences(of: "<!DOCTYPE html>", with: "").utf8))
+    }
+
     @Test func prometheusExpositionParsesBack() throws {
         let result = try runLoganalyze(["report", "--output", "prometheus", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
         #expect(result.status == 0)
