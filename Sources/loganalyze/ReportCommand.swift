@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var analysis: AnalysisOptions
 
-    @Option(help: "Count only sessions starting at or after this time (YYYY-MM-DD or ISO-8601).")
+    @Option(help: "Count only sessions starting at or after this time (YYYY-MM-DD or ISO-8601; without a zone, in --tz).")
     var since: String?
 
     @Option(help: "Count only sessions starting before this time.")
@@ -33,12 +33,13 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         var window = MonitorAggregate()
+        let zone = try input.ingestOptions().timeZone
         if let since {
-            guard let t = TimeParsing.instant(since) else { throw ValidationError.invalidValue(since, for: "--since", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
+            guard let t = TimeParsing.instant(since, zone: zone) else { throw ValidationError.invalidValue(since, for: "--since", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
             window.since = t
         }
         if let until {
-            guard let t = TimeParsing.instant(until) else { throw ValidationError.invalidValue(until, for: "--until", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
+            guard let t = TimeParsing.instant(until, zone: zone) else { throw ValidationError.invalidValue(until, for: "--until", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
             window.until = t
         }
         if let since, let until, let from = window.since, let to = window.until, from >= to {
@@ -69,6 +70,10 @@ struct ReportCommand: ParsableCommand {
         }
         out.flush()
         Stderr.print(diagnostics.lines)
+        // A gate without its baseline compares nothing: said, so that it does not pass unseen.
+        if failOnRegression && before == nil {
+            Stderr.print("loganalyze: warning: --fail-on-regression without --baseline: nothing to compare, so no regression can fail this run")
+        }
         if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
         if failOnRegression && renderer.hasRegression { throw ExitCode(1) }
     }

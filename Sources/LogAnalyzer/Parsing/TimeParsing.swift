@@ -208,14 +208,26 @@ public enum TimeParsing {
     }
 
     /// Parses an instant given on the command line: `2025-12-11`, `2025-12-11T01:00:00Z`, …
-    public static func instant(_ text: String) -> Timestamp? {
+    public static func instant(_ text: String, zone: TimeZoneSetting = .utc) -> Timestamp? {
         var text = text
+        // `2026-03-02T09:30` (a zone may follow the minutes): the seconds are 00.
+        let u = Array(text.utf8)
+        if u.count >= 16, u[13] == UInt8(ascii: ":"), u.count == 16 || u[16] != UInt8(ascii: ":"),
+            u[11..<13].allSatisfy(\.isDigit), u[14..<16].allSatisfy(\.isDigit)
+        {
+            text = String(decoding: u[..<16] + Array(":00".utf8) + u[16...], as: UTF8.self)
+        }
         return text.withUTF8 { b -> Timestamp? in
+            let local: Int64
+            let offset: Int?
             if b.count == 10, let day = day(fromISODate: String(decoding: b, as: UTF8.self)) {
-                return Timestamp(micros: day * Timestamp.microsPerDay)
+                (local, offset) = (day * Timestamp.microsPerDay, nil)
+            } else {
+                guard let (w, end) = dateTime(b, at: 0), end == b.count, let day = w.day else { return nil }
+                (local, offset) = (day * Timestamp.microsPerDay + w.microsOfDay, w.offsetSeconds)
             }
-            guard let (w, end) = dateTime(b, at: 0), end == b.count, let day = w.day else { return nil }
-            return Timestamp(micros: day * Timestamp.microsPerDay + w.microsOfDay - Int64(w.offsetSeconds ?? 0) * 1_000_000)
+            // Written without a zone: in `zone` (`--tz`), as the logs' zone-less stamps are.
+            return Timestamp(micros: local - Int64(offset ?? zone.offset(atLocalMicros: local)) * 1_000_000)
         }
     }
 }

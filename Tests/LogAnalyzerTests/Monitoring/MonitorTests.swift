@@ -158,6 +158,29 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(doc["sessions"]?.doubleValue == 3)
     }
 
+    /// A window written without a zone is in `--tz`, as the logs' zone-less stamps are, and a
+    /// time to the minute is one (`09:30` had been "not a time").
+    @Test func aWindowWithoutAZoneIsInTheTimeZoneAndMayStopAtTheMinute() throws {
+        let log = monitorLog(greetings: Array(repeating: 1, count: 10))
+        // Sessions start every 10 minutes from 00:00 UTC: 00:30, 00:40, 00:50 are 01:30 … in +01:00.
+        for options in [["--since", "2026-03-02T01:30", "--until", "2026-03-02T02:00", "--tz", "+01:00"],
+                        ["--since", "2026-03-02 01:30:00", "--until", "2026-03-02T02:00", "--tz", "Europe/Berlin"],
+                        ["--since", "2026-03-02T00:30Z", "--until", "2026-03-02T01:00:00Z", "--tz", "+01:00"]] {
+            let doc = try #require(parseJSON(try monitor(log, options: ["--output", "json"] + options).stdout))
+            #expect(doc["sessions"]?.doubleValue == 3, "\(options)")
+        }
+        let day = try monitor(log, options: ["--output", "json", "--since", "2026-03-02", "--tz", "+01:00"])
+        // Midnight in +01:00 is 23:00 UTC the day before: all ten.
+        #expect(try #require(parseJSON(day.stdout))["sessions"]?.doubleValue == 10)
+        #expect(try monitor(log, options: ["--since", "2026-03-02T0130"]).status == 2)
+    }
+
+    @Test func aRegressionGateWithoutABaselineSaysSo() throws {
+        let result = try monitor(monitorLog(greetings: [1, 2]), options: ["--fail-on-regression"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("loganalyze: warning: --fail-on-regression without --baseline: nothing to compare, so no regression can fail this run\n"))
+    }
+
     @Test func baselineVerdictsSeeBetterWorseAndIgnoreNoise() throws {
         let dir = TempDir()
         let slow = (0..<60).map { 2.5 + Double($0 % 10) * 0.1 }
