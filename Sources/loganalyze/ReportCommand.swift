@@ -70,6 +70,9 @@ struct ReportCommand: ParsableCommand {
         }
         out.flush()
         Stderr.print(diagnostics.lines)
+        if let undated = report.monitor?.undatedOutsideWindow, undated > 0 {
+            Stderr.print("loganalyze: note: \(undated) session\(undated == 1 ? " starts" : "s start") without a date (a time-only log: give its day with --date), outside any --since/--until window: left out")
+        }
         // A gate without its baseline compares nothing: said, so that it does not pass unseen.
         if failOnRegression && before == nil {
             Stderr.print("loganalyze: warning: --fail-on-regression without --baseline: nothing to compare, so no regression can fail this run")

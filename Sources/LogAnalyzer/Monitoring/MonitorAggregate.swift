@@ -22,6 +22,9 @@ public struct MonitorAggregate: Sendable {
     public var midSessionDrops = 0
     public var sessionsWithAudio = 0
     public var sessionsWithoutAudio = 0
+    /// Sessions left out of a `--since`/`--until` window because their start has no date (a
+    /// time-only log without `--date`): no window can hold them.
+    public var undatedOutsideWindow = 0
     /// Errors without session ids already counted: such a line joins every session of its input
     /// active then (a worker's registration 401 with five jobs running) and is one error, not
     /// one a session. (Locations of this run; `merge` keeps its own.)
@@ -45,7 +48,10 @@ public struct MonitorAggregate: Sendable {
 
     /// Adds one finished session (with its events) and its findings.
     public mutating func add(_ session: Session, findings: [Finding]) {
-        guard includes(session) else { return }
+        guard includes(session) else {
+            if session.start?.hasDate != true { undatedOutsideWindow += 1 }
+            return
+        }
         sessions += 1
         if let s = session.start, from == nil || s < from! { from = s }
         if let e = session.end, to == nil || e > to! { to = e }
@@ -124,6 +130,7 @@ public struct MonitorAggregate: Sendable {
         midSessionDrops += other.midSessionDrops
         sessionsWithAudio += other.sessionsWithAudio
         sessionsWithoutAudio += other.sessionsWithoutAudio
+        undatedOutsideWindow += other.undatedOutsideWindow
     }
 
     /// The figures as plain numbers (what a JSON report holds and a baseline is read back into).

@@ -175,6 +175,16 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(try monitor(log, options: ["--since", "2026-03-02T0130"]).status == 2)
     }
 
+    @Test func sessionsWithoutADateLeftOutOfAWindowAreNoted() throws {
+        let log = "00:51:46 - Session created\n00:51:46.668 - Generating initial greeting\n00:51:52.034 - Voice agent running for room\n"
+        let result = try monitor(log, options: ["--since", "2026-03-02", "--output", "json"])
+        #expect(try #require(parseJSON(result.stdout))["sessions"]?.doubleValue == 0)
+        #expect(result.stderr.contains("loganalyze: note: 1 session starts without a date (a time-only log: give its day with --date), outside any --since/--until window: left out\n"))
+        let dated = try monitor(log, options: ["--since", "2026-03-02", "--date", "2026-03-02", "--output", "json"])
+        #expect(try #require(parseJSON(dated.stdout))["sessions"]?.doubleValue == 1)
+        #expect(!dated.stderr.contains("without a date"))
+    }
+
     @Test func aRegressionGateWithoutABaselineSaysSo() throws {
         let result = try monitor(monitorLog(greetings: [1, 2]), options: ["--fail-on-regression"])
         #expect(result.status == 0)
