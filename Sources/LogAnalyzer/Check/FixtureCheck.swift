@@ -34,19 +34,62 @@ public enum FixtureCheck {
             return result
         }
         result.report = report
-        var used = [Bool](repeating: false, count: report.findings.count)
-        for e in expectations.findings {
-            let hit = report.findings.indices.first { i in
-                !used[i] && e.matches(report.findings[i], in: report.sessions.first { $0.order == report.findings[i].sessionOrder })
+        // Each expectation gets its own finding: the first free one it matches (in report
+        // order), else one taken by an expectation that can move to another (an augmenting
+        // path), so that a broad expectation (`{"rule": "slow-greeting"}`) taking the finding
+        // a narrower one needs does not fail a fixture whose expectations can all be met. The
+        // findings an expectation matches are listed only when it needs such a path. The
+        // findings and their sessions are read once (the report's lists may be spooled).
+        let findings = Array(report.findings)
+        let orders = Set(findings.map(\.sessionOrder))
+        let sessions = Dictionary(
+            report.sessions.lazy.filter { orders.contains($0.order) }.map { ($0.order, $0) }, uniquingKeysWith: { first, _ in first })
+        func matches(_ e: Int, _ i: Int) -> Bool {
+            expectations.findings[e].matches(findings[i], in: sessions[findings[i].sessionOrder])
+        }
+        var owner = [Int?](repeating: nil, count: findings.count)
+        var candidates = [[Int]?](repeating: nil, count: expectations.findings.count)
+        func candidatesOf(_ e: Int) -> [Int] {
+            if let known = candidates[e] { return known }
+            let found = findings.indices.filter { matches(e, $0) }
+            candidates[e] = found
+            return found
+        }
+        func augment(_ e: Int, _ visited: inout [Bool]) -> Bool {
+            let mine = candidatesOf(e)
+            if let free = mine.first(where: { owner[$0] == nil }) {
+                owner[free] = e
+                return true
             }
-            if let hit {
-                used[hit] = true
-                result.matched.append((e, report.findings[hit]))
+            for i in mine where !visited[i] {
+                visited[i] = true
+                if let other = owner[i], augment(other, &visited) {
+                    owner[i] = e
+                    return true
+                }
+            }
+            return false
+        }
+        // A search that finds no path changes nothing, so the findings it went through stay
+        // dead ends for the next search until one succeeds.
+        var visited = [Bool](repeating: false, count: findings.count)
+        for e in expectations.findings.indices {
+            if let free = findings.indices.first(where: { owner[$0] == nil && matches(e, $0) }) {
+                owner[free] = e
+                continue
+            }
+            if augment(e, &visited) { visited = [Bool](repeating: false, count: findings.count) }
+        }
+        var hit = [Int?](repeating: nil, count: expectations.findings.count)
+        for (i, e) in owner.enumerated() { if let e { hit[e] = i } }
+        for (e, expectation) in expectations.findings.enumerated() {
+            if let i = hit[e] {
+                result.matched.append((expectation, findings[i]))
             } else {
-                result.missing.append(e)
+                result.missing.append(expectation)
             }
         }
-        result.unexpected = report.findings.indices.filter { !used[$0] }.map { report.findings[$0] }
+        result.unexpected = findings.indices.filter { owner[$0] == nil }.map { findings[$0] }
         return result
     }
 

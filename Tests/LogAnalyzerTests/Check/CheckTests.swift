@@ -69,6 +69,37 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(try runLoganalyze(["check", fixture]).status == 0)
     }
 
+    /// Two slow greetings (support-b2, a warning; support-c3, an error, appended) and two
+    /// expectations: any slow greeting, then support-b2's. The first must not keep the finding
+    /// the second needs.
+    @Test func aBroadExpectationLeavesTheFindingANarrowerOneNeeds() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("clean-interleaved", into: dir)
+        let extra = """
+            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "room_id": "RM_C3d4E5f6G7h8", "timestamp": "2026-03-02T09:30:00.000000+00:00"}
+            {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:01.000000+00:00"}
+            {"message": "Voice agent running for room support-c3", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:07.250000+00:00"}
+
+            """
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture + "/agent.log"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(extra.utf8))
+        try handle.close()
+        try #"{"findings": [{"rule": "slow-greeting"}, {"rule": "slow-greeting", "session": "support-b2", "severity": "warning"}]}"#
+            .write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
+
+        let result = FixtureCheck.run(dir: fixture)
+        #expect(result.matched.map { "\($0.0.description) <- \($0.1.sessionKey)" } == [
+            "slow-greeting <- support-c3/RM_C3d4E5f6G7h8",
+            "slow-greeting in support-b2 [warning] <- support-b2/RM_B2c3D4e5F6g7",
+        ])
+        #expect(result.missing.isEmpty)
+        #expect(result.unexpected.isEmpty)
+        let checked = try runLoganalyze(["check", fixture])
+        #expect(checked.status == 0)
+        #expect(checked.stdout == "PASS \(fixture) (2 expected findings)\n1 fixture: 1 passed, 0 failed\n")
+    }
+
     @Test func brokenExpectationsExitTwo() throws {
         let dir = TempDir()
         let fixture = try copyFixture("clean-interleaved", into: dir)
