@@ -41,4 +41,24 @@ import FoundationXML
         let analyzedCases = try XMLDocument(data: Data(analyzed.stdout.utf8)).nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
         #expect(analyzedCases.map { $0.attribute(forName: "name")?.stringValue } == names)
     }
+
+    /// Two identical expectations and one finding: one expectation is met, one is missing.
+    @Test func identicalExpectationsAreTwoCasesAndOnlyTheUnmetOneFails() throws {
+        let dir = TempDir()
+        _ = try copyFixture("clean-interleaved", into: dir)
+        let expectation = #"{"rule": "slow-greeting", "session": "support-b2", "severity": "warning"}"#
+        dir.write("clean-interleaved/expected.json", #"{"findings": [\#(expectation), \#(expectation)]}"#)
+        let result = try runLoganalyze(["check", "--output", "junit", "clean-interleaved"], cwd: dir.url)
+        #expect(result.status == 1)
+        let xml = try XMLDocument(data: Data(result.stdout.utf8))
+        let root = try #require(xml.rootElement())
+        #expect(root.attribute(forName: "tests")?.stringValue == "4")
+        #expect(root.attribute(forName: "failures")?.stringValue == "1")
+        let cases = try xml.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        #expect(cases.map { $0.attribute(forName: "name")?.stringValue } == [
+            "expected slow-greeting in support-b2 [warning] #1", "expected slow-greeting in support-b2 [warning] #2",
+            "session support-a1 (RM_A1b2C3d4E5f6)", "session support-b2 (RM_B2c3D4e5F6g7)",
+        ])
+        #expect(cases.map { $0.elements(forName: "failure").count } == [0, 1, 0, 0])
+    }
 }
