@@ -54,9 +54,11 @@ public struct SARIFRenderer {
                 results.append(brokenResult(fixture, redactor, &fingerprints))
                 continue
             }
-            for (_, f) in fixture.matched { results.append(result(f, paths: report.paths, baseline: "unchanged", redactor, &fingerprints)) }
-            for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", redactor, &fingerprints)) }
             let expectationsFile = FixtureExpectations.path(in: fixture.path)
+            for (_, f) in fixture.matched {
+                results.append(result(f, paths: report.paths, baseline: "unchanged", fixture: expectationsFile, redactor, &fingerprints))
+            }
+            for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", fixture: expectationsFile, redactor, &fingerprints)) }
             for e in fixture.missing {
                 results.append(.object([
                     ("ruleId", .string(Self.missingRuleId)),
@@ -127,7 +129,12 @@ public struct SARIFRenderer {
         ])
     }
 
-    private func result(_ f: Finding, paths: [String], baseline: String?, _ redactor: Redactor, _ fingerprints: inout Fingerprints) -> JSONNode {
+    /// A finding's result; `fixture` (for `check`) is the fixture's expected.json, which its
+    /// fingerprint names: two fixtures of one incident (its logs in two formats) then do not
+    /// share fingerprints, and adding a fixture changes none of another's.
+    private func result(
+        _ f: Finding, paths: [String], baseline: String?, fixture: String? = nil, _ redactor: Redactor, _ fingerprints: inout Fingerprints
+    ) -> JSONNode {
         var text = redactor.redact(f.message)
         if !f.explanation.isEmpty { text += "\n" + f.explanation.map(redactor.redact).joined(separator: "\n") }
         var members: [(String, JSONNode)] = [
@@ -150,15 +157,15 @@ public struct SARIFRenderer {
             })))
         }
         if let baseline { members.append(("baselineState", .string(baseline))) }
-        let fingerprint = fingerprints.unique("\(f.rule):\(redactor.redact(f.sessionKey))@\(f.at?.iso8601 ?? "-")")
+        let fingerprint = fingerprints.unique("\(f.rule):\(fixture.map { "\($0):" } ?? "")\(redactor.redact(f.sessionKey))@\(f.at?.iso8601 ?? "-")")
         members.append(("partialFingerprints", .object([("loganalyze/v1", .string(fingerprint))])))
         members.append(("properties", .object([("session", .string(redactor.redact(f.sessionKey)))])))
         return .object(members)
     }
 
-    /// A result's `partialFingerprints` value: the rule, the session key and the finding's time
-    /// (a session can hold two findings of a rule, such as two cascades, and a room name without
-    /// a sid is the key of every session it names), unique within the log: a repeat (findings
+    /// A result's `partialFingerprints` value: the rule, for `check` the fixture, the session key
+    /// and the finding's time (a session can hold two findings of a rule, such as two cascades,
+    /// and a room name without a sid is the key of every session it names), unique within the log: a repeat (findings
     /// without a time) gets `#2`, `#3`… in report order, which `--jobs` does not change. Code
     /// scanning merges results with one fingerprint into one alert. Repeats are found by a
     /// fixed 64-bit FNV-1a hash of each value (8 bytes a finding, not the string).

@@ -96,4 +96,23 @@ import Testing
         ])
         #expect(onExpectations.map { $0["ruleIndex"]?.stringValue } == ["5", "5"])
     }
+
+    /// A second fixture of the same incident (here a copy, listed first) leaves the first
+    /// fixture's fingerprints as they were.
+    @Test func checkFingerprintsNameTheirFixture() throws {
+        let dir = TempDir()
+        _ = try copyFixture("incident-agent-only", into: dir)
+        let alone = try runLoganalyze(["check", "--output", "sarif", "incident-agent-only"], cwd: dir.url)
+        #expect(alone.status == 0)
+        try FileManager.default.copyItem(at: dir.url.appendingPathComponent("incident-agent-only"), to: dir.url.appendingPathComponent("agent-only-copy"))
+        let both = try runLoganalyze(["check", "--output", "sarif", "agent-only-copy", "incident-agent-only"], cwd: dir.url)
+        #expect(both.status == 0)
+        let expected = [
+            "slow-greeting:incident-agent-only/expected.json:voice-room-7f3k2@2025-12-11T00:51:46.668Z",
+            "auth-expiry-cascade:incident-agent-only/expected.json:voice-room-7f3k2@2025-12-11T01:09:16.327Z",
+            "early-token-death:incident-agent-only/expected.json:voice-room-7f3k2@2025-12-11T01:09:16.327Z",
+        ]
+        #expect(fingerprints(alone.stdout) == expected)
+        #expect(fingerprints(both.stdout) == expected.map { $0.replacingOccurrences(of: "incident-agent-only/", with: "agent-only-copy/") } + expected)
+    }
 }
