@@ -44,7 +44,15 @@ struct CheckCommand: ParsableCommand {
                 let options = result.expectations?.options ?? .object([])
                 let recorded = FixtureExpectations.recording(report, options: options)
                 let path = FixtureExpectations.path(in: dir)
-                try Data(recorded.json.utf8).write(to: URL(fileURLWithPath: path))
+                do {
+                    try Data(recorded.json.utf8).write(to: URL(fileURLWithPath: path))
+                } catch {
+                    // Broken (exit 2), not failed, and the other fixtures are still checked.
+                    var broken = FixtureResult(path: dir)
+                    broken.brokenReason = "\(path): cannot write the expectations file"
+                    results.append(broken)
+                    continue
+                }
                 Stderr.print("\(path): updated with \(recorded.findings.count) finding\(recorded.findings.count == 1 ? "" : "s")")
                 result = FixtureCheck.run(dir: dir)
             }

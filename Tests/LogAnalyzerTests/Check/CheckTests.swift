@@ -112,6 +112,25 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(missing.stdout.hasPrefix("error BROKEN \(dir.url.path)/nowhere: not a readable directory\n"))
     }
 
+    /// `--update` where expected.json cannot be written (a link into a missing directory): the
+    /// fixture is broken, and the next fixture is still checked.
+    @Test func updateThatCannotWriteIsBrokenAndTheOthersAreChecked() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("clean-interleaved", into: dir)
+        try FileManager.default.removeItem(atPath: fixture + "/expected.json")
+        try FileManager.default.createSymbolicLink(atPath: fixture + "/expected.json", withDestinationPath: dir.url.path + "/missing/expected.json")
+        _ = try copyFixture("incident-timeonly", into: dir)
+        let result = try runLoganalyze(["check", "--update", "clean-interleaved", "incident-timeonly"], cwd: dir.url)
+        #expect(result.status == 2)
+        #expect(result.stdout == """
+            error BROKEN clean-interleaved: clean-interleaved/expected.json: cannot write the expectations file
+            PASS incident-timeonly (3 expected findings)
+            2 fixtures: 1 passed, 0 failed, 1 broken
+
+            """)
+        #expect(result.stderr == "incident-timeonly/expected.json: updated with 3 findings\n")
+    }
+
     @Test func valueBoundsAcceptRangesNumbersAndText() {
         #expect(Expectation.Bound.parse(.string("5.3..5.5")) == .range(5.3, 5.5))
         #expect(Expectation.Bound.parse(.number("22")) == .range(22, 22))
