@@ -6,9 +6,13 @@ import Foundation
 public struct SARIFRenderer {
     public static let missingRuleId = "missing-finding"
     let workingDirectory: String
+    /// The working directory, normalized, with a final `/`: the prefix of the paths in it.
+    private let base: String
 
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
         self.workingDirectory = workingDirectory
+        let cwd = Self.lexicallyNormalized(workingDirectory)
+        base = cwd.hasSuffix("/") ? cwd : cwd + "/"
     }
 
     public func render(_ report: Report) -> String {
@@ -191,15 +195,29 @@ public struct SARIFRenderer {
         return .object(members)
     }
 
-    /// Paths relative to the working directory, as SARIF viewers resolve them; others as file URIs.
+    /// Paths relative to the working directory, as SARIF viewers resolve them; others (absolute,
+    /// or reached by `..`) as file URIs. Either way without empty, `.` or `..` segments
+    /// (`logs//a.log` and `logs/../logs/./a.log` are `logs/a.log`): code scanning looks the
+    /// path up in the repository as it is written.
     func uri(_ path: String) -> String {
-        var p = path
-        if p.hasPrefix("/") {
-            let base = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
-            if p.hasPrefix(base) { p = String(p.dropFirst(base.count)) } else { return "file://" + (p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p) }
+        let p = Self.lexicallyNormalized(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+        guard p.hasPrefix(base) else { return "file://" + (p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p) }
+        let relative = String(p.dropFirst(base.count))
+        return relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? relative
+    }
+
+    /// An absolute path without empty or `.` segments and with each `..` taking the segment
+    /// before it away (none above the root), as `/a/b`.
+    static func lexicallyNormalized(_ absolute: String) -> String {
+        var segments: [Substring] = []
+        for segment in absolute.split(separator: "/") {
+            switch segment {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(segment)
+            }
         }
-        if p.hasPrefix("./") { p = String(p.dropFirst(2)) }
-        return p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p
+        return "/" + segments.joined(separator: "/")
     }
 
     static func level(_ s: Severity) -> String {

@@ -115,4 +115,19 @@ import Testing
         #expect(fingerprints(alone.stdout) == expected)
         #expect(fingerprints(both.stdout) == expected.map { $0.replacingOccurrences(of: "incident-agent-only/", with: "agent-only-copy/") } + expected)
     }
+
+    /// Artifact URIs name the path code scanning finds in the repository: relative to the
+    /// working directory without empty, `.` or `..` segments, and outside it as file URIs.
+    @Test func artifactURIsHaveNoEmptyDotOrDotDotSegments() {
+        let sarif = SARIFRenderer(workingDirectory: "/work/repo")
+        #expect(sarif.uri("logs//agent.log") == "logs/agent.log")
+        #expect(sarif.uri("./logs/./agent.log") == "logs/agent.log")
+        #expect(sarif.uri("logs/../Fixtures/incident-real/agent.log") == "Fixtures/incident-real/agent.log")
+        #expect(sarif.uri("../shared/my logs/agent.log") == "file:///work/shared/my%20logs/agent.log")
+        #expect(sarif.uri("/work/repo/logs/agent.log") == "logs/agent.log")
+        #expect(sarif.uri("/work/repository/agent.log") == "file:///work/repository/agent.log")
+        #expect(sarif.uri("/var/log/../log/été.log") == "file:///var/log/%C3%A9t%C3%A9.log")
+        #expect(sarif.uri("-") == "-")
+        #expect(SARIFRenderer(workingDirectory: "/").uri("/var/log/agent.log") == "var/log/agent.log")
+    }
 }
