@@ -44,9 +44,13 @@ public final class Redactor {
     private static let value = #"(?!\[redacted)[^\s"'&,;}\]]"#
 
     /// A value that says a secret is missing, shown as written: `api_secret=None`, `token=<nil>`,
-    /// `secret: (none)` is the finding that a credential was not configured, not a secret.
-    private static let placeholder = "(?!(?:" + placeholders.sorted().map { $0.replacing("(", with: #"\("#).replacing(")", with: #"\)"#) }
-        .joined(separator: "|") + #")(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
+    /// `secret: (none)` is the finding that a credential was not configured, not a secret. A
+    /// quoted one is the whole text between its quotes (`"none shall pass"` is a secret); a bare
+    /// one ends as a bare value does.
+    private static let placeholder: String = {
+        let words = "(?:" + placeholders.sorted().map { $0.replacing("(", with: #"\("#).replacing(")", with: #"\)"#) }.joined(separator: "|") + ")"
+        return #"(?!(?<=["'])"# + words + #"(?=\\?["'])|(?<!["'])"# + words + #"(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
+    }()
 
     /// The value after a key that names a secret, whatever its length: a quoted one up to its
     /// closing quote (escapes skipped; one opened by an escaped quote, `{\"api_secret\": \"…\"}`

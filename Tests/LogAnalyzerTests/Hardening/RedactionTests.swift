@@ -313,4 +313,15 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(["None", "<nil>", "(not set)", "NULL"].allSatisfy(Redactor.isPlaceholder))
         #expect(!["nonesuch", "nil-0123", "", "(none)x"].contains(where: Redactor.isPlaceholder))
     }
+
+    /// A quoted value ends at its closing quote, not at a space: one that only starts with a
+    /// placeholder word (`"none shall pass"`) is a secret, hidden whole.
+    @Test func aQuotedSecretStartingWithAPlaceholderWordIsRedacted() {
+        let r = Redactor()
+        #expect(r.redact(#"config password="none shall pass" user=bob"#) == #"config password="[redacted]" user=bob"#)
+        #expect(r.redact("db password='nil desperandum 42'") == "db password='[redacted]'")
+        #expect(r.redact(#"{"api_secret": "null, void and 7f3k2"}"#) == #"{"api_secret": "[redacted]"}"#)
+        // A whole placeholder between quotes is still shown.
+        #expect(r.redact(#"password="none" token='<nil>'"#) == #"password="none" token='<nil>'"#)
+    }
 }
