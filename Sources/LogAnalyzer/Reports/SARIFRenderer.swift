@@ -59,10 +59,12 @@ public struct SARIFRenderer {
                 continue
             }
             let expectationsFile = FixtureExpectations.path(in: fixture.path)
+            // (Named by its URI: `./fixtures/a`, `fixtures/a` and its absolute path are one fixture.)
+            let fixtureKey = uri(expectationsFile)
             for (_, f) in fixture.matched {
-                results.append(result(f, paths: report.paths, baseline: "unchanged", fixture: expectationsFile, redactor, &fingerprints))
+                results.append(result(f, paths: report.paths, baseline: "unchanged", fixture: fixtureKey, redactor, &fingerprints))
             }
-            for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", fixture: expectationsFile, redactor, &fingerprints)) }
+            for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", fixture: fixtureKey, redactor, &fingerprints)) }
             for e in fixture.missing {
                 results.append(.object([
                     ("ruleId", .string(Self.missingRuleId)),
@@ -72,7 +74,7 @@ public struct SARIFRenderer {
                     ("locations", .array([location(expectationsFile, line: 1)])),
                     ("baselineState", .string("absent")),
                     ("partialFingerprints", .object([
-                        ("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(expectationsFile):\(e.description)"))),
+                        ("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(fixtureKey):\(e.description)"))),
                     ])),
                 ]))
             }
@@ -92,7 +94,7 @@ public struct SARIFRenderer {
             ("level", .string("error")),
             ("message", .object([("text", .string(redactor.redact("broken fixture: \(fixture.brokenReason ?? "?")")))])),
             ("locations", .array([location(expectationsFile, line: 1)])),
-            ("partialFingerprints", .object([("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(expectationsFile):broken")))])),
+            ("partialFingerprints", .object([("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(uri(expectationsFile)):broken")))])),
         ])
     }
 
