@@ -374,16 +374,17 @@ struct StreamParser {
     /// local stamp and is moved; one in the host's zone is read with it. The same holds for a
     /// time of day dated from the run (the 1.6 compact console, the Rich console, app times).
     ///
-    /// A stamp in whole seconds (the compact and Rich consoles print `HH:MM:SS`) takes the
-    /// wrapper's instant when that falls within its second (or up to half a second after): the
-    /// wrapper stamped the line as it was written, to the microsecond, where the record's own
-    /// stamp cut the fraction off (a greeting of 3.2 s had read 3 s).
+    /// A stamp in whole seconds (the compact console prints `HH:MM:SS`; the Rich console's
+    /// `HH:MM:SS.mmm` is to the millisecond, `.000` included) takes the wrapper's instant when
+    /// that falls within its second (or up to half a second after): the wrapper stamped the line
+    /// as it was written, to the microsecond, where the record's own stamp cut the fraction off
+    /// (a greeting of 3.2 s had read 3 s).
     static func zoned(_ inner: Timestamp, format: LogFormat, by wrapper: WrittenTime) -> Timestamp {
         guard inner.hasDate, let day = wrapper.day, let offset = wrapper.offsetSeconds else { return inner }
         let wholeSeconds: Bool
         switch format {
-        case .agentsText, .agentsJSONLegacy, .pythonAsctime, .appTime: wholeSeconds = false
-        case .agentsCompact, .agentsRich: wholeSeconds = inner.micros % 1_000_000 == 0
+        case .agentsText, .agentsJSONLegacy, .pythonAsctime, .appTime, .agentsRich: wholeSeconds = false
+        case .agentsCompact: wholeSeconds = inner.micros % 1_000_000 == 0
         default: return inner
         }
         let instant = day * Timestamp.microsPerDay + wrapper.microsOfDay - Int64(offset) * 1_000_000

@@ -149,4 +149,19 @@ import Testing
         #expect(records[1].field("enable_recording") == .bool(false))
     }
 
+    /// A Rich console stamp is written to the millisecond: one that falls on `.000` is no
+    /// whole-second stamp and keeps its own time (taking a late wrapper's put it after the
+    /// records that followed it).
+    @Test func aRichStampOnAWholeSecondKeepsItsMilliseconds() {
+        let text = """
+            2026-03-17T10:00:01.200000000Z 10:00:00.000 INFO     livekit.agents   received job request {"job_id": "AJ_AlphA9z8Y7x6"}
+            2026-03-17T10:00:01.210000000Z 10:00:00.120 INFO     livekit.agents   job started {"job_id": "AJ_AlphA9z8Y7x6"}
+
+            """
+        var options = IngestOptions()
+        options.date = TimeParsing.day(fromISODate: "2026-03-17")
+        let records = parse(text, options: options).records
+        #expect(records.map(\.format) == [.agentsRich, .agentsRich])
+        #expect(records.map { $0.time?.iso8601 ?? "-" } == ["2026-03-17T10:00:00.000Z", "2026-03-17T10:00:00.120Z"])
+    }
 }
