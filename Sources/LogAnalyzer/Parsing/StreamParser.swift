@@ -376,9 +376,10 @@ struct StreamParser {
     ///
     /// A stamp in whole seconds (the compact console prints `HH:MM:SS`; the Rich console's
     /// `HH:MM:SS.mmm` is to the millisecond, `.000` included) takes the wrapper's instant when
-    /// that falls within its second (or up to half a second after): the wrapper stamped the line
-    /// as it was written, to the microsecond, where the record's own stamp cut the fraction off
-    /// (a greeting of 3.2 s had read 3 s).
+    /// that falls within its second: the wrapper stamped the line as it was written, to the
+    /// microsecond, where the record's own stamp cut the fraction off (a greeting of 3.2 s had
+    /// read 3 s). One from a later second is no fraction of it (a line flushed late, or a
+    /// wrapper in whole seconds itself, `logcli`'s default output): the stamp stays.
     static func zoned(_ inner: Timestamp, format: LogFormat, by wrapper: WrittenTime) -> Timestamp {
         guard inner.hasDate, let day = wrapper.day, let offset = wrapper.offsetSeconds else { return inner }
         let wholeSeconds: Bool
@@ -393,7 +394,7 @@ struct StreamParser {
         let quarters = (diff + (diff >= 0 ? quarter / 2 : -quarter / 2)) / quarter
         var moved = inner.micros
         if quarters != 0, abs(quarters) <= 56, abs(diff - quarters * quarter) <= 2_000_000 { moved -= quarters * quarter }
-        if wholeSeconds, instant >= moved, instant - moved < 1_500_000 { return Timestamp(micros: instant) }
+        if wholeSeconds, instant >= moved, instant - moved < 1_000_000 { return Timestamp(micros: instant) }
         return Timestamp(micros: moved)
     }
 

@@ -263,6 +263,23 @@ import Testing
         ])
     }
 
+    /// A whole-second stamp takes a wrapper's instant only within its own second: `logcli`'s
+    /// default output prints whole seconds too, and its next second is no fraction of the
+    /// record's (a line written at 10:00:00.9 and ingested at 10:00:01.1 had read 10:00:01).
+    @Test func aWholeSecondStampDoesNotTakeTheNextSecond() {
+        let text = """
+            2026-03-17T10:00:01Z {app="voice-agent"} 10:00:00 INFO agent Generating initial greeting {"pid": 71001, "job_id": "AJ_AlphA9z8Y7x6"}
+            2026-03-17T10:00:03.400000000Z 10:00:02 INFO agent flushed late {"pid": 71001, "job_id": "AJ_AlphA9z8Y7x6"}
+            2026-03-17T10:00:04.250000000Z 10:00:04 INFO agent on time {"pid": 71001, "job_id": "AJ_AlphA9z8Y7x6"}
+
+            """
+        var options = IngestOptions()
+        options.date = TimeParsing.day(fromISODate: "2026-03-17")
+        let records = parse(text, options: options).records
+        #expect(records.map(\.format) == [.agentsCompact, .agentsCompact, .agentsCompact])
+        #expect(records.map { $0.time?.iso8601 ?? "-" } == ["2026-03-17T10:00:00.000Z", "2026-03-17T10:00:02.000Z", "2026-03-17T10:00:04.250Z"])
+    }
+
     @Test func journaldWithoutHostOrPid() {
         var options = IngestOptions()
         options.date = TimeParsing.day(fromISODate: "2026-03-17")
