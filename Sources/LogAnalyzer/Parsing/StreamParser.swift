@@ -243,9 +243,11 @@ struct StreamParser {
                 feedJournal(message, journal, line: line, into: &out)
                 return
             }
-            // (logcli's `{"labels"`/`{"line"`, a Cloud Logging entry's `{   "insertId"`: pretty-printed, its
-            // line breaks made spaces by `JSONDocument`.)
-            if third == UInt8(ascii: "l") || third == UInt8(ascii: "i") || b.byte(1) == 0x20,
+            // (logcli's `{"labels"`/`{"line"`, not zap's and pino's `{"level"`; a Cloud Logging
+            // entry's `{"insertId"`, or `{   "insertId"`: pretty-printed, its line breaks made
+            // spaces by `JSONDocument`.)
+            if third == UInt8(ascii: "l") && (b.byte(3) == UInt8(ascii: "a") || b.byte(3) == UInt8(ascii: "i"))
+                || third == UInt8(ascii: "i") && b.byte(3) == UInt8(ascii: "n") || b.byte(1) == 0x20,
                 let (message, envelope) = Wrapper.envelope(b)
             {
                 feedJournal(message, envelope, line: line, into: &out)
