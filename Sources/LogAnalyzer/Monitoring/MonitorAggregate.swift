@@ -103,15 +103,13 @@ public struct MonitorAggregate: Sendable {
     static func connectSeconds(_ session: Session) -> Double? {
         guard let start = session.start else { return nil }
         if let g = session.events.first(where: { $0.kind == .greetingStart })?.time { return start.seconds(until: g) }
-        for e in session.events where e.kind.isLLMOrTTSMetrics {
-            guard let t = e.time else { continue }
-            switch e.kind {
-            case .llmMetrics(let ttft): return max(0, start.seconds(until: t) - ttft)
-            case .ttsMetrics(let ttfb, _): return max(0, start.seconds(until: t) - ttfb)
-            default: continue
-            }
+        // The first reply slow-greeting takes: its first metrics line, less that step's time.
+        guard let reply = SlowGreetingDetector.firstReply(session.events), let t = session.events[reply.first].time else { return nil }
+        switch session.events[reply.first].kind {
+        case .llmMetrics(let ttft): return max(0, start.seconds(until: t) - ttft)
+        case .ttsMetrics(let ttfb, _): return max(0, start.seconds(until: t) - ttfb)
+        default: return nil
         }
-        return nil
     }
 
     public mutating func merge(_ other: MonitorAggregate) {
