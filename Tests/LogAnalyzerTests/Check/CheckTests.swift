@@ -41,17 +41,7 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
 
     @Test func aNewSlowGreetingFailsAsUnexpectedUntilUpdateAcceptsIt() throws {
         let dir = TempDir()
-        let fixture = try copyFixture("clean-interleaved", into: dir)
-        let extra = """
-            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "room_id": "RM_C3d4E5f6G7h8", "timestamp": "2026-03-02T09:30:00.000000+00:00"}
-            {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:01.000000+00:00"}
-            {"message": "Voice agent running for room support-c3", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:07.250000+00:00"}
-
-            """
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture + "/agent.log"))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(extra.utf8))
-        try handle.close()
+        let fixture = try fixtureWithASecondSlowGreeting(in: dir)
 
         let failing = try runLoganalyze(["check", fixture])
         #expect(failing.status == 1)
@@ -74,17 +64,7 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
     /// the second needs.
     @Test func aBroadExpectationLeavesTheFindingANarrowerOneNeeds() throws {
         let dir = TempDir()
-        let fixture = try copyFixture("clean-interleaved", into: dir)
-        let extra = """
-            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "room_id": "RM_C3d4E5f6G7h8", "timestamp": "2026-03-02T09:30:00.000000+00:00"}
-            {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:01.000000+00:00"}
-            {"message": "Voice agent running for room support-c3", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:07.250000+00:00"}
-
-            """
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture + "/agent.log"))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(extra.utf8))
-        try handle.close()
+        let fixture = try fixtureWithASecondSlowGreeting(in: dir)
         try #"{"findings": [{"rule": "slow-greeting"}, {"rule": "slow-greeting", "session": "support-b2", "severity": "warning"}]}"#
             .write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
 
@@ -243,4 +223,21 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(lines[1].hasPrefix("::error file=Fixtures/incident-timeonly/worker.log,line=8,title=auth-expiry-cascade::6 authentication failures"))
         #expect(lines[2].hasPrefix("::error file=Fixtures/incident-timeonly/worker.log,line=8,title=early-token-death::token dead after 17 min 30 s"))
     }
+}
+
+/// The clean-interleaved fixture copied into `dir` with a 6.25 s greeting of support-c3 appended
+/// to its worker log (line 73 on): a slow greeting its expected.json does not list.
+private func fixtureWithASecondSlowGreeting(in dir: TempDir) throws -> String {
+    let fixture = try copyFixture("clean-interleaved", into: dir)
+    let extra = """
+        {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "room_id": "RM_C3d4E5f6G7h8", "timestamp": "2026-03-02T09:30:00.000000+00:00"}
+        {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:01.000000+00:00"}
+        {"message": "Voice agent running for room support-c3", "level": "INFO", "name": "agent", "pid": 5103, "job_id": "AJ_C3d4E5f6G7h8", "room": "support-c3", "timestamp": "2026-03-02T09:30:07.250000+00:00"}
+
+        """
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture + "/agent.log"))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(extra.utf8))
+    try handle.close()
+    return fixture
 }
