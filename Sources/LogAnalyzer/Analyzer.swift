@@ -21,6 +21,10 @@ public struct Report: Sendable {
     public var monitor: MonitorAggregate?
     /// The sessions with the most serious findings, with their events (for swimlanes).
     public var worstSessions: [Session] = []
+    /// The problems met in the input (unreadable files, invalid UTF-8 …), also printed on stderr:
+    /// the machine-readable outputs carry them (JSON `diagnostics`, SARIF tool execution
+    /// notifications, JUnit errors for inputs that could not be read).
+    public var diagnostics = DiagnosticSink()
 
     public init(inputs: [InputSummary], sessions: [Session], findings: [Finding], configuration: AnalysisConfiguration, sessionCount: Int? = nil) {
         self.inputs = inputs

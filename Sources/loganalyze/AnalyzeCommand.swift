@@ -177,7 +177,8 @@ enum Pipeline {
         analyzer.keepAllRecords = keepRecordsFor != nil
         analyzer.keepSessionEvents = keepEvents
         analyzer.keepEventsFor = keepEventsFor
-        let report = analyzer.run(inputs, diagnostics: &diagnostics)
+        var report = analyzer.run(inputs, diagnostics: &diagnostics)
+        report.diagnostics = diagnostics
         if inputs.isEmpty {
             var lines = diagnostics.lines
             if lines.isEmpty {

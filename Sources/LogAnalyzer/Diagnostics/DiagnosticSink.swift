@@ -50,16 +50,29 @@ public struct DiagnosticSink: Sendable {
     /// The kept diagnostics followed by one summary line per kind that had more.
     public var lines: [String] {
         var out = kept.map(\.rendered)
-        for key in order {
-            let total = counts[key, default: 0]
-            if total > keepPerKind {
-                let more = total - keepPerKind
-                let location = key.path.isEmpty ? "loganalyze" : TerminalText.escape(key.path)
-                out.append("\(location): note: ... and \(Self.grouped(more)) more \(key.kind) diagnostics")
-            }
+        for o in omitted {
+            let location = o.path.isEmpty ? "loganalyze" : TerminalText.escape(o.path)
+            out.append("\(location): note: \(TerminalText.escape(Self.omittedText(o)))")
         }
         return out
     }
+
+    /// Per path and kind with more diagnostics than were kept, in the order first seen: how many
+    /// more.
+    public var omitted: [(path: String, kind: String, count: Int)] {
+        order.compactMap { key in
+            let total = counts[key, default: 0]
+            return total > keepPerKind ? (key.path, key.kind, total - keepPerKind) : nil
+        }
+    }
+
+    /// The summary of an `omitted` entry: `... and 12,345 more invalid-utf8 diagnostics`.
+    public static func omittedText(_ o: (path: String, kind: String, count: Int)) -> String {
+        "... and \(grouped(o.count)) more \(o.kind) diagnostics"
+    }
+
+    /// Whether nothing was reported.
+    public var isEmpty: Bool { kept.isEmpty }
 
     static func grouped(_ n: Int) -> String {
         let digits = Array(String(n))

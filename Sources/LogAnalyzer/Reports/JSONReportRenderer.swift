@@ -12,7 +12,9 @@ public struct JSONReportRenderer {
     /// however many sessions and findings there are.
     public func render(_ report: Report, to out: OutputStream) {
         let redactor = Redactor()
-        let full = document(Report(inputs: report.inputs, sessions: [], findings: [], configuration: report.configuration))
+        var outline = Report(inputs: report.inputs, sessions: [], findings: [], configuration: report.configuration)
+        outline.diagnostics = report.diagnostics
+        let full = document(outline)
         guard case .object(let members) = full else { return }
         func array(_ count: Int, _ element: (Int, inout JSONBytes) -> Void) {
             guard count > 0 else {
@@ -70,10 +72,35 @@ public struct JSONReportRenderer {
         return .object([
             ("schema", .string(Self.schema)),
             ("inputs", .array(inputs)),
+            ("diagnostics", .array(diagnosticNodes(report.diagnostics))),
             ("sessions", .array(sessions)),
             ("findings", .array(findings)),
             ("summary", summaryNode(report)),
         ])
+    }
+
+    /// The input's problems as stderr has them: those kept, then per path and kind a note of how
+    /// many more there were (`more`).
+    func diagnosticNodes(_ sink: DiagnosticSink) -> [JSONNode] {
+        let kept: [JSONNode] = sink.kept.map { d in
+            .object([
+                ("severity", .string(d.severity.rawValue)),
+                ("path", d.path.isEmpty ? .null : .string(d.path)),
+                ("line", d.line > 0 ? .int(d.line) : .null),
+                ("kind", .string(d.kind)),
+                ("message", .string(d.message)),
+            ])
+        }
+        return kept + sink.omitted.map { o in
+            .object([
+                ("severity", .string(Diagnostic.Severity.note.rawValue)),
+                ("path", o.path.isEmpty ? .null : .string(o.path)),
+                ("line", .null),
+                ("kind", .string(o.kind)),
+                ("message", .string(DiagnosticSink.omittedText(o))),
+                ("more", .int(o.count)),
+            ])
+        }
     }
 
     func findingNode(_ f: Finding, paths: [String], _ redactor: Redactor) -> JSONNode {

@@ -1,6 +1,8 @@
 /// `--output junit`: JUnit XML for CI servers. `analyze`: one `testsuite` per input, one
 /// `testcase` per session seen in it, failing with its findings at or above `--fail-on`.
 /// `check`: one `testsuite` per fixture, a `testcase` per expected finding and per session.
+/// An input that could not be read (an error diagnostic) is a suite of its own whose one case is
+/// an `error`: a CI server shows the run broken, not green without that log.
 public struct JUnitRenderer {
     public var failOn: Severity?
 
@@ -11,6 +13,7 @@ public struct JUnitRenderer {
         var classname: String
         var failure: (message: String, body: String)?
         var error: String?
+        var errorType = "broken-fixture"
         var output: String?
     }
 
@@ -40,8 +43,16 @@ public struct JUnitRenderer {
             }
         }
         let redactor = text.redactor
-        let tests = byInput.reduce(0) { $0 + max(1, $1.count) }
-        write(header(tests: tests, failures: failures.reduce(0, +), errors: 0))
+        // Inputs that could not be read, by path in the order first reported.
+        var inputErrors: [(path: String, cases: [Case])] = []
+        for d in report.diagnostics.kept where d.severity == .error {
+            let path = d.path.isEmpty ? "loganalyze" : d.path
+            let c = Case(name: "read input", classname: path, error: d.line > 0 ? "line \(d.line): \(d.message)" : d.message, errorType: d.kind)
+            if let i = inputErrors.firstIndex(where: { $0.path == path }) { inputErrors[i].cases.append(c) } else { inputErrors.append((path, [c])) }
+        }
+        let errorCount = inputErrors.reduce(0) { $0 + $1.cases.count }
+        let tests = byInput.reduce(0) { $0 + max(1, $1.count) } + errorCount
+        write(header(tests: tests, failures: failures.reduce(0, +), errors: errorCount))
         for (index, input) in report.inputs.enumerated() {
             var out = suiteOpen(input.path, tests: max(1, byInput[index].count), failures: failures[index], errors: 0, redactor)
             if byInput[index].isEmpty { out += testCase(Case(name: "no sessions", classname: input.path), redactor) }
@@ -62,6 +73,9 @@ public struct JUnitRenderer {
                 }
             }
             write(out + "  </testsuite>\n")
+        }
+        for (path, cases) in inputErrors {
+            write(suiteOpen(path, tests: cases.count, failures: 0, errors: cases.count, redactor) + cases.map { testCase($0, redactor) }.joined() + "  </testsuite>\n")
         }
         write("</testsuites>\n")
     }
@@ -156,7 +170,7 @@ public struct JUnitRenderer {
         if let failure = c.failure {
             out += "      <failure message=\"\(esc(failure.message))\" type=\"finding\">\(esc(failure.body))</failure>\n"
         }
-        if let error = c.error { out += "      <error message=\"\(esc(error))\" type=\"broken-fixture\"/>\n" }
+        if let error = c.error { out += "      <error message=\"\(esc(error))\" type=\"\(esc(c.errorType))\"/>\n" }
         if let output = c.output { out += "      <system-out>\(esc(output))</system-out>\n" }
         return out + "    </testcase>\n"
     }

@@ -25,12 +25,13 @@ public struct SARIFRenderer {
     /// spooled): the document is laid out around a placeholder result, and the results go where
     /// it stands, indented as the document would have indented them.
     public func render(_ report: Report, to write: (String) -> Void) {
+        let notifications = self.notifications(report.diagnostics)
         guard !report.findings.isEmpty else {
-            write(document([], includeMissingRule: false).serialized(pretty: true) + "\n")
+            write(document([], includeMissingRule: false, notifications: notifications).serialized(pretty: true) + "\n")
             return
         }
         let placeholder = "\u{1}results\u{1}"
-        let laidOut = document([.raw(placeholder)], includeMissingRule: false).serialized(pretty: true) + "\n"
+        let laidOut = document([.raw(placeholder)], includeMissingRule: false, notifications: notifications).serialized(pretty: true) + "\n"
         guard let cut = laidOut.range(of: placeholder) else { return }
         let prefix = laidOut[..<cut.lowerBound]
         let indent = prefix.reversed().prefix { $0 == " " }.count
@@ -98,7 +99,25 @@ public struct SARIFRenderer {
         ])
     }
 
-    private func document(_ results: [JSONNode], includeMissingRule: Bool) -> JSONNode {
+    /// The input's problems (an input that could not be read, invalid UTF-8 …) as tool execution
+    /// notifications, as stderr has them: those kept, then per path and kind a note of how many
+    /// more there were. (Code scanning lists them on the tool's status page; the run still
+    /// completed: `executionSuccessful` stays true, as CodeQL reports files it could not extract.)
+    private func notifications(_ sink: DiagnosticSink) -> [JSONNode] {
+        func notification(_ level: Diagnostic.Severity, _ text: String, path: String, line: Int, kind: String) -> JSONNode {
+            var members: [(String, JSONNode)] = [
+                ("level", .string(level.rawValue)),
+                ("message", .object([("text", .string(text))])),
+            ]
+            if !path.isEmpty { members.append(("locations", .array([location(path, line: line)]))) }
+            members.append(("descriptor", .object([("id", .string(kind))])))
+            return .object(members)
+        }
+        return sink.kept.map { notification($0.severity, $0.message, path: $0.path, line: $0.line, kind: $0.kind) }
+            + sink.omitted.map { notification(.note, DiagnosticSink.omittedText($0), path: $0.path, line: 0, kind: $0.kind) }
+    }
+
+    private func document(_ results: [JSONNode], includeMissingRule: Bool, notifications: [JSONNode] = []) -> JSONNode {
         var rules: [JSONNode] = DetectorRegistry.all.map { d in
             let r = d.descriptor
             return .object([
@@ -129,6 +148,12 @@ public struct SARIFRenderer {
                     ("semanticVersion", .string(LoganalyzeVersion.current)),
                     ("rules", .array(rules)),
                 ]))])),
+            ] + (notifications.isEmpty ? [] : [
+                ("invocations", .array([.object([
+                    ("executionSuccessful", .bool(true)),
+                    ("toolExecutionNotifications", .array(notifications)),
+                ])])),
+            ]) + [
                 ("columnKind", .string("unicodeCodePoints")),
                 ("results", .array(results)),
             ])])),

@@ -152,7 +152,11 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(analyze.status == 1)
         let check = try runLoganalyze(["check", "--output", "sarif", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
         #expect(check.status == 0)
-        for (name, text) in [("analyze.sarif", analyze.stdout), ("check.sarif", check.stdout)] {
+        // With an input that cannot be read: tool execution notifications.
+        let notified = try runLoganalyze(["analyze", "--output", "sarif", "Fixtures/incident-real", "Fixtures/no-such.log"])
+        #expect(notified.status == 1)
+        #expect(notified.stdout.contains("\"toolExecutionNotifications\""))
+        for (name, text) in [("analyze.sarif", analyze.stdout), ("check.sarif", check.stdout), ("notified.sarif", notified.stdout)] {
             let path = dir.write(name, text)
             let validator = Process()
             validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -169,7 +173,7 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
             validator.waitUntilExit()
             let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(validator.terminationStatus == 0, "\(name): \(output)")
-            #expect(output == (name == "analyze.sarif" ? "3\n" : "4\n"))
+            #expect(output == (name == "check.sarif" ? "4\n" : "3\n"), "\(name)")
         }
         let doc = try #require(parseJSON(analyze.stdout))
         let run = try #require({ if case .array(let runs)? = doc["runs"] { return runs.first } else { return nil } }())
