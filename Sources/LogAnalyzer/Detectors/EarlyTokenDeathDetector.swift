@@ -125,11 +125,15 @@ public struct EarlyTokenDeathDetector: Detector {
         }
         if let (gap, inputGap, gapSide) = cascade.silence(in: session) {
             // The whole log silent long enough on its own: the host, not the one job process (and
-            // when the session's own lines had stopped earlier, for how long).
+            // when the session's own lines had stopped earlier, for how long). In a log that merges
+            // services whose LiveKit server went on logging, only the rest of it was silent.
             let whole = inputGap.flatMap { $0.seconds >= c.suspensionThresholdSeconds ? $0 : nil }
             let wholeText = whole.map { g in
-                "The whole log was silent" + (g.seconds < gap.seconds - 1 ? " for the last \(humanDuration(g.seconds)) of it (from \(g.from.humanString))" : "")
-                    + ", so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP)"
+                (g.serverLogged ? "Every line of the log but the LiveKit server's was silent" : "The whole log was silent")
+                    + (g.seconds < gap.seconds - 1 ? " for the last \(humanDuration(g.seconds)) of it (from \(g.from.humanString))" : "")
+                    + (g.serverLogged
+                        ? " while the server's kept coming, so the other services' host or container was suspended (laptop sleep, paused VM or container, SIGSTOP)"
+                        : ", so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP)")
             }
             f.values.append(("silentGapSeconds", .number(gap.seconds)))
             // A rejected token the server never refreshed (not 10 minutes, shorter than the TTL)

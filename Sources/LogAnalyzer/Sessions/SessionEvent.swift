@@ -149,6 +149,9 @@ public struct SilentGap: Sendable, Equatable {
     /// The side whose lines it lies between (a session's silence; none for a whole input's): a
     /// log that merges sources holds one silence for each.
     public var side: Side? = nil
+    /// For a whole input's silence: whether the LiveKit server's lines of that input (a log that
+    /// merges services) kept coming during it, so that only its other lines were silent.
+    public var serverLogged = false
 
     public var seconds: Double { from.seconds(until: to) }
 }

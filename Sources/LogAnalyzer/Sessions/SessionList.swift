@@ -109,6 +109,7 @@ enum SessionCoding {
                     out.stamp(gap.to)
                     out.location(gap.toLocation)
                     out.byte(gap.side.map { UInt8(Side.allCases.firstIndex(of: $0)!) } ?? 0xFF)
+                    out.byte(gap.serverLogged ? 1 : 0)
                 }
             }
         }
@@ -199,7 +200,10 @@ enum SessionCoding {
                     let to = r.stamp() ?? Timestamp(micros: 0)
                     let toLocation = r.location()
                     let side = Int(r.byte())
-                    return SilentGap(from: from, fromLocation: fromLocation, to: to, toLocation: toLocation, side: side < Side.allCases.count ? Side.allCases[side] : nil)
+                    let serverLogged = r.byte() != 0
+                    return SilentGap(
+                        from: from, fromLocation: fromLocation, to: to, toLocation: toLocation,
+                        side: side < Side.allCases.count ? Side.allCases[side] : nil, serverLogged: serverLogged)
                 }
             }
             return out

@@ -169,6 +169,8 @@ public final class SessionTracker {
     public var maxLiveSessions = 100_000
     /// The latest record of each input, by input index.
     private var inputLast: [(Timestamp, SourceLocation)?]
+    /// The latest LiveKit server line of each input (a log that merges services), by input index.
+    private var inputServerLast: [Timestamp?]
     private var inputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
 
@@ -187,6 +189,7 @@ public final class SessionTracker {
         self.keepRecordsFor = keepRecordsFor
         self.keepAllRecords = keepAllRecords
         self.inputLast = Array(repeating: nil, count: paths.count)
+        self.inputServerLast = Array(repeating: nil, count: paths.count)
     }
 
     private func find(_ i: Int) -> Int {
@@ -415,15 +418,24 @@ public final class SessionTracker {
             } else if nowUndated == nil || t > nowUndated! {
                 nowUndated = t
             }
-            if r.input >= inputLast.count { inputLast += Array(repeating: nil, count: r.input + 1 - inputLast.count) }
-            // (The server's lines in a log that merges services do not break its clients' silence.)
+            if r.input >= inputLast.count {
+                inputLast += Array(repeating: nil, count: r.input + 1 - inputLast.count)
+                inputServerLast += Array(repeating: nil, count: r.input + 1 - inputServerLast.count)
+            }
+            // (The server's lines in a log that merges services do not break its clients' silence,
+            // but the silence remembers that they kept coming.)
             if side != .server, let (prev, prevLocation) = inputLast[r.input] {
                 if prev.seconds(until: t) >= configuration.minimumGapSeconds {
-                    Self.remember(SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location), in: &inputGaps[r.input, default: []])
+                    let serverLogged = inputServerLast[r.input].map { $0 > prev } ?? false
+                    Self.remember(
+                        SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location, serverLogged: serverLogged),
+                        in: &inputGaps[r.input, default: []])
                 }
                 if t >= prev { inputLast[r.input] = (t, location) }
             } else if side != .server {
                 inputLast[r.input] = (t, location)
+            } else if inputServerLast[r.input].map({ t > $0 }) ?? true {
+                inputServerLast[r.input] = t
             }
         }
         let kind = classifier.classify(r, memo: &classifyMemo)

@@ -64,10 +64,28 @@ import Testing
         #expect(f.explanation[0].hasPrefix("the agent process logged nothing for 13 min 20 s before the failure (last line at 2026-03-17 10:06:10, next at 2026-03-17 10:19:30)"))
     }
 
-    /// Nor do they make the agent's container look alive: its whole output was silent.
+    /// Nor do they make the agent's container look alive: every other line of the log was silent.
+    /// But the log was not: the explanation says that the server's lines kept coming.
     @Test func theServersLinesDoNotMakeTheWorkerLookAlive() throws {
         let report = analyze(log: Self.log, name: "compose.log")
         let f = try #require(report.findings.first { $0.rule == "early-token-death" })
-        #expect(f.explanation[0].hasSuffix("The whole log was silent, so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP) - not a TTL setting."))
+        #expect(f.value("cause") == .text("suspended-host"))
+        #expect(
+            f.explanation[0].hasSuffix(
+                "resumed with an expired token. Every line of the log but the LiveKit server's was silent while the server's kept coming, "
+                    + "so the other services' host or container was suspended (laptop sleep, paused VM or container, SIGSTOP) - not a TTL setting."))
+        #expect(!f.explanation.joined().contains("The whole log was silent"))
+    }
+
+    /// A merged log whose server lines all fall outside the silence was silent as a whole.
+    @Test func aMergedLogSilentAsAWholeSaysSo() throws {
+        let quiet = Self.log.split(separator: "\n").filter { !$0.contains("10:06:40.000") && !$0.contains("10:12:00.000") }
+        let report = analyze(log: quiet.joined(separator: "\n") + "\n", name: "compose.log")
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("suspended-host"))
+        #expect(f.number("silentGapSeconds") == 800)
+        #expect(
+            f.explanation[0].hasSuffix(
+                "resumed with an expired token. The whole log was silent, so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP) - not a TTL setting."))
     }
 }

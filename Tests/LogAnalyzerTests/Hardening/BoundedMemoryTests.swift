@@ -77,8 +77,10 @@ import Testing
         if i % 3 == 0 {
             let gap = SilentGap(from: Timestamp(micros: 5, hasDate: false), fromLocation: SourceLocation(input: 1, line: 2),
                                 to: Timestamp(micros: 900_000_000), toLocation: SourceLocation(input: 1, line: 3))
+            var merged = gap
+            merged.serverLogged = true
             s.gaps = [1: [gap]]
-            s.inputGaps = [1: [gap, gap], 4: [gap]]
+            s.inputGaps = [1: [gap, merged], 4: [gap]]
         }
         return s
     }
