@@ -94,6 +94,10 @@ struct Wrapper {
     /// and the Logs Explorer download give them (an array, made one entry a line):
     /// `{"insertId": …, "jsonPayload": {…}` or `"textPayload": "…"`, `"severity": …,
     /// "timestamp": …}`. Returns the line's bytes (a `jsonPayload` as written) and the wrapper.
+    ///
+    /// logcli's shape is required whole (`pkg/logcli/output/jsonl.go`: those three keys and no
+    /// other, in that order, a time that parses): an application's own JSON record with a
+    /// `line` key (`{"line":"db.py:42","msg":…}`) is that application's, not an envelope.
     static func envelope(_ b: Bytes) -> ([UInt8], Wrapper)? {
         let open = b.skipSpaces(1)
         let loki = b.has("\"labels\":{", at: open) || b.has("\"line\":\"", at: open)
@@ -101,6 +105,8 @@ struct Wrapper {
         var reader = JSONReader(b, from: open, maxDepth: 64)
         var body: [UInt8]?
         var w = Wrapper()
+        // logcli's keys read so far: 1 after `labels`, 2 after `line`, 3 after `timestamp`.
+        var lokiKeys = 0
         while true {
             reader.skipSpace()
             guard reader.index < b.count, b[reader.index] == UInt8(ascii: "\""), let key = try? reader.string() else { return nil }
@@ -111,14 +117,26 @@ struct Wrapper {
             let start = reader.index
             guard let value = try? reader.value() else { return nil }
             switch (key, value) {
-            case ("line", .string(let text)) where loki, ("textPayload", .string(let text)) where !loki:
+            case ("labels", .object) where loki && lokiKeys == 0:
+                lokiKeys = 1
+            case ("line", .string(let text)) where loki && lokiKeys <= 1:
                 body = Array(text.utf8)
-            case ("jsonPayload", .object) where !loki:
+                lokiKeys = 2
+            case ("timestamp", .string(let text)) where loki && lokiKeys == 2:
+                var text = text
+                w.time = text.withUTF8 { TimeParsing.dateTime($0, at: 0).map(\.0) }
+                guard w.time != nil else { return nil }
+                lokiKeys = 3
+            case _ where loki:
+                return nil
+            case ("textPayload", .string(let text)):
+                body = Array(text.utf8)
+            case ("jsonPayload", .object):
                 body = Array(b[start..<b.trimmedEnd(reader.index)])
             case ("timestamp", .string(let text)):
                 var text = text
                 w.time = text.withUTF8 { TimeParsing.dateTime($0, at: 0).map(\.0) }
-            case ("severity", .string(let text)) where !loki && text != "DEFAULT":
+            case ("severity", .string(let text)) where text != "DEFAULT":
                 var text = text
                 w.level = text.withUTF8 { LogLevel.parse($0) }
             default:
@@ -130,7 +148,7 @@ struct Wrapper {
                 reader.index += 1
                 continue
             }
-            guard b[reader.index] == UInt8(ascii: "}"), let body else { return nil }
+            guard b[reader.index] == UInt8(ascii: "}"), !loki || lokiKeys == 3, let body else { return nil }
             return (body, w)
         }
     }

@@ -72,6 +72,29 @@ import Testing
         #expect(backend.field("status_code") == .number("200"))
     }
 
+    /// An application's own JSON record with a `line` key is not logcli's envelope: logcli writes
+    /// `labels` (unless `--no-labels`), `line` and `timestamp` and nothing else.
+    @Test func anApplicationsLineKeyIsNotLogcli() {
+        let text = record(#"{"line":"db.py:42","msg":"connection reset by peer","level":"error","time":"2026-03-17T10:00:00.500Z"}"#)
+        #expect(text.format == .json)
+        #expect(text.message == "connection reset by peer")
+        #expect(text.level == .error)
+        #expect(text.time?.iso8601 == "2026-03-17T10:00:00.500Z")
+        #expect(text.field("line") == .string("db.py:42"))
+        let number = record(#"{"line":42,"msg":"connection reset by peer","level":"error","time":"2026-03-17T10:00:00.500Z"}"#)
+        #expect(number.format == .json)
+        #expect(number.message == "connection reset by peer")
+        #expect(number.field("line") == .number("42"))
+        // logcli's keys, then one of the application's: not logcli's either.
+        let more = record(#"{"line":"db.py:42","timestamp":"2026-03-17T10:00:00.500Z","msg":"connection reset by peer","level":"error"}"#)
+        #expect(more.format == .json)
+        #expect(more.message == "connection reset by peer")
+        #expect(more.time?.iso8601 == "2026-03-17T10:00:00.500Z")
+        let labelled = record(#"{"labels":{"team":"voice"},"line":"db.py:42","msg":"connection reset by peer","level":"error"}"#)
+        #expect(labelled.format == .json)
+        #expect(labelled.message == "connection reset by peer")
+    }
+
     /// `gcloud logging read --format=json` (newest first, pretty-printed): the agent's JSON line
     /// parsed into `jsonPayload`, a server line kept as `textPayload`.
     @Test func cloudLoggingEntriesAreUnwrapped() {
