@@ -83,8 +83,9 @@ public final class Redactor {
             (bits(16...16), p(#"((?i:authorization)["']?\s*[:=,]\s*["']?(?i:Bearer|Basic|Token|Digest|Bot|ApiKey)(?:\s+|%20|\+))(?![a-z]+(?![A-Za-z0-9+/=_.~-]))"#
                               + value + "{4,}"), 1),
             // key=value and "key": "value" where the key names a secret (`%3D`, `%3A`: URL-encoded;
-            // `\=`: escaped in a properties file).
-            (keyGates, p("(" + secretKey + #"\\?["']?\s*\\?(?:[:=]|%3[ADad]|&#(?:61|58|x3[ADad]);|\\u003[ADad])\s*(?:\\?["'])?)"# + keyedValue, caseless: true), 1),
+            // `\=`: escaped in a properties file). An `=` with a space and another pair after it
+            // (`LIVEKIT_API_SECRET= next=value`) has an empty value: nothing to hide.
+            (keyGates, p("(" + secretKey + #"\\?["']?\s*\\?(?:=(?!\s+[A-Za-z_][A-Za-z0-9_.-]*=[^\s=])|:|%3[ADad]|&#(?:61|58|x3[ADad]);|\\u003[ADad])\s*(?:\\?["'])?)"# + keyedValue, caseless: true), 1),
             // A short bare value after `password: ` or `secret: ` (the rule above asks 6+ characters
             // after `: `, for `rejected token: sub …`; a password of 3 is still a password).
             // (Not a word that says there is none or that it changed: `password: reset`, `secret: none`.)

@@ -231,6 +231,20 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(r.redact(#"{"passwd": "x"}"#) == #"{"passwd": "[redacted]"}"#)
     }
 
+    /// `KEY=` then a space and the next pair (as `env` and logfmt print an unset variable) is an
+    /// empty value: nothing is hidden and the next pair prints as written (unless it is a secret).
+    @Test func anEmptySecretValueLeavesTheNextPairAlone() {
+        let r = Redactor()
+        #expect(r.redact("LIVEKIT_API_SECRET= next=value") == "LIVEKIT_API_SECRET= next=value")
+        #expect(r.redact("LIVEKIT_API_SECRET=abc next=value") == "LIVEKIT_API_SECRET=[redacted] next=value")
+        #expect(r.redact("env LIVEKIT_API_SECRET= LIVEKIT_URL=wss://voice.example room=\"r1\"") == "env LIVEKIT_API_SECRET= LIVEKIT_URL=wss://voice.example room=\"r1\"")
+        #expect(r.redact("api_secret= password=hunter2 room=r1") == "api_secret= password=[redacted] room=r1")
+        // A value after `= ` that is not a pair is still a secret (base64 padding is no pair).
+        #expect(r.redact("password= hunter2xyz next=value") == "password= [redacted] next=value")
+        #expect(r.redact("api_secret= c2VjcmV0MTIzNDU2Nzg5MA== x=1") == "api_secret= [redacted] x=1")
+        #expect(r.redact("aws_secret_access_key = SpacedAwsSecret0123456789/abc") == "aws_secret_access_key = [redacted]")
+    }
+
     /// A message that quotes a JSON text (a request body, Go's `%q`) holds its keys and values
     /// between escaped quotes: the value ends at the escaped quote that closes it.
     @Test func aSecretInAnEscapedJSONTextIsRedacted() {
