@@ -49,7 +49,7 @@ struct CheckCommand: ParsableCommand {
                 } catch {
                     // Broken (exit 2), not failed, and the other fixtures are still checked.
                     var broken = FixtureResult(path: dir)
-                    broken.brokenReason = "\(path): cannot write the expectations file"
+                    broken.brokenReason = "\(path): cannot write the expectations file: \(Self.reason(error))"
                     results.append(broken)
                     continue
                 }
@@ -68,6 +68,18 @@ struct CheckCommand: ParsableCommand {
         out.flush()
         if results.contains(where: { $0.brokenReason != nil }) { throw ExitCode(2) }
         if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    }
+
+    /// The system's reason for a failed write (`No such file or directory`), as the other
+    /// diagnostics word it: Foundation keeps the errno in its error's underlying error (a
+    /// `POSIXError` on Linux, an `NSError` of the POSIX domain elsewhere).
+    private static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? Error).map { $0 as NSError }
+        if let posix = ns.domain == NSPOSIXErrorDomain ? ns : underlying, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return ns.localizedDescription
     }
 
     /// With `--update` and no expectations file yet: analyse the directory with default options.

@@ -93,7 +93,7 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
     }
 
     /// `--update` where expected.json cannot be written (a link into a missing directory): the
-    /// fixture is broken, and the next fixture is still checked.
+    /// fixture is broken with the system's reason, and the next fixture is still checked.
     @Test func updateThatCannotWriteIsBrokenAndTheOthersAreChecked() throws {
         let dir = TempDir()
         let fixture = try copyFixture("clean-interleaved", into: dir)
@@ -103,7 +103,7 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         let result = try runLoganalyze(["check", "--update", "clean-interleaved", "incident-timeonly"], cwd: dir.url)
         #expect(result.status == 2)
         #expect(result.stdout == """
-            error BROKEN clean-interleaved: clean-interleaved/expected.json: cannot write the expectations file
+            error BROKEN clean-interleaved: clean-interleaved/expected.json: cannot write the expectations file: No such file or directory
             PASS incident-timeonly (3 expected findings)
             2 fixtures: 1 passed, 0 failed, 1 broken
 
