@@ -1,8 +1,27 @@
+import Foundation
+
 /// `--output github`: GitHub Actions workflow commands, one per finding
 /// (`::error file=…,line=…,title=…::message`), escaped as the runner expects: `%`, CR and LF in
 /// the message; additionally `:` and `,` in properties.
 public struct GitHubRenderer {
-    public init() {}
+    let workingDirectory: String
+    /// The working directory, normalized, with a final `/`: the prefix of the paths in it.
+    private let base: String
+
+    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.workingDirectory = workingDirectory
+        let cwd = SARIFRenderer.lexicallyNormalized(workingDirectory)
+        base = cwd.hasSuffix("/") ? cwd : cwd + "/"
+    }
+
+    /// A file as an annotation names it: relative to the working directory (the checkout) when
+    /// it lies under it, else absolute, either way without empty, `.` or `..` segments
+    /// (`./logs/a.log` and `logs//a.log` are `logs/a.log`), as SARIF's URIs: GitHub matches the
+    /// path to the repository's files as it is written.
+    func file(_ path: String) -> String {
+        let p = SARIFRenderer.lexicallyNormalized(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+        return p.hasPrefix(base) ? String(p.dropFirst(base.count)) : p
+    }
 
     public func render(_ report: Report) -> String {
         var out = ""
@@ -31,12 +50,12 @@ public struct GitHubRenderer {
         for fixture in fixtures {
             let expectationsFile = FixtureExpectations.path(in: fixture.path)
             if let reason = fixture.brokenReason {
-                out += "::error file=\(Self.property(expectationsFile)),title=\(Self.property("broken fixture"))::\(Self.data(redactor.redact(reason)))\n"
+                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("broken fixture"))::\(Self.data(redactor.redact(reason)))\n"
                 continue
             }
             guard let report = fixture.report else { continue }
             for e in fixture.missing {
-                out += "::error file=\(Self.property(expectationsFile)),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing \(e.description)"))\n"
+                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing \(e.description)"))\n"
             }
             for f in fixture.unexpected {
                 out += command(f, paths: report.paths, redactor: redactor, prefix: "unexpected ")
@@ -54,7 +73,7 @@ public struct GitHubRenderer {
         }
         var properties: [String] = []
         if let e = f.primary, paths.indices.contains(e.location.input) {
-            properties.append("file=" + Self.property(paths[e.location.input]))
+            properties.append("file=" + Self.property(file(paths[e.location.input])))
             properties.append("line=\(e.location.line)")
         }
         properties.append("title=" + Self.property(prefix + f.rule))

@@ -227,6 +227,27 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(lines[1].hasPrefix("::error file=Fixtures/incident-timeonly/worker.log,line=8,title=auth-expiry-cascade::6 authentication failures"))
         #expect(lines[2].hasPrefix("::error file=Fixtures/incident-timeonly/worker.log,line=8,title=early-token-death::token dead after 17 min 30 s"))
     }
+
+    /// GitHub matches `file=` to the repository's files as written: relative to the working
+    /// directory, without `./`, `//` or `..` (as SARIF's URIs), however the logs were named.
+    @Test func githubFilesAreRelativeToTheWorkingDirectory() throws {
+        let dir = TempDir()
+        _ = try copyFixture("incident-timeonly", into: dir)
+        let cwd = dir.url.resolvingSymlinksInPath()
+        for spelling in ["./incident-timeonly", "incident-timeonly//", "incident-timeonly/../incident-timeonly", cwd.path + "/incident-timeonly"] {
+            let result = try runLoganalyze(["analyze", "--output", "github", spelling], cwd: cwd)
+            let files = result.stdout.split(separator: "\n").map { $0.split(separator: ",").first ?? "" }
+            #expect(files == ["::error file=incident-timeonly/worker.log", "::error file=incident-timeonly/worker.log", "::error file=incident-timeonly/worker.log"], "\(spelling)")
+        }
+        let renderer = GitHubRenderer(workingDirectory: "/work/repo/")
+        #expect(renderer.file("./logs/a.log") == "logs/a.log")
+        #expect(renderer.file("/work/repo/logs/./a.log") == "logs/a.log")
+        #expect(renderer.file("../other/a.log") == "/work/other/a.log")
+        #expect(renderer.file("/var/log/a.log") == "/var/log/a.log")
+        var broken = FixtureResult(path: "./fixtures/a/")
+        broken.brokenReason = "bad"
+        #expect(renderer.render([broken]) == "::error file=fixtures/a/expected.json,title=broken fixture::bad\n")
+    }
 }
 
 /// The clean-interleaved fixture copied into `dir` with a 6.25 s greeting of support-c3 appended
