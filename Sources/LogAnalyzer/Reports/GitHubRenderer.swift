@@ -1,8 +1,8 @@
 import Foundation
 
 /// `--output github`: GitHub Actions workflow commands, one per finding
-/// (`::error file=…,line=…,title=…::message`), escaped as the runner expects: `%`, CR and LF in
-/// the message; additionally `:` and `,` in properties.
+/// (`::error file=…,line=…,title=…::message`) and one per input that could not be read, escaped
+/// as the runner expects: `%`, CR and LF in the message; additionally `:` and `,` in properties.
 public struct GitHubRenderer {
     let workingDirectory: String
     /// The working directory, normalized, with a final `/`: the prefix of the paths in it.
@@ -34,6 +34,11 @@ public struct GitHubRenderer {
         let redactor = Redactor()
         let paths = report.paths
         var out = ""
+        // An input that could not be read: an error annotation of its own (the run is incomplete).
+        for d in report.diagnostics.kept where d.severity == .error {
+            let location = d.path.isEmpty ? "" : file(d.path) + ": "
+            out += "::error title=\(Self.property("loganalyze: \(d.kind) input"))::\(Self.data(location + d.message))\n"
+        }
         for f in report.findings {
             out += command(f, paths: paths, redactor: redactor, prefix: "")
             if out.utf8.count >= 1 << 16 {

@@ -97,4 +97,10 @@ import FoundationXML
         // Warnings (invalid UTF-8) are not errors: the file was read.
         #expect(suites[1].attribute(forName: "errors")?.stringValue == "0")
     }
+
+    @Test func githubAnnotatesAnUnreadableInputAsAnError() throws {
+        let (result, _) = try run("github")
+        #expect(result.status == 0)
+        #expect(result.stdout == "::error title=loganalyze%3A unreadable input::missing.log: cannot read: No such file or directory\n")
+    }
 }
