@@ -71,8 +71,14 @@ public struct DiagnosticSink: Sendable {
         "... and \(grouped(o.count)) more \(o.kind) diagnostics"
     }
 
-    /// Whether nothing was reported.
-    public var isEmpty: Bool { kept.isEmpty }
+    /// The warnings and errors, as the machine-readable outputs list them: those kept, and per
+    /// path and kind the count of the rest. (Notes, such as a file named twice or `--split-bytes`
+    /// raised, stay on stderr: they leave nothing out of the analysis, and `--jobs` may add one.)
+    public var problems: (kept: [Diagnostic], omitted: [(path: String, kind: String, count: Int)]) {
+        let kept = kept.filter { $0.severity != .note }
+        let keys = Set(kept.map { Key(path: $0.path, kind: $0.kind) })
+        return (kept, omitted.filter { keys.contains(Key(path: $0.path, kind: $0.kind)) })
+    }
 
     static func grouped(_ n: Int) -> String {
         let digits = Array(String(n))

@@ -79,10 +79,11 @@ public struct JSONReportRenderer {
         ])
     }
 
-    /// The input's problems as stderr has them: those kept, then per path and kind a note of how
-    /// many more there were (`more`).
+    /// The input's problems (warnings and errors) as stderr has them: those kept, then per path
+    /// and kind a note of how many more there were (`more`).
     func diagnosticNodes(_ sink: DiagnosticSink) -> [JSONNode] {
-        let kept: [JSONNode] = sink.kept.map { d in
+        let problems = sink.problems
+        let kept: [JSONNode] = problems.kept.map { d in
             .object([
                 ("severity", .string(d.severity.rawValue)),
                 ("path", d.path.isEmpty ? .null : .string(d.path)),
@@ -91,7 +92,7 @@ public struct JSONReportRenderer {
                 ("message", .string(d.message)),
             ])
         }
-        return kept + sink.omitted.map { o in
+        return kept + problems.omitted.map { o in
             .object([
                 ("severity", .string(Diagnostic.Severity.note.rawValue)),
                 ("path", o.path.isEmpty ? .null : .string(o.path)),

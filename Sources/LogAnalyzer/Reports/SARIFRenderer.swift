@@ -99,8 +99,8 @@ public struct SARIFRenderer {
         ])
     }
 
-    /// The input's problems (an input that could not be read, invalid UTF-8 …) as tool execution
-    /// notifications, as stderr has them: those kept, then per path and kind a note of how many
+    /// The input's problems (an input that could not be read, invalid UTF-8 …: warnings and
+    /// errors) as tool execution notifications, as stderr has them: those kept, then per path and kind a note of how many
     /// more there were. (Code scanning lists them on the tool's status page; the run still
     /// completed: `executionSuccessful` stays true, as CodeQL reports files it could not extract.)
     private func notifications(_ sink: DiagnosticSink) -> [JSONNode] {
@@ -113,8 +113,9 @@ public struct SARIFRenderer {
             members.append(("descriptor", .object([("id", .string(kind))])))
             return .object(members)
         }
-        return sink.kept.map { notification($0.severity, $0.message, path: $0.path, line: $0.line, kind: $0.kind) }
-            + sink.omitted.map { notification(.note, DiagnosticSink.omittedText($0), path: $0.path, line: 0, kind: $0.kind) }
+        let problems = sink.problems
+        return problems.kept.map { notification($0.severity, $0.message, path: $0.path, line: $0.line, kind: $0.kind) }
+            + problems.omitted.map { notification(.note, DiagnosticSink.omittedText($0), path: $0.path, line: 0, kind: $0.kind) }
     }
 
     private func document(_ results: [JSONNode], includeMissingRule: Bool, notifications: [JSONNode] = []) -> JSONNode {
