@@ -84,13 +84,17 @@ public enum InputSet {
     }
 
     /// The inputs without a second name of a file already among them (`logs/ logs/agent.log`, a
-    /// link `current.log` to a rotated file): one log read twice would count its events twice.
+    /// link `current.log` to a rotated file), nor a byte-identical copy of one (`logs/agent.log`
+    /// beside `incident/agent.log` copied from it): one log read twice would count its events
+    /// twice. Copies are compared only when their sizes are equal, a block at a time, stopping at
+    /// the first difference.
     static func readOnce(_ inputs: [InputDescriptor], diagnostics: inout DiagnosticSink) -> [InputDescriptor] {
         struct FileID: Hashable {
             var device: UInt64
             var inode: UInt64
         }
         var seen: [FileID: String] = [:]
+        var bySize: [Int64: [String]] = [:]
         return inputs.filter { input in
             guard input.kind == .file, input.openPath == input.path else { return true }
             var st = stat()
@@ -101,7 +105,43 @@ public enum InputSet {
                 return false
             }
             seen[id] = input.path
+            let size = Int64(st.st_size)
+            if size > 0 {
+                if let original = bySize[size]?.first(where: { sameContent($0, input.path) }) {
+                    diagnostics.report(Diagnostic(.note, path: input.path, kind: "read-once", "the same bytes as \(original): read once"))
+                    return false
+                }
+                bySize[size, default: []].append(input.path)
+            }
             return true
+        }
+    }
+
+    /// Whether two files of one size hold the same bytes (false when either cannot be read).
+    static func sameContent(_ a: String, _ b: String) -> Bool {
+        let fa = open(a, O_RDONLY)
+        guard fa >= 0 else { return false }
+        defer { close(fa) }
+        let fb = open(b, O_RDONLY)
+        guard fb >= 0 else { return false }
+        defer { close(fb) }
+        let block = 1 << 16
+        var x = [UInt8](repeating: 0, count: block)
+        var y = [UInt8](repeating: 0, count: block)
+        while true {
+            let n = x.withUnsafeMutableBytes { read(fa, $0.baseAddress, block) }
+            guard n >= 0 else { return false }
+            var m = 0
+            while m < n {
+                let k = y.withUnsafeMutableBytes { read(fb, $0.baseAddress! + m, n - m) }
+                guard k > 0 else { return false }
+                m += k
+            }
+            if n == 0 {
+                // Both at their end (the second has nothing more either).
+                return y.withUnsafeMutableBytes { read(fb, $0.baseAddress, 1) } == 0
+            }
+            if memcmp(x, y, n) != 0 { return false }
         }
     }
 

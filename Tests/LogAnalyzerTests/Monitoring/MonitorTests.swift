@@ -133,6 +133,26 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(parseJSON(linked.stdout)?["counts"]?["tokenExpiredErrors"]?.doubleValue == 11)
     }
 
+    /// A byte-identical copy of a log (another file, not a link: `cp server.log backup/`) is read
+    /// once too; a file of the same size with other bytes is read.
+    @Test func aCopyOfALogIsCountedOnce() throws {
+        let text = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("Fixtures/incident-real/server.log").path, encoding: .utf8)
+        let dir = TempDir()
+        let original = dir.write("logs/server.log", text)
+        let copy = dir.write("backup/server.log", text)
+        let copied = try runLoganalyze(["report", "--output", "json", original, copy])
+        #expect(parseJSON(copied.stdout)?["counts"]?["tokenExpiredBySide"]?["server"]?.doubleValue == 11)
+        #expect(copied.stderr == "\(copy): note: the same bytes as \(original): read once\n")
+        // The same length, one byte changed (the last line's newline made a space): both are read.
+        var changed = Array(text.utf8)
+        changed[changed.count - 1] = UInt8(ascii: " ")
+        let other = dir.write("other/server.log", Data(changed))
+        #expect(try FileManager.default.attributesOfItem(atPath: other)[.size] as? Int == text.utf8.count)
+        let both = try runLoganalyze(["report", "--output", "json", original, other])
+        #expect(parseJSON(both.stdout)?["counts"]?["tokenExpiredBySide"]?["server"]?.doubleValue == 22)
+        #expect(both.stderr == "")
+    }
+
     /// A line without session ids joins every session of its input active at its time: the
     /// worker's one registration 401 while two jobs run is one unauthorized error, not two.
     @Test func anErrorWithoutSessionIDsIsCountedOnce() throws {
