@@ -5,12 +5,18 @@ import Foundation
 /// `baselineState` (`unchanged` expected, `new` unexpected, `absent` missing).
 public struct SARIFRenderer {
     public static let missingRuleId = "missing-finding"
+    /// GitHub code scanning rejects a whole SARIF file whose run has more results than this
+    /// ("Analysis SARIF file rejected due to result limits").
+    public static let codeScanningMaxResults = 25_000
+    /// The most results `analyze` writes in its run: the most severe findings, in report order.
+    let maxResults: Int
     let workingDirectory: String
     /// The working directory, normalized, with a final `/`: the prefix of the paths in it.
     private let base: String
 
-    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    public init(workingDirectory: String = FileManager.default.currentDirectoryPath, maxResults: Int = SARIFRenderer.codeScanningMaxResults) {
         self.workingDirectory = workingDirectory
+        self.maxResults = maxResults
         let cwd = Self.lexicallyNormalized(workingDirectory)
         base = cwd.hasSuffix("/") ? cwd : cwd + "/"
     }
@@ -25,7 +31,25 @@ public struct SARIFRenderer {
     /// spooled): the document is laid out around a placeholder result, and the results go where
     /// it stands, indented as the document would have indented them.
     public func render(_ report: Report, to write: (String) -> Void) {
-        let notifications = self.notifications(report.diagnostics)
+        // Over the limit, the most severe findings are kept (errors, then warnings, then infos,
+        // each in report order) and a notification says how many were left out.
+        var quota: [Severity: Int] = [:]
+        var budget = maxResults
+        for severity in Severity.allCases.reversed() {
+            quota[severity] = min(report.findings.count(severity), budget)
+            budget -= quota[severity]!
+        }
+        let leftOut = report.findings.count - (maxResults - budget)
+        var notifications = self.notifications(report.diagnostics)
+        if leftOut > 0 {
+            let kept = Severity.allCases.reversed().filter { quota[$0]! > 0 }.map { "\(DiagnosticSink.grouped(quota[$0]!)) \($0.rawValue)" }.joined(separator: ", ")
+            notifications.append(.object([
+                ("level", .string("warning")),
+                ("message", .object([("text", .string(
+                    "\(DiagnosticSink.grouped(leftOut)) of \(DiagnosticSink.grouped(report.findings.count)) findings left out: GitHub code scanning rejects a run of more than \(DiagnosticSink.grouped(Self.codeScanningMaxResults)) results; kept the most severe (\(kept)). Every finding: --output json."))])),
+                ("descriptor", .object([("id", .string("results-left-out"))])),
+            ]))
+        }
         guard !report.findings.isEmpty else {
             write(document([], includeMissingRule: false, notifications: notifications).serialized(pretty: true) + "\n")
             return
@@ -39,8 +63,12 @@ public struct SARIFRenderer {
         let paths = report.paths
         var fingerprints = Fingerprints()
         var out = String(prefix)
-        for (i, f) in report.findings.enumerated() {
-            if i > 0 { out += ",\n" + String(repeating: " ", count: indent) }
+        var written = 0
+        for f in report.findings {
+            guard quota[f.severity, default: 0] > 0 else { continue }
+            quota[f.severity]! -= 1
+            if written > 0 { out += ",\n" + String(repeating: " ", count: indent) }
+            written += 1
             result(f, paths: paths, baseline: nil, redactor, &fingerprints).write(into: &out, pretty: true, depth: indent / 2)
             if out.utf8.count >= 1 << 16 {
                 write(out)

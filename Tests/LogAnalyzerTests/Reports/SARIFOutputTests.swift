@@ -12,6 +12,45 @@ import Testing
         return results.compactMap { $0["partialFingerprints"]?["loganalyze/v1"]?.stringValue }
     }
 
+    /// GitHub code scanning rejects a whole file whose run has more than 25,000 results: over the
+    /// limit, the most severe findings are written (errors, then warnings, in report order) and a
+    /// tool notification says how many were left out.
+    @Test func overTheResultLimitTheMostSevereAreKeptAndTheRestCounted() throws {
+        #expect(SARIFRenderer.codeScanningMaxResults == 25_000)
+        // Sessions 0 ..< 12, one finding each: severities info, warning, error in turn.
+        let sessions = (0..<12).map { i in
+            Session(key: "room-\(i)", room: "room-\(i)", roomSid: nil, jobIds: [], participants: [], start: Timestamp(micros: 1_772_409_600_000_000 + Int64(i) * 60_000_000),
+                    end: nil, sides: [.agent], inputs: [0], recordCount: 1, events: [], gaps: [:], inputGaps: [:], records: [], order: i)
+        }
+        let findings = sessions.map { s in
+            Finding(rule: "slow-greeting", severity: Severity.allCases[s.order % 3], session: s, at: s.start, message: "finding \(s.order)")
+        }
+        let report = Report(inputs: [InputSummary(path: "agent.log", stats: InputStats())], sessions: sessions, findings: findings, configuration: AnalysisConfiguration())
+        func results(_ sarif: String) -> [String] {
+            guard case .array(let runs)? = parseJSON(sarif)?["runs"], case .array(let results)? = runs.first?["results"] else { return [] }
+            return results.compactMap { $0["message"]?["text"]?.stringValue }
+        }
+        let capped = SARIFRenderer(workingDirectory: "/work", maxResults: 6).render(report)
+        // The 4 errors (sessions 2, 5, 8, 11) and the first 2 warnings (1, 4), in report order.
+        #expect(results(capped) == ["finding 1", "finding 2", "finding 4", "finding 5", "finding 8", "finding 11"])
+        let doc = try #require(parseJSON(capped))
+        guard case .array(let runs)? = doc["runs"], case .array(let invocations)? = runs.first?["invocations"],
+            case .array(let notes)? = invocations.first?["toolExecutionNotifications"]
+        else {
+            Issue.record("no notifications")
+            return
+        }
+        #expect(notes.count == 1)
+        #expect(notes.first?["level"]?.stringValue == "warning")
+        #expect(notes.first?["descriptor"]?["id"]?.stringValue == "results-left-out")
+        #expect(notes.first?["message"]?["text"]?.stringValue
+            == "6 of 12 findings left out: GitHub code scanning rejects a run of more than 25,000 results; kept the most severe (4 error, 2 warning). Every finding: --output json.")
+        // Within the limit: every finding, no notification.
+        let whole = SARIFRenderer(workingDirectory: "/work", maxResults: 12).render(report)
+        #expect(results(whole) == (0..<12).map { "finding \($0)" })
+        #expect(!whole.contains("invocations"))
+    }
+
     @Test func twoCascadesInOneSessionAreTwoAlerts() {
         func line(_ time: String, _ level: String, _ message: String) -> String {
             #"{"message": "\#(message)", "level": "\#(level)", "name": "livekit", "pid": 5, "job_id": "AJ_twocascades1", "room": "two", "timestamp": "2026-03-02T09:\#(time)+00:00"}"#
