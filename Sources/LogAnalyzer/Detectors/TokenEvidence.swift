@@ -7,6 +7,9 @@ struct TokenEvidence {
     var first: SessionEvent
 
     static let cascadeGapSeconds = 300.0
+    /// How long before a client's first failure its silence may end and still be the one that
+    /// let its token expire (the session tracker keeps such silences: `SessionTracker.pin`).
+    static let silenceWindowSeconds = 120.0
 
     /// Whether a failure says `token is expired` (not just a body-less 401).
     var confirmedExpired: Bool { failures.contains { $0.kind == .authFailure(.expired) } }
@@ -44,7 +47,7 @@ struct TokenEvidence {
     /// browser's (a server logs only events, so its quiet stretches mean nothing). With it, the
     /// silence of the whole log that ended at the same moment, if any: the session's own lines
     /// may have stopped earlier (a quiet call) than the other sessions' of the same log.
-    func silence(in session: Session, within seconds: Double = 120) -> (gap: SilentGap, inputGap: SilentGap?, side: Side)? {
+    func silence(in session: Session, within seconds: Double = TokenEvidence.silenceWindowSeconds) -> (gap: SilentGap, inputGap: SilentGap?, side: Side)? {
         for side in [Side.agent, .browser, .app, .backend] {
             var best: (SilentGap, SilentGap?)?
             var inputs: [Int] = []

@@ -46,6 +46,9 @@ public final class SessionTracker {
             return nil
         }
         var gaps: [Int: [SilentGap]] = [:]
+        /// Silences that ended just before an authentication failure, apart from `gaps` (which
+        /// keeps only the longest): the one a token detector needs (`pin`).
+        var pinnedGaps: [Int: [SilentGap]] = [:]
         /// The input and side of the previous record (most records repeat them).
         var lastInput = -1
         var lastSide: Side?
@@ -172,6 +175,8 @@ public final class SessionTracker {
     /// The latest LiveKit server line of each input (a log that merges services), by input index.
     private var inputServerLast: [Timestamp?]
     private var inputGaps: [Int: [SilentGap]] = [:]
+    /// Whole-input silences that ended just before an authentication failure (`pin`).
+    private var pinnedInputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
 
     private struct PidKey: IndexKey {
@@ -258,6 +263,7 @@ public final class SessionTracker {
         k.keptMetrics += d.keptMetrics
         k.droppedMetrics += d.droppedMetrics
         for (input, gaps) in d.gaps { k.gaps[input, default: []] += gaps }
+        for (input, gaps) in d.pinnedGaps { k.pinnedGaps[input, default: []] += gaps }
         for l in d.last {
             if let i = k.last.firstIndex(where: { $0.input == l.input && $0.side == l.side }) {
                 if l.time > k.last[i].time { k.last[i] = l }
@@ -439,6 +445,10 @@ public final class SessionTracker {
             }
         }
         let kind = classifier.classify(r, memo: &classifyMemo)
+        let pinsSilence = if case .authFailure(let k)? = kind, k == .expired || k == .unauthorized, r.time != nil { true } else { false }
+        if pinsSilence, let t = r.time, inputGaps[r.input] != nil {
+            Self.pin(&inputGaps[r.input, default: []], into: &pinnedInputGaps[r.input, default: []], before: t)
+        }
         if case .sessionStart = kind, let pid = r.ids.pid, r.message.hasPrefix(EventClassifier.Word.jobRequest.text) {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
@@ -492,6 +502,9 @@ public final class SessionTracker {
                 } else if side != .server {
                     b.last.append((r.input, side, t, location))
                 }
+            }
+            if pinsSilence, let t = r.time, b.gaps[r.input] != nil {
+                Self.pin(&b.gaps[r.input, default: []], into: &b.pinnedGaps[r.input, default: []], before: t)
             }
             if case .sessionEnd? = kind, side == .server, r.ids.roomSid != nil, r.message == "room closed" {
                 b.roomClosed = true
@@ -646,6 +659,24 @@ public final class SessionTracker {
     }
 
     /// Keeps the 8 longest gaps of a list.
+    /// Moves the silences of `list` that ended within `TokenEvidence.silenceWindowSeconds` before
+    /// an authentication failure at `time` to `pinned`, where no longer silence pushes them out:
+    /// `remember` keeps only the 8 longest, and a log of days (quiet nights) or a session idle
+    /// for hours holds longer ones than the 11 minutes that let a token expire. (At most 64 a
+    /// list, the latest: a failure follows a silence at most once a minute.)
+    private static func pin(_ list: inout [SilentGap], into pinned: inout [SilentGap], before time: Timestamp) {
+        var i = 0
+        while i < list.count {
+            let d = list[i].to.seconds(until: time)
+            if d >= -1 && d <= TokenEvidence.silenceWindowSeconds {
+                pinned.append(list.remove(at: i))
+                if pinned.count > 64 { pinned.removeFirst() }
+            } else {
+                i += 1
+            }
+        }
+    }
+
     private static func remember(_ gap: SilentGap, in list: inout [SilentGap]) {
         list.append(gap)
         if list.count > 16 {
@@ -1000,12 +1031,17 @@ public final class SessionTracker {
         let b = builder(i)
         let events = timeOrdered(b.events, time: \.time, location: \.location)
         var gapsByInput: [Int: [SilentGap]] = [:]
-        for input in b.inputs { if let g = inputGaps[input] { gapsByInput[input] = g } }
+        for input in b.inputs {
+            let g = (inputGaps[input] ?? []) + (pinnedInputGaps[input] ?? [])
+            if !g.isEmpty { gapsByInput[input] = g }
+        }
+        var gaps = b.gaps
+        for (input, pinned) in b.pinnedGaps { gaps[input, default: []] += pinned }
         var key = b.segment > 1 ? "(no session ids) #\(b.segment)" : "(no session ids)"
         if let room = b.room { key = b.roomSid.map { "\(room)/\($0)" } ?? room } else if let sid = b.roomSid { key = sid } else if let job = b.jobIds.first { key = job }
         return Session(
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds, participants: b.participants, start: b.start, end: b.end,
-            sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: b.gaps,
+            sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: gaps,
             inputGaps: gapsByInput, records: b.records, order: b.firstSeen, responses: b.responses, replies: b.replies,
             audioSeconds: b.audioSeconds)
     }

@@ -42,6 +42,34 @@ import Testing
         #expect(f.explanation[0].hasPrefix("the agent process logged nothing for 13 min 20 s before the failure (last line at 2026-03-17 10:06:10, next at 2026-03-17 10:19:30)"))
     }
 
+    /// A session that goes on for hours after its failure, with many longer quiet stretches (the
+    /// agent idle in the room, its tokens refreshed all along; or a log of days with quiet
+    /// nights), still has the silence that ended at the failure: the tracker keeps the longest
+    /// silences, and apart from them each one that ended just before an authentication failure.
+    @Test func theSilenceBeforeTheFailureIsKeptAmongLongerLaterOnes() throws {
+        let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(Self.refreshed), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        var lines = [
+            Self.agent("10:01:00.190000", "received job request"),
+            Self.agent("10:06:10.000000", "received user transcript"),
+            Self.agent("10:19:30.000000", "worker connection closed unexpectedly", level: "WARNING"),
+            Self.agent("10:19:30.200000", rejected, level: "ERROR", name: "livekit"),
+        ]
+        // Then a line every 25 minutes until 20:40: 25 idle stretches longer than the incident's.
+        for k in 1...25 {
+            let minutes = 20 + 25 * k
+            lines.append(Self.agent("\(pad(10 + minutes / 60, 2)):\(pad(minutes % 60, 2)):00.000000", "received user transcript"))
+        }
+        let log = lines.map { $0.replacingOccurrences(of: "agent-1    | ", with: "") }.joined(separator: "\n") + "\n"
+        var c = AnalysisConfiguration()
+        c.configuredTokenTTLSeconds = 86_400
+        let report = analyze(log: log, name: "agent.log", configuration: c)
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("suspended-host"))
+        #expect(f.number("silentGapSeconds") == 800)
+        // The whole log's silence too (the only lines are the session's).
+        #expect(f.explanation[0].contains("The whole log was silent, so the host itself was suspended"))
+    }
+
     /// `cat agent.log browser.log > all.log`: the browser's silence in the same input (longer,
     /// from its last line before the failure) is not the agent's.
     @Test func eachClientsSilenceIsItsOwnInOneInput() throws {
