@@ -128,9 +128,10 @@ public struct SARIFRenderer {
     }
 
     /// The input's problems (an input that could not be read, invalid UTF-8 …: warnings and
-    /// errors) as tool execution notifications, as stderr has them: those kept, then per path and kind a note of how many
-    /// more there were. (Code scanning lists them on the tool's status page; the run still
-    /// completed: `executionSuccessful` stays true, as CodeQL reports files it could not extract.)
+    /// errors) as tool execution notifications, as stderr has them: those kept, then per path and
+    /// kind a note of how many more there were. (Code scanning lists them on the tool's status
+    /// page; the run still completed: `executionSuccessful` stays true, as CodeQL reports files it
+    /// could not extract.)
     private func notifications(_ sink: DiagnosticSink) -> [JSONNode] {
         func notification(_ level: Diagnostic.Severity, _ text: String, path: String, line: Int, kind: String) -> JSONNode {
             var members: [(String, JSONNode)] = [
