@@ -110,27 +110,45 @@ struct UTF16Source<Inner: ByteSource>: ByteSource {
 extension ByteSource {
     /// Up to `count` bytes, from as many reads as it takes (fewer only at the end).
     mutating func readBytes(upTo count: Int) throws(InputError) -> [UInt8] {
+        let (bytes, error) = readHead(upTo: count)
+        if let error { throw error }
+        return bytes
+    }
+
+    /// Up to `count` bytes, and the error that stopped the reading short, if one did: the bytes
+    /// read before it are kept (the first lines of a truncated gzip are still records).
+    mutating func readHead(upTo count: Int) -> (bytes: [UInt8], error: InputError?) {
         var bytes = [UInt8](repeating: 0, count: count)
         var got = 0
+        var failure: InputError?
         while got < count {
             // (`withUnsafeMutableBytes` rethrows untyped: the typed error goes through a Result.)
-            let n = try bytes.withUnsafeMutableBytes { b in
+            let result = bytes.withUnsafeMutableBytes { b in
                 do throws(InputError) {
                     return Result<Int, InputError>.success(try read(into: UnsafeMutableRawBufferPointer(rebasing: b[got...])))
                 } catch { return .failure(error) }
-            }.get()
+            }
+            guard case .success(let n) = result else {
+                if case .failure(let error) = result { failure = error }
+                break
+            }
             if n == 0 { break }
             got += n
         }
         bytes.removeLast(count - got)
-        return bytes
+        return (bytes, failure)
     }
 
     /// This source as UTF-8 text without a byte-order mark, after reading its first bytes to see
     /// which mark it has (if any).
     func decodingByteOrderMark() throws(InputError) -> any ByteSource {
         var source = self
-        let head = try source.readBytes(upTo: 3)
+        let (head, error) = source.readHead(upTo: 3)
+        if let error {
+            // Failed within its first bytes: what came before the failure, then the failure.
+            guard !head.isEmpty else { throw error }
+            return PrefixedSource(prefix: head, inner: FailedSource(error: error))
+        }
         let encoding = TextEncoding.sniff(head)
         let rest = PrefixedSource(prefix: Array(head[encoding.markBytes...]), inner: source)
         switch encoding {
@@ -143,13 +161,21 @@ extension ByteSource {
     /// lines when its first 16 KiB (or all there is) hold CRs and no LF.
     private func endingLinesAtCarriageReturns() throws(InputError) -> any ByteSource {
         var source = self
-        var head = try source.readBytes(upTo: 16 << 10)
+        var (head, error) = source.readHead(upTo: 16 << 10)
         // Sentry breadcrumbs saved as one JSON document: read whole and made into JSON lines.
-        if JSONDocument.mayStart(head) {
-            head += try source.readBytes(upTo: JSONDocument.maxDocumentBytes + 1 - head.count)
-            if head.count <= JSONDocument.maxDocumentBytes, let lines = head.withUnsafeBufferPointer(JSONDocument.lines(of:)) {
+        if error == nil, JSONDocument.mayStart(head) {
+            let (more, moreError) = source.readHead(upTo: JSONDocument.maxDocumentBytes + 1 - head.count)
+            head += more
+            error = moreError
+            if error == nil, head.count <= JSONDocument.maxDocumentBytes, let lines = head.withUnsafeBufferPointer(JSONDocument.lines(of:)) {
                 return PrefixedSource(prefix: lines, inner: EmptySource())
             }
+        }
+        // A read that failed within these first bytes (a truncated gzip): its lines before the
+        // failure are read, then the failure is reported as after any later read.
+        if let error {
+            let rest = PrefixedSource(prefix: head, inner: FailedSource(error: error))
+            return TextEncoding.endsLinesWithCR(head) ? CRLineSource(inner: rest) : rest
         }
         let rest = PrefixedSource(prefix: head, inner: source)
         return TextEncoding.endsLinesWithCR(head) ? CRLineSource(inner: rest) : rest

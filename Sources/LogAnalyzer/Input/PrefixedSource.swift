@@ -22,6 +22,13 @@ struct EmptySource: ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int { 0 }
 }
 
+/// A source whose reading failed: every read throws its error (after the bytes read before the
+/// failure, when it ends a `PrefixedSource`).
+struct FailedSource: ByteSource {
+    let error: InputError
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int { throw error }
+}
+
 /// Bytes in one allocation, appended without being zeroed first: a block of a stream, read
 /// where it lies by `LineReader(segments:)`.
 final class ByteBlock: @unchecked Sendable {

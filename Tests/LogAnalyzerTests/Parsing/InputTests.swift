@@ -99,6 +99,19 @@ let sampleLines = (1...2000).map { i in
         #expect(result.diagnostics.kept.map(\.message).contains { $0.hasPrefix("truncated gzip stream") })
     }
 
+    @Test func truncatedSmallGzipKeepsItsRecords() throws {
+        // Under 16 KiB inflated: the cut falls inside the first bytes read to sniff the encoding.
+        let lines = (1...20).map { i in
+            "{\"message\": \"line \(i)\", \"level\": \"INFO\", \"timestamp\": \"2025-12-11T00:51:46.000000+00:00\"}"
+        }.joined(separator: "\n") + "\n"
+        let full = try gzip(Data(lines.utf8))
+        let cut = full.prefix(full.count - 8)  // without the trailer (CRC-32 and size)
+        let result = parse(data: Data(cut), name: "agent.log.gz")
+        #expect(result.records.count == 20)
+        #expect(result.records.last?.message == "line 20")
+        #expect(result.diagnostics.kept.map(\.message) == ["truncated gzip stream: the archive ends before its end marker; the 20 lines before it are kept"])
+    }
+
     @Test func unreadablePathIsAnErrorAndOtherInputsStillRun() throws {
         let dir = TempDir()
         let good = dir.write("good.log", "00:00:01 - a\n")
