@@ -28,6 +28,12 @@ public struct FixtureExpectations: Sendable {
         return trimmed == "/" ? "/" + fileName : trimmed + "/" + fileName
     }
 
+    /// The keys of `options`: `.loganalyze.json`'s, then the fixture's own.
+    static let optionKeys = [
+        "tokenTtl", "greetingStartMarkers", "greetingEndMarkers", "greetingWarningSeconds", "greetingErrorSeconds",
+        "timeZone", "timeZones", "date", "appConfig",
+    ]
+
     /// Reads and validates `dir/expected.json`.
     public static func load(dir: String) throws(ConfigurationError) -> FixtureExpectations {
         let path = path(in: dir)
@@ -40,8 +46,15 @@ public struct FixtureExpectations: Sendable {
         guard case .object? = parseJSON(String(decoding: data, as: UTF8.self)), let doc = parseJSON(String(decoding: data, as: UTF8.self)) else {
             throw ConfigurationError("\(path): not a JSON object")
         }
+        // A misspelt key would leave its part of the file unchecked (`"valeus"`: no bound, a pass).
+        func unknownKey(_ value: JSONValue, _ known: [String], _ place: String) throws(ConfigurationError) {
+            guard case .object(let members) = value, let (key, _) = members.first(where: { !known.contains($0.0) }) else { return }
+            throw ConfigurationError("\(path): \(place)unknown key '\(key)' (\(known.joined(separator: ", ")))")
+        }
+        try unknownKey(doc, ["options", "findings"], "")
         let options = doc["options"] ?? .object([])
         guard case .object = options else { throw ConfigurationError("\(path): \"options\" must be an object") }
+        try unknownKey(options, optionKeys, "options: ")
         guard case .array(let items)? = doc["findings"] else { throw ConfigurationError("\(path): \"findings\" must be an array") }
         var findings: [Expectation] = []
         for (i, item) in items.enumerated() {
@@ -51,6 +64,7 @@ public struct FixtureExpectations: Sendable {
             guard DetectorRegistry.descriptor(rule) != nil else {
                 throw ConfigurationError("\(path): findings[\(i)]: unknown rule '\(rule)'")
             }
+            try unknownKey(item, ["rule", "session", "severity", "values"], "findings[\(i)]: ")
             var severity: Severity?
             if let s = item["severity"]?.stringValue {
                 guard let parsed = Severity(rawValue: s) else { throw ConfigurationError("\(path): findings[\(i)]: unknown severity '\(s)'") }

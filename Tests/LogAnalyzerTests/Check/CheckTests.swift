@@ -133,6 +133,36 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(result.status == 2)
         #expect(result.stdout.contains("BROKEN \(fixture): \(fixture)/expected.json: findings[0].values.seconds must be a number, \"lo..hi\" or a string"))
     }
+
+    /// A misspelt key would make its part of the file say nothing (`"valeus"`: no bound is
+    /// checked and the fixture passes): the fixture is broken, with the key named.
+    @Test(arguments: [
+        (#"{"findings": [{"rule": "slow-greeting", "valeus": {"seconds": "1..2"}}]}"#,
+         "findings[0]: unknown key 'valeus' (rule, session, severity, values)"),
+        (#"{"optoins": {"tokenTtl": "2h"}, "findings": []}"#, "unknown key 'optoins' (options, findings)"),
+        (#"{"options": {"tokenTTL": "2h"}, "findings": []}"#,
+         "options: unknown key 'tokenTTL' (tokenTtl, greetingStartMarkers, greetingEndMarkers, greetingWarningSeconds, greetingErrorSeconds, timeZone, timeZones, date, appConfig)"),
+    ])
+    func misspeltOrMistypedKeysBreakTheFixture(json: String, reason: String) throws {
+        let dir = TempDir()
+        _ = dir.write("f/expected.json", json)
+        do {
+            _ = try FixtureExpectations.load(dir: dir.url.path + "/f")
+            Issue.record("loaded: \(json)")
+        } catch {
+            #expect(error.message == "\(dir.url.path)/f/expected.json: \(reason)")
+        }
+    }
+
+    @Test func aMisspeltExpectationKeyExitsTwo() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("incident-real", into: dir)
+        try #"{"findings": [{"rule": "slow-greeting", "valeus": {"seconds": "1..2"}}, {"rule": "auth-expiry-cascade"}, {"rule": "early-token-death"}]}"#
+            .write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
+        let result = try runLoganalyze(["check", fixture])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("BROKEN \(fixture): \(fixture)/expected.json: findings[0]: unknown key 'valeus' (rule, session, severity, values)"))
+    }
 }
 
 @Suite struct CIOutputTests {
