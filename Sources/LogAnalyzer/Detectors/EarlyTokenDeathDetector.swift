@@ -153,7 +153,11 @@ public struct EarlyTokenDeathDetector: Detector {
         }
         if causes.isEmpty {
             causes.append("unknown")
-            f.explanation.append("no silence before the failure and no token claims in the logs: check the backend's token TTL and the server version (tokens are refreshed to 10-minute ones before v1.13.2)")
+            if let claims {
+                f.explanation.append("no silence before the failure, and the rejected token's claims do not explain it (\(claims.summary)): check the backend's token TTL, the server's clock and its version (tokens are refreshed to 10-minute ones before v1.13.2)")
+            } else {
+                f.explanation.append("no silence before the failure and no token claims in the logs: check the backend's token TTL and the server version (tokens are refreshed to 10-minute ones before v1.13.2)")
+            }
         }
         f.values.append(("cause", .text(causes[0])))
         f.message += " (\(Self.causeText[causes[0]] ?? causes[0]))"

@@ -49,6 +49,27 @@ import Testing
         #expect(f.number("lifetimeSeconds") == 1047)
     }
 
+    /// A rejected token whose claims show the configured TTL, with no silence before: the cause is
+    /// unknown, and the explanation does not say the logs hold no claims (they are quoted).
+    @Test func anUnexplainedDeathWithClaimsQuotesThem() throws {
+        let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: signal failure: client error: 401 Unauthorized - invalid token: \(Self.minted), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        let log = [
+            Self.agent("00:00:05.000000", "Session created"),
+            Self.agent("00:04:00.000000", "received user transcript"),
+            Self.agent("00:08:00.000000", "received user transcript"),
+            Self.agent("00:12:00.000000", "received user transcript"),
+            Self.agent("00:16:00.000000", "received user transcript"),
+            Self.agent("00:17:31.000000", rejected, level: "ERROR", name: "livekit"),
+        ].joined(separator: "\n") + "\n"
+        var c = AnalysisConfiguration()
+        c.configuredTokenTTLSeconds = 7200
+        let dir = TempDir()
+        let report = analyze([dir.write("agent.log", log)], configuration: c)
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("unknown"))
+        #expect(f.explanation.last == "no silence before the failure, and the rejected token's claims do not explain it (sub user-1, room room-abc, nbf 2026-03-17 00:00:00, exp 2026-03-17 02:00:00, valid 2 h): check the backend's token TTL, the server's clock and its version (tokens are refreshed to 10-minute ones before v1.13.2)")
+    }
+
     @Test func aConfiguredTTLComesFirst() throws {
         var c = AnalysisConfiguration()
         c.configuredTokenTTLSeconds = 3600
