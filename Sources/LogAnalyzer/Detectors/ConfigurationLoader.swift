@@ -5,17 +5,29 @@ public enum ConfigurationLoader {
     /// `greetingEndMarkers`, `greetingWarningSeconds`, `greetingErrorSeconds`).
     public static func apply(settings: JSONValue, source: String, to c: inout AnalysisConfiguration) throws(ConfigurationError) {
         guard case .object = settings else { throw ConfigurationError("\(source): settings must be a JSON object") }
+        // (A value of the wrong kind is refused, as `.loganalyze.json` refuses it: not a number
+        // read as a duration, nor the default kept unseen.)
         if let ttl = settings["tokenTtl"] {
-            guard let text = ttl.stringValue, let seconds = TokenTTLSetting.parseDuration(text) else {
+            guard case .string(let text) = ttl, let seconds = TokenTTLSetting.parseDuration(text), seconds <= TokenTTLSetting.maxSeconds else {
                 throw ConfigurationError("\(source): tokenTtl must be a duration such as \"2h\"")
             }
             c.configuredTokenTTLSeconds = seconds
             c.configuredTokenTTLSource = source
         }
-        if case .array(let items)? = settings["greetingStartMarkers"] { c.greetingStartMarkers = items.compactMap(\.stringValue) }
-        if case .array(let items)? = settings["greetingEndMarkers"] { c.greetingEndMarkers = items.compactMap(\.stringValue) }
-        if let w = settings["greetingWarningSeconds"]?.doubleValue { c.greetingWarningSeconds = w }
-        if let e = settings["greetingErrorSeconds"]?.doubleValue { c.greetingErrorSeconds = e }
+        for (key, path) in [("greetingStartMarkers", \AnalysisConfiguration.greetingStartMarkers), ("greetingEndMarkers", \AnalysisConfiguration.greetingEndMarkers)] {
+            guard let value = settings[key] else { continue }
+            guard case .array(let items) = value, !items.isEmpty, items.allSatisfy({ if case .string = $0 { true } else { false } }) else {
+                throw ConfigurationError("\(source): \(key) must be a non-empty array of strings")
+            }
+            c[keyPath: path] = items.compactMap(\.stringValue)
+        }
+        for (key, path) in [("greetingWarningSeconds", \AnalysisConfiguration.greetingWarningSeconds), ("greetingErrorSeconds", \AnalysisConfiguration.greetingErrorSeconds)] {
+            guard let value = settings[key] else { continue }
+            guard case .number(let n) = value, let seconds = Double(n), seconds > 0, seconds <= 86_400 else {
+                throw ConfigurationError("\(source): \(key) must be a number of seconds above 0, at most 86400")
+            }
+            c[keyPath: path] = seconds
+        }
         guard c.greetingWarningSeconds <= c.greetingErrorSeconds else {
             throw ConfigurationError("\(source): the greeting warning threshold must not exceed the error threshold")
         }

@@ -154,6 +154,22 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         }
     }
 
+    /// `options` of the wrong kind break the fixture, as `.loganalyze.json` refuses them (with a
+    /// warning there), instead of running it with the defaults or a number read as a duration.
+    @Test(arguments: [
+        (#"{"options": {"greetingWarningSeconds": "x"}, "findings": []}"#, "greetingWarningSeconds must be a number of seconds above 0, at most 86400"),
+        (#"{"options": {"greetingErrorSeconds": 0}, "findings": []}"#, "greetingErrorSeconds must be a number of seconds above 0, at most 86400"),
+        (#"{"options": {"greetingStartMarkers": "Generating initial greeting"}, "findings": []}"#, "greetingStartMarkers must be a non-empty array of strings"),
+        (#"{"options": {"greetingEndMarkers": [5]}, "findings": []}"#, "greetingEndMarkers must be a non-empty array of strings"),
+        (#"{"options": {"tokenTtl": 5}, "findings": []}"#, "tokenTtl must be a duration such as \"2h\""),
+    ])
+    func optionsOfTheWrongKindBreakTheFixture(json: String, reason: String) throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("clean-interleaved", into: dir)
+        try json.write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
+        #expect(FixtureCheck.run(dir: fixture).brokenReason == "\(fixture)/expected.json: \(reason)")
+    }
+
     @Test func aMisspeltExpectationKeyExitsTwo() throws {
         let dir = TempDir()
         let fixture = try copyFixture("incident-real", into: dir)
