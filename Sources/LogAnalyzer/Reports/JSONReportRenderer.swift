@@ -58,7 +58,8 @@ public struct JSONReportRenderer {
         let redactor = Redactor()
         func str(_ s: String?) -> JSONNode { s.map { .string(redactor.redact($0)) } ?? .null }
         func time(_ t: Timestamp?) -> JSONNode { t.map { .string($0.iso8601) } ?? .null }
-        let inputs: [JSONNode] = report.inputs.map { i in
+        // (An input that could not be read is its `unreadable` diagnostic, not an input.)
+        let inputs: [JSONNode] = report.inputs.filter(\.stats.readable).map { i in
             .object([
                 ("path", .string(i.path)),
                 ("bytes", .int(Int(i.stats.bytes))),

@@ -51,9 +51,12 @@ public struct JUnitRenderer {
             if let i = inputErrors.firstIndex(where: { $0.path == path }) { inputErrors[i].cases.append(c) } else { inputErrors.append((path, [c])) }
         }
         let errorCount = inputErrors.reduce(0) { $0 + $1.cases.count }
-        let tests = byInput.reduce(0) { $0 + max(1, $1.count) } + errorCount
+        // An input that could not be read is its `read input` error below, not also a suite.
+        let listed = report.inputs.indices.filter { report.inputs[$0].stats.readable || !byInput[$0].isEmpty }
+        let tests = listed.reduce(0) { $0 + max(1, byInput[$1].count) } + errorCount
         write(header(tests: tests, failures: failures.reduce(0, +), errors: errorCount))
-        for (index, input) in report.inputs.enumerated() {
+        for index in listed {
+            let input = report.inputs[index]
             var out = suiteOpen(input.path, tests: max(1, byInput[index].count), failures: failures[index], errors: 0, redactor)
             if byInput[index].isEmpty { out += testCase(Case(name: "no sessions", classname: input.path), redactor) }
             for position in byInput[index] {

@@ -98,6 +98,26 @@ import FoundationXML
         #expect(suites[1].attribute(forName: "errors")?.stringValue == "0")
     }
 
+    /// A file that exists but cannot be read (a gzip that ends inside its header) is an input
+    /// that could not be read, as a missing path is: not among JSON's `inputs`, and in JUnit only
+    /// its `read input` error (not also a passing suite of "no sessions").
+    @Test func anOpenedInputThatCannotBeReadIsOnlyItsError() throws {
+        let dir = TempDir()
+        dir.write("agent.log", #"{"message": "registered worker", "level": "INFO", "name": "livekit.agents", "id": "AW_x1", "timestamp": "2026-03-02T10:00:00.000000+00:00"}"# + "\n")
+        dir.write("cut.log.gz", Data([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]))
+        let json = try runLoganalyze(["analyze", "--output", "json", "agent.log", "cut.log.gz"], cwd: dir.url)
+        let doc = try #require(parseJSON(json.stdout))
+        #expect(array(doc["inputs"]).map { $0["path"]?.stringValue ?? "-" } == ["agent.log"])
+        #expect(array(doc["diagnostics"]).map { $0["message"]?.stringValue ?? "-" } == ["cannot read: truncated gzip stream: the archive ends before its end marker"])
+        let junit = try runLoganalyze(["analyze", "--output", "junit", "agent.log", "cut.log.gz"], cwd: dir.url)
+        let root = try #require(try XMLDocument(data: Data(junit.stdout.utf8)).rootElement())
+        #expect(root.attribute(forName: "tests")?.stringValue == "2")
+        #expect(root.attribute(forName: "errors")?.stringValue == "1")
+        let suites = root.elements(forName: "testsuite")
+        #expect(suites.map { $0.attribute(forName: "name")?.stringValue ?? "-" } == ["agent.log", "cut.log.gz"])
+        #expect(suites.last?.elements(forName: "testcase").map { $0.attribute(forName: "name")?.stringValue ?? "-" } == ["read input"])
+    }
+
     @Test func githubAnnotatesAnUnreadableInputAsAnError() throws {
         let (result, _) = try run("github")
         #expect(result.status == 0)
