@@ -44,7 +44,7 @@ public struct TextReportRenderer {
     func summary(_ report: Report) -> String {
         let records = report.inputs.reduce(0) { $0 + $1.stats.records }
         let flagged = report.findings.flaggedSessionCount
-        var line = "\(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s"), \(DiagnosticSink.grouped(records)) records, "
+        var line = "\(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s"), \(DiagnosticSink.grouped(records)) record\(records == 1 ? "" : "s"), "
         line += "\(DiagnosticSink.grouped(report.sessionCount)) session\(report.sessionCount == 1 ? "" : "s") (\(flagged) flagged): "
         if report.findings.isEmpty {
             line += "no findings"

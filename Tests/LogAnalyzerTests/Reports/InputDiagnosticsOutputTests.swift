@@ -118,6 +118,13 @@ import FoundationXML
         #expect(suites.last?.elements(forName: "testcase").map { $0.attribute(forName: "name")?.stringValue ?? "-" } == ["read input"])
     }
 
+    @Test func theSummaryLineCountsOneRecordInTheSingular() throws {
+        let dir = TempDir()
+        dir.write("agent.log", #"{"message": "registered worker", "level": "INFO", "name": "livekit.agents", "id": "AW_x1", "timestamp": "2026-03-02T10:00:00.000000+00:00"}"# + "\n")
+        let result = try runLoganalyze(["analyze", "agent.log"], cwd: dir.url)
+        #expect(result.stdout == "1 input, 1 record, 1 session (0 flagged): no findings\n")
+    }
+
     @Test func githubAnnotatesAnUnreadableInputAsAnError() throws {
         let (result, _) = try run("github")
         #expect(result.status == 0)
