@@ -56,7 +56,15 @@ struct AnalysisOptions: ParsableArguments {
             Self.applyProjectConfig(JSONValue.object(members), to: &c, diagnostics: &diagnostics)
         }
         for path in configsFromInputs {
-            if let ttl = TokenTTLSetting.fromConfigFile(path) {
+            let text: String
+            switch SmallFile.read(path, limit: 4 << 20) {
+            case .success(let data): text = String(decoding: data, as: UTF8.self)
+            case .failure(.tooLarge):
+                diagnostics.report(Diagnostic(.warning, path: path, kind: "config-too-large", "larger than 4 MiB: not a settings file; ignored"))
+                continue
+            case .failure: continue
+            }
+            if let ttl = TokenTTLSetting.fromConfigText(text) {
                 guard ttl <= TokenTTLSetting.maxSeconds else {
                     diagnostics.report(Diagnostic(.warning, path: path, kind: "config-value", "token TTL of \(Int(min(ttl, 1e18))) s is longer than 10 years; ignored"))
                     continue

@@ -136,4 +136,15 @@ import Testing
         let config = try runLoganalyze(["analyze", "--app-config", big, ArgumentErrorTests.fixture])
         #expect(config.stderr == "loganalyze: error: invalid value '\(big)' for --app-config: larger than 4 MiB: not a settings file\n")
     }
+
+    /// An app config among the inputs over 4 MiB is refused unread, with a warning: its TTL is
+    /// not silently missing from the run.
+    @Test func aLargeAppConfigAmongTheInputsIsRefusedWithAWarning() throws {
+        let dir = TempDir()
+        dir.write("agent.log", #"{"message": "registered worker", "level": "INFO", "name": "livekit.agents", "id": "AW_x1", "timestamp": "2026-03-02T10:00:00.000000+00:00"}"# + "\n")
+        dir.write("config.py", "token_ttl_hours = 2\n" + String(repeating: "#", count: 4 << 20))
+        let result = try runLoganalyze(["analyze", "."], cwd: dir.url)
+        #expect(result.status == 0)
+        #expect(result.stderr == "./config.py: warning: larger than 4 MiB: not a settings file; ignored\n")
+    }
 }
