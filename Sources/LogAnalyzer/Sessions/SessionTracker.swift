@@ -30,6 +30,8 @@ public final class SessionTracker {
         /// Metrics events kept (the first ones and those around the greeting); the rest are counted.
         var keptMetrics = 0
         var droppedMetrics = 0
+        /// Events past `maxSessionEvents` (counted, not kept).
+        var droppedEvents = 0
         var greetingOpen = false
         /// The latest client record per input and side (few per session: searched, not hashed).
         var last: [(input: Int, side: Side, time: Timestamp, location: SourceLocation)] = []
@@ -133,6 +135,14 @@ public final class SessionTracker {
     private var orphanRegistrations: [SessionEvent] = []
     private var joinedRegistrations: Set<SourceLocation> = []
     static let maxOrphanRegistrations = 64
+    /// The most events one session keeps (about 300 bytes each): a session that lasts the whole
+    /// log with a reconnect loop or an error on every line would otherwise hold them all. Later
+    /// ones are counted (noted at the end), so memory follows the sessions live at once.
+    static let maxSessionEvents = 20_000
+    /// Sessions that reached `maxSessionEvents`, the events they did not keep and the first one's label.
+    private var cappedSessions = 0
+    private var cappedEvents = 0
+    private var firstCappedSession: String?
 
     private static func isRegistration(_ e: SessionEvent) -> Bool {
         if case .authFailure(.workerRegistration) = e.kind { true } else { false }
@@ -262,6 +272,11 @@ public final class SessionTracker {
         k.events += d.events
         k.keptMetrics += d.keptMetrics
         k.droppedMetrics += d.droppedMetrics
+        k.droppedEvents += d.droppedEvents
+        if k.events.count > Self.maxSessionEvents {
+            k.droppedEvents += k.events.count - Self.maxSessionEvents
+            k.events.removeLast(k.events.count - Self.maxSessionEvents)
+        }
         for (input, gaps) in d.gaps { k.gaps[input, default: []] += gaps }
         for (input, gaps) in d.pinnedGaps { k.pinnedGaps[input, default: []] += gaps }
         for l in d.last {
@@ -512,10 +527,14 @@ public final class SessionTracker {
             }
             // Built only when kept: most metrics events are only counted.
             if let kind, !echoed, keep(kind, in: b) {
-                b.events.append(event(kind))
-                if r.time == nil && b.segment > 0 {
-                    b.undatedEvents += 1
-                    if b.undatedEvents >= 2 * Self.maxUndatedUnassigned { trimUndated(b) }
+                if b.events.count < Self.maxSessionEvents {
+                    b.events.append(event(kind))
+                    if r.time == nil && b.segment > 0 {
+                        b.undatedEvents += 1
+                        if b.undatedEvents >= 2 * Self.maxUndatedUnassigned { trimUndated(b) }
+                    }
+                } else {
+                    b.droppedEvents += 1
                 }
             }
             if keepAllRecords || (keepRecordsFor.map { matchesSelector(b, $0) } ?? false) || b.keepRecords {
@@ -845,8 +864,9 @@ public final class SessionTracker {
             }
             orphanRegistrations.removeAll()
         }
+        let sessions = roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
         noteUnattached()
-        return roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
+        return sessions
     }
 
     /// Keeps the newest `maxUndatedUnassigned` untimed events of a segment.
@@ -928,6 +948,11 @@ public final class SessionTracker {
             diagnostics.append(Diagnostic(.note, path: "", kind: "ambiguous-rejections",
                 "\(DiagnosticSink.grouped(ambiguousServerEvents.count)) server rejection\(one ? "" : "s") without a token or session ids fell within several sessions at once and \(one ? "was" : "were") attached to none"))
         }
+        if cappedSessions > 0 {
+            let one = cappedSessions == 1
+            diagnostics.append(Diagnostic(.note, path: "", kind: "session-events",
+                "\(DiagnosticSink.grouped(cappedSessions)) session\(one ? "" : "s") (\(one ? "" : "the first: ")\(firstCappedSession ?? "?")) had more than \(DiagnosticSink.grouped(Self.maxSessionEvents)) events: only the first \(DiagnosticSink.grouped(Self.maxSessionEvents)) of each are kept (\(DiagnosticSink.grouped(cappedEvents)) more were counted, not kept); findings and report counts cover the kept ones"))
+        }
         if undatedDropped > 0 {
             let one = undatedDropped == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "untimed-events",
@@ -952,7 +977,7 @@ public final class SessionTracker {
         func join(_ event: SessionEvent, _ r: Int) {
             if Self.isRegistration(event) { joinedRegistrations.insert(event.location) }
             let b = builder(r)
-            b.events.append(event)
+            if b.events.count < Self.maxSessionEvents { b.events.append(event) } else { b.droppedEvents += 1 }
             b.sides.insert(event.side)
             b.inputs.insert(event.location.input)
         }
@@ -1039,6 +1064,11 @@ public final class SessionTracker {
         for (input, pinned) in b.pinnedGaps { gaps[input, default: []] += pinned }
         var key = b.segment > 1 ? "(no session ids) #\(b.segment)" : "(no session ids)"
         if let room = b.room { key = b.roomSid.map { "\(room)/\($0)" } ?? room } else if let sid = b.roomSid { key = sid } else if let job = b.jobIds.first { key = job }
+        if b.droppedEvents > 0 {
+            cappedSessions += 1
+            cappedEvents += b.droppedEvents
+            if firstCappedSession == nil { firstCappedSession = key }
+        }
         return Session(
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds, participants: b.participants, start: b.start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: gaps,

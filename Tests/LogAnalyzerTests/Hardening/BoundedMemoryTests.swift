@@ -171,6 +171,25 @@ import Testing
         #expect(tracker.slotCount <= tracker.peakLiveSessions)
     }
 
+    /// One job whose resume loop fails on every line for the whole log: the session keeps its
+    /// first `maxSessionEvents` events and counts the rest (it had kept every one, 300 bytes each).
+    @Test func aSessionKeepsAtMostMaxSessionEventsEvents() {
+        let extra = 150
+        var lines = [#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_aaaaaaaaaaaa", "room": "room-a", "timestamp": "2026-03-02T00:00:00+00:00"}"#]
+        for i in 0..<(SessionTracker.maxSessionEvents + extra) {
+            let stamp = String(format: "%02d:%02d:%02d.%03d", i / 3_600_000, i / 60_000 % 60, i / 1000 % 60, i % 1000)
+            lines.append(#"{"message": "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - token is expired", "level": "ERROR", "name": "livekit", "pid": 7, "job_id": "AJ_aaaaaaaaaaaa", "timestamp": "2026-03-02T\#(stamp)+00:00"}"#)
+        }
+        let (report, notes) = IdlessEventTests.run(lines.joined(separator: "\n") + "\n")
+        #expect(report.sessions.map(\.key) == ["room-a"])
+        let events = report.sessions.first?.events ?? []
+        #expect(events.count == SessionTracker.maxSessionEvents)
+        #expect(events.first?.location.line == 1)
+        #expect(events.last?.location.line == SessionTracker.maxSessionEvents)
+        #expect(report.sessions.first?.recordCount == SessionTracker.maxSessionEvents + extra + 1)
+        #expect(notes.contains("1 session (room-a) had more than 20,000 events: only the first 20,000 of each are kept (151 more were counted, not kept); findings and report counts cover the kept ones"))
+    }
+
     /// livekit-agents 1.6 compact lines (`datefmt="%H:%M:%S"`) from a run with no date anywhere:
     /// twelve jobs 40 minutes apart from 20:00 past midnight. Their time-only stamps go idle like
     /// dated ones (they were all held to the end before), a 25-minute silence inside a job does
