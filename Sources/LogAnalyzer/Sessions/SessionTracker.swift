@@ -782,7 +782,13 @@ public final class SessionTracker {
             victims += sealed.prefix(sealed.count - Self.maxSealedSegments).filter { !chosen.contains($0) }
         }
         victims.removeAll { rejoinSplit($0) != $0 }
-        guard !victims.isEmpty else { return [] }
+        guard !victims.isEmpty else {
+            // Without a session finalised the old id-less events go too (a session that lasts
+            // the whole log finalised none, and they had all been kept for the end): once the
+            // oldest is an idle time older still, so that the walk comes once an idle time.
+            if let t = unassigned.first?.time, isOldUnassigned(t, idleTimes: 3) { dropOldUnassigned() }
+            return []
+        }
         let roots = victims
         attachUnassigned(roots, final: false)
         let finished = roots.map(session)
@@ -791,14 +797,24 @@ public final class SessionTracker {
         sealed.removeAll { slots[$0] == nil }
         free += retired
         retired.removeAll(keepingCapacity: true)
-        // Id-less events older than any live session can use are dropped.
+        dropOldUnassigned()
+        return finished
+    }
+
+    /// Whether an id-less event's time is older than any live session can use (`idleTimes` idle
+    /// times before the clock).
+    private func isOldUnassigned(_ t: Timestamp, idleTimes: Double = 2) -> Bool {
+        guard let clock = t.hasDate ? now : nowUndated else { return false }
+        return t < clock.adding(seconds: -idleTimes * idleSeconds)
+    }
+
+    /// Drops the id-less events older than any live session can use.
+    private func dropOldUnassigned() {
         unassigned.removeAll { e in
-            guard let t = e.time, let clock = t.hasDate ? now : nowUndated else { return false }
-            guard t < clock.adding(seconds: -2 * idleSeconds) else { return false }
+            guard let t = e.time, isOldUnassigned(t) else { return false }
             keepIfOrphan(e)
             return true
         }
-        return finished
     }
 
     /// A session split from an untimed one (`splitFromSid`) that found no room sid of its own
