@@ -27,7 +27,9 @@ public struct MonitorAggregate: Sendable {
     public var undatedOutsideWindow = 0
     /// Errors without session ids already counted: such a line joins every session of its input
     /// active then (a worker's registration 401 with five jobs running) and is one error, not
-    /// one a session. (Locations of this run; `merge` keeps its own.)
+    /// one a session. Its first session counts it (its copies are marked `joinedElsewhere`);
+    /// within a `--since`/`--until` window, where that session may be left out, the first one
+    /// in the window does, by the locations counted (of this run; `merge` keeps its own).
     private var countedWithoutIDs: Set<SourceLocation> = []
 
     public init(since: Timestamp? = nil, until: Timestamp? = nil) {
@@ -36,6 +38,9 @@ public struct MonitorAggregate: Sendable {
     }
 
     public var tokenExpiredErrors: Int { tokenExpiredBySide.values.reduce(0, +) }
+
+    /// Locations of errors without session ids held to count each once (only in a window).
+    var heldLocations: Int { countedWithoutIDs.count }
 
     /// Whether a session falls in the window.
     public func includes(_ session: Session) -> Bool {
@@ -69,7 +74,10 @@ public struct MonitorAggregate: Sendable {
         for e in session.events {
             switch e.kind {
             case .authFailure, .negotiationError:
-                guard e.hasIDs || countedWithoutIDs.insert(e.location).inserted else { continue }
+                if !e.hasIDs {
+                    let windowed = since != nil || until != nil
+                    guard windowed ? countedWithoutIDs.insert(e.location).inserted : !e.joinedElsewhere else { continue }
+                }
                 switch e.kind {
                 case .authFailure(.expired): tokenExpiredBySide[e.side, default: 0] += 1
                 case .authFailure: unauthorizedErrors += 1

@@ -110,6 +110,8 @@ public struct SessionEvent: Sendable {
     /// Whether the record named any session id (a connection loss without ids concerns every
     /// session of its process).
     var hasIDs: Bool
+    /// An id-less event that joined another session first: one line, counted there only.
+    var joinedElsewhere = false
 
     /// The first non-empty line of a text, without its CR (found on the bytes: splitting by
     /// Character walks grapheme clusters, slow on long error texts).

@@ -997,7 +997,8 @@ public final class SessionTracker {
             b.sides.insert(event.side)
             b.inputs.insert(event.location.input)
         }
-        for event in unassigned {
+        for k in unassigned.indices {
+            let event = unassigned[k]
             if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
             // A server's rejection without ids is one client's: within several sessions of the
             // server's log at once, it is none's in particular (it would count in each).
@@ -1014,7 +1015,11 @@ public final class SessionTracker {
                 continue
             }
             if !unattachedWide.isEmpty && !matched.isEmpty { unattachedWide.remove(event.location) }
-            for r in matched where chosen.contains(r) { join(event, r) }
+            for r in matched where chosen.contains(r) {
+                join(unassigned[k], r)
+                // (Its copies in the other sessions, of this pass or a later one, are not counted.)
+                unassigned[k].joinedElsewhere = true
+            }
         }
         guard final else { return }
         for event in undatedUnassigned {

@@ -171,6 +171,34 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(doc["counts"]?["unauthorizedErrors"]?.doubleValue == 1)
     }
 
+    /// Each error without ids is counted by the first session it joins, its copies are not: the
+    /// report no longer keeps the location of every such line of the run to count it once (a
+    /// time-only app log with a 401 on every line grew by 20 bytes a line). A window still does.
+    @Test func errorsWithoutSessionIDsAreCountedOnceWithoutHoldingTheirLocations() {
+        func stamp(_ s: Int) -> String { String(format: "2026-03-02T09:%02d:%02d+00:00", s / 60, s % 60) }
+        var lines: [String] = []
+        for n in 1...2 {
+            lines.append(#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Tw0j0b\#(n)aaaaa", "room": "room-\#(n)", "timestamp": "\#(stamp(n))"}"#)
+        }
+        for s in 3..<1_003 {
+            lines.append(#"{"message": "failed to connect to livekit, retrying in 0s: 401, message='Invalid response status', url='wss://acme-9x2k.livekit.cloud/agent'", "level": "WARNING", "name": "livekit.agents", "timestamp": "\#(stamp(s / 2))"}"#)
+        }
+        for n in 1...2 {
+            lines.append(#"{"message": "process exiting", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Tw0j0b\#(n)aaaaa", "timestamp": "\#(stamp(600))"}"#)
+        }
+        let dir = TempDir()
+        let path = dir.write("worker.log", lines.joined(separator: "\n") + "\n")
+        for window in [false, true] {
+            var analyzer = Analyzer()
+            analyzer.monitor = window ? MonitorAggregate(since: Timestamp(micros: 0)) : MonitorAggregate()
+            var sink = DiagnosticSink()
+            let report = analyzer.run([InputDescriptor(path: path)], diagnostics: &sink)
+            #expect(report.sessionCount == 2)
+            #expect(report.monitor?.unauthorizedErrors == 1_000)
+            #expect(report.monitor?.heldLocations == (window ? 1_000 : 0))
+        }
+    }
+
     @Test func sinceAndUntilSelectTheWindow() throws {
         let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 10)), options: ["--output", "json", "--since", "2026-03-02T00:30:00Z", "--until", "2026-03-02T01:00:00Z"])
         let doc = try #require(parseJSON(result.stdout))
