@@ -27,7 +27,7 @@ public struct MonitorAggregate: Sendable {
     public var undatedOutsideWindow = 0
     /// Errors without session ids already counted: such a line joins every session of its input
     /// active then (a worker's registration 401 with five jobs running) and is one error, not
-    /// one a session. Its first session counts it (its copies are marked `joinedElsewhere`);
+    /// one a session. Its first session counts it (its copies are marked `joinedBefore`);
     /// within a `--since`/`--until` window, where that session may be left out, the first one
     /// in the window does, by the locations counted (of this run; `merge` keeps its own).
     private var countedWithoutIDs: Set<SourceLocation> = []
@@ -76,7 +76,7 @@ public struct MonitorAggregate: Sendable {
             case .authFailure, .negotiationError:
                 if !e.hasIDs {
                     let windowed = since != nil || until != nil
-                    guard windowed ? countedWithoutIDs.insert(e.location).inserted : !e.joinedElsewhere else { continue }
+                    guard windowed ? countedWithoutIDs.insert(e.location).inserted : !e.joinedBefore else { continue }
                 }
                 switch e.kind {
                 case .authFailure(.expired): tokenExpiredBySide[e.side, default: 0] += 1

@@ -110,8 +110,13 @@ public struct SessionEvent: Sendable {
     /// Whether the record named any session id (a connection loss without ids concerns every
     /// session of its process).
     var hasIDs: Bool
-    /// An id-less event that joined another session first: one line, counted there only.
-    var joinedElsewhere = false
+    /// An id-less event that had joined a session already (when it was copied into this one:
+    /// one line, counted in the first only; in the tracker's list: it is no orphan).
+    var joinedBefore = false
+    /// An id-less event counted among those that joined no session: one that fell within too
+    /// many sessions at once, a server rejection within several (see `SessionTracker.attachUnassigned`).
+    var countedWide = false
+    var countedAmbiguous = false
 
     /// The first non-empty line of a text, without its CR (found on the bytes: splitting by
     /// Character walks grapheme clusters, slow on long error texts).

@@ -127,13 +127,13 @@ public final class SessionTracker {
     /// The most sessions one id-less event joins; one that fits more joins none (noted; an
     /// event is looked at again by each eviction its time falls in, so they are kept by line).
     static let maxFanOut = 256
-    private var unattachedWide: Set<SourceLocation> = []
+    /// Id-less events that fell within more than `maxFanOut` sessions and joined none (so far).
+    private var unattachedWide = 0
     private var unassignedRecords: [LogRecord] = []
     /// A worker's registration rejected (401) when none of its sessions was active (after the
     /// last job, a rotated secret): the first `maxOrphanRegistrations` of them make a session of
     /// their own at the end, so that the rejection is reported (it had been dropped).
     private var orphanRegistrations: [SessionEvent] = []
-    private var joinedRegistrations: Set<SourceLocation> = []
     static let maxOrphanRegistrations = 64
     /// The most events one session keeps (about 300 bytes each): a session that lasts the whole
     /// log with a reconnect loop or an error on every line would otherwise hold them all. Later
@@ -150,7 +150,7 @@ public final class SessionTracker {
 
     /// Keeps `e` when it is a registration rejection that joined no session.
     private func keepIfOrphan(_ e: SessionEvent) {
-        guard Self.isRegistration(e), !joinedRegistrations.contains(e.location), orphanRegistrations.count < Self.maxOrphanRegistrations else { return }
+        guard Self.isRegistration(e), !e.joinedBefore, orphanRegistrations.count < Self.maxOrphanRegistrations else { return }
         orphanRegistrations.append(e)
     }
     /// Whether any record so far had session ids; until one has, id-less records go to segments.
@@ -954,15 +954,15 @@ public final class SessionTracker {
 
     /// Notes about id-less events no session got.
     private func noteUnattached() {
-        if !unattachedWide.isEmpty {
-            let one = unattachedWide.count == 1
+        if unattachedWide > 0 {
+            let one = unattachedWide == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "wide-events",
-                "\(DiagnosticSink.grouped(unattachedWide.count)) event\(one ? "" : "s") without session ids fell within more than \(Self.maxFanOut) sessions at once and \(one ? "was" : "were") attached to none"))
+                "\(DiagnosticSink.grouped(unattachedWide)) event\(one ? "" : "s") without session ids fell within more than \(Self.maxFanOut) sessions at once and \(one ? "was" : "were") attached to none"))
         }
-        if !ambiguousServerEvents.isEmpty {
-            let one = ambiguousServerEvents.count == 1
+        if ambiguousServerEvents > 0 {
+            let one = ambiguousServerEvents == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "ambiguous-rejections",
-                "\(DiagnosticSink.grouped(ambiguousServerEvents.count)) server rejection\(one ? "" : "s") without a token or session ids fell within several sessions at once and \(one ? "was" : "were") attached to none"))
+                "\(DiagnosticSink.grouped(ambiguousServerEvents)) server rejection\(one ? "" : "s") without a token or session ids fell within several sessions at once and \(one ? "was" : "were") attached to none"))
         }
         if cappedSessions > 0 {
             let one = cappedSessions == 1
@@ -991,7 +991,6 @@ public final class SessionTracker {
         }
         let margin: Int64 = 120_000_000
         func join(_ event: SessionEvent, _ r: Int) {
-            if Self.isRegistration(event) { joinedRegistrations.insert(event.location) }
             let b = builder(r)
             if b.events.count < Self.maxSessionEvents { b.events.append(event) } else { b.droppedEvents += 1 }
             b.sides.insert(event.side)
@@ -1003,7 +1002,10 @@ public final class SessionTracker {
             // A server's rejection without ids is one client's: within several sessions of the
             // server's log at once, it is none's in particular (it would count in each).
             if event.side == .server, case .authFailure = event.kind, concurrentSessions(input: event.location.input, time: event.time) > 1 {
-                ambiguousServerEvents.insert(event.location)
+                if !event.countedAmbiguous {
+                    unassigned[k].countedAmbiguous = true
+                    ambiguousServerEvents += 1
+                }
                 continue
             }
             let matched = final ? targets(candidates, input: event.location.input, time: event.time, limit: Self.maxFanOut)
@@ -1011,14 +1013,20 @@ public final class SessionTracker {
             // An event that fits hundreds of sessions says nothing about any one of them (and
             // copying it into each would be quadratic).
             if matched.count > Self.maxFanOut {
-                unattachedWide.insert(event.location)
+                if !event.countedWide {
+                    unassigned[k].countedWide = true
+                    unattachedWide += 1
+                }
                 continue
             }
-            if !unattachedWide.isEmpty && !matched.isEmpty { unattachedWide.remove(event.location) }
+            if event.countedWide && !matched.isEmpty {
+                unassigned[k].countedWide = false
+                unattachedWide -= 1
+            }
             for r in matched where chosen.contains(r) {
                 join(unassigned[k], r)
                 // (Its copies in the other sessions, of this pass or a later one, are not counted.)
-                unassigned[k].joinedElsewhere = true
+                unassigned[k].joinedBefore = true
             }
         }
         guard final else { return }
@@ -1034,7 +1042,8 @@ public final class SessionTracker {
     }
 
     /// Server rejections without ids that fell within several sessions (see `attachUnassigned`).
-    private var ambiguousServerEvents: Set<SourceLocation> = []
+    /// (Counted once each: the event is marked.)
+    private var ambiguousServerEvents = 0
 
     /// How many live sessions of `input` are active at `time` (counting stops at 2).
     private func concurrentSessions(input: Int, time: Timestamp?) -> Int {
