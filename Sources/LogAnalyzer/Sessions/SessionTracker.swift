@@ -19,8 +19,8 @@ public final class SessionTracker {
     private final class Builder {
         var room: String?
         var roomSid: String?
-        var jobIds: [String] = []
-        var participants: [String] = []
+        var jobIds = IDList()
+        var participants = IDList()
         var start: Timestamp?
         var end: Timestamp?
         var sides: Set<Side> = []
@@ -58,7 +58,7 @@ public final class SessionTracker {
         var firstSeen: Int
         var keepRecords = false
         /// Keys this session was registered under (to unregister it when it is finalised).
-        var participantSids: [String] = []
+        var participantSids = IDList()
         var pids: [PidKey] = []
         /// The last pid this session registered, while `pidEpoch` says it still holds it.
         var lastPid: PidKey?
@@ -262,8 +262,8 @@ public final class SessionTracker {
         let d = builder(drop)
         k.room = k.room ?? d.room
         k.roomSid = k.roomSid ?? d.roomSid
-        for j in d.jobIds where !k.jobIds.contains(j) { k.jobIds.append(j) }
-        for p in d.participants where !k.participants.contains(p) { k.participants.append(p) }
+        for j in d.jobIds.items { k.jobIds.insert(j) }
+        for p in d.participants.items { k.participants.insert(p) }
         if let s = d.start, k.start == nil || s < k.start! { k.start = s }
         if let e = d.end, k.end == nil || e > k.end! { k.end = e }
         k.sides.formUnion(d.sides)
@@ -288,7 +288,7 @@ public final class SessionTracker {
         }
         k.records += d.records
         k.keepRecords = k.keepRecords || d.keepRecords
-        k.participantSids += d.participantSids
+        for p in d.participantSids.items { k.participantSids.insert(p) }
         k.pids += d.pids
         k.merged.append(drop)
         k.merged += d.merged
@@ -386,9 +386,9 @@ public final class SessionTracker {
         if let identity = ids.participant { byParticipant[identity] = s }
         if let pid = ids.pid { registerPid(PidKey(input: input, pid: pid), s) }
         let b = builder(s)
-        if let job = ids.jobId, !b.jobIds.contains(job) { b.jobIds.append(job) }
-        if let p = ids.participant, !b.participants.contains(p) { b.participants.append(p) }
-        if let p = ids.participantSid, !b.participantSids.contains(p) { b.participantSids.append(p) }
+        if let job = ids.jobId { b.jobIds.insert(job) }
+        if let p = ids.participant { b.participants.insert(p) }
+        if let p = ids.participantSid { b.participantSids.insert(p) }
         return s
     }
 
@@ -833,9 +833,9 @@ public final class SessionTracker {
         }
         drop(b.roomSid, byRoomSid)
         drop(b.room, byRoom)
-        for j in b.jobIds { drop(j, byJob) }
-        for p in b.participants { drop(p, byParticipant) }
-        for p in b.participantSids { drop(p, byParticipantSid) }
+        for j in b.jobIds.items { drop(j, byJob) }
+        for p in b.participants.items { drop(p, byParticipant) }
+        for p in b.participantSids.items { drop(p, byParticipantSid) }
         for key in b.pids where byPid[key].map(find) == i {
             byPid[key] = nil
             pidEpoch += 1
@@ -1100,7 +1100,7 @@ public final class SessionTracker {
             if firstCappedSession == nil { firstCappedSession = key }
         }
         return Session(
-            key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds, participants: b.participants, start: b.start, end: b.end,
+            key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds.items, participants: b.participants.items, start: b.start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: gaps,
             inputGaps: gapsByInput, records: b.records, order: b.firstSeen, responses: b.responses, replies: b.replies,
             audioSeconds: b.audioSeconds)
