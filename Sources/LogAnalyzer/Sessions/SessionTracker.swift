@@ -32,6 +32,8 @@ public final class SessionTracker {
         var droppedMetrics = 0
         /// Events past `maxSessionEvents` (counted, not kept).
         var droppedEvents = 0
+        /// Whether a job id, identity or sid past `maxSessionIDs` was not listed.
+        var droppedIDs = false
         var greetingOpen = false
         /// The latest client record per input and side (few per session: searched, not hashed).
         var last: [(input: Int, side: Side, time: Timestamp, location: SourceLocation)] = []
@@ -139,6 +141,12 @@ public final class SessionTracker {
     /// log with a reconnect loop or an error on every line would otherwise hold them all. Later
     /// ones are counted (noted at the end), so memory follows the sessions live at once.
     static let maxSessionEvents = 20_000
+    /// The most job ids, participant identities and participant sids one session lists and
+    /// indexes, each: a room that lives the whole log with a new participant on every line (a
+    /// lobby, a load test) would otherwise hold them all. Its later ones join it by its room.
+    static let maxSessionIDs = 10_000
+    private var idCappedSessions = 0
+    private var firstIDCappedSession: String?
     /// Sessions that reached `maxSessionEvents`, the events they did not keep and the first one's label.
     private var cappedSessions = 0
     private var cappedEvents = 0
@@ -330,17 +338,20 @@ public final class SessionTracker {
             builder(session!).roomSid = sid
             byRoomSid[sid] = session
         }
-        func attach(_ key: String?, _ map: KeyIndex) {
+        func attach(_ key: String?, _ map: KeyIndex, _ list: (Builder) -> IDList) {
             guard let key else { return }
             if let existing = map[key] {
                 session = session.map { link($0, existing) } ?? find(existing)
-            } else {
-                if session == nil { session = newSession() }
+            } else if session == nil {
+                session = newSession()
+            } else if list(builder(find(session!))).count >= Self.maxSessionIDs {
+                // (Not indexed: see `maxSessionIDs`.)
+                return
             }
             map[key] = session!
         }
-        attach(ids.jobId, byJob)
-        attach(ids.participantSid, byParticipantSid)
+        attach(ids.jobId, byJob, \.jobIds)
+        attach(ids.participantSid, byParticipantSid, \.participantSids)
         if let room = ids.room {
             if let existing = byRoom[room] {
                 let root = find(existing)
@@ -383,12 +394,16 @@ public final class SessionTracker {
             session = find(existing)
         }
         guard let s = session.map(find) else { return nil }
-        if let identity = ids.participant { byParticipant[identity] = s }
-        if let pid = ids.pid { registerPid(PidKey(input: input, pid: pid), s) }
         let b = builder(s)
-        if let job = ids.jobId { b.jobIds.insert(job) }
-        if let p = ids.participant { b.participants.insert(p) }
-        if let p = ids.participantSid { b.participantSids.insert(p) }
+        if let identity = ids.participant, b.participants.count < Self.maxSessionIDs || byParticipant[identity] != nil { byParticipant[identity] = s }
+        if let pid = ids.pid { registerPid(PidKey(input: input, pid: pid), s) }
+        func list(_ id: String?, _ ids: inout IDList) {
+            guard let id else { return }
+            if ids.count < Self.maxSessionIDs { ids.insert(id) } else if !ids.contains(id) { b.droppedIDs = true }
+        }
+        list(ids.jobId, &b.jobIds)
+        list(ids.participant, &b.participants)
+        list(ids.participantSid, &b.participantSids)
         return s
     }
 
@@ -964,6 +979,11 @@ public final class SessionTracker {
             diagnostics.append(Diagnostic(.note, path: "", kind: "ambiguous-rejections",
                 "\(DiagnosticSink.grouped(ambiguousServerEvents)) server rejection\(one ? "" : "s") without a token or session ids fell within several sessions at once and \(one ? "was" : "were") attached to none"))
         }
+        if idCappedSessions > 0 {
+            let one = idCappedSessions == 1
+            diagnostics.append(Diagnostic(.note, path: "", kind: "session-ids",
+                "\(DiagnosticSink.grouped(idCappedSessions)) session\(one ? "" : "s") (\(one ? "" : "the first: ")\(firstIDCappedSession ?? "?")) named more than \(DiagnosticSink.grouped(Self.maxSessionIDs)) job ids, participants or participant sids: the later ones are not listed, and a line that names only one of them does not join it"))
+        }
         if cappedSessions > 0 {
             let one = cappedSessions == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "session-events",
@@ -1094,6 +1114,10 @@ public final class SessionTracker {
         for (input, pinned) in b.pinnedGaps { gaps[input, default: []] += pinned }
         var key = b.segment > 1 ? "(no session ids) #\(b.segment)" : "(no session ids)"
         if let room = b.room { key = b.roomSid.map { "\(room)/\($0)" } ?? room } else if let sid = b.roomSid { key = sid } else if let job = b.jobIds.first { key = job }
+        if b.droppedIDs {
+            idCappedSessions += 1
+            if firstIDCappedSession == nil { firstIDCappedSession = key }
+        }
         if b.droppedEvents > 0 {
             cappedSessions += 1
             cappedEvents += b.droppedEvents

@@ -37,4 +37,25 @@ import Testing
         #expect(sessions.first?.participants == (0..<1_500).map { "user-\($0)" })
         #expect(sessions.first?.recordCount == 3_000)
     }
+
+    /// Past `maxSessionIDs` identities the room lists and indexes no more (it had held every
+    /// one, in its list and in the identity and sid indices): their lines still join it by the
+    /// room, a note says so.
+    @Test func aRoomListsAtMostMaxSessionIDsParticipants() {
+        let extra = 300
+        var lines: [String] = []
+        for i in 0..<(SessionTracker.maxSessionIDs + extra) {
+            let stamp = String(format: "2026-03-02T00:%02d:%02d.%03dZ", i / 60_000, i / 1000 % 60, i % 1000)
+            lines.append(stamp + "\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"big-room\", \"roomID\": \"RM_bigroom0001\", \"participant\": \"user-\(i)\", \"pID\": \"PA_\(i)\"}")
+        }
+        let dir = TempDir()
+        let path = dir.write("server.log", lines.joined(separator: "\n") + "\n")
+        var sink = DiagnosticSink()
+        let report = Analyzer().run([InputDescriptor(path: path)], diagnostics: &sink)
+        #expect(report.sessions.map(\.key) == ["big-room/RM_bigroom0001"])
+        #expect(report.sessions.first?.recordCount == SessionTracker.maxSessionIDs + extra)
+        #expect(report.sessions.first?.participants.count == SessionTracker.maxSessionIDs)
+        #expect(report.sessions.first?.participants.last == "user-\(SessionTracker.maxSessionIDs - 1)")
+        #expect(sink.kept.map(\.message).contains("1 session (big-room/RM_bigroom0001) named more than 10,000 job ids, participants or participant sids: the later ones are not listed, and a line that names only one of them does not join it"))
+    }
 }
