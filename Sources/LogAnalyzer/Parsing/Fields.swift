@@ -81,13 +81,25 @@ public struct Fields: Sendable, Sequence {
     }
 
     public mutating func append(_ field: (String, JSONValue)) {
+        // (The storage lets go of the array first, so that it grows in place: a copy each time
+        // made a record of many continuation fields quadratic.)
         switch storage {
         case .members(var m):
+            storage = .members([])
             m.append(field)
             storage = .members(m)
         case .raw(let text, let skip, let before, var after):
+            storage = .members([])
             after.append(field)
             storage = .raw(text, skip: skip, before: before, after: after)
+        }
+    }
+
+    /// How many fields there are (raw storage is parsed for it).
+    var count: Int {
+        switch storage {
+        case .members(let m): return m.count
+        case .raw: return members.count
         }
     }
 

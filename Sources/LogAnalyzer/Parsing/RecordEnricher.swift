@@ -71,7 +71,12 @@ enum RecordEnricher {
     }
 
     static func idsFromFields(_ r: inout LogRecord) {
-        for (key, value) in r.fields.members {
+        idsFromFields(r.fields.members, into: &r)
+    }
+
+    /// The ids of `members`, fields of `r` (those of fields added one at a time, each once).
+    static func idsFromFields(_ members: [(String, JSONValue)], into r: inout LogRecord) {
+        for (key, value) in members {
             switch key {
             case "room", "room_name", "roomName":
                 if r.ids.room == nil, let s = value.stringValue, !s.isEmpty { r.ids.room = s }

@@ -514,8 +514,14 @@ struct StreamParser {
         }
         let field = pendingInfo?.format == .pinoPretty ? raw.flatMap { $0.byte(0).isSpaceOrTab ? pinoField($0) : nil } : nil
         if let field {
+            // (Counted with the continuation text: a record of endless `key: value` lines keeps
+            // the first 4 MiB of them. Past a few fields, only the new one is read for ids: the
+            // others were, and a walk over all of them for each line was quadratic.)
+            guard keeps(raw?.count ?? 0) else { return }
             out[k].fields.append(field)
-            if !out[k].fields.isRaw { RecordEnricher.idsFromFields(&out[k]) }
+            if !out[k].fields.isRaw {
+                if out[k].fields.count <= 8 { RecordEnricher.idsFromFields(&out[k]) } else { RecordEnricher.idsFromFields([field], into: &out[k]) }
+            }
         } else {
             gate?.materialize(&out[k])
             // The line that closes an open coloured record: its grey part is the extras. Without
