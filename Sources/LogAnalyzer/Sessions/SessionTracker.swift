@@ -141,8 +141,8 @@ public final class SessionTracker {
     /// log with a reconnect loop or an error on every line would otherwise hold them all. Later
     /// ones are counted (noted at the end), so memory follows the sessions live at once.
     static let maxSessionEvents = 20_000
-    /// The most job ids, participant identities and participant sids one session lists and
-    /// indexes, each: a room that lives the whole log with a new participant on every line (a
+    /// The most job ids, participant identities, participant sids and pids one session lists
+    /// and indexes, each: a room that lives the whole log with a new participant on every line (a
     /// lobby, a load test) would otherwise hold them all. Its later ones join it by its room.
     static let maxSessionIDs = 10_000
     private var idCappedSessions = 0
@@ -425,9 +425,12 @@ public final class SessionTracker {
             if sharedPids[key] == nil {
                 if let old = byPid[key] {
                     if find(old) != s { markShared(key) }
-                } else {
+                } else if b.pids.count < Self.maxSessionIDs {
                     byPid[key] = s
                     b.pids.append(key)
+                } else {
+                    // (Not indexed: see `maxSessionIDs`.)
+                    b.droppedIDs = true
                 }
             }
             b.lastPid = key
@@ -982,7 +985,7 @@ public final class SessionTracker {
         if idCappedSessions > 0 {
             let one = idCappedSessions == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "session-ids",
-                "\(DiagnosticSink.grouped(idCappedSessions)) session\(one ? "" : "s") (\(one ? "" : "the first: ")\(firstIDCappedSession ?? "?")) named more than \(DiagnosticSink.grouped(Self.maxSessionIDs)) job ids, participants or participant sids: the later ones are not listed, and a line that names only one of them does not join it"))
+                "\(DiagnosticSink.grouped(idCappedSessions)) session\(one ? "" : "s") (\(one ? "" : "the first: ")\(firstIDCappedSession ?? "?")) named more than \(DiagnosticSink.grouped(Self.maxSessionIDs)) job ids, participants, participant sids or pids: the later ones are not listed, and a line that names only one of them does not join it"))
         }
         if cappedSessions > 0 {
             let one = cappedSessions == 1

@@ -56,6 +56,27 @@ import Testing
         #expect(report.sessions.first?.recordCount == SessionTracker.maxSessionIDs + extra)
         #expect(report.sessions.first?.participants.count == SessionTracker.maxSessionIDs)
         #expect(report.sessions.first?.participants.last == "user-\(SessionTracker.maxSessionIDs - 1)")
-        #expect(sink.kept.map(\.message).contains("1 session (big-room/RM_bigroom0001) named more than 10,000 job ids, participants or participant sids: the later ones are not listed, and a line that names only one of them does not join it"))
+        #expect(sink.kept.map(\.message).contains("1 session (big-room/RM_bigroom0001) named more than 10,000 job ids, participants, participant sids or pids: the later ones are not listed, and a line that names only one of them does not join it"))
+    }
+
+    /// A job whose every line carries another pid: past `maxSessionIDs` pids are not joined to
+    /// it (each had been registered in the session and the pid index); a line with only one of
+    /// the first pids still joins it, one with a later pid does not.
+    @Test func aSessionIndexesAtMostMaxSessionIDsPids() {
+        func line(_ i: Int, _ members: String) -> String {
+            let stamp = String(format: "2026-03-02T00:%02d:%02d.%03d+00:00", i / 60_000, i / 1000 % 60, i % 1000)
+            return #"{"message": "job line", "level": "INFO", "name": "agent", \#(members), "timestamp": "\#(stamp)"}"#
+        }
+        let n = SessionTracker.maxSessionIDs + 200
+        var lines = (0..<n).map { line($0, #""pid": \#(100_000 + $0), "job_id": "AJ_pidjob000001", "room": "room-p""#) }
+        lines.append(line(n, #""pid": 100005"#))
+        lines.append(line(n + 1, #""pid": \#(100_000 + n - 1)"#))
+        let dir = TempDir()
+        let path = dir.write("worker.log", lines.joined(separator: "\n") + "\n")
+        var sink = DiagnosticSink()
+        let report = Analyzer().run([InputDescriptor(path: path)], diagnostics: &sink)
+        #expect(report.sessions.map(\.key) == ["room-p"])
+        #expect(report.sessions.first?.recordCount == n + 1)
+        #expect(sink.kept.map(\.message).contains("1 session (room-p) named more than 10,000 job ids, participants, participant sids or pids: the later ones are not listed, and a line that names only one of them does not join it"))
     }
 }
