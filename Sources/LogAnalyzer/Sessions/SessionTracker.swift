@@ -167,6 +167,10 @@ public final class SessionTracker {
     /// whether one of them is the agent's; segments made so far.
     private var currentSegment: Int?
     private var segmentStarts: Set<String> = []
+    /// The most different start lines a segment remembers (a later one does not cut it when it
+    /// comes again): a run whose every start line differs (`connecting to room lobby-N`) held
+    /// them all, and was never cut.
+    static let maxSegmentStarts = 1_024
     private var segmentHasAgentStart = false
     private var segmentCount = 0
     /// Segments no longer filled, oldest first: finalised once more than `maxSealedSegments` wait
@@ -931,7 +935,7 @@ public final class SessionTracker {
                 segmentStarts.removeAll()
                 segmentHasAgentStart = false
             }
-            segmentStarts.insert(key)
+            if segmentStarts.count < Self.maxSegmentStarts { segmentStarts.insert(key) }
             if side == .agent { segmentHasAgentStart = true }
         }
         if let s = currentSegment { return s }

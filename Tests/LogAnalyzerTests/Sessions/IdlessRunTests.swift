@@ -134,4 +134,20 @@ import Testing
         // The first eight metrics events and the session start are kept.
         #expect(session?.events.count == 9)
     }
+
+    /// A segment remembers its first `maxSegmentStarts` different start lines: the first of them
+    /// again cuts it, one after them again does not (it held every one; a run of different
+    /// start lines on every other line grew by them).
+    @Test func aSegmentRemembersAtMostMaxSegmentStartsStartLines() {
+        func stamp(_ i: Int) -> String { String(format: "%02d:%02d:%02d.000", i / 3600, i / 60 % 60, i % 60) }
+        let n = SessionTracker.maxSegmentStarts + 10
+        var lines = (0..<n).map { "\(stamp($0)) - connecting to room lobby-\($0)" }
+        // A start line remembered and one that was not, again: only the first cuts.
+        lines.append("\(stamp(n)) - connecting to room lobby-\(n - 1)")
+        lines.append("\(stamp(n + 1)) - connecting to room lobby-0")
+        lines.append("\(stamp(n + 2)) - resuming connection failed: 401 Unauthorized - token is expired")
+        let report = analyze(log: lines.joined(separator: "\n"))
+        #expect(report.sessions.map(\.key) == ["(no session ids)", "(no session ids) #2"])
+        #expect(report.sessions.map(\.recordCount) == [n + 1, 2])
+    }
 }
