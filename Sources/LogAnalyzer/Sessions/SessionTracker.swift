@@ -806,9 +806,10 @@ public final class SessionTracker {
         victims.removeAll { rejoinSplit($0) != $0 }
         guard !victims.isEmpty else {
             // Without a session finalised the old id-less events go too (a session that lasts
-            // the whole log finalised none, and they had all been kept for the end): once the
-            // oldest is an idle time older still, so that the walk comes once an idle time.
-            if let t = unassigned.first?.time, isOldUnassigned(t, idleTimes: 3) { dropOldUnassigned() }
+            // the whole log finalised none, and they had all been kept for the end), into the
+            // live sessions they fall within: once the oldest is an idle time older still, so
+            // that the walk comes once an idle time.
+            if let t = unassigned.first?.time, isOldUnassigned(t, idleTimes: 3) { attachOldUnassigned() }
             return []
         }
         let roots = victims
@@ -828,6 +829,35 @@ public final class SessionTracker {
     private func isOldUnassigned(_ t: Timestamp, idleTimes: Double = 2) -> Bool {
         guard let clock = t.hasDate ? now : nowUndated else { return false }
         return t < clock.adding(seconds: -idleTimes * idleSeconds)
+    }
+
+    /// Id-less events held (timed ones waiting for the sessions of their time).
+    var heldIdlessEvents: Int { unassigned.count }
+
+    /// Attaches the old id-less events to the live sessions they fall within (what finalising
+    /// those would do; no session that starts later can take them) and drops them. With more
+    /// than `maxFanOut` live sessions they are only dropped (looking through all of them for
+    /// each event would be quadratic).
+    private func attachOldUnassigned() {
+        var roots: [Int] = []
+        for i in live where i < slots.count && slots[i] != nil && find(i) == i && i != currentSegment {
+            roots.append(i)
+            if roots.count > Self.maxFanOut { break }
+        }
+        if !roots.isEmpty && roots.count <= Self.maxFanOut {
+            var old: [SessionEvent] = []
+            unassigned.removeAll { e in
+                guard let t = e.time, isOldUnassigned(t) else { return false }
+                old.append(e)
+                return true
+            }
+            swap(&old, &unassigned)
+            attachUnassigned(roots, final: false)
+            swap(&old, &unassigned)
+            for e in old { keepIfOrphan(e) }
+        } else {
+            dropOldUnassigned()
+        }
     }
 
     /// Drops the id-less events older than any live session can use.
