@@ -483,9 +483,7 @@ public final class SessionTracker {
         }
         let kind = classifier.classify(r, memo: &classifyMemo)
         let pinsSilence = if case .authFailure(let k)? = kind, k == .expired || k == .unauthorized, r.time != nil { true } else { false }
-        if pinsSilence, let t = r.time, inputGaps[r.input] != nil {
-            Self.pin(&inputGaps[r.input, default: []], into: &pinnedInputGaps[r.input, default: []], before: t)
-        }
+        if pinsSilence, let t = r.time { pinInputGaps(r.input, before: t) }
         if case .sessionStart = kind, let pid = r.ids.pid, r.message.hasPrefix(EventClassifier.Word.jobRequest.text) {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
@@ -540,9 +538,7 @@ public final class SessionTracker {
                     b.last.append((r.input, side, t, location))
                 }
             }
-            if pinsSilence, let t = r.time, b.gaps[r.input] != nil {
-                Self.pin(&b.gaps[r.input, default: []], into: &b.pinnedGaps[r.input, default: []], before: t)
-            }
+            if pinsSilence, let t = r.time { Self.pinSessionGaps(b, r.input, before: t) }
             if case .sessionEnd? = kind, side == .server, r.ids.roomSid != nil, r.message == "room closed" {
                 b.roomClosed = true
                 b.roomClosedAt = r.time
@@ -716,6 +712,21 @@ public final class SessionTracker {
                 i += 1
             }
         }
+    }
+
+    /// `pin` for the whole input's silences (apart, not inlined: in `add` it read the list of
+    /// every record).
+    @inline(never)
+    private func pinInputGaps(_ input: Int, before time: Timestamp) {
+        guard inputGaps[input] != nil else { return }
+        Self.pin(&inputGaps[input, default: []], into: &pinnedInputGaps[input, default: []], before: time)
+    }
+
+    /// `pin` for a session's silences (apart, as `pinInputGaps`).
+    @inline(never)
+    private static func pinSessionGaps(_ b: Builder, _ input: Int, before time: Timestamp) {
+        guard b.gaps[input] != nil else { return }
+        pin(&b.gaps[input, default: []], into: &b.pinnedGaps[input, default: []], before: time)
     }
 
     private static func remember(_ gap: SilentGap, in list: inout [SilentGap]) {
