@@ -44,14 +44,19 @@ public struct TextReportRenderer {
     func summary(_ report: Report) -> String {
         let records = report.inputs.reduce(0) { $0 + $1.stats.records }
         let flagged = report.findings.flaggedSessionCount
-        var line = "\(report.inputs.count) input\(report.inputs.count == 1 ? "" : "s"), \(DiagnosticSink.grouped(records)) record\(records == 1 ? "" : "s"), "
-        line += "\(DiagnosticSink.grouped(report.sessionCount)) session\(report.sessionCount == 1 ? "" : "s") (\(flagged) flagged): "
+        // The inputs read; those that could not be (their error diagnostics) apart.
+        let read = report.inputs.filter(\.stats.readable).count
+        let failed = Set(report.diagnostics.kept.filter { $0.severity == .error }.map(\.path)).count
+        var line = "\(DiagnosticSink.grouped(read)) input\(read == 1 ? "" : "s")"
+        if failed > 0 { line += " (\(DiagnosticSink.grouped(failed)) more could not be read)" }
+        line += ", \(DiagnosticSink.grouped(records)) record\(records == 1 ? "" : "s"), "
+        line += "\(DiagnosticSink.grouped(report.sessionCount)) session\(report.sessionCount == 1 ? "" : "s") (\(DiagnosticSink.grouped(flagged)) flagged): "
         if report.findings.isEmpty {
             line += "no findings"
         } else {
             let parts = Severity.allCases.reversed().compactMap { s -> String? in
                 let n = report.count(s)
-                return n == 0 ? nil : "\(n) \(s.rawValue)\(n == 1 ? "" : "s")"
+                return n == 0 ? nil : "\(DiagnosticSink.grouped(n)) \(s.rawValue)\(n == 1 ? "" : "s")"
             }
             line += parts.joined(separator: ", ")
         }

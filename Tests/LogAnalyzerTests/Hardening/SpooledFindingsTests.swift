@@ -93,7 +93,7 @@ import Testing
         let text = TextReportRenderer().render(report)
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("  error slow-greeting: ") }.count == 1_500)
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("  error auth-expiry-cascade: ") }.count == 1_500)
-        #expect(text.hasSuffix("1 input, 21,000 records, 1,500 sessions (1500 flagged): 3000 errors\n"))
+        #expect(text.hasSuffix("1 input, 21,000 records, 1,500 sessions (1,500 flagged): 3,000 errors\n"))
 
         let sarif = try #require(try JSONSerialization.jsonObject(with: Data(SARIFRenderer().render(report).utf8)) as? [String: Any])
         let results = try #require(((sarif["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])

@@ -130,4 +130,11 @@ import FoundationXML
         #expect(result.status == 0)
         #expect(result.stdout == "::error title=loganalyze%3A unreadable input::missing.log: cannot read: No such file or directory\n")
     }
+
+    /// The text summary counts the inputs read, and says how many more could not be.
+    @Test func theTextSummaryCountsTheInputsThatCouldNotBeRead() throws {
+        let (result, _) = try run("text")
+        #expect(result.status == 0)
+        #expect(result.stdout.hasSuffix("2 inputs (1 more could not be read), 6 records, 1 session (0 flagged): no findings\n"))
+    }
 }
