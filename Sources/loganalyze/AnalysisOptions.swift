@@ -116,9 +116,20 @@ struct AnalysisOptions: ParsableArguments {
         return c
     }
 
-    /// Applies `.loganalyze.json`: a member with a value of the wrong kind is ignored with a
-    /// one-line warning naming it.
+    /// The keys `.loganalyze.json` takes.
+    static let projectConfigKeys = ["tokenTtl", "greetingStartMarkers", "greetingEndMarkers", "greetingWarningSeconds", "greetingErrorSeconds"]
+
+    /// Applies `.loganalyze.json`: a member with a value of the wrong kind, or a key it does not
+    /// take (a misspelt `tokenTTL` would leave the default unseen), is ignored with a one-line
+    /// warning naming it.
     static func applyProjectConfig(_ project: JSONValue, to c: inout AnalysisConfiguration, diagnostics: inout DiagnosticSink) {
+        if case .object(let members) = project {
+            for (key, _) in members where !projectConfigKeys.contains(key) {
+                let shown = key.count > 60 ? String(key.prefix(60)) + "…" : key
+                diagnostics.report(Diagnostic(.warning, path: projectConfigName, kind: "config-key",
+                    "unknown key \(JSONWriter.quoted(shown)) (\(projectConfigKeys.joined(separator: ", "))); ignored"))
+            }
+        }
         func ignored(_ key: String, _ expected: String) {
             let got: String
             switch project[key] {

@@ -70,10 +70,11 @@ import Testing
 
     @Test func aProjectConfigValueOfTheWrongKindIsNamedAndIgnored() throws {
         let dir = TempDir()
-        dir.write(".loganalyze.json", #"{"tokenTtl": 5, "greetingWarningSeconds": "x", "greetingErrorSeconds": -3, "greetingEndMarkers": "Voice"}"#)
+        dir.write(".loganalyze.json", #"{"tokenTtl": 5, "greetingWarningSeconds": "x", "greetingErrorSeconds": -3, "greetingEndMarkers": "Voice", "tokenTTL": "2h"}"#)
         let result = try runLoganalyze(["analyze", "--output", "json", PackagePaths.fixtures.path + "/incident-timeonly"], cwd: dir.url)
         #expect(result.status == 1)
         #expect(result.stderr == """
+            .loganalyze.json: warning: unknown key "tokenTTL" (tokenTtl, greetingStartMarkers, greetingEndMarkers, greetingWarningSeconds, greetingErrorSeconds); ignored
             .loganalyze.json: warning: tokenTtl: must be a duration string such as "2h", at most 10 years, got 5; ignored
             .loganalyze.json: warning: greetingEndMarkers: must be a non-empty array of strings, got "Voice"; ignored
             .loganalyze.json: warning: greetingWarningSeconds: must be a number of seconds above 0, at most 86400, got "x"; ignored
