@@ -862,9 +862,7 @@ public final class SessionTracker {
                 old.append(e)
                 return true
             }
-            swap(&old, &unassigned)
-            attachUnassigned(roots, final: false)
-            swap(&old, &unassigned)
+            attach(&old, to: roots, final: false)
             for e in old { keepIfOrphan(e) }
         } else {
             dropOldUnassigned()
@@ -1047,10 +1045,31 @@ public final class SessionTracker {
     /// Id-less events (and kept records) join the sessions of the same input active at that time
     /// (a worker's connection loss concerns all its jobs), else the one session active then.
     private func attachUnassigned(_ roots: [Int], final: Bool) {
+        attach(&unassigned, to: roots, final: final)
+        guard final else { return }
+        for event in undatedUnassigned {
+            // (`targets` gives at most one session for an event without a time.)
+            for r in targets(roots, input: event.location.input, time: nil) { join(event, builder(r)) }
+        }
+        for record in unassignedRecords {
+            for r in targets(roots, input: record.input, time: record.time) where builder(r).keepRecords {
+                builder(r).records.append(record)
+            }
+        }
+    }
+
+    /// Adds an id-less event to a session's.
+    private func join(_ event: SessionEvent, _ b: Builder) {
+        if b.events.count < Self.maxSessionEvents { b.events.append(event) } else { b.droppedEvents += 1 }
+        b.sides.insert(event.side)
+        b.inputs.insert(event.location.input)
+    }
+
+    /// The timed id-less `events` join the sessions of `roots` they fall within (see
+    /// `attachUnassigned`); each is marked with what was counted of it.
+    private func attach(_ events: inout [SessionEvent], to roots: [Int], final: Bool) {
         // While reading, only the sessions being finalised are candidates (same input, same
         // time); the rule that gives a lone active session events of other inputs applies at the end.
-        let candidates = roots
-        let chosen = Set(roots)
         var lo = Int64.max
         var hi = Int64.min
         for r in roots {
@@ -1058,53 +1077,37 @@ public final class SessionTracker {
             hi = max(hi, builder(r).end?.micros ?? .max)
         }
         let margin: Int64 = 120_000_000
-        func join(_ event: SessionEvent, _ r: Int) {
-            let b = builder(r)
-            if b.events.count < Self.maxSessionEvents { b.events.append(event) } else { b.droppedEvents += 1 }
-            b.sides.insert(event.side)
-            b.inputs.insert(event.location.input)
-        }
-        for k in unassigned.indices {
-            let event = unassigned[k]
+        for k in events.indices {
+            let event = events[k]
             if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
             // A server's rejection without ids is one client's: within several sessions of the
             // server's log at once, it is none's in particular (it would count in each).
             if event.side == .server, case .authFailure = event.kind, concurrentSessions(input: event.location.input, time: event.time) > 1 {
                 if !event.countedAmbiguous {
-                    unassigned[k].countedAmbiguous = true
+                    events[k].countedAmbiguous = true
                     ambiguousServerEvents += 1
                 }
                 continue
             }
-            let matched = final ? targets(candidates, input: event.location.input, time: event.time, limit: Self.maxFanOut)
-                : candidates.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) }
+            let matched = final ? targets(roots, input: event.location.input, time: event.time, limit: Self.maxFanOut)
+                : roots.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) }
             // An event that fits hundreds of sessions says nothing about any one of them (and
             // copying it into each would be quadratic).
             if matched.count > Self.maxFanOut {
                 if !event.countedWide {
-                    unassigned[k].countedWide = true
+                    events[k].countedWide = true
                     unattachedWide += 1
                 }
                 continue
             }
             if event.countedWide && !matched.isEmpty {
-                unassigned[k].countedWide = false
+                events[k].countedWide = false
                 unattachedWide -= 1
             }
-            for r in matched where chosen.contains(r) {
-                join(unassigned[k], r)
+            for r in matched {
+                join(events[k], builder(r))
                 // (Its copies in the other sessions, of this pass or a later one, are not counted.)
-                unassigned[k].joinedBefore = true
-            }
-        }
-        guard final else { return }
-        for event in undatedUnassigned {
-            // (`targets` gives at most one session for an event without a time.)
-            for r in targets(candidates, input: event.location.input, time: nil) where chosen.contains(r) { join(event, r) }
-        }
-        for record in unassignedRecords {
-            for r in targets(roots, input: record.input, time: record.time) where builder(r).keepRecords {
-                builder(r).records.append(record)
+                events[k].joinedBefore = true
             }
         }
     }
