@@ -4,24 +4,17 @@ import Foundation
 /// (`::error file=…,line=…,title=…::message`) and one per input that could not be read, escaped
 /// as the runner expects: `%`, CR and LF in the message; additionally `:` and `,` in properties.
 public struct GitHubRenderer {
-    let workingDirectory: String
-    /// The working directory, normalized, with a final `/`: the prefix of the paths in it.
-    private let base: String
+    let workingDirectory: WorkingDirectoryPaths
 
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
-        self.workingDirectory = workingDirectory
-        let cwd = SARIFRenderer.lexicallyNormalized(workingDirectory)
-        base = cwd.hasSuffix("/") ? cwd : cwd + "/"
+        self.workingDirectory = WorkingDirectoryPaths(workingDirectory)
     }
 
     /// A file as an annotation names it: relative to the working directory (the checkout) when
     /// it lies under it, else absolute, either way without empty, `.` or `..` segments
     /// (`./logs/a.log` and `logs//a.log` are `logs/a.log`), as SARIF's URIs: GitHub matches the
     /// path to the repository's files as it is written.
-    func file(_ path: String) -> String {
-        let p = SARIFRenderer.lexicallyNormalized(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
-        return p.hasPrefix(base) ? String(p.dropFirst(base.count)) : p
-    }
+    func file(_ path: String) -> String { workingDirectory.relative(path) ?? workingDirectory.absolute(path) }
 
     public func render(_ report: Report) -> String {
         var out = ""

@@ -10,15 +10,11 @@ public struct SARIFRenderer {
     public static let codeScanningMaxResults = 25_000
     /// The most results `analyze` writes in its run: the most severe findings, in report order.
     let maxResults: Int
-    let workingDirectory: String
-    /// The working directory, normalized, with a final `/`: the prefix of the paths in it.
-    private let base: String
+    let workingDirectory: WorkingDirectoryPaths
 
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath, maxResults: Int = SARIFRenderer.codeScanningMaxResults) {
-        self.workingDirectory = workingDirectory
+        self.workingDirectory = WorkingDirectoryPaths(workingDirectory)
         self.maxResults = maxResults
-        let cwd = Self.lexicallyNormalized(workingDirectory)
-        base = cwd.hasSuffix("/") ? cwd : cwd + "/"
     }
 
     public func render(_ report: Report) -> String {
@@ -257,24 +253,11 @@ public struct SARIFRenderer {
     /// (`logs//a.log` and `logs/../logs/./a.log` are `logs/a.log`): code scanning looks the
     /// path up in the repository as it is written.
     func uri(_ path: String) -> String {
-        let p = Self.lexicallyNormalized(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
-        guard p.hasPrefix(base) else { return "file://" + (p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p) }
-        let relative = String(p.dropFirst(base.count))
-        return relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? relative
-    }
-
-    /// An absolute path without empty or `.` segments and with each `..` taking the segment
-    /// before it away (none above the root), as `/a/b`.
-    static func lexicallyNormalized(_ absolute: String) -> String {
-        var segments: [Substring] = []
-        for segment in absolute.split(separator: "/") {
-            switch segment {
-            case ".": continue
-            case "..": _ = segments.popLast()
-            default: segments.append(segment)
-            }
+        guard let relative = workingDirectory.relative(path) else {
+            let p = workingDirectory.absolute(path)
+            return "file://" + (p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p)
         }
-        return "/" + segments.joined(separator: "/")
+        return relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? relative
     }
 
     static func level(_ s: Severity) -> String {
