@@ -18,9 +18,20 @@ import Testing
         "livekit-1  | 2026-03-17T\(stamp)Z\tINFO\tlivekit\tservice/roommanager.go:411\t\(message)\t{\"room\": \"room-beta\", \"roomID\": \"RM_BetA5e6F7g8H\", \(context)}"
     }
 
+    /// The agent's Rust resume rejected with the refreshed token.
+    static let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(refreshed), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+
+    /// The agent's own lines of the incident, without the compose prefix: the job, its last
+    /// line before the silence, and the failure 13 min 20 s later.
+    static let agentIncident = [
+        agent("10:01:00.190000", "received job request"),
+        agent("10:06:10.000000", "received user transcript"),
+        agent("10:19:30.000000", "worker connection closed unexpectedly", level: "WARNING"),
+        agent("10:19:30.200000", rejected, level: "ERROR", name: "livekit"),
+    ].map { $0.replacingOccurrences(of: "agent-1    | ", with: "") }
+
     static var log: String {
-        let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(refreshed), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
-        return [
+        [
             "backend-1  | 2026-03-17 10:00:59,500 - app.tokens - INFO - minted token for identity=user-beta room=room-beta ttl=7200s",
             server("10:01:00.020", "starting RTC session", #""participant": "user-beta", "pID": "PA_UsrB1a2b3c4d""#),
             agent("10:01:00.190000", "received job request"),
@@ -47,19 +58,13 @@ import Testing
     /// nights), still has the silence that ended at the failure: the tracker keeps the longest
     /// silences, and apart from them each one that ended just before an authentication failure.
     @Test func theSilenceBeforeTheFailureIsKeptAmongLongerLaterOnes() throws {
-        let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(Self.refreshed), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
-        var lines = [
-            Self.agent("10:01:00.190000", "received job request"),
-            Self.agent("10:06:10.000000", "received user transcript"),
-            Self.agent("10:19:30.000000", "worker connection closed unexpectedly", level: "WARNING"),
-            Self.agent("10:19:30.200000", rejected, level: "ERROR", name: "livekit"),
-        ]
         // Then a line every 25 minutes until 20:40: 25 idle stretches longer than the incident's.
-        for k in 1...25 {
+        let idle = (1...25).map { k in
             let minutes = 20 + 25 * k
-            lines.append(Self.agent("\(pad(10 + minutes / 60, 2)):\(pad(minutes % 60, 2)):00.000000", "received user transcript"))
+            return Self.agent("\(pad(10 + minutes / 60, 2)):\(pad(minutes % 60, 2)):00.000000", "received user transcript")
+                .replacingOccurrences(of: "agent-1    | ", with: "")
         }
-        let log = lines.map { $0.replacingOccurrences(of: "agent-1    | ", with: "") }.joined(separator: "\n") + "\n"
+        let log = (Self.agentIncident + idle).joined(separator: "\n") + "\n"
         var c = AnalysisConfiguration()
         c.configuredTokenTTLSeconds = 86_400
         let report = analyze(log: log, name: "agent.log", configuration: c)
@@ -73,17 +78,12 @@ import Testing
     /// `cat agent.log browser.log > all.log`: the browser's silence in the same input (longer,
     /// from its last line before the failure) is not the agent's.
     @Test func eachClientsSilenceIsItsOwnInOneInput() throws {
-        let rejected = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(Self.refreshed), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
         let context = "{room: 'room-beta', roomID: 'RM_BetA5e6F7g8H', participant: 'user-beta', pID: 'PA_UsrB1a2b3c4d'}"
-        let log = [
-            Self.agent("10:01:00.190000", "received job request"),
-            Self.agent("10:06:10.000000", "received user transcript"),
-            Self.agent("10:19:30.000000", "worker connection closed unexpectedly", level: "WARNING"),
-            Self.agent("10:19:30.200000", rejected, level: "ERROR", name: "livekit"),
+        let log = (Self.agentIncident + [
             "10:01:00.100 livekit-client.esm.mjs:18392 signal connected \(context)",
             "10:05:00.000 livekit-client.esm.mjs:20117 received server answer \(context)",
             "10:19:30.500 livekit-client.esm.mjs:20858 resuming signal connection, attempt 0 \(context)",
-        ].map { $0.replacingOccurrences(of: "agent-1    | ", with: "") }.joined(separator: "\n") + "\n"
+        ]).joined(separator: "\n") + "\n"
         var c = AnalysisConfiguration()
         c.configuredTokenTTLSeconds = 7200
         let report = analyze(log: log, name: "all.log", configuration: c)
