@@ -305,6 +305,23 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(BaselineComparison.compare(before: c, after: d).first { $0.metric == "tokenExpiredErrors" }?.verdict == .worse)
     }
 
+    /// A change of exactly 10 % or exactly 50 ms counts (README: "at least 10 % and 50 ms"):
+    /// 3.000 → 3.300 s had been `unchanged`, as 3.3 - 3.0 falls short of 0.1 × 3.0 in binary.
+    @Test(arguments: [
+        (3.0, 3.3, BaselineComparison.Verdict.worse), (3.0, 2.7, .better), (0.3, 0.35, .worse), (0.5, 0.45, .better),
+        (3.0, 3.299, .unchanged), (0.3, 0.349, .unchanged), (1.0, 1.1, .worse),
+    ])
+    func aChangeOfExactlyTenPercentOrFiftyMillisecondsCounts(before: Double, after: Double, verdict: BaselineComparison.Verdict) {
+        var a = MonitorSummary()
+        a.sessions = 60
+        a.latency["greetingSeconds"] = .init(count: 60, p50: before, p95: before)
+        var b = a
+        b.latency["greetingSeconds"] = .init(count: 60, p50: after, p95: after)
+        let rows = BaselineComparison.compare(before: a, after: b)
+        #expect(rows.first { $0.metric == "greetingSeconds p50" }?.verdict == verdict)
+        #expect(rows.first { $0.metric == "greetingSeconds p95" }?.verdict == verdict)
+    }
+
     @Test func htmlIsWellFormedAndHoldsTheCharts() throws {
         let result = try runLoganalyze(["report", "--output", "html", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
         #expect(result.status == 0)
