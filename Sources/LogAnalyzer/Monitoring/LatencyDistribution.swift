@@ -1,7 +1,8 @@
 import Histogram
 
 /// A latency distribution in bounded, mergeable memory: an HdrHistogram of milliseconds with 3
-/// significant digits, so every reported percentile is within 0.1 % of the exact one.
+/// significant digits, so every reported (nearest-rank) percentile is within 0.1 % and 0.5 ms of
+/// the exact one.
 public struct LatencyDistribution: Sendable {
     var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 7 * 24 * 3_600_000, numberOfSignificantValueDigits: .three)
     public private(set) var sum = 0.0
