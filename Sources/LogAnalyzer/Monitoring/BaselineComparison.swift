@@ -78,7 +78,8 @@ public enum BaselineComparison {
         guard n1 >= 20, n2 >= 20 else { return .insufficient }
         let r1 = Double(x1) / Double(n1)
         let r2 = Double(x2) / Double(n2)
-        let se = (Double(x1) / Double(n1 * n1) + Double(x2) / Double(n2 * n2)).squareRoot()
+        // (Squared as doubles: a baseline's session count is read up to 2^53.)
+        let se = (Double(x1) / (Double(n1) * Double(n1)) + Double(x2) / (Double(n2) * Double(n2))).squareRoot()
         guard se > 0 else { return .unchanged }
         let z = (r2 - r1) / se
         return abs(z) >= 1.96 ? (z < 0 ? .better : .worse) : .unchanged

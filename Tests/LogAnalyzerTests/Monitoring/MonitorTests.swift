@@ -322,6 +322,20 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(rows.first { $0.metric == "greetingSeconds p95" }?.verdict == verdict)
     }
 
+    /// A baseline of over 3.04 billion sessions (its counts are read up to 2^53) is compared, not
+    /// a trap: the Poisson test had squared the session count as an `Int`.
+    @Test func aBaselineOfBillionsOfSessionsIsCompared() {
+        var before = MonitorSummary()
+        before.sessions = 4_000_000_000
+        before.counts["midSessionDrops"] = 400_000_000
+        var after = MonitorSummary()
+        after.sessions = 300
+        after.counts["midSessionDrops"] = 30
+        #expect(BaselineComparison.compare(before: before, after: after).first { $0.metric == "midSessionDrops" }?.verdict == .unchanged)
+        after.counts["midSessionDrops"] = 90
+        #expect(BaselineComparison.compare(before: before, after: after).first { $0.metric == "midSessionDrops" }?.verdict == .worse)
+    }
+
     @Test func htmlIsWellFormedAndHoldsTheCharts() throws {
         let result = try runLoganalyze(["report", "--output", "html", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
         #expect(result.status == 0)
