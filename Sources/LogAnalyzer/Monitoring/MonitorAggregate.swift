@@ -22,6 +22,10 @@ public struct MonitorAggregate: Sendable {
     public var midSessionDrops = 0
     public var sessionsWithAudio = 0
     public var sessionsWithoutAudio = 0
+    /// Sums over sessions of the square of each session's count of `errorCountKeys` (in their
+    /// order): one failed session logs a 401 for every retry, so the counts vary far more than
+    /// a Poisson count; the baseline test takes their spread from these.
+    public var errorSquares: [Int] = Array(repeating: 0, count: MonitorSummary.errorCountKeys.count)
     /// Sessions left out of a `--since`/`--until` window because their start has no date (a
     /// time-only log without `--date`): no window can hold them.
     public var undatedOutsideWindow = 0
@@ -71,6 +75,8 @@ public struct MonitorAggregate: Sendable {
         for r in session.responses { response.record(seconds: Double(r)) }
         if let s = session.start, let e = session.end { duration.record(seconds: s.seconds(until: e)) }
         var lastDrop: Timestamp?
+        // This session's counts, in the order of `MonitorSummary.errorCountKeys`.
+        var own = (expired: 0, unauthorized: 0, negotiation: 0, drops: 0)
         for e in session.events {
             switch e.kind {
             case .authFailure, .negotiationError:
@@ -79,19 +85,27 @@ public struct MonitorAggregate: Sendable {
                     guard windowed ? countedWithoutIDs.insert(e.location).inserted : !e.joinedBefore else { continue }
                 }
                 switch e.kind {
-                case .authFailure(.expired): tokenExpiredBySide[e.side, default: 0] += 1
-                case .authFailure: unauthorizedErrors += 1
-                default: negotiationErrors += 1
+                case .authFailure(.expired):
+                    tokenExpiredBySide[e.side, default: 0] += 1
+                    own.expired += 1
+                case .authFailure:
+                    unauthorizedErrors += 1
+                    own.unauthorized += 1
+                default:
+                    negotiationErrors += 1
+                    own.negotiation += 1
                 }
             case .connectionLost where e.hasIDs:
                 // The session's own connection (a worker's id-less WS loss is not a room drop);
                 // one drop per minute: the sides of one outage log it several times.
                 if let t = e.time, let last = lastDrop, last.seconds(until: t) < 60 { continue }
                 midSessionDrops += 1
+                own.drops += 1
                 lastDrop = e.time
             default: break
             }
         }
+        for (k, n) in [own.expired, own.unauthorized, own.negotiation, own.drops].enumerated() { errorSquares[k] += n * n }
         // A realtime model speaks itself (no `TTS metrics` line): a reply with a time to first
         // audio (`ttft` -1 means none) is audio too. (Among the first kept metrics events.)
         let spokeRealtime = session.events.contains { e in
@@ -136,6 +150,7 @@ public struct MonitorAggregate: Sendable {
         midSessionDrops += other.midSessionDrops
         sessionsWithAudio += other.sessionsWithAudio
         sessionsWithoutAudio += other.sessionsWithoutAudio
+        for k in errorSquares.indices { errorSquares[k] += other.errorSquares[k] }
         undatedOutsideWindow += other.undatedOutsideWindow
     }
 
@@ -166,6 +181,7 @@ public struct MonitorAggregate: Sendable {
             "midSessionDrops": midSessionDrops, "sessionsWithAudio": sessionsWithAudio, "sessionsWithoutAudio": sessionsWithoutAudio,
         ]
         for side in Side.allCases { s.tokenExpiredBySide[side.rawValue] = tokenExpiredBySide[side, default: 0] }
+        for (k, key) in MonitorSummary.errorCountKeys.enumerated() { s.errorSquares[key] = errorSquares[k] }
         return s
     }
 }

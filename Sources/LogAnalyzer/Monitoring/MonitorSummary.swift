@@ -25,12 +25,17 @@ public struct MonitorSummary: Sendable, Equatable {
     public var latency: [String: Latency] = [:]
     public var counts: [String: Int] = [:]
     public var tokenExpiredBySide: [String: Int] = [:]
+    /// Per error count, the sum over sessions of the square of each session's count (JSON
+    /// `counts.sumsOfSquares`; absent from reports of versions before it).
+    public var errorSquares: [String: Int] = [:]
     /// Sessions by `rule severity` (for Prometheus labels; not part of the JSON document).
     public var ruleSeverities: [String: Int] = [:]
 
     public init() {}
 
     static let latencyKeys = ["greetingSeconds", "connectSeconds", "responseSeconds", "durationSeconds"]
+    /// The counts of error lines (and drops) compared per session (see `errorSquares`).
+    static let errorCountKeys = ["tokenExpiredErrors", "unauthorizedErrors", "negotiationErrors", "midSessionDrops"]
     static let countKeys = ["tokenExpiredErrors", "unauthorizedErrors", "negotiationErrors", "midSessionDrops", "sessionsWithAudio", "sessionsWithoutAudio"]
 
     public var json: JSONNode {
@@ -51,7 +56,8 @@ public struct MonitorSummary: Sendable, Equatable {
                 ]))
             })),
             ("counts", .object(Self.countKeys.map { ($0, .int(counts[$0] ?? 0)) } + [
-                ("tokenExpiredBySide", .object(Side.allCases.map { ($0.rawValue, .int(tokenExpiredBySide[$0.rawValue] ?? 0)) }))
+                ("tokenExpiredBySide", .object(Side.allCases.map { ($0.rawValue, .int(tokenExpiredBySide[$0.rawValue] ?? 0)) })),
+                ("sumsOfSquares", .object(Self.errorCountKeys.map { ($0, .int(errorSquares[$0] ?? 0)) })),
             ])),
         ])
     }
@@ -101,6 +107,9 @@ public struct MonitorSummary: Sendable, Equatable {
             }
             if case .object(let sides)? = doc["counts"]?["tokenExpiredBySide"] {
                 for (side, v) in sides { s.tokenExpiredBySide[side] = count(v, "counts.tokenExpiredBySide.\(side)") }
+            }
+            if case .object(let squares)? = doc["counts"]?["sumsOfSquares"] {
+                for (key, v) in squares { s.errorSquares[key] = count(v, "counts.sumsOfSquares.\(key)") }
             }
         }
         if let bad { return (nil, bad) }

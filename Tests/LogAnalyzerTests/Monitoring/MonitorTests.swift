@@ -336,6 +336,50 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(BaselineComparison.compare(before: before, after: after).first { $0.metric == "midSessionDrops" }?.verdict == .worse)
     }
 
+    /// Error counts are compared per session with their own spread: one failed session logs a
+    /// 401 for every retry. 20 of 100 sessions with 5 each against 26 with 5 each is within
+    /// what two runs of one deployment give (the Poisson test, z 1.98, had said worse and
+    /// failed the gate; 18.7 % of pairs of same-settings runs did); three times as many is worse.
+    @Test func errorCountsAreComparedWithTheirSpreadPerSession() {
+        func summary(failedSessions: Int, squares: Bool) -> MonitorSummary {
+            var s = MonitorSummary()
+            s.sessions = 100
+            s.counts["tokenExpiredErrors"] = 5 * failedSessions
+            if squares { s.errorSquares["tokenExpiredErrors"] = 25 * failedSessions }
+            return s
+        }
+        func verdict(_ before: Int, _ after: Int, squares: Bool = true) -> BaselineComparison.Verdict? {
+            BaselineComparison.compare(before: summary(failedSessions: before, squares: squares), after: summary(failedSessions: after, squares: squares))
+                .first { $0.metric == "tokenExpiredErrors" }?.verdict
+        }
+        #expect(verdict(20, 26) == .unchanged)
+        #expect(verdict(20, 60) == .worse)
+        #expect(verdict(60, 20) == .better)
+        // A baseline written before `sumsOfSquares` is compared as before (Poisson).
+        #expect(verdict(20, 26, squares: false) == .worse)
+    }
+
+    /// The report writes each error count's per-session sum of squares and reads it back: one
+    /// session with three expired-token 401s and one with one make 4 errors and 3² + 1² = 10.
+    @Test func sumsOfSquaresAreWrittenAndReadBack() throws {
+        func line(_ job: Int, _ second: Int, _ message: String) -> String {
+            #"{"message": "\#(message)", "level": "ERROR", "name": "livekit", "pid": \#(700 + job), "job_id": "AJ_Sq0j0b\#(job)aaaaa", "room": "room-\#(job)", "timestamp": "2026-03-02T09:00:\#(pad(second, 2))+00:00"}"#
+        }
+        let failed = "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - token is expired"
+        let log = [
+            line(1, 1, "received job request"), line(2, 2, "received job request"),
+            line(1, 10, failed), line(1, 11, failed), line(1, 12, failed), line(2, 13, failed),
+        ].joined(separator: "\n") + "\n"
+        let result = try monitor(log, options: ["--output", "json"])
+        let doc = try #require(parseJSON(result.stdout))
+        #expect(doc["counts"]?["tokenExpiredErrors"]?.doubleValue == 4)
+        #expect(doc["counts"]?["sumsOfSquares"]?["tokenExpiredErrors"]?.doubleValue == 10)
+        #expect(doc["counts"]?["sumsOfSquares"]?["midSessionDrops"]?.doubleValue == 0)
+        let (read, problem) = MonitorSummary.parse(result.stdout)
+        #expect(problem == nil)
+        #expect(read?.errorSquares == ["tokenExpiredErrors": 10, "unauthorizedErrors": 0, "negotiationErrors": 0, "midSessionDrops": 0])
+    }
+
     @Test func htmlIsWellFormedAndHoldsTheCharts() throws {
         let result = try runLoganalyze(["report", "--output", "html", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
         #expect(result.status == 0)
