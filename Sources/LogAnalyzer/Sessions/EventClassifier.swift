@@ -188,7 +188,7 @@ struct EventClassifier {
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
         if has(mask, .leaveRequest), let leave = Self.leaveRequest(r.message) { return leave }
-        if has(mask, .signal) || has(mask, .connectionFailed), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
+        if has(mask, .connect), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
         if Self.gaveUp.contains(where: { has(mask, $0) }) { return .gaveUp }
         if Self.resume.contains(where: { has(mask, $0) }) { return .resumeAttempt }
         if Self.recovered.contains(where: { has(mask, $0) }) { return .recovered }
@@ -202,18 +202,24 @@ struct EventClassifier {
 
     /// The browser engine's own word for a lost connection, `${connection} disconnected` (WARN,
     /// the one default-level line of it until the `websocket connection closed` DEBUG line became
-    /// INFO): `signal disconnected` (the signal WebSocket closed) and `peerconnection failed
-    /// disconnected` (livekit/client-sdk-js src/room/RTCEngine.ts handleDisconnect, 2021 to
-    /// HEAD). Found by the words `signal` and `connection failed` it holds; no word of its own.
-    /// (On the bytes, after a look at the first: the Rust SDK's `resuming connection failed`
-    /// lines hold `connection failed` too.)
+    /// INFO): `signal disconnected` (the signal WebSocket closed), `peerconnection failed
+    /// disconnected`, `leave-reconnect disconnected` (the server's leave asked for a resume or a
+    /// reconnect: before v2.18.8 the leave itself was a DEBUG line) and `negotiation disconnected`
+    /// (a renegotiation failed) (livekit/client-sdk-js src/room/RTCEngine.ts handleDisconnect and
+    /// its callers, 2022-08 to HEAD). `reconnect disconnected`, the retry after a failed attempt,
+    /// is no new loss. Found by the word `connect` that `disconnected` holds; no word of its own.
+    /// (On the bytes, after a look at the first.)
     static func browserDisconnect(_ message: String) -> String? {
-        let first = message.utf8.first
-        guard first == UInt8(ascii: "s") || first == UInt8(ascii: "p") else { return nil }
+        switch message.utf8.first {
+        case UInt8(ascii: "s"), UInt8(ascii: "p"), UInt8(ascii: "l"), UInt8(ascii: "n"): break
+        default: return nil
+        }
         var message = message
         return message.withUTF8 { m in
             if m.has("signal disconnected", at: 0) { return "signal disconnected" }
             if m.has("peerconnection failed disconnected", at: 0) { return "peer connection failed" }
+            if m.has("leave-reconnect disconnected", at: 0) { return "server requested reconnect" }
+            if m.has("negotiation disconnected", at: 0) { return "negotiation failed" }
             return nil
         }
     }

@@ -36,6 +36,30 @@ import Testing
         #expect(Self.kind(Self.browser[1]) == .resumeAttempt)
     }
 
+    /// The engine's other two losses of the same line, in every release since 2022-08:
+    /// `leave-reconnect disconnected` when the server's leave asks it to reconnect (the one
+    /// default-level line of it before `client leave request received (action=N)` became INFO
+    /// in v2.18.8) and `negotiation disconnected` when a renegotiation failed (RTCEngine.ts
+    /// onLeave and negotiate, v1.15.0 to v2.21.0 and HEAD 9380ed7).
+    @Test func aServerRequestedReconnectAndAFailedNegotiationAreConnectionLosses() {
+        #expect(Self.kind("livekit-client.esm.mjs:20312 leave-reconnect disconnected \(Self.ctx)") == .connectionLost(trigger: "server requested reconnect"))
+        #expect(Self.kind("livekit-client.esm.mjs:20312 negotiation disconnected \(Self.ctx)") == .connectionLost(trigger: "negotiation failed"))
+        // The retry after a failed attempt is no new loss.
+        #expect(Self.kind("livekit-client.esm.mjs:20312 reconnect disconnected \(Self.ctx)") == nil)
+    }
+
+    @Test func aServerRequestedReconnectTriggersTheCascade() throws {
+        let dir = TempDir()
+        let browser = ["01:09:15.190 livekit-client.esm.mjs:20312 leave-reconnect disconnected \(Self.ctx)"] + Self.browser.dropFirst()
+        let report = analyze([dir.write("server.log", Self.server.joined(separator: "\n") + "\n"),
+                              dir.write("browser.log", browser.joined(separator: "\n") + "\n")])
+        let f = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(f.explanation.first == "trigger: server requested reconnect at 2026-08-20 01:09:15")
+        let trigger = try #require(f.evidence.first { $0.role == "trigger" })
+        #expect(trigger.side == .browser)
+        #expect(trigger.location.line == 1)
+    }
+
     @Test func theSignalDisconnectTriggersTheCascade() throws {
         let dir = TempDir()
         let report = analyze([dir.write("server.log", Self.server.joined(separator: "\n") + "\n"),
