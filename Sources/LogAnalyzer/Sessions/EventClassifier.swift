@@ -21,12 +21,12 @@ struct EventClassifier {
         case l401, unauthorized, invalidToken, invalidAuthToken, tokenExpired, notValidYet, noPermissions, invalidAPIKey
         case authRejected, sessionExpired, failedToConnect, connectionFailed, signal, connect
         case workerClosed, pingTimeout, sessionClose, websocketClosed, networkInterruption, pcFailed, wsReadError, wsConnectionClosed
-        case resuming, restarting, resumingSignal, reconnecting, resumingSignalCap
+        case resuming, restarting, resumingSignal, reconnecting, killing
         case recoveredEngine, fullyReconnected, resumedSignal, signalReconnected
         case failedReconnect, couldNotRecover, failedAfter
         case signalingClosed, negotiationError
         case jobRequest, rtcSession, sessionCreated, signalConnected, signalConnecting, selectedNode, connectingToRoom
-        case processExiting, roomClosed, disconnectFromRoom, participantClosing, closingSession, jobExiting
+        case processExit, roomClosed, disconnectFromRoom, participantClosing, closingSession, jobExiting
         case token
         case sessionClosingOnError, leaveRequest
 
@@ -56,9 +56,12 @@ struct EventClassifier {
             case .wsConnectionClosed: "websocket connection closed"
             case .resuming: "resuming connection... attempt"
             case .restarting: "restarting connection... attempt"
-            case .resumingSignal: "resuming signal connection, attempt"
+            // livekit-client's `resuming signal connection, attempt N` (RTCEngine.ts) and
+            // `Resuming signal connection` (Room.ts, INFO until 2026-04, DEBUG since): one word,
+            // cut after the case and where its first two bytes are rare in text (`su`, not `es`).
+            case .resumingSignal: "suming signal connection"
             case .reconnecting: "reconnecting, attempt"
-            case .resumingSignalCap: "Resuming signal connection"
+            case .killing: "killing "
             case .recoveredEngine: "RtcEngine successfully recovered"
             case .fullyReconnected: "fully reconnected to server"
             case .resumedSignal: "Resumed signal connection"
@@ -75,7 +78,7 @@ struct EventClassifier {
             case .signalConnecting: "signal connecting to"
             case .selectedNode: "selected node for room"
             case .connectingToRoom: "connecting to room"
-            case .processExiting: "process exiting"
+            case .processExit: "process exit"
             case .roomClosed: "room closed"
             case .disconnectFromRoom: "disconnect from room"
             case .participantClosing: "participant closing"
@@ -94,12 +97,12 @@ struct EventClassifier {
         (.sessionClose, "signal session closed"), (.websocketClosed, "websocket closed"), (.networkInterruption, "network interruption"),
         (.pcFailed, "peer connection failed"), (.wsReadError, "websocket read error"), (.wsConnectionClosed, "websocket closed"),
     ]
-    static let resume: [Word] = [.resuming, .restarting, .resumingSignal, .reconnecting, .resumingSignalCap]
+    static let resume: [Word] = [.resuming, .restarting, .resumingSignal, .reconnecting]
     static let recovered: [Word] = [.recoveredEngine, .fullyReconnected, .resumedSignal, .signalReconnected]
     static let gaveUp: [Word] = [.failedReconnect, .couldNotRecover, .failedAfter]
     static let negotiation: [Word] = [.signalingClosed, .negotiationError]
     static let sessionStart: [Word] = [.jobRequest, .rtcSession, .sessionCreated, .signalConnected, .signalConnecting, .selectedNode, .connectingToRoom]
-    static let sessionEnd: [Word] = [.processExiting, .roomClosed, .disconnectFromRoom, .participantClosing, .closingSession, .jobExiting]
+    static let sessionEnd: [Word] = [.roomClosed, .disconnectFromRoom, .participantClosing, .closingSession, .jobExiting]
 
     /// The side that wrote `r`, from its format, then its file or service name.
     static func side(of r: LogRecord, path: String) -> Side {
@@ -196,6 +199,7 @@ struct EventClassifier {
         if has(mask, .token), let minted = tokenMint(r) { return minted }
         if Self.sessionStart.contains(where: { has(mask, $0) }) { return .sessionStart }
         if Self.sessionEnd.contains(where: { has(mask, $0) }) { return .sessionEnd }
+        if has(mask, .processExit) || has(mask, .killing) { return Self.processEnd(r) }
         if has(mask, .connect) { return Self.connectLine(r.message) }
         return nil
     }
@@ -239,6 +243,19 @@ struct EventClassifier {
             default: return nil
             }
         }
+    }
+
+    /// The worker's lines for the end of a process it supervises (livekit/agents
+    /// ipc/supervised_proc.py, 0.12 to HEAD; ipc/proc_job_executor.py in 0.8): `process exiting`
+    /// (INFO, the job's own exit), `[job ]process exited with non-zero exit code N` (ERROR, a
+    /// crash) and `… killing …` (ERROR: `process is unresponsive, killing process`, `[job ]process
+    /// exceeded memory limit, killing process|it`, `process did not exit in time, killing
+    /// process`; 0.8 `job is unresponsive, killing job`). Warm and inference processes print the
+    /// crash and kill lines too (and `killing process`, INFO, for one never initialized), with no
+    /// job: those end a session only when they name its job (`job_id`, which the job executor's
+    /// logging_extra adds while it runs one).
+    static func processEnd(_ r: LogRecord) -> EventKind? {
+        r.ids.jobId != nil || r.message == "process exiting" ? .sessionEnd : nil
     }
 
     static let leaveRequestWord = Literal(Word.leaveRequest.text)

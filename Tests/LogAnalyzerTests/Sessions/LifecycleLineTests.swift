@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LogAnalyzer
@@ -54,6 +55,28 @@ import Testing
             #"{"level":50,"time":1782986649000,"pid":1120,"hostname":"agent-7d9f","jobId":"AJ_nodeJobAAAA1","type":"llm_error","timestamp":1782986649000,"label":"openai.LLM","error":{"type":"APIStatusError","message":"Incorrect API key provided","stack":"APIStatusError: Incorrect API key provided\n    at LLMStream.run (file:///app/node_modules/@livekit/agents-plugin-openai/dist/llm.js:412:15)"},"recoverable":false,"msg":"AgentSession is closing due to an unrecoverable error"}"#
         #expect(Self.kind(python, name: "agent.log") == .sessionEnd)
         #expect(Self.kind(node, name: "agent.log") == .sessionEnd)
+    }
+
+    /// The worker's lines for a job process that died or was killed (ERROR, livekit/agents
+    /// ipc/supervised_proc.py 0.12.21 to 1.7.0 and HEAD da6af86, ipc/proc_job_executor.py 0.8.12),
+    /// each with the job's `job_id` from the executor's logging_extra; a warm process's kill,
+    /// which has no job, is no session's end.
+    @Test func aJobProcessThatCrashedOrWasKilledEndsItsSession() {
+        func line(_ message: String, _ extra: String = "") -> String {
+            #"{"message": "\#(message)", "level": "ERROR", "name": "livekit.agents", \#(extra)"pid": 4411, "job_id": "AJ_Lc4vN8pQ2wXz", "room": "support-room-91", "timestamp": "2026-07-02T10:04:11.200000+00:00"}"#
+        }
+        #expect(Self.kind(line("process exited with non-zero exit code -9"), name: "agent.log") == .sessionEnd)
+        #expect(Self.kind(line("job process exited with non-zero exit code 1"), name: "agent.log") == .sessionEnd)
+        #expect(Self.kind(line("process is unresponsive, killing process"), name: "agent.log") == .sessionEnd)
+        #expect(Self.kind(line("job is unresponsive, killing job"), name: "agent.log") == .sessionEnd)
+        #expect(Self.kind(line("process exceeded memory limit, killing process", #""memory_usage_mb": 812.4, "memory_limit_mb": 800, "#), name: "agent.log") == .sessionEnd)
+        #expect(Self.kind(line("job process exceeded memory limit, killing it", #""memory_usage_mb": 812.4, "memory_metric": "pss", "has_running_job": true, "#), name: "agent.log") == .sessionEnd)
+        let warm = #"{"message": "initialization timed out, killing process", "level": "ERROR", "name": "livekit.agents", "pid": 4412, "timestamp": "2026-07-02T10:04:11.200000+00:00"}"#
+        #expect(Self.kind(warm, name: "agent.log") == nil)
+        #expect(Self.kind(warm.replacingOccurrences(of: "initialization timed out, killing process", with: "killing process"), name: "agent.log") == nil)
+        // The word that makes room for the kill keeps both resume lines of the browser.
+        #expect(Self.kind("livekit-client.esm.mjs:20380 resuming signal connection, attempt 1 \(Self.ctx)}") == .resumeAttempt)
+        #expect(Self.kind("livekit-client.esm.mjs:21044 Resuming signal connection \(Self.ctx)}") == .resumeAttempt)
     }
 
     @Test func everyWordStillFitsBesideTwelveGreetingMarkers() {
