@@ -261,17 +261,21 @@ struct EventClassifier {
     static let leaveRequestWord = Literal(Word.leaveRequest.text)
     static let serverDisconnect = Literal("server requested disconnect during re")
 
-    /// Two lines found by the word `connect` they hold, with no word of their own:
+    /// Three lines found by the word `connect` they hold, with no word of their own:
     /// livekit-client's `Couldn't connect to server, attempt N of M` (WARN: the initial join
     /// failed with the server unreachable and is retried, the last time not; src/room/RTCEngine.ts
-    /// join, since 2022-10), and the Rust SDK's `server requested disconnect during resume:
-    /// {reason:?}` / `… during restart: …` (WARN: a leave with action Disconnect answered a
-    /// reconnect; the engine closes without retrying; livekit/src/rtc_engine/mod.rs
+    /// join, since 2022-10); livekit-client's `connection state changed: (signal)Reconnecting ->
+    /// connected` (INFO since v2.18.8, src/room/Room.ts setAndEmitConnectionState: a resume or a
+    /// full reconnect worked, the one default-level line of it since the engine's own recovery
+    /// lines became DEBUG in the same release); and the Rust SDK's `server requested disconnect
+    /// during resume: {reason:?}` / `… during restart: …` (WARN: a leave with action Disconnect
+    /// answered a reconnect; the engine closes without retrying; livekit/src/rtc_engine/mod.rs
     /// reconnect_task, since 2026-05). (On the bytes; asked only of records with the word
     /// `connect` that no other rule took.)
     static func connectLine(_ message: String) -> EventKind? {
         var message = message
         return message.withUTF8 { m in
+            if m.has("connection state changed: ", at: 0) { return m.hasSuffix("econnecting -> connected") ? .recovered : nil }
             guard m.has("Couldn't connect to server, attempt ", at: 0) else { return serverDisconnect.occurs(in: m) ? .sessionEnd : nil }
             func number(_ i: inout Int) -> Int? {
                 let start = i

@@ -79,6 +79,38 @@ import Testing
         #expect(Self.kind("livekit-client.esm.mjs:21044 Resuming signal connection \(Self.ctx)}") == .resumeAttempt)
     }
 
+    /// livekit-client since v2.18.8 (PR #1907, 2026-04-30; v2.21.0, HEAD 9380ed7): the engine's
+    /// recovery lines (`Resumed signal connection`, `fully reconnected to server`) are DEBUG, and
+    /// a reconnect that worked shows at the default level only as the room's state change
+    /// `connection state changed: ${this.state} -> ${state}` (INFO, src/room/Room.ts
+    /// setAndEmitConnectionState) back to `connected`.
+    @Test func theBrowsersStateChangeBackToConnectedIsARecovery() {
+        #expect(Self.kind("10:02:11.020 livekit-client.esm.mjs:21910 connection state changed: signalReconnecting -> connected \(Self.ctx)}") == .recovered)
+        #expect(Self.kind("10:02:14.300 livekit-client.esm.mjs:21910 connection state changed: reconnecting -> connected \(Self.ctx)}") == .recovered)
+        // The first connection, and the moves away from connected, are not.
+        #expect(Self.kind("10:00:00.310 livekit-client.esm.mjs:21910 connection state changed: connecting -> connected \(Self.ctx)}") == nil)
+        #expect(Self.kind("10:02:10.010 livekit-client.esm.mjs:21910 connection state changed: connected -> signalReconnecting \(Self.ctx)}") == nil)
+        #expect(Self.kind("10:04:10.410 livekit-client.esm.mjs:21910 connection state changed: connected -> disconnected \(Self.ctx)}") == nil)
+    }
+
+    @Test func aBrowserThatReconnectedShowsItsRecoveryInTheTimeline() throws {
+        let browser = [
+            "10:00:00.300 livekit-client.esm.mjs:18392 signal connected \(Self.ctx)}",
+            "10:02:10.000 livekit-client.esm.mjs:20312 signal disconnected \(Self.ctx)}",
+            "10:02:10.010 livekit-client.esm.mjs:21910 connection state changed: connected -> signalReconnecting \(Self.ctx)}",
+            "10:02:10.020 livekit-client.esm.mjs:20380 resuming signal connection, attempt 0 \(Self.ctx)}",
+            "10:02:11.020 livekit-client.esm.mjs:21910 connection state changed: signalReconnecting -> connected \(Self.ctx)}",
+        ]
+        var analyzer = Analyzer()
+        analyzer.keepSessionEvents = true
+        var sink = DiagnosticSink()
+        let dir = TempDir()
+        let report = analyzer.run([InputDescriptor(path: dir.write("browser.log", browser.joined(separator: "\n") + "\n"))], diagnostics: &sink)
+        let session = try #require(report.sessions.first)
+        #expect(session.events.map(\.kind) == [.sessionStart, .connectionLost(trigger: "signal disconnected"), .resumeAttempt, .recovered])
+        #expect(session.events.last?.location.line == 5)
+    }
+
     @Test func everyWordStillFitsBesideTwelveGreetingMarkers() {
         var c = AnalysisConfiguration()
         c.greetingStartMarkers = (1...6).map { "start marker \($0)" }
