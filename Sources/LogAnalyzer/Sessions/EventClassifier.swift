@@ -261,7 +261,7 @@ struct EventClassifier {
     static let leaveRequestWord = Literal(Word.leaveRequest.text)
     static let serverDisconnect = Literal("server requested disconnect during re")
 
-    /// Three lines found by the word `connect` they hold, with no word of their own:
+    /// Four lines found by the word `connect` they hold, with no word of their own:
     /// livekit-client's `Couldn't connect to server, attempt N of M` (WARN: the initial join
     /// failed with the server unreachable and is retried, the last time not; src/room/RTCEngine.ts
     /// join, since 2022-10); livekit-client's `connection state changed: (signal)Reconnecting ->
@@ -270,12 +270,20 @@ struct EventClassifier {
     /// lines became DEBUG in the same release); and the Rust SDK's `server requested disconnect
     /// during resume: {reason:?}` / `… during restart: …` (WARN: a leave with action Disconnect
     /// answered a reconnect; the engine closes without retrying; livekit/src/rtc_engine/mod.rs
-    /// reconnect_task, since 2026-05). (On the bytes; asked only of records with the word
-    /// `connect` that no other rule took.)
+    /// reconnect_task, since 2026-05); and the Rust SDK's room-disconnected line, the end of the
+    /// agent's room (livekit/src/room/mod.rs handle_disconnected): ERROR `unexpectedly
+    /// disconnected from room: {reason:?}` in livekit-rtc 0.12.0 to 0.14.0 (2024-07 to 2024-08,
+    /// agents 0.8.x; rust-sdks 5085034f to 1e5a6acb), else INFO `disconnected from room with
+    /// reason: …` / `Disconnected from room "{name}" with reason: …` (livekit-ffi 0.12.74),
+    /// shown only when the app lowers the `livekit` logger's level. (On the bytes; asked only
+    /// of records with the word `connect` that no other rule took.)
     static func connectLine(_ message: String) -> EventKind? {
         var message = message
         return message.withUTF8 { m in
             if m.has("connection state changed: ", at: 0) { return m.hasSuffix("econnecting -> connected") ? .recovered : nil }
+            if m.has("unexpectedly disconnected from room: ", at: 0) || m.byte(0) | 0x20 == UInt8(ascii: "d") && m.has("isconnected from room ", at: 1) {
+                return .sessionEnd
+            }
             guard m.has("Couldn't connect to server, attempt ", at: 0) else { return serverDisconnect.occurs(in: m) ? .sessionEnd : nil }
             func number(_ i: inout Int) -> Int? {
                 let start = i

@@ -111,6 +111,23 @@ import Testing
         #expect(session.events.last?.location.line == 5)
     }
 
+    /// The Rust SDK's room-disconnected line (livekit/src/room/mod.rs handle_disconnected): ERROR
+    /// `unexpectedly disconnected from room: {reason:?}` for every reason but ClientInitiated from
+    /// 2024-05-06 (5085034f) to 2024-08-29 (1e5a6acb), shipped in livekit-rtc 0.12.0 to 0.14.0,
+    /// the SDK of agents 0.8.x (`livekit~=0.12`): the visible end of a room the server closed.
+    /// Its INFO successors `disconnected from room with reason: …` (ffi 0.10.3 to 0.12.4x) and
+    /// `Disconnected from room "{name}" with reason: …` (livekit-ffi 0.12.74) show only when the
+    /// app lowers the `livekit` logger's level.
+    @Test func theRustSDKsRoomDisconnectEndsTheAgentsSession() {
+        let agents08 =
+            #"{"message": "livekit::room:1028:livekit::room - unexpectedly disconnected from room: RoomDeleted", "level": "ERROR", "pid": 31877, "job_id": "AJ_Vq7mR2xKp9Ls", "timestamp": "2024-08-20T10:04:10.512331+00:00"}"#
+        #expect(Self.kind(agents08, name: "agent.log") == .sessionEnd)
+        let info =
+            #"{"message": "livekit::room:1791:livekit::room - Disconnected from room \"support-room-91\" with reason: ServerShutdown", "level": "INFO", "name": "livekit", "pid": 4411, "job_id": "AJ_Lc4vN8pQ2wXz", "room": "support-room-91", "timestamp": "2026-08-10T10:04:10.500000+00:00"}"#
+        #expect(Self.kind(info, name: "agent.log") == .sessionEnd)
+        #expect(Self.kind(info.replacingOccurrences(of: #"Disconnected from room \"support-room-91\" with"#, with: "disconnected from room with"), name: "agent.log") == .sessionEnd)
+    }
+
     @Test func everyWordStillFitsBesideTwelveGreetingMarkers() {
         var c = AnalysisConfiguration()
         c.greetingStartMarkers = (1...6).map { "start marker \($0)" }
