@@ -254,9 +254,15 @@ struct EventClassifier {
     /// crash and kill lines too (and `killing process`, INFO, for one never initialized), with no
     /// job: those end a session only when they name its job (`job_id`, which the job executor's
     /// logging_extra adds while it runs one).
+    /// (`process exiting` anywhere in the message, as before the crash and kill lines were
+    /// read: also in a line no parser took apart, which holds the level and logger too.)
     static func processEnd(_ r: LogRecord) -> EventKind? {
-        r.ids.jobId != nil || r.message == "process exiting" ? .sessionEnd : nil
+        if r.ids.jobId != nil { return .sessionEnd }
+        var message = r.message
+        return message.withUTF8 { processExiting.occurs(in: $0) } ? .sessionEnd : nil
     }
+
+    static let processExiting = Literal("process exiting")
 
     static let leaveRequestWord = Literal(Word.leaveRequest.text)
     static let serverDisconnect = Literal("server requested disconnect during re")

@@ -74,6 +74,11 @@ import Testing
         let warm = #"{"message": "initialization timed out, killing process", "level": "ERROR", "name": "livekit.agents", "pid": 4412, "timestamp": "2026-07-02T10:04:11.200000+00:00"}"#
         #expect(Self.kind(warm, name: "agent.log") == nil)
         #expect(Self.kind(warm.replacingOccurrences(of: "initialization timed out, killing process", with: "killing process"), name: "agent.log") == nil)
+        // `process exiting` still ends a session without a job id, also in a line no parser took
+        // apart (the exact-message check first written for it missed that line).
+        let exiting = #"{"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", "pid": 4411, "timestamp": "2026-07-02T10:04:11.200000+00:00"}"#
+        #expect(Self.kind(exiting, name: "agent.log") == .sessionEnd)
+        #expect(Self.kind("2026-07-02 10:04:11 INFO  livekit.agents - process exiting {\"reason\": \"\", \"pid\": 4411}", name: "agent.log") == .sessionEnd)
         // The word that makes room for the kill keeps both resume lines of the browser.
         #expect(Self.kind("livekit-client.esm.mjs:20380 resuming signal connection, attempt 1 \(Self.ctx)}") == .resumeAttempt)
         #expect(Self.kind("livekit-client.esm.mjs:21044 Resuming signal connection \(Self.ctx)}") == .resumeAttempt)
