@@ -132,12 +132,11 @@ public final class SessionTracker {
     /// Id-less events that fell within more than `maxFanOut` sessions and joined none (so far).
     private var unattachedWide = 0
     private var unassignedRecords: [LogRecord] = []
-    /// A worker's registration rejected (401) without session ids (a rotated secret, a wrong
-    /// key) make a session of their own at the end, one a log, whether or not jobs were running
-    /// then (see `attach(_:to:final:)`); past `maxSessionEvents` of them, the rest are counted
-    /// as any session's events past the cap are.
+    /// A worker's registration rejected (401) when none of its sessions was active (after the
+    /// last job, a rotated secret): the first `maxOrphanRegistrations` of them make a session of
+    /// their own at the end, so that the rejection is reported (it had been dropped).
     private var orphanRegistrations: [SessionEvent] = []
-    private var orphansDropped: [Int: Int] = [:]
+    static let maxOrphanRegistrations = 64
     /// The most events one session keeps (about 300 bytes each): a session that lasts the whole
     /// log with a reconnect loop or an error on every line would otherwise hold them all. Later
     /// ones are counted (noted at the end), so memory follows the sessions live at once.
@@ -159,12 +158,8 @@ public final class SessionTracker {
 
     /// Keeps `e` when it is a registration rejection that joined no session.
     private func keepIfOrphan(_ e: SessionEvent) {
-        guard Self.isRegistration(e), !e.joinedBefore else { return }
-        if orphanRegistrations.count < Self.maxSessionEvents {
-            orphanRegistrations.append(e)
-        } else {
-            orphansDropped[e.location.input, default: 0] += 1
-        }
+        guard Self.isRegistration(e), !e.joinedBefore, orphanRegistrations.count < Self.maxOrphanRegistrations else { return }
+        orphanRegistrations.append(e)
     }
     /// Whether any record so far had session ids; until one has, id-less records go to segments.
     private var sawIDs = false
@@ -932,7 +927,6 @@ public final class SessionTracker {
                 order += 1
                 let i = newSession()
                 let b = builder(i)
-                b.droppedEvents = orphansDropped[input] ?? 0
                 for e in orphanRegistrations where e.location.input == input {
                     b.events.append(e)
                     b.recordCount += 1
@@ -946,7 +940,6 @@ public final class SessionTracker {
                 roots.append(i)
             }
             orphanRegistrations.removeAll()
-            orphansDropped.removeAll()
         }
         let sessions = roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
         noteUnattached()
@@ -1055,10 +1048,6 @@ public final class SessionTracker {
         attach(&unassigned, to: roots, final: final)
         guard final else { return }
         for event in undatedUnassigned {
-            if Self.isRegistration(event) {
-                keepIfOrphan(event)
-                continue
-            }
             // (`targets` gives at most one session for an event without a time.)
             for r in targets(roots, input: event.location.input, time: nil) { join(event, builder(r)) }
         }
@@ -1091,11 +1080,6 @@ public final class SessionTracker {
         for k in events.indices {
             let event = events[k]
             if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
-            // The worker's registration rejected is the worker's, not its jobs': their rooms
-            // keep their own connections (a rejected job token shows as its own 401). Joined to
-            // every session active then, 30 running jobs made 30 findings of one rotated secret;
-            // the rejections make one session of the worker's instead (`orphanRegistrations`).
-            if Self.isRegistration(event) { continue }
             // A server's rejection without ids is one client's: within several sessions of the
             // server's log at once, it is none's in particular (it would count in each).
             if event.side == .server, case .authFailure = event.kind, concurrentSessions(input: event.location.input, time: event.time) > 1 {
