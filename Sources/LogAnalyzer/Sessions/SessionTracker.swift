@@ -132,11 +132,13 @@ public final class SessionTracker {
     /// Id-less events that fell within more than `maxFanOut` sessions and joined none (so far).
     private var unattachedWide = 0
     private var unassignedRecords: [LogRecord] = []
-    /// A worker's registration rejected (401) when none of its sessions was active (after the
-    /// last job, a rotated secret): the first `maxOrphanRegistrations` of them make a session of
-    /// their own at the end, so that the rejection is reported (it had been dropped).
-    private var orphanRegistrations: [SessionEvent] = []
-    static let maxOrphanRegistrations = 64
+    /// A LiveKit rejection (401) without session ids that joined no session: a worker's
+    /// registration when none of its sessions was active (after the last job, a rotated
+    /// secret), a server's `invalid API key` or body-less `token is expired` when no room was.
+    /// The first `maxOrphanRejections` of them make a session of their own at the end (one a
+    /// log), so that the rejection is reported (it had been dropped).
+    private var orphanRejections: [SessionEvent] = []
+    static let maxOrphanRejections = 64
     /// The most events one session keeps (about 300 bytes each): a session that lasts the whole
     /// log with a reconnect loop or an error on every line would otherwise hold them all. Later
     /// ones are counted (noted at the end), so memory follows the sessions live at once.
@@ -152,14 +154,17 @@ public final class SessionTracker {
     private var cappedEvents = 0
     private var firstCappedSession: String?
 
-    private static func isRegistration(_ e: SessionEvent) -> Bool {
-        if case .authFailure(.workerRegistration) = e.kind { true } else { false }
+    private static func isRejection(_ e: SessionEvent) -> Bool {
+        if case .authFailure = e.kind { true } else { false }
     }
 
-    /// Keeps `e` when it is a registration rejection that joined no session.
+    /// Keeps `e` when it is a rejection that joined no session (one within several sessions
+    /// or too many, already noted as such, is not kept).
     private func keepIfOrphan(_ e: SessionEvent) {
-        guard Self.isRegistration(e), !e.joinedBefore, orphanRegistrations.count < Self.maxOrphanRegistrations else { return }
-        orphanRegistrations.append(e)
+        guard Self.isRejection(e), !e.joinedBefore, !e.countedAmbiguous, !e.countedWide,
+            orphanRejections.count < Self.maxOrphanRejections
+        else { return }
+        orphanRejections.append(e)
     }
     /// Whether any record so far had session ids; until one has, id-less records go to segments.
     private var sawIDs = false
@@ -919,15 +924,15 @@ public final class SessionTracker {
         for i in roots where builder(i).segment > 0 { trimUndated(builder(i)) }
         attachUnassigned(roots, final: true)
         for e in unassigned { keepIfOrphan(e) }
-        if !orphanRegistrations.isEmpty {
-            // One session a log: the worker's rejections, without session ids.
-            for input in Set(orphanRegistrations.map(\.location.input)).sorted() {
+        if !orphanRejections.isEmpty {
+            // One session a log: its rejections, without session ids.
+            for input in Set(orphanRejections.map(\.location.input)).sorted() {
                 // An order of its own: findings are filed by it (the last record's session, or
                 // another log's rejections, had the same one and showed these findings too).
                 order += 1
                 let i = newSession()
                 let b = builder(i)
-                for e in orphanRegistrations where e.location.input == input {
+                for e in orphanRejections where e.location.input == input {
                     b.events.append(e)
                     b.recordCount += 1
                     b.sides.insert(e.side)
@@ -939,7 +944,7 @@ public final class SessionTracker {
                 }
                 roots.append(i)
             }
-            orphanRegistrations.removeAll()
+            orphanRejections.removeAll()
         }
         let sessions = roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
         noteUnattached()
