@@ -177,6 +177,8 @@ public final class SessionTracker {
     /// them all, and was never cut.
     static let maxSegmentStarts = 1_024
     private var segmentHasAgentStart = false
+    /// The latest time of the segment's lines other than a server's (see `segment(for:_:_:)`).
+    private var segmentLastClientTime: Timestamp?
     private var segmentCount = 0
     /// Segments no longer filled, oldest first: finalised once more than `maxSealedSegments` wait
     /// (a time-only log has no dates to go idle by), dissolved with the others if ids come first.
@@ -966,21 +968,32 @@ public final class SessionTracker {
     }
 
     /// The segment an id-less record joins in a run that has shown no ids yet. A session start
-    /// seen before in the segment (same input, same text: `Session created` again) begins the
-    /// next segment; once the agent's starts are in a segment, only the agent's begin one (a
-    /// browser's reconnect connects again within its session). The segment being filled is
-    /// never finalised for idleness: a silence is evidence (a suspended host before a 401).
+    /// seen before in the segment (same input, same text: `Session created` again), or any
+    /// session start more than `idleSeconds` after the segment's last line other than a
+    /// server's (another input's session a day later; a server logs other rooms meanwhile),
+    /// begins the next segment; once the agent's starts are in a segment, only the agent's
+    /// begin one (a browser's reconnect connects again within its session). The segment being
+    /// filled is never finalised for idleness: a silence is evidence (a suspended host before
+    /// a 401), and a line that ends it without starting a session stays in it.
     private func segment(for r: LogRecord, _ kind: EventKind?, _ side: Side) -> Int {
         if case .sessionStart? = kind {
             let key = "\(r.input) \(eventText(r, .sessionStart))"
-            if segmentStarts.contains(key) && (side == .agent || !segmentHasAgentStart) {
+            var idle = false
+            if let last = segmentLastClientTime, let t = r.time, last.hasDate == t.hasDate {
+                idle = last.seconds(until: t) > idleSeconds
+            }
+            if (segmentStarts.contains(key) || idle) && (side == .agent || !segmentHasAgentStart) {
                 if let s = currentSegment { sealed.append(s) }
                 currentSegment = nil
                 segmentStarts.removeAll()
                 segmentHasAgentStart = false
+                segmentLastClientTime = nil
             }
             if segmentStarts.count < Self.maxSegmentStarts { segmentStarts.insert(key) }
             if side == .agent { segmentHasAgentStart = true }
+        }
+        if side != .server, let t = r.time, segmentLastClientTime.map({ t > $0 || t.hasDate != $0.hasDate }) ?? true {
+            segmentLastClientTime = t
         }
         if let s = currentSegment { return s }
         let s = newSession()
@@ -995,6 +1008,7 @@ public final class SessionTracker {
     private func dissolveSegments() {
         currentSegment = nil
         segmentStarts.removeAll()
+        segmentLastClientTime = nil
         sealed.removeAll()
         for i in live {
             guard let b = slots[i], b.segment > 0 else { continue }
