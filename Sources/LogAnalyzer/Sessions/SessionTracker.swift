@@ -132,13 +132,16 @@ public final class SessionTracker {
     /// Id-less events that fell within more than `maxFanOut` sessions and joined none (so far).
     private var unattachedWide = 0
     private var unassignedRecords: [LogRecord] = []
-    /// A LiveKit rejection (401) without session ids that joined no session: a worker's
-    /// registration when none of its sessions was active (after the last job, a rotated
-    /// secret), a server's `invalid API key` or body-less `token is expired` when no room was.
-    /// The first `maxOrphanRejections` of them make a session of their own at the end (one a
-    /// log), so that the rejection is reported (it had been dropped).
-    private var orphanRejections: [SessionEvent] = []
-    static let maxOrphanRejections = 64
+    /// Timed id-less events that joined no session (metrics aside): a worker's registration
+    /// rejected when none of its sessions was active (after the last job, a rotated secret), a
+    /// server's `invalid API key` or body-less `token is expired` when no room was, an
+    /// incident's time-only worker prints months away from the run's sessions with ids. At the
+    /// end they make sessions of their own, each log's cut as a run without ids is (see
+    /// `orphanSessions`), so that what they show is reported (they had been dropped). At most
+    /// `maxOrphanEvents` are kept (the first); the rest are counted and noted.
+    private var orphans: [SessionEvent] = []
+    private var orphansDropped = 0
+    static let maxOrphanEvents = 10_000
     /// The most events one session keeps (about 300 bytes each): a session that lasts the whole
     /// log with a reconnect loop or an error on every line would otherwise hold them all. Later
     /// ones are counted (noted at the end), so memory follows the sessions live at once.
@@ -154,17 +157,12 @@ public final class SessionTracker {
     private var cappedEvents = 0
     private var firstCappedSession: String?
 
-    private static func isRejection(_ e: SessionEvent) -> Bool {
-        if case .authFailure = e.kind { true } else { false }
-    }
-
-    /// Keeps `e` when it is a rejection that joined no session (one within several sessions
-    /// or too many, already noted as such, is not kept).
+    /// Keeps `e` when it is a timed event that joined no session (one within several sessions
+    /// or too many, already noted as such, is not kept; nor are metrics, only counted in any
+    /// session).
     private func keepIfOrphan(_ e: SessionEvent) {
-        guard Self.isRejection(e), !e.joinedBefore, !e.countedAmbiguous, !e.countedWide,
-            orphanRejections.count < Self.maxOrphanRejections
-        else { return }
-        orphanRejections.append(e)
+        guard e.time != nil, !e.kind.isMetrics, !e.joinedBefore, !e.countedAmbiguous, !e.countedWide else { return }
+        if orphans.count < Self.maxOrphanEvents { orphans.append(e) } else { orphansDropped += 1 }
     }
     /// Whether any record so far had session ids; until one has, id-less records go to segments.
     private var sawIDs = false
@@ -926,15 +924,46 @@ public final class SessionTracker {
         for i in roots where builder(i).segment > 0 { trimUndated(builder(i)) }
         attachUnassigned(roots, final: true)
         for e in unassigned { keepIfOrphan(e) }
-        if !orphanRejections.isEmpty {
-            // One session a log: its rejections, without session ids.
-            for input in Set(orphanRejections.map(\.location.input)).sorted() {
+        roots += orphanSessions()
+        let sessions = roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
+        noteUnattached()
+        return sessions
+    }
+
+    /// Sessions of the orphan events (see `orphans`), each log's apart and cut where a session
+    /// starts again (the same start line, or any start more than `idleSeconds` after the last
+    /// event), as a run without ids is. A part becomes a session when it holds something a
+    /// detector reads or a session start: a worker's lone connection loss between jobs is none.
+    private func orphanSessions() -> [Int] {
+        var made: [Int] = []
+        for input in Set(orphans.map(\.location.input)).sorted() {
+            var parts: [[SessionEvent]] = []
+            var starts: Set<String> = []
+            for e in timeOrdered(orphans.filter { $0.location.input == input }, time: \.time, location: \.location) {
+                if case .sessionStart = e.kind, let last = parts.last?.last?.time, let t = e.time {
+                    if starts.contains(e.text) || (last.hasDate == t.hasDate && last.seconds(until: t) > idleSeconds) {
+                        parts.append([])
+                        starts.removeAll()
+                    }
+                    starts.insert(e.text)
+                } else if case .sessionStart = e.kind {
+                    starts.insert(e.text)
+                }
+                if parts.isEmpty { parts.append([]) }
+                parts[parts.count - 1].append(e)
+            }
+            for part in parts where part.contains(where: { e in
+                switch e.kind {
+                case .sessionStart, .greetingStart, .greetingEnd, .authFailure: true
+                default: false
+                }
+            }) {
                 // An order of its own: findings are filed by it (the last record's session, or
-                // another log's rejections, had the same one and showed these findings too).
+                // another log's orphans, had the same one and showed these findings too).
                 order += 1
                 let i = newSession()
                 let b = builder(i)
-                for e in orphanRejections where e.location.input == input {
+                for e in part {
                     b.events.append(e)
                     b.recordCount += 1
                     b.sides.insert(e.side)
@@ -944,13 +973,11 @@ public final class SessionTracker {
                         if b.end == nil || t > b.end! { b.end = t }
                     }
                 }
-                roots.append(i)
+                made.append(i)
             }
-            orphanRejections.removeAll()
         }
-        let sessions = roots.sorted { builder($0).firstSeen < builder($1).firstSeen }.map(session)
-        noteUnattached()
-        return sessions
+        orphans.removeAll()
+        return made
     }
 
     /// Keeps the newest `maxUndatedUnassigned` untimed events of a segment.
@@ -1053,6 +1080,11 @@ public final class SessionTracker {
             let one = cappedSessions == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "session-events",
                 "\(DiagnosticSink.grouped(cappedSessions)) session\(one ? "" : "s") (\(one ? "" : "the first: ")\(firstCappedSession ?? "?")) had more than \(DiagnosticSink.grouped(Self.maxSessionEvents)) events: only the first \(DiagnosticSink.grouped(Self.maxSessionEvents)) of each are kept (\(DiagnosticSink.grouped(cappedEvents)) more were counted, not kept); findings and report counts cover the kept ones"))
+        }
+        if orphansDropped > 0 {
+            let one = orphansDropped == 1
+            diagnostics.append(Diagnostic(.note, path: "", kind: "orphan-events",
+                "\(DiagnosticSink.grouped(orphansDropped)) event\(one ? "" : "s") without session ids fell within no session and \(one ? "was" : "were") not kept (only the first \(DiagnosticSink.grouped(Self.maxOrphanEvents)) make sessions of their own)"))
         }
         if undatedDropped > 0 {
             let one = undatedDropped == 1
