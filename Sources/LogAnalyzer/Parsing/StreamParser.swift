@@ -236,10 +236,13 @@ struct StreamParser {
         var wrapper = Wrapper()
         var start = 0
         // (No other wrapper starts with `{`: a JSON line, the bulk of a production log, skips
-        // the look; only its third byte is read for journald's JSON export.)
+        // the look; only its third byte is read for journald's JSON export, and the fourth after
+        // a space: systemd before v246 wrote `{ "__CURSOR" : …`.)
         if b.first == UInt8(ascii: "{") {
             let third = b.byte(2)
-            if third == UInt8(ascii: "_"), let (message, journal) = Wrapper.journalJSON(b) {
+            if third == UInt8(ascii: "_") || b.byte(1) == 0x20 && b.byte(3) == UInt8(ascii: "_"),
+                let (message, journal) = Wrapper.journalJSON(b)
+            {
                 feedJournal(message, journal, line: line, into: &out)
                 return
             }

@@ -48,12 +48,13 @@ struct Wrapper {
     }
 
     /// `journalctl -o json` (and `json-seq` without its record separator): one JSON object per
-    /// entry, `__CURSOR` first, the line the service wrote in `MESSAGE` (a string, or an array
+    /// entry, `__CURSOR` first (`{"__CURSOR":…`; before systemd v246 `{ "__CURSOR" : …`, spaced
+    /// by `src/shared/logs-show.c`), the line the service wrote in `MESSAGE` (a string, or an array
     /// of bytes when it was no valid UTF-8), its time in `__REALTIME_TIMESTAMP` (microseconds
     /// since the epoch, as a string), the process in `_PID`, the unit's name in
     /// `SYSLOG_IDENTIFIER` / `_SYSTEMD_UNIT`. Returns the message's bytes and the wrapper.
     static func journalJSON(_ b: Bytes) -> ([UInt8], Wrapper)? {
-        guard b.has("{\"__CURSOR\"", at: 0), case .object(let members)? = parseJSON(b) else { return nil }
+        guard b.has("{\"__CURSOR\"", at: 0) || b.has("{ \"__CURSOR\"", at: 0), case .object(let members)? = parseJSON(b) else { return nil }
         var message: [UInt8]?
         var w = Wrapper()
         var unit: String?

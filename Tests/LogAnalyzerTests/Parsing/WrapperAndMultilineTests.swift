@@ -211,6 +211,21 @@ import Testing
         #expect(result.records[2].ids.pid == 10266)
     }
 
+    /// `journalctl -o json` of systemd before v246 (RHEL 8's 239, Debian 10's 241, Ubuntu
+    /// 20.04's 245: `src/shared/logs-show.c` printed `{ "__CURSOR" : "…", … }` with spaces) is
+    /// unwrapped as the compact form is; it had been read as an unknown JSON record, the
+    /// livekit-server line in `MESSAGE` unread (its 401 and session ids lost).
+    @Test func journaldJSONExportOfOldSystemdIsUnwrapped() {
+        let message = #"2026-01-20T07:49:16.250Z\tWARN\tlivekit.api\tservice/utils.go:43\terror handling request\t{\"room\": \"r1\", \"roomID\": \"RM_QIm7sYOm4IdC\", \"error\": \"invalid API key: x\", \"status\": 401}"#
+        let line = #"{ "__CURSOR" : "s=8d9d;i=d11;b=83cb;m=9d13;t=57f2;x=8f37", "__REALTIME_TIMESTAMP" : "1768895356250000", "__MONOTONIC_TIMESTAMP" : "2635272530", "_BOOT_ID" : "83cb", "PRIORITY" : "4", "_PID" : "811", "_SYSTEMD_UNIT" : "livekit.service", "SYSLOG_IDENTIFIER" : "livekit-server", "MESSAGE" : "\#(message)" }"#
+        let r = record(line)
+        #expect(r.format == .zapConsole)
+        #expect(r.message == "error handling request")
+        #expect(r.ids.roomSid == "RM_QIm7sYOm4IdC")
+        #expect(r.time?.iso8601 == "2026-01-20T07:49:16.250Z")
+        #expect(r.source == "livekit")
+    }
+
     /// `journalctl -o short-full`: weekday, date, time and the zone's abbreviation.
     @Test func journaldShortFull() {
         let r = record("Tue 2026-03-17 01:14:48 CET voicehost agent[10266]: 2026-03-17 01:14:48,120 - INFO livekit.agents - received job request {\"job_id\": \"AJ_x\"}")
