@@ -197,7 +197,10 @@ public final class SessionTracker {
     /// Sessions idle this long (log time) are finalised early; `maxLiveSessions` caps the rest.
     public var idleSeconds: Double = 1800
     public var maxLiveSessions = 100_000
-    /// The latest record of each input, by input index.
+    /// The input whose index keys each input's silences: the first of its rotated logs
+    /// (`agent.log.1` then `agent.log`: one stream, whose silence may span the rotation).
+    private let silenceStream: [Int]
+    /// The latest record of each input, by input index (of its `silenceStream`).
     private var inputLast: [(Timestamp, SourceLocation)?]
     /// The latest LiveKit server line of each input (a log that merges services), by input index.
     private var inputServerLast: [Timestamp?]
@@ -222,6 +225,25 @@ public final class SessionTracker {
         self.keepAllRecords = keepAllRecords
         self.inputLast = Array(repeating: nil, count: paths.count)
         self.inputServerLast = Array(repeating: nil, count: paths.count)
+        var firstOfStream: [String: Int] = [:]
+        self.silenceStream = paths.enumerated().map { i, path in
+            let base = Self.rotationBase(path)
+            if let first = firstOfStream[base] { return first }
+            firstOfStream[base] = i
+            return i
+        }
+    }
+
+    /// A log's path without its rotation suffix: `agent.log.1` and `agent.log.2.gz` are `agent.log`.
+    static func rotationBase(_ path: String) -> String {
+        var name = Substring(path)
+        if name.hasSuffix(".gz") { name = name.dropLast(3) }
+        if let dot = name.lastIndex(of: "."), name.index(after: dot) < name.endIndex,
+            name[name.index(after: dot)...].allSatisfy({ $0.isASCII && $0.isNumber })
+        {
+            name = name[..<dot]
+        }
+        return String(name)
     }
 
     private func find(_ i: Int) -> Int {
@@ -460,35 +482,37 @@ public final class SessionTracker {
         order += 1
         let location = SourceLocation(input: r.input, line: r.line)
         let side = sideCache(r)
+        // (Silences are kept by stream: a log and its rotated predecessors are one.)
+        let stream = r.input < silenceStream.count ? silenceStream[r.input] : r.input
         if let t = r.time {
             if t.hasDate {
                 if now == nil || t > now! { now = t }
             } else if nowUndated == nil || t > nowUndated! {
                 nowUndated = t
             }
-            if r.input >= inputLast.count {
-                inputLast += Array(repeating: nil, count: r.input + 1 - inputLast.count)
-                inputServerLast += Array(repeating: nil, count: r.input + 1 - inputServerLast.count)
+            if stream >= inputLast.count {
+                inputLast += Array(repeating: nil, count: stream + 1 - inputLast.count)
+                inputServerLast += Array(repeating: nil, count: stream + 1 - inputServerLast.count)
             }
             // (The server's lines in a log that merges services do not break its clients' silence,
             // but the silence remembers that they kept coming.)
-            if side != .server, let (prev, prevLocation) = inputLast[r.input] {
+            if side != .server, let (prev, prevLocation) = inputLast[stream] {
                 if prev.seconds(until: t) >= configuration.minimumGapSeconds {
-                    let serverLogged = inputServerLast[r.input].map { $0 > prev } ?? false
+                    let serverLogged = inputServerLast[stream].map { $0 > prev } ?? false
                     Self.remember(
                         SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location, serverLogged: serverLogged),
-                        in: &inputGaps[r.input, default: []])
+                        in: &inputGaps[stream, default: []])
                 }
-                if t >= prev { inputLast[r.input] = (t, location) }
+                if t >= prev { inputLast[stream] = (t, location) }
             } else if side != .server {
-                inputLast[r.input] = (t, location)
-            } else if inputServerLast[r.input].map({ t > $0 }) ?? true {
-                inputServerLast[r.input] = t
+                inputLast[stream] = (t, location)
+            } else if inputServerLast[stream].map({ t > $0 }) ?? true {
+                inputServerLast[stream] = t
             }
         }
         let kind = classifier.classify(r, memo: &classifyMemo)
         let pinsSilence = if case .authFailure(let k)? = kind, k == .expired || k == .unauthorized, r.time != nil { true } else { false }
-        if pinsSilence, let t = r.time { pinInputGaps(r.input, before: t) }
+        if pinsSilence, let t = r.time { pinInputGaps(stream, before: t) }
         if case .sessionStart = kind, let pid = r.ids.pid, r.message.hasPrefix(EventClassifier.Word.jobRequest.text) {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
@@ -533,17 +557,17 @@ public final class SessionTracker {
                 // A client's silence is its own lines' (a log that merges services, docker compose's
                 // or kubectl's `--prefix`, holds the server's lines too, which never end it: a
                 // server logs only events).
-                if side != .server, let i = b.lastIndex(input: r.input, side: side) {
+                if side != .server, let i = b.lastIndex(input: stream, side: side) {
                     let prev = b.last[i].time
                     if prev.seconds(until: t) >= configuration.minimumGapSeconds {
-                        Self.remember(SilentGap(from: prev, fromLocation: b.last[i].location, to: t, toLocation: location, side: side), in: &b.gaps[r.input, default: []])
+                        Self.remember(SilentGap(from: prev, fromLocation: b.last[i].location, to: t, toLocation: location, side: side), in: &b.gaps[stream, default: []])
                     }
-                    if t >= prev { b.last[i] = (r.input, side, t, location) }
+                    if t >= prev { b.last[i] = (stream, side, t, location) }
                 } else if side != .server {
-                    b.last.append((r.input, side, t, location))
+                    b.last.append((stream, side, t, location))
                 }
             }
-            if pinsSilence, let t = r.time { Self.pinSessionGaps(b, r.input, before: t) }
+            if pinsSilence, let t = r.time { Self.pinSessionGaps(b, stream, before: t) }
             if case .sessionEnd? = kind, side == .server, r.ids.roomSid != nil, r.message == "room closed" {
                 b.roomClosed = true
                 b.roomClosedAt = r.time
@@ -1209,11 +1233,16 @@ public final class SessionTracker {
         let events = timeOrdered(b.events, time: \.time, location: \.location)
         var gapsByInput: [Int: [SilentGap]] = [:]
         for input in b.inputs {
-            let g = (inputGaps[input] ?? []) + (pinnedInputGaps[input] ?? [])
+            let stream = input < silenceStream.count ? silenceStream[input] : input
+            let g = (inputGaps[stream] ?? []) + (pinnedInputGaps[stream] ?? [])
             if !g.isEmpty { gapsByInput[input] = g }
         }
         var gaps = b.gaps
         for (input, pinned) in b.pinnedGaps { gaps[input, default: []] += pinned }
+        // (Kept by stream: each of a stream's logs in the session shows its silences.)
+        for input in b.inputs where input < silenceStream.count && silenceStream[input] != input {
+            if let g = gaps[silenceStream[input]] { gaps[input] = g }
+        }
         var key = b.segment > 1 ? "(no session ids) #\(b.segment)" : "(no session ids)"
         if let room = b.room { key = b.roomSid.map { "\(room)/\($0)" } ?? room } else if let sid = b.roomSid { key = sid } else if let job = b.jobIds.first { key = job }
         if b.droppedIDs {
