@@ -21,12 +21,13 @@ struct ParseCommand: ParsableCommand {
         // A file named here is printed whatever its name (`config.json` too: parse reads no config).
         let (inputs, _) = InputSet.expand(input.paths, namedConfigsAreLogs: true, diagnostics: &diagnostics)
         for d in options.unmatchedZoneNames(inputs) { diagnostics.report(d) }
-        let referenceDay = options.date ?? Ingestor.learnReferenceDay(inputs)
+        // (Each input's day as `analyze` takes it: its own directory's logs first.)
+        let referenceDays = options.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs, options: options)
         let renderer = RecordRenderer(paths: inputs.map(\.path))
         let out = OutputStream()
         var readable = 0
         for (index, descriptor) in inputs.enumerated() {
-            let stats = Ingestor.read(descriptor, index: index, options: options, referenceDay: referenceDay, diagnostics: &diagnostics) { record in
+            let stats = Ingestor.read(descriptor, index: index, options: options, referenceDay: referenceDays[index], diagnostics: &diagnostics) { record in
                 renderer.write(record, to: out)
             }
             if stats.readable { readable += 1 }
