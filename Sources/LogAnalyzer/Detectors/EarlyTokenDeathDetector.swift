@@ -76,6 +76,8 @@ public struct EarlyTokenDeathDetector: Detector {
 
         var causes: [String] = []
         let claims = cascade.claims
+        /// When the refresh after the last one the client received was due (a server-refreshed token).
+        var missedRefreshAt: Timestamp?
         if let claims, let validity = claims.validitySeconds {
             f.values.append(("tokenValiditySeconds", .number(Double(validity))))
             if Double(validity) <= c.refreshedTokenValiditySeconds + 1 {
@@ -85,6 +87,7 @@ public struct EarlyTokenDeathDetector: Detector {
                 if let nbf = claims.notBefore {
                     let refreshed = Timestamp(micros: nbf * 1_000_000)
                     let since = refreshed.seconds(until: failedAt)
+                    missedRefreshAt = refreshed.adding(seconds: c.tokenRefreshIntervalSeconds)
                     f.values.append(("sinceLastRefreshSeconds", .number(since)))
                     text += "; its refresh at \(refreshed.humanString) was the last one received, \(humanDuration(since)) before the failure (refreshes are due every \(humanDuration(c.tokenRefreshIntervalSeconds)))"
                 }
@@ -124,10 +127,17 @@ public struct EarlyTokenDeathDetector: Detector {
             }
         }
         if let (gap, inputGap, gapSide) = cascade.silence(in: session) {
+            // A silence shorter than a refreshed token lives still explains a server-refreshed
+            // token's death when it began before the next refresh was due: a live process gets
+            // that refresh (or notices the dead connection within seconds and resumes while its
+            // token is valid).
+            func explains(_ g: SilentGap) -> Bool {
+                g.seconds >= c.suspensionThresholdSeconds || missedRefreshAt.map { g.from <= $0 } ?? false
+            }
             // The whole log silent long enough on its own: the host, not the one job process (and
             // when the session's own lines had stopped earlier, for how long). In a log that merges
             // services whose LiveKit server went on logging, only the rest of it was silent.
-            let whole = inputGap.flatMap { $0.seconds >= c.suspensionThresholdSeconds ? $0 : nil }
+            let whole = inputGap.flatMap { explains($0) ? $0 : nil }
             let wholeText = whole.map { g in
                 (g.serverLogged ? "Every line of the log but the LiveKit server's was silent" : "The whole log was silent")
                     + (g.seconds < gap.seconds - 1 ? " for the last \(humanDuration(g.seconds)) of it (from \(g.from.humanString))" : "")
@@ -139,11 +149,15 @@ public struct EarlyTokenDeathDetector: Detector {
             // A rejected token the server never refreshed (not 10 minutes, shorter than the TTL)
             // is the app's own short token used for a new connection: a silence before it (a
             // browser console prints nothing during a healthy call) did not make it expire.
-            if gap.seconds >= c.suspensionThresholdSeconds, !causes.contains("short-ttl-token"), !diedAtOwnExpiry {
+            let throughRefresh = missedRefreshAt.flatMap { due in gap.seconds < c.suspensionThresholdSeconds && explains(gap) ? due : nil }
+            if explains(gap), !causes.contains("short-ttl-token"), !diedAtOwnExpiry {
                 causes.insert("suspended-host", at: 0)
+                let why = throughRefresh.map { due in
+                    "through the refresh due at \(due.humanString) (\(humanDuration(c.tokenRefreshIntervalSeconds)) after the last one it received): it never got it, "
+                } ?? "longer than a refreshed token lives (\(humanDuration(c.refreshedTokenValiditySeconds)) + \(humanDuration(c.tokenLeewaySeconds)) leeway): no refresh could reach it "
                 f.explanation.insert(
-                    "the \(gapSide.rawValue) process logged nothing for \(humanDuration(gap.seconds)) before the failure (last line at \(gap.from.humanString), next at \(gap.to.humanString)), longer than a refreshed token lives (\(humanDuration(c.refreshedTokenValiditySeconds)) + \(humanDuration(c.tokenLeewaySeconds)) leeway): "
-                        + "no refresh could reach it and nothing noticed the dead connection until it woke up and resumed with an expired token. "
+                    "the \(gapSide.rawValue) process logged nothing for \(humanDuration(gap.seconds)) before the failure (last line at \(gap.from.humanString), next at \(gap.to.humanString)), \(why)"
+                        + "and nothing noticed the dead connection until it woke up and resumed with an expired token. "
                         + (wholeText ?? "Other lines of the same log kept coming, so the job process itself was stalled or paused")
                         + " - not a TTL setting.",
                     at: 0)
