@@ -55,6 +55,8 @@ struct AnalysisOptions: ParsableArguments {
             }
             Self.applyProjectConfig(JSONValue.object(members), to: &c, diagnostics: &diagnostics)
         }
+        // (Configs of several directories that disagree: the last one applies to every session.)
+        var found: [(path: String, ttl: Double)] = []
         for path in configsFromInputs {
             let text: String
             switch SmallFile.read(path, limit: 4 << 20) {
@@ -71,7 +73,13 @@ struct AnalysisOptions: ParsableArguments {
                 }
                 c.configuredTokenTTLSeconds = ttl
                 c.configuredTokenTTLSource = path
+                found.append((path, ttl))
             }
+        }
+        if let last = found.last, found.contains(where: { $0.ttl != last.ttl }) {
+            let each = found.map { "\($0.path): \(humanDuration($0.ttl))" }.joined(separator: "; ")
+            diagnostics.report(Diagnostic(.warning, path: last.path, kind: "config-conflict",
+                "app configs among the inputs give different token TTLs (\(each)): this one applies to every session; analyse each directory on its own or give --token-ttl"))
         }
         if let appConfig {
             if case .failure(let failure) = SmallFile.read(appConfig, limit: 4 << 20) {
