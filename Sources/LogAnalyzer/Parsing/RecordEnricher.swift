@@ -134,6 +134,26 @@ enum RecordEnricher {
         if let e = r.errorText { look(e, remembered: false) }
     }
 
+    /// The claims of a JWT that only a record's continuation lines hold (a token Rich folded
+    /// onto lines of its own, a 401 body in a traceback's last line), with the room and
+    /// participant they name; the other ids of those lines stay unread (a traceback's text is
+    /// not the record's extras).
+    static func claimsFromJoinedText(_ r: inout LogRecord) {
+        guard r.token == nil else { return }
+        for text in [r.message, r.errorText ?? ""] {
+            var text = text
+            let claims: TokenClaims? = text.withUTF8 { b in jwtMarker.find(in: b) == nil ? nil : JWT.firstClaims(in: b) }
+            guard let claims else { continue }
+            r.token = claims
+            if r.ids.room == nil { r.ids.room = claims.room }
+            if r.ids.participant == nil { r.ids.participant = claims.subject }
+            if r.ids.jobId == nil, let sub = claims.subject, sub.hasPrefix("agent-AJ_") { r.ids.jobId = String(sub.dropFirst(6)) }
+            return
+        }
+    }
+
+    static let jwtMarker = Literal("eyJ")
+
     /// The value of `key=value` in free text.
     ///
     /// The value ends at a space, a quote, a comma or a closing bracket, and in a URL's query

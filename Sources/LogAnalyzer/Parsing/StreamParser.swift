@@ -229,6 +229,8 @@ struct StreamParser {
         pendingInfo = nil
         completedCount += 1
         let k = out.count - 1
+        // Token claims that only the continuation lines hold: the first line was read alone.
+        if out[k].lineCount > 1, out[k].token == nil, !out[k].isMessageDeferred { RecordEnricher.claimsFromJoinedText(&out[k]) }
         Self.complete(&out[k], counts: &counts, classifier: classifier, memo: &memo, redactor: redactor, gate: gate)
     }
 
