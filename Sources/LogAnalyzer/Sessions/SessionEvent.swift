@@ -117,6 +117,9 @@ public struct SessionEvent: Sendable {
     /// many sessions at once, a server rejection within several (see `SessionTracker.attachUnassigned`).
     var countedWide = false
     var countedAmbiguous = false
+    /// The wrapper's service or unit (`agent-1` of docker compose's `agent-1  | `): an id-less
+    /// event joins only the sessions of its own service in a log that merges several.
+    var source: String?
 
     /// The first non-empty line of a text, without its CR (found on the bytes: splitting by
     /// Character walks grapheme clusters, slow on long error texts).

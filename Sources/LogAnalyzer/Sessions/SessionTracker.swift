@@ -37,6 +37,10 @@ public final class SessionTracker {
         var greetingOpen = false
         /// The latest client record per input and side (few per session: searched, not hashed).
         var last: [(input: Int, side: Side, time: Timestamp, location: SourceLocation)] = []
+        /// The wrapper sources (compose services, units) of its records, by input (few: searched);
+        /// `lastSource` spares the search for a run of one source's lines.
+        var sources: [(input: Int, source: String)] = []
+        var lastSource: String?
 
         /// The index in `last` of `input`'s and `side`'s latest record (a loop over the elements:
         /// `firstIndex(where:)` with two compares retained the array for every record).
@@ -307,6 +311,7 @@ public final class SessionTracker {
         if let e = d.end, k.end == nil || e > k.end! { k.end = e }
         k.sides.formUnion(d.sides)
         k.inputs.formUnion(d.inputs)
+        for s in d.sources where !k.sources.contains(where: { $0 == s }) { k.sources.append(s) }
         k.recordCount += d.recordCount
         k.events += d.events
         k.keptMetrics += d.keptMetrics
@@ -527,7 +532,9 @@ public final class SessionTracker {
             session = segment(for: r, kind, side)
         }
         func event(_ kind: EventKind) -> SessionEvent {
-            SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
+            var e = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
+            e.source = r.source
+            return e
         }
         // A record a second handler printed again is one event (the poorer copy is dropped).
         let echoed = if let kind, !kind.isMetrics { isEcho(r, kind, session: session) } else { false }
@@ -550,6 +557,12 @@ public final class SessionTracker {
                 b.sides.insert(side)
                 b.lastInput = r.input
                 b.lastSide = side
+            }
+            if let source = r.source, source != b.lastSource {
+                if b.sources.count < 64, !b.sources.contains(where: { $0.input == r.input && $0.source == source }) {
+                    b.sources.append((r.input, source))
+                }
+                b.lastSource = source
             }
             if let t = r.time {
                 if b.start == nil || t < b.start! { b.start = t }
@@ -1164,8 +1177,8 @@ public final class SessionTracker {
                 }
                 continue
             }
-            let matched = final ? targets(roots, input: event.location.input, time: event.time, limit: Self.maxFanOut)
-                : roots.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) }
+            let matched = final ? targets(roots, input: event.location.input, time: event.time, source: event.source, limit: Self.maxFanOut)
+                : roots.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) && Self.hasSource(builder($0), event.location.input, event.source) }
             // An event that fits hundreds of sessions says nothing about any one of them (and
             // copying it into each would be quadratic).
             if matched.count > Self.maxFanOut {
@@ -1203,6 +1216,18 @@ public final class SessionTracker {
         return seen.count
     }
 
+    /// Whether a session holds lines of `source` in `input`, or of no source there (a log that
+    /// merges services, docker compose's: another service's id-less line is not its own).
+    private static func hasSource(_ b: Builder, _ input: Int, _ source: String?) -> Bool {
+        guard let source else { return true }
+        var any = false
+        for s in b.sources where s.input == input {
+            if s.source == source { return true }
+            any = true
+        }
+        return !any
+    }
+
     /// Whether a session's span (±2 min) covers `time`.
     private func active(_ b: Builder, _ time: Timestamp?) -> Bool {
         guard let t = time, let s = b.start, let e = b.end else { return false }
@@ -1212,10 +1237,10 @@ public final class SessionTracker {
     /// The sessions an id-less event (or kept record) joins at the end: those of its input active
     /// at its time, else the one session active then. Stops past `limit` matches (an event
     /// within more than `maxFanOut` sessions joins none: counting them all would be quadratic).
-    private func targets(_ roots: [Int], input: Int, time: Timestamp?, limit: Int = .max) -> [Int] {
+    private func targets(_ roots: [Int], input: Int, time: Timestamp?, source: String? = nil, limit: Int = .max) -> [Int] {
         guard time != nil else { return roots.count == 1 ? roots : [] }
         var sameInput: [Int] = []
-        for r in roots where active(builder(r), time) && builder(r).inputs.contains(input) {
+        for r in roots where active(builder(r), time) && builder(r).inputs.contains(input) && Self.hasSource(builder(r), input, source) {
             sameInput.append(r)
             if sameInput.count > limit { break }
         }
