@@ -1168,6 +1168,11 @@ public final class SessionTracker {
         for k in events.indices {
             let event = events[k]
             if !final, let t = event.time?.micros, t < lo &- margin || t > hi &+ margin { continue }
+            // The worker's registration rejected is the worker's, not its jobs': their rooms
+            // keep their own connections (a rejected job token shows as its own 401). Joined to
+            // every session active then, 30 running jobs made 30 findings of one rotated secret;
+            // the rejections make a session of their own instead (`orphanSessions`).
+            if case .authFailure(.workerRegistration) = event.kind { continue }
             // A server's rejection without ids is one client's: within several sessions of the
             // server's log at once, it is none's in particular (it would count in each).
             if event.side == .server, case .authFailure = event.kind, concurrentSessions(input: event.location.input, time: event.time) > 1 {

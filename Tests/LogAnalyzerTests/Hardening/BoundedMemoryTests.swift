@@ -190,6 +190,24 @@ import Testing
         #expect(notes.contains("1 session (room-a) had more than 20,000 events: only the first 20,000 of each are kept (151 more were counted, not kept); findings and report counts cover the kept ones"))
     }
 
+    /// A worker whose registration is rejected for the whole log (a wrong secret, retried
+    /// forever across restarts) beside a job: its rejections join no session, and those kept
+    /// make one finding of their own; past `maxOrphanEvents` they are counted in a note.
+    @Test func theWorkersRejectionsAreCappedAsEventsWithoutASession() throws {
+        let extra = 20
+        var lines = [#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_aaaaaaaaaaaa", "room": "room-a", "timestamp": "2026-03-02T00:00:00+00:00"}"#]
+        for i in 0..<(SessionTracker.maxOrphanEvents + extra) {
+            let stamp = String(format: "%02d:%02d:%02d.%03d", i / 3_600_000, i / 60_000 % 60, i / 1000 % 60, i % 1000)
+            lines.append(#"{"message": "failed to connect to livekit, retrying in 0s: 401, message='Invalid response status', url='wss://x.livekit.cloud/agent'", "level": "WARNING", "name": "livekit.agents", "timestamp": "2026-03-02T\#(stamp)+00:00"}"#)
+        }
+        let (report, notes) = IdlessEventTests.run(lines.joined(separator: "\n") + "\n")
+        #expect(report.sessions.map(\.key) == ["room-a", "(no session ids)"])
+        let finding = try #require(report.findings.first { $0.rule == "auth-credentials" })
+        #expect(finding.sessionKey == "(no session ids)")
+        #expect(finding.values.first?.1 == .integer(SessionTracker.maxOrphanEvents))
+        #expect(notes.contains("20 events without session ids fell within no session and were not kept (only the first 10,000 make sessions of their own)"))
+    }
+
     /// livekit-agents 1.6 compact lines (`datefmt="%H:%M:%S"`) from a run with no date anywhere:
     /// twelve jobs 40 minutes apart from 20:00 past midnight. Their time-only stamps go idle like
     /// dated ones (they were all held to the end before), a 25-minute silence inside a job does

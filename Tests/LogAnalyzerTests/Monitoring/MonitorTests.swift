@@ -153,8 +153,8 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(both.stderr == "")
     }
 
-    /// A line without session ids joins every session of its input active at its time: the
-    /// worker's one registration 401 while two jobs run is one unauthorized error, not two.
+    /// The worker's one registration 401 while two jobs run is one unauthorized error, not two
+    /// (it is the worker's: a group of its own beside the two sessions).
     @Test func anErrorWithoutSessionIDsIsCountedOnce() throws {
         func job(_ n: Int, _ second: Int, _ message: String) -> String {
             #"{"message": "\#(message)", "level": "INFO", "name": "livekit.agents", "pid": \#(700 + n), "job_id": "AJ_Tw0j0b\#(n)aaaaa", "room": "room-\#(n)", "timestamp": "2026-03-02T09:00:\#(pad(second, 2))+00:00"}"#
@@ -167,7 +167,7 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
             job(1, 40, "process exiting"), job(2, 41, "process exiting"),
         ].joined(separator: "\n") + "\n"
         let doc = try #require(parseJSON(try monitor(log, options: ["--output", "json"]).stdout))
-        #expect(doc["sessions"]?.doubleValue == 2)
+        #expect(doc["sessions"]?.doubleValue == 3)
         #expect(doc["counts"]?["unauthorizedErrors"]?.doubleValue == 1)
     }
 
@@ -193,7 +193,7 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
             analyzer.monitor = window ? MonitorAggregate(since: Timestamp(micros: 0)) : MonitorAggregate()
             var sink = DiagnosticSink()
             let report = analyzer.run([InputDescriptor(path: path)], diagnostics: &sink)
-            #expect(report.sessionCount == 2)
+            #expect(report.sessionCount == 3)
             #expect(report.monitor?.unauthorizedErrors == 1_000)
             #expect(report.monitor?.heldLocations == (window ? 1_000 : 0))
         }

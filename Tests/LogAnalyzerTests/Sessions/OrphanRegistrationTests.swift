@@ -33,12 +33,26 @@ import Testing
         }
     }
 
-    @Test func aRejectionDuringASessionStaysInIt() throws {
+    /// While jobs run, the rejection is still the worker's alone: it had joined every session
+    /// active then (two running jobs, two findings of one rejected registration), though their
+    /// rooms keep their own connections.
+    @Test func aRejectionWhileJobsRunIsTheWorkersAlone() throws {
+        let second = [
+            Self.line("received job request", "10:00:01.500000", extras: #""job_id": "AJ_bbbbbbbbbbbb", "room": "r2", "#),
+            Self.line("Generating initial greeting", "10:00:02.500000", extras: #""pid": 6, "job_id": "AJ_bbbbbbbbbbbb", "room": "r2", "#),
+        ]
         var lines = Self.job
-        lines.insert(Self.rejected("10:03:00.000000"), at: 3)
+        lines.insert(contentsOf: second, at: 3)
+        lines.insert(contentsOf: [Self.rejected("10:03:00.000000"), Self.rejected("10:03:02.000000")], at: 5)
+        lines.append(Self.line("process exiting", "10:05:01.000000", extras: #""pid": 6, "job_id": "AJ_bbbbbbbbbbbb", "room": "r2", "#))
         let report = analyze(log: lines.joined(separator: "\n"))
-        #expect(report.sessionCount == 1)
-        #expect(report.findings.filter { $0.rule == "auth-credentials" }.map(\.sessionKey) == ["r1"])
+        #expect(report.sessions.map { "\($0.key): \(report.findings(of: $0).map(\.rule))" } == [
+            "r1: []", "r2: []", "(no session ids): [\"auth-credentials\"]",
+        ])
+        let finding = try #require(report.findings.first)
+        #expect(finding.evidence.map(\.location.line) == [6])
+        #expect(finding.values.first?.0 == "failures")
+        #expect(finding.values.first?.1 == .integer(2))
     }
 
     /// The rejections' session has an order of its own: the session of the run's last record
