@@ -182,6 +182,8 @@ struct StreamParser {
         gate: TextLineParser.EventGate?
     ) {
         counts.count(r.format)
+        // Token claims that only the continuation lines hold: the first line was read alone.
+        if r.lineCount > 1, r.token == nil, !r.isMessageDeferred { RecordEnricher.claimsFromJoinedText(&r) }
         // (The classifier and the redactor are borrowed through `?.` and `map`: an `if let`
         // copy is retained and released around the calls, atomic operations on every record.)
         if classifier != nil, !r.isClassified {
@@ -229,8 +231,6 @@ struct StreamParser {
         pendingInfo = nil
         completedCount += 1
         let k = out.count - 1
-        // Token claims that only the continuation lines hold: the first line was read alone.
-        if out[k].lineCount > 1, out[k].token == nil, !out[k].isMessageDeferred { RecordEnricher.claimsFromJoinedText(&out[k]) }
         Self.complete(&out[k], counts: &counts, classifier: classifier, memo: &memo, redactor: redactor, gate: gate)
     }
 
@@ -238,11 +238,11 @@ struct StreamParser {
         var wrapper = Wrapper()
         var start = 0
         // (No other wrapper starts with `{`: a JSON line, the bulk of a production log, skips
-        // the look; only its third byte is read for journald's JSON export, and the fourth after
-        // a space: systemd before v246 wrote `{ "__CURSOR" : …`.)
+        // the look; only its third byte is read for journald's JSON export, and the second after
+        // a quote there: systemd before v246 wrote `{ "__CURSOR" : …`.)
         if b.first == UInt8(ascii: "{") {
             let third = b.byte(2)
-            if third == UInt8(ascii: "_") || b.byte(1) == 0x20 && b.byte(3) == UInt8(ascii: "_"),
+            if third == UInt8(ascii: "_") || third == UInt8(ascii: "\"") && b.byte(1) == 0x20,
                 let (message, journal) = Wrapper.journalJSON(b)
             {
                 feedJournal(message, journal, line: line, into: &out)

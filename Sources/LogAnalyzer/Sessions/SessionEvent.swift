@@ -119,7 +119,9 @@ public struct SessionEvent: Sendable {
     var countedAmbiguous = false
     /// The wrapper's service or unit (`agent-1` of docker compose's `agent-1  | `): an id-less
     /// event joins only the sessions of its own service in a log that merges several.
-    var source: String?
+    /// (An id the tracker gave the source's name, -1 for none: a number, not a String, so that
+    /// copying an event retains nothing more.)
+    var source: Int32 = -1
 
     /// The first non-empty line of a text, without its CR (found on the bytes: splitting by
     /// Character walks grapheme clusters, slow on long error texts).

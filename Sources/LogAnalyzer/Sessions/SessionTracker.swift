@@ -39,8 +39,8 @@ public final class SessionTracker {
         var last: [(input: Int, side: Side, time: Timestamp, location: SourceLocation)] = []
         /// The wrapper sources (compose services, units) of its records, by input (few: searched);
         /// `lastSource` spares the search for a run of one source's lines.
-        var sources: [(input: Int, source: String)] = []
-        var lastSource: String?
+        var sources: [(input: Int, source: Int32)] = []
+        var lastSource: Int32 = -1
 
         /// The index in `last` of `input`'s and `side`'s latest record (a loop over the elements:
         /// `firstIndex(where:)` with two compares retained the array for every record).
@@ -203,7 +203,8 @@ public final class SessionTracker {
     public var maxLiveSessions = 100_000
     /// The input whose index keys each input's silences: the first of its rotated logs
     /// (`agent.log.1` then `agent.log`: one stream, whose silence may span the rotation).
-    private let silenceStream: [Int]
+    /// (nil when no input is another's rotated predecessor: each input is its own stream.)
+    private let silenceStream: [Int]?
     /// The latest record of each input, by input index (of its `silenceStream`).
     private var inputLast: [(Timestamp, SourceLocation)?]
     /// The latest LiveKit server line of each input (a log that merges services), by input index.
@@ -230,12 +231,20 @@ public final class SessionTracker {
         self.inputLast = Array(repeating: nil, count: paths.count)
         self.inputServerLast = Array(repeating: nil, count: paths.count)
         var firstOfStream: [String: Int] = [:]
-        self.silenceStream = paths.enumerated().map { i, path in
+        let streams = paths.enumerated().map { i, path in
             let base = Self.rotationBase(path)
             if let first = firstOfStream[base] { return first }
             firstOfStream[base] = i
             return i
         }
+        self.silenceStream = streams.enumerated().contains { $0.offset != $0.element } ? streams : nil
+    }
+
+    /// The input whose index keys `input`'s silences (see `silenceStream`).
+    @inline(never)
+    private func stream(of input: Int) -> Int {
+        guard let silenceStream, input < silenceStream.count else { return input }
+        return silenceStream[input]
     }
 
     /// A log's path without its rotation suffix: `agent.log.1` and `agent.log.2.gz` are `agent.log`.
@@ -488,7 +497,8 @@ public final class SessionTracker {
         let location = SourceLocation(input: r.input, line: r.line)
         let side = sideCache(r)
         // (Silences are kept by stream: a log and its rotated predecessors are one.)
-        let stream = r.input < silenceStream.count ? silenceStream[r.input] : r.input
+        let stream = silenceStream == nil ? r.input : stream(of: r.input)
+        let source = r.source == nil ? -1 : sourceID(r.source!)
         if let t = r.time {
             if t.hasDate {
                 if now == nil || t > now! { now = t }
@@ -533,7 +543,7 @@ public final class SessionTracker {
         }
         func event(_ kind: EventKind) -> SessionEvent {
             var e = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
-            e.source = r.source
+            e.source = source
             return e
         }
         // A record a second handler printed again is one event (the poorer copy is dropped).
@@ -558,7 +568,7 @@ public final class SessionTracker {
                 b.lastInput = r.input
                 b.lastSide = side
             }
-            if let source = r.source, source != b.lastSource {
+            if source >= 0, source != b.lastSource {
                 if b.sources.count < 64, !b.sources.contains(where: { $0.input == r.input && $0.source == source }) {
                     b.sources.append((r.input, source))
                 }
@@ -715,6 +725,29 @@ public final class SessionTracker {
         var source: String
     }
     private var sideBySource: [SourceKey: Side] = [:]
+
+    /// Ids of wrapper sources' names (see `SessionEvent.source`), the last one looked up kept
+    /// aside: a merged log's lines come in runs of one service's.
+    private var sourceIDs: [String: Int32] = [:]
+    private var lastSourceName: String?
+    private var lastSourceID: Int32 = -1
+
+    private func sourceID(_ name: String) -> Int32 {
+        if name == lastSourceName { return lastSourceID }
+        let id: Int32
+        if let known = sourceIDs[name] {
+            id = known
+        } else if sourceIDs.count >= 4096 {
+            // (A log of thousands of distinct sources: the later ones join as lines without one.)
+            return -1
+        } else {
+            id = Int32(truncatingIfNeeded: sourceIDs.count)
+            sourceIDs[name] = id
+        }
+        lastSourceName = name
+        lastSourceID = id
+        return id
+    }
 
     /// The side of a record: by format, else by file or service name (cached per input and per
     /// wrapper source; a log of thousands of distinct sources stops caching new ones).
@@ -1223,8 +1256,8 @@ public final class SessionTracker {
 
     /// Whether a session holds lines of `source` in `input`, or of no source there (a log that
     /// merges services, docker compose's: another service's id-less line is not its own).
-    private static func hasSource(_ b: Builder, _ input: Int, _ source: String?) -> Bool {
-        guard let source else { return true }
+    private static func hasSource(_ b: Builder, _ input: Int, _ source: Int32) -> Bool {
+        guard source >= 0 else { return true }
         var any = false
         for s in b.sources where s.input == input {
             if s.source == source { return true }
@@ -1242,7 +1275,7 @@ public final class SessionTracker {
     /// The sessions an id-less event (or kept record) joins at the end: those of its input active
     /// at its time, else the one session active then. Stops past `limit` matches (an event
     /// within more than `maxFanOut` sessions joins none: counting them all would be quadratic).
-    private func targets(_ roots: [Int], input: Int, time: Timestamp?, source: String? = nil, limit: Int = .max) -> [Int] {
+    private func targets(_ roots: [Int], input: Int, time: Timestamp?, source: Int32 = -1, limit: Int = .max) -> [Int] {
         guard time != nil else { return roots.count == 1 ? roots : [] }
         var sameInput: [Int] = []
         for r in roots where active(builder(r), time) && builder(r).inputs.contains(input) && Self.hasSource(builder(r), input, source) {
@@ -1263,15 +1296,17 @@ public final class SessionTracker {
         let events = timeOrdered(b.events, time: \.time, location: \.location)
         var gapsByInput: [Int: [SilentGap]] = [:]
         for input in b.inputs {
-            let stream = input < silenceStream.count ? silenceStream[input] : input
+            let stream = stream(of: input)
             let g = (inputGaps[stream] ?? []) + (pinnedInputGaps[stream] ?? [])
             if !g.isEmpty { gapsByInput[input] = g }
         }
         var gaps = b.gaps
         for (input, pinned) in b.pinnedGaps { gaps[input, default: []] += pinned }
         // (Kept by stream: each of a stream's logs in the session shows its silences.)
-        for input in b.inputs where input < silenceStream.count && silenceStream[input] != input {
-            if let g = gaps[silenceStream[input]] { gaps[input] = g }
+        if let silenceStream {
+            for input in b.inputs where input < silenceStream.count && silenceStream[input] != input {
+                if let g = gaps[silenceStream[input]] { gaps[input] = g }
+            }
         }
         var key = b.segment > 1 ? "(no session ids) #\(b.segment)" : "(no session ids)"
         if let room = b.room { key = b.roomSid.map { "\(room)/\($0)" } ?? room } else if let sid = b.roomSid { key = sid } else if let job = b.jobIds.first { key = job }
