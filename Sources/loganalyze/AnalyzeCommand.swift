@@ -64,6 +64,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         out.flush()
         Stderr.print(diagnostics.lines)
+        try out.finish()
         if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
         if report.hasFinding(atLeast: failOn.severity) { throw ExitCode(1) }
     }
@@ -127,6 +128,7 @@ struct TimelineCommand: ParsableCommand {
         TimelineRenderer().render(report, selector: session) { out.write($0) }
         out.flush()
         Stderr.print(diagnostics.lines)
+        try out.finish()
         if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
         if let session, !report.sessions.contains(where: { $0.matches(session) }) { throw ExitCode(1) }
     }

@@ -65,7 +65,7 @@ struct CheckCommand: ParsableCommand {
         case .junit: out.write(JUnitRenderer().render(results))
         case .github: out.write(GitHubRenderer().render(results))
         }
-        out.flush()
+        try out.finish()
         if results.contains(where: { $0.brokenReason != nil }) { throw ExitCode(2) }
         if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }

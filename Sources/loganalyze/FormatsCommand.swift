@@ -7,10 +7,12 @@ struct FormatsCommand: ParsableCommand {
         abstract: "List the log formats loganalyze recognises, one per line."
     )
 
-    func run() {
+    func run() throws {
         let width = LogFormat.allCases.map(\.id.count).max() ?? 0
+        let out = OutputStream()
         for format in LogFormat.allCases {
-            print(format.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + format.summary)
+            out.write(format.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + format.summary + "\n")
         }
+        try out.finish()
     }
 }

@@ -12,7 +12,7 @@ struct LogAnalyzeCommand: ParsableCommand {
         commandName: "loganalyze",
         abstract: "Diagnose LiveKit voice-agent sessions from worker, server, backend and browser logs.",
         discussion: """
-            Exit codes: 0 no finding at or above --fail-on; 1 a finding reached it; 2 bad arguments or no input could be read.
+            Exit codes: 0 no finding at or above --fail-on; 1 a finding reached it; 2 bad arguments, no input could be read or the output could not be written.
             `loganalyze PATHS...` is `loganalyze analyze PATHS...`.
             """,
         version: LoganalyzeVersion.current,

@@ -34,6 +34,7 @@ struct ParseCommand: ParsableCommand {
         }
         out.flush()
         Stderr.print(diagnostics.lines)
+        try out.finish()
         if readable == 0 { throw ExitCode(2) }
     }
 }

@@ -77,6 +77,7 @@ struct ReportCommand: ParsableCommand {
         if failOnRegression && before == nil {
             Stderr.print("loganalyze: warning: --fail-on-regression without --baseline: nothing to compare, so no regression can fail this run")
         }
+        try out.finish()
         if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
         if failOnRegression && renderer.hasRegression { throw ExitCode(1) }
     }

@@ -9,6 +9,8 @@ public final class OutputStream {
     private let limit: Int
     /// Set when a write failed (e.g. the reader closed the pipe); later writes are dropped.
     public private(set) var failed = false
+    /// The errno of the failed write (`ENOSPC` for a full disk, `EBADF` for a closed stdout).
+    public private(set) var failure: Int32 = 0
 
     public init(fd: Int32 = 1, bufferBytes: Int = 1 << 20) {
         self.fd = fd
@@ -45,6 +47,7 @@ public final class OutputStream {
             if n < 0 {
                 if errno == EINTR { continue }
                 failed = true
+                failure = errno
                 return
             }
             offset += n
