@@ -23,6 +23,7 @@ struct LogAnalyzeCommand: ParsableCommand {
     /// Like ArgumentParser's `main()`, but usage errors exit 2 (not 64), as documented, and every
     /// error is one line on stderr (no usage block), its values shown escaped.
     static func main() {
+        holdClosedStandardDescriptors()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -35,6 +36,20 @@ struct LogAnalyzeCommand: ParsableCommand {
             }
             Stderr.print("loganalyze: error: " + errorLine(for: error))
             Glibc.exit(exitCode == .validationFailure ? 2 : exitCode.rawValue)
+        }
+    }
+
+    /// A closed standard descriptor (`<&-`, `>&-`) would be taken by the next file opened: a log
+    /// named before `-` read again as standard input, a spool file written as the report. Each
+    /// closed one is held by /dev/null opened the other way round, so that reading `-` or
+    /// writing the report fails with EBADF, as on the closed descriptor, and is reported.
+    static func holdClosedStandardDescriptors() {
+        for fd in Int32(0)...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            let held = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY)
+            if held >= 0 && held != fd {
+                dup2(held, fd)
+                close(held)
+            }
         }
     }
 

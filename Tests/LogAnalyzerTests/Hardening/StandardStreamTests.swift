@@ -4,7 +4,8 @@ import Testing
 @testable import LogAnalyzer
 
 /// Standard output on a full disk or closed: the run says so and exits 2, never a cut report with
-/// the exit code of a whole one.
+/// the exit code of a whole one. Standard input closed: `-` cannot be read, and no file opened
+/// later is read in its place.
 @Suite struct StandardStreamTests {
     static let fixture = "Fixtures/incident-real"
 
@@ -43,5 +44,18 @@ import Testing
         let result = try run(arguments, redirections: ">&-")
         #expect(result.status == 2)
         #expect(result.stderr == "loganalyze: error: cannot write the output: Bad file descriptor\n")
+    }
+
+    /// With standard input closed, the log named first took descriptor 0: `-` read it again, or
+    /// read nothing and was called empty, and `timeline --session -` copied its own spool file.
+    @Test(arguments: [
+        (["analyze", "Fixtures/incident-real/server.log", "-"], Int32(1)),
+        (["parse", "Fixtures/incident-real/server.log", "-"], Int32(0)),
+        (["timeline", "--session", "RM_Xq7bT2mNw4Lp", "-"], Int32(2)),
+    ])
+    func aClosedStandardInputIsAnInputThatCannotBeRead(_ arguments: [String], status: Int32) throws {
+        let result = try run(arguments, redirections: "<&-")
+        #expect(result.status == status)
+        #expect(result.stderr.split(separator: "\n").last == "-: error: cannot read: read failed: Bad file descriptor")
     }
 }
