@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
             expected.json: {"options": {"tokenTtl": "2h", "timeZone": "UTC", "date": "2025-12-11", "appConfig": "config.py"},
                             "findings": [{"rule": "slow-greeting", "session": "ROOM or RM_… or AJ_…", "severity": "error",
                                           "values": {"seconds": "5.3..5.5"}}]}
-            Exit codes: 0 all fixtures pass; 1 a fixture fails; 2 a fixture is broken (unreadable, invalid expectations).
+            Exit codes: 0 all fixtures pass; 1 a fixture fails; 2 a fixture is broken (unreadable, a log that cannot be read, invalid expectations).
             """
     )
 
@@ -65,6 +65,8 @@ struct CheckCommand: ParsableCommand {
         case .junit: out.write(JUnitRenderer().render(results))
         case .github: out.write(GitHubRenderer().render(results))
         }
+        out.flush()
+        for result in results { Stderr.print(result.diagnostics.lines) }
         try out.finish()
         if results.contains(where: { $0.brokenReason != nil }) { throw ExitCode(2) }
         if results.contains(where: { !$0.passed }) { throw ExitCode(1) }

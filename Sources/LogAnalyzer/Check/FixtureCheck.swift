@@ -8,6 +8,9 @@ public struct FixtureResult: Sendable {
     public var unexpected: [Finding] = []
     /// Why the fixture could not be checked at all (unreadable, invalid expectations).
     public var brokenReason: String?
+    /// The problems met in the fixture's logs (a log that could not be read, binary lines …),
+    /// for stderr as `analyze` prints them.
+    public var diagnostics = DiagnosticSink()
 
     public var passed: Bool { brokenReason == nil && missing.isEmpty && unexpected.isEmpty }
 
@@ -28,7 +31,7 @@ public enum FixtureCheck {
             return result
         }
         result.expectations = expectations
-        let (report, reason) = analyze(dir: dir, options: expectations.options, base: base, ingest: ingest)
+        let (report, reason) = analyze(dir: dir, options: expectations.options, base: base, ingest: ingest, diagnostics: &result.diagnostics)
         if let reason {
             result.brokenReason = reason
             return result
@@ -94,8 +97,9 @@ public enum FixtureCheck {
     }
 
     /// Analyses a fixture's logs with its options; the reason is set when the fixture is broken.
-    static func analyze(dir: String, options: JSONValue, base: AnalysisConfiguration, ingest: IngestOptions) -> (Report, String?) {
-        var diagnostics = DiagnosticSink()
+    static func analyze(
+        dir: String, options: JSONValue, base: AnalysisConfiguration, ingest: IngestOptions, diagnostics: inout DiagnosticSink
+    ) -> (Report, String?) {
         let (inputs, configs) = InputSet.expand([dir], diagnostics: &diagnostics)
         if inputs.isEmpty { return (Report(inputs: [], sessions: [], findings: [], configuration: base), "\(dir): no log files") }
         var configuration = base
@@ -133,6 +137,10 @@ public enum FixtureCheck {
         }
         let report = Analyzer(ingest: ingestOptions, configuration: configuration).run(inputs, diagnostics: &diagnostics)
         if report.inputs.allSatisfy({ !$0.stats.readable }) { return (report, "\(dir): no input could be read") }
+        // A log left unread would pass or fail the fixture on part of its input.
+        if let unread = diagnostics.kept.first(where: { $0.kind == "unreadable" && $0.severity == .error }) {
+            return (report, "\(unread.path): \(unread.message)")
+        }
         return (report, nil)
     }
 }

@@ -179,6 +179,26 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(result.status == 2)
         #expect(result.stdout.contains("BROKEN \(fixture): \(fixture)/expected.json: findings[0]: unknown key 'valeus' (rule, session, severity, values)"))
     }
+
+    /// A log of the fixture that cannot be read (here a gzip whose first block has the invalid
+    /// type 3) breaks it, and its diagnostic is on stderr: the fixture had passed on its other
+    /// logs, silently. A log with bad lines is checked, its diagnostics on stderr too (they were
+    /// printed nowhere).
+    @Test func aFixtureLogThatCannotBeReadBreaksTheFixtureAndIsReported() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("incident-real", into: dir)
+        dir.write("incident-real/old.log.gz", Data([0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x07, 0, 0, 0]))
+        let result = try runLoganalyze(["check", fixture])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("BROKEN \(fixture): \(fixture)/old.log.gz: cannot read: corrupt gzip data: invalid block type\n"))
+        #expect(result.stderr == "\(fixture)/old.log.gz: error: cannot read: corrupt gzip data: invalid block type\n")
+
+        try FileManager.default.removeItem(atPath: fixture + "/old.log.gz")
+        dir.write("incident-real/binary.log", Data([0x41, 0, 0, 0x0A]))
+        let bad = try runLoganalyze(["check", fixture])
+        #expect(bad.status == 0)
+        #expect(bad.stderr == "\(fixture)/binary.log:1: warning: line holds 2 NUL bytes in the text: shown as U+FFFD\n")
+    }
 }
 
 @Suite struct CIOutputTests {
