@@ -53,7 +53,7 @@ struct CheckCommand: ParsableCommand {
                     results.append(broken)
                     continue
                 }
-                Stderr.print("\(path): updated with \(recorded.findings.count) finding\(recorded.findings.count == 1 ? "" : "s")")
+                Stderr.print("\(TerminalText.escape(path)): updated with \(recorded.findings.count) finding\(recorded.findings.count == 1 ? "" : "s")")
                 result = FixtureCheck.run(dir: dir)
             }
             results.append(result)

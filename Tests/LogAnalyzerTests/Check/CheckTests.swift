@@ -199,6 +199,18 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(bad.status == 0)
         #expect(bad.stderr == "\(fixture)/binary.log:1: warning: line holds 2 NUL bytes in the text: shown as U+FFFD\n")
     }
+
+    /// `--update`'s line names the file with its control characters escaped, as every other line
+    /// on stderr does (a directory named `fx ESC [2J` cleared the terminal).
+    @Test func updateNamesTheExpectationsFileEscaped() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("incident-real", into: dir)
+        let named = dir.url.path + "/fx\u{1B}[2J"
+        try FileManager.default.moveItem(atPath: fixture, toPath: named)
+        let result = try runLoganalyze(["check", "--update", named])
+        #expect(result.status == 0)
+        #expect(result.stderr == "\(dir.url.path)/fx\\x1b[2J/expected.json: updated with 3 findings\n")
+    }
 }
 
 @Suite struct CIOutputTests {
