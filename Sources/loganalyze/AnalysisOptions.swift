@@ -46,10 +46,15 @@ struct AnalysisOptions: ParsableArguments {
     func configuration(configsFromInputs: [String], diagnostics: inout DiagnosticSink) throws -> AnalysisConfiguration {
         var c = AnalysisConfiguration()
         // Lowest precedence first: project file, config files among the inputs, --app-config, --token-ttl.
-        if case .failure(.tooLarge) = SmallFile.read(Self.projectConfigName) {
+        let project = SmallFile.read(Self.projectConfigName, found: true)
+        if case .failure(.tooLarge) = project {
             throw ValidationError("\(Self.projectConfigName) is larger than \(SmallFile.limit >> 20) MiB: not a settings file")
         }
-        if case .success(let data) = SmallFile.read(Self.projectConfigName) {
+        // One that is there but cannot be read (a FIFO, no permission) is said, not silently skipped.
+        if case .failure(.unreadable(let reason)) = project, access(Self.projectConfigName, F_OK) == 0 {
+            diagnostics.report(Diagnostic(.warning, path: Self.projectConfigName, kind: "config-unreadable", "cannot read: \(reason); ignored"))
+        }
+        if case .success(let data) = project {
             guard case .object(let members)? = parseJSON(String(decoding: data, as: UTF8.self)) else {
                 throw ValidationError("\(Self.projectConfigName) is not a JSON object")
             }
@@ -83,7 +88,7 @@ struct AnalysisOptions: ParsableArguments {
         }
         if let appConfig {
             if case .failure(let failure) = SmallFile.read(appConfig, limit: 4 << 20) {
-                throw ValidationError.invalidValue(appConfig, for: "--app-config", failure == .tooLarge ? "larger than 4 MiB: not a settings file" : "cannot read the file")
+                throw ValidationError.invalidValue(appConfig, for: "--app-config", SmallFile.reason(failure, limit: 4 << 20))
             }
             guard let ttl = TokenTTLSetting.fromConfigFile(appConfig) else {
                 throw ValidationError.invalidValue(appConfig, for: "--app-config", "no token_ttl_hours, token_ttl_minutes or token_ttl_seconds in it")

@@ -38,10 +38,10 @@ public struct FixtureExpectations: Sendable {
     public static func load(dir: String) throws(ConfigurationError) -> FixtureExpectations {
         let path = path(in: dir)
         let data: [UInt8]
-        switch SmallFile.read(path) {
+        switch SmallFile.read(path, found: true) {
         case .success(let bytes): data = bytes
         case .failure(.tooLarge): throw ConfigurationError("\(path): larger than \(SmallFile.limit >> 20) MiB: not an expectations file")
-        case .failure: throw ConfigurationError("\(path): cannot read the expectations file")
+        case .failure(.unreadable(let reason)): throw ConfigurationError("\(path): cannot read the expectations file: \(reason)")
         }
         guard case .object? = parseJSON(String(decoding: data, as: UTF8.self)), let doc = parseJSON(String(decoding: data, as: UTF8.self)) else {
             throw ConfigurationError("\(path): not a JSON object")

@@ -18,7 +18,7 @@ import Testing
         try expectOneLine(
             ["analyze", "--tz", "\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{9B}\u{202E}\nx", Self.fixture],
             "invalid value '\\x1b]0;PWNED\\x07\\x1b[2J\\x9b\\u202e\\x0ax' for --tz: not a time zone; use UTC, an offset such as +08:00, or an IANA name (NAME=ZONE for some inputs)")
-        try expectOneLine(["report", "--baseline", "\u{1B}]0;PWNED\u{07}", Self.fixture], "invalid value '\\x1b]0;PWNED\\x07' for --baseline: cannot read the file")
+        try expectOneLine(["report", "--baseline", "\u{1B}]0;PWNED\u{07}", Self.fixture], "invalid value '\\x1b]0;PWNED\\x07' for --baseline: cannot read the file: No such file or directory")
         let dir = TempDir()
         let config = dir.write("cfg\u{1B}[31m.py", "x = 1\n")
         try expectOneLine(

@@ -197,6 +197,43 @@ struct XorShift {
         #expect(piped.stdout.replacingOccurrences(of: "/pipe/agent.log:", with: "/file/agent.log:") == file.stdout)
     }
 
+    /// A settings file the tool looks for (a fixture's `expected.json`, `.loganalyze.json` in the
+    /// working directory) that is a FIFO is refused with its reason: opening it waited for a
+    /// writer forever. (The poller plays a writer, so that an open fails the test instead of
+    /// hanging it.)
+    @Test func aFIFOWhereASettingsFileIsLookedForIsRefusedNotWaitedOn() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("incident-real", into: dir)
+        let expected = fixture + "/expected.json"
+        try FileManager.default.removeItem(atPath: expected)
+        #expect(mkfifo(expected, 0o600) == 0)
+        let project = dir.url.path + "/.loganalyze.json"
+        #expect(mkfifo(project, 0o600) == 0)
+        let done = Atomic<Bool>(false)
+        let opened = Atomic<Int>(0)
+        let writer = Thread {
+            while !done.load(ordering: .relaxed) {
+                for fifo in [expected, project] {
+                    let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+                    if fd >= 0 {
+                        opened.add(1, ordering: .relaxed)
+                        close(fd)
+                    }
+                }
+                usleep(200_000)
+            }
+        }
+        writer.start()
+        let check = try runLoganalyze(["check", fixture])
+        let analyze = try runLoganalyze(["analyze", fixture], cwd: dir.url)
+        done.store(true, ordering: .relaxed)
+        #expect(opened.load(ordering: .relaxed) == 0)
+        #expect(check.status == 2)
+        #expect(check.stdout.contains("BROKEN \(fixture): \(expected): cannot read the expectations file: not a regular file\n"))
+        #expect(analyze.status == 1)
+        #expect(analyze.stderr == ".loganalyze.json: warning: cannot read: not a regular file; ignored\n")
+    }
+
     @Test func timestampsAtTheEdgesOfTheCalendar() {
         #expect(record(#"{"message": "m", "level": "INFO", "name": "n", "timestamp": "9999-12-31T23:59:59.999999+00:00"}"#).time?.iso8601 == "9999-12-31T23:59:59.999Z")
         #expect(record(#"{"message": "m", "level": "INFO", "name": "n", "timestamp": "1970-01-01T00:00:00+00:00"}"#).time?.iso8601 == "1970-01-01T00:00:00.000Z")
