@@ -1,5 +1,6 @@
 /// Reads the context object Chrome prints after a livekit-client message:
-/// `{room: 'test-room', roomID: 'RM_…', participant: 'user', pID: 'PA_…', …}`.
+/// `{room: 'test-room', roomID: 'RM_…', participant: 'user', pID: 'PA_…', …}`, and Firefox's
+/// `Object { room: "test-room", roomID: "RM_…", … }`.
 enum BrowserContext {
     /// Finds the trailing object that ends at `end`; returns its opening brace and its members.
     static func trailingObject(_ b: Bytes, _ lo: Int, _ end: Int) -> (Int, [(String, JSONValue)])? {
@@ -31,6 +32,9 @@ enum BrowserContext {
             guard i > keyStart, b.byte(i) == UInt8(ascii: ":") else { return nil }
             let key = b.string(keyStart, i)
             i = b.skipSpaces(i + 1)
+            guard i < end else { return nil }
+            // Firefox names an object's class before it: `fields: Object { … }`, `args: Array [ … ]`.
+            if b.has("Object {", at: i) { i += 7 } else if b.has("Array [", at: i) { i += 6 }
             guard i < end else { return nil }
             let c = b[i]
             var value: JSONValue

@@ -490,8 +490,39 @@ struct StreamParser {
             // (`github.com/livekit/livekit-server/pkg/service.(*RTCService).serve`), then its
             // `\tfile:line` (which starts with a tab and so continues anyway).
             if pendingInfo.format == .zapConsole { return Self.isGoFrameFunction(b) }
+            if pendingInfo.format == .appTime || pendingInfo.format == .plain || pendingInfo.format == .browserConsole {
+                return Self.isFirefoxMessageLine(b)
+            }
             return false
         }
+    }
+
+    /// Firefox's console export puts a message's object and its location on lines of their own
+    /// (`signal connected ` / `Object { room: "…", roomID: "RM_…", … }` /
+    /// `livekit-client.esm.mjs:18392:14`; client-sdk-js issues #529, #1663): the lines after a
+    /// message, which had been read as an app line (with its time) or a plain one.
+    static func isFirefoxMessageLine(_ b: Bytes) -> Bool {
+        let end = b.trimmedEnd(b.count)
+        if b.has("Object { ", at: 0) { return b[end - 1] == UInt8(ascii: "}") }
+        if b.has("<anonymous code>:", at: 0) { return TextLineParser.isFirefoxLocation(b, 0, end) }
+        return b.skipToken(0) >= end && TextLineParser.isFirefoxLocation(b, 0, end)
+    }
+
+    /// Takes a Firefox message's object or location line (`isFirefoxMessageLine`) into `r`,
+    /// which becomes the browser's: the object's members are its fields (its ids), the location
+    /// its `source`.
+    private static func takeFirefoxMessageLine(_ b: Bytes, into r: inout LogRecord) {
+        let end = b.trimmedEnd(b.count)
+        if b.has("Object { ", at: 0) {
+            guard let members = BrowserContext.parse(b, 7, end) else { return }
+            r.fields.append(contentsOf: members)
+            RecordEnricher.idsFromFields(members, into: &r)
+        } else {
+            // (First, as Chrome's is: the object may have a `source` of its own, a track's.)
+            r.fields.prepend(("source", .string(b.string(0, end))))
+        }
+        r.format = .browserConsole
+        r.logger = "livekit-client"
     }
 
     private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil, to out: inout [LogRecord]) {
@@ -515,6 +546,13 @@ struct StreamParser {
         }
         if pendingInfo?.format == .agentsRich, let raw {
             appendRichContinuation(raw, to: &out[k])
+            return
+        }
+        if let raw, let format = pendingInfo?.format, format == .appTime || format == .plain || format == .browserConsole,
+            !raw.byte(0).isSpaceOrTab, Self.isFirefoxMessageLine(raw)
+        {
+            Self.takeFirefoxMessageLine(raw, into: &out[k])
+            pendingInfo?.format = .browserConsole
             return
         }
         let field = pendingInfo?.format == .pinoPretty ? raw.flatMap { $0.byte(0).isSpaceOrTab ? pinoField($0) : nil } : nil

@@ -57,6 +57,9 @@ enum TextLineParser {
         if c.isAlnum, browserSourceRef(b, s) != nil {
             return browser(b, s, &r)
         }
+        if c.isAlnum, let location = trailingFirefoxLocation(b, s) {
+            return browser(b, s, &r, location: location)
+        }
         return false
     }
 
@@ -168,6 +171,11 @@ enum TextLineParser {
             let time = clock.resolve(written)
             guard rich(b, next, time: time, lastRichTime: nil, &clock, &r, gate) else { return false }
             r.format = hasFraction ? .agentsRich : .agentsCompact
+            return true
+        }
+        if let location = trailingFirefoxLocation(b, next) {
+            guard browser(b, next, &r, location: location) else { return false }
+            r.time = clock.resolve(written)
             return true
         }
         r.format = .appTime
@@ -312,16 +320,45 @@ enum TextLineParser {
     /// `livekit-client.esm.mjs:8539` / `RTCEngine.ts:412` / `VM123:1` at `i`: returns the token end.
     static func browserSourceRef(_ b: Bytes, _ i: Int) -> Int? {
         let end = b.skipToken(i)
-        guard end - i >= 4, end - i < 200 else { return nil }
+        return isSourceRef(b, i, end) ? end : nil
+    }
+
+    /// Whether `b[i..<end]` is a source reference, `name.js:N` or `VM123:N`.
+    private static func isSourceRef(_ b: Bytes, _ i: Int, _ end: Int) -> Bool {
+        guard end - i >= 4, end - i < 200 else { return false }
         var colon = end - 1
         while colon > i && b[colon].isDigit { colon -= 1 }
-        guard b[colon] == UInt8(ascii: ":"), colon < end - 1 else { return nil }
+        guard b[colon] == UInt8(ascii: ":"), colon < end - 1 else { return false }
         let name = b.slice(i, colon)
-        if b.has("VM", at: i) && name.dropFirst(2).allSatisfy(\.isDigit) { return end }
+        if b.has("VM", at: i) && name.dropFirst(2).allSatisfy(\.isDigit) { return true }
         for ext in [".js", ".mjs", ".ts", ".tsx", ".jsx", ".cjs"] where name.count > ext.utf8.count {
-            if name.suffix(ext.utf8.count).elementsEqual(ext.utf8) { return end }
+            if name.suffix(ext.utf8.count).elementsEqual(ext.utf8) { return true }
         }
-        return nil
+        return false
+    }
+
+    /// Whether `b[i..<end]` is the location Firefox prints, a source reference with its column
+    /// (`livekit-client.esm.mjs:18392:14`, `_app-dd36f8bd8b8317f8.js:1:29678`), or
+    /// `<anonymous code>:1:148389` for a call from code it has no file for.
+    static func isFirefoxLocation(_ b: Bytes, _ i: Int, _ end: Int) -> Bool {
+        var colon = end - 1
+        while colon > i && b[colon].isDigit { colon -= 1 }
+        guard colon < end - 1, b[colon] == UInt8(ascii: ":") else { return false }
+        if b.has("<anonymous code>:", at: i) { return colon > i + 17 && b.slice(i + 17, colon).allSatisfy(\.isDigit) }
+        return isSourceRef(b, i, colon)
+    }
+
+    /// Firefox's console export (`Export Visible Messages To`, and Copy Message) ends a message
+    /// with its location after a space (`disconnect from room livekit-client.esm.mjs:22473:12`;
+    /// a message with an object has it on a line of its own, see `StreamParser`): where that
+    /// location starts, when the line from `lo` ends with one after some text.
+    static func trailingFirefoxLocation(_ b: Bytes, _ lo: Int) -> Int? {
+        let end = b.trimmedEnd(b.count)
+        var start = end
+        while start > lo && !b[start - 1].isSpaceOrTab { start -= 1 }
+        if b.has("code>:", at: start), start >= lo + 11, b.has("<anonymous ", at: start - 11) { start -= 11 }
+        guard start > lo, isFirefoxLocation(b, start, end) else { return nil }
+        return start
     }
 
     static func isBrowserErrorStart(_ b: Bytes, _ i: Int) -> Bool {
@@ -339,19 +376,25 @@ enum TextLineParser {
         return browser(b, s, &r)
     }
 
-    /// A DevTools console line after its optional time: `[source:line] message {context}`.
-    static func browser(_ b: Bytes, _ i: Int, _ r: inout LogRecord) -> Bool {
+    /// A DevTools console line after its optional time: `[source:line] message {context}`, or
+    /// Firefox's `message Object { room: "…" } source:line:column` (its `location` start).
+    static func browser(_ b: Bytes, _ i: Int, _ r: inout LogRecord, location: Int? = nil) -> Bool {
         var msgStart = i
-        if let refEnd = browserSourceRef(b, i) {
+        var end = b.trimmedEnd(b.count)
+        if let location {
+            r.fields.append(("source", .string(b.string(location, end))))
+            end = b.trimmedEnd(location)
+        } else if let refEnd = browserSourceRef(b, i) {
             r.fields.append(("source", .string(b.string(i, refEnd))))
             msgStart = b.skipSpaces(refEnd)
         }
         r.format = .browserConsole
         r.logger = "livekit-client"
-        let end = b.trimmedEnd(b.count)
         if isBrowserErrorStart(b, msgStart) { r.level = .error }
         if end > msgStart, b[end - 1] == UInt8(ascii: "}"), let (open, fields) = BrowserContext.trailingObject(b, msgStart, end) {
-            r.message = b.string(msgStart, b.trimmedEnd(open))
+            var messageEnd = b.trimmedEnd(open)
+            if location != nil, messageEnd - msgStart > 7, b.has(" Object", at: messageEnd - 7) { messageEnd = b.trimmedEnd(messageEnd - 7) }
+            r.message = b.string(msgStart, messageEnd)
             r.fields.append(contentsOf: fields)
         } else {
             r.message = b.string(msgStart, end)
