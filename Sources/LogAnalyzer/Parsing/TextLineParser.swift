@@ -227,6 +227,7 @@ enum TextLineParser {
     private static func bracketed(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
         guard let close = b.index(of: UInt8(ascii: "]"), from: s + 1), close - s < 48 else { return false }
         let inner = b.slice(s + 1, close)
+        if inner.first?.isUpper == true, inner.count <= 7, safari(b, s, close, &r) { return true }
         if let level = LogLevel.parse(inner) {
             r.format = .pythonBracket
             r.level = level
@@ -272,6 +273,48 @@ enum TextLineParser {
         r.level = level
         r.time = time
         r.message = b.string(b.skipSpaces(msgStart), b.trimmedEnd(b.count))
+        return true
+    }
+
+    /// Safari Web Inspector's copied console message: `[Info] signal connected – {room: "…",
+    /// roomID: "RM_…", …} (livekit-client.esm.mjs, line 18392)` (WebKit ConsoleMessageView
+    /// `toClipboardString`: the level in brackets, the arguments after the message behind an en
+    /// dash, the caller's file and line; an error has its stack on tab-indented lines instead).
+    /// loglevel logs livekit-client's debug lines with `console.log`: `[Log]`.
+    private static func safari(_ b: Bytes, _ s: Int, _ close: Int, _ r: inout LogRecord) -> Bool {
+        let word = b.slice(s + 1, close)
+        guard b.byte(close + 1) == 0x20,
+            let level = [("Log", LogLevel.debug), ("Info", .info), ("Warning", .warning), ("Debug", .debug), ("Error", .error)]
+                .first(where: { word.elementsEqual($0.0.utf8) })?.1
+        else { return false }
+        let msgStart = close + 2
+        var end = b.trimmedEnd(b.count)
+        var source: String?
+        // ` (livekit-client.esm.mjs, line 18392)`, or `…, line 18392, x3)` for a repeated one.
+        if end > msgStart + 2, b[end - 1] == UInt8(ascii: ")"), let open = b.slice(0, end).lastIndex(of: UInt8(ascii: "(")), open > msgStart,
+            b[open - 1] == 0x20, let comma = b.slice(0, end).firstRange(of: ", line ".utf8)?.lowerBound, comma > open + 1
+        {
+            var n = comma + 7
+            while b.byte(n).isDigit { n += 1 }
+            if n > comma + 7, b[n] == UInt8(ascii: ")") || b.has(", x", at: n) {
+                source = b.string(open + 1, comma) + ":" + b.string(comma + 7, n)
+                end = b.trimmedEnd(open)
+            }
+        }
+        var fields: [(String, JSONValue)] = []
+        var messageEnd = end
+        if end > msgStart, b[end - 1] == UInt8(ascii: "}"), let (open, members) = BrowserContext.trailingObject(b, msgStart, end) {
+            messageEnd = b.trimmedEnd(open)
+            if messageEnd - msgStart > 4, b.has(" \u{2013}", at: messageEnd - 4) { messageEnd = b.trimmedEnd(messageEnd - 4) }
+            fields = members
+        }
+        guard source != nil || !fields.isEmpty else { return false }
+        r.format = .browserConsole
+        r.logger = "livekit-client"
+        r.level = level
+        if let source { r.fields.append(("source", .string(source))) }
+        r.fields.append(contentsOf: fields)
+        r.message = b.string(msgStart, messageEnd)
         return true
     }
 
