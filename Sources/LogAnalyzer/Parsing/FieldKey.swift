@@ -31,7 +31,8 @@ enum FieldKey {
         case 10: self = eq("@timestamp") ? .atTimestamp : .other
         case 11: self = eq("participant") ? .participant : eq("job_request") ? .jobRequest : .other
         case 12: self = eq("errorVerbose") ? .errorText : .other
-        case 13: self = eq("participantID") ? .participantSid : .other
+        // (`audioDuration`: Node agents before 1.0.11, in seconds.)
+        case 13: self = eq("participantID") ? .participantSid : eq("audioDuration") ? .audioDuration : .other
         case 14: self = (eq("participant_id") || eq("participantSid")) ? .participantSid : eq("audio_duration") ? .audioDuration : .other
         case 15:
             self = eq("participant_sid") ? .participantSid : eq("participantInit") ? .participantInit : eq("audioDurationMs") ? .audioDurationMs

@@ -33,9 +33,16 @@ enum JSONLineParser {
         var ttfb: Range<Int>?
         var audioDuration: Range<Int>?
         var eouDelay: Range<Int>?
-        /// Which of `ttft`, `ttfb`, `audioDuration` (bits 1, 2, 4) hold Node agents' milliseconds
-        /// (`ttftMs`, `ttfbMs`, `audioDurationMs`).
+        /// Which of `ttft`, `ttfb`, `audioDuration`, the EOU delay (bits 1, 2, 4, 8) hold Node
+        /// agents' milliseconds (`ttftMs`, `ttfbMs`, `audioDurationMs`; `nodeUnits`).
         var inMilliseconds: UInt8 = 0
+
+        /// Node `@livekit/agents` before 1.0.11 (agents/src/metrics/utils.ts until livekit/agents-js
+        /// 5358bb8, 2025-10-12) named its metrics without a unit, `ttft`, `ttfb` and
+        /// `end_of_utterance_delay` (0.x `endOfUtteranceDelay`), and gave them in milliseconds
+        /// (llm.ts, tts.ts: `hrtime` / 1e6; audio_recognition.ts: `Date.now()` differences); its
+        /// `audioDuration` is in seconds. Python's same-named extras are seconds.
+        mutating func nodeUnits() { inMilliseconds |= 1 | 2 | 8 }
 
         /// A metrics extra (`ttft`, …) read straight from the line, in seconds: a number, or a
         /// string holding one (as `JSONValue.doubleValue` reads it).
@@ -45,7 +52,7 @@ enum JSONLineParser {
             switch key.utf8CodeUnitCount {
             case 4: (range, bit) = key.utf8Start[3] == UInt8(ascii: "t") ? (ttft, 1) : (ttfb, 2)
             case 14: (range, bit) = (audioDuration, 4)
-            default: (range, bit) = (eouDelay, 0)
+            default: (range, bit) = (eouDelay, 8)
             }
             guard let range, let v = Self.number(b, range) else { return nil }
             return inMilliseconds & bit != 0 ? v / 1000 : v
@@ -81,8 +88,9 @@ enum JSONLineParser {
         if let e = errorText { r.errorText = e }
         if let classifier, let messageRange = keys.message ?? keys.msg, b[messageRange.lowerBound] == UInt8(ascii: "\"") {
             let message = b.slice(messageRange.lowerBound + 1, messageRange.upperBound - 1)
-            let ranges = keys.metrics
-            let metrics = EventClassifier.metrics(message, value: { ranges.metric(b, $0) })
+            var ranges = keys.metrics
+            if ranges.ttft != nil || ranges.ttfb != nil || ranges.eouDelay != nil, isPino(b, keys) { ranges.nodeUnits() }
+            let metrics = EventClassifier.metrics(message, value: { [ranges] in ranges.metric(b, $0) })
             if metrics != nil || !classifier.mayBeEvent(message, errorText, memo: &memo) {
                 classify(b, keys, clock: &clock, into: &r, materialize: false)
                 r.isClassified = true
@@ -242,6 +250,11 @@ enum JSONLineParser {
         return nil
     }
 
+    /// Whether the keys are pino's (numeric `level`, epoch-ms `time`, `msg`), not zap's.
+    static func isPino(_ b: Bytes, _ k: RecordKeys) -> Bool {
+        !(k.msg != nil && k.ts != nil && (k.hasCaller || k.logger != nil)) && k.msg != nil && isNumber(b, k.level) && k.time != nil
+    }
+
     static func isNumber(_ b: Bytes, _ range: Range<Int>?) -> Bool {
         guard let range else { return false }
         let c = b[range.lowerBound]
@@ -259,7 +272,7 @@ enum JSONLineParser {
             r.format = .zapJSON
             (message, logger, levelValue) = (k.msg, k.logger, k.level)
             if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) { r.time = clock.absolute(micros) }
-        } else if k.msg != nil, isNumber(b, k.level), k.time != nil {
+        } else if isPino(b, k) {
             // pino
             r.format = .pinoJSON
             (message, logger, levelValue) = (k.msg, k.name, k.level)

@@ -166,7 +166,8 @@ struct EventClassifier {
             // lines. The closure captures the fields alone: capturing `r` would copy the record.)
             var message = r.message
             let fields = r.fields
-            if let metrics = message.withUTF8({ m in Self.metrics(m, value: { Self.metricField(fields, $0) }) }) {
+            let node = r.format == .pinoJSON || r.format == .pinoPretty
+            if let metrics = message.withUTF8({ m in Self.metrics(m, value: { Self.metricField(fields, $0, node: node) }) }) {
                 return metrics
             }
             mask = message.withUTF8 { scanMessage($0, memo) }
@@ -395,10 +396,13 @@ struct EventClassifier {
     /// Whether a message is a metrics line's, with or without its numbers.
     static func isMetricsMessage(_ m: Bytes) -> Bool { metricsKind(m) != nil }
 
-    /// A metrics value from a record's fields, in seconds (Node agents' `ttftMs` … divided).
-    static func metricField(_ fields: Fields, _ key: StaticString) -> Double? {
+    /// A metrics value from a record's fields, in seconds (Node agents' `ttftMs` … divided). A
+    /// `node` record's (pino's) `ttft`, `ttfb` and `end_of_utterance_delay` are milliseconds too,
+    /// its `audioDuration` seconds (`JSONLineParser.MetricRanges.nodeUnits`).
+    static func metricField(_ fields: Fields, _ key: StaticString, node: Bool = false) -> Double? {
         let name = String(describing: key)
-        if let v = fields[name]?.doubleValue { return v }
+        if let v = fields[name]?.doubleValue { return node && name != "audio_duration" ? v / 1000 : v }
+        if node, name == "audio_duration", let v = fields["audioDuration"]?.doubleValue { return v }
         let ms: String
         switch name {
         case "ttft": ms = "ttftMs"

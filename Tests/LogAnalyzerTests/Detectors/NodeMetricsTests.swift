@@ -25,6 +25,40 @@ import Testing
         #expect(f.message == "greeting took 2.50 s (over the 2.0 s warning threshold): LLM ttft 1.90 s, TTS ttfb 0.60 s, audio 2.00 s")
     }
 
+    /// Before 1.0.11 (livekit/agents-js 5358bb8) the keys had no unit: `ttft`, `ttfb` and
+    /// `end_of_utterance_delay` in milliseconds, `audioDuration` in seconds (0.6 to 1.0.10,
+    /// agents/src/metrics/utils.ts, llm.ts / tts.ts `hrtime` / 1e6).
+    @Test func unsuffixedMillisecondsOfNodeAgentsBefore1011AreMilliseconds() throws {
+        let log = [
+            Self.line(0, #""pid":41288,"jobID":"AJ_Xk29LmQp7RtB","lk.pii.room_name":"voice-room-7f3a","#, "connecting to room"),
+            Self.line(3000, #""ttft":1900,"inputTokens":1203,"promptCachedTokens":0,"outputTokens":38,"tokensPerSecond":21.5,"#, "LLM metrics"),
+            Self.line(5000, #""ttfb":600,"audioDuration":2,"#, "TTS metrics"),
+        ].joined(separator: "\n")
+        let report = analyze(log: log, name: "agent.jsonl")
+        let f = try #require(report.findings.first { $0.rule == "slow-greeting" })
+        #expect(f.number("seconds") == 2.5)
+        #expect(f.message == "greeting took 2.50 s (over the 2.0 s warning threshold): LLM ttft 1.90 s, TTS ttfb 0.60 s, audio 2.00 s")
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        let eou = parse(Self.line(6000, #""end_of_utterance_delay":1250,"transcription_delay":900,"#, "EOU metrics") + "\n").records[0]
+        #expect(classifier.classify(eou) == .eouMetrics(delay: 1.25))
+        // Python's same-named extras stay seconds.
+        let python = parse(#"{"message": "EOU metrics", "level": "INFO", "name": "livekit.agents", "end_of_utterance_delay": 1.25, "timestamp": "2026-01-01T00:00:05+00:00"}"# + "\n").records[0]
+        #expect(classifier.classify(python) == .eouMetrics(delay: 1.25))
+    }
+
+    @Test func prettyPrintedUnsuffixedMillisecondsAreMillisecondsToo() {
+        let records = parse([
+            "[00:51:52.100] INFO (41288): LLM metrics",
+            "    ttft: 1900",
+            "[00:51:52.733] INFO (41288): TTS metrics",
+            "    ttfb: 233.1",
+            "    audioDuration: 2.48",
+        ].joined(separator: "\n") + "\n").records
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        #expect(classifier.classify(records[0]) == .llmMetrics(ttft: 1.9))
+        #expect(classifier.classify(records[1]) == .ttsMetrics(ttfb: 0.2331, audioDuration: 2.48))
+    }
+
     @Test func prettyPrintedMetricsAreReadToo() {
         let records = parse([
             "[00:51:52.733] INFO (41288): TTS metrics",
