@@ -490,11 +490,25 @@ struct StreamParser {
             // (`github.com/livekit/livekit-server/pkg/service.(*RTCService).serve`), then its
             // `\tfile:line` (which starts with a tab and so continues anyway).
             if pendingInfo.format == .zapConsole { return Self.isGoFrameFunction(b) }
+            if pendingInfo.format == .browserConsole, Self.isDevToolsStackRow(b) { return true }
             if pendingInfo.format == .appTime || pendingInfo.format == .plain || pendingInfo.format == .browserConsole {
                 return Self.isFirefoxMessageLine(b)
             }
             return false
         }
+    }
+
+    /// Chrome's console "Save as…" writes a warning's or an error's stack after it as rows of
+    /// their own, `connect @ livekit-client.esm.mjs:20868`, `(anonymous) @ VM123:1`, with the
+    /// async ones between them, `await in connect (async)` / `Promise.then (async)` (devtools-
+    /// frontend JSPresentationUtils `buildStackTracePreviewContents`: each row a `\n` cell, the
+    /// function, ` @ `, the link; UIUtils `asyncStackTraceLabel`). They had been plain records.
+    static func isDevToolsStackRow(_ b: Bytes) -> Bool {
+        let end = b.trimmedEnd(b.count)
+        var start = end
+        while start > 0 && !b[start - 1].isSpaceOrTab { start -= 1 }
+        if start >= 4, b.has(" @ ", at: start - 3), TextLineParser.browserSourceRef(b, start) == end { return true }
+        return b.has("await in ", at: 0) || b.slice(0, end).hasSuffix(" (async)")
     }
 
     /// Firefox's console export puts a message's object and its location on lines of their own
@@ -548,6 +562,9 @@ struct StreamParser {
             appendRichContinuation(raw, to: &out[k])
             return
         }
+        // (A DevTools stack row is counted, not kept: its function names, `connect`,
+        // `handleSignalClose`, are no part of the message the events are read from.)
+        if let raw, pendingInfo?.format == .browserConsole, !raw.byte(0).isSpaceOrTab, Self.isDevToolsStackRow(raw) { return }
         if let raw, let format = pendingInfo?.format, format == .appTime || format == .plain || format == .browserConsole,
             !raw.byte(0).isSpaceOrTab, Self.isFirefoxMessageLine(raw)
         {
