@@ -6,8 +6,9 @@ enum FieldKey {
     case jobRequest
     case errorText
     case ttft, ttfb, audioDuration, eouDelay
-    /// Node agents' metrics, in milliseconds (`ttftMs`, `ttfbMs`, `audioDurationMs`).
-    case ttftMs, ttfbMs, audioDurationMs
+    /// Node agents' metrics, in milliseconds (`ttftMs`, `ttfbMs`, `audioDurationMs`,
+    /// `endOfUtteranceDelayMs`).
+    case ttftMs, ttfbMs, audioDurationMs, eouDelayMs
     case other
 
     init(_ k: Bytes) {
@@ -39,7 +40,9 @@ enum FieldKey {
                 : eq("sentry.category") ? .category : .other
         // Node agents' job context (`lk.pii.` marks personal data)
         case 16: self = eq("lk.pii.room_name") ? .room : .other
-        case 19: self = eq("participantIdentity") ? .participant : .other
+        // (`endOfUtteranceDelay`: Node agents 0.x, in milliseconds.)
+        case 19: self = eq("participantIdentity") ? .participant : eq("endOfUtteranceDelay") ? .eouDelay : .other
+        case 21: self = eq("endOfUtteranceDelayMs") ? .eouDelayMs : .other
         case 22: self = eq("end_of_utterance_delay") ? .eouDelay : .other
         case 20: self = eq("participant_identity") ? .participant : .other
         default: self = .other

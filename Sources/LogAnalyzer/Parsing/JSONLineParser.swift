@@ -34,7 +34,8 @@ enum JSONLineParser {
         var audioDuration: Range<Int>?
         var eouDelay: Range<Int>?
         /// Which of `ttft`, `ttfb`, `audioDuration`, the EOU delay (bits 1, 2, 4, 8) hold Node
-        /// agents' milliseconds (`ttftMs`, `ttfbMs`, `audioDurationMs`; `nodeUnits`).
+        /// agents' milliseconds (`ttftMs`, `ttfbMs`, `audioDurationMs`, `endOfUtteranceDelayMs`;
+        /// `nodeUnits`).
         var inMilliseconds: UInt8 = 0
 
         /// Node `@livekit/agents` before 1.0.11 (agents/src/metrics/utils.ts until livekit/agents-js
@@ -179,6 +180,8 @@ enum JSONLineParser {
             if keys.metrics.ttfb == nil { (keys.metrics.ttfb, keys.metrics.inMilliseconds) = (value, keys.metrics.inMilliseconds | 2) }
         case .audioDurationMs:
             if keys.metrics.audioDuration == nil { (keys.metrics.audioDuration, keys.metrics.inMilliseconds) = (value, keys.metrics.inMilliseconds | 4) }
+        case .eouDelayMs:
+            if keys.metrics.eouDelay == nil { (keys.metrics.eouDelay, keys.metrics.inMilliseconds) = (value, keys.metrics.inMilliseconds | 8) }
         case .other: break
         case let idKey: IDCollector.take(idKey, b, value, &ids, &errorText)
         }

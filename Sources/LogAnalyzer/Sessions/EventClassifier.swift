@@ -403,11 +403,13 @@ struct EventClassifier {
         let name = String(describing: key)
         if let v = fields[name]?.doubleValue { return node && name != "audio_duration" ? v / 1000 : v }
         if node, name == "audio_duration", let v = fields["audioDuration"]?.doubleValue { return v }
+        if node, name == "end_of_utterance_delay", let v = fields["endOfUtteranceDelay"]?.doubleValue { return v / 1000 }
         let ms: String
         switch name {
         case "ttft": ms = "ttftMs"
         case "ttfb": ms = "ttfbMs"
         case "audio_duration": ms = "audioDurationMs"
+        case "end_of_utterance_delay": ms = "endOfUtteranceDelayMs"
         default: return nil
         }
         return fields[ms]?.doubleValue.map { $0 / 1000 }

@@ -46,6 +46,26 @@ import Testing
         #expect(classifier.classify(python) == .eouMetrics(delay: 1.25))
     }
 
+    /// 1.0.11 on: `endOfUtteranceDelayMs` (agents/src/metrics/utils.ts); a turn's response time
+    /// is its EOU delay, the LLM's ttft and the TTS's ttfb.
+    @Test func theEndOfUtteranceDelayInMillisecondsMakesATurnsResponseTime() throws {
+        let log = [
+            Self.line(0, #""pid":41288,"jobId":"AJ_Xk29LmQp7RtB","lk.pii.room_name":"voice-room-7f3a","#, "connecting to room"),
+            Self.line(20000, #""endOfUtteranceDelayMs":820.5,"transcriptionDelayMs":410.2,"onUserTurnCompletedDelayMs":0.4,"#, "EOU metrics"),
+            Self.line(21000, #""ttftMs":640.12,"inputTokens":1203,"promptCachedTokens":0,"cacheCreationTokens":0,"outputTokens":38,"tokensPerSecond":21.5,"#, "LLM metrics"),
+            Self.line(22000, #""ttfbMs":310.4,"audioDurationMs":2100,"#, "TTS metrics"),
+        ].joined(separator: "\n") + "\n"
+        let doc = try #require(parseJSON(try monitor(log, options: ["--output", "json"]).stdout))
+        #expect(doc["latency"]?["responseSeconds"]?["count"]?.doubleValue == 1)
+        #expect(doc["latency"]?["responseSeconds"]?["p50"]?.doubleValue == 1.771)
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        let pretty = parse("[00:52:10.100] INFO (41288): EOU metrics\n    endOfUtteranceDelayMs: 820.5\n").records[0]
+        #expect(classifier.classify(pretty) == .eouMetrics(delay: 0.8205))
+        // 0.x: `Pipeline EOU metrics` {endOfUtteranceDelay} in milliseconds.
+        let old = parse(Self.line(0, #""sequenceId":"fea6e2011213","endOfUtteranceDelay":1250,"transcriptionDelay":900,"#, "Pipeline EOU metrics") + "\n").records[0]
+        #expect(classifier.classify(old) == .eouMetrics(delay: 1.25))
+    }
+
     @Test func prettyPrintedUnsuffixedMillisecondsAreMillisecondsToo() {
         let records = parse([
             "[00:51:52.100] INFO (41288): LLM metrics",
