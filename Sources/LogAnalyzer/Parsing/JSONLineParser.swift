@@ -89,9 +89,12 @@ enum JSONLineParser {
         if let e = errorText { r.errorText = e }
         if let classifier, let messageRange = keys.message ?? keys.msg, b[messageRange.lowerBound] == UInt8(ascii: "\"") {
             let message = b.slice(messageRange.lowerBound + 1, messageRange.upperBound - 1)
-            var ranges = keys.metrics
-            if ranges.ttft != nil || ranges.ttfb != nil || ranges.eouDelay != nil, isPino(b, keys) { ranges.nodeUnits() }
-            let metrics = EventClassifier.metrics(message, value: { [ranges] in ranges.metric(b, $0) })
+            // (`msg` first: the agents' own JSON, the bulk of a log, has `message` and skips the rest.)
+            if keys.msg != nil, keys.metrics.ttft != nil || keys.metrics.ttfb != nil || keys.metrics.eouDelay != nil, isPino(b, keys) {
+                keys.metrics.nodeUnits()
+            }
+            let ranges = keys.metrics
+            let metrics = EventClassifier.metrics(message, value: { ranges.metric(b, $0) })
             if metrics != nil || !classifier.mayBeEvent(message, errorText, memo: &memo) {
                 classify(b, keys, clock: &clock, into: &r, materialize: false)
                 r.isClassified = true
