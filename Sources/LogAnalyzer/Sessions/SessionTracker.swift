@@ -137,7 +137,7 @@ public final class SessionTracker {
     private var unattachedWide = 0
     private var unassignedRecords: [LogRecord] = []
     /// Timed id-less events that joined no session (metrics aside): a worker's registration
-    /// rejected when none of its sessions was active (after the last job, a rotated secret), a
+    /// rejected (which joins none, see `attach(_:to:final:)`: a rotated secret, a wrong key), a
     /// server's `invalid API key` or body-less `token is expired` when no room was, an
     /// incident's time-only worker prints months away from the run's sessions with ids. At the
     /// end they make sessions of their own, each log's cut as a run without ids is (see
