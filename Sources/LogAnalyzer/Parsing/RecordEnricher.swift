@@ -120,12 +120,7 @@ enum RecordEnricher {
                 guard found != 0 else { return }
                 if found & 1 != 0, r.ids.roomSid == nil, let sid = token(after: roomSidMarker, in: b) { r.ids.roomSid = sid }
                 if found & 2 != 0, r.ids.jobId == nil, let job = token(after: jobMarker, in: b) { r.ids.jobId = job }
-                if found & 4 != 0, r.token == nil, let claims = JWT.firstClaims(in: b) {
-                    r.token = claims
-                    if r.ids.room == nil { r.ids.room = claims.room }
-                    if r.ids.participant == nil { r.ids.participant = claims.subject }
-                    if r.ids.jobId == nil, let sub = claims.subject, sub.hasPrefix("agent-AJ_") { r.ids.jobId = String(sub.dropFirst(6)) }
-                }
+                if found & 4 != 0, r.token == nil, let claims = JWT.firstClaims(in: b) { take(claims, into: &r) }
                 if found & 8 != 0, r.ids.room == nil { r.ids.room = pairValue("room=", in: b) }
                 if found & 16 != 0, r.ids.participant == nil { r.ids.participant = pairValue("identity=", in: b) }
             }
@@ -142,17 +137,21 @@ enum RecordEnricher {
         guard r.token == nil else { return }
         for text in [r.message, r.errorText ?? ""] {
             var text = text
-            let claims: TokenClaims? = text.withUTF8 { b in jwtMarker.find(in: b) == nil ? nil : JWT.firstClaims(in: b) }
-            guard let claims else { continue }
-            r.token = claims
-            if r.ids.room == nil { r.ids.room = claims.room }
-            if r.ids.participant == nil { r.ids.participant = claims.subject }
-            if r.ids.jobId == nil, let sub = claims.subject, sub.hasPrefix("agent-AJ_") { r.ids.jobId = String(sub.dropFirst(6)) }
-            return
+            if let claims = text.withUTF8({ JWT.firstClaims(in: $0) }) {
+                take(claims, into: &r)
+                return
+            }
         }
     }
 
-    static let jwtMarker = Literal("eyJ")
+    /// A JWT's claims into the record, with the room and participant (and an agent's job, its
+    /// identity `agent-AJ_…`) they name where the record has none.
+    static func take(_ claims: TokenClaims, into r: inout LogRecord) {
+        r.token = claims
+        if r.ids.room == nil { r.ids.room = claims.room }
+        if r.ids.participant == nil { r.ids.participant = claims.subject }
+        if r.ids.jobId == nil, let sub = claims.subject, sub.hasPrefix("agent-AJ_") { r.ids.jobId = String(sub.dropFirst(6)) }
+    }
 
     /// The value of `key=value` in free text.
     ///
