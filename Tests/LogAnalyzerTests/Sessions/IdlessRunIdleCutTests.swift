@@ -20,17 +20,8 @@ import Testing
         "2026-03-\(day)T09:59:50.000Z\tINFO\tlivekit\tservice/server.go:250\tstarting LiveKit server\t{\"nodeID\": \"ND_abcdefabcdef\"}"
     }
 
-    static func run(_ files: [(String, [String])]) -> Report {
-        let dir = TempDir()
-        let inputs = files.map { InputDescriptor(path: dir.write($0.0, $0.1.joined(separator: "\n") + "\n")) }
-        var analyzer = Analyzer(configuration: AnalysisConfiguration())
-        analyzer.keepSessionEvents = true
-        var sink = DiagnosticSink()
-        return analyzer.run(inputs, diagnostics: &sink)
-    }
-
     @Test func aStartOnAnotherInputADayLaterBeginsASession() {
-        let report = Self.run([
+        let report = analyze(files: [
             ("day1/worker-prints.log", Self.prints(greeting: 1.5)), ("day1/server.log", [Self.server(day: 17)]),
             ("day2/worker-prints.log", Self.prints(greeting: 6.5)), ("day2/server.log", [Self.server(day: 18)]),
         ])
@@ -47,7 +38,7 @@ import Testing
     /// The silence before a 401 is evidence: a browser that connects again after the host slept
     /// stays in the agent's session (only the agent's starts cut a session that has one).
     @Test func aBrowserReconnectAfterALongSilenceStaysInTheSession() {
-        let report = Self.run([
+        let report = analyze(files: [
             ("worker-prints.log", ["10:00:00 - Session created", "10:00:05.000 - First user turn detected"]),
             ("server.log", [Self.server(day: 17)]),
             ("browser.log", ["10:45:00.000 livekit-client.esm.mjs:20811 signal connecting to wss://x.livekit.cloud"]),

@@ -26,17 +26,8 @@ import Testing
         #"{"message": "process exiting", "level": "INFO", "name": "livekit.agents", "pid": 5, "job_id": "AJ_aaaaaaaaaaaa", "room": "r1", "timestamp": "2026-03-17T00:15:50.120000+00:00"}"#,
     ]
 
-    static func run(_ files: [(String, [String])]) -> Report {
-        let dir = TempDir()
-        let inputs = files.map { InputDescriptor(path: dir.write($0.0, $0.1.joined(separator: "\n") + "\n")) }
-        var analyzer = Analyzer(configuration: AnalysisConfiguration())
-        analyzer.keepSessionEvents = true
-        var sink = DiagnosticSink()
-        return analyzer.run(inputs, diagnostics: &sink)
-    }
-
     @Test func timeOnlyPrintsBesideAnotherIncidentKeepTheirSessions() {
-        let report = Self.run([
+        let report = analyze(files: [
             ("a/agent.log", Self.other),
             ("b/worker-prints.log", Self.prints(hour: 9, greeting: 4.6) + Self.prints(hour: 11, greeting: 6.5)),
             ("b/server.log", [Self.server]),
@@ -53,7 +44,7 @@ import Testing
     /// A worker's connection loss while it runs no job is no session.
     @Test func aLoneConnectionLossMakesNoSession() {
         let loss = #"{"message": "failed to connect to livekit, retrying in 0s", "level": "WARNING", "name": "livekit.agents", "retry_count": 0, "max_retry": 16, "error": "worker connection closed unexpectedly", "timestamp": "2026-03-17T05:00:00.000000+00:00"}"#
-        let report = Self.run([("a/agent.log", Self.other + [loss])])
+        let report = analyze(files: [("a/agent.log", Self.other + [loss])])
         #expect(report.sessions.map(\.key) == ["r1/RM_aaaaaaaaaaaa"])
         #expect(report.findings.isEmpty)
     }

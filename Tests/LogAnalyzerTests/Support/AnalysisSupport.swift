@@ -16,6 +16,17 @@ func analyze(log: String, name: String = "worker.log", configuration: AnalysisCo
     return analyze([path], configuration: configuration)
 }
 
+/// Runs the analyzer over files written from `(name, lines)` pairs (in that order), keeping
+/// every session's events.
+func analyze(files: [(String, [String])]) -> Report {
+    let dir = TempDir()
+    let inputs = files.map { InputDescriptor(path: dir.write($0.0, $0.1.joined(separator: "\n") + "\n")) }
+    var analyzer = Analyzer(configuration: AnalysisConfiguration())
+    analyzer.keepSessionEvents = true
+    var sink = DiagnosticSink()
+    return analyzer.run(inputs, diagnostics: &sink)
+}
+
 /// A fixture folder's path relative to the package root (as the CLI prints it when run there).
 func fixture(_ name: String) -> String { "Fixtures/" + name }
 
