@@ -104,6 +104,8 @@ struct TimelineCommand: ParsableCommand {
                 if fd != 0 { close(fd) }
                 switch outcome {
                 case .spooled(let copy): spooled[path] = copy
+                case .unreadable:
+                    readsOnce = true
                 case .unavailable(let reason):
                     readsOnce = true
                     Stderr.print([Diagnostic(.note, path: path, kind: "input-not-spooled", "\(reason); read once, keeping the session's lines in memory").rendered])

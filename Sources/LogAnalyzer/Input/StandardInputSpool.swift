@@ -11,6 +11,9 @@ public enum StandardInputSpool {
         case spooled(InputDescriptor)
         /// Nothing was read: no temporary file could be made (the caller reads the input once).
         case unavailable(String)
+        /// Nothing could be read (a closed descriptor): the caller reads the input as any other,
+        /// which reports the error.
+        case unreadable
         /// The input was partly consumed when copying failed (a full disk).
         case failed(String)
     }
@@ -37,8 +40,7 @@ public enum StandardInputSpool {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
                 close(out)
-                return copied == 0 ? .unavailable("cannot read standard input: \(reason)")
-                    : .failed("reading \(name) failed after \(copied) bytes: \(reason)")
+                return copied == 0 ? .unreadable : .failed("reading \(name) failed after \(copied) bytes: \(reason)")
             }
             if n == 0 { break }
             var done = 0

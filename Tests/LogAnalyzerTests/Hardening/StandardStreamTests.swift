@@ -58,4 +58,13 @@ import Testing
         #expect(result.status == status)
         #expect(result.stderr.split(separator: "\n").last == "-: error: cannot read: read failed: Bad file descriptor")
     }
+
+    /// `timeline --session X -` with standard input closed: the read error alone. It had first
+    /// noted that the input would be "read once, keeping the session's lines in memory", a
+    /// fallback for a missing temporary directory that a read error never reaches.
+    @Test func timelineOfAClosedStandardInputSaysOnlyThatItCannotBeRead() throws {
+        let result = try run(["timeline", "--session", "RM_Xq7bT2mNw4Lp", "-"], redirections: "<&-")
+        #expect(result.status == 2)
+        #expect(result.stderr == "-: error: cannot read: read failed: Bad file descriptor\n")
+    }
 }
