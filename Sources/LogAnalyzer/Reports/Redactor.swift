@@ -34,6 +34,7 @@ public final class Redactor {
         "PRIVATE KEY",  // 19
         "Basic",  // 20
         "ie:", "ie=", "ie\"", "ie'",  // 21...24 (any case): `cookie:` (`ookie`, `kie` would test every `room`, `-king`)
+        "101, 121, 74, ",  // 25: `eyJ` as Rust's `Debug` writes bytes (a response body in the Rust SDK's lines)
     ], caseless: bits(1...10) | bits(16...16) | bits(21...24))
 
     private static func bits(_ range: ClosedRange<Int>) -> UInt64 {
@@ -188,10 +189,51 @@ public final class Redactor {
             }
             if let replaced { current = replaced }
         }
+        if mask & 1 << 25 != 0 { current = Self.redactByteListJWTs(current) }
         for rule in rules where mask & rule.gateMask != 0 {
             current = apply(rule, to: current)
         }
         return current
+    }
+
+    /// The text with each JWT spelt out in a list of byte values replaced: the Rust SDK (livekit
+    /// rtc 1.1) logs a rejected signal connection's response with its body as Rust's `Debug`
+    /// writes bytes, `signal connection failed on v0 path: WsError(Http(Response { status: 401, …,
+    /// body: Some([105, 110, 118, …]) }))`, and that body is the server's `invalid token: <JWT>, …`.
+    /// The values that spell the token become `[redacted-jwt]`; the others stay.
+    static func redactByteListJWTs(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { b -> String in
+            var out = ""
+            var cursor = 0
+            var changed = false
+            var i = 0
+            while i < b.count {
+                guard b[i] == UInt8(ascii: "["), b.byte(i + 1).isDigit else { i += 1; continue }
+                // The list's values (decimal, 0...255, `, ` between them) and where each is written.
+                var values: [UInt8] = []
+                var spans: [Range<Int>] = []
+                var j = i + 1
+                while true {
+                    let start = j
+                    var value = 0
+                    while j < b.count, b[j].isDigit, j - start < 3 { value = value * 10 + Int(b[j] - 0x30); j += 1 }
+                    guard j > start, value <= 255, !b.byte(j).isDigit else { break }
+                    values.append(UInt8(value))
+                    spans.append(start..<j)
+                    guard b.byte(j) == UInt8(ascii: ","), b.byte(j + 1) == 0x20 else { break }
+                    j += 2
+                }
+                for r in values.withUnsafeBufferPointer({ JWT.ranges(in: $0) }) {
+                    out += b.string(cursor, spans[r.lowerBound].lowerBound) + jwtReplacement
+                    cursor = spans[r.upperBound - 1].upperBound
+                    changed = true
+                }
+                i = max(j, i + 1)
+            }
+            guard changed else { return String(decoding: b, as: UTF8.self) }
+            return out + b.string(cursor, b.count)
+        }
     }
 
     private func apply(_ rule: Rule, to text: String) -> String {

@@ -180,6 +180,21 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(r.redact("blob QUJD\(secretJWT)") == "blob QUJD\(secretJWT)")
     }
 
+    /// livekit rtc 1.1.10's Rust SDK (under livekit-agents 0.12.21 and 1.0.23) logs a rejected
+    /// signal connection with the 401 body as byte values:
+    /// `livekit_api::signal_client:335:… - signal connection failed on v0 path: WsError(Http(Response {
+    /// status: 401, …, body: Some([105, 110, 118, …]) }))`, the body being `invalid token: <JWT>, …`.
+    @Test func aJWTSpeltAsRustDebugByteValuesIsRedacted() {
+        func values(_ s: String) -> String { s.utf8.map { String($0) }.joined(separator: ", ") }
+        let line = "signal connection failed on v0 path: WsError(Http(Response { status: 401, version: HTTP/1.1, body: Some(["
+            + values("invalid token: \(secretJWT), error: x") + "]) }))"
+        #expect(Redactor().redact(line) == "signal connection failed on v0 path: WsError(Http(Response { status: 401, version: HTTP/1.1, body: Some(["
+            + "105, 110, 118, 97, 108, 105, 100, 32, 116, 111, 107, 101, 110, 58, 32, [redacted-jwt], 44, 32, 101, 114, 114, 111, 114, 58, 32, 120]) }))")
+        // A list that spells no token, and one that only starts like one, stay as written.
+        let plain = "body: Some([101, 121, 74, 32, 110, 111]) and [1, 2, 300, 4] and [101, 121, 74, 104]"
+        #expect(Redactor().redact(plain) == plain)
+    }
+
     @Test func aJWTSplitByAnANSISequenceIsRedactedWholeAndStillDecodes() throws {
         let parts = secretJWT.split(separator: ".").map(String.init)
         let split = "invalid token: \(parts[0]).\(parts[1])\u{1B}[0m.\(parts[2]), error: x"
