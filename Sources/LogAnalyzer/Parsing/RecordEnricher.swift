@@ -40,16 +40,30 @@ enum RecordEnricher {
     /// an id marker (`RM_`, `AJ_`, a JWT, `room=`, `identity=`) in it. The scan is remembered
     /// in `memo` as `idsFromText` remembers its own.
     static func readsText(_ message: Bytes, memo: inout LiteralSet.Memo) -> Bool {
-        if message.has("livekit", at: 0) || message.has("libwebrtc", at: 0) { return true }
+        if startsWithRustTarget(message) { return true }
         return memo.scan(message, in: idMarkers) != 0
+    }
+
+    /// Whether a message starts with the target of a Rust SDK line: the SDK's own crates
+    /// (`livekit…`, `libwebrtc`), and `reqwest`, whose DEBUG lines the FFI forwards too
+    /// (livekit rtc 1.1.10 in `dev`: `reqwest::connect:929:reqwest::connect - starting new
+    /// connection: http://…/`). The first byte decides whether to compare at all.
+    static func startsWithRustTarget(_ b: Bytes) -> Bool {
+        switch b.byte(0) {
+        case UInt8(ascii: "l"): return b.has("livekit", at: 0) || b.has("libwebrtc", at: 0)
+        case UInt8(ascii: "r"): return b.has("reqwest::", at: 0)
+        default: return false
+        }
     }
 
     /// `livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0`
     /// → message `resuming connection... attempt: 0`, field `rust_target` (line numbers dropped).
     static func splitRustTarget(_ r: inout LogRecord) {
         // (The first byte first: `hasPrefix` costs a call and a compare on every record.)
-        guard r.message.utf8.first == UInt8(ascii: "l"), r.message.hasPrefix("livekit") || r.message.hasPrefix("libwebrtc") else { return }
+        let first = r.message.utf8.first
+        guard first == UInt8(ascii: "l") || first == UInt8(ascii: "r") else { return }
         var message = r.message
+        guard message.withUTF8({ startsWithRustTarget($0) }) else { return }
         let split: (target: String, message: String)? = message.withUTF8 { b in
             var i = 0
             while i < b.count && (b[i].isAlnum || b[i] == UInt8(ascii: "_") || b[i] == UInt8(ascii: ":")) {
