@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(
             name: "LogAnalyzerTests",
             dependencies: ["LogAnalyzer"],
-            exclude: ["Golden"]
+            exclude: ["Golden", "RealCaptures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -31,3 +31,49 @@ import Testing
         #expect(parse(app).records[0].message == "reqwest failed: 429")
     }
 }
+
+/// Whole captures (in `RealCaptures/`, as the processes printed them): the fake server offers a
+/// job, the job runs without a room connection, the server closes the worker's WebSocket 8 s
+/// later and answers every re-registration with HTTP 401.
+@Suite struct OlderAgentsRealCaptureSessionTests {
+    static func run(_ name: String) -> Report {
+        let path = PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name).path
+        var analyzer = Analyzer(configuration: AnalysisConfiguration())
+        analyzer.keepSessionEvents = true
+        var sink = DiagnosticSink()
+        return analyzer.run([InputDescriptor(path: path)], diagnostics: &sink)
+    }
+
+    static func check(_ report: Report, lostAt lostLine: Int, rejections: Int, firstRejection: Int, jobRecords: Int) {
+        // The registration 401s are the worker's: they join no job session but make one of their own.
+        #expect(report.sessions.map(\.key) == ["realb-room-7", "(no session ids)"])
+        #expect(report.sessions.first?.jobIds == ["AJ_rBq4Zt8WnK3v"])
+        #expect(report.sessions.map(\.recordCount) == [jobRecords, rejections])
+        let job = report.sessions.first
+        let lost = job?.events.filter { if case .connectionLost = $0.kind { return true } else { return false } } ?? []
+        #expect(lost.map(\.location.line) == [lostLine])
+        #expect(job?.events.contains { if case .authFailure = $0.kind { return true } else { return false } } == false)
+        #expect(report.findings.map(\.rule) == ["auth-credentials"])
+        #expect(report.findings.first?.sessionKey == "(no session ids)")
+        #expect(report.findings.first?.value("failures") == .integer(rejections))
+        #expect(report.findings.first?.value("kind") == .text("workerRegistration"))
+        #expect(report.findings.first?.primary?.location.line == firstRejection)
+    }
+
+    /// 0.12.21 `dev` under `script`: colours, `\r\n`, the `Script started/done` lines, the error
+    /// in the message (`failed to connect to livekit, retrying in 0s: worker connection closed unexpectedly`).
+    @Test func agents0_12_21DevTextDropThenRejectedRegistration() {
+        let report = Self.run("agents-0.12.21-drop-dev.log")
+        #expect(report.inputs.first?.stats.records == 27)
+        Self.check(report, lostAt: 15, rejections: 5, firstRejection: 16, jobRecords: 7)
+        #expect(report.sessions.first?.end.map { "\($0.micros)" } == "1795736514420000")
+    }
+
+    /// 1.0.23 `start`: JSON, the error only in `exc_info`'s last line
+    /// (`Exception: worker connection closed unexpectedly`, `WSServerHandshakeError: 401, …`).
+    @Test func agents1_0_23JSONDropThenRejectedRegistration() {
+        let report = Self.run("agents-1.0.23-drop-start.log")
+        #expect(report.inputs.first?.stats.records == 20)
+        Self.check(report, lostAt: 11, rejections: 6, firstRejection: 12, jobRecords: 3)
+    }
+}
