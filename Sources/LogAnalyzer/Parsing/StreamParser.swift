@@ -591,7 +591,9 @@ struct StreamParser {
             let marked = closing && Self.endsWithGreyText(colouredLine)
             let mayHoldExtras = pendingIsColoured ? marked : true
             if let raw, mayHoldExtras, let end = Self.takeExtrasOnContinuation(raw, into: &out[k], format: pendingInfo?.format, marked: marked) {
-                if keeps(end) { out[k].message += "\n" + raw.string(0, raw.trimmedEnd(end)) }
+                // (Extras alone on the line add no empty line to the message.)
+                let textEnd = raw.trimmedEnd(end)
+                if textEnd > 0, keeps(end) { out[k].message += "\n" + raw.string(0, textEnd) }
             } else if keeps(text.utf8.count) {
                 out[k].message += "\n" + text
             }
@@ -813,8 +815,10 @@ struct StreamParser {
         let end = raw.trimmedEnd(raw.count) - 4
         guard end > 5 else { return false }
         if raw.has("\u{1B}[90m", at: end - 5) { return false }
+        // (Down to the line's start: a message that ends with a line break, a server body
+        // `404 page not found\n`, leaves the extras alone on the next line, ` ESC[90m{…}ESC[0m`.)
         var i = end - 1
-        while i >= 5 {
+        while i >= 0 {
             if raw[i] == 0x1B { return raw.has("\u{1B}[90m", at: i) }
             i -= 1
         }

@@ -8,6 +8,35 @@ import Testing
 @Suite struct OlderAgentsRealCaptureTests {
     static let esc = "\u{1B}"
 
+    /// A message that ends with a line break (the server's `404 page not found\n` body, which
+    /// livekit rtc 1.0.8 reports for an expired token: it asks `/rtc/rtc/validate` for the
+    /// reason) leaves the formatter's grey extras alone on the next line. They are the record's.
+    @Test func extrasAloneOnTheLineAfterAMessageEndingInALineBreakAreTheRecords() {
+        let esc = Self.esc
+        let extras = " \(esc)[90m{\"pid\": 18734, \"job_id\": \"AJ_rBq4Zt8WnK3v\"}\(esc)[0m\r\n"
+        let text = "2026-11-26 23:48:51,201 - \(esc)[31mERROR\(esc)[0m livekit - livekit_ffi::server::room:283:livekit_ffi::server::room - error while connecting to a room: engine: signal failure: client error: 404 Not Found - 404 page not found\r\n"
+            + extras
+            + "2026-11-26 23:48:51,201 - \(esc)[31mERROR\(esc)[0m livekit.agents - unhandled exception while running the job task\r\n"
+            + "Traceback (most recent call last):\r\n"
+            + "  File \"/tmp/real-capture-B/agent.py\", line 17, in entrypoint\r\n"
+            + "    await ctx.connect()\r\n"
+            + "livekit.rtc.room.ConnectError: engine: signal failure: client error: 404 Not Found - 404 page not found\r\n"
+            + extras
+            + "2026-11-26 23:48:52,156 - \(esc)[32mINFO\(esc)[0m livekit.agents - initializing job process \(esc)[90m{\"pid\": 18798}\(esc)[0m\r\n"
+        let records = parse(text).records
+        #expect(records.count == 3)
+        #expect(records.map(\.line) == [1, 3, 9])
+        #expect(records[0].message == "error while connecting to a room: engine: signal failure: client error: 404 Not Found - 404 page not found")
+        #expect(records[0].ids.jobId == "AJ_rBq4Zt8WnK3v")
+        #expect(records[0].ids.pid == 18734)
+        #expect(records[0].field("rust_target") == .string("livekit_ffi::server::room"))
+        #expect(records[1].message == "unhandled exception while running the job task\nTraceback (most recent call last):\n  File \"/tmp/real-capture-B/agent.py\", line 17, in entrypoint\n    await ctx.connect()\nlivekit.rtc.room.ConnectError: engine: signal failure: client error: 404 Not Found - 404 page not found")
+        #expect(records[1].ids.jobId == "AJ_rBq4Zt8WnK3v")
+        #expect(records[1].ids.pid == 18734)
+        #expect(records[2].ids.pid == 18798)
+        #expect(records[2].ids.jobId == nil)
+    }
+
     /// 0.12.21 does not silence the `livekit` logger, so in `dev` the Rust SDK's forwarded DEBUG
     /// lines of other crates appear: `reqwest`'s, with the same `target:line:module - ` prefix.
     @Test func aReqwestLineForwardedByTheRustSDKLosesItsTargetPrefix() {
