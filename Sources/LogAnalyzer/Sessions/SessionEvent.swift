@@ -73,7 +73,8 @@ public enum EventKind: Sendable, Equatable {
         case .realtimeMetrics: "realtime metrics"
         case .connectionLost: "connection lost"
         case .resumeAttempt: "reconnect attempt"
-        case .authFailure(let kind): kind == .expired ? "401 token expired" : "401 \(kind.rawValue)"
+        // (At most 18 characters: the timeline's column. `401 workerRegistration` was cut.)
+        case .authFailure(let kind): kind == .expired ? "401 token expired" : kind == .workerRegistration ? "401 registration" : "401 \(kind.rawValue)"
         case .recovered: "recovered"
         case .gaveUp: "gave up"
         case .negotiationError: "negotiation error"

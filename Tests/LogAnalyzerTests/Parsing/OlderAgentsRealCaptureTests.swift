@@ -105,4 +105,13 @@ import Testing
         #expect(report.inputs.first?.stats.records == 20)
         Self.check(report, lostAt: 11, rejections: 6, firstRejection: 12, jobRecords: 3)
     }
+
+    /// The timeline names each refused registration whole (its label had been cut to the
+    /// column's 18 characters: `401 workerRegistra`).
+    @Test func theTimelineLabelsARefusedRegistrationWhole() {
+        let timeline = TimelineRenderer().render(Self.run("agents-1.0.23-drop-start.log"), selector: nil)
+        let labels = timeline.split(separator: "\n").filter { $0.contains("cap-") || $0.contains("drop-start.log:") }
+            .map { String($0.dropFirst(2 + 10 + 2 + 8).prefix(18)) }
+        #expect(labels == ["session start     ", "connection lost   "] + Array(repeating: "401 registration  ", count: 6))
+    }
 }
