@@ -3,10 +3,17 @@
 ///
 /// A record belongs to the session when one of its ids is the session's (room with the same or
 /// no sid, sid, job id, identity; by room or identity alone only when it names no other job and
-/// lies in the session's span ± 2 minutes), or its process id is one of the session's, or when it has no
-/// ids at all, means something (an event: a connection loss, a token mint, a browser error) and
-/// its time (or the time of the line before it in the same input) falls in the session's span
-/// ± 2 minutes. Id-less noise of other sessions in a busy log is left out.
+/// lies in the session's span ± 2 minutes), or its process id is one of the session's job
+/// processes', or when it has no ids at all, means something (an event: a connection loss, a token
+/// mint, a browser error) and its time (or the time of the line before it in the same input) falls
+/// in the session's span ± 2 minutes. Id-less noise of other sessions in a busy log is left out.
+///
+/// As in `SessionTracker`, the worker's pid is no job's: livekit-agents 1.8 JSON puts the
+/// writing process's pid on every line, so the worker's `received job request` (which names the
+/// job) carries the worker's pid, as do `registered worker` and every other worker line. Such a
+/// pid (or one seen with this and another session's ids) ties nothing to the session; the
+/// worker's id-less lines then count as any id-less line, and its registration rejected (401)
+/// joins no session.
 public enum SessionRecords {
     public static func collect(
         for session: Session, inputs: [InputDescriptor], options: IngestOptions, diagnostics: inout DiagnosticSink
@@ -21,7 +28,11 @@ public enum SessionRecords {
         let classifier = EventClassifier(configuration: AnalysisConfiguration())
         for index in session.inputs where inputs.indices.contains(index) {
             var last: Timestamp?
+            // The session's job processes; the worker's pid (and any seen with two sessions' ids);
+            // pids seen only with other sessions' ids.
             var pids: Set<Int> = []
+            var shared: Set<Int> = []
+            var others: Set<Int> = []
             Ingestor.read(inputs[index], index: index, options: options, referenceDay: referenceDays[index], diagnostics: &scratch) { r in
                 if let t = r.time { last = t }
                 let ids = r.ids
@@ -45,12 +56,23 @@ public enum SessionRecords {
                         mine = false
                     }
                 }
-                if mine, let pid = ids.pid { pids.insert(pid) }
-                if !mine && ids.roomSid == nil && ids.room == nil && ids.jobId == nil && ids.participantSid == nil && ids.participant == nil {
-                    if let pid = ids.pid {
+                let idless = ids.roomSid == nil && ids.room == nil && ids.jobId == nil && ids.participantSid == nil && ids.participant == nil
+                if let pid = ids.pid, !shared.contains(pid) {
+                    if ids.workerId != nil || r.message.hasPrefix(EventClassifier.Word.jobRequest.text) {
+                        shared.insert(pid)
+                        pids.remove(pid)
+                    } else if mine {
+                        if others.contains(pid) { shared.insert(pid) } else { pids.insert(pid) }
+                    } else if !idless {
+                        if pids.remove(pid) != nil { shared.insert(pid) } else { others.insert(pid) }
+                    }
+                }
+                if !mine && idless {
+                    if let pid = ids.pid, !shared.contains(pid) {
                         mine = pids.contains(pid)
-                    } else if let t = r.time ?? last, let lo, let hi, t >= lo && t <= hi {
-                        mine = classifier.classify(r) != nil
+                    } else if let t = r.time ?? last, let lo, let hi, t >= lo && t <= hi, let kind = classifier.classify(r) {
+                        // (A worker's registration rejected is the worker's, not its jobs'.)
+                        if case .authFailure(.workerRegistration) = kind {} else { mine = true }
                     }
                 }
                 if mine { records.append(r) }
