@@ -135,17 +135,45 @@ public struct SessionEvent: Sendable {
         return String(text[start..<end])
     }
 
-    /// The first line of the message (plus the `error` field), redacted and cut to 300 characters.
+    /// The last non-empty line of a text, without its CR: a traceback's exception.
+    static func lastLine(of text: String) -> String {
+        let u = text.utf8
+        var end = u.endIndex
+        while end > u.startIndex, case let c = u[u.index(before: end)], c == 0x0A || c == 0x0D || c == 0x20 { end = u.index(before: end) }
+        let start = u[..<end].lastIndex(of: 0x0A).map { u.index(after: $0) } ?? u.startIndex
+        return String(text[start..<end])
+    }
+
+    static let tracebackHeader = "Traceback (most recent call last):"
+
+    /// The first line of the message (plus the `error` field, or else the exception a traceback
+    /// ends with), redacted and cut to 300 characters. A traceback's exception is the reason
+    /// (`unhandled exception while running the job task: livekit.rtc.room.ConnectError: … 401
+    /// Unauthorized - … token is expired`): livekit-agents 1.8 puts a job's traceback in its
+    /// message (dev text joins every traceback there), JSON in `exc_info`.
     static func text(of r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
         if kind.isMetrics { return r.message }
         var text = r.message
+        var multiline = false
         // (Over the bytes: `utf8.firstIndex(of:)` walks the view generically, ten times slower.)
         if let cut = text.withUTF8({ b in b.firstIndex(of: 0x0A).map { String(decoding: UnsafeBufferPointer(rebasing: b[..<$0]), as: UTF8.self) } }) {
             text = cut
+            multiline = true
         }
         // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.
-        if !r.fields.isRaw || r.errorText != nil, case .string(let error)? = r.field("error"), !error.isEmpty {
+        let fieldsRead = !r.fields.isRaw || r.errorText != nil
+        if fieldsRead, case .string(let error)? = r.field("error"), !error.isEmpty {
             text += ": " + Self.firstLine(of: error)
+        } else {
+            var traceback: String?
+            if multiline, r.message.contains(Self.tracebackHeader) {
+                traceback = r.message
+            } else if fieldsRead, case .string(let exc)? = r.field("exc_info"), exc.contains(Self.tracebackHeader) {
+                traceback = exc
+            }
+            if let traceback, case let last = Self.lastLine(of: traceback), !last.isEmpty, last != Self.tracebackHeader, !text.contains(last) {
+                text += ": " + last
+            }
         }
         let redacted = redactor.redact(text)
         // 300 characters at most (a text of at most 300 bytes has no more: no need to count them).

@@ -9,11 +9,27 @@ import Testing
 /// `agents-1.8.9-drop-start.log` (`python agent.py start`, JSON): the worker registers (AW_…),
 /// takes job AJ_rC4pT7wQ2mXz for room capture-room-a1, the job's process (pid 1353) starts and
 /// waits; the server then closes the worker's WebSocket (1011) and answers its re-registration
-/// with 401 until it gives up. Every line carries the pid of the process that wrote it: the
+/// with 401 until it gives up.
+///
+/// `agents-1.8.9-job401-dev.typescript` (`python agent.py dev` under `script`: colours, CRLF): the
+/// job's `ctx.connect()` is answered 401 `invalid token: …, error: go-jose/go-jose/jwt: validation
+/// failed, token is expired (exp)`; the job process's exception is one record (its message holds
+/// the traceback, its extras end the first traceback, `exc_info` prints it again after them). Every line carries the pid of the process that wrote it: the
 /// worker's (1278) on `registered worker`, `received job request` and its own lines.
 @Suite struct RealCaptureTests {
     static let dir = "Tests/LogAnalyzerTests/RealCaptures/"
     static let drop = dir + "agents-1.8.9-drop-start.log"
+    static let job401Dev = dir + "agents-1.8.9-job401-dev.typescript"
+
+    /// The `--output json` report's evidence as (line, role, text).
+    static func evidence(_ path: String) throws -> [(Int, String, String)] {
+        let result = try runLoganalyze(["--output", "json", path])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        return findings.flatMap { f in
+            (f["evidence"] as? [[String: Any]] ?? []).map { ($0["line"] as? Int ?? -1, $0["role"] as? String ?? "", $0["text"] as? String ?? "") }
+        }
+    }
 
     /// The `path:line` numbers of a timeline's rows.
     static func lines(_ output: String, _ path: String) -> [Int] {
@@ -32,5 +48,22 @@ import Testing
         #expect(Self.lines(result.stdout, Self.drop) == [9, 10, 13, 16, 17, 18])
         let analysis = try runLoganalyze(["timeline", Self.drop])
         #expect(Self.lines(analysis.stdout, Self.drop) == [9, 10, 13, 17, 18, 14, 15])
+    }
+
+    /// An event's text is its message's first line and the exception its traceback ends with:
+    /// the job's `unhandled exception while running the job task` proves the 401 only by it.
+    @Test func anEventsTextEndsWithItsTracebacksException() throws {
+        let evidence = try Self.evidence(Self.job401Dev)
+        let body = "401 Unauthorized - invalid token: [redacted-jwt], error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        #expect(evidence.count == 2)
+        #expect(evidence.first?.0 == 16)
+        #expect(evidence.first?.1 == "first 401")
+        #expect(evidence.first?.2 == "unhandled exception while running the job task: livekit.rtc.room.ConnectError: engine: signal failure: client error: " + body)
+        #expect(evidence.last?.0 == 40)
+        #expect(evidence.last?.2 == "error while connecting to a room: engine: signal failure: client error: " + body)
+        // JSON: the traceback in `exc_info`.
+        let timeline = try runLoganalyze(["timeline", Self.drop]).stdout.split(separator: "\n")
+        let gaveUp = timeline.filter { $0.contains(Self.drop + ":17 ") }.map(String.init)
+        #expect(gaveUp == ["  +00:12.016  agent   gave up            \(Self.drop):17  Error in _connection_task: RuntimeError: failed to connect to livekit after 3 attempts"])
     }
 }
