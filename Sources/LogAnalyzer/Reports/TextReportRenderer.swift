@@ -91,7 +91,8 @@ public struct TimelineRenderer {
                     let rel = ReportText.relative(r.time, to: session.start)
                     let side = EventClassifier.side(of: r, path: report.paths[r.input]).rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                     let level = (r.level?.name ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)
-                    let first = r.message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                    // (With the `error` field or the traceback's exception, as an event's text.)
+                    let first = SessionEvent.detail(of: r)
                     out += "  \(rel)  \(side) \(level) \(text.location(SourceLocation(input: r.input, line: r.line)))  \(text.safe(first))\n"
                     if out.utf8.count >= 1 << 16 {
                         write(out)

@@ -146,13 +146,13 @@ public struct SessionEvent: Sendable {
 
     static let tracebackHeader = "Traceback (most recent call last):"
 
-    /// The first line of the message (plus the `error` field, or else the exception a traceback
-    /// ends with), redacted and cut to 300 characters. A traceback's exception is the reason
+    /// The first line of a record's message, plus its `error` field or else the exception its
+    /// traceback ends with (unredacted): the reason
     /// (`unhandled exception while running the job task: livekit.rtc.room.ConnectError: … 401
-    /// Unauthorized - … token is expired`): livekit-agents 1.8 puts a job's traceback in its
-    /// message (dev text joins every traceback there), JSON in `exc_info`.
-    static func text(of r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
-        if kind.isMetrics { return r.message }
+    /// Unauthorized - … token is expired`). livekit-agents 1.8 puts a job's traceback in its
+    /// message (dev text joins every traceback there), JSON in `exc_info`; 1.8's `failed to
+    /// connect to livekit, retrying in 2s` says why only in `error`.
+    static func detail(of r: LogRecord) -> String {
         var text = r.message
         var multiline = false
         // (Over the bytes: `utf8.firstIndex(of:)` walks the view generically, ten times slower.)
@@ -175,6 +175,14 @@ public struct SessionEvent: Sendable {
                 text += ": " + last
             }
         }
+        return text
+    }
+
+    /// The first line of the message (plus the `error` field, or else the exception a traceback
+    /// ends with), redacted and cut to 300 characters.
+    static func text(of r: LogRecord, _ kind: EventKind, redactor: Redactor) -> String {
+        if kind.isMetrics { return r.message }
+        let text = detail(of: r)
         let redacted = redactor.redact(text)
         // 300 characters at most (a text of at most 300 bytes has no more: no need to count them).
         return redacted.utf8.count <= 300 ? redacted : String(redacted.prefix(300))

@@ -66,4 +66,16 @@ import Testing
         let gaveUp = timeline.filter { $0.contains(Self.drop + ":17 ") }.map(String.init)
         #expect(gaveUp == ["  +00:12.016  agent   gave up            \(Self.drop):17  Error in _connection_task: RuntimeError: failed to connect to livekit after 3 attempts"])
     }
+
+    /// A `timeline --session` row says why, as an event does: 1.8's `failed to connect to
+    /// livekit, retrying in 0s` names the closed connection only in its `error` field.
+    @Test func aSessionTimelineRowHasTheErrorField() throws {
+        let rows = try runLoganalyze(["timeline", "--session", "AJ_rC4pT7wQ2mXz", Self.drop]).stdout.split(separator: "\n")
+        #expect(rows.filter { $0.contains(Self.drop + ":13 ") }.map(String.init) == [
+            "  +00:06.007  agent   warning  \(Self.drop):13  failed to connect to livekit, retrying in 0s: message='worker connection closed unexpectedly', status_code=1011, retryable=True, body=msg.data=1011 msg.extra='server shutting down'"
+        ])
+        #expect(rows.filter { $0.contains(Self.drop + ":18 ") }.map(String.init) == [
+            "  +00:12.017  agent   error    \(Self.drop):18  worker failed: RuntimeError: failed to connect to livekit after 3 attempts"
+        ])
+    }
 }
