@@ -78,4 +78,12 @@ import Testing
             "  +00:12.017  agent   error    \(Self.drop):18  worker failed: RuntimeError: failed to connect to livekit after 3 attempts"
         ])
     }
+
+    /// The event timeline's label column is padded, not cut (`401 workerRegistra`).
+    @Test func aLongEventLabelIsNotCut() throws {
+        let rows = try runLoganalyze(["timeline", Self.drop]).stdout.split(separator: "\n")
+        #expect(rows.filter { $0.contains(Self.drop + ":14 ") }.map(String.init) == [
+            "  +00:00.000  agent   401 workerRegistration \(Self.drop):14  failed to connect to livekit, retrying in 2s: 401, message='Invalid response status', url='ws://127.0.0.1:17886/agent'"
+        ])
+    }
 }
