@@ -264,6 +264,15 @@ struct EventClassifier {
     }
 
     static let processExiting = Literal("process exiting")
+    static let processExited = Literal("process exited")
+    static let killing = Literal("killing")
+
+    /// Whether a session-end message is a job process's end (`processEnd`'s lines), not the
+    /// agent session's close (`closing agent session …`), after which the process still runs.
+    static func isProcessEnd(_ message: String) -> Bool {
+        var m = message
+        return m.withUTF8 { processExiting.occurs(in: $0) || processExited.occurs(in: $0) || killing.occurs(in: $0) }
+    }
 
     static let leaveRequestWord = Literal(Word.leaveRequest.text)
     static let serverDisconnect = Literal("server requested disconnect during re")

@@ -33,6 +33,11 @@ public enum SessionRecords {
             var pids: Set<Int> = []
             var shared: Set<Int> = []
             var others: Set<Int> = []
+            // The session's jobs whose process ended (`process exiting`), and when the last did:
+            // the worker's id-less events after all of them are not the session's (as in
+            // `SessionTracker`).
+            var exited: Set<String> = []
+            var exitedAt: Timestamp?
             Ingestor.read(inputs[index], index: index, options: options, referenceDay: referenceDays[index], diagnostics: &scratch) { r in
                 if let t = r.time { last = t }
                 let ids = r.ids
@@ -56,6 +61,10 @@ public enum SessionRecords {
                         mine = false
                     }
                 }
+                if mine, let job = ids.jobId, jobs.contains(job), EventClassifier.isProcessEnd(r.message), case .sessionEnd? = classifier.classify(r) {
+                    exited.insert(job)
+                    if let t = r.time, exitedAt.map({ t > $0 }) ?? true { exitedAt = t }
+                }
                 let idless = ids.roomSid == nil && ids.room == nil && ids.jobId == nil && ids.participantSid == nil && ids.participant == nil
                 if let pid = ids.pid, !shared.contains(pid) {
                     if ids.workerId != nil || r.message.hasPrefix(EventClassifier.Word.jobRequest.text) {
@@ -72,7 +81,13 @@ public enum SessionRecords {
                         mine = pids.contains(pid)
                     } else if let t = r.time ?? last, let lo, let hi, t >= lo && t <= hi, let kind = classifier.classify(r) {
                         // (A worker's registration rejected is the worker's, not its jobs'.)
-                        if case .authFailure(.workerRegistration) = kind {} else { mine = true }
+                        if case .authFailure(.workerRegistration) = kind {
+                        } else if let ended = exitedAt, t > ended, exited.count == jobs.count,
+                            EventClassifier.side(of: r, path: inputs[index].path) == .agent {
+                            // (The worker's, after every job of the session had ended.)
+                        } else {
+                            mine = true
+                        }
                     }
                 }
                 if mine { records.append(r) }

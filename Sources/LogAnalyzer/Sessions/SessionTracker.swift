@@ -85,6 +85,17 @@ public final class SessionTracker {
         /// room's next session.
         var roomClosed = false
         var roomClosedAt: Timestamp?
+        /// The jobs whose process the worker saw end (`process exiting`, a crash or kill line
+        /// naming the job), and the latest such end: once every job of the session has ended,
+        /// the worker's later id-less events (its connection lost, its give-up) are not its.
+        var exitedJobs = IDList()
+        var jobsExitedAt: Timestamp?
+
+        /// Whether every job of the session had ended before `time`.
+        func jobsEnded(before time: Timestamp?) -> Bool {
+            guard let time, let ended = jobsExitedAt, time > ended, jobIds.count > 0, exitedJobs.count >= jobIds.count else { return false }
+            return jobIds.items.allSatisfy { exitedJobs.contains($0) }
+        }
 
         /// Whether the room had closed by `time` (a line written before the close but read
         /// after it, out of order, is still the closed session's).
@@ -350,6 +361,8 @@ public final class SessionTracker {
         k.audioSeconds += d.audioSeconds
         k.roomClosed = k.roomClosed || d.roomClosed
         k.roomClosedAt = k.roomClosedAt ?? d.roomClosedAt
+        for j in d.exitedJobs.items { k.exitedJobs.insert(j) }
+        if let t = d.jobsExitedAt, k.jobsExitedAt.map({ t > $0 }) ?? true { k.jobsExitedAt = t }
         slots[drop] = nil
         liveCount -= 1
         return keep
@@ -594,6 +607,11 @@ public final class SessionTracker {
             if case .sessionEnd? = kind, side == .server, r.ids.roomSid != nil, r.message == "room closed" {
                 b.roomClosed = true
                 b.roomClosedAt = r.time
+            }
+            // (Only for an agent's session-end event: no work for other lines.)
+            if case .sessionEnd? = kind, side == .agent, let job = r.ids.jobId, EventClassifier.isProcessEnd(r.message) {
+                b.exitedJobs.insert(job)
+                if let t = r.time, b.jobsExitedAt.map({ t > $0 }) ?? true { b.jobsExitedAt = t }
             }
             // Built only when kept: most metrics events are only counted.
             if let kind, !echoed, keep(kind, in: b) {
@@ -1206,6 +1224,10 @@ public final class SessionTracker {
             // every session active then, 30 running jobs made 30 findings of one rotated secret;
             // the rejections make a session of their own instead (`orphanSessions`).
             if case .authFailure(.workerRegistration) = event.kind { continue }
+            // A worker's event after the session's jobs ended (their processes exited) is not
+            // theirs: livekit-agents 1.8.9 workers whose jobs had crashed lost their connection
+            // seconds later, still within the sessions' span ± 2 minutes.
+            let agentEvent = event.side == .agent
             // A server's rejection without ids is one client's: within several sessions of the
             // server's log at once, it is none's in particular (it would count in each).
             if event.side == .server, case .authFailure = event.kind, concurrentSessions(input: event.location.input, time: event.time) > 1 {
@@ -1215,8 +1237,9 @@ public final class SessionTracker {
                 }
                 continue
             }
-            let matched = final ? targets(roots, input: event.location.input, time: event.time, source: event.source, limit: Self.maxFanOut)
+            var matched = final ? targets(roots, input: event.location.input, time: event.time, source: event.source, limit: Self.maxFanOut)
                 : roots.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) && Self.hasSource(builder($0), event.location.input, event.source) }
+            if agentEvent { matched.removeAll { builder($0).jobsEnded(before: event.time) } }
             // An event that fits hundreds of sessions says nothing about any one of them (and
             // copying it into each would be quadratic).
             if matched.count > Self.maxFanOut {

@@ -86,4 +86,24 @@ import Testing
             "  +00:00.000  agent   401 workerRegistration \(Self.drop):14  failed to connect to livekit, retrying in 2s: 401, message='Invalid response status', url='ws://127.0.0.1:17886/agent'"
         ])
     }
+
+    /// `agents-1.8.9-two-jobs-exited-then-drop-start.log`: two jobs whose room connections were
+    /// refused (their 401 lines cut from the capture) end with `process exiting`; six seconds
+    /// later the server closes the worker's connection and refuses it again. The worker's loss
+    /// concerns no job any more: it goes with its registration rejections, not into the ended
+    /// sessions (where it was within their span ± 2 minutes, and counted as a mid-session drop).
+    @Test func aWorkersConnectionLossAfterItsJobsExitedIsNotTheirs() throws {
+        let path = Self.dir + "agents-1.8.9-two-jobs-exited-then-drop-start.log"
+        let blocks = try runLoganalyze(["timeline", path]).stdout.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        let sessions = blocks.map { block in
+            (String(block.prefix { $0 != " " && $0 != "\n" }), Self.lines(block, path))
+        }
+        #expect(sessions.map(\.0) == ["capture-room-a1", "capture-room-a1-2", "(no"])
+        #expect(sessions.map(\.1) == [[9, 11, 13], [10, 12, 14], [19, 20, 21, 22, 23]])
+        // `timeline --session` likewise.
+        #expect(Self.lines(try runLoganalyze(["timeline", "--session", "AJ_rC4pT7wQ2mXz", path]).stdout, path) == [9, 11, 13])
+        let report = try runLoganalyze(["report", path]).stdout
+        let drops = report.split(separator: "\n").first { $0.hasPrefix("midSessionDrops ") }
+        #expect(drops?.split(separator: " ").last == "1")
+    }
 }
