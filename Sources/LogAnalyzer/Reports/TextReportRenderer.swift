@@ -103,8 +103,7 @@ public struct TimelineRenderer {
                 for e in session.events {
                     let rel = ReportText.relative(e.time, to: session.start)
                     let side = e.side.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
-                    // (Padded, never cut: `401 workerRegistration` is longer than the column.)
-                    let label = e.kind.label.count < 18 ? e.kind.label.padding(toLength: 18, withPad: " ", startingAt: 0) : e.kind.label
+                    let label = e.kind.label.padding(toLength: 18, withPad: " ", startingAt: 0)
                     out += "  \(rel)  \(side) \(label) \(text.location(e.location))  \(text.safe(e.text))\n"
                 }
             }

@@ -79,14 +79,6 @@ import Testing
         ])
     }
 
-    /// The event timeline's label column is padded, not cut (`401 workerRegistra`).
-    @Test func aLongEventLabelIsNotCut() throws {
-        let rows = try runLoganalyze(["timeline", Self.drop]).stdout.split(separator: "\n")
-        #expect(rows.filter { $0.contains(Self.drop + ":14 ") }.map(String.init) == [
-            "  +00:00.000  agent   401 workerRegistration \(Self.drop):14  failed to connect to livekit, retrying in 2s: 401, message='Invalid response status', url='ws://127.0.0.1:17886/agent'"
-        ])
-    }
-
     /// `agents-1.8.9-two-jobs-exited-then-drop-start.log`: two jobs whose room connections were
     /// refused (their 401 lines cut from the capture) end with `process exiting`; six seconds
     /// later the server closes the worker's connection and refuses it again. The worker's loss
