@@ -151,6 +151,7 @@ struct StreamParser {
         var pendingIsOpen: Bool
         var pendingPinoValue: Bool
         var pendingRichExtras: Bool
+        var pendingRichTraceback: Bool
     }
 
     /// The state now (the pending record's line in this parser's numbering).
@@ -160,7 +161,8 @@ struct StreamParser {
             pendingLine: pendingInfo?.line, pendingLineCount: pendingInfo?.lineCount ?? 0,
             pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
             pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen,
-            pendingPinoValue: pendingInfo != nil && pinoValue != nil, pendingRichExtras: pendingInfo != nil && richExtras != nil)
+            pendingPinoValue: pendingInfo != nil && pinoValue != nil, pendingRichExtras: pendingInfo != nil && richExtras != nil,
+            pendingRichTraceback: pendingInfo != nil && richTraceback)
     }
 
     /// Forgets the records counted so far (after a priming line, which belongs to another chunk).
@@ -290,6 +292,9 @@ struct StreamParser {
         if start >= end {
             // Blank lines separate chained tracebacks; elsewhere they carry nothing.
             if traceback != .none, pendingIsLast { appendContinuation("", lines: 1, to: &out) }
+            // (A Rich traceback's blank line ends it, or a chained one's part: what follows
+            // continues it only as the next part, `During handling of the above exception`.)
+            if richTraceback, traceback == .inside { traceback = .afterException }
             return
         }
         let body = b.slice(start, b.count)
@@ -454,6 +459,14 @@ struct StreamParser {
             if c.isDigit, textRecord(b)?.time != nil { return false }
             if lineIsColoured && lineEndsWithReset { return true }
             return !(c == UInt8(ascii: "{") && b[b.trimmedEnd(b.count) - 1] == UInt8(ascii: "}"))
+        }
+        if richTraceback && traceback == .inside {
+            // Rich prints a record's traceback after it at column 0, folded at the console's
+            // width (agents 1.3-1.5 `_print_plain_traceback`, 80 columns without a terminal):
+            // a path cut anywhere, `line` / `978, in _connection_task`, the exception's text over
+            // lines. Until a blank line (its end, or a chained traceback's break), every line
+            // that starts no Rich record is the traceback's.
+            return !(c.isDigit || c.isSpaceOrTab) || textRecord(b)?.format != .agentsRich
         }
         if c.isSpaceOrTab {
             // A Rich record with a blank time column also starts with spaces.
@@ -662,9 +675,12 @@ struct StreamParser {
             richTracebackIndent = lo
         }
         guard keeps(hi - lo) else { return }
-        if richTraceback || lo == 0 {
-            // (A traceback's own indentation kept: only the message column's is dropped.)
+        if (richTraceback || lo == 0), !(lo == 0 && r.message.withUTF8({ Self.continuesFoldedToken($0, raw.slice(0, hi)) })) {
+            // (A traceback's own indentation kept: only the message column's is dropped. A token
+            // folded at column 0, in a traceback Rich printed after the record, is one word.)
             r.message += "\n" + raw.string(richTraceback ? Swift.min(lo, richTracebackIndent) : 0, hi)
+        } else if lo == 0 {
+            r.message += raw.string(0, hi)
         } else if r.message.withUTF8({ Self.continuesFoldedToken($0, raw.slice(lo, hi)) }) {
             r.message += raw.string(lo, hi)
         } else {

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Real output of livekit-agents 1.3.12 (livekit-rtc 1.0.23) and 1.5.17 (livekit-rtc 1.1.8),
+/// captured against a stand-in LiveKit server (`python agent.py dev` under `script`, so with
+/// Rich's colours and its 80-column width; `python agent.py start` for JSON). The files under
+/// `RealCaptures/` are the bytes the process printed (an excerpt of lines where named so); their
+/// tokens are signed with a throwaway secret.
+@Suite struct RealAgentsCaptureTests {
+    static func capture(_ name: String) throws -> String {
+        let url = PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name)
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    static var options: IngestOptions {
+        var o = IngestOptions()
+        o.date = Timestamp.days(year: 2026, month: 11, day: 26)
+        return o
+    }
+
+    /// agents 1.3 dev: the worker's `failed to connect to livekit` with `exc_info` prints its
+    /// traceback after the record at column 0, folded at 80 columns (`…/worker.py", line` /
+    /// `978, in _connection_task`, the exception's text over two lines), then a blank line. The
+    /// whole traceback is the record's: the 401 in its last lines makes the registration finding.
+    @Test func aRichTracebackFoldedAtTheConsoleWidthIsTheRecords() throws {
+        let text = try Self.capture("agents-1.3.12-dev-registration-401.log")
+        let records = parse(text, options: Self.options).records
+        #expect(records.count == 15)
+        #expect(records.allSatisfy { $0.format == .agentsRich })
+        let failures = records.filter { $0.message.hasPrefix("failed to connect to livekit, retrying in ") }
+        #expect(failures.map(\.line) == [15, 29, 43, 57, 71])
+        #expect(failures.map(\.lineCount) == [14, 14, 14, 14, 14])
+        #expect(failures.allSatisfy { $0.level == .warning && $0.logger == "livekit.agents" })
+        #expect(failures[0].time?.iso8601 == "2026-11-26T23:45:35.091Z")
+        #expect(failures[0].message == """
+            failed to connect to livekit, retrying in 0s
+            Traceback (most recent call last):
+              File
+            "/tmp/venv-realC-13/lib/python3.11/site-packages/livekit/agents/worker.py", line
+            978, in _connection_task
+                ws = await self._http_session.ws_connect(
+                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              File "/tmp/venv-realC-13/lib/python3.11/site-packages/aiohttp/client.py", line
+            1329, in _ws_connect
+                raise WSServerHandshakeError(
+            aiohttp.client_exceptions.WSServerHandshakeError: 401, message='Invalid response
+            status', url='ws://127.0.0.1:17321/agent'
+
+            """)
+        #expect(records.last?.message == "shutting down worker")
+        #expect(records.last?.line == 85)
+
+        let report = analyze(log: text, name: "agent-dev.log")
+        #expect(report.findings.map(\.rule) == ["auth-credentials"])
+        #expect(report.findings.first?.value("kind") == .text("workerRegistration"))
+        #expect(report.findings.first?.value("failures") == .integer(5))
+    }
+
+    /// agents 1.3 dev, a job's room connection refused with `401 … token is expired`: the job
+    /// process's `unhandled exception while running the job task` (its traceback in the message
+    /// column, the token cut by Rich's ellipsis), its extras, then the traceback again at column
+    /// 0 with the whole token folded over five lines. One record, whose token is one word.
+    @Test func aTokenFoldedInAColumnZeroRichTracebackIsOneWord() throws {
+        let text = try Self.capture("agents-1.3.12-dev-job-401.log")
+        let records = parse(text, options: Self.options).records
+        #expect(records.count == 9)
+        #expect(records.allSatisfy { $0.format == .agentsRich })
+        let crash = try #require(records.first { $0.message.hasPrefix("unhandled exception while running the job task") })
+        #expect(crash.line == 42)
+        #expect(crash.lineCount == 67)
+        #expect(crash.level == .error)
+        #expect(crash.ids.jobId == "AJ_MVvGeTVwI67f")
+        #expect(crash.ids.roomSid == "RM_CuDJ5OIC4ouJ")
+        #expect(crash.ids.pid == 13261)
+        #expect(crash.ids.participant == "agent-AJ_MVvGeTVwI67f")
+        #expect(crash.message.hasSuffix("""
+            livekit.rtc.room.ConnectError: engine: signal failure: client error: 401
+            Unauthorized - invalid token:
+            \(Self.jobToken), error:
+            go-jose/go-jose/jwt: validation failed, token is expired (exp)
+            """))
+        #expect(crash.token?.expires == 1_795_736_757)
+        #expect(records.last?.message.hasPrefix("livekit_ffi::server::room:286:live") == true)
+
+        let report = analyze(log: text, name: "agent-dev.log")
+        #expect(report.findings.map(\.rule) == ["auth-expiry-cascade"])
+        #expect(report.findings.first?.value("failures") == .integer(5))
+        #expect(report.findings.first?.sessionKey == "capture-room/RM_CuDJ5OIC4ouJ")
+    }
+
+    /// The job's token in `agents-1.3.12-dev-job-401.log` (throwaway secret).
+    static let jobToken = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfTVZ2R2VUVndJNjdmIiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNjc1NSwiZXhwIjoxNzk1NzM2NzU3fQ.S-lNsrV8y83eO6F7ya-d8_akmEXWZ8lZCcCo9YsJm58"
+}
