@@ -90,6 +90,29 @@ import Testing
         #expect(report.findings.first?.sessionKey == "capture-room/RM_CuDJ5OIC4ouJ")
     }
 
+    /// agents 1.5.17 (livekit-rtc 1.1.8) start: before its `failed to connect: Signal(Client(401,
+    /// "invalid token: <JWT>, …"))`, the Rust SDK logs the refused WebSocket's response with its
+    /// body as Rust prints bytes, the token in decimal. No output shows those bytes.
+    @Test func aTokenPrintedAsDecimalBytesIsRedacted() throws {
+        let text = try Self.capture("agents-1.5.17-start-v0-path-401.log")
+        let records = parse(text).records
+        #expect(records.count == 2)
+        let v0 = records[0]
+        #expect(v0.format == .agentsJSON)
+        #expect(v0.level == .warning)
+        #expect(v0.ids.jobId == "AJ_gvoWMLASMi5w")
+        #expect(v0.message.contains("101, 121, 74, 104, 98, 71, 99, 105, 79"))
+        let redacted = Redactor().redact(v0.message)
+        #expect(redacted == "signal connection failed on v0 path: WsError(Http(Response { status: 401, version: HTTP/1.1, headers: "
+            + #"{"content-type": "text/plain; charset=utf-8", "content-length": "465", "date": "Thu, 26 Nov 2026 23:43:54 GMT", "#
+            + #""server": "Python/3.11 aiohttp/3.14.5"}, body: Some([105, 110, 118, 97, 108, 105, 100, 32, 116, 111, 107, 101, 110, 58, 32, "#
+            + "[redacted-jwt], 44, 32, 101, 114, 114, 111, 114, 58, 32, 103, 111, 45, 106, 111, 115, 101, 47, 103, 111, 45, 106, 111, 115, "
+            + "101, 47, 106, 119, 116, 58, 32, 118, 97, 108, 105, 100, 97, 116, 105, 111, 110, 32, 102, 97, 105, 108, 101, 100, 44, 32, "
+            + "116, 111, 107, 101, 110, 32, 105, 115, 32, 101, 120, 112, 105, 114, 101, 100, 32, 40, 101, 120, 112, 41]) }))")
+        // Bytes that are no token stay: `eyJ` with one dot, or none.
+        #expect(Redactor().redact("Some([101, 121, 74, 104, 46, 98])") == "Some([101, 121, 74, 104, 46, 98])")
+    }
+
     /// The job's token in `agents-1.3.12-dev-job-401.log` (throwaway secret).
     static let jobToken = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfTVZ2R2VUVndJNjdmIiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNjc1NSwiZXhwIjoxNzk1NzM2NzU3fQ.S-lNsrV8y83eO6F7ya-d8_akmEXWZ8lZCcCo9YsJm58"
 }
