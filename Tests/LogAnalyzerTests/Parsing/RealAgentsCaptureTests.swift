@@ -82,12 +82,26 @@ import Testing
             go-jose/go-jose/jwt: validation failed, token is expired (exp)
             """))
         #expect(crash.token?.expires == 1_795_736_757)
-        #expect(records.last?.message.hasPrefix("livekit_ffi::server::room:286:live") == true)
+        #expect(records.last?.message.hasPrefix("error while connecting to a room: engine: signal failure: client error: 401") == true)
 
         let report = analyze(log: text, name: "agent-dev.log")
         #expect(report.findings.map(\.rule) == ["auth-expiry-cascade"])
         #expect(report.findings.first?.value("failures") == .integer(5))
         #expect(report.findings.first?.sessionKey == "capture-room/RM_CuDJ5OIC4ouJ")
+    }
+
+    /// agents 1.3 dev: a Rust SDK line's `target:line:module` is longer than Rich's message
+    /// column, which cuts it with an ellipsis and wraps the rest (`livekit::rtc_engine:405:
+    /// livekit::r…` / `- failed to connect:` / …): the target is split off the whole message.
+    @Test func aRustTargetRichCutShortIsSplitOffTheWrappedMessage() throws {
+        let records = parse(try Self.capture("agents-1.3.12-dev-job-401.log"), options: Self.options).records
+        let rust = records.filter { $0.logger == "livekit" }
+        #expect(rust.map(\.line) == [14, 24, 33, 109])
+        #expect(rust.map { $0.field("rust_target") } == [
+            .string("livekit::rtc_engine"), .string("livekit::rtc_engine"), .string("livekit::rtc_engine"), .string("livekit_ffi::server::room"),
+        ])
+        #expect(rust[0].message == "failed to connect: Signal(Client(401, \"invalid token: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVC… error: go-jose/go-jose/jwt: validation failed, token is expired (exp)\")), retrying... (1/3)")
+        #expect(rust[3].message == "error while connecting to a room: engine: signal failure: client error: 401 Unauthorized - invalid token: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVC… error: go-jose/go-jose/jwt: validation failed, token is expired (exp)")
     }
 
     /// agents 1.5.17 (livekit-rtc 1.1.8) start: before its `failed to connect: Signal(Client(401,
