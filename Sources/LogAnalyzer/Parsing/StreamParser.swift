@@ -185,10 +185,13 @@ struct StreamParser {
     ) {
         counts.count(r.format)
         // Token claims that only the continuation lines hold: the first line was read alone.
-        if r.lineCount > 1, r.token == nil, !r.isMessageDeferred { RecordEnricher.claimsFromJoinedText(&r) }
         // A Rust SDK line whose first line Rich cut short (`livekit::rtc_engine:405:livekit::r…`,
-        // then `- failed to connect: …` wrapped): its target is split off the whole message.
-        if r.lineCount > 1, r.format == .agentsRich, !r.isMessageDeferred, r.field("rust_target") == nil { RecordEnricher.splitRustTarget(&r) }
+        // then `- failed to connect: …` wrapped): its target is split off the whole message; a
+        // response body Rich wrapped is decoded from the whole message too.
+        if r.lineCount > 1, r.format == .agentsRich, !r.isMessageDeferred {
+            if r.field("rust_target") == nil { RecordEnricher.splitRustTarget(&r) } else { RecordEnricher.decodeBodyBytes(&r) }
+        }
+        if r.lineCount > 1, r.token == nil, !r.isMessageDeferred { RecordEnricher.claimsFromJoinedText(&r) }
         // (The classifier and the redactor are borrowed through `?.` and `map`: an `if let`
         // copy is retained and released around the calls, atomic operations on every record.)
         if classifier != nil, !r.isClassified {

@@ -104,28 +104,65 @@ import Testing
         #expect(rust[3].message == "error while connecting to a room: engine: signal failure: client error: 401 Unauthorized - invalid token: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVC… error: go-jose/go-jose/jwt: validation failed, token is expired (exp)")
     }
 
+    /// A JWT printed as Rust prints bytes (`Some([105, 110, …])`) is redacted where it is not
+    /// decoded (a line that is no Rust SDK line: the decoding is asked of those only).
+    @Test func aTokenPrintedAsDecimalBytesIsRedacted() {
+        func decimal(_ s: String) -> String { s.utf8.map(String.init).joined(separator: ", ") }
+        let body = "invalid token: " + Self.jobToken + ", error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        #expect(Redactor().redact("body: Some([" + decimal(body) + "]) }") == "body: Some([" + decimal("invalid token: ") + ", [redacted-jwt], "
+            + decimal(", error: go-jose/go-jose/jwt: validation failed, token is expired (exp)") + "]) }")
+        // Bytes that are no token stay: `eyJ` with one dot, or none.
+        #expect(Redactor().redact("Some([101, 121, 74, 104, 46, 98])") == "Some([101, 121, 74, 104, 46, 98])")
+    }
+
     /// agents 1.5.17 (livekit-rtc 1.1.8) start: before its `failed to connect: Signal(Client(401,
     /// "invalid token: <JWT>, …"))`, the Rust SDK logs the refused WebSocket's response with its
-    /// body as Rust prints bytes, the token in decimal. No output shows those bytes.
-    @Test func aTokenPrintedAsDecimalBytesIsRedacted() throws {
-        let text = try Self.capture("agents-1.5.17-start-v0-path-401.log")
-        let records = parse(text).records
+    /// body as Rust prints bytes, the server's reason and the token in decimal: decoded, the line
+    /// says `token is expired` and gives the token's claims; no output shows the token.
+    @Test func aResponseBodyPrintedAsBytesIsDecoded() throws {
+        let records = parse(try Self.capture("agents-1.5.17-start-v0-path-401.log")).records
         #expect(records.count == 2)
         let v0 = records[0]
         #expect(v0.format == .agentsJSON)
         #expect(v0.level == .warning)
-        #expect(v0.ids.jobId == "AJ_gvoWMLASMi5w")
-        #expect(v0.message.contains("101, 121, 74, 104, 98, 71, 99, 105, 79"))
-        let redacted = Redactor().redact(v0.message)
-        #expect(redacted == "signal connection failed on v0 path: WsError(Http(Response { status: 401, version: HTTP/1.1, headers: "
+        #expect(v0.field("rust_target") == .string("livekit_api::signal_client"))
+        #expect(v0.message == "signal connection failed on v0 path: WsError(Http(Response { status: 401, version: HTTP/1.1, headers: "
             + #"{"content-type": "text/plain; charset=utf-8", "content-length": "465", "date": "Thu, 26 Nov 2026 23:43:54 GMT", "#
-            + #""server": "Python/3.11 aiohttp/3.14.5"}, body: Some([105, 110, 118, 97, 108, 105, 100, 32, 116, 111, 107, 101, 110, 58, 32, "#
-            + "[redacted-jwt], 44, 32, 101, 114, 114, 111, 114, 58, 32, 103, 111, 45, 106, 111, 115, 101, 47, 103, 111, 45, 106, 111, 115, "
-            + "101, 47, 106, 119, 116, 58, 32, 118, 97, 108, 105, 100, 97, 116, 105, 111, 110, 32, 102, 97, 105, 108, 101, 100, 44, 32, "
-            + "116, 111, 107, 101, 110, 32, 105, 115, 32, 101, 120, 112, 105, 114, 101, 100, 32, 40, 101, 120, 112, 41]) }))")
-        // Bytes that are no token stay: `eyJ` with one dot, or none.
-        #expect(Redactor().redact("Some([101, 121, 74, 104, 46, 98])") == "Some([101, 121, 74, 104, 46, 98])")
+            + #""server": "Python/3.11 aiohttp/3.14.5"}, body: Some("invalid token: "# + Self.v0Token
+            + #", error: go-jose/go-jose/jwt: validation failed, token is expired (exp)") }))"#)
+        #expect(v0.ids.jobId == "AJ_gvoWMLASMi5w")
+        #expect(v0.ids.participant == "agent-AJ_gvoWMLASMi5w")
+        #expect(v0.token?.expires == 1_795_736_633)
+        #expect(EventClassifier(configuration: AnalysisConfiguration()).classify(v0) == .authFailure(.expired))
+        #expect(Redactor().redact(v0.message).contains(#"body: Some("invalid token: [redacted-jwt], error: go-jose"#))
     }
+
+    /// agents 1.3.12 (livekit-rtc 1.0.23) start against a server whose `/` answers 200 (its health
+    /// check: the SDK asks `/rtc/rtc/validate` after the 401, a path no server has): the only
+    /// reason is the body in `failed to connect: Signal(WsError(Http(Response { …, body:
+    /// Some([…]) })))`; the other lines say `HTTP error: 401 Unauthorized`. An excerpt (lines 7,
+    /// 9, 11, 12, 17, 18, 19 of the capture).
+    @Test func anInitialConnectRefusedAsExpiredOnlyInTheBodyBytesIsACascade() throws {
+        let text = try Self.capture("agents-1.3.12-start-job-401-excerpt.log")
+        let records = parse(text).records
+        #expect(records.count == 7)
+        #expect(records[3].message.hasPrefix("failed to connect: Signal(WsError(Http(Response { status: 401, "))
+        #expect(records[3].message.hasSuffix(#"body: Some("invalid token: "# + Self.excerptToken
+            + #", error: go-jose/go-jose/jwt: validation failed, token is expired (exp)") }))), retrying... (1/3)"#))
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        #expect(records.map { classifier.classify($0) } == [.sessionStart, nil, .authFailure(.unauthorized), .authFailure(.expired), .authFailure(.unauthorized),
+                                          .authFailure(.unauthorized), .authFailure(.unauthorized)])
+        let report = analyze(log: text, name: "agent.log")
+        #expect(report.findings.map(\.rule) == ["auth-expiry-cascade"])
+        let f = try #require(report.findings.first)
+        #expect(f.value("failures") == .integer(5))
+        #expect(f.value("expiredConfirmed") == .text("yes"))
+        #expect(f.sessionKey == "capture-room/RM_yKFrHUyWntxI")
+    }
+
+    /// The tokens of `agents-1.5.17-start-v0-path-401.log` and `agents-1.3.12-start-job-401-excerpt.log`.
+    static let v0Token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfZ3ZvV01MQVNNaTV3IiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNjYzMSwiZXhwIjoxNzk1NzM2NjMzfQ.cIcNuJsCwZWi6_6WjG8rTkoAdW2umtI4OcTa8tHPtEA"
+    static let excerptToken = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfVERSWjZyNTlPY0t2IiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNzU2OSwiZXhwIjoxNzk1NzM3NTcxfQ.N9wjefPJMpCm7KvJ-ZQ8AtMHSs9We6FPqfCla6eMDSE"
 
     /// The job's token in `agents-1.3.12-dev-job-401.log` (throwaway secret).
     static let jobToken = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfTVZ2R2VUVndJNjdmIiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNjc1NSwiZXhwIjoxNzk1NzM2NzU3fQ.S-lNsrV8y83eO6F7ya-d8_akmEXWZ8lZCcCo9YsJm58"
