@@ -160,6 +160,19 @@ import Testing
         #expect(f.sessionKey == "capture-room/RM_yKFrHUyWntxI")
     }
 
+    /// agents 1.3.12 start: `failed to connect to livekit, retrying in 0s` says why only in its
+    /// `exc_info`; the evidence shows the traceback's exception line after the message.
+    @Test func aRegistrationRejectionShowsItsExceptionLine() throws {
+        let report = analyze(log: try Self.capture("agents-1.3.12-start-registration-401.log"), name: "agent.log")
+        #expect(report.findings.map(\.rule) == ["auth-credentials"])
+        let f = try #require(report.findings.first)
+        #expect(f.value("failures") == .integer(5))
+        #expect(f.evidence.map(\.text) == [
+            "failed to connect to livekit, retrying in 0s: aiohttp.client_exceptions.WSServerHandshakeError: 401, message='Invalid response status', url='ws://127.0.0.1:17311/agent'",
+        ])
+        #expect(f.evidence.first?.location.line == 6)
+    }
+
     /// The tokens of `agents-1.5.17-start-v0-path-401.log` and `agents-1.3.12-start-job-401-excerpt.log`.
     static let v0Token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfZ3ZvV01MQVNNaTV3IiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNjYzMSwiZXhwIjoxNzk1NzM2NjMzfQ.cIcNuJsCwZWi6_6WjG8rTkoAdW2umtI4OcTa8tHPtEA"
     static let excerptToken = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfVERSWjZyNTlPY0t2IiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNzU2OSwiZXhwIjoxNzk1NzM3NTcxfQ.N9wjefPJMpCm7KvJ-ZQ8AtMHSs9We6FPqfCla6eMDSE"
