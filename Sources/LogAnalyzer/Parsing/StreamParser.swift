@@ -676,7 +676,9 @@ struct StreamParser {
             return
         }
         gate?.materialize(&r)
-        if raw.has("Traceback (most recent call last)", at: lo) {
+        // (Also cut by the message column's width: agents 1.5's is 34 columns at 80, where
+        // Rich wraps it as `Traceback (most recent call` / `last):`.)
+        if raw.has("Traceback (most ", at: lo) {
             richTraceback = true
             richTracebackIndent = lo
         }

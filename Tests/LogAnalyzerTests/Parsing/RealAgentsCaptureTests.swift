@@ -173,6 +173,49 @@ import Testing
         #expect(f.evidence.first?.location.line == 6)
     }
 
+    /// agents 1.5.17 dev, an entrypoint that raises: the forwarded `unhandled exception while
+    /// running the job task` holds its traceback in a 34-column message column, where Rich
+    /// wraps its first line (`Traceback (most recent call` / `last):`); the lines keep their
+    /// breaks, so the message's first line is the message alone. (Lines 19 to 76 of the capture.)
+    @Test func aTracebackWhoseFirstLineRichWrappedKeepsItsLines() throws {
+        let records = parse(try Self.capture("agents-1.5.17-dev-crash.log"), options: Self.options).records
+        #expect(records.map(\.line) == [1, 6, 10, 14, 15, 56])
+        let crash = records[4]
+        #expect(crash.lineCount == 41)
+        #expect(crash.level == .error)
+        #expect(crash.time?.iso8601 == "2026-11-26T23:46:57.061Z")
+        #expect(crash.ids.jobId == "AJ_ikLgRDmSdOXj")
+        #expect(crash.ids.pid == 16241)
+        #expect(crash.message.hasPrefix("""
+            unhandled exception while running the job task
+            Traceback (most recent call
+            last):
+              File
+            "/tmp/venv-realC-15/lib/python3.…
+            line 71, in async_wrapper
+            """))
+        #expect(crash.message.hasSuffix("""
+            RuntimeError: entrypoint failed
+            on purpose: greeting config
+            missing
+            Traceback (most recent call last):
+              File
+            "/tmp/venv-realC-15/lib/python3.11/site-packages/opentelemetry/util/_decorator.p
+            y", line 71, in async_wrapper
+                return await func(*args, **kwargs)  # type: ignore
+                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              File
+            "/tmp/venv-realC-15/lib/python3.11/site-packages/livekit/agents/ipc/job_proc_laz
+            y_main.py", line 323, in _traceable_entrypoint
+                await self._job_entrypoint_fnc(job_ctx)
+              File "/tmp/real-capture-C/agent.py", line 21, in entrypoint
+                raise RuntimeError("entrypoint failed on purpose: greeting config missing")
+            RuntimeError: entrypoint failed on purpose: greeting config missing
+            """))
+        #expect(records[5].message == "process exiting")
+        #expect(records[5].field("reason") == .string("job crashed"))
+    }
+
     /// The tokens of `agents-1.5.17-start-v0-path-401.log` and `agents-1.3.12-start-job-401-excerpt.log`.
     static let v0Token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfZ3ZvV01MQVNNaTV3IiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNjYzMSwiZXhwIjoxNzk1NzM2NjMzfQ.cIcNuJsCwZWi6_6WjG8rTkoAdW2umtI4OcTa8tHPtEA"
     static let excerptToken = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoiYWdlbnQiLCJ2aWRlbyI6eyJyb29tSm9pbiI6dHJ1ZSwicm9vbSI6ImNhcHR1cmUtcm9vbSIsImNhblB1Ymxpc2giOnRydWUsImNhblN1YnNjcmliZSI6dHJ1ZSwiY2FuUHVibGlzaERhdGEiOnRydWUsImFnZW50Ijp0cnVlfSwic3ViIjoiYWdlbnQtQUpfVERSWjZyNTlPY0t2IiwiaXNzIjoiQVBJZGV2a2V5QzEzeCIsIm5iZiI6MTc5NTczNzU2OSwiZXhwIjoxNzk1NzM3NTcxfQ.N9wjefPJMpCm7KvJ-ZQ8AtMHSs9We6FPqfCla6eMDSE"
