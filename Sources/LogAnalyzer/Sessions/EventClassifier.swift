@@ -264,14 +264,21 @@ struct EventClassifier {
     }
 
     static let processExiting = Literal("process exiting")
-    static let processExited = Literal("process exited")
-    static let killing = Literal("killing")
 
-    /// Whether a session-end message is a job process's end (`processEnd`'s lines), not the
-    /// agent session's close (`closing agent session …`), after which the process still runs.
-    static func isProcessEnd(_ message: String) -> Bool {
-        var m = message
-        return m.withUTF8 { processExiting.occurs(in: $0) || processExited.occurs(in: $0) || killing.occurs(in: $0) }
+    /// Whether a record's message holds the words of a job process's end (`processEnd`'s lines:
+    /// `process exit…`, `killing `), not only the agent session's close (`closing agent session
+    /// …`), after which the process still runs. The classification's own scan, so remembered in
+    /// `memo` (the record was just classified).
+    func endsProcess(_ r: LogRecord, memo: inout LiteralSet.Memo) -> Bool {
+        withUnsafeMutablePointer(to: &memo) { endsProcess(r, memo: $0) }
+    }
+
+    func endsProcess(_ r: LogRecord) -> Bool { endsProcess(r, memo: nil) }
+
+    private func endsProcess(_ r: LogRecord, memo: UnsafeMutablePointer<LiteralSet.Memo>?) -> Bool {
+        var message = r.message
+        let mask = message.withUTF8 { scanMessage($0, memo) }
+        return has(mask, .processExit) || has(mask, .killing)
     }
 
     static let leaveRequestWord = Literal(Word.leaveRequest.text)

@@ -61,7 +61,7 @@ public enum SessionRecords {
                         mine = false
                     }
                 }
-                if mine, let job = ids.jobId, jobs.contains(job), EventClassifier.isProcessEnd(r.message), case .sessionEnd? = classifier.classify(r) {
+                if mine, let job = ids.jobId, jobs.contains(job), case .sessionEnd? = classifier.classify(r), classifier.endsProcess(r) {
                     exited.insert(job)
                     if let t = r.time, exitedAt.map({ t > $0 }) ?? true { exitedAt = t }
                 }

@@ -545,6 +545,8 @@ public final class SessionTracker {
             // The worker logs the job requests it receives (`worker.py`); its pid is no job's.
             markShared(PidKey(input: r.input, pid: pid))
         }
+        // A job process's end (only an agent's session-end event asks: no work for other lines).
+        let endsJob = if case .sessionEnd? = kind, side == .agent, r.ids.jobId != nil { classifier.endsProcess(r, memo: &classifyMemo) } else { false }
         var session = resolve(r.ids, input: r.input, record: r)
         if session != nil {
             if !sawIDs {
@@ -608,8 +610,8 @@ public final class SessionTracker {
                 b.roomClosed = true
                 b.roomClosedAt = r.time
             }
-            // (Only for an agent's session-end event: no work for other lines.)
-            if case .sessionEnd? = kind, side == .agent, let job = r.ids.jobId, EventClassifier.isProcessEnd(r.message) {
+            // (`endsJob`: only an agent's session-end event is asked.)
+            if endsJob, let job = r.ids.jobId {
                 b.exitedJobs.insert(job)
                 if let t = r.time, b.jobsExitedAt.map({ t > $0 }) ?? true { b.jobsExitedAt = t }
             }
