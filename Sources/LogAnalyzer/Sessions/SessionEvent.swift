@@ -145,6 +145,14 @@ public struct SessionEvent: Sendable {
     }
 
     static let tracebackHeader = "Traceback (most recent call last):"
+    static let tracebackLiteral = Literal(tracebackHeader)
+
+    /// Whether `needle` occurs in `text`, on the bytes (`String.contains` with a string is
+    /// Foundation's here, a CFStringFind over UTF-16: 25 M instructions on the JSON slice).
+    static func holds(_ text: String, _ needle: Literal) -> Bool {
+        var text = text
+        return text.withUTF8 { needle.occurs(in: $0) }
+    }
 
     /// The first line of a record's message, plus its `error` field or else the exception its
     /// traceback ends with (unredacted): the reason
@@ -166,12 +174,16 @@ public struct SessionEvent: Sendable {
             text += ": " + Self.firstLine(of: error)
         } else {
             var traceback: String?
-            if multiline, r.message.contains(Self.tracebackHeader) {
+            if multiline, Self.holds(r.message, Self.tracebackLiteral) {
                 traceback = r.message
-            } else if fieldsRead, case .string(let exc)? = r.field("exc_info"), exc.contains(Self.tracebackHeader) {
+            } else if fieldsRead, r.errorText.map({ Self.holds($0, Self.tracebackLiteral) }) ?? true,
+                case .string(let exc)? = r.field("exc_info"), Self.holds(exc, Self.tracebackLiteral)
+            {
+                // (Looked up only when the error text holds a traceback: each lookup in raw JSON
+                // fields walks the object, and most events with an error text have none.)
                 traceback = exc
             }
-            if let traceback, case let last = Self.lastLine(of: traceback), !last.isEmpty, last != Self.tracebackHeader, !text.contains(last) {
+            if let traceback, case let last = Self.lastLine(of: traceback), !last.isEmpty, last != Self.tracebackHeader, !Self.holds(text, Literal(last)) {
                 text += ": " + last
             }
         }
