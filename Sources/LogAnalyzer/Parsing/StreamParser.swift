@@ -165,6 +165,15 @@ struct StreamParser {
             pendingRichTraceback: pendingInfo != nil && richTraceback)
     }
 
+    /// A Rust SDK line whose first line Rich cut short (`livekit::rtc_engine:405:livekit::r…`,
+    /// then `- failed to connect: …` wrapped): its target is split off the whole message; a
+    /// response body Rich wrapped is decoded from the whole message too. (Out of line: inlined,
+    /// it cost every record's completion 18 instructions on dev text.)
+    @inline(never)
+    static func completeRichRustLine(_ r: inout LogRecord) {
+        if r.field("rust_target") == nil { RecordEnricher.splitRustTarget(&r) } else { RecordEnricher.decodeBodyBytes(&r) }
+    }
+
     /// Forgets the records counted so far (after a priming line, which belongs to another chunk).
     mutating func resetCounts() {
         counts = FormatCounts()
@@ -184,14 +193,11 @@ struct StreamParser {
         gate: TextLineParser.EventGate?
     ) {
         counts.count(r.format)
-        // Token claims that only the continuation lines hold: the first line was read alone.
-        // A Rust SDK line whose first line Rich cut short (`livekit::rtc_engine:405:livekit::r…`,
-        // then `- failed to connect: …` wrapped): its target is split off the whole message; a
-        // response body Rich wrapped is decoded from the whole message too.
-        if r.lineCount > 1, r.format == .agentsRich, !r.isMessageDeferred {
-            if r.field("rust_target") == nil { RecordEnricher.splitRustTarget(&r) } else { RecordEnricher.decodeBodyBytes(&r) }
+        if r.lineCount > 1, !r.isMessageDeferred {
+            if r.format == .agentsRich { Self.completeRichRustLine(&r) }
+            // Token claims that only the continuation lines hold: the first line was read alone.
+            if r.token == nil { RecordEnricher.claimsFromJoinedText(&r) }
         }
-        if r.lineCount > 1, r.token == nil, !r.isMessageDeferred { RecordEnricher.claimsFromJoinedText(&r) }
         // (The classifier and the redactor are borrowed through `?.` and `map`: an `if let`
         // copy is retained and released around the calls, atomic operations on every record.)
         if classifier != nil, !r.isClassified {
