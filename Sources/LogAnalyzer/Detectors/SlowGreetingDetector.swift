@@ -118,6 +118,11 @@ public struct SlowGreetingDetector: Detector {
         let ttsIndex = events.firstIndex { if case .ttsMetrics = $0.kind { return inWindow($0) } else { return false } }
         let llm = events[..<(ttsIndex ?? events.count)].first { if case .llmMetrics = $0.kind { return inWindow($0) } else { return false } }
         let tts = ttsIndex.map { events[$0] }
+        // A realtime model speaks itself (no LLM or TTS line): its `RealtimeModel metrics` ttft is
+        // the time to its first audio (-1: none).
+        let realtime = llm == nil && tts == nil
+            ? events.first { if case .realtimeMetrics(let t) = $0.kind { return t >= 0 && inWindow($0) } else { return false } }
+            : nil
         var f = Finding(
             rule: descriptor.id, severity: severity, session: session, at: start.time,
             message: "greeting took \(formatFixed(seconds, 2)) s (over the \(formatFixed(severity == .error ? c.greetingErrorSeconds : c.greetingWarningSeconds, 1)) s \(severity.rawValue) threshold)")
@@ -144,8 +149,15 @@ public struct SlowGreetingDetector: Detector {
                 }
             }
         }
+        if case .realtimeMetrics(let ttft)? = realtime?.kind {
+            f.values.append(("realtimeTtftSeconds", .number(ttft)))
+            parts.append("realtime model ttft \(formatFixed(ttft, 2)) s")
+            f.explanation.append(
+                "a realtime model spoke the greeting (no TTS line): its first audio came \(formatFixed(ttft, 2)) s after its response began (`RealtimeModel metrics` ttft); the rest of the \(formatFixed(seconds, 2)) s is not split further (the end marker may wait for playout)."
+            )
+        }
         if !parts.isEmpty { f.message += ": " + parts.joined(separator: ", ") }
-        if method == "markers" && llm == nil && tts == nil {
+        if method == "markers" && llm == nil && tts == nil && realtime == nil {
             f.explanation.append("no LLM/TTS metrics lines were logged in between, so the time cannot be split (log them with `metrics.log_metrics` in a `metrics_collected` handler).")
         }
         let spokenText = tts != nil && llm == nil
@@ -156,6 +168,7 @@ public struct SlowGreetingDetector: Detector {
         f.evidence.append(Evidence(start, role: startRole))
         if let llm, method == "markers" { f.evidence.append(Evidence(llm, role: "LLM metrics")) }
         if let tts, !(method == "metrics" && spokenText) { f.evidence.append(Evidence(tts, role: "TTS metrics")) }
+        if let realtime { f.evidence.append(Evidence(realtime, role: "RealtimeModel metrics")) }
         if let end { f.evidence.append(Evidence(end, role: "greeting end")) }
         return [f]
     }
