@@ -452,7 +452,16 @@ struct EventClassifier {
             return nil
         }
         switch kind {
-        case 1: return value("ttft").map { .llmMetrics(ttft: $0) }
+        case 1:
+            guard let ttft = value("ttft") else { return nil }
+            // agents 0.12's MultimodalAgent (a realtime model, which speaks itself) logs its
+            // MultimodalLLMMetrics as `LLM metrics: ttft=1.12, input_tokens=900,
+            // output_tokens=120, tokens_per_second=57.14`; 0.x VoicePipelineAgent's say
+            // `Pipeline LLM metrics: …`, and 1.0's `LLM metrics: …` hold `cached_input_tokens=`.
+            if kindEnd < m.count, kindEnd == 11, m.contains("output_tokens="), !m.contains("cached_input_tokens=") {
+                return .realtimeMetrics(ttft: ttft)
+            }
+            return .llmMetrics(ttft: ttft)
         case 2: return value("ttfb").map { .ttsMetrics(ttfb: $0, audioDuration: value("audio_duration")) }
         case 3: return value("end_of_utterance_delay").map { .eouMetrics(delay: $0) }
         default: return value("ttft").map { .realtimeMetrics(ttft: $0) }

@@ -43,4 +43,29 @@ import Testing
         #expect(text.contains("greeting took \(formatFixed(seconds, 2)) s (over the 5.0 s error threshold): realtime model ttft 1.12 s\n"))
         #expect(!text.contains("no LLM/TTS metrics lines were logged"))
     }
+
+    /// agents 0.12.21's MultimodalAgent logs its realtime model's metrics (MultimodalLLMMetrics)
+    /// through `log_metrics` as `LLM metrics: ttft=1.12, input_tokens=900, output_tokens=120,
+    /// tokens_per_second=57.14`, with no TTS line: the model speaks itself. The session has
+    /// audio (the report does not count it among `sessionsWithoutAudio`), and its ttft splits
+    /// the greeting as a realtime model's.
+    @Test func agents012MultimodalAgentsMetricsAreARealtimeModelsThatSpeaks() throws {
+        let path = Self.dir + "agents-0.12.21-multimodal-greeting-start.log"
+        let found = try Self.findings(path)
+        #expect(found.map(\.0) == ["slow-greeting"])
+        let (_, values, evidence) = try #require(found.first)
+        #expect(values["seconds"] as? Double == 5.403)
+        #expect(values["realtimeTtftSeconds"] as? Double == 1.12)
+        #expect(values["llmTtftSeconds"] == nil)
+        #expect(evidence.map(\.0) == [7, 10, 11])
+
+        let result = try runLoganalyze(["report", "--output", "json", path])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let counts = try #require(report["counts"] as? [String: Any])
+        #expect(counts["sessionsWithAudio"] as? Int == 1)
+        #expect(counts["sessionsWithoutAudio"] as? Int == 0)
+        let latency = try #require(report["latency"] as? [String: [String: Any]])
+        #expect(latency["greetingSeconds"]?["max"] as? Double == 5.403)
+        #expect(latency["responseSeconds"]?["count"] as? Int == 0)
+    }
 }
