@@ -64,8 +64,14 @@ public struct SlowGreetingDetector: Detector {
     /// fixed text (`session.say(...)`, 0.x `agent.say(...)`) has no LLM step, and the first LLM
     /// line belongs to a later turn. `first` and `tts` index `events`.
     static func firstReply(_ events: [SessionEvent]) -> (seconds: Double, first: Int, tts: Int)? {
-        guard let i = events.firstIndex(where: { $0.kind.isLLMOrTTSMetrics }) else { return nil }
+        // (A realtime model speaks itself: its first reply with audio, `ttft` ≥ 0, is one too.)
+        guard let i = events.firstIndex(where: { e in
+            if case .realtimeMetrics(let ttft) = e.kind { return ttft >= 0 }
+            return e.kind.isLLMOrTTSMetrics
+        }) else { return nil }
         switch events[i].kind {
+        case .realtimeMetrics(let ttft):
+            return (ttft, i, i)
         case .ttsMetrics(let ttfb, _):
             return (ttfb, i, i)
         case .llmMetrics(let ttft):
@@ -153,7 +159,9 @@ public struct SlowGreetingDetector: Detector {
             f.values.append(("realtimeTtftSeconds", .number(ttft)))
             parts.append("realtime model ttft \(formatFixed(ttft, 2)) s")
             f.explanation.append(
-                "a realtime model spoke the greeting (no TTS line): its first audio came \(formatFixed(ttft, 2)) s after its response began (`RealtimeModel metrics` ttft); the rest of the \(formatFixed(seconds, 2)) s is not split further (the end marker may wait for playout)."
+                method == "markers"
+                    ? "a realtime model spoke the greeting (no TTS line): its first audio came \(formatFixed(ttft, 2)) s after its response began (`RealtimeModel metrics` ttft); the rest of the \(formatFixed(seconds, 2)) s is not split further (the end marker may wait for playout)."
+                    : "measured as the realtime model's time to first audio (`RealtimeModel metrics` ttft): it speaks itself, without a TTS line."
             )
         }
         if !parts.isEmpty { f.message += ": " + parts.joined(separator: ", ") }
@@ -164,11 +172,11 @@ public struct SlowGreetingDetector: Detector {
         if spokenText {
             f.explanation.append("no LLM metrics line came before the first TTS metrics line, as for a greeting spoken from fixed text (`session.say(...)`): its time to first audio is then the TTS time to first byte.")
         }
-        let startRole = method == "markers" ? "greeting start" : spokenText ? "first TTS metrics" : "first LLM metrics"
+        let startRole = method == "markers" ? "greeting start" : realtime != nil ? "first realtime metrics" : spokenText ? "first TTS metrics" : "first LLM metrics"
         f.evidence.append(Evidence(start, role: startRole))
         if let llm, method == "markers" { f.evidence.append(Evidence(llm, role: "LLM metrics")) }
         if let tts, !(method == "metrics" && spokenText) { f.evidence.append(Evidence(tts, role: "TTS metrics")) }
-        if let realtime { f.evidence.append(Evidence(realtime, role: "RealtimeModel metrics")) }
+        if let realtime, method == "markers" { f.evidence.append(Evidence(realtime, role: "RealtimeModel metrics")) }
         if let end { f.evidence.append(Evidence(end, role: "greeting end")) }
         return [f]
     }

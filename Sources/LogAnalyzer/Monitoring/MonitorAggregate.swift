@@ -130,6 +130,7 @@ public struct MonitorAggregate: Sendable {
         switch session.events[reply.first].kind {
         case .llmMetrics(let ttft): return max(0, start.seconds(until: t) - ttft)
         case .ttsMetrics(let ttfb, _): return max(0, start.seconds(until: t) - ttfb)
+        case .realtimeMetrics(let ttft): return max(0, start.seconds(until: t) - ttft)
         default: return nil
         }
     }

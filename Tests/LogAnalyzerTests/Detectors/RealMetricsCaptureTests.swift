@@ -68,4 +68,25 @@ import Testing
         #expect(latency["greetingSeconds"]?["max"] as? Double == 5.403)
         #expect(latency["responseSeconds"]?["count"] as? Int == 0)
     }
+
+    /// Without greeting markers, a realtime model's first reply (`RealtimeModel metrics`,
+    /// ttft 2.43, 2.619 s after the job request) is the greeting slow-greeting and the report
+    /// measure, as an LLM + TTS reply's would be (agents 1.5.17, JSON).
+    @Test func withoutMarkersARealtimeModelsFirstReplyIsTheGreeting() throws {
+        let path = Self.dir + "agents-1.5.17-realtime-nomarkers-start.log"
+        let found = try Self.findings(path)
+        #expect(found.map(\.0) == ["slow-greeting"])
+        let (_, values, evidence) = try #require(found.first)
+        #expect(values["seconds"] as? Double == 2.43)
+        #expect(values["method"] as? String == "metrics")
+        #expect(values["realtimeTtftSeconds"] as? Double == 2.43)
+        #expect(evidence.map(\.0) == [10])
+        #expect(evidence.map(\.1) == ["first realtime metrics"])
+
+        let result = try runLoganalyze(["report", "--output", "json", path])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let latency = try #require(report["latency"] as? [String: [String: Any]])
+        #expect(latency["greetingSeconds"]?["max"] as? Double == 2.43)
+        #expect(latency["connectSeconds"]?["max"] as? Double == 0.189)
+    }
 }
