@@ -37,6 +37,27 @@ extension UnsafeBufferPointer where Element == UInt8 {
     @inline(__always)
     func byte(_ i: Int) -> UInt8 { i < count && i >= 0 ? self[i] : 0 }
 
+    /// A byte slice as Rust's `Debug` prints it, `[105, 110, 118]`, read from its first value at
+    /// `i` (after the `[`): the values (decimal, 0 to 255, `, ` between them) and where each is
+    /// written, up to the first that is not one. The Rust SDK logs an HTTP response's body so
+    /// (`RecordEnricher.decodeBodyBytes`, `Redactor.redactByteListJWTs`).
+    func decimalByteList(from i: Int) -> (values: [UInt8], spans: [Range<Int>]) {
+        var values: [UInt8] = []
+        var spans: [Range<Int>] = []
+        var j = i
+        while true {
+            let start = j
+            var value = 0
+            while j < count, self[j].isDigit, j - start < 3 { value = value * 10 + Int(self[j] - 0x30); j += 1 }
+            guard j > start, value <= 255, !byte(j).isDigit else { break }
+            values.append(UInt8(value))
+            spans.append(start..<j)
+            guard byte(j) == UInt8(ascii: ","), byte(j + 1) == 0x20 else { break }
+            j += 2
+        }
+        return (values, spans)
+    }
+
     /// First index of `byte` in `from..<to` (`to` defaults to the end), eight bytes at a time,
     /// inline (JSON strings in logs are short, and a memchr call costs more than scanning them).
     @inline(__always)

@@ -92,41 +92,18 @@ enum RecordEnricher {
     /// 110, 118, …]) })))` (livekit-rtc 1.0, agents 1.3, whose SDK then asks `/rtc/rtc/validate`
     /// and logs only `HTTP error: 401 Unauthorized` elsewhere), `signal connection failed on v0
     /// path: WsError(…)` (livekit-rtc 1.1). The body is the server's reason (`invalid token: <JWT>,
-    /// error: … token is expired (exp)`): its text replaces the bytes, `body: Some("…")`, quotes,
-    /// backslashes and control characters escaped. Asked of Rust SDK lines only; bytes that are
-    /// not UTF-8 text stay as they are.
+    /// error: … token is expired (exp)`): its text replaces the bytes, `body: Some("…")`, quoted as
+    /// JSON quotes a string (`JSONWriter.quoted`: no control character is let through). Asked of
+    /// Rust SDK lines only; bytes that are not UTF-8 text stay as they are.
     static func decodeBodyBytes(_ r: inout LogRecord) {
         var message = r.message
         let decoded: String? = message.withUTF8 { b in
             guard let at = bodyBytes.find(in: b) else { return nil }
-            var i = at + bodyBytes.bytes.count
-            var body: [UInt8] = []
-            while true {
-                var n = 0
-                let start = i
-                while i < b.count, b[i].isDigit, i - start < 3 {
-                    n = n * 10 + Int(b[i] - 0x30)
-                    i += 1
-                }
-                guard i > start, n < 256 else { return nil }
-                body.append(UInt8(n))
-                if b.byte(i) == UInt8(ascii: "]") { break }
-                guard b.has(", ", at: i) else { return nil }
-                i += 2
-            }
-            guard b.byte(i + 1) == UInt8(ascii: ")"), let text = String(validating: body, as: UTF8.self) else { return nil }
-            var quoted = "body: Some(\""
-            for u in text.unicodeScalars {
-                switch u {
-                case "\"": quoted += "\\\""
-                case "\\": quoted += "\\\\"
-                case "\n": quoted += "\\n"
-                case "\r": quoted += "\\r"
-                case "\t": quoted += "\\t"
-                default: if u.value < 0x20 || u.value == 0x7F { quoted += "\\u{\(String(u.value, radix: 16))}" } else { quoted.unicodeScalars.append(u) }
-                }
-            }
-            return b.string(0, at) + quoted + "\")" + b.string(i + 2, b.count)
+            let list = b.decimalByteList(from: at + bodyBytes.bytes.count)
+            guard let end = list.spans.last?.upperBound, b.byte(end) == UInt8(ascii: "]"), b.byte(end + 1) == UInt8(ascii: ")"),
+                let text = String(validating: list.values, as: UTF8.self)
+            else { return nil }
+            return b.string(0, at) + "body: Some(" + JSONWriter.quoted(text) + ")" + b.string(end + 2, b.count)
         }
         if let decoded { r.message = decoded }
     }

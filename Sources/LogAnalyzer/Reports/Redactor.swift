@@ -210,26 +210,13 @@ public final class Redactor {
             var i = 0
             while i < b.count {
                 guard b[i] == UInt8(ascii: "["), b.byte(i + 1).isDigit else { i += 1; continue }
-                // The list's values (decimal, 0...255, `, ` between them) and where each is written.
-                var values: [UInt8] = []
-                var spans: [Range<Int>] = []
-                var j = i + 1
-                while true {
-                    let start = j
-                    var value = 0
-                    while j < b.count, b[j].isDigit, j - start < 3 { value = value * 10 + Int(b[j] - 0x30); j += 1 }
-                    guard j > start, value <= 255, !b.byte(j).isDigit else { break }
-                    values.append(UInt8(value))
-                    spans.append(start..<j)
-                    guard b.byte(j) == UInt8(ascii: ","), b.byte(j + 1) == 0x20 else { break }
-                    j += 2
-                }
+                let (values, spans) = b.decimalByteList(from: i + 1)
                 for r in values.withUnsafeBufferPointer({ JWT.ranges(in: $0) }) {
                     out += b.string(cursor, spans[r.lowerBound].lowerBound) + jwtReplacement
                     cursor = spans[r.upperBound - 1].upperBound
                     changed = true
                 }
-                i = max(j, i + 1)
+                i = max(spans.last?.upperBound ?? i, i + 1)
             }
             guard changed else { return String(decoding: b, as: UTF8.self) }
             return out + b.string(cursor, b.count)
