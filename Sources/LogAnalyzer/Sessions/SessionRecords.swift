@@ -80,14 +80,11 @@ public enum SessionRecords {
                     if let pid = ids.pid, !shared.contains(pid) {
                         mine = pids.contains(pid)
                     } else if let t = r.time ?? last, let lo, let hi, t >= lo && t <= hi, let kind = classifier.classify(r) {
-                        // (A worker's registration rejected is the worker's, not its jobs'.)
-                        if case .authFailure(.workerRegistration) = kind {
-                        } else if let ended = exitedAt, t > ended, exited.count == jobs.count,
-                            EventClassifier.side(of: r, path: inputs[index].path) == .agent {
-                            // (The worker's, after every job of the session had ended.)
-                        } else {
-                            mine = true
-                        }
+                        // The worker's own events are not its jobs': its registration rejected, and
+                        // an agent event after every job of the session had ended.
+                        let afterJobs = exitedAt.map { t > $0 } ?? false && exited.count == jobs.count
+                            && EventClassifier.side(of: r, path: inputs[index].path) == .agent
+                        mine = kind != .authFailure(.workerRegistration) && !afterJobs
                     }
                 }
                 if mine { records.append(r) }
