@@ -1226,10 +1226,6 @@ public final class SessionTracker {
             // every session active then, 30 running jobs made 30 findings of one rotated secret;
             // the rejections make a session of their own instead (`orphanSessions`).
             if case .authFailure(.workerRegistration) = event.kind { continue }
-            // A worker's event after the session's jobs ended (their processes exited) is not
-            // theirs: livekit-agents 1.8.9 workers whose jobs had crashed lost their connection
-            // seconds later, still within the sessions' span ± 2 minutes.
-            let agentEvent = event.side == .agent
             // A server's rejection without ids is one client's: within several sessions of the
             // server's log at once, it is none's in particular (it would count in each).
             if event.side == .server, case .authFailure = event.kind, concurrentSessions(input: event.location.input, time: event.time) > 1 {
@@ -1241,7 +1237,10 @@ public final class SessionTracker {
             }
             var matched = final ? targets(roots, input: event.location.input, time: event.time, source: event.source, limit: Self.maxFanOut)
                 : roots.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) && Self.hasSource(builder($0), event.location.input, event.source) }
-            if agentEvent { matched.removeAll { builder($0).jobsEnded(before: event.time) } }
+            // A worker's event after the session's jobs ended (their processes exited) is not
+            // theirs: livekit-agents 1.8.9 workers whose jobs had crashed lost their connection
+            // seconds later, still within the sessions' span ± 2 minutes.
+            if event.side == .agent { matched.removeAll { builder($0).jobsEnded(before: event.time) } }
             // An event that fits hundreds of sessions says nothing about any one of them (and
             // copying it into each would be quadratic).
             if matched.count > Self.maxFanOut {
