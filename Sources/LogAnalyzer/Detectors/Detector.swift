@@ -39,6 +39,7 @@ public enum DetectorRegistry {
         EarlyTokenDeathDetector(),
         TokenNotYetValidDetector(),
         AuthCredentialsDetector(),
+        JobFailureDetector(),
     ]
 
     public static func descriptor(_ id: String) -> RuleDescriptor? {

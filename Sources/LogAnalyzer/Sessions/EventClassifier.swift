@@ -9,12 +9,15 @@ struct EventClassifier {
     let markerCount: Int
 
     init(configuration: AnalysisConfiguration) {
-        let starts = Array(configuration.greetingStartMarkers.prefix(6))
-        let ends = Array(configuration.greetingEndMarkers.prefix(6))
+        let starts = Array(configuration.greetingStartMarkers.prefix(Self.maxMarkers))
+        let ends = Array(configuration.greetingEndMarkers.prefix(Self.maxMarkers))
         greetingStartCount = starts.count
         markerCount = starts.count + ends.count
         words = LiteralSet(starts + ends + Word.allCases.map(\.text))
     }
+
+    /// Greeting start markers, and end markers, read (each): with the vocabulary, 64 literals at most.
+    static let maxMarkers = 5
 
     /// The fixed vocabulary (DOMAIN.md (b)); its order is the bit order after the greeting markers.
     enum Word: Int, CaseIterable {
@@ -28,7 +31,7 @@ struct EventClassifier {
         case jobRequest, rtcSession, sessionCreated, signalConnected, signalConnecting, selectedNode, connectingToRoom
         case processExit, roomClosed, disconnectFromRoom, participantClosing, closingSession, jobExiting
         case token
-        case sessionClosingOnError, leaveRequest
+        case sessionClosingOnError, leaveRequest, jobTaskException
 
         var text: String {
             switch self {
@@ -87,6 +90,10 @@ struct EventClassifier {
             case .token: "token"
             case .sessionClosingOnError: "AgentSession is closing due to"
             case .leaveRequest: "client leave request received (action="
+            // livekit-agents' `unhandled exception while running the job task` (ERROR, the
+            // entrypoint's traceback after it; ipc/job_proc_lazy_main.py, 0.12 to HEAD), from
+            // its `xc`: a pair of bytes rare in text (`un` is everywhere).
+            case .jobTaskException: "xception while running the job task"
             }
         }
     }
@@ -190,6 +197,8 @@ struct EventClassifier {
         // provider's 401 in its text is no LiveKit token failure.
         if has(mask, .sessionClosingOnError) { return .sessionEnd }
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
+        // A job's entrypoint raised something else than a LiveKit 401 (that one is taken above).
+        if has(mask, .jobTaskException), r.message.hasPrefix("unhandled e") { return .jobError }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
         if has(mask, .leaveRequest), let leave = Self.leaveRequest(r.message) { return leave }
         if has(mask, .connect), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }

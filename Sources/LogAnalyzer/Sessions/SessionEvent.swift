@@ -46,6 +46,10 @@ public enum EventKind: Sendable, Equatable {
     case negotiationError
     case tokenMinted(ttlSeconds: Double?)
     case sessionEnd
+    /// A job's entrypoint raised: livekit-agents' `unhandled exception while running the job
+    /// task` (ERROR, with the traceback; ipc/job_proc_lazy_main.py, 0.12 to HEAD) when the
+    /// exception is no LiveKit authentication failure (that one is an `authFailure`).
+    case jobError
 
     var isMetrics: Bool {
         switch self {
@@ -80,6 +84,7 @@ public enum EventKind: Sendable, Equatable {
         case .negotiationError: "negotiation error"
         case .tokenMinted: "token minted"
         case .sessionEnd: "session end"
+        case .jobError: "job error"
         }
     }
 

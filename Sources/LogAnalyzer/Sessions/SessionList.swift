@@ -169,6 +169,7 @@ enum SessionCoding {
                 out.byte(ttl == nil ? 0 : 1)
                 if let ttl { out.double(ttl) }
             case .sessionEnd: out.byte(14)
+            case .jobError: out.byte(15)
             }
             out.stamp(e.time)
             out.location(e.location)
@@ -248,6 +249,7 @@ enum SessionCoding {
                 case 12: kind = .negotiationError
                 case 13: kind = .tokenMinted(ttlSeconds: r.byte() != 0 ? r.double() : nil)
                 case 14: kind = .sessionEnd
+                case 15: kind = .jobError
                 default:
                     r.fail()
                     kind = .sessionStart

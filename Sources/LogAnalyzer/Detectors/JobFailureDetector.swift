@@ -1,0 +1,155 @@
+/// `job-failure`: the agent's job failed: its entrypoint raised, its agent session closed on an
+/// error it could not recover from, or the worker saw its process crash or killed it.
+///
+/// Reads the `jobError` events (livekit-agents `unhandled exception while running the job task`,
+/// ipc/job_proc_lazy_main.py, 0.12 to HEAD) and the session ends that say why the job ended
+/// (ipc/supervised_proc.py: `process exited with non-zero exit code N`, `process is unresponsive,
+/// killing process`, `[job ]process exceeded memory limit, killing process|it`; 0.8 `job is
+/// unresponsive, killing job`; voice/agent_session.py `AgentSession is closing due to
+/// unrecoverable error[: …]`, agents-js `… due to an unrecoverable error`). An entrypoint that
+/// raised LiveKit's 401 is an authentication failure, the other rules' (no finding here); the
+/// kills at shutdown (`process did not exit in time`) and of processes without a job are not the
+/// session's failure.
+/// Known false positives: none known; one finding per session.
+public struct JobFailureDetector: Detector {
+    public init() {}
+
+    public var descriptor: RuleDescriptor {
+        RuleDescriptor(
+            id: "job-failure", name: "JobFailure",
+            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, or its process crashed or was killed.",
+            defaultSeverity: .error,
+            help: "Read the exception in the evidence: the job's own code (entrypoint), a provider's error (STT, LLM, TTS: key, quota, network), or the host (a memory limit, an event loop blocked by synchronous code).",
+            examples: [
+                DetectorExample("entrypoint raised", triggers: true, log: """
+                    {"message": "unhandled exception while running the job task", "level": "ERROR", "name": "livekit.agents", "exc_info": "Traceback (most recent call last):\\n  File \\"/app/agent.py\\", line 21, in entrypoint\\n    raise RuntimeError(\\"greeting config missing\\")\\nRuntimeError: greeting config missing", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
+                    """),
+                DetectorExample("process killed for memory", triggers: true, log: """
+                    {"message": "job process exceeded memory limit, killing it", "level": "ERROR", "name": "livekit.agents", "memory_usage_mb": 812.4, "memory_limit_mb": 800, "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
+                    """),
+                DetectorExample("a normal exit is no failure", triggers: false, log: """
+                    {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
+                    """),
+                DetectorExample("an entrypoint's 401 is another rule's", triggers: false, log: """
+                    {"message": "unhandled exception while running the job task", "level": "ERROR", "name": "livekit.agents", "exc_info": "Traceback (most recent call last):\\nlivekit.rtc.room.ConnectError: engine: signal failure: client error: 401 Unauthorized - invalid token: x, error: go-jose/go-jose/jwt: validation failed, token is expired (exp)", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
+                    """),
+            ])
+    }
+
+    /// What failed, worst first where a session shows several.
+    public enum Kind: String, Sendable {
+        /// `unhandled exception while running the job task`.
+        case entrypoint
+        /// `AgentSession is closing due to unrecoverable error`.
+        case sessionError
+        /// `process exited with non-zero exit code N`.
+        case crashed
+        /// `process is unresponsive, killing process`, `… exceeded memory limit, killing …`.
+        case killed
+    }
+
+    /// The failure an event stands for, or nil. (On the bytes: `String.contains` with a string is
+    /// Foundation's here, a CFStringFind over UTF-16, and every session's ends are asked: it cost
+    /// 240 M instructions on the 66 MB JSON slice.)
+    static func kind(of e: SessionEvent) -> Kind? {
+        switch e.kind {
+        case .jobError: return .entrypoint
+        case .sessionEnd where e.side == .agent:
+            // Each of these lines is longer than 24 bytes and starts with `A`, `p` or `j`
+            // (`process exiting`, the end of every job, is 15 bytes and stops here, uncopied).
+            let u = e.text.utf8
+            guard u.count > 24, let c = u.first, c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") else { return nil }
+            var text = e.text
+            return text.withUTF8 { t in
+                if t.has("AgentSession is closing due to", at: 0) { return .sessionError }
+                if nonZeroExit.occurs(in: t) { return .crashed }
+                if killing.occurs(in: t), unresponsive.occurs(in: t) || memoryLimit.occurs(in: t) { return .killed }
+                return nil
+            }
+        default: return nil
+        }
+    }
+
+    static let nonZeroExit = Literal("non-zero exit code")
+    static let killing = Literal("killing")
+    static let unresponsive = Literal("unresponsive")
+    static let memoryLimit = Literal("memory limit")
+
+    public func detect(_ session: Session, configuration: AnalysisConfiguration) -> [Finding] {
+        let failures = session.events.filter { Self.kind(of: $0) != nil }.map { (kind: Self.kind(of: $0)!, event: $0) }
+        guard let first = failures.first else { return [] }
+        let what: String
+        switch first.kind {
+        case .entrypoint:
+            what = "the job's entrypoint raised an unhandled exception: \(Self.after(first.event.text, "while running the job task") ?? "its traceback was not logged")"
+        case .sessionError:
+            what = "the agent session closed on an error it could not recover from: \(Self.after(first.event.text, "unrecoverable error") ?? "no error given")"
+        case .crashed:
+            what = "the job's process crashed (\(Self.exitCodeText(first.event.text)))"
+        case .killed:
+            what = first.event.text.contains("memory limit")
+                ? "the worker killed the job's process for exceeding its memory limit"
+                : "the worker killed the job's process because it stopped answering (unresponsive)"
+        }
+        var f = Finding(rule: descriptor.id, severity: .error, session: session, at: first.event.time, message: what)
+        f.values.append(("kind", .text(first.kind.rawValue)))
+        f.values.append(("failures", .integer(failures.count)))
+        if first.kind == .crashed, let code = Self.exitCode(first.event.text) { f.values.append(("exitCode", .integer(code))) }
+        switch first.kind {
+        case .entrypoint where first.event.text.contains("ConnectError"):
+            f.explanation.append("the job could not connect to its room (`ctx.connect()` raised the SDK's `ConnectError`), so it never joined; a LiveKit 401 would be reported as an authentication failure")
+            if first.event.text.contains("404") {
+                f.explanation.append("a `404` in it answers the SDK's follow-up request to `…/rtc/validate` (asked after the WebSocket was refused), not the connection: the server's log says why it refused the connection (`error handling request`)")
+            }
+        case .entrypoint:
+            f.explanation.append("the exception left the job's entrypoint (the function the worker runs for each job): an error of the agent's own code or of a call it made; a LiveKit 401 would be reported as an authentication failure")
+        case .sessionError:
+            f.explanation.append("an STT, LLM, TTS or realtime model error that its retries did not fix closed the agent's session (livekit-agents `AgentSession is closing due to unrecoverable error`): the error names the provider and its reason (an API key, a quota, the network)")
+        case .crashed:
+            if let code = Self.exitCode(first.event.text), code < 0 {
+                f.explanation.append("a negative exit code is the signal that ended the process (Python's exit code -N): \(code == -9 ? "SIGKILL (-9), most often the kernel's OOM killer or the container's memory limit" : "signal \(-code)")")
+            } else {
+                f.explanation.append("the job's process ended without the job shutting down (livekit-agents `process exited with non-zero exit code`): a fatal error in native code or an exit called by the code")
+            }
+        case .killed:
+            f.explanation.append(first.event.text.contains("memory limit")
+                ? "the worker's memory check found the job's process above `job_memory_limit_mb` (WorkerOptions) and killed it"
+                : "the job's process did not answer the worker's pings in time: its event loop was blocked (synchronous or CPU-bound code in the job), so the worker killed it")
+        }
+        let kinds = Set(failures.map(\.kind))
+        if kinds.count > 1 {
+            let names = failures.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            f.explanation.append("the session shows \(failures.count) failures: \(names.joined(separator: ", "))")
+        }
+        // The job's end after the failure, when one was logged (`process exiting`; 0.8 `job exiting`).
+        if let t0 = first.event.time,
+            let end = session.events.first(where: {
+                $0.kind == .sessionEnd && $0.side == .agent && ($0.text.hasPrefix("process exiting") || $0.text.hasPrefix("job exiting")) && ($0.time.map { $0 >= t0 } ?? false)
+            }),
+            let t1 = end.time
+        {
+            f.explanation.append("the job ended \(humanDuration(t0.seconds(until: t1))) later (`\(end.text)`)")
+        }
+        let roles: [Kind: String] = [.entrypoint: "entrypoint raised", .sessionError: "session error", .crashed: "process crashed", .killed: "process killed"]
+        for failure in failures.prefix(5) { f.evidence.append(Evidence(failure.event, role: roles[failure.kind]!)) }
+        return [f]
+    }
+
+    /// The text after `marker` and its `: `, or nil when there is none.
+    static func after(_ text: String, _ marker: String) -> String? {
+        guard let r = text.range(of: marker + ": ") else { return nil }
+        let rest = text[r.upperBound...]
+        return rest.isEmpty ? nil : String(rest)
+    }
+
+    /// The exit code of `process exited with non-zero exit code N`.
+    static func exitCode(_ text: String) -> Int? {
+        guard let r = text.range(of: "non-zero exit code ") else { return nil }
+        let digits = text[r.upperBound...].prefix { $0 == "-" || $0.isASCII && $0.isNumber }
+        return Int(digits)
+    }
+
+    static func exitCodeText(_ text: String) -> String {
+        exitCode(text).map { "exit code \($0)" } ?? "a non-zero exit code"
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// `job-failure`: a job whose entrypoint raised, whose agent session closed on an unrecoverable
+/// error, or whose process crashed or was killed is an error finding; a normal exit, a kill at
+/// shutdown and an entrypoint's LiveKit 401 (the authentication rules') are not.
+@Suite struct JobFailureTests {
+    /// A livekit-agents JSON line of job AJ_ikLgRDmSdOXj's process (pid 4411).
+    static func line(_ message: String, level: String = "ERROR", extra: String = "", at time: String = "00:00:01.000000") -> String {
+        #"{"message": "\#(message)", "level": "\#(level)", "name": "livekit.agents", \#(extra)"pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T\#(time)+00:00"}"#
+    }
+
+    static let request = #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_ikLgRDmSdOXj", "dispatch_id": "AD_myH8bIqM20Rn", "room": "support-room", "room_id": "RM_8JBQ2nlrFwSs", "agent_name": "", "resuming": false, "enable_recording": false, "timestamp": "2026-03-17T00:00:00.000000+00:00"}"#
+
+    static func findings(_ lines: [String]) -> [Finding] {
+        analyze(log: ([request] + lines).joined(separator: "\n")).findings.filter { $0.rule == "job-failure" }
+    }
+
+    @Test func anEntrypointsExceptionIsTheFindingWithTheJobsEnd() throws {
+        let findings = Self.findings([
+            Self.line("unhandled exception while running the job task", extra: #""exc_info": "Traceback (most recent call last):\n  File \"/app/agent.py\", line 21, in entrypoint\n    raise RuntimeError(\"greeting config missing\")\nRuntimeError: greeting config missing", "#),
+            Self.line("process exiting", level: "INFO", extra: #""reason": "job crashed", "#, at: "00:00:01.250000"),
+        ])
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.severity == .error)
+        #expect(f.sessionKey == "support-room/RM_8JBQ2nlrFwSs")
+        #expect(f.message == "the job's entrypoint raised an unhandled exception: RuntimeError: greeting config missing")
+        #expect(f.value("kind") == .text("entrypoint"))
+        #expect(f.value("failures") == .integer(1))
+        #expect(f.explanation.last == "the job ended 0.25 s later (`process exiting`)")
+        #expect(f.evidence.map(\.role) == ["entrypoint raised"])
+        #expect(f.evidence.map(\.location.line) == [2])
+    }
+
+    @Test func aCrashKillOrSessionErrorSaysWhich() throws {
+        let crash = try #require(Self.findings([Self.line("process exited with non-zero exit code -9")]).first)
+        #expect(crash.message == "the job's process crashed (exit code -9)")
+        #expect(crash.value("kind") == .text("crashed"))
+        #expect(crash.value("exitCode") == .integer(-9))
+        #expect(crash.explanation == ["a negative exit code is the signal that ended the process (Python's exit code -N): SIGKILL (-9), most often the kernel's OOM killer or the container's memory limit"])
+
+        let memory = try #require(Self.findings([Self.line("job process exceeded memory limit, killing it", extra: #""memory_usage_mb": 812.4, "memory_limit_mb": 800, "#)]).first)
+        #expect(memory.message == "the worker killed the job's process for exceeding its memory limit")
+        #expect(memory.value("kind") == .text("killed"))
+
+        let hung = try #require(Self.findings([Self.line("process is unresponsive, killing process")]).first)
+        #expect(hung.message == "the worker killed the job's process because it stopped answering (unresponsive)")
+
+        // livekit-agents 1.5+: the error in the message (voice/agent_session.py _on_error).
+        let session = try #require(Self.findings([Self.line("AgentSession is closing due to unrecoverable error: llm_error: 401 Incorrect API key provided")]).first)
+        #expect(session.message == "the agent session closed on an error it could not recover from: llm_error: 401 Incorrect API key provided")
+        #expect(session.value("kind") == .text("sessionError"))
+    }
+
+    @Test func normalEndsShutdownKillsAndLiveKit401sAreNoJobFailure() {
+        #expect(Self.findings([Self.line("process exiting", level: "INFO", extra: #""reason": "", "#)]).isEmpty)
+        #expect(Self.findings([Self.line("process did not exit in time, killing process")]).isEmpty)
+        let connect401 = Self.line("unhandled exception while running the job task", extra: #""exc_info": "Traceback (most recent call last):\nlivekit.rtc.room.ConnectError: engine: signal failure: client error: 401 Unauthorized - invalid token: x, error: go-jose/go-jose/jwt: validation failed, token is expired (exp)", "#)
+        let report = analyze(log: [Self.request, connect401].joined(separator: "\n"))
+        #expect(report.findings.map(\.rule) == ["auth-expiry-cascade"])
+    }
+
+    @Test func severalFailuresAreOneFindingThatCountsThem() throws {
+        let findings = Self.findings([
+            Self.line("AgentSession is closing due to unrecoverable error: tts_error: quota exceeded"),
+            Self.line("process exited with non-zero exit code 1", at: "00:00:02.000000"),
+        ])
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.value("failures") == .integer(2))
+        #expect(f.explanation.last == "the session shows 2 failures: sessionError, crashed")
+        #expect(f.evidence.map(\.role) == ["session error", "process crashed"])
+    }
+
+    /// Real livekit-agents 1.5.17 `dev` (Rich console) output: the entrypoint raised after the job
+    /// started; the job's process then exits (`process exiting`, reason `job crashed`).
+    @Test func theRealRichCrashIsAnErrorFinding() throws {
+        let path = RealCaptureTests.dir + "agents-1.5.17-dev-crash.log"
+        let result = try runLoganalyze(["--color", "never", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("  error job-failure: the job's entrypoint raised an unhandled exception: RuntimeError: entrypoint failed on purpose: greeting config missing\n"))
+        #expect(result.stdout.contains("      the job ended 0.02 s later (`process exiting`)\n"))
+        #expect(result.stdout.hasSuffix("1 input, 6 records, 1 session (1 flagged): 1 error\n"))
+    }
+
+    /// Real livekit-agents 0.12.21 with livekit rtc 1.0.8 (`start`, JSON): the stand-in server
+    /// refused the job's room connection, and the SDK's follow-up validate request got `404 page
+    /// not found`: the job's `ctx.connect()` raised `ConnectError … 404` (no 401 in the agent's log).
+    @Test func aRoomConnectionThatFailedWithoutA401IsAJobFailure() throws {
+        let report = analyze([RealCaptureTests.dir + "agents-0.12.21-rtc1.0.8-job-404-start.log"])
+        #expect(report.findings.map(\.rule) == ["job-failure"])
+        let f = try #require(report.findings.first)
+        #expect(f.message == "the job's entrypoint raised an unhandled exception: livekit.rtc.room.ConnectError: engine: signal failure: client error: 404 Not Found - 404 page not found")
+        #expect(f.sessionKey == "realb-room-7")
+        #expect(f.explanation == [
+            "the job could not connect to its room (`ctx.connect()` raised the SDK's `ConnectError`), so it never joined; a LiveKit 401 would be reported as an authentication failure",
+            "a `404` in it answers the SDK's follow-up request to `…/rtc/validate` (asked after the WebSocket was refused), not the connection: the server's log says why it refused the connection (`error handling request`)",
+        ])
+        #expect(f.evidence.map(\.location.line) == [18])
+    }
+}
