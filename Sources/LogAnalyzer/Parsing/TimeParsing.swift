@@ -164,9 +164,16 @@ public enum TimeParsing {
         }
         var micros = whole * 1_000_000
         if parts.count == 2 {
+            // zap writes `float64(UnixNano) / 1e9` in Go's shortest form, which lands a few tenths
+            // of a microsecond off the instant (`…084.117` prints `1765414084.1169999`): the
+            // seventh digit rounds the microseconds instead of being dropped.
             var scale: Int64 = 100_000
             for c in parts[1].utf8 {
                 guard c.isDigit else { break }
+                if scale == 0 {
+                    if c >= UInt8(ascii: "5") { micros += 1 }
+                    break
+                }
                 micros += Int64(c - 0x30) * scale
                 scale /= 10
             }

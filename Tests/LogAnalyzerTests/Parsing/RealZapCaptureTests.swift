@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Real output of zap 1.23.0 (Debian's golang-go.uber-zap-dev, Go 1.19) configured as
+/// livekit/protocol's `logger/logger.go` and `logger/zaputil/zaputil.go` do (`zap.New` with
+/// `AddCaller`, `AddStacktrace(ErrorLevel)`, `AddCallerSkip(1)`; console =
+/// `NewConsoleEncoder(NewDevelopmentEncoderConfig())`, JSON =
+/// `NewJSONEncoder(NewProductionEncoderConfig())`, to stderr; `WithValues` adds the fields to a
+/// clone of the encoder), logging livekit-server v1.12.0's session messages with their fields
+/// from a small Go program: not livekit-server itself, so callers and stacks name that program's
+/// files. `zap-1.23.0-json-incident.log` was written with a fixed clock (`zap.WithClock`) at the
+/// times and ids of `Fixtures/incident-real/server.log`; its tokens are that fixture's dummies.
+@Suite struct RealZapCaptureTests {
+    static func capture(_ name: String) throws -> String {
+        let url = PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name)
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// zap's JSON `ts` is `float64(UnixNano) / 1e9` printed in Go's shortest form, so an instant
+    /// on a millisecond prints a hair below it (`00:48:04.117` is `1765414084.1169999`): read to
+    /// the microsecond by dropping the seventh digit it became `.116`, a millisecond before the
+    /// console line of the same instant.
+    @Test func zapJSONEpochSecondsRoundToTheMillisecondZapWasGiven() throws {
+        let records = parse(try Self.capture("zap-1.23.0-json-incident.log")).records
+        #expect(records.count == 22)
+        #expect(records.allSatisfy { $0.format == .zapJSON })
+        #expect(records[0].time?.iso8601 == "2025-12-11T00:48:04.117Z")
+        #expect(records[0].time?.micros == 1_765_414_084_117_000)
+        #expect(records[14].time?.iso8601 == "2025-12-11T01:09:21.361Z")
+        #expect(records[10].time?.micros == 1_765_415_357_702_000)
+        #expect(records.map { $0.time?.iso8601 ?? "" }.map { String($0.dropFirst(11)) } == [
+            "00:48:04.117Z", "00:51:46.012Z", "00:51:46.031Z", "00:51:46.034Z", "00:51:46.219Z", "00:51:46.540Z",
+            "00:51:46.543Z", "01:09:16.281Z", "01:09:16.497Z", "01:09:16.671Z", "01:09:17.702Z", "01:09:17.790Z",
+            "01:09:19.161Z", "01:09:19.577Z", "01:09:21.361Z", "01:09:22.006Z", "01:09:23.109Z", "01:09:23.968Z",
+            "01:09:24.402Z", "01:09:25.031Z", "01:09:25.448Z", "01:09:40.212Z",
+        ])
+    }
+}
