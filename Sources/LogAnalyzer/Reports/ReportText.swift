@@ -29,7 +29,11 @@ struct ReportText {
 
     static func sessionHeader(_ s: Session) -> String {
         var parts = [s.label]
-        if !s.jobIds.isEmpty { parts.append("job " + s.jobIds.joined(separator: ", ")) }
+        if !s.jobIds.isEmpty {
+            let jobs = "job " + s.jobIds.joined(separator: ", ")
+            // A session known by no room is labelled by its job already.
+            if s.room == nil && s.roomSid == nil { parts[0] = jobs } else { parts.append(jobs) }
+        }
         if let start = s.start, let end = s.end {
             parts.append("\(start.humanString) -> \(end.timeOfDayString()) (\(humanDuration(start.seconds(until: end))))")
         }

@@ -12,6 +12,8 @@ import Testing
 /// from a small Go program: not livekit-server itself, so callers and stacks name that program's
 /// files. `zap-1.23.0-json-incident.log` was written with a fixed clock (`zap.WithClock`) at the
 /// times and ids of `Fixtures/incident-real/server.log`; its tokens are that fixture's dummies.
+/// `zap-1.23.0-console-job-ended.log` is an excerpt (lines 1, 55, 56) of a console run on the
+/// real clock with `TZ=UTC`.
 @Suite struct RealZapCaptureTests {
     static func capture(_ name: String) throws -> String {
         let url = PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name)
@@ -36,5 +38,21 @@ import Testing
             "01:09:19.161Z", "01:09:19.577Z", "01:09:21.361Z", "01:09:22.006Z", "01:09:23.109Z", "01:09:23.968Z",
             "01:09:24.402Z", "01:09:25.031Z", "01:09:25.448Z", "01:09:40.212Z",
         ])
+    }
+}
+
+extension RealZapCaptureTests {
+    /// The server's `job ended` (`pkg/agent/worker.go`, logger `livekit.agents`, the worker's
+    /// `workerID`/`agentName`/`jobType` then `jobID`, `status`, `error`) names a job and no room:
+    /// its session is labelled by the job, which the header then printed a second time
+    /// (`job AJ_p9KdW3xYzQ2r  job AJ_p9KdW3xYzQ2r  2026-11-27 …`).
+    @Test func aSessionKnownOnlyByItsJobNamesTheJobOnce() throws {
+        let path = "Tests/LogAnalyzerTests/RealCaptures/zap-1.23.0-console-job-ended.log"
+        let result = try runLoganalyze(["timeline", path])
+        #expect(result.status == 0)
+        #expect(result.stdout == [
+            "job AJ_p9KdW3xYzQ2r  2026-11-27 01:58:01 -> 01:58:01 (0.00 s)  [server]", "",
+            "job AJ_Vb7nQ2xRt5Lm  2026-11-27 01:58:01 -> 01:58:01 (0.00 s)  [server]", "", "",
+        ].joined(separator: "\n"))
     }
 }
