@@ -56,3 +56,47 @@ extension RealZapCaptureTests {
         ].joined(separator: "\n"))
     }
 }
+
+extension RealZapCaptureTests {
+    /// `zap-1.23.0-console-0800-errors.log` (lines 23–36 and 57 of a console run with
+    /// `TZ=Asia/Shanghai`): a line with no context (no tab after the message), an `Errorw` with a
+    /// nil error (no `error` field, the stack after it), a `Warnw` whose pkg/errors error adds
+    /// `errorVerbose` (no stack below WARN), an `Errorw` from a goroutine of a generic method (its
+    /// one frame `….(*handler[...]).handleRequest.func1`), and non-ASCII room and identity.
+    /// The stack lines stay with their record, `+0800` is read as the zone, `errorVerbose` stays a
+    /// field.
+    @Test func consoleStacksZonesAndNonASCIIFromRealZap() throws {
+        let records = parse(try Self.capture("zap-1.23.0-console-0800-errors.log")).records
+        #expect(records.map(\.line) == [1, 2, 9, 10, 11, 12, 15])
+        #expect(records.map(\.lineCount) == [1, 7, 1, 1, 1, 3, 1])
+        #expect(records.allSatisfy { $0.format == .zapConsole && $0.logger == "livekit" })
+        #expect(records.map { $0.level } == [.info, .error, .info, .warning, .info, .error, .info])
+        #expect(records.map { $0.time?.iso8601 ?? "" } == [
+            "2026-11-27T01:58:01.524Z", "2026-11-27T01:58:01.562Z", "2026-11-27T01:58:01.599Z", "2026-11-27T01:58:01.599Z",
+            "2026-11-27T01:58:01.636Z", "2026-11-27T01:58:01.674Z", "2026-11-27T01:58:01.935Z",
+        ])
+        #expect(records[0].message == "starting in development mode")
+        #expect(records[0].field("caller")?.stringValue == "cmd/main.go:80")
+        #expect(records[1].message == """
+            secret is too short, should be at least 32 characters for security
+            lkzap/service.ValidateKeys
+            \t/tmp/real-zap/gopath/src/lkzap/service/extra.go:13
+            main.main
+            \t/tmp/real-zap/gopath/src/lkzap/cmd/main.go:82
+            runtime.main
+            \t/usr/lib/go-1.19/src/runtime/proc.go:250
+            """)
+        #expect(records[1].field("apiKey")?.stringValue == "APIfixtureKey01")
+        #expect(records[1].field("error") == nil)
+        #expect(records[3].message == "could not resume participant")
+        #expect(records[3].field("error")?.stringValue == "could not restart transport: ICE restart failed")
+        #expect(records[3].field("errorVerbose")?.stringValue?.hasPrefix("ICE restart failed\nlkzap/service.Resume\n\t/tmp/real-zap/") == true)
+        #expect(records[3].ids.participantSid == "PA_Mn3vC8xLk5Wd")
+        #expect(records[3].ids.jobId == "AJ_p9KdW3xYzQ2r")
+        #expect(records[5].message == "could not handle new participant\nlkzap/service.(*handler[...]).handleRequest.func1\n\t/tmp/real-zap/gopath/src/lkzap/service/extra.go:30")
+        #expect(records[5].field("connID")?.stringValue == "CO_Lx8vN3qTz6Wb")
+        #expect(records[6].ids.room == "会议室-Zürich")
+        #expect(records[6].ids.participant == "小明-José")
+        #expect(records[6].ids.roomSid == "RM_Hs4kP9wXc2Vb")
+    }
+}
