@@ -31,8 +31,14 @@ public struct TokenNotYetValidDetector: Detector {
         f.values.append(("failures", .integer(failures.count)))
         if let nbf = first.token?.notBefore, let t = first.time, t.hasDate {
             let skew = Double(nbf) - Double(t.micros) / 1_000_000
-            f.values.append(("skewSeconds", .number(skew)))
-            f.explanation.append("the token's nbf is \(humanDuration(skew)) ahead of the rejecting side's clock")
+            if skew > 0 {
+                f.values.append(("skewSeconds", .number(skew)))
+                f.explanation.append("the token's nbf is \(humanDuration(skew)) ahead of the rejecting side's clock")
+            } else {
+                // The server checks nbf against its own clock; this line's clock is another: one
+                // ahead of the minter's, or a zone-less stamp read in the wrong zone.
+                f.explanation.append("the line's time as read is \(humanDuration(-skew)) after the token's nbf, so it gives no estimate of the server's skew: its clock runs ahead of the token minter's, or its stamp was read in the wrong zone (`--tz`)")
+            }
         }
         f.evidence.append(Evidence(first, role: "first rejection"))
         return [f]
