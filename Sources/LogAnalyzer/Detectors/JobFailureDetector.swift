@@ -107,7 +107,15 @@ public struct JobFailureDetector: Detector {
             f.explanation.append("an STT, LLM, TTS or realtime model error that its retries did not fix closed the agent's session (livekit-agents `AgentSession is closing due to unrecoverable error`): the error names the provider and its reason (an API key, a quota, the network)")
         case .crashed:
             if let code = Self.exitCode(first.event.text), code < 0 {
-                f.explanation.append("a negative exit code is the signal that ended the process (Python's exit code -N): \(code == -9 ? "SIGKILL (-9), most often the kernel's OOM killer or the container's memory limit" : "signal \(-code)")")
+                let signal: String
+                switch code {
+                case -9: signal = "SIGKILL (-9), most often the kernel's OOM killer or the container's memory limit"
+                case -11: signal = "SIGSEGV (-11), a crash in native code (an audio, model or SDK library)"
+                case -6: signal = "SIGABRT (-6), an abort in native code"
+                case -15: signal = "SIGTERM (-15), a stop from outside (the container runtime, a deploy)"
+                default: signal = "signal \(-code)"
+                }
+                f.explanation.append("a negative exit code is the signal that ended the process (Python's exit code -N): \(signal)")
             } else {
                 f.explanation.append("the job's process ended without the job shutting down (livekit-agents `process exited with non-zero exit code`): a fatal error in native code or an exit called by the code")
             }

@@ -35,12 +35,25 @@ import Testing
         #expect(f.evidence.map(\.location.line) == [2])
     }
 
+    /// livekit-agents 1.6+ gives the exception's text as the `error` extra: a provider's key
+    /// missing at the job's start, the most common entrypoint failure.
+    @Test func theErrorExtraIsTheException() throws {
+        let f = try #require(Self.findings([Self.line("unhandled exception while running the job task", extra: #""error": "ValueError: ElevenLabs API key is required", "#)]).first)
+        #expect(f.message == "the job's entrypoint raised an unhandled exception: ValueError: ElevenLabs API key is required")
+    }
+
     @Test func aCrashKillOrSessionErrorSaysWhich() throws {
         let crash = try #require(Self.findings([Self.line("process exited with non-zero exit code -9")]).first)
         #expect(crash.message == "the job's process crashed (exit code -9)")
         #expect(crash.value("kind") == .text("crashed"))
         #expect(crash.value("exitCode") == .integer(-9))
         #expect(crash.explanation == ["a negative exit code is the signal that ended the process (Python's exit code -N): SIGKILL (-9), most often the kernel's OOM killer or the container's memory limit"])
+
+        let segv = try #require(Self.findings([Self.line("process exited with non-zero exit code -11")]).first)
+        #expect(segv.explanation == ["a negative exit code is the signal that ended the process (Python's exit code -N): SIGSEGV (-11), a crash in native code (an audio, model or SDK library)"])
+        let one = try #require(Self.findings([Self.line("process exited with non-zero exit code 1")]).first)
+        #expect(one.message == "the job's process crashed (exit code 1)")
+        #expect(one.explanation == ["the job's process ended without the job shutting down (livekit-agents `process exited with non-zero exit code`): a fatal error in native code or an exit called by the code"])
 
         let memory = try #require(Self.findings([Self.line("job process exceeded memory limit, killing it", extra: #""memory_usage_mb": 812.4, "memory_limit_mb": 800, "#)]).first)
         #expect(memory.message == "the worker killed the job's process for exceeding its memory limit")
