@@ -106,7 +106,7 @@ public struct FixtureExpectations: Sendable {
 
     static let primaryValue = [
         "slow-greeting": "seconds", "auth-expiry-cascade": "failures", "early-token-death": "lifetimeSeconds",
-        "token-not-yet-valid": "failures", "auth-credentials": "kind", "job-failure": "kind",
+        "token-not-yet-valid": "failures", "auth-credentials": "kind", "job-failure": "kind", "agent-not-dispatched": "agentName",
     ]
 
     static func roundDown(_ d: Double) -> Double { (d * 100).rounded(.down) / 100 }

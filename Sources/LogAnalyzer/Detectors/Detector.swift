@@ -40,6 +40,7 @@ public enum DetectorRegistry {
         TokenNotYetValidDetector(),
         AuthCredentialsDetector(),
         JobFailureDetector(),
+        AgentNotDispatchedDetector(),
     ]
 
     public static func descriptor(_ id: String) -> RuleDescriptor? {

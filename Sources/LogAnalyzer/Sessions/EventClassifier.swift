@@ -31,7 +31,7 @@ struct EventClassifier {
         case jobRequest, rtcSession, sessionCreated, signalConnected, signalConnecting, selectedNode, connectingToRoom
         case processExit, roomClosed, disconnectFromRoom, participantClosing, closingSession, jobExiting
         case token
-        case sessionClosingOnError, leaveRequest, jobTaskException
+        case sessionClosingOnError, leaveRequest, jobTaskException, noWorker
 
         var text: String {
             switch self {
@@ -94,6 +94,8 @@ struct EventClassifier {
             // entrypoint's traceback after it; ipc/job_proc_lazy_main.py, 0.12 to HEAD), from
             // its `xc`: a pair of bytes rare in text (`un` is everywhere).
             case .jobTaskException: "xception while running the job task"
+            // livekit-server's `not dispatching agent job since no worker is available`.
+            case .noWorker: "worker is available"
             }
         }
     }
@@ -210,6 +212,11 @@ struct EventClassifier {
         if Self.sessionStart.contains(where: { has(mask, $0) }) { return .sessionStart }
         if Self.sessionEnd.contains(where: { has(mask, $0) }) { return .sessionEnd }
         if has(mask, .processExit) || has(mask, .killing) { return Self.processEnd(r) }
+        // (Servers before v1.7.1 named no room in it: no session's, so no event.)
+        if has(mask, .noWorker), r.ids.room != nil || r.ids.roomSid != nil, r.message.hasPrefix("not dispatching agent job") {
+            if case .string(let name)? = r.field("agentName") { return .agentNotDispatched(agentName: name) }
+            return .agentNotDispatched(agentName: "")
+        }
         if has(mask, .connect) { return Self.connectLine(r.message) }
         return nil
     }

@@ -50,6 +50,10 @@ public enum EventKind: Sendable, Equatable {
     /// task` (ERROR, with the traceback; ipc/job_proc_lazy_main.py, 0.12 to HEAD) when the
     /// exception is no LiveKit authentication failure (that one is an `authFailure`).
     case jobError
+    /// livekit-server's `not dispatching agent job since no worker is available` {`agentName`,
+    /// `jobType`, `room`, `roomID`} (INFO, pkg/agent/client.go LaunchJob, v1.7.1 to HEAD): the
+    /// room's dispatch of a named agent found no worker registered under that name.
+    case agentNotDispatched(agentName: String)
 
     var isMetrics: Bool {
         switch self {
@@ -85,6 +89,7 @@ public enum EventKind: Sendable, Equatable {
         case .tokenMinted: "token minted"
         case .sessionEnd: "session end"
         case .jobError: "job error"
+        case .agentNotDispatched: "no agent worker"
         }
     }
 

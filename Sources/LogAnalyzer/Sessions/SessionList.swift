@@ -170,6 +170,7 @@ enum SessionCoding {
                 if let ttl { out.double(ttl) }
             case .sessionEnd: out.byte(14)
             case .jobError: out.byte(15)
+            case .agentNotDispatched(let name): out.byte(16); out.string(name)
             }
             out.stamp(e.time)
             out.location(e.location)
@@ -250,6 +251,7 @@ enum SessionCoding {
                 case 13: kind = .tokenMinted(ttlSeconds: r.byte() != 0 ? r.double() : nil)
                 case 14: kind = .sessionEnd
                 case 15: kind = .jobError
+                case 16: kind = .agentNotDispatched(agentName: r.string())
                 default:
                     r.fail()
                     kind = .sessionStart

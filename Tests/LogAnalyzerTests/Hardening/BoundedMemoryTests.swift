@@ -57,7 +57,7 @@ import Testing
             .sessionStart, .greetingStart, .greetingEnd, .llmMetrics(ttft: 0.25 + Double(i)), .ttsMetrics(ttfb: 0.5, audioDuration: nil),
             .ttsMetrics(ttfb: 0.125, audioDuration: 3.5), .eouMetrics(delay: 1e-3), .realtimeMetrics(ttft: -0.0),
             .connectionLost(trigger: "websocket closed \(i)"), .resumeAttempt, .authFailure(.expired), .authFailure(.notYetValid),
-            .recovered, .gaveUp, .negotiationError, .tokenMinted(ttlSeconds: nil), .tokenMinted(ttlSeconds: 7200), .sessionEnd, .jobError,
+            .recovered, .gaveUp, .negotiationError, .tokenMinted(ttlSeconds: nil), .tokenMinted(ttlSeconds: 7200), .sessionEnd, .jobError, .agentNotDispatched(agentName: "support-agent"),
         ]
         let count = i == 777 ? 6_000 : i % 5
         s.events = (0..<count).map { k in

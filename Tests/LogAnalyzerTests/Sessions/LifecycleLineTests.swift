@@ -137,8 +137,8 @@ import Testing
         var c = AnalysisConfiguration()
         c.greetingStartMarkers = (1...6).map { "start marker \($0)" }
         c.greetingEndMarkers = (1...6).map { "end marker \($0)" }
-        // Five of each are read (the sixth is not), beside the 53 words.
-        #expect(EventClassifier(configuration: c).words.literals.count == 63)
+        // Five of each are read (the sixth is not), beside the 54 words.
+        #expect(EventClassifier(configuration: c).words.literals.count == 64)
         #expect(Self.kind("2026-03-17 10:04:10,400 - INFO agent - start marker 5", configuration: c) == .greetingStart)
         #expect(Self.kind("2026-03-17 10:04:10,400 - INFO agent - start marker 6", configuration: c) == nil)
         #expect(Self.kind("10:04:10.400 livekit-client.esm.mjs:20790 client leave request received (action=0) \(Self.ctx), reason: 5}", configuration: c) == .sessionEnd)
