@@ -25,15 +25,35 @@ public struct TokenNotYetValidDetector: Detector {
     public func detect(_ session: Session, configuration: AnalysisConfiguration) -> [Finding] {
         let failures = session.events.filter { $0.kind == .authFailure(.notYetValid) }
         guard let first = failures.first else { return [] }
+        // One token is rejected several times: by the server on `/rtc` and `/rtc/validate`, and
+        // again in the client's own line (a browser, the agent's Rust SDK). Tokens are told apart
+        // by their claims; a rejection whose line shows none counts as one token.
+        var tokens: [TokenClaims] = []
+        for e in failures { if let t = e.token, !tokens.contains(t) { tokens.append(t) } }
+        let count = max(tokens.count, failures.contains { $0.token == nil } ? 1 : 0)
+        var message = "\(count) token\(count == 1 ? "" : "s") rejected as not valid yet (nbf)"
+        if failures.count > count { message += ", \(failures.count) rejections" }
         var f = Finding(
             rule: descriptor.id, severity: .warning, session: session, at: first.time,
-            message: "\(failures.count) token\(failures.count == 1 ? "" : "s") rejected as not valid yet (nbf): clock skew between the token minter and the server")
+            message: message + ": clock skew between the token minter and the server")
         f.values.append(("failures", .integer(failures.count)))
+        if !tokens.isEmpty { f.values.append(("tokens", .integer(tokens.count))) }
         if let nbf = first.token?.notBefore, let t = first.time, t.hasDate {
             let skew = Double(nbf) - Double(t.micros) / 1_000_000
             if skew > 0 {
                 f.values.append(("skewSeconds", .number(skew)))
-                f.explanation.append("the token's nbf is \(humanDuration(skew)) ahead of the rejecting side's clock")
+                // Each token's nbf against its first rejection: a steady offset is the minting
+                // host's clock (DOMAIN.md (c), "consistent offsets"), not one odd token.
+                let skews = tokens.compactMap { token -> Double? in
+                    guard let nbf = token.notBefore, let t = failures.first(where: { $0.token == token && $0.time?.hasDate == true })?.time else { return nil }
+                    return Double(nbf) - Double(t.micros) / 1_000_000
+                }
+                if skews.count > 1, let low = skews.min(), let high = skews.max(), low > 0 {
+                    let range = humanDuration(low) == humanDuration(high) ? humanDuration(low) : "\(humanDuration(low)) to \(humanDuration(high))"
+                    f.explanation.append("the nbf of each of the \(skews.count) tokens is \(range) ahead of the rejecting side's clock: a steady offset, so the clock of the host that mints them runs ahead")
+                } else {
+                    f.explanation.append("the token's nbf is \(humanDuration(skew)) ahead of the rejecting side's clock")
+                }
             } else {
                 // The server checks nbf against its own clock; this line's clock is another: one
                 // ahead of the minter's, or a zone-less stamp read in the wrong zone.
