@@ -3,10 +3,13 @@
 /// with another secret, or one rejected while still valid (malformed, or no reason given).
 ///
 /// Reads auth-failure events of kinds workerRegistration, badKey, noPermission, badSignature and
-/// invalidToken.
+/// invalidToken. The worker's registration 401, when there is one, is the finding's rejection
+/// (the server's line of it, often logged a few ms earlier, gives the reason: wrong key or
+/// secret).
 /// Known false positives: Rust SDK releases from 2025-10-14 to 2026-04-29 report any failed
 /// connection attempt as `401 … no permissions to access the room` (livekit/rust-sdks#1042); the
-/// finding says so when the 401 comes from the agent's room connection (connect, restart, resume).
+/// finding says so when a 401 comes from the agent's room connection (connect, restart, resume),
+/// also when the server's 401 of `/rtc/validate` comes first.
 public struct AuthCredentialsDetector: Detector {
     public init() {}
 
@@ -33,7 +36,11 @@ public struct AuthCredentialsDetector: Detector {
             }
             return false
         }
-        guard let first = failures.first, case .authFailure(let kind) = first.kind else { return [] }
+        // The worker's own registration 401 names the credential; the server's rejection of the
+        // same moment, often a few ms earlier in its log, says only why (its reason, below).
+        guard let first = failures.first(where: { $0.kind == .authFailure(.workerRegistration) }) ?? failures.first,
+            case .authFailure(let kind) = first.kind
+        else { return [] }
         let what: String
         switch kind {
         case .workerRegistration: what = "the worker's registration was rejected (401): wrong LIVEKIT_API_KEY or LIVEKIT_API_SECRET"
@@ -50,15 +57,40 @@ public struct AuthCredentialsDetector: Detector {
         // The SDK asked `/rtc/validate` without the token after a failed connection: on a first
         // connect or a full restart (`restarting connection failed: signal failure: …`), and the
         // resume paths that reconnect the same way.
-        if kind == .noPermission && first.side == .agent
-            && ["resuming", "restarting", "reconnect", "connect"].contains(where: { first.text.contains($0) })
-        {
+        // (Any of the agent's: the server's 401 of `/rtc/validate` comes first in the session.)
+        let sdkRejection = kind == .noPermission
+            ? failures.first { e in
+                e.kind == .authFailure(.noPermission) && e.side == .agent
+                    && ["resuming", "restarting", "reconnect", "connect"].contains(where: { e.text.contains($0) })
+            } : nil
+        if sdkRejection != nil {
             f.explanation.append("Rust SDK releases between 2025-10-14 and 2026-04-29 turned any failed connection attempt (e.g. a 503 from a full node) into this 401 (livekit/rust-sdks#1042); upgrade livekit-rtc before suspecting the grants.")
         }
         if let claims = first.token, let exp = claims.expires, let t = first.time, exp * 1_000_000 > t.micros {
             f.explanation.append("the rejected token had not expired: \(claims.summary); not a TTL problem")
         }
         f.evidence.append(Evidence(first, role: "first rejection"))
+        if let sdkRejection, sdkRejection.location != first.location {
+            f.evidence.append(Evidence(sdkRejection, role: "agent's connection"))
+        }
+        if kind == .workerRegistration, let t = first.time,
+            let reason = failures.first(where: { e in
+                e.side == .server && (e.kind == .authFailure(.badSignature) || e.kind == .authFailure(.badKey))
+                    && e.time.map { abs(t.seconds(until: $0)) <= 10 } ?? false
+            })
+        {
+            f.explanation.append(
+                reason.kind == .authFailure(.badKey)
+                    ? "the server's reason: invalid API key - it does not know the worker's LIVEKIT_API_KEY"
+                    : "the server's reason: the signature of the worker's token does not verify - the worker signs with another LIVEKIT_API_SECRET than the server's (its LIVEKIT_API_KEY is known)")
+            // (In time order: the server's line is usually a few ms before the worker's.)
+            if let r = reason.time, r < t {
+                f.evidence.insert(Evidence(reason, role: "server's reason"), at: 0)
+                f.primaryEvidence = 1
+            } else {
+                f.evidence.append(Evidence(reason, role: "server's reason"))
+            }
+        }
         return [f]
     }
 

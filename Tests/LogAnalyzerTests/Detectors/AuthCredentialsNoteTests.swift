@@ -59,3 +59,69 @@ import Testing
         #expect(Self.rejected("").map { $0.prefix(20) } == ["auth-expiry-cascade:"])
     }
 }
+
+/// The server's own line of a rejection often comes first in the session, a few ms before the
+/// client's: the finding still reads the client's line for who was rejected and why.
+@Suite struct ServerFirstRejectionTests {
+    static func server(_ time: String, _ fields: String) -> String {
+        "\(time)Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t\(fields)"
+    }
+
+    /// rust-sdks 2025-10..2026-04: the WebSocket to `/rtc` got a 503 (node over its limit,
+    /// livekit/livekit pkg/service/utils.go `ErrLimitExceeded`), then `SignalInner::validate`
+    /// asked `/rtc/validate` without the token (livekit-api/src/signal_client/mod.rs before
+    /// 8b957a6f), whose 401 `no permissions to access the room` (pkg/rtc/errors.go) became the
+    /// connect error. The server's 401 came first, and the finding had lost the #1042 note.
+    @Test func theAgentsFabricated401AfterTheServersGetsTheNote() throws {
+        let error = "engine: signal failure: client error: 401 Unauthorized - no permissions to access the room"
+        let report = analyze(files: [
+            ("agent.log", [
+                #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Mc7vB4zLq9Rd", "dispatch_id": "AD_Lp9wX2vHc6Kt", "room": "sales-call-91", "room_id": "RM_Fw3nT8kXp2Qs", "agent_name": "sales", "resuming": false, "enable_recording": false, "timestamp": "2026-02-17T15:31:40.118734+00:00"}"#,
+                #"{"message": "livekit_ffi::server::room:286:livekit_ffi::server::room - error while connecting to a room: \#(error)", "level": "ERROR", "name": "livekit", "pid": 845, "job_id": "AJ_Mc7vB4zLq9Rd", "room_id": "RM_Fw3nT8kXp2Qs", "timestamp": "2026-02-17T15:31:40.733025+00:00"}"#,
+            ]),
+            ("server.log", [
+                "2026-02-17T15:31:40.401Z\tINFO\tlivekit\tservice/roomallocator.go:166\tselected node for room\t"
+                    + #"{"room": "sales-call-91", "roomID": "RM_Fw3nT8kXp2Qs", "selectedNodeID": "ND_c4Hs8Lq2Vw7N"}"#,
+                Self.server("2026-02-17T15:31:40.688", #"{"error": "node has exceeded its configured limit", "status": 503, "method": "GET", "path": "/rtc"}"#),
+                Self.server("2026-02-17T15:31:40.721", #"{"error": "no permissions to access the room", "status": 401, "method": "GET", "path": "/rtc/validate"}"#),
+            ]),
+        ])
+        let f = try #require(report.findings.first { $0.rule == "auth-credentials" })
+        #expect(f.sessionKey == "sales-call-91/RM_Fw3nT8kXp2Qs")
+        #expect(f.value("failures") == .integer(2))
+        #expect(f.value("kind") == .text("noPermission"))
+        #expect(f.explanation == [
+            "Rust SDK releases between 2025-10-14 and 2026-04-29 turned any failed connection attempt (e.g. a 503 from a full node) into this 401 (livekit/rust-sdks#1042); upgrade livekit-rtc before suspecting the grants."
+        ])
+        #expect(f.evidence.map(\.role) == ["first rejection", "agent's connection"])
+        #expect(f.evidence.map(\.location.line) == [3, 2])
+    }
+
+    /// A worker with the wrong LIVEKIT_API_SECRET: the server's 401 of its `/agent` WebSocket
+    /// (go-jose `error in cryptographic primitive`) 4 ms before the worker's `failed to connect
+    /// to livekit, retrying in 0s` (agents 1.2.14 worker.py _connection_task, traceback ending in
+    /// aiohttp's WSServerHandshakeError). It had said the token minter's secret differs (the
+    /// server's line came first); the worker signs its own token.
+    @Test func theWorkersRegistrationNamesTheCredentialAndTheServerWhy() throws {
+        let token = makeJWT(#"{"exp":1768572001,"iss":"APIq7Rm2Xc9LbT4","nbf":1768550401,"sub":"","video":{"agent":true}}"#)
+        let traceback = #"Traceback (most recent call last):\n  File \"/app/.venv/lib/python3.12/site-packages/livekit/agents/worker.py\", line 934, in _connection_task\n    ws = await self._http_session.ws_connect(\n         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/app/.venv/lib/python3.12/site-packages/aiohttp/client.py\", line 1329, in _ws_connect\n    raise WSServerHandshakeError(\naiohttp.client_exceptions.WSServerHandshakeError: 401, message='Invalid response status', url='wss://lk.example.net/agent'"#
+        let report = analyze(files: [
+            ("agent.log", [
+                #"agent  | {"message": "failed to connect to livekit, retrying in 0s", "level": "WARNING", "name": "livekit.agents", "exc_info": "\#(traceback)", "timestamp": "2026-01-16T08:00:01.562110+00:00"}"#
+            ]),
+            ("server.log", [
+                "livekit  | " + Self.server("2026-01-16T08:00:01.558", #"{"error": "invalid token: \#(token), error: go-jose/go-jose: error in cryptographic primitive", "status": 401, "method": "GET", "path": "/agent"}"#)
+            ]),
+        ])
+        #expect(report.findings.map(\.rule) == ["auth-credentials"])
+        let f = try #require(report.findings.first)
+        #expect(f.message == "the worker's registration was rejected (401): wrong LIVEKIT_API_KEY or LIVEKIT_API_SECRET")
+        #expect(f.value("kind") == .text("workerRegistration"))
+        #expect(f.value("failures") == .integer(2))
+        #expect(f.explanation == [
+            "the server's reason: the signature of the worker's token does not verify - the worker signs with another LIVEKIT_API_SECRET than the server's (its LIVEKIT_API_KEY is known)"
+        ])
+        #expect(f.evidence.map(\.role) == ["server's reason", "first rejection"])
+        #expect(f.primary?.side == .agent)
+    }
+}
