@@ -7,6 +7,8 @@
 /// file next to the logs, or `.loganalyze.json`), or else a mint line that shows it (`ttl=`, or
 /// the minted token's exp - nbf); without one it stays silent.
 ///
+/// The agent's own token (`agent-AJ_…`) is the server's job token: never a short-TTL cause.
+///
 /// Known false positives: a session whose start is missing from the logs looks younger than it
 /// is (the lifetime is then a lower bound and the finding still holds).
 public struct EarlyTokenDeathDetector: Detector {
@@ -76,6 +78,11 @@ public struct EarlyTokenDeathDetector: Detector {
 
         var causes: [String] = []
         let claims = cascade.claims
+        // The agent's own token (identity `agent-AJ_…`) is the one the LiveKit server mints for
+        // the job (1 h, livekit/protocol agent/token.go BuildAgentToken) and refreshes: no TTL
+        // the app configures applies to it, and its validity says nothing of the app's code
+        // (DOMAIN.md (c), fact 4).
+        let agentToken = claims?.subject?.hasPrefix("agent-") ?? false
         /// When the refresh after the last one the client received was due (a server-refreshed token).
         var missedRefreshAt: Timestamp?
         if let claims, let validity = claims.validitySeconds {
@@ -92,7 +99,7 @@ public struct EarlyTokenDeathDetector: Detector {
                     text += "; its refresh at \(refreshed.humanString) was the last one received, \(humanDuration(since)) before the failure (refreshes are due every \(humanDuration(c.tokenRefreshIntervalSeconds)))"
                 }
                 f.explanation.append(text)
-            } else if Double(validity) < ttl {
+            } else if Double(validity) < ttl, !agentToken {
                 causes.append("short-ttl-token")
                 f.explanation.append("the rejected token was minted valid for only \(humanDuration(Double(validity))), shorter than the configured \(humanDuration(ttl)): the code that minted it does not use the configured TTL (starter templates mint 15-minute tokens)")
             }
@@ -117,7 +124,14 @@ public struct EarlyTokenDeathDetector: Detector {
             let who = join.token?.subject.map { "\($0)'s" } ?? "the participant's"
             f.values.append(("serverTokenExpiresAt", .text(expiry.iso8601)))
             let logged = "livekit-server logged at the join (\(joinedAt.humanString)) that \(who) token expires at \(expiry.humanString) (participantInit.TokenExpiresAt: v1.13.2 or later, whose refreshes keep that expiry)"
-            if expiry.seconds(until: failedAt) >= -c.tokenLeewaySeconds {
+            if expiry.seconds(until: failedAt) >= -c.tokenLeewaySeconds, agentToken {
+                // A connected agent's refreshes keep its token valid at least 10 minutes ahead
+                // (pkg/service/roommanager.go refreshToken: the longer of 10 minutes and the
+                // time left): past that expiry, none reached it.
+                f.explanation.append(
+                    logged + ": the agent's token is the one the server minted for the job (1 h, livekit/protocol agent/token.go), not the app's, so the configured TTL never applied to it; "
+                        + "the server refreshes a connected agent's token to at least \(humanDuration(c.refreshedTokenValiditySeconds)) ahead, so it expired only because no refresh reached the agent")
+            } else if expiry.seconds(until: failedAt) >= -c.tokenLeewaySeconds {
                 diedAtOwnExpiry = true
                 causes.removeAll { $0 == "short-ttl-token" }
                 causes.insert("short-ttl-token", at: 0)

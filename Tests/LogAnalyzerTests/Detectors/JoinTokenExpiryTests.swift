@@ -29,13 +29,52 @@ import Testing
         f.values.first { $0.0 == key }.map { "\($0.1)" }
     }
 
-    @Test func aTokenPastTheExpiryTheServerLoggedDiedOfItsOwnTTL() throws {
+    /// The agent's token is the server's (1 h job token, livekit/protocol agent/token.go), not
+    /// the app's: past the expiry logged at its join it died because no refresh reached it
+    /// (each keeps it at least 10 minutes ahead), here in the incident's 11 min 44 s silence.
+    /// It had said `short-ttl-token` and "the code that minted it does not use the configured
+    /// TTL".
+    @Test func anAgentTokenPastTheExpiryTheServerLoggedDiedOfTheSilenceNotTheAppsTTL() throws {
         let f = try Self.earlyDeath(Self.incident(expiresAt: "2025-12-11T01:06:46.540Z"))
-        #expect(f.message == "token dead after 17 min 30 s of the 2 h TTL it was minted with (the token was minted with a short TTL)")
-        #expect(f.explanation.first == "livekit-server logged at the join (2025-12-11 00:51:46) that agent-AJ_p9KdW3xYzQ2r's token expires at 2025-12-11 01:06:46 (participantInit.TokenExpiresAt: v1.13.2 or later, whose refreshes keep that expiry): the token was valid for 14 min 59 s from the join, not 2 h, and died at its own expiry - the code that minted it does not use the configured TTL")
-        #expect(!f.explanation.contains { $0.contains("host itself was suspended") })
-        #expect(f.evidence.map(\.role) == ["token minted", "expiry logged at join", "rejected as expired"])
+        #expect(f.message == "token dead after 17 min 30 s of the 2 h TTL it was minted with (most likely a suspended host or process)")
+        #expect(f.value("cause") == .text("suspended-host"))
+        #expect(f.explanation.last == "livekit-server logged at the join (2025-12-11 00:51:46) that agent-AJ_p9KdW3xYzQ2r's token expires at 2025-12-11 01:06:46 (participantInit.TokenExpiresAt: v1.13.2 or later, whose refreshes keep that expiry): the agent's token is the one the server minted for the job (1 h, livekit/protocol agent/token.go), not the app's, so the configured TTL never applied to it; the server refreshes a connected agent's token to at least 10 min ahead, so it expired only because no refresh reached the agent")
+        #expect(!f.explanation.contains { $0.contains("does not use the configured TTL") })
+        #expect(f.evidence.map(\.role) == ["token minted", "expiry logged at join", "silence starts", "silence ends", "rejected as expired"])
         #expect(f.evidence[1].location.line == 6)
+    }
+
+    /// A browser's 15-minute token on a v1.13.3 server (JSON log: `TokenExpiresAt` in epoch
+    /// seconds, `participantID`): the laptop slept from 09:03 to 09:24, the SDK's resume was
+    /// rejected with golang-jwt's wording. Past the expiry the server logged, the token died of
+    /// the TTL the app minted it with (a 2 h one would have outlived the sleep).
+    @Test func aBrowserTokenPastTheExpiryTheServerLoggedDiedOfItsOwnTTL() throws {
+        // patient-a91f in clinic-7hk2, nbf 2026-09-08 09:00:00, exp 09:15:00.
+        let token = makeJWT(#"{"exp":1788858900,"iss":"APIq7Rm2Xc9LbT4","name":"patient-a91f","nbf":1788858000,"sub":"patient-a91f","video":{"canPublish":true,"canSubscribe":true,"room":"clinic-7hk2","roomJoin":true}}"#)
+        let ctx = "{room: 'clinic-7hk2', roomID: 'RM_Pq9zW4mLc7Tb', participant: 'patient-a91f', participantID: 'PA_Kc3vX8nRw2Jd'}"
+        let dir = TempDir()
+        dir.write("server.log", #"""
+            {"level":"info","ts":1788858000.317,"logger":"livekit","caller":"service/roommanager.go:421","msg":"starting RTC session","room":"clinic-7hk2","roomID":"RM_Pq9zW4mLc7Tb","participant":"patient-a91f","participantID":"PA_Kc3vX8nRw2Jd","remote":false,"nodeID":"ND_r8Tq2Wv5Nc3H","numParticipants":0,"participantInit":{"Identity":"patient-a91f","Reconnect":false,"ReconnectReason":"RR_UNKNOWN","AutoSubscribe":true,"Client":{"sdk":"JS","version":"2.17.2","protocol":16},"TokenExpiresAt":1788858900}}
+            {"level":"warn","ts":1788859480.588,"logger":"livekit","caller":"service/utils.go:85","msg":"error handling request","error":"invalid token: \#(token), error: token has invalid claims: token is expired","status":401,"method":"GET","path":"/rtc/v1"}
+
+            """#)
+        dir.write("browser.log", """
+            09:00:00.498 livekit-client.esm.mjs:18392 signal connected \(ctx)
+            09:03:09.870 livekit-client.esm.mjs:20117 received server answer \(ctx)
+            09:24:40.215 livekit-client.esm.mjs:18251 websocket closed {room: 'clinic-7hk2', roomID: 'RM_Pq9zW4mLc7Tb', participant: 'patient-a91f', participantID: 'PA_Kc3vX8nRw2Jd', reason: '', code: 1006, wasClean: false, state: 1}
+            09:24:40.219 livekit-client.esm.mjs:20858 resuming signal connection, attempt 0 \(ctx)
+            09:24:40.611 livekit-client.esm.mjs:20866 invalid token: \(token), error: token has invalid claims: token is expired \(ctx)
+
+            """)
+        var c = AnalysisConfiguration()
+        c.configuredTokenTTLSeconds = 7200
+        let f = try #require(analyze([dir.url.path], configuration: c).findings.first { $0.rule == "early-token-death" })
+        #expect(f.sessionKey == "clinic-7hk2/RM_Pq9zW4mLc7Tb")
+        #expect(f.message == "token dead after 24 min 40 s of a configured 2 h TTL (the token was minted with a short TTL)")
+        #expect(f.value("cause") == .text("short-ttl-token"))
+        #expect(f.value("serverTokenExpiresAt") == .text("2026-09-08T09:15:00.000Z"))
+        #expect(f.explanation.first == "livekit-server logged at the join (2026-09-08 09:00:00) that patient-a91f's token expires at 2026-09-08 09:15:00 (participantInit.TokenExpiresAt: v1.13.2 or later, whose refreshes keep that expiry): the token was valid for 14 min 59 s from the join, not 2 h, and died at its own expiry - the code that minted it does not use the configured TTL")
+        #expect(f.evidence.map(\.role) == ["expiry logged at join", "rejected as expired"])
     }
 
     @Test func anExpiryStillAheadAtTheFailureLeavesTheCauseAndSaysSo() throws {
