@@ -10,7 +10,8 @@
 /// The agent's own token (`agent-AJ_…`) is the server's job token: never a short-TTL cause.
 ///
 /// Known false positives: a session whose start is missing from the logs looks younger than it
-/// is (the lifetime is then a lower bound and the finding still holds).
+/// is (the lifetime is then a lower bound and the finding still holds; a rejected token older
+/// than the session's first line dates it instead).
 public struct EarlyTokenDeathDetector: Detector {
     public init() {}
 
@@ -60,7 +61,19 @@ public struct EarlyTokenDeathDetector: Detector {
         let mint = mints.first { $0.time != nil && $0.hasIDs } ?? mints.first { $0.time != nil }
         // (A mint line without a time, as uvicorn prints them, still shows the TTL.)
         let minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? mints.first) : nil
-        guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, let born = mint?.time ?? session.start else { return [] }
+        guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, var born = mint?.time ?? session.start else { return [] }
+        // A rejected token older than the session's first line here (its nbf a minute or more
+        // before it): the session began before these lines, in a log that starts late or in a
+        // session finalised after `--session-idle` of silence that went on as a new one. The
+        // token's nbf bounds the session's age.
+        var firstLine: Timestamp?
+        if mint == nil, born.hasDate, let nbf = cascade.claims?.notBefore {
+            let issued = Timestamp(micros: nbf * 1_000_000)
+            if issued.seconds(until: born) >= 60 {
+                firstLine = born
+                born = issued
+            }
+        }
         let lifetime = born.seconds(until: failedAt)
         guard lifetime >= 0, lifetime < ttl else { return [] }
 
@@ -74,7 +87,11 @@ public struct EarlyTokenDeathDetector: Detector {
         }
         f.values.append(("configuredTtlSeconds", .number(ttl)))
         if let source = minted?.source ?? c.configuredTokenTTLSource { f.values.append(("configuredTtlSource", .text(source))) }
-        f.explanation.append("\(mint != nil ? "minted" : "session started") \(born.humanString), first rejected as expired \(failedAt.humanString)")
+        if let firstLine {
+            f.explanation.append("the session's lines here begin at \(firstLine.humanString), but the rejected token dates from \(born.humanString) (its nbf): the session is older than these lines (a log that starts late, or a session finalised after --session-idle of silence that went on as a new one); first rejected as expired \(failedAt.humanString)")
+        } else {
+            f.explanation.append("\(mint != nil ? "minted" : "session started") \(born.humanString), first rejected as expired \(failedAt.humanString)")
+        }
 
         var causes: [String] = []
         let claims = cascade.claims
@@ -102,6 +119,20 @@ public struct EarlyTokenDeathDetector: Detector {
             } else if Double(validity) < ttl, !agentToken {
                 causes.append("short-ttl-token")
                 f.explanation.append("the rejected token was minted valid for only \(humanDuration(Double(validity))), shorter than the configured \(humanDuration(ttl)): the code that minted it does not use the configured TTL (starter templates mint 15-minute tokens)")
+            }
+        }
+        // The agent's tokens all come from the server (the job's, then a refresh every 5 min):
+        // one whose nbf is older than a refreshed token lives tells that nothing reached the
+        // agent since, whatever the validity the server gave it.
+        var agentUnreached = false
+        if agentToken, missedRefreshAt == nil, let nbf = claims?.notBefore {
+            let refreshed = Timestamp(micros: nbf * 1_000_000)
+            let since = refreshed.seconds(until: failedAt)
+            if since > c.refreshedTokenValiditySeconds + c.tokenLeewaySeconds {
+                agentUnreached = true
+                missedRefreshAt = refreshed.adding(seconds: c.tokenRefreshIntervalSeconds)
+                f.values.append(("sinceLastRefreshSeconds", .number(since)))
+                f.explanation.append("the server last minted or refreshed the agent's token at \(refreshed.humanString) (its nbf), \(humanDuration(since)) before the failure: a connected agent gets a new one every \(humanDuration(c.tokenRefreshIntervalSeconds)), so nothing reached it for that long")
             }
         }
         // livekit-server v1.13.2+ logs the joining token's expiry, and its refreshes keep it: a
@@ -183,6 +214,10 @@ public struct EarlyTokenDeathDetector: Detector {
         if causes.first == "short-ttl-token", let (text, connect) = Self.newConnection(cascade, in: session) {
             f.explanation.append(text)
             reconnect = connect
+        }
+        if causes.isEmpty, agentUnreached {
+            // (No silence in the session's own lines: its start is not in them.)
+            causes.append("suspended-host")
         }
         if causes.isEmpty {
             causes.append("unknown")

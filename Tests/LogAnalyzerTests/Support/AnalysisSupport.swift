@@ -18,10 +18,12 @@ func analyze(log: String, name: String = "worker.log", configuration: AnalysisCo
 
 /// Runs the analyzer over files written from `(name, lines)` pairs (in that order), keeping
 /// every session's events.
-func analyze(files: [(String, [String])]) -> Report {
+func analyze(files: [(String, [String])], configure: (inout AnalysisConfiguration) -> Void = { _ in }) -> Report {
     let dir = TempDir()
     let inputs = files.map { InputDescriptor(path: dir.write($0.0, $0.1.joined(separator: "\n") + "\n")) }
-    var analyzer = Analyzer(configuration: AnalysisConfiguration())
+    var configuration = AnalysisConfiguration()
+    configure(&configuration)
+    var analyzer = Analyzer(configuration: configuration)
     analyzer.keepSessionEvents = true
     var sink = DiagnosticSink()
     return analyzer.run(inputs, diagnostics: &sink)

@@ -1,0 +1,46 @@
+import Testing
+
+@testable import LogAnalyzer
+
+/// The agent's tokens all come from the server (the job's, then a refresh every 5 minutes): the
+/// nbf of the one it was rejected with tells how long nothing reached it, also when the logs
+/// hold no silence of its own.
+@Suite struct AgentTokenAgeTests {
+    /// agent-AJ_Vr3cK7pHs1Nq's token as a v1.13.3 server refreshed it at 09:20:00, keeping the
+    /// job token's expiry 10:00:00 (pkg/service/roommanager.go refreshToken).
+    static let token = makeJWT(#"{"exp":1789034400,"iss":"APIq7Rm2Xc9LbT4","nbf":1789032000,"sub":"agent-AJ_Vr3cK7pHs1Nq","video":{"canPublish":true,"canSubscribe":true,"room":"clinic-9qq4","roomJoin":true}}"#)
+
+    /// The agent's host slept from 09:22:58 to 10:31:12 (v1.13.3 JSON server log, agents 1.6
+    /// JSON). The default --session-idle (30 min) finalised the session during the silence, so
+    /// the failure began a new one: the finding said "token dead after 0.18 s … (cause not
+    /// visible in these logs)" and told to check the backend's TTL, which never mints the
+    /// agent's token.
+    @Test func aRejectedAgentTokenRefreshedLongAgoDatesTheSessionAndTheSilence() throws {
+        let job = #""pid": 77, "job_id": "AJ_Vr3cK7pHs1Nq", "room": "clinic-9qq4""#
+        let rust = "livekit::rtc_engine:731:livekit::rtc_engine - "
+        let report = analyze(files: [
+            ("server.log", [
+                #"{"level":"info","ts":1789030801.455,"logger":"livekit","caller":"service/roommanager.go:421","msg":"starting RTC session","room":"clinic-9qq4","roomID":"RM_Sd4kP9vNx2Wc","participant":"agent-AJ_Vr3cK7pHs1Nq","participantID":"PA_Jm5wT8dRc3Kv","remote":false,"nodeID":"ND_r8Tq2Wv5Nc3H","numParticipants":1,"participantInit":{"Identity":"agent-AJ_Vr3cK7pHs1Nq","Reconnect":false,"ReconnectReason":"RR_UNKNOWN","AutoSubscribe":true,"Client":{"sdk":"PYTHON","version":"1.0.23","protocol":16},"TokenExpiresAt":1789034400}}"#,
+                #"{"level":"info","ts":1789032211.902,"logger":"livekit.room","caller":"rtc/participant.go:1102","msg":"participant closing","room":"clinic-9qq4","roomID":"RM_Sd4kP9vNx2Wc","participant":"agent-AJ_Vr3cK7pHs1Nq","participantID":"PA_Jm5wT8dRc3Kv","sendLeave":false,"reason":"STALE","isExpectedToResume":true}"#,
+                #"{"level":"warn","ts":1789036272.588,"logger":"livekit","caller":"service/utils.go:85","msg":"error handling request","error":"invalid token: \#(Self.token), error: token has invalid claims: token is expired","status":401,"method":"GET","path":"/rtc/v1"}"#,
+            ]),
+            ("agent.log", [
+                #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Vr3cK7pHs1Nq", "dispatch_id": "AD_Hj2wR7mKc5Vn", "room": "clinic-9qq4", "room_id": "RM_Sd4kP9vNx2Wc", "agent_name": "", "resuming": false, "enable_recording": false, "timestamp": "2026-09-10T09:00:00.713530+00:00"}"#,
+                #"{"message": "LLM metrics", "level": "INFO", "name": "livekit.agents", \#(job), "ttft": 0.41, "prompt_tokens": 1520, "prompt_cached_tokens": 1280, "completion_tokens": 38, "tokens_per_second": 44.1, "timestamp": "2026-09-10T09:22:58.118340+00:00"}"#,
+                #"{"message": "\#(rust)resuming connection... attempt: 0", "level": "ERROR", "name": "livekit", \#(job), "timestamp": "2026-09-10T10:31:12.410511+00:00"}"#,
+                #"{"message": "\#(rust)resuming connection failed: signal failure: client error: 401 Unauthorized - invalid token: \#(Self.token), error: token has invalid claims: token is expired", "level": "ERROR", "name": "livekit", \#(job), "timestamp": "2026-09-10T10:31:12.601220+00:00"}"#,
+            ]),
+        ], configure: { $0.configuredTokenTTLSeconds = 7200 })
+        let deaths = report.findings.filter { $0.rule == "early-token-death" }
+        #expect(deaths.count == 1)
+        let f = try #require(deaths.first)
+        #expect(f.message == "token dead after 1 h 11 min 12 s of a configured 2 h TTL (most likely a suspended host or process)")
+        #expect(abs(try #require(f.number("lifetimeSeconds")) - 4272.588) < 0.0005)
+        #expect(abs(try #require(f.number("sinceLastRefreshSeconds")) - 4272.588) < 0.0005)
+        #expect(f.value("cause") == .text("suspended-host"))
+        #expect(f.explanation == [
+            "the session's lines here begin at 2026-09-10 10:31:12, but the rejected token dates from 2026-09-10 09:20:00 (its nbf): the session is older than these lines (a log that starts late, or a session finalised after --session-idle of silence that went on as a new one); first rejected as expired 2026-09-10 10:31:12",
+            "the server last minted or refreshed the agent's token at 2026-09-10 09:20:00 (its nbf), 1 h 11 min 12 s before the failure: a connected agent gets a new one every 5 min, so nothing reached it for that long",
+        ])
+    }
+}
