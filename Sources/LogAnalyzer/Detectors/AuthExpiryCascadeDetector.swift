@@ -126,7 +126,11 @@ public struct AuthExpiryCascadeDetector: Detector {
             if let e = failures.first(where: { $0.side == side }) { f.evidence.append(Evidence(e, role: "first 401 (\(side.rawValue))")) }
         }
         var end: [Evidence] = []
-        if failures.count > 1 { end.append(Evidence(lastFailure, role: "last 401")) }
+        // (Not when the last 401 is a side's first, listed already: one browser line after the
+        // server's two.)
+        if failures.count > 1, !f.evidence.contains(where: { $0.location == lastFailure.location }) {
+            end.append(Evidence(lastFailure, role: "last 401"))
+        }
         if let recovery { end.append(Evidence(recovery, role: "recovered")) } else if let gaveUp { end.append(Evidence(gaveUp, role: "gave up")) }
         // The last 401 after the end when one side gave up (or recovered) while another still
         // retried: in time order, as a timeline reads.

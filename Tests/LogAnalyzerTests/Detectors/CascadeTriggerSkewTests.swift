@@ -36,7 +36,7 @@ import Testing
         #expect(f.value("failures") == .integer(2))
         #expect(f.value("firstAt") == .time(Timestamp(micros: 1_767_226_797_750_000)))
         #expect(f.value("trigger") == .text("worker connection closed unexpectedly"))
-        #expect(f.evidence.map(\.role) == ["trigger", "first 401", "first 401 (agent)", "last 401"])
+        #expect(f.evidence.map(\.role) == ["trigger", "first 401", "first 401 (agent)"])
         #expect(f.evidence.first?.location.line == 3)
     }
 

@@ -1,0 +1,28 @@
+import Testing
+
+@testable import LogAnalyzer
+
+/// The cascade's evidence lists each line once.
+@Suite struct CascadeEvidenceTests {
+    /// The server rejects the browser's cached 15-minute token on `/rtc` and `/rtc/validate`
+    /// (livekit/livekit pkg/service/utils.go handleError), then the app logs its caught
+    /// ConnectionError: the browser's one line is both its side's first 401 and the last one.
+    /// It was listed twice ("first 401 (browser)" and "last 401").
+    @Test func aSidesOnlyLineThatIsAlsoTheLastIsListedOnce() throws {
+        // user-7c1e in support-room-q8, nbf 2025-12-03 14:00:00, exp 14:15:00.
+        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
+        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        func server(_ time: String, _ path: String) -> String {
+            "2025-12-03T\(time)Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t"
+                + #"{"error": "\#(body)", "status": 401, "method": "GET", "path": "\#(path)"}"#
+        }
+        let report = analyze(files: [
+            ("server.log", [server("14:19:40.311", "/rtc"), server("14:19:40.352", "/rtc/validate")]),
+            ("browser.log", ["14:19:40.366 support.js:88 reconnect failed ConnectionError: could not establish signal connection: \(body)"]),
+        ])
+        let f = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(f.value("failures") == .integer(3))
+        #expect(f.evidence.map(\.role) == ["first 401", "first 401 (browser)"])
+        #expect(f.evidence.map(\.location.line) == [1, 1])
+    }
+}
