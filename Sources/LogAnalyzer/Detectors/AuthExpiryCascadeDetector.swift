@@ -120,6 +120,11 @@ public struct AuthExpiryCascadeDetector: Detector {
             f.explanation.append("rejected token: \(claims.summary)")
         }
         if let trigger { f.evidence.append(Evidence(trigger, role: "trigger")) }
+        // A token that expired before it was sent: the app's own connect() with a kept token.
+        if let (text, connect) = cascade.newConnection(in: session) {
+            f.explanation.append(text)
+            f.evidence.append(Evidence(connect, role: "connected anew"))
+        }
         f.primaryEvidence = f.evidence.count
         f.evidence.append(Evidence(first, role: "first 401"))
         for side in sides where side != first.side {

@@ -211,7 +211,7 @@ public struct EarlyTokenDeathDetector: Detector {
             }
         }
         var reconnect: SessionEvent?
-        if causes.first == "short-ttl-token", let (text, connect) = Self.newConnection(cascade, in: session) {
+        if causes.first == "short-ttl-token", let (text, connect) = cascade.newConnection(in: session) {
             f.explanation.append(text)
             reconnect = connect
         }
@@ -243,31 +243,6 @@ public struct EarlyTokenDeathDetector: Detector {
             }
         }
         return f.evidence.isEmpty ? [] : [f]
-    }
-
-    /// How a short token reached the server after it expired, when the client's log shows it: it
-    /// was rejected as the client connected anew (its `signal connecting to …` just before, after
-    /// a connection of its own a minute or more earlier), so the app called connect() again with
-    /// the token it had kept. A connected SDK resumes with the token the server refreshed
-    /// (livekit-client RTCEngine `onTokenRefresh`, the Rust SDK's `RefreshToken`), never with
-    /// the app's; DOMAIN.md (c), "short browser TTL + app-level reconnect".
-    static func newConnection(_ cascade: TokenEvidence, in session: Session) -> (String, SessionEvent)? {
-        guard let rejected = cascade.failures.first(where: { $0.side != .server && $0.time != nil }), let t = rejected.time,
-            let exp = rejected.token?.expires ?? cascade.claims?.expires
-        else { return nil }
-        let own = session.events.filter { $0.location.input == rejected.location.input && $0.location < rejected.location }
-        guard let connect = own.last(where: { $0.kind != .authFailure(.expired) }), connect.kind == .sessionStart,
-            let connectedAt = connect.time, connectedAt.seconds(until: t) <= 30,
-            let before = own.first(where: { $0.kind == .sessionStart }), let startedAt = before.time,
-            startedAt.seconds(until: connectedAt) >= 60
-        else { return nil }
-        let expiry = Timestamp(micros: exp * 1_000_000)
-        var text = "the \(rejected.side.rawValue) was rejected when it connected anew (`\(connect.text)` at \(connectedAt.humanString); its first connection was at \(startedAt.humanString)): "
-            + "the app called connect() again with the token it had kept, \(humanDuration(expiry.seconds(until: t))) after that token's exp (\(expiry.humanString)) - a connected SDK resumes with the token the server refreshed, not the app's"
-        if session.events.contains(where: { $0.side == .agent }) && !cascade.failures.contains(where: { $0.side == .agent }) {
-            text += "; the agent's connection was not rejected"
-        }
-        return (text, connect)
     }
 
     static let causeText = [

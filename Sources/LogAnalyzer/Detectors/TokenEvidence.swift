@@ -68,6 +68,33 @@ struct TokenEvidence {
     }
 }
 
+extension TokenEvidence {
+    /// How an expired token reached the server, when the client's log shows it: it
+    /// was rejected as the client connected anew (its `signal connecting to …` just before, after
+    /// a connection of its own a minute or more earlier), so the app called connect() again with
+    /// the token it had kept. A connected SDK resumes with the token the server refreshed
+    /// (livekit-client RTCEngine `onTokenRefresh`, the Rust SDK's `RefreshToken`), never with
+    /// the app's; DOMAIN.md (c), "short browser TTL + app-level reconnect".
+    func newConnection(in session: Session) -> (String, SessionEvent)? {
+        guard let rejected = failures.first(where: { $0.side != .server && $0.time != nil }), let t = rejected.time,
+            let exp = rejected.token?.expires ?? claims?.expires
+        else { return nil }
+        let own = session.events.filter { $0.location.input == rejected.location.input && $0.location < rejected.location }
+        guard let connect = own.last(where: { $0.kind != .authFailure(.expired) }), connect.kind == .sessionStart,
+            let connectedAt = connect.time, connectedAt.seconds(until: t) <= 30,
+            let before = own.first(where: { $0.kind == .sessionStart }), let startedAt = before.time,
+            startedAt.seconds(until: connectedAt) >= 60
+        else { return nil }
+        let expiry = Timestamp(micros: exp * 1_000_000)
+        var text = "the \(rejected.side.rawValue) was rejected when it connected anew (`\(connect.text)` at \(connectedAt.humanString); its first connection was at \(startedAt.humanString)): "
+            + "the app called connect() again with the token it had kept, \(humanDuration(expiry.seconds(until: t))) after that token's exp (\(expiry.humanString)) - a connected SDK resumes with the token the server refreshed, not the app's"
+        if session.events.contains(where: { $0.side == .agent }) && !failures.contains(where: { $0.side == .agent }) {
+            text += "; the agent's connection was not rejected"
+        }
+        return (text, connect)
+    }
+}
+
 extension TokenClaims {
     /// `sub user-42b7, room voice-room-7f3k2, nbf 00:56:46, exp 01:06:46` (no token).
     var summary: String {

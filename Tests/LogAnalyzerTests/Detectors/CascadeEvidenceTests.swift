@@ -25,4 +25,32 @@ import Testing
         #expect(f.evidence.map(\.role) == ["first 401", "first 401 (browser)"])
         #expect(f.evidence.map(\.location.line) == [1, 1])
     }
+
+    /// The same rejection with the browser's console before it: connected at 14:00:00, then
+    /// `signal connecting to` at 14:19:40 (livekit-client SignalClient.connect, a new
+    /// Room.connect()). The token lived its own 15 minutes, so early-token-death is silent and
+    /// the cascade is the only finding: it now says how an expired token was sent at all.
+    @Test func aRejectionAsTheBrowserConnectsAnewIsTheAppsReconnect() throws {
+        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
+        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        let ctx = "{room: 'support-room-q8', roomID: 'RM_Vd3kQ8pLx2Zn', participant: 'user-7c1e', pID: 'PA_Hs4nB7wKq9Ct'}"
+        let none = "{room: undefined, roomID: undefined, participant: undefined, pID: undefined}"
+        let report = analyze(files: [
+            ("server.log", [
+                "2025-12-03T14:19:40.311Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t"
+                    + #"{"error": "\#(body)", "status": 401, "method": "GET", "path": "/rtc"}"#
+            ]),
+            ("browser.log", [
+                "14:00:00.688 livekit-client.esm.mjs:18392 signal connected \(ctx)",
+                "14:16:32.114 livekit-client.esm.mjs:20685 could not recover connection after 4 attempts, 29597ms. giving up \(ctx)",
+                "14:19:40.018 livekit-client.esm.mjs:18214 signal connecting to wss://support-demo.livekit.cloud \(none)",
+                "14:19:40.366 support.js:88 reconnect failed ConnectionError: could not establish signal connection: \(body)",
+            ]),
+        ])
+        #expect(report.findings.map(\.rule) == ["auth-expiry-cascade"])
+        let f = try #require(report.findings.first)
+        #expect(f.explanation.last == "the browser was rejected when it connected anew (`signal connecting to wss://support-demo.livekit.cloud` at 2025-12-03 14:19:40; its first connection was at 2025-12-03 14:00:00): the app called connect() again with the token it had kept, 4 min 40 s after that token's exp (2025-12-03 14:15:00) - a connected SDK resumes with the token the server refreshed, not the app's")
+        #expect(f.evidence.map(\.role) == ["connected anew", "first 401", "first 401 (browser)"])
+        #expect(f.primary?.role == "first 401")
+    }
 }
