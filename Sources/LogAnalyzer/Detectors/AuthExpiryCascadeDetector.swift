@@ -39,10 +39,10 @@ public struct AuthExpiryCascadeDetector: Detector {
     }
 
     public func detect(_ session: Session, configuration: AnalysisConfiguration) -> [Finding] {
-        TokenEvidence.cascades(in: session).map { cascade in finding(cascade, session) }
+        TokenEvidence.cascades(in: session).map { cascade in finding(cascade, session, configuration) }
     }
 
-    private func finding(_ cascade: TokenEvidence, _ session: Session) -> Finding {
+    private func finding(_ cascade: TokenEvidence, _ session: Session, _ configuration: AnalysisConfiguration) -> Finding {
         let first = cascade.first
         let failures = cascade.failures
         let sides = Array(Set(failures.map(\.side))).sorted()
@@ -118,6 +118,10 @@ public struct AuthExpiryCascadeDetector: Detector {
         if let claims = cascade.claims {
             f.values.append(("token", claims.findingValue))
             f.explanation.append("rejected token: \(claims.summary)")
+        }
+        if let (count, low, high) = cascade.mintedBehind(leeway: configuration.tokenLeewaySeconds) {
+            let range = humanDuration(low) == humanDuration(high) ? humanDuration(low) : "\(humanDuration(low)) to \(humanDuration(high))"
+            f.explanation.append("each of the \(count) tokens, minted at different times, was first rejected \(range) after its nbf, past its validity: they were expired when sent, so the clock of the host that mints them runs about that far behind the server's (or the app sends tokens it minted that long before)")
         }
         if let trigger { f.evidence.append(Evidence(trigger, role: "trigger")) }
         // A token that expired before it was sent: the app's own connect() with a kept token.

@@ -95,6 +95,37 @@ extension TokenEvidence {
     }
 }
 
+extension TokenEvidence {
+    /// Tokens that were expired when first sent: two or more tokens minted at different times
+    /// (nbf at least 5 s apart), each first rejected the same time after its nbf (within a
+    /// minute), that time past its validity and the verifier's 1-minute leeway. The host that
+    /// mints them keeps a clock that far behind the server's (DOMAIN.md (c), clock skew: "a
+    /// consistent offset"); a cached token would be one token, and tokens one refresh gave
+    /// share their nbf.
+    func mintedBehind(leeway: Double) -> (tokens: Int, low: Double, high: Double)? {
+        var tokens: [TokenClaims] = []
+        for e in failures {
+            if let t = e.token, t.notBefore != nil, t.validitySeconds != nil, !tokens.contains(t) { tokens.append(t) }
+        }
+        guard tokens.count >= 2 else { return nil }
+        var ages: [Double] = []
+        var nbfs: [Int64] = []
+        for token in tokens {
+            guard let nbf = token.notBefore, let validity = token.validitySeconds,
+                let t = failures.first(where: { $0.token == token && $0.time?.hasDate == true })?.time
+            else { return nil }
+            let age = Timestamp(micros: nbf * 1_000_000).seconds(until: t)
+            guard age > Double(validity) + leeway else { return nil }
+            ages.append(age)
+            nbfs.append(nbf)
+        }
+        guard let low = ages.min(), let high = ages.max(), high - low <= 60,
+            let first = nbfs.min(), let last = nbfs.max(), last - first >= 5
+        else { return nil }
+        return (tokens.count, low, high)
+    }
+}
+
 extension TokenClaims {
     /// `sub user-42b7, room voice-room-7f3k2, nbf 00:56:46, exp 01:06:46` (no token).
     var summary: String {

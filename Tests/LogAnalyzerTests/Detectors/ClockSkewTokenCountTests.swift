@@ -52,3 +52,45 @@ import Testing
         #expect(f.explanation == ["the token's nbf is 3 min 4 s ahead of the rejecting side's clock"])
     }
 }
+
+/// A backend 21 minutes behind the server mints 15-minute tokens that are expired when sent:
+/// the server (v1.9 console) rejects each on `/rtc` with go-jose's `token is expired (exp)`, the
+/// browser logs the app's uncaught ConnectionError. No silence, no lost connection: the cascade
+/// said nothing of why; two tokens minted 38 s apart, each first rejected 21 min after its nbf,
+/// are a steady offset (DOMAIN.md (c), clock skew).
+@Suite struct ExpiredWhenSentTests {
+    // guest-77a1 in demo-room-k2, nbf 2025-11-21 16:19:02 and 16:19:40 (the backend's clock),
+    // exp nbf + 900 s.
+    static let first = makeJWT(#"{"exp":1763742842,"iss":"APIq7Rm2Xc9LbT4","name":"guest-77a1","nbf":1763741942,"sub":"guest-77a1","video":{"canPublish":true,"canSubscribe":true,"room":"demo-room-k2","roomJoin":true}}"#)
+    static let second = makeJWT(#"{"exp":1763742880,"iss":"APIq7Rm2Xc9LbT4","name":"guest-77a1","nbf":1763741980,"sub":"guest-77a1","video":{"canPublish":true,"canSubscribe":true,"room":"demo-room-k2","roomJoin":true}}"#)
+
+    static func server(_ time: String, _ token: String) -> String {
+        "2025-11-21T\(time)Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t"
+            + #"{"error": "invalid token: \#(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)", "status": 401, "method": "GET", "path": "/rtc"}"#
+    }
+
+    static func browser(_ time: String, _ token: String) -> String {
+        "\(time) app.js:41 Uncaught (in promise) ConnectionError: could not establish signal connection: invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+    }
+
+    @Test func tokensMintedApartAndRejectedTheSameTimeAfterTheirNbfAreClockSkew() throws {
+        let report = analyze(files: [
+            ("server.log", [Self.server("16:40:02.723", Self.first), Self.server("16:40:40.305", Self.second)]),
+            ("browser.log", [Self.browser("16:40:02.851", Self.first), Self.browser("16:40:40.433", Self.second)]),
+        ])
+        #expect(report.findings.map(\.rule) == ["auth-expiry-cascade"])
+        let f = try #require(report.findings.first)
+        #expect(f.value("failures") == .integer(4))
+        #expect(f.explanation.last == "each of the 2 tokens, minted at different times, was first rejected 21 min after its nbf, past its validity: they were expired when sent, so the clock of the host that mints them runs about that far behind the server's (or the app sends tokens it minted that long before)")
+    }
+
+    /// One token (an app's cached one), or tokens one refresh gave (the incident: the agent's
+    /// and the browser's, both nbf 00:56:46), say nothing of a clock.
+    @Test func oneTokenOrTokensOfOneMomentAreNoOffset() throws {
+        let one = analyze(files: [("server.log", [Self.server("16:40:02.723", Self.first), Self.server("16:40:40.305", Self.first)])])
+        #expect(one.findings.first?.explanation.contains { $0.contains("minted at different times") } == false)
+        let incident = analyzeFixture("incident-real")
+        let cascade = try #require(incident.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(!cascade.explanation.contains { $0.contains("minted at different times") })
+    }
+}
