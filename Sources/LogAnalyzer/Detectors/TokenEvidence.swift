@@ -80,7 +80,11 @@ extension TokenEvidence {
             let exp = rejected.token?.expires ?? claims?.expires
         else { return nil }
         let own = session.events.filter { $0.location.input == rejected.location.input && $0.location < rejected.location }
-        guard let connect = own.last(where: { $0.kind != .authFailure(.expired) }), connect.kind == .sessionStart,
+        guard let at = own.lastIndex(where: { $0.kind != .authFailure(.expired) }), case let connect = own[at], connect.kind == .sessionStart,
+            // (Not the SDK's own full reconnect: livekit-client's restartConnection logs
+            // `reconnecting, attempt: N` and joins again, `signal connecting to …`, with the token
+            // the server refreshed, src/room/RTCEngine.ts.)
+            at == 0 || own[at - 1].kind != .resumeAttempt,
             let connectedAt = connect.time, connectedAt.seconds(until: t) <= 30,
             let before = own.first(where: { $0.kind == .sessionStart }), let startedAt = before.time,
             startedAt.seconds(until: connectedAt) >= 60

@@ -92,6 +92,32 @@ import Testing
     /// The SDK's own resume (`resuming signal connection, attempt 0` just before) is not the
     /// app's reconnect: no such sentence (a v1.13.2+ server's refreshed token keeps the
     /// original expiry, so the SDK presents an expired short token too).
+    /// livekit-client's full reconnect (RTCEngine restartConnection: `reconnecting, attempt: N`,
+    /// then a new join, `signal connecting to …`) sends the token the server refreshed; a v1.13.2+
+    /// server keeps a short token's expiry when it refreshes it, so the SDK's own join is rejected.
+    @Test func theSDKsFullReconnectIsNotCalledAnAppReconnect() throws {
+        let ctx = "{room: 'lobby', roomID: 'RM_aaaaaaaaaaaa', participant: 'u1', pID: 'PA_aaaaaaaaaaaa'}"
+        let dir = TempDir()
+        dir.write("browser.log", """
+            00:00:00.100 livekit-client.esm.mjs:18214 signal connecting to wss://lobby.livekit.cloud {room: undefined, roomID: undefined, participant: undefined, pID: undefined}
+            00:00:00.400 livekit-client.esm.mjs:18392 signal connected \(ctx)
+            00:24:40.215 livekit-client.esm.mjs:18251 websocket closed {room: 'lobby', roomID: 'RM_aaaaaaaaaaaa', participant: 'u1', pID: 'PA_aaaaaaaaaaaa', reason: '', code: 1006, wasClean: false, state: 1}
+            00:24:40.219 livekit-client.esm.mjs:20880 reconnecting, attempt: 0 \(ctx)
+            00:24:40.301 livekit-client.esm.mjs:18214 signal connecting to wss://lobby.livekit.cloud \(ctx)
+            00:24:40.611 livekit-client.esm.mjs:20866 invalid token: \(Self.token), error: token has invalid claims: token is expired \(ctx)
+
+            """)
+        var c = AnalysisConfiguration()
+        c.configuredTokenTTLSeconds = 7200
+        let report = analyze([dir.url.path], configuration: c)
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("short-ttl-token"))
+        #expect(!f.explanation.contains { $0.contains("connected anew") })
+        #expect(f.evidence.map(\.role) == ["rejected as expired"])
+        let cascade = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(!cascade.explanation.contains { $0.contains("connected anew") })
+    }
+
     @Test func theSDKsResumeIsNotCalledAnAppReconnect() throws {
         let ctx = "{room: 'lobby', roomID: 'RM_aaaaaaaaaaaa', participant: 'u1', pID: 'PA_aaaaaaaaaaaa'}"
         let dir = TempDir()
