@@ -105,6 +105,9 @@ public struct JobFailureDetector: Detector {
             f.explanation.append("the exception left the job's entrypoint (the function the worker runs for each job): an error of the agent's own code or of a call it made; a LiveKit 401 would be reported as an authentication failure")
         case .sessionError:
             f.explanation.append("an STT, LLM, TTS or realtime model error that its retries did not fix closed the agent's session (livekit-agents `AgentSession is closing due to unrecoverable error`): the error names the provider and its reason (an API key, a quota, the network)")
+            if first.event.text.contains("session_expired") {
+                f.explanation.append("`session_expired` is OpenAI Realtime's limit on one session's length (15 minutes when this was written), not a LiveKit token's expiry")
+            }
         case .crashed:
             if let code = Self.exitCode(first.event.text), code < 0 {
                 let signal: String

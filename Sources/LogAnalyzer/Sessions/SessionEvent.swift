@@ -193,6 +193,11 @@ public struct SessionEvent: Sendable {
                 // (Looked up only when the error text holds a traceback: each lookup in raw JSON
                 // fields walks the object, and most events with an error text have none.)
                 traceback = exc
+            } else if fieldsRead, r.errorText != nil, (r.level ?? .info) >= .error, case .string(let exc)? = r.field("exc_info"), !exc.isEmpty {
+                // An exception logged without being raised has no traceback: `exc_info` is its
+                // line alone (livekit-agents' `AgentSession is closing due to unrecoverable
+                // error`, exc_info=error.error). (Error lines only: the rare ones.)
+                traceback = exc
             }
             if let traceback, case let last = Self.lastLine(of: traceback), !last.isEmpty, last != Self.tracebackHeader, !Self.holds(text, Literal(last)) {
                 text += ": " + last

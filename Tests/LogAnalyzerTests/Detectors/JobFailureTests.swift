@@ -68,6 +68,14 @@ import Testing
         #expect(session.value("kind") == .text("sessionError"))
     }
 
+    /// livekit-agents 1.0-1.4 pass the provider's error as `exc_info` (voice/agent_session.py
+    /// `_on_error`): an exception never raised has no traceback, its line alone.
+    @Test func anExceptionWithoutATracebackIsTheSessionsError() throws {
+        let f = try #require(Self.findings([Self.line("AgentSession is closing due to unrecoverable error", extra: #""exc_info": "livekit.agents._exceptions.APIError: OpenAI Realtime API returned an error (body=code='session_expired', retryable=True)", "#)]).first)
+        #expect(f.message == "the agent session closed on an error it could not recover from: livekit.agents._exceptions.APIError: OpenAI Realtime API returned an error (body=code='session_expired', retryable=True)")
+        #expect(f.explanation.contains("`session_expired` is OpenAI Realtime's limit on one session's length (15 minutes when this was written), not a LiveKit token's expiry"))
+    }
+
     @Test func normalEndsShutdownKillsAndLiveKit401sAreNoJobFailure() {
         #expect(Self.findings([Self.line("process exiting", level: "INFO", extra: #""reason": "", "#)]).isEmpty)
         #expect(Self.findings([Self.line("process did not exit in time, killing process")]).isEmpty)
