@@ -14,6 +14,7 @@ public enum LogFormat: String, Sendable, CaseIterable, Hashable {
     case pinoJSON = "pino-json"
     case pinoPretty = "pino-pretty"
     case uvicorn = "uvicorn"
+    case gunicorn = "gunicorn"
     case appTime = "app-time"
     case webhookEvent = "webhook-event"
     case sentryBreadcrumb = "sentry-breadcrumb"
@@ -36,7 +37,7 @@ public enum LogFormat: String, Sendable, CaseIterable, Hashable {
         case .agentsCompact:
             "livekit-agents 1.6+ console/simulation: `HH:MM:SS LEVEL logger message {extras}`"
         case .pythonAsctime:
-            "Python basicConfig `asctime - LEVEL - message` or `asctime - name - LEVEL - message`"
+            "Python basicConfig `asctime - LEVEL - message` or `asctime - name - LEVEL - message`; Flask's `[asctime] LEVEL in module: message`"
         case .pythonBasic:
             "Python basicConfig default `LEVEL:name:message`"
         case .pythonBracket:
@@ -53,6 +54,8 @@ public enum LogFormat: String, Sendable, CaseIterable, Hashable {
             "Node @livekit/agents pino-pretty: `[HH:MM:SS.mmm] LEVEL (pid): message` with indented key: value lines"
         case .uvicorn:
             "uvicorn default and access lines: `INFO:     127.0.0.1:5432 - \"POST /api/token HTTP/1.1\" 200 OK`"
+        case .gunicorn:
+            "gunicorn's error log: `[2026-11-27 01:51:46 +0000] [1234] [INFO] Booting worker with pid: 1234`"
         case .appTime:
             "application lines with a time of day only: `00:51:46.668 - Generating initial greeting`"
         case .webhookEvent:

@@ -257,8 +257,17 @@ enum TextLineParser {
             r.time = time
             return true
         }
+        if b.byte(levelStart) == UInt8(ascii: "["), gunicorn(b, levelStart, &r) {
+            r.time = time
+            return true
+        }
         let levelEnd = b.skipToken(levelStart)
         guard let level = LogLevel.parse(b.slice(levelStart, levelEnd)) else { return false }
+        if b.has(" in ", at: levelEnd), flask(b, levelEnd + 4, &r) {
+            r.level = level
+            r.time = time
+            return true
+        }
         var msgStart = b.skipSpaces(levelEnd)
         if b.byte(msgStart) == UInt8(ascii: "("), let paren = b.index(of: UInt8(ascii: ")"), from: msgStart) {
             // `(45416)` or `(name/45416)`
@@ -273,6 +282,34 @@ enum TextLineParser {
         r.level = level
         r.time = time
         r.message = b.string(b.skipSpaces(msgStart), b.trimmedEnd(b.count))
+        return true
+    }
+
+    /// gunicorn's error log after its time: `[1234] [INFO] Booting worker with pid: 1234`
+    /// (gunicorn/glogging.py: `%(asctime)s [%(process)d] [%(levelname)s] %(message)s`, datefmt
+    /// `[%Y-%m-%d %H:%M:%S %z]`; a UvicornWorker's uvicorn lines go through it too). The pid is
+    /// a field, not an id: a worker process serves every session's requests.
+    private static func gunicorn(_ b: Bytes, _ i: Int, _ r: inout LogRecord) -> Bool {
+        var pidEnd = i + 1
+        while b.byte(pidEnd).isDigit { pidEnd += 1 }
+        guard pidEnd > i + 1, b.has("] [", at: pidEnd), let close = b.index(of: UInt8(ascii: "]"), from: pidEnd + 3),
+            let level = LogLevel.parse(b.slice(pidEnd + 3, close))
+        else { return false }
+        r.format = .gunicorn
+        r.level = level
+        r.message = b.string(b.skipSpaces(close + 1), b.trimmedEnd(b.count))
+        r.fields = Fields([("process", .number(b.string(i + 1, pidEnd)))])
+        return true
+    }
+
+    /// Flask's default handler after its time and level: `in app: Exception on /boom [GET]`
+    /// (flask/logging.py `default_handler`: `[%(asctime)s] %(levelname)s in %(module)s: %(message)s`).
+    private static func flask(_ b: Bytes, _ i: Int, _ r: inout LogRecord) -> Bool {
+        let moduleEnd = b.skipToken(i)
+        guard moduleEnd > i + 1, b[moduleEnd - 1] == UInt8(ascii: ":") else { return false }
+        r.format = .pythonAsctime
+        r.logger = b.string(i, moduleEnd - 1)
+        r.message = b.string(b.skipSpaces(moduleEnd), b.trimmedEnd(b.count))
         return true
     }
 

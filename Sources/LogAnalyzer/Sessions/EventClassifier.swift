@@ -135,7 +135,7 @@ struct EventClassifier {
         case .agentsJSON, .agentsJSONLegacy, .agentsText, .agentsRich, .agentsCompact, .pinoJSON, .pinoPretty: .agent
         case .zapConsole, .zapJSON, .webhookEvent: .server
         case .browserConsole, .sentryBreadcrumb: .browser
-        case .uvicorn: .backend
+        case .uvicorn, .gunicorn: .backend
         default: nil
         }
     }

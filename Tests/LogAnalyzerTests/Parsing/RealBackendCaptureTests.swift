@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Real output of token backends (a FastAPI or Flask app minting LiveKit tokens with livekit-api
+/// 1.2.2) under uvicorn, gunicorn and `flask run`, driven with curl; one endpoint raises. The
+/// files under `RealCaptures/backend-*` are the bytes the processes printed (stdout and stderr);
+/// their tokens are signed with a throwaway secret.
+@Suite struct RealBackendCaptureTests {
+    static func capture(_ name: String) throws -> String {
+        let url = PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name)
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// gunicorn 27.0.1 with `-k uvicorn.workers.UvicornWorker --access-logfile -`: its error log
+    /// (`[2026-11-27 02:02:18 +0000] [17049] [INFO] Booting worker with pid: 17049`, the
+    /// worker's uvicorn lines included) has a zoned time, a level and the process id; uvicorn's
+    /// `Exception in ASGI application` keeps its traceback.
+    @Test func gunicornsErrorLogHasItsTimeLevelAndProcess() throws {
+        let records = parse(try Self.capture("backend-gunicorn-27.0.1-uvicornworker-access.log")).records
+        let gunicorn = records.filter { $0.format == .gunicorn }
+        #expect(gunicorn.map(\.line) == [1, 2, 3, 4, 5, 6, 7, 8, 15, 84, 85, 86, 87, 88, 89, 90])
+        let boot = try #require(records.first { $0.line == 4 })
+        #expect(boot.message == "Booting worker with pid: 17049")
+        #expect(boot.level == .info)
+        #expect(boot.time?.iso8601 == "2026-11-27T02:02:18.000Z")
+        #expect(boot.field("process")?.stringValue == "17049")
+        #expect(boot.ids.pid == nil)
+        let crash = try #require(records.first { $0.line == 15 })
+        #expect(crash.level == .error)
+        #expect(crash.time?.iso8601 == "2026-11-27T02:02:19.000Z")
+        #expect(crash.lineCount == 69)
+        #expect(crash.message.hasPrefix("Exception in ASGI application\nTraceback (most recent call last):\n"))
+        #expect(crash.message.hasSuffix("RuntimeError: could not create room voice-room-7f3k2: LiveKit API unreachable"))
+    }
+
+    /// `flask run` (Flask 3.1.3) without logging configured: an endpoint's exception goes through
+    /// Flask's default handler, `[2026-11-27 02:02:11,081] ERROR in app: Exception on /boom [GET]`
+    /// and its traceback: a Python record of logger `app`, not a Node agent's pino-pretty line
+    /// (a format of the agent's side) with the message `in app: Exception on …`.
+    @Test func flasksDefaultHandlerLineIsAPythonRecordOfTheBackend() throws {
+        let text = try Self.capture("backend-flask-3.1.3-run-default-logging.log")
+        let records = parse(text).records
+        let crash = try #require(records.first { $0.line == 9 })
+        #expect(crash.format == .pythonAsctime)
+        #expect(crash.level == .error)
+        #expect(crash.logger == "app")
+        #expect(crash.time?.iso8601 == "2026-11-27T02:02:11.081Z")
+        #expect(crash.lineCount == 17)
+        #expect(crash.message.hasPrefix("Exception on /boom [GET]\nTraceback (most recent call last):\n"))
+        #expect(crash.message.hasSuffix("RuntimeError: LiveKit API unreachable"))
+        #expect(records.allSatisfy { $0.format != .pinoPretty })
+    }
+}
