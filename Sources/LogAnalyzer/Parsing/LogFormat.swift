@@ -37,7 +37,7 @@ public enum LogFormat: String, Sendable, CaseIterable, Hashable {
         case .agentsCompact:
             "livekit-agents 1.6+ console/simulation: `HH:MM:SS LEVEL logger message {extras}`"
         case .pythonAsctime:
-            "Python basicConfig `asctime - LEVEL - message` or `asctime - name - LEVEL - message`; Flask's `[asctime] LEVEL in module: message`"
+            "Python basicConfig `asctime - LEVEL - message`, `asctime - name - LEVEL - message` or `asctime LEVEL name: message`; Flask's `[asctime] LEVEL in module: message`"
         case .pythonBasic:
             "Python basicConfig default `LEVEL:name:message`"
         case .pythonBracket:

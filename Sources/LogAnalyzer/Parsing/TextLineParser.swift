@@ -74,6 +74,10 @@ enum TextLineParser {
             r.time = clock.resolve(w)
             return true
         }
+        if b.byte(end) == 0x20, asctimeLevelName(b, from: end + 1, &r) {
+            r.time = clock.resolve(w)
+            return true
+        }
         // A dated line in no known layout: keep its time.
         r.format = .plain
         r.time = clock.resolve(w)
@@ -111,6 +115,24 @@ enum TextLineParser {
             return false
         }
         r.time = clock.resolve(w)
+        return true
+    }
+
+    /// `asctime LEVEL name: msg` (`%(asctime)s %(levelname)s %(name)s: %(message)s`, the layout
+    /// of many apps' `basicConfig`: `2026-11-27 01:51:55,994 INFO app.tokens: Session created`),
+    /// and `asctime LEVEL msg` without the name. (Tried after zap's, whose caller it lacks.)
+    private static func asctimeLevelName(_ b: Bytes, from i: Int, _ r: inout LogRecord) -> Bool {
+        let levelEnd = b.skipToken(i)
+        guard b.byte(levelEnd) == 0x20, let level = LogLevel.parse(b.slice(i, levelEnd)) else { return false }
+        var msgStart = levelEnd + 1
+        let nameEnd = b.skipToken(msgStart)
+        if nameEnd > msgStart + 1, b[nameEnd - 1] == UInt8(ascii: ":") {
+            r.logger = b.string(msgStart, nameEnd - 1)
+            msgStart = nameEnd
+        }
+        r.format = .pythonAsctime
+        r.level = level
+        r.message = b.string(b.skipSpaces(msgStart), b.trimmedEnd(b.count))
         return true
     }
 

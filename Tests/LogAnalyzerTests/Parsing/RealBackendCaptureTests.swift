@@ -52,4 +52,27 @@ import Testing
         #expect(crash.message.hasSuffix("RuntimeError: LiveKit API unreachable"))
         #expect(records.allSatisfy { $0.format != .pinoPretty })
     }
+
+    /// `flask run` with the app's `basicConfig(format="%(asctime)s %(levelname)s %(name)s:
+    /// %(message)s")`: `2026-11-27 02:02:09,685 INFO tokens: minted token for …` is a Python
+    /// record with its time, level and logger (it was plain, without level or logger); werkzeug's
+    /// access lines go through the same handler, their colours stripped.
+    @Test func asctimeLevelNameColonIsAPythonRecord() throws {
+        let records = parse(try Self.capture("backend-flask-3.1.3-run-basicconfig.log")).records
+        #expect(records.filter { $0.format == .pythonAsctime }.map(\.line) == [3, 5, 6, 7, 8, 9, 10, 27])
+        let mint = try #require(records.first { $0.line == 8 })
+        #expect(mint.level == .info)
+        #expect(mint.logger == "tokens")
+        #expect(mint.time?.iso8601 == "2026-11-27T02:02:09.685Z")
+        #expect(mint.message.hasPrefix("minted token for identity=user-42b7 room=voice-room-7f3k2: eyJ"))
+        #expect(mint.ids.room == "voice-room-7f3k2")
+        #expect(mint.ids.participant == "user-42b7")
+        let access = try #require(records.first { $0.line == 6 })
+        #expect(access.logger == "werkzeug")
+        #expect(access.message == "127.0.0.1 - - [27/Nov/2026 02:02:09] \"GET / HTTP/1.1\" 404 -")
+        let crash = try #require(records.first { $0.line == 10 })
+        #expect(crash.level == .error)
+        #expect(crash.logger == "flask_app")
+        #expect(crash.lineCount == 17)
+    }
 }
