@@ -15,6 +15,7 @@ public enum LogFormat: String, Sendable, CaseIterable, Hashable {
     case pinoPretty = "pino-pretty"
     case uvicorn = "uvicorn"
     case gunicorn = "gunicorn"
+    case accessLog = "access-log"
     case appTime = "app-time"
     case webhookEvent = "webhook-event"
     case sentryBreadcrumb = "sentry-breadcrumb"
@@ -56,6 +57,8 @@ public enum LogFormat: String, Sendable, CaseIterable, Hashable {
             "uvicorn default and access lines: `INFO:     127.0.0.1:5432 - \"POST /api/token HTTP/1.1\" 200 OK`"
         case .gunicorn:
             "gunicorn's error log: `[2026-11-27 01:51:46 +0000] [1234] [INFO] Booting worker with pid: 1234`"
+        case .accessLog:
+            "HTTP access lines in Common Log Format (gunicorn, werkzeug): `127.0.0.1 - - [27/Nov/2026:02:02:12 +0000] \"GET /getToken HTTP/1.1\" 200 321`"
         case .appTime:
             "application lines with a time of day only: `00:51:46.668 - Generating initial greeting`"
         case .webhookEvent:

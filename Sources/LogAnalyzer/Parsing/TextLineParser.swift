@@ -42,7 +42,7 @@ enum TextLineParser {
         if c.isDigit {
             if b.byte(s + 4) == UInt8(ascii: "-") { return dated(b, s, &clock, &r, gate) }
             if b.byte(s + 2) == UInt8(ascii: ":") { return timeOfDayLine(b, s, &clock, &r, gate) }
-            return false
+            return accessLine(b, s, &clock, &r)
         }
         if c == UInt8(ascii: "[") {
             return bracketed(b, s, &clock, &r)
@@ -399,6 +399,41 @@ enum TextLineParser {
         r.level = level
         r.logger = name.string(0, name.count)
         r.message = b.string(second + 1, b.trimmedEnd(b.count))
+        return true
+    }
+
+    /// An HTTP access line that starts with the client's address:
+    /// - uvicorn's access message without uvicorn's level prefix, as a gunicorn UvicornWorker
+    ///   writes it to gunicorn's access log: `127.0.0.1:58740 - "POST /api/token HTTP/1.1" 200`
+    ///   (uvicorn/protocols/http/h11_impl.py `'%s - "%s %s HTTP/%s" %d'`);
+    /// - Common Log Format: gunicorn's access log (`127.0.0.1 - - [27/Nov/2026:02:02:12 +0000]
+    ///   "GET /getToken?… HTTP/1.1" 200 321 "-" "curl/7.88.1"`, gunicorn/config.py
+    ///   `access_log_format`) and werkzeug's (`127.0.0.1 - - [27/Nov/2026 02:02:11] "GET / HTTP/1.1"
+    ///   404 -`, werkzeug/serving.py `log`, local time without zone).
+    private static func accessLine(_ b: Bytes, _ s: Int, _ clock: inout StreamClock, _ r: inout LogRecord) -> Bool {
+        let hostEnd = b.skipToken(s)
+        if b.has(" - \"", at: hostEnd) {
+            uvicornAccess(b, s, &r)
+            guard !r.fields.isEmpty else { return false }
+            r.format = .uvicorn
+            r.message = b.string(s, b.trimmedEnd(b.count))
+            return true
+        }
+        guard b.has(" - ", at: hostEnd), let open = b.index(of: UInt8(ascii: "["), from: hostEnd + 3, to: Swift.min(b.count, hostEnd + 64)),
+            let (w, end) = TimeParsing.commonLogTime(b, at: open + 1), b.has("] \"", at: end),
+            let quote = b.index(of: UInt8(ascii: "\""), from: end + 3), b.byte(quote + 1) == 0x20, let status = b.digits(at: quote + 2, 3)
+        else { return false }
+        let parts = b.slice(end + 3, quote).split(separator: 0x20)
+        guard parts.count >= 2 else { return false }
+        r.format = .accessLog
+        r.time = clock.resolve(w)
+        r.message = b.string(s, b.trimmedEnd(b.count))
+        r.fields = Fields([
+            ("client_addr", .string(b.string(s, hostEnd))),
+            ("method", .string(String(decoding: parts[0], as: UTF8.self))),
+            ("path", .string(String(decoding: parts[1], as: UTF8.self))),
+            ("status_code", .number(String(status))),
+        ])
         return true
     }
 

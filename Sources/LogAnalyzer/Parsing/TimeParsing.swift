@@ -181,6 +181,20 @@ public enum TimeParsing {
         return micros
     }
 
+    /// An access log's `DD/Mon/YYYY:HH:MM:SS ±HHMM` (Common Log Format, gunicorn) or
+    /// `DD/Mon/YYYY HH:MM:SS` (werkzeug, local time without zone) at `i`; returns the end index.
+    static func commonLogTime(_ b: Bytes, at i: Int) -> (WrittenTime, Int)? {
+        guard let d = b.digits(at: i, 2), b.byte(i + 2) == UInt8(ascii: "/"), let month = month(b, at: i + 3),
+            b.byte(i + 6) == UInt8(ascii: "/"), let year = b.digits(at: i + 7, 4),
+            b.byte(i + 11) == UInt8(ascii: ":") || b.byte(i + 11) == 0x20, d >= 1 && d <= 31,
+            let (tod, end) = timeOfDay(b, at: i + 12)
+        else { return nil }
+        var t = WrittenTime(day: Timestamp.days(year: year, month: month, day: d), microsOfDay: tod, offsetSeconds: nil)
+        guard b.byte(end) == 0x20 else { return (t, end) }
+        let zoneEnd = zone(b, at: end + 1, into: &t)
+        return (t, zoneEnd > end + 1 ? zoneEnd : end)
+    }
+
     /// Month abbreviation (`Jan`) at `i` → 1...12.
     static func month(_ b: Bytes, at i: Int) -> Int? {
         guard i + 3 <= b.count else { return nil }

@@ -87,7 +87,9 @@ struct EventClassifier {
             case .participantClosing: "participant closing"
             case .closingSession: "closing agent session due to participant disconnect"
             case .jobExiting: "job exiting"
-            case .token: "token"
+            // `token` and `Token` (`GET /getToken?room=… 200`, the path of LiveKit's own token
+            // server examples): one word without its first byte (`ok` is also rarer than `to`).
+            case .token: "oken"
             case .sessionClosingOnError: "AgentSession is closing due to"
             case .leaveRequest: "client leave request received (action="
             // livekit-agents' `unhandled exception while running the job task` (ERROR, the
@@ -135,7 +137,7 @@ struct EventClassifier {
         case .agentsJSON, .agentsJSONLegacy, .agentsText, .agentsRich, .agentsCompact, .pinoJSON, .pinoPretty: .agent
         case .zapConsole, .zapJSON, .webhookEvent: .server
         case .browserConsole, .sentryBreadcrumb: .browser
-        case .uvicorn, .gunicorn: .backend
+        case .uvicorn, .gunicorn, .accessLog: .backend
         default: nil
         }
     }
@@ -486,12 +488,12 @@ struct EventClassifier {
 
     static let ttlWord = Literal("ttl=")
 
-    /// The backend minting a token: uvicorn `POST|GET …token… 200`, an app line with `ttl=`, or
+    /// The backend minting a token: uvicorn's or an access log's `POST|GET …token… 200`, an app line with `ttl=`, or
     /// one that says it minted (generated, created, issued) the token it prints (its TTL is then
     /// the token's exp - nbf, which the event's claims keep).
     private func tokenMint(_ r: LogRecord) -> EventKind? {
-        if r.format == .uvicorn, let method = r.field("method")?.stringValue, method == "POST" || method == "GET",
-            let path = r.field("path")?.stringValue, path.contains("token"), r.field("status_code")?.stringValue == "200"
+        if r.format == .uvicorn || r.format == .accessLog, let method = r.field("method")?.stringValue, method == "POST" || method == "GET",
+            let path = r.field("path")?.stringValue, path.lowercased().contains("token"), r.field("status_code")?.stringValue == "200"
         {
             return .tokenMinted(ttlSeconds: nil)
         }

@@ -75,4 +75,36 @@ import Testing
         #expect(crash.logger == "flask_app")
         #expect(crash.lineCount == 17)
     }
+
+    /// Access lines that begin with the client's address: gunicorn's Common Log Format (time
+    /// with zone), werkzeug's (local time, read in `--tz`), and uvicorn's message without its level
+    /// as a UvicornWorker writes it to gunicorn's access log. Each has its request's method, path
+    /// and status, so a `GET /getToken… 200` is the backend minting a token (they were plain
+    /// lines without time).
+    @Test func accessLinesHaveTheirTimeAndRequest() throws {
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        let sync = parse(try Self.capture("backend-gunicorn-27.0.1-flask-sync-access.log")).records
+        #expect(sync.filter { $0.format == .accessLog }.map(\.line) == [6, 7, 9, 27])
+        let mint = try #require(sync.first { $0.line == 9 })
+        #expect(mint.time?.iso8601 == "2026-11-27T02:02:12.000Z")
+        #expect(mint.field("method")?.stringValue == "GET")
+        #expect(mint.field("path")?.stringValue == "/getToken?room=voice-room-7f3k2&identity=user-42b7")
+        #expect(mint.field("status_code")?.stringValue == "200")
+        #expect(mint.ids.room == "voice-room-7f3k2")
+        #expect(classifier.classify(mint) == .tokenMinted(ttlSeconds: nil))
+        #expect(classifier.classify(try #require(sync.first { $0.line == 7 })) == nil)  // POST /api/token 404
+
+        let werkzeug = parse(try Self.capture("backend-flask-3.1.3-run-default-logging.log")).records
+        #expect(werkzeug.filter { $0.format == .accessLog }.map(\.line) == [6, 7, 8, 26])
+        let get = try #require(werkzeug.first { $0.line == 8 })
+        #expect(get.time?.iso8601 == "2026-11-27T02:02:11.000Z")
+        #expect(classifier.classify(get) == .tokenMinted(ttlSeconds: nil))
+
+        let worker = parse(try Self.capture("backend-gunicorn-27.0.1-uvicornworker-access.log")).records
+        #expect(worker.filter { $0.format == .uvicorn }.map(\.line) == [9, 12, 13, 14])
+        let post = try #require(worker.first { $0.line == 12 })
+        #expect(post.message == "127.0.0.1:33418 - \"POST /api/token HTTP/1.1\" 200")
+        #expect(post.field("status_code")?.stringValue == "200")
+        #expect(classifier.classify(post) == .tokenMinted(ttlSeconds: nil))
+    }
 }
