@@ -195,11 +195,12 @@ enum RecordEnricher {
     ///
     /// The value ends at a space, a quote, a comma or a closing bracket, and in a URL's query
     /// (`?room=room-abc&identity=user-1`, the key after `?` or `&`) at the next `&` or `#`,
-    /// where `%XX` and `+` are decoded as a server decodes them.
+    /// where `%XX` and `+` are decoded as a server decodes them; a value followed by `&name=`
+    /// is a query's too.
     static func pairValue(_ key: String, in b: Bytes) -> String? {
         guard let at = Literal(key).find(in: b) else { return nil }
         if at > 0 && (b[at - 1].isAlnum || b[at - 1] == UInt8(ascii: "_")) { return nil }
-        let inQuery = at > 0 && (b[at - 1] == UInt8(ascii: "?") || b[at - 1] == UInt8(ascii: "&"))
+        var inQuery = at > 0 && (b[at - 1] == UInt8(ascii: "?") || b[at - 1] == UInt8(ascii: "&"))
         let start = at + key.utf8.count
         var j = start
         scan: while j < b.count {
@@ -208,12 +209,24 @@ enum RecordEnricher {
                 break scan
             case UInt8(ascii: "&") where inQuery, UInt8(ascii: "#") where inQuery:
                 break scan
+            case UInt8(ascii: "&") where isQueryKey(b, j + 1):
+                // A query string without its `?`: uvicorn's ASGI scope at `--log-level trace`,
+                // `'query_string': b'room=voice-room-7f3k2&identity=user-42b7'`.
+                inQuery = true
+                break scan
             default:
                 j += 1
             }
         }
         guard j > start else { return nil }
         return inQuery ? queryDecoded(b.slice(start, j)) : b.string(start, j)
+    }
+
+    /// `name=` at `i` (letters, digits, `_`, `-`, `.`): the next pair of a query string.
+    private static func isQueryKey(_ b: Bytes, _ i: Int) -> Bool {
+        var k = i
+        while k < b.count, b[k].isAlnum || b[k] == UInt8(ascii: "_") || b[k] == UInt8(ascii: "-") || b[k] == UInt8(ascii: ".") { k += 1 }
+        return k > i && b.byte(k) == UInt8(ascii: "=")
     }
 
     /// A query value with `%XX` and `+` decoded (a `%` without two hex digits stays as it is;

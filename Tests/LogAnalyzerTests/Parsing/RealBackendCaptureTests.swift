@@ -107,4 +107,19 @@ import Testing
         #expect(post.field("status_code")?.stringValue == "200")
         #expect(classifier.classify(post) == .tokenMinted(ttlSeconds: nil))
     }
+
+    /// uvicorn 0.54.0 at `--log-level trace` prints each request's ASGI scope, its query string
+    /// as Python bytes without the `?`: `'query_string': b'room=voice-room-7f3k2&identity=user-42b7'`.
+    /// The room is `voice-room-7f3k2` (it was `voice-room-7f3k2&identity=user-42b7`, a session of
+    /// its own beside the access line's).
+    @Test func aQueryStringWithoutItsQuestionMarkEndsTheRoomAtTheAmpersand() throws {
+        let text = try Self.capture("backend-uvicorn-0.54.0-trace-excerpt.log")
+        let records = parse(text).records
+        let scope = try #require(records.first { $0.line == 2 })
+        #expect(scope.level == .trace)
+        #expect(scope.ids.room == "voice-room-7f3k2")
+        #expect(scope.ids.participant == "user-42b7")
+        let report = analyze(log: text, name: "backend.log")
+        #expect(report.sessions.map(\.key) == ["voice-room-7f3k2"])
+    }
 }
