@@ -74,8 +74,8 @@ let goldenCases = [
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").map { String($0.split(separator: " ")[0]) } == [
             "agents-json", "agents-json-legacy", "agents-text", "agents-rich", "agents-compact", "python-asctime", "python-basic",
-            "python-bracket", "zap-console", "zap-json", "browser-console", "pino-json", "pino-pretty", "uvicorn", "app-time",
-            "webhook-event", "sentry-breadcrumb", "json", "plain",
+            "python-bracket", "zap-console", "zap-json", "browser-console", "pino-json", "pino-pretty", "uvicorn", "gunicorn", "access-log",
+            "app-time", "webhook-event", "sentry-breadcrumb", "json", "plain",
         ])
     }
 
