@@ -59,8 +59,11 @@ public struct EarlyTokenDeathDetector: Detector {
         // `POST /api/token` access line joins every session within minutes of it, so one that a
         // wrapper stamped may be another session's request.
         let mint = mints.first { $0.time != nil && $0.hasIDs } ?? mints.first { $0.time != nil }
-        // (A mint line without a time, as uvicorn prints them, still shows the TTL.)
-        let minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? mints.first) : nil
+        // (A mint line without a time, as uvicorn prints them, still shows the TTL; so does the
+        // app's line that printed the token when the access line of its request, stamped at the
+        // request's whole second, comes first: gunicorn's `[11/Dec/2025:00:51:44 +0000] "GET
+        // /getToken?room=… HTTP/1.1" 200` after `00:51:44,420 … minted token …: <JWT>`.)
+        let minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? mints.first) ?? mints.lazy.compactMap(Self.mintedTTL).first : nil
         guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, var born = mint?.time ?? session.start else { return [] }
         // A rejected token older than the session's first line here (its nbf a minute or more
         // before it): the session began before these lines, in a log that starts late or in a
