@@ -133,6 +133,7 @@ enum TextLineParser {
         r.format = .pythonAsctime
         r.level = level
         r.message = b.string(b.skipSpaces(msgStart), b.trimmedEnd(b.count))
+        accessFields(b, b.skipSpaces(msgStart), &r)
         return true
     }
 
@@ -419,22 +420,42 @@ enum TextLineParser {
             r.message = b.string(s, b.trimmedEnd(b.count))
             return true
         }
-        guard b.has(" - ", at: hostEnd), let open = b.index(of: UInt8(ascii: "["), from: hostEnd + 3, to: Swift.min(b.count, hostEnd + 64)),
-            let (w, end) = TimeParsing.commonLogTime(b, at: open + 1), b.has("] \"", at: end),
-            let quote = b.index(of: UInt8(ascii: "\""), from: end + 3), b.byte(quote + 1) == 0x20, let status = b.digits(at: quote + 2, 3)
-        else { return false }
-        let parts = b.slice(end + 3, quote).split(separator: 0x20)
-        guard parts.count >= 2 else { return false }
+        guard let (w, fields) = commonLogRequest(b, s, hostEnd) else { return false }
         r.format = .accessLog
         r.time = clock.resolve(w)
         r.message = b.string(s, b.trimmedEnd(b.count))
-        r.fields = Fields([
+        r.fields = fields
+        return true
+    }
+
+    /// A Common Log Format line's time and request fields (client_addr, method, path, status_code).
+    private static func commonLogRequest(_ b: Bytes, _ s: Int, _ hostEnd: Int) -> (WrittenTime, Fields)? {
+        guard b.has(" - ", at: hostEnd), let open = b.index(of: UInt8(ascii: "["), from: hostEnd + 3, to: Swift.min(b.count, hostEnd + 64)),
+            let (w, end) = TimeParsing.commonLogTime(b, at: open + 1), b.has("] \"", at: end),
+            let quote = b.index(of: UInt8(ascii: "\""), from: end + 3), b.byte(quote + 1) == 0x20, let status = b.digits(at: quote + 2, 3)
+        else { return nil }
+        let parts = b.slice(end + 3, quote).split(separator: 0x20)
+        guard parts.count >= 2 else { return nil }
+        return (w, Fields([
             ("client_addr", .string(b.string(s, hostEnd))),
             ("method", .string(String(decoding: parts[0], as: UTF8.self))),
             ("path", .string(String(decoding: parts[1], as: UTF8.self))),
             ("status_code", .number(String(status))),
-        ])
-        return true
+        ]))
+    }
+
+    /// The request fields of an access line that a Python logger wrote as its message: werkzeug's
+    /// through the app's `basicConfig` (`… INFO werkzeug: 127.0.0.1 - - [27/Nov/2026 02:02:09]
+    /// "GET /getToken?… HTTP/1.1" 200 -`), uvicorn's `uvicorn.access` through a log config. The
+    /// record keeps its own time. (Only for a message that starts with a digit.)
+    private static func accessFields(_ b: Bytes, _ s: Int, _ r: inout LogRecord) {
+        guard b.byte(s).isDigit else { return }
+        let hostEnd = b.skipToken(s)
+        if b.has(" - \"", at: hostEnd) {
+            uvicornAccess(b, s, &r)
+        } else if let (_, fields) = commonLogRequest(b, s, hostEnd) {
+            r.fields = fields
+        }
     }
 
     /// `127.0.0.1:54321 - "POST /api/token HTTP/1.1" 200 OK` → client_addr, method, path, status_code.

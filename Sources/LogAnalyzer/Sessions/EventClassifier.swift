@@ -492,7 +492,7 @@ struct EventClassifier {
     /// one that says it minted (generated, created, issued) the token it prints (its TTL is then
     /// the token's exp - nbf, which the event's claims keep).
     private func tokenMint(_ r: LogRecord) -> EventKind? {
-        if r.format == .uvicorn || r.format == .accessLog, let method = r.field("method")?.stringValue, method == "POST" || method == "GET",
+        if r.format == .uvicorn || r.format == .accessLog || r.format == .pythonAsctime, let method = r.field("method")?.stringValue, method == "POST" || method == "GET",
             let path = r.field("path")?.stringValue, path.lowercased().contains("token"), r.field("status_code")?.stringValue == "200"
         {
             return .tokenMinted(ttlSeconds: nil)

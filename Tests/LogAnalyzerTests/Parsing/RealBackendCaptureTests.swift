@@ -144,4 +144,19 @@ import Testing
         #expect(death.value("lifetimeSeconds") == .number(1052.281))
         #expect(death.value("cause") == .text("suspended-host"))
     }
+
+    /// werkzeug's access line through the app's `basicConfig` (`2026-11-27 02:02:09,685 INFO
+    /// werkzeug: 127.0.0.1 - - [27/Nov/2026 02:02:09] "GET /getToken?… HTTP/1.1" 200 -`) has its
+    /// request's fields, so the `GET /getToken… 200` is a token mint, at the record's own time.
+    @Test func anAccessLineLoggedThroughBasicConfigHasItsRequest() throws {
+        let records = parse(try Self.capture("backend-flask-3.1.3-run-basicconfig.log")).records
+        let get = try #require(records.first { $0.line == 9 })
+        #expect(get.format == .pythonAsctime)
+        #expect(get.time?.iso8601 == "2026-11-27T02:02:09.685Z")
+        #expect(get.field("method")?.stringValue == "GET")
+        #expect(get.field("status_code")?.stringValue == "200")
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        #expect(classifier.classify(get) == .tokenMinted(ttlSeconds: nil))
+        #expect(classifier.classify(try #require(records.first { $0.line == 7 })) == nil)  // POST /api/token 404
+    }
 }
