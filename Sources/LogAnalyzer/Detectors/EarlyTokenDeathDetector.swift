@@ -167,9 +167,13 @@ public struct EarlyTokenDeathDetector: Detector {
                         + "the server refreshes a connected agent's token to at least \(humanDuration(c.refreshedTokenValiditySeconds)) ahead, so it expired only because no refresh reached the agent")
             } else if expiry.seconds(until: failedAt) >= -c.tokenLeewaySeconds {
                 diedAtOwnExpiry = true
+                // (The rejected token's own validity may have said so already.)
+                let said = causes.contains("short-ttl-token")
                 causes.removeAll { $0 == "short-ttl-token" }
                 causes.insert("short-ttl-token", at: 0)
-                f.explanation.insert(logged + ": the token was valid for \(humanDuration(validity)) from the join, not \(humanDuration(ttl)), and died at its own expiry - the code that minted it does not use the configured TTL", at: 0)
+                f.explanation.insert(
+                    logged + ": the token was valid for \(humanDuration(validity)) from the join, not \(humanDuration(ttl)), and died at its own expiry"
+                        + (said ? "" : " - the code that minted it does not use the configured TTL"), at: 0)
             } else {
                 f.explanation.append(logged + ", after the failure: a server that keeps the expiry rejected it early, so its clock ran ahead or the client presented another token")
             }

@@ -73,7 +73,11 @@ import Testing
         #expect(f.message == "token dead after 24 min 40 s of a configured 2 h TTL (the token was minted with a short TTL)")
         #expect(f.value("cause") == .text("short-ttl-token"))
         #expect(f.value("serverTokenExpiresAt") == .text("2026-09-08T09:15:00.000Z"))
-        #expect(f.explanation.first == "livekit-server logged at the join (2026-09-08 09:00:00) that patient-a91f's token expires at 2026-09-08 09:15:00 (participantInit.TokenExpiresAt: v1.13.2 or later, whose refreshes keep that expiry): the token was valid for 14 min 59 s from the join, not 2 h, and died at its own expiry - the code that minted it does not use the configured TTL")
+        #expect(f.explanation.first == "livekit-server logged at the join (2026-09-08 09:00:00) that patient-a91f's token expires at 2026-09-08 09:15:00 (participantInit.TokenExpiresAt: v1.13.2 or later, whose refreshes keep that expiry): the token was valid for 14 min 59 s from the join, not 2 h, and died at its own expiry")
+        // (The token's own claims say what minted it, once.)
+        #expect(f.explanation.filter { $0.contains("the code that minted it does not use the configured TTL") } == [
+            "the rejected token was minted valid for only 15 min, shorter than the configured 2 h: the code that minted it does not use the configured TTL (starter templates mint 15-minute tokens)"
+        ])
         #expect(f.evidence.map(\.role) == ["expiry logged at join", "rejected as expired"])
     }
 
@@ -91,5 +95,18 @@ import Testing
         #expect(json.token?.expires == 1_772_413_605)
         let old = record("2026-03-02T00:51:46.031Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"r1\", \"participantInit\": {\"Identity\": \"user-1\"}}")
         #expect(old.token == nil)
+    }
+}
+
+/// A short token that the join line and the rejected token's claims both show says once that
+/// the minting code ignores the configured TTL (`Fixtures/alt-short-ttl-v1133-sleep`: a 15-minute
+/// browser token on a v1.13.3 server that logged `TokenExpiresAt`).
+@Suite struct ShortTokenSaidOnceTests {
+    @Test func theMintingCodeIsBlamedOnce() throws {
+        let report = analyzeFixture("alt-short-ttl-v1133-sleep")
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("short-ttl-token"))
+        #expect(f.explanation.filter { $0.contains("the code that minted it does not use the configured TTL") }.count == 1)
+        #expect(f.explanation.first?.hasSuffix("and died at its own expiry") == true)
     }
 }
