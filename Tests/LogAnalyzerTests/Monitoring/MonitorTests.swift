@@ -409,6 +409,12 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         _ = try XMLDocument(data: Data(result.stdout.replacingOccurrences(of: "<!DOCTYPE html>", with: "").utf8))
     }
 
+    /// A job's failure is drawn in the swimlane as an error, as a 401 is.
+    @Test func htmlDrawsAJobFailureInTheErrorColour() throws {
+        let result = try runLoganalyze(["report", "--output", "html", RealCaptureTests.dir + "agents-0.12.21-rtc1.0.8-job-404-start.log"])
+        #expect(result.stdout.contains(##"stroke="#b3261e" stroke-width="2"><title>2026-11-26 23:48:52 job error: unhandled exception while running the job task: livekit.rtc.room.ConnectError"##))
+    }
+
     @Test func prometheusExpositionParsesBack() throws {
         let result = try runLoganalyze(["report", "--output", "prometheus", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
         #expect(result.status == 0)
