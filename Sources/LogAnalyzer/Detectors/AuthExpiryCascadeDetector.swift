@@ -119,7 +119,7 @@ public struct AuthExpiryCascadeDetector: Detector {
             f.values.append(("token", claims.findingValue))
             f.explanation.append("rejected token: \(claims.summary)")
         }
-        if let (count, low, high) = cascade.mintedBehind(leeway: configuration.tokenLeewaySeconds) {
+        if let (count, low, high) = cascade.mintedBehind(leeway: configuration.tokenLeewaySeconds, refreshedValidity: configuration.refreshedTokenValiditySeconds) {
             let range = humanDuration(low) == humanDuration(high) ? humanDuration(low) : "\(humanDuration(low)) to \(humanDuration(high))"
             f.explanation.append("each of the \(count) tokens, minted at different times, was first rejected \(range) after its nbf, past its validity: they were expired when sent, so the clock of the host that mints them runs about that far behind the server's (or the app sends tokens it minted that long before)")
         }

@@ -105,11 +105,18 @@ extension TokenEvidence {
     /// minute), that time past its validity and the verifier's 1-minute leeway. The host that
     /// mints them keeps a clock that far behind the server's (DOMAIN.md (c), clock skew: "a
     /// consistent offset"); a cached token would be one token, and tokens one refresh gave
-    /// share their nbf.
-    func mintedBehind(leeway: Double) -> (tokens: Int, low: Double, high: Double)? {
+    /// share their nbf. Only the app's tokens count: the server mints the agent's (`agent-AJ_…`)
+    /// and every refresh (`refreshedValidity`) with its own clock; the agent's and the browser's
+    /// refreshed tokens on a host that slept are rejected as one moment ends, their nbf as far
+    /// apart as the two joined.
+    func mintedBehind(leeway: Double, refreshedValidity: Double) -> (tokens: Int, low: Double, high: Double)? {
         var tokens: [TokenClaims] = []
         for e in failures {
-            if let t = e.token, t.notBefore != nil, t.validitySeconds != nil, !tokens.contains(t) { tokens.append(t) }
+            if let t = e.token, t.notBefore != nil, let validity = t.validitySeconds, Double(validity) != refreshedValidity,
+                !(t.subject?.hasPrefix("agent-") ?? false), !tokens.contains(t)
+            {
+                tokens.append(t)
+            }
         }
         guard tokens.count >= 2 else { return nil }
         var ages: [Double] = []

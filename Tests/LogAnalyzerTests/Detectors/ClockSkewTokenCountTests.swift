@@ -93,4 +93,20 @@ import Testing
         let cascade = try #require(incident.findings.first { $0.rule == "auth-expiry-cascade" })
         #expect(!cascade.explanation.contains { $0.contains("minted at different times") })
     }
+
+    /// A host running the agent and the browser slept: the server's refreshed 10-minute tokens of
+    /// both (the agent's `agent-AJ_…`, the browser's) are rejected as it wakes, their nbf 20 s
+    /// apart as the two joined: the server minted them, no minting clock is behind.
+    @Test func refreshedTokensOfASleptHostAreNoOffset() throws {
+        // nbf 2025-11-21 16:19:02 and 16:19:22, exp nbf + 600 s; rejected at 16:40:02 and 16:40:03.
+        let agent = makeJWT(#"{"exp":1763742542,"iss":"APIq7Rm2Xc9LbT4","nbf":1763741942,"sub":"agent-AJ_Rb2mT6yHc8Wf","video":{"room":"demo-room-k2","roomJoin":true,"agent":true}}"#)
+        let browser = makeJWT(#"{"exp":1763742562,"iss":"APIq7Rm2Xc9LbT4","name":"guest-77a1","nbf":1763741962,"sub":"guest-77a1","video":{"room":"demo-room-k2","roomJoin":true}}"#)
+        let report = analyze(files: [
+            ("server.log", [Self.server("16:40:02.723", agent), Self.server("16:40:03.305", browser)]),
+            ("browser.log", [Self.browser("16:40:03.433", browser)]),
+        ])
+        let cascade = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(cascade.value("failures") == .integer(3))
+        #expect(!cascade.explanation.contains { $0.contains("minted at different times") })
+    }
 }
