@@ -91,7 +91,7 @@ public struct EarlyTokenDeathDetector: Detector {
         f.values.append(("configuredTtlSeconds", .number(ttl)))
         if let source = minted?.source ?? c.configuredTokenTTLSource { f.values.append(("configuredTtlSource", .text(source))) }
         if let firstLine {
-            f.explanation.append("the session's lines here begin at \(firstLine.humanString), but the rejected token dates from \(born.humanString) (its nbf): the session is older than these lines (a log that starts late, or a session finalised after --session-idle of silence that went on as a new one); first rejected as expired \(failedAt.humanString)")
+            f.explanation.append("the rejected token dates from \(born.humanString) (its nbf), before the session's first line here at \(firstLine.humanString), so its lifetime counts from then (a log that starts late, a session finalised after --session-idle of silence that went on as a new one, or a token minted a while before it was used); first rejected as expired \(failedAt.humanString)")
         } else {
             f.explanation.append("\(mint != nil ? "minted" : "session started") \(born.humanString), first rejected as expired \(failedAt.humanString)")
         }

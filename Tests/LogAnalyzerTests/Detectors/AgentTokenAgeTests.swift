@@ -39,7 +39,7 @@ import Testing
         #expect(abs(try #require(f.number("sinceLastRefreshSeconds")) - 4272.588) < 0.0005)
         #expect(f.value("cause") == .text("suspended-host"))
         #expect(f.explanation == [
-            "the session's lines here begin at 2026-09-10 10:31:12, but the rejected token dates from 2026-09-10 09:20:00 (its nbf): the session is older than these lines (a log that starts late, or a session finalised after --session-idle of silence that went on as a new one); first rejected as expired 2026-09-10 10:31:12",
+            "the rejected token dates from 2026-09-10 09:20:00 (its nbf), before the session's first line here at 2026-09-10 10:31:12, so its lifetime counts from then (a log that starts late, a session finalised after --session-idle of silence that went on as a new one, or a token minted a while before it was used); first rejected as expired 2026-09-10 10:31:12",
             "the server last minted or refreshed the agent's token at 2026-09-10 09:20:00 (its nbf), 1 h 11 min 12 s before the failure: a connected agent gets a new one every 5 min, so nothing reached it for that long",
         ])
     }
