@@ -154,6 +154,56 @@ public struct SessionEvent: Sendable {
         return String(text[start..<end])
     }
 
+    /// The exception a traceback ends with: its last line, or, when that line goes on an
+    /// exception's text (`ELEVEN_API_KEY environmental variable`), the lines from the one that
+    /// starts it (`ValueError: ElevenLabs API key is required, either as argument or set`), joined
+    /// with spaces. Rich prints a `dev` record's traceback after it folded at the console's width
+    /// (agents 1.3-1.5, 80 columns without a terminal), and the message column folds its own copy.
+    /// (Looked back over at most 8 lines, up to a frame's indented line.)
+    static func exception(of traceback: String) -> String {
+        let last = lastLine(of: traceback)
+        guard !last.isEmpty, !startsException(last) else { return last }
+        var lines = traceback.split(separator: "\n", omittingEmptySubsequences: false).suffix(12).map { line -> Substring in
+            var l = line
+            while let c = l.utf8.last, c == 0x0D || c == 0x20 { l = l.dropLast() }
+            return l
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        var i = lines.count - 1
+        while i > 0, lines.count - i <= 8 {
+            i -= 1
+            let line = lines[i]
+            guard let c = line.utf8.first, c != 0x20, c != 0x09 else { return last }
+            if startsException(line) { return lines[i...].joined(separator: " ") }
+        }
+        return last
+    }
+
+    /// Whether a traceback's line starts its exception: a (dotted) class name whose last part
+    /// starts with a capital, alone or followed by `: ` (`RuntimeError: …`,
+    /// `livekit.rtc.room.ConnectError: …`, `asyncio.exceptions.CancelledError`).
+    static func startsException<S: StringProtocol>(_ line: S) -> Bool {
+        var partStart = true
+        var capital = false
+        var i = line.utf8.startIndex
+        let u = line.utf8
+        while i < u.endIndex {
+            let c = u[i]
+            if c == UInt8(ascii: ".") {
+                partStart = true
+            } else if c == UInt8(ascii: "_") || c.isAlnum {
+                if partStart { capital = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"); partStart = false }
+            } else if c == UInt8(ascii: ":") {
+                let next = u.index(after: i)
+                return capital && !partStart && i > u.startIndex && (next == u.endIndex || u[next] == 0x20)
+            } else {
+                return false
+            }
+            i = u.index(after: i)
+        }
+        return capital && !partStart
+    }
+
     static let tracebackHeader = "Traceback (most recent call last):"
     static let tracebackLiteral = Literal(tracebackHeader)
 
@@ -199,7 +249,7 @@ public struct SessionEvent: Sendable {
                 // error`, exc_info=error.error). (Error lines only: the rare ones.)
                 traceback = exc
             }
-            if let traceback, case let last = Self.lastLine(of: traceback), !last.isEmpty, last != Self.tracebackHeader, !Self.holds(text, Literal(last)) {
+            if let traceback, case let last = Self.exception(of: traceback), !last.isEmpty, last != Self.tracebackHeader, !Self.holds(text, Literal(last)) {
                 text += ": " + last
             }
         }

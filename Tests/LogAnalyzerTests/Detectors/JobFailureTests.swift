@@ -107,6 +107,29 @@ import Testing
         #expect(result.stdout.hasSuffix("1 input, 6 records, 1 session (1 flagged): 1 error\n"))
     }
 
+    /// Real livekit-agents 1.5.17 `dev` under `script` (80 columns): Rich prints the entrypoint's
+    /// traceback again after the record, folded at the console's width, so its exception is two
+    /// lines (`ValueError: ElevenLabs API key is required, either as argument or set ` /
+    /// `ELEVEN_API_KEY environmental variable`): the finding names the whole exception, not its
+    /// last line.
+    @Test func aRichTracebackFoldedExceptionIsWhole() throws {
+        let report = analyze([RealCaptureTests.dir + "agents-1.5.17-valueerror-dev.log"])
+        #expect(report.findings.map(\.rule) == ["job-failure"])
+        let f = try #require(report.findings.first)
+        #expect(f.sessionKey == "capture-room/RM_WQnwwG0j7he3")
+        #expect(f.message == "the job's entrypoint raised an unhandled exception: ValueError: ElevenLabs API key is required, either as argument or set ELEVEN_API_KEY environmental variable")
+        #expect(f.explanation.last == "the job ended 0.01 s later (`process exiting`)")
+        #expect(f.evidence.map(\.location.line) == [18])
+    }
+
+    /// A traceback's exception is its last line unless that line goes on the text of one.
+    @Test func aTracebacksExceptionStartsAtItsClassName() {
+        #expect(SessionEvent.exception(of: "Traceback (most recent call last):\n  File \"a.py\", line 1, in f\nRuntimeError: x") == "RuntimeError: x")
+        #expect(SessionEvent.exception(of: "  File \"a.py\", line 1, in f\n    raise ValueError(\"a b\nc\")\nValueError: a b\nc") == "ValueError: a b c")
+        #expect(SessionEvent.exception(of: "  File \"a.py\", line 1, in f\n    await x\nasyncio.exceptions.CancelledError") == "asyncio.exceptions.CancelledError")
+        #expect(SessionEvent.exception(of: "  File \"a.py\", line 1, in f\nsome words") == "some words")
+    }
+
     /// Real livekit-agents 0.12.21 with livekit rtc 1.0.8 (`start`, JSON): the stand-in server
     /// refused the job's room connection, and the SDK's follow-up validate request got `404 page
     /// not found`: the job's `ctx.connect()` raised `ConnectError … 404` (no 401 in the agent's log).
