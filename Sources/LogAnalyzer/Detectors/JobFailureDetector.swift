@@ -70,13 +70,35 @@ public struct JobFailureDetector: Detector {
         }
     }
 
+    /// Whether a session end is the worker's kill of the job's process (`… killing process`,
+    /// `… killing it`). (On the bytes, as `kind(of:)`.)
+    static func isKill(_ e: SessionEvent) -> Bool {
+        var text = e.text
+        return text.withUTF8 { killing.occurs(in: $0) }
+    }
+
     static let nonZeroExit = Literal("non-zero exit code")
     static let killing = Literal("killing")
     static let unresponsive = Literal("unresponsive")
     static let memoryLimit = Literal("memory limit")
 
     public func detect(_ session: Session, configuration: AnalysisConfiguration) -> [Finding] {
-        let failures = session.events.filter { Self.kind(of: $0) != nil }.map { (kind: Self.kind(of: $0)!, event: $0) }
+        // A process the worker killed (`process is unresponsive, killing process`, `… exceeded
+        // memory limit, killing …`, or at shutdown `process did not exit in time, killing
+        // process`) may then be logged as a crash: livekit-agents 1.3+ sends SIGUSR1 first and
+        // marks the kill only after 0.5 s, so the process's end within them is `process exited
+        // with non-zero exit code -10` (ipc/supervised_proc.py _send_kill_signal). That exit is
+        // the kill's, no failure of its own.
+        // (Within 5 s of the kill: a later job of the room crashing is a failure again.)
+        var failures: [(kind: Kind, event: SessionEvent)] = []
+        var kill: SessionEvent?
+        for e in session.events {
+            if let kind = Self.kind(of: e) {
+                if kind == .crashed, let k = kill, let t0 = k.time, let t1 = e.time, t0.seconds(until: t1) >= 0, t0.seconds(until: t1) <= 5 { continue }
+                failures.append((kind, e))
+            }
+            if e.kind == .sessionEnd, e.side == .agent, Self.isKill(e) { kill = e }
+        }
         guard let first = failures.first else { return [] }
         let what: String
         switch first.kind {

@@ -122,6 +122,32 @@ import Testing
         #expect(f.evidence.map(\.location.line) == [18])
     }
 
+    /// Real livekit-agents 1.8.9 `dev` (job_memory_limit_mb=300): the worker kills the job's
+    /// process for its memory, sends it SIGUSR1 first, and the process's end within the 0.5 s
+    /// before the kill is marked is logged as `process exited with non-zero exit code -10`: one
+    /// failure, the kill, not a kill and a crash.
+    @Test func aKilledProcesssExitIsNoCrashOfItsOwn() throws {
+        let report = analyze([RealCaptureTests.dir + "agents-1.8.9-mem-dev.log"])
+        #expect(report.findings.map(\.rule) == ["job-failure"])
+        let f = try #require(report.findings.first)
+        #expect(f.sessionKey == "capture-room/RM_Nw2ZdPjPGOle")
+        #expect(f.message == "the worker killed the job's process for exceeding its memory limit")
+        #expect(f.value("kind") == .text("killed"))
+        #expect(f.value("failures") == .integer(1))
+        #expect(f.explanation == ["the worker's memory check found the job's process above `job_memory_limit_mb` (WorkerOptions) and killed it"])
+        #expect(f.evidence.map(\.location.line) == [7])
+    }
+
+    /// Real livekit-agents 1.8.9 `start` stopped with SIGTERM (drain_timeout=2,
+    /// shutdown_process_timeout=3, a shutdown callback that blocks): the worker kills the job's
+    /// process at shutdown (`process did not exit in time, killing process`), and its end after
+    /// SIGUSR1 is logged as `process exited with non-zero exit code -10`: no job failure.
+    @Test func aKillAtShutdownAndItsExitAreNoJobFailure() {
+        let report = analyze([RealCaptureTests.dir + "agents-1.8.9-shutdown-kill-start.log"])
+        #expect(report.sessions.count == 1)
+        #expect(report.findings.isEmpty)
+    }
+
     /// A traceback's exception is its last line unless that line goes on the text of one.
     @Test func aTracebacksExceptionStartsAtItsClassName() {
         #expect(SessionEvent.exception(of: "Traceback (most recent call last):\n  File \"a.py\", line 1, in f\nRuntimeError: x") == "RuntimeError: x")
