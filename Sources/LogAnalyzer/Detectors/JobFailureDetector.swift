@@ -9,7 +9,7 @@
 /// unrecoverable error[: …]`, agents-js `… due to an unrecoverable error`). An entrypoint that
 /// raised LiveKit's 401 is an authentication failure, the other rules' (no finding here); the
 /// kills at shutdown (`process did not exit in time`) and of processes without a job are not the
-/// session's failure.
+/// session's failure, nor is the exit a kill is then logged with (`… non-zero exit code -10`).
 /// Known false positives: none known; one finding per session.
 public struct JobFailureDetector: Detector {
     public init() {}
