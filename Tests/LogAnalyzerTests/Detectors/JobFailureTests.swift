@@ -148,6 +148,20 @@ import Testing
         #expect(report.findings.isEmpty)
     }
 
+    /// Real livekit-agents 1.0.23 `start` with livekit-plugins-openai 1.0.23, its LLM at a stand-in
+    /// answering 401 `invalid_api_key`: the fourth unrecoverable LLM error closes the session,
+    /// the provider's error in `exc_info` after its traceback. A job failure, no LiveKit
+    /// authentication finding.
+    @Test func aProvidersRejectionThatClosedTheSessionIsASessionError() throws {
+        let report = analyze([RealCaptureTests.dir + "agents-1.0.23-sessionerror-start.log"])
+        #expect(report.findings.map(\.rule) == ["job-failure"])
+        let f = try #require(report.findings.first)
+        #expect(f.sessionKey == "capture-room")
+        #expect(f.value("kind") == .text("sessionError"))
+        #expect(f.message.hasPrefix("the agent session closed on an error it could not recover from: livekit.agents._exceptions.APIStatusError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-dummy"))
+        #expect(f.evidence.map(\.location.line) == [9])
+    }
+
     /// A traceback's exception is its last line unless that line goes on the text of one.
     @Test func aTracebacksExceptionStartsAtItsClassName() {
         #expect(SessionEvent.exception(of: "Traceback (most recent call last):\n  File \"a.py\", line 1, in f\nRuntimeError: x") == "RuntimeError: x")
