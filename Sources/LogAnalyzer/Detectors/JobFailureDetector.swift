@@ -159,12 +159,15 @@ public struct JobFailureDetector: Detector {
             let names = failures.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             f.explanation.append("the session shows \(failures.count) failures: \(names.joined(separator: ", "))")
         }
-        // The job's end after the failure, when one was logged (`process exiting`; 0.8 `job exiting`).
+        // The job's end right after the failure, when one was logged (`process exiting`; 0.8 `job
+        // exiting`): livekit-agents 1.5.17 and 1.8.9 shut a job whose entrypoint raised down at
+        // once (reason `job crashed`); 0.12 to 1.3 leave the process until the room or the worker
+        // ends, and an exit seconds later is that end, not the failure's.
         if let t0 = first.event.time,
             let end = session.events.first(where: {
                 $0.kind == .sessionEnd && $0.side == .agent && ($0.text.hasPrefix("process exiting") || $0.text.hasPrefix("job exiting")) && ($0.time.map { $0 >= t0 } ?? false)
             }),
-            let t1 = end.time
+            let t1 = end.time, t0.seconds(until: t1) <= 2
         {
             f.explanation.append("the job ended \(humanDuration(t0.seconds(until: t1))) later (`\(end.text)`)")
         }

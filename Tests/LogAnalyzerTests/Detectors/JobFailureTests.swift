@@ -42,6 +42,16 @@ import Testing
         #expect(f.message == "the job's entrypoint raised an unhandled exception: ValueError: ElevenLabs API key is required")
     }
 
+    /// livekit-agents before 1.5 leave the job's process running after its entrypoint raised: its
+    /// `process exiting` seconds later is the worker's or the room's end, not the failure's.
+    @Test func aLaterExitIsNotSaidToFollowTheFailure() throws {
+        let f = try #require(Self.findings([
+            Self.line("unhandled exception while running the job task", extra: #""error": "RuntimeError: boom", "#),
+            Self.line("process exiting", level: "INFO", extra: #""reason": "", "#, at: "00:00:05.980000"),
+        ]).first)
+        #expect(!f.explanation.contains { $0.hasPrefix("the job ended") })
+    }
+
     @Test func aCrashKillOrSessionErrorSaysWhich() throws {
         let crash = try #require(Self.findings([Self.line("process exited with non-zero exit code -9")]).first)
         #expect(crash.message == "the job's process crashed (exit code -9)")
