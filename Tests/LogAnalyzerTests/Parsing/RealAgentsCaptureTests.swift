@@ -9,11 +9,6 @@ import Testing
 /// `RealCaptures/` are the bytes the process printed (an excerpt of lines where named so); their
 /// tokens are signed with a throwaway secret.
 @Suite struct RealAgentsCaptureTests {
-    static func capture(_ name: String) throws -> String {
-        let url = PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name)
-        return try String(contentsOf: url, encoding: .utf8)
-    }
-
     static var options: IngestOptions {
         var o = IngestOptions()
         o.date = Timestamp.days(year: 2026, month: 11, day: 26)
@@ -25,7 +20,7 @@ import Testing
     /// `978, in _connection_task`, the exception's text over two lines), then a blank line. The
     /// whole traceback is the record's: the 401 in its last lines makes the registration finding.
     @Test func aRichTracebackFoldedAtTheConsoleWidthIsTheRecords() throws {
-        let text = try Self.capture("agents-1.3.12-dev-registration-401.log")
+        let text = try realCapture("agents-1.3.12-dev-registration-401.log")
         let records = parse(text, options: Self.options).records
         #expect(records.count == 15)
         #expect(records.allSatisfy { $0.format == .agentsRich })
@@ -63,7 +58,7 @@ import Testing
     /// column, the token cut by Rich's ellipsis), its extras, then the traceback again at column
     /// 0 with the whole token folded over five lines. One record, whose token is one word.
     @Test func aTokenFoldedInAColumnZeroRichTracebackIsOneWord() throws {
-        let text = try Self.capture("agents-1.3.12-dev-job-401.log")
+        let text = try realCapture("agents-1.3.12-dev-job-401.log")
         let records = parse(text, options: Self.options).records
         #expect(records.count == 9)
         #expect(records.allSatisfy { $0.format == .agentsRich })
@@ -94,7 +89,7 @@ import Testing
     /// column, which cuts it with an ellipsis and wraps the rest (`livekit::rtc_engine:405:
     /// livekit::r…` / `- failed to connect:` / …): the target is split off the whole message.
     @Test func aRustTargetRichCutShortIsSplitOffTheWrappedMessage() throws {
-        let records = parse(try Self.capture("agents-1.3.12-dev-job-401.log"), options: Self.options).records
+        let records = parse(try realCapture("agents-1.3.12-dev-job-401.log"), options: Self.options).records
         let rust = records.filter { $0.logger == "livekit" }
         #expect(rust.map(\.line) == [14, 24, 33, 109])
         #expect(rust.map { $0.field("rust_target") } == [
@@ -120,7 +115,7 @@ import Testing
     /// body as Rust prints bytes, the server's reason and the token in decimal: decoded, the line
     /// says `token is expired` and gives the token's claims; no output shows the token.
     @Test func aResponseBodyPrintedAsBytesIsDecoded() throws {
-        let records = parse(try Self.capture("agents-1.5.17-start-v0-path-401.log")).records
+        let records = parse(try realCapture("agents-1.5.17-start-v0-path-401.log")).records
         #expect(records.count == 2)
         let v0 = records[0]
         #expect(v0.format == .agentsJSON)
@@ -143,7 +138,7 @@ import Testing
     /// Some([…]) })))`; the other lines say `HTTP error: 401 Unauthorized`. An excerpt (lines 7,
     /// 9, 11, 12, 17, 18, 19 of the capture).
     @Test func anInitialConnectRefusedAsExpiredOnlyInTheBodyBytesIsACascade() throws {
-        let text = try Self.capture("agents-1.3.12-start-job-401-excerpt.log")
+        let text = try realCapture("agents-1.3.12-start-job-401-excerpt.log")
         let records = parse(text).records
         #expect(records.count == 7)
         #expect(records[3].message.hasPrefix("failed to connect: Signal(WsError(Http(Response { status: 401, "))
@@ -163,7 +158,7 @@ import Testing
     /// agents 1.3.12 start: `failed to connect to livekit, retrying in 0s` says why only in its
     /// `exc_info`; the evidence shows the traceback's exception line after the message.
     @Test func aRegistrationRejectionShowsItsExceptionLine() throws {
-        let report = analyze(log: try Self.capture("agents-1.3.12-start-registration-401.log"), name: "agent.log")
+        let report = analyze(log: try realCapture("agents-1.3.12-start-registration-401.log"), name: "agent.log")
         #expect(report.findings.map(\.rule) == ["auth-credentials"])
         let f = try #require(report.findings.first)
         #expect(f.value("failures") == .integer(5))
@@ -178,7 +173,7 @@ import Testing
     /// wraps its first line (`Traceback (most recent call` / `last):`); the lines keep their
     /// breaks, so the message's first line is the message alone. (Lines 19 to 76 of the capture.)
     @Test func aTracebackWhoseFirstLineRichWrappedKeepsItsLines() throws {
-        let records = parse(try Self.capture("agents-1.5.17-dev-crash.log"), options: Self.options).records
+        let records = parse(try realCapture("agents-1.5.17-dev-crash.log"), options: Self.options).records
         #expect(records.map(\.line) == [1, 6, 10, 14, 15, 56])
         let crash = records[4]
         #expect(crash.lineCount == 41)

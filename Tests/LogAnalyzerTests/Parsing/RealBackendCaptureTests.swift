@@ -8,17 +8,12 @@ import Testing
 /// files under `RealCaptures/backend-*` are the bytes the processes printed (stdout and stderr);
 /// their tokens are signed with a throwaway secret.
 @Suite struct RealBackendCaptureTests {
-    static func capture(_ name: String) throws -> String {
-        let url = PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name)
-        return try String(contentsOf: url, encoding: .utf8)
-    }
-
     /// gunicorn 27.0.1 with `-k uvicorn.workers.UvicornWorker --access-logfile -`: its error log
     /// (`[2026-11-27 02:02:18 +0000] [17049] [INFO] Booting worker with pid: 17049`, the
     /// worker's uvicorn lines included) has a zoned time, a level and the process id; uvicorn's
     /// `Exception in ASGI application` keeps its traceback.
     @Test func gunicornsErrorLogHasItsTimeLevelAndProcess() throws {
-        let records = parse(try Self.capture("backend-gunicorn-27.0.1-uvicornworker-access.log")).records
+        let records = parse(try realCapture("backend-gunicorn-27.0.1-uvicornworker-access.log")).records
         let gunicorn = records.filter { $0.format == .gunicorn }
         #expect(gunicorn.map(\.line) == [1, 2, 3, 4, 5, 6, 7, 8, 15, 84, 85, 86, 87, 88, 89, 90])
         let boot = try #require(records.first { $0.line == 4 })
@@ -40,7 +35,7 @@ import Testing
     /// and its traceback: a Python record of logger `app`, not a Node agent's pino-pretty line
     /// (a format of the agent's side) with the message `in app: Exception on …`.
     @Test func flasksDefaultHandlerLineIsAPythonRecordOfTheBackend() throws {
-        let text = try Self.capture("backend-flask-3.1.3-run-default-logging.log")
+        let text = try realCapture("backend-flask-3.1.3-run-default-logging.log")
         let records = parse(text).records
         let crash = try #require(records.first { $0.line == 9 })
         #expect(crash.format == .pythonAsctime)
@@ -58,7 +53,7 @@ import Testing
     /// record with its time, level and logger (it was plain, without level or logger); werkzeug's
     /// access lines go through the same handler, their colours stripped.
     @Test func asctimeLevelNameColonIsAPythonRecord() throws {
-        let records = parse(try Self.capture("backend-flask-3.1.3-run-basicconfig.log")).records
+        let records = parse(try realCapture("backend-flask-3.1.3-run-basicconfig.log")).records
         #expect(records.filter { $0.format == .pythonAsctime }.map(\.line) == [3, 5, 6, 7, 8, 9, 10, 27])
         let mint = try #require(records.first { $0.line == 8 })
         #expect(mint.level == .info)
@@ -83,7 +78,7 @@ import Testing
     /// lines without time).
     @Test func accessLinesHaveTheirTimeAndRequest() throws {
         let classifier = EventClassifier(configuration: AnalysisConfiguration())
-        let sync = parse(try Self.capture("backend-gunicorn-27.0.1-flask-sync-access.log")).records
+        let sync = parse(try realCapture("backend-gunicorn-27.0.1-flask-sync-access.log")).records
         #expect(sync.filter { $0.format == .accessLog }.map(\.line) == [6, 7, 9, 27])
         let mint = try #require(sync.first { $0.line == 9 })
         #expect(mint.time?.iso8601 == "2026-11-27T02:02:12.000Z")
@@ -94,13 +89,13 @@ import Testing
         #expect(classifier.classify(mint) == .tokenMinted(ttlSeconds: nil))
         #expect(classifier.classify(try #require(sync.first { $0.line == 7 })) == nil)  // POST /api/token 404
 
-        let werkzeug = parse(try Self.capture("backend-flask-3.1.3-run-default-logging.log")).records
+        let werkzeug = parse(try realCapture("backend-flask-3.1.3-run-default-logging.log")).records
         #expect(werkzeug.filter { $0.format == .accessLog }.map(\.line) == [6, 7, 8, 26])
         let get = try #require(werkzeug.first { $0.line == 8 })
         #expect(get.time?.iso8601 == "2026-11-27T02:02:11.000Z")
         #expect(classifier.classify(get) == .tokenMinted(ttlSeconds: nil))
 
-        let worker = parse(try Self.capture("backend-gunicorn-27.0.1-uvicornworker-access.log")).records
+        let worker = parse(try realCapture("backend-gunicorn-27.0.1-uvicornworker-access.log")).records
         #expect(worker.filter { $0.format == .uvicorn }.map(\.line) == [9, 12, 13, 14])
         let post = try #require(worker.first { $0.line == 12 })
         #expect(post.message == "127.0.0.1:33418 - \"POST /api/token HTTP/1.1\" 200")
@@ -113,7 +108,7 @@ import Testing
     /// The room is `voice-room-7f3k2` (it was `voice-room-7f3k2&identity=user-42b7`, a session of
     /// its own beside the access line's).
     @Test func aQueryStringWithoutItsQuestionMarkEndsTheRoomAtTheAmpersand() throws {
-        let text = try Self.capture("backend-uvicorn-0.54.0-trace-excerpt.log")
+        let text = try realCapture("backend-uvicorn-0.54.0-trace-excerpt.log")
         let records = parse(text).records
         let scope = try #require(records.first { $0.line == 2 })
         #expect(scope.level == .trace)
@@ -135,7 +130,7 @@ import Testing
             let text = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-real/" + name), encoding: .utf8)
             dir.write(name, text)
         }
-        dir.write("backend.log", try Self.capture("backend-gunicorn-27.0.1-flask-sync-faketime-incident.log"))
+        dir.write("backend.log", try realCapture("backend-gunicorn-27.0.1-flask-sync-faketime-incident.log"))
         let report = analyze([dir.url.path])
         #expect(report.sessions.map(\.key) == ["voice-room-7f3k2/RM_Xq7bT2mNw4Lp"])
         let death = try #require(report.findings.first { $0.rule == "early-token-death" })
@@ -149,7 +144,7 @@ import Testing
     /// werkzeug: 127.0.0.1 - - [27/Nov/2026 02:02:09] "GET /getToken?… HTTP/1.1" 200 -`) has its
     /// request's fields, so the `GET /getToken… 200` is a token mint, at the record's own time.
     @Test func anAccessLineLoggedThroughBasicConfigHasItsRequest() throws {
-        let records = parse(try Self.capture("backend-flask-3.1.3-run-basicconfig.log")).records
+        let records = parse(try realCapture("backend-flask-3.1.3-run-basicconfig.log")).records
         let get = try #require(records.first { $0.line == 9 })
         #expect(get.format == .pythonAsctime)
         #expect(get.time?.iso8601 == "2026-11-27T02:02:09.685Z")

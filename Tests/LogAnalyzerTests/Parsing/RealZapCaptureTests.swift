@@ -15,17 +15,12 @@ import Testing
 /// `zap-1.23.0-console-job-ended.log` is an excerpt (lines 1, 55, 56) of a console run on the
 /// real clock with `TZ=UTC`.
 @Suite struct RealZapCaptureTests {
-    static func capture(_ name: String) throws -> String {
-        let url = PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name)
-        return try String(contentsOf: url, encoding: .utf8)
-    }
-
     /// zap's JSON `ts` is `float64(UnixNano) / 1e9` printed in Go's shortest form, so an instant
     /// on a millisecond prints a hair below it (`00:48:04.117` is `1765414084.1169999`): read to
     /// the microsecond by dropping the seventh digit it became `.116`, a millisecond before the
     /// console line of the same instant.
     @Test func zapJSONEpochSecondsRoundToTheMillisecondZapWasGiven() throws {
-        let records = parse(try Self.capture("zap-1.23.0-json-incident.log")).records
+        let records = parse(try realCapture("zap-1.23.0-json-incident.log")).records
         #expect(records.count == 22)
         #expect(records.allSatisfy { $0.format == .zapJSON })
         #expect(records[0].time?.iso8601 == "2025-12-11T00:48:04.117Z")
@@ -66,7 +61,7 @@ extension RealZapCaptureTests {
     /// The stack lines stay with their record, `+0800` is read as the zone, `errorVerbose` stays a
     /// field.
     @Test func consoleStacksZonesAndNonASCIIFromRealZap() throws {
-        let records = parse(try Self.capture("zap-1.23.0-console-0800-errors.log")).records
+        let records = parse(try realCapture("zap-1.23.0-console-0800-errors.log")).records
         #expect(records.map(\.line) == [1, 2, 9, 10, 11, 12, 15])
         #expect(records.map(\.lineCount) == [1, 7, 1, 1, 1, 3, 1])
         #expect(records.allSatisfy { $0.format == .zapConsole && $0.logger == "livekit" })

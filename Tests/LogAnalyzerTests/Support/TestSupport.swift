@@ -107,3 +107,8 @@ func runLoganalyze(
         status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// The text of a file under `Tests/LogAnalyzerTests/RealCaptures/`: what a real program printed.
+func realCapture(_ name: String) throws -> String {
+    try String(contentsOf: PackagePaths.root.appendingPathComponent("Tests/LogAnalyzerTests/RealCaptures/" + name), encoding: .utf8)
+}
