@@ -154,9 +154,8 @@ public struct JobFailureDetector: Detector {
                 ? "the worker's memory check found the job's process above `job_memory_limit_mb` (WorkerOptions) and killed it"
                 : "the job's process did not answer the worker's pings in time: its event loop was blocked (synchronous or CPU-bound code in the job), so the worker killed it")
         }
-        let kinds = Set(failures.map(\.kind))
-        if kinds.count > 1 {
-            let names = failures.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let names = failures.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        if names.count > 1 {
             f.explanation.append("the session shows \(failures.count) failures: \(names.joined(separator: ", "))")
         }
         // The job's end right after the failure, when one was logged (`process exiting`; 0.8 `job
