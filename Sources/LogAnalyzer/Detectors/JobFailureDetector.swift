@@ -2,7 +2,8 @@
 /// error it could not recover from, or the worker saw its process crash or killed it.
 ///
 /// Reads the `jobError` events (livekit-agents `unhandled exception while running the job task`,
-/// ipc/job_proc_lazy_main.py, 0.12 to HEAD) and the session ends that say why the job ended
+/// ipc/job_proc_lazy_main.py, 0.12 to HEAD; Node agents' `error in entry function`,
+/// agents/src/ipc/job_proc_lazy_main.ts) and the session ends that say why the job ended
 /// (ipc/supervised_proc.py: `process exited with non-zero exit code N`, `process is unresponsive,
 /// killing process`, `[job ]process exceeded memory limit, killing process|it`; 0.8 `job is
 /// unresponsive, killing job`; voice/agent_session.py `AgentSession is closing due to
@@ -108,7 +109,8 @@ public struct JobFailureDetector: Detector {
         let what: String
         switch first.kind {
         case .entrypoint:
-            what = "the job's entrypoint raised an unhandled exception: \(Self.after(first.event.text, "while running the job task") ?? "its traceback was not logged")"
+            let exception = Self.after(first.event.text, "while running the job task") ?? Self.after(first.event.text, "\(EventClassifier.nodeEntryError)")
+            what = "the job's entrypoint raised an unhandled exception: \(exception ?? "its traceback was not logged")"
         case .sessionError:
             what = "the agent session closed on an error it could not recover from: \(Self.after(first.event.text, "unrecoverable error") ?? "no error given")"
         case .crashed:

@@ -800,18 +800,57 @@ struct StreamParser {
         guard let open = pinoValue else { return }
         pinoValue = nil
         let text = open.lines.joined(separator: "\n")
-        let value = parseJSON(text) ?? .string(text)
+        let isError = open.key == "err" || open.key == "error"
+        let value = parseJSON(text) ?? (isError ? Self.pinoPrettyError(open.lines) : nil) ?? .string(text)
         r.fields.append((open.key, value))
-        if open.key == "err" || open.key == "error" {
+        if isError {
+            // (As pino JSON's error object is read: `Type: message`.)
             let errorText: String
             if case .object(let members) = value, let message = members.first(where: { $0.0 == "message" })?.1.stringValue {
-                errorText = message
+                let type = members.first(where: { $0.0 == "type" })?.1.stringValue ?? ""
+                errorText = type.isEmpty ? message : type + ": " + message
             } else {
                 errorText = text
             }
             r.errorText = r.errorText.map { $0 + "\n" + errorText } ?? errorText
         }
         if !r.fields.isRaw { RecordEnricher.idsFromFields(&r) }
+    }
+
+    /// pino-pretty's error value (`err`, `error`) back as the object pino logged: pino-pretty
+    /// prints it as `JSON.stringify(value, null, 2)` does, one member a line, except the `stack`,
+    /// whose string it prints raw on the lines after `"stack":`, four columns deeper (its comma
+    /// dropped) (pinojs/pino-pretty lib/utils/prettify-error.js). `lines` are the value's lines,
+    /// `{` to `}`; nil for any other shape (a member spread over lines: a nested object).
+    static func pinoPrettyError(_ lines: [String]) -> JSONValue? {
+        guard lines.count >= 3, lines[0] == "{", lines[lines.count - 1].drop(while: { $0 == " " }) == "}" else { return nil }
+        var members: [(String, JSONValue)] = []
+        var stack: [Substring]?
+        var stackIndent = 0
+        var memberIndent: Int?
+        for line in lines[1..<(lines.count - 1)] {
+            let indent = line.prefix(while: { $0 == " " }).count
+            if stack != nil, indent >= stackIndent {
+                stack!.append(line.dropFirst(stackIndent))
+                continue
+            }
+            if let lines = stack {
+                members.append(("stack", .string(lines.joined(separator: "\n"))))
+                stack = nil
+            }
+            if memberIndent == nil { memberIndent = indent }
+            let body = line.dropFirst(indent)
+            guard indent == memberIndent, body.first == "\"" else { return nil }
+            if body == "\"stack\":" {
+                stack = []
+                stackIndent = indent + 4
+                continue
+            }
+            guard case .object(let member)? = parseJSON("{" + (body.last == "," ? body.dropLast() : body) + "}"), member.count == 1 else { return nil }
+            members.append(member[0])
+        }
+        if let lines = stack { members.append(("stack", .string(lines.joined(separator: "\n")))) }
+        return members.isEmpty ? nil : .object(members)
     }
 
     /// pino-pretty's `    key: value` continuation.

@@ -184,7 +184,7 @@ struct EventClassifier {
             mask = message.withUTF8 { scanMessage($0, memo) }
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
-        guard mask != 0 else { return nil }
+        guard mask != 0 else { return Self.isNodeEntryError(r) ? .jobError : nil }
         return kind(r, mask)
     }
 
@@ -203,6 +203,7 @@ struct EventClassifier {
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
         // A job's entrypoint raised something else than a LiveKit 401 (that one is taken above).
         if has(mask, .jobTaskException), r.message.hasPrefix("unhandled e") { return .jobError }
+        if Self.isNodeEntryError(r) { return .jobError }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
         if has(mask, .leaveRequest), let leave = Self.leaveRequest(r.message) { return leave }
         if has(mask, .connect), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
@@ -282,6 +283,17 @@ struct EventClassifier {
     }
 
     static let processExiting = Literal("process exiting")
+
+    /// Node `@livekit/agents`' line for a job whose entry function threw (ERROR, the error under
+    /// `error` as pino's `{type, message, stack}`; agents/src/ipc/job_proc_lazy_main.ts startJob,
+    /// 2024 to HEAD): the message exactly, no word of the vocabulary (it has no free slot).
+    static let nodeEntryError: StaticString = "error in entry function"
+
+    static func isNodeEntryError(_ r: LogRecord) -> Bool {
+        guard let level = r.level, level >= .error, r.message.utf8.count == nodeEntryError.utf8CodeUnitCount else { return false }
+        var message = r.message
+        return message.withUTF8 { $0.has(nodeEntryError, at: 0) }
+    }
 
     /// Whether a record's message holds the words of a job process's end (`processEnd`'s lines:
     /// `process exit…`, `killing `), not only the agent session's close (`closing agent session
@@ -408,6 +420,7 @@ struct EventClassifier {
     /// parser runs before it builds a record.
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
+        if message.count == Self.nodeEntryError.utf8CodeUnitCount, message.has(Self.nodeEntryError, at: 0) { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

@@ -231,7 +231,13 @@ public struct SessionEvent: Sendable {
         }
         // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.
         let fieldsRead = !r.fields.isRaw || r.errorText != nil
-        if fieldsRead, case .string(let error)? = r.field("error"), !error.isEmpty {
+        // (Looked up once: each lookup in raw JSON fields walks the object.)
+        let errorField = fieldsRead ? r.field("error") : nil
+        if case .string(let error)? = errorField, !error.isEmpty {
+            text += ": " + Self.firstLine(of: error)
+        } else if case .object? = errorField, let error = r.errorText {
+            // An error object (Node's pino: `{type, message, stack}`), read by the parser as
+            // `Type: message`.
             text += ": " + Self.firstLine(of: error)
         } else {
             var traceback: String?

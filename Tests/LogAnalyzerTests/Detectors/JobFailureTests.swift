@@ -195,4 +195,40 @@ import Testing
         ])
         #expect(f.evidence.map(\.location.line) == [18])
     }
+    /// Node `@livekit/agents`: `error in entry function` (ERROR, pino's error object under
+    /// `error`; agents/src/ipc/job_proc_lazy_main.ts), in pino JSON and as pino-pretty prints it
+    /// (the stack raw under `"stack":`); one whose error is LiveKit's 401 stays the auth rules'.
+    @Test func aNodeEntryFunctionsErrorIsTheFinding() throws {
+        let json = [
+            #"{"level":20,"time":1760954178100,"pid":1120,"hostname":"agent-7f9c","jobID":"AJ_p9KdW3xYzQ2r","msg":"job started"}"#,
+            #"{"level":50,"time":1760954178728,"pid":1120,"hostname":"agent-7f9c","jobID":"AJ_p9KdW3xYzQ2r","error":{"type":"TypeError","message":"Cannot read properties of undefined (reading 'say')","stack":"TypeError: Cannot read properties of undefined (reading 'say')\n    at entry (file:///app/dist/agent.js:41:27)"},"msg":"error in entry function"}"#,
+            #"{"level":50,"time":1760954179728,"pid":1121,"hostname":"agent-7f9c","jobID":"AJ_q9KdW3xYzQ2r","error":{"type":"ConnectError","message":"engine: signal failure: client error: 401 Unauthorized - invalid token: x, error: go-jose/go-jose/jwt: validation failed, token is expired (exp)","stack":"ConnectError: engine\n    at Room.connect"},"msg":"error in entry function"}"#,
+        ]
+        let report = analyze(log: json.joined(separator: "\n"))
+        #expect(report.findings.map(\.rule).sorted() == ["auth-expiry-cascade", "job-failure"])
+        let f = try #require(report.findings.first { $0.rule == "job-failure" })
+        #expect(f.jobId == "AJ_p9KdW3xYzQ2r")
+        #expect(f.message == "the job's entrypoint raised an unhandled exception: TypeError: Cannot read properties of undefined (reading 'say')")
+        #expect(f.value("kind") == .text("entrypoint"))
+        #expect(f.evidence.map(\.location.line) == [2])
+        #expect(f.evidence.map(\.text) == ["error in entry function: TypeError: Cannot read properties of undefined (reading 'say')"])
+
+        let pretty = [
+            "[09:56:18.100] DEBUG (1120): job started",
+            "    jobID: \"AJ_p9KdW3xYzQ2r\"",
+            "[09:56:18.728] ERROR (1120): error in entry function",
+            "    jobID: \"AJ_p9KdW3xYzQ2r\"",
+            "    error: {",
+            "      \"type\": \"TypeError\",",
+            "      \"message\": \"Cannot read properties of undefined (reading 'say')\",",
+            "      \"stack\":",
+            "          TypeError: Cannot read properties of undefined (reading 'say')",
+            "              at entry (file:///app/dist/agent.js:41:27)",
+            "    }",
+        ]
+        let p = try #require(analyze(log: pretty.joined(separator: "\n")).findings.first)
+        #expect(p.rule == "job-failure")
+        #expect(p.message == f.message)
+        #expect(p.evidence.map(\.location.line) == [3])
+    }
 }

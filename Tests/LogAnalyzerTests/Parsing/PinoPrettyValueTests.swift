@@ -62,10 +62,52 @@ import Testing
         #expect(records[0].ids.workerId == "AW_Qm3Zt8Lp2VxR")
         #expect(records[1].lineCount == 9)
         #expect(records[1].ids.jobId == "AJ_Xk29LmQp7RtB")
-        let error = try #require(records[1].field("error")?.stringValue)
-        #expect(error.hasPrefix("{\n      \"type\": \"Error\","))
-        #expect(error.hasSuffix("room.js:512:19)\n    }"))
-        #expect(records[1].errorText?.contains("could not reconnect, token might be expired") == true)
+        // The error object as pino logged it: its stack's lines back in one string, four columns
+        // less deep than pino-pretty printed them.
+        #expect(records[1].field("error") == .object([
+            ("type", .string("Error")), ("message", .string("could not reconnect, token might be expired")),
+            ("stack", .string("Error: could not reconnect, token might be expired\n    at RTCEngine.attemptReconnect (file:///app/dist/room.js:512:19)")),
+        ]))
+        #expect(records[1].errorText == "Error: could not reconnect, token might be expired")
         #expect(records[1].field("Error") == nil)
+    }
+
+    /// Members after the stack, and a shape that is not an error object (a member spread over
+    /// lines) kept as its text.
+    @Test func errorMembersAfterTheStackAndOtherShapes() {
+        let stackThenCode = [
+            "[01:09:16.950] ERROR (41288): error in entry function",
+            "    err: {",
+            "      \"type\": \"ConnectError\",",
+            "      \"message\": \"signal failure\",",
+            "      \"stack\":",
+            "          ConnectError: signal failure",
+            "              at Room.connect (file:///app/dist/room.js:90:11)",
+            "      \"code\": 401",
+            "    }",
+        ]
+        let first = parse(stackThenCode.joined(separator: "\n") + "\n").records
+        #expect(first.count == 1)
+        #expect(first[0].field("err") == .object([
+            ("type", .string("ConnectError")), ("message", .string("signal failure")),
+            ("stack", .string("ConnectError: signal failure\n    at Room.connect (file:///app/dist/room.js:90:11)")), ("code", .number("401")),
+        ]))
+        #expect(first[0].errorText == "ConnectError: signal failure")
+        let nested = [
+            "[01:09:16.950] ERROR (41288): error in entry function",
+            "    error: {",
+            "      \"type\": \"Error\",",
+            "      \"stack\":",
+            "          Error: outer",
+            "      \"cause\": {",
+            "        \"message\": \"inner\"",
+            "      }",
+            "    }",
+        ]
+        let second = parse(nested.joined(separator: "\n") + "\n").records
+        #expect(second.count == 1)
+        let text = (["{"] + nested[2...]).joined(separator: "\n")
+        #expect(second[0].field("error") == .string(text))
+        #expect(second[0].errorText == text)
     }
 }
