@@ -59,6 +59,8 @@ public struct JobFailureDetector: Detector {
             // Each of these lines is longer than 24 bytes and starts with `A`, `p` or `j`
             // (`process exiting`, the end of every job, is 15 bytes and stops here, uncopied).
             let u = e.text.utf8
+            // (Node agents' `job is unresponsive`, then its process killed.)
+            if u.count == EventClassifier.nodeUnresponsive.utf8CodeUnitCount, e.text == "\(EventClassifier.nodeUnresponsive)" { return .killed }
             guard u.count > 24, let c = u.first, c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") else { return nil }
             var text = e.text
             return text.withUTF8 { t in
@@ -153,7 +155,7 @@ public struct JobFailureDetector: Detector {
             }
         case .killed:
             f.explanation.append(first.event.text.contains("memory limit")
-                ? "the worker's memory check found the job's process above `job_memory_limit_mb` (WorkerOptions) and killed it"
+                ? "the worker's memory check found the job's process above its memory limit (`job_memory_limit_mb` of WorkerOptions; `jobMemoryLimitMB` of Node agents' ServerOptions) and killed it"
                 : "the job's process did not answer the worker's pings in time: its event loop was blocked (synchronous or CPU-bound code in the job), so the worker killed it")
         }
         let names = failures.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

@@ -134,6 +134,8 @@ enum RecordEnricher {
                 if r.ids.pid == nil, let s = value.stringValue, let n = Int(s) { r.ids.pid = n }
             case "participantInit":
                 if r.ids.participant == nil, let s = value["Identity"]?.stringValue { r.ids.participant = s }
+            case "runningJob":
+                IDCollector.runningJobIDs(value, &r.ids)
             default:
                 break
             }

@@ -184,7 +184,7 @@ struct EventClassifier {
             mask = message.withUTF8 { scanMessage($0, memo) }
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
-        guard mask != 0 else { return Self.isNodeEntryError(r) ? .jobError : nil }
+        guard mask != 0 else { return Self.nodeJobFailure(r) }
         return kind(r, mask)
     }
 
@@ -203,7 +203,7 @@ struct EventClassifier {
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
         // A job's entrypoint raised something else than a LiveKit 401 (that one is taken above).
         if has(mask, .jobTaskException), r.message.hasPrefix("unhandled e") { return .jobError }
-        if Self.isNodeEntryError(r) { return .jobError }
+        if let failure = Self.nodeJobFailure(r) { return failure }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
         if has(mask, .leaveRequest), let leave = Self.leaveRequest(r.message) { return leave }
         if has(mask, .connect), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
@@ -288,11 +288,31 @@ struct EventClassifier {
     /// `error` as pino's `{type, message, stack}`; agents/src/ipc/job_proc_lazy_main.ts startJob,
     /// 2024 to HEAD): the message exactly, no word of the vocabulary (it has no free slot).
     static let nodeEntryError: StaticString = "error in entry function"
+    /// Node `@livekit/agents`' worker about a job's process that stopped answering its pings
+    /// (WARN, then it kills the process; agents/src/ipc/supervised_proc.ts), with the job in
+    /// `runningJob`. Python's says `killing process` with it.
+    static let nodeUnresponsive: StaticString = "job is unresponsive"
 
-    static func isNodeEntryError(_ r: LogRecord) -> Bool {
-        guard let level = r.level, level >= .error, r.message.utf8.count == nodeEntryError.utf8CodeUnitCount else { return false }
-        var message = r.message
-        return message.withUTF8 { $0.has(nodeEntryError, at: 0) }
+    /// (Out of line: the parser asks for every line of these lengths.)
+    @inline(never)
+    static func isNodeJobFailureMessage(_ m: Bytes) -> Bool {
+        m.count == nodeEntryError.utf8CodeUnitCount ? m.has(nodeEntryError, at: 0) : m.has(nodeUnresponsive, at: 0)
+    }
+
+    /// A Node job's failure lines, found by their whole message: `error in entry function` is the
+    /// entrypoint's failure, `job is unresponsive` (of a job's process) its process's end.
+    static func nodeJobFailure(_ r: LogRecord) -> EventKind? {
+        guard let level = r.level, level >= .warning else { return nil }
+        switch r.message.utf8.count {
+        case nodeEntryError.utf8CodeUnitCount:
+            var message = r.message
+            return level >= .error && message.withUTF8 { $0.has(nodeEntryError, at: 0) } ? .jobError : nil
+        case nodeUnresponsive.utf8CodeUnitCount:
+            var message = r.message
+            return r.ids.jobId != nil && message.withUTF8 { $0.has(nodeUnresponsive, at: 0) } ? .sessionEnd : nil
+        default:
+            return nil
+        }
     }
 
     /// Whether a record's message holds the words of a job process's end (`processEnd`'s lines:
@@ -420,7 +440,8 @@ struct EventClassifier {
     /// parser runs before it builds a record.
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
-        if message.count == Self.nodeEntryError.utf8CodeUnitCount, message.has(Self.nodeEntryError, at: 0) { return true }
+        // (The two messages' lengths as numbers: a `static let` read costs its lazy-init check.)
+        if message.count == 23 || message.count == 19, Self.isNodeJobFailureMessage(message) { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

@@ -144,7 +144,7 @@ import Testing
         #expect(f.message == "the worker killed the job's process for exceeding its memory limit")
         #expect(f.value("kind") == .text("killed"))
         #expect(f.value("failures") == .integer(1))
-        #expect(f.explanation == ["the worker's memory check found the job's process above `job_memory_limit_mb` (WorkerOptions) and killed it"])
+        #expect(f.explanation == ["the worker's memory check found the job's process above its memory limit (`job_memory_limit_mb` of WorkerOptions; `jobMemoryLimitMB` of Node agents' ServerOptions) and killed it"])
         #expect(f.evidence.map(\.location.line) == [7])
     }
 
@@ -230,5 +230,29 @@ import Testing
         #expect(p.rule == "job-failure")
         #expect(p.message == f.message)
         #expect(p.evidence.map(\.location.line) == [3])
+    }
+    /// Node agents' worker names the job in `runningJob` (its protobuf as JSON) on its process's
+    /// lines (agents/src/ipc/supervised_proc.ts): `job is unresponsive` (WARN, then the kill) and
+    /// `job process exceeded memory limit, killing it` are kills of that job's process.
+    @Test func aNodeWorkersKillsOfAJobsProcessAreTheFinding() throws {
+        func runningJob(_ job: String, _ room: String, _ sid: String) -> String {
+            #""runningJob":{"acceptArguments":{"name":"","identity":"agent-\#(job)","metadata":""},"job":{"id":"\#(job)","type":"JT_ROOM","room":{"sid":"\#(sid)","name":"\#(room)"},"agentName":""},"url":"wss://x.livekit.cloud","token":"","workerId":"AW_Xn4pQ8rT2vLm"}"#
+        }
+        let lines = [
+            #"{"level":20,"time":1760954178100,"pid":1120,"hostname":"h","jobID":"AJ_p9KdW3xYzQ2r","msg":"job started"}"#,
+            #"{"level":40,"time":1760954188728,"pid":1098,"hostname":"h",\#(runningJob("AJ_p9KdW3xYzQ2r", "r1", "RM_Xq7bT2mNw4Lp")),"msg":"job is unresponsive"}"#,
+            #"{"level":50,"time":1760954198728,"pid":1098,"hostname":"h",\#(runningJob("AJ_q9KdW3xYzQ2r", "r2", "RM_Yq7bT2mNw4Lp")),"memoryUsageMB":812,"memoryLimitMB":800,"msg":"job process exceeded memory limit, killing it"}"#,
+        ]
+        let findings = analyze(log: lines.joined(separator: "\n")).findings
+        #expect(findings.map(\.rule) == ["job-failure", "job-failure"])
+        #expect(findings.map(\.sessionKey) == ["r1/RM_Xq7bT2mNw4Lp", "r2/RM_Yq7bT2mNw4Lp"])
+        #expect(findings.map(\.jobId) == ["AJ_p9KdW3xYzQ2r", "AJ_q9KdW3xYzQ2r"])
+        #expect(findings.map(\.message) == [
+            "the worker killed the job's process because it stopped answering (unresponsive)",
+            "the worker killed the job's process for exceeding its memory limit",
+        ])
+        #expect(findings.map { $0.evidence.map(\.location.line) } == [[2], [3]])
+        // A warning without a job (the worker's own) is no job's end.
+        #expect(analyze(log: #"{"level":40,"time":1760954188728,"pid":1098,"hostname":"h","msg":"job is unresponsive"}"#).findings.isEmpty)
     }
 }

@@ -110,4 +110,27 @@ import Testing
         #expect(second[0].field("error") == .string(text))
         #expect(second[0].errorText == text)
     }
+    /// Node agents' `runningJob` context, printed over lines: the job's id and room are the
+    /// record's ids.
+    @Test func aRunningJobsIdsAreTheRecords() {
+        let lines = [
+            "[09:56:28.728] WARN (1098): job is unresponsive",
+            "    runningJob: {",
+            "      \"job\": {",
+            "        \"id\": \"AJ_p9KdW3xYzQ2r\",",
+            "        \"room\": {",
+            "          \"sid\": \"RM_Xq7bT2mNw4Lp\",",
+            "          \"name\": \"r1\"",
+            "        }",
+            "      },",
+            "      \"workerId\": \"AW_Xn4pQ8rT2vLm\"",
+            "    }",
+        ]
+        let records = parse(lines.joined(separator: "\n") + "\n").records
+        #expect(records.count == 1)
+        #expect(records[0].ids.jobId == "AJ_p9KdW3xYzQ2r")
+        #expect(records[0].ids.room == "r1")
+        #expect(records[0].ids.roomSid == "RM_Xq7bT2mNw4Lp")
+        #expect(records[0].ids.pid == 1098)
+    }
 }
