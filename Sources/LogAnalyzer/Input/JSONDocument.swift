@@ -57,14 +57,48 @@ enum JSONDocument {
             for crumb in crumbs where isBreadcrumb(crumb) { line(for: crumb, into: &out) }
             return Array(out.bytes)
         }
+        if case .array(let events)? = value["events"], !events.isEmpty, events.allSatisfy(isLogEvent) {
+            return cloudWatchEventLines(document)
+        }
         guard case .array(let items) = value, !items.isEmpty, items.allSatisfy({ if case .object = $0 { true } else { false } }) else { return nil }
         return elementLines(document)
     }
 
-    /// The elements of the array `document` (valid JSON), each on a line: its bytes, with the
-    /// line breaks of a pretty-printed element (never inside a string) made spaces.
-    private static func elementLines(_ document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// A CloudWatch Logs event (`OutputLogEvent`, `FilteredLogEvent` in the service model): a
+    /// `timestamp` in epoch milliseconds and the `message`.
+    private static func isLogEvent(_ value: JSONValue) -> Bool {
+        guard case .number? = value["timestamp"], case .string? = value["message"] else { return false }
+        return true
+    }
+
+    /// `aws logs get-log-events` / `filter-log-events` as the AWS CLI prints them (`--output
+    /// json`, its default: `awscli/formatter.py`, `JSONFormatter`, `json.dump(…, indent=4)`),
+    /// `{"events": [{"timestamp": …, "message": "…", "ingestionTime": …}, …], "nextForwardToken":
+    /// …}`: the events, each on a line (`Wrapper.envelope` reads them).
+    private static func cloudWatchEventLines(_ document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var reader = JSONReader(document, maxDepth: 64)
+        reader.skipSpace()
+        guard reader.index < document.count, document[reader.index] == UInt8(ascii: "{") else { return nil }
+        reader.index += 1
+        while true {
+            reader.skipSpace()
+            guard reader.index < document.count, document[reader.index] == UInt8(ascii: "\""), let key = try? reader.string() else { return nil }
+            reader.skipSpace()
+            guard reader.index < document.count, document[reader.index] == UInt8(ascii: ":") else { return nil }
+            reader.index += 1
+            reader.skipSpace()
+            if key == "events" { return elementLines(document, from: reader.index) }
+            guard (try? reader.value()) != nil else { return nil }
+            reader.skipSpace()
+            guard reader.index < document.count, document[reader.index] == UInt8(ascii: ",") else { return nil }
+            reader.index += 1
+        }
+    }
+
+    /// The elements of the array at `start` in `document` (valid JSON), each on a line: its bytes,
+    /// with the line breaks of a pretty-printed element (never inside a string) made spaces.
+    private static func elementLines(_ document: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> [UInt8]? {
+        var reader = JSONReader(document, from: start, maxDepth: 64)
         reader.skipSpace()
         guard reader.index < document.count, document[reader.index] == UInt8(ascii: "[") else { return nil }
         reader.index += 1

@@ -99,15 +99,26 @@ struct Wrapper {
     /// logcli's shape is required whole (`pkg/logcli/output/jsonl.go`: those three keys and no
     /// other, in that order, a time that parses): an application's own JSON record with a
     /// `line` key (`{"line":"db.py:42","msg":…}`) is that application's, not an envelope.
+    ///
+    /// A CloudWatch Logs event as the AWS CLI prints `aws logs get-log-events` and
+    /// `filter-log-events` (`JSONDocument` puts each on a line; the service model's
+    /// `OutputLogEvent`, `FilteredLogEvent`): `timestamp` (epoch milliseconds), `message` and
+    /// `ingestionTime`, with `logStreamName` and `eventId` from `filter-log-events`, in any order
+    /// and no other key (an application's record with a `message` and a `timestamp` is its own).
     static func envelope(_ b: Bytes) -> ([UInt8], Wrapper)? {
         let open = b.skipSpaces(1)
         let loki = b.has("\"labels\":{", at: open) || b.has("\"line\":\"", at: open)
-        guard loki || b.has("\"insertId\":", at: open) else { return nil }
+        let cloudWatch = !loki && b.byte(open) == UInt8(ascii: "\"")
+            && (b.has("timestamp\":", at: open + 1) || b.has("message\":", at: open + 1) || b.has("ingestionTime\":", at: open + 1)
+                || b.has("logStreamName\":", at: open + 1) || b.has("eventId\":", at: open + 1))
+        guard loki || cloudWatch || b.has("\"insertId\":", at: open) else { return nil }
         var reader = JSONReader(b, from: open, maxDepth: 64)
         var body: [UInt8]?
         var w = Wrapper()
         // logcli's keys read so far: 1 after `labels`, 2 after `line`, 3 after `timestamp`.
         var lokiKeys = 0
+        // CloudWatch's required keys read: 1 `timestamp`, 2 `message`, 4 `ingestionTime`.
+        var cloudWatchKeys = 0
         while true {
             reader.skipSpace()
             guard reader.index < b.count, b[reader.index] == UInt8(ascii: "\""), let key = try? reader.string() else { return nil }
@@ -130,6 +141,21 @@ struct Wrapper {
                 lokiKeys = 3
             case _ where loki:
                 return nil
+            case ("timestamp", .number(let text)) where cloudWatch:
+                guard let millis = Int64(text), millis > 0 else { return nil }
+                w.time = WrittenTime(day: millis / 86_400_000, microsOfDay: millis % 86_400_000 * 1000, offsetSeconds: 0)
+                cloudWatchKeys |= 1
+            case ("message", .string(let text)) where cloudWatch:
+                body = Array(text.utf8)
+                cloudWatchKeys |= 2
+            case ("ingestionTime", .number) where cloudWatch:
+                cloudWatchKeys |= 4
+            case ("logStreamName", .string(let text)) where cloudWatch:
+                w.source = text
+            case ("eventId", .string) where cloudWatch:
+                break
+            case _ where cloudWatch:
+                return nil
             case ("textPayload", .string(let text)):
                 body = Array(text.utf8)
             case ("jsonPayload", .object):
@@ -149,7 +175,7 @@ struct Wrapper {
                 reader.index += 1
                 continue
             }
-            guard b[reader.index] == UInt8(ascii: "}"), !loki || lokiKeys == 3, let body else { return nil }
+            guard b[reader.index] == UInt8(ascii: "}"), !loki || lokiKeys == 3, !cloudWatch || cloudWatchKeys == 7, let body else { return nil }
             return (body, w)
         }
     }
@@ -309,9 +335,39 @@ struct Wrapper {
             return tail
         }
         w.time = t
+        // `aws logs tail` (its default `detailed` format): the event's time as Python's
+        // `isoformat(timespec='microseconds')` of a UTC time, always `+00:00`, then the log stream.
+        if end == i + 32, hasFraction, b.byte(i + 26) == UInt8(ascii: "+"), b.has("00:00", at: i + 27),
+            let streamEnd = cloudWatchStream(b, at: end + 1)
+        {
+            w.source = b.string(end + 1, streamEnd)
+            return min(streamEnd + 1, b.count)
+        }
         // `logcli query` (default output): the stream's labels, padded, after the time.
         if let labelsEnd = lokiLabels(b, at: end + 1) { return b.skipSpaces(labelsEnd) }
         return end + 1
+    }
+
+    /// The end of a CloudWatch log stream's name at `i`, as `aws logs tail` prints it after the
+    /// event's time (`awscli/customizations/logs/tail.py`, `DetailedLogEventsFormatter`: `'%s %s
+    /// %s' % (time, logStreamName, message)`): ECS's `awslogs` driver names it
+    /// `prefix/container/task-id`, Docker's the container's id, Lambda `2026/03/17/[$LATEST]…`,
+    /// the CloudWatch agent the instance's id. Taken only when it starts with a letter or digit,
+    /// holds a `/` or a digit and no `:` or `*` (CloudWatch refuses those), is at most 512 bytes,
+    /// and is not a level word: a line's own `isoformat()` time then `Starting worker`, `INFO
+    /// message` or `logger: message` keeps its words.
+    static func cloudWatchStream(_ b: Bytes, at i: Int) -> Int? {
+        guard b.byte(i).isAlnum else { return nil }
+        var j = i
+        var named = false
+        while j < b.count, b[j] != 0x20, j - i < 512 {
+            let c = b[j]
+            if c == UInt8(ascii: ":") || c == UInt8(ascii: "*") || c == 0x09 { return nil }
+            if c == UInt8(ascii: "/") || c.isDigit { named = true }
+            j += 1
+        }
+        guard named, j == b.count || b[j] == 0x20, LogLevel.parse(b.slice(i, j)) == nil else { return nil }
+        return j
     }
 
     /// A Loki label set at `i`, `{app="agent", pod="agent-7d9f"}` (a name, `="`, never `{"` as

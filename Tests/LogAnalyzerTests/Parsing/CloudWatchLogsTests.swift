@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// AWS CloudWatch Logs as the AWS CLI v2 prints them (aws/aws-cli, branch v2).
+///
+/// `aws logs tail` (`awscli/customizations/logs/tail.py`): `DetailedLogEventsFormatter`, the
+/// default, writes `'%s %s %s' % (timestamp.isoformat(timespec='microseconds'), logStreamName,
+/// message)`, the time a UTC `datetime` (`TimestampUtils.to_datetime`: `+00:00`, six fraction
+/// digits); `ShortLogEventsFormatter` (`--format short`) writes `strftime("%Y-%m-%dT%H:%M:%S")`
+/// and the message. `aws logs get-log-events` / `filter-log-events` print the response as JSON
+/// (`awscli/formatter.py`, `JSONFormatter`: `json.dump(…, indent=4, ensure_ascii=False)`), its
+/// `events` the service model's `OutputLogEvent` (`timestamp`, `message`, `ingestionTime`) or
+/// `FilteredLogEvent` (with `logStreamName` and `eventId`). ECS's `awslogs` driver sends each
+/// line the container wrote as an event's message, in the stream `prefix/container/task-id`.
+@Suite struct CloudWatchLogsTests {
+    static let stream = "ecs/agent/0f1e2d3c4b5a49788796a5b4c3d2e1f0"
+    static let agentJSON =
+        #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_AlphA9z8Y7x6", "room": "room-alpha", "timestamp": "2026-03-17T10:00:01.598000+00:00"}"#
+    static let agentText = #"2026-03-17 10:00:02,104 - ERROR livekit.agents - unhandled exception while running the job task {"job_id": "AJ_AlphA9z8Y7x6", "pid": 71001}"#
+    static let zap = "2026-03-17T10:00:00.600Z\tINFO\tlivekit\tservice/roomallocator.go:166\tselected node for room\t{\"room\": \"room-alpha\", \"roomID\": \"RM_AlphA1b2C3d4\"}"
+    static let print = "Connected to: <socket.socket fd=12>"
+
+    /// Asserts the four records every shape below must give (`sources`: the log stream's name, or
+    /// nil where the output has none).
+    func expectRecords(_ records: [LogRecord], lines: [Int] = [1, 2, 3, 4], sources: [String?]) throws {
+        try #require(records.map(\.line) == lines)
+        #expect(records.map(\.format) == [.agentsJSON, .agentsText, .zapConsole, .plain])
+        // The records' own times; the event's for the print, which has none.
+        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:00.600Z", "2026-03-17T10:00:03.250Z"])
+        #expect(records.map(\.level) == [.info, .error, .info, nil])
+        #expect(records.map(\.logger) == ["livekit.agents", "livekit.agents", "livekit", nil])
+        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", Self.print])
+        #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil, nil])
+        #expect(records[0].ids.room == "room-alpha")
+        #expect(records[1].ids.pid == 71001)
+        #expect(records[2].ids.roomSid == "RM_AlphA1b2C3d4")
+        #expect(records.map(\.source) == sources)
+    }
+
+    @Test func awsLogsTailDetailedLinesAreUnwrappedAndNameTheirStream() throws {
+        let server = "ecs/livekit-server/9a8b7c6d5e4f43219876fedcba012345"
+        let text = [
+            "2026-03-17T10:00:01.600000+00:00 \(Self.stream) \(Self.agentJSON)",
+            "2026-03-17T10:00:02.105000+00:00 \(Self.stream) \(Self.agentText)",
+            "2026-03-17T10:00:00.601000+00:00 \(server) \(Self.zap)",
+            "2026-03-17T10:00:03.250000+00:00 \(Self.stream) \(Self.print)",
+        ].joined(separator: "\n")
+        try expectRecords(parse(text + "\n").records, sources: [Self.stream, Self.stream, server, Self.stream])
+        // With colour (a terminal, or `--color on`): colorama's green time and cyan stream.
+        let coloured = record("\u{1B}[32m2026-03-17T10:00:03.250000+00:00\u{1B}[0m \u{1B}[36m\(Self.stream)\u{1B}[0m \(Self.print)")
+        #expect(coloured.message == Self.print)
+        #expect(coloured.source == Self.stream)
+        #expect(coloured.time?.iso8601 == "2026-03-17T10:00:03.250Z")
+        // Docker's `awslogs` driver names the stream after the container's id; Lambda by day and version.
+        let docker = record("2026-03-17T10:00:03.250000+00:00 4f9d6c1e2b3a49d8a7c6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4 \(Self.print)")
+        #expect(docker.source == "4f9d6c1e2b3a49d8a7c6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4")
+        #expect(docker.message == Self.print)
+        let lambda = record("2026-03-17T10:00:03.250000+00:00 2026/03/17/[$LATEST]0123456789abcdef0123456789abcdef \(Self.print)")
+        #expect(lambda.source == "2026/03/17/[$LATEST]0123456789abcdef0123456789abcdef")
+        #expect(lambda.message == Self.print)
+    }
+
+    /// A line's own `isoformat()` time followed by words that are no stream's name keeps them.
+    @Test func anIsoformatTimeBeforeOrdinaryWordsIsNoStream() {
+        let words = record("2026-03-17T10:00:03.250000+00:00 Starting worker on port 8081")
+        #expect(words.message == "Starting worker on port 8081")
+        #expect(words.source == nil)
+        let level = record("2026-03-17T10:00:03.250000+00:00 INFO agent: connected to room-1")
+        #expect(level.message.hasSuffix("connected to room-1"))
+        #expect(level.source == nil)
+        let logger = record("2026-03-17T10:00:03.250000+00:00 agent1: connected")
+        #expect(logger.message == "agent1: connected")
+        #expect(logger.source == nil)
+    }
+
+    /// `--format short`: the time to the second, no zone (UTC, read in `--tz`), then the message.
+    @Test func awsLogsTailShortLinesAreUnwrapped() {
+        var options = IngestOptions()
+        options.timeZone = .utc
+        let text = [
+            "2026-03-17T10:00:01 \(Self.agentJSON)",
+            "2026-03-17T10:00:02 \(Self.agentText)",
+            "2026-03-17T10:00:00 \(Self.zap)",
+            "2026-03-17T10:00:03 \(Self.print)",
+        ].joined(separator: "\n")
+        let records = parse(text + "\n", options: options).records
+        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:00.600Z", "2026-03-17T10:00:03.000Z"])
+        #expect(records.map(\.format) == [.agentsJSON, .agentsText, .zapConsole, .plain])
+        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", Self.print])
+    }
+
+    /// The events as the AWS CLI prints them: Python's `json.dumps(…, indent=4, ensure_ascii=False)`.
+    static func document(_ events: [[(String, String)]], after: String) -> String {
+        let objects = events.map { members in
+            "        {\n" + members.map { "            \(quoteJSON($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n        }"
+        }
+        return "{\n    \"events\": [\n" + objects.joined(separator: ",\n") + "\n    ],\n" + after + "\n}\n"
+    }
+
+    static let events: [(Int64, String)] = [
+        (1_773_741_601_600, agentJSON), (1_773_741_602_105, agentText), (1_773_741_600_601, zap), (1_773_741_603_250, print),
+    ]
+
+    @Test func getLogEventsOutputIsReadAnEventALine() throws {
+        let text = Self.document(
+            Self.events.map { [("timestamp", "\($0.0)"), ("message", Self.quoteJSON($0.1)), ("ingestionTime", "\($0.0 + 41)")] },
+            after: #"    "nextForwardToken": "f/39051773741603250000000000000000000000000000000000000000/s", "nextBackwardToken": "b/39051773741601600000000000000000000000000000000000000000/s""#)
+        try expectRecords(parse(text, name: "agent.json").records, sources: [nil, nil, nil, nil])
+    }
+
+    @Test func filterLogEventsOutputIsReadWithEachEventsStream() throws {
+        let server = "ecs/livekit-server/9a8b7c6d5e4f43219876fedcba012345"
+        let text = Self.document(
+            Self.events.enumerated().map { k, event in
+                [
+                    ("logStreamName", Self.quoteJSON(k == 2 ? server : Self.stream)), ("timestamp", "\(event.0)"),
+                    ("message", Self.quoteJSON(event.1)), ("ingestionTime", "\(event.0 + 41)"), ("eventId", Self.quoteJSON("3905\(event.0)")),
+                ]
+            },
+            after: #"    "searchedLogStreams": []"#)
+        try expectRecords(parse(text, name: "events.json").records, sources: [Self.stream, Self.stream, server, Self.stream])
+    }
+
+    /// An application's own JSON records with a `message` and a numeric `timestamp`, saved as a
+    /// pretty-printed array, stay its own: no `ingestionTime`, or a key CloudWatch has not.
+    @Test func anApplicationsTimestampAndMessageAreNoCloudWatchEvent() {
+        let text = """
+            [
+                {
+                    "timestamp": 1773741603250,
+                    "message": "connection reset by peer",
+                    "level": "error"
+                },
+                {
+                    "timestamp": 1773741603251,
+                    "message": "retrying"
+                },
+                {
+                    "timestamp": 1773741603252,
+                    "message": "gave up",
+                    "ingestionTime": 1773741603300,
+                    "level": "error"
+                }
+            ]
+
+            """
+        let records = parse(text, name: "app.json").records
+        // (Read as they were before CloudWatch's events were: the level is the record's own.)
+        #expect(records.map(\.format) == [.agentsJSON, .json, .agentsJSON])
+        #expect(records.map(\.message) == ["connection reset by peer", "retrying", "gave up"])
+        #expect(records.map(\.level) == [.error, nil, .error])
+        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:03.250Z", "2026-03-17T10:00:03.251Z", "2026-03-17T10:00:03.252Z"])
+    }
+
+    static func quoteJSON(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\t", with: "\\t") + "\""
+    }
+
+    /// The bundled agent-only incident, wrapped as `aws logs tail` and `get-log-events` print
+    /// it, gives the findings the bare log gives, at the same lines.
+    @Test func aWrappedFixtureGivesTheBareOnesFindings() throws {
+        let bare = analyzeFixture("incident-agent-only")
+        let lines = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-agent-only/agent.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var tail: [String] = []
+        var events: [[(String, String)]] = []
+        for line in lines {
+            // The event's time: the record's, to the millisecond (the driver reads the line then).
+            let stamp = try #require(line.split(separator: "\"timestamp\": \"").last.map { String($0.prefix(23)) })
+            tail.append("\(stamp)000+00:00 \(Self.stream) \(line)")
+            let millis = Int64((try #require(iso.date(from: stamp + "Z"))).timeIntervalSince1970 * 1000 + 0.5)
+            events.append([("timestamp", "\(millis)"), ("message", Self.quoteJSON(line)), ("ingestionTime", "\(millis + 40)")])
+        }
+        let config = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-agent-only/config.json"), encoding: .utf8)
+        func summary(_ report: Report) -> [String] {
+            report.findings.map { f in
+                ([f.rule, f.at?.iso8601 ?? "-", f.message] + f.evidence.map { "\($0.role) \($0.location.line)" }).joined(separator: " | ")
+            }
+        }
+        #expect(summary(bare).count == 3)
+        for (name, text) in [("agent.log", tail.joined(separator: "\n") + "\n"), ("agent.json", Self.document(events, after: #"    "nextForwardToken": "f/1""#))] {
+            let dir = TempDir()
+            dir.write(name, text)
+            let configPath = dir.write("config.json", config)
+            var configuration = AnalysisConfiguration()
+            configuration.configuredTokenTTLSeconds = try #require(TokenTTLSetting.fromConfigFile(configPath))
+            #expect(summary(analyze([dir.url.path], configuration: configuration)) == summary(bare), "\(name)")
+        }
+    }
+}
