@@ -343,6 +343,8 @@ struct Wrapper {
             w.source = b.string(end + 1, streamEnd)
             return min(streamEnd + 1, b.count)
         }
+        // `fly logs`: whole seconds (`time.RFC3339`), then `app[machine] region [level]`.
+        if !hasFraction, t.offsetSeconds != nil, let message = flyEntry(b, at: end + 1, into: &w) { return message }
         // `logcli query` (default output): the stream's labels, padded, after the time.
         if let labelsEnd = lokiLabels(b, at: end + 1) { return b.skipSpaces(labelsEnd) }
         return end + 1
@@ -368,6 +370,25 @@ struct Wrapper {
         }
         guard named, j == b.count || b[j] == 0x20, LogLevel.parse(b.slice(i, j)) == nil else { return nil }
         return j
+    }
+
+    /// What `fly logs` prints between the time and the message (superfly/flyctl,
+    /// `internal/render/logs.go`, `LogEntry`, as `internal/command/logs/logs.go` calls it:
+    /// `fmt.Fprintf(&buf, "%s ", format.Time(ts))`, then `provider[instance]` (or either alone),
+    /// then `" %s [%s]"` with the region and the level, then the message with no space before
+    /// it): `app[e784079b449483] ord [info]`. The region is Fly's three-letter code. Returns the
+    /// message's start; the source is `provider[instance]`.
+    static func flyEntry(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        var j = i
+        while j < b.count, b[j] != 0x20, j - i <= 64 { j += 1 }
+        let region = j + 1
+        guard b.byte(j) == 0x20, b.byte(region).isLower, b.byte(region + 1).isLower, b.byte(region + 2).isLower,
+            b.byte(region + 3) == 0x20, b.byte(region + 4) == UInt8(ascii: "["),
+            let close = b.index(of: UInt8(ascii: "]"), from: region + 5, to: min(b.count, region + 16)),
+            LogLevel.parse(b.slice(region + 5, close)) != nil
+        else { return nil }
+        if j > i { w.source = b.string(i, j) }
+        return close + 1
     }
 
     /// A Loki label set at `i`, `{app="agent", pod="agent-7d9f"}` (a name, `="`, never `{"` as
