@@ -51,7 +51,7 @@ enum JSONDocument {
         var reader = JSONReader(document, maxDepth: 64)
         guard let value = try? reader.value() else { return nil }
         reader.skipSpace()
-        guard reader.index == document.count else { return nil }
+        guard reader.index == document.count else { return isFlyEntry(value) ? flyEntryLines(document) : nil }
         if let crumbs = list(in: value), crumbs.contains(where: isBreadcrumb) {
             var out = JSONBytes(capacity: document.count)
             for crumb in crumbs where isBreadcrumb(crumb) { line(for: crumb, into: &out) }
@@ -62,6 +62,33 @@ enum JSONDocument {
         }
         guard case .array(let items) = value, !items.isEmpty, items.allSatisfy({ if case .object = $0 { true } else { false } }) else { return nil }
         return elementLines(document)
+    }
+
+    /// `fly logs --json`'s members (superfly/flyctl `logs/entry.go`, `LogEntry`, in its order).
+    static let flyEntryKeys = ["level", "instance", "message", "region", "timestamp", "meta"]
+
+    /// An entry of `fly logs --json`: those members and no other.
+    private static func isFlyEntry(_ value: JSONValue) -> Bool {
+        guard case .object(let members) = value else { return false }
+        return members.map(\.0) == flyEntryKeys
+    }
+
+    /// `fly logs --json` (superfly/flyctl `internal/command/logs/logs.go`, `printStream`, calls
+    /// `internal/render/render.go`, `JSON`: a `json.Encoder` indented by four spaces, one entry
+    /// after another): the entries, each on a line (`Wrapper.envelope` reads them); nil unless
+    /// every value is one.
+    private static func flyEntryLines(_ document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var reader = JSONReader(document, maxDepth: 64)
+        var out: [UInt8] = []
+        out.reserveCapacity(document.count)
+        while true {
+            reader.skipSpace()
+            if reader.index == document.count { return out }
+            let start = reader.index
+            guard let value = try? reader.value(), isFlyEntry(value) else { return nil }
+            for c in document[start..<reader.index] { out.append(c == 0x0A || c == 0x0D ? 0x20 : c) }
+            out.append(0x0A)
+        }
     }
 
     /// A CloudWatch Logs event (`OutputLogEvent`, `FilteredLogEvent` in the service model): a

@@ -264,7 +264,8 @@ struct StreamParser {
             }
             // (logcli's `{"labels"`/`{"line"`, not zap's and pino's `{"level"`; a Cloud Logging
             // entry's `{"insertId"`, or `{   "insertId"`: pretty-printed, its line breaks made
-            // spaces by `JSONDocument`, as is a CloudWatch event, `{   "timestamp"`.)
+            // spaces by `JSONDocument`, as are a CloudWatch event, `{   "timestamp"`, and a
+            // `fly logs --json` entry, `{   "level"`.)
             if third == UInt8(ascii: "l") && (b.byte(3) == UInt8(ascii: "a") || b.byte(3) == UInt8(ascii: "i"))
                 || third == UInt8(ascii: "i") && b.byte(3) == UInt8(ascii: "n") || b.byte(1) == 0x20,
                 let (message, envelope) = Wrapper.envelope(b)

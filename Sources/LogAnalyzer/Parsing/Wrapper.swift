@@ -108,6 +108,7 @@ struct Wrapper {
     static func envelope(_ b: Bytes) -> ([UInt8], Wrapper)? {
         let open = b.skipSpaces(1)
         let loki = b.has("\"labels\":{", at: open) || b.has("\"line\":\"", at: open)
+        if b.has("\"level\":", at: open) { return flyEntry(b) }
         let cloudWatch = !loki && b.byte(open) == UInt8(ascii: "\"")
             && (b.has("timestamp\":", at: open + 1) || b.has("message\":", at: open + 1) || b.has("ingestionTime\":", at: open + 1)
                 || b.has("logStreamName\":", at: open + 1) || b.has("eventId\":", at: open + 1))
@@ -178,6 +179,23 @@ struct Wrapper {
             guard b[reader.index] == UInt8(ascii: "}"), !loki || lokiKeys == 3, !cloudWatch || cloudWatchKeys == 7, let body else { return nil }
             return (body, w)
         }
+    }
+
+    /// An entry of `fly logs --json`, put on a line by `JSONDocument` (`{"level": …, "instance":
+    /// …, "message": …, "region": …, "timestamp": …, "meta": {…, "Event": {"Provider": "app"}, …}}`,
+    /// those members only, in that order): the message, the entry's time, and the source as the
+    /// text form prints it, `app[instance]`.
+    static func flyEntry(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        guard case .object(let members)? = parseJSON(b), members.map(\.0) == JSONDocument.flyEntryKeys,
+            case .string(let message) = members[2].1, case .string(let instance) = members[1].1,
+            case .string(var stamp) = members[4].1, let time = stamp.withUTF8({ TimeParsing.dateTime($0, at: 0).map(\.0) }), time.offsetSeconds != nil
+        else { return nil }
+        var w = Wrapper()
+        w.time = time
+        let provider = members[5].1["Event"]?["Provider"]?.stringValue ?? ""
+        w.source = provider.isEmpty ? instance : instance.isEmpty ? provider : "\(provider)[\(instance)]"
+        if w.source == "" { w.source = nil }
+        return (Array(message.utf8), w)
     }
 
     /// docker compose: `service-1  | ` (name, one or more spaces, `|`, space or end of line).

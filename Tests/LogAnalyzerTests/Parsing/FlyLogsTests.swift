@@ -38,6 +38,68 @@ import Testing
         #expect(records.map(\.source) == ["app[e784079b449483]", "app[e784079b449483]", "app[3d8d9e1f2a4b68]", "app[e784079b449483]"])
     }
 
+    /// One entry as `fly logs --json` prints it (`internal/render/render.go`, `JSON`: a
+    /// `json.Encoder`, four-space indent, `<` escaped; the members of `logs/entry.go`, `LogEntry`).
+    static func jsonEntry(_ time: String, _ message: String, instance: String = "e784079b449483") -> String {
+        let quoted = message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
+        return """
+            {
+                "level": "info",
+                "instance": "\(instance)",
+                "message": "\(quoted)",
+                "region": "ord",
+                "timestamp": "\(time)",
+                "meta": {
+                    "Instance": "\(instance)",
+                    "Region": "ord",
+                    "Event": {
+                        "Provider": "app"
+                    },
+                    "HTTP": {
+                        "Request": {
+                            "ID": "",
+                            "Method": "",
+                            "Version": ""
+                        },
+                        "Response": {
+                            "status_code": 0
+                        }
+                    },
+                    "Error": {
+                        "Code": 0,
+                        "Message": ""
+                    },
+                    "URL": {
+                        "Full": ""
+                    }
+                }
+            }
+
+            """
+    }
+
+    @Test func flyLogsJSONEntriesAreReadAnEntryALine() throws {
+        let text = [
+            Self.jsonEntry("2026-03-17T10:00:01.600123456Z", Self.agentJSON),
+            Self.jsonEntry("2026-03-17T10:00:02.105123456Z", Self.agentText),
+            Self.jsonEntry("2026-03-17T10:00:00.601123456Z", Self.zap, instance: "3d8d9e1f2a4b68"),
+            Self.jsonEntry("2026-03-17T10:00:03.250123456Z", Self.print),
+        ].joined()
+        let records = parse(text, name: "fly.log").records
+        try #require(records.map(\.line) == [1, 2, 3, 4])
+        #expect(records.map(\.format) == [.agentsJSON, .agentsText, .zapConsole, .plain])
+        // The records' own times; the entry's, to the millisecond, for the print.
+        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:00.600Z", "2026-03-17T10:00:03.250Z"])
+        #expect(records.map(\.level) == [.info, .error, .info, nil])
+        #expect(records.map(\.logger) == ["livekit.agents", "livekit.agents", "livekit", nil])
+        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", Self.print])
+        #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil, nil])
+        #expect(records[1].ids.pid == 71001)
+        #expect(records[2].ids.roomSid == "RM_AlphA1b2C3d4")
+        #expect(records.map(\.source) == ["app[e784079b449483]", "app[e784079b449483]", "app[3d8d9e1f2a4b68]", "app[e784079b449483]"])
+    }
+
     /// A whole-second stamp before words that are not `provider region [level]` keeps them.
     @Test func aWholeSecondStampBeforeOtherWordsIsNoFlyEntry() {
         let words = record("2026-03-17T10:00:03Z worker started on port 8081 [info]")
