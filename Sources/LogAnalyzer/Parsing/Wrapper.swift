@@ -386,7 +386,9 @@ struct Wrapper {
             if c == UInt8(ascii: "/") || c.isDigit { named = true }
             j += 1
         }
-        guard named, j == b.count || b[j] == 0x20, LogLevel.parse(b.slice(i, j)) == nil else { return nil }
+        // (Nor a date: `<time> 2026-03-17 10:00:02,104 - ERROR …` is a record behind a stamp.)
+        let isDate = j - i == 10 && b[i + 4] == UInt8(ascii: "-") && b[i + 7] == UInt8(ascii: "-")
+        guard named, !isDate, j == b.count || b[j] == 0x20, LogLevel.parse(b.slice(i, j)) == nil else { return nil }
         return j
     }
 

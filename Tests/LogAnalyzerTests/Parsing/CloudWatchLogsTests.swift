@@ -73,6 +73,16 @@ import Testing
         let logger = record("2026-03-17T10:00:03.250000+00:00 agent1: connected")
         #expect(logger.message == "agent1: connected")
         #expect(logger.source == nil)
+        // A record with its own date and time behind such a stamp.
+        let dated = record("2026-03-17T10:00:02.105000+00:00 \(Self.agentText)")
+        #expect(dated.format == .agentsText)
+        #expect(dated.message == "unhandled exception while running the job task")
+        #expect(dated.source == nil)
+        // journalctl's precise ISO time, `host proc[pid]: `, is journald's.
+        let journald = record("2026-03-17T10:00:03.250000+00:00 voicehost agent[71001]: \(Self.print)")
+        #expect(journald.message == Self.print)
+        #expect(journald.source == "agent")
+        #expect(journald.ids.pid == 71001)
     }
 
     /// `--format short`: the time to the second, no zone (UTC, read in `--tz`), then the message.
