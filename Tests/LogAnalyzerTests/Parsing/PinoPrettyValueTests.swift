@@ -132,5 +132,10 @@ import Testing
         #expect(records[0].ids.room == "r1")
         #expect(records[0].ids.roomSid == "RM_Xq7bT2mNw4Lp")
         #expect(records[0].ids.pid == 1098)
+        // Classified with them: the kill of that job's process.
+        let findings = analyze(log: lines.joined(separator: "\n")).findings
+        #expect(findings.map(\.rule) == ["job-failure"])
+        #expect(findings.map(\.jobId) == ["AJ_p9KdW3xYzQ2r"])
+        #expect(findings.map(\.message) == ["the worker killed the job's process because it stopped answering (unresponsive)"])
     }
 }
