@@ -121,7 +121,8 @@ struct TimelineCommand: ParsableCommand {
         if let session, !readsOnce {
             var scratch = DiagnosticSink()
             let (inputs, _) = InputSet.expand(input.paths, spooled: spooled, diagnostics: &scratch)
-            let options = try input.ingestOptions()
+            var options = try input.ingestOptions()
+            _ = options.inferZones(for: inputs)
             for i in report.sessions.indices where report.sessions[i].matches(session) {
                 report.sessions[i].records = SessionRecords.collect(for: report.sessions[i], inputs: inputs, options: options, diagnostics: &scratch)
             }
@@ -157,11 +158,12 @@ enum Pipeline {
         input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false,
         keepEventsFor: String? = nil, monitor: MonitorAggregate? = nil, spooled: [String: InputDescriptor] = [:]
     ) throws -> (Report, DiagnosticSink) {
-        let ingest = try input.ingestOptions()
+        var ingest = try input.ingestOptions()
         guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
         var diagnostics = DiagnosticSink()
         let (inputs, configs) = InputSet.expand(input.paths, spooled: spooled, diagnostics: &diagnostics)
         for d in ingest.unmatchedZoneNames(inputs) { diagnostics.report(d) }
+        for d in ingest.inferZones(for: inputs) { diagnostics.report(d) }
         let configuration = try analysis.configuration(configsFromInputs: configs, diagnostics: &diagnostics)
         var analyzer = Analyzer(ingest: ingest, configuration: configuration)
         guard let idle = TokenTTLSetting.parseDuration(analysis.sessionIdle), idle >= 60 else {

@@ -32,6 +32,7 @@ struct InputOptions: ParsableArguments {
                 options.zonesByPath.append((String(parts[0]), zone))
             } else {
                 options.timeZone = zone
+                options.inferZones = false
             }
         }
         if let date {

@@ -113,6 +113,7 @@ public enum FixtureCheck {
         if let zone = options["timeZone"]?.stringValue {
             guard let setting = TimeZoneSetting(zone) else { return (Report(inputs: [], sessions: [], findings: [], configuration: base), "\(dir): unknown timeZone '\(zone)'") }
             ingestOptions.timeZone = setting
+            ingestOptions.inferZones = false
         }
         // `"timeZones": {"browser.log": "Europe/Berlin"}`: as `--tz NAME=ZONE`.
         if case .object(let zones)? = options["timeZones"] {
@@ -135,6 +136,7 @@ public enum FixtureCheck {
             configuration.configuredTokenTTLSeconds = ttl
             configuration.configuredTokenTTLSource = path
         }
+        for d in ingestOptions.inferZones(for: inputs) { diagnostics.report(d) }
         let report = Analyzer(ingest: ingestOptions, configuration: configuration).run(inputs, diagnostics: &diagnostics)
         if report.inputs.allSatisfy({ !$0.stats.readable }) { return (report, "\(dir): no input could be read") }
         // A log left unread would pass or fail the fixture on part of its input.

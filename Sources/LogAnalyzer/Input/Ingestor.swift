@@ -10,6 +10,9 @@ public struct IngestOptions: Sendable {
     /// name, ends with `/name`, or lies below the directory `name` reads its zone-less stamps in
     /// the zone (the last that matches), the others in `timeZone`.
     public var zonesByPath: [(name: String, zone: TimeZoneSetting)] = []
+    /// Whether the zone of a log whose stamps name none may be read from the other logs
+    /// (`ZoneInference`); off when `--tz` named one for every input.
+    public var inferZones = true
 
     /// The zone for the zone-less stamps of the input at `path`.
     public func zone(for path: String) -> TimeZoneSetting {
@@ -17,7 +20,7 @@ public struct IngestOptions: Sendable {
         return timeZone
     }
 
-    private static func names(_ path: String, _ name: String) -> Bool {
+    static func names(_ path: String, _ name: String) -> Bool {
         // (`./server.log` names `server.log`, `logs/` names `./logs/agent.log`.)
         func plain(_ s: String) -> String {
             var s = Substring(s)

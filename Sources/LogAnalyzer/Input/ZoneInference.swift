@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The zone of a log whose stamps name none, read from the other logs of the run.
+///
+/// A worker's dev text prints its host's local time without a zone while the LiveKit server's
+/// console names its zone and JSON logs are UTC (DOMAIN.md (d)). Read in UTC (the default of
+/// `--tz`), such a log's lines sit hours away from the server's for the same job: the session is
+/// cut in two, and a token's claims are compared with times hours off. A job (`AJ_…`) or room
+/// (`RM_…`) that both logs name is the same moment in each, give or take the seconds between the
+/// server assigning a job and the worker receiving it; so when a zone-less log's first line of a
+/// job or room is a whole number of quarter hours (give or take 2 min) from a zoned log's, every
+/// such id agreeing, that offset is its zone.
+public enum ZoneInference {
+    /// Largest gap between the two logs' first lines of an id, beyond whole quarter hours.
+    static let toleranceSeconds = 120.0
+
+    /// The first time of each job and room id in a file's first and last 64 KiB, split into ids
+    /// whose lines named no zone and ids whose lines did.
+    struct Sample {
+        var zoneless: [String: Timestamp] = [:]
+        var zoned: [String: Timestamp] = [:]
+        var sawZoned = false
+    }
+
+    /// Zones for the inputs whose dated stamps all lack one and whose jobs or rooms other inputs
+    /// place at a whole number of quarter hours away (not zero), with a note for each. Nothing when
+    /// `--tz` named a zone for all inputs, nor for an input `--tz NAME=ZONE` names; only plain
+    /// files are read (their first and last 64 KiB), so pipes and gzip keep `--tz`.
+    public static func infer(_ inputs: [InputDescriptor], options: IngestOptions) -> (zones: [(name: String, zone: TimeZoneSetting)], notes: [Diagnostic]) {
+        guard options.inferZones, inputs.count >= 2, inputs.count <= ReadingOrder.maxEstimated else { return ([], []) }
+        let samples = inputs.map { sample($0, options: options) }
+        var zones: [(name: String, zone: TimeZoneSetting)] = []
+        var notes: [Diagnostic] = []
+        for (c, input) in inputs.enumerated() {
+            guard let candidate = samples[c], !candidate.zoneless.isEmpty, !candidate.sawZoned, !options.names(input.path) else { continue }
+            var offsets: [Int] = []
+            var example: (id: String, path: String)?
+            for (r, other) in inputs.enumerated() where r != c {
+                guard let reference = samples[r] else { continue }
+                for (id, t) in reference.zoned.sorted(by: { $0.key < $1.key }) {
+                    guard let local = candidate.zoneless[id] else { continue }
+                    let delta = t.seconds(until: local)
+                    let quarters = (delta / 900).rounded()
+                    guard abs(delta - quarters * 900) <= toleranceSeconds, abs(quarters) <= 14 * 4 else { continue }
+                    offsets.append(Int(quarters) * 900)
+                    if example == nil, quarters != 0 { example = (id, other.path) }
+                }
+            }
+            guard let offset = offsets.first, offset != 0, offsets.allSatisfy({ $0 == offset }), let example,
+                let zone = TimeZoneSetting(zoneText(offset))
+            else { continue }
+            zones.append((input.path, zone))
+            let ahead = offset > 0 ? "ahead of" : "behind"
+            notes.append(Diagnostic(.note, path: input.path, kind: "tz-inferred",
+                "its stamps name no zone and run \(duration(abs(offset))) \(ahead) \(example.path)'s for the same \(example.id.hasPrefix("AJ_") ? "job" : "room") (\(example.id)): read in \(zone.name) (--tz \(input.path)=ZONE to choose)"))
+        }
+        return (zones, notes)
+    }
+
+    /// `+08:00`, `-05:30`.
+    static func zoneText(_ seconds: Int) -> String {
+        let m = abs(seconds) / 60
+        let hh = m / 60 < 10 ? "0\(m / 60)" : "\(m / 60)"
+        let mm = m % 60 < 10 ? "0\(m % 60)" : "\(m % 60)"
+        return (seconds < 0 ? "-" : "+") + hh + ":" + mm
+    }
+
+    /// `8 h`, `5 h 30 min`.
+    static func duration(_ seconds: Int) -> String {
+        let (h, m) = (seconds / 3600, seconds % 3600 / 60)
+        return h == 0 ? "\(m) min" : m == 0 ? "\(h) h" : "\(h) h \(m) min"
+    }
+
+    /// An input's ids, read from its first and last 64 KiB twice, in UTC and in +01:00: a line
+    /// whose time moved named no zone. Nil for anything but a plain, ungzipped file.
+    static func sample(_ input: InputDescriptor, options: IngestOptions) -> Sample? {
+        guard input.kind == .file else { return nil }
+        var st = stat()
+        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
+        let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let size = Int64(st.st_size)
+        let end = Int64(ReadingOrder.endBytes)
+        var head = ReadingOrder.read(fd, at: 0, Int(min(end, size)))
+        guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return nil }
+        var pieces = [head]
+        if size > end {
+            if let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
+            pieces = [head]
+            var tail = ReadingOrder.read(fd, at: max(end, size - end), Int(min(end, size - end)))
+            if let first = tail.firstIndex(of: 0x0A) {
+                tail.removeSubrange(...first)
+                pieces.append(tail)
+            }
+        }
+        var inUTC = options
+        inUTC.zonesByPath.append((input.path, .utc))
+        var inPlusOne = options
+        inPlusOne.zonesByPath.append((input.path, TimeZoneSetting("+01:00")!))
+        var sample = Sample()
+        for bytes in pieces {
+            let a = ReadingOrder.sampleRecords(bytes, of: input, options: inUTC)
+            let b = ReadingOrder.sampleRecords(bytes, of: input, options: inPlusOne)
+            guard a.count == b.count else { return nil }
+            for (x, y) in zip(a, b) {
+                guard let t = x.time, t.hasDate else { continue }
+                let zoneless = y.time != t
+                if !zoneless { sample.sawZoned = true }
+                for id in [x.ids.jobId, x.ids.roomSid] {
+                    guard let id, id.hasPrefix("AJ_") || id.hasPrefix("RM_") else { continue }
+                    if zoneless {
+                        if sample.zoneless[id].map({ t < $0 }) ?? true { sample.zoneless[id] = t }
+                    } else if sample.zoned[id].map({ t < $0 }) ?? true {
+                        sample.zoned[id] = t
+                    }
+                }
+            }
+        }
+        return sample
+    }
+}
+
+extension IngestOptions {
+    /// Whether `--tz NAME=ZONE` names the input at `path`.
+    func names(_ path: String) -> Bool { zonesByPath.contains { Self.names(path, $0.name) } }
+
+    /// Adds the zones `ZoneInference` reads for `inputs` to `zonesByPath`; returns its notes.
+    public mutating func inferZones(for inputs: [InputDescriptor]) -> [Diagnostic] {
+        let (zones, notes) = ZoneInference.infer(inputs, options: self)
+        zonesByPath += zones
+        return notes
+    }
+}

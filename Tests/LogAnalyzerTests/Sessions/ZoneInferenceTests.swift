@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// A worker's dev text in its host's local time (no zone) beside the LiveKit server's console in
+/// `+0800`: the job both name places the worker's log 8 h ahead, so its stamps are read in
+/// +08:00 and the session is one, not two 8 h apart.
+@Suite struct ZoneInferenceTests {
+    static let agent = [
+        "2025-12-11 08:51:46,219 - INFO livekit.agents - received job request {\"job_id\": \"AJ_p9KdW3xYzQ2r\", \"dispatch_id\": \"AD_VHmEa3cflMyG\", \"room\": \"voice-room-7f3k2\", \"room_id\": \"RM_Xq7bT2mNw4Lp\", \"agent_name\": \"\", \"resuming\": false}",
+        "2025-12-11 08:51:46,668 - INFO livekit.agents - Generating initial greeting {\"pid\": 48213, \"job_id\": \"AJ_p9KdW3xYzQ2r\"}",
+        "2025-12-11 08:51:52,034 - INFO livekit.agents - Voice agent running for room voice-room-7f3k2 {\"pid\": 48213, \"job_id\": \"AJ_p9KdW3xYzQ2r\"}",
+    ]
+    static func server(zone: String, hour: String) -> [String] {
+        [
+            "2025-12-11T\(hour):51:46.012\(zone)\tINFO\tlivekit\tservice/roomallocator.go:166\tselected node for room\t{\"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"selectedNodeID\": \"ND_7aGk2PqRs9Lt\"}",
+            "2025-12-11T\(hour):51:46.219\(zone)\tINFO\tlivekit.agents\tservice/agentservice.go:407\tassigned job to worker\t{\"jobID\": \"AJ_p9KdW3xYzQ2r\", \"namespace\": \"\", \"agentName\": \"\", \"jobType\": \"JT_ROOM\", \"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"workerID\": \"AW_h4TfL8sVc2Nm\"}",
+        ]
+    }
+
+    static func run(server: [String], ingest: IngestOptions = IngestOptions()) -> (report: Report, notes: [Diagnostic], dir: TempDir) {
+        let dir = TempDir()
+        let inputs = [InputDescriptor(path: dir.write("agent.log", agent.joined(separator: "\n") + "\n")),
+                      InputDescriptor(path: dir.write("server.log", server.joined(separator: "\n") + "\n"))]
+        var ingest = ingest
+        let notes = ingest.inferZones(for: inputs)
+        var sink = DiagnosticSink()
+        return (Analyzer(ingest: ingest, configuration: AnalysisConfiguration()).run(inputs, diagnostics: &sink), notes, dir)
+    }
+
+    @Test func aZonelessWorkerIsReadInTheZoneTheServerPlacesItIn() throws {
+        let (report, notes, dir) = Self.run(server: Self.server(zone: "+0800", hour: "08"))
+        #expect(report.sessions.count == 1)
+        let session = try #require(report.sessions.first)
+        #expect(session.start?.iso8601 == "2025-12-11T00:51:46.012Z")
+        #expect(session.jobIds == ["AJ_p9KdW3xYzQ2r"])
+        #expect(session.sides == [.agent, .server])
+        let path = dir.url.appendingPathComponent("agent.log").path
+        #expect(notes.map(\.rendered) == [
+            "\(path): note: its stamps name no zone and run 8 h ahead of \(dir.url.appendingPathComponent("server.log").path)'s for the same job (AJ_p9KdW3xYzQ2r): read in +08:00 (--tz \(path)=ZONE to choose)",
+        ])
+    }
+
+    /// Behind UTC, by a zone's half hour: `-03:30`.
+    @Test func anOffsetBehindWithMinutes() throws {
+        let (report, notes, _) = Self.run(server: Self.server(zone: "Z", hour: "12").map { $0.replacingOccurrences(of: "T12:51", with: "T12:21") })
+        #expect(report.sessions.count == 1)
+        #expect(report.sessions.first?.start?.iso8601 == "2025-12-11T12:21:46.012Z")
+        let message = try #require(notes.first?.message)
+        #expect(notes.count == 1)
+        #expect(message.hasPrefix("its stamps name no zone and run 3 h 30 min behind "))
+        #expect(message.hasSuffix("'s for the same job (AJ_p9KdW3xYzQ2r): read in -03:30 (--tz \(notes[0].path)=ZONE to choose)"))
+    }
+
+    /// Nothing is read when the logs already agree, when `--tz` named a zone (for all inputs or
+    /// for this one), or when the ids are not a whole number of quarter hours apart.
+    @Test func nothingIsReadWhenTheLogsAgreeOrTheZoneWasGiven() {
+        #expect(Self.run(server: Self.server(zone: "Z", hour: "08")).notes.isEmpty)
+        var given = IngestOptions()
+        given.timeZone = TimeZoneSetting("+08:00")!
+        given.inferZones = false
+        let globally = Self.run(server: Self.server(zone: "Z", hour: "00"), ingest: given)
+        #expect(globally.notes.isEmpty)
+        #expect(globally.report.sessions.count == 1)
+        var named = IngestOptions()
+        named.zonesByPath = [("agent.log", TimeZoneSetting("+07:00")!)]
+        let byName = Self.run(server: Self.server(zone: "Z", hour: "00"), ingest: named)
+        #expect(byName.notes.isEmpty)
+        #expect(byName.report.sessions.count == 2)
+        // 8 h 7 min apart: no zone is that.
+        let odd = Self.run(server: Self.server(zone: "Z", hour: "00").map { $0.replacingOccurrences(of: "T00:51", with: "T00:44") })
+        #expect(odd.notes.isEmpty)
+        #expect(odd.report.sessions.count == 2)
+    }
+
+    /// The command reads the zone, says so on standard error, and `--tz` turns it off.
+    @Test func theCommandNotesTheZoneAndTzTurnsItOff() throws {
+        let dir = TempDir()
+        let agent = dir.write("agent.log", Self.agent.joined(separator: "\n") + "\n")
+        let server = dir.write("server.log", Self.server(zone: "+0800", hour: "08").joined(separator: "\n") + "\n")
+        let inferred = try runLoganalyze(["analyze", "--output", "json", agent, server])
+        #expect(inferred.stderr.contains("\(agent): note: its stamps name no zone and run 8 h ahead of \(server)'s for the same job (AJ_p9KdW3xYzQ2r): read in +08:00"))
+        func sessions(_ json: String) throws -> Int? {
+            let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            return (object?["summary"] as? [String: Any])?["sessions"] as? Int
+        }
+        #expect(try sessions(inferred.stdout) == 1)
+        let given = try runLoganalyze(["analyze", "--output", "json", "--tz", "UTC", agent, server])
+        #expect(!given.stderr.contains("name no zone"))
+        #expect(try sessions(given.stdout) == 2)
+    }
+}
