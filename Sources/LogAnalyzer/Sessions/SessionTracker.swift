@@ -91,6 +91,15 @@ public final class SessionTracker {
         var exitedJobs = IDList()
         var jobsExitedAt: Timestamp?
 
+        /// Whether the session's agent may still be in its room: a job of it was logged, and
+        /// neither the end of every job's process nor the room's close was. Such a session that
+        /// falls silent is a suspended host or an idle user, not a finished one (see
+        /// `openIdleFactor`).
+        var agentMayBeConnected: Bool {
+            guard !roomClosed, jobIds.count > 0 else { return false }
+            return exitedJobs.count < jobIds.count || !jobIds.items.allSatisfy { exitedJobs.contains($0) }
+        }
+
         /// Whether every job of the session had ended before `time`.
         func jobsEnded(before time: Timestamp?) -> Bool {
             guard let time, let ended = jobsExitedAt, time > ended, jobIds.count > 0, exitedJobs.count >= jobIds.count else { return false }
@@ -211,6 +220,15 @@ public final class SessionTracker {
     private var cappedAny = false
     /// Sessions idle this long (log time) are finalised early; `maxLiveSessions` caps the rest.
     public var idleSeconds: Double = 1800
+    /// A session whose agent may still be in its room (`Builder.agentMayBeConnected`) is
+    /// finalised only after this many times `idleSeconds`: a host suspended for 40 minutes
+    /// wakes to a 401 cascade whose silence is the evidence, and finalising the session during
+    /// the silence split it in two (the second one a few seconds long, its lifetime counted
+    /// from the rejected token's nbf and no silence to name the suspended host).
+    static let openIdleFactor = 24.0
+    /// The most such sessions kept past `idleSeconds` at once (the least recently active go
+    /// first): logs whose jobs never log their end (another runtime's) keep memory bounded.
+    static let maxOverdueOpenSessions = 1_000
     public var maxLiveSessions = 100_000
     /// The input whose index keys each input's silences: the first of its rotated logs
     /// (`agent.log.1` then `agent.log`: one stream, whose silence may span the rotation).
@@ -870,19 +888,32 @@ public final class SessionTracker {
         for (clock, isDated) in [(dated, true), (undated, false)] {
             guard let clock else { continue }
             let horizon = clock.adding(seconds: -idleSeconds)
-            var oldestKept: Timestamp?
+            let openIdle = idleSeconds * Self.openIdleFactor
+            let openHorizon = clock.adding(seconds: -openIdle)
+            // The earliest time a kept session can go idle.
+            var nextDue: Timestamp?
+            var overdue: [(Timestamp, Int)] = []
             for i in live where i != currentSegment {
                 guard let b = slots[i], let end = b.end, end.hasDate == isDated else { continue }
-                if end < horizon {
+                let open = end < horizon && b.agentMayBeConnected
+                if end < (open ? openHorizon : horizon) {
                     victims.append(i)
-                } else if oldestKept == nil || end < oldestKept! {
-                    oldestKept = end
+                } else {
+                    if open { overdue.append((end, i)) }
+                    let due = end.adding(seconds: open ? openIdle : idleSeconds)
+                    if nextDue == nil || due < nextDue! { nextDue = due }
                 }
             }
+            if overdue.count > Self.maxOverdueOpenSessions {
+                overdue.sort { $0.0 < $1.0 }
+                victims += overdue.prefix(overdue.count - Self.maxOverdueOpenSessions).map(\.1)
+            }
             // No scan is needed until the oldest live session can have gone idle; scans are at
-            // least 1/16 of the idle window apart (so a session may be joined up to that late).
+            // least 1/16 of the idle window apart (so a session may be joined up to that late),
+            // and at most one idle window apart (a session begun since, or whose agent left
+            // since, is due sooner than one waiting as `agentMayBeConnected`).
             let earliest = clock.adding(seconds: idleSeconds / 16)
-            let next = max(oldestKept?.adding(seconds: idleSeconds) ?? earliest, earliest)
+            let next = max(min(nextDue ?? earliest, clock.adding(seconds: idleSeconds)), earliest)
             if isDated { nextIdleCheck = next } else { nextUndatedIdleCheck = next }
         }
         if !victims.isEmpty && !evictedAny {

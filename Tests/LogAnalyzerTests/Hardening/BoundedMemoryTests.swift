@@ -131,10 +131,16 @@ import Testing
         func line(_ time: String, _ members: String) -> String {
             #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", \#(members), "timestamp": "2026-03-02T\#(time)+00:00"}"#
         }
+        func exit(_ time: String, _ job: String) -> String {
+            #"{"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", "pid": 7, "job_id": "\#(job)", "timestamp": "2026-03-02T\#(time)+00:00"}"#
+        }
         let log = [
             line("00:00:00", #""job_id": "AJ_aaa", "room": "room-a", "room_id": "RM_aaa""#),
             line("00:00:01", #""job_id": "AJ_bbb", "room": "room-b", "room_id": "RM_bbb""#),
-            // 20 minutes on: room-a and room-b are finalised (idle 10 min) and room-c takes a freed slot.
+            exit("00:00:02", "AJ_aaa"),
+            exit("00:00:03", "AJ_bbb"),
+            // 20 minutes on: room-a and room-b are finalised (idle 10 min, their jobs ended) and
+            // room-c takes a freed slot.
             line("00:20:00", #""job_id": "AJ_ccc", "room": "room-c", "room_id": "RM_ccc""#),
             line("00:20:01", #""job_id": "AJ_aaa""#),
             line("00:20:02", #""room": "room-b""#),
@@ -147,7 +153,7 @@ import Testing
         var diagnostics = DiagnosticSink()
         let report = analyzer.run([InputDescriptor(path: path)], diagnostics: &diagnostics)
         #expect(report.sessions.map(\.key) == ["room-a/RM_aaa", "room-b/RM_bbb", "room-c/RM_ccc", "AJ_aaa", "room-b"])
-        #expect(report.sessions.map(\.recordCount) == [1, 1, 2, 1, 1])
+        #expect(report.sessions.map(\.recordCount) == [2, 2, 2, 1, 1])
         #expect(report.sessions.map(\.jobIds) == [["AJ_aaa"], ["AJ_bbb"], ["AJ_ccc"], ["AJ_aaa"], []])
     }
 
@@ -209,7 +215,8 @@ import Testing
     }
 
     /// livekit-agents 1.6 compact lines (`datefmt="%H:%M:%S"`) from a run with no date anywhere:
-    /// twelve jobs 40 minutes apart from 20:00 past midnight. Their time-only stamps go idle like
+    /// twelve jobs 40 minutes apart from 20:00 past midnight, each ending (`process exiting`; a
+    /// job still running waits longer, `SessionTracker.openIdleFactor`). Their time-only stamps go idle like
     /// dated ones (they were all held to the end before), a 25-minute silence inside a job does
     /// not split it, and the jobs after midnight count from the next day.
     @Test func timeOnlySessionsGoIdleLikeDatedOnes() throws {
@@ -224,13 +231,14 @@ import Testing
             lines.append("\(stamp(0)) INFO livekit.agents received job request {\(ids), \"room_id\": \"RM_room\(i)\"}")
             lines.append("\(stamp(2)) DEBUG livekit.agents Session created {\"pid\": \(100 + i), \(ids)}")
             if i == 5 { lines.append("\(stamp(27)) INFO livekit.agents still here {\"pid\": \(100 + i), \(ids)}") }
+            lines.append("\(stamp(i == 5 ? 28 : 3)) INFO livekit.agents process exiting {\"reason\": \"\", \"pid\": \(100 + i), \(ids)}")
         }
         let report = analyze(log: lines.joined(separator: "\n"))
         #expect(report.sessionCount == 12)
         #expect(report.peakLiveSessions <= 2)
         let sessions = Array(report.sessions)
         #expect(sessions.map(\.room) == (0..<12).map { "room-\($0)" })
-        #expect(sessions.map(\.recordCount) == (0..<12).map { $0 == 5 ? 3 : 2 })
+        #expect(sessions.map(\.recordCount) == (0..<12).map { $0 == 5 ? 4 : 3 })
         let starts = sessions.compactMap(\.start)
         #expect(starts.count == 12 && starts.allSatisfy { !$0.hasDate })
         #expect(zip(starts, starts.dropFirst()).allSatisfy { $0.seconds(until: $1) == 2_400 })
