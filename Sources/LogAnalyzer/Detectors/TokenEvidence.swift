@@ -63,6 +63,22 @@ struct TokenEvidence {
                 }
             }
             if let best { return (best.0, best.1, side) }
+            // No silence of the session's own on that side: its lines there before the failure
+            // had no session ids (a GCP text export keeps only the message; a time-only app
+            // log), so they never joined it. The whole log's silence that ended at the failure
+            // is then the client's, when the session had begun before it.
+            var whole: SilentGap?
+            for input in inputs {
+                guard let t = failures.first(where: { $0.location.input == input && $0.time != nil })?.time else { continue }
+                for g in session.inputGaps[input] ?? [] where g.to.seconds(until: t) >= -1 && g.to.seconds(until: t) <= seconds {
+                    guard let start = session.start, start <= g.from else { continue }
+                    if whole == nil || g.seconds > whole!.seconds { whole = g }
+                }
+            }
+            if var gap = whole {
+                gap.side = side
+                return (gap, whole, side)
+            }
         }
         return nil
     }
