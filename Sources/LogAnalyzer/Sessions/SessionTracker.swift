@@ -426,6 +426,9 @@ public final class SessionTracker {
             }
             map[key] = session!
         }
+        // A job first named here, on a line without a room sid: the session this line makes for
+        // it is a reused room name's next one when the name's session had ended (below).
+        let newJob = session == nil && ids.roomSid == nil && ids.room != nil && ids.jobId.map { byJob[$0] == nil } ?? false
         attach(ids.jobId, byJob, \.jobIds)
         attach(ids.participantSid, byParticipantSid, \.participantSids)
         if let room = ids.room {
@@ -451,6 +454,10 @@ public final class SessionTracker {
                     }
                 } else if session == nil {
                     session = root
+                } else if newJob, find(session!) != root, builder(root).jobsEnded(before: r.time) || builder(root).closedBefore(r.time) {
+                    // A new job in a room whose jobs had all ended (or that had closed): the room
+                    // name reused (`voice_assistant_room`), whose agents 1.0-1.2 job request
+                    // names no room sid. The new job's session takes the name.
                 } else if builder(session!).roomSid == nil || builder(root).roomSid == nil || builder(root).roomSid == builder(session!).roomSid {
                     session = link(session!, root)
                 }
