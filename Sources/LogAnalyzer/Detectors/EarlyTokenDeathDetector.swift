@@ -105,6 +105,8 @@ public struct EarlyTokenDeathDetector: Detector {
         let agentToken = claims?.subject?.hasPrefix("agent-") ?? false
         /// When the refresh after the last one the client received was due (a server-refreshed token).
         var missedRefreshAt: Timestamp?
+        /// How long before the failure the server last refreshed a server-refreshed token.
+        var refreshAge: Double?
         if let claims, let validity = claims.validitySeconds {
             f.values.append(("tokenValiditySeconds", .number(Double(validity))))
             if Double(validity) <= c.refreshedTokenValiditySeconds + 1 {
@@ -115,6 +117,7 @@ public struct EarlyTokenDeathDetector: Detector {
                     let refreshed = Timestamp(micros: nbf * 1_000_000)
                     let since = refreshed.seconds(until: failedAt)
                     missedRefreshAt = refreshed.adding(seconds: c.tokenRefreshIntervalSeconds)
+                    refreshAge = since
                     f.values.append(("sinceLastRefreshSeconds", .number(since)))
                     text += "; its refresh at \(refreshed.humanString) was the last one received, \(humanDuration(since)) before the failure (refreshes are due every \(humanDuration(c.tokenRefreshIntervalSeconds)))"
                 }
@@ -225,6 +228,15 @@ public struct EarlyTokenDeathDetector: Detector {
         if causes.isEmpty, agentUnreached {
             // (No silence in the session's own lines: its start is not in them.)
             causes.append("suspended-host")
+        }
+        // A server-refreshed token older than the session's lines here (a log that starts late,
+        // or a session finalised during the silence): its refresh was the last to reach the
+        // client, longer ago than such a token lives, and a live client gets one every 5 min
+        // or resumes within seconds while its token is valid (DOMAIN.md (c)): its host or
+        // process was suspended, as for the agent's own token above.
+        if causes == ["server-refreshed-token"], firstLine != nil, let age = refreshAge, age > c.suspensionThresholdSeconds {
+            causes.insert("suspended-host", at: 0)
+            f.explanation.append("nothing reached the client for \(humanDuration(age)): a live client gets a refresh every \(humanDuration(c.tokenRefreshIntervalSeconds)), or notices a dead connection within seconds and resumes while its token is still valid, so its host or process was suspended (its silence is not in these lines)")
         }
         if causes.isEmpty {
             causes.append("unknown")
