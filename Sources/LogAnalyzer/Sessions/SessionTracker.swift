@@ -386,6 +386,12 @@ public final class SessionTracker {
         return keep
     }
 
+    /// Whether the session had no line for `idleSeconds` before `time`.
+    private func idleBefore(_ b: Builder, _ time: Timestamp?) -> Bool {
+        guard let time, let end = b.end, end.hasDate == time.hasDate else { return false }
+        return end.seconds(until: time) > idleSeconds
+    }
+
     /// Finds or creates the session of a record's ids; nil when it has none.
     private func resolve(_ ids: SessionIDs, input: Int, record r: LogRecord) -> Int? {
         // Fast path: a known job whose session already knows this record's other ids.
@@ -454,10 +460,12 @@ public final class SessionTracker {
                     }
                 } else if session == nil {
                     session = root
-                } else if newJob, find(session!) != root, builder(root).jobsEnded(before: r.time) || builder(root).closedBefore(r.time) {
-                    // A new job in a room whose jobs had all ended (or that had closed): the room
-                    // name reused (`voice_assistant_room`), whose agents 1.0-1.2 job request
-                    // names no room sid. The new job's session takes the name.
+                } else if newJob, find(session!) != root, builder(root).jobsEnded(before: r.time) || builder(root).closedBefore(r.time) || idleBefore(builder(root), r.time) {
+                    // A new job in a room whose jobs had all ended (or that had closed, or been
+                    // silent for `idleSeconds`: a session kept past that only for its own jobs'
+                    // lines, `openIdleFactor`): the room name reused (`voice_assistant_room`),
+                    // whose agents 1.0-1.2 job request names no room sid. The new job's session
+                    // takes the name.
                 } else if builder(session!).roomSid == nil || builder(root).roomSid == nil || builder(root).roomSid == builder(session!).roomSid {
                     session = link(session!, root)
                 }
