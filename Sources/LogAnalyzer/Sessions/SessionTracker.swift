@@ -905,20 +905,26 @@ public final class SessionTracker {
             let horizon = clock.adding(seconds: -idleSeconds)
             let openIdle = idleSeconds * Self.openIdleFactor
             let openHorizon = clock.adding(seconds: -openIdle)
-            // The earliest time a kept session can go idle.
-            var nextDue: Timestamp?
+            // The last line of the oldest kept session, and of the oldest kept past `horizon` as
+            // `agentMayBeConnected` (each due after its own window; compared, not added to, for
+            // every session: the scan visits them all).
+            var oldestKept: Timestamp?
+            var oldestOpen: Timestamp?
             var overdue: [(Timestamp, Int)] = []
             for i in live where i != currentSegment {
                 guard let b = slots[i], let end = b.end, end.hasDate == isDated else { continue }
                 let open = end < horizon && b.agentMayBeConnected
                 if end < (open ? openHorizon : horizon) {
                     victims.append(i)
-                } else {
-                    if open { overdue.append((end, i)) }
-                    let due = end.adding(seconds: open ? openIdle : idleSeconds)
-                    if nextDue == nil || due < nextDue! { nextDue = due }
+                } else if open {
+                    overdue.append((end, i))
+                    if oldestOpen == nil || end < oldestOpen! { oldestOpen = end }
+                } else if oldestKept == nil || end < oldestKept! {
+                    oldestKept = end
                 }
             }
+            let dues = [oldestKept?.adding(seconds: idleSeconds), oldestOpen?.adding(seconds: openIdle)].compactMap { $0 }
+            let nextDue = dues.min()
             if overdue.count > Self.maxOverdueOpenSessions {
                 overdue.sort { $0.0 < $1.0 }
                 victims += overdue.prefix(overdue.count - Self.maxOverdueOpenSessions).map(\.1)
