@@ -32,7 +32,15 @@ public struct TokenNotYetValidDetector: Detector {
         for e in failures { if let t = e.token, !tokens.contains(t) { tokens.append(t) } }
         let count = max(tokens.count, failures.contains { $0.token == nil } ? 1 : 0)
         var message = "\(count) token\(count == 1 ? "" : "s") rejected as not valid yet (nbf)"
-        if failures.count > count { message += ", \(failures.count) rejections" }
+        if failures.count > count {
+            // Lines, not connection attempts: one attempt is logged by the server (on `/rtc`,
+            // then `/rtc/validate`) and again by the client.
+            let sides = Side.allCases.compactMap { side -> String? in
+                let n = failures.filter { $0.side == side }.count
+                return n == 0 ? nil : "\(side.rawValue) \(n)"
+            }
+            message += ", \(failures.count) rejection lines (\(sides.joined(separator: ", ")))"
+        }
         var f = Finding(
             rule: descriptor.id, severity: .warning, session: session, at: first.time,
             message: message + ": clock skew between the token minter and the server")

@@ -34,7 +34,7 @@ import Testing
         #expect(report.findings.map(\.rule) == ["token-not-yet-valid"])
         let f = try #require(report.findings.first)
         #expect(f.sessionKey == "demo-room-r4")
-        #expect(f.message == "2 tokens rejected as not valid yet (nbf), 6 rejections: clock skew between the token minter and the server")
+        #expect(f.message == "2 tokens rejected as not valid yet (nbf), 6 rejection lines (server 4, browser 2): clock skew between the token minter and the server")
         #expect(f.value("failures") == .integer(6))
         #expect(f.value("tokens") == .integer(2))
         #expect(abs(try #require(f.number("skewSeconds")) - 184.668) < 0.0005)
@@ -48,7 +48,7 @@ import Testing
             ("server.log", [Self.server("11:00:04.332", Self.first, "/rtc"), Self.server("11:00:04.421", Self.first, "/rtc/validate")])
         ])
         let f = try #require(report.findings.first)
-        #expect(f.message == "1 token rejected as not valid yet (nbf), 2 rejections: clock skew between the token minter and the server")
+        #expect(f.message == "1 token rejected as not valid yet (nbf), 2 rejection lines (server 2): clock skew between the token minter and the server")
         #expect(f.explanation == ["the token's nbf is 3 min 4 s ahead of the rejecting side's clock"])
     }
 }
