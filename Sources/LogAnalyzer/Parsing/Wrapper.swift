@@ -361,6 +361,8 @@ struct Wrapper {
             w.source = b.string(end + 1, streamEnd)
             return min(streamEnd + 1, b.count)
         }
+        // `heroku logs`: `source[dyno]: ` after logplex's stamp.
+        if let message = herokuSource(b, at: end + 1, into: &w) { return message }
         // `fly logs`: whole seconds (`time.RFC3339`), then `app[machine] region [level]`.
         if !hasFraction, t.offsetSeconds != nil, let message = flyEntry(b, at: end + 1, into: &w) { return message }
         // `logcli query` (default output): the stream's labels, padded, after the time.
@@ -390,6 +392,21 @@ struct Wrapper {
         let isDate = j - i == 10 && b[i + 4] == UInt8(ascii: "-") && b[i + 7] == UInt8(ascii: "-")
         guard named, !isDate, j == b.count || b[j] == 0x20, LogLevel.parse(b.slice(i, j)) == nil else { return nil }
         return j
+    }
+
+    /// `heroku logs` (and a logplex drain's lines): `timestamp source[dyno]: message`, the
+    /// timestamp RFC 5424's with microseconds, the source `app` for the app's dynos and `heroku`
+    /// for the platform's, the dyno `worker.1`, `web.1`, `router` (Heroku Dev Center, "Logging",
+    /// Log format). Returns the message's start; the source is `source[dyno]`.
+    static func herokuSource(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        var j = i
+        while j < b.count, b[j].isLower, j - i < 16 { j += 1 }
+        guard j > i, b.byte(j) == UInt8(ascii: "[") else { return nil }
+        var k = j + 1
+        while k < b.count, k - j <= 64, b[k].isAlnum || b[k] == UInt8(ascii: ".") || b[k] == UInt8(ascii: "_") || b[k] == UInt8(ascii: "-") { k += 1 }
+        guard k > j + 1, b.byte(k) == UInt8(ascii: "]"), b.byte(k + 1) == UInt8(ascii: ":"), b.byte(k + 2) == 0x20 else { return nil }
+        w.source = b.string(i, k + 1)
+        return k + 3
     }
 
     /// What `fly logs` prints between the time and the message (superfly/flyctl,
