@@ -171,9 +171,9 @@ import Testing
     /// The bundled agent-only incident, wrapped as `aws logs tail` and `get-log-events` print
     /// it, gives the findings the bare log gives, at the same lines.
     @Test func aWrappedFixtureGivesTheBareOnesFindings() throws {
-        let bare = analyzeFixture("incident-agent-only")
-        let lines = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-agent-only/agent.log"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+        let bare = findingSummary(analyzeFixture("incident-agent-only"))
+        #expect(bare.count == 3)
+        let lines = try agentOnlyIncidentLines()
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var tail: [String] = []
@@ -185,20 +185,8 @@ import Testing
             let millis = Int64((try #require(iso.date(from: stamp + "Z"))).timeIntervalSince1970 * 1000 + 0.5)
             events.append([("timestamp", "\(millis)"), ("message", Self.quoteJSON(line)), ("ingestionTime", "\(millis + 40)")])
         }
-        let config = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-agent-only/config.json"), encoding: .utf8)
-        func summary(_ report: Report) -> [String] {
-            report.findings.map { f in
-                ([f.rule, f.at?.iso8601 ?? "-", f.message] + f.evidence.map { "\($0.role) \($0.location.line)" }).joined(separator: " | ")
-            }
-        }
-        #expect(summary(bare).count == 3)
         for (name, text) in [("agent.log", tail.joined(separator: "\n") + "\n"), ("agent.json", Self.document(events, after: #"    "nextForwardToken": "f/1""#))] {
-            let dir = TempDir()
-            dir.write(name, text)
-            let configPath = dir.write("config.json", config)
-            var configuration = AnalysisConfiguration()
-            configuration.configuredTokenTTLSeconds = try #require(TokenTTLSetting.fromConfigFile(configPath))
-            #expect(summary(analyze([dir.url.path], configuration: configuration)) == summary(bare), "\(name)")
+            #expect(try agentOnlyIncidentFindings(written: name, text) == bare, "\(name)")
         }
     }
 }

@@ -112,26 +112,14 @@ import Testing
 
     /// The bundled agent-only incident, as `fly logs` prints it, gives the bare log's findings.
     @Test func aWrappedFixtureGivesTheBareOnesFindings() throws {
-        let bare = analyzeFixture("incident-agent-only")
-        let lines = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-agent-only/agent.log"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
-        let wrapped = try lines.map { line in
+        let bare = findingSummary(analyzeFixture("incident-agent-only"))
+        #expect(bare.count == 3)
+        let wrapped = try agentOnlyIncidentLines().map { line in
             // Fly's time: the record's, to the second (`time.RFC3339`).
             let stamp = try #require(line.split(separator: "\"timestamp\": \"").last.map { String($0.prefix(19)) })
             return "\(stamp)Z app[e784079b449483] ord [info]\(line)"
         }
-        let config = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-agent-only/config.json"), encoding: .utf8)
-        func summary(_ report: Report) -> [String] {
-            report.findings.map { f in
-                ([f.rule, f.at?.iso8601 ?? "-", f.message] + f.evidence.map { "\($0.role) \($0.location.line)" }).joined(separator: " | ")
-            }
-        }
-        #expect(summary(bare).count == 3)
-        let dir = TempDir()
-        dir.write("agent.log", wrapped.joined(separator: "\n") + "\n")
-        var configuration = AnalysisConfiguration()
-        configuration.configuredTokenTTLSeconds = try #require(TokenTTLSetting.fromConfigFile(dir.write("config.json", config)))
-        #expect(summary(analyze([dir.url.path], configuration: configuration)) == summary(bare))
+        #expect(try agentOnlyIncidentFindings(written: "agent.log", wrapped.joined(separator: "\n") + "\n") == bare)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import LogAnalyzer
 
@@ -44,4 +45,28 @@ func analyzeFixture(_ name: String, configuration: AnalysisConfiguration? = nil)
         for path in configs { if let ttl = TokenTTLSetting.fromConfigFile(path) { c.configuredTokenTTLSeconds = ttl } }
     }
     return analyze([fixture(name)], configuration: c)
+}
+
+/// A report's findings, each as one comparable line: rule, time, message, each evidence's role and line.
+func findingSummary(_ report: Report) -> [String] {
+    report.findings.map { f in
+        ([f.rule, f.at?.iso8601 ?? "-", f.message] + f.evidence.map { "\($0.role) \($0.location.line)" }).joined(separator: " | ")
+    }
+}
+
+/// The bundled agent-only incident's worker log, a line each (the wrapper tests wrap them).
+func agentOnlyIncidentLines() throws -> [String] {
+    try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-agent-only/agent.log"), encoding: .utf8)
+        .split(separator: "\n").map(String.init)
+}
+
+/// `findingSummary` of the agent-only incident's log written as `name` (`text`, the log wrapped
+/// or converted), with the fixture's app config.
+func agentOnlyIncidentFindings(written name: String, _ text: String) throws -> [String] {
+    let config = try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("incident-agent-only/config.json"), encoding: .utf8)
+    let dir = TempDir()
+    dir.write(name, text)
+    var configuration = AnalysisConfiguration()
+    configuration.configuredTokenTTLSeconds = try #require(TokenTTLSetting.fromConfigFile(dir.write("config.json", config)))
+    return findingSummary(analyze([dir.url.path], configuration: configuration))
 }
