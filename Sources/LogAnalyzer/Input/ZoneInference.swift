@@ -13,6 +13,9 @@ import Glibc
 /// job or room is a whole number of quarter hours (give or take 2 min) from a zoned log's, every
 /// such id agreeing, that offset is its zone.
 public enum ZoneInference {
+    /// Runs of more files are not sampled (an incident's logs are a few files; a month of
+    /// rotated logs would have each file's ends parsed twice more).
+    static let maxInputs = 64
     /// Largest gap between the two logs' first lines of an id, beyond whole quarter hours.
     static let toleranceSeconds = 120.0
 
@@ -26,10 +29,11 @@ public enum ZoneInference {
 
     /// Zones for the inputs whose dated stamps all lack one and whose jobs or rooms other inputs
     /// place at a whole number of quarter hours away (not zero), with a note for each. Nothing when
-    /// `--tz` named a zone for all inputs, nor for an input `--tz NAME=ZONE` names; only plain
-    /// files are read (their first and last 64 KiB), so pipes and gzip keep `--tz`.
+    /// `--tz` named a zone for all inputs, nor for an input `--tz NAME=ZONE` names, nor in a run
+    /// of more than `maxInputs` files; only plain files are read (their first and last 64 KiB),
+    /// so pipes and gzip keep `--tz`.
     public static func infer(_ inputs: [InputDescriptor], options: IngestOptions) -> (zones: [(name: String, zone: TimeZoneSetting)], notes: [Diagnostic]) {
-        guard options.inferZones, inputs.count >= 2, inputs.count <= ReadingOrder.maxEstimated else { return ([], []) }
+        guard options.inferZones, inputs.count >= 2, inputs.count <= maxInputs else { return ([], []) }
         let samples = inputs.map { sample($0, options: options) }
         var zones: [(name: String, zone: TimeZoneSetting)] = []
         var notes: [Diagnostic] = []
