@@ -111,11 +111,11 @@ enum ReadingOrder {
     }
 
     /// The records of a sample of an input's bytes (its head or tail), parsed without a reference
-    /// date: a time-only stamp stays without a date.
-    static func sampleRecords(_ bytes: [UInt8], of input: InputDescriptor, options: IngestOptions) -> [LogRecord] {
+    /// date (a time-only stamp stays without a date), or with `referenceDay` as its date.
+    static func sampleRecords(_ bytes: [UInt8], of input: InputDescriptor, options: IngestOptions, referenceDay: Int64? = nil) -> [LogRecord] {
         var dateless = options
         dateless.date = nil
-        let stream = RecordStream(piece: input, index: 0, options: dateless, referenceDay: nil, classifier: nil,
+        let stream = RecordStream(piece: input, index: 0, options: dateless, referenceDay: referenceDay, classifier: nil,
                                   source: PrefixedSource(prefix: bytes, inner: EmptySource()), primed: false)
         var records: [LogRecord] = []
         var sink = DiagnosticSink(keepPerKind: 0)

@@ -11,7 +11,8 @@ import Glibc
 /// (`RM_…`) that both logs name is the same moment in each, give or take the seconds between the
 /// server assigning a job and the worker receiving it; so when a zone-less log's first line of a
 /// job or room is a whole number of quarter hours (give or take 2 min) from a zoned log's, every
-/// such id agreeing, that offset is its zone.
+/// such id agreeing, that offset is its zone. A log of times of day (a browser console's DevTools
+/// stamps, `roomID` in its context) is placed by its time of day, within 12 h either way.
 public enum ZoneInference {
     /// Runs of more files are not sampled (an incident's logs are a few files; a month of
     /// rotated logs would have each file's ends parsed twice more).
@@ -45,7 +46,14 @@ public enum ZoneInference {
                 guard let reference = samples[r] else { continue }
                 for (id, t) in reference.zoned.sorted(by: { $0.key < $1.key }) {
                     guard let local = candidate.zoneless[id] else { continue }
-                    let delta = t.seconds(until: local)
+                    var delta = t.seconds(until: local)
+                    if !local.hasDate || !t.hasDate {
+                        // A time of day (a browser console's DevTools stamps): the offset within
+                        // a day, -12 h to +12 h.
+                        let day = Double(Timestamp.microsPerDay) / 1_000_000
+                        delta = (Double(local.microsOfDay - t.microsOfDay) / 1_000_000).truncatingRemainder(dividingBy: day)
+                        if delta > day / 2 { delta -= day } else if delta <= -day / 2 { delta += day }
+                    }
                     let quarters = (delta / 900).rounded()
                     guard abs(delta - quarters * 900) <= toleranceSeconds, abs(quarters) <= 14 * 4 else { continue }
                     offsets.append(Int(quarters) * 900)
@@ -105,13 +113,18 @@ public enum ZoneInference {
         var inPlusOne = options
         inPlusOne.zonesByPath.append((input.path, TimeZoneSetting("+01:00")!))
         var sample = Sample()
+        // (Times of day are read on a date, so that a zone applies to them: any date.)
+        let day: Int64 = 20_000
         for bytes in pieces {
-            let a = ReadingOrder.sampleRecords(bytes, of: input, options: inUTC)
-            let b = ReadingOrder.sampleRecords(bytes, of: input, options: inPlusOne)
-            guard a.count == b.count else { return nil }
-            for (x, y) in zip(a, b) {
-                guard let t = x.time, t.hasDate else { continue }
-                let zoneless = y.time != t
+            let undated = ReadingOrder.sampleRecords(bytes, of: input, options: inUTC)
+            let a = ReadingOrder.sampleRecords(bytes, of: input, options: inUTC, referenceDay: day)
+            let b = ReadingOrder.sampleRecords(bytes, of: input, options: inPlusOne, referenceDay: day)
+            guard a.count == b.count, undated.count == a.count else { return nil }
+            for ((x, y), u) in zip(zip(a, b), undated) {
+                guard let read = x.time, let dated = u.time?.hasDate else { continue }
+                let zoneless = y.time != read
+                // A time of day as such: its reading in UTC, without the made-up date.
+                let t = dated ? read : Timestamp(micros: read.microsOfDay, hasDate: false)
                 if !zoneless { sample.sawZoned = true }
                 for id in [x.ids.jobId, x.ids.roomSid] {
                     guard let id, id.hasPrefix("AJ_") || id.hasPrefix("RM_") else { continue }

@@ -91,4 +91,35 @@ import Testing
         #expect(!given.stderr.contains("name no zone"))
         #expect(try ends(given.stdout) == ["2025-12-11T08:51:52.034Z"])
     }
+    /// A browser console's DevTools times of day in the user's local time (+08:00): placed by
+    /// the room its context names, the incident reads as it does with the browser in UTC.
+    @Test func aBrowserConsolesTimesOfDayArePlacedByItsRoom() throws {
+        let dir = TempDir()
+        let source = PackagePaths.fixtures.appendingPathComponent("incident-real")
+        for name in ["agent.log", "server.log", "backend.log"] {
+            dir.write(name, try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8))
+        }
+        // Each `HH:MM:SS.mmm` 8 h later.
+        let browser = try String(contentsOf: source.appendingPathComponent("browser.log"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                guard line.count > 12, let hour = Int(line.prefix(2)), line.dropFirst(2).first == ":" else { return String(line) }
+                let h = (hour + 8) % 24
+                return (h < 10 ? "0\(h)" : "\(h)") + line.dropFirst(2)
+            }
+        let browserPath = dir.write("browser.log", browser.joined(separator: "\n"))
+        var options = IngestOptions()
+        var sink = DiagnosticSink()
+        let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &sink)
+        let notes = options.inferZones(for: inputs)
+        #expect(notes.map(\.path) == [browserPath])
+        #expect(notes.first?.message.hasPrefix("its stamps name no zone and run 8 h ahead of ") == true)
+        #expect(notes.first?.message.contains("'s for the same room (RM_Xq7bT2mNw4Lp): read in +08:00 ") == true)
+        var configuration = AnalysisConfiguration()
+        configuration.configuredTokenTTLSeconds = 7200
+        let shifted = Analyzer(ingest: options, configuration: configuration).run(inputs, diagnostics: &sink)
+        let bare = analyze([source.path], configuration: configuration)
+        #expect(shifted.sessions.count == 1)
+        #expect(shifted.findings.map { "\($0.rule) \($0.at?.iso8601 ?? "-") \($0.message)" } == bare.findings.map { "\($0.rule) \($0.at?.iso8601 ?? "-") \($0.message)" })
+        #expect(shifted.findings.count == 3)
+    }
 }
