@@ -10,8 +10,8 @@ import Glibc
 /// cut in two, and a token's claims are compared with times hours off. A job (`AJ_…`) or room
 /// (`RM_…`) that both logs name is the same moment in each, give or take the seconds between the
 /// server assigning a job and the worker receiving it; so when a zone-less log's first line of a
-/// job or room is a whole number of quarter hours (give or take 2 min) from a zoned log's, every
-/// such id agreeing, that offset is its zone. A log of times of day (a browser console's DevTools
+/// job or room is a zone's offset from UTC (give or take 2 min) from a zoned log's, every such id
+/// agreeing, that offset is its zone. A log of times of day (a browser console's DevTools
 /// stamps, `roomID` in its context) is placed by its time of day, within 12 h either way.
 public enum ZoneInference {
     /// Runs of more files are not sampled (an incident's logs are a few files; a month of
@@ -29,7 +29,7 @@ public enum ZoneInference {
     }
 
     /// Zones for the inputs whose dated stamps all lack one and whose jobs or rooms other inputs
-    /// place at a whole number of quarter hours away (not zero), with a note for each. Nothing when
+    /// place a zone's offset away (not zero), with a note for each. Nothing when
     /// `--tz` named a zone for all inputs, nor for an input `--tz NAME=ZONE` names, nor in a run
     /// of more than `maxInputs` files; only plain files are read (their first and last 64 KiB),
     /// so pipes and gzip keep `--tz`.
@@ -55,7 +55,8 @@ public enum ZoneInference {
                         if delta > day / 2 { delta -= day } else if delta <= -day / 2 { delta += day }
                     }
                     let quarters = (delta / 900).rounded()
-                    guard abs(delta - quarters * 900) <= toleranceSeconds, abs(quarters) <= 14 * 4 else { continue }
+                    guard abs(delta - quarters * 900) <= toleranceSeconds, abs(quarters) <= 14 * 4,
+                        quarters == 0 || zoneOffsets.contains(Int(quarters) * 900) else { continue }
                     offsets.append(Int(quarters) * 900)
                     if example == nil, quarters != 0 { example = (id, other.path) }
                 }
@@ -70,6 +71,17 @@ public enum ZoneInference {
         }
         return (zones, notes)
     }
+
+    /// The offsets that zones have (whole hours, and the half and three-quarter hours of India,
+    /// Iran, Newfoundland, Nepal, …): a browser that joined its room 15 minutes after the server
+    /// made it is no zone's.
+    static let zoneOffsets: Set<Int> = {
+        var offsets = Set((-12...14).map { $0 * 3600 })
+        for (h, m) in [(-9, -30), (-3, -30), (3, 30), (4, 30), (5, 30), (6, 30), (9, 30), (10, 30), (5, 45), (8, 45), (12, 45)] {
+            offsets.insert(h * 3600 + m * 60)
+        }
+        return offsets
+    }()
 
     /// `+08:00`, `-05:30`.
     static func zoneText(_ seconds: Int) -> String {

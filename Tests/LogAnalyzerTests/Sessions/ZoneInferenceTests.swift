@@ -69,6 +69,10 @@ import Testing
         // (The job's lines join one session either way; its end says which zone was read.)
         #expect(byName.notes.isEmpty)
         #expect(byName.report.sessions.map { $0.end?.iso8601 } == ["2025-12-11T01:51:52.034Z"])
+        // 45 min apart: a room joined late, no zone (quarter hours are, only after whole hours:
+        // +05:45).
+        let late = Self.run(server: Self.server(zone: "Z", hour: "08").map { $0.replacingOccurrences(of: "T08:51", with: "T08:06") })
+        #expect(late.notes.isEmpty)
         // 8 h 7 min apart: no zone is that.
         let odd = Self.run(server: Self.server(zone: "Z", hour: "00").map { $0.replacingOccurrences(of: "T00:51", with: "T00:44") })
         #expect(odd.notes.isEmpty)
