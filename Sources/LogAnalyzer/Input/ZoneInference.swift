@@ -42,9 +42,12 @@ public enum ZoneInference {
             guard let candidate = samples[c], !candidate.zoneless.isEmpty, !candidate.sawZoned, !options.names(input.path) else { continue }
             var offsets: [Int] = []
             var example: (id: String, path: String)?
+            // The ids first; room names (`name:…`) only for a log that shares none (an app
+            // backend naming the room of each token it mints).
+            for byName in [false, true] where offsets.isEmpty {
             for (r, other) in inputs.enumerated() where r != c {
                 guard let reference = samples[r] else { continue }
-                for (id, t) in reference.zoned.sorted(by: { $0.key < $1.key }) {
+                for (id, t) in reference.zoned.sorted(by: { $0.key < $1.key }) where id.hasPrefix("name:") == byName {
                     guard let local = candidate.zoneless[id] else { continue }
                     var delta = t.seconds(until: local)
                     if !local.hasDate || !t.hasDate {
@@ -61,13 +64,14 @@ public enum ZoneInference {
                     if example == nil, quarters != 0 { example = (id, other.path) }
                 }
             }
+            }
             guard let offset = offsets.first, offset != 0, offsets.allSatisfy({ $0 == offset }), let example,
                 let zone = TimeZoneSetting(zoneText(offset))
             else { continue }
             zones.append((input.path, zone))
             let ahead = offset > 0 ? "ahead of" : "behind"
             notes.append(Diagnostic(.note, path: input.path, kind: "tz-inferred",
-                "its stamps name no zone and run \(duration(abs(offset))) \(ahead) \(example.path)'s for the same \(example.id.hasPrefix("AJ_") ? "job" : "room") (\(example.id)): read in \(zone.name) (--tz \(input.path)=ZONE to choose)"))
+                "its stamps name no zone and run \(duration(abs(offset))) \(ahead) \(example.path)'s for the same \(example.id.hasPrefix("AJ_") ? "job" : example.id.hasPrefix("name:") ? "room name" : "room") (\(example.id.hasPrefix("name:") ? String(example.id.dropFirst(5)) : example.id)): read in \(zone.name) (--tz \(input.path)=ZONE to choose)"))
         }
         return (zones, notes)
     }
@@ -138,8 +142,8 @@ public enum ZoneInference {
                 // A time of day as such: its reading in UTC, without the made-up date.
                 let t = dated ? read : Timestamp(micros: read.microsOfDay, hasDate: false)
                 if !zoneless { sample.sawZoned = true }
-                for id in [x.ids.jobId, x.ids.roomSid] {
-                    guard let id, id.hasPrefix("AJ_") || id.hasPrefix("RM_") else { continue }
+                for id in [x.ids.jobId, x.ids.roomSid, x.ids.room.map { "name:" + $0 }] {
+                    guard let id, id.hasPrefix("AJ_") || id.hasPrefix("RM_") || id.count > 5 && id.hasPrefix("name:") else { continue }
                     if zoneless {
                         if sample.zoneless[id].map({ t < $0 }) ?? true { sample.zoneless[id] = t }
                     } else if sample.zoned[id].map({ t < $0 }) ?? true {

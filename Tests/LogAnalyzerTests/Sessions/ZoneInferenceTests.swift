@@ -126,4 +126,18 @@ import Testing
         #expect(shifted.findings.map { "\($0.rule) \($0.at?.iso8601 ?? "-") \($0.message)" } == bare.findings.map { "\($0.rule) \($0.at?.iso8601 ?? "-") \($0.message)" })
         #expect(shifted.findings.count == 3)
     }
+    /// An app backend's times of day name only the room it mints tokens for: the room's name
+    /// places it when no id does.
+    @Test func aBackendIsPlacedByItsRoomsName() throws {
+        let dir = TempDir()
+        let backend = dir.write("backend.log", "08:51:45 - Session created room=voice-room-7f3k2 identity=user-42b7\n08:51:45.900 - minted token for identity=user-42b7 room=voice-room-7f3k2 ttl=7200s\n")
+        dir.write("server.log", Self.server(zone: "Z", hour: "00").joined(separator: "\n") + "\n")
+        var options = IngestOptions()
+        var sink = DiagnosticSink()
+        let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &sink)
+        let notes = options.inferZones(for: inputs)
+        #expect(notes.map(\.path) == [backend])
+        #expect(notes.first?.message.contains("run 8 h ahead of ") == true)
+        #expect(notes.first?.message.contains("'s for the same room name (voice-room-7f3k2): read in +08:00 ") == true)
+    }
 }
