@@ -124,7 +124,18 @@ struct TimelineCommand: ParsableCommand {
             var options = try input.ingestOptions()
             _ = options.inferZones(for: inputs)
             for i in report.sessions.indices where report.sessions[i].matches(session) {
-                report.sessions[i].records = SessionRecords.collect(for: report.sessions[i], inputs: inputs, options: options, diagnostics: &scratch)
+                // The same room's previous and next sessions bound its room-only and id-less lines.
+                var after: Timestamp?
+                var before: Timestamp?
+                if let room = report.sessions[i].room, let start = report.sessions[i].start {
+                    for (j, other) in report.sessions.enumerated() where j != i && other.room == room {
+                        guard let s = other.start else { continue }
+                        if s < start, let e = other.end, e < start { after = after.map { max($0, e) } ?? e }
+                        if s > start { before = before.map { min($0, s) } ?? s }
+                    }
+                }
+                report.sessions[i].records = SessionRecords.collect(
+                    for: report.sessions[i], inputs: inputs, options: options, after: after, before: before, diagnostics: &scratch)
             }
         }
         let out = OutputStream()

@@ -14,15 +14,22 @@
 /// pid (or one seen with this and another session's ids) ties nothing to the session; the
 /// worker's id-less lines then count as any id-less line, and its registration rejected (401)
 /// joins no session.
+///
+/// When the session's room name is reused (`voice_assistant_room`), `after` is the end of the
+/// room's previous session and `before` the start of its next one: a line naming only the room
+/// (the backend's token mint) or no ids, at or before `after` or at or after `before`, is that
+/// session's, not this one's, although it lies within the 2 minutes.
 public enum SessionRecords {
     public static func collect(
-        for session: Session, inputs: [InputDescriptor], options: IngestOptions, diagnostics: inout DiagnosticSink
+        for session: Session, inputs: [InputDescriptor], options: IngestOptions, after: Timestamp? = nil, before: Timestamp? = nil,
+        diagnostics: inout DiagnosticSink
     ) -> [LogRecord] {
         let referenceDays = options.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs, options: options)
         let jobs = Set(session.jobIds)
         let participants = Set(session.participants)
         let lo = session.start?.adding(seconds: -120)
         let hi = session.end?.adding(seconds: 120)
+        func neighbours(_ t: Timestamp) -> Bool { after.map { t <= $0 } ?? false || before.map { t >= $0 } ?? false }
         var records: [LogRecord] = []
         var scratch = DiagnosticSink()
         let classifier = EventClassifier(configuration: AnalysisConfiguration())
@@ -57,7 +64,7 @@ public enum SessionRecords {
                 if mine, ids.roomSid == nil {
                     if let job = ids.jobId, !jobs.isEmpty, !jobs.contains(job) {
                         mine = false
-                    } else if ids.jobId == nil, let t = r.time ?? last, let lo, let hi, t < lo || t > hi {
+                    } else if ids.jobId == nil, let t = r.time ?? last, let lo, let hi, t < lo || t > hi || neighbours(t) {
                         mine = false
                     }
                 }
@@ -79,7 +86,7 @@ public enum SessionRecords {
                 if !mine && idless {
                     if let pid = ids.pid, !shared.contains(pid) {
                         mine = pids.contains(pid)
-                    } else if let t = r.time ?? last, let lo, let hi, t >= lo && t <= hi, let kind = classifier.classify(r) {
+                    } else if let t = r.time ?? last, let lo, let hi, t >= lo && t <= hi && !neighbours(t), let kind = classifier.classify(r) {
                         // The worker's own events are not its jobs': its registration rejected, and
                         // an agent event after every job of the session had ended.
                         let afterJobs = exitedAt.map { t > $0 } ?? false && exited.count == jobs.count

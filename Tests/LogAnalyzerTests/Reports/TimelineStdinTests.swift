@@ -52,4 +52,42 @@ import Testing
             #expect(shown == lines, "\(sid)")
         }
     }
+
+    /// The backend's token mint names only the room: within 2 minutes of the room's previous
+    /// session's end or of its next one's start, it is the neighbour's line, as `analyze` joined it.
+    @Test func aRoomOnlyMintOfTheNextSessionStaysThere() throws {
+        func server(_ time: String, _ sid: String, _ msg: String, _ who: String) -> String {
+            "2026-11-26T18:\(time)Z\tINFO\tlivekit\tservice/roommanager.go:400\t\(msg)\t{\"room\": \"voice_assistant_room\", \"roomID\": \"\(sid)\", \"participant\": \"\(who)\"}"
+        }
+        func jwt(_ user: String, _ nbf: Int) -> String {
+            let payload = Data(#"{"exp":\#(nbf + 7200),"nbf":\#(nbf),"sub":"\#(user)","video":{"room":"voice_assistant_room"}}"#.utf8)
+                .base64EncodedString().replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\(payload).c2lnbmF0dXJlLW5vdC1yZWFs"
+        }
+        let dir = TempDir()
+        dir.write("backend.log", [
+            "18:00:00 - INFO - minted token for voice_assistant_room: \(jwt("u1", 1_795_716_000))",
+            "18:01:21 - INFO - minted token for voice_assistant_room: \(jwt("u2", 1_795_716_081))",
+            "18:03:40 - INFO - minted token for voice_assistant_room: \(jwt("u3", 1_795_716_220))",
+        ].joined(separator: "\n") + "\n")
+        dir.write("livekit.log", [
+            server("00:01.000", "RM_V1aaaaaaaaaa", "starting RTC session", "u1"),
+            server("01:02.000", "RM_V1aaaaaaaaaa", "room closed", "u1"),
+            server("01:22.000", "RM_V2aaaaaaaaaa", "starting RTC session", "u2"),
+            server("03:31.000", "RM_V2aaaaaaaaaa", "room closed", "u2"),
+            server("03:41.000", "RM_V3aaaaaaaaaa", "starting RTC session", "u3"),
+            server("05:46.000", "RM_V3aaaaaaaaaa", "room closed", "u3"),
+        ].joined(separator: "\n") + "\n")
+        for (sid, lines) in [
+            ("RM_V1aaaaaaaaaa", ["backend.log:1", "livekit.log:1", "livekit.log:2"]),
+            ("RM_V2aaaaaaaaaa", ["backend.log:2", "livekit.log:3", "livekit.log:4"]),
+            ("RM_V3aaaaaaaaaa", ["backend.log:3", "livekit.log:5", "livekit.log:6"]),
+        ] {
+            let result = try runLoganalyze(["timeline", "--session", sid, dir.url.path])
+            #expect(result.status == 0)
+            let shown = result.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").first { $0.contains(".log:") } }
+                .map { String($0.split(separator: "/").last!) }
+            #expect(shown == lines, "\(sid)")
+        }
+    }
 }
