@@ -5,7 +5,8 @@
 /// claims (exp - nbf = 10 min means a server-refreshed token) and the silences of the session's
 /// inputs before the failure. Needs the configured TTL (`--token-ttl`, `--app-config`, a config
 /// file next to the logs, or `.loganalyze.json`), or else a mint line that shows it (`ttl=`, or
-/// the minted token's exp - nbf); without one it stays silent.
+/// the minted token's exp - nbf), or the agent's own rejected token (`agent-AJ_…`: the server's
+/// job token, valid 1 h); without one it stays silent.
 ///
 /// The agent's own token (`agent-AJ_…`) is the server's job token: never a short-TTL cause.
 ///
@@ -42,6 +43,9 @@ public struct EarlyTokenDeathDetector: Detector {
 
     /// The TTL the backend's mint line shows, when no TTL is configured: its `ttl=`, else the
     /// validity of the token it printed (exp - nbf; the token itself is never echoed).
+    /// The validity of the agent's job token as the server mints it (livekit/protocol agent/token.go).
+    static let agentJobTokenTTLSeconds = 3600.0
+
     static func mintedTTL(_ mint: SessionEvent?) -> (seconds: Double, source: String)? {
         guard let mint else { return nil }
         if case .tokenMinted(let ttl?) = mint.kind, ttl > 0 { return (ttl, "token mint line (ttl=)") }
@@ -63,8 +67,21 @@ public struct EarlyTokenDeathDetector: Detector {
         // app's line that printed the token when the access line of its request, stamped at the
         // request's whole second, comes first: gunicorn's `[11/Dec/2025:00:51:44 +0000] "GET
         // /getToken?room=… HTTP/1.1" 200` after `00:51:44,420 … minted token …: <JWT>`.)
-        let minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? mints.first) ?? mints.lazy.compactMap(Self.mintedTTL).first : nil
-        guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, var born = mint?.time ?? session.start else { return [] }
+        var minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? mints.first) ?? mints.lazy.compactMap(Self.mintedTTL).first : nil
+        // Without a configured or minted TTL, the agent's own rejected token (`agent-AJ_…`) that
+        // the server refreshed (exp - nbf = 10 min) still has a known one: the server minted the
+        // job's first token valid for 1 h (livekit/protocol agent/token.go BuildAgentToken), and
+        // the app's TTL never applied to it. It must have expired by its own claims at the
+        // failure (a token of another validity, such as a test server's 2-second one, died of its
+        // own; one rejected before its exp is another matter: a clock).
+        var agentJobTTL = false
+        if c.configuredTokenTTLSeconds == nil, minted == nil, let claims = cascade.claims, claims.subject?.hasPrefix("agent-") ?? false,
+            let validity = claims.validitySeconds, abs(Double(validity) - c.refreshedTokenValiditySeconds) <= 1,
+            let exp = claims.expires, failedAt.hasDate, Timestamp(micros: exp * 1_000_000) <= failedAt {
+            minted = (Self.agentJobTokenTTLSeconds, "agent job token (server-minted, 1 h)")
+            agentJobTTL = true
+        }
+        guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, var born = (agentJobTTL ? nil : mint?.time) ?? session.start else { return [] }
         // A rejected token older than the session's first line here (its nbf a minute or more
         // before it): the session began before these lines, in a log that starts late or in a
         // session finalised after `--session-idle` of silence that went on as a new one. The
@@ -80,7 +97,8 @@ public struct EarlyTokenDeathDetector: Detector {
         let lifetime = born.seconds(until: failedAt)
         guard lifetime >= 0, lifetime < ttl else { return [] }
 
-        let ttlText = minted == nil ? "a configured \(humanDuration(ttl)) TTL" : "the \(humanDuration(ttl)) TTL it was minted with"
+        let ttlText = agentJobTTL ? "the \(humanDuration(ttl)) TTL the server mints the agent's job token with"
+            : minted == nil ? "a configured \(humanDuration(ttl)) TTL" : "the \(humanDuration(ttl)) TTL it was minted with"
         var f = Finding(
             rule: descriptor.id, severity: .error, session: session, at: failedAt,
             message: "token dead after \(humanDuration(lifetime)) of \(ttlText)")
@@ -111,7 +129,8 @@ public struct EarlyTokenDeathDetector: Detector {
             f.values.append(("tokenValiditySeconds", .number(Double(validity))))
             if Double(validity) <= c.refreshedTokenValiditySeconds + 1 {
                 causes.append("server-refreshed-token")
-                var text = "the rejected token is valid for \(humanDuration(Double(validity))) (exp - nbf): a token the server minted at a refresh, not the app's \(humanDuration(ttl)) token. "
+                var text = "the rejected token is valid for \(humanDuration(Double(validity))) (exp - nbf): a token the server minted at a refresh, not the "
+                    + (agentJobTTL ? "\(humanDuration(ttl)) job token it minted first. " : "app's \(humanDuration(ttl)) token. ")
                     + "livekit-server before v1.13.2 replaces connected clients' tokens with 10-minute ones every 5 minutes, so the configured TTL stopped mattering after the first refresh"
                 if let nbf = claims.notBefore {
                     let refreshed = Timestamp(micros: nbf * 1_000_000)

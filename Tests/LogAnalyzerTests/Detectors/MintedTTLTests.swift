@@ -81,9 +81,13 @@ import Testing
         #expect(f.message.hasPrefix("token dead after 17 min 26 s of a configured 1 h TTL ("))
     }
 
+    /// (The rejected token is the agent's refreshed one: its job token's 1 h is the TTL then, not
+    /// the printed token's 2 h.)
     @Test func aTokenPrintedWithoutSayingItWasMintedIsNoMint() {
         let report = run(backend: "INFO:     token for room-abc: \(Self.minted)\n")
-        #expect(report.findings.map(\.rule).contains("early-token-death") == false)
+        let deaths = report.findings.filter { $0.rule == "early-token-death" }
+        #expect(deaths.map { $0.value("configuredTtlSource") } == [.text("agent job token (server-minted, 1 h)")])
+        #expect(deaths.map { $0.number("configuredTtlSeconds") } == [3600])
     }
 
     @Test func aGETOfTheTokenEndpointIsAMint() {
