@@ -675,6 +675,12 @@ public final class SessionTracker {
         var format = LogFormat.plain
         var richness = 0
         var session = -1
+        /// For a byte-identical copy on the next line (a shipper's retry): the record's time,
+        /// message and job (retained references, not copies).
+        var time: Timestamp?
+        var message = ""
+        var jobId: String?
+        var pid: Int?
     }
 
     private var lastEvent: [EventMark] = []
@@ -690,6 +696,17 @@ public final class SessionTracker {
         if r.input >= lastEvent.count { lastEvent += Array(repeating: EventMark(), count: r.input + 1 - lastEvent.count) }
         let richness = (r.time != nil ? 4 : 0) + (r.ids.isEmpty ? 0 : 2) + (r.format == .json ? 1 : 0)
         let last = lastEvent[r.input]
+        // The same record again on the next line, in the same format (a log shipper's retry, a
+        // stream tee'd twice into one file): the same time to the microsecond (a stamp that has
+        // them, as the agents' JSON: two records of a second's or a millisecond's stamp may well
+        // share it, a worker's retries or the server's /rtc and /rtc/validate), message, job and
+        // process. Counted twice, one 401 would be two.
+        if last.endLine + 1 == r.line, last.format == r.format, let t = r.time, t.micros % 1000 != 0, last.time == t, last.message == r.message,
+            last.jobId == r.ids.jobId, last.pid == r.ids.pid
+        {
+            lastEvent[r.input] = EventMark()
+            return true
+        }
         if last.endLine + 1 == r.line, last.format != r.format {
             // (Rare: the kinds and texts are compared only here.)
             let text = eventText(r, kind)
@@ -706,7 +723,9 @@ public final class SessionTracker {
                 return richness <= last.richness
             }
         }
-        lastEvent[r.input] = EventMark(line: r.line, endLine: r.line + r.lineCount - 1, format: r.format, richness: richness, session: session ?? -1)
+        lastEvent[r.input] = EventMark(
+            line: r.line, endLine: r.line + r.lineCount - 1, format: r.format, richness: richness, session: session ?? -1,
+            time: r.time, message: r.message, jobId: r.ids.jobId, pid: r.ids.pid)
         return false
     }
 

@@ -79,3 +79,47 @@ import Testing
             "The whole log was silent for the last 17 min of it (from 2026-03-17 23:51:04), so the host itself was suspended (laptop sleep, paused VM or container, SIGSTOP) - not a TTL setting."))
     }
 }
+
+/// A record repeated byte for byte on the next line (a log shipper's retry, a stream tee'd twice
+/// into one file) is one record: its 401 is one failure and one `tokenExpiredErrors`. Two jobs'
+/// identical messages at the same time are two (and so are two records of a stamp without
+/// microseconds: `MonitorTests`' worker retries in one second).
+@Suite struct RepeatedLineTests {
+    static let token = makeJWT(#"{"exp":1795178028,"nbf":1795177428,"sub":"agent-AJ_ZY3z9yII90DU","video":{"room":"room-suspend1","roomJoin":true}}"#)
+
+    static func line(
+        _ message: String, _ time: String, job: String = "AJ_ZY3z9yII90DU", pid: Int = 49999, room: String = "room-suspend1", level: String = "ERROR", name: String = "livekit"
+    ) -> String {
+        #"{"message": "\#(message)", "level": "\#(level)", "name": "\#(name)", "pid": \#(pid), "job_id": "\#(job)", "room": "\#(room)", "timestamp": "2026-11-20T\#(time)+00:00"}"#
+    }
+
+    static var log: [String] {
+        let rejected = "livekit::rtc_engine:729:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        return [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_ZY3z9yII90DU", "room": "room-suspend1", "room_id": "RM_CbdO2GFzHLRr", "timestamp": "2026-11-20T12:18:48.900000+00:00"}"#,
+            line(rejected, "12:39:19.300412"),
+            line(rejected, "12:39:19.300412"),
+            line(rejected, "12:39:20.800977"),
+            line("livekit::rtc_engine:729:livekit::rtc_engine - failed to reconnect to the livekit room", "12:39:22.000000"),
+        ]
+    }
+
+    @Test func aRepeatedLineIsOneFailure() throws {
+        let report = analyze(files: [("agent.log", Self.log)])
+        let cascade = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(cascade.value("failures") == .integer(2))
+        #expect(cascade.value("failuresBySide") == .object([("agent", .integer(2))]))
+    }
+
+    @Test func theSameMessageOfTwoJobsIsTwo() throws {
+        // (A server after livekit PR #4756 names no token in its body: the two texts are equal.)
+        let rejected = "livekit::rtc_engine:729:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid authorization token: token has invalid claims: token is expired"
+        let report = analyze(files: [("agent.log", [
+            Self.line(rejected, "12:39:19.300412"),
+            Self.line(rejected, "12:39:19.300412", job: "AJ_Ee5Ff6Gg7Hh8", pid: 50001, room: "room-other2"),
+        ])])
+        let cascades = report.findings.filter { $0.rule == "auth-expiry-cascade" }
+        #expect(cascades.map(\.jobId) == ["AJ_ZY3z9yII90DU", "AJ_Ee5Ff6Gg7Hh8"])
+        #expect(cascades.map { $0.value("failures") } == [.integer(1), .integer(1)])
+    }
+}
