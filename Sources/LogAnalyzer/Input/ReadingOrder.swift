@@ -65,27 +65,8 @@ enum ReadingOrder {
     /// `.unknown` for anything else (gzip, pipes, standard input, no dated stamp at either end).
     /// Time-only stamps without a date in the file itself do not count: their day is a guess.
     static func extent(of input: InputDescriptor, options: IngestOptions) -> Extent {
-        guard input.kind == .file else { return .unknown }
-        var st = stat()
-        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return .unknown }
-        guard st.st_size > 0 else { return .empty }
-        let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { return .unknown }
-        defer { close(fd) }
-        let size = Int64(st.st_size)
-        func read(at offset: Int64, _ count: Int) -> [UInt8] { Self.read(fd, at: offset, count) }
-        var head = read(at: 0, Int(min(Int64(endBytes), size)))
-        guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return .unknown }
-        var tail: [UInt8]
-        if size > Int64(endBytes) {
-            // Whole lines only: the head up to its last line end, the tail after its first.
-            if let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
-            tail = read(at: size - Int64(endBytes), endBytes)
-            guard let first = tail.firstIndex(of: 0x0A) else { return .unknown }
-            tail.removeSubrange(...first)
-        } else {
-            tail = head
-        }
+        guard let (head, tail) = ends(of: input) else { return .unknown }
+        guard !head.isEmpty else { return .empty }
         func dated(_ bytes: [UInt8]) -> (Timestamp, Timestamp)? {
             let records = sampleRecords(bytes, of: input, options: options)
             var lo: Timestamp?
@@ -100,6 +81,28 @@ enum ReadingOrder {
         }
         guard let (lo, _) = dated(head), let (_, hi) = dated(tail), lo <= hi else { return .unknown }
         return .span(lo...hi)
+    }
+
+    /// A plain file's first and last `endBytes`, whole lines only (the head up to its last line
+    /// end, the tail after its first; both the whole file when it is no larger): empty for an
+    /// empty file, nil for anything else (gzip, pipes, standard input, a tail without a line end).
+    static func ends(of input: InputDescriptor) -> (head: [UInt8], tail: [UInt8])? {
+        guard input.kind == .file else { return nil }
+        var st = stat()
+        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard st.st_size > 0 else { return ([], []) }
+        let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let size = Int64(st.st_size)
+        var head = read(fd, at: 0, Int(min(Int64(endBytes), size)))
+        guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return nil }
+        guard size > Int64(endBytes) else { return (head, head) }
+        if let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
+        var tail = read(fd, at: size - Int64(endBytes), endBytes)
+        guard let first = tail.firstIndex(of: 0x0A) else { return nil }
+        tail.removeSubrange(...first)
+        return (head, tail)
     }
 
     /// Up to `count` bytes of `fd` from `offset` (fewer at the end of the file).

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The zone of a log whose stamps name none, read from the other logs of the run.
 ///
 /// A worker's dev text prints its host's local time without a zone while the LiveKit server's
@@ -101,44 +97,30 @@ public enum ZoneInference {
         return h == 0 ? "\(m) min" : m == 0 ? "\(h) h" : "\(h) h \(m) min"
     }
 
-    /// An input's ids, read from its first and last 64 KiB twice, in UTC and in +01:00: a line
-    /// whose time moved named no zone. Nil for anything but a plain, ungzipped file.
+    /// An input's ids, read from its first and last 64 KiB (`ReadingOrder.ends`) in UTC and in
+    /// +01:00: a line whose time moved by the hour named no zone. Nil for anything but a plain,
+    /// ungzipped file.
     static func sample(_ input: InputDescriptor, options: IngestOptions) -> Sample? {
-        guard input.kind == .file else { return nil }
-        var st = stat()
-        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
-        let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        let size = Int64(st.st_size)
-        let end = Int64(ReadingOrder.endBytes)
-        var head = ReadingOrder.read(fd, at: 0, Int(min(end, size)))
-        guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B) else { return nil }
-        var pieces = [head]
-        if size > end {
-            if let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
-            pieces = [head]
-            var tail = ReadingOrder.read(fd, at: max(end, size - end), Int(min(end, size - end)))
-            if let first = tail.firstIndex(of: 0x0A) {
-                tail.removeSubrange(...first)
-                pieces.append(tail)
-            }
-        }
+        guard let (head, tail) = ReadingOrder.ends(of: input), !head.isEmpty else { return nil }
+        // (A file within 64 KiB is its head alone.)
+        let pieces = head == tail ? [head] : [head, tail]
         var inUTC = options
         inUTC.zonesByPath.append((input.path, .utc))
         var inPlusOne = options
         inPlusOne.zonesByPath.append((input.path, TimeZoneSetting("+01:00")!))
         var sample = Sample()
-        // (Times of day are read on a date, so that a zone applies to them: any date.)
+        // Read twice: in UTC on a made-up date for times of day, then in +01:00 on the next day.
+        // A line whose time did not move named its zone and date; one that moved 1 h back named
+        // no zone; one that moved a day (less that hour) is a time of day (without a zone).
         let day: Int64 = 20_000
         for bytes in pieces {
-            let undated = ReadingOrder.sampleRecords(bytes, of: input, options: inUTC)
             let a = ReadingOrder.sampleRecords(bytes, of: input, options: inUTC, referenceDay: day)
-            let b = ReadingOrder.sampleRecords(bytes, of: input, options: inPlusOne, referenceDay: day)
-            guard a.count == b.count, undated.count == a.count else { return nil }
-            for ((x, y), u) in zip(zip(a, b), undated) {
-                guard let read = x.time, let dated = u.time?.hasDate else { continue }
-                let zoneless = y.time != read
+            let b = ReadingOrder.sampleRecords(bytes, of: input, options: inPlusOne, referenceDay: day + 1)
+            guard a.count == b.count else { return nil }
+            for (x, y) in zip(a, b) {
+                guard let read = x.time, let moved = y.time.map({ read.seconds(until: $0) }) else { continue }
+                let dated = abs(moved) < 43_200
+                let zoneless = moved.truncatingRemainder(dividingBy: 86_400) != 0
                 // A time of day as such: its reading in UTC, without the made-up date.
                 let t = dated ? read : Timestamp(micros: read.microsOfDay, hasDate: false)
                 if !zoneless { sample.sawZoned = true }
