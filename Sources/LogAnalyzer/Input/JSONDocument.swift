@@ -108,12 +108,7 @@ enum JSONDocument {
         guard reader.index < document.count, document[reader.index] == UInt8(ascii: "{") else { return nil }
         reader.index += 1
         while true {
-            reader.skipSpace()
-            guard reader.index < document.count, document[reader.index] == UInt8(ascii: "\""), let key = try? reader.string() else { return nil }
-            reader.skipSpace()
-            guard reader.index < document.count, document[reader.index] == UInt8(ascii: ":") else { return nil }
-            reader.index += 1
-            reader.skipSpace()
+            guard let key = try? reader.memberKey() else { return nil }
             if key == "events" { return elementLines(document, from: reader.index) }
             guard (try? reader.value()) != nil else { return nil }
             reader.skipSpace()

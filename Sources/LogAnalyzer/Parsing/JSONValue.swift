@@ -77,12 +77,7 @@ struct JSONReader {
             skipSpace()
             if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw .invalid }
-                let key = try string()
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw .invalid }
-                index += 1
+                let key = try memberKey()
                 let v = try value(depth: depth + 1)
                 members.append((key, v))
                 skipSpace()
@@ -118,6 +113,19 @@ struct JSONReader {
         default:
             return .number(try number())
         }
+    }
+
+    /// An object member's key and its `:`, spaces around them skipped: `index` is left at the
+    /// member's value.
+    mutating func memberKey() throws(Failure) -> String {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw .invalid }
+        let key = try string()
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw .invalid }
+        index += 1
+        skipSpace()
+        return key
     }
 
     mutating func skipSpace() {

@@ -121,12 +121,7 @@ struct Wrapper {
         // CloudWatch's required keys read: 1 `timestamp`, 2 `message`, 4 `ingestionTime`.
         var cloudWatchKeys = 0
         while true {
-            reader.skipSpace()
-            guard reader.index < b.count, b[reader.index] == UInt8(ascii: "\""), let key = try? reader.string() else { return nil }
-            reader.skipSpace()
-            guard reader.index < b.count, b[reader.index] == UInt8(ascii: ":") else { return nil }
-            reader.index += 1
-            reader.skipSpace()
+            guard let key = try? reader.memberKey() else { return nil }
             let start = reader.index
             guard let value = try? reader.value() else { return nil }
             switch (key, value) {
