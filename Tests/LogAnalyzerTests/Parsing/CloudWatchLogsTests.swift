@@ -16,50 +16,28 @@ import Testing
 /// line the container wrote as an event's message, in the stream `prefix/container/task-id`.
 @Suite struct CloudWatchLogsTests {
     static let stream = "ecs/agent/0f1e2d3c4b5a49788796a5b4c3d2e1f0"
-    static let agentJSON =
-        #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_AlphA9z8Y7x6", "room": "room-alpha", "timestamp": "2026-03-17T10:00:01.598000+00:00"}"#
-    static let agentText = #"2026-03-17 10:00:02,104 - ERROR livekit.agents - unhandled exception while running the job task {"job_id": "AJ_AlphA9z8Y7x6", "pid": 71001}"#
-    static let zap = "2026-03-17T10:00:00.600Z\tINFO\tlivekit\tservice/roomallocator.go:166\tselected node for room\t{\"room\": \"room-alpha\", \"roomID\": \"RM_AlphA1b2C3d4\"}"
-    static let print = "Connected to: <socket.socket fd=12>"
-
-    /// Asserts the four records every shape below must give (`sources`: the log stream's name, or
-    /// nil where the output has none).
-    func expectRecords(_ records: [LogRecord], lines: [Int] = [1, 2, 3, 4], sources: [String?]) throws {
-        try #require(records.map(\.line) == lines)
-        #expect(records.map(\.format) == [.agentsJSON, .agentsText, .zapConsole, .plain])
-        // The records' own times; the event's for the print, which has none.
-        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:00.600Z", "2026-03-17T10:00:03.250Z"])
-        #expect(records.map(\.level) == [.info, .error, .info, nil])
-        #expect(records.map(\.logger) == ["livekit.agents", "livekit.agents", "livekit", nil])
-        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", Self.print])
-        #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil, nil])
-        #expect(records[0].ids.room == "room-alpha")
-        #expect(records[1].ids.pid == 71001)
-        #expect(records[2].ids.roomSid == "RM_AlphA1b2C3d4")
-        #expect(records.map(\.source) == sources)
-    }
 
     @Test func awsLogsTailDetailedLinesAreUnwrappedAndNameTheirStream() throws {
         let server = "ecs/livekit-server/9a8b7c6d5e4f43219876fedcba012345"
         let text = [
-            "2026-03-17T10:00:01.600000+00:00 \(Self.stream) \(Self.agentJSON)",
-            "2026-03-17T10:00:02.105000+00:00 \(Self.stream) \(Self.agentText)",
-            "2026-03-17T10:00:00.601000+00:00 \(server) \(Self.zap)",
-            "2026-03-17T10:00:03.250000+00:00 \(Self.stream) \(Self.print)",
+            "2026-03-17T10:00:01.600000+00:00 \(Self.stream) \(WrapperSamples.agentJSON)",
+            "2026-03-17T10:00:02.105000+00:00 \(Self.stream) \(WrapperSamples.agentText)",
+            "2026-03-17T10:00:00.601000+00:00 \(server) \(WrapperSamples.zap)",
+            "2026-03-17T10:00:03.250000+00:00 \(Self.stream) \(WrapperSamples.print)",
         ].joined(separator: "\n")
-        try expectRecords(parse(text + "\n").records, sources: [Self.stream, Self.stream, server, Self.stream])
+        try WrapperSamples.expectRecords(parse(text + "\n").records, sources: [Self.stream, Self.stream, server, Self.stream])
         // With colour (a terminal, or `--color on`): colorama's green time and cyan stream.
-        let coloured = record("\u{1B}[32m2026-03-17T10:00:03.250000+00:00\u{1B}[0m \u{1B}[36m\(Self.stream)\u{1B}[0m \(Self.print)")
-        #expect(coloured.message == Self.print)
+        let coloured = record("\u{1B}[32m2026-03-17T10:00:03.250000+00:00\u{1B}[0m \u{1B}[36m\(Self.stream)\u{1B}[0m \(WrapperSamples.print)")
+        #expect(coloured.message == WrapperSamples.print)
         #expect(coloured.source == Self.stream)
         #expect(coloured.time?.iso8601 == "2026-03-17T10:00:03.250Z")
         // Docker's `awslogs` driver names the stream after the container's id; Lambda by day and version.
-        let docker = record("2026-03-17T10:00:03.250000+00:00 4f9d6c1e2b3a49d8a7c6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4 \(Self.print)")
+        let docker = record("2026-03-17T10:00:03.250000+00:00 4f9d6c1e2b3a49d8a7c6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4 \(WrapperSamples.print)")
         #expect(docker.source == "4f9d6c1e2b3a49d8a7c6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4")
-        #expect(docker.message == Self.print)
-        let lambda = record("2026-03-17T10:00:03.250000+00:00 2026/03/17/[$LATEST]0123456789abcdef0123456789abcdef \(Self.print)")
+        #expect(docker.message == WrapperSamples.print)
+        let lambda = record("2026-03-17T10:00:03.250000+00:00 2026/03/17/[$LATEST]0123456789abcdef0123456789abcdef \(WrapperSamples.print)")
         #expect(lambda.source == "2026/03/17/[$LATEST]0123456789abcdef0123456789abcdef")
-        #expect(lambda.message == Self.print)
+        #expect(lambda.message == WrapperSamples.print)
     }
 
     /// A line's own `isoformat()` time followed by words that are no stream's name keeps them.
@@ -74,13 +52,13 @@ import Testing
         #expect(logger.message == "agent1: connected")
         #expect(logger.source == nil)
         // A record with its own date and time behind such a stamp.
-        let dated = record("2026-03-17T10:00:02.105000+00:00 \(Self.agentText)")
+        let dated = record("2026-03-17T10:00:02.105000+00:00 \(WrapperSamples.agentText)")
         #expect(dated.format == .agentsText)
         #expect(dated.message == "unhandled exception while running the job task")
         #expect(dated.source == nil)
         // journalctl's precise ISO time, `host proc[pid]: `, is journald's.
-        let journald = record("2026-03-17T10:00:03.250000+00:00 voicehost agent[71001]: \(Self.print)")
-        #expect(journald.message == Self.print)
+        let journald = record("2026-03-17T10:00:03.250000+00:00 voicehost agent[71001]: \(WrapperSamples.print)")
+        #expect(journald.message == WrapperSamples.print)
         #expect(journald.source == "agent")
         #expect(journald.ids.pid == 71001)
     }
@@ -90,15 +68,15 @@ import Testing
         var options = IngestOptions()
         options.timeZone = .utc
         let text = [
-            "2026-03-17T10:00:01 \(Self.agentJSON)",
-            "2026-03-17T10:00:02 \(Self.agentText)",
-            "2026-03-17T10:00:00 \(Self.zap)",
-            "2026-03-17T10:00:03 \(Self.print)",
+            "2026-03-17T10:00:01 \(WrapperSamples.agentJSON)",
+            "2026-03-17T10:00:02 \(WrapperSamples.agentText)",
+            "2026-03-17T10:00:00 \(WrapperSamples.zap)",
+            "2026-03-17T10:00:03 \(WrapperSamples.print)",
         ].joined(separator: "\n")
         let records = parse(text + "\n", options: options).records
         #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:00.600Z", "2026-03-17T10:00:03.000Z"])
         #expect(records.map(\.format) == [.agentsJSON, .agentsText, .zapConsole, .plain])
-        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", Self.print])
+        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", WrapperSamples.print])
     }
 
     /// The events as the AWS CLI prints them: Python's `json.dumps(…, indent=4, ensure_ascii=False)`.
@@ -110,14 +88,14 @@ import Testing
     }
 
     static let events: [(Int64, String)] = [
-        (1_773_741_601_600, agentJSON), (1_773_741_602_105, agentText), (1_773_741_600_601, zap), (1_773_741_603_250, print),
+        (1_773_741_601_600, WrapperSamples.agentJSON), (1_773_741_602_105, WrapperSamples.agentText), (1_773_741_600_601, WrapperSamples.zap), (1_773_741_603_250, WrapperSamples.print),
     ]
 
     @Test func getLogEventsOutputIsReadAnEventALine() throws {
         let text = Self.document(
             Self.events.map { [("timestamp", "\($0.0)"), ("message", Self.quoteJSON($0.1)), ("ingestionTime", "\($0.0 + 41)")] },
             after: #"    "nextForwardToken": "f/39051773741603250000000000000000000000000000000000000000/s", "nextBackwardToken": "b/39051773741601600000000000000000000000000000000000000000/s""#)
-        try expectRecords(parse(text, name: "agent.json").records, sources: [nil, nil, nil, nil])
+        try WrapperSamples.expectRecords(parse(text, name: "agent.json").records, sources: [nil, nil, nil, nil])
     }
 
     @Test func filterLogEventsOutputIsReadWithEachEventsStream() throws {
@@ -130,7 +108,7 @@ import Testing
                 ]
             },
             after: #"    "searchedLogStreams": []"#)
-        try expectRecords(parse(text, name: "events.json").records, sources: [Self.stream, Self.stream, server, Self.stream])
+        try WrapperSamples.expectRecords(parse(text, name: "events.json").records, sources: [Self.stream, Self.stream, server, Self.stream])
     }
 
     /// An application's own JSON records with a `message` and a numeric `timestamp`, saved as a

@@ -9,33 +9,19 @@ import Testing
 /// instance (`app[e784079b449483]`), `" %s [%s]"` with the region and the level (aurora colours,
 /// always), then the message with no space before it.
 @Suite struct FlyLogsTests {
-    static let agentJSON =
-        #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_AlphA9z8Y7x6", "room": "room-alpha", "timestamp": "2026-03-17T10:00:01.598000+00:00"}"#
-    static let agentText = #"2026-03-17 10:00:02,104 - ERROR livekit.agents - unhandled exception while running the job task {"job_id": "AJ_AlphA9z8Y7x6", "pid": 71001}"#
-    static let zap = "2026-03-17T10:00:00.600Z\tINFO\tlivekit\tservice/roomallocator.go:166\tselected node for room\t{\"room\": \"room-alpha\", \"roomID\": \"RM_AlphA1b2C3d4\"}"
-    static let print = "Connected to: <socket.socket fd=12>"
 
     @Test func flyLogsLinesAreUnwrapped() throws {
         let text = [
-            "2026-03-17T10:00:01Z app[e784079b449483] ord [info]\(Self.agentJSON)",
-            "2026-03-17T10:00:02Z app[e784079b449483] ord [info]\(Self.agentText)",
-            "2026-03-17T10:00:00Z app[3d8d9e1f2a4b68] fra [info]\(Self.zap)",
+            "2026-03-17T10:00:01Z app[e784079b449483] ord [info]\(WrapperSamples.agentJSON)",
+            "2026-03-17T10:00:02Z app[e784079b449483] ord [info]\(WrapperSamples.agentText)",
+            "2026-03-17T10:00:00Z app[3d8d9e1f2a4b68] fra [info]\(WrapperSamples.zap)",
             // As printed, with aurora's colours: faint time, green region, blue level.
-            "\u{1B}[2m2026-03-17T10:00:03Z\u{1B}[0m app[e784079b449483] \u{1B}[32mord\u{1B}[0m [\u{1B}[34minfo\u{1B}[0m]\(Self.print)",
+            "\u{1B}[2m2026-03-17T10:00:03Z\u{1B}[0m app[e784079b449483] \u{1B}[32mord\u{1B}[0m [\u{1B}[34minfo\u{1B}[0m]\(WrapperSamples.print)",
         ].joined(separator: "\n")
-        let records = parse(text + "\n").records
-        try #require(records.map(\.line) == [1, 2, 3, 4])
-        #expect(records.map(\.format) == [.agentsJSON, .agentsText, .zapConsole, .plain])
-        // The records' own times; Fly's, to the second, for the print.
-        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:00.600Z", "2026-03-17T10:00:03.000Z"])
-        #expect(records.map(\.level) == [.info, .error, .info, nil])
-        #expect(records.map(\.logger) == ["livekit.agents", "livekit.agents", "livekit", nil])
-        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", Self.print])
-        #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil, nil])
-        #expect(records[0].ids.room == "room-alpha")
-        #expect(records[1].ids.pid == 71001)
-        #expect(records[2].ids.roomSid == "RM_AlphA1b2C3d4")
-        #expect(records.map(\.source) == ["app[e784079b449483]", "app[e784079b449483]", "app[3d8d9e1f2a4b68]", "app[e784079b449483]"])
+        // Fly's time, to the second, for the print.
+        try WrapperSamples.expectRecords(
+            parse(text + "\n").records, printTime: "2026-03-17T10:00:03.000Z",
+            sources: ["app[e784079b449483]", "app[e784079b449483]", "app[3d8d9e1f2a4b68]", "app[e784079b449483]"])
     }
 
     /// One entry as `fly logs --json` prints it (`internal/render/render.go`, `JSON`: a
@@ -81,23 +67,15 @@ import Testing
 
     @Test func flyLogsJSONEntriesAreReadAnEntryALine() throws {
         let text = [
-            Self.jsonEntry("2026-03-17T10:00:01.600123456Z", Self.agentJSON),
-            Self.jsonEntry("2026-03-17T10:00:02.105123456Z", Self.agentText),
-            Self.jsonEntry("2026-03-17T10:00:00.601123456Z", Self.zap, instance: "3d8d9e1f2a4b68"),
-            Self.jsonEntry("2026-03-17T10:00:03.250123456Z", Self.print),
+            Self.jsonEntry("2026-03-17T10:00:01.600123456Z", WrapperSamples.agentJSON),
+            Self.jsonEntry("2026-03-17T10:00:02.105123456Z", WrapperSamples.agentText),
+            Self.jsonEntry("2026-03-17T10:00:00.601123456Z", WrapperSamples.zap, instance: "3d8d9e1f2a4b68"),
+            Self.jsonEntry("2026-03-17T10:00:03.250123456Z", WrapperSamples.print),
         ].joined()
-        let records = parse(text, name: "fly.log").records
-        try #require(records.map(\.line) == [1, 2, 3, 4])
-        #expect(records.map(\.format) == [.agentsJSON, .agentsText, .zapConsole, .plain])
-        // The records' own times; the entry's, to the millisecond, for the print.
-        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:00.600Z", "2026-03-17T10:00:03.250Z"])
-        #expect(records.map(\.level) == [.info, .error, .info, nil])
-        #expect(records.map(\.logger) == ["livekit.agents", "livekit.agents", "livekit", nil])
-        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", Self.print])
-        #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil, nil])
-        #expect(records[1].ids.pid == 71001)
-        #expect(records[2].ids.roomSid == "RM_AlphA1b2C3d4")
-        #expect(records.map(\.source) == ["app[e784079b449483]", "app[e784079b449483]", "app[3d8d9e1f2a4b68]", "app[e784079b449483]"])
+        // The entry's time, to the millisecond, for the print.
+        try WrapperSamples.expectRecords(
+            parse(text, name: "fly.log").records,
+            sources: ["app[e784079b449483]", "app[e784079b449483]", "app[3d8d9e1f2a4b68]", "app[e784079b449483]"])
     }
 
     /// A whole-second stamp before words that are not `provider region [level]` keeps them.
@@ -132,17 +110,11 @@ import Testing
 @Suite struct DockerTimestampsTests {
     @Test func dockerAndComposeTimestampsAreStripped() throws {
         let text = [
-            "2026-03-17T10:00:01.598123456Z \(FlyLogsTests.agentJSON)",
-            "agent-1    | 2026-03-17T10:00:02.105000000Z \(FlyLogsTests.agentText)",
-            "livekit-1  | 2026-03-17T10:00:00.601000000Z \(FlyLogsTests.zap)",
-            "agent-1    | 2026-03-17T11:00:03.250000000+01:00 \(FlyLogsTests.print)",
+            "2026-03-17T10:00:01.598123456Z \(WrapperSamples.agentJSON)",
+            "agent-1    | 2026-03-17T10:00:02.105000000Z \(WrapperSamples.agentText)",
+            "livekit-1  | 2026-03-17T10:00:00.601000000Z \(WrapperSamples.zap)",
+            "agent-1    | 2026-03-17T11:00:03.250000000+01:00 \(WrapperSamples.print)",
         ].joined(separator: "\n")
-        let records = parse(text + "\n").records
-        try #require(records.map(\.line) == [1, 2, 3, 4])
-        #expect(records.map(\.format) == [.agentsJSON, .agentsText, .zapConsole, .plain])
-        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:00.600Z", "2026-03-17T10:00:03.250Z"])
-        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "selected node for room", FlyLogsTests.print])
-        #expect(records.map(\.source) == [nil, "agent-1", "livekit-1", "agent-1"])
-        #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil, nil])
+        try WrapperSamples.expectRecords(parse(text + "\n").records, sources: [nil, "agent-1", "livekit-1", "agent-1"])
     }
 }

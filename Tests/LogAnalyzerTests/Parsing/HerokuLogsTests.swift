@@ -9,9 +9,9 @@ import Testing
 @Suite struct HerokuLogsTests {
     @Test func herokuLogsLinesAreUnwrapped() throws {
         let text = [
-            "2026-03-17T10:00:01.600123+00:00 app[worker.1]: \(FlyLogsTests.agentJSON)",
-            "2026-03-17T10:00:02.105000+00:00 app[worker.1]: \(FlyLogsTests.agentText)",
-            "2026-03-17T10:00:03.250000+00:00 app[web.1]: \(FlyLogsTests.print)",
+            "2026-03-17T10:00:01.600123+00:00 app[worker.1]: \(WrapperSamples.agentJSON)",
+            "2026-03-17T10:00:02.105000+00:00 app[worker.1]: \(WrapperSamples.agentText)",
+            "2026-03-17T10:00:03.250000+00:00 app[web.1]: \(WrapperSamples.print)",
             "2026-03-17T10:00:04.000000+00:00 heroku[router]: at=info method=POST path=\"/api/token\" dyno=web.1 status=200",
         ].joined(separator: "\n")
         let records = parse(text + "\n").records
@@ -21,7 +21,7 @@ import Testing
         #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:02.104Z", "2026-03-17T10:00:03.250Z", "2026-03-17T10:00:04.000Z"])
         #expect(records.map(\.level) == [.info, .error, nil, nil])
         #expect(records.map(\.message) == [
-            "received job request", "unhandled exception while running the job task", FlyLogsTests.print,
+            "received job request", "unhandled exception while running the job task", WrapperSamples.print,
             "at=info method=POST path=\"/api/token\" dyno=web.1 status=200",
         ])
         #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil, nil])
