@@ -562,6 +562,10 @@ final class ChunkedRecordStream: @unchecked Sendable {
         var a = a
         a.pendingLine = a.pendingLine.map { $0 + aOffset }
         b.pendingLine = b.pendingLine.map { $0 + bOffset }
+        a.splitStdoutLine = a.splitStdoutLine.map { $0 + aOffset }
+        b.splitStdoutLine = b.splitStdoutLine.map { $0 + bOffset }
+        a.splitStderrLine = a.splitStderrLine.map { $0 + aOffset }
+        b.splitStderrLine = b.splitStderrLine.map { $0 + bOffset }
         return a == b
     }
 

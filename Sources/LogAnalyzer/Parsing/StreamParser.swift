@@ -65,6 +65,22 @@ struct StreamParser {
     private var colouredLine = Bytes(start: nil, count: 0)
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
+    /// Lines a container runtime split into entries (docker `json-file`, CRI `P`), joined until
+    /// their last entry: stdout's and stderr's (the two streams' entries interleave).
+    private var splitStdout: SplitLine?
+    private var splitStderr: SplitLine?
+    /// Most of a split line that is kept (as the line reader keeps of a long line).
+    static let maxSplitLineBytes = 1 << 20
+
+    private struct SplitLine {
+        var bytes: [UInt8] = []
+        /// The first entry's line and wrapper (its time).
+        var line: Int
+        var wrapper: Wrapper
+        /// Decoded from docker's JSON (its ANSI sequences still in it), not a CRI line's text.
+        var decoded: Bool
+        var isCut = false
+    }
     private var lastRichTime: Timestamp?
     /// A line without its ANSI sequences (the parser's own: parsers are never copied).
     private let scratch = ScratchBytes()
@@ -152,6 +168,9 @@ struct StreamParser {
         var pendingPinoValue: Bool
         var pendingRichExtras: Bool
         var pendingRichTraceback: Bool
+        /// The first lines of the container entries a split line has so far (stdout, stderr).
+        var splitStdoutLine: Int?
+        var splitStderrLine: Int?
     }
 
     /// The state now (the pending record's line in this parser's numbering).
@@ -162,7 +181,7 @@ struct StreamParser {
             pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
             pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen,
             pendingPinoValue: pendingInfo != nil && pinoValue != nil, pendingRichExtras: pendingInfo != nil && richExtras != nil,
-            pendingRichTraceback: pendingInfo != nil && richTraceback)
+            pendingRichTraceback: pendingInfo != nil && richTraceback, splitStdoutLine: splitStdout?.line, splitStderrLine: splitStderr?.line)
     }
 
     /// A Rust SDK line whose first line Rich cut short (`livekit::rtc_engine:405:livekit::r…`,
@@ -182,6 +201,11 @@ struct StreamParser {
     /// Completes the pending record, if any, at the end of `out`.
     mutating func finish(into out: inout [LogRecord]) {
         if !held.isEmpty { out.append(held.removeLast()) }
+        // A split line whose last entry never came (the log cut there) is a line all the same.
+        while let split = [splitStdout, splitStderr].compactMap({ $0 }).min(by: { $0.line < $1.line }) {
+            if split.line == splitStdout?.line { splitStdout = nil } else { splitStderr = nil }
+            split.bytes.withUnsafeBufferPointer { feedContainerLine($0, split.wrapper, line: split.line, decoded: split.decoded, into: &out) }
+        }
         completePending(&out)
     }
 
@@ -266,6 +290,10 @@ struct StreamParser {
             // entry's `{"insertId"`, or `{   "insertId"`: pretty-printed, its line breaks made
             // spaces by `JSONDocument`, as are a CloudWatch event, `{   "timestamp"`, and a
             // `fly logs --json` entry, `{   "level"`.)
+            if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o"), let (written, entry) = Wrapper.dockerJSON(b) {
+                written.withUnsafeBufferPointer { feedContainer($0, entry, line: line, decoded: true, into: &out) }
+                return
+            }
             if third == UInt8(ascii: "l") && (b.byte(3) == UInt8(ascii: "a") || b.byte(3) == UInt8(ascii: "i"))
                 || third == UInt8(ascii: "i") && b.byte(3) == UInt8(ascii: "n") || b.byte(1) == 0x20,
                 let (message, envelope) = Wrapper.envelope(b)
@@ -275,8 +303,62 @@ struct StreamParser {
             }
         } else {
             start = Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
+            if wrapper.containerStream != 0 {
+                feedContainer(b.slice(start, b.count), wrapper, line: line, decoded: false, into: &out)
+                return
+            }
         }
         feedBody(b, from: start, wrapper: &wrapper, line: line, into: &out)
+    }
+
+    /// A container runtime's entry (docker `json-file`, CRI): the line the process wrote, or a
+    /// part of one (`entry.partial`), joined with the parts before it of the same stream.
+    /// `decoded`: read from docker's JSON, its ANSI sequences still in it.
+    @inline(never)
+    private mutating func feedContainer(_ part: Bytes, _ entry: Wrapper, line: Int, decoded: Bool, into out: inout [LogRecord]) {
+        let stdout = entry.containerStream == 1
+        guard var split = stdout ? splitStdout : splitStderr else {
+            if entry.partial {
+                var split = SplitLine(line: line, wrapper: entry, decoded: decoded)
+                split.bytes.append(contentsOf: part)
+                if stdout { splitStdout = split } else { splitStderr = split }
+            } else {
+                feedContainerLine(part, entry, line: line, decoded: decoded, into: &out)
+            }
+            return
+        }
+        if stdout { splitStdout = nil } else { splitStderr = nil }
+        let room = Self.maxSplitLineBytes - split.bytes.count
+        if part.count <= room {
+            split.bytes.append(contentsOf: part)
+        } else {
+            split.bytes.append(contentsOf: part.prefix(max(0, room)))
+            if !split.isCut {
+                notes.append((split.line, "long-line", "line longer than \(Self.maxSplitLineBytes) bytes, split by the container runtime; cut to that length"))
+            }
+            split.isCut = true
+        }
+        if entry.partial {
+            if stdout { splitStdout = split } else { splitStderr = split }
+            return
+        }
+        split.bytes.withUnsafeBufferPointer { feedContainerLine($0, split.wrapper, line: split.line, decoded: split.decoded, into: &out) }
+    }
+
+    /// A whole line of a container's output, with its entry's time (the first entry's, for a
+    /// split one).
+    private mutating func feedContainerLine(_ m: Bytes, _ entry: Wrapper, line: Int, decoded: Bool, into out: inout [LogRecord]) {
+        var wrapper = entry
+        wrapper.partial = false
+        if decoded {
+            if let base = m.baseAddress, memchr(base, 0x1B, m.count) != nil {
+                let n = stripANSI(m)
+                feedBody(UnsafeBufferPointer(start: scratch.base, count: n), from: 0, wrapper: &wrapper, line: line, into: &out)
+                return
+            }
+            lineIsColoured = false
+        }
+        feedBody(m, from: 0, wrapper: &wrapper, line: line, into: &out)
     }
 
     /// The line a `journalctl -o json` entry (or another JSON envelope, `Wrapper.envelope`)

@@ -6,6 +6,12 @@ struct Wrapper {
     var pid: Int?
     /// The line held nothing but a Loki export time; the record follows on the next line.
     var timeOnlyLine = false
+    /// A container runtime's entry (docker `json-file`, CRI): its stream, 1 `stdout`, 2 `stderr`
+    /// (0: none); what follows the wrapper is exactly what the process wrote.
+    var containerStream: UInt8 = 0
+    /// The entry holds a part of a line the runtime split (docker: its `log` does not end with
+    /// `\n`; CRI: tag `P`): the next entry of the same stream goes on with it.
+    var partial = false
 
     /// Strips known wrapper prefixes (and a leading `\r` or `^C`); returns the record's start.
     static func strip(_ b: Bytes, into w: inout Wrapper) -> Int {
@@ -22,7 +28,7 @@ struct Wrapper {
             while b.byte(i) == 0x0D { i += 1 }
             if b.has("^C", at: i) { i += 2 }
             i = stripOne(b, at: i, into: &w, prefix: &prefix)
-            if i == before { break }
+            if i == before || w.containerStream != 0 { break }
         }
         return i
     }
@@ -172,6 +178,58 @@ struct Wrapper {
                 continue
             }
             guard b[reader.index] == UInt8(ascii: "}"), !loki || lokiKeys == 3, !cloudWatch || cloudWatchKeys == 7, let body else { return nil }
+            return (body, w)
+        }
+    }
+
+    /// An entry of docker's `json-file` logging driver, as it writes
+    /// `/var/lib/docker/containers/<id>/<id>-json.log` (moby `daemon/logger/jsonfilelog/jsonlog/
+    /// jsonlogbytes.go`, `MarshalJSONBuf`): `{"log":"<line>\n","stream":"stdout","time":"<UTC,
+    /// time.RFC3339Nano>"}`, with `"attrs":{…}` before `time` when the container's `labels` or
+    /// `env` log options name some; those keys only, in that order. A line the daemon split
+    /// (its copier reads 16 KiB at most) is several entries, all but the last without the `\n`
+    /// (`jsonfilelog.go`, `marshalMessage`). Returns the line (without `\n`, `\r\n` from a TTY)
+    /// and the wrapper.
+    static func dockerJSON(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        var reader = JSONReader(b, from: 1, maxDepth: 64)
+        var w = Wrapper()
+        var body: [UInt8]?
+        // Keys read: 1 `log`, 2 `stream`, 3 `attrs`, 4 `time`.
+        var step = 0
+        while true {
+            guard let key = try? reader.memberKey(), let value = try? reader.value() else { return nil }
+            switch (key, value) {
+            case ("log", .string(let text)) where step == 0:
+                var line = Array(text.utf8)
+                if line.last == 0x0A {
+                    line.removeLast()
+                    if line.last == 0x0D { line.removeLast() }
+                } else {
+                    w.partial = true
+                }
+                body = line
+                step = 1
+            case ("stream", .string(let text)) where step == 1:
+                guard text == "stdout" || text == "stderr" else { return nil }
+                w.containerStream = text == "stdout" ? 1 : 2
+                step = 2
+            case ("attrs", .object) where step == 2:
+                step = 3
+            case ("time", .string(let text)) where step == 2 || step == 3:
+                var text = text
+                guard let time = text.withUTF8({ TimeParsing.dateTime($0, at: 0).map(\.0) }), time.offsetSeconds != nil else { return nil }
+                w.time = time
+                step = 4
+            default:
+                return nil
+            }
+            reader.skipSpace()
+            guard reader.index < b.count else { return nil }
+            if b[reader.index] == UInt8(ascii: ","), step < 4 {
+                reader.index += 1
+                continue
+            }
+            guard b[reader.index] == UInt8(ascii: "}"), step == 4, b.trimmedEnd(b.count) == reader.index + 1, let body else { return nil }
             return (body, w)
         }
     }
@@ -326,6 +384,10 @@ struct Wrapper {
             return i
         }
         guard next == 0x20 else { return i }
+        if b.byte(end + 1) == UInt8(ascii: "s"), t.offsetSeconds != nil, let message = criEntry(b, at: end + 1, into: &w) {
+            w.time = t
+            return message
+        }
         let after = b.skipSpaces(end)
         let tokenEnd = b.skipToken(after)
         // A zap console line copied with spaces: `…Z  INFO  livekit…  service/x.go:12`. (Not a
@@ -363,6 +425,26 @@ struct Wrapper {
         // `logcli query` (default output): the stream's labels, padded, after the time.
         if let labelsEnd = lokiLabels(b, at: end + 1) { return b.skipSpaces(labelsEnd) }
         return end + 1
+    }
+
+    /// A CRI container log's entry after its time, as containerd and CRI-O write
+    /// `/var/log/pods/<pod>/<container>/0.log` (what `/var/log/containers/*.log` links to) and
+    /// the kubelet reads it (kubernetes `pkg/kubelet/kuberuntime/logs/logs.go`, `parseCRILog`):
+    /// `<RFC 3339 time> stdout F <line>`, the stream, then the tags, `F` for a whole line and `P`
+    /// for a part of one the runtime split (at 16 KiB by default), more tags after a `:`.
+    /// Returns the line's start.
+    static func criEntry(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        let stream: UInt8 = b.has("stdout ", at: i) ? 1 : b.has("stderr ", at: i) ? 2 : 0
+        let tag = i + 7
+        guard stream != 0, b.byte(tag) == UInt8(ascii: "F") || b.byte(tag) == UInt8(ascii: "P") else { return nil }
+        var end = tag + 1
+        if b.byte(end) == UInt8(ascii: ":") {
+            while end < b.count, b[end] != 0x20 { end += 1 }
+        }
+        guard end >= b.count || b[end] == 0x20 else { return nil }
+        w.containerStream = stream
+        w.partial = b[tag] == UInt8(ascii: "P")
+        return min(end + 1, b.count)
     }
 
     /// The end of a CloudWatch log stream's name at `i`, as `aws logs tail` prints it after the
