@@ -366,8 +366,25 @@ struct StreamParser {
     @inline(never)
     private mutating func feedJournal(_ message: [UInt8], _ journal: Wrapper, line: Int, into out: inout [LogRecord]) {
         var wrapper = journal
-        message.withUnsafeBufferPointer { m in
+        message.withUnsafeBufferPointer { written in
+            // A container runtime's file shipped as it is (Promtail without its `docker` or
+            // `cri` stage): the line in the entry's entry.
+            if written.count > 8 && written[2] == UInt8(ascii: "l") && written[3] == UInt8(ascii: "o") && written[0] == UInt8(ascii: "{"),
+                let (inner, entry) = Wrapper.dockerJSON(written)
+            {
+                inner.withUnsafeBufferPointer { feedContainer($0, entry, line: line, decoded: true, into: &out) }
+                return
+            }
+            // (The service's colours, kept by journald and Loki; the line that held them was JSON.)
+            var m = written
+            if let base = written.baseAddress, memchr(base, 0x1B, written.count) != nil {
+                m = UnsafeBufferPointer(start: scratch.base, count: stripANSI(written))
+            }
             let start = m.first == UInt8(ascii: "{") ? 0 : Wrapper.strip(m, into: &wrapper, prefix: &clock.stampPrefix)
+            if wrapper.containerStream != 0 {
+                feedContainer(m.slice(start, m.count), wrapper, line: line, decoded: false, into: &out)
+                return
+            }
             feedBody(m, from: start, wrapper: &wrapper, line: line, into: &out)
         }
     }

@@ -128,6 +128,26 @@ import Testing
         #expect(record.ids.pid == 71001)
     }
 
+    /// A container runtime's file shipped to Loki as it is (Promtail scraping
+    /// `/var/lib/docker/containers/*/*-json.log` or `/var/log/pods` without its `docker` or `cri`
+    /// stage), exported with `logcli query -o jsonl`: the line in the runtime's entry.
+    @Test func containerEntriesInsideLokiExports() throws {
+        let coloured =
+            "2026-03-17 10:00:02,104 - \u{1B}[31mERROR\u{1B}[0m livekit.agents - unhandled exception while running the job task \u{1B}[90m{\"job_id\": \"AJ_AlphA9z8Y7x6\", \"pid\": 71001}\u{1B}[0m"
+        func logcli(_ line: String) throws -> String {
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
+            return #"{"labels":{"job":"containers"},"line":\#(json),"timestamp":"2026-03-17T10:00:02.3Z"}"#
+        }
+        for line in [Self.docker(coloured + "\r\n", stream: "stdout", time: "2026-03-17T10:00:02.2Z"), "2026-03-17T10:00:02.2Z stdout F \(coloured)"] {
+            let r = try #require(parse(try logcli(line) + "\n").records.first)
+            #expect(r.format == .agentsText)
+            #expect(r.level == .error)
+            #expect(r.message == "unhandled exception while running the job task")
+            #expect(r.ids.jobId == "AJ_AlphA9z8Y7x6")
+            #expect(r.time?.iso8601 == "2026-03-17T10:00:02.104Z")
+        }
+    }
+
     /// An application's own JSON record with a `log` key, and text after a stamp that only
     /// starts like a stream's name, keep their shapes.
     @Test func lookAlikesAreNotContainerEntries() throws {

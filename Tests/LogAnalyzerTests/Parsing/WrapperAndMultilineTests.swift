@@ -211,6 +211,22 @@ import Testing
         #expect(result.records[2].ids.pid == 10266)
     }
 
+    /// A coloured line in `journalctl -o json`: with its ESC bytes not printable, `MESSAGE` is
+    /// an array of the bytes (`src/shared/logs-show.c`, `output_json`: a string only when
+    /// `utf8_is_printable`). The colours are taken out as from any line; the dev-text record
+    /// had been read as a plain line with them in it.
+    @Test func journaldJSONExportOfAColouredLine() throws {
+        let coloured =
+            "2026-03-17 10:00:02,104 - \u{1B}[31mERROR\u{1B}[0m livekit.agents - unhandled exception while running the job task \u{1B}[90m{\"job_id\": \"AJ_AlphA9z8Y7x6\", \"pid\": 71001}\u{1B}[0m"
+        let bytes = coloured.utf8.map(String.init).joined(separator: ",")
+        let r = record(#"{"__CURSOR":"s=3f1a;i=1","__REALTIME_TIMESTAMP":"1773741602200000","PRIORITY":"6","_PID":"71001","SYSLOG_IDENTIFIER":"python3","MESSAGE":[\#(bytes)]}"#)
+        #expect(r.format == .agentsText)
+        #expect(r.level == .error)
+        #expect(r.message == "unhandled exception while running the job task")
+        #expect(r.ids.jobId == "AJ_AlphA9z8Y7x6")
+        #expect(r.time?.iso8601 == "2026-03-17T10:00:02.104Z")
+    }
+
     /// `journalctl -o json` of systemd before v246 (RHEL 8's 239, Debian 10's 241, Ubuntu
     /// 20.04's 245: `src/shared/logs-show.c` printed `{ "__CURSOR" : "…", … }` with spaces) is
     /// unwrapped as the compact form is; it had been read as an unknown JSON record, the
