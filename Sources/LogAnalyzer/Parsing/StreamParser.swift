@@ -290,6 +290,17 @@ struct StreamParser {
             // entry's `{"insertId"`, or `{   "insertId"`: pretty-printed, its line breaks made
             // spaces by `JSONDocument`, as are a CloudWatch event, `{   "timestamp"`, and a
             // `fly logs --json` entry, `{   "level"`.)
+            // (`stern -o json`, compact: `{"message":"`; an agents record is `{"message": "`.)
+            if third == UInt8(ascii: "m") && b.byte(11) == UInt8(ascii: "\"") && b.byte(10) == UInt8(ascii: ":"), let (message, entry) = Wrapper.sternJSON(b) {
+                feedJournal(message, entry, line: line, into: &out)
+                return
+            }
+            if (third == UInt8(ascii: "p") || third == UInt8(ascii: "n")) && b.byte(1) == UInt8(ascii: "\""),
+                let (message, entry) = Wrapper.sternExtJSON(b)
+            {
+                feedJournal(message, entry, line: line, into: &out)
+                return
+            }
             if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o"), let (written, entry) = Wrapper.dockerJSON(b) {
                 written.withUnsafeBufferPointer { feedContainer($0, entry, line: line, decoded: true, into: &out) }
                 return

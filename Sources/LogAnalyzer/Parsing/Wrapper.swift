@@ -47,6 +47,7 @@ struct Wrapper {
             }
             return i
         }
+        if c.isLower, let end = stripStern(b, at: i, into: &w) { return end }
         if c.isUpper, let end = stripGCP(b, at: i, into: &w) { return end }
         if c.isUpper, let end = stripJournald(b, at: i, into: &w) { return end }
         if c.isAlnum, let end = stripCompose(b, at: i, into: &w) { return end }
@@ -234,6 +235,89 @@ struct Wrapper {
         }
     }
 
+    /// A line of `stern -o json` (stern `stern/tail_utils.go`, `Log`, through `json.Marshal`):
+    /// `{"message":"<line>","timestamp":"…","nodeName":…,"namespace":…,"podName":…,
+    /// "containerName":…,"labels":{…},"annotations":{…}}`, `timestamp` only with
+    /// `--timestamps` (since v1.33; before, the stamp was in front of the message), those keys in
+    /// that order. Returns the line and the wrapper, the source `pod/<pod>/<container>` as
+    /// `kubectl logs --prefix` names it.
+    static func sternJSON(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        var reader = JSONReader(b, from: 1, maxDepth: 64)
+        var w = Wrapper()
+        var body: [UInt8]?
+        var pod = ""
+        let keys = ["message", "timestamp", "nodeName", "namespace", "podName", "containerName", "labels", "annotations"]
+        var next = 0
+        while true {
+            guard let key = try? reader.memberKey(), let value = try? reader.value(),
+                let k = keys[next...].firstIndex(of: key), k == next || (next == 1 && k == 2)
+            else { return nil }
+            next = k + 1
+            switch (key, value) {
+            case ("message", .string(let text)):
+                body = Array(text.utf8)
+            case ("timestamp", .string(let text)):
+                var text = text
+                w.time = text.withUTF8 { TimeParsing.dateTime($0, at: 0).map(\.0) }
+            case ("podName", .string(let text)):
+                pod = text
+            case ("containerName", .string(let text)):
+                w.source = "pod/\(pod)/\(text)"
+            case ("labels", .object), ("labels", .null), ("annotations", .object), ("annotations", .null), ("nodeName", .string), ("namespace", .string):
+                break
+            default:
+                return nil
+            }
+            reader.skipSpace()
+            guard reader.index < b.count else { return nil }
+            if b[reader.index] == UInt8(ascii: ","), next < keys.count {
+                reader.index += 1
+                continue
+            }
+            guard b[reader.index] == UInt8(ascii: "}"), next == keys.count, let body else { return nil }
+            return (body, w)
+        }
+    }
+
+    /// A line of `stern -o extjson` (`cmd/cmd.go`, `generateTemplate`): `{"namespace": "…",
+    /// "pod": "…", "container": "…", "message": <the line>}`, the namespace only with
+    /// `--all-namespaces`, the line as it was when it is valid JSON (an agents JSON record),
+    /// else as a string. Returns the line and the wrapper.
+    static func sternExtJSON(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        var reader = JSONReader(b, from: 1, maxDepth: 64)
+        var w = Wrapper()
+        var pod = ""
+        var next = b.has("{\"namespace\"", at: 0) ? 0 : 1
+        let keys = ["namespace", "pod", "container", "message"]
+        while true {
+            guard let key = try? reader.memberKey(), next < keys.count, key == keys[next] else { return nil }
+            next += 1
+            reader.skipSpace()
+            let start = reader.index
+            guard let value = try? reader.value() else { return nil }
+            reader.skipSpace()
+            guard reader.index < b.count else { return nil }
+            switch (key, value) {
+            case ("message", .string(let text)):
+                guard b[reader.index] == UInt8(ascii: "}") else { return nil }
+                return (Array(text.utf8), w)
+            case ("message", _):
+                guard b[reader.index] == UInt8(ascii: "}") else { return nil }
+                return (Array(b[start..<b.trimmedEnd(reader.index)]), w)
+            case ("pod", .string(let text)):
+                pod = text
+            case ("container", .string(let text)):
+                w.source = "pod/\(pod)/\(text)"
+            case ("namespace", .string):
+                break
+            default:
+                return nil
+            }
+            guard b[reader.index] == UInt8(ascii: ",") else { return nil }
+            reader.index += 1
+        }
+    }
+
     /// An entry of `fly logs --json`, put on a line by `JSONDocument` (`{"level": …, "instance":
     /// …, "message": …, "region": …, "timestamp": …, "meta": {…, "Event": {"Provider": "app"}, …}}`,
     /// those members only, in that order): the message, the entry's time, and the source as the
@@ -249,6 +333,40 @@ struct Wrapper {
         w.source = provider.isEmpty ? instance : instance.isEmpty ? provider : "\(provider)[\(instance)]"
         if w.source == "" { w.source = nil }
         return (Array(message.utf8), w)
+    }
+
+    /// `stern`'s default output (`cmd/cmd.go`, `generateTemplate`): `<pod> <container> ` before
+    /// the line (and its stamp with `--timestamps`), `<namespace> ` first with several
+    /// namespaces; the names coloured on a terminal. Taken when the names are Kubernetes names
+    /// (lowercase letters, digits, `-`, `.`), the pod's with a `-` as a controller names its pods
+    /// (`agent-7d9f8c6b5-x2x4q`, `agent-0`), and what follows is a JSON record (`{"`) or starts
+    /// with a date: a line of words keeps them.
+    private static func stripStern(_ b: Bytes, at i: Int, into w: inout Wrapper) -> Int? {
+        // The last two names read: (start, end, holds a `-`).
+        var before = (0, 0, false)
+        var last = (0, 0, false)
+        var j = i
+        for count in 1...3 {
+            let start = j
+            var dash = false
+            while j < b.count, j - start <= 253, b[j].isLower || b[j].isDigit || b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: ".") {
+                if b[j] == UInt8(ascii: "-") { dash = true }
+                j += 1
+            }
+            guard j > start, b.byte(j) == 0x20, b[start].isLower || b[start].isDigit, b[j - 1].isLower || b[j - 1].isDigit else { return nil }
+            before = last
+            last = (start, j, dash)
+            j += 1
+            let next = b.byte(j)
+            let isRecord = next == UInt8(ascii: "{") && b.byte(j + 1) == UInt8(ascii: "\"")
+                || next.isDigit && b.byte(j + 4) == UInt8(ascii: "-") && b.byte(j + 7) == UInt8(ascii: "-")
+            if count >= 2 && isRecord {
+                guard before.2 else { return nil }
+                if w.source == nil { w.source = "pod/" + b.string(before.0, before.1) + "/" + b.string(last.0, last.1) }
+                return j
+            }
+        }
+        return nil
     }
 
     /// docker compose: `service-1  | ` (name, one or more spaces, `|`, space or end of line).
