@@ -276,40 +276,17 @@ struct StreamParser {
         var wrapper = Wrapper()
         var start = 0
         // (No other wrapper starts with `{`: a JSON line, the bulk of a production log, skips
-        // the look; only its third byte is read for journald's JSON export, and the second after
-        // a quote there: systemd before v246 wrote `{ "__CURSOR" : …`.)
+        // the look on its second to fourth bytes (zap's and pino's `{"level"`), or its twelfth
+        // after `{"m` (an agents record is `{"message": "`; `stern -o json`, compact,
+        // `{"message":"`). Out of line: inlined, the wrappers' reads cost every line.)
         if b.first == UInt8(ascii: "{") {
             let third = b.byte(2)
-            if third == UInt8(ascii: "_") || third == UInt8(ascii: "\"") && b.byte(1) == 0x20,
-                let (message, journal) = Wrapper.journalJSON(b)
-            {
-                feedJournal(message, journal, line: line, into: &out)
-                return
-            }
-            // (logcli's `{"labels"`/`{"line"`, not zap's and pino's `{"level"`; a Cloud Logging
-            // entry's `{"insertId"`, or `{   "insertId"`: pretty-printed, its line breaks made
-            // spaces by `JSONDocument`, as are a CloudWatch event, `{   "timestamp"`, and a
-            // `fly logs --json` entry, `{   "level"`.)
-            // (`stern -o json`, compact: `{"message":"`; an agents record is `{"message": "`.)
-            if third == UInt8(ascii: "m") && b.byte(11) == UInt8(ascii: "\"") && b.byte(10) == UInt8(ascii: ":"), let (message, entry) = Wrapper.sternJSON(b) {
-                feedJournal(message, entry, line: line, into: &out)
-                return
-            }
-            if (third == UInt8(ascii: "p") || third == UInt8(ascii: "n")) && b.byte(1) == UInt8(ascii: "\""),
-                let (message, entry) = Wrapper.sternExtJSON(b)
-            {
-                feedJournal(message, entry, line: line, into: &out)
-                return
-            }
-            if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o"), let (written, entry) = Wrapper.dockerJSON(b) {
-                written.withUnsafeBufferPointer { feedContainer($0, entry, line: line, decoded: true, into: &out) }
-                return
-            }
-            if third == UInt8(ascii: "l") && (b.byte(3) == UInt8(ascii: "a") || b.byte(3) == UInt8(ascii: "i"))
-                || third == UInt8(ascii: "i") && b.byte(3) == UInt8(ascii: "n") || b.byte(1) == 0x20,
-                let (message, envelope) = Wrapper.envelope(b)
-            {
-                feedJournal(message, envelope, line: line, into: &out)
+            let gate =
+                third == UInt8(ascii: "m") ? b.byte(11) == UInt8(ascii: "\"")
+                : third == UInt8(ascii: "l") ? b.byte(3) != UInt8(ascii: "e")
+                : third == UInt8(ascii: "_") || third == UInt8(ascii: "\"") || third == UInt8(ascii: "p") || third == UInt8(ascii: "n")
+                    || third == UInt8(ascii: "i") || b.byte(1) == 0x20
+            if gate, feedJSONEnvelope(b, third: third, line: line, into: &out) {
                 return
             }
         } else {
@@ -320,6 +297,42 @@ struct StreamParser {
             }
         }
         feedBody(b, from: start, wrapper: &wrapper, line: line, into: &out)
+    }
+
+    /// A JSON line that wraps another (`third`: its third byte): journald's JSON export, logcli's
+    /// jsonl, a Cloud Logging or CloudWatch entry, `fly logs --json`, stern's `-o json` and
+    /// `-o extjson`, docker's json-file. Returns whether it was one (then fed).
+    @inline(never)
+    private mutating func feedJSONEnvelope(_ b: Bytes, third: UInt8, line: Int, into out: inout [LogRecord]) -> Bool {
+        // (systemd before v246 wrote `{ "__CURSOR" : …`.)
+        if third == UInt8(ascii: "_") || third == UInt8(ascii: "\"") && b.byte(1) == 0x20, let (message, journal) = Wrapper.journalJSON(b) {
+            feedJournal(message, journal, line: line, into: &out)
+            return true
+        }
+        if third == UInt8(ascii: "m") && b.byte(10) == UInt8(ascii: ":"), let (message, entry) = Wrapper.sternJSON(b) {
+            feedJournal(message, entry, line: line, into: &out)
+            return true
+        }
+        if (third == UInt8(ascii: "p") || third == UInt8(ascii: "n")) && b.byte(1) == UInt8(ascii: "\""), let (message, entry) = Wrapper.sternExtJSON(b) {
+            feedJournal(message, entry, line: line, into: &out)
+            return true
+        }
+        if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o"), let (written, entry) = Wrapper.dockerJSON(b) {
+            written.withUnsafeBufferPointer { feedContainer($0, entry, line: line, decoded: true, into: &out) }
+            return true
+        }
+        // (logcli's `{"labels"`/`{"line"`, not zap's and pino's `{"level"`; a Cloud Logging
+        // entry's `{"insertId"`, or `{   "insertId"`: pretty-printed, its line breaks made
+        // spaces by `JSONDocument`, as are a CloudWatch event, `{   "timestamp"`, and a
+        // `fly logs --json` entry, `{   "level"`.)
+        if third == UInt8(ascii: "l") && (b.byte(3) == UInt8(ascii: "a") || b.byte(3) == UInt8(ascii: "i"))
+            || third == UInt8(ascii: "i") && b.byte(3) == UInt8(ascii: "n") || b.byte(1) == 0x20,
+            let (message, envelope) = Wrapper.envelope(b)
+        {
+            feedJournal(message, envelope, line: line, into: &out)
+            return true
+        }
+        return false
     }
 
     /// A container runtime's entry (docker `json-file`, CRI): the line the process wrote, or a
