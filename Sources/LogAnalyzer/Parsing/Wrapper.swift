@@ -480,6 +480,16 @@ struct Wrapper {
             if b.byte(i + 14).isDigit, let (_, end) = TimeParsing.dateTime(b, at: i + 14), b.byte(end) == 0x09 { return end + 1 }
             return i + 14
         }
+        // `journalctl -o short-unix`: seconds and microseconds since the epoch (systemd
+        // `src/shared/logs-show.c`, `output_timestamp_realtime`: `"%10"PRI_USEC".%06"PRI_USEC`),
+        // then the host and `proc[pid]: `.
+        if b.byte(i + 10) == UInt8(ascii: "."), b.byte(i + 17) == 0x20, let seconds = b.digits(at: i, 10), let micros = b.digits(at: i + 11, 6),
+            seconds >= 946_684_800, let tail = journaldTail(b, at: i + 18, into: &w)
+        {
+            let total = Int64(seconds) * 1_000_000 + Int64(micros)
+            w.time = WrittenTime(day: total / Timestamp.microsPerDay, microsOfDay: total % Timestamp.microsPerDay, offsetSeconds: 0)
+            return tail
+        }
         guard let (t, end) = TimeParsing.dateTime(b, at: i, prefix: &prefix) else { return i }
         let next = b.byte(end)
         let hasFraction = b.byte(i + 19) == UInt8(ascii: ".")

@@ -243,6 +243,23 @@ import Testing
     }
 
     /// `journalctl -o short-full`: weekday, date, time and the zone's abbreviation.
+    /// `journalctl -o short-unix`: epoch seconds with microseconds (`logs-show.c`,
+    /// `"%10"PRI_USEC".%06"PRI_USEC`), then the host and `proc[pid]: `.
+    @Test func journaldShortUnix() {
+        let r = record("1773741602.104000 voicehost agent[71001]: 2026-03-17 10:00:02,104 - ERROR livekit.agents - unhandled exception {\"job_id\": \"AJ_x\"}")
+        #expect(r.format == .agentsText)
+        #expect(r.message == "unhandled exception")
+        #expect(r.ids.jobId == "AJ_x")
+        #expect(r.source == "agent")
+        let plain = record("1773741603.250123 voicehost python3[71001]: worker started")
+        #expect(plain.time?.iso8601 == "2026-03-17T10:00:03.250Z")
+        #expect(plain.message == "worker started")
+        #expect(plain.ids.pid == 71001)
+        #expect(plain.source == "python3")
+        // Not a journal line: a number then words.
+        #expect(record("1773741603.250123 bytes sent: 12").message == "1773741603.250123 bytes sent: 12")
+    }
+
     @Test func journaldShortFull() {
         let r = record("Tue 2026-03-17 01:14:48 CET voicehost agent[10266]: 2026-03-17 01:14:48,120 - INFO livekit.agents - received job request {\"job_id\": \"AJ_x\"}")
         #expect(r.format == .agentsText)
