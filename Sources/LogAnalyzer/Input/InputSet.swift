@@ -147,7 +147,7 @@ public enum InputSet {
 
     /// Whether a `.json` file named on the command line is a log (one JSON record per line, as
     /// `kubectl logs > agent.json` saves it) rather than an app config: its first line is a whole
-    /// object with a message, level or time key.
+    /// object with a message, level or time key, or a journald export's entry.
     /// Sentry breadcrumbs saved as one document (`JSONDocument`) are a log too.
     /// A named pipe (`mkfifo agent.json`) is a log: no config is written through one, and reading
     /// it here would eat what the log's reading needs (then wait for a writer forever).
@@ -180,6 +180,8 @@ public enum InputSet {
             var end = start
             while end < b.count, b[end] != 0x0A { end += 1 }
             let line = UnsafeBufferPointer(rebasing: b[start..<end])
+            // `journalctl -o json > agent.json`: its keys are journald's (`MESSAGE`, `__REALTIME_TIMESTAMP`).
+            if line.has("{\"__CURSOR\"", at: 0) || line.has("{ \"__CURSOR\"", at: 0) { return true }
             var keys = JSONLineParser.RecordKeys()
             var ids = IDCollector()
             var objectEnd = 0

@@ -46,4 +46,26 @@ import Glibc
         #expect(inputs.map(\.path) == [log, crumbs])
         #expect(configs == [config])
     }
+
+    /// The JSON lines the wrappers write, saved as `.json`, are logs: `journalctl -o json >
+    /// agent.json` had been read as an app config (its keys are journald's), and the run had
+    /// said "no log to read". (docker's json-file, stern's, logcli's and Cloud Logging's have a
+    /// time or message key.)
+    @Test func wrappersJSONLinesAreLogs() throws {
+        let dir = TempDir()
+        let lines = [
+            "journal": #"{"__CURSOR":"s=3f1a;i=1","__REALTIME_TIMESTAMP":"1773741602200000","_PID":"71001","SYSLOG_IDENTIFIER":"agent","MESSAGE":"worker started"}"#,
+            "journal-old": #"{ "__CURSOR" : "s=3f1a;i=1", "__REALTIME_TIMESTAMP" : "1773741602200000", "MESSAGE" : "worker started" }"#,
+            "docker": #"{"log":"worker started\n","stream":"stdout","time":"2026-03-17T10:00:02.2Z"}"#,
+            "stern": #"{"message":"worker started","nodeName":"n","namespace":"v","podName":"agent-0","containerName":"agent","labels":null,"annotations":null}"#,
+            "logcli": #"{"labels":{"app":"agent"},"line":"worker started","timestamp":"2026-03-17T10:00:02.3Z"}"#,
+        ]
+        for (name, line) in lines.sorted(by: { $0.key < $1.key }) {
+            let path = dir.write("\(name).json", line + "\n" + line + "\n")
+            #expect(InputSet.looksLikeJSONLog(path), "\(name)")
+            let result = try runLoganalyze(["analyze", path])
+            #expect(result.status == 0, "\(name)")
+            #expect(result.stdout.hasPrefix("1 input, 2 records, 1 session (0 flagged): no findings"), "\(name): \(result.stdout)")
+        }
+    }
 }
