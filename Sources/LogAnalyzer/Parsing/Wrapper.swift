@@ -238,7 +238,7 @@ struct Wrapper {
     /// A line of `stern -o json` (stern `stern/tail_utils.go`, `Log`, through `json.Marshal`):
     /// `{"message":"<line>","timestamp":"…","nodeName":…,"namespace":…,"podName":…,
     /// "containerName":…,"labels":{…},"annotations":{…}}`, `timestamp` only with
-    /// `--timestamps` (since v1.33; before, the stamp was in front of the message), those keys in
+    /// `--timestamps` (since v1.34, stern `8a00e61`; before, the stamp was in front of the message), those keys in
     /// that order. Returns the line and the wrapper, the source `pod/<pod>/<container>` as
     /// `kubectl logs --prefix` names it.
     static func sternJSON(_ b: Bytes) -> ([UInt8], Wrapper)? {

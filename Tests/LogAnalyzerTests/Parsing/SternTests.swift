@@ -37,8 +37,8 @@ import Testing
         #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil])
     }
 
-    /// `-o json`: with `--timestamps` (v1.33+: the stamp in `timestamp`), and as stern before
-    /// v1.33 printed it (the stamp in front of the message).
+    /// `-o json`: with `--timestamps` (v1.34+: the stamp in `timestamp`), and as stern before
+    /// v1.34 printed it (the stamp in front of the message).
     @Test func jsonOutputIsUnwrapped() throws {
         func entry(_ message: String, _ stamp: String?) throws -> String {
             let text = String(decoding: try JSONSerialization.data(withJSONObject: message, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
