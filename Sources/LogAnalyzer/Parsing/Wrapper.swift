@@ -274,7 +274,8 @@ struct Wrapper {
                 reader.index += 1
                 continue
             }
-            guard b[reader.index] == UInt8(ascii: "}"), next == keys.count, let body else { return nil }
+            // (`labels` and `annotations` came with v1.33 (stern `3cd85b4`); earlier lines end after `containerName`.)
+            guard b[reader.index] == UInt8(ascii: "}"), next >= 6, let body else { return nil }
             return (body, w)
         }
     }

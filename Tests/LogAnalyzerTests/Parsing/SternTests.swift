@@ -48,7 +48,8 @@ import Testing
         }
         let text = try [
             entry(WrapperSamples.agentJSON, "2026-03-17T10:00:01.600000000Z"),
-            entry(WrapperSamples.agentText, nil),
+            // (stern before v1.33 wrote no `labels` and `annotations`.)
+            entry(WrapperSamples.agentText, nil).replacingOccurrences(of: #","labels":{"app":"agent","pod-template-hash":"7d9f8c6b5"},"annotations":null"#, with: ""),
             entry("2026-03-17T10:00:00.700000000Z \(WrapperSamples.zap)", nil),
             entry(WrapperSamples.print, "2026-03-17T10:00:03.250000000Z"),
         ].joined(separator: "\n")
