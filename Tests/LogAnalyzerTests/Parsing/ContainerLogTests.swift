@@ -12,23 +12,10 @@ import Testing
     /// An entry as moby's `MarshalJSONBuf` writes it: no spaces, `<>&` escaped, `time` in UTC
     /// with `time.RFC3339Nano` (trailing zeros of the fraction dropped).
     static func docker(_ log: String, stream: String = "stderr", time: String, attrs: String? = nil) -> String {
-        var escaped = ""
-        for u in log.unicodeScalars {
-            switch u {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case "<": escaped += "\\u003c"
-            case ">": escaped += "\\u003e"
-            case "&": escaped += "\\u0026"
-            case _ where u.value < 0x20: escaped += String(format: "\\u%04x", u.value)
-            default: escaped.unicodeScalars.append(u)
-            }
-        }
+        var text = String(decoding: try! JSONSerialization.data(withJSONObject: log, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
+        for (c, escaped) in [("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")] { text = text.replacingOccurrences(of: c, with: escaped) }
         let attrsMember = attrs.map { "\"attrs\":\($0)," } ?? ""
-        return "{\"log\":\"\(escaped)\",\"stream\":\"\(stream)\",\(attrsMember)\"time\":\"\(time)\"}"
+        return "{\"log\":\(text),\"stream\":\"\(stream)\",\(attrsMember)\"time\":\"\(time)\"}"
     }
 
     /// A line as the runtime writes it, split every 16 KiB: docker entries or CRI lines.
