@@ -17,6 +17,11 @@ public struct Report: Sendable {
     public var sessionCount: Int
     /// The most sessions the analysis held at once.
     public var peakLiveSessions = 0
+    /// The selection `analyze` was asked for (`--session`, `--since`, `--until`), and the
+    /// sessions it left out (not in `sessionCount`; `undatedLeftOut` of them had no date).
+    public var filter: SessionFilter?
+    public var sessionsLeftOut = 0
+    public var undatedLeftOut = 0
     /// Monitoring figures (when the analyzer was asked for them).
     public var monitor: MonitorAggregate?
     /// The sessions with the most serious findings, with their events (for swimlanes).
@@ -51,6 +56,36 @@ public struct Report: Sendable {
     public func findings(of session: Session) -> [Finding] { findings.of(session: session.order) }
 }
 
+/// The sessions `analyze` reports: one named by `selector` (a room name, an RM_ room sid or an
+/// AJ_ job id), and those with lines in [`since`, `until`) (its start before `until`, its end at
+/// or after `since`: an incident's window holds the sessions it cut through).
+public struct SessionFilter: Sendable {
+    public var selector: String?
+    public var since: Timestamp?
+    public var until: Timestamp?
+
+    public init(selector: String? = nil, since: Timestamp? = nil, until: Timestamp? = nil) {
+        self.selector = selector
+        self.since = since
+        self.until = until
+    }
+
+    public func includes(_ session: Session) -> Bool {
+        if let selector, !session.matches(selector) { return false }
+        guard since != nil || until != nil else { return true }
+        // (A time-only log's session has no date to place it in a window: left out, said.)
+        guard let start = session.start, start.hasDate else { return false }
+        if let until, !(start < until) { return false }
+        if let since, (session.end ?? start) < since { return false }
+        return true
+    }
+
+    /// The options that made it, for messages: `--session`, `--since`, `--until`.
+    public var options: String {
+        [selector.map { _ in "--session" }, since.map { _ in "--since" }, until.map { _ in "--until" }].compactMap { $0 }.joined(separator: "/")
+    }
+}
+
 /// The library's entry point: inputs in, report out.
 public struct Analyzer {
     public var ingest: IngestOptions
@@ -70,6 +105,9 @@ public struct Analyzer {
     public var maxLiveSessions = 100_000
     /// Collect monitoring figures for sessions starting in this window (`report`).
     public var monitor: MonitorAggregate?
+    /// Report only these sessions (`analyze --session/--since/--until`); the others are
+    /// counted, not analysed.
+    public var filter: SessionFilter?
     /// How many of the worst sessions keep their events in the report.
     public var worstSessionsKept = 3
     /// Above 1, inputs are cut into pieces parsed on worker threads while this one tracks
@@ -126,8 +164,15 @@ public struct Analyzer {
         var unlisted = 0
         var monitor = self.monitor
         var worst: [(score: Int, session: Session)] = []
+        var leftOut = 0
+        var undatedLeftOut = 0
         func finalise(_ finished: [Session]) {
             for session in finished {
+                if let filter, !filter.includes(session) {
+                    leftOut += 1
+                    if filter.since != nil || filter.until != nil, session.start?.hasDate != true { undatedLeftOut += 1 }
+                    continue
+                }
                 sessionCount += 1
                 var flagged = false
                 var sessionFindings: [Finding] = []
@@ -244,6 +289,18 @@ public struct Analyzer {
             diagnostics.report(Diagnostic(.note, path: "", kind: "sessions-unlisted",
                 "\(DiagnosticSink.grouped(unlisted)) sessions without findings are counted but not listed (more than \(DiagnosticSink.grouped(maxListedSessions)))"))
         }
+        if let filter {
+            if undatedLeftOut > 0 {
+                diagnostics.report(Diagnostic(.note, path: "", kind: "sessions-undated",
+                    "\(DiagnosticSink.grouped(undatedLeftOut)) session\(undatedLeftOut == 1 ? " has" : "s have") no date (a time-only log: give its day with --date), so no place in the --since/--until window: left out"))
+            }
+            if sessionCount == 0 {
+                let window = filter.since != nil || filter.until != nil ? "the --since/--until window" : nil
+                let what = [filter.selector.map { "--session '\($0)'" }, window].compactMap { $0 }.joined(separator: " in ")
+                diagnostics.report(Diagnostic(.note, path: "", kind: "no-session-selected",
+                    "no session matches \(what) (\(DiagnosticSink.grouped(leftOut)) session\(leftOut == 1 ? "" : "s") left out)"))
+            }
+        }
         sessions.sortByOrder()
         findings.sortBySession()
         var report = Report(inputs: summaries, sessions: [], findings: [], configuration: configuration, sessionCount: sessionCount)
@@ -252,6 +309,9 @@ public struct Analyzer {
         report.peakLiveSessions = tracker.peakLiveSessions
         report.monitor = monitor
         report.worstSessions = worst.map(\.session)
+        report.filter = filter
+        report.sessionsLeftOut = leftOut
+        report.undatedLeftOut = undatedLeftOut
         return report
     }
 }

@@ -51,8 +51,22 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Colour in text output: auto (only on a terminal, not with NO_COLOR), always, never.")
     var color: ColorMode = .auto
 
+    @Option(help: "Report only this session: a room name, an RM_ room sid or an AJ_ job id.")
+    var session: String?
+
+    @Option(help: "Report only sessions with lines at or after this time (YYYY-MM-DD or ISO-8601; without a zone, in --tz).")
+    var since: String?
+
+    @Option(help: "Report only sessions that started before this time.")
+    var until: String?
+
     func run() throws {
-        let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis)
+        var filter: SessionFilter?
+        if session != nil || since != nil || until != nil {
+            let (from, to) = try TimeWindowOptions.instants(since: since, until: until, zone: input.ingestOptions().timeZone)
+            filter = SessionFilter(selector: session, since: from, until: to)
+        }
+        let (report, diagnostics) = try Pipeline.analyze(input: input, analysis: analysis, filter: filter)
         let out = OutputStream()
         switch output {
         case .text: TextReportRenderer(color: color.enabled, failOn: failOn.severity).render(report) { out.write($0) }
@@ -167,7 +181,7 @@ struct TimelineCommand: ParsableCommand {
 enum Pipeline {
     static func analyze(
         input: InputOptions, analysis: AnalysisOptions, keepRecordsFor: String? = nil, keepEvents: Bool = false,
-        keepEventsFor: String? = nil, monitor: MonitorAggregate? = nil, spooled: [String: InputDescriptor] = [:]
+        keepEventsFor: String? = nil, monitor: MonitorAggregate? = nil, spooled: [String: InputDescriptor] = [:], filter: SessionFilter? = nil
     ) throws -> (Report, DiagnosticSink) {
         var ingest = try input.ingestOptions()
         guard !input.paths.isEmpty else { throw ValidationError("give at least one log path, or - for standard input") }
@@ -190,6 +204,7 @@ enum Pipeline {
         }
         analyzer.splitBytes = analysis.splitBytes
         analyzer.monitor = monitor
+        analyzer.filter = filter
         analyzer.keepRecordsFor = keepRecordsFor
         analyzer.keepAllRecords = keepRecordsFor != nil
         analyzer.keepSessionEvents = keepEvents

@@ -33,18 +33,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         var window = MonitorAggregate()
-        let zone = try input.ingestOptions().timeZone
-        if let since {
-            guard let t = TimeParsing.instant(since, zone: zone) else { throw ValidationError.invalidValue(since, for: "--since", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
-            window.since = t
-        }
-        if let until {
-            guard let t = TimeParsing.instant(until, zone: zone) else { throw ValidationError.invalidValue(until, for: "--until", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
-            window.until = t
-        }
-        if let since, let until, let from = window.since, let to = window.until, from >= to {
-            throw ValidationError.invalidValue(until, for: "--until", "not after --since '\(since)'")
-        }
+        (window.since, window.until) = try TimeWindowOptions.instants(since: since, until: until, zone: input.ingestOptions().timeZone)
         var before: MonitorSummary?
         if let baseline {
             let data: [UInt8]
@@ -80,5 +69,26 @@ struct ReportCommand: ParsableCommand {
         try out.finish()
         if report.inputs.allSatisfy({ !$0.stats.readable }) { throw ExitCode(2) }
         if failOnRegression && renderer.hasRegression { throw ExitCode(1) }
+    }
+}
+
+/// `--since` and `--until` (`report`, `analyze`): a date or an ISO-8601 time, without a zone
+/// in `--tz`'s.
+enum TimeWindowOptions {
+    static func instants(since: String?, until: String?, zone: TimeZoneSetting) throws -> (Timestamp?, Timestamp?) {
+        var from: Timestamp?
+        var to: Timestamp?
+        if let since {
+            guard let t = TimeParsing.instant(since, zone: zone) else { throw ValidationError.invalidValue(since, for: "--since", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
+            from = t
+        }
+        if let until {
+            guard let t = TimeParsing.instant(until, zone: zone) else { throw ValidationError.invalidValue(until, for: "--until", "not a time; use YYYY-MM-DD or an ISO-8601 time") }
+            to = t
+        }
+        if let since, let until, let from, let to, from >= to {
+            throw ValidationError.invalidValue(until, for: "--until", "not after --since '\(since)'")
+        }
+        return (from, to)
     }
 }

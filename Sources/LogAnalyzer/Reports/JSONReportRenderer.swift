@@ -133,8 +133,10 @@ public struct JSONReportRenderer {
     }
 
     func summaryNode(_ report: Report) -> JSONNode {
+        // (`sessionsLeftOut` only when `analyze` selected sessions: `--session`, `--since`, `--until`.)
         .object([
             ("sessions", .int(report.sessionCount)),
+        ] + (report.filter == nil ? [] : [("sessionsLeftOut", .int(report.sessionsLeftOut))]) + [
             ("sessionsListed", .int(report.sessions.count)),
             ("findings", .int(report.findings.count)),
             ("errors", .int(report.count(.error))),

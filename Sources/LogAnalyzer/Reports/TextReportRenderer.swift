@@ -50,7 +50,11 @@ public struct TextReportRenderer {
         var line = "\(DiagnosticSink.grouped(read)) input\(read == 1 ? "" : "s")"
         if failed > 0 { line += " (\(DiagnosticSink.grouped(failed)) more could not be read)" }
         line += ", \(DiagnosticSink.grouped(records)) record\(records == 1 ? "" : "s"), "
-        line += "\(DiagnosticSink.grouped(report.sessionCount)) session\(report.sessionCount == 1 ? "" : "s") (\(DiagnosticSink.grouped(flagged)) flagged): "
+        line += "\(DiagnosticSink.grouped(report.sessionCount)) session\(report.sessionCount == 1 ? "" : "s")"
+        if let filter = report.filter {
+            line += " selected by \(filter.options), \(DiagnosticSink.grouped(report.sessionsLeftOut)) left out"
+        }
+        line += " (\(DiagnosticSink.grouped(flagged)) flagged): "
         if report.findings.isEmpty {
             line += "no findings"
         } else {
