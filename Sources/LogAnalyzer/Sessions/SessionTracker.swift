@@ -100,6 +100,13 @@ public final class SessionTracker {
             return exitedJobs.count < jobIds.count || !jobIds.items.allSatisfy { exitedJobs.contains($0) }
         }
 
+        /// Whether the session's browser may still come back: it logged lines, and not its end
+        /// since (`disconnect from room`, or giving up reconnecting). A browser whose host slept
+        /// wakes to resume with a token that expired meanwhile, after its room closed without
+        /// it; finalising the session during the sleep split it in two (the second without its
+        /// job, its silence or its start). See `openIdleFactor`.
+        var browserMayReturn = false
+
         /// Whether every job of the session had ended before `time`.
         func jobsEnded(before time: Timestamp?) -> Bool {
             guard let time, let ended = jobsExitedAt, time > ended, jobIds.count > 0, exitedJobs.count >= jobIds.count else { return false }
@@ -220,8 +227,9 @@ public final class SessionTracker {
     private var cappedAny = false
     /// Sessions idle this long (log time) are finalised early; `maxLiveSessions` caps the rest.
     public var idleSeconds: Double = 1800
-    /// A session whose agent may still be in its room (`Builder.agentMayBeConnected`) is
-    /// finalised only after this many times `idleSeconds`: a host suspended for 40 minutes
+    /// A session whose agent may still be in its room (`Builder.agentMayBeConnected`), or whose
+    /// browser may still come back (`Builder.browserMayReturn`), is finalised only after this
+    /// many times `idleSeconds`: a host suspended for 40 minutes
     /// wakes to a 401 cascade whose silence is the evidence, and finalising the session during
     /// the silence split it in two (the second one a few seconds long, its lifetime counted
     /// from the rejected token's nbf and no silence to name the suspended host).
@@ -639,6 +647,12 @@ public final class SessionTracker {
                 }
             }
             if pinsSilence, let t = r.time { Self.pinSessionGaps(b, stream, before: t) }
+            if side == .browser {
+                switch kind {
+                case .sessionEnd?, .gaveUp?: b.browserMayReturn = false
+                default: b.browserMayReturn = true
+                }
+            }
             if case .sessionEnd? = kind, side == .server, r.ids.roomSid != nil, r.message == "room closed" {
                 b.roomClosed = true
                 b.roomClosedAt = r.time
@@ -960,7 +974,7 @@ public final class SessionTracker {
             var overdue: [(Timestamp, Int)] = []
             for i in live where i != currentSegment {
                 guard let b = slots[i], let end = b.end, end.hasDate == isDated else { continue }
-                let open = end < horizon && b.agentMayBeConnected
+                let open = end < horizon && (b.agentMayBeConnected || b.browserMayReturn)
                 if end < (open ? openHorizon : horizon) {
                     victims.append(i)
                 } else if open {

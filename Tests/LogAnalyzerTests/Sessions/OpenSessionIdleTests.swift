@@ -69,4 +69,57 @@ import Testing
         ])
         #expect(report.sessions.count == 2)
     }
+
+    /// A browser whose laptop slept 50 min while its room closed without it (the server dropped
+    /// the participant, the agent's job ended): it wakes, resumes with a token that expired
+    /// meanwhile and gives up. The session was finalised during the sleep, so the cascade
+    /// began a session without the job, the browser's silence or its start (lifetime counted
+    /// from the token's nbf: 45 min 37 s). The browser never logged its end before the sleep:
+    /// it may come back, as an agent still in its room may.
+    static let browserToken = makeJWT(#"{"exp":1783854398,"iss":"APIUtzGe26Wgw5N","nbf":1783853798,"sub":"user-tquvy","video":{"room":"sales-lyx72m","roomJoin":true}}"#)
+    static let context = "{room: 'sales-lyx72m', roomID: 'RM_rm9zMbc2L5AQ', participant: 'user-tquvy', participantID: 'PA_EebhpotPt3v2', …}"
+
+    static func sleptBrowserRun(disconnectedBeforeSleep: Bool) -> Report {
+        var browser = [
+            "10:51:38.568 livekit-client.esm.mjs:20771 signal connecting to wss://demo-tmhocj2n.livekit.cloud",
+            "10:51:38.738 livekit-client.esm.mjs:8539 received server answer \(Self.context)",
+        ]
+        if disconnectedBeforeSleep { browser.append("10:51:40.100 livekit-client.esm.mjs:21840 disconnect from room \(Self.context)") }
+        browser += [
+            "11:42:14.991 livekit-client.esm.mjs:19012 websocket closed {code: 1006, reason: '', wasClean: false, room: 'sales-lyx72m', roomID: 'RM_rm9zMbc2L5AQ', …}",
+            "11:42:15.291 livekit-client.esm.mjs:21488 resuming signal connection, attempt 0 \(Self.context)",
+            "11:42:15.395 ConnectionError: could not establish signal connection: invalid token: \(Self.browserToken), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)",
+            "    at SignalClient.handleConnectionError (livekit-client.esm.mjs:19420:20)",
+            "11:42:22.687 livekit-client.esm.mjs:21590 could not recover connection after 5 attempts, 7696ms. giving up",
+        ]
+        let zap = "\tINFO\tlivekit"
+        return analyze(files: [
+            ("server.log", [
+                "2026-07-12T10:51:38.626Z\(zap)\tservice/roommanager.go:371\tstarting RTC session\t" + #"{"room": "sales-lyx72m", "roomID": "RM_rm9zMbc2L5AQ", "participant": "user-tquvy", "participantID": "PA_EebhpotPt3v2", "numParticipants": 0}"#,
+                "2026-07-12T10:51:39.001Z\tINFO\tlivekit.agents\tagent/worker.go:310\tassigned job to worker\t" + #"{"jobID": "AJ_f2Cew2vASCe5", "room": "sales-lyx72m", "workerID": "AW_PX6UYHVsDvlx"}"#,
+                "2026-07-12T10:59:26.446Z\(zap)\trtc/participant.go:1043\tparticipant closing\t" + #"{"room": "sales-lyx72m", "roomID": "RM_rm9zMbc2L5AQ", "participant": "user-tquvy", "participantID": "PA_EebhpotPt3v2", "sendLeave": false, "reason": "PEER_CONNECTION_DISCONNECTED"}"#,
+                "2026-07-12T10:59:51.446Z\tINFO\tlivekit.room\tservice/roommanager.go:620\troom closed\t" + #"{"room": "sales-lyx72m", "roomID": "RM_rm9zMbc2L5AQ"}"#,
+                "2026-07-12T11:42:15.355Z\tWARN\tlivekit\tservice/utils.go:57\terror handling request\t" + #"{"error": "invalid token: \#(Self.browserToken), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)", "status": 401, "method": "GET", "path": "/rtc"}"#,
+            ]),
+            ("browser.log", browser),
+        ], configure: { $0.configuredTokenTTLSeconds = 7200 })
+    }
+
+    @Test func aBrowserThatSleptPastItsRoomsCloseKeepsItsSession() throws {
+        let report = Self.sleptBrowserRun(disconnectedBeforeSleep: false)
+        #expect(report.sessions.map(\.key) == ["sales-lyx72m/RM_rm9zMbc2L5AQ"])
+        #expect(report.sessions.first?.jobIds == ["AJ_f2Cew2vASCe5"])
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("suspended-host"))
+        // From the session's start (the server's 10:51:38.626; the browser's first line names no
+        // room) to the first rejection (11:42:15.355).
+        #expect(abs(try #require(f.number("lifetimeSeconds")) - 3036.729) < 0.0005)
+    }
+
+    /// A browser that logged its end (`disconnect from room`) is done: its session goes idle
+    /// after `--session-idle` as before, and a later line of the room begins another.
+    @Test func aBrowserThatDisconnectedIsFinalisedAfterTheIdleTime() {
+        let report = Self.sleptBrowserRun(disconnectedBeforeSleep: true)
+        #expect(report.sessions.count == 2)
+    }
 }
