@@ -54,6 +54,22 @@ public struct TimeZoneSetting: Sendable, Equatable {
         let corrected = Date(timeIntervalSince1970: Double(local / 1_000_000 - Int64(first)))
         return zone.secondsFromGMT(for: corrected)
     }
+
+    /// The offsets of the two readings of a local time the clocks go back through (the hour
+    /// written twice: `first` before the change, the larger offset; `second` after it), or the
+    /// one offset twice. A fixed offset is never ambiguous.
+    func readings(atLocalMicros local: Int64) -> (first: Int, second: Int) {
+        let o = offset(atLocalMicros: local)
+        guard let zone else { return (o, o) }
+        let seconds = local / 1_000_000
+        // The offsets in force 12 h either side of the reading (no zone changes twice within a day).
+        let before = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds - Int64(o) - 43_200)))
+        let after = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds - Int64(o) + 43_200)))
+        guard before > after else { return (o, o) }
+        func valid(_ c: Int) -> Bool { zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds - Int64(c)))) == c }
+        guard valid(before), valid(after) else { return (o, o) }
+        return (before, after)
+    }
 }
 
 /// Turns written stamps into UTC instants for one input stream: zone, reference date and
@@ -69,6 +85,12 @@ struct StreamClock {
     private var lastTimeOfDay: Int64?
     private var rolloverDays: Int64 = 0
     private var offsetCache: (hour: Int64, offset: Int) = (.min, 0)
+    /// The readings of the last local hour a written stamp fell in (`TimeZoneSetting.readings`).
+    private var readingsCache: (hour: Int64, first: Int, second: Int) = (.min, 0, 0)
+    /// In the hour the clocks go back through: the latest local time read in its first pass,
+    /// and whether the stream has gone back into its second pass.
+    private var repeatedLast: Int64?
+    private var repeatedSecondPass = false
     /// The last stamp's date and minute (a cache: not part of the state).
     var stampPrefix = TimeParsing.StampPrefix()
 
@@ -86,11 +108,38 @@ struct StreamClock {
         return o
     }
 
+    /// The offset of a written local time in this stream: in the hour written twice when the
+    /// clocks go back, the first reading until the stream's clock goes back by more than a minute
+    /// (a line slightly out of order is not the change), then the second.
+    private mutating func streamOffset(local: Int64) -> Int {
+        let hour = local / 3_600_000_000
+        if hour != readingsCache.hour {
+            let r = zone.readings(atLocalMicros: local)
+            readingsCache = (hour, r.first, r.second)
+        }
+        if readingsCache.first == readingsCache.second {
+            if repeatedLast != nil {
+                repeatedLast = nil
+                repeatedSecondPass = false
+            }
+            return readingsCache.first
+        }
+        return repeatedOffset(local: local)
+    }
+
+    @inline(never)
+    private mutating func repeatedOffset(local: Int64) -> Int {
+        if !repeatedSecondPass, let last = repeatedLast, local + 60_000_000 < last { repeatedSecondPass = true }
+        if repeatedSecondPass { return readingsCache.second }
+        repeatedLast = max(repeatedLast ?? local, local)
+        return readingsCache.first
+    }
+
     /// Resolves a written stamp. Dated stamps also set the date used for later time-only stamps.
     mutating func resolve(_ w: WrittenTime) -> Timestamp {
         if let day = w.day {
             let local = day * Timestamp.microsPerDay + w.microsOfDay
-            let utc = local - Int64(w.offsetSeconds ?? offset(local: local)) * 1_000_000
+            let utc = local - Int64(w.offsetSeconds ?? streamOffset(local: local)) * 1_000_000
             // The local date of this record anchors following time-only stamps.
             if !referenceIsExplicit {
                 let localDay = w.offsetSeconds == nil ? day : Timestamp(micros: utc + Int64(offset(local: utc)) * 1_000_000).day
@@ -115,7 +164,7 @@ struct StreamClock {
         if base == nil {
             return Timestamp(micros: local, hasDate: false)
         }
-        let offsetSeconds = w.offsetSeconds ?? offset(local: local)
+        let offsetSeconds = w.offsetSeconds ?? streamOffset(local: local)
         return Timestamp(micros: local - Int64(offsetSeconds) * 1_000_000)
     }
 
@@ -124,9 +173,15 @@ struct StreamClock {
         var lastDatedDay: Int64?
         var lastTimeOfDay: Int64?
         var rolloverDays: Int64
+        var repeatedLast: Int64?
+        var repeatedSecondPass: Bool
     }
 
-    var state: State { State(lastDatedDay: lastDatedDay, lastTimeOfDay: lastTimeOfDay, rolloverDays: rolloverDays) }
+    var state: State {
+        State(
+            lastDatedDay: lastDatedDay, lastTimeOfDay: lastTimeOfDay, rolloverDays: rolloverDays, repeatedLast: repeatedLast,
+            repeatedSecondPass: repeatedSecondPass)
+    }
 
     /// An instant already in UTC (epoch stamps); anchors later time-only stamps too.
     mutating func absolute(_ micros: Int64) -> Timestamp {
