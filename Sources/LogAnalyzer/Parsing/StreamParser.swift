@@ -531,17 +531,30 @@ struct StreamParser {
     static func zoned(_ inner: Timestamp, format: LogFormat, by wrapper: WrittenTime) -> Timestamp {
         guard inner.hasDate, let day = wrapper.day, let offset = wrapper.offsetSeconds else { return inner }
         let wholeSeconds: Bool
+        /// A time of day dated from the run: its date is the run's, not the process's own.
+        let timeOfDay: Bool
         switch format {
-        case .agentsText, .agentsJSONLegacy, .pythonAsctime, .appTime, .agentsRich: wholeSeconds = false
-        case .agentsCompact: wholeSeconds = inner.micros % 1_000_000 == 0
+        case .agentsText, .agentsJSONLegacy, .pythonAsctime: (wholeSeconds, timeOfDay) = (false, false)
+        case .appTime, .agentsRich: (wholeSeconds, timeOfDay) = (false, true)
+        case .agentsCompact: (wholeSeconds, timeOfDay) = (inner.micros % 1_000_000 == 0, true)
         default: return inner
         }
         let instant = day * Timestamp.microsPerDay + wrapper.microsOfDay - Int64(offset) * 1_000_000
-        let diff = inner.micros - instant
+        var diff = inner.micros - instant
+        // A time of day whose zone puts the process on another date than the one it was dated
+        // with (04:58 in +08:00 is 20:58 UTC the day before): its whole days off first.
+        var days: Int64 = 0
+        if timeOfDay {
+            let half = Timestamp.microsPerDay / 2
+            days = (diff + (diff >= 0 ? half : -half)) / Timestamp.microsPerDay
+            diff -= days * Timestamp.microsPerDay
+        }
         let quarter: Int64 = 900_000_000
         let quarters = (diff + (diff >= 0 ? quarter / 2 : -quarter / 2)) / quarter
         var moved = inner.micros
-        if quarters != 0, abs(quarters) <= 56, abs(diff - quarters * quarter) <= 2_000_000 { moved -= quarters * quarter }
+        if quarters != 0 || days != 0, abs(quarters) <= 56, abs(diff - quarters * quarter) <= 2_000_000 {
+            moved -= quarters * quarter + days * Timestamp.microsPerDay
+        }
         if wholeSeconds, instant >= moved, instant - moved < 1_000_000 { return Timestamp(micros: instant) }
         return Timestamp(micros: moved)
     }

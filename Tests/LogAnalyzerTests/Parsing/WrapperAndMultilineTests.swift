@@ -334,6 +334,38 @@ import Testing
         ])
     }
 
+    /// The same when the process's local date is not the wrapper's: a worker in +08:00 at 04:58
+    /// local is 20:58 UTC the day before, one in -08:00 at 18:58 local is 02:58 UTC the day
+    /// after. The time of day is dated from the run (the wrapper's UTC date, or `--date`), so it
+    /// was 16 h off the wrapper, not a zone's offset, and stayed where it was: the session 16 h
+    /// from the server's, the compact console's greeting in whole seconds (6 s for 5.612 s).
+    @Test func aTimeOfDayDatedFromTheRunTakesTheWrappersInstantAcrossTheDateLine() {
+        let east = """
+            2026-03-17T20:58:01.890000123Z 04:58:01 INFO agent Generating initial greeting {"pid": 71001, "job_id": "AJ_AlphA9z8Y7x6"}
+            2026-03-17T20:58:07.502000123Z 04:58:07 INFO agent Voice agent running for room room-alpha {"pid": 71001, "job_id": "AJ_AlphA9z8Y7x6"}
+            2026-03-17T20:58:08.250000000Z 04:58:08.200 - app line with milliseconds
+            2026-03-17T20:58:09.250000000Z     04:58:09.250 INFO     agent              rich line
+
+            """
+        let west = """
+            2026-03-17T02:58:01.890000000Z 18:58:01.890 - Generating initial greeting
+            2026-03-17T02:58:07.502000000Z 18:58:07.502 - Voice agent running for room room-ist
+
+            """
+        for date in [nil, "2026-03-17"] {
+            var options = IngestOptions()
+            options.date = date.flatMap { TimeParsing.day(fromISODate: $0) }
+            let records = parse(east, options: options).records
+            #expect(records.map(\.format) == [.agentsCompact, .agentsCompact, .appTime, .agentsRich])
+            #expect(records.map { $0.time?.iso8601 ?? "-" } == [
+                "2026-03-17T20:58:01.890Z", "2026-03-17T20:58:07.502Z", "2026-03-17T20:58:08.200Z", "2026-03-17T20:58:09.250Z",
+            ])
+            #expect(parse(west, options: options).records.map { $0.time?.iso8601 ?? "-" } == [
+                "2026-03-17T02:58:01.890Z", "2026-03-17T02:58:07.502Z",
+            ])
+        }
+    }
+
     /// A whole-second stamp takes a wrapper's instant only within its own second: `logcli`'s
     /// default output prints whole seconds too, and its next second is no fraction of the
     /// record's (a line written at 10:00:00.9 and ingested at 10:00:01.1 had read 10:00:01).
