@@ -111,8 +111,16 @@ struct StreamClock {
     /// The offset of a written local time in this stream: in the hour written twice when the
     /// clocks go back, the first reading until the stream's clock goes back by more than a minute
     /// (a line slightly out of order is not the change), then the second.
+    @inline(__always)
     private mutating func streamOffset(local: Int64) -> Int {
         let hour = local / 3_600_000_000
+        // (Nearly every stamp: the hour of the last one, not one written twice.)
+        if hour == readingsCache.hour, readingsCache.first == readingsCache.second, repeatedLast == nil { return readingsCache.first }
+        return streamOffsetAtChange(local: local, hour: hour)
+    }
+
+    @inline(never)
+    private mutating func streamOffsetAtChange(local: Int64, hour: Int64) -> Int {
         if hour != readingsCache.hour {
             let r = zone.readings(atLocalMicros: local)
             readingsCache = (hour, r.first, r.second)
