@@ -22,6 +22,11 @@ enum JWT {
                     i += 1
                 } else if c == 0x1B, let next = csiEnd(b, i) {
                     i = next
+                } else if c == UInt8(ascii: "="), let next = paddingEnd(b, i, start: start, dots: dots) {
+                    // base64 padding some encoders leave on a segment (`…fQ==.sig`): part of
+                    // the token, else the signature after it would be left outside.
+                    i = next
+                    if dots == 2 { break }
                 } else {
                     break
                 }
@@ -46,6 +51,18 @@ enum JWT {
             if let claims = decode(b.slice(r.lowerBound, r.upperBound)) { return claims }
         }
         return nil
+    }
+
+    /// The index after a segment's base64 padding (one or two `=`) at `i`: before the next
+    /// segment's dot, or ending the signature (not followed by more token characters); nil
+    /// when the `=` is not such padding.
+    static func paddingEnd(_ b: Bytes, _ i: Int, start: Int, dots: Int) -> Int? {
+        guard i > start, b[i - 1] != UInt8(ascii: "."), b[i - 1] != UInt8(ascii: "=") else { return nil }
+        var j = i
+        while j < b.count, j - i < 2, b[j] == UInt8(ascii: "=") { j += 1 }
+        let next = b.byte(j)
+        if dots < 2 { return next == UInt8(ascii: ".") && b.byte(j + 1) != UInt8(ascii: ".") ? j : nil }
+        return next.isAlnum || next == UInt8(ascii: "-") || next == UInt8(ascii: "_") || next == UInt8(ascii: "=") ? nil : j
     }
 
     /// The index after the ANSI CSI sequence (`ESC [ params letter`) at `i`, or nil when none starts there.

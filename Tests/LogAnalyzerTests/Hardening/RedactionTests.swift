@@ -206,6 +206,20 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(claims.expires == 1765415206)
     }
 
+    /// An encoder that keeps base64's `=` padding on the segments (`…fQ==.sig==`): before, the
+    /// token was cut at the first `=` and its signature printed after `[redacted-jwt]==.`.
+    @Test func aJWTWithBase64PaddingIsRedactedWholeAndStillDecodes() throws {
+        let parts = secretJWT.split(separator: ".").map(String.init)
+        let padded = "invalid token: \(parts[0])==.\(parts[1])=.\(parts[2])==, error: x"
+        #expect(Redactor().redact(padded) == "invalid token: [redacted-jwt], error: x")
+        #expect(Redactor().redact("t=\(parts[0]).\(parts[1])==.\(parts[2])= end") == "t=[redacted-jwt] end")
+        let claims = try #require(Array(padded.utf8).withUnsafeBufferPointer { JWT.firstClaims(in: $0) })
+        #expect(claims.subject == "agent-AJ_s3cr3tJobId01")
+        #expect(claims.expires == 1765415206)
+        // A `=` that is not a segment's padding ends the token as before.
+        #expect(Redactor().redact("k=\(secretJWT)=x") == "k=[redacted-jwt]=x")
+    }
+
     @Test func secretKeysAreRecognisedInAnyCase() {
         let secret = ["api_secret", "LIVEKIT_API_SECRET", "password", "dbPassword", "token", "Token", "access_token", "REFRESH_TOKEN",
                       "apiKey", "OPENAI_API_KEY", "x-apikey", "Authorization", "jwt", "JWT", "my_Secret_value",
