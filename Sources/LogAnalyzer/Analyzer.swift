@@ -103,6 +103,8 @@ public struct Analyzer {
     /// Passed to the session tracker (see `SessionTracker.idleSeconds`, `maxLiveSessions`).
     public var sessionIdleSeconds: Double = 1800
     public var maxLiveSessions = 100_000
+    /// Passed to the session tracker (see `SessionTracker.maxLiveBytes`).
+    public var maxLiveBytes = 64 << 20
     /// Collect monitoring figures for sessions starting in this window (`report`).
     public var monitor: MonitorAggregate?
     /// Report only these sessions (`analyze --session/--since/--until`); the others are
@@ -166,6 +168,7 @@ public struct Analyzer {
             configuration: configuration, paths: inputs.map(\.path), keepRecordsFor: keepRecordsFor, keepAllRecords: keepAllRecords)
         tracker.idleSeconds = sessionIdleSeconds
         tracker.maxLiveSessions = maxLiveSessions
+        tracker.maxLiveBytes = maxLiveBytes
         let summaries: [InputSummary]
         var sessions = SessionList()
         var findings = FindingList()

@@ -238,6 +238,13 @@ public final class SessionTracker {
     /// first): logs whose jobs never log their end (another runtime's) keep memory bounded.
     static let maxOverdueOpenSessions = 1_000
     public var maxLiveSessions = 100_000
+    /// The most memory the live sessions may hold, as `footprint` estimates it: 100,000 live
+    /// sessions of a few events each held 163 to 303 MB, and 90,000 live sessions that each get
+    /// a line every 90 ms of log time (a resume loop in every room), never idle, held 670 MB on
+    /// 300 MB of log and 1.6 GB on 600 MB, keeping up to `maxSessionEvents` events each. Past it,
+    /// the least recently active are finalised early, as past `maxLiveSessions`.
+    public var maxLiveBytes = 64 << 20
+    private var bytesCappedAny = false
     /// The input whose index keys each input's silences: the first of its rotated logs
     /// (`agent.log.1` then `agent.log`: one stream, whose silence may span the rotation).
     /// (nil when no input is another's rotated predecessor: each input is its own stream.)
@@ -911,6 +918,15 @@ public final class SessionTracker {
         Self.pin(&inputGaps[input, default: []], into: &pinnedInputGaps[input, default: []], before: time)
     }
 
+    /// A live session's memory, estimated: its builder, its events (about 400 bytes each, their
+    /// text at most 300 characters), its ids and kept records (measured with `/usr/bin/time`:
+    /// 1.3 KB a session of one event, 2.7 KB of three, 0.4 KB an event more).
+    @inline(__always)
+    private static func footprint(_ b: Builder) -> Int {
+        1_600 + b.events.count * 400 + (b.jobIds.count + b.participants.count + b.participantSids.count + b.pids.count) * 64
+            + (b.room?.utf8.count ?? 0) * 2 + b.records.count * 512
+    }
+
     /// `pin` for a session's silences (apart, as `pinInputGaps`).
     @inline(never)
     private static func pinSessionGaps(_ b: Builder, _ input: Int, before time: Timestamp) {
@@ -1003,19 +1019,35 @@ public final class SessionTracker {
             diagnostics.append(Diagnostic(.note, path: "", kind: "session-eviction",
                 "sessions idle for \(humanDuration(idleSeconds)) of log time are finalised as the logs are read; lines that come later for them start new sessions"))
         }
-        if liveCount - victims.count > maxLiveSessions {
+        // (The live sessions' estimated memory, less the victims' already chosen.)
+        var liveBytes = 0
+        for i in live { if let b = slots[i] { liveBytes += Self.footprint(b) } }
+        for i in victims { if let b = slots[i] { liveBytes -= Self.footprint(b) } }
+        let overCount = liveCount - victims.count > maxLiveSessions
+        if overCount || liveBytes > maxLiveBytes {
             let chosen = Set(victims)
-            var candidates: [(Int64, Int)] = []
+            var candidates: [(Int64, Int, Int)] = []
             for i in live where !chosen.contains(i) && i != currentSegment {
-                if let b = slots[i] { candidates.append((b.end?.micros ?? .min, i)) }
+                if let b = slots[i] { candidates.append((b.end?.micros ?? .min, i, Self.footprint(b))) }
             }
             candidates.sort { $0.0 < $1.0 }
-            let extra = liveCount - victims.count - maxLiveSessions * 9 / 10
-            victims += candidates.prefix(max(0, extra)).map(\.1)
-            if !cappedAny {
+            var extra = liveCount - victims.count - maxLiveSessions * 9 / 10
+            var excess = liveBytes - maxLiveBytes / 10 * 9
+            for (_, i, bytes) in candidates {
+                guard extra > 0 || (liveBytes > maxLiveBytes && excess > 0) else { break }
+                victims.append(i)
+                extra -= 1
+                excess -= bytes
+            }
+            if overCount, !cappedAny {
                 cappedAny = true
                 diagnostics.append(Diagnostic(.warning, path: "", kind: "session-cap",
                     "more than \(DiagnosticSink.grouped(maxLiveSessions)) sessions active at once; the least recently active are finalised early"))
+            }
+            if liveBytes > maxLiveBytes, !bytesCappedAny {
+                bytesCappedAny = true
+                diagnostics.append(Diagnostic(.warning, path: "", kind: "session-cap",
+                    "the sessions active at once hold more than \(maxLiveBytes >> 20) MB of events and ids; the least recently active are finalised early"))
             }
         }
         if sealed.count > Self.maxSealedSegments {

@@ -177,6 +177,38 @@ import Testing
         #expect(tracker.slotCount <= tracker.peakLiveSessions)
     }
 
+    /// Sessions that never go idle (each gets a line every few seconds of log time) and hold much
+    /// each: under `maxLiveSessions`, they were all kept, so memory followed the log's size (90,000
+    /// such rooms with a failing resume loop held 670 MB on 300 MB of log, 1.6 GB on 600 MB). Past
+    /// `maxLiveBytes` the least recently active are finalised early, with a warning.
+    /// (`finished`: the sessions made, each finalised early one cut in two; all of them were
+    /// kept, one per room, before.)
+    @Test(arguments: [(rooms: 1_000, roomBytes: 40_000, rounds: 6, sessions: 1_276), (rooms: 400, roomBytes: 8, rounds: 450, sessions: 445)])
+    func liveSessionsAreBoundedByTheirMemoryNotOnlyTheirNumber(rooms: Int, roomBytes: Int, rounds: Int, sessions: Int) {
+        let tracker = SessionTracker(configuration: AnalysisConfiguration(), paths: ["worker.log"])
+        var finished = 0
+        let pad = String(repeating: "r", count: roomBytes)
+        var n = 0
+        for round in 0..<rounds {
+            for i in 0..<rooms {
+                n += 1
+                var r = LogRecord(input: 0, line: n, format: .agentsJSON,
+                    message: "resuming connection... attempt: \(round)")
+                r.level = .error
+                r.logger = "livekit"
+                r.time = Timestamp(micros: Int64(n) * 1_000)
+                r.ids.room = "\(pad)-\(i)"
+                r.ids.jobId = "AJ_\(i)"
+                tracker.evictIdle(before: r.time) { finished += $0.count }
+                tracker.add(r)
+            }
+        }
+        finished += tracker.finish().count
+        #expect(finished == sessions)
+        #expect(tracker.diagnostics.map(\.message).contains(
+            "the sessions active at once hold more than 64 MB of events and ids; the least recently active are finalised early"))
+    }
+
     /// One job whose resume loop fails on every line for the whole log: the session keeps its
     /// first `maxSessionEvents` events and counts the rest (it had kept every one, 300 bytes each).
     @Test func aSessionKeepsAtMostMaxSessionEventsEvents() {
