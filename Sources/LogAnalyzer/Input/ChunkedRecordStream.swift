@@ -137,7 +137,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
                 // (gzip, text behind a byte-order mark, lines ended by bare CRs and a document
                 // that may hold Sentry breadcrumbs are read in order and decoded.)
                 let isPlainFile = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-                    && !(got >= 2 && head[0] == 0x1F && head[1] == 0x8B) && TextEncoding.sniff(head) == .utf8 && !TextEncoding.endsLinesWithCR(head)
+                    && !(got >= 2 && head[0] == 0x1F && head[1] == 0x8B) && CompressedFormat.detect(head) == nil && TextEncoding.sniff(head) == .utf8 && !TextEncoding.endsLinesWithCR(head)
                     && !JSONDocument.mayStart(head)
                 if isPlainFile {
                     let size = Int64(st.st_size)

@@ -170,6 +170,10 @@ final class RecordStream {
     private static func openRawSource(_ input: InputDescriptor, options: IngestOptions, diagnostics: inout DiagnosticSink) -> (any ByteSource, Int32)? {
         if input.kind == .memory {
             let bytes = PrefixedSource(prefix: input.bytes, inner: EmptySource())
+            if let format = CompressedFormat.detect(input.bytes.prefix(CompressedFormat.magicBytes)) {
+                diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(format.message)"))
+                return nil
+            }
             let isGzip = input.bytes.count >= 2 && input.bytes[0] == 0x1F && input.bytes[1] == 0x8B
             let limit = options.maxDecompressedBytes ?? max(4 << 30, 200 * UInt64(input.bytes.count))
             return (isGzip ? GzipSource(inner: bytes, limit: limit) : bytes, -1)
@@ -187,12 +191,12 @@ final class RecordStream {
         var st = stat()
         if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO { _ = csystem_grow_pipe(fd, 1 << 20) }
         var raw = FileDescriptorSource(fd: fd)
-        // Sniff the gzip magic number.
-        let headBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
+        // Sniff the gzip magic number (and the other compressed formats', which are refused).
+        let headBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: CompressedFormat.magicBytes, alignment: 1)
         defer { headBuffer.deallocate() }
         var got = 0
         do throws(InputError) {
-            while got < 2 {
+            while got < CompressedFormat.magicBytes {
                 let n = try raw.read(into: UnsafeMutableRawBufferPointer(rebasing: headBuffer[got...]))
                 if n == 0 { break }
                 got += n
@@ -203,8 +207,13 @@ final class RecordStream {
             return nil
         }
         let head = Array(headBuffer[0..<got])
+        if let format = CompressedFormat.detect(head) {
+            diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(format.message)"))
+            if fd > 0 { close(fd) }
+            return nil
+        }
         let prefixed = PrefixedSource(prefix: head, inner: raw)
-        if got == 2 && head[0] == 0x1F && head[1] == 0x8B {
+        if got >= 2 && head[0] == 0x1F && head[1] == 0x8B {
             let compressed = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? UInt64(st.st_size) : 0
             let automatic: UInt64 = compressed > 0 ? max(4 << 30, 200 * compressed) : 64 << 30
             return (GzipSource(inner: prefixed, limit: options.maxDecompressedBytes ?? automatic), fd)

@@ -114,6 +114,28 @@ struct XorShift {
         ])
     }
 
+    /// An xz, bzip2, zstd or zip file among the logs (each starts with its format's magic number;
+    /// the rest does not matter): it was read as text, several "NUL bytes"/"invalid UTF-8"
+    /// warnings and garbage records; now one error naming the format, and the other file read.
+    @Test(arguments: [
+        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00, 0x04, 0xE6, 0xD6], "xz compressed data: only gzip is decompressed (read it as `xzcat FILE | loganalyze -`)"),
+        ([0x42, 0x5A, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59], "bzip2 compressed data: only gzip is decompressed (read it as `bzcat FILE | loganalyze -`)"),
+        ([0x28, 0xB5, 0x2F, 0xFD, 0x04, 0x58, 0x0A, 0x41, 0x00, 0x0A], "zstd compressed data: only gzip is decompressed (read it as `zstdcat FILE | loganalyze -`)"),
+        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x0A, 0x00, 0x00, 0x00], "zip archive: only gzip is decompressed (read it as `unzip -p FILE | loganalyze -`)"),
+    ] as [([UInt8], String)])
+    func compressedFilesOtherThanGzipGetOneErrorNamingTheFormat(head: [UInt8], message: String) throws {
+        let dir = TempDir()
+        dir.write("logs/agent.log", "00:00:01 - Generating initial greeting\n00:00:02 - Voice agent running\n")
+        dir.write("logs/old.log", Data(head + Array("garbage\n\u{0}\u{1}\u{FF}\n".utf8)))
+        let result = try runLoganalyze(["analyze", "--output", "json", dir.url.path + "/logs"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "\(dir.url.path)/logs/old.log: error: cannot read: \(message)\n")
+        #expect(result.stdout.contains("\"records\": 2"))
+        let piped = try runLoganalyze(["parse", "-"], stdin: Data(head))
+        #expect(piped.status == 2)
+        #expect(piped.stderr == "-: error: cannot read: \(message)\n")
+    }
+
     @Test func aDanglingLinkInADirectoryIsReportedAndTheOtherFilesRead() throws {
         let dir = TempDir()
         dir.write("logs/agent.log", "00:00:01 - Generating initial greeting\n00:00:02 - Voice agent running\n")
