@@ -257,6 +257,25 @@ let sampleLines = (1...2000).map { i in
         #expect(configs.map { $0.replacingOccurrences(of: dir.url.path, with: "") } == ["/a/config.py"])
     }
 
+    /// 300 logs of one size (fixed-size rotations, `split -b` pieces; 10,000 such files had taken
+    /// minutes, every one compared whole with every earlier one): only files whose first and
+    /// last 4 KiB match are compared whole, and a copy is still read once.
+    @Test func filesOfOneSizeAreComparedWholeOnlyWhenTheirEndsMatch() {
+        let dir = TempDir()
+        var paths: [String] = []
+        for i in 0..<300 { paths.append(dir.write(String(format: "f%03d.log", i), String(format: "line %03d\n", i))) }
+        paths.append(dir.write("copy.log", "line 007\n"))
+        var compared: [String] = []
+        var diagnostics = DiagnosticSink()
+        let kept = InputSet.readOnce(paths.map { InputDescriptor(path: $0) }, diagnostics: &diagnostics) { a, b in
+            compared.append("\((a as NSString).lastPathComponent) \((b as NSString).lastPathComponent)")
+            return InputSet.sameContent(a, b)
+        }
+        #expect(kept.count == 300)
+        #expect(compared == ["f007.log copy.log"])
+        #expect(diagnostics.kept.map(\.message) == ["the same bytes as \(dir.url.path)/f007.log: read once"])
+    }
+
     @Test func secretsAreRedactedInParseOutput() throws {
         let dir = TempDir()
         let path = dir.write("s.log", """
