@@ -35,7 +35,9 @@ enum JWT {
             var end = i
             if end > start && b[end - 1] == UInt8(ascii: ".") { end -= 1; dots -= 1 }
             let before = b.byte(start - 1)
-            let boundaryOK = start == 0 || !(before.isAlnum || before == UInt8(ascii: "_") || before == UInt8(ascii: "-"))
+            // (After `-` or `_` too: `room-eyJ…`, `AJ_eyJ…` printed the token whole. A base64url
+            // run holds no dot, so a dotted token after one is still a token.)
+            let boundaryOK = start == 0 || !before.isAlnum
                 || (start >= 3 && b[start - 3] == UInt8(ascii: "%") && b[start - 2].isHexDigit && before.isHexDigit)
             if dots >= 1 && end - start >= 16 && boundaryOK {
                 out.append(start..<end)

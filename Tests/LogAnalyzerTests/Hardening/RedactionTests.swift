@@ -180,6 +180,16 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(r.redact("blob QUJD\(secretJWT)") == "blob QUJD\(secretJWT)")
     }
 
+    /// A token glued to a name by `-` or `_` (a room or job id built from it: `"room":
+    /// "room-<JWT>"`) was printed whole as the session's key, in every output.
+    @Test func aJWTAfterAHyphenOrUnderscoreIsRedacted() {
+        let r = Redactor()
+        #expect(r.redact("room-\(secretJWT)") == "room-[redacted-jwt]")
+        #expect(r.redact("AJ_\(secretJWT) x") == "AJ_[redacted-jwt] x")
+        // Without a dot after it, `eyJ` after a hyphen is a word's, not a token's.
+        #expect(r.redact("room-eyJhbGciOiJIUzI1NiJ9abc") == "room-eyJhbGciOiJIUzI1NiJ9abc")
+    }
+
     /// livekit rtc 1.1.10's Rust SDK (under livekit-agents 0.12.21 and 1.0.23) logs a rejected
     /// signal connection with the 401 body as byte values:
     /// `livekit_api::signal_client:335:… - signal connection failed on v0 path: WsError(Http(Response {
