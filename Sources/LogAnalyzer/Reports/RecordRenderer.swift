@@ -84,7 +84,14 @@ public final class RecordRenderer {
                 // decoded and written again. Its text is built only for the secret-name test of a
                 // text value (not for the numbers most fields hold).
                 let decodedKey = rawKey.contains(UInt8(ascii: "\\")) || JSONBytes.holdsEscapedCharacter(rawKey) ? Fields.keyText(b, key) : nil
-                if let decodedKey {
+                // (A key long enough to be a token is redacted as a value is: a JWT used as a key
+                // was printed whole.)
+                if rawKey.count >= 16, Redactor.mightHoldSecret(rawKey), case let k = decodedKey ?? rawKey.string(0, rawKey.count),
+                    case let redacted = redactor.redact(k), redacted != k
+                {
+                    out.quote(redacted)
+                    out.append(":")
+                } else if let decodedKey {
                     out.quote(decodedKey)
                     out.append(":")
                 } else {
@@ -149,7 +156,7 @@ public final class RecordRenderer {
             out.append("{")
             for (i, (k, value)) in members.enumerated() {
                 if i > 0 { out.append(",") }
-                out.quote(k)
+                out.quote(k.utf8.count >= 16 ? redactor.redact(k) : k)
                 out.append(":")
                 writeValue(value, key: k, into: &out, depth: depth + 1)
             }

@@ -288,4 +288,16 @@ let sampleLines = (1...2000).map { i in
         #expect(!result.stdout.contains("sk-proj-abcdefghijklmnopqrstuv"))
         #expect(result.stdout.contains(#""message":"connecting wss://x.livekit.cloud/rtc?access_token=[redacted-jwt]&auto_subscribe=1""#))
     }
+
+    /// A JWT as a JSON key (an app logging a dict keyed by token), at the top or nested: the
+    /// key was written as the line had it.
+    @Test func aJWTUsedAsAKeyIsRedactedInParseOutput() throws {
+        let dir = TempDir()
+        let path = dir.write("k.log", #"""
+            {"message": "tokens", "level": "INFO", "name": "app", "\#(secretJWT)": 1, "cache": {"\#(secretJWT)": "room-s", "short": 2}, "timestamp": "2025-12-11T00:51:46.205000+00:00"}
+
+            """#)
+        let result = try runLoganalyze(["parse", path])
+        #expect(result.stdout.contains(#""fields":{"[redacted-jwt]":1,"cache":{"[redacted-jwt]":"room-s","short":2}}"#))
+    }
 }
