@@ -59,8 +59,6 @@ public struct JobFailureDetector: Detector {
             // Each of these lines is longer than 24 bytes and starts with `A`, `p` or `j`
             // (`process exiting`, the end of every job, is 15 bytes and stops here, uncopied).
             let u = e.text.utf8
-            // (Node agents' `job is unresponsive`, then its process killed.)
-            if u.count == EventClassifier.nodeUnresponsive.utf8CodeUnitCount, e.text == "\(EventClassifier.nodeUnresponsive)" { return .killed }
             guard u.count > 24, let c = u.first, c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") else { return nil }
             var text = e.text
             return text.withUTF8 { t in

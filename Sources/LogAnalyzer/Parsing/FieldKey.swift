@@ -4,9 +4,6 @@ enum FieldKey {
     case room, roomSid, jobId, workerId, id, participant, participantSid, pid, participantInit
     /// livekit-agents 0.8's `received job request` extra: the job protobuf as text.
     case jobRequest
-    /// Node agents' supervised process context (`runningJob`: the job's protobuf as JSON, its id
-    /// and room inside `job`).
-    case runningJob
     case errorText
     case ttft, ttfb, audioDuration, eouDelay
     /// Node agents' metrics, in milliseconds (`ttftMs`, `ttfbMs`, `audioDurationMs`,
@@ -32,7 +29,7 @@ enum FieldKey {
             self = eq("severity") ? .severity : eq("identity") ? .participant : (eq("workerID") || eq("workerId")) ? .workerId
                 : eq("exc_info") ? .errorText : eq("roomName") ? .room : eq("room_sid") ? .roomSid : .other
         case 9: self = eq("levelname") ? .levelname : eq("timestamp") ? .timestamp : eq("room_name") ? .room : eq("worker_id") ? .workerId : .other
-        case 10: self = eq("@timestamp") ? .atTimestamp : eq("runningJob") ? .runningJob : .other
+        case 10: self = eq("@timestamp") ? .atTimestamp : .other
         case 11: self = eq("participant") ? .participant : eq("job_request") ? .jobRequest : .other
         case 12: self = eq("errorVerbose") ? .errorText : .other
         // (`audioDuration`: Node agents before 1.0.11, in seconds.)
@@ -79,15 +76,13 @@ struct IDCollector {
         case .participantSid:
             if ids.participantSid == nil, b.has("\"PA_", at: value.lowerBound) { ids.participantSid = JSONLineParser.text(b, value) }
         case .pid:
-            if ids.pid == nil { ids.pid = b.digits(at: value.lowerBound, value.count) }
+            // (The last, as JSON readers take a repeated key: pino writes a child logger's
+            // bindings after its parent's, so a Node worker's line about a job's process names the
+            // worker's pid, then the process's, `supervised_proc.ts` `memoryLoggingFields`.)
+            if let pid = b.digits(at: value.lowerBound, value.count) { ids.pid = pid }
         case .jobRequest:
             if ids.jobId == nil || ids.roomSid == nil || ids.room == nil, let text = JSONLineParser.text(b, value) {
                 jobRequestIDs(text, &ids)
-            }
-        case .runningJob:
-            if ids.jobId == nil || ids.room == nil || ids.roomSid == nil, b.byte(value.lowerBound) == UInt8(ascii: "{") {
-                var reader = JSONReader(b.slice(0, value.upperBound), from: value.lowerBound)
-                if let running = try? reader.value() { runningJobIDs(running, &ids) }
             }
         case .participantInit:
             if ids.participant == nil, b.byte(value.lowerBound) == UInt8(ascii: "{") {
@@ -139,17 +134,6 @@ struct IDCollector {
     /// "message": "worker connection closed unexpectedly", "stack": …}` (Node @livekit/agents logs
     /// the worker's connection errors so, under `error` since 1.4.5 and `err` before:
     /// livekit/agents-js agents/src/worker.ts, agents/src/log.ts `stdSerializers.err`).
-    /// The job's ids in Node agents' `runningJob` (agents/src/ipc/supervised_proc.ts logs every
-    /// line of a job's process with it: `job is unresponsive`, `job process exceeded memory
-    /// limit, killing it`): `job.id`, `job.room.name`, `job.room.sid` (protobuf JSON). A key
-    /// already set keeps its value.
-    static func runningJobIDs(_ running: JSONValue, _ ids: inout SessionIDs) {
-        guard let job = running["job"] else { return }
-        if ids.jobId == nil, let id = job["id"]?.stringValue, id.hasPrefix("AJ_") { ids.jobId = id }
-        if ids.room == nil, let name = job["room"]?["name"]?.stringValue, !name.isEmpty { ids.room = name }
-        if ids.roomSid == nil, let sid = job["room"]?["sid"]?.stringValue, sid.hasPrefix("RM_") { ids.roomSid = sid }
-    }
-
     static func errorObjectText(_ b: Bytes, _ value: Range<Int>) -> String? {
         var reader = JSONReader(b.slice(0, value.upperBound), from: value.lowerBound)
         guard let object = try? reader.value(), let message = object["message"]?.stringValue, !message.isEmpty else { return nil }

@@ -134,8 +134,6 @@ enum RecordEnricher {
                 if r.ids.pid == nil, let s = value.stringValue, let n = Int(s) { r.ids.pid = n }
             case "participantInit":
                 if r.ids.participant == nil, let s = value["Identity"]?.stringValue { r.ids.participant = s }
-            case "runningJob":
-                IDCollector.runningJobIDs(value, &r.ids)
             default:
                 break
             }

@@ -278,41 +278,43 @@ struct EventClassifier {
     /// read: also in a line no parser took apart, which holds the level and logger too.)
     static func processEnd(_ r: LogRecord) -> EventKind? {
         if r.ids.jobId != nil { return .sessionEnd }
+        // A Node worker's kill names the job's process by its pid only (the pid joins it to the
+        // job's session).
+        if r.format == .pinoJSON || r.format == .pinoPretty, r.ids.pid != nil, r.message.utf8.count == nodeMemoryKill.utf8CodeUnitCount {
+            var message = r.message
+            if message.withUTF8({ $0.has(nodeMemoryKill, at: 0) }) { return .sessionEnd }
+        }
         var message = r.message
         return message.withUTF8 { processExiting.occurs(in: $0) } ? .sessionEnd : nil
     }
 
     static let processExiting = Literal("process exiting")
+    /// Node `@livekit/agents`' worker killing a job's process over its memory limit (ERROR;
+    /// agents/src/ipc/supervised_proc.ts, `${processKind} process exceeded memory limit, killing
+    /// it` with `memoryLoggingFields`: the process's pid, no job).
+    static let nodeMemoryKill: StaticString = "job process exceeded memory limit, killing it"
 
     /// Node `@livekit/agents`' line for a job whose entry function threw (ERROR, the error under
     /// `error` as pino's `{type, message, stack}`; agents/src/ipc/job_proc_lazy_main.ts startJob,
     /// 2024 to HEAD): the message exactly, no word of the vocabulary (it has no free slot).
     static let nodeEntryError: StaticString = "error in entry function"
-    /// Node `@livekit/agents`' worker about a job's process that stopped answering its pings
-    /// (WARN, then it kills the process; agents/src/ipc/supervised_proc.ts), with the job in
-    /// `runningJob`. Python's says `killing process` with it.
-    static let nodeUnresponsive: StaticString = "job is unresponsive"
+    /// (Node's `job is unresponsive`, its worker's kill of a process that stopped answering its
+    /// pings, names no job: supervised_proc.ts binds `runningJob` to its logger when the process
+    /// is made, before a job runs (`undefined`, which pino leaves out), and the line holds the
+    /// worker's pid only. It makes no event.)
 
-    /// (Out of line: the parser asks for every line of these lengths.)
+    /// (Out of line: the parser asks for every line of this length.)
     @inline(never)
     static func isNodeJobFailureMessage(_ m: Bytes) -> Bool {
-        m.count == nodeEntryError.utf8CodeUnitCount ? m.has(nodeEntryError, at: 0) : m.has(nodeUnresponsive, at: 0)
+        m.has(nodeEntryError, at: 0)
     }
 
-    /// A Node job's failure lines, found by their whole message: `error in entry function` is the
-    /// entrypoint's failure, `job is unresponsive` (of a job's process) its process's end.
+    /// A Node job's failure line, found by its whole message: `error in entry function` is the
+    /// entrypoint's failure.
     static func nodeJobFailure(_ r: LogRecord) -> EventKind? {
-        guard let level = r.level, level >= .warning else { return nil }
-        switch r.message.utf8.count {
-        case nodeEntryError.utf8CodeUnitCount:
-            var message = r.message
-            return level >= .error && message.withUTF8 { $0.has(nodeEntryError, at: 0) } ? .jobError : nil
-        case nodeUnresponsive.utf8CodeUnitCount:
-            var message = r.message
-            return r.ids.jobId != nil && message.withUTF8 { $0.has(nodeUnresponsive, at: 0) } ? .sessionEnd : nil
-        default:
-            return nil
-        }
+        guard let level = r.level, level >= .error, r.message.utf8.count == nodeEntryError.utf8CodeUnitCount else { return nil }
+        var message = r.message
+        return message.withUTF8 { $0.has(nodeEntryError, at: 0) } ? .jobError : nil
     }
 
     /// Whether a record's message holds the words of a job process's end (`processEnd`'s lines:
@@ -440,8 +442,8 @@ struct EventClassifier {
     /// parser runs before it builds a record.
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
-        // (The two messages' lengths as numbers: a `static let` read costs its lazy-init check.)
-        if message.count == 23 || message.count == 19, Self.isNodeJobFailureMessage(message) { return true }
+        // (The message's length as a number: a `static let` read costs its lazy-init check.)
+        if message.count == 23, Self.isNodeJobFailureMessage(message) { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

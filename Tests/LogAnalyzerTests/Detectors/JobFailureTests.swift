@@ -231,28 +231,25 @@ import Testing
         #expect(p.message == f.message)
         #expect(p.evidence.map(\.location.line) == [3])
     }
-    /// Node agents' worker names the job in `runningJob` (its protobuf as JSON) on its process's
-    /// lines (agents/src/ipc/supervised_proc.ts): `job is unresponsive` (WARN, then the kill) and
-    /// `job process exceeded memory limit, killing it` are kills of that job's process.
-    @Test func aNodeWorkersKillsOfAJobsProcessAreTheFinding() throws {
-        func runningJob(_ job: String, _ room: String, _ sid: String) -> String {
-            #""runningJob":{"acceptArguments":{"name":"","identity":"agent-\#(job)","metadata":""},"job":{"id":"\#(job)","type":"JT_ROOM","room":{"sid":"\#(sid)","name":"\#(room)"},"agentName":""},"url":"wss://x.livekit.cloud","token":"","workerId":"AW_Xn4pQ8rT2vLm"}"#
-        }
+    /// Node agents' worker kills a job's process over its memory limit with
+    /// `memoryLoggingFields` bound to its logger (agents/src/ipc/supervised_proc.ts): the
+    /// process's pid, written by pino after the worker's own (a child logger's bindings follow
+    /// its parent's, a key repeated), and no job. The job's own lines carry that pid (its
+    /// process's pino) and its `jobID` (job_proc_lazy_main.ts): the kill joins the job by the pid.
+    /// (It had been joined to nothing: the first pid, the worker's, was read, and a kill line
+    /// without a job made no event.) `job is unresponsive` holds the worker's pid only: no job's.
+    @Test func aNodeWorkersMemoryKillJoinsTheJobByItsProcessPid() throws {
         let lines = [
-            #"{"level":20,"time":1760954178100,"pid":1120,"hostname":"h","jobID":"AJ_p9KdW3xYzQ2r","msg":"job started"}"#,
-            #"{"level":40,"time":1760954188728,"pid":1098,"hostname":"h",\#(runningJob("AJ_p9KdW3xYzQ2r", "r1", "RM_Xq7bT2mNw4Lp")),"msg":"job is unresponsive"}"#,
-            #"{"level":50,"time":1760954198728,"pid":1098,"hostname":"h",\#(runningJob("AJ_q9KdW3xYzQ2r", "r2", "RM_Yq7bT2mNw4Lp")),"memoryUsageMB":812,"memoryLimitMB":800,"msg":"job process exceeded memory limit, killing it"}"#,
+            #"{"level":30,"time":1760954178100,"pid":1120,"hostname":"h","jobID":"AJ_p9KdW3xYzQ2r","msg":"Generating initial greeting"}"#,
+            #"{"level":30,"time":1760954178300,"pid":1121,"hostname":"h","jobID":"AJ_q9KdW3xYzQ2r","msg":"Generating initial greeting"}"#,
+            #"{"level":50,"time":1760954198728,"pid":1098,"hostname":"h","pid":1121,"memoryUsageMB":812.4,"memoryWarnMB":500,"memoryLimitMB":800,"uptime":20.6,"hasRunningJob":true,"baselineMemoryMB":201.3,"growthMemoryMB":611.1,"msg":"job process exceeded memory limit, killing it"}"#,
+            #"{"level":40,"time":1760954199728,"pid":1098,"hostname":"h","msg":"job is unresponsive"}"#,
         ]
         let findings = analyze(log: lines.joined(separator: "\n")).findings
-        #expect(findings.map(\.rule) == ["job-failure", "job-failure"])
-        #expect(findings.map(\.sessionKey) == ["r1/RM_Xq7bT2mNw4Lp", "r2/RM_Yq7bT2mNw4Lp"])
-        #expect(findings.map(\.jobId) == ["AJ_p9KdW3xYzQ2r", "AJ_q9KdW3xYzQ2r"])
-        #expect(findings.map(\.message) == [
-            "the worker killed the job's process because it stopped answering (unresponsive)",
-            "the worker killed the job's process for exceeding its memory limit",
-        ])
-        #expect(findings.map { $0.evidence.map(\.location.line) } == [[2], [3]])
-        // A warning without a job (the worker's own) is no job's end.
-        #expect(analyze(log: #"{"level":40,"time":1760954188728,"pid":1098,"hostname":"h","msg":"job is unresponsive"}"#).findings.isEmpty)
+        #expect(findings.map(\.rule) == ["job-failure"])
+        #expect(findings.map(\.jobId) == ["AJ_q9KdW3xYzQ2r"])
+        #expect(findings.map(\.message) == ["the worker killed the job's process for exceeding its memory limit"])
+        #expect(findings.map { $0.evidence.map(\.location.line) } == [[3]])
+        #expect(record(lines[2]).ids.pid == 1121)
     }
 }

@@ -110,32 +110,28 @@ import Testing
         #expect(second[0].field("error") == .string(text))
         #expect(second[0].errorText == text)
     }
-    /// Node agents' `runningJob` context, printed over lines: the job's id and room are the
-    /// record's ids.
-    @Test func aRunningJobsIdsAreTheRecords() {
+    /// Node agents' worker killing a job's process over its memory limit, through pino-pretty:
+    /// the header's pid is the process's (pino-pretty reads the line with `JSON.parse`, whose
+    /// last `pid` is the child logger's, supervised_proc.ts `memoryLoggingFields`), the fields
+    /// below it; the pid joins the kill to the job whose lines carry it.
+    @Test func aMemoryKillJoinsItsJobByThePid() {
         let lines = [
-            "[09:56:28.728] WARN (1098): job is unresponsive",
-            "    runningJob: {",
-            "      \"job\": {",
-            "        \"id\": \"AJ_p9KdW3xYzQ2r\",",
-            "        \"room\": {",
-            "          \"sid\": \"RM_Xq7bT2mNw4Lp\",",
-            "          \"name\": \"r1\"",
-            "        }",
-            "      },",
-            "      \"workerId\": \"AW_Xn4pQ8rT2vLm\"",
-            "    }",
+            "[09:56:18.100] INFO (1121): Generating initial greeting",
+            "    jobID: \"AJ_q9KdW3xYzQ2r\"",
+            "[09:56:38.728] ERROR (1121): job process exceeded memory limit, killing it",
+            "    memoryUsageMB: 812.4",
+            "    memoryWarnMB: 500",
+            "    memoryLimitMB: 800",
+            "    uptime: 20.6",
+            "    hasRunningJob: true",
         ]
         let records = parse(lines.joined(separator: "\n") + "\n").records
-        #expect(records.count == 1)
-        #expect(records[0].ids.jobId == "AJ_p9KdW3xYzQ2r")
-        #expect(records[0].ids.room == "r1")
-        #expect(records[0].ids.roomSid == "RM_Xq7bT2mNw4Lp")
-        #expect(records[0].ids.pid == 1098)
-        // Classified with them: the kill of that job's process.
+        #expect(records.count == 2)
+        #expect(records.map(\.ids.pid) == [1121, 1121])
+        #expect(records[1].field("memoryLimitMB") == .number("800"))
         let findings = analyze(log: lines.joined(separator: "\n")).findings
         #expect(findings.map(\.rule) == ["job-failure"])
-        #expect(findings.map(\.jobId) == ["AJ_p9KdW3xYzQ2r"])
-        #expect(findings.map(\.message) == ["the worker killed the job's process because it stopped answering (unresponsive)"])
+        #expect(findings.map(\.jobId) == ["AJ_q9KdW3xYzQ2r"])
+        #expect(findings.map(\.message) == ["the worker killed the job's process for exceeding its memory limit"])
     }
 }
