@@ -361,6 +361,7 @@ struct Wrapper {
             let next = b.byte(j)
             let isRecord = next == UInt8(ascii: "{") && b.byte(j + 1) == UInt8(ascii: "\"")
                 || next.isDigit && b.byte(j + 4) == UInt8(ascii: "-") && b.byte(j + 7) == UInt8(ascii: "-")
+                || next.isDigit && sternShortStamp(b, at: j) != nil
             if count >= 2 && isRecord {
                 guard before.2 else { return nil }
                 if w.source == nil { w.source = "pod/" + b.string(before.0, before.1) + "/" + b.string(last.0, last.1) }
@@ -368,6 +369,22 @@ struct Wrapper {
             }
         }
         return nil
+    }
+
+    /// The end of stern's `--timestamps=short` stamp at `i` (stern `stern/tail.go`,
+    /// `TimestampFormatShort = "01-02 15:04:05"`, no year) and its space, when a record with its
+    /// own time follows (a JSON record, `{"`, or a date): `03-17 10:00:01 {"message": …}`. In
+    /// front of the line in stern's default and `raw` output, and, before v1.34, of `-o json`'s
+    /// and `-o extjson`'s message.
+    static func sternShortStamp(_ b: Bytes, at i: Int) -> Int? {
+        guard b.byte(i + 2) == UInt8(ascii: "-"), b.byte(i + 5) == 0x20, b.byte(i + 8) == UInt8(ascii: ":"), b.byte(i + 11) == UInt8(ascii: ":"),
+            b.byte(i + 14) == 0x20, b.digits(at: i, 2) != nil, b.digits(at: i + 3, 2) != nil, b.digits(at: i + 6, 2) != nil,
+            b.digits(at: i + 9, 2) != nil, b.digits(at: i + 12, 2) != nil
+        else { return nil }
+        let next = i + 15
+        let isRecord = b.byte(next) == UInt8(ascii: "{") && b.byte(next + 1) == UInt8(ascii: "\"")
+            || b.byte(next).isDigit && b.byte(next + 4) == UInt8(ascii: "-") && b.byte(next + 7) == UInt8(ascii: "-")
+        return isRecord ? next : nil
     }
 
     /// docker compose: `service-1  | ` (name, one or more spaces, `|`, space or end of line).
@@ -491,6 +508,7 @@ struct Wrapper {
             w.time = WrittenTime(day: total / Timestamp.microsPerDay, microsOfDay: total % Timestamp.microsPerDay, offsetSeconds: 0)
             return tail
         }
+        if b.byte(i + 2) == UInt8(ascii: "-"), let end = sternShortStamp(b, at: i) { return end }
         guard let (t, end) = TimeParsing.dateTime(b, at: i, prefix: &prefix) else { return i }
         let next = b.byte(end)
         let hasFraction = b.byte(i + 19) == UInt8(ascii: ".")

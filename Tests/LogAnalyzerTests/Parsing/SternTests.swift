@@ -37,6 +37,25 @@ import Testing
         #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil])
     }
 
+    /// `--timestamps=short` (stern `stern/tail.go`, `TimestampFormatShort = "01-02 15:04:05"`,
+    /// no year; since v1.24): the default template `{{color .PodColor .PodName}} {{color
+    /// .ContainerColor .ContainerName}} {{if .Timestamp}}{{.Timestamp}} {{end}}{{.Message}}` and
+    /// `-o raw`'s `{{if .Timestamp}}{{.Timestamp}} {{end}}{{.Message}}` (`cmd/cmd.go`): the
+    /// record after the stamp is read, its own time kept.
+    @Test func shortStampsAreUnwrapped() throws {
+        let text = [
+            "\(Self.pod) agent 03-17 10:00:01 \(WrapperSamples.agentJSON)",
+            "voice \(Self.pod) agent 03-17 10:00:02 \(WrapperSamples.agentText)",
+            "03-17 10:00:01 \(WrapperSamples.agentJSON)",
+            "03-17 10:00:04 connected to room",
+        ].joined(separator: "\n")
+        let records = parse(text + "\n").records
+        #expect(records.map(\.format) == [.agentsJSON, .agentsText, .agentsJSON, .plain])
+        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task", "received job request", "03-17 10:00:04 connected to room"])
+        #expect(records.map(\.source) == [Self.source, Self.source, nil, nil])
+        #expect(records.map(\.ids.jobId) == ["AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", "AJ_AlphA9z8Y7x6", nil])
+    }
+
     /// `-o json`: with `--timestamps` (v1.34+: the stamp in `timestamp`), and as stern before
     /// v1.34 printed it (the stamp in front of the message).
     @Test func jsonOutputIsUnwrapped() throws {
