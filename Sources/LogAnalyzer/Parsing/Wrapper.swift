@@ -250,7 +250,9 @@ struct Wrapper {
         var next = 0
         while true {
             guard let key = try? reader.memberKey(), let value = try? reader.value(),
-                let k = keys[next...].firstIndex(of: key), k == next || (next == 1 && k == 2)
+                // (`timestamp` and `nodeName` may be absent: stern before v1.13 (`96bea52`) wrote
+                // `{"message":…,"namespace":…,"podName":…,"containerName":…}`.)
+                let k = keys[next...].firstIndex(of: key), k == next || (next == 1 && (k == 2 || k == 3)) || (next == 2 && k == 3)
             else { return nil }
             next = k + 1
             switch (key, value) {

@@ -75,6 +75,17 @@ import Testing
         try WrapperSamples.expectRecords(parse(text + "\n").records, sources: Array(repeating: Self.source, count: 4))
     }
 
+    /// `-o json` as stern before v1.13 printed it (stern `dd9a0ae`, `stern/tail.go`, `Log`:
+    /// `Message`, `Namespace`, `PodName`, `ContainerName`; `NodeName` came with `96bea52`).
+    @Test func jsonOutputBeforeNodeNameIsUnwrapped() throws {
+        let message = String(decoding: try JSONSerialization.data(withJSONObject: WrapperSamples.agentJSON, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
+        let line = #"{"message":\#(message),"namespace":"voice","podName":"agent-7d9f8c6b5-x2x4q","containerName":"agent"}"#
+        let records = parse(line + "\n").records
+        #expect(records.map(\.format) == [.agentsJSON])
+        #expect(records.map(\.message) == ["received job request"])
+        #expect(records.map(\.source) == [Self.source])
+    }
+
     /// `-o extjson`: a JSON line as it was, another as a string; the namespace first with
     /// `--all-namespaces`.
     @Test func extjsonOutputIsUnwrapped() throws {
