@@ -461,10 +461,11 @@ struct Wrapper {
     /// `host process[pid]: ` after a journald time. After the syslog-style time (`Jan 26
     /// 11:47:49`, which nothing else prints) also `process[pid]: ` (`--no-hostname`) and
     /// `host process: ` (no pid in the entry).
-    private static func journaldTail(_ b: Bytes, at i: Int, into w: inout Wrapper, syslogTime: Bool = false) -> Int? {
+    /// `withoutHost`: the host may be absent (`--no-hostname`) when `name[pid]: ` comes first.
+    private static func journaldTail(_ b: Bytes, at i: Int, into w: inout Wrapper, syslogTime: Bool = false, withoutHost: Bool = false) -> Int? {
         let hostEnd = b.skipToken(i)
         guard hostEnd > i, b.byte(hostEnd) == 0x20 else { return nil }
-        if syslogTime, hostEnd - i >= 4, b[hostEnd - 1] == UInt8(ascii: ":"), b[hostEnd - 2] == UInt8(ascii: "]"),
+        if syslogTime || withoutHost, hostEnd - i >= 4, b[hostEnd - 1] == UInt8(ascii: ":"), b[hostEnd - 2] == UInt8(ascii: "]"),
             let open = b.index(of: UInt8(ascii: "["), from: i), open < hostEnd - 2, let pid = b.digits(at: open + 1, hostEnd - 2 - (open + 1))
         {
             w.pid = pid
@@ -502,9 +503,10 @@ struct Wrapper {
         }
         // `journalctl -o short-unix`: seconds and microseconds since the epoch (systemd
         // `src/shared/logs-show.c`, `output_timestamp_realtime`: `"%10"PRI_USEC".%06"PRI_USEC`),
-        // then the host and `proc[pid]: `.
+        // then the host (none with `--no-hostname`: `output_short` prints it after the time when
+        // it is set) and `proc[pid]: `.
         if b.byte(i + 10) == UInt8(ascii: "."), b.byte(i + 17) == 0x20, let seconds = b.digits(at: i, 10), let micros = b.digits(at: i + 11, 6),
-            seconds >= 946_684_800, let tail = journaldTail(b, at: i + 18, into: &w)
+            seconds >= 946_684_800, let tail = journaldTail(b, at: i + 18, into: &w, withoutHost: true)
         {
             let total = Int64(seconds) * 1_000_000 + Int64(micros)
             w.time = WrittenTime(day: total / Timestamp.microsPerDay, microsOfDay: total % Timestamp.microsPerDay, offsetSeconds: 0)

@@ -258,6 +258,14 @@ import Testing
         #expect(plain.source == "python3")
         // Not a journal line: a number then words.
         #expect(record("1773741603.250123 bytes sent: 12").message == "1773741603.250123 bytes sent: 12")
+        // `--no-hostname`: `output_short` prints no host after the time (`if (flags &
+        // OUTPUT_NO_HOSTNAME) hostname = mfree(hostname);`), in every short mode.
+        let noHost = record("1773741603.250123 python3[71001]: worker started")
+        #expect(noHost.time?.iso8601 == "2026-03-17T10:00:03.250Z")
+        #expect(noHost.message == "worker started")
+        #expect(noHost.ids.pid == 71001)
+        #expect(noHost.source == "python3")
+        #expect(record("1773741603.250123 stats: 12 bytes sent").message == "1773741603.250123 stats: 12 bytes sent")
     }
 
     @Test func journaldShortFull() {
