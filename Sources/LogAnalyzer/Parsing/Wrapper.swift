@@ -443,7 +443,7 @@ struct Wrapper {
         else { return nil }
         let zoneEnd = b.skipToken(end + 1)
         guard zoneEnd - end - 1 >= 1, zoneEnd - end - 1 <= 5, b.slice(end + 1, zoneEnd).allSatisfy(\.isUpper), b.byte(zoneEnd) == 0x20,
-            let tail = journaldTail(b, at: zoneEnd + 1, into: &w)
+            let tail = journaldTail(b, at: zoneEnd + 1, into: &w, withoutHost: true)
         else { return nil }
         var t = written
         if t.offsetSeconds == nil, let hours = zoneHours[b.string(end + 1, zoneEnd)] { t.offsetSeconds = hours * 3600 }

@@ -274,6 +274,11 @@ import Testing
         #expect(r.message == "received job request")
         #expect(r.ids.jobId == "AJ_x")
         #expect(r.source == "agent")
+        // `--no-hostname` (`logs-show.c`, `output_short`: no host after the time).
+        let noHost = record("Tue 2026-03-17 01:14:48 CET agent[10266]: 2026-03-17 01:14:48,120 - INFO livekit.agents - received job request {\"job_id\": \"AJ_x\"}")
+        #expect(noHost.format == .agentsText)
+        #expect(noHost.message == "received job request")
+        #expect(noHost.source == "agent")
         let plain = record("Tue 2026-03-17 01:14:48 CEST voicehost agent[10266]: worker started")
         #expect(plain.time?.iso8601 == "2026-03-16T23:14:48.000Z")
         #expect(plain.message == "worker started")
