@@ -51,7 +51,9 @@ enum JSONDocument {
         var reader = JSONReader(document, maxDepth: 64)
         guard let value = try? reader.value() else { return nil }
         reader.skipSpace()
-        guard reader.index == document.count else { return isFlyEntry(value) ? flyEntryLines(document) : nil }
+        guard reader.index == document.count else {
+            return isFlyEntry(value) ? flyEntryLines(document) : isSternEntry(value) ? sternEntryLines(document) : nil
+        }
         if let crumbs = list(in: value), crumbs.contains(where: isBreadcrumb) {
             var out = JSONBytes(capacity: document.count)
             for crumb in crumbs where isBreadcrumb(crumb) { line(for: crumb, into: &out) }
@@ -87,6 +89,43 @@ enum JSONDocument {
             let start = reader.index
             guard let value = try? reader.value(), isFlyEntry(value) else { return nil }
             for c in document[start..<reader.index] { out.append(c == 0x0A || c == 0x0D ? 0x20 : c) }
+            out.append(0x0A)
+        }
+    }
+
+    /// An entry of `stern -o ppextjson` (stern `cmd/cmd.go`, `generateTemplate`: `{\n  "pod":
+    /// "…",\n  "container": "…",\n  "message": <the line>\n}`, `"namespace"` first with
+    /// `--all-namespaces`): those members and no other.
+    private static func isSternEntry(_ value: JSONValue) -> Bool {
+        guard case .object(let members) = value else { return false }
+        let keys = members.map(\.0)
+        return keys == ["pod", "container", "message"] || keys == ["namespace", "pod", "container", "message"]
+    }
+
+    /// `stern -o ppextjson`: the entries one after another, each made the line `-o extjson`
+    /// prints (`{"pod": "…", "container": "…", "message": <the line>}`, which
+    /// `Wrapper.sternExtJSON` reads): the template's line breaks and indents dropped, a space
+    /// after each `,` that ended a line (the line itself, from `extjson`, is on one line).
+    private static func sternEntryLines(_ document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var reader = JSONReader(document, maxDepth: 64)
+        var out: [UInt8] = []
+        out.reserveCapacity(document.count)
+        while true {
+            reader.skipSpace()
+            if reader.index == document.count { return out }
+            let start = reader.index
+            guard let value = try? reader.value(), isSternEntry(value) else { return nil }
+            var k = start
+            while k < reader.index {
+                let c = document[k]
+                k += 1
+                guard c == 0x0A || c == 0x0D else {
+                    out.append(c)
+                    continue
+                }
+                while k < reader.index, document[k] == 0x20 || document[k] == 0x0A || document[k] == 0x0D { k += 1 }
+                if out.last == UInt8(ascii: ",") { out.append(0x20) }
+            }
             out.append(0x0A)
         }
     }

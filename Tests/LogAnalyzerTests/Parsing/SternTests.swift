@@ -100,6 +100,32 @@ import Testing
         #expect(records.map(\.ids.pid) == [nil, 71001])
     }
 
+    /// `-o ppextjson` (stern `cmd/cmd.go`, `generateTemplate`: `"{\n  \"pod\": …,\n  \"container\":
+    /// …,\n  \"message\": {{extjson .Message}}\n}"`, `"namespace"` first with `--all-namespaces`):
+    /// each entry read as `-o extjson`'s line, numbered as the entries are.
+    @Test func ppextjsonOutputIsUnwrapped() throws {
+        let text = """
+            {
+              "pod": "agent-7d9f8c6b5-x2x4q",
+              "container": "agent",
+              "message": \(WrapperSamples.agentJSON)
+            }
+            {
+              "namespace": "voice",
+              "pod": "agent-7d9f8c6b5-x2x4q",
+              "container": "agent",
+              "message": "2026-03-17 10:00:02,104 - ERROR livekit.agents - unhandled exception while running the job task {\\"job_id\\": \\"AJ_AlphA9z8Y7x6\\", \\"pid\\": 71001}"
+            }
+
+            """
+        let records = parse(text).records
+        #expect(records.map(\.format) == [.agentsJSON, .agentsText])
+        #expect(records.map(\.message) == ["received job request", "unhandled exception while running the job task"])
+        #expect(records.map(\.source) == [Self.source, Self.source])
+        #expect(records.map(\.ids.pid) == [nil, 71001])
+        #expect(records.map(\.line) == [1, 2])
+    }
+
     /// Lines that only start like stern's: words before a JSON object (a pod name without the
     /// `-` a controller gives it), an application's JSON with other keys.
     @Test func lookAlikesKeepTheirShape() throws {
