@@ -352,6 +352,15 @@ struct StreamParser {
             return
         }
         if stdout { splitStdout = nil } else { splitStderr = nil }
+        // docker gives every entry of a split line the first one's time (moby
+        // `daemon/logger/copier.go`: `partialTS`): an entry with another time starts a line of its
+        // own, and the parts before it were a line the container never ended (it stopped; the
+        // restarted one writes on in the same file).
+        if decoded && split.decoded && entry.time != split.wrapper.time {
+            split.bytes.withUnsafeBufferPointer { feedContainerLine($0, split.wrapper, line: split.line, decoded: true, into: &out) }
+            feedContainer(part, entry, line: line, decoded: decoded, into: &out)
+            return
+        }
         let room = Self.maxSplitLineBytes - split.bytes.count
         if part.count <= room {
             split.bytes.append(contentsOf: part)

@@ -88,6 +88,22 @@ import Testing
         }
     }
 
+    /// A container that stopped in the middle of a line (the copier logs what it holds at EOF as
+    /// a partial entry, moby `daemon/logger/copier.go`) and was restarted: docker gives every
+    /// entry of a split line the first one's time (`partialTS`), so the restarted container's
+    /// first entry, at another time, is a line of its own.
+    @Test func aDockerLineTheContainerNeverEndedIsNotJoinedToTheNextOne() throws {
+        let text = [
+            Self.docker("Downloading model files 45%", stream: "stdout", time: "2026-03-17T10:00:01.5Z"),
+            Self.docker(WrapperSamples.agentJSON + "\n", stream: "stdout", time: "2026-03-17T10:05:00.25Z"),
+        ].joined(separator: "\n")
+        let records = parse(text + "\n").records
+        #expect(records.map(\.line) == [1, 2])
+        #expect(records.map(\.format) == [.plain, .agentsJSON])
+        #expect(records.map(\.message) == ["Downloading model files 45%", "received job request"])
+        #expect(records.map(\.ids.jobId) == [nil, "AJ_AlphA9z8Y7x6"])
+    }
+
     /// A split line is kept up to 1 MiB, as the line reader keeps a long line, with a note.
     @Test func aSplitLineOverOneMiBIsCut() throws {
         let line = String(repeating: "z", count: StreamParser.maxSplitLineBytes + 50_000)
