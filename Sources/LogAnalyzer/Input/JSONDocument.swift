@@ -80,6 +80,16 @@ enum JSONDocument {
     /// after another): the entries, each on a line (`Wrapper.envelope` reads them); nil unless
     /// every value is one.
     private static func flyEntryLines(_ document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        entryLines(document, isEntry: isFlyEntry) { entry, out in
+            for c in entry { out.append(c == 0x0A || c == 0x0D ? 0x20 : c) }
+        }
+    }
+
+    /// Entries one after another in `document` (each `isEntry`), each made a line by `put`; nil
+    /// unless every value is one.
+    private static func entryLines(
+        _ document: UnsafeBufferPointer<UInt8>, isEntry: (JSONValue) -> Bool, put: (Slice<UnsafeBufferPointer<UInt8>>, inout [UInt8]) -> Void
+    ) -> [UInt8]? {
         var reader = JSONReader(document, maxDepth: 64)
         var out: [UInt8] = []
         out.reserveCapacity(document.count)
@@ -87,8 +97,8 @@ enum JSONDocument {
             reader.skipSpace()
             if reader.index == document.count { return out }
             let start = reader.index
-            guard let value = try? reader.value(), isFlyEntry(value) else { return nil }
-            for c in document[start..<reader.index] { out.append(c == 0x0A || c == 0x0D ? 0x20 : c) }
+            guard let value = try? reader.value(), isEntry(value) else { return nil }
+            put(document[start..<reader.index], &out)
             out.append(0x0A)
         }
     }
@@ -107,26 +117,18 @@ enum JSONDocument {
     /// `Wrapper.sternExtJSON` reads): the template's line breaks and indents dropped, a space
     /// after each `,` that ended a line (the line itself, from `extjson`, is on one line).
     private static func sternEntryLines(_ document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var reader = JSONReader(document, maxDepth: 64)
-        var out: [UInt8] = []
-        out.reserveCapacity(document.count)
-        while true {
-            reader.skipSpace()
-            if reader.index == document.count { return out }
-            let start = reader.index
-            guard let value = try? reader.value(), isSternEntry(value) else { return nil }
-            var k = start
-            while k < reader.index {
-                let c = document[k]
+        entryLines(document, isEntry: isSternEntry) { entry, out in
+            var k = entry.startIndex
+            while k < entry.endIndex {
+                let c = entry[k]
                 k += 1
                 guard c == 0x0A || c == 0x0D else {
                     out.append(c)
                     continue
                 }
-                while k < reader.index, document[k] == 0x20 || document[k] == 0x0A || document[k] == 0x0D { k += 1 }
+                while k < entry.endIndex, entry[k] == 0x20 || entry[k] == 0x0A || entry[k] == 0x0D { k += 1 }
                 if out.last == UInt8(ascii: ",") { out.append(0x20) }
             }
-            out.append(0x0A)
         }
     }
 
