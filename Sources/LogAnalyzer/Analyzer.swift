@@ -18,10 +18,9 @@ public struct Report: Sendable {
     /// The most sessions the analysis held at once.
     public var peakLiveSessions = 0
     /// The selection `analyze` was asked for (`--session`, `--since`, `--until`), and the
-    /// sessions it left out (not in `sessionCount`; `undatedLeftOut` of them had no date).
+    /// sessions it left out (not in `sessionCount`).
     public var filter: SessionFilter?
     public var sessionsLeftOut = 0
-    public var undatedLeftOut = 0
     /// Monitoring figures (when the analyzer was asked for them).
     public var monitor: MonitorAggregate?
     /// The sessions with the most serious findings, with their events (for swimlanes).
@@ -299,11 +298,10 @@ public struct Analyzer {
             diagnostics.report(Diagnostic(.note, path: "", kind: "sessions-unlisted",
                 "\(DiagnosticSink.grouped(unlisted)) sessions without findings are counted but not listed (more than \(DiagnosticSink.grouped(maxListedSessions)))"))
         }
-        let undatedLeftOut = leftOut.undated
         if let filter {
-            if undatedLeftOut > 0 {
+            if leftOut.undated > 0 {
                 diagnostics.report(Diagnostic(.note, path: "", kind: "sessions-undated",
-                    "\(DiagnosticSink.grouped(undatedLeftOut)) session\(undatedLeftOut == 1 ? " has" : "s have") no date (a time-only log: give its day with --date), so no place in the --since/--until window: left out"))
+                    "\(DiagnosticSink.grouped(leftOut.undated)) session\(leftOut.undated == 1 ? " has" : "s have") no date (a time-only log: give its day with --date), so no place in the --since/--until window: left out"))
             }
             if sessionCount == 0 {
                 let window = filter.since != nil || filter.until != nil ? "the --since/--until window" : nil
@@ -322,7 +320,6 @@ public struct Analyzer {
         report.worstSessions = worst.map(\.session)
         report.filter = filter
         report.sessionsLeftOut = leftOut.all
-        report.undatedLeftOut = undatedLeftOut
         return report
     }
 }
