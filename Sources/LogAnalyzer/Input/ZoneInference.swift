@@ -21,6 +21,9 @@ public enum ZoneInference {
     struct Sample {
         var zoneless: [String: Timestamp] = [:]
         var zoned: [String: Timestamp] = [:]
+        /// The last time of each id, as `zoneless` and `zoned` hold the first.
+        var zonelessLast: [String: Timestamp] = [:]
+        var zonedLast: [String: Timestamp] = [:]
         var sawZoned = false
     }
 
@@ -52,6 +55,16 @@ public enum ZoneInference {
                         let day = Double(Timestamp.microsPerDay) / 1_000_000
                         delta = (Double(local.microsOfDay - t.microsOfDay) / 1_000_000).truncatingRemainder(dividingBy: day)
                         if delta > day / 2 { delta -= day } else if delta <= -day / 2 { delta += day }
+                        // A console names the room in few lines (livekit-client 2.x at info level:
+                        // a resume, `disconnect from room`), so its first such line can be hours
+                        // into the room's life: when its lines of the room, read as they are,
+                        // fall within the other log's, they need no offset (not for a room's name:
+                        // an app backend logs only its mints, at the room's start).
+                        if !byName, let localLast = candidate.zonelessLast[id], let last = reference.zonedLast[id] {
+                            var toEnd = (Double(localLast.microsOfDay - last.microsOfDay) / 1_000_000).truncatingRemainder(dividingBy: day)
+                            if toEnd > day / 2 { toEnd -= day } else if toEnd <= -day / 2 { toEnd += day }
+                            if delta >= -toleranceSeconds, toEnd <= toleranceSeconds { delta = 0 }
+                        }
                     }
                     let quarters = (delta / 900).rounded()
                     guard abs(delta - quarters * 900) <= toleranceSeconds, abs(quarters) <= 14 * 4,
@@ -128,8 +141,10 @@ public enum ZoneInference {
                     guard let id, id.hasPrefix("AJ_") || id.hasPrefix("RM_") || id.count > 5 && id.hasPrefix("name:") else { continue }
                     if zoneless {
                         if sample.zoneless[id].map({ t < $0 }) ?? true { sample.zoneless[id] = t }
-                    } else if sample.zoned[id].map({ t < $0 }) ?? true {
-                        sample.zoned[id] = t
+                        if sample.zonelessLast[id].map({ $0 < t }) ?? true { sample.zonelessLast[id] = t }
+                    } else {
+                        if sample.zoned[id].map({ t < $0 }) ?? true { sample.zoned[id] = t }
+                        if sample.zonedLast[id].map({ $0 < t }) ?? true { sample.zonedLast[id] = t }
                     }
                 }
             }

@@ -126,6 +126,38 @@ import Testing
         #expect(shifted.findings.map { "\($0.rule) \($0.at?.iso8601 ?? "-") \($0.message)" } == bare.findings.map { "\($0.rule) \($0.at?.iso8601 ?? "-") \($0.message)" })
         #expect(shifted.findings.count == 3)
     }
+    /// A healthy six-hour session whose browser console, in UTC like the server, names its room
+    /// only in `disconnect from room` (livekit-client 2.x logs the room context in few info
+    /// lines, `src/room/Room.ts disconnect`): once when the user rejoins with a fresh token, 4 h
+    /// in, and at the end. Its first such line is 4 h after the server's first line of the room,
+    /// but its lines fall within the room's life as they are: no zone is read (it was read as
+    /// +04:00, the rejoin placed at the session's start).
+    @Test func aConsoleNamingItsRoomLateIsNotShiftedByTheHours() throws {
+        let dir = TempDir()
+        let room = "{\"room\": \"tutoring-marathon\", \"roomID\": \"RM_kW6UKTGeQx07\"}"
+        dir.write("server.log", [
+            "2026-11-22T09:00:00.000Z\tINFO\tlivekit\tservice/roomallocator.go:166\tselected node for room\t{\"room\": \"tutoring-marathon\", \"selectedNodeID\": \"ND_hQ8yN2cGkW3s\"}",
+            "2026-11-22T09:00:00.040Z\tINFO\tlivekit.agents\tservice/agentservice.go:425\tassigned job to worker\t{\"jobID\": \"AJ_lllMZaGLoJna\", \"namespace\": \"\", \"agentName\": \"voice-agent\", \"jobType\": \"JT_ROOM\", \"room\": \"tutoring-marathon\", \"roomID\": \"RM_kW6UKTGeQx07\", \"workerID\": \"AW_xtHQJiJlILTd\"}",
+            "2026-11-22T15:00:21.600Z\tINFO\tlivekit\trtc/room.go:806\tclosing idle room\t{\"room\": \"tutoring-marathon\", \"roomID\": \"RM_kW6UKTGeQx07\", \"reason\": \"departure timeout\"}",
+            "2026-11-22T15:00:21.700Z\tINFO\tlivekit\tservice/roommanager.go:706\troom closed\t\(room)",
+        ].joined(separator: "\n") + "\n")
+        dir.write("browser.log", [
+            "08:59:59.800 livekit-client.esm.mjs:15431 signal connecting to wss://demo-x7k2p9.livekit.cloud/rtc/v1 {reconnect: false}",
+            "13:00:00.000 livekit-client.esm.mjs:20512 disconnect from room {room: 'tutoring-marathon', roomID: 'RM_kW6UKTGeQx07', participant: 'student-42', participantID: 'PA_pCEjTFzfD3hD'}",
+            "13:00:02.300 livekit-client.esm.mjs:15431 signal connecting to wss://demo-x7k2p9.livekit.cloud/rtc/v1 {reconnect: false}",
+            "14:59:59.980 livekit-client.esm.mjs:20512 disconnect from room {room: 'tutoring-marathon', roomID: 'RM_kW6UKTGeQx07', participant: 'student-42', participantID: 'PA_upypZT7fhbCL'}",
+        ].joined(separator: "\n") + "\n")
+        var options = IngestOptions()
+        var sink = DiagnosticSink()
+        let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &sink)
+        #expect(options.inferZones(for: inputs).map(\.rendered) == [])
+        let report = Analyzer(ingest: options, configuration: AnalysisConfiguration()).run(inputs, diagnostics: &sink)
+        let session = try #require(report.sessions.first { $0.roomSid == "RM_kW6UKTGeQx07" })
+        #expect(session.start?.iso8601 == "2026-11-22T09:00:00.000Z")
+        #expect(session.end?.iso8601 == "2026-11-22T15:00:21.700Z")
+        #expect(session.sides == [.server, .browser])
+    }
+
     /// An app backend's times of day name only the room it mints tokens for: the room's name
     /// places it when no id does.
     @Test func aBackendIsPlacedByItsRoomsName() throws {
