@@ -55,12 +55,19 @@ struct IDCollector {
     var ids = SessionIDs()
     var errorText: String?
 
+    /// Whether the value is `"unresolved"`: the LiveKit server (v1.11.0+, `pkg/service/rtcservice.go
+    /// serve` `resolveLogger(true)`) logs a join it refused before it knew the room with
+    /// `"room": "unresolved", "roomID": "unresolved", "participant": "unresolved", …`: no id.
+    static func unresolved(_ b: Bytes, _ value: Range<Int>) -> Bool {
+        value.count == 12 && b.has("\"unresolved\"", at: value.lowerBound)
+    }
+
     /// Takes one member into `ids` (a key already set keeps its value: the first occurrence,
     /// or what the record had) or `errorText`.
     static func take(_ key: FieldKey, _ b: Bytes, _ value: Range<Int>, _ ids: inout SessionIDs, _ errorText: inout String?) {
         switch key {
         case .room:
-            if ids.room == nil, let s = JSONLineParser.text(b, value), !s.isEmpty { ids.room = s }
+            if ids.room == nil, !unresolved(b, value), let s = JSONLineParser.text(b, value), !s.isEmpty { ids.room = s }
         case .roomSid:
             if ids.roomSid == nil, b.has("\"RM_", at: value.lowerBound) { ids.roomSid = JSONLineParser.text(b, value) }
         case .jobId:
@@ -72,7 +79,7 @@ struct IDCollector {
                 ids.workerId = JSONLineParser.text(b, value)
             }
         case .participant:
-            if ids.participant == nil, let s = JSONLineParser.text(b, value), !s.isEmpty { ids.participant = s }
+            if ids.participant == nil, !unresolved(b, value), let s = JSONLineParser.text(b, value), !s.isEmpty { ids.participant = s }
         case .participantSid:
             if ids.participantSid == nil, b.has("\"PA_", at: value.lowerBound) { ids.participantSid = JSONLineParser.text(b, value) }
         case .pid:

@@ -117,7 +117,7 @@ enum RecordEnricher {
         for (key, value) in members {
             switch key {
             case "room", "room_name", "roomName":
-                if r.ids.room == nil, let s = value.stringValue, !s.isEmpty { r.ids.room = s }
+                if r.ids.room == nil, let s = value.stringValue, !s.isEmpty, s != "unresolved" { r.ids.room = s }
             case "room_id", "roomID", "roomSid", "room_sid", "roomId":
                 if r.ids.roomSid == nil, let s = value.stringValue, s.hasPrefix("RM_") { r.ids.roomSid = s }
             case "job_id", "jobID", "jobId":
@@ -127,7 +127,7 @@ enum RecordEnricher {
             case "id":
                 if r.ids.workerId == nil, let s = value.stringValue, s.hasPrefix("AW_") || s.hasPrefix("CAW_") { r.ids.workerId = s }
             case "participant", "identity", "participant_identity", "participantIdentity":
-                if r.ids.participant == nil, let s = value.stringValue, !s.isEmpty { r.ids.participant = s }
+                if r.ids.participant == nil, let s = value.stringValue, !s.isEmpty, s != "unresolved" { r.ids.participant = s }
             case "pID", "participantID", "participant_id", "participantSid", "participant_sid":
                 if r.ids.participantSid == nil, let s = value.stringValue, s.hasPrefix("PA_") { r.ids.participantSid = s }
             case "pid":
