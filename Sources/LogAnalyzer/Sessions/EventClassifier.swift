@@ -384,6 +384,7 @@ struct EventClassifier {
         guard has401 || tokenWords else { return nil }
         if let logger = r.logger, logger.hasPrefix("livekit.plugins") || logger == "openai" || logger == "httpx" { return nil }
         if has(mask, .sessionExpired) { return nil }
+        if Self.isAppLogger(r), !Self.livekitContext.contains(where: { has(mask, $0) }) { return nil }
         if has401 && (has(mask, .failedToConnect) || has(mask, .connect) && Self.isNodeWorkerConnect(r)) { return .workerRegistration }
         if r.format == .zapConsole || r.format == .zapJSON {
             guard tokenWords || r.field("status")?.stringValue == "401" else { return nil }
@@ -404,6 +405,25 @@ struct EventClassifier {
         if has(mask, .invalidToken) || has(mask, .invalidAuthToken) { return .invalidToken }
         return Self.stillValid(r) ? .invalidToken : .unauthorized
     }
+
+    /// Whether the record is a Python worker's line from a logger that is not LiveKit's
+    /// (`livekit`, the Rust SDK's; `livekit.agents`): the app's own (`agent`) or a library's.
+    static func isAppLogger(_ r: LogRecord) -> Bool {
+        switch r.format {
+        case .agentsJSON, .agentsJSONLegacy, .agentsText, .agentsRich, .agentsCompact:
+            guard let logger = r.logger, !logger.isEmpty else { return false }
+            return !(logger == "livekit" || logger.hasPrefix("livekit.") || logger.hasPrefix("livekit…"))
+        default:
+            return false
+        }
+    }
+
+    /// What names a LiveKit connection or one of the server's 401 bodies: an app's logger that
+    /// logs a 401 with none of them is about another service's token (an agent's tool calling
+    /// Supabase with a user's expired JWT logs GoTrue's `invalid JWT: unable to parse or verify
+    /// signature, token has invalid claims: token is expired`, supabase/auth#2256), not LiveKit's.
+    static let livekitContext: [Word] = [.invalidToken, .invalidAuthToken, .noPermissions, .invalidAPIKey, .authRejected,
+                                         .failedToConnect, .connect, .signal, .resuming, .restarting]
 
     /// Whether the message is the Node worker's registration failure (`failed to connect to
     /// LiveKit server (wss://…), retrying in 2 seconds: (1/16)`, the 401 in its error:
