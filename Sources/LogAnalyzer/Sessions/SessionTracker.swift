@@ -1102,7 +1102,11 @@ public final class SessionTracker {
                 old.append(e)
                 return true
             }
-            attach(&old, to: roots, final: false)
+            // As at the end (`final`): those of the same input, else the one session active
+            // then. A browser console at info level may name its room only when it leaves
+            // (`disconnect from room`, hours in): its connect lines, old by then, would otherwise
+            // be a session of their own beside the room's.
+            attach(&old, to: roots, final: true)
             for e in old { keepIfOrphan(e) }
         } else {
             dropOldUnassigned()
