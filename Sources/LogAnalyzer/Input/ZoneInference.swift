@@ -74,6 +74,16 @@ public enum ZoneInference {
                 }
             }
             }
+            // Two offsets an hour apart: a zone whose clocks changed for daylight saving time
+            // within the log; no one offset reads it, a zone's name does.
+            let distinct = Set(offsets).sorted()
+            if distinct.count == 2, distinct[1] - distinct[0] == 3600, let example {
+                let hours = distinct.map { $0 == 0 ? "0 h" : duration(abs($0)) }
+                let run = distinct[0] >= 0 ? "\(hours[0]) or \(hours[1]) ahead of" : "\(hours[1]) or \(hours[0]) behind"
+                notes.append(Diagnostic(.note, path: input.path, kind: "tz-ambiguous",
+                    "its stamps name no zone and run \(run) \(example.path)'s for the same jobs and rooms (its clocks changed for daylight saving time?): read as --tz says (UTC by default); --tz \(input.path)=ZONE with the zone's name (Europe/Berlin) reads both"))
+                continue
+            }
             guard let offset = offsets.first, offset != 0, offsets.allSatisfy({ $0 == offset }), let example,
                 let zone = TimeZoneSetting(zoneText(offset))
             else { continue }

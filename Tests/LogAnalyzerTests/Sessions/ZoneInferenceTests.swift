@@ -158,6 +158,31 @@ import Testing
         #expect(session.sides == [.server, .browser])
     }
 
+    /// A worker's dev text in Europe/Berlin across the end of summer time (2026-10-25 03:00
+    /// CEST -> 02:00 CET) beside a server in UTC: one job 2 h ahead, the next 1 h. No one offset
+    /// reads it and nothing was said (every session was cut in two); a note now says why and
+    /// that a zone's name reads both.
+    @Test func twoOffsetsAnHourApartAreNotedAsSummerTime() throws {
+        let dir = TempDir()
+        func server(_ time: String, _ job: String, _ room: String, _ sid: String) -> String {
+            "2026-10-25T\(time)Z\tINFO\tlivekit.agents\tservice/agentservice.go:425\tassigned job to worker\t{\"jobID\": \"\(job)\", \"namespace\": \"\", \"agentName\": \"\", \"jobType\": \"JT_ROOM\", \"room\": \"\(room)\", \"roomID\": \"\(sid)\", \"workerID\": \"AW_h4TfL8sVc2Nm\"}"
+        }
+        func agent(_ time: String, _ job: String, _ room: String, _ sid: String) -> String {
+            "2026-10-25 \(time) - INFO livekit.agents - received job request {\"job_id\": \"\(job)\", \"dispatch_id\": \"AD_VHmEa3cflMyG\", \"room\": \"\(room)\", \"room_id\": \"\(sid)\", \"agent_name\": \"\", \"resuming\": false}"
+        }
+        let serverPath = dir.write("server.log", [server("00:30:00.219", "AJ_p9KdW3xYzQ2r", "night-1", "RM_Xq7bT2mNw4Lp"),
+                                                  server("02:30:00.219", "AJ_k2LmN8pQr4St", "night-2", "RM_Bv5cX1zAs9Df")].joined(separator: "\n") + "\n")
+        let agentPath = dir.write("agent.log", [agent("02:30:00,219", "AJ_p9KdW3xYzQ2r", "night-1", "RM_Xq7bT2mNw4Lp"),
+                                                agent("03:30:00,219", "AJ_k2LmN8pQr4St", "night-2", "RM_Bv5cX1zAs9Df")].joined(separator: "\n") + "\n")
+        var options = IngestOptions()
+        var sink = DiagnosticSink()
+        let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &sink)
+        #expect(options.inferZones(for: inputs).map(\.rendered) == [
+            "\(agentPath): note: its stamps name no zone and run 1 h or 2 h ahead of \(serverPath)'s for the same jobs and rooms (its clocks changed for daylight saving time?): read as --tz says (UTC by default); --tz \(agentPath)=ZONE with the zone's name (Europe/Berlin) reads both",
+        ])
+        #expect(options.zonesByPath.isEmpty)
+    }
+
     /// An app backend's times of day name only the room it mints tokens for: the room's name
     /// places it when no id does.
     @Test func aBackendIsPlacedByItsRoomsName() throws {
