@@ -58,8 +58,12 @@ struct IDCollector {
     /// Whether the value is `"unresolved"`: the LiveKit server (v1.11.0+, `pkg/service/rtcservice.go
     /// serve` `resolveLogger(true)`) logs a join it refused before it knew the room with
     /// `"room": "unresolved", "roomID": "unresolved", "participant": "unresolved", …`: no id.
-    static func unresolved(_ b: Bytes, _ value: Range<Int>) -> Bool {
-        value.count == 12 && b.has("\"unresolved\"", at: value.lowerBound)
+    @inline(__always) static func unresolved(_ b: Bytes, _ value: Range<Int>) -> Bool {
+        value.count == 12 && placeholder(b, value.lowerBound)
+    }
+
+    @inline(never) private static func placeholder(_ b: Bytes, _ at: Int) -> Bool {
+        b.has("\"unresolved\"", at: at)
     }
 
     /// Takes one member into `ids` (a key already set keeps its value: the first occurrence,
