@@ -155,6 +155,8 @@ final class ChunkedRecordStream: @unchecked Sendable {
                         size: size, workers: workers, pieceBytes: pieceBytes, longestBlock: longestBlock)
                 }
                 close(fd)
+                // (A JSON document whose entries run newest first is read last entry first, in line.)
+                if JSONDocument.mayStart(head), NewestFirst.reversedDocument(input, options: options) != nil { return nil }
             }
         }
         return ChunkedRecordStream(

@@ -23,14 +23,7 @@ enum NewestFirst {
         var head = ReadingOrder.read(fd, at: 0, Int(min(headBytes, size)))
         guard head.count >= 2, !(head[0] == 0x1F && head[1] == 0x8B), TextEncoding.sniff(head) == .utf8 else { return false }
         if size > headBytes, let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
-        let headTimes = datedTimes(head, input, options)
-        guard let first = headTimes.first else { return false }
-        var back = 0
-        var forward = 0
-        for (a, b) in zip(headTimes, headTimes.dropFirst()) {
-            if b < a { back += 1 } else if b > a { forward += 1 }
-        }
-        guard back >= 2, forward * 10 <= back else { return false }
+        guard let first = runsBack(head, input, options) else { return false }
         let end = Int64(ReadingOrder.endBytes)
         var tail = ReadingOrder.read(fd, at: max(0, size - end), Int(min(end, size)))
         if size > end {
@@ -39,6 +32,58 @@ enum NewestFirst {
         }
         guard let last = datedTimes(tail, input, options).last, last < first else { return false }
         return true
+    }
+
+    /// The first dated time of `head`'s records when they go back in time (at least two steps
+    /// back, at most one in ten forward), else nil.
+    private static func runsBack(_ head: [UInt8], _ input: InputDescriptor, _ options: IngestOptions) -> Timestamp? {
+        let headTimes = datedTimes(head, input, options)
+        guard let first = headTimes.first else { return nil }
+        var back = 0
+        var forward = 0
+        for (a, b) in zip(headTimes, headTimes.dropFirst()) {
+            if b < a { back += 1 } else if b > a { forward += 1 }
+        }
+        return back >= 2 && forward * 10 <= back ? first : nil
+    }
+
+    /// A regular file holding a JSON document whose entries run newest first, as `gcloud logging
+    /// read --format=json` prints them unless given `--order=asc` (its default order is `desc`,
+    /// newest first; `googlecloudsdk/core/resource/json_printer.py`, `JsonPrinter`, writes the
+    /// entries as a JSON list, each indented): the entries as `JSONDocument` makes them lines,
+    /// the last first, and their count; nil for any other input. The same test as for lines: the
+    /// entries' dated times in the first 16 KiB of those lines go back, and the last dated one of
+    /// the last 64 KiB is older than the first.
+    static func reversedDocument(_ input: InputDescriptor, options: IngestOptions) -> (lines: [UInt8], count: Int)? {
+        guard input.kind == .file else { return nil }
+        var st = stat()
+        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0, st.st_size <= JSONDocument.maxDocumentBytes else { return nil }
+        let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let start = ReadingOrder.read(fd, at: 0, Int(min(Int64(16 << 10), Int64(st.st_size))))
+        guard TextEncoding.sniff(start) == .utf8, JSONDocument.mayStart(start) else { return nil }
+        let document = ReadingOrder.read(fd, at: 0, Int(st.st_size))
+        guard document.count == Int(st.st_size), let lines = document.withUnsafeBufferPointer(JSONDocument.lines(of:))
+        else { return nil }
+        var head = Array(lines.prefix(16 << 10))
+        if lines.count > head.count, let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
+        guard let first = runsBack(head, input, options) else { return nil }
+        var tail = Array(lines.suffix(ReadingOrder.endBytes))
+        if lines.count > tail.count {
+            guard let nl = tail.firstIndex(of: 0x0A) else { return nil }
+            tail.removeSubrange(...nl)
+        }
+        guard let last = datedTimes(tail, input, options).last, last < first else { return nil }
+        var reversed: [UInt8] = []
+        reversed.reserveCapacity(lines.count)
+        var count = 0
+        for line in lines.split(separator: 0x0A, omittingEmptySubsequences: false).reversed() where !line.isEmpty {
+            reversed += line
+            reversed.append(0x0A)
+            count += 1
+        }
+        return (reversed, count)
     }
 
     /// Lines in a regular file (a last line without a newline counts), or nil.

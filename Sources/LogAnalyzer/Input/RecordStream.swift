@@ -130,6 +130,13 @@ final class RecordStream {
     var formatCounts: [LogFormat: Int] { parser.formatCounts }
 
     private func open(options: IngestOptions, readBytes: Int, diagnostics: inout DiagnosticSink) {
+        if let (lines, count) = NewestFirst.reversedDocument(input, options: options) {
+            reversedLines = count
+            reader = LineReader(source: PrefixedSource(prefix: lines, inner: EmptySource()), maxLineBytes: options.maxLineBytes, chunkBytes: readBytes)
+            diagnostics.report(Diagnostic(.note, path: input.path, kind: "newest-first",
+                "entries run newest first (gcloud logging read's default order): read from the last entry to the first"))
+            return
+        }
         if NewestFirst.isNewestFirst(input, options: options), let lines = NewestFirst.lineCount(of: input) {
             let fd = Glibc.open(input.openPath, O_RDONLY)
             var st = stat()

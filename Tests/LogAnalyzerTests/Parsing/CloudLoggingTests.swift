@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@testable import LogAnalyzer
+
+/// Google Cloud Logging entries as `gcloud logging read --format=json` prints them: a JSON list
+/// (`googlecloudsdk/core/resource/json_printer.py`, `JsonPrinter`: `[`, then each entry
+/// `json.dumps(…, indent=2, separators=(',', ': '), sort_keys=True)` indented by two spaces,
+/// `,` between them, `]`), newest first unless `--order=asc` (the command's default order is
+/// `desc`). A GKE container's JSON line is the entry's `jsonPayload`, its `timestamp` string
+/// kept there (fluent-bit `plugins/out_stackdriver/stackdriver_timestamp.c` takes the entry's
+/// time only from a `timestamp` object of `seconds` and `nanos`, or `timestampSeconds` and
+/// `timestampNanos`), the pod and container in `resource.labels` (the `k8s_container`
+/// monitored resource).
+@Suite struct CloudLoggingTests {
+    static let pod = "voice-agent-7d9f8c6b5-x2x4q"
+
+    /// The entries, in the given order, as gcloud prints them (`JSONSerialization`'s pretty
+    /// print writes `"key" : value`; Python's `separators=(',', ': ')`, `"key": value`).
+    static func gcloudDocument(_ entries: [[String: Any]]) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self).replacing(#/(?m)^(\s*"[^"\n]*") : /#) { "\($0.1): " } + "\n"
+    }
+
+    /// The agent-only incident's lines as GKE entries: the record in `jsonPayload` (without its
+    /// `timestamp` unless `keepingTimestamp`), that time (with nanoseconds) the entry's.
+    static func incidentEntries(keepingTimestamp: Bool = true) throws -> [[String: Any]] {
+        try agentOnlyIncidentLines().enumerated().map { k, line in
+            var payload = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let stamp = try #require(payload["timestamp"] as? String)
+            if !keepingTimestamp { payload["timestamp"] = nil }
+            return [
+                "insertId": String(format: "k3x9qv%07df1a2b", k),
+                "jsonPayload": payload,
+                "labels": ["k8s-pod/app": "voice-agent", "k8s-pod/pod-template-hash": "7d9f8c6b5"],
+                "logName": "projects/voice-demo-431207/logs/stdout",
+                "receiveTimestamp": String(stamp.prefix(26)) + "456Z",
+                "resource": [
+                    "labels": [
+                        "cluster_name": "voice", "container_name": "agent", "location": "us-central1", "namespace_name": "default",
+                        "pod_name": pod, "project_id": "voice-demo-431207",
+                    ],
+                    "type": "k8s_container",
+                ],
+                "severity": "DEFAULT",
+                "timestamp": String(stamp.prefix(26)) + "123Z",
+            ]
+        }
+    }
+
+    /// gcloud's default order, newest first, is read oldest first: the bare log's findings, at
+    /// the entries' numbers in the file (the first entry printed is number 1).
+    @Test func aNewestFirstGcloudExportGivesTheBareLogsFindings() throws {
+        let bare = findingSummary(analyzeFixture("incident-agent-only"))
+        #expect(bare.count == 3)
+        let entries = try Self.incidentEntries()
+        let n = entries.count
+        let mapped = bare.map { f in f.replacing(#/ (\d+)( \||$)/#) { m in " \(n + 1 - Int(m.1)!)\(m.2)" } }
+        #expect(try agentOnlyIncidentFindings(written: "agent.json", Self.gcloudDocument(entries.reversed())) == mapped)
+        #expect(try agentOnlyIncidentFindings(written: "agent.json", Self.gcloudDocument(entries)) == bare)
+        // A payload without a time of its own: the entry's, the same findings.
+        let lifted = try Self.incidentEntries(keepingTimestamp: false)
+        #expect(try agentOnlyIncidentFindings(written: "agent.json", Self.gcloudDocument(lifted.reversed())) == mapped)
+        let dir = TempDir()
+        var sink = DiagnosticSink()
+        _ = Analyzer().run([InputDescriptor(path: dir.write("agent.json", try Self.gcloudDocument(entries.reversed())))], diagnostics: &sink)
+        #expect(sink.lines.contains { $0.hasSuffix("agent.json: note: entries run newest first (gcloud logging read's default order): read from the last entry to the first") })
+    }
+}
