@@ -100,8 +100,10 @@ struct Wrapper {
     /// (`{"labels":{…},"line":"…","timestamp":"…"}`, keys sorted, `labels` absent with
     /// `--no-labels`), and a Google Cloud Logging entry as `gcloud logging read --format=json`
     /// and the Logs Explorer download give them (an array, made one entry a line):
-    /// `{"insertId": …, "jsonPayload": {…}` or `"textPayload": "…"`, `"severity": …,
-    /// "timestamp": …}`. Returns the line's bytes (a `jsonPayload` as written) and the wrapper.
+    /// `{"insertId": …, "jsonPayload": {…}` or `"textPayload": "…"`, `"resource": {…},
+    /// "severity": …, "timestamp": …}`, the source `pod/<pod>/<container>` from a GKE
+    /// container's resource labels. Returns the line's bytes (a `jsonPayload` as written) and
+    /// the wrapper.
     ///
     /// logcli's shape is required whole (`pkg/logcli/output/jsonl.go`: those three keys and no
     /// other, in that order, a time that parses): an application's own JSON record with a
@@ -163,6 +165,14 @@ struct Wrapper {
                 body = Array(text.utf8)
             case ("jsonPayload", .object):
                 body = Array(b[start..<b.trimmedEnd(reader.index)])
+            case ("resource", .object):
+                // GKE's `k8s_container` monitored resource names the pod and the container:
+                // the source as `kubectl logs --prefix` and stern name it.
+                if value["type"]?.stringValue == "k8s_container", let labels = value["labels"],
+                    let pod = labels["pod_name"]?.stringValue, let container = labels["container_name"]?.stringValue
+                {
+                    w.source = "pod/\(pod)/\(container)"
+                }
             case ("timestamp", .string(let text)):
                 var text = text
                 w.time = text.withUTF8 { TimeParsing.dateTime($0, at: 0).map(\.0) }

@@ -67,3 +67,26 @@ import Testing
         #expect(sink.lines.contains { $0.hasSuffix("agent.json: note: entries run newest first (gcloud logging read's default order): read from the last entry to the first") })
     }
 }
+
+extension CloudLoggingTests {
+    /// A GKE entry's `resource` (`type` `k8s_container`, `labels.pod_name`, `labels.container_name`)
+    /// names the record's source as stern and `kubectl logs --prefix` do; a line of text
+    /// (`textPayload`) loses its colours and takes the entry's time and severity.
+    @Test func aGKEEntryNamesItsPodAndContainer() throws {
+        var entries = Array(try Self.incidentEntries().prefix(2))
+        entries.append([
+            "insertId": "k3x9qv0000099f1a2b",
+            "logName": "projects/voice-demo-431207/logs/stderr",
+            "receiveTimestamp": "2025-12-11T00:48:06.101010101Z",
+            "resource": ["labels": ["container_name": "agent", "namespace_name": "default", "pod_name": "voice-agent-7d9f8c6b5-q8w2z"], "type": "k8s_container"],
+            "severity": "ERROR",
+            "textPayload": "\u{1B}[31mconnect failed\u{1B}[0m: 401 Unauthorized",
+            "timestamp": "2025-12-11T00:48:06.000123456Z",
+        ])
+        let records = parse(try Self.gcloudDocument(entries), name: "agent.json").records
+        #expect(records.map(\.source) == ["pod/\(Self.pod)/agent", "pod/\(Self.pod)/agent", "pod/voice-agent-7d9f8c6b5-q8w2z/agent"])
+        #expect(records.map(\.message) == ["starting worker", "initializing process", "connect failed: 401 Unauthorized"])
+        #expect(records.map { $0.time?.iso8601 } == ["2025-12-11T00:48:03.412Z", "2025-12-11T00:48:03.431Z", "2025-12-11T00:48:06.000Z"])
+        #expect(records.map(\.level) == [.info, .info, .error])
+    }
+}
