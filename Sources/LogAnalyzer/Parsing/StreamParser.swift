@@ -65,6 +65,9 @@ struct StreamParser {
     private var colouredLine = Bytes(start: nil, count: 0)
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
+    /// `aws logs tail --format json`: an event whose message is JSON, printed after its time and
+    /// stream over several lines; its wrapper, first line and the lines so far (joined by spaces).
+    private var cloudWatchEvent: (wrapper: Wrapper, line: Int, bytes: [UInt8])?
     /// Lines a container runtime split into entries (docker `json-file`, CRI `P`), joined until
     /// their last entry: stdout's and stderr's (the two streams' entries interleave).
     private var splitStdout: SplitLine?
@@ -171,6 +174,8 @@ struct StreamParser {
         /// The first lines of the container entries a split line has so far (stdout, stderr).
         var splitStdoutLine: Int?
         var splitStderrLine: Int?
+        /// The first line of an `aws logs tail --format json` event read so far.
+        var cloudWatchEventLine: Int?
     }
 
     /// The state now (the pending record's line in this parser's numbering).
@@ -181,7 +186,8 @@ struct StreamParser {
             pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
             pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen,
             pendingPinoValue: pendingInfo != nil && pinoValue != nil, pendingRichExtras: pendingInfo != nil && richExtras != nil,
-            pendingRichTraceback: pendingInfo != nil && richTraceback, splitStdoutLine: splitStdout?.line, splitStderrLine: splitStderr?.line)
+            pendingRichTraceback: pendingInfo != nil && richTraceback, splitStdoutLine: splitStdout?.line, splitStderrLine: splitStderr?.line,
+            cloudWatchEventLine: cloudWatchEvent?.line)
     }
 
     /// A Rust SDK line whose first line Rich cut short (`livekit::rtc_engine:405:livekit::r…`,
@@ -201,6 +207,7 @@ struct StreamParser {
     /// Completes the pending record, if any, at the end of `out`.
     mutating func finish(into out: inout [LogRecord]) {
         if !held.isEmpty { out.append(held.removeLast()) }
+        if cloudWatchEvent != nil { endCloudWatchEvent(into: &out) }
         // A split line whose last entry never came (the log cut there) is a line all the same.
         while let split = [splitStdout, splitStderr].compactMap({ $0 }).min(by: { $0.line < $1.line }) {
             if split.line == splitStdout?.line { splitStdout = nil } else { splitStderr = nil }
@@ -273,6 +280,7 @@ struct StreamParser {
     }
 
     private mutating func feedClean(_ b: Bytes, line: Int, into out: inout [LogRecord]) {
+        if cloudWatchEvent != nil, feedCloudWatchEvent(b, into: &out) { return }
         var wrapper = Wrapper()
         var start = 0
         // (No other wrapper starts with `{`: a JSON line, the bulk of a production log, skips
@@ -333,6 +341,42 @@ struct StreamParser {
             return true
         }
         return false
+    }
+
+    /// A line after `aws logs tail --format json`'s time and stream (awscli
+    /// `customizations/logs/tail.py`, `PrettyJSONLogEventsFormatter`: `'%s %s %s' % (time,
+    /// stream, '\n' + json.dumps(json.loads(message), indent=4))`, so the header line ends with a
+    /// space, and the message, an object or a list, opens on the next line and closes at column
+    /// 0): taken into the event until its closing line, then the event is fed as one line with
+    /// the header's time and stream. Returns false when the line is not the event's (a header
+    /// whose message was empty): the header is forgotten and the line read as any other.
+    @inline(never)
+    private mutating func feedCloudWatchEvent(_ b: Bytes, into out: inout [LogRecord]) -> Bool {
+        guard var event = cloudWatchEvent else { return false }
+        let first = b.first ?? 0
+        if event.bytes.isEmpty {
+            guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else {
+                cloudWatchEvent = nil
+                return false
+            }
+        }
+        cloudWatchEvent = nil
+        event.bytes.append(contentsOf: b.slice(0, b.trimmedEnd(b.count)))
+        event.bytes.append(0x20)
+        let closes = (first == UInt8(ascii: "}") || first == UInt8(ascii: "]")) && b.trimmedEnd(b.count) == 1
+        cloudWatchEvent = event
+        if closes || event.bytes.count > Self.maxContinuationBytes { endCloudWatchEvent(into: &out) }
+        return true
+    }
+
+    /// Feeds the `aws logs tail --format json` event read so far as one line.
+    private mutating func endCloudWatchEvent(into out: inout [LogRecord]) {
+        guard let event = cloudWatchEvent else { return }
+        cloudWatchEvent = nil
+        guard !event.bytes.isEmpty else { return }
+        var wrapper = event.wrapper
+        wrapper.cloudWatchHeader = false
+        event.bytes.withUnsafeBufferPointer { feedBody($0, from: 0, wrapper: &wrapper, line: event.line, into: &out) }
     }
 
     /// A container runtime's entry (docker `json-file`, CRI): the line the process wrote, or a
@@ -435,6 +479,10 @@ struct StreamParser {
         }
         let end = b.trimmedEnd(b.count)
         if start >= end {
+            if wrapper.cloudWatchHeader {
+                cloudWatchEvent = (wrapper, line, [])
+                return
+            }
             // Blank lines separate chained tracebacks; elsewhere they carry nothing.
             if traceback != .none, pendingIsLast { appendContinuation("", lines: 1, to: &out) }
             // (A Rich traceback's blank line ends it, or a chained one's part: what follows

@@ -12,6 +12,9 @@ struct Wrapper {
     /// The entry holds a part of a line the runtime split (docker: its `log` does not end with
     /// `\n`; CRI: tag `P`): the next entry of the same stream goes on with it.
     var partial = false
+    /// `aws logs tail`'s time and stream with nothing after them but a space: with `--format
+    /// json`, the event's JSON message follows, indented, on the next lines.
+    var cloudWatchHeader = false
 
     /// Strips known wrapper prefixes (and a leading `\r` or `^C`); returns the record's start.
     static func strip(_ b: Bytes, into w: inout Wrapper) -> Int {
@@ -572,11 +575,15 @@ struct Wrapper {
         }
         w.time = t
         // `aws logs tail` (its default `detailed` format): the event's time as Python's
-        // `isoformat(timespec='microseconds')` of a UTC time, always `+00:00`, then the log stream.
-        if end == i + 32, hasFraction, b.byte(i + 26) == UInt8(ascii: "+"), b.has("00:00", at: i + 27),
+        // `isoformat(timespec='microseconds')` of a UTC time, always `+00:00`, then the log stream;
+        // `--format json` (`PrettyJSONLogEventsFormatter`) prints the time with `isoformat()`,
+        // without a fraction when it is a whole second.
+        if (end == i + 32 && hasFraction && b.byte(i + 26) == UInt8(ascii: "+") && b.has("00:00", at: i + 27))
+            || (end == i + 25 && !hasFraction && b.byte(i + 19) == UInt8(ascii: "+") && b.has("00:00", at: i + 20)),
             let streamEnd = cloudWatchStream(b, at: end + 1)
         {
             w.source = b.string(end + 1, streamEnd)
+            w.cloudWatchHeader = streamEnd + 1 == b.count
             return min(streamEnd + 1, b.count)
         }
         // `heroku logs`: `source[dyno]: ` after logplex's stamp.

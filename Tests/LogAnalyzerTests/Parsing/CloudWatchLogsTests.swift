@@ -167,4 +167,92 @@ import Testing
             #expect(try agentOnlyIncidentFindings(written: name, text) == bare, "\(name)")
         }
     }
+
+    /// A JSON text as Python's `json.dumps(json.loads(text), indent=4)` prints it: members in
+    /// their order, each on a line indented four spaces a level, `": "` after a key, `","` at
+    /// the end of a line, an empty object or list as `{}` / `[]`.
+    static func pythonIndented(_ json: String) -> String {
+        var out = ""
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var chars = Array(json)[...]
+        func newline() { out += "\n" + String(repeating: " ", count: 4 * depth) }
+        while let c = chars.popFirst() {
+            if inString {
+                out.append(c)
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                continue
+            }
+            switch c {
+            case "\"":
+                inString = true
+                out.append(c)
+            case "{", "[":
+                out.append(c)
+                while chars.first == " " { chars.removeFirst() }
+                if chars.first == "}" || chars.first == "]" {
+                    out.append(chars.removeFirst())
+                } else {
+                    depth += 1
+                    newline()
+                }
+            case "}", "]":
+                depth -= 1
+                newline()
+                out.append(c)
+            case ",":
+                out.append(c)
+                newline()
+                while chars.first == " " { chars.removeFirst() }
+            case ":":
+                out += ": "
+                while chars.first == " " { chars.removeFirst() }
+            case " ":
+                continue
+            default:
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// `aws logs tail --format json` (`PrettyJSONLogEventsFormatter.display_log_event`: `'%s %s
+    /// %s' % (timestamp.isoformat(), logStreamName, '\n' + json.dumps(json.loads(message),
+    /// indent=4))`, then `rstrip() + '\n'`): an event whose message is JSON is its time, its
+    /// stream and a space on one line, the JSON indented on the next; `isoformat()` leaves the
+    /// fraction out of a whole second. The bundled agent-only incident printed so gives the bare
+    /// log's findings, at the events' first lines.
+    @Test func awsLogsTailJSONEventsAreJoined() throws {
+        let bare = try #require(analyzeFixture("incident-agent-only").findings.first { $0.rule == "slow-greeting" })
+        #expect(bare.message == "greeting took 5.37 s (over the 5.0 s error threshold): LLM ttft 0.91 s, TTS ttfb 0.62 s, audio 3.41 s")
+        let lines = try agentOnlyIncidentLines()
+        var text = ""
+        var firstLines: [Int] = []
+        var lineNumber = 1
+        for (k, line) in lines.enumerated() {
+            // The event's time: the record's, to the millisecond; the first one a whole second.
+            var stamp = try #require(line.split(separator: "\"timestamp\": \"").last.map { String($0.prefix(23)) })
+            stamp = k == 0 ? String(stamp.prefix(19)) + "+00:00" : stamp + "000+00:00"
+            let json = Self.pythonIndented(line)
+            text += "\(stamp) \(Self.stream) \n\(json)\n"
+            firstLines.append(lineNumber)
+            lineNumber += 1 + json.split(separator: "\n").count
+        }
+        let bareSummary = findingSummary(analyzeFixture("incident-agent-only"))
+        #expect(bareSummary.count == 3)
+        let mapped = bareSummary.map { f in f.replacing(#/ (\d+)( \||$)/#) { m in " \(firstLines[Int(m.1)! - 1])\(m.2)" } }
+        #expect(try agentOnlyIncidentFindings(written: "agent.log", text) == mapped)
+        // A record's stream and the time of its header (the first event's a whole second).
+        let records = parse(text).records
+        #expect(records.count == lines.count)
+        #expect(records.allSatisfy { $0.source == Self.stream && $0.format == .agentsJSON })
+        #expect(records.first.map { [$0.line, records[1].line] } == [1, 10])
+        #expect(records.first?.message == "starting worker")
+        // An event whose message was empty (no JSON: `'%s %s %s'` then `rstrip()`): the time
+        // and stream alone, the next line read as any other.
+        let empty = parse("2026-03-17T10:00:03.250000+00:00 \(Self.stream)\n2026-03-17T10:00:03.251000+00:00 \(Self.stream) \(WrapperSamples.print)\n").records
+        #expect(empty.map(\.message) == [WrapperSamples.print])
+        #expect(empty.map(\.line) == [2])
+    }
 }
