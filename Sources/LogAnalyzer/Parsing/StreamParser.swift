@@ -293,7 +293,8 @@ struct StreamParser {
                 third == UInt8(ascii: "m") ? b.byte(11) == UInt8(ascii: "\"")
                 : third == UInt8(ascii: "l") ? b.byte(3) != UInt8(ascii: "e")
                 : third == UInt8(ascii: "_") || third == UInt8(ascii: "\"") || third == UInt8(ascii: "p") || third == UInt8(ascii: "n")
-                    || third == UInt8(ascii: "i") || b.byte(1) == 0x20
+                    || third == UInt8(ascii: "i") || b.byte(1) == 0x20 || third == UInt8(ascii: "f") && b.byte(6) == UInt8(ascii: "\"")
+                    || third == UInt8(ascii: "c") && b.byte(22) == UInt8(ascii: "\"")
             if gate, feedJSONEnvelope(b, third: third, line: line, into: &out) {
                 return
             }
@@ -309,7 +310,7 @@ struct StreamParser {
 
     /// A JSON line that wraps another (`third`: its third byte): journald's JSON export, logcli's
     /// jsonl, a Cloud Logging or CloudWatch entry, `fly logs --json`, stern's `-o json` and
-    /// `-o extjson`, docker's json-file. Returns whether it was one (then fed).
+    /// `-o extjson`, docker's json-file, a Vector event. Returns whether it was one (then fed).
     @inline(never)
     private mutating func feedJSONEnvelope(_ b: Bytes, third: UInt8, line: Int, into out: inout [LogRecord]) -> Bool {
         // (systemd before v246 wrote `{ "__CURSOR" : …`.)
@@ -323,6 +324,13 @@ struct StreamParser {
         }
         if (third == UInt8(ascii: "p") || third == UInt8(ascii: "n")) && b.byte(1) == UInt8(ascii: "\""), let (message, entry) = Wrapper.sternExtJSON(b) {
             feedJournal(message, entry, line: line, into: &out)
+            return true
+        }
+        // (Vector's JSON events, keys sorted: `{"file"` from `kubernetes_logs` and `file`,
+        // `{"container_created_at"` from `docker_logs`.)
+        if b.has("{\"file\":", at: 0) || b.has("{\"container_created_at\":", at: 0) {
+            guard let (message, event) = Wrapper.vectorEvent(b) else { return false }
+            feedJournal(message, event, line: line, into: &out)
             return true
         }
         if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o"), let (written, entry) = Wrapper.dockerJSON(b) {

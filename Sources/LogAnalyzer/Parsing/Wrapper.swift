@@ -295,6 +295,65 @@ struct Wrapper {
         }
     }
 
+    /// A log event as Vector's `file` and `console` sinks write it with `encoding.codec =
+    /// "json"` (vectordotdev/vector `lib/codecs/src/encoding/format/json.rs`,
+    /// `JsonSerializer::encode`: `serde_json::to_writer` of the event, whose fields are a
+    /// `BTreeMap`, vrl `src/value/value.rs`, `ObjectMap`: keys in byte order, compact; a time
+    /// `to_rfc3339_opts(SecondsFormat::AutoSi, true)`, `…Z`), read from one of the log sources
+    /// (legacy namespace, Vector's default): `kubernetes_logs` (`src/sources/kubernetes_logs`:
+    /// `file`, `kubernetes` {…, `container_name`, …, `pod_name`, …}, `message`, `source_type`,
+    /// `stream`, `timestamp`, the CRI or docker entry's time), `docker_logs` (`container_name`,
+    /// `message`, `source_type`, `stream`, `timestamp`, …) and `file` (`file`, `host`, `message`,
+    /// `source_type`, `timestamp`, the time it was read). Taken when the keys run in that order and
+    /// `source_type` is one of those three. Returns the line and the wrapper, the source
+    /// `pod/<pod>/<container>` (as stern and `kubectl logs --prefix` name it), the container's
+    /// name, or the file's path.
+    static func vectorEvent(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        var reader = JSONReader(b, from: 1, maxDepth: 64)
+        var w = Wrapper()
+        var body: [UInt8]?
+        var sourceType: String?
+        var previous = ""
+        var file: String?
+        var container: String?
+        var pod: String?
+        while true {
+            guard let key = try? reader.memberKey(), key > previous, let value = try? reader.value() else { return nil }
+            previous = key
+            switch (key, value) {
+            case ("message", .string(let text)):
+                body = Array(text.utf8)
+            case ("source_type", .string(let text)):
+                sourceType = text
+            case ("timestamp", .string(var text)):
+                guard let time = text.withUTF8({ TimeParsing.dateTime($0, at: 0).map(\.0) }), time.offsetSeconds != nil else { return nil }
+                w.time = time
+            case ("file", .string(let text)):
+                file = text
+            case ("container_name", .string(let text)):
+                container = text
+            case ("kubernetes", .object):
+                if let p = value["pod_name"]?.stringValue, let c = value["container_name"]?.stringValue { pod = "pod/\(p)/\(c)" }
+            default:
+                break
+            }
+            reader.skipSpace()
+            guard reader.index < b.count else { return nil }
+            if b[reader.index] == UInt8(ascii: ",") {
+                reader.index += 1
+                continue
+            }
+            guard b[reader.index] == UInt8(ascii: "}"), b.trimmedEnd(b.count) == reader.index + 1, let body, w.time != nil else { return nil }
+            switch sourceType {
+            case "kubernetes_logs": w.source = pod
+            case "docker_logs": w.source = container
+            case "file": w.source = file
+            default: return nil
+            }
+            return (body, w)
+        }
+    }
+
     /// A line of `stern -o extjson` (`cmd/cmd.go`, `generateTemplate`): `{"namespace": "…",
     /// "pod": "…", "container": "…", "message": <the line>}`, the namespace only with
     /// `--all-namespaces`, the line as it was when it is valid JSON (an agents JSON record),
