@@ -294,11 +294,13 @@ struct StreamParser {
                 : third == UInt8(ascii: "l") ? b.byte(3) != UInt8(ascii: "e")
                 : third == UInt8(ascii: "_") || third == UInt8(ascii: "\"") || third == UInt8(ascii: "p") || third == UInt8(ascii: "n")
                     || third == UInt8(ascii: "i") || b.byte(1) == 0x20 || third == UInt8(ascii: "f") && b.byte(6) == UInt8(ascii: "\"")
-                    || third == UInt8(ascii: "c") && b.byte(22) == UInt8(ascii: "\"")
+                    || third == UInt8(ascii: "c") && b.byte(22) == UInt8(ascii: "\"") || (third == UInt8(ascii: "t") || third == UInt8(ascii: "d")) && b.byte(6) == UInt8(ascii: "\"")
             if gate, feedJSONEnvelope(b, third: third, line: line, into: &out) {
                 return
             }
         } else {
+            // (Fluent Bit's `file` output, its default format: `<tag>: [<time>, {…}]`.)
+            if b.last == UInt8(ascii: "]"), feedFluentBitFileLine(b, line: line, into: &out) { return }
             start = Wrapper.strip(b, into: &wrapper, prefix: &clock.stampPrefix)
             if wrapper.containerStream != 0 {
                 feedContainer(b.slice(start, b.count), wrapper, line: line, decoded: false, into: &out)
@@ -335,6 +337,14 @@ struct StreamParser {
         }
         if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o"), let (written, entry) = Wrapper.dockerJSON(b) {
             written.withUnsafeBufferPointer { feedContainer($0, entry, line: line, decoded: true, into: &out) }
+            return true
+        }
+        // (Fluent Bit's `file` output with `format plain`: `{"log"` (docker), `{"time"` (cri);
+        // its `stdout` output with `format json_lines`: `{"date"`.)
+        if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o") || b.has("{\"time\":", at: 0) || b.has("{\"date\":", at: 0),
+            let (message, record, end) = Wrapper.fluentBitRecord(b, from: 0), b.trimmedEnd(b.count) == end
+        {
+            feedJournal(message, record, line: line, into: &out)
             return true
         }
         // (logcli's `{"labels"`/`{"line"`, not zap's and pino's `{"level"`; a Cloud Logging
@@ -385,6 +395,15 @@ struct StreamParser {
         var wrapper = event.wrapper
         wrapper.cloudWatchHeader = false
         event.bytes.withUnsafeBufferPointer { feedBody($0, from: 0, wrapper: &wrapper, line: event.line, into: &out) }
+    }
+
+    /// A line of Fluent Bit's `file` output in its default format (`Wrapper.fluentBitFileLine`):
+    /// the record's line, fed with its time and source. Returns whether it was one.
+    @inline(never)
+    private mutating func feedFluentBitFileLine(_ b: Bytes, line: Int, into out: inout [LogRecord]) -> Bool {
+        guard let (message, record) = Wrapper.fluentBitFileLine(b) else { return false }
+        feedJournal(message, record, line: line, into: &out)
+        return true
     }
 
     /// A container runtime's entry (docker `json-file`, CRI): the line the process wrote, or a

@@ -354,6 +354,87 @@ struct Wrapper {
         }
     }
 
+    /// A container's line as Fluent Bit's `tail` input makes it a record, written by its `file`
+    /// output with `format plain` (fluent/fluent-bit `plugins/out_file/file.c`, `plain_output`:
+    /// the record as JSON, `flb_msgpack_to_json_str`, members in the record's order) or inside
+    /// the default format's array (`fluentBitFileLine`): the `docker` parser's `{"log":"<line>\n",
+    /// "stream":…,"time":…}` (`conf/parsers.conf`, `Time_Keep On`), the `cri` multiline parser's
+    /// `{"time":…,"stream":…,"_p":"F","log":"<line>"}` (`src/multiline/flb_ml_parser_cri.c`,
+    /// the regex's groups in order) or the `cri` parser's `{"time":…,"stream":…,"logtag":"F",
+    /// "message":"<line>"}` (`conf/parsers.conf`), then `"kubernetes":{"pod_name":…,
+    /// "namespace_name":…, …,"container_name":…, …}` when the Kubernetes filter ran
+    /// (`plugins/filter_kubernetes/kubernetes.c` appends it after the record's members). Those
+    /// members only, in those orders. Also a line of its `stdout` output with `format json_lines`
+    /// (`plugins/out_stdout/stdout.c` through `src/flb_pack.c`, `flb_pack_msgpack_to_json_format`:
+    /// the date key, `date` by default, and the event's time as a double, then the record's
+    /// members). Returns the line, the wrapper (the source `pod/<pod>/<container>`) and the
+    /// index after the record.
+    static func fluentBitRecord(_ b: Bytes, from: Int) -> ([UInt8], Wrapper, Int)? {
+        guard b.byte(from) == UInt8(ascii: "{") else { return nil }
+        var reader = JSONReader(b, from: from + 1, maxDepth: 64)
+        var w = Wrapper()
+        var body: [UInt8]?
+        var keys: [String] = []
+        while true {
+            guard let key = try? reader.memberKey(), keys.count < 6, let value = try? reader.value() else { return nil }
+            keys.append(key)
+            switch (key, value) {
+            case ("log", .string(let text)), ("message", .string(let text)):
+                var line = Array(text.utf8)
+                if line.last == 0x0A {
+                    line.removeLast()
+                    if line.last == 0x0D { line.removeLast() }
+                }
+                body = line
+            case ("stream", .string(let text)):
+                guard text == "stdout" || text == "stderr" else { return nil }
+            case ("time", .string(var text)):
+                guard let time = text.withUTF8({ TimeParsing.dateTime($0, at: 0).map(\.0) }), time.offsetSeconds != nil else { return nil }
+                w.time = time
+            case ("_p", .string), ("logtag", .string):
+                break
+            case ("date", .number) where keys.count == 1:
+                // (`stdout`'s `json_lines` puts the event's time first; the record's `time` is
+                // the same time, written by the container runtime.)
+                break
+            case ("kubernetes", .object):
+                if let pod = value["pod_name"]?.stringValue, let container = value["container_name"]?.stringValue { w.source = "pod/\(pod)/\(container)" }
+            default:
+                return nil
+            }
+            reader.skipSpace()
+            guard reader.index < b.count else { return nil }
+            if b[reader.index] == UInt8(ascii: ",") {
+                reader.index += 1
+                continue
+            }
+            guard b[reader.index] == UInt8(ascii: "}"), let body else { return nil }
+            var record = keys.last == "kubernetes" ? Array(keys.dropLast()) : keys
+            if record.first == "date" { record.removeFirst() }
+            guard record == ["log", "stream", "time"] || record == ["time", "stream", "_p", "log"]
+                || record == ["time", "stream", "logtag", "message"]
+            else { return nil }
+            return (body, w, reader.index + 1)
+        }
+    }
+
+    /// A line of Fluent Bit's `file` output in its default format (`plugins/out_file/file.c`,
+    /// `write_log_record`: `"%s: [%"PRIu64".%09lu, %s]"` of the tag, the event's seconds and
+    /// nanoseconds, and the record as JSON): `kube.var.log.containers.<pod>_<ns>_<container>-<id>.log:
+    /// [1765414083.412907123, {"log":…}]`, the record a container's line (`fluentBitRecord`).
+    /// Returns the line and the wrapper: the record's time (the event's, as the parser read it
+    /// from the record's `time`, `Time_Keep On`), the source the pod and container, else the tag.
+    static func fluentBitFileLine(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        guard b.count > 32, b[b.count - 1] == UInt8(ascii: "]"), b[b.count - 2] == UInt8(ascii: "}"),
+            let colon = b.index(of: UInt8(ascii: ":"), from: 0), colon > 0, b.has(": [", at: colon),
+            b.digits(at: colon + 3, 10) != nil, b.byte(colon + 13) == UInt8(ascii: "."),
+            b.digits(at: colon + 14, 9) != nil, b.has(", ", at: colon + 23),
+            var (body, w, end) = fluentBitRecord(b, from: colon + 25), end == b.count - 1
+        else { return nil }
+        if w.source == nil { w.source = b.string(0, colon) }
+        return (body, w)
+    }
+
     /// A line of `stern -o extjson` (`cmd/cmd.go`, `generateTemplate`): `{"namespace": "…",
     /// "pod": "…", "container": "…", "message": <the line>}`, the namespace only with
     /// `--all-namespaces`, the line as it was when it is valid JSON (an agents JSON record),
