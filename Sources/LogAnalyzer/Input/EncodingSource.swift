@@ -170,6 +170,11 @@ extension ByteSource {
             if error == nil, head.count <= JSONDocument.maxDocumentBytes, let lines = head.withUnsafeBufferPointer(JSONDocument.lines(of:)) {
                 return PrefixedSource(prefix: lines, inner: EmptySource())
             }
+            // A larger list of objects (a day of `gcloud logging read --format=json`): an element a
+            // line, read as it comes.
+            if error == nil, head.count > JSONDocument.maxDocumentBytes, head.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") {
+                return JSONArrayLines(inner: PrefixedSource(prefix: head, inner: source))
+            }
         }
         // A read that failed within these first bytes (a truncated gzip): its lines before the
         // failure are read, then the failure is reported as after any later read.

@@ -213,8 +213,16 @@ public enum InputSet {
                 return true
             }
         }
-        return head.withUnsafeBufferPointer { all -> Bool in
-            let b = UnsafeBufferPointer(rebasing: all[from..<n])
+        // A list over `JSONDocument.maxDocumentBytes` (a day of `gcloud logging read
+        // --format=json`): its first element, made a line as `JSONArrayLines` will read it.
+        var firstElement: [UInt8] = []
+        if head[from..<n].first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") {
+            var splitter = JSONArraySplitter()
+            splitter.feed(head[from..<n], into: &firstElement)
+            guard let end = firstElement.firstIndex(of: 0x0A) else { return false }
+            firstElement.removeSubrange(end...)
+        }
+        return (firstElement.isEmpty ? Array(head[from..<n]) : firstElement).withUnsafeBufferPointer { b -> Bool in
             var start = 0
             while start < b.count, b[start] == 0x20 || b[start] == 0x09 || b[start] == 0x0A || b[start] == 0x0D { start += 1 }
             guard start < b.count, b[start] == UInt8(ascii: "{") else { return false }

@@ -47,25 +47,49 @@ enum NewestFirst {
         return back >= 2 && forward * 10 <= back ? first : nil
     }
 
+    /// Most bytes of a JSON list that is read last entry first (held in memory twice over, as
+    /// text and as lines): a larger one is read in its order.
+    static let maxReversedDocumentBytes = 64 << 20
+
     /// A regular file holding a JSON document whose entries run newest first, as `gcloud logging
     /// read --format=json` prints them unless given `--order=asc` (its default order is `desc`,
     /// newest first; `googlecloudsdk/core/resource/json_printer.py`, `JsonPrinter`, writes the
-    /// entries as a JSON list, each indented): the entries as `JSONDocument` makes them lines,
-    /// the last first, and their count; nil for any other input. The same test as for lines: the
-    /// entries' dated times in the first 16 KiB of those lines go back, and the last dated one of
-    /// the last 64 KiB is older than the first.
+    /// entries as a JSON list, each indented): the entries as `JSONDocument` makes them lines (a
+    /// list over `JSONDocument.maxDocumentBytes`, up to `maxReversedDocumentBytes`, as
+    /// `JSONArrayLines` does), the last first, and their count; nil for any other input. The
+    /// same test as for lines: the entries' dated times in the first 16 KiB of those lines go
+    /// back, and the last dated one of the last 64 KiB is older than the first.
     static func reversedDocument(_ input: InputDescriptor, options: IngestOptions) -> (lines: [UInt8], count: Int)? {
         guard input.kind == .file else { return nil }
         var st = stat()
-        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0, st.st_size <= JSONDocument.maxDocumentBytes else { return nil }
+        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
         let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        let start = ReadingOrder.read(fd, at: 0, Int(min(Int64(16 << 10), Int64(st.st_size))))
+        let size = Int64(st.st_size)
+        let start = ReadingOrder.read(fd, at: 0, Int(min(Int64(16 << 10), size)))
         guard TextEncoding.sniff(start) == .utf8, JSONDocument.mayStart(start) else { return nil }
-        let document = ReadingOrder.read(fd, at: 0, Int(st.st_size))
-        guard document.count == Int(st.st_size), let lines = document.withUnsafeBufferPointer(JSONDocument.lines(of:))
-        else { return nil }
+        let lines: [UInt8]
+        if size <= JSONDocument.maxDocumentBytes {
+            let document = ReadingOrder.read(fd, at: 0, Int(size))
+            guard document.count == Int(size), let documentLines = document.withUnsafeBufferPointer(JSONDocument.lines(of:)) else { return nil }
+            lines = documentLines
+        } else {
+            // (A list only; its first lines tell whether it runs back before the whole is read.)
+            guard start.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "["), size <= maxReversedDocumentBytes else { return nil }
+            var splitter = JSONArraySplitter()
+            var firstLines: [UInt8] = []
+            splitter.feed(start, into: &firstLines)
+            if let cut = firstLines.lastIndex(of: 0x0A) { firstLines.removeSubrange((cut + 1)...) }
+            guard runsBack(firstLines, input, options) != nil else { return nil }
+            var all: [UInt8] = []
+            all.reserveCapacity(Int(size))
+            splitter = JSONArraySplitter()
+            let document = ReadingOrder.read(fd, at: 0, Int(size))
+            guard document.count == Int(size) else { return nil }
+            splitter.feed(document, into: &all)
+            lines = all
+        }
         var head = Array(lines.prefix(16 << 10))
         if lines.count > head.count, let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
         guard let first = runsBack(head, input, options) else { return nil }

@@ -90,3 +90,39 @@ extension CloudLoggingTests {
         #expect(records.map(\.level) == [.info, .info, .error])
     }
 }
+
+extension CloudLoggingTests {
+    /// A day of entries is more than `JSONDocument` reads whole (4 MiB): the list is read an
+    /// entry at a time, last entry first when it runs newest first, also as a `.json` file in a
+    /// directory (it is no settings file).
+    @Test func aLargeGcloudExportIsReadAnEntryAtATime() throws {
+        let bare = findingSummary(analyzeFixture("incident-agent-only"))
+        #expect(bare.count == 3)
+        let entries = try Self.incidentEntries()
+        // The worker's debug lines of the hour before, newest first, 0.7 s apart.
+        let filler: [[String: Any]] = (0..<7000).map { k in
+            let t = 1_765_411_199_000 - 700 * k  // from 2025-12-10T23:59:59Z back
+            let day = t / 1000 % 86_400
+            let text = String(format: "2025-12-10T%02d:%02d:%02d.%03d", day / 3600, day / 60 % 60, day % 60, t % 1000)
+            return [
+                "insertId": String(format: "f%07d", k),
+                "jsonPayload": ["message": "tick", "level": "DEBUG", "name": "agent", "timestamp": text + "000+00:00"],
+                "labels": ["k8s-pod/app": "voice-agent", "k8s-pod/pod-template-hash": "7d9f8c6b5"],
+                "logName": "projects/voice-demo-431207/logs/stdout",
+                "receiveTimestamp": text + "000456Z",
+                "resource": ["labels": ["container_name": "agent", "pod_name": Self.pod], "type": "k8s_container"],
+                "severity": "DEFAULT",
+                "timestamp": text + "000123Z",
+            ]
+        }
+        let newestFirst = try Self.gcloudDocument(entries.reversed() + filler)
+        #expect(newestFirst.utf8.count > JSONDocument.maxDocumentBytes)
+        let n = entries.count
+        let mapped = bare.map { f in f.replacing(#/ (\d+)( \||$)/#) { m in " \(n + 1 - Int(m.1)!)\(m.2)" } }
+        #expect(try agentOnlyIncidentFindings(written: "export.json", newestFirst) == mapped)
+        let oldestFirst = try Self.gcloudDocument(filler.reversed() + entries)
+        let shifted = bare.map { f in f.replacing(#/ (\d+)( \||$)/#) { m in " \(filler.count + Int(m.1)!)\(m.2)" } }
+        #expect(try agentOnlyIncidentFindings(written: "export.json", oldestFirst) == shifted)
+    }
+}
+
