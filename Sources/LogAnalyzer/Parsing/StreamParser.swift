@@ -397,11 +397,12 @@ struct StreamParser {
         event.bytes.withUnsafeBufferPointer { feedBody($0, from: 0, wrapper: &wrapper, line: event.line, into: &out) }
     }
 
-    /// A line of Fluent Bit's `file` output in its default format (`Wrapper.fluentBitFileLine`):
-    /// the record's line, fed with its time and source. Returns whether it was one.
+    /// A line of Fluent Bit's `file` output in its default format (`Wrapper.fluentBitFileLine`),
+    /// or of its `stdout` output (`Wrapper.fluentBitStdoutLine`): the record's line, fed with its
+    /// time and source. Returns whether it was one.
     @inline(never)
     private mutating func feedFluentBitFileLine(_ b: Bytes, line: Int, into out: inout [LogRecord]) -> Bool {
-        guard let (message, record) = Wrapper.fluentBitFileLine(b) else { return false }
+        guard let (message, record) = Wrapper.fluentBitFileLine(b) ?? Wrapper.fluentBitStdoutLine(b) else { return false }
         feedJournal(message, record, line: line, into: &out)
         return true
     }

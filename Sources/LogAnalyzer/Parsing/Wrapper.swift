@@ -435,6 +435,64 @@ struct Wrapper {
         return (body, w)
     }
 
+    /// A line of Fluent Bit's `stdout` output in its default format (`plugins/out_stdout/stdout.c`,
+    /// `cb_stdout_flush`: `"[%zd] %s: [["`, the event's time as `"%"PRId64".%09lu, "`, the
+    /// metadata, `"], "`, the record, `"]\n"`, both through msgpack-c's `msgpack_object_print`,
+    /// `lib/msgpack-c/src/objectc.c`: a map as `{"key"=>value, …}`, a string between quotes as
+    /// it is, nothing escaped) after the `tail` input with the `cri` multiline parser:
+    /// `[0] kube.var.log.containers.<…>.log: [[1765414083.412907123, {}], {"time"=>"…",
+    /// "stream"=>"stderr", "_p"=>"F", "log"=>"<line>", "kubernetes"=>{"pod_name"=>"…", …,
+    /// "container_name"=>"…", …}}]`. The line is what lies between `"log"=>"` and the
+    /// `", "kubernetes"=>{"pod_name"=>"` (or the `"}]` at the end): a line holding that text
+    /// itself is cut there. The `docker` parser's `log`, which ends with a line break, is printed
+    /// over two lines and is not read. Returns the line and the wrapper (the record's time, the
+    /// source `pod/<pod>/<container>`, else the tag).
+    static func fluentBitStdoutLine(_ b: Bytes) -> ([UInt8], Wrapper)? {
+        guard b.byte(0) == UInt8(ascii: "["), b.byte(1).isDigit, b.count > 48, b.has("\"}]", at: b.count - 3) || b.has("}}]", at: b.count - 3) else { return nil }
+        var i = 1
+        while b.byte(i).isDigit { i += 1 }
+        guard b.has("] ", at: i) else { return nil }
+        let tagStart = i + 2
+        var j = tagStart
+        while j < b.count, b[j] != 0x20 { j += 1 }
+        guard j > tagStart + 1, b[j - 1] == UInt8(ascii: ":"), b.has(" [[", at: j), b.digits(at: j + 3, 10) != nil, b.byte(j + 13) == UInt8(ascii: "."),
+            b.digits(at: j + 14, 9) != nil
+        else { return nil }
+        let open: StaticString = ", {}], {\"time\"=>\""
+        let stream: StaticString = "\", \"stream\"=>\""
+        let log: StaticString = "\", \"_p\"=>\"F\", \"log\"=>\""
+        guard b.has(open, at: j + 23), let (time, timeEnd) = TimeParsing.dateTime(b, at: j + 23 + open.utf8CodeUnitCount), time.offsetSeconds != nil,
+            b.has(stream, at: timeEnd)
+        else { return nil }
+        let streamEnd = timeEnd + stream.utf8CodeUnitCount + 6
+        guard b.has("stdout", at: streamEnd - 6) || b.has("stderr", at: streamEnd - 6), b.has(log, at: streamEnd) else { return nil }
+        let lineStart = streamEnd + log.utf8CodeUnitCount
+        var w = Wrapper()
+        w.time = time
+        var lineEnd = b.count - 3
+        // The Kubernetes filter's map, after the line: its names hold no quote.
+        let kubernetes: StaticString = "\", \"kubernetes\"=>{\"pod_name\"=>\""
+        var k = b.count - 3
+        while k >= lineStart, !b.has(kubernetes, at: k) { k -= 1 }
+        if k >= lineStart {
+            lineEnd = k
+            let podStart = k + kubernetes.utf8CodeUnitCount
+            guard let podEnd = b.index(of: UInt8(ascii: "\""), from: podStart) else { return nil }
+            let container: StaticString = "\"container_name\"=>\""
+            var c = podEnd
+            while c < b.count, !b.has(container, at: c) { c += 1 }
+            let containerStart = c + container.utf8CodeUnitCount
+            if c < b.count, let containerEnd = b.index(of: UInt8(ascii: "\""), from: containerStart) {
+                w.source = "pod/\(b.string(podStart, podEnd))/\(b.string(containerStart, containerEnd))"
+            }
+        } else {
+            guard b.has("\"}]", at: b.count - 3) else { return nil }
+        }
+        if w.source == nil { w.source = b.string(tagStart, j - 1) }
+        guard lineEnd >= lineStart else { return nil }
+        return (Array(b[lineStart..<lineEnd]), w)
+    }
+
     /// A line of `stern -o extjson` (`cmd/cmd.go`, `generateTemplate`): `{"namespace": "…",
     /// "pod": "…", "container": "…", "message": <the line>}`, the namespace only with
     /// `--all-namespaces`, the line as it was when it is valid JSON (an agents JSON record),

@@ -104,4 +104,28 @@ import Testing
         #expect(records.map(\.message).dropFirst() == ["received job request", "Connected to: <socket.socket fd=12>", WrapperSamples.print])
         #expect(records.map { $0.time?.iso8601 } == [nil, "2026-03-17T10:00:01.598Z", "2026-03-17T10:00:03.250Z", "2026-03-17T10:00:04.000Z"])
     }
+
+    /// `stdout`'s default format (`plugins/out_stdout/stdout.c`: `[%zd] %s: [[<time>, <metadata>],
+    /// <record>]` through msgpack-c's `msgpack_object_print`, `{"key"=>value, …}`, strings as
+    /// they are, unescaped) after the `cri` multiline parser and the Kubernetes filter: the
+    /// incident printed so gives the bare log's findings; without the filter, the tag is the
+    /// source.
+    @Test func stdoutsMsgpackPrintIsUnwrapped() throws {
+        let bare = findingSummary(analyzeFixture("incident-agent-only"))
+        #expect(bare.count == 3)
+        let kubernetes = #""kubernetes"=>{"pod_name"=>"\#(Self.pod)", "namespace_name"=>"default", "pod_id"=>"0d3c2b1a-9f8e-4d7c-b6a5-4e3f2a1b0c9d", "labels"=>{"app"=>"voice-agent"}, "host"=>"node-a", "container_name"=>"agent", "docker_id"=>"4f9d6c1e2b3a49d8a7c6b5e4f3a2b1c0", "container_hash"=>"registry.example.com/voice-agent@sha256:0123abcd", "container_image"=>"registry.example.com/voice-agent:1.4.2"}"#
+        let lines = try agentOnlyIncidentLines()
+        var printed: [String] = []
+        for (k, line) in lines.enumerated() {
+            let stamp = try #require(line.split(separator: "\"timestamp\": \"").last.map { String($0.prefix(26)) })
+            let seconds = Int(try #require(ISO8601DateFormatter().date(from: String(stamp.prefix(19)) + "Z")).timeIntervalSince1970)
+            printed.append(#"[\#(k % 8)] \#(Self.tag): [[\#(seconds).\#(stamp.suffix(6))123, {}], {"time"=>"\#(stamp)123Z", "stream"=>"stderr", "_p"=>"F", "log"=>"\#(line)", \#(kubernetes)}]"#)
+        }
+        #expect(try agentOnlyIncidentFindings(written: "fluent-bit.log", printed.joined(separator: "\n") + "\n") == bare)
+        let records = parse(printed.prefix(1).joined() + "\n" + #"[0] tail.0: [[1773741603.250000000, {}], {"time"=>"2026-03-17T10:00:03.250000000Z", "stream"=>"stdout", "_p"=>"F", "log"=>"\#(WrapperSamples.print)"}]"# + "\n").records
+        #expect(records.map(\.source) == ["pod/\(Self.pod)/agent", "tail.0"])
+        #expect(records.map(\.message) == ["starting worker", WrapperSamples.print])
+        #expect(records.map { $0.time?.iso8601 } == ["2025-12-11T00:48:03.412Z", "2026-03-17T10:00:03.250Z"])
+    }
 }
+
