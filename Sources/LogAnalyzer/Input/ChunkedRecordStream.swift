@@ -184,6 +184,11 @@ final class ChunkedRecordStream: @unchecked Sendable {
             var sink = DiagnosticSink()
             if let (source, _) = RecordStream.openSource(input, options: options, diagnostics: &sink) {
                 self.source = source
+                // (Standard input's document, in memory, newest first: as `RecordStream` reads it.)
+                if let (lines, _) = NewestFirst.reversedInput(source, input, options: options) {
+                    self.source = PrefixedSource(prefix: lines, inner: EmptySource())
+                    sink.report(Diagnostic(.note, path: input.path, kind: "newest-first", NewestFirst.documentNote))
+                }
                 pieceCount = .max
             } else {
                 pieceCount = 0

@@ -47,6 +47,9 @@ enum NewestFirst {
         return back >= 2 && forward * 10 <= back ? first : nil
     }
 
+    /// What is said of a JSON document read last entry first.
+    static let documentNote = "entries run newest first (gcloud logging read's default order): read from the last entry to the first"
+
     /// Most bytes of a JSON list that is read last entry first (held in memory twice over, as
     /// text and as lines): a larger one is read in its order.
     static let maxReversedDocumentBytes = 64 << 20
@@ -90,6 +93,20 @@ enum NewestFirst {
             splitter.feed(document, into: &all)
             lines = all
         }
+        return reversedLines(lines, input, options)
+    }
+
+    /// A document read from standard input, which `JSONDocument` made lines in memory (up to
+    /// `JSONDocument.maxDocumentBytes`): its lines, the last first, when they run newest first
+    /// (`gcloud logging read --format=json | loganalyze analyze -`); nil for any other source.
+    static func reversedInput(_ source: any ByteSource, _ input: InputDescriptor, options: IngestOptions) -> (lines: [UInt8], count: Int)? {
+        guard input.kind == .stdin, let document = source as? PrefixedSource<EmptySource>, document.offset == 0 else { return nil }
+        return reversedLines(document.prefix, input, options)
+    }
+
+    /// `lines` (a document's entries, each a line), the last first, and their count, when they
+    /// run newest first (the test of `isNewestFirst`); else nil.
+    private static func reversedLines(_ lines: [UInt8], _ input: InputDescriptor, _ options: IngestOptions) -> (lines: [UInt8], count: Int)? {
         var head = Array(lines.prefix(16 << 10))
         if lines.count > head.count, let cut = head.lastIndex(of: 0x0A) { head.removeSubrange((cut + 1)...) }
         guard let first = runsBack(head, input, options) else { return nil }

@@ -134,7 +134,7 @@ final class RecordStream {
             reversedLines = count
             reader = LineReader(source: PrefixedSource(prefix: lines, inner: EmptySource()), maxLineBytes: options.maxLineBytes, chunkBytes: readBytes)
             diagnostics.report(Diagnostic(.note, path: input.path, kind: "newest-first",
-                "entries run newest first (gcloud logging read's default order): read from the last entry to the first"))
+                NewestFirst.documentNote))
             return
         }
         if NewestFirst.isNewestFirst(input, options: options), let lines = NewestFirst.lineCount(of: input) {
@@ -157,6 +157,12 @@ final class RecordStream {
             return
         }
         self.fd = fd
+        // (Standard input's document, in memory: its entries numbered in the order read.)
+        if let (lines, _) = NewestFirst.reversedInput(source, input, options: options) {
+            reader = LineReader(source: PrefixedSource(prefix: lines, inner: EmptySource()), maxLineBytes: options.maxLineBytes, chunkBytes: readBytes)
+            diagnostics.report(Diagnostic(.note, path: input.path, kind: "newest-first", NewestFirst.documentNote))
+            return
+        }
         reader = LineReader(source: source, maxLineBytes: options.maxLineBytes, chunkBytes: readBytes)
     }
 

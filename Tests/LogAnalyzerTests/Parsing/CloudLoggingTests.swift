@@ -126,3 +126,19 @@ extension CloudLoggingTests {
     }
 }
 
+extension CloudLoggingTests {
+    /// `gcloud logging read --format=json | loganalyze analyze -`: the list, newest first, is
+    /// read from standard input whole (under 4 MiB) and last entry first, its entries numbered
+    /// in the order read; with one thread or several.
+    @Test(arguments: ["1", "2"])
+    func aNewestFirstGcloudExportOnStandardInputIsReadOldestFirst(_ jobs: String) throws {
+        let document = try Self.gcloudDocument(try Self.incidentEntries().reversed())
+        let result = try runLoganalyze(["analyze", "--jobs", jobs, "--token-ttl", "2h", "-"], stdin: Data(document.utf8))
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("error slow-greeting: greeting took 5.37 s (over the 5.0 s error threshold): LLM ttft 0.91 s, TTS ttfb 0.62 s, audio 3.41 s"))
+        #expect(result.stdout.contains("error early-token-death: token dead after 17 min 30 s of a configured 2 h TTL (most likely a suspended host or process)"))
+        #expect(result.stdout.contains("+00:00.463  agent   greeting start         -:16  Generating initial greeting"))
+        #expect(result.stderr.contains("-: note: entries run newest first (gcloud logging read's default order): read from the last entry to the first"))
+    }
+}
+
