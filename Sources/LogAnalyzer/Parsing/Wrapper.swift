@@ -775,10 +775,13 @@ struct Wrapper {
         // `aws logs tail` (its default `detailed` format): the event's time as Python's
         // `isoformat(timespec='microseconds')` of a UTC time, always `+00:00`, then the log stream;
         // `--format json` (`PrettyJSONLogEventsFormatter`) prints the time with `isoformat()`,
-        // without a fraction when it is a whole second.
-        if (end == i + 32 && hasFraction && b.byte(i + 26) == UInt8(ascii: "+") && b.has("00:00", at: i + 27))
-            || (end == i + 25 && !hasFraction && b.byte(i + 19) == UInt8(ascii: "+") && b.has("00:00", at: i + 20)),
-            let streamEnd = cloudWatchStream(b, at: end + 1)
+        // without a fraction when it is a whole second (then taken before a JSON message, the
+        // stream alone on its line, or before a stream named with a `/`: an application's own
+        // `…T10:00:01+00:00 10.0.0.1 GET …` keeps its address).
+        let wholeSecond = end == i + 25 && !hasFraction && b.byte(i + 19) == UInt8(ascii: "+") && b.has("00:00", at: i + 20)
+        if (end == i + 32 && hasFraction && b.byte(i + 26) == UInt8(ascii: "+") && b.has("00:00", at: i + 27)) || wholeSecond,
+            let streamEnd = cloudWatchStream(b, at: end + 1),
+            !wholeSecond || streamEnd + 1 == b.count || b.index(of: UInt8(ascii: "/"), from: end + 1, to: streamEnd) != nil
         {
             w.source = b.string(end + 1, streamEnd)
             w.cloudWatchHeader = streamEnd + 1 == b.count

@@ -254,5 +254,11 @@ import Testing
         let empty = parse("2026-03-17T10:00:03.250000+00:00 \(Self.stream)\n2026-03-17T10:00:03.251000+00:00 \(Self.stream) \(WrapperSamples.print)\n").records
         #expect(empty.map(\.message) == [WrapperSamples.print])
         #expect(empty.map(\.line) == [2])
+        // A whole second before a line of text: a stream named with a `/` (ECS, Lambda) is one;
+        // an application's own stamp and an address are its own.
+        let whole = parse("2026-03-17T10:00:03+00:00 \(Self.stream) \(WrapperSamples.print)\n2026-03-17T10:00:04+00:00 10.0.0.1 GET /api/token 200\n").records
+        #expect(whole.map(\.source) == [Self.stream, nil])
+        #expect(whole.map(\.message) == [WrapperSamples.print, "10.0.0.1 GET /api/token 200"])
+        #expect(whole.map { $0.time?.iso8601 } == ["2026-03-17T10:00:03.000Z", "2026-03-17T10:00:04.000Z"])
     }
 }
