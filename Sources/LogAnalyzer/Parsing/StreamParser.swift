@@ -67,7 +67,11 @@ struct StreamParser {
     private var lokiTime: Wrapper?
     /// `aws logs tail --format json`: an event whose message is JSON, printed after its time and
     /// stream over several lines; its wrapper, first line and the lines so far (joined by spaces).
-    private var cloudWatchEvent: (wrapper: Wrapper, line: Int, bytes: [UInt8])?
+    private var cloudWatchEvent: (wrapper: Wrapper, line: Int, bytes: [UInt8])? {
+        didSet { cloudWatchPending = cloudWatchEvent != nil }
+    }
+    /// Whether `cloudWatchEvent` is set: the one test every line makes.
+    private var cloudWatchPending = false
     /// Lines a container runtime split into entries (docker `json-file`, CRI `P`), joined until
     /// their last entry: stdout's and stderr's (the two streams' entries interleave).
     private var splitStdout: SplitLine?
@@ -207,7 +211,7 @@ struct StreamParser {
     /// Completes the pending record, if any, at the end of `out`.
     mutating func finish(into out: inout [LogRecord]) {
         if !held.isEmpty { out.append(held.removeLast()) }
-        if cloudWatchEvent != nil { endCloudWatchEvent(into: &out) }
+        if cloudWatchPending { endCloudWatchEvent(into: &out) }
         // A split line whose last entry never came (the log cut there) is a line all the same.
         while let split = [splitStdout, splitStderr].compactMap({ $0 }).min(by: { $0.line < $1.line }) {
             if split.line == splitStdout?.line { splitStdout = nil } else { splitStderr = nil }
@@ -280,7 +284,7 @@ struct StreamParser {
     }
 
     private mutating func feedClean(_ b: Bytes, line: Int, into out: inout [LogRecord]) {
-        if cloudWatchEvent != nil, feedCloudWatchEvent(b, into: &out) { return }
+        if cloudWatchPending, feedCloudWatchEvent(b, into: &out) { return }
         var wrapper = Wrapper()
         var start = 0
         // (No other wrapper starts with `{`: a JSON line, the bulk of a production log, skips
@@ -289,12 +293,7 @@ struct StreamParser {
         // `{"message":"`). Out of line: inlined, the wrappers' reads cost every line.)
         if b.first == UInt8(ascii: "{") {
             let third = b.byte(2)
-            let gate =
-                third == UInt8(ascii: "m") ? b.byte(11) == UInt8(ascii: "\"")
-                : third == UInt8(ascii: "l") ? b.byte(3) != UInt8(ascii: "e")
-                : third == UInt8(ascii: "_") || third == UInt8(ascii: "\"") || third == UInt8(ascii: "p") || third == UInt8(ascii: "n")
-                    || third == UInt8(ascii: "i") || b.byte(1) == 0x20 || third == UInt8(ascii: "f") && b.byte(6) == UInt8(ascii: "\"")
-                    || third == UInt8(ascii: "c") && b.byte(22) == UInt8(ascii: "\"") || (third == UInt8(ascii: "t") || third == UInt8(ascii: "d")) && b.byte(6) == UInt8(ascii: "\"")
+            let gate = third == UInt8(ascii: "m") ? b.byte(11) == UInt8(ascii: "\"") : Self.mayWrap(b, third: third)
             if gate, feedJSONEnvelope(b, third: third, line: line, into: &out) {
                 return
             }
@@ -308,6 +307,16 @@ struct StreamParser {
             }
         }
         feedBody(b, from: start, wrapper: &wrapper, line: line, into: &out)
+    }
+
+    /// Whether a JSON line not starting `{"m` may wrap another (`feedJSONEnvelope`), by its first
+    /// bytes. (Out of line: inline, its tests made `feedClean` too large to take `feedBody`.)
+    @inline(never)
+    private static func mayWrap(_ b: Bytes, third: UInt8) -> Bool {
+        third == UInt8(ascii: "l") ? b.byte(3) != UInt8(ascii: "e")
+            : third == UInt8(ascii: "_") || third == UInt8(ascii: "\"") || third == UInt8(ascii: "p") || third == UInt8(ascii: "n")
+                || third == UInt8(ascii: "i") || b.byte(1) == 0x20 || third == UInt8(ascii: "f") && b.byte(6) == UInt8(ascii: "\"")
+                || third == UInt8(ascii: "c") && b.byte(22) == UInt8(ascii: "\"") || (third == UInt8(ascii: "t") || third == UInt8(ascii: "d")) && b.byte(6) == UInt8(ascii: "\"")
     }
 
     /// A JSON line that wraps another (`third`: its third byte): journald's JSON export, logcli's
