@@ -69,14 +69,23 @@ let goldenCases = [
         #expect(result.stdout.contains("\"auth-expiry-cascade\""))
     }
 
-    @Test func formatsListsEveryFormatId() throws {
+    @Test func formatsListsEveryFormatIdThenTheWrappers() throws {
         let result = try runLoganalyze(["formats"])
         #expect(result.status == 0)
-        #expect(result.stdout.split(separator: "\n").map { String($0.split(separator: " ")[0]) } == [
+        let sections = result.stdout.components(separatedBy: "\n\n")
+        #expect(sections.count == 2)
+        #expect(sections[0].split(separator: "\n").map { String($0.split(separator: " ")[0]) } == [
             "agents-json", "agents-json-legacy", "agents-text", "agents-rich", "agents-compact", "python-asctime", "python-basic",
             "python-bracket", "zap-console", "zap-json", "browser-console", "pino-json", "pino-pretty", "uvicorn", "gunicorn", "access-log",
             "app-time", "webhook-event", "sentry-breadcrumb", "json", "plain",
         ])
+        let wrappers = sections.last?.split(separator: "\n") ?? []
+        #expect(wrappers.first == "wrappers and exports, stripped first (the line inside is read as one of the formats above):")
+        #expect(wrappers.dropFirst().map { String($0.split(separator: " ")[0]) } == [
+            "ansi", "docker-compose", "kubectl", "stern", "docker-json-file", "cri", "journald", "loki", "gcp", "cloudwatch", "fly",
+            "heroku", "vector", "fluent-bit",
+        ])
+        #expect(wrappers.contains("vector              Vector's file and console sinks, JSON codec, after kubernetes_logs, docker_logs or file"))
     }
 
     @Test func parallelReadingGivesByteIdenticalReports() throws {
