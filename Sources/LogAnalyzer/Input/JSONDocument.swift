@@ -151,10 +151,7 @@ enum JSONDocument {
         while true {
             guard let key = try? reader.memberKey() else { return nil }
             if key == "events" { return elementLines(document, from: reader.index) }
-            guard (try? reader.value()) != nil else { return nil }
-            reader.skipSpace()
-            guard reader.index < document.count, document[reader.index] == UInt8(ascii: ",") else { return nil }
-            reader.index += 1
+            guard (try? reader.value()) != nil, reader.afterMember() == .next else { return nil }
         }
     }
 

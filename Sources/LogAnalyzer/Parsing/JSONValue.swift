@@ -80,11 +80,11 @@ struct JSONReader {
                 let key = try memberKey()
                 let v = try value(depth: depth + 1)
                 members.append((key, v))
-                skipSpace()
-                guard index < bytes.count else { throw .invalid }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-                throw .invalid
+                switch afterMember() {
+                case .next?: continue
+                case .end?: return .object(members)
+                case nil: throw .invalid
+                }
             }
         case UInt8(ascii: "["):
             guard depth < maxDepth else { throw .tooDeep }
@@ -126,6 +126,25 @@ struct JSONReader {
         index += 1
         skipSpace()
         return key
+    }
+
+    /// What follows an object's member, passed: `.next` (a `,`), `.end` (the object's `}`), or
+    /// nil (anything else, or nothing).
+    enum AfterMember { case next, end }
+
+    mutating func afterMember() -> AfterMember? {
+        skipSpace()
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: ","):
+            index += 1
+            return .next
+        case UInt8(ascii: "}"):
+            index += 1
+            return .end
+        default:
+            return nil
+        }
     }
 
     mutating func skipSpace() {

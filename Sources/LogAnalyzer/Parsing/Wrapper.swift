@@ -185,13 +185,9 @@ struct Wrapper {
             default:
                 break
             }
-            reader.skipSpace()
-            guard reader.index < b.count else { return nil }
-            if b[reader.index] == UInt8(ascii: ",") {
-                reader.index += 1
-                continue
-            }
-            guard b[reader.index] == UInt8(ascii: "}"), !loki || lokiKeys == 3, !cloudWatch || cloudWatchKeys == 7, let body else { return nil }
+            guard let after = reader.afterMember() else { return nil }
+            if after == .next { continue }
+            guard !loki || lokiKeys == 3, !cloudWatch || cloudWatchKeys == 7, let body else { return nil }
             return (body, w)
         }
     }
@@ -237,13 +233,9 @@ struct Wrapper {
             default:
                 return nil
             }
-            reader.skipSpace()
-            guard reader.index < b.count else { return nil }
-            if b[reader.index] == UInt8(ascii: ","), step < 4 {
-                reader.index += 1
-                continue
-            }
-            guard b[reader.index] == UInt8(ascii: "}"), step == 4, b.trimmedEnd(b.count) == reader.index + 1, let body else { return nil }
+            let after = reader.afterMember()
+            if after == .next, step < 4 { continue }
+            guard after == .end, step == 4, b.trimmedEnd(b.count) == reader.index, let body else { return nil }
             return (body, w)
         }
     }
@@ -283,14 +275,10 @@ struct Wrapper {
             default:
                 return nil
             }
-            reader.skipSpace()
-            guard reader.index < b.count else { return nil }
-            if b[reader.index] == UInt8(ascii: ","), next < keys.count {
-                reader.index += 1
-                continue
-            }
+            let after = reader.afterMember()
+            if after == .next, next < keys.count { continue }
             // (`labels` and `annotations` came with v1.33 (stern `3cd85b4`); earlier lines end after `containerName`.)
-            guard b[reader.index] == UInt8(ascii: "}"), next >= 6, let body else { return nil }
+            guard after == .end, next >= 6, let body else { return nil }
             return (body, w)
         }
     }
@@ -337,13 +325,9 @@ struct Wrapper {
             default:
                 break
             }
-            reader.skipSpace()
-            guard reader.index < b.count else { return nil }
-            if b[reader.index] == UInt8(ascii: ",") {
-                reader.index += 1
-                continue
-            }
-            guard b[reader.index] == UInt8(ascii: "}"), b.trimmedEnd(b.count) == reader.index + 1, let body, w.time != nil else { return nil }
+            guard let after = reader.afterMember() else { return nil }
+            if after == .next { continue }
+            guard b.trimmedEnd(b.count) == reader.index, let body, w.time != nil else { return nil }
             switch sourceType {
             case "kubernetes_logs": w.source = pod
             case "docker_logs": w.source = container
@@ -402,19 +386,15 @@ struct Wrapper {
             default:
                 return nil
             }
-            reader.skipSpace()
-            guard reader.index < b.count else { return nil }
-            if b[reader.index] == UInt8(ascii: ",") {
-                reader.index += 1
-                continue
-            }
-            guard b[reader.index] == UInt8(ascii: "}"), let body else { return nil }
+            guard let after = reader.afterMember() else { return nil }
+            if after == .next { continue }
+            guard let body else { return nil }
             var record = keys.last == "kubernetes" ? Array(keys.dropLast()) : keys
             if record.first == "date" { record.removeFirst() }
             guard record == ["log", "stream", "time"] || record == ["time", "stream", "_p", "log"]
                 || record == ["time", "stream", "logtag", "message"]
             else { return nil }
-            return (body, w, reader.index + 1)
+            return (body, w, reader.index)
         }
     }
 
