@@ -386,6 +386,12 @@ struct StreamParser {
                 cloudWatchEvent = nil
                 return false
             }
+        } else if first != 0x20 && first != UInt8(ascii: "}") && first != UInt8(ascii: "]") && !b.isEmpty {
+            // (Inside the event every line is indented but its last, `}` or `]` at column 0: a
+            // line at column 0 that is neither, as the next event's header, means this one was
+            // cut short. It is read as far as it went; the line is read as any other.)
+            endCloudWatchEvent(into: &out)
+            return false
         }
         cloudWatchEvent = nil
         event.bytes.append(contentsOf: b.slice(0, b.trimmedEnd(b.count)))

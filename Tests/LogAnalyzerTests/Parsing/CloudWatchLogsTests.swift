@@ -262,3 +262,26 @@ import Testing
         #expect(whole.map { $0.time?.iso8601 } == ["2026-03-17T10:00:03.000Z", "2026-03-17T10:00:04.000Z"])
     }
 }
+
+extension CloudWatchLogsTests {
+    /// An `aws logs tail --format json` event cut short (the CLI killed mid-print, a file cut)
+    /// and the next event's header at column 0: the cut event is read as far as it went, and
+    /// the next event is its own record (its header was taken into the cut event before).
+    @Test func aCutEventEndsAtTheNextEventsHeader() {
+        let text = """
+            2026-03-17T10:00:03.250000+00:00 \(Self.stream) \n{
+                "message": "received job request",
+                "level": "INFO",
+            2026-03-17T10:00:03.251000+00:00 \(Self.stream) \n{
+                "message": "greeting sent",
+                "level": "INFO"
+            }
+
+            """
+        let records = parse(text).records
+        #expect(records.map(\.line) == [1, 5])
+        #expect(records.map(\.message) == [#"{     "message": "received job request",     "level": "INFO","#, "greeting sent"])
+        #expect(records.map { $0.time?.iso8601 } == ["2026-03-17T10:00:03.250Z", "2026-03-17T10:00:03.251Z"])
+        #expect(records.map(\.source) == [Self.stream, Self.stream])
+    }
+}
