@@ -172,6 +172,9 @@ extension ByteSource {
             }
             // A larger list of objects (a day of `gcloud logging read --format=json`): an element a
             // line, read as it comes.
+            if error == nil, head.count <= JSONDocument.maxDocumentBytes, JSONArraySplitter.readsCutOrConcatenated(head) {
+                return JSONArrayLines(inner: PrefixedSource(prefix: head, inner: EmptySource()))
+            }
             if error == nil, head.count > JSONDocument.maxDocumentBytes, head.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") {
                 return JSONArrayLines(inner: PrefixedSource(prefix: head, inner: source))
             }

@@ -8,11 +8,17 @@ struct JSONArrayLines<Inner: ByteSource>: ByteSource {
     private var chunk: [UInt8] = []
     private var out: [UInt8] = []
     private var outHead = 0
+    /// What is wrong with the list (`JSONArraySplitter.endProblem`), said after its last line.
+    private var pendingError: InputError?
 
     init(inner: Inner) { self.inner = inner }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         while outHead == out.count {
+            if let error = pendingError {
+                pendingError = nil
+                throw error
+            }
             out.removeAll(keepingCapacity: true)
             outHead = 0
             if chunk.count != max(buffer.count, 64 << 10) { chunk = [UInt8](repeating: 0, count: max(buffer.count, 64 << 10)) }
@@ -21,7 +27,16 @@ struct JSONArrayLines<Inner: ByteSource>: ByteSource {
                 do throws(InputError) { return Result<Int, InputError>.success(try inner.read(into: b)) } catch { return .failure(error) }
             }
             let n = try result.get()
-            if n == 0 { return 0 }
+            if n == 0 {
+                // (Once: a list cut short, as a killed `gcloud logging read > day.json` leaves it,
+                // is read to its last whole entry; the cut one is a line as far as it went.)
+                guard let problem = splitter.endProblem() else { return 0 }
+                if splitter.isInElement { out.append(0x0A) }
+                splitter = JSONArraySplitter(finished: true)
+                if out.isEmpty { throw InputError(problem) }
+                pendingError = InputError(problem)
+                continue
+            }
             splitter.feed(chunk[0..<n], into: &out)
         }
         let count = min(buffer.count, out.count - outHead)
@@ -40,6 +55,48 @@ struct JSONArraySplitter {
     private var depth = 0
     private var inString = false
     private var escaped = false
+    /// Bytes after a list's closing `]` that start no other list (they are not read).
+    private(set) var trailing = false
+
+    init() {}
+
+    /// A splitter that takes no more bytes (its list was read and its problem said).
+    init(finished: Bool) {
+        phase = .done
+        trailing = false
+        ignoresAll = finished
+    }
+    private var ignoresAll = false
+    /// Lists after the first.
+    private var lists = 0
+
+    /// Whether `document` (a whole input, `JSONDocument.mayStart`, that `JSONDocument` could
+    /// not read) is a list of entries cut short, or lists one after another, and nothing else:
+    /// then it is read an element at a time.
+    @inline(never)
+    static func readsCutOrConcatenated(_ document: [UInt8]) -> Bool {
+        var splitter = JSONArraySplitter()
+        var out: [UInt8] = []
+        var at = 0
+        while at < document.count {
+            splitter.feed(document[at..<min(document.count, at + (64 << 10))], into: &out)
+            out.removeAll(keepingCapacity: true)
+            at += 64 << 10
+        }
+        return !splitter.trailing && splitter.phase != .beforeList && (splitter.phase != .done || splitter.lists > 0)
+    }
+
+    /// Whether the bytes so far end inside an element.
+    var isInElement: Bool { phase == .inElement }
+
+    /// What is wrong with the bytes fed, at their end: a list never closed, or bytes after its
+    /// `]` that are no list; nil when nothing is.
+    func endProblem() -> String? {
+        if ignoresAll { return nil }
+        if phase == .inElement || phase == .betweenElements { return "the JSON list ends before its closing ']' (the file was cut short)" }
+        if trailing { return "bytes after the JSON list's closing ']' are no JSON list: they are not read" }
+        return nil
+    }
 
     mutating func feed(_ bytes: some Collection<UInt8>, into out: inout [UInt8]) {
         for c in bytes {
@@ -57,7 +114,15 @@ struct JSONArraySplitter {
             case .inElement:
                 element(c, into: &out)
             case .done:
-                break
+                // (Another list after it, as `gcloud logging read --format=json >> day.json`
+                // appends one: its elements are read too.)
+                if ignoresAll || trailing || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { break }
+                if c == UInt8(ascii: "[") {
+                    phase = .betweenElements
+                    lists += 1
+                } else {
+                    trailing = true
+                }
             }
         }
     }

@@ -142,3 +142,35 @@ extension CloudLoggingTests {
     }
 }
 
+
+extension CloudLoggingTests {
+    /// A `gcloud logging read --format=json > day.json` killed before it closed its list (or
+    /// the file cut short): the entries up to the cut are read, the cut one is a line as far as
+    /// it went, and a warning says so. (The whole document was one line of text before.)
+    @Test func aCutExportIsReadToItsLastWholeEntry() throws {
+        let entries = Array(try Self.incidentEntries().prefix(4))
+        let whole = try Self.gcloudDocument(entries)
+        let cut = String(whole.prefix(upTo: try #require(whole.range(of: "\"receiveTimestamp\"", options: .backwards)).lowerBound))
+        let (records, sink) = parse(cut, name: "day.json")
+        #expect(records.map(\.line) == [1, 2, 3, 4])
+        #expect(records.map(\.format) == [.agentsJSON, .agentsJSON, .agentsJSON, .plain])
+        #expect(records.prefix(3).map(\.message) == ["starting worker", "initializing process", "initializing process"])
+        #expect(records.map(\.source) == ["pod/\(Self.pod)/agent", "pod/\(Self.pod)/agent", "pod/\(Self.pod)/agent", nil])
+        // (The path after its directory.)
+        #expect(sink.lines.map { $0.split(separator: "/").last.map(String.init) } == [
+            "day.json:4: warning: the JSON list ends before its closing ']' (the file was cut short); the 4 lines before it are kept"
+        ])
+    }
+
+    /// Two exports appended to one file (`gcloud logging read --format=json >> day.json`):
+    /// both lists' entries are read (the file was lines of text before).
+    @Test func appendedExportsAreBothRead() throws {
+        let entries = Array(try Self.incidentEntries().prefix(4))
+        let text = try Self.gcloudDocument(Array(entries.prefix(2))) + Self.gcloudDocument(Array(entries.suffix(2)))
+        let (records, sink) = parse(text, name: "day.json")
+        #expect(records.map(\.line) == [1, 2, 3, 4])
+        #expect(records.map(\.format) == [.agentsJSON, .agentsJSON, .agentsJSON, .agentsJSON])
+        #expect(records.map(\.message) == ["starting worker", "initializing process", "initializing process", "initializing process"])
+        #expect(sink.lines.isEmpty)
+    }
+}
