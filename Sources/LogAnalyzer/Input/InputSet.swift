@@ -219,6 +219,15 @@ public enum InputSet {
         if head[from..<n].first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") {
             var splitter = JSONArraySplitter()
             splitter.feed(head[from..<n], into: &firstElement)
+            // (An entry longer than the first bytes, a long traceback's: read on to its end, up
+            // to 1 MiB; Cloud Logging's entries are at most 256 KB.)
+            var at = n
+            while firstElement.firstIndex(of: 0x0A) == nil, at < 1 << 20 {
+                let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(at)) }
+                guard got > 0 else { break }
+                splitter.feed(head[0..<got], into: &firstElement)
+                at += got
+            }
             guard let end = firstElement.firstIndex(of: 0x0A) else { return false }
             firstElement.removeSubrange(end...)
         }

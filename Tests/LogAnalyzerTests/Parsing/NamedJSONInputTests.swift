@@ -69,3 +69,24 @@ import Glibc
         }
     }
 }
+
+extension NamedJSONInputTests {
+    /// A day of `gcloud logging read --format=json` (over 4 MiB) whose first entry is longer
+    /// than the first 64 KiB (a long traceback's `textPayload`) is a log: it had been taken for
+    /// an app config and ignored ("larger than 4 MiB: not a settings file; ignored").
+    @Test func aLargeExportWhoseFirstEntryIsLongIsALog() throws {
+        let entries = try CloudLoggingTests.incidentEntries()
+        var long = entries[0]
+        long["jsonPayload"] = nil
+        long["textPayload"] = "Traceback (most recent call last):\n" + String(repeating: "  File \"/app/agent.py\", line 42, in entrypoint\n", count: 2000)
+        var all = [long]
+        while all.count * 700 < 4 << 20 { all += entries }
+        let dir = TempDir()
+        let path = dir.write("day.json", try CloudLoggingTests.gcloudDocument(all))
+        #expect(InputSet.looksLikeJSONLog(path))
+        var diagnostics = DiagnosticSink()
+        let (inputs, configs) = InputSet.expand([path], diagnostics: &diagnostics)
+        #expect(inputs.map(\.path) == [path])
+        #expect(configs == [])
+    }
+}
