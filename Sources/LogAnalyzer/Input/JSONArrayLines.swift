@@ -75,6 +75,8 @@ struct JSONArraySplitter {
     /// then it is read an element at a time.
     @inline(never)
     static func readsCutOrConcatenated(_ document: [UInt8]) -> Bool {
+        // (A list: a lone object's `[` inside a string starts none.)
+        guard document.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") else { return false }
         var splitter = JSONArraySplitter()
         var out: [UInt8] = []
         var at = 0
