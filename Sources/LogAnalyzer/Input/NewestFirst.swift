@@ -62,7 +62,9 @@ enum NewestFirst {
     /// `JSONArrayLines` does), the last first, and their count; nil for any other input. The
     /// same test as for lines: the entries' dated times in the first 16 KiB of those lines go
     /// back, and the last dated one of the last 64 KiB is older than the first.
-    static func reversedDocument(_ input: InputDescriptor, options: IngestOptions) -> (lines: [UInt8], count: Int)? {
+    /// A list cut short (or with bytes after it that are no list) is read so too, `problem`
+    /// saying what is wrong (`JSONArraySplitter.endProblem`).
+    static func reversedDocument(_ input: InputDescriptor, options: IngestOptions) -> (lines: [UInt8], count: Int, problem: String?)? {
         guard input.kind == .file else { return nil }
         var st = stat()
         guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
@@ -73,10 +75,21 @@ enum NewestFirst {
         let start = ReadingOrder.read(fd, at: 0, Int(min(Int64(16 << 10), size)))
         guard TextEncoding.sniff(start) == .utf8, JSONDocument.mayStart(start) else { return nil }
         let lines: [UInt8]
+        var problem: String?
         if size <= JSONDocument.maxDocumentBytes {
             let document = ReadingOrder.read(fd, at: 0, Int(size))
-            guard document.count == Int(size), let documentLines = document.withUnsafeBufferPointer(JSONDocument.lines(of:)) else { return nil }
-            lines = documentLines
+            guard document.count == Int(size) else { return nil }
+            if let documentLines = document.withUnsafeBufferPointer(JSONDocument.lines(of:)) {
+                lines = documentLines
+            } else {
+                // (A list cut short, or lists appended, as `EncodingSource` reads them forwards.)
+                guard JSONArraySplitter.readsCutOrConcatenated(document) else { return nil }
+                var splitter = JSONArraySplitter()
+                var all: [UInt8] = []
+                splitter.feed(document, into: &all)
+                problem = splitter.endProblem()
+                lines = all
+            }
         } else {
             // (A list only; its first lines tell whether it runs back before the whole is read.)
             guard start.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "["), size <= maxReversedDocumentBytes else { return nil }
@@ -91,9 +104,10 @@ enum NewestFirst {
             let document = ReadingOrder.read(fd, at: 0, Int(size))
             guard document.count == Int(size) else { return nil }
             splitter.feed(document, into: &all)
+            problem = splitter.endProblem()
             lines = all
         }
-        return reversedLines(lines, input, options)
+        return reversedLines(lines, input, options).map { ($0.lines, $0.count, problem) }
     }
 
     /// A document read from standard input, which `JSONDocument` made lines in memory (up to

@@ -130,11 +130,12 @@ final class RecordStream {
     var formatCounts: [LogFormat: Int] { parser.formatCounts }
 
     private func open(options: IngestOptions, readBytes: Int, diagnostics: inout DiagnosticSink) {
-        if let (lines, count) = NewestFirst.reversedDocument(input, options: options) {
+        if let (lines, count, problem) = NewestFirst.reversedDocument(input, options: options) {
             reversedLines = count
             reader = LineReader(source: PrefixedSource(prefix: lines, inner: EmptySource()), maxLineBytes: options.maxLineBytes, chunkBytes: readBytes)
             diagnostics.report(Diagnostic(.note, path: input.path, kind: "newest-first",
                 NewestFirst.documentNote))
+            if let problem { diagnostics.report(Diagnostic(.warning, path: input.path, kind: "read-error", problem)) }
             return
         }
         if NewestFirst.isNewestFirst(input, options: options), let lines = NewestFirst.lineCount(of: input) {

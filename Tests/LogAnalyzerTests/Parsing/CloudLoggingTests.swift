@@ -174,3 +174,23 @@ extension CloudLoggingTests {
         #expect(sink.lines.isEmpty)
     }
 }
+
+extension CloudLoggingTests {
+    /// gcloud's default order, newest first, cut short (under 4 MiB): still read from the last
+    /// entry to the first, the cut one (the oldest) first, and the cut said. (It was read in
+    /// the file's order, newest first, once cut lists were read at all.)
+    @Test func aCutNewestFirstExportIsReadOldestFirst() throws {
+        let entries = try Self.incidentEntries()
+        let whole = try Self.gcloudDocument(entries.reversed())
+        let cut = String(whole.prefix(upTo: try #require(whole.range(of: "\"receiveTimestamp\"", options: .backwards)).lowerBound))
+        let (records, sink) = parse(cut, name: "day.json")
+        #expect(records.count == entries.count)
+        #expect(records.prefix(3).map(\.line) == [entries.count, entries.count - 1, entries.count - 2])
+        #expect(records.prefix(3).map(\.format) == [.plain, .agentsJSON, .agentsJSON])
+        #expect(records.dropFirst().prefix(2).map(\.message) == ["initializing process", "initializing process"])
+        #expect(sink.lines.map { $0.split(separator: "/").last.map(String.init) } == [
+            "day.json: note: entries run newest first (gcloud logging read's default order): read from the last entry to the first",
+            "day.json: warning: the JSON list ends before its closing ']' (the file was cut short)",
+        ])
+    }
+}
