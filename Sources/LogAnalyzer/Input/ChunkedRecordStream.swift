@@ -600,7 +600,7 @@ final class ChunkedRecordStream: @unchecked Sendable {
         let nulLines = earlier.nulLines
         stats.bytes = isStream ? streamBytes + (inLine ? stream!.stats.bytes : 0) : UInt64(size)
         if let readError {
-            diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(readError.message); the \(stats.lines) lines before it are kept"))
+            diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(readError.message); \(InputStats.keptBefore(stats.lines))"))
         }
         if nulLines > 0 && nulLines == stats.lines {
             diagnostics.report(Diagnostic(.warning, path: input.path, kind: "binary-file", "looks like a binary file: every line holds NUL bytes; nothing was parsed"))

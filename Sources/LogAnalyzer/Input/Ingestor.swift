@@ -56,6 +56,15 @@ public struct InputStats: Sendable, Equatable {
     public var records = 0
     public var formats: [LogFormat: Int] = [:]
     public var readable = true
+
+    /// What a read error's diagnostic says of the lines read before it.
+    static func keptBefore(_ lines: Int) -> String {
+        switch lines {
+        case 0: return "no line came before it"
+        case 1: return "the line before it is kept"
+        default: return "the \(DiagnosticSink.grouped(lines)) lines before it are kept"
+        }
+    }
 }
 
 /// Reads inputs into records, one streaming pass each, with diagnostics instead of failures.

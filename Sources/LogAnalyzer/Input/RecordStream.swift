@@ -270,7 +270,7 @@ final class RecordStream {
             if isPiece {
                 pieceReadError = error
             } else {
-                diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); the \(stats.lines) lines before it are kept"))
+                diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); \(InputStats.keptBefore(stats.lines))"))
             }
         }
         return true

@@ -110,7 +110,7 @@ struct XorShift {
         let result = countRecords(path, options: options)
         #expect(result.records == 524_288)
         #expect(result.diagnostics.kept.map(\.message) == [
-            "gzip output capped at 1,048,576 bytes (a gzip bomb?); the rest is skipped; the 524288 lines before it are kept"
+            "gzip output capped at 1,048,576 bytes (a gzip bomb?); the rest is skipped; the 524,288 lines before it are kept"
         ])
     }
 

@@ -112,6 +112,14 @@ let sampleLines = (1...2000).map { i in
         #expect(result.diagnostics.kept.map(\.message) == ["truncated gzip stream: the archive ends before its end marker; the 20 lines before it are kept"])
     }
 
+    @Test func aTruncatedGzipOfOneLineSaysItsLineInTheSingular() throws {
+        let line = "{\"message\": \"line 1\", \"level\": \"INFO\", \"timestamp\": \"2025-12-11T00:51:46.000000+00:00\"}\n"
+        let full = try gzip(Data(line.utf8))
+        let result = parse(data: Data(full.prefix(full.count - 8)), name: "agent.log.gz")
+        #expect(result.records.count == 1)
+        #expect(result.diagnostics.kept.map(\.message) == ["truncated gzip stream: the archive ends before its end marker; the line before it is kept"])
+    }
+
     @Test func unreadablePathIsAnErrorAndOtherInputsStillRun() throws {
         let dir = TempDir()
         let good = dir.write("good.log", "00:00:01 - a\n")
