@@ -350,7 +350,7 @@ struct StreamParser {
         }
         // (Fluent Bit's `file` output with `format plain`: `{"log"` (docker), `{"time"` (cri);
         // its `stdout` output with `format json_lines`: `{"date"`.)
-        if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o") || b.has("{\"time\":", at: 0) || b.has("{\"date\":", at: 0),
+        if third == UInt8(ascii: "l") && b.byte(3) == UInt8(ascii: "o") || Wrapper.mayBeFluentBitRecord(b),
             let (message, record, end) = Wrapper.fluentBitRecord(b, from: 0), b.trimmedEnd(b.count) == end
         {
             feedJournal(message, record, line: line, into: &out)

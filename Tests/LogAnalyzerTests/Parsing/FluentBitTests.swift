@@ -89,6 +89,24 @@ import Testing
         #expect(records.map { $0.time?.iso8601 }.prefix(3) == ["2026-03-17T10:00:01.598Z", "2026-03-17T10:00:03.250Z", "2026-03-17T10:00:04.500Z"])
     }
 
+    /// Only the shapes Fluent Bit writes are read as a whole object first: a Go `slog` JSON line,
+    /// `time` first, is not (reading it so doubled the instructions of its analysis).
+    @Test func onlyFluentBitShapesPassTheRecordsByteTest() {
+        let lines: [(String, Bool)] = [
+            (#"{"time":"2026-03-17T10:00:03.250000001Z","stream":"stdout","_p":"F","log":"x"}"#, true),
+            (#"{"time":"2026-03-17T10:00:03.250000001Z","stream":"stderr","logtag":"F","message":"x"}"#, true),
+            (#"{"date":1773741601.598,"log":"x\n","stream":"stderr","time":"2026-03-17T10:00:01.598000123Z"}"#, true),
+            (#"{"date":1773741603.25,"time":"2026-03-17T10:00:03.250000001Z","stream":"stdout","_p":"F","log":"x"}"#, true),
+            (#"{"time":"2026-03-02T10:00:01.123+00:00","level":"INFO","msg":"request served","status":200}"#, false),
+            (#"{"date":1773741605.5,"level":"error","msg":"connection reset by peer"}"#, false),
+            (#"{"date":"2026-03-17","stream":"x"}"#, false),
+        ]
+        for (line, expected) in lines {
+            var bytes = Array(line.utf8)
+            #expect(bytes.withUnsafeMutableBufferPointer { Wrapper.mayBeFluentBitRecord(UnsafeBufferPointer($0)) } == expected, "\(line)")
+        }
+    }
+
     /// The source is the pod and the container, else the tag; a line of text loses its colours
     /// and takes the record's time.
     @Test func aRecordNamesItsPodOrTag() throws {
