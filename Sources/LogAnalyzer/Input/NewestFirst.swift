@@ -110,6 +110,27 @@ enum NewestFirst {
         return reversedLines(lines, input, options).map { ($0.lines, $0.count, problem) }
     }
 
+    /// Whether `input` is a regular file holding a JSON list over `maxReversedDocumentBytes`
+    /// whose first entries run newest first (`reversedDocument`'s test on its first 16 KiB): it is
+    /// read in its order, and said so.
+    static func isListTooLargeToReverse(_ input: InputDescriptor, options: IngestOptions) -> Bool {
+        guard input.kind == .file else { return false }
+        var st = stat()
+        guard stat(input.openPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int64(st.st_size) > Int64(maxReversedDocumentBytes) else { return false }
+        let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let start = ReadingOrder.read(fd, at: 0, 16 << 10)
+        guard TextEncoding.sniff(start) == .utf8, JSONDocument.mayStart(start),
+            start.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[")
+        else { return false }
+        var splitter = JSONArraySplitter()
+        var firstLines: [UInt8] = []
+        splitter.feed(start, into: &firstLines)
+        if let cut = firstLines.lastIndex(of: 0x0A) { firstLines.removeSubrange((cut + 1)...) }
+        return runsBack(firstLines, input, options) != nil
+    }
+
     /// A document read from standard input, which `JSONDocument` made lines in memory (up to
     /// `JSONDocument.maxDocumentBytes`): its lines, the last first, when they run newest first
     /// (`gcloud logging read --format=json | loganalyze analyze -`); nil for any other source.

@@ -171,6 +171,10 @@ final class RecordStream {
     /// memory, 0 for standard input); nil after an "unreadable" diagnostic.
     static func openSource(_ input: InputDescriptor, options: IngestOptions, diagnostics: inout DiagnosticSink) -> (any ByteSource, Int32)? {
         guard let (source, fd) = openRawSource(input, options: options, diagnostics: &diagnostics) else { return nil }
+        if NewestFirst.isListTooLargeToReverse(input, options: options) {
+            diagnostics.report(Diagnostic(.warning, path: input.path, kind: "newest-first",
+                "entries run newest first, but the list is over \(NewestFirst.maxReversedDocumentBytes >> 20) MiB: read in its order, so sessions, silences and cascades may be wrong; `gcloud logging read --order=asc` writes it oldest first"))
+        }
         do throws(InputError) {
             // UTF-8 behind a byte-order mark, or UTF-16 (PowerShell's `>`): decoded.
             return (try source.decodingByteOrderMark(), fd)

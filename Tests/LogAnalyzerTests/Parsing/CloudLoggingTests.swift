@@ -194,3 +194,26 @@ extension CloudLoggingTests {
         ])
     }
 }
+
+extension CloudLoggingTests {
+    /// A newest-first list over 64 MiB is read in its order (reversing it would hold it in memory
+    /// twice over), and said so: its sessions would otherwise be wrong without a word. (The file
+    /// is the small export grown to 65 MiB by `truncate`: only its first 16 KiB are looked at.)
+    @Test func aNewestFirstListTooLargeToReverseIsSaid() throws {
+        let entries = try Self.incidentEntries()
+        let dir = TempDir()
+        let newest = dir.write("day.json", try Self.gcloudDocument(entries.reversed()))
+        let oldest = dir.write("asc.json", try Self.gcloudDocument(entries))
+        #expect(!NewestFirst.isListTooLargeToReverse(InputDescriptor(path: newest), options: IngestOptions()))
+        for path in [newest, oldest] { #expect(truncate(path, 65 << 20) == 0) }
+        #expect(NewestFirst.isListTooLargeToReverse(InputDescriptor(path: newest), options: IngestOptions()))
+        #expect(!NewestFirst.isListTooLargeToReverse(InputDescriptor(path: oldest), options: IngestOptions()))
+        var sink = DiagnosticSink()
+        let opened = RecordStream.openSource(InputDescriptor(path: newest), options: IngestOptions(), diagnostics: &sink)
+        if let (_, fd) = opened, fd > 0 { close(fd) }
+        #expect(opened != nil)
+        #expect(sink.lines.map { $0.split(separator: "/").last.map(String.init) } == [
+            "day.json: warning: entries run newest first, but the list is over 64 MiB: read in its order, so sessions, silences and cascades may be wrong; `gcloud logging read --order=asc` writes it oldest first",
+        ])
+    }
+}
