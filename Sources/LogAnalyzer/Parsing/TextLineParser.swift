@@ -578,7 +578,7 @@ enum TextLineParser {
             var noEventWords = false
             while p < end, let brace = b.index(of: UInt8(ascii: "{"), from: p), brace < end {
                 let next = b.byte(brace + 1)
-                let messageEnd = b.trimmedEnd(brace)
+                let messageEnd = max(lo, b.trimmedEnd(brace))
                 if (brace == lo || b[brace - 1] == 0x20 || b[brace - 1] == 0x09) && (next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")),
                     let keys = rawExtras(b, brace, end, &r, gate: onlyFields ? gate : nil, message: lo..<messageEnd, noEventWords: &noEventWords)
                 {

@@ -25,3 +25,26 @@ import Testing
         #expect(records[2].message == "https://example.com/not-a-frame")
     }
 }
+
+extension ZapStackTests {
+    /// zap's console encoder writes an empty message as nothing between two tabs
+    /// (`zapcore/console_encoder.go`, `EncodeEntry`: a separator, then `ent.Message`, then a
+    /// separator before the context's JSON); the fuzz smoke found the same with one tab. The
+    /// message ended before it started (the tabs trimmed back past it) and the analysis trapped
+    /// ("Range requires lowerBound <= upperBound").
+    @Test func anEmptyMessageBeforeTheContextIsNoCrash() throws {
+        let text = [
+            "2025-11-21T16:40:02.723Z\tWARN\tlivekit\tservice/utils.go:85\t{\"error\": \"x\", \"status\": 401}",
+            "2025-11-21T16:40:03.723Z\tINFO\tlivekit\tservice/utils.go:85\t{\"ttft\": 0.5}",
+            "2025-11-21T16:40:04.723Z\tINFO\tlivekit\tservice/utils.go:85\t\t{\"ttft\": 0.5}",
+        ].joined(separator: "\n") + "\n"
+        let records = parse(text).records
+        #expect(records.map(\.message) == ["", "", ""])
+        #expect(records.map(\.format) == [.zapConsole, .zapConsole, .zapConsole])
+        #expect(records.map { $0.field("caller")?.stringValue } == ["service/utils.go:85", "service/utils.go:85", "service/utils.go:85"])
+        let dir = TempDir()
+        var sink = DiagnosticSink()
+        let report = Analyzer().run([InputDescriptor(path: dir.write("server.log", text))], diagnostics: &sink)
+        #expect(report.inputs.map(\.stats.records) == [3])
+    }
+}
