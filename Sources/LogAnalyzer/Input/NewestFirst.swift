@@ -92,15 +92,10 @@ enum NewestFirst {
             }
         } else {
             // (A list only; its first lines tell whether it runs back before the whole is read.)
-            guard start.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "["), size <= maxReversedDocumentBytes else { return nil }
-            var splitter = JSONArraySplitter()
-            var firstLines: [UInt8] = []
-            splitter.feed(start, into: &firstLines)
-            if let cut = firstLines.lastIndex(of: 0x0A) { firstLines.removeSubrange((cut + 1)...) }
-            guard runsBack(firstLines, input, options) != nil else { return nil }
+            guard size <= maxReversedDocumentBytes, listHeadRunsBack(start, input, options) else { return nil }
             var all: [UInt8] = []
             all.reserveCapacity(Int(size))
-            splitter = JSONArraySplitter()
+            var splitter = JSONArraySplitter()
             let document = ReadingOrder.read(fd, at: 0, Int(size))
             guard document.count == Int(size) else { return nil }
             splitter.feed(document, into: &all)
@@ -121,9 +116,13 @@ enum NewestFirst {
         guard fd >= 0 else { return false }
         defer { close(fd) }
         let start = ReadingOrder.read(fd, at: 0, 16 << 10)
-        guard TextEncoding.sniff(start) == .utf8, JSONDocument.mayStart(start),
-            start.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[")
-        else { return false }
+        return TextEncoding.sniff(start) == .utf8 && JSONDocument.mayStart(start) && listHeadRunsBack(start, input, options)
+    }
+
+    /// Whether `start`, a file's first bytes, opens a JSON list whose first entries (each made a
+    /// line, as `JSONArrayLines` makes them; the last one, cut, left out) run back in time.
+    private static func listHeadRunsBack(_ start: [UInt8], _ input: InputDescriptor, _ options: IngestOptions) -> Bool {
+        guard start.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") else { return false }
         var splitter = JSONArraySplitter()
         var firstLines: [UInt8] = []
         splitter.feed(start, into: &firstLines)
