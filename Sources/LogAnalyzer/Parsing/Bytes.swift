@@ -98,21 +98,11 @@ extension UnsafeBufferPointer where Element == UInt8 {
         // Digits from the first non-zero one: at most 19 keep the mantissa below 10^19.
         var significant = 0
         var fraction = 0
-        while j < count, self[j].isDigit {
-            if mantissa != 0 || self[j] != 0x30 { significant += 1 }
-            mantissa = mantissa &* 10 &+ UInt64(self[j] &- 0x30)
-            digits += 1
-            j += 1
-        }
+        digits = decimalDigits(&j, &mantissa, &significant)
         guard digits > 0 else { return nil }
         if j < count, self[j] == UInt8(ascii: ".") {
             j += 1
-            while j < count, self[j].isDigit {
-                if mantissa != 0 || self[j] != 0x30 { significant += 1 }
-                mantissa = mantissa &* 10 &+ UInt64(self[j] &- 0x30)
-                fraction += 1
-                j += 1
-            }
+            fraction = decimalDigits(&j, &mantissa, &significant)
             guard fraction > 0 else { return nil }
         }
         guard significant <= 19, fraction <= 22 else { return nil }
@@ -131,6 +121,34 @@ extension UnsafeBufferPointer where Element == UInt8 {
             #endif
         }
         return negative ? -value : value
+    }
+
+    /// Reads the digits from `j` on into `mantissa` (wrapping: the caller rejects more than 19
+    /// significant ones), counting those from the first non-zero one in `significant`; returns
+    /// how many there were. Eight at a time while eight bytes are left (Python writes most floats
+    /// with 16 or 17 digits: `0.48370556144874627`).
+    @inline(__always)
+    private func decimalDigits(_ j: inout Int, _ mantissa: inout UInt64, _ significant: inout Int) -> Int {
+        let start = j
+        if let base = baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while j + 8 <= count {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                guard TimeParsing.leadingDigits(w) == 8 else { break }
+                // (The first digit is the lowest byte: leading zeros are its low zero bytes.)
+                let d = w & 0x0F0F_0F0F_0F0F_0F0F
+                significant += mantissa != 0 ? 8 : (d == 0 ? 0 : 8 - d.trailingZeroBitCount / 8)
+                let eight = TimeParsing.eightDigits(w)
+                mantissa = mantissa &* 100_000_000 &+ eight
+                j += 8
+            }
+        }
+        while j < count, self[j].isDigit {
+            if mantissa != 0 || self[j] != 0x30 { significant += 1 }
+            mantissa = mantissa &* 10 &+ UInt64(self[j] &- 0x30)
+            j += 1
+        }
+        return j - start
     }
 
     static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }

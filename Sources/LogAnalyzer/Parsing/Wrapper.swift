@@ -428,8 +428,9 @@ struct Wrapper {
             let colon = b.index(of: UInt8(ascii: ":"), from: 0), colon > 0, b.has(": [", at: colon),
             b.digits(at: colon + 3, 10) != nil, b.byte(colon + 13) == UInt8(ascii: "."),
             b.digits(at: colon + 14, 9) != nil, b.has(", ", at: colon + 23),
-            var (body, w, end) = fluentBitRecord(b, from: colon + 25), end == b.count - 1
+            let (body, found, end) = fluentBitRecord(b, from: colon + 25), end == b.count - 1
         else { return nil }
+        var w = found
         if w.source == nil { w.source = b.string(0, colon) }
         return (body, w)
     }

@@ -66,6 +66,23 @@ import Testing
         #expect(parse("1234567890123456789") == 1234567890123456789.0)
     }
 
+    @Test func eightDigitStepsCountLeadingZerosAndStopAtTheFirstNonDigit() {
+        // Leading zeros over a whole eight-byte step, and within one, are not significant.
+        // (Counted as significant, they would make these more than 19 digits.)
+        #expect(parse("0.0000000012345678901234") == 0.0000000012345678901234)
+        #expect(parse("0.0001234567890123456789") == 0.0001234567890123456789)
+        #expect(parse("00000000000000000001.5") == 1.5)
+        // 20 significant digits, the last eight read in one step: left to strtod.
+        #expect(parse("0.12345678901234567890") == nil)
+        // A step that meets a non-digit (`:`, just above `9`; `/`, just below `0`; a high byte)
+        // stops there.
+        #expect(parse("12345678:9") == 12345678)
+        #expect(parse("1234567/89") == 1234567)
+        #expect(parse("0.1234567\u{80}1234") == 0.1234567)
+        #expect(parse("98765432109876543") == 98765432109876543.0)
+        #expect(parse("0.48370556144874627,") == 0.48370556144874627)
+    }
+
     @Test func otherNumbersAreLeftToStrtod() {
         #expect(parse("1e-05") == nil)
         #expect(parse("1.5E3") == nil)
