@@ -23,11 +23,12 @@ public struct Diagnostic: Sendable, Equatable {
         self.message = message
     }
 
-    /// The one-line rendering: `path:line: warning: message`.
+    /// The one-line rendering: `path:line: warning: message`, secrets redacted (a file's name
+    /// may hold one) and control characters escaped.
     public var rendered: String {
         var location = path
         if line > 0 { location += ":\(line)" }
-        let text = TerminalText.escape(message)
-        return location.isEmpty ? "loganalyze: \(severity.rawValue): \(text)" : "\(TerminalText.escape(location)): \(severity.rawValue): \(text)"
+        let text = TerminalText.escape(Redactor.redactOnce(message))
+        return location.isEmpty ? "loganalyze: \(severity.rawValue): \(text)" : "\(TerminalText.escape(Redactor.redactOnce(location))): \(severity.rawValue): \(text)"
     }
 }

@@ -51,7 +51,7 @@ public struct DiagnosticSink: Sendable {
     public var lines: [String] {
         var out = kept.map(\.rendered)
         for o in omitted {
-            let location = o.path.isEmpty ? "loganalyze" : TerminalText.escape(o.path)
+            let location = o.path.isEmpty ? "loganalyze" : TerminalText.escape(Redactor.redactOnce(o.path))
             out.append("\(location): note: \(TerminalText.escape(Self.omittedText(o)))")
         }
         return out

@@ -13,8 +13,8 @@ public struct GitHubRenderer {
     /// A file as an annotation names it: relative to the working directory (the checkout) when
     /// it lies under it, else absolute, either way without empty, `.` or `..` segments
     /// (`./logs/a.log` and `logs//a.log` are `logs/a.log`), as SARIF's URIs: GitHub matches the
-    /// path to the repository's files as it is written.
-    func file(_ path: String) -> String { workingDirectory.relative(path) ?? workingDirectory.absolute(path) }
+    /// path to the repository's files as it is written. A secret in a name is redacted.
+    func file(_ path: String) -> String { Redactor.redactOnce(workingDirectory.relative(path) ?? workingDirectory.absolute(path)) }
 
     public func render(_ report: Report) -> String {
         var out = ""
@@ -30,7 +30,7 @@ public struct GitHubRenderer {
         // An input that could not be read: an error annotation of its own (the run is incomplete).
         for d in report.diagnostics.kept where d.severity == .error {
             let location = d.path.isEmpty ? "" : file(d.path) + ": "
-            out += "::error title=\(Self.property("loganalyze: \(d.kind) input"))::\(Self.data(location + d.message))\n"
+            out += "::error title=\(Self.property("loganalyze: \(d.kind) input"))::\(Self.data(location + Redactor.redactOnce(d.message)))\n"
         }
         for f in report.findings {
             out += command(f, paths: paths, redactor: redactor, prefix: "")

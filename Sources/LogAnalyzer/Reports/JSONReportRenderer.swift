@@ -61,7 +61,7 @@ public struct JSONReportRenderer {
         // (An input that could not be read is its `unreadable` diagnostic, not an input.)
         let inputs: [JSONNode] = report.inputs.filter(\.stats.readable).map { i in
             .object([
-                ("path", .string(i.path)),
+                ("path", .string(redactor.redact(i.path))),
                 ("bytes", .int(Int(i.stats.bytes))),
                 ("lines", .int(i.stats.lines)),
                 ("records", .int(i.stats.records)),
@@ -87,16 +87,16 @@ public struct JSONReportRenderer {
         let kept: [JSONNode] = problems.kept.map { d in
             .object([
                 ("severity", .string(d.severity.rawValue)),
-                ("path", d.path.isEmpty ? .null : .string(d.path)),
+                ("path", d.path.isEmpty ? .null : .string(Redactor.redactOnce(d.path))),
                 ("line", d.line > 0 ? .int(d.line) : .null),
                 ("kind", .string(d.kind)),
-                ("message", .string(d.message)),
+                ("message", .string(Redactor.redactOnce(d.message))),
             ])
         }
         return kept + problems.omitted.map { o in
             .object([
                 ("severity", .string(Diagnostic.Severity.note.rawValue)),
-                ("path", o.path.isEmpty ? .null : .string(o.path)),
+                ("path", o.path.isEmpty ? .null : .string(Redactor.redactOnce(o.path))),
                 ("line", .null),
                 ("kind", .string(o.kind)),
                 ("message", .string(DiagnosticSink.omittedText(o))),
@@ -121,7 +121,7 @@ public struct JSONReportRenderer {
             ("values", .object(f.values.map { ($0.0, node($0.1, redactor)) })),
             ("evidence", .array(f.evidence.map { e in
                 .object([
-                    ("path", .string(paths.indices.contains(e.location.input) ? paths[e.location.input] : "?")),
+                    ("path", str(paths.indices.contains(e.location.input) ? paths[e.location.input] : "?")),
                     ("line", .int(e.location.line)),
                     ("time", time(e.time)),
                     ("side", .string(e.side.rawValue)),

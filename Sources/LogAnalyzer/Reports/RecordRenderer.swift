@@ -4,7 +4,8 @@ public final class RecordRenderer {
     private let redactor = Redactor()
     private let paths: [String]
 
-    public init(paths: [String]) { self.paths = paths }
+    /// The paths are redacted once here (a file's name may hold a secret).
+    public init(paths: [String]) { self.paths = paths.map(Redactor.redactOnce) }
 
     public func ndjson(_ r: LogRecord) -> String {
         var out = JSONBytes()

@@ -170,6 +170,14 @@ public final class Redactor {
         s.hasPrefix("-") && !s.contains("=") && isSecretKey(String(s.drop { $0 == "-" }))
     }
 
+    /// The text with every secret replaced, by a redactor made only when a gate literal occurs:
+    /// for the few texts a renderer writes outside its log text (paths, diagnostics).
+    public static func redactOnce(_ text: String) -> String {
+        var text = text
+        guard text.withUTF8({ gates.scanFoldingCase($0) }) != 0 else { return text }
+        return Redactor().redact(text)
+    }
+
     /// The text with every secret replaced.
     public func redact(_ text: String) -> String {
         var text = text

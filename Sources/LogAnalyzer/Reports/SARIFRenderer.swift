@@ -132,7 +132,7 @@ public struct SARIFRenderer {
         func notification(_ level: Diagnostic.Severity, _ text: String, path: String, line: Int, kind: String) -> JSONNode {
             var members: [(String, JSONNode)] = [
                 ("level", .string(level.rawValue)),
-                ("message", .object([("text", .string(text))])),
+                ("message", .object([("text", .string(Redactor.redactOnce(text)))])),
             ]
             if !path.isEmpty { members.append(("locations", .array([location(path, line: line)]))) }
             members.append(("descriptor", .object([("id", .string(kind))])))
@@ -252,9 +252,10 @@ public struct SARIFRenderer {
     /// or reached by `..`) as file URIs. Either way without empty, `.` or `..` segments
     /// (`logs//a.log` and `logs/../logs/./a.log` are `logs/a.log`): code scanning looks the
     /// path up in the repository as it is written.
+    /// A secret in a name (`agent-APIk7Qx2Lm9Pz4R.log`) is redacted.
     func uri(_ path: String) -> String {
-        guard let relative = workingDirectory.relative(path) else {
-            let p = workingDirectory.absolute(path)
+        guard let relative = workingDirectory.relative(path).map(Redactor.redactOnce) else {
+            let p = Redactor.redactOnce(workingDirectory.absolute(path))
             return "file://" + (p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p)
         }
         return relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? relative

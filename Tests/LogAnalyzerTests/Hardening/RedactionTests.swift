@@ -100,6 +100,33 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         }
     }
 
+    /// A log saved under a name that holds a LiveKit API key (`agent-APIk7Qx2Lm9Pz4R.log`), with a
+    /// slow greeting and an invalid UTF-8 byte: its path reaches findings, inputs and diagnostics.
+    @Test("a secret in an input's file name is redacted in every output", arguments: [
+        ["analyze", "--output", "text"], ["analyze", "--output", "json"], ["analyze", "--output", "markdown"],
+        ["analyze", "--output", "sarif"], ["analyze", "--output", "junit"], ["analyze", "--output", "github"],
+        ["timeline"], ["parse"], ["check", "--output", "text"], ["check", "--output", "sarif"],
+        ["check", "--output", "junit"], ["check", "--output", "github"], ["report", "--output", "json"],
+    ])
+    func aSecretInAFileNameIsRedacted(_ command: [String]) throws {
+        let dir = TempDir()
+        let lines = """
+            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_p9KdW3xYzQ2r", "room_name": "room-p", "timestamp": "2025-12-11T00:51:46.100000+00:00"}
+            {"message": "Generating initial greeting", "level": "INFO", "name": "agent", "job_id": "AJ_p9KdW3xYzQ2r", "timestamp": "2025-12-11T00:51:46.200000+00:00"}
+            {"message": "Voice agent running", "level": "INFO", "name": "agent", "job_id": "AJ_p9KdW3xYzQ2r", "timestamp": "2025-12-11T00:51:56.200000+00:00"}
+
+            """
+        dir.write("fx/agent-APIk7Qx2Lm9Pz4R.log", Data(lines.utf8) + Data("2025-12-11 00:51:57,000 - agent - INFO - bad ".utf8) + Data([0xFF]) + Data(" byte\n".utf8))
+        dir.write("fx/expected.json", #"{"findings": []}"#)
+        let result = try runLoganalyze(command + [dir.url.path + "/fx"])
+        // (`report` names no input on stdout, only in its diagnostics.)
+        let named = result.stdout.contains("agent-[redacted].log") || result.stdout.contains("agent-%5Bredacted%5D.log")
+        #expect(named == (command[0] != "report"), "\(command)")
+        #expect(!result.stdout.contains("APIk7Qx2Lm9Pz4R"), "\(command)")
+        #expect(result.stderr.contains("agent-[redacted].log:4: warning: invalid UTF-8"), "\(command): \(result.stderr)")
+        #expect(!result.stderr.contains("APIk7Qx2Lm9Pz4R"), "\(command): \(result.stderr)")
+    }
+
     @Test func theLogsReallyProduceFindingsWhoseEvidenceHeldTheSecrets() throws {
         let dir = TempDir()
         writeSecretLogs(into: dir)
