@@ -142,10 +142,16 @@ public final class RecordRenderer {
         case .array(let items):
             out.append("[")
             var afterSecretFlag = false
+            // A (name, value) pair whose name names a secret, as `os.environ.items()` or ASGI
+            // headers are logged: `["LIVEKIT_API_SECRET", "VALUE"]`.
+            var secretPair = false
+            if items.count == 2, case .string(let name) = items[0], Redactor.isSecretKey(name), case .string(let s) = items[1] {
+                secretPair = !Redactor.isPlaceholder(s)
+            }
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(",") }
                 // argv: the element after `--api-secret` is its value.
-                if afterSecretFlag, case .string(let s) = item, !s.isEmpty {
+                if afterSecretFlag || (i == 1 && secretPair), case .string(let s) = item, !s.isEmpty {
                     out.quote(Redactor.replacement)
                 } else {
                     writeValue(item, key: key, into: &out, depth: depth + 1)

@@ -94,6 +94,9 @@ public final class Redactor {
             // CLI flags: `--api-secret VALUE`, `--password VALUE`, `--token VALUE`; also argv lists
             // (`['--api-secret', 'VALUE']`).
             (keyGates, p(#"(--[a-z0-9-]*(?:secret|password|passwd|token|api-key|apikey)(?:\s+|["']\s*,\s*["']))(?!-)"# + value + "+", caseless: true), 1),
+            // A (name, value) pair whose name names a secret, as Python prints `os.environ.items()`
+            // or ASGI headers: `('LIVEKIT_API_SECRET', 'VALUE')`, `[b'x-api-key', b'VALUE']`.
+            (keyGates, p(#"([(\[]\s*b?(["'])[A-Za-z0-9_.-]*?"# + secretKey + #"\2\s*,\s*b?\2)(?!\[redacted)[^"'\\]+(?=\2)"#, caseless: true), 1),
             // Prose: `api secret is VALUE` (a value of 16+ characters with a digit: not `token is expired`).
             (keyGates | bits(15...15),
              p(#"((?:secret|password|passwd|api[-_ ]key|token)\s+(?:is|was)\s+["']?)(?!\[redacted)(?=[^\s"']*[0-9])[A-Za-z0-9._~+/=-]{16,}"#, caseless: true), 1),

@@ -363,6 +363,24 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(Redactor().redact("run ['--api-secret', 'ArgvSecretVal0123456789']") == "run ['--api-secret', '[redacted]']")
     }
 
+    /// `os.environ.items()` and ASGI headers, logged as (name, value) pairs: a JSON list of pairs
+    /// and Python's repr of tuples.
+    @Test func theValueOfASecretNamedPairIsRedacted() throws {
+        let dir = TempDir()
+        dir.write("pairs.log", #"""
+            {"message": "env", "level": "INFO", "name": "agent", "timestamp": "2025-12-11T00:51:47+00:00", "environ": [["LIVEKIT_API_SECRET", "Zx9vQ2mL7pR4tY8uW3nK6jH1gF5dS0aBcXeVbN2mQ7w"], ["x-api-key", "PairKeyVal0123456789"], ["LIVEKIT_API_SECRET", "None"], ["LIVEKIT_URL", "wss://x.livekit.cloud"]]}
+            2025-12-11 00:51:45,905 - app - INFO - environ: [('LIVEKIT_URL', 'wss://x.livekit.cloud'), ('LIVEKIT_API_SECRET', 'Zx9vQ2mL7pR4tY8uW3nK6jH1gF5dS0aBcXeVbN2mQ7w')]
+            2025-12-11 00:51:45,906 - app - INFO - headers: [(b'host', b'api'), (b'x-api-key', b'PairKeyVal0123456789')]
+
+            """#)
+        let result = try runLoganalyze(["parse", dir.url.path + "/pairs.log"])
+        #expect(result.stdout.contains(#""environ":[["LIVEKIT_API_SECRET","[redacted]"],["x-api-key","[redacted]"],["LIVEKIT_API_SECRET","None"],["LIVEKIT_URL","wss://x.livekit.cloud"]]"#), "\(result.stdout)")
+        #expect(result.stdout.contains(#""message":"environ: [('LIVEKIT_URL', 'wss://x.livekit.cloud'), ('LIVEKIT_API_SECRET', '[redacted]')]""#), "\(result.stdout)")
+        #expect(result.stdout.contains(#""message":"headers: [(b'host', b'api'), (b'x-api-key', b'[redacted]')]""#), "\(result.stdout)")
+        #expect(!result.stdout.contains("Zx9vQ2mL7pR4tY8uW3nK6jH1gF5dS0aBcXeVbN2mQ7w"))
+        #expect(!result.stdout.contains("PairKeyVal0123456789"))
+    }
+
     @Test func wordsAndIdsNearTheKeyAndCookieRulesSurvive() {
         let r = Redactor()
         let plain = [
