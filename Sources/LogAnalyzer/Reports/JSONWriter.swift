@@ -74,7 +74,8 @@ struct JSONBytes: ~Copyable {
 
     /// The bytes of `b` quoted: `"` and `\` escaped, `\n` `\r` `\t` by name, other control
     /// characters and DEL as `\u00xx`, C1 controls as `\u0080`-`\u009f`, and the characters that
-    /// reorder or break text (see `TerminalText.isBidiOrSeparator`) as `\u202e` and the like;
+    /// reorder or break text (see `TerminalText.isBidiOrSeparator`) or print nothing (see
+    /// `TerminalText.isInvisible`) as `\u202e` and the like (a tag as its surrogate pair);
     /// anything else (UTF-8 included) as it is. `b` is UTF-8 (a Swift string's bytes).
     mutating func quote(bytes b: UnsafeBufferPointer<UInt8>) {
         append(byte: 0x22)
@@ -86,8 +87,13 @@ struct JSONBytes: ~Copyable {
             if u >= 0x80 {
                 // firstEscape returns a lead byte only when its scalar is to be escaped.
                 let (scalar, length) = Self.escapedScalar(b, at: i)!
-                append(byte: UInt8(ascii: "u"))
-                for shift in stride(from: 12, through: 0, by: -4) { append(byte: Self.hexDigit(UInt8((scalar >> UInt32(shift)) & 15))) }
+                // Above U+FFFF (the tags) as a UTF-16 surrogate pair, `\udb40\udc41`.
+                let units = scalar > 0xFFFF ? [0xD800 + ((scalar - 0x10000) >> 10), 0xDC00 + ((scalar - 0x10000) & 0x3FF)] : [scalar]
+                for (n, unit) in units.enumerated() {
+                    if n > 0 { append(byte: 0x5C) }
+                    append(byte: UInt8(ascii: "u"))
+                    for shift in stride(from: 12, through: 0, by: -4) { append(byte: Self.hexDigit(UInt8((unit >> UInt32(shift)) & 15))) }
+                }
                 start = i + length
                 continue
             }
@@ -124,7 +130,7 @@ struct JSONBytes: ~Copyable {
     /// The first escape at or after `i` (`"` and `\` only when `quotes`). Eight bytes at a time
     /// while they are printable ASCII (parse quotes every string of every record: a byte at a
     /// time, the lead bytes of the escaped scalars cost 3.5% more instructions); a byte at a
-    /// time through a word that may hold one, where only the lead bytes 0xC2, 0xD8 and 0xE2 need
+    /// time through a word that may hold one, where only the lead bytes 0xC2, 0xD8, 0xE1, 0xE2, 0xEF and 0xF3 need
     /// a second look.
     @inline(__always)
     private static func firstEscape(_ b: UnsafeBufferPointer<UInt8>, from i: Int, quotes: Bool) -> Int? {
@@ -139,7 +145,7 @@ struct JSONBytes: ~Copyable {
             while i < end {
                 let u = b[i]
                 if u < 0x20 || u == 0x7F || (quotes && (u == 0x22 || u == 0x5C)) { return i }
-                if u >= 0xC2, u == 0xC2 || u == 0xD8 || u == 0xE2, escapedScalar(b, at: i) != nil { return i }
+                if u >= 0xC2, u == 0xC2 || u == 0xD8 || u == 0xE2 || u == 0xE1 || u == 0xEF || u == 0xF3, escapedScalar(b, at: i) != nil { return i }
                 i += 1
             }
         }
@@ -160,7 +166,9 @@ struct JSONBytes: ~Copyable {
 
     /// The scalar starting at `i` and its length in bytes when it is a C1 control (C2 80-9F) or
     /// one of U+061C (D8 9C), U+200E/U+200F (E2 80 8E-8F), U+2028-U+202E (E2 80 A8-AE) or
-    /// U+2066-U+2069 (E2 81 A6-A9); nil for anything else.
+    /// U+2066-U+2069 (E2 81 A6-A9), or invisible (`TerminalText.isInvisible`: U+180E, E1 A0 8E;
+    /// U+200B and U+2060-U+2064, E2 80 8B and E2 81 A0-A4; U+FEFF, EF BB BF; U+FFF9-U+FFFB,
+    /// EF BF B9-BB; the tags U+E0000-U+E007F, F3 A0 80-81 xx); nil for anything else.
     private static func escapedScalar(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int)? {
         guard i + 1 < b.count else { return nil }
         let b1 = b[i + 1]
@@ -171,8 +179,20 @@ struct JSONBytes: ~Copyable {
             guard i + 2 < b.count else { return nil }
             let b2 = b[i + 2]
             let scalar = 0x2000 | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
-            guard b1 == 0x80 || b1 == 0x81, TerminalText.isBidiOrSeparator(scalar) else { return nil }
+            guard b1 == 0x80 || b1 == 0x81, TerminalText.isBidiOrSeparator(scalar) || TerminalText.isInvisible(scalar) else { return nil }
             return (scalar, 3)
+        case 0xE1:
+            guard i + 2 < b.count, b1 == 0xA0, b[i + 2] == 0x8E else { return nil }
+            return (0x180E, 3)
+        case 0xEF:
+            guard i + 2 < b.count else { return nil }
+            let b2 = b[i + 2]
+            if b1 == 0xBB && b2 == 0xBF { return (0xFEFF, 3) }
+            guard b1 == 0xBF, b2 >= 0xB9, b2 <= 0xBB else { return nil }
+            return (0xFFC0 | UInt32(b2 & 0x3F), 3)
+        case 0xF3:
+            guard i + 3 < b.count, b1 == 0xA0, b[i + 2] == 0x80 || b[i + 2] == 0x81 else { return nil }
+            return (0xE0000 | (UInt32(b[i + 2] & 0x3F) << 6) | UInt32(b[i + 3] & 0x3F), 4)
         default: return nil
         }
     }

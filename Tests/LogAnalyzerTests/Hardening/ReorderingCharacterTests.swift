@@ -35,6 +35,37 @@ import Testing
         #expect(JSONWriter.quoted(kept) == "\"" + kept + "\"")
     }
 
+    /// Characters that print nothing: a room `voice-room\u{200B}` would look like `voice-room`, tags
+    /// carry text no one sees.
+    static let invisible = "zw\u{200B} wj\u{2060}\u{2064} bom\u{FEFF} ann\u{FFF9}x\u{FFFB} mvs\u{180E} tag\u{E0041}\u{E007F}"
+
+    @Test func invisibleCharactersAreShownEscaped() {
+        #expect(TerminalText.escape(Self.invisible) == "zw\\u200b wj\\u2060\\u2064 bom\\ufeff ann\\ufff9x\\ufffb mvs\\u180e tag\\u{e0041}\\u{e007f}")
+        #expect(JSONWriter.quoted(Self.invisible) == "\"zw\\u200b wj\\u2060\\u2064 bom\\ufeff ann\\ufff9x\\ufffb mvs\\u180e tag\\udb40\\udc41\\udb40\\udc7f\"")
+        // Their neighbours, the joiners of emoji and scripts and the soft hyphen stay as they are.
+        let kept = "\u{200C}\u{200D}\u{AD}\u{2065}\u{FEFE}\u{FFF8}\u{FFFC}\u{180F}\u{E0080}\u{1E00}ệ👩‍💻"
+        #expect(TerminalText.escape(kept) == kept)
+        #expect(JSONWriter.quoted(kept) == "\"" + kept + "\"")
+        var raw = "{\"room\": \"voice-room\u{200B}\"}"
+        #expect(raw.withUTF8 { JSONBytes.holdsEscapedCharacter($0) })
+    }
+
+    @Test func aRoomNameWithAZeroWidthSpaceIsNotShownAsAnother() throws {
+        let dir = TempDir()
+        dir.write("agent.log", """
+            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_p9KdW3xYzQ2r", "room_name": "voice-room\u{200B}", "timestamp": "2025-12-11T00:51:46.100000+00:00"}
+            {"message": "unhandled exception while running the job task", "level": "ERROR", "name": "livekit.agents", "job_id": "AJ_p9KdW3xYzQ2r", "exc_info": "Traceback (most recent call last):\\nRuntimeError: tag\u{E0041}", "timestamp": "2025-12-11T00:51:47.000000+00:00"}
+
+            """)
+        let text = try runLoganalyze(["analyze", dir.url.path + "/agent.log"])
+        #expect(text.stdout.hasPrefix("voice-room\\u200b  job AJ_p9KdW3xYzQ2r  "), "\(text.stdout)")
+        #expect(text.stdout.contains("RuntimeError: tag\\u{e0041}\n"), "\(text.stdout)")
+        let json = try runLoganalyze(["analyze", "--output", "json", dir.url.path + "/agent.log"])
+        #expect(json.stdout.contains("\"room\": \"voice-room\\u200b\""), "\(json.stdout)")
+        let parse = try runLoganalyze(["parse", dir.url.path + "/agent.log"])
+        #expect(parse.stdout.contains("RuntimeError: tag\\udb40\\udc41\""), "\(parse.stdout)")
+    }
+
     /// Raw JSON is copied to `parse` output only when it holds none (checked eight bytes at a time).
     @Test func rawJSONHoldingOneIsFound() {
         func holds(_ s: String) -> Bool {
