@@ -127,6 +127,17 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(!result.stderr.contains("APIk7Qx2Lm9Pz4R"), "\(command): \(result.stderr)")
     }
 
+    /// A diagnostic quotes what it could not read: a `.loganalyze.json` value holding a key.
+    @Test func aSecretQuotedByADiagnosticIsRedacted() {
+        let d = Diagnostic(.warning, path: ".loganalyze.json", kind: "config-tokenTtl", #"tokenTtl: must be a duration string such as "2h", at most 10 years, got "2h\#u{1B}]0;X\#u{7} APIk7Qx2Lm9Pz4R"; ignored"#)
+        #expect(d.rendered == #".loganalyze.json: warning: tokenTtl: must be a duration string such as "2h", at most 10 years, got "2h\x1b]0;X\x07 [redacted]"; ignored"#)
+        var sink = DiagnosticSink()
+        sink.report(d)
+        let json = JSONReportRenderer().diagnosticNodes(sink)
+        #expect(json == [.object([("severity", .string("warning")), ("path", .string(".loganalyze.json")), ("line", .null), ("kind", .string("config-tokenTtl")),
+                                  ("message", .string("tokenTtl: must be a duration string such as \"2h\", at most 10 years, got \"2h\u{1B}]0;X\u{7} [redacted]\"; ignored"))])])
+    }
+
     @Test func theLogsReallyProduceFindingsWhoseEvidenceHeldTheSecrets() throws {
         let dir = TempDir()
         writeSecretLogs(into: dir)
