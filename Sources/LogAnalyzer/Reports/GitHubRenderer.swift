@@ -53,7 +53,7 @@ public struct GitHubRenderer {
             }
             guard let report = fixture.report else { continue }
             for e in fixture.missing {
-                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing \(e.description)"))\n"
+                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing " + redactor.redact(e.description)))\n"
             }
             for f in fixture.unexpected {
                 out += command(f, paths: report.paths, redactor: redactor, prefix: "unexpected ")

@@ -91,15 +91,17 @@ public struct SARIFRenderer {
             }
             for f in fixture.unexpected { results.append(result(f, paths: report.paths, baseline: "new", fixture: fixtureKey, redactor, &fingerprints)) }
             for e in fixture.missing {
+                // (Its session is a room name `--update` took from a log: it may hold a secret.)
+                let description = redactor.redact(e.description)
                 results.append(.object([
                     ("ruleId", .string(Self.missingRuleId)),
                     ("ruleIndex", .int(DetectorRegistry.all.count)),
                     ("level", .string("error")),
-                    ("message", .object([("text", .string("missing \(e.description)"))])),
+                    ("message", .object([("text", .string("missing \(description)"))])),
                     ("locations", .array([location(expectationsFile, line: 1)])),
                     ("baselineState", .string("absent")),
                     ("partialFingerprints", .object([
-                        ("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(fixtureKey):\(e.description)"))),
+                        ("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(fixtureKey):\(description)"))),
                     ])),
                 ]))
             }

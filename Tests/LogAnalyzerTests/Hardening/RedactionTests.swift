@@ -138,6 +138,22 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
                                   ("message", .string("tokenTtl: must be a duration string such as \"2h\", at most 10 years, got \"2h\u{1B}]0;X\u{7} [redacted]\"; ignored"))])])
     }
 
+    /// An expectation no finding met is named with its session: a room name `--update` took from
+    /// a log, which may hold a secret.
+    @Test("a secret in a missing expectation's session is redacted", arguments: ["text", "sarif", "junit", "github"])
+    func aSecretInAMissingExpectationIsRedacted(_ output: String) throws {
+        let dir = TempDir()
+        dir.write("fx/agent.log", """
+            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_p9KdW3xYzQ2r", "room_name": "room-p", "timestamp": "2025-12-11T00:51:46.100000+00:00"}
+
+            """)
+        dir.write("fx/expected.json", #"{"findings": [{"rule": "job-failure", "session": "room-APIk7Qx2Lm9Pz4R", "values": {"kind": "entrypoint"}}]}"#)
+        let result = try runLoganalyze(["check", "--output", output, dir.url.path + "/fx"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("missing job-failure in room-[redacted] (kind entrypoint)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("APIk7Qx2Lm9Pz4R"), "\(result.stdout)")
+    }
+
     @Test func theLogsReallyProduceFindingsWhoseEvidenceHeldTheSecrets() throws {
         let dir = TempDir()
         writeSecretLogs(into: dir)
