@@ -85,13 +85,13 @@ public final class RecordRenderer {
                 // decoded and written again. Its text is built only for the secret-name test of a
                 // text value (not for the numbers most fields hold).
                 let decodedKey = rawKey.contains(UInt8(ascii: "\\")) || JSONBytes.holdsEscapedCharacter(rawKey) ? Fields.keyText(b, key) : nil
-                // (A key long enough to be a token is redacted as a value is: a JWT used as a key
-                // was printed whole.)
-                if rawKey.count >= 16, Redactor.mightHoldSecret(rawKey), case let k = decodedKey ?? rawKey.string(0, rawKey.count),
-                    case let redacted = redactor.redact(k), redacted != k
-                {
-                    out.quote(redacted)
+                // (A key that is a credential is redacted as a value is: a JWT used as a key was
+                // printed whole. A LiveKit API key's string value is its secret.)
+                var valueIsSecret = false
+                if rawKey.count >= 16 || (rawKey.count >= 13 && rawKey.has("API", at: 0)), Redactor.mightHoldSecret(rawKey), let redacted = redactedKey(decodedKey ?? rawKey.string(0, rawKey.count)) {
+                    out.quote(redacted.key)
                     out.append(":")
+                    valueIsSecret = redacted.valueIsSecret
                 } else if let decodedKey {
                     out.quote(decodedKey)
                     out.append(":")
@@ -103,6 +103,10 @@ public final class RecordRenderer {
                 func keyText() -> String { decodedKey ?? rawKey.string(0, rawKey.count) }
                 let raw = b.slice(value.lowerBound, value.upperBound)
                 let c = raw[0]
+                if valueIsSecret && c == UInt8(ascii: "\"") {
+                    out.quote(Redactor.replacement)
+                    return
+                }
                 let isText = c == UInt8(ascii: "\"") || c == UInt8(ascii: "{") || c == UInt8(ascii: "[")
                 // Raw control characters (C0, DEL, C1, bidi, U+2028/U+2029) are never copied (the
                 // scan lets them through; quoting escapes them).
@@ -125,6 +129,18 @@ public final class RecordRenderer {
             writeValue(v, key: k, into: &out, depth: 1)
         }
         out.append("}")
+    }
+
+    /// A member's key redacted when it is a credential itself, else nil: one long enough to be a
+    /// token (16+ bytes: a JWT used as a key), or a LiveKit API key naming its secret (`"keys":
+    /// {"APIk7Qx2Lm9Pz4R": "<secret>"}`, as livekit.yaml's `keys` and `LIVEKIT_KEYS` pair them):
+    /// then its string value is a secret too (a token's is not: `{"<JWT>": "room-s"}`).
+    func redactedKey(_ k: String) -> (key: String, valueIsSecret: Bool)? {
+        let count = k.utf8.count
+        let apiKey = count >= 13 && count <= 17 && k.hasPrefix("API")
+        guard count >= 16 || apiKey else { return nil }
+        let redacted = redactor.redact(k)
+        return redacted == k ? nil : (redacted, apiKey && redacted == Redactor.replacement)
     }
 
     /// Writes a JSON value with string values redacted (wholly, under secret-named keys).
@@ -163,9 +179,14 @@ public final class RecordRenderer {
             out.append("{")
             for (i, (k, value)) in members.enumerated() {
                 if i > 0 { out.append(",") }
-                out.quote(k.utf8.count >= 16 ? redactor.redact(k) : k)
+                let shownKey = redactedKey(k)
+                out.quote(shownKey?.key ?? k)
                 out.append(":")
-                writeValue(value, key: k, into: &out, depth: depth + 1)
+                if shownKey?.valueIsSecret == true, case .string = value {
+                    out.quote(Redactor.replacement)
+                } else {
+                    writeValue(value, key: k, into: &out, depth: depth + 1)
+                }
             }
             out.append("}")
         }

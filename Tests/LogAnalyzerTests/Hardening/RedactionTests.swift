@@ -408,6 +408,22 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(!result.stdout.contains("PairKeyVal0123456789"))
     }
 
+    /// A LiveKit key pair logged as a JSON object, `"keys": {"APIk7Qx2Lm9Pz4R": "<secret>"}` (as
+    /// livekit.yaml's `keys` and `LIVEKIT_KEYS` pair them), nested or at the top level.
+    @Test func aLiveKitKeyUsedAsAFieldNameIsRedactedWithItsSecret() throws {
+        let dir = TempDir()
+        dir.write("keys.log", #"""
+            {"message": "keys loaded", "level": "INFO", "name": "agent", "timestamp": "2025-12-11T00:51:47+00:00", "keys": {"APIk7Qx2Lm9Pz4R": "Zx9vQ2mL7pR4tY8uW3nK6jH1gF5dS0aBcXeVbN2mQ7w"}, "prompt_tokens": 412}
+            {"message": "keys loaded", "level": "INFO", "name": "agent", "timestamp": "2025-12-11T00:51:48+00:00", "APIk7Qx2Lm9Pz4R": "Zx9vQ2mL7pR4tY8uW3nK6jH1gF5dS0aBcXeVbN2mQ7w", "APIConnectionError": "x"}
+
+            """#)
+        let result = try runLoganalyze(["parse", dir.url.path + "/keys.log"])
+        #expect(result.stdout.contains(#""fields":{"keys":{"[redacted]":"[redacted]"},"prompt_tokens":412}}"#), "\(result.stdout)")
+        #expect(result.stdout.contains(#""fields":{"[redacted]":"[redacted]","APIConnectionError":"x"}}"#), "\(result.stdout)")
+        #expect(!result.stdout.contains("Zx9vQ2mL7pR4tY8uW3nK6jH1gF5dS0aBcXeVbN2mQ7w"))
+        #expect(!result.stdout.contains("APIk7Qx2Lm9Pz4R"))
+    }
+
     @Test func wordsAndIdsNearTheKeyAndCookieRulesSurvive() {
         let r = Redactor()
         let plain = [
