@@ -1071,7 +1071,10 @@ public final class SessionTracker {
         sealed.removeAll { slots[$0] == nil }
         free += retired
         retired.removeAll(keepingCapacity: true)
-        dropOldUnassigned()
+        // The old id-less events the finalised sessions did not take go too, into the live
+        // sessions they fall within (a session whose browser may return, or that lasts over an
+        // hour): only dropped, a browser's NegotiationError in such a session was lost.
+        attachOldUnassigned()
         return finished
     }
 

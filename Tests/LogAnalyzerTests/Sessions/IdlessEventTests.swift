@@ -72,6 +72,42 @@ import Testing
         #expect(mostHeld <= 241)
     }
 
+    /// A browser's id-less NegotiationError within a session that stays live (its browser never
+    /// logged its end) while later sessions are finalised over an hour on: it joins that session
+    /// when the later ones go, and counts once (it was dropped as too old to be used, and the
+    /// report counted 0 negotiation errors).
+    @Test func anOldIdlessEventJoinsTheLiveSessionItFallsWithinWhenOthersAreFinalised() throws {
+        func agent(_ time: String, _ message: String, job: String, room: String, _ members: String = "") -> String {
+            #"{"message": "\#(message)", "level": "INFO", "name": "livekit.agents", \#(members)"pid": 4100, "job_id": "\#(job)", "room": "\#(room)", "timestamp": "2026-03-02T\#(time)+00:00"}"#
+        }
+        var lines: [String] = [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_aaaaaaaaaaaa", "room": "room-a", "room_id": "RM_aaaaaaaaaaaa", "timestamp": "2026-03-02T10:26:57.000000+00:00"}"#,
+            agent("10:27:43.000000", "process exiting", job: "AJ_aaaaaaaaaaaa", room: "room-a", #""reason": "", "#),
+        ]
+        // Three later sessions, each finalised half an hour after its end.
+        for (k, start) in ["11:14", "11:43", "12:49"].enumerated() {
+            let job = "AJ_\(k)bbbbbbbbbbb"
+            lines.append(#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "\#(job)", "room": "room-\#(k)", "room_id": "RM_\#(k)bbbbbbbbbbb", "timestamp": "2026-03-02T\#(start):00.000000+00:00"}"#)
+            lines.append(agent("\(start):40.000000", "process exiting", job: job, room: "room-\(k)", #""reason": "", "#))
+        }
+        let browser = """
+            10:26:58.100 livekit-client.esm.mjs:18392 signal connected {room: 'room-a', roomID: 'RM_aaaaaaaaaaaa', participant: 'user-1', pID: 'PA_aaaaaaaaaaaa'}
+            10:27:00.037 Uncaught (in promise) NegotiationError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'.
+
+            """
+        let dir = TempDir()
+        let paths = [dir.write("agent.log", lines.joined(separator: "\n") + "\n"), dir.write("browser.log", browser)]
+        var analyzer = Analyzer()
+        analyzer.keepSessionEvents = true
+        analyzer.monitor = MonitorAggregate()
+        var sink = DiagnosticSink()
+        let report = analyzer.run(paths.map { InputDescriptor(path: $0) }, diagnostics: &sink)
+        let a = try #require(report.sessions.first { $0.room == "room-a" })
+        #expect(a.events.filter { $0.kind == .negotiationError }.map(\.location.line) == [2])
+        #expect(report.monitor?.negotiationErrors == 1)
+        #expect(report.sessions.count == 4)
+    }
+
     @Test func anIdlessEventWithinTooManySessionsJoinsNone() {
         for sessions in [200, 300] {
             var lines: [String] = []
