@@ -78,10 +78,11 @@ public enum Ingestor {
     /// directory (the same incident) before any other input's; explicit `--date` wins over both.
     ///
     /// Where those logs' dated spans are known (plain files: their first and last 64 KiB), the
-    /// day is the one that puts the time-only log's first stamp, read in `--tz`, at the latest
-    /// moment no more than 6 hours after the span's end: inside the span when the span is shorter
-    /// than a day (a DevTools console or a worker's `console` log beside a UTC server log, in any
-    /// zone, across midnight), and at the incident, the end of the logs, when they run for days.
+    /// day is the one that puts the time-only log's first stamp, read in `--tz`, nearest the span
+    /// when the span is shorter than a day (inside it when it can: a DevTools console or a
+    /// worker's `console` log beside a UTC server log, in any zone, across midnight), and at the
+    /// latest moment no more than 6 hours after the span's end when the logs run for days (at
+    /// the incident, their end).
     /// Otherwise it is the first date the other logs write.
     public static func learnReferenceDays(_ inputs: [InputDescriptor], options: IngestOptions = IngestOptions()) -> [Int64?] {
         let days = inputs.map { firstDay(of: $0) }
@@ -102,11 +103,33 @@ public enum Ingestor {
             let dir = directory(inputs[i].path)
             let near = inputs.indices.filter { days[$0] != nil && directory(inputs[$0].path) == dir }
             let known = (near.isEmpty ? inputs.indices.filter { days[$0] != nil } : near).prefix(ReadingOrder.maxEstimated).compactMap(span)
-            if let end = known.map(\.upperBound).max(), let first = firstTimeOfDay(of: inputs[i], options: options) {
-                return day(placing: first, before: end.adding(seconds: 6 * 3600), zone: options.zone(for: inputs[i].path))
+            if let end = known.map(\.upperBound).max(), let start = known.map(\.lowerBound).min(),
+                let first = firstTimeOfDay(of: inputs[i], options: options)
+            {
+                let zone = options.zone(for: inputs[i].path)
+                if start.seconds(until: end) < 86_400 { return day(placing: first, near: start...end, zone: zone) }
+                return day(placing: first, before: end.adding(seconds: 6 * 3600), zone: zone)
             }
             return near.first.flatMap { days[$0] } ?? global
         }
+    }
+
+    /// The local day on which `microsOfDay` in `zone` is nearest `span` (a span shorter than a
+    /// day), no more than 6 hours after its end; of two as near, the later. Inside the span when
+    /// it can be: the latest instant up to 6 hours after the end put the first stamp of a
+    /// browser console of a day's first session on the next day, beside a log of 18 to 24 hours.
+    static func day(placing microsOfDay: Int64, near span: ClosedRange<Timestamp>, zone: TimeZoneSetting) -> Int64 {
+        let limit = span.upperBound.adding(seconds: 6 * 3600)
+        let latest = day(placing: microsOfDay, before: limit, zone: zone)
+        var best = latest
+        var bestDistance = Int64.max
+        for day in stride(from: latest, through: latest - 2, by: -1) {
+            let local = day * Timestamp.microsPerDay + microsOfDay
+            let t = local - Int64(zone.offset(atLocalMicros: local)) * 1_000_000
+            let distance = t < span.lowerBound.micros ? span.lowerBound.micros - t : max(0, t - span.upperBound.micros)
+            if distance < bestDistance { (best, bestDistance) = (day, distance) }
+        }
+        return best
     }
 
     /// The local day on which `microsOfDay` in `zone` is the latest instant not after `limit`.

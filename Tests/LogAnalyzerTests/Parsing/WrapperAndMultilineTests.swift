@@ -603,6 +603,24 @@ import Testing
         #expect(try firstTime(timeOnly: later, beside: server, zone: "UTC") == "2026-03-18T03:00:00.000Z")
     }
 
+    /// Beside a server log of one day (00:14 to 22:06 UTC), a browser console of that day's first
+    /// session (00:34) is placed on that day, inside the span: it was put on the next day (the
+    /// latest 00:34 no more than 6 hours after 22:06), a session of its own a day later.
+    @Test func aTimeOnlyLogBesideADayLongLogIsPlacedInsideItsSpan() throws {
+        let server = [
+            "2026-03-02T00:14:48.508Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"audit-0000\", \"roomID\": \"RM_5qH5mS5fafLy\"}",
+            "2026-03-02T22:06:44.000Z\tINFO\tlivekit\tservice/roommanager.go:706\troom closed\t{\"room\": \"audit-0299\", \"roomID\": \"RM_Zq7H5mS5fafL\"}",
+        ]
+        let first = ["00:34:19.545 livekit-client.esm.mjs:18392 signal connected {room: 'audit-0006', roomID: 'RM_9ow10O9ugY3a', participant: 'user-3Xr82', pID: 'PA_xHn7R5C1Ve8l'}"]
+        #expect(try firstTime(timeOnly: first, beside: server, zone: "UTC") == "2026-03-02T00:34:19.545Z")
+        // A few minutes before the server's first line: the same day.
+        let before = ["00:10:00.000 livekit-client.esm.mjs:18392 signal connected {room: 'audit-0000'}"]
+        #expect(try firstTime(timeOnly: before, beside: server, zone: "UTC") == "2026-03-02T00:10:00.000Z")
+        // Nearer the end than the start: after the end, on its day.
+        let after = ["22:30:00.000 livekit-client.esm.mjs:18392 signal connected {room: 'audit-0300'}"]
+        #expect(try firstTime(timeOnly: after, beside: server, zone: "UTC") == "2026-03-02T22:30:00.000Z")
+    }
+
     @Test func placingATimeOfDayBeforeALimit() throws {
         let utc = try #require(TimeZoneSetting("UTC"))
         let limit = Timestamp(micros: Timestamp.days(year: 2026, month: 3, day: 18) * Timestamp.microsPerDay + 6 * 3_600_000_000)  // 06:00Z on the 18th
