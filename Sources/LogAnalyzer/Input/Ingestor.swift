@@ -181,8 +181,23 @@ public enum Ingestor {
         return nil
     }
 
-    /// The first plausible date (2000-2099) in the first 64 KiB of a plain file, or else its first
-    /// epoch stamp's day.
+    /// Fills `buffer` with the start of the gzip file open at `fd` (read again from its start),
+    /// inflated; returns how many bytes (0 when it cannot be read).
+    static func inflatedHead(fd: Int32, into buffer: inout [UInt8]) -> Int {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { return 0 }
+        let source = GzipSource(inner: FileDescriptorSource(fd: fd), limit: UInt64(buffer.count), inputChunk: 16 * 1024)
+        var filled = 0
+        buffer.withUnsafeMutableBytes { all in
+            while filled < all.count {
+                guard let n = try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: all[filled...])), n > 0 else { break }
+                filled += n
+            }
+        }
+        return filled
+    }
+
+    /// The first plausible date (2000-2099) in the first 64 KiB of a file (inflated when it is
+    /// gzip), or else its first epoch stamp's day.
     static func firstDay(of input: InputDescriptor) -> Int64? {
         for input in [input] where input.kind == .file {
             // Only regular files: peeking into a FIFO would eat its data (and reopening it could wait forever).
@@ -192,8 +207,13 @@ public enum Ingestor {
             guard fd >= 0 else { continue }
             defer { close(fd) }
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            guard n > 2, !(buffer[0] == 0x1F && buffer[1] == 0x8B) else { continue }
+            var n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            guard n > 2 else { continue }
+            if buffer[0] == 0x1F && buffer[1] == 0x8B {
+                // A rotated, compressed log (`agent.log.1.gz`): its first 64 KiB inflated.
+                n = inflatedHead(fd: fd, into: &buffer)
+                guard n > 2 else { continue }
+            }
             let found: Int64? = buffer.withUnsafeBufferPointer { all in
                 let b = all.slice(0, n)
                 var i = 0

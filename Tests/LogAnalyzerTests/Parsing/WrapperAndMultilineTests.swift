@@ -545,6 +545,23 @@ import Testing
         #expect(first?.time?.iso8601 == "2025-12-11T00:51:46.000Z")
     }
 
+    /// A rotated, compressed log (`agent.log.1.gz`) dates a time-only browser console beside it:
+    /// its lines had no date (the day of a gzip input was not read), so they joined no session
+    /// of the day's logs.
+    @Test func aGzipLogDatesATimeOnlyLog() throws {
+        let dir = TempDir()
+        let agent = #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_aaaaaaaaaaaa", "room": "room-a", "room_id": "RM_aaaaaaaaaaaa", "timestamp": "2026-03-02T12:12:29.077000+00:00"}"#
+        let gz = dir.write("agent.log.1.gz", try gzip(Data((agent + "\n").utf8)))
+        let browser = dir.write("browser.log", "12:12:29.300 livekit-client.esm.mjs:18392 signal connected {room: 'room-a', roomID: 'RM_aaaaaaaaaaaa'}\n")
+        let inputs = [InputDescriptor(path: browser), InputDescriptor(path: gz)]
+        let days = Ingestor.learnReferenceDays(inputs)
+        #expect(days == [Timestamp.days(year: 2026, month: 3, day: 2), Timestamp.days(year: 2026, month: 3, day: 2)])
+        var diagnostics = DiagnosticSink()
+        var records: [LogRecord] = []
+        Ingestor.read(inputs[0], index: 0, options: IngestOptions(), referenceDay: days[0], diagnostics: &diagnostics) { records.append($0) }
+        #expect(records.first?.time?.iso8601 == "2026-03-02T12:12:29.300Z")
+    }
+
     /// livekit-server JSON (zap, epoch seconds) and Node agents JSON (pino, epoch milliseconds)
     /// write no date as text; their stamps date a time-only log (pino-pretty's `[HH:MM:SS.mmm]`).
     @Test(arguments: [
