@@ -62,8 +62,8 @@ public struct MonitorAggregate: Sendable {
             return
         }
         sessions += 1
-        if let s = session.start, from == nil || s < from! { from = s }
-        if let e = session.end, to == nil || e > to! { to = e }
+        if let s = session.start, from == nil || Self.bounds(s, before: from!) { from = s }
+        if let e = session.end, to == nil || Self.bounds(e, after: to!) { to = e }
         var worst: [String: Severity] = [:]
         for f in findings where worst[f.rule] == nil || f.severity > worst[f.rule]! { worst[f.rule] = f.severity }
         for (rule, severity) in worst {
@@ -119,6 +119,18 @@ public struct MonitorAggregate: Sendable {
         }
     }
 
+    /// Whether `t` starts the window rather than `from`: a dated time before any time without a
+    /// date (a time-only log's, counted from day 0, which made the window start at
+    /// `00:27:07.370` beside a day of dated sessions).
+    static func bounds(_ t: Timestamp, before from: Timestamp) -> Bool {
+        t.hasDate == from.hasDate ? t < from : t.hasDate
+    }
+
+    /// Whether `t` ends the window rather than `to` (a dated time before any without a date).
+    static func bounds(_ t: Timestamp, after to: Timestamp) -> Bool {
+        t.hasDate == to.hasDate ? t > to : t.hasDate
+    }
+
     /// Session start to agent ready: the greeting's start, else the start of the first reply as
     /// slow-greeting takes it (its LLM metrics time minus the ttft; a greeting spoken from fixed
     /// text, a TTS line before any LLM line, its TTS metrics time minus the ttfb).
@@ -137,8 +149,8 @@ public struct MonitorAggregate: Sendable {
 
     public mutating func merge(_ other: MonitorAggregate) {
         sessions += other.sessions
-        if let f = other.from, from == nil || f < from! { from = f }
-        if let t = other.to, to == nil || t > to! { to = t }
+        if let f = other.from, from == nil || Self.bounds(f, before: from!) { from = f }
+        if let t = other.to, to == nil || Self.bounds(t, after: to!) { to = t }
         for (k, v) in other.ruleSessions { ruleSessions[k, default: 0] += v }
         for (k, v) in other.ruleSeveritySessions { ruleSeveritySessions[k, default: 0] += v }
         greeting.merge(other.greeting)

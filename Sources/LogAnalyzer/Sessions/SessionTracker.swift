@@ -1495,8 +1495,15 @@ public final class SessionTracker {
             cappedEvents += b.droppedEvents
             if firstCappedSession == nil { firstCappedSession = key }
         }
+        // A session with dated lines starts at its first dated event: the lines of a time-only
+        // log whose date could not be learnt (its dated logs came through standard input) count
+        // from day 0, and as its start made its connect time and duration 56 years.
+        var start = b.start
+        if let s = start, !s.hasDate, b.end?.hasDate == true {
+            start = events.lazy.compactMap(\.time).first { $0.hasDate }
+        }
         return Session(
-            key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds.items, participants: b.participants.items, start: b.start, end: b.end,
+            key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds.items, participants: b.participants.items, start: start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: gaps,
             inputGaps: gapsByInput, records: b.records, order: b.firstSeen, responses: b.responses, replies: b.replies,
             audioSeconds: b.audioSeconds)

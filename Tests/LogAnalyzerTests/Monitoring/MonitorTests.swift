@@ -102,6 +102,43 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
     /// A greeting spoken from fixed text (`session.say`) logs a TTS line before any LLM line:
     /// the agent was ready at that reply's start (TTS time minus ttfb, 2.25 - 0.3 s after the
     /// 0.25 s job request), not at the first user turn's LLM line 16 s in.
+    /// A time-only browser console whose date could not be learnt (the agent log came through
+    /// standard input) joins the session by its room sid: its undated times do not start the
+    /// session, nor the window. They did: the connect time, from day 0 to 2026-03-02, was
+    /// 1,772,409,602.8 s, and the window started at 11:59:59.700.
+    @Test func undatedLinesDoNotStartADatedSession() throws {
+        let tracker = SessionTracker(configuration: AnalysisConfiguration(), paths: ["-", "browser.log"])
+        func record(_ input: Int, _ line: Int, _ message: String, _ micros: Int64, dated: Bool) -> LogRecord {
+            var r = LogRecord(input: input, line: line, format: input == 0 ? .agentsJSON : .browserConsole, message: message)
+            r.time = Timestamp(micros: micros, hasDate: dated)
+            r.ids.room = "room-a"
+            r.ids.roomSid = "RM_aaaaaaaaaaaa"
+            if input == 0 { r.ids.jobId = "AJ_aaaaaaaaaaaa" }
+            return r
+        }
+        let day = Timestamp.days(year: 2026, month: 3, day: 2) * Timestamp.microsPerDay
+        let noon = 12 * 3_600_000_000 as Int64
+        tracker.add(record(1, 1, "signal connected", noon - 300_000, dated: false))
+        tracker.add(record(0, 1, "received job request", day + noon, dated: true))
+        tracker.add(record(0, 2, "Generating initial greeting", day + noon + 2_500_000, dated: true))
+        tracker.add(record(0, 3, "Voice agent running for room room-a", day + noon + 3_700_000, dated: true))
+        tracker.add(record(0, 4, "process exiting", day + noon + 30_000_000, dated: true))
+        // Another room's console alone: a session without a date, which does not start the window.
+        var other = record(1, 2, "signal connected", 27 * 60_000_000 + 7_370_000, dated: false)
+        other.ids.room = "room-b"
+        other.ids.roomSid = "RM_bbbbbbbbbbbb"
+        tracker.add(other)
+        let sessions = tracker.finish()
+        #expect(sessions.map(\.room) == ["room-a", "room-b"])
+        #expect(sessions.first?.start?.iso8601 == "2026-03-02T12:00:00.000Z")
+        var monitor = MonitorAggregate()
+        for s in sessions { monitor.add(s, findings: []) }
+        #expect(monitor.summary.latency["connectSeconds"]?.max == 2.5)
+        #expect(monitor.summary.latency["durationSeconds"]?.max == 30)
+        #expect(monitor.summary.from == "2026-03-02T12:00:00.000Z")
+        #expect(monitor.summary.to == "2026-03-02T12:00:30.000Z")
+    }
+
     @Test func connectTimeOfASpokenGreetingIsItsTTSStart() throws {
         let extras = #""pid": 7001, "job_id": "AJ_Sy7kQ2mXv9Lp", "room": "say-room-1""#
         let log = [
