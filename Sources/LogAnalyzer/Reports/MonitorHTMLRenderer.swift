@@ -95,10 +95,14 @@ public struct MonitorHTMLRenderer {
         let barWidth = (width - plotLeft - 8) / Double(bars)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(title)\">"
         svg += "<line x1=\"\(plotLeft)\" y1=\"\(plotBottom)\" x2=\"\(width - 4)\" y2=\"\(plotBottom)\" stroke=\"#9aa5b1\"/>"
+        // (The last bar holds the values past the limit too: a long greeting among short ones.)
+        let overflow = (d.max ?? 0) >= limit
         for (i, c) in counts.enumerated() {
             let h = top == 0 ? 0 : Double(c) / top * (plotBottom - 12)
             let x = plotLeft + Double(i) * barWidth
-            svg += "<rect class=\"bar\" x=\"\(formatFixed(x + 1, 1))\" y=\"\(formatFixed(plotBottom - h, 1))\" width=\"\(formatFixed(barWidth - 2, 1))\" height=\"\(formatFixed(h, 1))\" fill=\"#4a7bd0\"><title>\(formatFixed(Double(i) * step, 2))-\(formatFixed(Double(i + 1) * step, 2)) s: \(c)</title></rect>"
+            let range = overflow && i == bars - 1
+                ? "\(formatFixed(Double(i) * step, 2)) s and over" : "\(formatFixed(Double(i) * step, 2))-\(formatFixed(Double(i + 1) * step, 2)) s"
+            svg += "<rect class=\"bar\" x=\"\(formatFixed(x + 1, 1))\" y=\"\(formatFixed(plotBottom - h, 1))\" width=\"\(formatFixed(barWidth - 2, 1))\" height=\"\(formatFixed(h, 1))\" fill=\"#4a7bd0\"><title>\(range): \(c)</title></rect>"
         }
         for i in stride(from: 0, through: bars, by: 5) {
             let x = plotLeft + Double(i) * barWidth
