@@ -78,11 +78,14 @@ public struct MonitorHTMLRenderer {
             """
     }
 
-    /// A bar chart of a latency distribution (20 bars up to the 99th percentile).
+    /// A bar chart of a latency distribution (20 bars up to the 99th percentile; with fewer than
+    /// 100 samples, up to the next-to-largest, which is then below the 99th: one outlier, a
+    /// 3-hour greeting among 59 of a second, squeezed every other sample into the first bar).
     func histogram(_ d: LatencyDistribution, title: String, id: String) -> String {
         let width = 460.0
         let height = 180.0
-        guard d.count > 0, let p99 = d.percentile(99) else {
+        let reach = d.count >= 100 || d.count < 2 ? 99 : 100 * Double(d.count - 1) / Double(d.count)
+        guard d.count > 0, let p99 = d.percentile(reach) else {
             return "<figure id=\"\(id)\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"40\" role=\"img\"><text x=\"8\" y=\"24\">no samples</text></svg><figcaption>\(title)</figcaption></figure>"
         }
         let limit = max(p99 * 1.1, 0.1)

@@ -430,6 +430,20 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(titles[19] == "1.05 s and over: 1")
     }
 
+    /// With fewer than 100 samples the chart reaches the next-to-largest, not the outlier the
+    /// 99th percentile then is (59 greetings of 1 s and one of 600 s drew `0.00-33.00 s: 59`).
+    @Test func oneOutlierAmongFewSamplesDoesNotSqueezeTheHistogram() throws {
+        let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 59) + [600]), options: ["--output", "html"])
+        #expect(result.status == 0)
+        let greeting = try #require(result.stdout.range(of: "<figure id=\"greeting-histogram\">"))
+        let titles = result.stdout[greeting.upperBound...].components(separatedBy: "<title>").dropFirst().prefix(20)
+            .map { $0.components(separatedBy: "</title>")[0] }
+        #expect(titles.count == 20)
+        #expect(titles[0] == "0.00-0.06 s: 0")
+        #expect(titles[18] == "0.99-1.05 s: 59")
+        #expect(titles[19] == "1.05 s and over: 1")
+    }
+
     @Test func htmlIsWellFormedAndHoldsTheCharts() throws {
         let result = try runLoganalyze(["report", "--output", "html", "Fixtures/incident-real", "Fixtures/clean-interleaved"])
         #expect(result.status == 0)
