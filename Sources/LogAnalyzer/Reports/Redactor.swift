@@ -62,11 +62,12 @@ public final class Redactor {
     private static let keyedValue = #"(?!\[redacted)"# + placeholder + #"(?:(?<=\\")(?:[^"\\]|\\[^"])+|(?<=")(?:[^"\\]|\\.)+|(?<=')(?:[^'\\]|\\.)+|(?<!["'])(?:(?<==)|(?=[^\s"'&,]{6}))(?:(?:bearer|basic)\s+)?[^\s"'&,]+?(?=[)}\]>;]*(?:[\s"'&,]|\z)))"#
 
     /// Key names of secrets, for key=value text: the secret word may be followed by `_KEY`,
-    /// `_ACCESS_KEY`, `_VALUE` … (`DJANGO_SECRET_KEY`, `aws_secret_access_key`) and, in an
+    /// `_ACCESS_KEY`, `_VALUE` … (`DJANGO_SECRET_KEY`, `aws_secret_access_key`, Rails'
+    /// `secret_key_base`) and, in an
     /// upper-case environment name, by any other part but a setting's (`GITHUB_TOKEN_ADMIN`, not
     /// `TOKEN_TTL`).
     private static let secretKey = #"(?:access_token|refresh_token|id_token|auth_token|api[-_]?secret|client_secret|secret|password|passwd|pwd(?=\\?["']?\s*(?:=|%3D))|api[-_]?key|access[-_]?key|private[-_]?key|token)"#
-        + #"(?:[-_](?:access[-_])?key|[-_]?(?:value|b64|base64|json|str|string))?"#
+        + #"(?:[-_](?:access[-_])?key(?:[-_]base)?|[-_]?(?:value|b64|base64|json|str|string))?"#
         + #"(?-i:_(?!(?:TTL|COUNT|EXPIRY|EXPIRES|EXP|ID|URL|URI|PATH|FILE|LENGTH|LEN|SIZE|TYPE|NAME|LIMIT|TIMEOUT|ISSUER|HEADER|ENDPOINT|ENABLED|LIFETIME|SECONDS|MS|MIN|MAX)(?![A-Z0-9]))[A-Z0-9]+)*"#
 
     private static let patterns: [(gate: UInt64, pattern: Pattern, keep: Int)] = {

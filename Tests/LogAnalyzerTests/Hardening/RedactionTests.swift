@@ -303,6 +303,8 @@ func writeSecretLogs(into dir: TempDir, extra: String = "") {
         #expect(r.redact("aws_secret_access_key = SpacedAwsSecret0123456789/abc") == "aws_secret_access_key = [redacted]")
         #expect(r.redact("DJANGO_SECRET_KEY=DjangoSecretKeyVal0123456789") == "DJANGO_SECRET_KEY=[redacted]")
         #expect(r.redact("secret_key=SecretKeySecret0123456789") == "secret_key=[redacted]")
+        // Rails' key, in lower case: the extra part is not an upper-case environment name's.
+        #expect(r.redact("secret_key_base=RailsKeyBase0123456789abcdef") == "secret_key_base=[redacted]")
         #expect(r.redact("access_key=AccessKeyVal0123456789abc") == "access_key=[redacted]")
         #expect(r.redact("GITHUB_TOKEN_ADMIN=ghTokenAdmin0123 DB_PASSWORD_PROD=prodPw") == "GITHUB_TOKEN_ADMIN=[redacted] DB_PASSWORD_PROD=[redacted]")
         #expect(r.redact("LIVEKIT_API_SECRET\\=EscapedEq0123456789abc") == "LIVEKIT_API_SECRET\\=[redacted]")
