@@ -85,9 +85,22 @@ public struct AuthExpiryCascadeDetector: Detector {
                 .max { ($0.seconds, $1.event.location) < ($1.seconds, $0.event.location) }?.event
         }
         let lastFailure = failures.last!
-        let recovery = session.events.first { e in
-            e.kind == .recovered && (e.time.flatMap { t in lastFailure.time.map { t >= $0 } } ?? (e.location > lastFailure.location))
+        func afterLastFailure(_ e: SessionEvent) -> Bool {
+            e.time.flatMap { t in lastFailure.time.map { t >= $0 } } ?? (e.location > lastFailure.location)
         }
+        let newConnection = cascade.newConnection(in: session)
+        // The app's own connect() was rejected (its kept token had expired): when the same
+        // browser then logs `signal connected` (livekit-client SignalClient, a connect() with a
+        // token the app fetched again), the session came back. Only for a cascade on the
+        // browser's side alone: an agent that gave up is not brought back by the browser.
+        let browserInputs = Set(failures.filter { $0.side == .browser }.map(\.location.input))
+        let reconnected =
+            newConnection != nil && !failures.contains { $0.side == .agent }
+            ? session.events.first { e in
+                e.kind == .sessionStart && e.side == .browser && browserInputs.contains(e.location.input)
+                    && (e.text == "signal connected" || e.text.hasPrefix("signal connected ")) && afterLastFailure(e)
+            } : nil
+        let recovery = session.events.first { e in e.kind == .recovered && afterLastFailure(e) } ?? reconnected
         let gaveUp = session.events.first { e in
             e.kind == .gaveUp && (e.time.flatMap { t in firstTime.map { t >= $0 } } ?? (e.location > first.location))
         }
@@ -125,7 +138,7 @@ public struct AuthExpiryCascadeDetector: Detector {
         }
         if let trigger { f.evidence.append(Evidence(trigger, role: "trigger")) }
         // A token that expired before it was sent: the app's own connect() with a kept token.
-        if let (text, connect) = cascade.newConnection(in: session) {
+        if let (text, connect) = newConnection {
             f.explanation.append(text)
             f.evidence.append(Evidence(connect, role: "connected anew"))
         }

@@ -53,4 +53,38 @@ import Testing
         #expect(f.evidence.map(\.role) == ["connected anew", "first 401", "first 401 (browser)"])
         #expect(f.primary?.role == "first 401")
     }
+
+    /// The app then fetched a fresh token and connected again: the browser logged `signal
+    /// connected` 1.5 s after its 401 (livekit-client SignalClient.handleSignalConnected). The
+    /// cascade said `recovered: unknown` at error severity, as if the user had been left out.
+    @Test func aBrowserThatConnectsAgainAfterItsRejectedConnectRecovered() throws {
+        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
+        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        let ctx = "{room: 'support-room-q8', roomID: 'RM_Vd3kQ8pLx2Zn', participant: 'user-7c1e', pID: 'PA_Hs4nB7wKq9Ct'}"
+        let none = "{room: undefined, roomID: undefined, participant: undefined, pID: undefined}"
+        let browser = [
+            "14:00:00.688 livekit-client.esm.mjs:18392 signal connected \(ctx)",
+            "14:16:32.114 livekit-client.esm.mjs:20685 could not recover connection after 4 attempts, 29597ms. giving up \(ctx)",
+            "14:19:40.018 livekit-client.esm.mjs:18214 signal connecting to wss://support-demo.livekit.cloud \(none)",
+            "14:19:40.366 support.js:88 reconnect failed ConnectionError: could not establish signal connection: \(body)",
+        ]
+        let server = "2025-12-03T14:19:40.311Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t"
+            + #"{"error": "\#(body)", "status": 401, "method": "GET", "path": "/rtc"}"#
+        let again = [
+            "14:19:41.520 livekit-client.esm.mjs:18214 signal connecting to wss://support-demo.livekit.cloud \(none)",
+            "14:19:41.902 livekit-client.esm.mjs:18392 signal connected \(ctx)",
+        ]
+        let report = analyze(files: [("server.log", [server]), ("browser.log", browser + again)])
+        let f = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(f.severity == .warning)
+        #expect(f.value("recovered") == .text("yes"))
+        #expect(f.explanation.contains("the session recovered at 2025-12-03 14:19:41"))
+        #expect(f.evidence.map(\.role) == ["connected anew", "first 401", "first 401 (browser)", "recovered"])
+        #expect(f.evidence.last?.location.line == 6)
+        // Connecting again without getting in is no recovery.
+        let stillOut = analyze(files: [("server.log", [server]), ("browser.log", browser + [again[0]])])
+        let g = try #require(stillOut.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(g.severity == .error)
+        #expect(g.value("recovered") == .text("unknown"))
+    }
 }
