@@ -1071,10 +1071,11 @@ public final class SessionTracker {
         sealed.removeAll { slots[$0] == nil }
         free += retired
         retired.removeAll(keepingCapacity: true)
-        // The old id-less events the finalised sessions did not take go too, into the live
-        // sessions they fall within (a session whose browser may return, or that lasts over an
-        // hour): only dropped, a browser's NegotiationError in such a session was lost.
-        attachOldUnassigned()
+        // The old id-less events the finalised sessions did not take go to the live sessions
+        // they fall within, as when none was finalised (a session whose browser may return, or
+        // that lasts over an hour: a three-hour call's browser connect lines, a browser's
+        // NegotiationError): only dropped, they were lost or became a session of their own.
+        if unassigned.contains(where: { $0.time.map { isOldUnassigned($0) } ?? false }) { attachOldUnassigned() }
         return finished
     }
 
