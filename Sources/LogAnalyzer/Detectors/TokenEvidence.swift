@@ -102,7 +102,11 @@ extension TokenEvidence {
             // the server refreshed, src/room/RTCEngine.ts.)
             at == 0 || own[at - 1].kind != .resumeAttempt,
             let connectedAt = connect.time, connectedAt.seconds(until: t) <= 30,
-            let before = own.first(where: { $0.kind == .sessionStart }), let startedAt = before.time,
+            // (Its own first connection: one naming the session, before an id-less one, which
+            // every session of the log active then, give or take 2 minutes, holds: another
+            // call's `signal connecting to …` a minute earlier.)
+            let before = own.first(where: { $0.kind == .sessionStart && $0.hasIDs }) ?? own.first(where: { $0.kind == .sessionStart }),
+            let startedAt = before.time,
             startedAt.seconds(until: connectedAt) >= 60
         else { return nil }
         let expiry = Timestamp(micros: exp * 1_000_000)

@@ -87,4 +87,35 @@ import Testing
         #expect(g.severity == .error)
         #expect(g.value("recovered") == .text("unknown"))
     }
+
+    /// Two calls from one browser console a minute apart: the second call's session also holds
+    /// the first call's id-less `signal connecting to …` (an id-less line joins every session of
+    /// its log active then, ± 2 min). The explanation dated the second call's first connection
+    /// from that borrowed line, 14:00:00, not from its own, 14:01:00.
+    @Test func theFirstConnectionIsTheSessionsOwn() throws {
+        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
+        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        let first = "{room: 'support-room-q7', roomID: 'RM_Lw8cN3pXz5Qa', participant: 'user-51b0', pID: 'PA_Tg2mK9vRs4Hd'}"
+        let ctx = "{room: 'support-room-q8', roomID: 'RM_Vd3kQ8pLx2Zn', participant: 'user-7c1e', pID: 'PA_Hs4nB7wKq9Ct'}"
+        let none = "{room: undefined, roomID: undefined, participant: undefined, pID: undefined}"
+        let report = analyze(files: [
+            ("server.log", [
+                "2025-12-03T14:19:40.311Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t"
+                    + #"{"error": "\#(body)", "status": 401, "method": "GET", "path": "/rtc"}"#
+            ]),
+            ("browser.log", [
+                "14:00:00.010 livekit-client.esm.mjs:18214 signal connecting to wss://support-demo.livekit.cloud \(none)",
+                "14:00:00.688 livekit-client.esm.mjs:18392 signal connected \(first)",
+                "14:01:00.020 livekit-client.esm.mjs:18214 signal connecting to wss://support-demo.livekit.cloud \(none)",
+                "14:01:00.512 livekit-client.esm.mjs:18392 signal connected \(ctx)",
+                "14:16:32.114 livekit-client.esm.mjs:20685 could not recover connection after 4 attempts, 29597ms. giving up \(ctx)",
+                "14:19:40.018 livekit-client.esm.mjs:18214 signal connecting to wss://support-demo.livekit.cloud \(none)",
+                "14:19:40.366 support.js:88 reconnect failed ConnectionError: could not establish signal connection: \(body)",
+                "14:40:00.100 livekit-client.esm.mjs:20512 disconnect from room \(first)",
+            ]),
+        ])
+        let f = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(f.room == "support-room-q8")
+        #expect(f.explanation.last == "the browser was rejected when it connected anew (`signal connecting to wss://support-demo.livekit.cloud` at 2025-12-03 14:19:40; its first connection was at 2025-12-03 14:01:00): the app called connect() again with the token it had kept, 4 min 40 s after that token's exp (2025-12-03 14:15:00) - a connected SDK resumes with the token the server refreshed, not the app's")
+    }
 }
