@@ -200,6 +200,8 @@ public struct EarlyTokenDeathDetector: Detector {
                 f.explanation.append(logged + ", after the failure: a server that keeps the expiry rejected it early, so its clock ran ahead or the client presented another token")
             }
         }
+        /// The silence before the failure when it is too short to explain the death.
+        var shortSilence: (gap: SilentGap, side: Side)?
         if let (gap, inputGap, gapSide) = cascade.silence(in: session) {
             // A silence shorter than a refreshed token lives still explains a server-refreshed
             // token's death when it began before the next refresh was due: a live process gets
@@ -224,6 +226,7 @@ public struct EarlyTokenDeathDetector: Detector {
             // is the app's own short token used for a new connection: a silence before it (a
             // browser console prints nothing during a healthy call) did not make it expire.
             let throughRefresh = missedRefreshAt.flatMap { due in gap.seconds < c.suspensionThresholdSeconds && explains(gap) ? due : nil }
+            if !explains(gap) { shortSilence = (gap, gapSide) }
             if explains(gap), !causes.contains("short-ttl-token"), !diedAtOwnExpiry {
                 causes.insert("suspended-host", at: 0)
                 let why = throughRefresh.map { due in
@@ -261,6 +264,9 @@ public struct EarlyTokenDeathDetector: Detector {
             causes.append("unknown")
             if let claims {
                 f.explanation.append("no silence before the failure, and the rejected token's claims do not explain it (\(claims.summary)): check the backend's token TTL, the server's clock and its version (tokens are refreshed to 10-minute ones before v1.13.2)")
+            } else if let (gap, side) = shortSilence {
+                // (A silence was measured and reported in `silentGapSeconds`: not "no silence".)
+                f.explanation.append("the \(side.rawValue) process logged nothing for \(humanDuration(gap.seconds)) before the failure (from \(gap.from.humanString)), less than a refreshed token lives (\(humanDuration(c.refreshedTokenValiditySeconds)) + \(humanDuration(c.tokenLeewaySeconds)) leeway), and the logs hold no token claims: check the backend's token TTL and the server version (tokens are refreshed to 10-minute ones before v1.13.2)")
             } else {
                 f.explanation.append("no silence before the failure and no token claims in the logs: check the backend's token TTL and the server version (tokens are refreshed to 10-minute ones before v1.13.2)")
             }

@@ -51,4 +51,25 @@ import Testing
         #expect(f.value("cause") == .text("server-refreshed-token"))
         #expect(f.value("silentGapSeconds") == .number(406.013))
     }
+
+    /// A body without the token (livekit-server after PR #4756: `invalid authorization token:
+    /// token has invalid claims: token is expired`) after 10 min 50 s of silence: too short to be
+    /// the cause, so the cause stays unknown, but the explanation said "no silence before the
+    /// failure" beside `silentGapSeconds` 650.
+    @Test func aSilenceTooShortToExplainItIsNotCalledNone() throws {
+        let log = [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_c9WxSpyEzw2Q", "room": "voice-room-7f3k2", "room_id": "RM_DB5W2hyiTBi9", "timestamp": "2026-03-17T00:51:47.868000+00:00"}"#,
+            Self.line("Generating initial greeting", "00:51:49.368000"),
+            Self.line("EOU metrics", "00:58:26.013000", name: "livekit.agents"),
+            Self.line("livekit::rtc_engine:453:livekit::rtc_engine - resuming connection... attempt: 0", "01:09:16.013000", level: "ERROR", name: "livekit"),
+            Self.line("livekit::rtc_engine:453:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid authorization token: token has invalid claims: token is expired", "01:09:16.240000", level: "ERROR", name: "livekit"),
+        ].joined(separator: "\n")
+        var configuration = AnalysisConfiguration()
+        configuration.configuredTokenTTLSeconds = 7200
+        let report = analyze(log: log, configuration: configuration)
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("unknown"))
+        #expect(f.number("silentGapSeconds") == 650)
+        #expect(f.explanation.last == "the agent process logged nothing for 10 min 50 s before the failure (from 2026-03-17 00:58:26), less than a refreshed token lives (10 min + 1 min leeway), and the logs hold no token claims: check the backend's token TTL and the server version (tokens are refreshed to 10-minute ones before v1.13.2)")
+    }
 }
