@@ -4,14 +4,19 @@ import Testing
 
 /// The cascade's evidence lists each line once.
 @Suite struct CascadeEvidenceTests {
+    // The rejected browser token (15 minutes, user-7c1e in support-room-q8), the server's 401 body
+    // with it, and the browser's context objects (the room's, and an id-less one).
+    private let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
+    private var body: String { "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)" }
+    private let ctx = "{room: 'support-room-q8', roomID: 'RM_Vd3kQ8pLx2Zn', participant: 'user-7c1e', pID: 'PA_Hs4nB7wKq9Ct'}"
+    private let none = "{room: undefined, roomID: undefined, participant: undefined, pID: undefined}"
+
     /// The server rejects the browser's cached 15-minute token on `/rtc` and `/rtc/validate`
     /// (livekit/livekit pkg/service/utils.go handleError), then the app logs its caught
     /// ConnectionError: the browser's one line is both its side's first 401 and the last one.
     /// It was listed twice ("first 401 (browser)" and "last 401").
     @Test func aSidesOnlyLineThatIsAlsoTheLastIsListedOnce() throws {
         // user-7c1e in support-room-q8, nbf 2025-12-03 14:00:00, exp 14:15:00.
-        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
-        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
         func server(_ time: String, _ path: String) -> String {
             "2025-12-03T\(time)Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t"
                 + #"{"error": "\#(body)", "status": 401, "method": "GET", "path": "\#(path)"}"#
@@ -31,10 +36,6 @@ import Testing
     /// Room.connect()). The token lived its own 15 minutes, so early-token-death is silent and
     /// the cascade is the only finding: it now says how an expired token was sent at all.
     @Test func aRejectionAsTheBrowserConnectsAnewIsTheAppsReconnect() throws {
-        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
-        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
-        let ctx = "{room: 'support-room-q8', roomID: 'RM_Vd3kQ8pLx2Zn', participant: 'user-7c1e', pID: 'PA_Hs4nB7wKq9Ct'}"
-        let none = "{room: undefined, roomID: undefined, participant: undefined, pID: undefined}"
         let report = analyze(files: [
             ("server.log", [
                 "2025-12-03T14:19:40.311Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t"
@@ -58,10 +59,6 @@ import Testing
     /// connected` 1.5 s after its 401 (livekit-client SignalClient.handleSignalConnected). The
     /// cascade said `recovered: unknown` at error severity, as if the user had been left out.
     @Test func aBrowserThatConnectsAgainAfterItsRejectedConnectRecovered() throws {
-        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
-        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
-        let ctx = "{room: 'support-room-q8', roomID: 'RM_Vd3kQ8pLx2Zn', participant: 'user-7c1e', pID: 'PA_Hs4nB7wKq9Ct'}"
-        let none = "{room: undefined, roomID: undefined, participant: undefined, pID: undefined}"
         let browser = [
             "14:00:00.688 livekit-client.esm.mjs:18392 signal connected \(ctx)",
             "14:16:32.114 livekit-client.esm.mjs:20685 could not recover connection after 4 attempts, 29597ms. giving up \(ctx)",
@@ -93,11 +90,7 @@ import Testing
     /// its log active then, ± 2 min). The explanation dated the second call's first connection
     /// from that borrowed line, 14:00:00, not from its own, 14:01:00.
     @Test func theFirstConnectionIsTheSessionsOwn() throws {
-        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
-        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
         let first = "{room: 'support-room-q7', roomID: 'RM_Lw8cN3pXz5Qa', participant: 'user-51b0', pID: 'PA_Tg2mK9vRs4Hd'}"
-        let ctx = "{room: 'support-room-q8', roomID: 'RM_Vd3kQ8pLx2Zn', participant: 'user-7c1e', pID: 'PA_Hs4nB7wKq9Ct'}"
-        let none = "{room: undefined, roomID: undefined, participant: undefined, pID: undefined}"
         let report = analyze(files: [
             ("server.log", [
                 "2025-12-03T14:19:40.311Z\tWARN\tlivekit\tservice/utils.go:85\terror handling request\t"

@@ -417,14 +417,19 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(read?.errorSquares == ["tokenExpiredErrors": 10, "unauthorizedErrors": 0, "negotiationErrors": 0, "midSessionDrops": 0])
     }
 
+    /// The titles of the greeting histogram's 20 bars (`0.99-1.05 s: 99`), in order.
+    private func greetingBarTitles(_ html: String) throws -> [String] {
+        let greeting = try #require(html.range(of: "<figure id=\"greeting-histogram\">"))
+        return html[greeting.upperBound...].components(separatedBy: "<title>").dropFirst().prefix(20)
+            .map { $0.components(separatedBy: "</title>")[0] }
+    }
+
     /// The histogram's last bar holds the values past its 99th percentile too: its label says so
     /// (a greeting of 50 s among 99 of 1 s was labelled `1.05-1.10 s: 1`).
     @Test func theLastHistogramBarIsLabelledWithTheValuesPastIt() throws {
         let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 99) + [50]), options: ["--output", "html"])
         #expect(result.status == 0)
-        let greeting = try #require(result.stdout.range(of: "<figure id=\"greeting-histogram\">"))
-        let titles = result.stdout[greeting.upperBound...].components(separatedBy: "<title>").dropFirst().prefix(20)
-            .map { $0.components(separatedBy: "</title>")[0] }
+        let titles = try greetingBarTitles(result.stdout)
         #expect(titles.count == 20)
         #expect(titles[18] == "0.99-1.05 s: 99")
         #expect(titles[19] == "1.05 s and over: 1")
@@ -435,9 +440,7 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
     @Test func oneOutlierAmongFewSamplesDoesNotSqueezeTheHistogram() throws {
         let result = try monitor(monitorLog(greetings: Array(repeating: 1, count: 59) + [600]), options: ["--output", "html"])
         #expect(result.status == 0)
-        let greeting = try #require(result.stdout.range(of: "<figure id=\"greeting-histogram\">"))
-        let titles = result.stdout[greeting.upperBound...].components(separatedBy: "<title>").dropFirst().prefix(20)
-            .map { $0.components(separatedBy: "</title>")[0] }
+        let titles = try greetingBarTitles(result.stdout)
         #expect(titles.count == 20)
         #expect(titles[0] == "0.00-0.06 s: 0")
         #expect(titles[18] == "0.99-1.05 s: 59")
