@@ -128,6 +128,11 @@ public struct SessionEvent: Sendable {
     /// many sessions at once, a server rejection within several (see `SessionTracker.attachUnassigned`).
     var countedWide = false
     var countedAmbiguous = false
+    /// A server's rejection of a request to `/agent` (its `path`): a worker's registration (a
+    /// worker with a wrong key or secret), not a room's participant: it joins no session, as the
+    /// worker's own `failed to connect to livekit … 401` does not. (Read only while id-less
+    /// events wait for their sessions; not spooled.)
+    var workerEndpoint = false
     /// The wrapper's service or unit (`agent-1` of docker compose's `agent-1  | `): an id-less
     /// event joins only the sessions of its own service in a log that merges several.
     /// (An id the tracker gave the source's name, -1 for none: a number, not a String, so that

@@ -607,6 +607,8 @@ public final class SessionTracker {
         func event(_ kind: EventKind) -> SessionEvent {
             var e = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
             e.source = source
+            // (Auth failures only: rare lines, so the field lookup costs nothing per line.)
+            if side == .server, kind.isAuthFailure, r.ids.isEmpty, r.field("path")?.stringValue == "/agent" { e.workerEndpoint = true }
             return e
         }
         // A record a second handler printed again is one event (the poorer copy is dropped).
@@ -1379,6 +1381,9 @@ public final class SessionTracker {
             // every session active then, 30 running jobs made 30 findings of one rotated secret;
             // the rejections make a session of their own instead (`orphanSessions`).
             if case .authFailure(.workerRegistration) = event.kind { continue }
+            // So is the server's 401 of a worker's `/agent` connection (`invalid API key: …` with
+            // `path` `/agent`): within a call it had made that call an auth-credentials error.
+            if event.workerEndpoint { continue }
             // A server's rejection without ids is one client's: within several sessions of the
             // server's log at once, it is none's in particular (it would count in each).
             if event.side == .server, case .authFailure = event.kind, concurrentSessions(input: event.location.input, time: event.time) > 1 {

@@ -125,3 +125,28 @@ import Testing
         #expect(f.primary?.side == .agent)
     }
 }
+
+/// A second worker rolled out with a wrong LIVEKIT_API_KEY while a call runs: the server's 401 of
+/// that worker's `/agent` WebSocket (`invalid API key: …`, `path` `/agent`, no session ids) is a
+/// worker's registration, not the call's participant. It had joined the one session active then,
+/// a healthy call, as an `auth-credentials` error of its own.
+@Suite struct WorkerEndpointRejectionTests {
+    @Test func theServersAgentEndpointRejectionJoinsNoCall() throws {
+        let ctx = #""room": "room-abc", "roomID": "RM_Ab3dEf6hIj9k", "participant": "user-1", "pID": "PA_Qw3eRt6yUi9o""#
+        let report = analyze(files: [
+            ("server.log", [
+                "2026-11-20T08:00:10.500Z\tINFO\tlivekit\tservice/roommanager.go:401\tstarting RTC session\t{\(ctx), \"nodeID\": \"ND_auditNode01\", \"numParticipants\": 0}",
+                "2026-11-20T08:02:00.280Z\tWARN\tlivekit\tservice/utils.go:74\terror handling request\t{\"error\": \"invalid API key: APIr0tated0k3y\", \"status\": 401, \"method\": \"GET\", \"path\": \"/agent\"}",
+                "2026-11-20T08:05:10.600Z\tINFO\tlivekit.room\trtc/participant.go:1062\tparticipant closing\t{\(ctx), \"sendLeave\": false, \"reason\": \"CLIENT_REQUEST_LEAVE\"}",
+            ]),
+            ("worker_b.log", [
+                #"{"message": "failed to connect to livekit, retrying in 0s", "level": "WARNING", "name": "livekit.agents", "retry_count": 1, "max_retry": 16, "error": "401, message='Invalid response status', url='wss://lk.example.net/agent'", "timestamp": "2026-11-20T08:02:00.300000+00:00"}"#
+            ]),
+        ])
+        #expect(report.findings.filter { $0.room == "room-abc" }.count == 0)
+        #expect(report.findings.map { "\($0.rule) \($0.sessionKey) \($0.value("kind").map { "\($0)" } ?? "")" }.sorted() == [
+            "auth-credentials (no session ids) text(\"badKey\")",
+            "auth-credentials (no session ids) text(\"workerRegistration\")",
+        ])
+    }
+}
