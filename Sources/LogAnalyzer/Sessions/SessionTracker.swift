@@ -1181,10 +1181,35 @@ public final class SessionTracker {
     /// detector reads or a session start: a worker's lone connection loss between jobs is none.
     private func orphanSessions() -> [Int] {
         var made: [Int] = []
-        for input in Set(orphans.map(\.location.input)).sorted() {
+        // A server's 401 of a worker's `/agent` connection goes with the worker's own rejection
+        // of the same moment (within 10 s), in that worker's log's part: one finding, with the
+        // server's reason, as when the two logs are read alone.
+        var registrations: [(micros: Int64, input: Int)] = []
+        if orphans.contains(where: \.workerEndpoint) {
+            for e in orphans where e.side == .agent {
+                if case .authFailure(.workerRegistration) = e.kind, let t = e.time { registrations.append((t.micros, e.location.input)) }
+            }
+            registrations.sort { $0.micros < $1.micros }
+        }
+        func group(_ e: SessionEvent) -> Int {
+            guard e.workerEndpoint, !registrations.isEmpty, let t = e.time?.micros else { return e.location.input }
+            var lo = 0
+            var hi = registrations.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if registrations[mid].micros < t { lo = mid + 1 } else { hi = mid }
+            }
+            var best: (gap: Int64, input: Int)?
+            for k in [lo - 1, lo] where k >= 0 && k < registrations.count {
+                let gap = abs(registrations[k].micros - t)
+                if gap <= 10_000_000, best == nil || gap < best!.gap { best = (gap, registrations[k].input) }
+            }
+            return best?.input ?? e.location.input
+        }
+        for input in Set(orphans.map(group)).sorted() {
             var parts: [[SessionEvent]] = []
             var starts: Set<String> = []
-            for e in timeOrdered(orphans.filter { $0.location.input == input }, time: \.time, location: \.location) {
+            for e in timeOrdered(orphans.filter { group($0) == input }, time: \.time, location: \.location) {
                 if case .sessionStart = e.kind, let last = parts.last?.last?.time, let t = e.time {
                     if starts.contains(e.text) || (last.hasDate == t.hasDate && last.seconds(until: t) > idleSeconds) {
                         parts.append([])
@@ -1212,7 +1237,7 @@ public final class SessionTracker {
                     b.events.append(e)
                     b.recordCount += 1
                     b.sides.insert(e.side)
-                    b.inputs.insert(input)
+                    b.inputs.insert(e.location.input)
                     if let t = e.time {
                         if b.start == nil || t < b.start! { b.start = t }
                         if b.end == nil || t > b.end! { b.end = t }

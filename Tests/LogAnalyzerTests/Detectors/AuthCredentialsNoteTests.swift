@@ -144,9 +144,14 @@ import Testing
             ]),
         ])
         #expect(report.findings.filter { $0.room == "room-abc" }.count == 0)
-        #expect(report.findings.map { "\($0.rule) \($0.sessionKey) \($0.value("kind").map { "\($0)" } ?? "")" }.sorted() == [
-            "auth-credentials (no session ids) text(\"badKey\")",
-            "auth-credentials (no session ids) text(\"workerRegistration\")",
-        ])
+        // One finding of the two logs' lines (they had made one each: the server's and the
+        // worker's, each log's id-less lines a session of their own), with the server's reason.
+        #expect(report.findings.map { "\($0.rule) \($0.sessionKey)" } == ["auth-credentials (no session ids)"])
+        let f = try #require(report.findings.first)
+        #expect(f.value("kind") == .text("workerRegistration"))
+        #expect(f.value("failures") == .integer(2))
+        #expect(f.explanation == ["the server's reason: invalid API key - it does not know the worker's LIVEKIT_API_KEY"])
+        #expect(f.evidence.map(\.role) == ["server's reason", "first rejection"])
+        #expect(f.evidence.map(\.location.line) == [2, 1])
     }
 }
