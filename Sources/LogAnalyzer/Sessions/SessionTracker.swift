@@ -607,8 +607,7 @@ public final class SessionTracker {
         func event(_ kind: EventKind) -> SessionEvent {
             var e = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
             e.source = source
-            // (Auth failures only: rare lines, so the field lookup costs nothing per line.)
-            if side == .server, kind.isAuthFailure, r.ids.isEmpty, r.field("path")?.stringValue == "/agent" { e.workerEndpoint = true }
+            if side == .server { e.workerEndpoint = Self.rejectsWorkerEndpoint(r, kind) }
             return e
         }
         // A record a second handler printed again is one event (the poorer copy is dropped).
@@ -688,6 +687,14 @@ public final class SessionTracker {
                 b.records.append(r)
             }
         }
+    }
+
+    /// Whether a server's event is its rejection of a worker's `/agent` connection (an id-less
+    /// auth failure whose `path` is `/agent`). Out of line: inlined into `add`'s event builder,
+    /// which the session closure inlines, it cost 8 instructions a record (2 M on the JSON slice).
+    @inline(never)
+    private static func rejectsWorkerEndpoint(_ r: LogRecord, _ kind: EventKind) -> Bool {
+        kind.isAuthFailure && r.ids.isEmpty && r.field("path")?.stringValue == "/agent"
     }
 
     /// The last event record of an input, to recognise its echo (`isEcho`): its lines, format,
