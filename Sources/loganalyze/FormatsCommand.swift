@@ -29,13 +29,10 @@ struct FormatsCommand: ParsableCommand {
     func run() throws {
         let width = (LogFormat.allCases.map(\.id.count) + Self.wrappers.map(\.id.count)).max() ?? 0
         let out = OutputStream()
-        for format in LogFormat.allCases {
-            out.write(format.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + format.summary + "\n")
-        }
+        func row(_ id: String, _ summary: String) { out.write(id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + summary + "\n") }
+        for format in LogFormat.allCases { row(format.id, format.summary) }
         out.write("\nwrappers and exports, stripped first (the line inside is read as one of the formats above):\n")
-        for wrapper in Self.wrappers {
-            out.write(wrapper.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + wrapper.summary + "\n")
-        }
+        for wrapper in Self.wrappers { row(wrapper.id, wrapper.summary) }
         try out.finish()
     }
 }

@@ -170,12 +170,13 @@ extension ByteSource {
             if error == nil, head.count <= JSONDocument.maxDocumentBytes, let lines = head.withUnsafeBufferPointer(JSONDocument.lines(of:)) {
                 return PrefixedSource(prefix: lines, inner: EmptySource())
             }
-            // A larger list of objects (a day of `gcloud logging read --format=json`): an element a
-            // line, read as it comes.
+            // A list cut short, or lists appended (`>>`): an element a line, as far as they go.
             if error == nil, head.count <= JSONDocument.maxDocumentBytes, JSONArraySplitter.readsCutOrConcatenated(head) {
                 return JSONArrayLines(inner: PrefixedSource(prefix: head, inner: EmptySource()))
             }
-            if error == nil, head.count > JSONDocument.maxDocumentBytes, head.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") {
+            // A larger list of objects (a day of `gcloud logging read --format=json`): an element a
+            // line, read as it comes.
+            if error == nil, head.count > JSONDocument.maxDocumentBytes, JSONArraySplitter.startsList(head) {
                 return JSONArrayLines(inner: PrefixedSource(prefix: head, inner: source))
             }
         }

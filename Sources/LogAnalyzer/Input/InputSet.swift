@@ -216,7 +216,7 @@ public enum InputSet {
         // A list over `JSONDocument.maxDocumentBytes` (a day of `gcloud logging read
         // --format=json`): its first element, made a line as `JSONArrayLines` will read it.
         var firstElement: [UInt8] = []
-        if head[from..<n].first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") {
+        if JSONArraySplitter.startsList(head[from..<n]) {
             var splitter = JSONArraySplitter()
             splitter.feed(head[from..<n], into: &firstElement)
             // (An entry longer than the first bytes, a long traceback's: read on to its end, up

@@ -70,13 +70,18 @@ struct JSONArraySplitter {
     /// Lists after the first.
     private var lists = 0
 
+    /// Whether `bytes` open a JSON list: their first byte that is not JSON white space is `[`.
+    static func startsList(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[")
+    }
+
     /// Whether `document` (a whole input, `JSONDocument.mayStart`, that `JSONDocument` could
     /// not read) is a list of entries cut short, or lists one after another, and nothing else:
     /// then it is read an element at a time.
     @inline(never)
     static func readsCutOrConcatenated(_ document: [UInt8]) -> Bool {
         // (A list: a lone object's `[` inside a string starts none.)
-        guard document.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") else { return false }
+        guard JSONArraySplitter.startsList(document) else { return false }
         var splitter = JSONArraySplitter()
         var out: [UInt8] = []
         var at = 0

@@ -122,7 +122,7 @@ enum NewestFirst {
     /// Whether `start`, a file's first bytes, opens a JSON list whose first entries (each made a
     /// line, as `JSONArrayLines` makes them; the last one, cut, left out) run back in time.
     private static func listHeadRunsBack(_ start: [UInt8], _ input: InputDescriptor, _ options: IngestOptions) -> Bool {
-        guard start.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") else { return false }
+        guard JSONArraySplitter.startsList(start) else { return false }
         var splitter = JSONArraySplitter()
         var firstLines: [UInt8] = []
         splitter.feed(start, into: &firstLines)
