@@ -3,6 +3,9 @@ import Foundation
 /// `--output github`: GitHub Actions workflow commands, one per finding
 /// (`::error file=…,line=…,title=…::message`) and one per input that could not be read, escaped
 /// as the runner expects: `%`, CR and LF in the message; additionally `:` and `,` in properties.
+/// A message's own lines are its message and explanation; a CR or LF inside one of them (a room
+/// name or an expectation from a log) is shown as `\x0d`/`\x0a`, as the text report shows it,
+/// not turned into a line break of the annotation.
 public struct GitHubRenderer {
     let workingDirectory: WorkingDirectoryPaths
 
@@ -30,7 +33,7 @@ public struct GitHubRenderer {
         // An input that could not be read: an error annotation of its own (the run is incomplete).
         for d in report.diagnostics.kept where d.severity == .error {
             let location = d.path.isEmpty ? "" : file(d.path) + ": "
-            out += "::error title=\(Self.property("loganalyze: \(d.kind) input"))::\(Self.data(location + Redactor.redactOnce(d.message)))\n"
+            out += "::error title=\(Self.property("loganalyze: \(d.kind) input"))::\(Self.data(Self.line(location + Redactor.redactOnce(d.message))))\n"
         }
         for f in report.findings {
             out += command(f, paths: paths, redactor: redactor, prefix: "")
@@ -48,12 +51,12 @@ public struct GitHubRenderer {
         for fixture in fixtures {
             let expectationsFile = FixtureExpectations.path(in: fixture.path)
             if let reason = fixture.brokenReason {
-                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("broken fixture"))::\(Self.data(redactor.redact(reason)))\n"
+                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("broken fixture"))::\(Self.data(Self.line(redactor.redact(reason))))\n"
                 continue
             }
             guard let report = fixture.report else { continue }
             for e in fixture.missing {
-                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing " + redactor.redact(e.description)))\n"
+                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing " + Self.line(redactor.redact(e.description))))\n"
             }
             for f in fixture.unexpected {
                 out += command(f, paths: report.paths, redactor: redactor, prefix: "unexpected ")
@@ -75,10 +78,12 @@ public struct GitHubRenderer {
             properties.append("line=\(e.location.line)")
         }
         properties.append("title=" + Self.property(prefix + f.rule))
-        var message = redactor.redact(f.message)
-        if !f.explanation.isEmpty { message += "\n" + f.explanation.map(redactor.redact).joined(separator: "\n") }
+        let message = ([f.message] + f.explanation).map { Self.line(redactor.redact($0)) }.joined(separator: "\n")
         return "::\(kind) \(properties.joined(separator: ","))::\(Self.data(message))\n"
     }
+
+    /// One line of a message: control characters, CR and LF too, shown as `\xNN`.
+    static func line(_ s: String) -> String { TerminalText.escape(s, keepNewlines: false) }
 
     /// Escapes a command's message: `%`, `\r`, `\n` (other control characters shown as `\xNN`).
     public static func data(_ s: String) -> String {

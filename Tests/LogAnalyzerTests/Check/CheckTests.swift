@@ -297,6 +297,19 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(GitHubRenderer.data("bell\u{07}") == "bell\\x07")
     }
 
+    /// A CR or LF in a name from the logs (here an expectation's room) is shown escaped, as the
+    /// text report shows it: the runner would turn `%0D`/`%0A` into a line break of the annotation.
+    @Test func githubMessagesShowCarriageReturnsAndNewlinesOfNamesEscaped() throws {
+        let dir = TempDir()
+        dir.write("hostile/agent.log", #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_H1b2C3d4E5f6", "room": "support-h1", "room_id": "RM_H1b2C3d4E5f6", "timestamp": "2026-03-02T09:15:20.402118+00:00"}"# + "\n")
+        dir.write("hostile/expected.json", #"{"findings": [{"rule": "job-failure", "session": "support-h1\r\n::error::50%"}]}"#)
+        let result = try runLoganalyze(["check", "--output", "github", "hostile"], cwd: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout == "::error file=hostile/expected.json,title=missing job-failure::missing job-failure in support-h1\\x0d\\x0a::error::50%25\n")
+        let text = try runLoganalyze(["check", "hostile"], cwd: dir.url)
+        #expect(text.stdout.contains("  missing job-failure in support-h1\\x0d\\x0a::error::50%\n"))
+    }
+
     @Test func githubOutputAnnotatesThePrimaryEvidenceLine() throws {
         let result = try runLoganalyze(["analyze", "--output", "github", "Fixtures/incident-timeonly"])
         let lines = result.stdout.split(separator: "\n")
