@@ -61,4 +61,31 @@ import FoundationXML
         ])
         #expect(cases.map { $0.elements(forName: "failure").count } == [0, 1, 0, 0])
     }
+
+    /// A room name with a newline (from an agent's JSON line) is one line in the case's name, as
+    /// the text report shows it (`\x0a`), not a line break in a test name; the expectation that
+    /// names it too.
+    @Test func aNewlineInARoomNameIsEscapedInTheCaseName() throws {
+        let room = #"support\nb2"#
+        let lines = [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_N1b2C3d4E5f6", "room": "\#(room)", "room_id": "RM_N1b2C3d4E5f6", "timestamp": "2026-03-02T09:15:20.402118+00:00"}"#,
+            #"{"message": "Generating initial greeting", "level": "INFO", "name": "agent", "pid": 5101, "job_id": "AJ_N1b2C3d4E5f6", "room": "\#(room)", "timestamp": "2026-03-02T09:15:20.500000+00:00"}"#,
+            #"{"message": "Voice agent running", "level": "INFO", "name": "agent", "pid": 5101, "job_id": "AJ_N1b2C3d4E5f6", "room": "\#(room)", "timestamp": "2026-03-02T09:15:23.700000+00:00"}"#,
+        ]
+        let dir = TempDir()
+        dir.write("newline/agent.log", lines.joined(separator: "\n") + "\n")
+        dir.write("newline/expected.json", #"{"findings": [{"rule": "job-failure", "session": "\#(room)"}]}"#)
+        let result = try runLoganalyze(["check", "--output", "junit", "newline"], cwd: dir.url)
+        #expect(result.status == 1)
+        let xml = try XMLDocument(data: Data(result.stdout.utf8))
+        let cases = try xml.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        #expect(cases.map { $0.attribute(forName: "name")?.stringValue } == [
+            #"expected job-failure in support\x0ab2"#, #"session support\x0ab2 (RM_N1b2C3d4E5f6)"#,
+        ])
+        let failures = try xml.nodes(forXPath: "//failure").map { $0.stringValue }
+        #expect(failures.first == #"missing job-failure in support\x0ab2"#)
+        let analyzed = try runLoganalyze(["analyze", "--output", "junit", "newline"], cwd: dir.url)
+        let analyzedCases = try XMLDocument(data: Data(analyzed.stdout.utf8)).nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        #expect(analyzedCases.map { $0.attribute(forName: "name")?.stringValue } == [#"session support\x0ab2 (RM_N1b2C3d4E5f6)"#])
+    }
 }
