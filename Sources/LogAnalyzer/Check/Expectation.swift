@@ -44,6 +44,9 @@ public struct Expectation: Sendable, Equatable {
     public var session: String?
     public var severity: Severity?
     public var values: [(String, Bound)]
+    /// The line of expected.json where this expectation begins (1-based; 0 when not read from a
+    /// file): where SARIF and GitHub annotations place a missing finding. Not part of equality.
+    public var line = 0
 
     public init(rule: String, session: String?, severity: Severity?, values: [(String, Bound)] = []) {
         self.rule = rule

@@ -57,6 +57,7 @@ public struct FixtureExpectations: Sendable {
         try unknownKey(options, optionKeys, "options: ")
         guard case .array(let items)? = doc["findings"] else { throw ConfigurationError("\(path): \"findings\" must be an array") }
         var findings: [Expectation] = []
+        let lines = findingLines(data)
         for (i, item) in items.enumerated() {
             guard case .object = item, let rule = item["rule"]?.stringValue else {
                 throw ConfigurationError("\(path): findings[\(i)] needs a \"rule\"")
@@ -80,9 +81,54 @@ public struct FixtureExpectations: Sendable {
                     values.append((key, bound))
                 }
             }
-            findings.append(Expectation(rule: rule, session: item["session"]?.stringValue, severity: severity, values: values))
+            var expectation = Expectation(rule: rule, session: item["session"]?.stringValue, severity: severity, values: values)
+            expectation.line = lines.indices.contains(i) ? lines[i] : 0
+            findings.append(expectation)
         }
         return FixtureExpectations(options: options, findings: findings)
+    }
+
+    /// The 1-based line where each object of the top-level `findings` array begins, in order
+    /// (the file has been parsed: every element is an object). Strings are skipped whole, so a
+    /// bracket or a newline escape inside one does not count.
+    static func findingLines(_ bytes: [UInt8]) -> [Int] {
+        var lines: [Int] = []
+        var line = 1, depth = 0
+        var inString = false, escaped = false
+        var stringStart = 0, lastString: ArraySlice<UInt8> = [], key: ArraySlice<UInt8> = []
+        var arrayDepth: Int?  // depth inside the findings array, while in it
+        var done = false
+        for (i, b) in bytes.enumerated() {
+            if b == UInt8(ascii: "\n") { line += 1 }
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") {
+                    inString = false
+                    lastString = bytes[stringStart..<i]
+                }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""):
+                inString = true
+                stringStart = i + 1
+            case UInt8(ascii: ":") where depth == 1:
+                key = lastString
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                if let d = arrayDepth, depth == d, b == UInt8(ascii: "{") { lines.append(line) }
+                if !done, arrayDepth == nil, depth == 1, b == UInt8(ascii: "["), key.elementsEqual("findings".utf8) {
+                    arrayDepth = 2
+                }
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if let d = arrayDepth, depth < d {
+                    arrayDepth = nil
+                    done = true
+                }
+            default: break
+            }
+        }
+        return lines
     }
 
     /// Expectations that accept exactly the given findings (used by `--update`).

@@ -56,7 +56,8 @@ public struct GitHubRenderer {
             }
             guard let report = fixture.report else { continue }
             for e in fixture.missing {
-                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing " + Self.line(redactor.redact(e.description))))\n"
+                let line = e.line > 0 ? ",line=\(e.line)" : ""
+                out += "::error file=\(Self.property(file(expectationsFile)))\(line),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing " + Self.line(redactor.redact(e.description))))\n"
             }
             for f in fixture.unexpected {
                 out += command(f, paths: report.paths, redactor: redactor, prefix: "unexpected ")

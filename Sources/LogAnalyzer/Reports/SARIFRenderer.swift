@@ -98,7 +98,7 @@ public struct SARIFRenderer {
                     ("ruleIndex", .int(DetectorRegistry.all.count)),
                     ("level", .string("error")),
                     ("message", .object([("text", .string("missing \(description)"))])),
-                    ("locations", .array([location(expectationsFile, line: 1)])),
+                    ("locations", .array([location(expectationsFile, line: max(e.line, 1))])),
                     ("baselineState", .string("absent")),
                     ("partialFingerprints", .object([
                         ("loganalyze/v1", .string(fingerprints.unique("\(Self.missingRuleId):\(fixtureKey):\(description)"))),
@@ -111,8 +111,9 @@ public struct SARIFRenderer {
 
     /// A fixture that could not be checked, and (above) an expectation no finding met: results
     /// of the `missing-finding` rule on the fixture's expected.json. GitHub code scanning needs a
-    /// line in every location and keeps one alert per fingerprint: they name line 1 of the file
-    /// (an expectation's own line is not kept) and carry the expectation in their fingerprint.
+    /// line in every location and keeps one alert per fingerprint: a missing finding names its
+    /// expectation's line, a broken fixture line 1 of the file; both carry the expectation (not
+    /// its line, which moves as the file is edited) in their fingerprint.
     private func brokenResult(_ fixture: FixtureResult, _ redactor: Redactor, _ fingerprints: inout Fingerprints) -> JSONNode {
         let expectationsFile = FixtureExpectations.path(in: fixture.path)
         return .object([

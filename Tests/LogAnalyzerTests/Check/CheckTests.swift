@@ -305,9 +305,41 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         dir.write("hostile/expected.json", #"{"findings": [{"rule": "job-failure", "session": "support-h1\r\n::error::50%"}]}"#)
         let result = try runLoganalyze(["check", "--output", "github", "hostile"], cwd: dir.url)
         #expect(result.status == 1)
-        #expect(result.stdout == "::error file=hostile/expected.json,title=missing job-failure::missing job-failure in support-h1\\x0d\\x0a::error::50%25\n")
+        #expect(result.stdout == "::error file=hostile/expected.json,line=1,title=missing job-failure::missing job-failure in support-h1\\x0d\\x0a::error::50%25\n")
         let text = try runLoganalyze(["check", "hostile"], cwd: dir.url)
         #expect(text.stdout.contains("  missing job-failure in support-h1\\x0d\\x0a::error::50%\n"))
+    }
+
+    /// A missing finding is placed on its expectation's line of expected.json (SARIF region,
+    /// GitHub `line=`), not on line 1; a bracket or `\n` inside a string does not move it.
+    @Test func aMissingFindingPointsAtItsExpectationsLine() throws {
+        let dir = TempDir()
+        _ = try copyFixture("clean-interleaved", into: dir)
+        dir.write("clean-interleaved/expected.json", """
+            {
+              "options": {"greetingStartMarkers": ["Generating initial greeting", "[{\\n"]},
+              "findings": [
+                {"rule": "slow-greeting", "session": "support-b2", "severity": "warning"},
+                {
+                  "rule": "job-failure",
+                  "session": "support-a1"
+                }
+              ]
+            }
+            """)
+        let github = try runLoganalyze(["check", "--output", "github", "clean-interleaved"], cwd: dir.url)
+        #expect(github.status == 1)
+        #expect(github.stdout == "::error file=clean-interleaved/expected.json,line=5,title=missing job-failure::missing job-failure in support-a1\n")
+        let sarif = try runLoganalyze(["check", "--output", "sarif", "clean-interleaved"], cwd: dir.url)
+        guard case .array(let runs)? = parseJSON(sarif.stdout)?["runs"], case .array(let results)? = runs.first?["results"] else {
+            Issue.record("no SARIF results")
+            return
+        }
+        let missing = results.filter { $0["ruleId"]?.stringValue == "missing-finding" }
+        #expect(missing.count == 1)
+        guard case .array(let locations)? = missing.first?["locations"] else { return }
+        #expect(locations.first?["physicalLocation"]?["region"]?["startLine"] == .number("5"))
+        #expect(FixtureExpectations.findingLines(Array(#"{"findings": [{"a": "]}"}, {"b": 1}], "x": [{}]}"#.utf8)) == [1, 1])
     }
 
     @Test func githubOutputAnnotatesThePrimaryEvidenceLine() throws {

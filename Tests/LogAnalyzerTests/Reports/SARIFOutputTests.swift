@@ -109,7 +109,7 @@ import Testing
         let location: JSONValue? = missing.first.flatMap { if case .array(let l)? = $0["locations"] { l.first } else { nil } }
         #expect(location?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue == "clean-interleaved/expected.json")
         let github = try runLoganalyze(["check", "--output", "github", fixture + "/"], cwd: dir.url)
-        #expect(github.stdout == "::error file=clean-interleaved/expected.json,title=missing token-not-yet-valid::missing token-not-yet-valid in support-a1\n")
+        #expect(github.stdout == "::error file=clean-interleaved/expected.json,line=3,title=missing token-not-yet-valid::missing token-not-yet-valid in support-a1\n")
     }
 
     @Test func checkResultsOnExpectedJSONHaveALineAndTheirOwnFingerprint() throws {
@@ -128,7 +128,7 @@ import Testing
             guard case .array(let l)? = r["locations"], let p = l.first?["physicalLocation"] else { return "none" }
             return "\(p["artifactLocation"]?["uri"]?.stringValue ?? "?"):\(p["region"]?["startLine"]?.stringValue ?? "no line")"
         }
-        #expect(regions == ["clean-interleaved/expected.json:1", "broken/expected.json:1"])
+        #expect(regions == ["clean-interleaved/expected.json:3", "broken/expected.json:1"])
         #expect(onExpectations.map { $0["partialFingerprints"]?["loganalyze/v1"]?.stringValue } == [
             "missing-finding:clean-interleaved/expected.json:token-not-yet-valid in support-a1",
             "missing-finding:broken/expected.json:broken",
