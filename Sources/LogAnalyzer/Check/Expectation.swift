@@ -70,6 +70,36 @@ public struct Expectation: Sendable, Equatable {
         return values.allSatisfy { key, bound in bound.accepts(finding.value(key)) }
     }
 
+    /// What keeps `finding` (of `session`) from meeting this expectation when its rule and
+    /// session are the ones expected: its severity and each value out of bounds, as
+    /// `severity warning (expected error)`, `seconds 3.2 (expected 5.3..5.5)`; nil when the rule
+    /// or the session differ.
+    public func differences(from finding: Finding, in session: Session?) -> [String]? {
+        guard finding.rule == rule else { return nil }
+        if let selector = self.session {
+            guard selector == finding.sessionKey || (session?.matches(selector) ?? false) else { return nil }
+        }
+        var out: [String] = []
+        if let severity, finding.severity != severity {
+            out.append("severity \(finding.severity.rawValue) (expected \(severity.rawValue))")
+        }
+        for (key, bound) in values where !bound.accepts(finding.value(key)) {
+            out.append("\(key) \(finding.value(key).map(Self.text) ?? "not given") (expected \(bound.description))")
+        }
+        return out
+    }
+
+    private static func text(_ v: FindingValue) -> String {
+        switch v {
+        case .number(let d): trimmedFixed(d, 6)
+        case .integer(let i): String(i)
+        case .text(let t): t
+        case .time(let t): t.iso8601
+        case .list(let items): items.joined(separator: ", ")
+        case .object: "{…}"
+        }
+    }
+
     /// `auth-expiry-cascade in voice-room-7f3k2/RM_… (failures 22)`.
     public var description: String {
         var text = rule

@@ -6,6 +6,9 @@ public struct FixtureResult: Sendable {
     public var matched: [(Expectation, Finding)] = []
     public var missing: [Expectation] = []
     public var unexpected: [Finding] = []
+    /// Per missing expectation, the unexpected finding of its rule and session that came
+    /// closest and what it differs in (`support-a1/RM_…: severity warning (expected error)`).
+    public var nearMisses: [String?] = []
     /// Why the fixture could not be checked at all (unreadable, invalid expectations).
     public var brokenReason: String?
     /// The problems met in the fixture's logs (a log that could not be read, binary lines …),
@@ -92,7 +95,18 @@ public enum FixtureCheck {
                 result.missing.append(expectation)
             }
         }
-        result.unexpected = findings.indices.filter { owner[$0] == nil }.map { findings[$0] }
+        let left = findings.indices.filter { owner[$0] == nil }
+        result.unexpected = left.map { findings[$0] }
+        // A value or severity that changed shows as a missing and an unexpected finding of one
+        // rule and session: say what differs, beside the expectation.
+        result.nearMisses = result.missing.map { e in
+            for i in left {
+                if let d = e.differences(from: findings[i], in: sessions[findings[i].sessionOrder]), !d.isEmpty {
+                    return "\(findings[i].sessionKey): " + d.joined(separator: ", ")
+                }
+            }
+            return nil
+        }
         return result
     }
 

@@ -20,8 +20,11 @@ public struct CheckTextRenderer {
                 continue
             }
             out += style.bold("FAIL \(text.safe(fixture.path))") + "\n"
-            for e in fixture.missing {
+            for (i, e) in fixture.missing.enumerated() {
                 out += "  missing \(text.safe(e.description))\n"
+                if fixture.nearMisses.indices.contains(i), let near = fixture.nearMisses[i] {
+                    out += "      found instead in \(text.safe(near))\n"
+                }
             }
             for f in fixture.unexpected {
                 out += "  unexpected \(f.rule) in \(text.safe(f.sessionKey)) [\(f.severity.rawValue)]: \(text.safe(f.message))\n"

@@ -80,6 +80,25 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(checked.stdout == "PASS \(fixture) (2 expected findings)\n1 fixture: 1 passed, 0 failed\n")
     }
 
+    /// An expectation whose severity and bound no longer hold fails as missing, and the text
+    /// report says beside it what the finding of that rule and session has instead.
+    @Test func aChangedValueSaysWhatTheFindingHasInstead() throws {
+        let dir = TempDir()
+        _ = try copyFixture("clean-interleaved", into: dir)
+        dir.write("clean-interleaved/expected.json", #"{"findings": [{"rule": "slow-greeting", "session": "support-b2", "severity": "error", "values": {"seconds": "5..6", "method": "markers"}}]}"#)
+        let result = try runLoganalyze(["check", "clean-interleaved"], cwd: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("""
+            FAIL clean-interleaved
+              missing slow-greeting in support-b2 [error] (seconds 5..6, method markers)
+                  found instead in support-b2/RM_B2c3D4e5F6g7: severity warning (expected error), seconds 3.18 (expected 5..6)
+              unexpected slow-greeting in support-b2/RM_B2c3D4e5F6g7 [warning]: greeting took 3.18 s
+            """))
+        dir.write("clean-interleaved/expected.json", #"{"findings": [{"rule": "job-failure", "session": "support-b2"}, {"rule": "slow-greeting", "session": "support-a1"}]}"#)
+        let other = try runLoganalyze(["check", "clean-interleaved"], cwd: dir.url)
+        #expect(!other.stdout.contains("found instead"))
+    }
+
     @Test func brokenExpectationsExitTwo() throws {
         let dir = TempDir()
         let fixture = try copyFixture("clean-interleaved", into: dir)
