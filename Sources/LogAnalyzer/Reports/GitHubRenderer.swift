@@ -59,16 +59,19 @@ public struct GitHubRenderer {
                 let line = e.line > 0 ? ",line=\(e.line)" : ""
                 out += "::error file=\(Self.property(file(expectationsFile)))\(line),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing " + Self.line(redactor.redact(e.description))))\n"
             }
+            // An unexpected finding fails the check whatever its severity: an error, its
+            // severity in the title (a warning annotation would leave a red job with no error).
             for f in fixture.unexpected {
-                out += command(f, paths: report.paths, redactor: redactor, prefix: "unexpected ")
+                out += command(f, paths: report.paths, redactor: redactor, prefix: "unexpected ", failing: true)
             }
         }
         return out
     }
 
-    private func command(_ f: Finding, paths: [String], redactor: Redactor, prefix: String) -> String {
+    private func command(_ f: Finding, paths: [String], redactor: Redactor, prefix: String, failing: Bool = false) -> String {
         let kind: String
         switch f.severity {
+        case _ where failing: kind = "error"
         case .error: kind = "error"
         case .warning: kind = "warning"
         case .info: kind = "notice"
@@ -78,7 +81,7 @@ public struct GitHubRenderer {
             properties.append("file=" + Self.property(file(paths[e.location.input])))
             properties.append("line=\(e.location.line)")
         }
-        properties.append("title=" + Self.property(prefix + f.rule))
+        properties.append("title=" + Self.property(prefix + f.rule + (failing ? " [\(f.severity.rawValue)]" : "")))
         let message = ([f.message] + f.explanation).map { Self.line(redactor.redact($0)) }.joined(separator: "\n")
         return "::\(kind) \(properties.joined(separator: ","))::\(Self.data(message))\n"
     }

@@ -361,6 +361,19 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(FixtureExpectations.findingLines(Array(#"{"findings": [{"a": "]}"}, {"b": 1}], "x": [{}]}"#.utf8)) == [1, 1])
     }
 
+    /// An unexpected warning fails the check: its annotation is an error (its severity in the
+    /// title), or the job would be red with only a yellow warning to show why.
+    @Test func githubAnnotatesAnUnexpectedWarningAsAnError() throws {
+        let dir = TempDir()
+        _ = try copyFixture("clean-interleaved", into: dir)
+        dir.write("clean-interleaved/expected.json", #"{"findings": []}"#)
+        let result = try runLoganalyze(["check", "--output", "github", "clean-interleaved"], cwd: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("::error file=clean-interleaved/agent.log,line=30,title=unexpected slow-greeting [warning]::greeting took 3.18 s"))
+        let analyzed = try runLoganalyze(["analyze", "--output", "github", "clean-interleaved"], cwd: dir.url)
+        #expect(analyzed.stdout.hasPrefix("::warning file=clean-interleaved/agent.log,line=30,title=slow-greeting::greeting took 3.18 s"))
+    }
+
     @Test func githubOutputAnnotatesThePrimaryEvidenceLine() throws {
         let result = try runLoganalyze(["analyze", "--output", "github", "Fixtures/incident-timeonly"])
         let lines = result.stdout.split(separator: "\n")
