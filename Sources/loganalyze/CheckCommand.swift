@@ -31,6 +31,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         guard !directories.isEmpty else { throw ValidationError("give at least one fixture directory") }
         var results: [FixtureResult] = []
+        // A directory named twice, or again through a link, is checked once (its suites and
+        // annotations would repeat), with a note.
+        var seen: [String: String] = [:]
         for dir in directories {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -39,6 +42,13 @@ struct CheckCommand: ParsableCommand {
                 results.append(broken)
                 continue
             }
+            let identity = URL(fileURLWithPath: dir).resolvingSymlinksInPath().standardizedFileURL.path
+            if let first = seen[identity] {
+                let why = first == dir ? "named twice" : "the same directory as \(first)"
+                Stderr.print(Diagnostic(.note, path: dir, kind: "read-once", "\(why): checked once").rendered)
+                continue
+            }
+            seen[identity] = dir
             var result = FixtureCheck.run(dir: dir)
             if update, result.brokenReason == nil || result.expectations == nil, let report = result.report ?? updateReport(dir) {
                 let options = result.expectations?.options ?? .object([])

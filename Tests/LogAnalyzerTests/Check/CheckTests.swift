@@ -27,6 +27,21 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
             """)
     }
 
+    @Test func aFixtureNamedTwiceOrThroughALinkIsCheckedOnce() throws {
+        let dir = TempDir()
+        let fixture = try copyFixture("clean-interleaved", into: dir)
+        let link = dir.url.appendingPathComponent("again").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: fixture)
+        let result = try runLoganalyze(["check", fixture, fixture, link + "/"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "PASS \(fixture) (1 expected finding)\n1 fixture: 1 passed, 0 failed\n")
+        #expect(result.stderr == """
+            \(fixture): note: named twice: checked once
+            \(link)/: note: the same directory as \(fixture): checked once
+
+            """)
+    }
+
     @Test func aFixtureThatLostIts401LinesFailsWithMissingCascade() throws {
         let dir = TempDir()
         let fixture = try copyFixture("incident-timeonly", into: dir)
