@@ -22,6 +22,14 @@ public struct Expectation: Sendable, Equatable {
             }
         }
 
+        /// The two bounds of a range written high first (`5..3`), as written; nil otherwise.
+        static func reversed(_ s: String) -> (Substring, Substring)? {
+            let parts = s.split(separator: "..", omittingEmptySubsequences: false)
+            guard parts.count == 2, let lo = Double(parts[0]), let hi = Double(parts[1]),
+                lo.isFinite, hi.isFinite, lo > hi else { return nil }
+            return (parts[0], parts[1])
+        }
+
         /// `5.3..5.5`, `1050`, or any other text (matched exactly); nil for a range no value can
         /// meet (`5..3`, a bound out of the numbers' range such as `1e999`).
         static func parse(_ v: JSONValue) -> Bound? {

@@ -165,7 +165,9 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         try #"{"findings": [{"rule": "slow-greeting", "values": {"seconds": "5..3"}}]}"#.write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
         let result = try runLoganalyze(["check", fixture])
         #expect(result.status == 2)
-        #expect(result.stdout.contains("BROKEN \(fixture): \(fixture)/expected.json: findings[0].values.seconds must be a number, \"lo..hi\" or a string"))
+        #expect(result.stdout.contains("BROKEN \(fixture): \(fixture)/expected.json: findings[0].values.seconds: the range 5..3 is reversed (write the smaller bound first)\n"))
+        try #"{"findings": [{"rule": "slow-greeting", "values": {"seconds": "1e999..1e9999"}}]}"#.write(toFile: fixture + "/expected.json", atomically: true, encoding: .utf8)
+        #expect(try runLoganalyze(["check", fixture]).stdout.contains("BROKEN \(fixture): \(fixture)/expected.json: findings[0].values.seconds must be a number, \"lo..hi\" or a string"))
     }
 
     /// A misspelt key would make its part of the file say nothing (`"valeus"`: no bound is
