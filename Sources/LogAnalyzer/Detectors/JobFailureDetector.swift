@@ -1,5 +1,6 @@
 /// `job-failure`: the agent's job failed: its entrypoint raised, its agent session closed on an
-/// error it could not recover from, or the worker saw its process crash or killed it.
+/// error it could not recover from, the worker saw its process crash or killed it, or the worker
+/// could not start it at all.
 ///
 /// Reads the `jobError` events (livekit-agents `unhandled exception while running the job task`,
 /// ipc/job_proc_lazy_main.py, 0.12 to HEAD; Node agents' `error in entry function`,
@@ -7,7 +8,9 @@
 /// (ipc/supervised_proc.py: `process exited with non-zero exit code N`, `process is unresponsive,
 /// killing process`, `[job ]process exceeded memory limit, killing process|it`; 0.8 `job is
 /// unresponsive, killing job`; voice/agent_session.py `AgentSession is closing due to
-/// unrecoverable error[: …]`, agents-js `… due to an unrecoverable error`). An entrypoint that
+/// unrecoverable error[: …]`, agents-js `… due to an unrecoverable error`; ipc/proc_pool.py
+/// `failed to launch job on process after 3 attempts` (1.4.2+) and `failed to acquire process for
+/// job after 3 attempts` (1.5.16+), the worker's lines for a job no process took). An entrypoint that
 /// raised LiveKit's 401 is an authentication failure, the other rules' (no finding here); the
 /// kills at shutdown (`process did not exit in time`) and of processes without a job are not the
 /// session's failure, nor is the exit a kill is then logged with (`… non-zero exit code -10`).
@@ -18,7 +21,7 @@ public struct JobFailureDetector: Detector {
     public var descriptor: RuleDescriptor {
         RuleDescriptor(
             id: "job-failure", name: "JobFailure",
-            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, or its process crashed or was killed.",
+            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or no process could be started for it.",
             defaultSeverity: .error,
             help: "Read the exception in the evidence: the job's own code (entrypoint), a provider's error (STT, LLM, TTS: key, quota, network), or the host (a memory limit, an event loop blocked by synchronous code).",
             examples: [
@@ -47,6 +50,9 @@ public struct JobFailureDetector: Detector {
         case crashed
         /// `process is unresponsive, killing process`, `… exceeded memory limit, killing …`.
         case killed
+        /// `failed to launch job on process after 3 attempts`, `failed to acquire process for job
+        /// after 3 attempts`: the job never ran.
+        case notLaunched
     }
 
     /// The failure an event stands for, or nil. (On the bytes: `String.contains` with a string is
@@ -56,13 +62,16 @@ public struct JobFailureDetector: Detector {
         switch e.kind {
         case .jobError: return .entrypoint
         case .sessionEnd where e.side == .agent:
-            // Each of these lines is longer than 24 bytes and starts with `A`, `p` or `j`
+            // Each of these lines is longer than 24 bytes and starts with `A`, `p`, `j` or `f`
             // (`process exiting`, the end of every job, is 15 bytes and stops here, uncopied).
             let u = e.text.utf8
-            guard u.count > 24, let c = u.first, c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") else { return nil }
+            guard u.count > 24, let c = u.first,
+                c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") || c == UInt8(ascii: "f")
+            else { return nil }
             var text = e.text
             return text.withUTF8 { t in
                 if t.has("AgentSession is closing due to", at: 0) { return .sessionError }
+                if EventClassifier.isLaunchFailureMessage(t) { return .notLaunched }
                 if nonZeroExit.occurs(in: t) { return .crashed }
                 if killing.occurs(in: t), unresponsive.occurs(in: t) || memoryLimit.occurs(in: t) { return .killed }
                 return nil
@@ -119,6 +128,10 @@ public struct JobFailureDetector: Detector {
             what = first.event.text.contains("memory limit")
                 ? "the worker killed the job's process for exceeding its memory limit"
                 : "the worker killed the job's process because it stopped answering (unresponsive)"
+        case .notLaunched:
+            what = first.event.text.hasPrefix("failed to acquire")
+                ? "the worker could not start the job: no process it started for it finished initialising (failed to acquire process for job after 3 attempts)"
+                : "the worker could not start the job: handing it to a job process failed three times (failed to launch job on process after 3 attempts)"
         }
         var f = Finding(rule: descriptor.id, severity: .error, session: session, at: first.event.time, message: what)
         f.values.append(("kind", .text(first.kind.rawValue)))
@@ -155,6 +168,10 @@ public struct JobFailureDetector: Detector {
             f.explanation.append(first.event.text.contains("memory limit")
                 ? "the worker's memory check found the job's process above its memory limit (`job_memory_limit_mb` of WorkerOptions; `jobMemoryLimitMB` of Node agents' ServerOptions) and killed it"
                 : "the job's process did not answer the worker's pings in time: its event loop was blocked (synchronous or CPU-bound code in the job), so the worker killed it")
+        case .notLaunched:
+            f.explanation.append(first.event.text.hasPrefix("failed to acquire")
+                ? "the worker accepted the job, then every process it started for it failed to initialise, three rounds over (livekit-agents ipc/proc_pool.py): the job's entrypoint never ran and the room got no agent from it; the worker's `error initializing process` lines before it give each failure's exception (the prewarm function raising, or the initialisation timing out)"
+                : "the worker accepted the job, then handing it to a job process failed three times, each on a new process (livekit-agents ipc/proc_pool.py): the job's entrypoint never ran and the room got no agent from it; the lines before it (`error initializing process`, a process's crash) say why")
         }
         let names = failures.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if names.count > 1 {
@@ -172,7 +189,9 @@ public struct JobFailureDetector: Detector {
         {
             f.explanation.append("the job ended \(humanDuration(t0.seconds(until: t1))) later (`\(end.text)`)")
         }
-        let roles: [Kind: String] = [.entrypoint: "entrypoint raised", .sessionError: "session error", .crashed: "process crashed", .killed: "process killed"]
+        let roles: [Kind: String] = [
+            .entrypoint: "entrypoint raised", .sessionError: "session error", .crashed: "process crashed", .killed: "process killed", .notLaunched: "job not launched",
+        ]
         for failure in failures.prefix(5) { f.evidence.append(Evidence(failure.event, role: roles[failure.kind]!)) }
         return [f]
     }

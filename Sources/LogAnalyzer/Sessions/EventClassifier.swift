@@ -184,7 +184,7 @@ struct EventClassifier {
             mask = message.withUTF8 { scanMessage($0, memo) }
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
-        guard mask != 0 else { return Self.nodeJobFailure(r) }
+        guard mask != 0 else { return Self.nodeJobFailure(r) ?? Self.launchFailure(r) }
         return kind(r, mask)
     }
 
@@ -203,7 +203,7 @@ struct EventClassifier {
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
         // A job's entrypoint raised something else than a LiveKit 401 (that one is taken above).
         if has(mask, .jobTaskException), r.message.hasPrefix("unhandled e") { return .jobError }
-        if let failure = Self.nodeJobFailure(r) { return failure }
+        if let failure = Self.nodeJobFailure(r) ?? Self.launchFailure(r) { return failure }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
         if has(mask, .leaveRequest), let leave = Self.leaveRequest(r.message) { return leave }
         if has(mask, .connect), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
@@ -315,6 +315,33 @@ struct EventClassifier {
         guard let level = r.level, level >= .error, r.message.utf8.count == nodeEntryError.utf8CodeUnitCount else { return nil }
         var message = r.message
         return message.withUTF8 { $0.has(nodeEntryError, at: 0) } ? .jobError : nil
+    }
+
+    /// livekit-agents' worker giving up on a job it accepted, before the job ran (ERROR, with
+    /// `job_id`; ipc/proc_pool.py): `failed to launch job on process after 3 attempts` (launch_job,
+    /// 1.4.2 to HEAD: sending the job to a process failed three times, each on a new process) and
+    /// `failed to acquire process for job after 3 attempts` (_acquire_proc, 1.5.16 to HEAD: no
+    /// process started for it finished initialising). Both print a constant 3 (`MAX_ATTEMPTS`,
+    /// `MAX_LAUNCH_ATTEMPTS`, `MAX_ACQUIRE_ATTEMPTS`). The messages exactly, as the Node entry
+    /// error: no word of the vocabulary (it has no free slot).
+    static let jobLaunchFailed: StaticString = "failed to launch job on process after 3 attempts"
+    static let jobProcessUnavailable: StaticString = "failed to acquire process for job after 3 attempts"
+
+    /// (Out of line: the parser asks for every line of these lengths, 48 and 50.)
+    @inline(never)
+    static func isLaunchFailureMessage(_ m: Bytes) -> Bool {
+        m.has(jobLaunchFailed, at: 0) && m.count == jobLaunchFailed.utf8CodeUnitCount
+            || m.has(jobProcessUnavailable, at: 0) && m.count == jobProcessUnavailable.utf8CodeUnitCount
+    }
+
+    /// A job the worker gave up on before it ran (`isLaunchFailureMessage`), as the end of the
+    /// job's session: the job names it; a line without a job is no session's.
+    static func launchFailure(_ r: LogRecord) -> EventKind? {
+        guard r.ids.jobId != nil, let level = r.level, level >= .error else { return nil }
+        let n = r.message.utf8.count
+        guard n == 48 || n == 50 else { return nil }
+        var message = r.message
+        return message.withUTF8 { isLaunchFailureMessage($0) } ? .sessionEnd : nil
     }
 
     /// Whether a record's message holds the words of a job process's end (`processEnd`'s lines:
@@ -463,7 +490,11 @@ struct EventClassifier {
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
         // (The message's length as a number: a `static let` read costs its lazy-init check.)
-        if message.count == 23, Self.isNodeJobFailureMessage(message) { return true }
+        switch message.count {
+        case 23: if Self.isNodeJobFailureMessage(message) { return true }
+        case 48, 50: if Self.isLaunchFailureMessage(message) { return true }
+        default: break
+        }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

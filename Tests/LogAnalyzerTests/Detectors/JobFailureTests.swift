@@ -252,4 +252,55 @@ import Testing
         #expect(findings.map { $0.evidence.map(\.location.line) } == [[3]])
         #expect(record(lines[2]).ids.pid == 1121)
     }
+
+    /// The worker's own line (no pid: the worker process) for a job it accepted but could not
+    /// start: livekit-agents ipc/proc_pool.py launch_job, `logger.error("failed to launch job on
+    /// process after %d attempts", MAX_LAUNCH_ATTEMPTS, extra={"job_id": info.job.id})`
+    /// (livekit-agents@1.4.2 to livekit-agents@1.7.0), formatted by cli/log.py JsonFormatter.
+    @Test func aJobNoProcessCouldTakeIsAJobFailure() throws {
+        let retry = #"{"message": "failed to launch job on process, retrying with a new process", "level": "WARNING", "name": "livekit.agents", "job_id": "AJ_ikLgRDmSdOXj", "attempt": 1, "timestamp": "2026-03-17T00:00:02.000000+00:00"}"#
+        let gaveUp = #"{"message": "failed to launch job on process after 3 attempts", "level": "ERROR", "name": "livekit.agents", "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T00:00:06.000000+00:00"}"#
+        let findings = Self.findings([retry, gaveUp])
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.severity == .error)
+        #expect(f.sessionKey == "support-room/RM_8JBQ2nlrFwSs")
+        #expect(f.message == "the worker could not start the job: handing it to a job process failed three times (failed to launch job on process after 3 attempts)")
+        #expect(f.value("kind") == .text("notLaunched"))
+        #expect(f.value("failures") == .integer(1))
+        #expect(f.evidence.map(\.role) == ["job not launched"])
+        #expect(f.evidence.map(\.location.line) == [3])
+    }
+
+    /// livekit-agents ipc/proc_pool.py _acquire_proc, `logger.error("failed to acquire process
+    /// for job after %d attempts", MAX_ACQUIRE_ATTEMPTS, extra={"job_id": job_id})`
+    /// (livekit-agents@1.5.16 to livekit-agents@1.7.0), here as `python agent.py dev` prints it
+    /// (cli/log.py ColoredFormatter `%(asctime)s - %(esc_levelcolor)s%(levelname)-4s%(esc_reset)s
+    /// %(name)s - %(message)s %(esc_gray)s%(extra)s`, escapes included).
+    @Test func aJobNoProcessInitialisedForIsAJobFailure() throws {
+        let e = "\u{1B}"
+        let log = [
+            "2026-03-17 00:00:00,000 - \(e)[32mINFO\(e)[0m livekit.agents - received job request \(e)[90m{\"job_id\": \"AJ_ikLgRDmSdOXj\", \"dispatch_id\": \"\", \"room\": \"support-room\", \"room_id\": \"RM_8JBQ2nlrFwSs\", \"agent_name\": \"\", \"resuming\": false, \"enable_recording\": false}\(e)[0m",
+            "2026-03-17 00:00:30,000 - \(e)[31mERROR\(e)[0m livekit.agents - failed to acquire process for job after 3 attempts \(e)[90m{\"job_id\": \"AJ_ikLgRDmSdOXj\"}\(e)[0m",
+        ].joined(separator: "\n")
+        let findings = analyze(log: log).findings.filter { $0.rule == "job-failure" }
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.sessionKey == "support-room/RM_8JBQ2nlrFwSs")
+        #expect(f.message == "the worker could not start the job: no process it started for it finished initialising (failed to acquire process for job after 3 attempts)")
+        #expect(f.value("kind") == .text("notLaunched"))
+    }
+
+    /// An app's own `logging.basicConfig()` prints a second copy of each record in the stdlib's
+    /// default `%(levelname)s:%(name)s:%(message)s`, without the extras: that copy names no job and
+    /// is no second failure.
+    @Test func aLaunchFailuresCopyWithoutItsJobIsNoSecondFailure() throws {
+        let gaveUp = #"{"message": "failed to launch job on process after 3 attempts", "level": "ERROR", "name": "livekit.agents", "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T00:00:06.000000+00:00"}"#
+        let copy = "ERROR:livekit.agents:failed to launch job on process after 3 attempts"
+        let findings = Self.findings([gaveUp, copy])
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.value("failures") == .integer(1))
+        #expect(f.evidence.map(\.location.line) == [2])
+    }
 }
