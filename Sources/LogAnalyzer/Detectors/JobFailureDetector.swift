@@ -62,16 +62,20 @@ public struct JobFailureDetector: Detector {
         switch e.kind {
         case .jobError: return .entrypoint
         case .sessionEnd where e.side == .agent:
-            // Each of these lines is longer than 24 bytes and starts with `A`, `p`, `j` or `f`
-            // (`process exiting`, the end of every job, is 15 bytes and stops here, uncopied).
+            // Each of these lines is at least 19 bytes long and starts with `A`, `p`, `j`, `f` or
+            // `e` (`process exiting`, the end of every job, is 15 bytes and stops here, uncopied).
             let u = e.text.utf8
-            guard u.count > 24, let c = u.first,
-                c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") || c == UInt8(ascii: "f")
+            guard u.count >= 19, let c = u.first,
+                c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") || c == UInt8(ascii: "f") || c == UInt8(ascii: "e")
             else { return nil }
             var text = e.text
             return text.withUTF8 { t in
                 if t.has("AgentSession is closing due to", at: 0) { return .sessionError }
-                if EventClassifier.isLaunchFailureMessage(t) { return .notLaunched }
+                if t.has("failed to launch job on process after ", at: 0) || t.has("failed to acquire process for job after ", at: 0)
+                    || t.has(EventClassifier.nodeLaunchError, at: 0)
+                {
+                    return .notLaunched
+                }
                 if nonZeroExit.occurs(in: t) { return .crashed }
                 if killing.occurs(in: t), unresponsive.occurs(in: t) || memoryLimit.occurs(in: t) { return .killed }
                 return nil
@@ -128,6 +132,8 @@ public struct JobFailureDetector: Detector {
             what = first.event.text.contains("memory limit")
                 ? "the worker killed the job's process for exceeding its memory limit"
                 : "the worker killed the job's process because it stopped answering (unresponsive)"
+        case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.nodeLaunchError)"):
+            what = "the worker could not start the job: \(Self.after(first.event.text, "\(EventClassifier.nodeLaunchError)") ?? "its error was not logged")"
         case .notLaunched:
             what = first.event.text.hasPrefix("failed to acquire")
                 ? "the worker could not start the job: no process it started for it finished initialising (failed to acquire process for job after 3 attempts)"
@@ -168,6 +174,8 @@ public struct JobFailureDetector: Detector {
             f.explanation.append(first.event.text.contains("memory limit")
                 ? "the worker's memory check found the job's process above its memory limit (`job_memory_limit_mb` of WorkerOptions; `jobMemoryLimitMB` of Node agents' ServerOptions) and killed it"
                 : "the job's process did not answer the worker's pings in time: its event loop was blocked (synchronous or CPU-bound code in the job), so the worker killed it")
+        case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.nodeLaunchError)"):
+            f.explanation.append("the Node worker accepted the job, then starting a process for it or handing the job to one raised (@livekit/agents `error launching job`): the job's entry function never ran and the room got no agent from it")
         case .notLaunched:
             f.explanation.append(first.event.text.hasPrefix("failed to acquire")
                 ? "the worker accepted the job, then every process it started for it failed to initialise, three rounds over (livekit-agents ipc/proc_pool.py): the job's entrypoint never ran and the room got no agent from it; the worker's `error initializing process` lines before it give each failure's exception (the prewarm function raising, or the initialisation timing out)"

@@ -12,6 +12,21 @@ enum RecordEnricher {
         if !plainMetrics { idsFromText(&r, memo: &memo) }
         if r.ids.jobId == nil, let p = r.ids.participant, p.hasPrefix("agent-AJ_") { r.ids.jobId = String(p.dropFirst(6)) }
         if r.format == .zapConsole || r.format == .zapJSON, r.token == nil, r.message == "starting RTC session" { joinTokenExpiry(&r) }
+        if r.format == .pinoJSON { requestJob(&r) }
+    }
+
+    /// Node agents' worker names the job of its lines about a job request `requestId` (worker.ts
+    /// `logger.child({ requestId: req.id })`, `req.id` the job's id): a job id when it is one
+    /// (`AJ_…`). Read for `error launching job` (19 bytes), the one of them that is an event
+    /// (out of line: asked of every pino JSON event without a job), and for pino-pretty's field
+    /// lines.
+    @inline(never)
+    static func requestJob(_ r: inout LogRecord) {
+        if r.ids.jobId == nil, r.message.utf8.count == 19, let v = r.field("requestId") { requestJob(v, into: &r) }
+    }
+
+    static func requestJob(_ value: JSONValue, into r: inout LogRecord) {
+        if r.ids.jobId == nil, let s = value.stringValue, s.hasPrefix("AJ_") { r.ids.jobId = s }
     }
 
     /// livekit-server v1.13.2+ logs the joining participant's token expiry in `starting RTC

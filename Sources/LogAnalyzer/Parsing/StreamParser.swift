@@ -841,6 +841,7 @@ struct StreamParser {
             // others were, and a walk over all of them for each line was quadratic.)
             guard keeps(raw?.count ?? 0) else { return }
             out[k].fields.append(field)
+            if field.0 == "requestId" { RecordEnricher.requestJob(field.1, into: &out[k]) }
             if !out[k].fields.isRaw {
                 if out[k].fields.count <= 8 { RecordEnricher.idsFromFields(&out[k]) } else { RecordEnricher.idsFromFields([field], into: &out[k]) }
             }

@@ -203,7 +203,7 @@ struct EventClassifier {
         if let auth = authFailure(r, mask) { return .authFailure(auth) }
         // A job's entrypoint raised something else than a LiveKit 401 (that one is taken above).
         if has(mask, .jobTaskException), r.message.hasPrefix("unhandled e") { return .jobError }
-        if let failure = Self.nodeJobFailure(r) ?? Self.launchFailure(r) { return failure }
+        if let failure = Self.nodeJobFailure(r) { return failure }
         for (word, trigger) in Self.connectionLost where has(mask, word) { return .connectionLost(trigger: trigger) }
         if has(mask, .leaveRequest), let leave = Self.leaveRequest(r.message) { return leave }
         if has(mask, .connect), let trigger = Self.browserDisconnect(r.message) { return .connectionLost(trigger: trigger) }
@@ -327,19 +327,27 @@ struct EventClassifier {
     static let jobLaunchFailed: StaticString = "failed to launch job on process after 3 attempts"
     static let jobProcessUnavailable: StaticString = "failed to acquire process for job after 3 attempts"
 
-    /// (Out of line: the parser asks for every line of these lengths, 48 and 50.)
+    /// Node `@livekit/agents`' worker failing to start a job it accepted (ERROR, the job's id as
+    /// `requestId`, the error under `err`; agents/src/worker.ts, `logger.child({ requestId: req.id
+    /// }).error(e, 'error launching job')`, 1.2.3 to HEAD): the process pool's launch raised
+    /// (a new process that did not initialise, a process that could not take the job).
+    static let nodeLaunchError: StaticString = "error launching job"
+
+    /// (Out of line: the parser asks for every line of these lengths, 19, 48 and 50.)
     @inline(never)
     static func isLaunchFailureMessage(_ m: Bytes) -> Bool {
         m.has(jobLaunchFailed, at: 0) && m.count == jobLaunchFailed.utf8CodeUnitCount
             || m.has(jobProcessUnavailable, at: 0) && m.count == jobProcessUnavailable.utf8CodeUnitCount
+            || m.has(nodeLaunchError, at: 0) && m.count == nodeLaunchError.utf8CodeUnitCount
     }
 
-    /// A job the worker gave up on before it ran (`isLaunchFailureMessage`), as the end of the
-    /// job's session: the job names it; a line without a job is no session's.
+    /// A job the worker gave up on before it ran (`isLaunchFailureMessage`; the Node line from
+    /// pino only), as the end of the job's session: the job names it; a line without a job is no
+    /// session's.
     static func launchFailure(_ r: LogRecord) -> EventKind? {
-        guard r.ids.jobId != nil, let level = r.level, level >= .error else { return nil }
+        guard let level = r.level, level >= .error, r.ids.jobId != nil else { return nil }
         let n = r.message.utf8.count
-        guard n == 48 || n == 50 else { return nil }
+        guard n == 48 || n == 50 || n == 19 && (r.format == .pinoJSON || r.format == .pinoPretty) else { return nil }
         var message = r.message
         return message.withUTF8 { isLaunchFailureMessage($0) } ? .sessionEnd : nil
     }
@@ -490,11 +498,8 @@ struct EventClassifier {
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
         // (The message's length as a number: a `static let` read costs its lazy-init check.)
-        switch message.count {
-        case 23: if Self.isNodeJobFailureMessage(message) { return true }
-        case 48, 50: if Self.isLaunchFailureMessage(message) { return true }
-        default: break
-        }
+        if message.count == 23, Self.isNodeJobFailureMessage(message) { return true }
+        if message.count == 48 || message.count == 50 || message.count == 19, Self.isLaunchFailureMessage(message) { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

@@ -237,7 +237,9 @@ public struct SessionEvent: Sendable {
         // Raw JSON fields hold a non-empty `error` string only when the parser found an error text.
         let fieldsRead = !r.fields.isRaw || r.errorText != nil
         // (Looked up once: each lookup in raw JSON fields walks the object.)
-        let errorField = fieldsRead ? r.field("error") : nil
+        // (pino's own key for an error logged as `logger.error(e, msg)` is `err`.)
+        let pino = r.format == .pinoJSON || r.format == .pinoPretty
+        let errorField = fieldsRead ? r.field("error") ?? (pino ? r.field("err") : nil) : nil
         if case .string(let error)? = errorField, !error.isEmpty {
             text += ": " + Self.firstLine(of: error)
         } else if case .object? = errorField, let error = r.errorText {

@@ -303,4 +303,50 @@ import Testing
         #expect(f.value("failures") == .integer(1))
         #expect(f.evidence.map(\.location.line) == [2])
     }
+
+    /// Node `@livekit/agents`' worker (1.2.3+, agents/src/worker.ts) logs a job it accepted but
+    /// could not start as `this.#logger.child({ requestId: req.id }).error(e, 'error launching
+    /// job')`: the job's id as `requestId` (`JobRequest.id`, the job's), pino's `err` object. Here a
+    /// process that died during its initialisation (supervised_proc.ts `process exited before
+    /// initializing (code ${code}, signal ${signal})`), as pino JSON and as pino-pretty.
+    @Test func aNodeJobTheWorkerCouldNotLaunchIsAJobFailure() throws {
+        let json = [
+            #"{"level":30,"time":1787220000100,"pid":1098,"hostname":"agent-7f9c","version":"1.4.6","jobId":"AJ_Lq8mV2xRt5Kp","resuming":false,"agentName":"","msg":"received job request"}"#,
+            #"{"level":50,"time":1787220010100,"pid":1098,"hostname":"agent-7f9c","version":"1.4.6","requestId":"AJ_Lq8mV2xRt5Kp","err":{"type":"Error","message":"process exited before initializing (code 1, signal null)","stack":"Error: process exited before initializing (code 1, signal null)\n    at ChildProcess.<anonymous> (file:///app/node_modules/@livekit/agents/dist/ipc/supervised_proc.js:201:23)"},"msg":"error launching job"}"#,
+        ]
+        let findings = analyze(log: json.joined(separator: "\n")).findings
+        let f = try #require(findings.first)
+        #expect(findings.map(\.rule) == ["job-failure"])
+        #expect(f.jobId == "AJ_Lq8mV2xRt5Kp")
+        #expect(f.message == "the worker could not start the job: Error: process exited before initializing (code 1, signal null)")
+        #expect(f.value("kind") == .text("notLaunched"))
+        #expect(f.evidence.map(\.location.line) == [2])
+        #expect(f.evidence.map(\.role) == ["job not launched"])
+
+        // (pino-pretty 11 with `colorize: true`, as agents/src/log.ts sets it: the level and
+        // the message in colour.)
+        let e = "\u{1B}"
+        let pretty = [
+            "[10:00:00.100] \(e)[32mINFO\(e)[39m (1098): \(e)[36mreceived job request\(e)[39m",
+            "    version: \"1.4.6\"",
+            "    jobId: \"AJ_Lq8mV2xRt5Kp\"",
+            "    resuming: false",
+            "    agentName: \"\"",
+            "[10:00:10.100] \(e)[31mERROR\(e)[39m (1098): \(e)[36merror launching job\(e)[39m",
+            "    version: \"1.4.6\"",
+            "    requestId: \"AJ_Lq8mV2xRt5Kp\"",
+            "    err: {",
+            "      \"type\": \"Error\",",
+            "      \"message\": \"process exited before initializing (code 1, signal null)\",",
+            "      \"stack\":",
+            "          Error: process exited before initializing (code 1, signal null)",
+            "              at ChildProcess.<anonymous> (file:///app/node_modules/@livekit/agents/dist/ipc/supervised_proc.js:201:23)",
+            "    }",
+        ]
+        let p = try #require(analyze(log: pretty.joined(separator: "\n")).findings.first)
+        #expect(p.rule == "job-failure")
+        #expect(p.jobId == "AJ_Lq8mV2xRt5Kp")
+        #expect(p.message == f.message)
+        #expect(p.evidence.map(\.location.line) == [6])
+    }
 }
