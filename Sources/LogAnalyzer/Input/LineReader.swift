@@ -11,7 +11,7 @@ import Darwin
 ///
 /// Reads `chunkBytes` at a time with carry-over of the partial last line; memory is
 /// `maxLineBytes + chunkBytes`. A line longer than `maxLineBytes` is delivered cut to that length
-/// (flagged as truncated) and the rest of it is skipped. A trailing `\r` is removed. A line is
+/// (less the bytes of a character the cut would split; flagged as truncated) and the rest of it is skipped. A trailing `\r` is removed. A line is
 /// valid until the next call to `next()`.
 ///
 /// The scan that finds a line's end also tells (in `flags`) whether the line is ASCII without
@@ -77,9 +77,21 @@ final class LineReader {
 
     private func line(in base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, truncated: Bool, flags: UInt32) -> Line {
         var stop = to
+        if truncated { stop = Self.characterBoundary(in: base, from, stop) }
         if stop > from && base[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
         lineNumber += 1
         return (UnsafeBufferPointer(start: base + from, count: stop - from), lineNumber, truncated, truncated ? Self.unknownFlags : flags)
+    }
+
+    /// `to`, or the start of the UTF-8 sequence it would split: a line cut at `maxLineBytes` ends
+    /// on a whole character (the cut is no invalid UTF-8 of the log's own).
+    static func characterBoundary(in base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        var lead = to
+        while lead > from && to - lead < 3 && base[lead - 1] & 0xC0 == 0x80 { lead -= 1 }
+        guard lead > from else { return to }
+        let byte = base[lead - 1]
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+        return length > to - (lead - 1) ? lead - 1 : to
     }
 
     /// The offset of the first newline in `count` bytes at `p`, or nil; adds what the bytes

@@ -384,7 +384,7 @@ final class RecordStream {
         }
         stats.lines += 1
         if truncated {
-            diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "long-line", "line longer than \(line.count) bytes; cut to that length"))
+            diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "long-line", "line longer than \(reader?.maxLineBytes ?? line.count) bytes; cut to that length"))
         }
         if !ascii {
             if line.contains(0) {

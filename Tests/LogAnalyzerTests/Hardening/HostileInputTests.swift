@@ -56,6 +56,19 @@ struct XorShift {
         #expect(result.diagnostics.kept.map(\.rendered) == ["\(path):1: warning: line longer than 1048576 bytes; cut to that length"])
     }
 
+    @Test func aLineCutInsideACharacterEndsBeforeIt() throws {
+        let dir = TempDir()
+        // 11 bytes, then two-byte characters: the cut at 64 bytes falls inside the 27th.
+        let path = dir.write("accents.log", Data(("00:00:01 - " + String(repeating: "é", count: 40) + "\n00:00:02 - after\n").utf8))
+        var options = IngestOptions()
+        options.maxLineBytes = 64
+        var diagnostics = DiagnosticSink(keepPerKind: 5)
+        var records: [LogRecord] = []
+        Ingestor.read(InputDescriptor(path: path), index: 0, options: options, referenceDay: nil, diagnostics: &diagnostics) { records.append($0) }
+        #expect(records.map(\.message) == [String(repeating: "é", count: 26), "after"])
+        #expect(diagnostics.kept.map(\.rendered) == ["\(path):1: warning: line longer than 64 bytes; cut to that length"])
+    }
+
     @Test func tenMillionTinyLinesAreAllRecords() throws {
         let dir = TempDir()
         let path = dir.write("tiny.log", Data(String(repeating: "a\n", count: 10_000_000).utf8))
