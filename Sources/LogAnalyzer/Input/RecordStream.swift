@@ -18,6 +18,11 @@ final class RecordStream {
     private var queueHead = 0
     private(set) var nulLines = 0
     private var fd: Int32 = -1
+    /// A plain (not gzip) file's size when it was opened, else -1: reading it to a shorter end
+    /// means it was cut meanwhile, at a point the reader had not reached yet.
+    private var sizeAtOpen: Int64 = -1
+    /// The reader failed (said with its reason): it did not reach the end.
+    private var readFailed = false
     private var done = false
     /// Added to the reader's line numbers (a piece of a file read on its own, or a piece continued).
     private var lineOffset = 0
@@ -158,6 +163,15 @@ final class RecordStream {
             return
         }
         self.fd = fd
+        if input.kind == .file, fd > 0 {
+            var st = stat()
+            var magic: (UInt8, UInt8) = (0, 0)
+            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, pread(fd, &magic, 2, 0) == 2 || st.st_size < 2,
+               magic != (0x1F, 0x8B)
+            {
+                sizeAtOpen = Int64(st.st_size)
+            }
+        }
         // (Standard input's document, in memory: its entries numbered in the order read.)
         if let (lines, _) = NewestFirst.reversedInput(source, input, options: options) {
             reader = LineReader(source: PrefixedSource(prefix: lines, inner: EmptySource()), maxLineBytes: options.maxLineBytes, chunkBytes: readBytes)
@@ -274,6 +288,7 @@ final class RecordStream {
             if isPiece {
                 pieceReadError = error
             } else {
+                readFailed = true
                 diagnostics.report(Diagnostic(.warning, path: input.path, line: stats.lines, kind: "read-error", "\(error.message); \(InputStats.keptBefore(stats.lines))"))
             }
         }
@@ -343,6 +358,10 @@ final class RecordStream {
             if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, consumed > 0, st.st_size < consumed {
                 diagnostics.report(Diagnostic(.warning, path: input.path, kind: "truncated-while-read",
                     "the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): \(consumed) bytes read, \(st.st_size) left"))
+            } else if !readFailed, consumed >= 0, consumed < sizeAtOpen, Int64(st.st_size) < sizeAtOpen {
+                // (Cut ahead of the reader, which then read on to the new end.)
+                diagnostics.report(Diagnostic(.warning, path: input.path, kind: "truncated-while-read",
+                    "the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): \(sizeAtOpen) bytes when opened, \(st.st_size) left"))
             }
         }
         if !isPiece && nulLines > 0 && nulLines == stats.lines {

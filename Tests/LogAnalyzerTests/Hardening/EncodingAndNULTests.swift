@@ -130,6 +130,23 @@ import Testing
         #expect(sink.lines.first?.hasSuffix(" bytes read, 0 left") == true)
     }
 
+    @Test func cutAheadOfTheReader() throws {
+        let dir = TempDir()
+        let path = dir.write("g.log", Self.log())
+        var sink = DiagnosticSink()
+        let stream = RecordStream(InputDescriptor(path: path), index: 0, options: IngestOptions(), referenceDay: nil, classifier: nil,
+                                  readBytes: 4096, diagnostics: &sink)
+        var records = 0
+        while records < 10, stream.next(diagnostics: &sink) != nil { records += 1 }
+        // Cut past what was read: the reader reads on to the new end, which is not the old one.
+        #expect(truncate(path, 100_000) == 0)
+        while stream.next(diagnostics: &sink) != nil { records += 1 }
+        #expect(records == 783)  // 782 whole lines within 100,000 bytes, and the cut one
+        #expect(sink.lines == [
+            "\(path): warning: the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): \(Self.log().utf8.count) bytes when opened, 100000 left"
+        ])
+    }
+
     @Test func readInPieces() throws {
         let dir = TempDir()
         let path = dir.write("g.log", Self.log())
