@@ -44,7 +44,11 @@ struct InputOptions: ParsableArguments {
             }
             options.date = day
         }
-        guard maxLineBytes >= 64 else { throw ValidationError.invalidValue(maxLineBytes, for: "--max-line-bytes", "must be at least 64") }
+        // (The line reader allocates this plus a chunk: a larger value overflowed that sum or the
+        // allocation, and the run trapped.)
+        guard maxLineBytes >= 64, maxLineBytes <= 1 << 30 else {
+            throw ValidationError.invalidValue(maxLineBytes, for: "--max-line-bytes", "must be from 64 to 1073741824 (1 GiB)")
+        }
         options.maxLineBytes = maxLineBytes
         if let maxDecompressedBytes {
             guard maxDecompressedBytes > 0 else { throw ValidationError.invalidValue(maxDecompressedBytes, for: "--max-decompressed-bytes", "must be positive") }

@@ -43,7 +43,7 @@ import Testing
 
     @Test func aNegativeNumberIsAValueNotAMissingOne() throws {
         try expectOneLine(["analyze", "--jobs", "-1", Self.fixture], "invalid value -1 for --jobs: must be 1 to 256")
-        try expectOneLine(["analyze", "--max-line-bytes", "-1", Self.fixture], "invalid value -1 for --max-line-bytes: must be at least 64")
+        try expectOneLine(["analyze", "--max-line-bytes", "-1", Self.fixture], "invalid value -1 for --max-line-bytes: must be from 64 to 1073741824 (1 GiB)")
         try expectOneLine(["analyze", "--token-ttl", "-2h", Self.fixture], "invalid value '-2h' for --token-ttl: not a duration; use 2h, 90m or 3600s")
         // An offset written with its sign is a zone.
         let west = try runLoganalyze(["parse", "--tz", "-05:00", "Fixtures/incident-real/backend.log"])
@@ -117,6 +117,14 @@ import Testing
             let result = try runLoganalyze(["report", "--baseline", path, ArgumentErrorTests.fixture])
             #expect(result.status == 2, "\(doc)")
             #expect(result.stderr == "loganalyze: error: invalid value '\(path)' for --baseline: \(reason)\n")
+        }
+    }
+
+    @Test func aLineLimitBeyondAGibibyteIsRefused() throws {
+        for value in ["9223372036854775807", "4611686018427387904", "1073741825", "63"] {
+            let result = try runLoganalyze(["analyze", "--max-line-bytes", value, ArgumentErrorTests.fixture])
+            #expect(result.status == 2)
+            #expect(result.stderr == "loganalyze: error: invalid value \(value) for --max-line-bytes: must be from 64 to 1073741824 (1 GiB)\n")
         }
     }
 
