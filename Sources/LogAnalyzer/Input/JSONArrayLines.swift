@@ -93,6 +93,17 @@ struct JSONArraySplitter {
         return !splitter.trailing && splitter.phase != .beforeList && (splitter.phase != .done || splitter.lists > 0)
     }
 
+    /// The elements of `document`, one whole JSON list and nothing after it, each made a line;
+    /// nil for anything else.
+    static func elementLines(ofList document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard startsList(document) else { return nil }
+        var splitter = JSONArraySplitter()
+        var out: [UInt8] = []
+        out.reserveCapacity(document.count)
+        splitter.feed(document, into: &out)
+        return splitter.phase == .done && splitter.lists == 0 && !splitter.trailing ? out : nil
+    }
+
     /// Whether the bytes so far end inside an element.
     var isInElement: Bool { phase == .inElement }
 

@@ -49,7 +49,14 @@ enum JSONDocument {
     /// log printed it; nil for anything else.
     static func lines(of document: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var reader = JSONReader(document, maxDepth: 64)
-        guard let value = try? reader.value() else { return nil }
+        let value: JSONValue
+        do throws(JSONReader.Failure) {
+            value = try reader.value()
+        } catch {
+            // A list with an element nested deeper than the tree is built: still an element a
+            // line (the line parser reads, or refuses with its diagnostic, each on its own).
+            return error == .tooDeep ? JSONArraySplitter.elementLines(ofList: document) : nil
+        }
         reader.skipSpace()
         guard reader.index == document.count else {
             return isFlyEntry(value) ? flyEntryLines(document) : isSternEntry(value) ? sternEntryLines(document) : nil

@@ -72,6 +72,25 @@ import Testing
         }
     }
 
+    /// An element nested deeper than the document's tree (64 levels) does not turn the whole
+    /// saved log into one plain record: each element is still a line, and the line parser reads
+    /// a 70-deep one and refuses a 300-deep one with its diagnostic.
+    @Test func aDeeplyNestedElementKeepsTheOthers() {
+        func record(_ message: String, _ extra: String) -> String {
+            #"{"message": "\#(message)", "level": "INFO", "name": "livekit.agents", "extra": \#(extra), "timestamp": "2026-03-02T10:00:01.000000+00:00"}"#
+        }
+        for depth in [70, 300] {
+            let deep = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            let elements = [record("before", "1"), record("deep", deep), record("after", "2")]
+            for document in ["[" + elements.joined(separator: ",") + "]\n", "[\n  " + elements.joined(separator: ",\n  ") + "\n]\n"] {
+                let result = parse(document, name: "agent.json")
+                #expect(result.records.map { "\($0.line) \($0.format.rawValue) \($0.message.prefix(20))" }
+                    == ["1 agents-json before", depth == 70 ? "2 agents-json deep" : "2 plain {\"message\": \"deep\", ", "3 agents-json after"])
+                #expect(result.diagnostics.kept.map(\.message) == (depth == 70 ? [] : ["JSON nested deeper than 256 levels; kept as a plain line"]))
+            }
+        }
+    }
+
     /// With `--jobs`, a document is read in order (cut into pieces, it was read as text lines).
     @Test func aDocumentIsNotCutIntoPieces() throws {
         let dir = TempDir()
