@@ -35,6 +35,13 @@ final class LineReader {
     static let unknownFlags: UInt32 = 0x100
     static let notASCII = UInt32(CSCAN_LINE_NOT_ASCII)
     static let escape = UInt32(CSCAN_LINE_ESCAPE)
+    /// NUL bytes dropped from the start of the line just returned, besides the one left there: a
+    /// hole copytruncate leaves (as large as the file was) that would otherwise fill the whole cut
+    /// line, and lose the record written after it.
+    var hole: Int { holeLine == lineNumber ? holeBytes : 0 }
+    /// (Kept with the number of its line: nothing is done for the lines without a hole.)
+    private var holeBytes = 0
+    private var holeLine = 0
     /// Bytes read from the source (decompressed bytes for gzip).
     private(set) var bytesRead: UInt64 = 0
     /// Memory mode: the lines are read where they lie in these buffers (kept alive by `owners`),
@@ -83,6 +90,17 @@ final class LineReader {
         return (UnsafeBufferPointer(start: base + from, count: stop - from), lineNumber, truncated, truncated ? Self.unknownFlags : flags)
     }
 
+    /// `from`, or the last of the NUL bytes it starts with when more than one (`hole`).
+    private func afterHole(in base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        guard base[from] == 0 else { return from }
+        var p = from
+        while p + 1 < to && base[p + 1] == 0 { p += 1 }
+        // (The line being read is numbered `lineNumber + 1` when it is returned.)
+        holeBytes = (holeLine == lineNumber + 1 ? holeBytes : 0) + p - from
+        holeLine = lineNumber + 1
+        return p
+    }
+
     /// `to`, or the start of the UTF-8 sequence it would split: a line cut at `maxLineBytes` ends
     /// on a whole character (the cut is no invalid UTF-8 of the log's own).
     static func characterBoundary(in base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
@@ -120,7 +138,7 @@ final class LineReader {
                 segmentPosition = 0
                 continue
             }
-            let from = segmentPosition
+            var from = segmentPosition
             var to = bytes.count
             if let k = findNewline(base + from, bytes.count - from) {
                 to = from + k
@@ -130,6 +148,7 @@ final class LineReader {
             }
             bytesRead += UInt64(segmentPosition - from)
             let flags = takeFlags()
+            if to - from > maxLineBytes { from = afterHole(in: base, from, to) }
             if to - from > maxLineBytes { return line(in: base, from, from + maxLineBytes, truncated: true, flags: flags) }
             return line(in: base, from, to, truncated: false, flags: flags)
         }
@@ -144,7 +163,7 @@ final class LineReader {
             // (A scan that finds no newline has read its bytes: the next starts after them.)
             if scan < end, let k = findNewline(buffer + scan, end - scan) {
                 let nl = scan + k
-                let from = start
+                var from = start
                 start = nl + 1
                 scan = start
                 let flags = takeFlags()
@@ -152,6 +171,7 @@ final class LineReader {
                     discarding = false
                     continue
                 }
+                if nl - from > maxLineBytes { from = afterHole(in: buffer, from, nl) }
                 if nl - from > maxLineBytes { return line(from, from + maxLineBytes, truncated: true, flags: flags) }
                 return line(from, nl, truncated: false, flags: flags)
             }
@@ -162,6 +182,8 @@ final class LineReader {
                 }
                 return nil
             }
+            // (A hole is dropped as it is read, so that the text after it is what is kept.)
+            if !discarding && end - start >= maxLineBytes { start = afterHole(in: buffer, start, end) }
             if !discarding && end - start >= maxLineBytes {
                 let from = start
                 discarding = true

@@ -408,7 +408,7 @@ final class RecordStream {
         if !ascii {
             if line.contains(0) {
                 var fed = false
-                Self.withoutNULs(line) { clean, message in
+                Self.withoutNULs(line, hole: reader?.hole ?? 0) { clean, message in
                     guard let clean else { return }
                     fed = true
                     diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "nul-bytes", message))
@@ -434,7 +434,7 @@ final class RecordStream {
     /// say about them, or nil when the line is binary data. A run of NULs at the start is the
     /// hole a log rotated by copytruncate (or a file extended after a crash) leaves before the
     /// writer's next line: dropped. A few NULs elsewhere in valid UTF-8 become U+FFFD.
-    static func withoutNULs(_ line: Bytes, _ body: (Bytes?, String) -> Void) {
+    static func withoutNULs(_ line: Bytes, hole: Int = 0, _ body: (Bytes?, String) -> Void) {
         var start = 0
         while start < line.count && line[start] == 0 { start += 1 }
         let rest = line.slice(start, line.count)
@@ -443,7 +443,8 @@ final class RecordStream {
             body(nil, "")
             return
         }
-        let hole = start > 0 ? "\(start) NUL byte\(start == 1 ? "" : "s") before the text (a hole left by copytruncate or a crash): dropped" : ""
+        let holeBytes = start > 0 ? start + hole : 0
+        let hole = start > 0 ? "\(holeBytes) NUL byte\(holeBytes == 1 ? "" : "s") before the text (a hole left by copytruncate or a crash): dropped" : ""
         let inside = nuls > 0 ? "\(nuls) NUL byte\(nuls == 1 ? "" : "s") in the text: shown as U+FFFD" : ""
         let message = "line holds " + [hole, inside].filter { !$0.isEmpty }.joined(separator: "; ")
         if nuls == 0 {

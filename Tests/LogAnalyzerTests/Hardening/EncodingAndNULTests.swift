@@ -28,6 +28,23 @@ import Testing
             ":2: warning: line holds 8192 NUL bytes before the text (a hole left by copytruncate or a crash): dropped") == true)
     }
 
+    /// copytruncate's hole is as large as the file was when it was cut: over `--max-line-bytes`
+    /// (the default 1 MiB), it had filled the whole cut line and the record after it was lost.
+    @Test(arguments: [(1 << 20) + 1, 3 << 20])
+    func theRecordAfterAHoleLargerThanALineIsRead(hole: Int) throws {
+        let dir = TempDir()
+        var data = Data((Self.lines[0] + "\n").utf8)
+        data.append(Data(repeating: 0, count: hole))
+        data.append(Data((Self.lines[1] + "\n" + Self.lines[2] + "\n").utf8))
+        let path = dir.write("agent.log", data)
+        var diagnostics = DiagnosticSink(keepPerKind: 5)
+        var records: [LogRecord] = []
+        Ingestor.read(InputDescriptor(path: path), index: 0, options: IngestOptions(), referenceDay: nil, diagnostics: &diagnostics) { records.append($0) }
+        #expect(records.map { $0.message } == ["received job request", "Generating initial greeting", "process memory usage is high \u{1F4C8}"])
+        #expect(records.map(\.line) == [1, 2, 3])
+        #expect(diagnostics.kept.map(\.rendered) == ["\(path):2: warning: line holds \(hole) NUL bytes before the text (a hole left by copytruncate or a crash): dropped"])
+    }
+
     @Test func aStrayNULIsShownAsAReplacementAndALineOfNULsSkipped() {
         var data = Data(Self.lines[0].replacingOccurrences(of: "received job", with: "received\u{0}job").utf8)
         data.append(Data("\n".utf8))
