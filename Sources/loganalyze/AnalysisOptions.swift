@@ -109,6 +109,15 @@ struct AnalysisOptions: ParsableArguments {
             c.configuredTokenTTLSeconds = ttl
             c.configuredTokenTTLSource = "--token-ttl"
         }
+        for (option, markers) in [("--greeting-start", greetingStart), ("--greeting-end", greetingEnd)] {
+            // An empty marker is in every line; a sixth would not be read.
+            if let empty = markers.first(where: \.isEmpty) {
+                throw ValidationError.invalidValue(empty, for: option, "a marker must not be empty")
+            }
+            if markers.count > AnalysisConfiguration.maxGreetingMarkers {
+                throw ValidationError.invalidValue(markers[AnalysisConfiguration.maxGreetingMarkers], for: option, "at most \(AnalysisConfiguration.maxGreetingMarkers) markers are read")
+            }
+        }
         if !greetingStart.isEmpty { c.greetingStartMarkers = greetingStart }
         if !greetingEnd.isEmpty { c.greetingEndMarkers = greetingEnd }
         if let greetingWarning {
@@ -165,10 +174,10 @@ struct AnalysisOptions: ParsableArguments {
         }
         for (key, path) in [("greetingStartMarkers", \AnalysisConfiguration.greetingStartMarkers), ("greetingEndMarkers", \AnalysisConfiguration.greetingEndMarkers)] {
             guard let value = project[key] else { continue }
-            if case .array(let items) = value, !items.isEmpty, items.allSatisfy({ if case .string = $0 { true } else { false } }) {
-                c[keyPath: path] = items.compactMap(\.stringValue)
+            if let markers = AnalysisConfiguration.greetingMarkers(value) {
+                c[keyPath: path] = markers
             } else {
-                ignored(key, "must be a non-empty array of strings")
+                ignored(key, "must be an array of 1 to \(AnalysisConfiguration.maxGreetingMarkers) non-empty strings")
             }
         }
         for (key, path) in [("greetingWarningSeconds", \AnalysisConfiguration.greetingWarningSeconds), ("greetingErrorSeconds", \AnalysisConfiguration.greetingErrorSeconds)] {

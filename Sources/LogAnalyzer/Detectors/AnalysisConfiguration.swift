@@ -4,6 +4,17 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     public var greetingStartMarkers: [String] = ["Generating initial greeting"]
     /// Text that marks the agent speaking / the greeting done.
     public var greetingEndMarkers: [String] = ["Voice agent running"]
+    /// The most greeting markers of each kind that are read (with the fixed vocabulary, 64
+    /// literals in one scan).
+    public static let maxGreetingMarkers = 5
+
+    /// A settings file's markers (`greetingStartMarkers`, `greetingEndMarkers`): 1 to 5 strings,
+    /// none empty (an empty one is in every line); nil for anything else.
+    public static func greetingMarkers(_ value: JSONValue) -> [String]? {
+        guard case .array(let items) = value, (1...maxGreetingMarkers).contains(items.count) else { return nil }
+        let markers = items.compactMap { item -> String? in if case .string(let s) = item, !s.isEmpty { s } else { nil } }
+        return markers.count == items.count ? markers : nil
+    }
     /// slow-greeting: warning above this many seconds.
     public var greetingWarningSeconds: Double = 2.0
     /// slow-greeting: error above this many seconds.

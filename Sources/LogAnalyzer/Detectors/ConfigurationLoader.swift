@@ -16,10 +16,10 @@ public enum ConfigurationLoader {
         }
         for (key, path) in [("greetingStartMarkers", \AnalysisConfiguration.greetingStartMarkers), ("greetingEndMarkers", \AnalysisConfiguration.greetingEndMarkers)] {
             guard let value = settings[key] else { continue }
-            guard case .array(let items) = value, !items.isEmpty, items.allSatisfy({ if case .string = $0 { true } else { false } }) else {
-                throw ConfigurationError("\(source): \(key) must be a non-empty array of strings")
+            guard let markers = AnalysisConfiguration.greetingMarkers(value) else {
+                throw ConfigurationError("\(source): \(key) must be an array of 1 to \(AnalysisConfiguration.maxGreetingMarkers) non-empty strings")
             }
-            c[keyPath: path] = items.compactMap(\.stringValue)
+            c[keyPath: path] = markers
         }
         for (key, path) in [("greetingWarningSeconds", \AnalysisConfiguration.greetingWarningSeconds), ("greetingErrorSeconds", \AnalysisConfiguration.greetingErrorSeconds)] {
             guard let value = settings[key] else { continue }

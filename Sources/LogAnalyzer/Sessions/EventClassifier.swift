@@ -17,7 +17,7 @@ struct EventClassifier {
     }
 
     /// Greeting start markers, and end markers, read (each): with the vocabulary, 64 literals at most.
-    static let maxMarkers = 5
+    static let maxMarkers = AnalysisConfiguration.maxGreetingMarkers
 
     /// The fixed vocabulary (DOMAIN.md (b)); its order is the bit order after the greeting markers.
     enum Word: Int, CaseIterable {

@@ -195,8 +195,10 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
     @Test(arguments: [
         (#"{"options": {"greetingWarningSeconds": "x"}, "findings": []}"#, "greetingWarningSeconds must be a number of seconds above 0, at most 86400"),
         (#"{"options": {"greetingErrorSeconds": 0}, "findings": []}"#, "greetingErrorSeconds must be a number of seconds above 0, at most 86400"),
-        (#"{"options": {"greetingStartMarkers": "Generating initial greeting"}, "findings": []}"#, "greetingStartMarkers must be a non-empty array of strings"),
-        (#"{"options": {"greetingEndMarkers": [5]}, "findings": []}"#, "greetingEndMarkers must be a non-empty array of strings"),
+        (#"{"options": {"greetingStartMarkers": "Generating initial greeting"}, "findings": []}"#, "greetingStartMarkers must be an array of 1 to 5 non-empty strings"),
+        (#"{"options": {"greetingEndMarkers": [5]}, "findings": []}"#, "greetingEndMarkers must be an array of 1 to 5 non-empty strings"),
+        (#"{"options": {"greetingStartMarkers": [""]}, "findings": []}"#, "greetingStartMarkers must be an array of 1 to 5 non-empty strings"),
+        (#"{"options": {"greetingEndMarkers": ["a", "b", "c", "d", "e", "f"]}, "findings": []}"#, "greetingEndMarkers must be an array of 1 to 5 non-empty strings"),
         (#"{"options": {"tokenTtl": 5}, "findings": []}"#, "tokenTtl must be a duration such as \"2h\""),
     ])
     func optionsOfTheWrongKindBreakTheFixture(json: String, reason: String) throws {

@@ -64,6 +64,12 @@ import Testing
                           "invalid value '2025-12-11T23:00:00Z' for --until: not after --since '2025-12-12'")
         try expectOneLine(["analyze", "--greeting-warning", "-1", Self.fixture],
                           "invalid value -1.0 for --greeting-warning: must be a number of seconds above 0, at most 1 day")
+        // An empty marker is in every line (the greeting would start and end anywhere), and a
+        // sixth one would not be read.
+        try expectOneLine(["analyze", "--greeting-start", "", Self.fixture],
+                          "invalid value '' for --greeting-start: a marker must not be empty")
+        try expectOneLine(["analyze"] + ["a", "b", "c", "d", "e", "f"].flatMap { ["--greeting-end", $0] } + [Self.fixture],
+                          "invalid value 'f' for --greeting-end: at most 5 markers are read")
         // The limits themselves are accepted.
         #expect(try runLoganalyze(["analyze", "--token-ttl", "3650d", "--jobs", "256", "--date", "2025-12-11", Self.fixture]).status == 1)
     }
@@ -76,7 +82,7 @@ import Testing
         #expect(result.stderr == """
             .loganalyze.json: warning: unknown key "tokenTTL" (tokenTtl, greetingStartMarkers, greetingEndMarkers, greetingWarningSeconds, greetingErrorSeconds); ignored
             .loganalyze.json: warning: tokenTtl: must be a duration string such as "2h", at most 10 years, got 5; ignored
-            .loganalyze.json: warning: greetingEndMarkers: must be a non-empty array of strings, got "Voice"; ignored
+            .loganalyze.json: warning: greetingEndMarkers: must be an array of 1 to 5 non-empty strings, got "Voice"; ignored
             .loganalyze.json: warning: greetingWarningSeconds: must be a number of seconds above 0, at most 86400, got "x"; ignored
             .loganalyze.json: warning: greetingErrorSeconds: must be a number of seconds above 0, at most 86400, got -3; ignored
 
