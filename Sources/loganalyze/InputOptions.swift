@@ -20,6 +20,10 @@ struct InputOptions: ParsableArguments {
 
     func ingestOptions() throws -> IngestOptions {
         var options = IngestOptions()
+        // (A subcommand is the first argument: the one a suggested command line must name.)
+        if let first = CommandLine.arguments.dropFirst().first, ["parse", "timeline", "report"].contains(first) {
+            options.commandName = first
+        }
         for value in timeZones {
             // `NAME=ZONE` (no zone name holds `=`), else the zone of every input.
             let parts = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -20,16 +20,18 @@ enum CompressedFormat: String {
         return nil
     }
 
-    /// The diagnostic's text (after `cannot read: `).
-    var message: String {
+    /// The diagnostic's text (after `cannot read: `), for a run of `command` (empty: `analyze`,
+    /// the default command).
+    func message(command: String = "") -> String {
         let tool = switch self {
-        case .bzip2: "bzcat FILE | loganalyze -"
-        case .xz: "xzcat FILE | loganalyze -"
-        case .zstd: "zstdcat FILE | loganalyze -"
-        case .zip: "unzip -p FILE | loganalyze -"
-        case .sevenZip: "7z x -so FILE | loganalyze -"
-        case .lz4: "lz4cat FILE | loganalyze -"
+        case .bzip2: "bzcat FILE"
+        case .xz: "xzcat FILE"
+        case .zstd: "zstdcat FILE"
+        case .zip: "unzip -p FILE"
+        case .sevenZip: "7z x -so FILE"
+        case .lz4: "lz4cat FILE"
         }
-        return "\(rawValue) \(self == .zip || self == .sevenZip ? "archive" : "compressed data"): only gzip is decompressed (read it as `\(tool)`)"
+        let reader = command.isEmpty ? "loganalyze -" : "loganalyze \(command) -"
+        return "\(rawValue) \(self == .zip || self == .sevenZip ? "archive" : "compressed data"): only gzip is decompressed (read it as `\(tool) | \(reader)`)"
     }
 }

@@ -45,6 +45,9 @@ public struct IngestOptions: Sendable {
     /// Decompressed bytes allowed per gzip input (protects against gzip bombs); nil: 200 times
     /// the compressed file's size but at least 4 GiB (64 GiB for standard input).
     public var maxDecompressedBytes: UInt64?
+    /// The command reading the inputs when it is not `analyze` (`parse`, `timeline`, `report`):
+    /// named in the command a diagnostic suggests (`xzcat FILE | loganalyze parse -`).
+    public var commandName = ""
 
     public init() {}
 }

@@ -203,7 +203,7 @@ final class RecordStream {
         if input.kind == .memory {
             let bytes = PrefixedSource(prefix: input.bytes, inner: EmptySource())
             if let format = CompressedFormat.detect(input.bytes.prefix(CompressedFormat.magicBytes)) {
-                diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(format.message)"))
+                diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(format.message(command: options.commandName))"))
                 return nil
             }
             let isGzip = input.bytes.count >= 2 && input.bytes[0] == 0x1F && input.bytes[1] == 0x8B
@@ -240,7 +240,7 @@ final class RecordStream {
         }
         let head = Array(headBuffer[0..<got])
         if let format = CompressedFormat.detect(head) {
-            diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(format.message)"))
+            diagnostics.report(Diagnostic(.error, path: input.path, kind: "unreadable", "cannot read: \(format.message(command: options.commandName))"))
             if fd > 0 { close(fd) }
             return nil
         }
