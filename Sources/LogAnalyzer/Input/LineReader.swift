@@ -84,10 +84,24 @@ final class LineReader {
 
     private func line(in base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, truncated: Bool, flags: UInt32) -> Line {
         var stop = to
-        if truncated { stop = Self.characterBoundary(in: base, from, stop) }
         if stop > from && base[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
         lineNumber += 1
         return (UnsafeBufferPointer(start: base + from, count: stop - from), lineNumber, truncated, truncated ? Self.unknownFlags : flags)
+    }
+
+    /// A whole line (from `from` to its end `to`) longer than `maxLineBytes`: a hole of NULs at
+    /// its start dropped (`afterHole`), and what is left cut to `maxLineBytes` on a character's
+    /// boundary. (Out of line: the lines of every log pass the one length test before it.)
+    @inline(never)
+    private func longLine(in base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, flags: UInt32) -> Line {
+        let from = afterHole(in: base, from, to)
+        guard to - from > maxLineBytes else { return line(in: base, from, to, truncated: false, flags: flags) }
+        return cut(in: base, from, flags: flags)
+    }
+
+    /// The first `maxLineBytes` of the line at `from`, less a character the cut would split.
+    private func cut(in base: UnsafePointer<UInt8>, _ from: Int, flags: UInt32) -> Line {
+        line(in: base, from, Self.characterBoundary(in: base, from, from + maxLineBytes), truncated: true, flags: flags)
     }
 
     /// `from`, or the last of the NUL bytes it starts with when more than one (`hole`).
@@ -138,7 +152,7 @@ final class LineReader {
                 segmentPosition = 0
                 continue
             }
-            var from = segmentPosition
+            let from = segmentPosition
             var to = bytes.count
             if let k = findNewline(base + from, bytes.count - from) {
                 to = from + k
@@ -148,8 +162,7 @@ final class LineReader {
             }
             bytesRead += UInt64(segmentPosition - from)
             let flags = takeFlags()
-            if to - from > maxLineBytes { from = afterHole(in: base, from, to) }
-            if to - from > maxLineBytes { return line(in: base, from, from + maxLineBytes, truncated: true, flags: flags) }
+            if to - from > maxLineBytes { return longLine(in: base, from, to, flags: flags) }
             return line(in: base, from, to, truncated: false, flags: flags)
         }
         return nil
@@ -163,7 +176,7 @@ final class LineReader {
             // (A scan that finds no newline has read its bytes: the next starts after them.)
             if scan < end, let k = findNewline(buffer + scan, end - scan) {
                 let nl = scan + k
-                var from = start
+                let from = start
                 start = nl + 1
                 scan = start
                 let flags = takeFlags()
@@ -171,8 +184,7 @@ final class LineReader {
                     discarding = false
                     continue
                 }
-                if nl - from > maxLineBytes { from = afterHole(in: buffer, from, nl) }
-                if nl - from > maxLineBytes { return line(from, from + maxLineBytes, truncated: true, flags: flags) }
+                if nl - from > maxLineBytes { return longLine(in: buffer, from, nl, flags: flags) }
                 return line(from, nl, truncated: false, flags: flags)
             }
             if finished {
@@ -189,7 +201,7 @@ final class LineReader {
                 discarding = true
                 start = end
                 scan = end
-                return line(from, from + maxLineBytes, truncated: true, flags: takeFlags())
+                return cut(in: buffer, from, flags: takeFlags())
             }
             if discarding { start = end }
             if start > 0 {
