@@ -123,6 +123,8 @@ public final class SessionTracker {
         /// Begun by a timed line naming a room whose session (this room sid) was known only from
         /// lines without a time: if no room sid of its own turns up, it is that session after all.
         var splitFromSid: String?
+        /// Whether `untimedInputSession` may name it (see there): purged when it is finalised.
+        var untimedAnchor = false
 
         init(order: Int) { firstSeen = order }
     }
@@ -156,6 +158,15 @@ public final class SessionTracker {
     /// `maxUndatedUnassigned` are kept (the newest).
     private var undatedUnassigned: [SessionEvent] = []
     private var undatedDropped = 0
+    /// An untimed log (a browser console saved without DevTools timestamps, Chrome's default)
+    /// tells its id-less lines' session by their place: the session of each such input's latest
+    /// untimed line with ids (by input index), and the input's id-less session starts (and
+    /// events before any line with ids) waiting for its next one. An uncaught NegotiationError
+    /// or a `signal connecting` with its context still undefined is its own console's call's,
+    /// not the run's last live session's.
+    private var untimedInputSession: [Int: Int] = [:]
+    private var untimedWaiting: [Int: [SessionEvent]] = [:]
+    private var untimedWaitingCount = 0
     static let maxUndatedUnassigned = 10_000
     /// The most sessions one id-less event joins; one that fits more joins none (noted; an
     /// event is looked at again by each eviction its time falls in, so they are kept by line).
@@ -392,6 +403,7 @@ public final class SessionTracker {
         k.responses += d.responses
         k.replies += d.replies
         k.audioSeconds += d.audioSeconds
+        k.untimedAnchor = k.untimedAnchor || d.untimedAnchor
         k.roomClosed = k.roomClosed || d.roomClosed
         k.roomClosedAt = k.roomClosedAt ?? d.roomClosedAt
         for j in d.exitedJobs.items { k.exitedJobs.insert(j) }
@@ -616,6 +628,8 @@ public final class SessionTracker {
             if let kind, !echoed {
                 if r.time != nil {
                     unassigned.append(event(kind))
+                } else if sawIDs {
+                    placeUntimed(event(kind), input: r.input)
                 } else {
                     if undatedUnassigned.count >= 2 * Self.maxUndatedUnassigned { trimUndated() }
                     undatedUnassigned.append(event(kind))
@@ -624,6 +638,7 @@ public final class SessionTracker {
             if keepAllRecords || keepRecordsFor != nil { unassignedRecords.append(r) }
             return
         }
+        if r.time == nil, sawIDs { noteUntimed(s, input: r.input) }
         withBuilder(s) { b in
             b.recordCount += 1
             if b.lastInput != r.input || b.lastSide != side {
@@ -799,8 +814,14 @@ public final class SessionTracker {
             let root = find(session)
             guard root < slots.count, let b = slots[root] else { return }
             _ = visit(&b.events)
-        } else if !visit(&unassigned) {
-            _ = visit(&undatedUnassigned)
+        } else if !visit(&unassigned), !visit(&undatedUnassigned) {
+            // (An untimed console's id-less line waits for its session, or went to it: see
+            // `placeUntimed`.)
+            if var waiting = untimedWaiting[location.input], visit(&waiting) {
+                untimedWaiting[location.input] = waiting
+            } else if let s = untimedInputSession[location.input], let b = slots[find(s)] {
+                _ = visit(&b.events)
+            }
         }
     }
 
@@ -1145,6 +1166,9 @@ public final class SessionTracker {
     /// Unregisters a finalised session's keys and frees it.
     private func retire(_ i: Int) {
         guard let b = slots[i] else { return }
+        if b.untimedAnchor {
+            for (input, s) in untimedInputSession where find(s) == i { untimedInputSession[input] = nil }
+        }
         func drop(_ key: String?, _ map: KeyIndex) {
             guard let key, let at = map[key], find(at) == i else { return }
             map[key] = nil
@@ -1172,7 +1196,7 @@ public final class SessionTracker {
         for i in slots.indices where slots[i]?.splitFromSid != nil && find(i) == i { _ = rejoinSplit(i) }
         var roots: [Int] = []
         for i in slots.indices where slots[i] != nil && find(i) == i && slots[i]!.recordCount > 0 { roots.append(i) }
-        trimUndated()
+        flushUntimedWaiting()
         for i in roots where builder(i).segment > 0 { trimUndated(builder(i)) }
         attachUnassigned(roots, final: true)
         for e in unassigned { keepIfOrphan(e) }
@@ -1317,7 +1341,7 @@ public final class SessionTracker {
         for i in live {
             guard let b = slots[i], b.segment > 0 else { continue }
             for e in b.events {
-                if e.time != nil { unassigned.append(e) } else { undatedUnassigned.append(e) }
+                if e.time != nil { unassigned.append(e) } else { placeUntimed(e, input: e.location.input) }
             }
             unassignedRecords += b.records
             retire(i)
@@ -1325,6 +1349,42 @@ public final class SessionTracker {
         live.removeAll { slots[$0] == nil }
         free += retired
         retired.removeAll(keepingCapacity: true)
+        trimUndated()
+    }
+
+    /// An untimed line with ids of `input` joined session `s`: the input's id-less lines waiting
+    /// for it join it, and the next ones follow it (see `untimedInputSession`).
+    private func noteUntimed(_ s: Int, input: Int) {
+        let root = find(s)
+        untimedInputSession[input] = root
+        let b = builder(root)
+        b.untimedAnchor = true
+        if let waiting = untimedWaiting.removeValue(forKey: input) {
+            untimedWaitingCount -= waiting.count
+            for e in waiting { join(e, b) }
+        }
+    }
+
+    /// An untimed id-less event of an input whose untimed lines have ids: it joins the session
+    /// of the input's line with ids before it, a session start (or one before any such line)
+    /// that of the next; past `maxUndatedUnassigned` waiting, the rest wait for the end as any.
+    private func placeUntimed(_ e: SessionEvent, input: Int) {
+        let isStart = if case .sessionStart = e.kind { true } else { false }
+        if !isStart, let s = untimedInputSession[input], slots[find(s)] != nil {
+            join(e, builder(find(s)))
+        } else {
+            if untimedWaitingCount >= Self.maxUndatedUnassigned { flushUntimedWaiting() }
+            untimedWaiting[input, default: []].append(e)
+            untimedWaitingCount += 1
+        }
+    }
+
+    /// The waiting untimed events go to those joined at the end (oldest first, so that the
+    /// newest are the ones `trimUndated` keeps).
+    private func flushUntimedWaiting() {
+        for input in untimedWaiting.keys.sorted() { undatedUnassigned += untimedWaiting[input]! }
+        untimedWaiting.removeAll()
+        untimedWaitingCount = 0
         trimUndated()
     }
 

@@ -183,3 +183,31 @@ import Testing
         #expect(notes == ["3 server rejections without a token or session ids fell within several sessions at once and were attached to none"])
     }
 }
+
+/// A browser console saved without DevTools timestamps (Chrome's default) holds one call's
+/// lines, its `signal connecting` (context still undefined) and an uncaught NegotiationError
+/// without the SDK's context among them: both are that call's, not the run's last live session's.
+@Suite struct UntimedConsoleIdlessEventTests {
+    static let server = [
+        "2026-03-17T19:00:00.000Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"room-v\", \"roomID\": \"RM_vvvvvvvvvvvv\", \"participant\": \"user-7bbf\", \"pID\": \"PA_vvvvvvvvvvvv\"}",
+        "2026-03-17T19:01:35.000Z\tINFO\tlivekit\tservice/roommanager.go:706\troom closed\t{\"room\": \"room-v\", \"roomID\": \"RM_vvvvvvvvvvvv\"}",
+        "2026-03-17T21:00:00.000Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"room-k\", \"roomID\": \"RM_kkkkkkkkkkkk\", \"participant\": \"user-9c01\", \"pID\": \"PA_kkkkkkkkkkkk\"}",
+        "2026-03-17T21:01:00.000Z\tINFO\tlivekit\tservice/roommanager.go:706\troom closed\t{\"room\": \"room-k\", \"roomID\": \"RM_kkkkkkkkkkkk\"}",
+    ]
+    static let context = "{room: 'room-v', roomID: 'RM_vvvvvvvvvvvv', participant: 'user-7bbf', pID: 'PA_vvvvvvvvvvvv'}"
+    static let browser = [
+        "livekit-client.esm.mjs:18214 signal connecting to wss://demo.livekit.cloud {room: undefined, roomID: undefined, participant: undefined, pID: undefined}",
+        "livekit-client.esm.mjs:18392 signal connected \(context)",
+        "livekit-client.esm.mjs:20117 received server answer \(context)",
+        "Uncaught (in promise) NegotiationError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'.",
+        "livekit-client.esm.mjs:19001 disconnect from room \(context)",
+    ]
+
+    @Test func untimedIdlessBrowserLinesJoinTheCallOfTheirConsoleNotALaterOne() {
+        let report = analyze(files: [("server.log", Self.server), ("browser.log", Self.browser)])
+        #expect(report.sessions.map(\.key) == ["room-v/RM_vvvvvvvvvvvv", "room-k/RM_kkkkkkkkkkkk"])
+        let browserLines = report.sessions.map { s in s.events.filter { $0.side == .browser }.map(\.location.line) }
+        #expect(browserLines == [[1, 2, 4, 5], []])
+        #expect(report.sessions.map { $0.sides.map(\.rawValue) } == [["server", "browser"], ["server"]])
+    }
+}
