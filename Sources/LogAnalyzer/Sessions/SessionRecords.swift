@@ -6,7 +6,8 @@
 /// lies in the session's span ± 2 minutes), or its process id is one of the session's job
 /// processes', or when it has no ids at all, means something (an event: a connection loss, a token
 /// mint, a browser error) and its time (or the time of the line before it in the same input) falls
-/// in the session's span ± 2 minutes. Id-less noise of other sessions in a busy log is left out.
+/// in the session's span ± 2 minutes, or it is an untimed event the session took (see
+/// `SessionTracker.placeUntimed`). Id-less noise of other sessions in a busy log is left out.
 ///
 /// As in `SessionTracker`, the worker's pid is no job's: livekit-agents 1.8 JSON puts the
 /// writing process's pid on every line, so the worker's `received job request` (which names the
@@ -27,6 +28,9 @@ public enum SessionRecords {
         let referenceDays = options.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs, options: options)
         let jobs = Set(session.jobIds)
         let participants = Set(session.participants)
+        // The untimed id-less lines the session took (an untimed browser console's, placed by
+        // the console's lines with ids around them): no span tells them.
+        let untimed = Set(session.events.lazy.filter { $0.time == nil && !$0.hasIDs }.map(\.location))
         let lo = session.start?.adding(seconds: -120)
         let hi = session.end?.adding(seconds: 120)
         func neighbours(_ t: Timestamp) -> Bool { after.map { t <= $0 } ?? false || before.map { t >= $0 } ?? false }
@@ -94,6 +98,7 @@ public enum SessionRecords {
                         mine = kind != .authFailure(.workerRegistration) && !afterJobs
                     }
                 }
+                if !mine, idless, r.time == nil, untimed.contains(SourceLocation(input: index, line: r.line)) { mine = true }
                 if mine { records.append(r) }
             }
         }

@@ -91,3 +91,23 @@ import Testing
         }
     }
 }
+
+/// `timeline --session` shows the id-less lines of an untimed browser console that the session
+/// took (its `signal connecting`, an uncaught NegotiationError), as the whole-run timeline does:
+/// they have no time to fall within the session's span by.
+@Suite struct UntimedConsoleTimelineTests {
+    @Test func theSessionsTimelineHoldsItsConsolesIdlessLines() throws {
+        let dir = TempDir()
+        dir.write("server.log", UntimedConsoleIdlessEventTests.server.joined(separator: "\n") + "\n")
+        dir.write("browser.log", UntimedConsoleIdlessEventTests.browser.joined(separator: "\n") + "\n")
+        let result = try runLoganalyze(["timeline", "--session", "RM_vvvvvvvvvvvv", "server.log", "browser.log"], cwd: dir.url)
+        #expect(result.status == 0)
+        let browserLines = result.stdout.split(separator: "\n").compactMap { line -> String? in
+            guard let r = line.range(of: "browser.log:") else { return nil }
+            return String(line[r.upperBound...].prefix { $0 != " " })
+        }
+        #expect(browserLines == ["1", "2", "3", "4", "5"])
+        let other = try runLoganalyze(["timeline", "--session", "RM_kkkkkkkkkkkk", "server.log", "browser.log"], cwd: dir.url)
+        #expect(!other.stdout.contains("browser.log"))
+    }
+}
