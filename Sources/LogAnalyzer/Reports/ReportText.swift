@@ -13,7 +13,9 @@ struct ReportText {
     }
 
     /// `+17:30.379` relative to `origin`, or the clock time when there is no origin.
-    static func relative(_ t: Timestamp?, to origin: Timestamp?) -> String {
+    /// `hours`: in the `+h:mm:ss.mmm` form also under an hour (a column of a session that
+    /// lasts longer keeps one width).
+    static func relative(_ t: Timestamp?, to origin: Timestamp?, hours: Bool = false) -> String {
         guard let t else { return "        ?" }
         guard let origin else { return t.timeOfDayString(fraction: 3) }
         let micros = t.micros - origin.micros
@@ -23,8 +25,17 @@ struct ReportText {
         let m = ms / 60_000 % 60
         let s = ms / 1000 % 60
         let frac = ms % 1000
-        let body = h > 0 ? "\(h):\(pad(Int(m), 2)):\(pad(Int(s), 2)).\(pad(Int(frac), 3))" : "\(pad(Int(m), 2)):\(pad(Int(s), 2)).\(pad(Int(frac), 3))"
+        let body = h > 0 || hours ? "\(h):\(pad(Int(m), 2)):\(pad(Int(s), 2)).\(pad(Int(frac), 3))" : "\(pad(Int(m), 2)):\(pad(Int(s), 2)).\(pad(Int(frac), 3))"
         return sign + body
+    }
+
+    /// The times of a timeline's rows relative to `origin`, in one width: right-aligned, in the
+    /// hour form for all when one is an hour or more from it (an untimed row's `?` under them).
+    static func relativeColumn(_ times: [Timestamp?], to origin: Timestamp?) -> [String] {
+        let hours = origin.map { o in times.contains { t in t.map { abs($0.micros - o.micros) >= 3_600_000_000 } ?? false } } ?? false
+        let cells = times.map { relative($0, to: origin, hours: hours) }
+        let width = cells.map(\.count).max() ?? 0
+        return cells.map { String(repeating: " ", count: width - $0.count) + $0 }
     }
 
     static func sessionHeader(_ s: Session) -> String {

@@ -91,8 +91,8 @@ public struct TimelineRenderer {
             var out = text.safe(ReportText.sessionHeader(session)) + "\n"
             if !session.records.isEmpty {
                 let rows = timeOrdered(session.records, time: \.time, location: { SourceLocation(input: $0.input, line: $0.line) })
-                for r in rows {
-                    let rel = ReportText.relative(r.time, to: session.start)
+                let times = ReportText.relativeColumn(rows.map(\.time), to: session.start)
+                for (r, rel) in zip(rows, times) {
                     let side = EventClassifier.side(of: r, path: report.paths[r.input]).rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                     let level = (r.level?.name ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)
                     // (With the `error` field or the traceback's exception, as an event's text.)
@@ -104,8 +104,9 @@ public struct TimelineRenderer {
                     }
                 }
             } else {
-                for e in session.events {
-                    let rel = ReportText.relative(e.time, to: session.start)
+                let events = session.events
+                let times = ReportText.relativeColumn(events.map(\.time), to: session.start)
+                for (e, rel) in zip(events, times) {
                     let side = e.side.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                     let label = e.kind.label.padding(toLength: 18, withPad: " ", startingAt: 0)
                     out += "  \(rel)  \(side) \(label) \(text.location(e.location))  \(text.safe(e.text))\n"

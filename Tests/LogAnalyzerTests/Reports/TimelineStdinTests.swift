@@ -111,3 +111,23 @@ import Testing
         #expect(!other.stdout.contains("browser.log"))
     }
 }
+
+/// The time column keeps one width within a session's timeline: an untimed line's `?` and the
+/// rows past the first hour (`+1:02:03.000`) are aligned with `+00:00.000`, so the side, level
+/// and `path:line` columns line up.
+@Suite struct TimelineColumnTests {
+    @Test func untimedAndHourLongRowsKeepTheColumns() throws {
+        let dir = TempDir()
+        dir.write("server.log", [
+            "2026-03-17T10:00:00.000Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"room-h\", \"roomID\": \"RM_hhhhhhhhhhhh\", \"participant\": \"user-1\", \"pID\": \"PA_hhhhhhhhhhhh\"}",
+            "2026-03-17T11:02:03.000Z\tINFO\tlivekit\tservice/roommanager.go:706\troom closed\t{\"room\": \"room-h\", \"roomID\": \"RM_hhhhhhhhhhhh\"}",
+        ].joined(separator: "\n") + "\n")
+        dir.write("browser.log", "livekit-client.esm.mjs:18392 signal connected {room: 'room-h', roomID: 'RM_hhhhhhhhhhhh', participant: 'user-1', pID: 'PA_hhhhhhhhhhhh'}\n")
+        for arguments in [["timeline", "--session", "room-h"], ["timeline"]] {
+            let result = try runLoganalyze(arguments + ["server.log", "browser.log"], cwd: dir.url)
+            #expect(result.status == 0)
+            let rows = result.stdout.split(separator: "\n").dropFirst()
+            #expect(rows.map { String($0.prefix(16)) } == ["             ?  ", "  +0:00:00.000  ", "  +1:02:03.000  "])
+        }
+    }
+}
