@@ -467,8 +467,13 @@ public final class SessionTracker {
         if let room = ids.room {
             if let existing = byRoom[room] {
                 let root = find(existing)
+                // Without the server's log (LiveKit Cloud gives none) no close is logged: a line
+                // naming the room for another participant after every job of the session had
+                // ended (the backend's token mint for the room's next call) begins the next one
+                // too; it rejoins the session if no room sid of its own turns up.
                 if session == nil, ids.roomSid == nil,
                     builder(root).closedBefore(r.time) || (r.time != nil && builder(root).roomSid != nil && builder(root).start == nil)
+                        || (ids.participant != nil && builder(root).jobsEnded(before: r.time) && byParticipant[ids.participant!].map(find) != root)
                 {
                     // A closed room's name, reused: its own participant's line with a token from
                     // before the room closed (a late 401 naming the room and identity) still

@@ -32,6 +32,36 @@ import Testing
         #expect(report.sessions[1].start?.iso8601 == "2026-01-01T00:14:59.000Z")
     }
 
+    /// Without the server's log (LiveKit Cloud gives none) no `room closed` is logged: the
+    /// agent's job in `support` ended (`process exiting`) and 3.5 min later the backend mints a
+    /// token for the room's next call, before that call's job request with its new room sid.
+    /// The mint is the next call's (it had stretched the first to 18:03:29 and left the second
+    /// without its mint).
+    @Test func aMintAfterTheRoomsJobsEndedJoinsItsNextSessionWithoutAServerLog() {
+        func agent(_ time: String, _ message: String, _ extra: String) -> String {
+            #"{"message": "\#(message)", "level": "INFO", "name": "livekit.agents", \#(extra), "timestamp": "2026-03-17T\#(time)+00:00"}"#
+        }
+        let dir = TempDir()
+        dir.write("agent.log", [
+            agent("18:00:00.300000", "received job request", #""job_id": "AJ_aaaaaaaaaaaa", "room": "support", "room_id": "RM_aaaaaaaaaaaa", "pid": 4100"#),
+            agent("18:00:00.400000", "connecting to room", #""pid": 5101, "job_id": "AJ_aaaaaaaaaaaa", "room": "support""#),
+            agent("18:00:58.000000", "process exiting", #""reason": "", "pid": 5101, "job_id": "AJ_aaaaaaaaaaaa", "room": "support""#),
+            agent("18:03:30.300000", "received job request", #""job_id": "AJ_bbbbbbbbbbbb", "room": "support", "room_id": "RM_bbbbbbbbbbbb", "pid": 4100"#),
+            agent("18:03:30.400000", "connecting to room", #""pid": 5102, "job_id": "AJ_bbbbbbbbbbbb", "room": "support""#),
+            agent("18:04:28.000000", "process exiting", #""reason": "", "pid": 5102, "job_id": "AJ_bbbbbbbbbbbb", "room": "support""#),
+        ].joined(separator: "\n") + "\n")
+        dir.write("backend.log", """
+            2026-03-17 17:59:59,600 - INFO - minted token for identity=user-b6cf room=support ttl=7200s
+            2026-03-17 18:03:29,600 - INFO - minted token for identity=user-aa98 room=support ttl=7200s
+
+            """)
+        let report = analyze([dir.url.path])
+        #expect(report.sessions.map(\.key) == ["support/RM_aaaaaaaaaaaa", "support/RM_bbbbbbbbbbbb"])
+        #expect(report.sessions.map(\.recordCount) == [4, 4])
+        #expect(report.sessions.map { $0.start?.iso8601 ?? "" } == ["2026-03-17T17:59:59.600Z", "2026-03-17T18:03:29.600Z"])
+        #expect(report.sessions.map { $0.end?.iso8601 ?? "" } == ["2026-03-17T18:00:58.000Z", "2026-03-17T18:04:28.000Z"])
+    }
+
     /// A browser console without timestamps (DevTools' default) is read before the timed logs,
     /// so its session claims the room name first: the timed mint of an earlier session of that
     /// name had joined it (and made it start at that mint, 10 minutes early).
