@@ -562,7 +562,8 @@ enum TextLineParser {
 
     // MARK: shared pieces
 
-    /// Sets the message from `lo..<hi`, splitting off a trailing JSON extras object into fields.
+    /// Sets the message from `lo..<hi`, splitting off a trailing JSON extras object into fields
+    /// (none when the line's grey extras part was empty: `hasEmptyGreyExtras`).
     ///
     /// With a `gate` (analysis), a line whose message and error texts cannot make an event and
     /// that is no metrics line keeps its ids but not its extras: nothing reads them (a
@@ -570,7 +571,7 @@ enum TextLineParser {
     /// the `error` member, the one an event text shows, is an error text and keeps them).
     static func messageWithExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, _ gate: EventGate? = nil) {
         let end = b.trimmedEnd(hi)
-        if end > lo, b[end - 1] == UInt8(ascii: "}") {
+        if end > lo, b[end - 1] == UInt8(ascii: "}"), !r.hasEmptyGreyExtras {
             // Metrics read from the extras' bytes are what the fields give only when the extras
             // are the record's only fields.
             let onlyFields = r.fields.isEmpty

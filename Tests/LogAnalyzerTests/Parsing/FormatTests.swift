@@ -187,6 +187,20 @@ let formatCases: [FormatCase] = [
         #expect(records[2].message == "received assignment")
     }
 
+    @Test func aColouredLineWithoutGreyExtrasKeepsTheJSONThatEndsItsMessage() {
+        // `logger.info(f"tool args {json.dumps(args)}")` in `dev` (and the 1.6 compact layout):
+        // the formatter's grey part is empty, so the object is the message's, not extras.
+        let text =
+            "2024-10-12 15:04:22,980 - \(ansi)[32mINFO\(ansi)[0m agent - tool args {\"city\": \"Paris\"} \(ansi)[90m\(ansi)[0m\n"
+            + "16:26:44 \(ansi)[32mINFO\(ansi)[0m agent tool args {\"pid\": 7} \(ansi)[90m\(ansi)[0m\n"
+            + "2024-10-12 15:04:22,981 - \(ansi)[32mINFO\(ansi)[0m agent - tool args {\"city\": \"Oslo\"} \(ansi)[90m{\"pid\": 5}\(ansi)[0m\n"
+        let records = parse(text).records
+        #expect(records.map(\.format) == [.agentsText, .agentsCompact, .agentsText])
+        #expect(records.map(\.message) == [#"tool args {"city": "Paris"}"#, #"tool args {"pid": 7}"#, #"tool args {"city": "Oslo"}"#])
+        #expect(records.map { $0.fields.map(\.0) } == [[], [], ["pid"]])
+        #expect(records.map(\.ids.pid) == [nil, nil, 5])
+    }
+
     @Test func aBracketedBrowserTimeIsTheRecordsTimeOfDay() {
         let r = record("[01:09:16.880] livekit-client.esm.mjs:18300 invalid authorization token: token has invalid claims: token is expired {room: 'voice-room-7f3a'}")
         #expect(r.format == .browserConsole)
