@@ -277,12 +277,20 @@ enum JSONLineParser {
             // zap production encoder
             r.format = .zapJSON
             (message, logger, levelValue) = (k.msg, k.logger, k.level)
-            if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) { r.time = clock.absolute(micros) }
+            if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) {
+                r.time = clock.absolute(micros)
+            } else {
+                r.time = stringStamp(b, k.ts, clock: &clock)
+            }
         } else if isPino(b, k) {
             // pino
             r.format = .pinoJSON
             (message, logger, levelValue) = (k.msg, k.name, k.level)
-            if let t = text(b, k.time), let micros = TimeParsing.epoch(t, milliseconds: true) { r.time = clock.absolute(micros) }
+            if let t = text(b, k.time), let micros = TimeParsing.epoch(t, milliseconds: true) {
+                r.time = clock.absolute(micros)
+            } else {
+                r.time = stringStamp(b, k.time, clock: &clock)
+            }
         } else if k.hasCategory, k.name == nil, k.message != nil, k.timestamp != nil {
             // a Sentry breadcrumb (the lines `JSONDocument` makes of a saved list)
             r.format = .sentryBreadcrumb
@@ -299,6 +307,8 @@ enum JSONLineParser {
                 r.time = resolveStamp(b, stamp, clock: &clock)
             } else if let t = text(b, k.ts), let micros = TimeParsing.epoch(t, milliseconds: false) {
                 r.time = clock.absolute(micros)
+            } else {
+                r.time = stringStamp(b, k.ts, clock: &clock)
             }
         }
         if materialize {
@@ -334,6 +344,17 @@ enum JSONLineParser {
     static let legacySkip: UInt16 = ["message", "level", "levelname", "name", "asctime"].reduce(0) { $0 | Fields.skipBit($1) }
     static let breadcrumbSkip: UInt16 = ["message", "level", "sentry.category", "timestamp"].reduce(0) { $0 | Fields.skipBit($1) }
     static let genericSkip: UInt16 = ["msg", "message", "name", "logger", "level", "levelname"].reduce(0) { $0 | Fields.skipBit($1) }
+
+    /// zap's `ts` or pino's `time` when it is no epoch number but a string stamp, as zap's
+    /// `ISO8601TimeEncoder`/`RFC3339TimeEncoder` (`"ts":"2026-03-17T05:44:50.500+0530"`) and pino's
+    /// `stdTimeFunctions.isoTime` (`"time":"2026-03-17T00:14:52.125Z"`) write it.
+    /// (Not inlined: inlined, it kept `classify` from being inlined into `parse`, which then
+    /// copied the record keys on every JSON line.)
+    @inline(never)
+    static func stringStamp(_ b: Bytes, _ range: Range<Int>?, clock: inout StreamClock) -> Timestamp? {
+        guard let range, b[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        return resolveStamp(b, range, clock: &clock)
+    }
 
     /// A stamp value: ISO 8601 / asctime text, or epoch seconds/milliseconds.
     static func resolveStamp(_ b: Bytes, _ range: Range<Int>, clock: inout StreamClock) -> Timestamp? {

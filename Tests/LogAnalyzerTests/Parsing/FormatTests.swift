@@ -103,6 +103,15 @@ let formatCases: [FormatCase] = [
         line: #"{"level":"debug","ts":1741750139.1518734,"logger":"livekit","caller":"service/roommanager.go:371","msg":"starting RTC session","room":"r1","roomID":"RM_abcdefabcdef","pID":"PA_abcdefabcdef"}"#,
         format: .zapJSON, time: "2025-03-12T03:28:59.151Z", level: .debug, logger: "livekit", message: "starting RTC session",
         room: "r1", roomSid: "RM_abcdefabcdef", participantSid: "PA_abcdefabcdef"),
+    // zap JSON with `EncodeTime: zapcore.ISO8601TimeEncoder` (a string `ts`, in the process's zone)
+    FormatCase(
+        line: #"{"level":"info","ts":"2026-03-17T05:44:50.500+0530","logger":"egress","caller":"service/process.go:91","msg":"egress started","roomID":"RM_abcdefabcdef"}"#,
+        format: .zapJSON, time: "2026-03-17T00:14:50.500Z", level: .info, logger: "egress", message: "egress started",
+        roomSid: "RM_abcdefabcdef", fieldKeys: ["caller", "roomID"]),
+    // the same without caller and logger (`zap.NewProductionConfig()` with `DisableCaller`)
+    FormatCase(
+        line: #"{"level":"warn","ts":"2026-03-17T00:14:51.250Z","msg":"slow request"}"#,
+        format: .json, time: "2026-03-17T00:14:51.250Z", level: .warning, logger: nil, message: "slow request", fieldKeys: []),
     // A6 browser
     FormatCase(
         line: "livekit-client.esm.mjs:8539 received server answer {room: 'test-room', roomID: 'RM_tzd4xtQHKXA5', participant: 'test-user', participantID: 'PA_s5ScM4RW9DMK', …}",
@@ -127,6 +136,11 @@ let formatCases: [FormatCase] = [
         line: #"{"level":30,"time":1787187106330,"pid":41288,"hostname":"agent-host-1","pid":41288,"jobID":"AJ_Xk29LmQp7RtB","jobId":"AJ_Xk29LmQp7RtB","lk.pii.room_name":"voice-room-7f3a","msg":"connecting to room"}"#,
         format: .pinoJSON, time: "2026-08-20T00:51:46.330Z", level: .info, logger: nil, message: "connecting to room",
         room: "voice-room-7f3a", jobId: "AJ_Xk29LmQp7RtB", pid: 41288),
+    // pino with `timestamp: pino.stdTimeFunctions.isoTime`
+    FormatCase(
+        line: #"{"level":40,"time":"2026-03-17T00:14:52.125Z","pid":1098,"hostname":"agent-7d9","msg":"no warmed process available"}"#,
+        format: .pinoJSON, time: "2026-03-17T00:14:52.125Z", level: .warning, logger: nil, message: "no warmed process available",
+        pid: 1098, fieldKeys: ["pid", "hostname"]),
     FormatCase(line: "[13:57:23.859] INFO (45416): registered worker", format: .pinoPretty, time: nil, level: .info, logger: nil,
                message: "registered worker", pid: 45416),
     // A7 webhook text
