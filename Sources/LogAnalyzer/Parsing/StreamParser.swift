@@ -624,7 +624,8 @@ struct StreamParser {
     /// wrapper's instant is the true one: the record's stamp moves by that difference (keeping
     /// its own precision). A container in UTC on a host in CET differs by an hour from journald's
     /// local stamp and is moved; one in the host's zone is read with it. The same holds for a
-    /// time of day dated from the run (the 1.6 compact console, the Rich console, app times).
+    /// time of day dated from the run (the 1.6 compact console, the Rich console, app times,
+    /// pino-pretty's `[HH:MM:ss.l]`).
     ///
     /// A stamp in whole seconds (the compact console prints `HH:MM:SS`; the Rich console's
     /// `HH:MM:SS.mmm` is to the millisecond, `.000` included) takes the wrapper's instant when
@@ -639,7 +640,7 @@ struct StreamParser {
         let timeOfDay: Bool
         switch format {
         case .agentsText, .agentsJSONLegacy, .pythonAsctime: (wholeSeconds, timeOfDay) = (false, false)
-        case .appTime, .agentsRich: (wholeSeconds, timeOfDay) = (false, true)
+        case .appTime, .agentsRich, .pinoPretty: (wholeSeconds, timeOfDay) = (false, true)
         case .agentsCompact: (wholeSeconds, timeOfDay) = (inner.micros % 1_000_000 == 0, true)
         default: return inner
         }

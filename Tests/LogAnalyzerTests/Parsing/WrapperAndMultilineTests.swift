@@ -347,6 +347,21 @@ import Testing
         ])
     }
 
+    /// pino-pretty's `[HH:MM:ss.l]` (agents-js `dev`; `translateTime: true` prints the Node
+    /// process's local time) in a container in +05:30 under `docker logs -t`: the wrapper's instant.
+    @Test func aPinoPrettyTimeOfDayTakesTheZonedWrappersInstant() {
+        let text = """
+            2026-03-17T00:14:50.123456789Z [05:44:50.123] INFO (4711): registered worker
+            2026-03-17T00:14:52.000000000Z [05:44:51.990] WARN (4711): flushed late
+
+            """
+        var options = IngestOptions()
+        options.date = TimeParsing.day(fromISODate: "2026-03-17")
+        let records = parse(text, options: options).records
+        #expect(records.map(\.format) == [.pinoPretty, .pinoPretty])
+        #expect(records.map { $0.time?.iso8601 ?? "-" } == ["2026-03-17T00:14:50.123Z", "2026-03-17T00:14:51.990Z"])
+    }
+
     /// The same when the process's local date is not the wrapper's: a worker in +08:00 at 04:58
     /// local is 20:58 UTC the day before, one in -08:00 at 18:58 local is 02:58 UTC the day
     /// after. The time of day is dated from the run (the wrapper's UTC date, or `--date`), so it
