@@ -181,10 +181,6 @@ public struct LogRecord: Sendable {
     /// as a String: `message` stays empty unless the parser needs it after all (a continuation
     /// line, ids or a Rust target in the text); a lite record carries no message.
     var isMessageDeferred = false
-    /// Set by the stream parser before a text parser reads a coloured line that ends with an
-    /// empty grey part (`ESC[90mESC[0m`, the agents formatter's for a record without extras): a
-    /// JSON object that ends its message is the message's, not extras.
-    var hasEmptyGreyExtras = false
     /// Fields few records have, kept out of line: a record is copied several times on its way to
     /// the session tracker, and every byte of it is copied each time.
     private var rare: Rare?

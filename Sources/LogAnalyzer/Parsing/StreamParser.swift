@@ -62,9 +62,6 @@ struct StreamParser {
     /// ends with a reset, as the agents formatter ends every record (`ESC[90m<extras>ESC[0m`).
     private var lineIsColoured = false
     private var lineEndsWithReset = false
-    /// The coloured line ends with an empty grey part, `ESC[90mESC[0m`: the agents formatter's
-    /// for a record without extras.
-    private var lineHasEmptyGrey = false
     private var colouredLine = Bytes(start: nil, count: 0)
     private var traceback: TracebackState = .none
     private var lokiTime: Wrapper?
@@ -563,7 +560,6 @@ struct StreamParser {
             parsed = JSONLineParser.parseWebhook(body, at: 0, clock: &clock, into: &r)
         }
         if !parsed {
-            if lineIsColoured { r.hasEmptyGreyExtras = lineHasEmptyGrey }
             parsed = TextLineParser.parse(body, at: 0, clock: &clock, lastRichTime: lastRichTime, into: &r, gate: gate)
         }
         if !parsed {
@@ -1118,9 +1114,6 @@ struct StreamParser {
         // (Most coloured lines end right after it: one load.)
         let end = b.count >= 4 && b[b.count - 1] == UInt8(ascii: "m") ? b.count : b.trimmedEnd(b.count)
         lineEndsWithReset = end >= 4 && UnsafeRawPointer(base + end - 4).loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0x6D30_5B1B)
-        // `ESC[90mESC[0m`: `ESC[90` then `m` before the reset.
-        lineHasEmptyGrey = lineEndsWithReset && end >= 9 && base[end - 5] == UInt8(ascii: "m")
-            && UnsafeRawPointer(base + end - 9).loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0x3039_5B1B)
         return cscan_strip_ansi(base, b.count, scratch.base)
     }
 

@@ -562,8 +562,11 @@ enum TextLineParser {
 
     // MARK: shared pieces
 
-    /// Sets the message from `lo..<hi`, splitting off a trailing JSON extras object into fields
-    /// (none when the line's grey extras part was empty: `hasEmptyGreyExtras`).
+    /// Sets the message from `lo..<hi`, splitting off a trailing JSON extras object into fields.
+    /// The agents formatter writes `%(message)s %(esc_gray)s%(extra)s` and a reset: a record
+    /// without extras ends with the space before its empty grey part (`… {"a": 1} ESC[90mESC[0m`,
+    /// `logger.info(f"args {json.dumps(x)}")`), so an object followed by white space is the
+    /// message's own, coloured or not.
     ///
     /// With a `gate` (analysis), a line whose message and error texts cannot make an event and
     /// that is no metrics line keeps its ids but not its extras: nothing reads them (a
@@ -571,7 +574,7 @@ enum TextLineParser {
     /// the `error` member, the one an event text shows, is an error text and keeps them).
     static func messageWithExtras(_ b: Bytes, _ lo: Int, _ hi: Int, _ r: inout LogRecord, _ gate: EventGate? = nil) {
         let end = b.trimmedEnd(hi)
-        if end > lo, b[end - 1] == UInt8(ascii: "}"), !r.hasEmptyGreyExtras {
+        if end > lo, b[end - 1] == UInt8(ascii: "}"), end == hi {
             // Metrics read from the extras' bytes are what the fields give only when the extras
             // are the record's only fields.
             let onlyFields = r.fields.isEmpty

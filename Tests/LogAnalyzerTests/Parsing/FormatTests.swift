@@ -208,11 +208,16 @@ let formatCases: [FormatCase] = [
             "2024-10-12 15:04:22,980 - \(ansi)[32mINFO\(ansi)[0m agent - tool args {\"city\": \"Paris\"} \(ansi)[90m\(ansi)[0m\n"
             + "16:26:44 \(ansi)[32mINFO\(ansi)[0m agent tool args {\"pid\": 7} \(ansi)[90m\(ansi)[0m\n"
             + "2024-10-12 15:04:22,981 - \(ansi)[32mINFO\(ansi)[0m agent - tool args {\"city\": \"Oslo\"} \(ansi)[90m{\"pid\": 5}\(ansi)[0m\n"
+            // The same two lines with their colours stripped by a collector: the space is left.
+            + "2024-10-12 15:04:22,982 - INFO agent - tool args {\"city\": \"Rome\"} \n"
+            + "2024-10-12 15:04:22,983 - INFO agent - tool args {\"city\": \"Bern\"} {\"pid\": 6}\n"
         let records = parse(text).records
-        #expect(records.map(\.format) == [.agentsText, .agentsCompact, .agentsText])
-        #expect(records.map(\.message) == [#"tool args {"city": "Paris"}"#, #"tool args {"pid": 7}"#, #"tool args {"city": "Oslo"}"#])
-        #expect(records.map { $0.fields.map(\.0) } == [[], [], ["pid"]])
-        #expect(records.map(\.ids.pid) == [nil, nil, 5])
+        #expect(records.map(\.format) == [.agentsText, .agentsCompact, .agentsText, .agentsText, .agentsText])
+        #expect(records.map(\.message) == [
+            #"tool args {"city": "Paris"}"#, #"tool args {"pid": 7}"#, #"tool args {"city": "Oslo"}"#, #"tool args {"city": "Rome"}"#, #"tool args {"city": "Bern"}"#,
+        ])
+        #expect(records.map { $0.fields.map(\.0) } == [[], [], ["pid"], [], ["pid"]])
+        #expect(records.map(\.ids.pid) == [nil, nil, 5, nil, 6])
     }
 
     @Test func aBracketedBrowserTimeIsTheRecordsTimeOfDay() {
