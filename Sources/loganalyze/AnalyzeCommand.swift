@@ -60,6 +60,19 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Report only sessions that started before this time.")
     var until: String?
 
+    /// A misspelt subcommand (`loganalyze analyse logs/`) reaches the default command as its
+    /// first path: without this it was read as a missing file beside the others and the run went
+    /// on, exit 0 or 1. A first path that names no file and is a subcommand's name but for one or
+    /// two letters is refused instead.
+    func validate() throws {
+        guard let first = CommandLine.arguments.dropFirst().first, first == input.paths.first,
+            let command = LogAnalyzeCommand.subcommandNamed(like: first)
+        else { return }
+        var st = stat()
+        guard stat(first, &st) != 0 else { return }
+        throw ValidationError("unknown command '\(first)', and no file is named so; did you mean '\(command)'?")
+    }
+
     func run() throws {
         var filter: SessionFilter?
         if session != nil || since != nil || until != nil {

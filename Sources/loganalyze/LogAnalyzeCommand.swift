@@ -39,6 +39,32 @@ struct LogAnalyzeCommand: ParsableCommand {
         }
     }
 
+    /// The subcommand `word` is a misspelling of: one within two edits (insertions, deletions,
+    /// substitutions, or two neighbours swapped) of its name, or a start of it of at least
+    /// three letters; nil for a word with a `/` or `.` (a path) or near no name.
+    static func subcommandNamed(like word: String) -> String? {
+        let typed = Array(word.lowercased().utf8)
+        guard typed.count >= 3, typed.count <= 12, !typed.contains(UInt8(ascii: "/")), !typed.contains(UInt8(ascii: ".")) else { return nil }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        return names.first { Array($0.utf8).starts(with: typed) }
+            ?? names.first { editDistance(typed, Array($0.utf8)) <= 2 }
+    }
+
+    /// Optimal string alignment distance: Levenshtein's, with a swap of neighbours one edit.
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+
     /// A closed standard descriptor (`<&-`, `>&-`) would be taken by the next file opened: a log
     /// named before `-` read again as standard input, a spool file written as the report. Each
     /// closed one is held by /dev/null opened the other way round, so that reading `-` or

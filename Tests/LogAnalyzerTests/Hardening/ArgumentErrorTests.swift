@@ -41,6 +41,26 @@ import Testing
         #expect(help.stdout.contains("  --tz <tz>               Time zone for stamps written without one: UTC,\n"))
     }
 
+    /// A misspelt subcommand was read as a missing log beside the others: `analyse logs/`
+    /// analysed the logs and exited 1, `timelin --session x logs/` exited 0.
+    @Test func aMisspeltSubcommandIsRefusedWithTheCommandItMeant() throws {
+        try expectOneLine(["analyse", Self.fixture], "unknown command 'analyse', and no file is named so; did you mean 'analyze'?")
+        try expectOneLine(["timelin", "--session", "AJ_p9KdW3xYzQ2r", Self.fixture],
+                          "unknown command 'timelin', and no file is named so; did you mean 'timeline'?")
+        try expectOneLine(["reprot", Self.fixture], "unknown command 'reprot', and no file is named so; did you mean 'report'?")
+        try expectOneLine(["chek", Self.fixture], "unknown command 'chek', and no file is named so; did you mean 'check'?")
+        // A missing log of another name stays a diagnostic beside the others' findings.
+        let missing = try runLoganalyze(["agent", Self.fixture])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "agent: error: cannot read: No such file or directory\n")
+        // A log that is named so is read.
+        let dir = TempDir()
+        dir.write("analyse", "2025-12-11 00:51:46,120 - INFO livekit.agents - Generating initial greeting\n")
+        let named = try runLoganalyze(["analyse"], cwd: dir.url)
+        #expect(named.status == 0)
+        #expect(named.stdout == "1 input, 1 record, 1 session (0 flagged): no findings\n")
+    }
+
     @Test func aNegativeNumberIsAValueNotAMissingOne() throws {
         try expectOneLine(["analyze", "--jobs", "-1", Self.fixture], "invalid value -1 for --jobs: must be 1 to 256")
         try expectOneLine(["analyze", "--max-line-bytes", "-1", Self.fixture], "invalid value -1 for --max-line-bytes: must be from 64 to 1073741824 (1 GiB)")
