@@ -7,7 +7,7 @@ struct ParseCommand: ParsableCommand {
         abstract: "Print every record as one normalised JSON object per line."
     )
 
-    enum Output: String, ExpressibleByArgument { case ndjson }
+    enum Output: String, ExpressibleByArgument, CaseIterable { case ndjson }
 
     @OptionGroup var input: InputOptions
 

@@ -34,6 +34,8 @@ import Testing
         try expectOneLine(["analyze", "--jobs", "abc", Self.fixture], "The value 'abc' is invalid for '--jobs <jobs>'")
         try expectOneLine(["report", "--output", "\u{1B}[2J", Self.fixture],
             "The value '\\x1b[2J' is invalid for '--output <output>'. Please provide one of 'text', 'markdown', 'html', 'json' or 'prometheus'.")
+        // parse's one format is named too (it said only "The value 'json' is invalid").
+        try expectOneLine(["parse", "--output", "json", Self.fixture], "The value 'json' is invalid for '--output <output>'. Please provide one of 'ndjson'.")
         // --help keeps its usage block.
         let help = try runLoganalyze(["analyze", "--help"])
         #expect(help.status == 0)
