@@ -1,3 +1,5 @@
+import Foundation
+
 /// The outcome of checking one fixture directory against its `expected.json`.
 public struct FixtureResult: Sendable {
     public var path: String
@@ -24,13 +26,34 @@ public struct FixtureResult: Sendable {
 /// findings with the expected ones: each expectation needs its own finding, and every finding
 /// needs an expectation.
 public enum FixtureCheck {
+    /// When `dir` has no `expected.json` but directories in it have (`check Fixtures` for
+    /// `check Fixtures/*/`), a hint naming them: `; it holds 14 fixture directories: name them
+    /// (Fixtures/*/)`; else empty.
+    static func fixturesWithin(_ dir: String) -> String {
+        var st = stat()
+        guard stat(FixtureExpectations.path(in: dir), &st) != 0, let handle = opendir(dir) else { return "" }
+        defer { closedir(handle) }
+        var count = 0
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            guard name != ".", name != ".." else { continue }
+            let sub = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+            if stat(sub, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, stat(FixtureExpectations.path(in: sub), &st) == 0 { count += 1 }
+        }
+        guard count > 0 else { return "" }
+        let base = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+        return "; it holds \(count) fixture director\(count == 1 ? "y" : "ies"): name \(count == 1 ? "it" : "them") (\(base)/*/)"
+    }
+
     public static func run(dir: String, base: AnalysisConfiguration = AnalysisConfiguration(), ingest: IngestOptions = IngestOptions()) -> FixtureResult {
         var result = FixtureResult(path: dir)
         let expectations: FixtureExpectations
         do {
             expectations = try FixtureExpectations.load(dir: dir)
         } catch {
-            result.brokenReason = error.message
+            result.brokenReason = error.message + fixturesWithin(dir)
             return result
         }
         result.expectations = expectations

@@ -126,6 +126,29 @@ func copyFixture(_ name: String, into dir: TempDir) throws -> String {
         #expect(missing.stdout.hasPrefix("error BROKEN \(dir.url.path)/nowhere: not a readable directory\n"))
     }
 
+    /// `check` named the directory that holds the fixtures (`check Fixtures` for
+    /// `check Fixtures/*/`): it said only that `Fixtures/expected.json` could not be read; it now
+    /// says the fixtures are in it. A directory with no fixture in it gets no such hint.
+    @Test func theDirectoryOfTheFixturesIsNamedAsSuch() throws {
+        let dir = TempDir()
+        _ = try copyFixture("clean-interleaved", into: dir)
+        _ = try copyFixture("incident-timeonly", into: dir)
+        try FileManager.default.createDirectory(atPath: dir.url.path + "/notes", withIntermediateDirectories: false)
+        let result = try runLoganalyze(["check", "."], cwd: dir.url)
+        #expect(result.status == 2)
+        #expect(result.stdout == """
+            error BROKEN .: ./expected.json: cannot read the expectations file: No such file or directory; it holds 2 fixture directories: name them (./*/)
+            1 fixture: 0 passed, 0 failed, 1 broken
+
+            """)
+        let empty = try runLoganalyze(["check", "notes"], cwd: dir.url)
+        #expect(empty.stdout == """
+            error BROKEN notes: notes/expected.json: cannot read the expectations file: No such file or directory
+            1 fixture: 0 passed, 0 failed, 1 broken
+
+            """)
+    }
+
     /// `--update` where expected.json cannot be written (a link into a missing directory): the
     /// fixture is broken with the system's reason, and the next fixture is still checked.
     @Test func updateThatCannotWriteIsBrokenAndTheOthersAreChecked() throws {
