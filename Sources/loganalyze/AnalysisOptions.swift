@@ -133,7 +133,8 @@ struct AnalysisOptions: ParsableArguments {
             c.greetingErrorSeconds = greetingError
         }
         guard c.greetingWarningSeconds <= c.greetingErrorSeconds else {
-            throw ValidationError("--greeting-warning must not exceed --greeting-error")
+            // (Either may be the default or `.loganalyze.json`'s: both values are shown.)
+            throw ValidationError("--greeting-warning (\(c.greetingWarningSeconds) s) must not exceed --greeting-error (\(c.greetingErrorSeconds) s)")
         }
         return c
     }

@@ -86,6 +86,8 @@ import Testing
                           "invalid value '2025-12-11T23:00:00Z' for --until: not after --since '2025-12-12'")
         try expectOneLine(["analyze", "--greeting-warning", "-1", Self.fixture],
                           "invalid value -1.0 for --greeting-warning: must be a number of seconds above 0, at most 1 day")
+        // The thresholds it is compared with are shown: 6 s is over the default error threshold.
+        try expectOneLine(["analyze", "--greeting-warning", "6", Self.fixture], "--greeting-warning (6.0 s) must not exceed --greeting-error (5.0 s)")
         // An empty marker is in every line (the greeting would start and end anywhere), and a
         // sixth one would not be read.
         try expectOneLine(["analyze", "--greeting-start", "", Self.fixture],
