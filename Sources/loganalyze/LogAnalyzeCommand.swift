@@ -81,10 +81,11 @@ struct LogAnalyzeCommand: ParsableCommand {
 
     /// The error's message on one line: ours (`ValidationError`) escaped whole; ArgumentParser's,
     /// whose lines list choices ("Please provide one of the following:\n  - text\n  - json"),
-    /// escaped line by line and joined ("…: text, json").
+    /// escaped line by line and joined ("…: text, json"). A secret in a value it quotes (a token
+    /// pasted as `--tz` or `--since`) is redacted, as in every output.
     static func errorLine(for error: Error) -> String {
-        if let validation = error as? ValidationError { return TerminalText.escape(validation.message) }
-        let lines = message(for: error).split(separator: "\n").map { TerminalText.escape(String($0).trimmingCharacters(in: .whitespaces)) }
+        if let validation = error as? ValidationError { return TerminalText.escape(Redactor.redactOnce(validation.message)) }
+        let lines = message(for: error).split(separator: "\n").map { TerminalText.escape(Redactor.redactOnce(String($0).trimmingCharacters(in: .whitespaces))) }
         var line = ""
         for part in lines where !part.isEmpty {
             if part.hasPrefix("- ") {

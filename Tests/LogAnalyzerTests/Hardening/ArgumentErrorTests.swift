@@ -26,6 +26,17 @@ import Testing
             "invalid value '\(dir.url.path)/cfg\\x1b[31m.py' for --app-config: no token_ttl_hours, token_ttl_minutes or token_ttl_seconds in it")
     }
 
+    /// A token pasted where a value goes was echoed whole in the error line.
+    @Test func aSecretGivenAsAValueIsRedactedInTheError() throws {
+        let token = makeJWT(#"{"sub":"user-42b7","video":{"room":"voice-room-7f3k2","roomJoin":true},"exp":1765415206}"#)
+        try expectOneLine(["analyze", "--tz", token, Self.fixture],
+                          "invalid value '[redacted-jwt]' for --tz: not a time zone; use UTC, an offset such as +08:00, or an IANA name (NAME=ZONE for some inputs)")
+        try expectOneLine(["analyze", "--since", token, Self.fixture], "invalid value '[redacted-jwt]' for --since: not a time; use YYYY-MM-DD or an ISO-8601 time")
+        try expectOneLine(["analyze", "--jobs", token, Self.fixture], "The value '[redacted-jwt]' is invalid for '--jobs <jobs>'")
+        try expectOneLine(["analyze", "--token-ttl", "sk-proj-abcdefghijklmnopqrstuvwx", Self.fixture],
+                          "invalid value '[redacted]' for --token-ttl: not a duration; use 2h, 90m or 3600s")
+    }
+
     @Test func argumentParserErrorsAreOneLineToo() throws {
         try expectOneLine(
             ["analyze", "--output", "xml", Self.fixture],
