@@ -55,7 +55,7 @@ public struct SlowGreetingDetector: Detector {
         {
             return s.time!.seconds(until: e.time!)
         }
-        return firstReply(events)?.seconds
+        return firstReply(events, start: session.start)?.seconds
     }
 
     /// The first reply's time to first audio from the metrics lines (each logged when its step
@@ -63,9 +63,19 @@ public struct SlowGreetingDetector: Detector {
     /// metrics line comes before any LLM one, that TTS's `ttfb` alone: a greeting spoken from
     /// fixed text (`session.say(...)`, 0.x `agent.say(...)`) has no LLM step, and the first LLM
     /// line belongs to a later turn. `first` and `tts` index `events`.
-    static func firstReply(_ events: [SessionEvent]) -> (seconds: Double, first: Int, tts: Int)? {
+    ///
+    /// A metrics line written before `start` (the session's first line of its own) joined it by
+    /// time only, and is another call's: Node agents log metrics with the process's `pid` alone
+    /// (agents-js `metrics/utils.ts logMetrics`), so such lines join every session active within
+    /// two minutes, and a call that began 29 s after another took that one's greeting as its own.
+    static func firstReply(_ events: [SessionEvent], start: Timestamp? = nil) -> (seconds: Double, first: Int, tts: Int)? {
+        func before(_ e: SessionEvent) -> Bool {
+            guard let start, start.hasDate, let t = e.time, t.hasDate else { return false }
+            return t < start
+        }
         // (A realtime model speaks itself: its first reply with audio, `ttft` ≥ 0, is one too.)
         guard let i = events.firstIndex(where: { e in
+            if before(e) { return false }
             if case .realtimeMetrics(let ttft) = e.kind { return ttft >= 0 }
             return e.kind.isLLMOrTTSMetrics
         }) else { return nil }
@@ -101,7 +111,7 @@ public struct SlowGreetingDetector: Detector {
             window = (s.time!, e.time!.adding(seconds: 1))
         } else {
             // First reply after the session starts: LLM ttft + TTS ttfb (or a spoken text's ttfb).
-            guard let reply = Self.firstReply(events) else { return [] }
+            guard let reply = Self.firstReply(events, start: session.start) else { return [] }
             seconds = reply.seconds
             start = events[reply.first]
             method = "metrics"

@@ -138,7 +138,7 @@ public struct MonitorAggregate: Sendable {
         guard let start = session.start else { return nil }
         if let g = session.events.first(where: { $0.kind == .greetingStart })?.time { return start.seconds(until: g) }
         // The first reply slow-greeting takes: its first metrics line, less that step's time.
-        guard let reply = SlowGreetingDetector.firstReply(session.events), let t = session.events[reply.first].time else { return nil }
+        guard let reply = SlowGreetingDetector.firstReply(session.events, start: session.start), let t = session.events[reply.first].time else { return nil }
         switch session.events[reply.first].kind {
         case .llmMetrics(let ttft): return max(0, start.seconds(until: t) - ttft)
         case .ttsMetrics(let ttfb, _): return max(0, start.seconds(until: t) - ttfb)
