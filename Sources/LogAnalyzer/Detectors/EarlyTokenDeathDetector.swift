@@ -127,7 +127,10 @@ public struct EarlyTokenDeathDetector: Detector {
         var refreshAge: Double?
         if let claims, let validity = claims.validitySeconds {
             f.values.append(("tokenValiditySeconds", .number(Double(validity))))
-            if Double(validity) <= c.refreshedTokenValiditySeconds + 1 {
+            // (A refresh is minted valid for exactly 10 minutes, pkg/service/roommanager.go
+            // tokenDefaultTTL; since v1.13.2 for the longer of that and the time left: never
+            // less. A 5-minute token is the app's own.)
+            if abs(Double(validity) - c.refreshedTokenValiditySeconds) <= 1 {
                 causes.append("server-refreshed-token")
                 var text = "the rejected token is valid for \(humanDuration(Double(validity))) (exp - nbf): a token the server minted at a refresh, not the "
                     + (agentJobTTL ? "\(humanDuration(ttl)) job token it minted first. " : "app's \(humanDuration(ttl)) token. ")

@@ -136,3 +136,32 @@ import Testing
         #expect(f.evidence.map(\.role) == ["rejected as expired"])
     }
 }
+
+/// A token the app minted valid for 5 minutes is not one the server refreshed: livekit-server
+/// mints refreshes valid for exactly 10 minutes (`pkg/service/roommanager.go tokenDefaultTTL`;
+/// since v1.13.2 the longer of that and the time left), never less.
+@Suite struct FiveMinuteTokenTests {
+    @Test func aFiveMinuteAppTokenIsAShortTTLNotAServerRefresh() throws {
+        // user-13 in call-13, nbf 2026-11-20T10:03:39Z, exp nbf + 300 s.
+        let token = makeJWT(#"{"exp":1795169319,"iss":"APIauditJ","nbf":1795169019,"sub":"user-13","video":{"room":"call-13","roomJoin":true}}"#)
+        let ctx = "{room: 'call-13', roomID: 'RM_gIcFiI2TBAHS', participant: 'user-13', participantID: 'PA_Fz7mQ2vLx9Kc'}"
+        let dir = TempDir()
+        dir.write("backend.log", "2026-11-20 10:03:39,000 INFO app: minted token for call-13: \(token) ttl=300s\n")
+        dir.write("browser.log", """
+            10:03:40.000 livekit-client.esm.mjs:12100 signal connected \(ctx)
+            10:10:11.000 livekit-client.esm.mjs:21000 detected network interruption \(ctx)
+            10:10:40.000 livekit-client.esm.mjs:21010 resuming signal connection, attempt 0 \(ctx)
+            10:10:41.100 livekit-client.esm.mjs:21020 ConnectionError: could not establish signal connection: invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)
+
+            """)
+        var c = AnalysisConfiguration()
+        c.configuredTokenTTLSeconds = 7200
+        let report = analyze([dir.url.path], configuration: c)
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.value("cause") == .text("short-ttl-token"))
+        #expect(f.value("tokenValiditySeconds") == .number(300))
+        #expect(f.value("sinceLastRefreshSeconds") == nil)
+        #expect(f.explanation.filter { $0.contains("at a refresh") || $0.contains("suspended") } == [])
+        #expect(f.explanation.contains("the rejected token was minted valid for only 5 min, shorter than the configured 2 h: the code that minted it does not use the configured TTL (starter templates mint 15-minute tokens)"))
+    }
+}
