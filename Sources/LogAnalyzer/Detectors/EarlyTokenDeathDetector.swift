@@ -62,26 +62,28 @@ public struct EarlyTokenDeathDetector: Detector {
         // A mint line naming the session (its room, identity) before an id-less one: a backend's
         // `POST /api/token` access line joins every session within minutes of it, so one that a
         // wrapper stamped may be another session's request.
-        let mint = mints.first { $0.time != nil && $0.hasIDs } ?? mints.first { $0.time != nil }
+        var mint = mints.first { $0.time != nil && $0.hasIDs } ?? mints.first { $0.time != nil }
         // (A mint line without a time, as uvicorn prints them, still shows the TTL; so does the
         // app's line that printed the token when the access line of its request, stamped at the
         // request's whole second, comes first: gunicorn's `[11/Dec/2025:00:51:44 +0000] "GET
         // /getToken?room=… HTTP/1.1" 200` after `00:51:44,420 … minted token …: <JWT>`.)
         var minted = c.configuredTokenTTLSeconds == nil ? Self.mintedTTL(mint ?? mints.first) ?? mints.lazy.compactMap(Self.mintedTTL).first : nil
-        // Without a configured or minted TTL, the agent's own rejected token (`agent-AJ_…`) that
-        // the server refreshed (exp - nbf = 10 min) still has a known one: the server minted the
-        // job's first token valid for 1 h (livekit/protocol agent/token.go BuildAgentToken), and
-        // the app's TTL never applied to it. It must have expired by its own claims at the
-        // failure (a token of another validity, such as a test server's 2-second one, died of its
-        // own; one rejected before its exp is another matter: a clock).
+        // Without a configured TTL, the agent's own rejected token (`agent-AJ_…`) that the server
+        // refreshed (exp - nbf = 10 min) has a known one: the server minted the job's first token
+        // valid for 1 h (livekit/protocol agent/token.go BuildAgentToken). The backend's mint
+        // lines are the users' tokens, not this one: their TTL (a 15-minute one would hide a
+        // silent job process at 18 min) and their time do not apply to it. It must have expired
+        // by its own claims at the failure (a token of another validity, such as a test server's
+        // 2-second one, died of its own; one rejected before its exp is another matter: a clock).
         var agentJobTTL = false
-        if c.configuredTokenTTLSeconds == nil, minted == nil, let claims = cascade.claims, claims.subject?.hasPrefix("agent-") ?? false,
+        if c.configuredTokenTTLSeconds == nil, let claims = cascade.claims, claims.subject?.hasPrefix("agent-") ?? false,
             let validity = claims.validitySeconds, abs(Double(validity) - c.refreshedTokenValiditySeconds) <= 1,
             let exp = claims.expires, failedAt.hasDate, Timestamp(micros: exp * 1_000_000) <= failedAt {
             minted = (Self.agentJobTokenTTLSeconds, "agent job token (server-minted, 1 h)")
             agentJobTTL = true
+            mint = nil
         }
-        guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, var born = (agentJobTTL ? nil : mint?.time) ?? session.start else { return [] }
+        guard let ttl = c.configuredTokenTTLSeconds ?? minted?.seconds, var born = mint?.time ?? session.start else { return [] }
         // A rejected token older than the session's first line here (its nbf a minute or more
         // before it): the session began before these lines, in a log that starts late or in a
         // session finalised after `--session-idle` of silence that went on as a new one. The

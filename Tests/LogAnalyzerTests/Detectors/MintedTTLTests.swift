@@ -26,9 +26,32 @@ import Testing
         ].joined(separator: "\n") + "\n"
     }
 
-    func run(backend: String, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> Report {
+    /// The user's token as the server refreshed it (valid 10 min), which the browser's resume
+    /// sent after the network dropped.
+    static let refreshedUser = makeJWT(#"{"video":{"roomJoin":true,"room":"room-abc"},"sub":"user-1","iss":"APIdevkey1234","nbf":\#(t0 + 300),"exp":\#(t0 + 900)}"#)
+
+    /// The agent's lines without a rejection, and the browser's console (DevTools timestamps)
+    /// whose resume was refused: the rejected token is the user's, which the mint line is of.
+    static var userLogs: [(String, String)] {
+        let ctx = "{room: 'room-abc', roomID: 'RM_Hc3kWq8Zt5Lm', participant: 'user-1', participantID: 'PA_Jd4nVr2Xs7Qp'}"
+        let agentLines = [agent("00:00:05.000000", "Session created"), agent("00:05:10.000000", "received user transcript")]
+        return [
+            ("agent.log", agentLines.joined(separator: "\n") + "\n"),
+            ("browser.log", """
+                00:00:06.000 livekit-client.esm.mjs:12100 signal connected \(ctx)
+                00:17:30.500 livekit-client.esm.mjs:21000 detected network interruption \(ctx)
+                00:17:31.000 livekit-client.esm.mjs:21020 ConnectionError: could not establish signal connection: invalid token: \(refreshedUser), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)
+
+                """),
+        ]
+    }
+
+    /// The backend's mint line beside the user's rejection (or, `agentRejected`, beside the
+    /// agent's own: its token is the server's, minted for the job).
+    func run(backend: String, configuration: AnalysisConfiguration = AnalysisConfiguration(), agentRejected: Bool = false) -> Report {
         let dir = TempDir()
-        return analyze([dir.write("agent.log", Self.agentLog), dir.write("backend.log", backend)], configuration: configuration)
+        let logs = agentRejected ? [("agent.log", Self.agentLog)] : Self.userLogs
+        return analyze(logs.map { dir.write($0.0, $0.1) } + [dir.write("backend.log", backend)], configuration: configuration)
     }
 
     @Test func theMintedTokensValidityIsTheTTLItDiedBefore() throws {
@@ -84,10 +107,24 @@ import Testing
     /// (The rejected token is the agent's refreshed one: its job token's 1 h is the TTL then, not
     /// the printed token's 2 h.)
     @Test func aTokenPrintedWithoutSayingItWasMintedIsNoMint() {
-        let report = run(backend: "INFO:     token for room-abc: \(Self.minted)\n")
+        let report = run(backend: "INFO:     token for room-abc: \(Self.minted)\n", agentRejected: true)
         let deaths = report.findings.filter { $0.rule == "early-token-death" }
         #expect(deaths.map { $0.value("configuredTtlSource") } == [.text("agent job token (server-minted, 1 h)")])
         #expect(deaths.map { $0.number("configuredTtlSeconds") } == [3600])
+    }
+
+    /// The agent's own refreshed token dies 17 min 27 s into the session (which the mint line
+    /// begins at 00:00:04): the backend minted the user a
+    /// 15-minute token, but the agent's is the server's, minted for the job for 1 h. Measured
+    /// against the user's 15 min, it had lived past its TTL and the silent job was not found.
+    @Test func theAgentsOwnTokenIsMeasuredAgainstItsJobTokenNotTheUsersMint() throws {
+        let report = run(backend: "2026-03-17 00:00:04,000 - app.tokens - INFO - minted token for identity=user-1 room=room-abc ttl=900s\n", agentRejected: true)
+        let f = try #require(report.findings.first { $0.rule == "early-token-death" })
+        #expect(f.number("configuredTtlSeconds") == 3600)
+        #expect(f.value("configuredTtlSource") == .text("agent job token (server-minted, 1 h)"))
+        #expect(f.number("lifetimeSeconds") == 1047)
+        #expect(f.message.hasPrefix("token dead after 17 min 27 s of the 1 h TTL the server mints the agent's job token with ("))
+        #expect(!f.evidence.contains { $0.role == "token minted" })
     }
 
     @Test func aGETOfTheTokenEndpointIsAMint() {
@@ -110,7 +147,7 @@ import Testing
 
     func run(configuration: AnalysisConfiguration = AnalysisConfiguration()) throws -> Finding {
         let dir = TempDir()
-        let report = analyze([dir.write("agent.log", MintedTTLTests.agentLog), dir.write("backend.log", Self.backend)], configuration: configuration)
+        let report = analyze(MintedTTLTests.userLogs.map { dir.write($0.0, $0.1) } + [dir.write("backend.log", Self.backend)], configuration: configuration)
         return try #require(report.findings.first { $0.rule == "early-token-death" && $0.room == "room-abc" })
     }
 
