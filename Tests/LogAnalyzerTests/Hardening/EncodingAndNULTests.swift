@@ -131,16 +131,23 @@ import Testing
             .joined(separator: "\n") + "\n"
     }
 
-    @Test func readInLine() throws {
-        let dir = TempDir()
-        let path = dir.write("g.log", Self.log())
+    /// Reads ten records of the log, cuts the file to `size` bytes, and reads on to the end:
+    /// the file's path, the records read and the diagnostics.
+    static func readCut(to size: off_t, in dir: TempDir) -> (path: String, records: Int, sink: DiagnosticSink) {
+        let path = dir.write("g.log", log())
         var sink = DiagnosticSink()
         let stream = RecordStream(InputDescriptor(path: path), index: 0, options: IngestOptions(), referenceDay: nil, classifier: nil,
                                   readBytes: 4096, diagnostics: &sink)
         var records = 0
         while records < 10, stream.next(diagnostics: &sink) != nil { records += 1 }
-        #expect(truncate(path, 0) == 0)
+        #expect(truncate(path, size) == 0)
         while stream.next(diagnostics: &sink) != nil { records += 1 }
+        return (path, records, sink)
+    }
+
+    @Test func readInLine() throws {
+        let dir = TempDir()
+        let (_, records, sink) = Self.readCut(to: 0, in: dir)
         #expect(records > 10 && records < 3000)
         #expect(sink.lines.count == 1)
         #expect(sink.lines.first?.contains("g.log: warning: the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): ") == true)
@@ -149,15 +156,8 @@ import Testing
 
     @Test func cutAheadOfTheReader() throws {
         let dir = TempDir()
-        let path = dir.write("g.log", Self.log())
-        var sink = DiagnosticSink()
-        let stream = RecordStream(InputDescriptor(path: path), index: 0, options: IngestOptions(), referenceDay: nil, classifier: nil,
-                                  readBytes: 4096, diagnostics: &sink)
-        var records = 0
-        while records < 10, stream.next(diagnostics: &sink) != nil { records += 1 }
         // Cut past what was read: the reader reads on to the new end, which is not the old one.
-        #expect(truncate(path, 100_000) == 0)
-        while stream.next(diagnostics: &sink) != nil { records += 1 }
+        let (path, records, sink) = Self.readCut(to: 100_000, in: dir)
         #expect(records == 783)  // 782 whole lines within 100,000 bytes, and the cut one
         #expect(sink.lines == [
             "\(path): warning: the file shrank while it was read (truncated, e.g. by a log rotation with copytruncate): \(Self.log().utf8.count) bytes when opened, 100000 left"
