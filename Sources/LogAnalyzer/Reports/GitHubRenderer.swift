@@ -33,7 +33,7 @@ public struct GitHubRenderer {
         // An input that could not be read: an error annotation of its own (the run is incomplete).
         for d in report.diagnostics.kept where d.severity == .error {
             let location = d.path.isEmpty ? "" : file(d.path) + ": "
-            out += "::error title=\(Self.property("loganalyze: \(d.kind) input"))::\(Self.data(Self.line(location + Redactor.redactOnce(d.message))))\n"
+            out += "::error title=\(Self.property("loganalyze: \(d.kind) input"))::\(Self.data(TerminalText.escape(location + Redactor.redactOnce(d.message))))\n"
         }
         for f in report.findings {
             out += command(f, paths: paths, redactor: redactor, prefix: "")
@@ -51,13 +51,13 @@ public struct GitHubRenderer {
         for fixture in fixtures {
             let expectationsFile = FixtureExpectations.path(in: fixture.path)
             if let reason = fixture.brokenReason {
-                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("broken fixture"))::\(Self.data(Self.line(redactor.redact(reason))))\n"
+                out += "::error file=\(Self.property(file(expectationsFile))),title=\(Self.property("broken fixture"))::\(Self.data(TerminalText.escape(redactor.redact(reason))))\n"
                 continue
             }
             guard let report = fixture.report else { continue }
             for e in fixture.missing {
                 let line = e.line > 0 ? ",line=\(e.line)" : ""
-                out += "::error file=\(Self.property(file(expectationsFile)))\(line),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing " + Self.line(redactor.redact(e.description))))\n"
+                out += "::error file=\(Self.property(file(expectationsFile)))\(line),title=\(Self.property("missing \(e.rule)"))::\(Self.data("missing " + TerminalText.escape(redactor.redact(e.description))))\n"
             }
             // An unexpected finding fails the check whatever its severity: an error, its
             // severity in the title (a warning annotation would leave a red job with no error).
@@ -82,12 +82,10 @@ public struct GitHubRenderer {
             properties.append("line=\(e.location.line)")
         }
         properties.append("title=" + Self.property(prefix + f.rule + (failing ? " [\(f.severity.rawValue)]" : "")))
-        let message = ([f.message] + f.explanation).map { Self.line(redactor.redact($0)) }.joined(separator: "\n")
+        let message = ([f.message] + f.explanation).map { TerminalText.escape(redactor.redact($0)) }.joined(separator: "\n")
         return "::\(kind) \(properties.joined(separator: ","))::\(Self.data(message))\n"
     }
 
-    /// One line of a message: control characters, CR and LF too, shown as `\xNN`.
-    static func line(_ s: String) -> String { TerminalText.escape(s, keepNewlines: false) }
 
     /// Escapes a command's message: `%`, `\r`, `\n` (other control characters shown as `\xNN`).
     public static func data(_ s: String) -> String {

@@ -106,7 +106,7 @@ public struct JUnitRenderer {
                 let count = total[e.description, default: 0]
                 var c = Case(name: "expected \(e.description)" + (count > 1 ? " #\(n)" : ""), classname: fixture.path)
                 if n > count - unmet[e.description, default: 0] {
-                    c.failure = ("missing \(e.rule)", "missing \(Self.line(e.description))")
+                    c.failure = ("missing \(e.rule)", "missing \(TerminalText.escape(e.description))")
                 }
                 cases.append(c)
             }
@@ -138,7 +138,7 @@ public struct JUnitRenderer {
         var lines = ["\(f.severity.rawValue) \(f.rule): \(f.message)"]
         lines += f.explanation
         lines += f.evidence.map { "  \(text.location($0.location)) \($0.role): \($0.text)" }
-        return lines.map(Self.line).joined(separator: "\n")
+        return lines.map { TerminalText.escape($0) }.joined(separator: "\n")
     }
 
     private func xml(_ suites: [(String, [Case])], redactor: Redactor) -> String {
@@ -162,12 +162,12 @@ public struct JUnitRenderer {
     }
 
     private func suiteOpen(_ name: String, tests: Int, failures: Int, errors: Int, _ redactor: Redactor) -> String {
-        "  <testsuite name=\"\(Self.escape(Self.line(redactor.redact(name))))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"0\">\n"
+        "  <testsuite name=\"\(Self.escape(TerminalText.escape(redactor.redact(name))))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"0\">\n"
     }
 
     private func testCase(_ c: Case, _ redactor: Redactor) -> String {
         func esc(_ s: String) -> String { Self.escape(redactor.redact(s)) }
-        func attribute(_ s: String) -> String { Self.escape(Self.line(redactor.redact(s))) }
+        func attribute(_ s: String) -> String { Self.escape(TerminalText.escape(redactor.redact(s))) }
         var out = "    <testcase classname=\"\(attribute(c.classname))\" name=\"\(attribute(c.name))\" time=\"0\""
         if c.failure == nil && c.error == nil && c.output == nil { return out + "/>\n" }
         out += ">\n"
@@ -178,10 +178,6 @@ public struct JUnitRenderer {
         if let output = c.output { out += "      <system-out>\(esc(output))</system-out>\n" }
         return out + "    </testcase>\n"
     }
-
-    /// One line of a name, message or body: control characters, LF too, shown as `\xNN` (a room
-    /// name from the logs with a newline is one line in the test's name, as in the text report).
-    static func line(_ s: String) -> String { TerminalText.escape(s, keepNewlines: false) }
 
     /// XML text/attribute escaping; characters XML 1.0 cannot carry, and those
     /// `TerminalText` escapes, are shown as `\xNN` / `\uNNNN`.
