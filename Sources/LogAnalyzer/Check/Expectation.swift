@@ -22,12 +22,17 @@ public struct Expectation: Sendable, Equatable {
             }
         }
 
-        /// The two bounds of a range written high first (`5..3`), as written; nil otherwise.
-        static func reversed(_ s: String) -> (Substring, Substring)? {
-            let parts = s.split(separator: "..", omittingEmptySubsequences: false)
-            guard parts.count == 2, let lo = Double(parts[0]), let hi = Double(parts[1]),
-                lo.isFinite, hi.isFinite, lo > hi else { return nil }
-            return (parts[0], parts[1])
+        /// The two numbers of `lo..hi`, in the order written; nil for anything else.
+        static func rangeBounds(_ s: String) -> (Double, Double)? {
+            let parts = s.components(separatedBy: "..")
+            guard parts.count == 2, let lo = Double(parts[0]), let hi = Double(parts[1]) else { return nil }
+            return (lo, hi)
+        }
+
+        /// A range of finite bounds written high first (`5..3`).
+        static func isReversed(_ s: String) -> Bool {
+            guard let (lo, hi) = rangeBounds(s) else { return false }
+            return lo.isFinite && hi.isFinite && lo > hi
         }
 
         /// `5.3..5.5`, `1050`, or any other text (matched exactly); nil for a range no value can
@@ -36,10 +41,7 @@ public struct Expectation: Sendable, Equatable {
             switch v {
             case .number(let n): return Double(n).flatMap { $0.isFinite ? .range($0, $0) : nil }
             case .string(let s):
-                let parts = s.components(separatedBy: "..")
-                if parts.count == 2, let lo = Double(parts[0]), let hi = Double(parts[1]) {
-                    return lo <= hi && lo.isFinite && hi.isFinite ? .range(lo, hi) : nil
-                }
+                if let (lo, hi) = rangeBounds(s) { return lo <= hi && lo.isFinite && hi.isFinite ? .range(lo, hi) : nil }
                 if let d = Double(s) { return d.isFinite ? .range(d, d) : nil }
                 return .text(s)
             default: return nil

@@ -30,18 +30,9 @@ public enum FixtureCheck {
     /// `check Fixtures/*/`), a hint naming them: `; it holds 14 fixture directories: name them
     /// (Fixtures/*/)`; else empty.
     static func fixturesWithin(_ dir: String) -> String {
-        var st = stat()
-        guard stat(FixtureExpectations.path(in: dir), &st) != 0, let handle = opendir(dir) else { return "" }
-        defer { closedir(handle) }
-        var count = 0
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            guard name != ".", name != ".." else { continue }
-            let sub = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-            if stat(sub, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, stat(FixtureExpectations.path(in: sub), &st) == 0 { count += 1 }
-        }
+        let files = FileManager.default
+        guard !files.fileExists(atPath: FixtureExpectations.path(in: dir)), let names = try? files.contentsOfDirectory(atPath: dir) else { return "" }
+        let count = names.count { files.fileExists(atPath: FixtureExpectations.path(in: (dir as NSString).appendingPathComponent($0))) }
         guard count > 0 else { return "" }
         let base = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
         return "; it holds \(count) fixture director\(count == 1 ? "y" : "ies"): name \(count == 1 ? "it" : "them") (\(base)/*/)"

@@ -76,8 +76,8 @@ public struct FixtureExpectations: Sendable {
                 guard case .object(let members) = v else { throw ConfigurationError("\(path): findings[\(i)].values must be an object") }
                 for (key, value) in members {
                     guard let bound = Expectation.Bound.parse(value) else {
-                        if case .string(let text) = value, let (lo, hi) = Expectation.Bound.reversed(text) {
-                            throw ConfigurationError("\(path): findings[\(i)].values.\(key): the range \(lo)..\(hi) is reversed (write the smaller bound first)")
+                        if case .string(let text) = value, Expectation.Bound.isReversed(text) {
+                            throw ConfigurationError("\(path): findings[\(i)].values.\(key): the range \(text) is reversed (write the smaller bound first)")
                         }
                         throw ConfigurationError("\(path): findings[\(i)].values.\(key) must be a number, \"lo..hi\" or a string")
                     }
