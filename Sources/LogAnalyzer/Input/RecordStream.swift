@@ -18,8 +18,9 @@ final class RecordStream {
     private var queueHead = 0
     private(set) var nulLines = 0
     private var fd: Int32 = -1
-    /// A plain (not gzip) file's size when it was opened, else -1: reading it to a shorter end
-    /// means it was cut meanwhile, at a point the reader had not reached yet.
+    /// A regular file's size when it was opened, else -1: reading it to an end short of that,
+    /// with the file now shorter, means it was cut meanwhile, ahead of the reader (a gzip input
+    /// stopped early by its cap is read short, but its file did not shrink).
     private var sizeAtOpen: Int64 = -1
     /// The reader failed (said with its reason): it did not reach the end.
     private var readFailed = false
@@ -165,12 +166,7 @@ final class RecordStream {
         self.fd = fd
         if input.kind == .file, fd > 0 {
             var st = stat()
-            var magic: (UInt8, UInt8) = (0, 0)
-            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, pread(fd, &magic, 2, 0) == 2 || st.st_size < 2,
-               magic != (0x1F, 0x8B)
-            {
-                sizeAtOpen = Int64(st.st_size)
-            }
+            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { sizeAtOpen = Int64(st.st_size) }
         }
         // (Standard input's document, in memory: its entries numbered in the order read.)
         if let (lines, _) = NewestFirst.reversedInput(source, input, options: options) {
