@@ -72,6 +72,20 @@ public struct TextReportRenderer {
 public struct TimelineRenderer {
     public init() {}
 
+    /// A gap between two timed lines of a session at least this long is marked on its own line:
+    /// 5 minutes is how often livekit-server refreshes a connected client's token, so a longer
+    /// silence in a live call is worth seeing (a suspended host's shows as one marked gap).
+    public static let silenceMarkSeconds: Int64 = 300
+
+    /// The marker line for the gap between `previous` and `next`, under the time column of
+    /// `width`, or nil when the gap is shorter than `silenceMarkSeconds`. `what`: the rows shown
+    /// (a session's lines, or its events when the timeline lists those).
+    static func silenceMark(from previous: Timestamp?, to next: Timestamp?, width: Int, what: String) -> String? {
+        guard let previous, let next, next.micros - previous.micros >= silenceMarkSeconds * 1_000_000 else { return nil }
+        let gap = humanDuration(Double(next.micros - previous.micros) / 1_000_000)
+        return "  " + String(repeating: " ", count: max(0, width - 1)) + "~  \(gap) without \(what)\n"
+    }
+
     public func render(_ report: Report, selector: String?) -> String {
         var out = ""
         render(report, selector: selector) { out += $0 }
@@ -92,7 +106,10 @@ public struct TimelineRenderer {
             if !session.records.isEmpty {
                 let rows = timeOrdered(session.records, time: \.time, location: { SourceLocation(input: $0.input, line: $0.line) })
                 let times = ReportText.relativeColumn(rows.map(\.time), to: session.start)
+                var previous: Timestamp?
                 for (r, rel) in zip(rows, times) {
+                    if let mark = Self.silenceMark(from: previous, to: r.time, width: rel.count, what: "a line") { out += mark }
+                    if let t = r.time { previous = t }
                     let side = EventClassifier.side(of: r, path: report.paths[r.input]).rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                     let level = (r.level?.name ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)
                     // (With the `error` field or the traceback's exception, as an event's text.)
@@ -106,7 +123,10 @@ public struct TimelineRenderer {
             } else {
                 let events = session.events
                 let times = ReportText.relativeColumn(events.map(\.time), to: session.start)
+                var previous: Timestamp?
                 for (e, rel) in zip(events, times) {
+                    if let mark = Self.silenceMark(from: previous, to: e.time, width: rel.count, what: "an event") { out += mark }
+                    if let t = e.time { previous = t }
                     let side = e.side.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                     let label = e.kind.label.padding(toLength: 18, withPad: " ", startingAt: 0)
                     out += "  \(rel)  \(side) \(label) \(text.location(e.location))  \(text.safe(e.text))\n"

@@ -12,7 +12,7 @@ import Testing
         let fromPipe = try runLoganalyze(["timeline", "--session", "AJ_p9KdW3xYzQ2r", "-"], stdin: data)
         #expect(fromFile.status == 0 && fromPipe.status == 0)
         #expect(fromPipe.stderr == "")
-        #expect(fromPipe.stdout.split(separator: "\n").count == 44)
+        #expect(fromPipe.stdout.split(separator: "\n").count == 45)
         #expect(fromPipe.stdout == fromFile.stdout.replacingOccurrences(of: Self.path + ":", with: "-:"))
     }
 
@@ -127,7 +127,50 @@ import Testing
             let result = try runLoganalyze(arguments + ["server.log", "browser.log"], cwd: dir.url)
             #expect(result.status == 0)
             let rows = result.stdout.split(separator: "\n").dropFirst()
-            #expect(rows.map { String($0.prefix(16)) } == ["             ?  ", "  +0:00:00.000  ", "  +1:02:03.000  "])
+            #expect(rows.map { String($0.prefix(16)) } == ["             ?  ", "  +0:00:00.000  ", "             ~  ", "  +1:02:03.000  "])
         }
+    }
+}
+
+/// A gap of 5 minutes or more between two rows of a session's timeline is marked on a line of
+/// its own: the suspended host's 11 minutes in the incident show at a glance.
+@Suite struct TimelineSilenceTests {
+    static let log = [
+        (#""message": "received job request", "name": "livekit.agents", "room_name": "quiet""#, "10:00:00"),
+        (#""message": "Generating initial greeting", "name": "agent""#, "10:00:01"),
+        (#""message": "Voice agent running for room quiet", "name": "agent""#, "10:00:02.500000"),
+        (#""message": "received user transcript", "name": "livekit.agents""#, "10:04:59.500000"),
+        (#""message": "received user transcript", "name": "livekit.agents""#, "10:10:00"),
+        (#""message": "process exiting", "name": "livekit.agents", "pid": 7"#, "10:15:00"),
+    ].map { #"{\#($0.0), "level": "INFO", "job_id": "AJ_S1aaaaaaaaaa", "timestamp": "2026-03-04T\#($0.1)+00:00"}"# }
+        .joined(separator: "\n") + "\n"
+
+    @Test func aSessionsLinesShowItsSilences() throws {
+        let dir = TempDir()
+        dir.write("agent.log", Self.log)
+        let result = try runLoganalyze(["timeline", "--session", "quiet", dir.url.path + "/agent.log"])
+        #expect(result.status == 0)
+        let rows = result.stdout.split(separator: "\n").dropFirst().map { String($0.prefix(14)) }
+        // 4 min 57 s after the greeting is not marked; 5 min 0.5 s and 5 min are.
+        #expect(rows == ["  +00:00.000  ", "  +00:01.000  ", "  +00:02.500  ", "  +04:59.500  ", "           ~  ",
+                         "  +10:00.000  ", "           ~  ", "  +15:00.000  "])
+        #expect(result.stdout.split(separator: "\n")[5] == "           ~  5 min without a line")
+    }
+
+    @Test func theEventsTimelineShowsTheGapsBetweenEvents() throws {
+        let dir = TempDir()
+        dir.write("agent.log", Self.log)
+        let result = try runLoganalyze(["timeline", dir.url.path + "/agent.log"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6)
+        #expect(lines[4] == "           ~  14 min 57 s without an event")
+        #expect(lines[5].hasPrefix("  +15:00.000  agent   session end"))
+    }
+
+    @Test func theIncidentsSuspendedHostIsOneMarkedGap() throws {
+        let result = try runLoganalyze(["timeline", "--session", "AJ_p9KdW3xYzQ2r", "Fixtures/incident-real"])
+        let marks = result.stdout.split(separator: "\n").filter { $0.contains("~  ") }
+        #expect(marks == ["           ~  11 min 44 s without a line"])
     }
 }
