@@ -10,7 +10,8 @@
 /// unresponsive, killing job`; voice/agent_session.py `AgentSession is closing due to
 /// unrecoverable error[: …]`, agents-js `… due to an unrecoverable error`; ipc/proc_pool.py
 /// `failed to launch job on process after 3 attempts` (1.4.2+) and `failed to acquire process for
-/// job after 3 attempts` (1.5.16+), the worker's lines for a job no process took). An entrypoint that
+/// job after 3 attempts` (1.5.16+), the worker's lines for a job no process took; worker.py
+/// `assignment for job AJ_… timed out`, a job accepted whose assignment never came). An entrypoint that
 /// raised LiveKit's 401 is an authentication failure, the other rules' (no finding here); the
 /// kills at shutdown (`process did not exit in time`) and of processes without a job are not the
 /// session's failure, nor is the exit a kill is then logged with (`… non-zero exit code -10`).
@@ -51,7 +52,7 @@ public struct JobFailureDetector: Detector {
         /// `process is unresponsive, killing process`, `… exceeded memory limit, killing …`.
         case killed
         /// `failed to launch job on process after 3 attempts`, `failed to acquire process for job
-        /// after 3 attempts`: the job never ran.
+        /// after 3 attempts`, `assignment for job AJ_… timed out`: the job never ran.
         case notLaunched
     }
 
@@ -67,12 +68,13 @@ public struct JobFailureDetector: Detector {
             let u = e.text.utf8
             guard u.count >= 19, let c = u.first,
                 c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") || c == UInt8(ascii: "f") || c == UInt8(ascii: "e")
+                    || c == UInt8(ascii: "a")
             else { return nil }
             var text = e.text
             return text.withUTF8 { t in
                 if t.has("AgentSession is closing due to", at: 0) { return .sessionError }
                 if t.has("failed to launch job on process after ", at: 0) || t.has("failed to acquire process for job after ", at: 0)
-                    || t.has(EventClassifier.nodeLaunchError, at: 0)
+                    || t.has(EventClassifier.nodeLaunchError, at: 0) || EventClassifier.isAssignmentTimeoutMessage(t)
                 {
                     return .notLaunched
                 }
@@ -134,6 +136,8 @@ public struct JobFailureDetector: Detector {
                 : "the worker killed the job's process because it stopped answering (unresponsive)"
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.nodeLaunchError)"):
             what = "the worker could not start the job: \(Self.after(first.event.text, "\(EventClassifier.nodeLaunchError)") ?? "its error was not logged")"
+        case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):
+            what = "the worker accepted the job, but the server's assignment did not come within 7.5 s (\(first.event.text)): the job never started"
         case .notLaunched:
             what = first.event.text.hasPrefix("failed to acquire")
                 ? "the worker could not start the job: no process it started for it finished initialising (failed to acquire process for job after 3 attempts)"
@@ -176,6 +180,8 @@ public struct JobFailureDetector: Detector {
                 : "the job's process did not answer the worker's pings in time: its event loop was blocked (synchronous or CPU-bound code in the job), so the worker killed it")
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.nodeLaunchError)"):
             f.explanation.append("the Node worker accepted the job, then starting a process for it or handing the job to one raised (@livekit/agents `error launching job`): the job's entry function never ran and the room got no agent from it")
+        case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):
+            f.explanation.append("livekit-agents' worker waits 7.5 s after it accepts a job for the server's assignment (with the job's token); the server waits for the worker's answer only as long as its job request's deadline, and a worker whose answer came late (its event loop blocked, its link to the server slow) finds the server gone: the server's log then holds `failed to assign job to worker` for the job (`context deadline exceeded`, or `agent worker availability timeout` after 10 s); the job never ran and the room got no agent from it")
         case .notLaunched:
             f.explanation.append(first.event.text.hasPrefix("failed to acquire")
                 ? "the worker accepted the job, then every process it started for it failed to initialise, three rounds over (livekit-agents ipc/proc_pool.py): the job's entrypoint never ran and the room got no agent from it; the worker's `error initializing process` lines before it give each failure's exception (the prewarm function raising, or the initialisation timing out)"

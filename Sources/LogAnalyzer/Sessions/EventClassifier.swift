@@ -184,7 +184,7 @@ struct EventClassifier {
             mask = message.withUTF8 { scanMessage($0, memo) }
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
-        guard mask != 0 else { return Self.nodeJobFailure(r) ?? Self.launchFailure(r) }
+        guard mask != 0 else { return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) }
         return kind(r, mask)
     }
 
@@ -352,6 +352,29 @@ struct EventClassifier {
         return message.withUTF8 { isLaunchFailureMessage($0) } ? .sessionEnd : nil
     }
 
+    /// livekit-agents' worker giving up on a job it accepted because the server's assignment did
+    /// not come within 7.5 s (WARNING, the job's id in the message only; worker.py
+    /// `_answer_availability`, `ASSIGNMENT_TIMEOUT`, 0.x to HEAD): `assignment for job AJ_… timed
+    /// out`. The server had stopped waiting for the worker's answer (its own `failed to assign job
+    /// to worker`, `context deadline exceeded`), so no worker runs the job. The message has the job
+    /// id inside, so it is matched by its two ends, on messages of 32 to 93 bytes starting with `a`.
+    static let assignmentHead: StaticString = "assignment for job "
+    static let assignmentTail: StaticString = " timed out"
+
+    /// (Out of line: the parser asks for every line of these lengths that starts with `a`.)
+    @inline(never)
+    static func isAssignmentTimeoutMessage(_ m: Bytes) -> Bool {
+        m.count >= 32 && m.count <= 93 && m.has(assignmentHead, at: 0) && m.hasSuffix(assignmentTail)
+    }
+
+    /// A job whose assignment never came (`isAssignmentTimeoutMessage`), as the end of the job's
+    /// session, as `launchFailure`'s lines.
+    static func assignmentTimeout(_ r: LogRecord) -> EventKind? {
+        guard let level = r.level, level >= .warning, r.ids.jobId != nil, r.message.utf8.first == UInt8(ascii: "a") else { return nil }
+        var message = r.message
+        return message.withUTF8 { isAssignmentTimeoutMessage($0) } ? .sessionEnd : nil
+    }
+
     /// Whether a record's message holds the words of a job process's end (`processEnd`'s lines:
     /// `process exit…`, `killing `), not only the agent session's close (`closing agent session
     /// …`), after which the process still runs. The classification's own scan, so remembered in
@@ -500,6 +523,7 @@ struct EventClassifier {
         // (The message's length as a number: a `static let` read costs its lazy-init check.)
         if message.count == 23, Self.isNodeJobFailureMessage(message) { return true }
         if message.count == 48 || message.count == 50 || message.count == 19, Self.isLaunchFailureMessage(message) { return true }
+        if message.byte(0) == UInt8(ascii: "a"), Self.isAssignmentTimeoutMessage(message) { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

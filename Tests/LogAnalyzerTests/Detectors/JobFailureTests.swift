@@ -291,6 +291,48 @@ import Testing
         #expect(f.value("kind") == .text("notLaunched"))
     }
 
+    /// livekit-agents worker.py `_answer_availability`: after the app accepts a job, the worker
+    /// waits `ASSIGNMENT_TIMEOUT` (7.5 s) for the server's assignment and otherwise logs
+    /// `logger.warning(f"assignment for job {job_req.id} timed out", extra={"job_request": job_req,
+    /// "agent_name": …})`: the job's id in the message only, the request as its `str()` (the JSON
+    /// formatter's fallback), here as JSON and as `python agent.py dev` prints it.
+    @Test func aJobWhoseAssignmentNeverCameIsAJobFailure() throws {
+        let e = "\u{1B}"
+        let logs = [
+            [
+                #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Tq4mZ8rWvN2c", "dispatch_id": "", "room": "support-7", "room_id": "RM_Fh3kLp9sQw2x", "agent_name": "", "resuming": false, "enable_recording": false, "timestamp": "2026-05-24T12:12:31.052113+00:00"}"#,
+                #"{"message": "assignment for job AJ_Tq4mZ8rWvN2c timed out", "level": "WARNING", "name": "livekit.agents", "job_request": "<livekit.agents.job.JobRequest object at 0x7f3a2c1b5e10>", "agent_name": "", "timestamp": "2026-05-24T12:12:38.561540+00:00"}"#,
+            ],
+            [
+                "2026-05-24 12:12:31,052 - \(e)[32mINFO\(e)[0m livekit.agents - received job request \(e)[90m{\"job_id\": \"AJ_Tq4mZ8rWvN2c\", \"dispatch_id\": \"\", \"room\": \"support-7\", \"room_id\": \"RM_Fh3kLp9sQw2x\", \"agent_name\": \"\", \"resuming\": false, \"enable_recording\": false}\(e)[0m",
+                "2026-05-24 12:12:38,561 - \(e)[33mWARNING\(e)[0m livekit.agents - assignment for job AJ_Tq4mZ8rWvN2c timed out \(e)[90m{\"job_request\": \"<livekit.agents.job.JobRequest object at 0x7f3a2c1b5e10>\", \"agent_name\": \"\"}\(e)[0m",
+            ],
+        ]
+        for log in logs {
+            let findings = analyze(log: log.joined(separator: "\n")).findings
+            let f = try #require(findings.first)
+            #expect(findings.map(\.rule) == ["job-failure"])
+            #expect(f.sessionKey == "support-7/RM_Fh3kLp9sQw2x")
+            #expect(f.severity == .error)
+            #expect(f.message == "the worker accepted the job, but the server's assignment did not come within 7.5 s (assignment for job AJ_Tq4mZ8rWvN2c timed out): the job never started")
+            #expect(f.value("kind") == .text("notLaunched"))
+            #expect(f.evidence.map(\.role) == ["job not launched"])
+            #expect(f.evidence.map(\.location.line) == [2])
+        }
+    }
+
+    /// The same words in another line are no failure: a tool's own timeout message names no job
+    /// (`assignment for job export timed out`, INFO), and a job id in a longer text does not end
+    /// with the worker's words.
+    @Test func otherAssignmentTimeoutsAreNoJobFailure() throws {
+        let log = [
+            #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Tq4mZ8rWvN2c", "room": "support-7", "room_id": "RM_Fh3kLp9sQw2x", "timestamp": "2026-05-24T12:12:31.052113+00:00"}"#,
+            #"{"message": "assignment for job export timed out", "level": "INFO", "name": "agent", "timestamp": "2026-05-24T12:12:32.000000+00:00"}"#,
+            #"{"message": "assignment for job AJ_Tq4mZ8rWvN2c timed out; retrying with the next ticket", "level": "WARNING", "name": "agent", "timestamp": "2026-05-24T12:12:33.000000+00:00"}"#,
+        ]
+        #expect(analyze(log: log.joined(separator: "\n")).findings.map(\.rule) == [])
+    }
+
     /// An app's own `logging.basicConfig()` prints a second copy of each record in the stdlib's
     /// default `%(levelname)s:%(name)s:%(message)s`, without the extras: that copy names no job and
     /// is no second failure.
