@@ -62,6 +62,9 @@ public struct JobFailureDetector: Detector {
     static func kind(of e: SessionEvent) -> Kind? {
         switch e.kind {
         case .jobError: return .entrypoint
+        case .sessionEnd where e.side == .server:
+            var text = e.text
+            return text.withUTF8 { EventClassifier.isServerAssignFailureMessage($0) } ? .notLaunched : nil
         case .sessionEnd where e.side == .agent:
             // Each of these lines is at least 19 bytes long and starts with `A`, `p`, `j`, `f` or
             // `e` (`process exiting`, the end of every job, is 15 bytes and stops here, uncopied).
@@ -136,6 +139,8 @@ public struct JobFailureDetector: Detector {
                 : "the worker killed the job's process because it stopped answering (unresponsive)"
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.nodeLaunchError)"):
             what = "the worker could not start the job: \(Self.after(first.event.text, "\(EventClassifier.nodeLaunchError)") ?? "its error was not logged")"
+        case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.serverAssignFailed)"):
+            what = "the server could not assign the job to the worker it chose and tried no other (\(first.event.text)): the job never started"
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):
             what = "the worker accepted the job, but the server's assignment did not come within 7.5 s (\(first.event.text)): the job never started"
         case .notLaunched:
@@ -180,6 +185,8 @@ public struct JobFailureDetector: Detector {
                 : "the job's process did not answer the worker's pings in time: its event loop was blocked (synchronous or CPU-bound code in the job), so the worker killed it")
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.nodeLaunchError)"):
             f.explanation.append("the Node worker accepted the job, then starting a process for it or handing the job to one raised (@livekit/agents `error launching job`): the job's entry function never ran and the room got no agent from it")
+        case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.serverAssignFailed)"):
+            f.explanation.append("livekit-server offers a job to one worker and waits for its answer as long as the job request's deadline allows (`context deadline exceeded`), at most 10 s (`agent worker availability timeout`); then, with `retry: false`, it gives the job up: no agent ran it and the room got none from it. The worker's answer came late or not at all: its event loop blocked (synchronous code in the request or prewarm function), or its link to the server slow; a worker that accepted the job late then logs `assignment for job … timed out`")
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):
             f.explanation.append("livekit-agents' worker waits 7.5 s after it accepts a job for the server's assignment (with the job's token); the server waits for the worker's answer only as long as its job request's deadline, and a worker whose answer came late (its event loop blocked, its link to the server slow) finds the server gone: the server's log then holds `failed to assign job to worker` for the job (`context deadline exceeded`, or `agent worker availability timeout` after 10 s); the job never ran and the room got no agent from it")
         case .notLaunched:

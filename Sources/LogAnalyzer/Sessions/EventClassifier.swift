@@ -184,7 +184,7 @@ struct EventClassifier {
             mask = message.withUTF8 { scanMessage($0, memo) }
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
-        guard mask != 0 else { return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) }
+        guard mask != 0 else { return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) }
         return kind(r, mask)
     }
 
@@ -375,6 +375,27 @@ struct EventClassifier {
         return message.withUTF8 { isAssignmentTimeoutMessage($0) } ? .sessionEnd : nil
     }
 
+    /// livekit-server giving up on a job's assignment (WARN, `failed to assign job to worker`
+    /// {`jobID`, `room`, `roomID`, `workerID`, `retry`, `error`}; pkg/service/agentservice.go
+    /// `JobRequest`, v1.7 to HEAD): with `retry: false` (`context deadline exceeded`, `agent
+    /// worker availability timeout`) it tries no other worker, so no agent runs the job; with
+    /// `retry: true` (the worker was full or closed) it asks the next one.
+    static let serverAssignFailed: StaticString = "failed to assign job to worker"
+
+    /// (Out of line: the parser asks for every line of this length, 30.)
+    @inline(never)
+    static func isServerAssignFailureMessage(_ m: Bytes) -> Bool {
+        m.has(serverAssignFailed, at: 0)
+    }
+
+    /// The server's assignment failure without a retry, for a named job, as the end of the job's
+    /// session (the worker's `assignment for job … timed out` is its other side).
+    static func serverAssignFailure(_ r: LogRecord) -> EventKind? {
+        guard r.ids.jobId != nil, r.message.utf8.count == serverAssignFailed.utf8CodeUnitCount, case .bool(false)? = r.field("retry") else { return nil }
+        var message = r.message
+        return message.withUTF8 { isServerAssignFailureMessage($0) } ? .sessionEnd : nil
+    }
+
     /// Whether a record's message holds the words of a job process's end (`processEnd`'s lines:
     /// `process exit…`, `killing `), not only the agent session's close (`closing agent session
     /// …`), after which the process still runs. The classification's own scan, so remembered in
@@ -524,6 +545,7 @@ struct EventClassifier {
         if message.count == 23, Self.isNodeJobFailureMessage(message) { return true }
         if message.count == 48 || message.count == 50 || message.count == 19, Self.isLaunchFailureMessage(message) { return true }
         if message.byte(0) == UInt8(ascii: "a"), Self.isAssignmentTimeoutMessage(message) { return true }
+        if message.count == 30, Self.isServerAssignFailureMessage(message) { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

@@ -321,6 +321,25 @@ import Testing
         }
     }
 
+    /// livekit-server's `JobRequest` (pkg/service/agentservice.go): `logger.Warnw("failed to assign
+    /// job to worker", err, "retry", retry)` with the job's values (`jobID`, `room`, `roomID`,
+    /// `workerID`). Without a retry the job is given up (a server-only log shows it); with one
+    /// (`worker not available`: the worker declined, full) the next worker is asked.
+    @Test func theServerGivingUpAJobsAssignmentIsAJobFailure() throws {
+        func server(_ time: String, _ retry: Bool, _ error: String) -> String {
+            "2026-05-24T12:12:\(time)Z\tWARN\tlivekit.agents\tservice/agentservice.go:441\tfailed to assign job to worker\t{\"jobID\": \"AJ_Tq4mZ8rWvN2c\", \"namespace\": \"\", \"agentName\": \"\", \"jobType\": \"JT_ROOM\", \"room\": \"support-7\", \"roomID\": \"RM_Fh3kLp9sQw2x\", \"workerID\": \"AW_Zr8kPq3mXv2n\", \"retry\": \(retry), \"error\": \"\(error)\"}"
+        }
+        let start = "2026-05-24T12:12:31.040Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"support-7\", \"roomID\": \"RM_Fh3kLp9sQw2x\", \"participant\": \"user-1\", \"pID\": \"PA_hG5kLm2nQw8r\"}"
+        let findings = analyze(log: [start, server("34.051", false, "context deadline exceeded")].joined(separator: "\n")).findings
+        let f = try #require(findings.first)
+        #expect(findings.map(\.rule) == ["job-failure"])
+        #expect(f.sessionKey == "support-7/RM_Fh3kLp9sQw2x")
+        #expect(f.message == "the server could not assign the job to the worker it chose and tried no other (failed to assign job to worker: context deadline exceeded): the job never started")
+        #expect(f.value("kind") == .text("notLaunched"))
+        #expect(f.evidence.map(\.location.line) == [2])
+        #expect(analyze(log: [start, server("31.052", true, "worker not available")].joined(separator: "\n")).findings.map(\.rule) == [])
+    }
+
     /// The same words in another line are no failure: a tool's own timeout message names no job
     /// (`assignment for job export timed out`, INFO), and a job id in a longer text does not end
     /// with the worker's words.
