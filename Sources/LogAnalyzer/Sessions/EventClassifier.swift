@@ -537,15 +537,28 @@ struct EventClassifier {
         return exp * 1_000_000 > t.micros + 60_000_000
     }
 
+    /// Whether the message is one of the events matched by their whole message (no word of the
+    /// vocabulary): Node's entry and launch errors, the Python worker's launch failures and
+    /// assignment timeout, the server's assignment failure.
+    @inline(never)
+    static func isWholeMessageEvent(_ m: Bytes) -> Bool {
+        // (The message's length as a number: a `static let` read costs its lazy-init check.)
+        switch m.count {
+        case 23: return isNodeJobFailureMessage(m)
+        case 19, 48, 50: return isLaunchFailureMessage(m) || isAssignmentTimeoutMessage(m)
+        case 30: return isServerAssignFailureMessage(m)
+        default: return isAssignmentTimeoutMessage(m)
+        }
+    }
+
     /// Whether a message (raw bytes) and error text can make an event at all: the cheap test the
     /// parser runs before it builds a record.
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
-        // (The message's length as a number: a `static let` read costs its lazy-init check.)
-        if message.count == 23, Self.isNodeJobFailureMessage(message) { return true }
-        if message.count == 48 || message.count == 50 || message.count == 19, Self.isLaunchFailureMessage(message) { return true }
-        if message.byte(0) == UInt8(ascii: "a"), Self.isAssignmentTimeoutMessage(message) { return true }
-        if message.count == 30, Self.isServerAssignFailureMessage(message) { return true }
+        // (The lines matched whole start with `e`, `f` or `a`: one test of the first byte here,
+        // the rest out of line.)
+        let c = message.byte(0)
+        if c == UInt8(ascii: "f") || c == UInt8(ascii: "e") || c == UInt8(ascii: "a"), Self.isWholeMessageEvent(message) { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }
