@@ -74,14 +74,18 @@ public struct JobFailureDetector: Detector {
     static func endKind(_ text: String, server: Bool) -> Kind? {
         // Each of these lines is at least 19 bytes long and starts with `A`, `p`, `j`, `f`,
         // `e` or `a` (`process exiting`, the end of every job, is 15 bytes and stops here,
-        // uncopied); the server's is `failed to assign job to worker`.
+        // uncopied); the server's are `failed to assign job to worker` and `no worker available to
+        // handle job`.
         let u = text.utf8
         guard u.count >= 19, let c = u.first,
             c == UInt8(ascii: "A") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j") || c == UInt8(ascii: "f") || c == UInt8(ascii: "e")
-                || c == UInt8(ascii: "a")
+                || c == UInt8(ascii: "a") || c == UInt8(ascii: "n")
         else { return nil }
         var text = text
-        if server { return text.withUTF8 { EventClassifier.isServerAssignFailureMessage($0) } ? .notLaunched : nil }
+        // (The event's text holds the line's `error` after its message.)
+        if server {
+            return text.withUTF8 { $0.has(EventClassifier.serverAssignFailed, at: 0) || $0.has(EventClassifier.serverNoWorkerForJob, at: 0) } ? .notLaunched : nil
+        }
         return text.withUTF8 { t in
             if t.has("AgentSession is closing due to", at: 0) { return .sessionError }
             if t.has("failed to launch job on process after ", at: 0) || t.has("failed to acquire process for job after ", at: 0)
@@ -145,6 +149,8 @@ public struct JobFailureDetector: Detector {
                 : "the worker killed the job's process because it stopped answering (unresponsive)"
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.nodeLaunchError)"):
             what = "the worker could not start the job: \(Self.after(first.event.text, "\(EventClassifier.nodeLaunchError)") ?? "its error was not logged")"
+        case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.serverNoWorkerForJob)"):
+            what = "the server found no worker to take the job (\(first.event.text)): the job never started"
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.serverAssignFailed)"):
             what = "the server could not assign the job to the worker it chose and tried no other (\(first.event.text)): the job never started"
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):
@@ -191,6 +197,8 @@ public struct JobFailureDetector: Detector {
                 : "the job's process did not answer the worker's pings in time: its event loop was blocked (synchronous or CPU-bound code in the job), so the worker killed it")
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.nodeLaunchError)"):
             f.explanation.append("the Node worker accepted the job, then starting a process for it or handing the job to one raised (@livekit/agents `error launching job`): the job's entry function never ran and the room got no agent from it")
+        case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.serverNoWorkerForJob)"):
+            f.explanation.append("livekit-server offers a job to the workers registered for its agent one at a time, picked by their free capacity, and asks the next when one declines or is gone (`failed to assign job to worker`, `retry: true`); with none left that is available and below its load threshold (`no workers with sufficient capacity`; `no workers available`: none registered for it) it gives the job up: no agent ran it and the room got none from it. Workers report themselves full at their `load_threshold`: more workers, or fewer jobs per worker")
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.serverAssignFailed)"):
             f.explanation.append("livekit-server offers a job to one worker and waits for its answer as long as the job request's deadline allows (`context deadline exceeded`), at most 10 s (`agent worker availability timeout`); then, with `retry: false`, it gives the job up: no agent ran it and the room got none from it. The worker's answer came late or not at all: its event loop blocked (synchronous code in the request or prewarm function), or its link to the server slow; a worker that accepted the job late then logs `assignment for job … timed out`")
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):

@@ -381,17 +381,29 @@ struct EventClassifier {
     /// worker availability timeout`) it tries no other worker, so no agent runs the job; with
     /// `retry: true` (the worker was full or closed) it asks the next one.
     static let serverAssignFailed: StaticString = "failed to assign job to worker"
+    /// livekit-server out of workers for a job (WARN, `no worker available to handle job`
+    /// {`jobID`, `room`, `roomID`, `error`: `no workers with sufficient capacity`, `no workers
+    /// available`}; the same `JobRequest`): every worker was full, closed, or had declined it, and
+    /// the job is given up.
+    static let serverNoWorkerForJob: StaticString = "no worker available to handle job"
 
-    /// (Out of line: the parser asks for every line of this length, 30.)
+    /// (Out of line: the parser asks for every line of these lengths, 30 and 33.)
     @inline(never)
     static func isServerAssignFailureMessage(_ m: Bytes) -> Bool {
-        m.has(serverAssignFailed, at: 0)
+        m.count == 30 && m.has(serverAssignFailed, at: 0) || m.count == 33 && m.has(serverNoWorkerForJob, at: 0)
     }
 
-    /// The server's assignment failure without a retry, for a named job, as the end of the job's
-    /// session (the worker's `assignment for job … timed out` is its other side).
+    /// The server giving a named job up, as the end of the job's session: its assignment failure
+    /// without a retry (the worker's `assignment for job … timed out` is its other side), or no
+    /// worker left to ask.
     static func serverAssignFailure(_ r: LogRecord) -> EventKind? {
-        guard r.ids.jobId != nil, r.message.utf8.count == serverAssignFailed.utf8CodeUnitCount, case .bool(false)? = r.field("retry") else { return nil }
+        guard r.ids.jobId != nil else { return nil }
+        let n = r.message.utf8.count
+        if n == 30 {
+            guard case .bool(false)? = r.field("retry") else { return nil }
+        } else if n != 33 {
+            return nil
+        }
         var message = r.message
         return message.withUTF8 { isServerAssignFailureMessage($0) } ? .sessionEnd : nil
     }
@@ -546,7 +558,7 @@ struct EventClassifier {
         switch m.count {
         case 23: return isNodeJobFailureMessage(m)
         case 19, 48, 50: return isLaunchFailureMessage(m) || isAssignmentTimeoutMessage(m)
-        case 30: return isServerAssignFailureMessage(m)
+        case 30, 33: return isServerAssignFailureMessage(m) || isAssignmentTimeoutMessage(m)
         default: return isAssignmentTimeoutMessage(m)
         }
     }
@@ -558,7 +570,7 @@ struct EventClassifier {
         // (The lines matched whole start with `e`, `f` or `a`: one test of the first byte here,
         // the rest out of line.)
         let c = message.byte(0)
-        if c == UInt8(ascii: "f") || c == UInt8(ascii: "e") || c == UInt8(ascii: "a"), Self.isWholeMessageEvent(message) { return true }
+        if c == UInt8(ascii: "f") || c == UInt8(ascii: "e") || c == UInt8(ascii: "a") || c == UInt8(ascii: "n"), Self.isWholeMessageEvent(message) { return true }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

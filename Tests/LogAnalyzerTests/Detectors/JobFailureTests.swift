@@ -338,6 +338,12 @@ import Testing
         #expect(f.value("kind") == .text("notLaunched"))
         #expect(f.evidence.map(\.location.line) == [2])
         #expect(analyze(log: [start, server("31.052", true, "worker not available")].joined(separator: "\n")).findings.map(\.rule) == [])
+        // Declined by the one worker, then none left to ask.
+        let none = "2026-05-24T12:12:31.055Z\tWARN\tlivekit.agents\tservice/agentservice.go:415\tno worker available to handle job\t{\"jobID\": \"AJ_Tq4mZ8rWvN2c\", \"namespace\": \"\", \"agentName\": \"\", \"jobType\": \"JT_ROOM\", \"room\": \"support-7\", \"roomID\": \"RM_Fh3kLp9sQw2x\", \"error\": \"no workers with sufficient capacity\"}"
+        let full = analyze(log: [start, server("31.052", true, "worker not available"), none].joined(separator: "\n")).findings
+        #expect(full.map(\.rule) == ["job-failure"])
+        #expect(full.first?.message == "the server found no worker to take the job (no worker available to handle job: no workers with sufficient capacity): the job never started")
+        #expect(full.first?.evidence.map(\.location.line) == [3])
     }
 
     /// The same words in another line are no failure: a tool's own timeout message names no job
