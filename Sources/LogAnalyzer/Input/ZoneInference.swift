@@ -149,12 +149,16 @@ public enum ZoneInference {
                 if !zoneless { sample.sawZoned = true }
                 for id in [x.ids.jobId, x.ids.roomSid, x.ids.room.map { "name:" + $0 }] {
                     guard let id, id.hasPrefix("AJ_") || id.hasPrefix("RM_") || id.count > 5 && id.hasPrefix("name:") else { continue }
+                    // A dated id's first and last are its earliest and latest times (lines slightly
+                    // out of order); a time of day's are those of its first and last lines: past
+                    // midnight the earliest time of day is that of a line after the midnight,
+                    // the latest one before it.
                     if zoneless {
-                        if sample.zoneless[id].map({ t < $0 }) ?? true { sample.zoneless[id] = t }
-                        if sample.zonelessLast[id].map({ $0 < t }) ?? true { sample.zonelessLast[id] = t }
+                        if sample.zoneless[id].map({ dated && t < $0 }) ?? true { sample.zoneless[id] = t }
+                        if sample.zonelessLast[id].map({ !dated || $0 < t }) ?? true { sample.zonelessLast[id] = t }
                     } else {
-                        if sample.zoned[id].map({ t < $0 }) ?? true { sample.zoned[id] = t }
-                        if sample.zonedLast[id].map({ $0 < t }) ?? true { sample.zonedLast[id] = t }
+                        if sample.zoned[id].map({ dated && t < $0 }) ?? true { sample.zoned[id] = t }
+                        if sample.zonedLast[id].map({ !dated || $0 < t }) ?? true { sample.zonedLast[id] = t }
                     }
                 }
             }

@@ -197,4 +197,34 @@ import Testing
         #expect(notes.first?.message.contains("run 8 h ahead of ") == true)
         #expect(notes.first?.message.contains("'s for the same room name (voice-room-7f3k2): read in +08:00 ") == true)
     }
+
+    /// A browser console in São Paulo (-03:00) whose DevTools times of day cross its midnight
+    /// (23:59:56 to 00:17:34) beside a server in UTC (02:59:56Z to 03:17:50Z). The room's first
+    /// and last lines in the console are its first and last lines, not its earliest and latest
+    /// times of day (00:05:34 and 23:59:56: 2 h 54 min from the server's, no zone's offset): the
+    /// console was read in UTC, its lines a session of their own three hours before the room.
+    @Test func aConsoleCrossingItsMidnightIsPlacedByItsFirstAndLastLines() throws {
+        let dir = TempDir()
+        let context = "{room: 'voice-room-7f3k2', roomID: 'RM_Xq7bT2mNw4Lp', participant: 'user-42b7', pID: 'PA_Ju6rE9tYq1Bz'}"
+        let serverPath = dir.write("server.log", [
+            "2025-12-11T02:59:56.031Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"participant\": \"user-42b7\", \"pID\": \"PA_Ju6rE9tYq1Bz\"}",
+            "2025-12-11T03:17:50.212Z\tINFO\tlivekit.room\tservice/roommanager.go:659\troom closed\t{\"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\"}",
+        ].joined(separator: "\n") + "\n")
+        let browserPath = dir.write("browser.log", [
+            "23:59:56.214 livekit-client.esm.mjs:18392 signal connected \(context)",
+            "00:05:34.318 livekit-client.esm.mjs:20117 received server answer \(context)",
+            "00:17:34.591 livekit-client.esm.mjs:22473 disconnect from room \(context)",
+        ].joined(separator: "\n") + "\n")
+        var options = IngestOptions()
+        var sink = DiagnosticSink()
+        let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &sink)
+        #expect(options.inferZones(for: inputs).map(\.rendered) == [
+            "\(browserPath): note: its stamps name no zone and run 3 h behind \(serverPath)'s for the same room (RM_Xq7bT2mNw4Lp): read in -03:00 (--tz \(browserPath)=ZONE to choose)",
+        ])
+        let report = Analyzer(ingest: options, configuration: AnalysisConfiguration()).run(inputs, diagnostics: &sink)
+        #expect(report.sessions.map { "\($0.start?.iso8601 ?? "-") \($0.end?.iso8601 ?? "-")" } == [
+            "2025-12-11T02:59:56.031Z 2025-12-11T03:17:50.212Z",
+        ])
+        #expect(report.sessions.first?.sides == [.server, .browser])
+    }
 }
