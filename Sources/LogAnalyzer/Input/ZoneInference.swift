@@ -40,6 +40,8 @@ public enum ZoneInference {
         for (c, input) in inputs.enumerated() {
             guard let candidate = samples[c], !candidate.zoneless.isEmpty, !candidate.sawZoned, !options.names(input.path) else { continue }
             var offsets: [Int] = []
+            // Offsets of an id's last lines an hour from its first lines' (see below).
+            var summer: [Int] = []
             var example: (id: String, path: String)?
             // The ids first; room names (`name:…`) only for a log that shares none (an app
             // backend naming the room of each token it mints).
@@ -48,35 +50,35 @@ public enum ZoneInference {
                 guard let reference = samples[r] else { continue }
                 for (id, t) in reference.zoned.sorted(by: { $0.key < $1.key }) where id.hasPrefix("name:") == byName {
                     guard let local = candidate.zoneless[id] else { continue }
-                    var delta = t.seconds(until: local)
+                    var delta = seconds(from: t, to: local)
                     if !local.hasDate || !t.hasDate {
-                        // A time of day (a browser console's DevTools stamps): the offset within
-                        // a day, -12 h to +12 h.
-                        let day = Double(Timestamp.microsPerDay) / 1_000_000
-                        delta = (Double(local.microsOfDay - t.microsOfDay) / 1_000_000).truncatingRemainder(dividingBy: day)
-                        if delta > day / 2 { delta -= day } else if delta <= -day / 2 { delta += day }
                         // A console names the room in few lines (livekit-client 2.x at info level:
                         // a resume, `disconnect from room`), so its first such line can be hours
                         // into the room's life: when its lines of the room, read as they are,
                         // fall within the other log's, they need no offset (not for a room's name:
                         // an app backend logs only its mints, at the room's start).
                         if !byName, let localLast = candidate.zonelessLast[id], let last = reference.zonedLast[id] {
-                            var toEnd = (Double(localLast.microsOfDay - last.microsOfDay) / 1_000_000).truncatingRemainder(dividingBy: day)
-                            if toEnd > day / 2 { toEnd -= day } else if toEnd <= -day / 2 { toEnd += day }
+                            let toEnd = seconds(from: last, to: localLast)
                             if delta >= -toleranceSeconds, toEnd <= toleranceSeconds { delta = 0 }
                         }
                     }
-                    let quarters = (delta / 900).rounded()
-                    guard abs(delta - quarters * 900) <= toleranceSeconds, abs(quarters) <= 14 * 4,
-                        quarters == 0 || zoneOffsets.contains(Int(quarters) * 900) else { continue }
-                    offsets.append(Int(quarters) * 900)
-                    if example == nil, quarters != 0 { example = (id, other.path) }
+                    guard let offset = zoneOffset(delta) else { continue }
+                    offsets.append(offset)
+                    if example == nil, offset != 0 { example = (id, other.path) }
+                    // The id's last lines an hour from that: the clocks changed for daylight
+                    // saving time while it lasted (a session across 02:00 on the night they do).
+                    if let localLast = candidate.zonelessLast[id], let last = reference.zonedLast[id],
+                        let end = zoneOffset(seconds(from: last, to: localLast)), abs(end - offset) == 3600
+                    {
+                        summer.append(end)
+                        if example == nil { example = (id, other.path) }
+                    }
                 }
             }
             }
             // Two offsets an hour apart: a zone whose clocks changed for daylight saving time
             // within the log; no one offset reads it, a zone's name does.
-            let distinct = Set(offsets).sorted()
+            let distinct = Set(offsets + summer).sorted()
             if distinct.count == 2, distinct[1] - distinct[0] == 3600, let example {
                 let hours = distinct.map { $0 == 0 ? "0 h" : duration(abs($0)) }
                 let run = distinct[0] >= 0 ? "\(hours[0]) or \(hours[1]) ahead of" : "\(hours[1]) or \(hours[0]) behind"
@@ -93,6 +95,23 @@ public enum ZoneInference {
                 "its stamps name no zone and run \(duration(abs(offset))) \(ahead) \(example.path)'s for the same \(example.id.hasPrefix("AJ_") ? "job" : example.id.hasPrefix("name:") ? "room name" : "room") (\(example.id.hasPrefix("name:") ? String(example.id.dropFirst(5)) : example.id)): read in \(zone.name) (--tz \(input.path)=ZONE to choose)"))
         }
         return (zones, notes)
+    }
+
+    /// Seconds from `reference` to `local`; for a time of day, within a day, -12 h to +12 h.
+    static func seconds(from reference: Timestamp, to local: Timestamp) -> Double {
+        guard !local.hasDate || !reference.hasDate else { return reference.seconds(until: local) }
+        let day = Double(Timestamp.microsPerDay) / 1_000_000
+        var delta = (Double(local.microsOfDay - reference.microsOfDay) / 1_000_000).truncatingRemainder(dividingBy: day)
+        if delta > day / 2 { delta -= day } else if delta <= -day / 2 { delta += day }
+        return delta
+    }
+
+    /// The zone offset (seconds) that `delta` is, give or take `toleranceSeconds`, or nil.
+    static func zoneOffset(_ delta: Double) -> Int? {
+        let quarters = (delta / 900).rounded()
+        guard abs(delta - quarters * 900) <= toleranceSeconds, abs(quarters) <= 14 * 4,
+            quarters == 0 || zoneOffsets.contains(Int(quarters) * 900) else { return nil }
+        return Int(quarters) * 900
     }
 
     /// The offsets that zones have (whole hours, and the half and three-quarter hours of India,
@@ -149,16 +168,16 @@ public enum ZoneInference {
                 if !zoneless { sample.sawZoned = true }
                 for id in [x.ids.jobId, x.ids.roomSid, x.ids.room.map { "name:" + $0 }] {
                     guard let id, id.hasPrefix("AJ_") || id.hasPrefix("RM_") || id.count > 5 && id.hasPrefix("name:") else { continue }
-                    // A dated id's first and last are its earliest and latest times (lines slightly
-                    // out of order); a time of day's are those of its first and last lines: past
-                    // midnight the earliest time of day is that of a line after the midnight,
-                    // the latest one before it.
+                    // An id's first and last lines, in the file's order (within the tolerance
+                    // of lines slightly out of order): not its earliest and latest times, which
+                    // past midnight are a time of day after it and one before it, and in the
+                    // hour written twice when the clocks go back, a line after the change.
                     if zoneless {
-                        if sample.zoneless[id].map({ dated && t < $0 }) ?? true { sample.zoneless[id] = t }
-                        if sample.zonelessLast[id].map({ !dated || $0 < t }) ?? true { sample.zonelessLast[id] = t }
+                        if sample.zoneless[id] == nil { sample.zoneless[id] = t }
+                        sample.zonelessLast[id] = t
                     } else {
-                        if sample.zoned[id].map({ dated && t < $0 }) ?? true { sample.zoned[id] = t }
-                        if sample.zonedLast[id].map({ !dated || $0 < t }) ?? true { sample.zonedLast[id] = t }
+                        if sample.zoned[id] == nil { sample.zoned[id] = t }
+                        sample.zonedLast[id] = t
                     }
                 }
             }

@@ -227,4 +227,31 @@ import Testing
         ])
         #expect(report.sessions.first?.sides == [.server, .browser])
     }
+
+    /// One job across the change of summer time, a worker's dev text in Europe/Berlin beside a
+    /// server in UTC: its first line 1 h ahead of the server's (01:51:46 CET, 00:51:46Z) and its
+    /// last 2 h (03:09:24 CEST, 01:09:25Z) on 2026-03-29; at the end of summer time, 2026-10-25,
+    /// 02:51:46 CEST then 02:09:24 CET. The job's first lines alone had read the first in
+    /// +01:00, silently, its end an hour off (a second session with the cascade); the second in
+    /// +02:00 by the room's name (the job's earliest time, 02:09:24, is no zone's offset from
+    /// 00:51:46Z). Both now give the note that the clocks changed, as two jobs an hour apart do.
+    @Test(arguments: [("2026-03-29", "01:51:46,205", "03:09:24,019"), ("2026-10-25", "02:51:46,205", "02:09:24,019")])
+    func oneJobAcrossTheChangeOfSummerTimeIsNoted(day: String, first: String, last: String) throws {
+        let dir = TempDir()
+        let serverPath = dir.write("server.log", [
+            "\(day)T00:51:46.219Z\tINFO\tlivekit.agents\tservice/agentservice.go:407\tassigned job to worker\t{\"jobID\": \"AJ_p9KdW3xYzQ2r\", \"namespace\": \"\", \"agentName\": \"voice-assistant\", \"jobType\": \"JT_ROOM\", \"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"workerID\": \"AW_h4TfL8sVc2Nm\"}",
+            "\(day)T01:09:25.031Z\tINFO\tlivekit\trtc/participant.go:1538\tparticipant closing\t{\"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"participant\": \"agent-AJ_p9KdW3xYzQ2r\", \"pID\": \"PA_Mn3vC8xLk5Wd\", \"remote\": false, \"sendLeave\": false, \"reason\": \"STALE\", \"isExpectedToResume\": false}",
+        ].joined(separator: "\n") + "\n")
+        let agentPath = dir.write("agent.log", [
+            "\(day) \(first) - INFO livekit.agents - received job request {\"job_id\": \"AJ_p9KdW3xYzQ2r\", \"dispatch_id\": \"AD_Vb7nK2pQx9Tm\", \"room_name\": \"voice-room-7f3k2\", \"agent_name\": \"voice-assistant\", \"resuming\": false}",
+            "\(day) \(last) - ERROR livekit - livekit::rtc_engine:663:livekit::rtc_engine - failed to reconnect to the livekit room {\"pid\": 48213, \"job_id\": \"AJ_p9KdW3xYzQ2r\"}",
+        ].joined(separator: "\n") + "\n")
+        var options = IngestOptions()
+        var sink = DiagnosticSink()
+        let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &sink)
+        #expect(options.inferZones(for: inputs).map(\.rendered) == [
+            "\(agentPath): note: its stamps name no zone and run 1 h or 2 h ahead of \(serverPath)'s for the same jobs and rooms (its clocks changed for daylight saving time?): read as --tz says (UTC by default); --tz \(agentPath)=ZONE with the zone's name (Europe/Berlin) reads both",
+        ])
+        #expect(options.zonesByPath.isEmpty)
+    }
 }
