@@ -137,13 +137,21 @@ public struct EarlyTokenDeathDetector: Detector {
                 var text = "the rejected token is valid for \(humanDuration(Double(validity))) (exp - nbf): a token the server minted at a refresh, not the "
                     + (agentJobTTL ? "\(humanDuration(ttl)) job token it minted first. " : "app's \(humanDuration(ttl)) token. ")
                     + "livekit-server before v1.13.2 replaces connected clients' tokens with 10-minute ones every 5 minutes, so the configured TTL stopped mattering after the first refresh"
-                if let nbf = claims.notBefore {
+                // (The nbf is an instant: a failure stamped with a time of day and no date
+                // cannot be compared with it.)
+                if let nbf = claims.notBefore, failedAt.hasDate {
                     let refreshed = Timestamp(micros: nbf * 1_000_000)
                     let since = refreshed.seconds(until: failedAt)
-                    missedRefreshAt = refreshed.adding(seconds: c.tokenRefreshIntervalSeconds)
-                    refreshAge = since
-                    f.values.append(("sinceLastRefreshSeconds", .number(since)))
-                    text += "; its refresh at \(refreshed.humanString) was the last one received, \(humanDuration(since)) before the failure (refreshes are due every \(humanDuration(c.tokenRefreshIntervalSeconds)))"
+                    if since >= 0 {
+                        missedRefreshAt = refreshed.adding(seconds: c.tokenRefreshIntervalSeconds)
+                        refreshAge = since
+                        f.values.append(("sinceLastRefreshSeconds", .number(since)))
+                        text += "; its refresh at \(refreshed.humanString) was the last one received, \(humanDuration(since)) before the failure (refreshes are due every \(humanDuration(c.tokenRefreshIntervalSeconds)))"
+                    } else {
+                        // Rejected before the server minted it, as the failure's log tells time:
+                        // that log runs behind the server's clock by at least as much.
+                        text += "; its refresh at \(refreshed.humanString) is \(humanDuration(-since)) after the failure as its log stamps it: that log's time runs at least as far behind the server's (a log without a zone read in another zone than its own: --tz NAME=ZONE)"
+                    }
                 }
                 f.explanation.append(text)
             } else if Double(validity) < ttl, !agentToken {
