@@ -66,7 +66,8 @@ public struct AuthCredentialsDetector: Detector {
         if sdkRejection != nil {
             f.explanation.append("Rust SDK releases between 2025-10-14 and 2026-04-29 turned any failed connection attempt (e.g. a 503 from a full node) into this 401 (livekit/rust-sdks#1042); upgrade livekit-rtc before suspecting the grants.")
         }
-        if let claims = first.token, let exp = claims.expires, let t = first.time, exp * 1_000_000 > t.micros {
+        // (A time of day without a date is no instant to compare the claims with.)
+        if let claims = first.token, let exp = claims.expires, let t = first.time, t.hasDate, exp * 1_000_000 > t.micros {
             f.explanation.append("the rejected token had not expired: \(claims.summary); not a TTL problem")
         }
         f.evidence.append(Evidence(first, role: "first rejection"))

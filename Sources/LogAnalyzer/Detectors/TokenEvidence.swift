@@ -111,7 +111,10 @@ extension TokenEvidence {
         else { return nil }
         let expiry = Timestamp(micros: exp * 1_000_000)
         var text = "the \(rejected.side.rawValue) was rejected when it connected anew (`\(connect.text)` at \(connectedAt.humanString); its first connection was at \(startedAt.humanString)): "
-            + "the app called connect() again with the token it had kept, \(humanDuration(expiry.seconds(until: t))) after that token's exp (\(expiry.humanString)) - a connected SDK resumes with the token the server refreshed, not the app's"
+            // (A time of day without a date is no instant to measure from the token's exp.)
+            + "the app called connect() again with the token it had kept, "
+            + (t.hasDate ? "\(humanDuration(expiry.seconds(until: t))) after that token's exp (\(expiry.humanString))" : "which expired at \(expiry.humanString)")
+            + " - a connected SDK resumes with the token the server refreshed, not the app's"
         if session.events.contains(where: { $0.side == .agent }) && !failures.contains(where: { $0.side == .agent }) {
             text += "; the agent's connection was not rejected"
         }

@@ -155,3 +155,19 @@ import Testing
         #expect(f.evidence.map(\.location.line) == [2, 1])
     }
 }
+
+
+/// A rejection in a log of times of day with no date in the run (the 1.6 compact console): the
+/// token's exp, an instant, was compared with the failure counted from day 0, so every token
+/// "had not expired" (this one expired at 2026-03-17 00:10:00, seven minutes before a failure
+/// at 00:17:26 if that was the day). Without a date nothing is said of it.
+@Suite struct UndatedRejectionTests {
+    @Test func anUndatedRejectionSaysNothingOfTheTokensExpiry() throws {
+        let token = makeJWT(#"{"exp":1773706200,"nbf":1773705600,"sub":"agent-AJ_kTm3vPq9Xw2a","video":{"room":"room-abc","roomJoin":true}}"#)
+        let report = analyze(log: "00:17:26 ERROR livekit livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(token), error: go-jose/go-jose: error in cryptographic primitive " + #"{"pid": 4300, "job_id": "AJ_kTm3vPq9Xw2a"}"#)
+        let f = try #require(report.findings.first { $0.rule == "auth-credentials" })
+        #expect(f.value("kind") == .text("badSignature"))
+        #expect(f.at?.iso8601 == "00:17:26.000")
+        #expect(!f.explanation.contains { $0.hasPrefix("the rejected token had not expired") })
+    }
+}

@@ -164,4 +164,25 @@ import Testing
         #expect(f.explanation.filter { $0.contains("at a refresh") || $0.contains("suspended") } == [])
         #expect(f.explanation.contains("the rejected token was minted valid for only 5 min, shorter than the configured 2 h: the code that minted it does not use the configured TTL (starter templates mint 15-minute tokens)"))
     }
+
+    /// The same browser console saved alone, with DevTools times of day and no date anywhere:
+    /// its new connect() is still seen, but the rejection at 14:19:40 (of day 0, the date
+    /// unknown) was measured from the token's exp (2025-12-03 14:15:00): "-490199 h 55 min 19 s
+    /// after that token's exp". The exp is given as an instant, without a duration.
+    @Test func aNewConnectInAnUndatedConsoleIsNotMeasuredFromTheTokensExp() throws {
+        let token = makeJWT(#"{"exp":1764771300,"iss":"APIq7Rm2Xc9LbT4","name":"user-7c1e","nbf":1764770400,"sub":"user-7c1e","video":{"canPublish":true,"canSubscribe":true,"room":"support-room-q8","roomJoin":true}}"#)
+        let ctx = "{room: 'support-room-q8', roomID: 'RM_Vd3kQ8pLx2Zn', participant: 'user-7c1e', pID: 'PA_Hs4nB7wKq9Ct'}"
+        let none = "{room: undefined, roomID: undefined, participant: undefined, pID: undefined}"
+        let body = "invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp)"
+        let report = analyze(files: [("browser.log", [
+            "14:00:00.402 livekit-client.esm.mjs:18214 signal connecting to wss://support-demo.livekit.cloud \(none)",
+            "14:00:00.688 livekit-client.esm.mjs:18392 signal connected \(ctx)",
+            "14:16:32.120 livekit-client.esm.mjs:19407 disconnect from room \(ctx)",
+            "14:19:40.018 livekit-client.esm.mjs:18214 signal connecting to wss://support-demo.livekit.cloud \(none)",
+            "14:19:40.366 support.js:88 reconnect failed ConnectionError: could not establish signal connection: \(body)",
+        ])])
+        let f = try #require(report.findings.first { $0.rule == "auth-expiry-cascade" })
+        #expect(f.at?.iso8601 == "14:19:40.366")
+        #expect(f.explanation.contains("the browser was rejected when it connected anew (`signal connecting to wss://support-demo.livekit.cloud` at 14:19:40; its first connection was at 14:00:00): the app called connect() again with the token it had kept, which expired at 2025-12-03 14:15:00 - a connected SDK resumes with the token the server refreshed, not the app's"))
+    }
 }
