@@ -164,7 +164,7 @@ import Testing
 @Suite struct UndatedRejectionTests {
     @Test func anUndatedRejectionSaysNothingOfTheTokensExpiry() throws {
         let token = makeJWT(#"{"exp":1773706200,"nbf":1773705600,"sub":"agent-AJ_kTm3vPq9Xw2a","video":{"room":"room-abc","roomJoin":true}}"#)
-        let report = analyze(log: "00:17:26 ERROR livekit livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(token), error: go-jose/go-jose: error in cryptographic primitive " + #"{"pid": 4300, "job_id": "AJ_kTm3vPq9Xw2a"}"#)
+        let report = analyze(log: "00:17:26 ERROR livekit livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(token), error: go-jose/go-jose: error in cryptographic primitive " + #"{"pid": 4300, "job_id": "AJ_kTm3vPq9Xw2a", "room": "room-abc"}"#)
         let f = try #require(report.findings.first { $0.rule == "auth-credentials" })
         #expect(f.value("kind") == .text("badSignature"))
         #expect(f.at?.iso8601 == "00:17:26.000")

@@ -43,9 +43,9 @@ import Testing
         let token = makeJWT(#"{"exp":1765412096,"iss":"APIfixtureKey01","name":"agent-AJ_p9KdW3xYzQ2r","nbf":1765411496,"sub":"agent-AJ_p9KdW3xYzQ2r","video":{"room":"voice-room-7f3k2","roomJoin":true}}"#)
         let report = analyze(files: [
             ("agent.log", [
-                #"23:59:56 INFO agent Session created {"pid": 48213, "job_id": "AJ_p9KdW3xYzQ2r"}"#,
-                #"00:05:41 INFO livekit.agents TTS metrics {"ttfb": 0.36, "audio_duration": 4.11, "pid": 48213, "job_id": "AJ_p9KdW3xYzQ2r"}"#,
-                "00:17:26 ERROR livekit livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp) " + #"{"pid": 48213, "job_id": "AJ_p9KdW3xYzQ2r"}"#,
+                #"23:59:56 INFO agent Session created {"pid": 48213, "job_id": "AJ_p9KdW3xYzQ2r", "room": "voice-room-7f3k2"}"#,
+                #"00:05:41 INFO livekit.agents TTS metrics {"ttfb": 0.36, "audio_duration": 4.11, "pid": 48213, "job_id": "AJ_p9KdW3xYzQ2r", "room": "voice-room-7f3k2"}"#,
+                "00:17:26 ERROR livekit livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: client error: 401 Unauthorized - invalid token: \(token), error: go-jose/go-jose/jwt: validation failed, token is expired (exp) " + #"{"pid": 48213, "job_id": "AJ_p9KdW3xYzQ2r", "room": "voice-room-7f3k2"}"#,
             ]),
         ], configure: { $0.configuredTokenTTLSeconds = 7200 })
         let f = try #require(report.findings.first { $0.rule == "early-token-death" })
