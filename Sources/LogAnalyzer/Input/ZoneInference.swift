@@ -65,9 +65,11 @@ public enum ZoneInference {
                     guard let offset = zoneOffset(delta) else { continue }
                     offsets.append(offset)
                     if example == nil, offset != 0 { example = (id, other.path) }
-                    // The id's last lines an hour from that: the clocks changed for daylight
-                    // saving time while it lasted (a session across 02:00 on the night they do).
-                    if let localLast = candidate.zonelessLast[id], let last = reference.zonedLast[id],
+                    // A job's last lines an hour from that: the clocks changed for daylight
+                    // saving time while it ran (a session across 02:00 on the night they do).
+                    // (Jobs only: both logs name a job until it ends, while a room may outlive
+                    // the lines of a log that names it, the agent's or a browser's, by an hour.)
+                    if id.hasPrefix("AJ_"), let localLast = candidate.zonelessLast[id], let last = reference.zonedLast[id],
                         let end = zoneOffset(seconds(from: last, to: localLast)), abs(end - offset) == 3600
                     {
                         summer.append(end)

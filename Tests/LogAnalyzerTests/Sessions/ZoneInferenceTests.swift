@@ -254,4 +254,26 @@ import Testing
         ])
         #expect(options.zonesByPath.isEmpty)
     }
+
+    /// A browser console in UTC beside a server in UTC, the room outliving the user's lines by
+    /// an hour (the user left, the others talked on): the room's last line in the server's log
+    /// (`room closed`, 10:55:12Z) is an hour after the console's last (`disconnect from room`,
+    /// 09:55:10). That was read as a change of summer time (a note, "run 0 h or 1 h behind");
+    /// only a job's ends are compared now, which both logs name until it ends.
+    @Test func aRoomOutlivingAConsolesLinesByAnHourIsNoChangeOfSummerTime() throws {
+        let dir = TempDir()
+        let context = "{room: 'voice-room-7f3k2', roomID: 'RM_Xq7bT2mNw4Lp', participant: 'user-42b7', pID: 'PA_Ju6rE9tYq1Bz'}"
+        dir.write("server.log", [
+            "2026-03-17T09:00:00.219Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"participant\": \"user-42b7\", \"pID\": \"PA_Ju6rE9tYq1Bz\"}",
+            "2026-03-17T10:55:12.000Z\tINFO\tlivekit.room\tservice/roommanager.go:659\troom closed\t{\"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\"}",
+        ].joined(separator: "\n") + "\n")
+        dir.write("browser.log", [
+            "09:00:00.512 livekit-client.esm.mjs:18392 signal connected \(context)",
+            "09:55:10.000 livekit-client.esm.mjs:22473 disconnect from room \(context)",
+        ].joined(separator: "\n") + "\n")
+        var options = IngestOptions()
+        var sink = DiagnosticSink()
+        let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &sink)
+        #expect(options.inferZones(for: inputs).map(\.rendered) == [])
+    }
 }
