@@ -46,7 +46,9 @@ struct ReportText {
             if s.room == nil && s.roomSid == nil { parts[0] = jobs } else { parts.append(jobs) }
         }
         if let start = s.start, let end = s.end {
-            parts.append("\(start.humanString) -> \(end.timeOfDayString()) (\(humanDuration(start.seconds(until: end))))")
+            // (The end's date too when it is another day's: `2025-12-10 23:59:55 -> 2025-12-11 00:17:50`.)
+            let until = start.hasDate && end.hasDate && end.day != start.day ? end.humanString : end.timeOfDayString()
+            parts.append("\(start.humanString) -> \(until) (\(humanDuration(start.seconds(until: end))))")
         }
         parts.append("[\(s.sides.map(\.rawValue).joined(separator: ", "))]")
         return parts.joined(separator: "  ")

@@ -174,3 +174,18 @@ import Testing
         #expect(marks == ["           ~  11 min 44 s without a line"])
     }
 }
+
+/// A session that runs past midnight names its end's date in the header: `-> 00:17:50` alone
+/// read as a time before the start.
+@Suite struct SessionHeaderDateTests {
+    @Test func anEndOnTheNextDayCarriesItsDate() throws {
+        let dir = TempDir()
+        dir.write("agent.log", [
+            (#""message": "received job request", "room_name": "late""#, "2025-12-10T23:59:55"),
+            (#""message": "process exiting", "pid": 7"#, "2025-12-11T00:17:50"),
+        ].map { #"{\#($0.0), "level": "INFO", "name": "livekit.agents", "job_id": "AJ_M1aaaaaaaaaa", "timestamp": "\#($0.1)+00:00"}"# }
+            .joined(separator: "\n") + "\n")
+        let result = try runLoganalyze(["timeline", dir.url.path + "/agent.log"])
+        #expect(result.stdout.split(separator: "\n").first == "late  job AJ_M1aaaaaaaaaa  2025-12-10 23:59:55 -> 2025-12-11 00:17:50 (17 min 55 s)  [agent]")
+    }
+}
