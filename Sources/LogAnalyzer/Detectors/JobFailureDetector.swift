@@ -32,6 +32,9 @@ public struct JobFailureDetector: Detector {
                 DetectorExample("process killed for memory", triggers: true, log: """
                     {"message": "job process exceeded memory limit, killing it", "level": "ERROR", "name": "livekit.agents", "memory_usage_mb": 812.4, "memory_limit_mb": 800, "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
                     """),
+                DetectorExample("the server gave the job up", triggers: true, log: """
+                    2026-01-01T00:00:03.000Z\tWARN\tlivekit.agents\tservice/agentservice.go:441\tfailed to assign job to worker\t{"jobID": "AJ_ikLgRDmSdOXj", "namespace": "", "agentName": "", "jobType": "JT_ROOM", "room": "support-room", "roomID": "RM_8JBQ2nlrFwSs", "workerID": "AW_z5g7KvFN5D9u", "retry": false, "error": "context deadline exceeded"}
+                    """),
                 DetectorExample("a normal exit is no failure", triggers: false, log: """
                     {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
                     """),
