@@ -85,7 +85,7 @@ public enum ZoneInference {
                 let hours = distinct.map { $0 == 0 ? "0 h" : duration(abs($0)) }
                 let run = distinct[0] >= 0 ? "\(hours[0]) or \(hours[1]) ahead of" : "\(hours[1]) or \(hours[0]) behind"
                 notes.append(Diagnostic(.note, path: input.path, kind: "tz-ambiguous",
-                    "its stamps name no zone and run \(run) \(example.path)'s for the same jobs and rooms (its clocks changed for daylight saving time?): read as --tz says (UTC by default); --tz \(input.path)=ZONE with the zone's name (Europe/Berlin) reads both"))
+                    "its stamps name no zone and run \(run) \(example.path)'s for the same jobs and rooms (its clocks changed for daylight saving time?): read as --tz says (UTC by default); --tz \(input.path)=ZONE with the zone's name (\(summerZoneExample(standardOffset: distinct[0]))) reads both"))
                 continue
             }
             guard let offset = offsets.first, offset != 0, offsets.allSatisfy({ $0 == offset }), let example,
@@ -97,6 +97,25 @@ public enum ZoneInference {
                 "its stamps name no zone and run \(duration(abs(offset))) \(ahead) \(example.path)'s for the same \(example.id.hasPrefix("AJ_") ? "job" : example.id.hasPrefix("name:") ? "room name" : "room") (\(example.id.hasPrefix("name:") ? String(example.id.dropFirst(5)) : example.id)): read in \(zone.name) (--tz \(input.path)=ZONE to choose)"))
         }
         return (zones, notes)
+    }
+
+    /// A zone whose standard time is `standardOffset` (seconds) and that keeps summer time, as
+    /// the example of a zone's name in the note: the user's own part of the world where the
+    /// offsets tell it (`Europe/Berlin` otherwise).
+    static func summerZoneExample(standardOffset: Int) -> String {
+        switch standardOffset {
+        case -28800: "America/Los_Angeles"
+        case -25200: "America/Denver"
+        case -21600: "America/Chicago"
+        case -18000: "America/New_York"
+        case -14400: "America/Halifax"
+        case 0: "Europe/London"
+        case 7200: "Europe/Helsinki"
+        case 34200: "Australia/Adelaide"
+        case 36000: "Australia/Sydney"
+        case 43200: "Pacific/Auckland"
+        default: "Europe/Berlin"
+        }
     }
 
     /// Seconds from `reference` to `local`; for a time of day, within a day, -12 h to +12 h.

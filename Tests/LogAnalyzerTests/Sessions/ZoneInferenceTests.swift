@@ -235,12 +235,18 @@ import Testing
     /// +01:00, silently, its end an hour off (a second session with the cascade); the second in
     /// +02:00 by the room's name (the job's earliest time, 02:09:24, is no zone's offset from
     /// 00:51:46Z). Both now give the note that the clocks changed, as two jobs an hour apart do.
-    @Test(arguments: [("2026-03-29", "01:51:46,205", "03:09:24,019"), ("2026-10-25", "02:51:46,205", "02:09:24,019")])
-    func oneJobAcrossTheChangeOfSummerTimeIsNoted(day: String, first: String, last: String) throws {
+    /// In New York (2026-03-08, 01:51:46 EST, 06:51:46Z, to 03:09:24 EDT, 07:09:25Z) the note's
+    /// example zone is New York's.
+    @Test(arguments: [
+        ("2026-03-29", "01:51:46,205", "03:09:24,019", "00", "01", "1 h or 2 h ahead of", "Europe/Berlin"),
+        ("2026-10-25", "02:51:46,205", "02:09:24,019", "00", "01", "1 h or 2 h ahead of", "Europe/Berlin"),
+        ("2026-03-08", "01:51:46,205", "03:09:24,019", "06", "07", "4 h or 5 h behind", "America/New_York"),
+    ])
+    func oneJobAcrossTheChangeOfSummerTimeIsNoted(day: String, first: String, last: String, hour0: String, hour1: String, run: String, zone: String) throws {
         let dir = TempDir()
         let serverPath = dir.write("server.log", [
-            "\(day)T00:51:46.219Z\tINFO\tlivekit.agents\tservice/agentservice.go:407\tassigned job to worker\t{\"jobID\": \"AJ_p9KdW3xYzQ2r\", \"namespace\": \"\", \"agentName\": \"voice-assistant\", \"jobType\": \"JT_ROOM\", \"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"workerID\": \"AW_h4TfL8sVc2Nm\"}",
-            "\(day)T01:09:25.031Z\tINFO\tlivekit\trtc/participant.go:1538\tparticipant closing\t{\"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"participant\": \"agent-AJ_p9KdW3xYzQ2r\", \"pID\": \"PA_Mn3vC8xLk5Wd\", \"remote\": false, \"sendLeave\": false, \"reason\": \"STALE\", \"isExpectedToResume\": false}",
+            "\(day)T\(hour0):51:46.219Z\tINFO\tlivekit.agents\tservice/agentservice.go:407\tassigned job to worker\t{\"jobID\": \"AJ_p9KdW3xYzQ2r\", \"namespace\": \"\", \"agentName\": \"voice-assistant\", \"jobType\": \"JT_ROOM\", \"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"workerID\": \"AW_h4TfL8sVc2Nm\"}",
+            "\(day)T\(hour1):09:25.031Z\tINFO\tlivekit\trtc/participant.go:1538\tparticipant closing\t{\"room\": \"voice-room-7f3k2\", \"roomID\": \"RM_Xq7bT2mNw4Lp\", \"participant\": \"agent-AJ_p9KdW3xYzQ2r\", \"pID\": \"PA_Mn3vC8xLk5Wd\", \"remote\": false, \"sendLeave\": false, \"reason\": \"STALE\", \"isExpectedToResume\": false}",
         ].joined(separator: "\n") + "\n")
         let agentPath = dir.write("agent.log", [
             "\(day) \(first) - INFO livekit.agents - received job request {\"job_id\": \"AJ_p9KdW3xYzQ2r\", \"dispatch_id\": \"AD_Vb7nK2pQx9Tm\", \"room_name\": \"voice-room-7f3k2\", \"agent_name\": \"voice-assistant\", \"resuming\": false}",
@@ -250,7 +256,7 @@ import Testing
         var sink = DiagnosticSink()
         let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &sink)
         #expect(options.inferZones(for: inputs).map(\.rendered) == [
-            "\(agentPath): note: its stamps name no zone and run 1 h or 2 h ahead of \(serverPath)'s for the same jobs and rooms (its clocks changed for daylight saving time?): read as --tz says (UTC by default); --tz \(agentPath)=ZONE with the zone's name (Europe/Berlin) reads both",
+            "\(agentPath): note: its stamps name no zone and run \(run) \(serverPath)'s for the same jobs and rooms (its clocks changed for daylight saving time?): read as --tz says (UTC by default); --tz \(agentPath)=ZONE with the zone's name (\(zone)) reads both",
         ])
         #expect(options.zonesByPath.isEmpty)
     }
