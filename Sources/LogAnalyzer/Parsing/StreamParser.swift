@@ -17,14 +17,41 @@ struct StreamParser {
     /// Analysis mode: text lines that cannot be events keep no extras.
     private let gate: TextLineParser.EventGate?
     /// Records are parsed where they end up: at the end of the caller's array (`feed(_:line:into:)`).
-    /// The record that continuation lines may still join (none or one) is the last element of
-    /// that array, or waits in `held` between arrays (`detach(from:)`). A record is large and
-    /// every line makes one: each copy of it cost more than parsing an id.
+    /// The record that continuation lines may still join (none or one, and one parked) is the last element of
+    /// that array (`pendingFromEnd` from its end, when a parked record was taken up again), or
+    /// waits in `held` between arrays (`detach(from:)`), with the records after it. A record is
+    /// large and every line makes one: each copy of it cost more than parsing an id.
     private var held: [LogRecord] = []
     /// What the state and the continuation checks read of the pending record; nil when there is none.
     private var pendingInfo: PendingInfo?
-    /// Whether the pending record is the last element of the array being fed.
-    private var pendingIsLast: Bool { pendingInfo != nil && held.isEmpty }
+    /// Whether the pending record is in the array being fed (`pendingFromEnd` from its end).
+    private var pendingIsInOut: Bool { pendingInfo != nil && held.isEmpty }
+    private var pendingFromEnd = 0
+    /// The wrapper's source (docker compose service, `kubectl --prefix` pod, journald process)
+    /// of the line that started the last record.
+    private var pendingSource: String?
+    /// A record of another source, interrupted by the pending one's (compose interleaves its
+    /// services line by line): its continuation lines, after that source's wrapper, still join it.
+    private var parked: Continuation?
+    /// Most records that follow a parked one before it is complete (the records after it wait
+    /// with it, so this bounds them).
+    static let maxRecordsAfterParked = 256
+
+    /// The pending record's continuation state, while it is parked.
+    private struct Continuation {
+        var info: PendingInfo
+        var source: String?
+        var fromEnd: Int
+        var isOpen: Bool
+        var textBytes: Int
+        var isCut: Bool
+        var isColoured: Bool
+        var pinoValue: (key: String, indent: Int, lines: [String])?
+        var richExtras: [UInt8]?
+        var richTraceback: Bool
+        var richTracebackIndent: Int
+        var traceback: TracebackState
+    }
     /// Records completed so far (the pending one is not).
     private(set) var completedCount = 0
 
@@ -139,7 +166,7 @@ struct StreamParser {
     /// before handing the elements on: then every element of `out` is complete). `escape`: whether
     /// the line holds an ESC, when the caller knows (else it is searched for).
     mutating func feed(_ raw: Bytes, line: Int, escape: Bool? = nil, into out: inout [LogRecord]) {
-        if !held.isEmpty { out.append(held.removeLast()) }
+        if !held.isEmpty { restoreHeld(&out) }
         if escape ?? (raw.baseAddress != nil && memchr(raw.baseAddress!, 0x1B, raw.count) != nil) {
             let n = stripANSI(raw)
             // (A pointer into the parser's own buffer: no Array to retain around the parse.)
@@ -150,10 +177,28 @@ struct StreamParser {
         }
     }
 
-    /// Takes the pending record, if any, off the end of `out` (the next `feed` or `finish`
-    /// puts it at the end of the array it is given): every element of `out` is then complete.
+    /// Takes the pending record, if any, off the end of `out`, with a parked one and the records
+    /// after them (the next `feed` or `finish` puts them at the end of the array it is given):
+    /// every element of `out` is then complete.
     mutating func detach(from out: inout [LogRecord]) {
-        if pendingIsLast { held.append(out.removeLast()) }
+        guard held.isEmpty else { return }
+        var keep = pendingInfo != nil ? pendingFromEnd + 1 : 0
+        if let parked { keep = Swift.max(keep, parked.fromEnd + 1) }
+        if keep == 1 {
+            held.append(out.removeLast())
+        } else if keep > 1 {
+            held.append(contentsOf: out[(out.count - keep)...])
+            out.removeLast(keep)
+        }
+    }
+
+    private mutating func restoreHeld(_ out: inout [LogRecord]) {
+        if held.count == 1 {
+            out.append(held.removeLast())
+        } else {
+            out.append(contentsOf: held)
+            held.removeAll()
+        }
     }
 
     /// Everything the parsing of the next line depends on. Two parsers in the same state turn the
@@ -175,6 +220,8 @@ struct StreamParser {
         var pendingPinoValue: Bool
         var pendingRichExtras: Bool
         var pendingRichTraceback: Bool
+        /// The first line of a record of another source, parked (see `parked`).
+        var parkedLine: Int?
         /// The first lines of the container entries a split line has so far (stdout, stderr).
         var splitStdoutLine: Int?
         var splitStderrLine: Int?
@@ -190,7 +237,7 @@ struct StreamParser {
             pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
             pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen,
             pendingPinoValue: pendingInfo != nil && pinoValue != nil, pendingRichExtras: pendingInfo != nil && richExtras != nil,
-            pendingRichTraceback: pendingInfo != nil && richTraceback, splitStdoutLine: splitStdout?.line, splitStderrLine: splitStderr?.line,
+            pendingRichTraceback: pendingInfo != nil && richTraceback, parkedLine: parked?.info.line, splitStdoutLine: splitStdout?.line, splitStderrLine: splitStderr?.line,
             cloudWatchEventLine: cloudWatchEvent?.line)
     }
 
@@ -210,7 +257,7 @@ struct StreamParser {
 
     /// Completes the pending record, if any, at the end of `out`.
     mutating func finish(into out: inout [LogRecord]) {
-        if !held.isEmpty { out.append(held.removeLast()) }
+        if !held.isEmpty { restoreHeld(&out) }
         if cloudWatchPending { endCloudWatchEvent(into: &out) }
         // A split line whose last entry never came (the log cut there) is a line all the same.
         while let split = [splitStdout, splitStderr].compactMap({ $0 }).min(by: { $0.line < $1.line }) {
@@ -218,6 +265,7 @@ struct StreamParser {
             split.bytes.withUnsafeBufferPointer { feedContainerLine($0, split.wrapper, line: split.line, decoded: split.decoded, into: &out) }
         }
         completePending(&out)
+        if parked != nil { completeParked(&out) }
     }
 
     /// A record is complete when it is emitted: counted, and classified for analysis here (on
@@ -273,13 +321,14 @@ struct StreamParser {
 
     /// Completes the pending record (the last of `out`), if any.
     private mutating func completePending(_ out: inout [LogRecord]) {
-        guard pendingIsLast else { return }
-        if pinoValue != nil { closePinoValue(into: &out[out.count - 1]) }
-        if richExtras != nil { closeRichExtras(into: &out[out.count - 1]) }
+        guard pendingIsInOut else { return }
+        let k = out.count - 1 - pendingFromEnd
+        pendingFromEnd = 0
+        if pinoValue != nil { closePinoValue(into: &out[k]) }
+        if richExtras != nil { closeRichExtras(into: &out[k]) }
         richTraceback = false
         pendingInfo = nil
         completedCount += 1
-        let k = out.count - 1
         Self.complete(&out[k], counts: &counts, classifier: classifier, memo: &memo, redactor: redactor, gate: gate)
     }
 
@@ -521,13 +570,16 @@ struct StreamParser {
             lokiTime = nil
         }
         let end = b.trimmedEnd(b.count)
+        if start >= end && wrapper.cloudWatchHeader {
+            cloudWatchEvent = (wrapper, line, [])
+            return
+        }
+        // (A line of another source than the last record's: only with several sources in one
+        // stream, compose's services, and with a record that may still take lines.)
+        if wrapper.source != pendingSource, pendingInfo != nil || parked != nil { switchSource(to: wrapper.source, &out) }
         if start >= end {
-            if wrapper.cloudWatchHeader {
-                cloudWatchEvent = (wrapper, line, [])
-                return
-            }
             // Blank lines separate chained tracebacks; elsewhere they carry nothing.
-            if traceback != .none, pendingIsLast { appendContinuation("", lines: 1, to: &out) }
+            if traceback != .none, pendingIsInOut { appendContinuation("", lines: 1, to: &out) }
             // (A Rich traceback's blank line ends it, or a chained one's part: what follows
             // continues it only as the next part, `During handling of the above exception`.)
             if richTraceback, traceback == .inside { traceback = .afterException }
@@ -540,9 +592,78 @@ struct StreamParser {
         }
         completePending(&out)
         traceback = .none
+        pendingSource = wrapper.source
         out.append(LogRecord(input: input, line: line, format: .plain, message: ""))
+        if parked != nil {
+            parked!.fromEnd += 1
+            if parked!.fromEnd > Self.maxRecordsAfterParked { completeParked(&out) }
+        }
         let k = out.count - 1
         parseRecord(body, line: line, wrapper, into: &out[k])
+    }
+
+    /// A line of another source than the pending record's: the pending record is parked (its
+    /// source's next lines may still continue it: docker compose interleaves its services' lines,
+    /// a traceback's with another container's), and a record parked of this source is taken up
+    /// again. A record parked of a third source is complete.
+    @inline(never)
+    private mutating func switchSource(to source: String?, _ out: inout [LogRecord]) {
+        if let waiting = parked, waiting.source == source {
+            parked = takePending()
+            restore(waiting)
+            return
+        }
+        if pendingIsInOut {
+            if parked != nil { completeParked(&out) }
+            parked = takePending()
+        }
+        pendingSource = source
+    }
+
+    /// Completes the parked record where it lies.
+    private mutating func completeParked(_ out: inout [LogRecord]) {
+        guard let waiting = parked else { return }
+        parked = nil
+        let current = takePending()
+        restore(waiting)
+        completePending(&out)
+        if let current { restore(current) }
+    }
+
+    /// The pending record's continuation state, which is then reset (no record pending).
+    private mutating func takePending() -> Continuation? {
+        guard let info = pendingInfo else { return nil }
+        let c = Continuation(
+            info: info, source: pendingSource, fromEnd: pendingFromEnd, isOpen: pendingIsOpen, textBytes: pendingTextBytes, isCut: pendingIsCut,
+            isColoured: pendingIsColoured, pinoValue: pinoValue, richExtras: richExtras, richTraceback: richTraceback,
+            richTracebackIndent: richTracebackIndent, traceback: traceback)
+        pendingInfo = nil
+        pendingFromEnd = 0
+        pendingIsOpen = false
+        pendingTextBytes = 0
+        pendingIsCut = false
+        pendingIsColoured = false
+        pinoValue = nil
+        richExtras = nil
+        richTraceback = false
+        richTracebackIndent = 0
+        traceback = .none
+        return c
+    }
+
+    private mutating func restore(_ c: Continuation) {
+        pendingInfo = c.info
+        pendingSource = c.source
+        pendingFromEnd = c.fromEnd
+        pendingIsOpen = c.isOpen
+        pendingTextBytes = c.textBytes
+        pendingIsCut = c.isCut
+        pendingIsColoured = c.isColoured
+        pinoValue = c.pinoValue
+        richExtras = c.richExtras
+        richTraceback = c.richTraceback
+        richTracebackIndent = c.richTracebackIndent
+        traceback = c.traceback
     }
 
     /// Parses the line that starts a new record into `r` (a new record), then completes it
@@ -803,8 +924,8 @@ struct StreamParser {
     }
 
     private mutating func appendContinuation(_ text: String, lines: Int, raw: Bytes? = nil, to out: inout [LogRecord]) {
-        guard pendingIsLast else { return }
-        let k = out.count - 1
+        guard pendingIsInOut else { return }
+        let k = out.count - 1 - pendingFromEnd
         out[k].lineCount += lines
         pendingInfo?.lineCount += lines
         if pendingInfo?.format == .pinoPretty, let raw, pinoValue != nil || raw.byte(0).isSpaceOrTab {

@@ -119,6 +119,49 @@ import Testing
         #expect(reparsed > 0)
     }
 
+    /// docker compose's services interleaved line by line, an agent's traceback with the
+    /// server's zap stack: a piece that starts while a record of the other service waits for
+    /// its lines is parsed again, and every record keeps its own lines.
+    @Test func interleavedComposeServicesGiveTheSameRecordsWhereverCut() throws {
+        var lines: [String] = []
+        for i in 0..<60 {
+            let agent = [
+                "agent-1    | 2026-03-17 00:14:\(String(format: "%02d", i)),440 - WARNING livekit.agents - failed to connect to livekit, retrying in 0s ",
+                "agent-1    | Traceback (most recent call last):",
+                "agent-1    |   File \"/app/worker.py\", line \(i), in _recv_task",
+                "agent-1    | Exception: worker connection closed unexpectedly",
+            ]
+            let server = [
+                "livekit-1  | 2026-03-17T00:14:\(String(format: "%02d", i)).441Z\tERROR\tlivekit\tservice/rtcservice.go:289\terror reading from websocket\t{\"room\": \"r\(i)\"}",
+                "livekit-1  | github.com/livekit/livekit-server/pkg/service.(*RTCService).serve",
+                "livekit-1  | \t/workspace/pkg/service/rtcservice.go:\(i)",
+            ]
+            // Each block interleaved another way.
+            var a = 0
+            var s = 0
+            for k in 0..<7 {
+                if s < server.count && (a == agent.count || (i >> (k % 6)) & 1 == 1) {
+                    lines.append(server[s])
+                    s += 1
+                } else {
+                    lines.append(agent[a])
+                    a += 1
+                }
+            }
+        }
+        let dir = TempDir()
+        let path = dir.write("compose.log", Data((lines.joined(separator: "\n") + "\n").utf8))
+        let expected = Self.sequential(path)
+        #expect(expected.stats.lines == 420)
+        #expect(expected.stats.records == 120)
+        #expect(expected.records.filter { $0.contains("| agents-text |") && $0.contains("\nException: worker connection closed unexpectedly | ") }.count == 60)
+        #expect(expected.records.filter { $0.contains("| zap-console |") && !$0.contains("Traceback") && !$0.contains("Exception:") }.count == 60)
+        for pieceBytes in [1, 97, 600] {
+            let (outcome, _) = try #require(Self.split(path, pieceBytes: pieceBytes))
+            #expect(outcome == expected, "cut every \(pieceBytes) bytes")
+        }
+    }
+
     @Test func jsonLinesNeverNeedAReparse() throws {
         let dir = TempDir()
         let path = dir.write("agent.log", sampleLines)

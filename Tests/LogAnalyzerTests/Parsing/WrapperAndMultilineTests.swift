@@ -456,6 +456,48 @@ import Testing
         #expect(records[1].line == 6)
     }
 
+    /// docker compose interleaves its services line by line: the agent's traceback and the
+    /// server's zap stack, each line prefixed with its service (coloured, CRLF), join their own
+    /// records, not the record of whichever service wrote last.
+    @Test func composeServicesInterleavedLineByLineKeepTheirOwnContinuationLines() {
+        let lines = [
+            "\u{1B}[36magent-1    |\u{1B}[0m 2026-03-17 00:14:48,440 - \u{1B}[33mWARNING\u{1B}[0m livekit.agents - failed to connect to livekit, retrying in 0s \u{1B}[90m\u{1B}[0m",
+            "\u{1B}[36magent-1    |\u{1B}[0m Traceback (most recent call last):",
+            "\u{1B}[33mlivekit-1  |\u{1B}[0m 2026-03-17T00:14:48.441Z\tERROR\tlivekit\tservice/rtcservice.go:289\terror reading from websocket\t{\"room\": \"r1\", \"roomID\": \"RM_tzd4xtQHKXA5\", \"error\": \"websocket: close 1006 (abnormal closure): unexpected EOF\"}",
+            "\u{1B}[36magent-1    |\u{1B}[0m   File \"/app/.venv/lib/python3.12/site-packages/livekit/agents/worker.py\", line 774, in _recv_task",
+            "\u{1B}[33mlivekit-1  |\u{1B}[0m github.com/livekit/livekit-server/pkg/service.(*RTCService).serve",
+            "\u{1B}[36magent-1    |\u{1B}[0m     raise Exception(\"worker connection closed unexpectedly\")",
+            "\u{1B}[33mlivekit-1  |\u{1B}[0m \t/workspace/pkg/service/rtcservice.go:289",
+            "\u{1B}[36magent-1    |\u{1B}[0m Exception: worker connection closed unexpectedly",
+            "\u{1B}[33mlivekit-1  |\u{1B}[0m github.com/livekit/livekit-server/pkg/service.(*RTCService).ServeHTTP",
+            "\u{1B}[33mlivekit-1  |\u{1B}[0m \t/workspace/pkg/service/rtcservice.go:200",
+            "\u{1B}[36magent-1    |\u{1B}[0m 2026-03-17 00:14:49,001 - \u{1B}[32mINFO\u{1B}[0m livekit.agents - registered worker \u{1B}[90m{\"id\": \"AW_ZNrFd8xmr2X9\"}\u{1B}[0m",
+        ]
+        let records = parse(lines.joined(separator: "\r\n") + "\r\n").records
+        #expect(records.map(\.line) == [1, 3, 11])
+        #expect(records.map(\.lineCount) == [5, 5, 1])
+        #expect(records.map(\.source) == ["agent-1", "livekit-1", "agent-1"])
+        #expect(records[0].time?.iso8601 == "2026-03-17T00:14:48.440Z")
+        #expect(
+            records[0].message == """
+                failed to connect to livekit, retrying in 0s
+                Traceback (most recent call last):
+                  File "/app/.venv/lib/python3.12/site-packages/livekit/agents/worker.py", line 774, in _recv_task
+                    raise Exception("worker connection closed unexpectedly")
+                Exception: worker connection closed unexpectedly
+                """)
+        #expect(records[1].time?.iso8601 == "2026-03-17T00:14:48.441Z")
+        #expect(
+            records[1].message == """
+                error reading from websocket
+                github.com/livekit/livekit-server/pkg/service.(*RTCService).serve
+                \t/workspace/pkg/service/rtcservice.go:289
+                github.com/livekit/livekit-server/pkg/service.(*RTCService).ServeHTTP
+                \t/workspace/pkg/service/rtcservice.go:200
+                """)
+        #expect(records[2].message == "registered worker")
+    }
+
     @Test func aCutTracebackDoesNotSwallowTheNextRecord() {
         let text = """
             2025-12-11 01:09:16,204 - WARNING livekit.agents - failed to connect to livekit, retrying in 0s 
