@@ -151,7 +151,9 @@ struct StreamParser {
     /// Problems found while parsing (line, kind, message), drained by the reader.
     var notes: [(Int, String, String)] = []
 
-    enum TracebackState { case none, inside, afterException }
+    /// A Python traceback (inside it, or after its exception line), or a Go runtime crash report
+    /// (`panic: ` or `fatal error: `, then its goroutines' stacks).
+    enum TracebackState { case none, inside, afterException, goCrash }
 
     init(input: Int, clock: StreamClock, classifier: EventClassifier? = nil) {
         self.input = input
@@ -709,6 +711,12 @@ struct StreamParser {
             pendingIsOpen = false
         }
         if isPlain && r.message.hasPrefix("Traceback (most recent call last)") { traceback = .inside }
+        // (The first byte first: a plain record's message is tested here, not every line.)
+        if isPlain, let c = r.message.utf8.first, c == UInt8(ascii: "p") || c == UInt8(ascii: "f"),
+            r.message.hasPrefix("panic: ") || r.message.hasPrefix("fatal error: ")
+        {
+            traceback = .goCrash
+        }
     }
 
     private mutating func applyWrapper(_ w: Wrapper, to r: inout LogRecord) {
@@ -848,6 +856,8 @@ struct StreamParser {
             return true
         }
         switch traceback {
+        case .goCrash:
+            return Self.continuesGoCrash(b)
         case .inside:
             // The exception line ends the traceback (`Exception: worker connection closed
             // unexpectedly`) - unless the traceback was cut and this is already the next record.
@@ -1123,6 +1133,30 @@ struct StreamParser {
             }
         }
         if !r.fields.isRaw { RecordEnricher.idsFromFields(&r) }
+    }
+
+    /// A line of a Go runtime crash report after its `panic: ` (or `fatal error: `) line, which
+    /// the runtime prints at once to stderr (`runtime/panic.go dopanic_m`): `[signal SIGSEGV: …]`,
+    /// then for each goroutine (blank lines between them) `goroutine N [running]:` and its
+    /// frames, a function with its arguments (`main.main()`, `panic({0x…, 0x…})`,
+    /// `pkg.(*T).F(0xc000…, {0x0, 0x0})`) and a tab-indented `file:line +0x…` (which continues
+    /// anyway), `created by pkg.F in goroutine N`, `...additional frames elided...`.
+    static func continuesGoCrash(_ b: Bytes) -> Bool {
+        if b.has("goroutine ", at: 0) { return b.byte(10).isDigit }
+        if b.has("[signal ", at: 0) || b.has("created by ", at: 0) || b.has("runtime stack:", at: 0)
+            || b.has("...additional frames elided...", at: 0)
+        {
+            return true
+        }
+        // A frame's function: a name without spaces up to its `(`, the line ending with `)`.
+        let end = b.trimmedEnd(b.count)
+        guard end > 2, b[end - 1] == UInt8(ascii: ")") else { return false }
+        var i = 0
+        while i < end, b[i] != UInt8(ascii: "(") {
+            if b[i].isSpaceOrTab || b.has("://", at: i) { return false }
+            i += 1
+        }
+        return i > 0 && i < end
     }
 
     /// A Go stack frame's function line: one word (no spaces), with a `.`, no URL.

@@ -48,3 +48,32 @@ extension ZapStackTests {
         #expect(report.inputs.map(\.stats.records) == [3])
     }
 }
+
+extension ZapStackTests {
+    /// A Go runtime panic (livekit-server's stderr, `runtime/panic.go dopanic_m`): the `panic: `
+    /// line, `[signal …]`, a blank line, `goroutine N [running]:` and its frames, `created by`,
+    /// are one crash report printed at once. It had been five plain records, and a frame's
+    /// function with its arguments started a record of its own.
+    @Test func aGoRuntimePanicIsOneRecord() {
+        let lines = [
+            "2026-03-17T00:14:48.441Z\tINFO\tlivekit\tservice/roommanager.go:371\tstarting RTC session\t{\"room\": \"r1\", \"roomID\": \"RM_tzd4xtQHKXA5\"}",
+            "panic: runtime error: invalid memory address or nil pointer dereference",
+            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x28 pc=0x1a2b3c4]",
+            "",
+            "goroutine 1234 [running]:",
+            "github.com/livekit/livekit-server/pkg/rtc.(*ParticipantImpl).onTrackUnpublished(0xc000a12000, {0x0, 0x0})",
+            "\t/workspace/pkg/rtc/participant.go:2410 +0x44",
+            "panic({0x1b2c3e0?, 0x2d4f5a0?})",
+            "\t/usr/local/go/src/runtime/panic.go:785 +0x132",
+            "created by github.com/livekit/livekit-server/pkg/rtc.(*Room).Join in goroutine 987",
+            "\t/workspace/pkg/rtc/room.go:430 +0x5b8",
+            "2026-03-17T00:14:50.001Z\tINFO\tlivekit\tserver/main.go:100\tstarting LiveKit server\t{\"version\": \"1.8.0\"}",
+        ]
+        let records = parse(lines.joined(separator: "\n") + "\n").records
+        #expect(records.map(\.line) == [1, 2, 12])
+        #expect(records.map(\.format) == [.zapConsole, .plain, .zapConsole])
+        #expect(records[1].lineCount == 10)
+        #expect(records[1].message == lines[1...10].joined(separator: "\n"))
+        #expect(records[2].message == "starting LiveKit server")
+    }
+}
