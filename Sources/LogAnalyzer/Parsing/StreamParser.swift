@@ -626,10 +626,20 @@ struct StreamParser {
     private mutating func completeParked(_ out: inout [LogRecord]) {
         guard let waiting = parked else { return }
         parked = nil
+        // (With no record pending, the state is the stream's: the last record's source and
+        // traceback state, kept.)
         let current = takePending()
+        let source = pendingSource
+        let state = traceback
         restore(waiting)
         completePending(&out)
-        if let current { restore(current) }
+        if let current {
+            restore(current)
+        } else {
+            resetPending()
+            pendingSource = source
+            traceback = state
+        }
     }
 
     /// The pending record's continuation state, which is then reset (no record pending).
@@ -639,6 +649,11 @@ struct StreamParser {
             info: info, source: pendingSource, fromEnd: pendingFromEnd, isOpen: pendingIsOpen, textBytes: pendingTextBytes, isCut: pendingIsCut,
             isColoured: pendingIsColoured, pinoValue: pinoValue, richExtras: richExtras, richTraceback: richTraceback,
             richTracebackIndent: richTracebackIndent, traceback: traceback)
+        resetPending()
+        return c
+    }
+
+    private mutating func resetPending() {
         pendingInfo = nil
         pendingFromEnd = 0
         pendingIsOpen = false
@@ -650,7 +665,6 @@ struct StreamParser {
         richTraceback = false
         richTracebackIndent = 0
         traceback = .none
-        return c
     }
 
     private mutating func restore(_ c: Continuation) {

@@ -498,6 +498,30 @@ import Testing
         #expect(records[2].message == "registered worker")
     }
 
+    /// A traceback that waits for its service's next lines while more than
+    /// `maxRecordsAfterParked` records of another service follow is complete then; its later
+    /// lines are records of their own (they had joined a record of the other service).
+    @Test func aRecordWaitingPastItsLimitIsCompleteAndTheLinesAfterItAreKept() {
+        var lines = [
+            "agent-1    | 2026-03-17 00:14:48,440 - WARNING livekit.agents - failed to connect to livekit, retrying in 0s ",
+            "agent-1    | Traceback (most recent call last):",
+        ]
+        for i in 0..<300 {
+            lines.append("livekit-1  | 2026-03-17T00:14:48.441Z\tINFO\tlivekit\tservice/roommanager.go:371\tstarting RTC session\t{\"room\": \"r\(i)\"}")
+        }
+        lines.append("agent-1    |   File \"/app/worker.py\", line 774, in _recv_task")
+        lines.append("agent-1    | Exception: worker connection closed unexpectedly")
+        let records = parse(lines.joined(separator: "\n") + "\n").records
+        #expect(records.count == 303)
+        #expect(records.map(\.lineCount).reduce(0, +) == 304)
+        #expect(records[0].message == "failed to connect to livekit, retrying in 0s\nTraceback (most recent call last):")
+        #expect(records[300].message == "starting RTC session")
+        #expect(records[300].source == "livekit-1")
+        #expect(records.suffix(2).map(\.line) == [303, 304])
+        #expect(records.suffix(2).map(\.source) == ["agent-1", "agent-1"])
+        #expect(records[302].message == "Exception: worker connection closed unexpectedly")
+    }
+
     @Test func aCutTracebackDoesNotSwallowTheNextRecord() {
         let text = """
             2025-12-11 01:09:16,204 - WARNING livekit.agents - failed to connect to livekit, retrying in 0s 
