@@ -573,8 +573,8 @@ final class ChunkedRecordStream: @unchecked Sendable {
         b.splitStdoutLine = b.splitStdoutLine.map { $0 + bOffset }
         a.splitStderrLine = a.splitStderrLine.map { $0 + aOffset }
         b.splitStderrLine = b.splitStderrLine.map { $0 + bOffset }
-        a.parkedLine = a.parkedLine.map { $0 + aOffset }
-        b.parkedLine = b.parkedLine.map { $0 + bOffset }
+        a.parkedLines = a.parkedLines.map { $0 + aOffset }
+        b.parkedLines = b.parkedLines.map { $0 + bOffset }
         return a == b
     }
 

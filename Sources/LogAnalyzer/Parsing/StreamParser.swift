@@ -17,7 +17,7 @@ struct StreamParser {
     /// Analysis mode: text lines that cannot be events keep no extras.
     private let gate: TextLineParser.EventGate?
     /// Records are parsed where they end up: at the end of the caller's array (`feed(_:line:into:)`).
-    /// The record that continuation lines may still join (none or one, and one parked) is the last element of
+    /// The record that continuation lines may still join (none or one, and those parked) is the last element of
     /// that array (`pendingFromEnd` from its end, when a parked record was taken up again), or
     /// waits in `held` between arrays (`detach(from:)`), with the records after it. A record is
     /// large and every line makes one: each copy of it cost more than parsing an id.
@@ -30,9 +30,12 @@ struct StreamParser {
     /// The wrapper's source (docker compose service, `kubectl --prefix` pod, journald process)
     /// of the line that started the last record.
     private var pendingSource: String?
-    /// A record of another source, interrupted by the pending one's (compose interleaves its
-    /// services line by line): its continuation lines, after that source's wrapper, still join it.
-    private var parked: Continuation?
+    /// Records of other sources, interrupted by the pending one's (compose interleaves its
+    /// services line by line), one a source: their continuation lines, after their source's
+    /// wrapper, still join them.
+    private var parked: [Continuation] = []
+    /// Most sources with a record parked (one more completes the one parked first).
+    static let maxParked = 8
     /// Most records that follow a parked one before it is complete (the records after it wait
     /// with it, so this bounds them).
     static let maxRecordsAfterParked = 256
@@ -179,13 +182,13 @@ struct StreamParser {
         }
     }
 
-    /// Takes the pending record, if any, off the end of `out`, with a parked one and the records
+    /// Takes the pending record, if any, off the end of `out`, with the parked ones and the records
     /// after them (the next `feed` or `finish` puts them at the end of the array it is given):
     /// every element of `out` is then complete.
     mutating func detach(from out: inout [LogRecord]) {
         guard held.isEmpty else { return }
         var keep = pendingInfo != nil ? pendingFromEnd + 1 : 0
-        if let parked { keep = Swift.max(keep, parked.fromEnd + 1) }
+        for p in parked { keep = Swift.max(keep, p.fromEnd + 1) }
         if keep == 1 {
             held.append(out.removeLast())
         } else if keep > 1 {
@@ -222,8 +225,8 @@ struct StreamParser {
         var pendingPinoValue: Bool
         var pendingRichExtras: Bool
         var pendingRichTraceback: Bool
-        /// The first line of a record of another source, parked (see `parked`).
-        var parkedLine: Int?
+        /// The first lines of the records of other sources, parked (see `parked`).
+        var parkedLines: [Int]
         /// The first lines of the container entries a split line has so far (stdout, stderr).
         var splitStdoutLine: Int?
         var splitStderrLine: Int?
@@ -239,7 +242,7 @@ struct StreamParser {
             pendingFormat: pendingInfo?.format, pendingTime: pendingInfo?.time,
             pendingIsTaskException: pendingInfo?.isTaskException ?? false, pendingIsOpen: pendingInfo != nil && pendingIsOpen,
             pendingPinoValue: pendingInfo != nil && pinoValue != nil, pendingRichExtras: pendingInfo != nil && richExtras != nil,
-            pendingRichTraceback: pendingInfo != nil && richTraceback, parkedLine: parked?.info.line, splitStdoutLine: splitStdout?.line, splitStderrLine: splitStderr?.line,
+            pendingRichTraceback: pendingInfo != nil && richTraceback, parkedLines: parked.map(\.info.line), splitStdoutLine: splitStdout?.line, splitStderrLine: splitStderr?.line,
             cloudWatchEventLine: cloudWatchEvent?.line)
     }
 
@@ -267,7 +270,7 @@ struct StreamParser {
             split.bytes.withUnsafeBufferPointer { feedContainerLine($0, split.wrapper, line: split.line, decoded: split.decoded, into: &out) }
         }
         completePending(&out)
-        if parked != nil { completeParked(&out) }
+        while !parked.isEmpty { completeParked(at: 0, &out) }
     }
 
     /// A record is complete when it is emitted: counted, and classified for analysis here (on
@@ -578,7 +581,7 @@ struct StreamParser {
         }
         // (A line of another source than the last record's: only with several sources in one
         // stream, compose's services, and with a record that may still take lines.)
-        if wrapper.source != pendingSource, pendingInfo != nil || parked != nil { switchSource(to: wrapper.source, &out) }
+        if wrapper.source != pendingSource, pendingInfo != nil || !parked.isEmpty { switchSource(to: wrapper.source, &out) }
         if start >= end {
             // Blank lines separate chained tracebacks; elsewhere they carry nothing.
             if traceback != .none, pendingIsInOut { appendContinuation("", lines: 1, to: &out) }
@@ -596,10 +599,7 @@ struct StreamParser {
         traceback = .none
         pendingSource = wrapper.source
         out.append(LogRecord(input: input, line: line, format: .plain, message: ""))
-        if parked != nil {
-            parked!.fromEnd += 1
-            if parked!.fromEnd > Self.maxRecordsAfterParked { completeParked(&out) }
-        }
+        if !parked.isEmpty { countRecordAfterParked(&out) }
         let k = out.count - 1
         parseRecord(body, line: line, wrapper, into: &out[k])
     }
@@ -607,25 +607,33 @@ struct StreamParser {
     /// A line of another source than the pending record's: the pending record is parked (its
     /// source's next lines may still continue it: docker compose interleaves its services' lines,
     /// a traceback's with another container's), and a record parked of this source is taken up
-    /// again. A record parked of a third source is complete.
+    /// again. Past `maxParked` sources, the record parked first is complete.
     @inline(never)
     private mutating func switchSource(to source: String?, _ out: inout [LogRecord]) {
-        if let waiting = parked, waiting.source == source {
-            parked = takePending()
+        if let i = parked.firstIndex(where: { $0.source == source }) {
+            let waiting = parked.remove(at: i)
+            if let current = takePending() { parked.append(current) }
             restore(waiting)
             return
         }
         if pendingIsInOut {
-            if parked != nil { completeParked(&out) }
-            parked = takePending()
+            if parked.count >= Self.maxParked { completeParked(at: 0, &out) }
+            parked.append(takePending()!)
         }
         pendingSource = source
     }
 
-    /// Completes the parked record where it lies.
-    private mutating func completeParked(_ out: inout [LogRecord]) {
-        guard let waiting = parked else { return }
-        parked = nil
+    /// A record was added after the parked ones: those with more than `maxRecordsAfterParked`
+    /// after them are complete.
+    @inline(never)
+    private mutating func countRecordAfterParked(_ out: inout [LogRecord]) {
+        for i in parked.indices { parked[i].fromEnd += 1 }
+        while let i = parked.firstIndex(where: { $0.fromEnd > Self.maxRecordsAfterParked }) { completeParked(at: i, &out) }
+    }
+
+    /// Completes a parked record where it lies.
+    private mutating func completeParked(at index: Int, _ out: inout [LogRecord]) {
+        let waiting = parked.remove(at: index)
         // (With no record pending, the state is the stream's: the last record's source and
         // traceback state, kept.)
         let current = takePending()

@@ -498,6 +498,27 @@ import Testing
         #expect(records[2].message == "registered worker")
     }
 
+    /// Three services interleaved inside one traceback (agent, server, backend): each line still
+    /// joins its own service's record. (With one record parked at a time, the backend's line
+    /// completed the agent's, and its later lines were plain records.)
+    @Test func threeComposeServicesInterleavedKeepTheirOwnLines() {
+        let lines = [
+            "agent-1    | 2026-03-17 00:14:48,440 - WARNING livekit.agents - failed to connect to livekit, retrying in 0s ",
+            "agent-1    | Traceback (most recent call last):",
+            "livekit-1  | 2026-03-17T00:14:48.441Z\tERROR\tlivekit\tservice/rtcservice.go:289\terror reading from websocket\t{\"room\": \"r1\"}",
+            "backend-1  | INFO:     127.0.0.1:54322 - \"POST /api/token HTTP/1.1\" 200 OK",
+            "agent-1    |   File \"/app/worker.py\", line 774, in _recv_task",
+            "livekit-1  | github.com/livekit/livekit-server/pkg/service.(*RTCService).serve",
+            "agent-1    | Exception: worker connection closed unexpectedly",
+        ]
+        let records = parse(lines.joined(separator: "\n") + "\n").records
+        #expect(records.map(\.line) == [1, 3, 4])
+        #expect(records.map(\.lineCount) == [4, 2, 1])
+        #expect(records.map(\.format) == [.agentsText, .zapConsole, .uvicorn])
+        #expect(records[0].message.hasSuffix("in _recv_task\nException: worker connection closed unexpectedly"))
+        #expect(records[1].message == "error reading from websocket\ngithub.com/livekit/livekit-server/pkg/service.(*RTCService).serve")
+    }
+
     /// A traceback that waits for its service's next lines while more than
     /// `maxRecordsAfterParked` records of another service follow is complete then; its later
     /// lines are records of their own (they had joined a record of the other service).
