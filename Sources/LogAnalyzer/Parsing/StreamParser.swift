@@ -581,7 +581,10 @@ struct StreamParser {
         }
         // (A line of another source than the last record's: only with several sources in one
         // stream, compose's services, and with a record that may still take lines.)
-        if wrapper.source != pendingSource, pendingInfo != nil || !parked.isEmpty { switchSource(to: wrapper.source, &out) }
+        // (Nil tests first: a log without sources, the bulk, compares no strings.)
+        if wrapper.source != nil || pendingSource != nil, pendingInfo != nil || !parked.isEmpty, wrapper.source != pendingSource {
+            switchSource(to: wrapper.source, &out)
+        }
         if start >= end {
             // Blank lines separate chained tracebacks; elsewhere they carry nothing.
             if traceback != .none, pendingIsInOut { appendContinuation("", lines: 1, to: &out) }
@@ -597,11 +600,13 @@ struct StreamParser {
         }
         completePending(&out)
         traceback = .none
-        pendingSource = wrapper.source
+        if wrapper.source != nil || pendingSource != nil { pendingSource = wrapper.source }
         out.append(LogRecord(input: input, line: line, format: .plain, message: ""))
-        if !parked.isEmpty { countRecordAfterParked(&out) }
         let k = out.count - 1
         parseRecord(body, line: line, wrapper, into: &out[k])
+        // (After the parse: a call with `out` between its append and the parse into its last
+        // element had the array's uniqueness checked again on every line.)
+        if !parked.isEmpty { countRecordAfterParked(&out) }
     }
 
     /// A line of another source than the pending record's: the pending record is parked (its
