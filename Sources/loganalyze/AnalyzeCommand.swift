@@ -150,20 +150,10 @@ struct TimelineCommand: ParsableCommand {
             let (inputs, _) = InputSet.expand(input.paths, spooled: spooled, diagnostics: &scratch)
             var options = try input.ingestOptions()
             _ = options.inferZones(for: inputs)
-            for i in report.sessions.indices where report.sessions[i].matches(session) {
-                // The same room's previous and next sessions bound its room-only and id-less lines.
-                var after: Timestamp?
-                var before: Timestamp?
-                if let room = report.sessions[i].room, let start = report.sessions[i].start {
-                    for (j, other) in report.sessions.enumerated() where j != i && other.room == room {
-                        guard let s = other.start else { continue }
-                        if s < start, let e = other.end, e < start { after = after.map { max($0, e) } ?? e }
-                        if s > start { before = before.map { min($0, s) } ?? s }
-                    }
-                }
-                report.sessions[i].records = SessionRecords.collect(
-                    for: report.sessions[i], inputs: inputs, options: options, after: after, before: before, diagnostics: &scratch)
-            }
+            // Every session the selector names (a reused room name names several) in one pass.
+            let requests = SessionRecords.requests(matching: session, in: report.sessions)
+            let collected = SessionRecords.collect(requests.map(\.request), inputs: inputs, options: options, diagnostics: &scratch)
+            for (k, request) in requests.enumerated() { report.sessions[request.index].records = collected.records[k] }
         }
         let out = OutputStream()
         TimelineRenderer().render(report, selector: session) { out.write($0) }

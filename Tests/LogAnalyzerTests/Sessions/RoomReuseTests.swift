@@ -161,4 +161,40 @@ import Testing
         #expect(report.sessions.map(\.recordCount) == [3, 1])
         #expect(report.sessions.first?.start?.iso8601 == "2026-01-01T00:00:59.000Z")
     }
+
+    /// `timeline --session lobby` selects every session of the reused room: they are collected
+    /// in one read of each input, each with the lines collecting it alone gives (each session had
+    /// read every input again: 10,000 sessions of one room read the log 10,000 times and took
+    /// more than 300 s on 19 MB).
+    @Test func everySessionOfAReusedRoomIsCollectedInOneReadOfEachInput() {
+        func agent(_ time: String, _ message: String, _ extra: String) -> String {
+            #"{"message": "\#(message)", "level": "INFO", "name": "agent", \#(extra), "timestamp": "2026-01-01T\#(time)+00:00"}"#
+        }
+        let dir = TempDir()
+        dir.write("server.log", Self.server + "\n")
+        dir.write("agent.log", [
+            agent("00:00:01.000000", "Generating initial greeting", #""pid": 5101, "job_id": "AJ_aaaaaaaaaaaa", "room": "lobby""#),
+            agent("00:00:02.000000", "user said hello", #""pid": 5101"#),
+            agent("00:15:01.000000", "Generating initial greeting", #""pid": 5102, "job_id": "AJ_bbbbbbbbbbbb", "room": "lobby""#),
+            agent("00:15:02.000000", "user said hello", #""pid": 5102"#),
+        ].joined(separator: "\n") + "\n")
+        let report = analyze([dir.url.path])
+        var diagnostics = DiagnosticSink()
+        let (inputs, _) = InputSet.expand([dir.url.path], diagnostics: &diagnostics)
+        let requests = SessionRecords.requests(matching: "lobby", in: report.sessions)
+        #expect(requests.map(\.index) == [0, 1])
+        let collected = SessionRecords.collect(requests.map(\.request), inputs: inputs, options: IngestOptions(), diagnostics: &diagnostics)
+        #expect(collected.inputReads == 2)
+        #expect(collected.records.map { $0.map(\.message) } == [
+            ["Generating initial greeting", "user said hello", "starting RTC session", "room closed"],
+            ["Generating initial greeting", "user said hello", "starting RTC session", "participant closing"],
+        ])
+        let alone = requests.map {
+            SessionRecords.collect(
+                for: $0.request.session, inputs: inputs, options: IngestOptions(), after: $0.request.after, before: $0.request.before,
+                diagnostics: &diagnostics
+            ).map(\.message)
+        }
+        #expect(collected.records.map { $0.map(\.message) } == alone)
+    }
 }
