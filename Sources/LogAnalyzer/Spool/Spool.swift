@@ -22,6 +22,7 @@ final class Spool: Sendable {
         /// The last block read back from the file (reading is mostly in file order).
         var cache: [UInt8] = []
         var cacheStart: Int64 = -1
+        var bytesRead: Int64 = 0
     }
 
     private let state = Mutex(State())
@@ -30,6 +31,9 @@ final class Spool: Sendable {
     private let name: String
     static let flushBytes = 1 << 20
     static let cacheBytes = 64 << 10
+    /// The first block read for an encoding away from the last block: a report listing sessions
+    /// in another order than they were spooled reads one block per session.
+    static let seekBytes = 4 << 10
 
     /// Spools to `directory` (nil: $TMPDIR, else /tmp).
     init(name: String, directory: String? = nil) {
@@ -43,6 +47,9 @@ final class Spool: Sendable {
 
     /// Bytes written to the temporary file (0 while everything is in memory).
     var fileBytes: Int64 { state.withLock { $0.fileBytes } }
+
+    /// Bytes read back from the temporary file.
+    var bytesRead: Int64 { state.withLock { $0.bytesRead } }
 
     /// Appends one encoding; returns its location.
     func append(_ encode: (inout SpoolWriter) -> Void) -> Int64 {
@@ -71,7 +78,11 @@ final class Spool: Sendable {
             }
             // Most encodings are far smaller than a block; one that is cut at the block's end is
             // read again from its start, in a block twice as large each time.
-            var blockBytes = Self.cacheBytes
+            // Reading on in file order takes a large block; a jump away from the last block takes
+            // a small one (a report of 100,000 sessions in another order had read 64 KiB for each).
+            let cacheEnd = s.cacheStart + Int64(s.cache.count)
+            let onward = s.cacheStart >= 0 && location >= cacheEnd && location - cacheEnd < Int64(Self.cacheBytes)
+            var blockBytes = onward || s.cacheStart < 0 ? Self.cacheBytes : Self.seekBytes
             for attempt in 0..<40 {
                 if attempt > 0 && s.cacheStart == location && s.cacheStart + Int64(s.cache.count) >= s.fileBytes { break }
                 if attempt > 0 || s.cacheStart < 0 || location < s.cacheStart || location >= s.cacheStart + Int64(s.cache.count) {
@@ -81,6 +92,7 @@ final class Spool: Sendable {
                     let fd = s.fd
                     let got = s.cache.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, length, off_t(location)) }
                     if got < length { s.cache.removeLast(length - Swift.max(0, got)) }
+                    s.bytesRead += Int64(Swift.max(0, got))
                     s.cacheStart = location
                 }
                 let start = Int(location - s.cacheStart)
