@@ -54,6 +54,13 @@ struct CheckCommand: ParsableCommand {
                 let options = result.expectations?.options ?? .object([])
                 let recorded = FixtureExpectations.recording(report, options: options)
                 let path = FixtureExpectations.path(in: dir)
+                // (A file `check` would refuse to read is not written: the old one stays.)
+                if let why = FixtureExpectations.unwritableReason(recorded.json, findings: recorded.findings.count) {
+                    var broken = FixtureResult(path: dir)
+                    broken.brokenReason = "\(path): \(why)"
+                    results.append(broken)
+                    continue
+                }
                 do {
                     try Data(recorded.json.utf8).write(to: URL(fileURLWithPath: path))
                 } catch {

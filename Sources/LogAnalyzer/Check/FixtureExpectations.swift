@@ -34,6 +34,14 @@ public struct FixtureExpectations: Sendable {
         "timeZone", "timeZones", "date", "appConfig",
     ]
 
+    /// Why `json`, as `--update` would write it, could not be read back as an expectations file
+    /// (over the size `load` reads), or nil when it can.
+    public static func unwritableReason(_ json: String, findings: Int) -> String? {
+        let bytes = json.utf8.count
+        guard bytes > SmallFile.limit else { return nil }
+        return "not written: its \(DiagnosticSink.grouped(findings)) findings take \(DiagnosticSink.grouped(bytes)) bytes, over the \(SmallFile.limit >> 20) MiB an expectations file may hold"
+    }
+
     /// Reads and validates `dir/expected.json`.
     public static func load(dir: String) throws(ConfigurationError) -> FixtureExpectations {
         let path = path(in: dir)

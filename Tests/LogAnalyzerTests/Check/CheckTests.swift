@@ -463,3 +463,15 @@ private func fixtureWithASecondSlowGreeting(in dir: TempDir) throws -> String {
     try handle.close()
     return fixture
 }
+
+/// `check --update` does not write an expectations file that `check` would refuse to read (over
+/// 16 MiB: 100,000 slow greetings wrote 17,588,930 bytes, then `check` called the fixture
+/// broken): the fixture is broken at once and its old file stays.
+@Suite struct UpdateSizeTests {
+    @Test func anExpectationsFileOverTheReadLimitIsNotWritten() {
+        let limit = SmallFile.limit
+        #expect(FixtureExpectations.unwritableReason(String(repeating: " ", count: limit), findings: 95_000) == nil)
+        #expect(FixtureExpectations.unwritableReason(String(repeating: " ", count: limit + 1), findings: 100_000)
+            == "not written: its 100,000 findings take 16,777,217 bytes, over the 16 MiB an expectations file may hold")
+    }
+}
