@@ -22,7 +22,7 @@ public struct JobFailureDetector: Detector {
     public var descriptor: RuleDescriptor {
         RuleDescriptor(
             id: "job-failure", name: "JobFailure",
-            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or no process could be started for it.",
+            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or it never started (no process could be started for it, or the worker and the server failed to agree on its assignment).",
             defaultSeverity: .error,
             help: "Read the exception in the evidence: the job's own code (entrypoint), a provider's error (STT, LLM, TTS: key, quota, network), or the host (a memory limit, an event loop blocked by synchronous code).",
             examples: [
