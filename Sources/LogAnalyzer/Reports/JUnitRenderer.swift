@@ -182,6 +182,10 @@ public struct JUnitRenderer {
     /// XML text/attribute escaping; characters XML 1.0 cannot carry, and those
     /// `TerminalText` escapes, are shown as `\xNN` / `\uNNNN`.
     static func escape(_ s: String) -> String {
+        // (Most texts are printable ASCII: escaped byte by byte. A report of 25,000 findings
+        // spent a third of its time appending scalar by scalar.)
+        var text = s
+        if let ascii = text.withUTF8({ escapeASCII($0) }) { return ascii }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for u in s.unicodeScalars {
@@ -202,5 +206,26 @@ public struct JUnitRenderer {
             }
         }
         return out
+    }
+
+    /// `escape` of printable ASCII with tabs and line feeds, or nil for any other byte (a control
+    /// character or a non-ASCII one: the scalars' path).
+    static func escapeASCII(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 16)
+        for c in b {
+            switch c {
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: ">"): out += "&gt;".utf8
+            case UInt8(ascii: "\""): out += "&quot;".utf8
+            case UInt8(ascii: "'"): out += "&apos;".utf8
+            case 0x0A: out += "&#10;".utf8
+            case 0x09: out += "&#9;".utf8
+            case 0x20..<0x7F: out.append(c)
+            default: return nil
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

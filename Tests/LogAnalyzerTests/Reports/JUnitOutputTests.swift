@@ -89,3 +89,19 @@ import FoundationXML
         #expect(analyzedCases.map { $0.attribute(forName: "name")?.stringValue } == [#"session support\x0ab2 (RM_N1b2C3d4E5f6)"#])
     }
 }
+
+/// JUnit's escaping: printable ASCII byte by byte (most texts), anything else scalar by scalar;
+/// both give XML 1.0 text with the terminal's escapes for control characters.
+@Suite struct JUnitEscapeTests {
+    @Test func everyASCIICharacterIsEscapedAsXMLAndTheTerminalNeed() {
+        let xml: [UInt32: String] = [0x26: "&amp;", 0x3C: "&lt;", 0x3E: "&gt;", 0x22: "&quot;", 0x27: "&apos;", 0x0A: "&#10;", 0x09: "&#9;"]
+        for v in UInt32(0)..<128 {
+            let u = Unicode.Scalar(v)!
+            let expected = xml[v] ?? (v < 0x20 || v == 0x7F ? TerminalText.escaped(u) : String(Character(u)))
+            #expect(JUnitRenderer.escape("a" + String(Character(u)) + "b") == "a" + expected + "b", "U+\(String(v, radix: 16))")
+        }
+        #expect(JUnitRenderer.escape("") == "")
+        #expect(JUnitRenderer.escape("agent's <room> & \"x\"\tcut") == "agent&apos;s &lt;room&gt; &amp; &quot;x&quot;&#9;cut")
+        #expect(JUnitRenderer.escape("café's\u{1B}[31m") == "café&apos;s" + TerminalText.escaped("\u{1B}") + "[31m")
+    }
+}
