@@ -11,7 +11,9 @@
 /// unrecoverable error[: …]`, agents-js `… due to an unrecoverable error`; ipc/proc_pool.py
 /// `failed to launch job on process after 3 attempts` (1.4.2+) and `failed to acquire process for
 /// job after 3 attempts` (1.5.16+), the worker's lines for a job no process took; worker.py
-/// `assignment for job AJ_… timed out`, a job accepted whose assignment never came). An entrypoint that
+/// `assignment for job AJ_… timed out`, a job accepted whose assignment never came; and the
+/// server's pkg/service/agentservice.go `failed to assign job to worker` with `retry: false` and
+/// `no worker available to handle job`, a job it gave up). An entrypoint that
 /// raised LiveKit's 401 is an authentication failure, the other rules' (no finding here); the
 /// kills at shutdown (`process did not exit in time`) and of processes without a job are not the
 /// session's failure, nor is the exit a kill is then logged with (`… non-zero exit code -10`).

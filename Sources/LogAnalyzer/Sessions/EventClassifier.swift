@@ -551,7 +551,8 @@ struct EventClassifier {
 
     /// Whether the message is one of the events matched by their whole message (no word of the
     /// vocabulary): Node's entry and launch errors, the Python worker's launch failures and
-    /// assignment timeout, the server's assignment failure.
+    /// assignment timeout, the server's assignment failure and its `no worker available to handle
+    /// job`.
     @inline(never)
     static func isWholeMessageEvent(_ m: Bytes) -> Bool {
         // (The message's length as a number: a `static let` read costs its lazy-init check.)
@@ -567,8 +568,8 @@ struct EventClassifier {
     /// parser runs before it builds a record.
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
-        // (The lines matched whole start with `e`, `f` or `a`: one test of the first byte here,
-        // the rest out of line.)
+        // (The lines matched whole start with `e`, `f`, `a` or `n`: one test of the first byte
+        // here, the rest out of line.)
         let c = message.byte(0)
         if c == UInt8(ascii: "f") || c == UInt8(ascii: "e") || c == UInt8(ascii: "a") || c == UInt8(ascii: "n"), Self.isWholeMessageEvent(message) { return true }
         guard var e = errorText else { return false }
