@@ -407,7 +407,9 @@ final class RecordStream {
                 Self.withoutNULs(line, hole: reader?.hole ?? 0) { clean, message in
                     guard let clean else { return }
                     fed = true
-                    diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "nul-bytes", message))
+                    if !message.isEmpty {
+                        diagnostics.report(Diagnostic(.warning, path: input.path, line: number, kind: "nul-bytes", message))
+                    }
                     feed(clean, number, escape: nil, diagnostics: &diagnostics, into: &out)
                 }
                 if !fed {
@@ -435,11 +437,15 @@ final class RecordStream {
         while start < line.count && line[start] == 0 { start += 1 }
         let rest = line.slice(start, line.count)
         let nuls = rest.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-        guard !rest.isEmpty, nuls <= maxNULs, String(validating: rest.lazy.filter { $0 != 0 }, as: UTF8.self) != nil else {
+        let holeBytes = start > 0 ? start + hole : 0
+        if nuls > maxNULs {
+            midLineHole(rest, nuls: nuls, before: holeBytes, body)
+            return
+        }
+        guard !rest.isEmpty, String(validating: rest.lazy.filter { $0 != 0 }, as: UTF8.self) != nil else {
             body(nil, "")
             return
         }
-        let holeBytes = start > 0 ? start + hole : 0
         let hole = start > 0 ? "\(holeBytes) NUL byte\(holeBytes == 1 ? "" : "s") before the text (a hole left by copytruncate or a crash): dropped" : ""
         let inside = nuls > 0 ? "\(nuls) NUL byte\(nuls == 1 ? "" : "s") in the text: shown as U+FFFD" : ""
         let message = "line holds " + [hole, inside].filter { !$0.isEmpty }.joined(separator: "; ")
@@ -453,6 +459,32 @@ final class RecordStream {
             if c == 0 { bytes += [0xEF, 0xBF, 0xBD] } else { bytes.append(c) }
         }
         bytes.withUnsafeBufferPointer { body($0, message) }
+    }
+
+    /// A line whose text stops at a run of NULs, with the writer's next line after it (or
+    /// nothing, at the file's end): a crash lost the blocks after the last one written, mid-line,
+    /// and the restarted process appended there. Both texts are read, the first as a cut line
+    /// (`body` is called once for each, the message with the first); any other shape is binary.
+    private static func midLineHole(_ rest: Bytes, nuls: Int, before: Int, _ body: (Bytes?, String) -> Void) {
+        guard let first = rest.firstIndex(of: 0) else { body(nil, ""); return }
+        let end = first + nuls
+        let cut = rest.slice(0, first), next = rest.slice(end, rest.count)
+        guard end <= rest.count, !rest[first..<end].contains(where: { $0 != 0 }), !next.contains(0),
+              isText(cut), next.isEmpty || isText(next)
+        else {
+            body(nil, "")
+            return
+        }
+        let leading = before > 0 ? "\(before) NUL byte\(before == 1 ? "" : "s") before the text, dropped; " : ""
+        body(cut, "line holds " + leading + "\(nuls) NUL bytes after \(first) byte\(first == 1 ? "" : "s") of text (a hole left by a crash): "
+            + (next.isEmpty ? "the text read as a cut line" : "the text before read as a cut line, the text after as the next line"))
+        if !next.isEmpty { body(next, "") }
+    }
+
+    /// Valid UTF-8 without control characters other than tab, CR and ESC.
+    private static func isText(_ b: Bytes) -> Bool {
+        !b.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x1B || $0 == 0x7F })
+            && String(validating: b, as: UTF8.self) != nil
     }
 
     @inline(__always)

@@ -59,6 +59,56 @@ import Testing
         ])
     }
 
+    /// A crash lost the blocks after the last one written, in the middle of a line, and the
+    /// restarted worker appended after the hole: the cut line and the next one are both read.
+    @Test func theTextsOnBothSidesOfAMidLineHoleAreRead() throws {
+        var data = Data((Self.lines[0] + "\n").utf8)
+        data.append(Data(Self.lines[1].prefix(40).utf8))
+        data.append(Data(repeating: 0, count: 5000))
+        data.append(Data((Self.lines[2] + "\n").utf8))
+        let result = parse(data: data)
+        #expect(result.records.map { "\($0.line) \($0.format) \($0.message)" } == [
+            "1 agentsJSON received job request",
+            #"2 plain {"message": "Generating initial greeting"#,
+            "2 agentsText process memory usage is high \u{1F4C8}",
+        ])
+        #expect(result.records.last?.time?.iso8601 == "2025-12-11T00:50:03.250Z")
+        #expect(result.diagnostics.lines.map { $0.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "" } == [
+            "2: warning: line holds 5000 NUL bytes after 40 bytes of text (a hole left by a crash): the text before read as a cut line, the text after as the next line"
+        ])
+        // Read in pieces (`--jobs 2`), the same records.
+        let dir = TempDir()
+        var many = Data()
+        for _ in 0..<300 { many.append(data) }
+        let path = dir.write("crash.log", many)
+        let sequential = SplitReadingTests.sequential(path)
+        #expect(sequential.records.count == 900)
+        let (outcome, _) = try #require(SplitReadingTests.split(path, pieceBytes: 4096))
+        #expect(outcome == sequential)
+    }
+
+    /// The file ends in the hole (the host never came back): the cut line is read. Two runs of
+    /// NULs with text between them are binary data, as before.
+    @Test func aLineCutByAHoleAtTheEndIsReadAndTwoHolesAreBinary() {
+        var data = Data((Self.lines[0] + "\n").utf8)
+        data.append(Data(Self.lines[2].prefix(60).utf8))
+        data.append(Data(repeating: 0, count: 300))
+        var result = parse(data: data)
+        #expect(result.records.map { "\($0.line) \($0.format) \($0.time?.iso8601 ?? "-") \($0.message)" } == [
+            "1 agentsJSON 2025-12-11T00:50:01.000Z received job request",
+            "2 agentsText 2025-12-11T00:50:03.250Z process m",
+        ])
+        #expect(result.diagnostics.lines.map { $0.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "" } == [
+            "2: warning: line holds 300 NUL bytes after 60 bytes of text (a hole left by a crash): the text read as a cut line"
+        ])
+        data.append(Data("ELF".utf8) + Data(repeating: 0, count: 40) + Data((Self.lines[1] + "\n").utf8))
+        result = parse(data: data)
+        #expect(result.records.map(\.message) == ["received job request"])
+        #expect(result.diagnostics.lines.map { $0.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "" } == [
+            "2: warning: line holds NUL bytes (binary data); skipped"
+        ])
+    }
+
     static func utf16(_ text: String, bigEndian: Bool) -> Data {
         var data = Data(bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE])
         for unit in text.utf16 {
