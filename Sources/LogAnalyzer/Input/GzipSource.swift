@@ -65,6 +65,19 @@ final class GzipSource<Inner: ByteSource>: ByteSource {
                 throw InputError("truncated gzip stream: the archive ends before its end marker")
             }
             if memberEnded {
+                if !nextIsGzipMember() {
+                    // What follows the last member is not gzip: ignored, as `gzip -d` does, with
+                    // a warning unless it is zeros (a tape's or a disk image's padding).
+                    let (bytes, zeros) = try skipRest()
+                    let got = finish()
+                    guard !zeros else { return got }
+                    let error = InputError("\(DiagnosticSink.grouped(bytes)) byte\(bytes == 1 ? "" : "s") after the end of the gzip data \(bytes == 1 ? "is" : "are") not gzip (trailing garbage): ignored")
+                    if got > 0 {
+                        pendingError = error
+                        return got
+                    }
+                    throw error
+                }
                 // Another gzip member follows (concatenated archives).
                 inflateReset(stream)
                 memberEnded = false
@@ -87,5 +100,27 @@ final class GzipSource<Inner: ByteSource>: ByteSource {
             }
         }
         return finish()
+    }
+
+    /// Whether the input after a member's end starts another member (its magic bytes; one byte
+    /// at a read's end is taken as the start of one).
+    private func nextIsGzipMember() -> Bool {
+        let p = stream.pointee.next_in!
+        return p[0] == 0x1F && (stream.pointee.avail_in < 2 || p[1] == 0x8B)
+    }
+
+    /// Reads the rest of the input: its byte count, and whether every byte is zero.
+    private func skipRest() throws(InputError) -> (Int, Bool) {
+        var count = Int(stream.pointee.avail_in)
+        var zeros = !UnsafeBufferPointer(start: stream.pointee.next_in, count: count).contains(where: { $0 != 0 })
+        stream.pointee.avail_in = 0
+        while !innerDone {
+            let n = try inner.read(into: input)
+            if n == 0 { break }
+            count += n
+            if zeros { zeros = !input.prefix(n).contains(where: { $0 != 0 }) }
+        }
+        innerDone = true
+        return (count, zeros)
     }
 }

@@ -120,6 +120,27 @@ let sampleLines = (1...2000).map { i in
         #expect(result.diagnostics.kept.map(\.message) == ["truncated gzip stream: the archive ends before its end marker; the line before it is kept"])
     }
 
+    /// Bytes after the last member: `gzip -d` ignores them ("trailing garbage ignored"; zeros
+    /// without a word), and so does the reader, which named a header check before. A second
+    /// member is still read (a lone 0x1F after it would be a cut member, as for `gzip -t`).
+    @Test func bytesAfterTheGzipDataAreIgnored() throws {
+        let full = try gzip(Data(sampleLines.utf8))
+        var result = parse(data: full + Data("garbage here\n".utf8), name: "agent.log.gz")
+        #expect(result.records.count == 2000)
+        #expect(result.diagnostics.kept.map(\.message) == [
+            "13 bytes after the end of the gzip data are not gzip (trailing garbage): ignored; the 2,000 lines before it are kept"
+        ])
+        result = parse(data: full + Data(repeating: 0, count: 300_000), name: "agent.log.gz")
+        #expect(result.records.count == 2000)
+        #expect(result.diagnostics.lines == [])
+        let second = try gzip(Data("{\"message\": \"line 2001\", \"level\": \"INFO\"}\n".utf8))
+        result = parse(data: full + second + Data("x".utf8), name: "agent.log.gz")
+        #expect(result.records.map(\.message).suffix(2) == ["line 2000", "line 2001"])
+        #expect(result.diagnostics.kept.map(\.message) == [
+            "1 byte after the end of the gzip data is not gzip (trailing garbage): ignored; the 2,001 lines before it are kept"
+        ])
+    }
+
     @Test func unreadablePathIsAnErrorAndOtherInputsStillRun() throws {
         let dir = TempDir()
         let good = dir.write("good.log", "00:00:01 - a\n")
