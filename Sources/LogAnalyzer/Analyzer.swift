@@ -131,8 +131,14 @@ public struct Analyzer {
         return true
     }
 
-    /// Inputs read in step, merged by time, at most this many at once (file descriptors).
+    /// Inputs read in step, merged by time, each with its own read-ahead thread (with `--jobs`
+    /// above 1) when at most this many are.
     static let mergeWidth = 64
+    /// At most this many inputs are merged at once (file descriptors permitting): inputs whose
+    /// times overlap or are unknown are read in batches of this size one after the other, so a
+    /// session whose lines lie in two batches is cut in two (a day's server log beside a hundred
+    /// users' browser consoles had each console past the 64th in a session of its own).
+    static let maxMergeWidth = 1024
 
     /// Regular files below this size are parsed on the merging thread even with `--jobs` above 1.
     static let smallFileBytes: Int64 = 256 << 10
@@ -145,7 +151,7 @@ public struct Analyzer {
 
     /// How many inputs to merge at once under this process's open-file limit: the soft limit is
     /// first raised to the hard one (shells default to 1,024 files); under a low hard limit
-    /// (`ulimit -n 64`), fewer than `mergeWidth`, so that no input fails to open.
+    /// (`ulimit -n 64`), fewer than `maxMergeWidth`, so that no input fails to open.
     static func mergeWidthForFileLimit() -> Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return mergeWidth }
@@ -156,7 +162,7 @@ public struct Analyzer {
         }
         // Each input: its file, and a few more for gzip, pipes and the threads' own; 24 for the rest.
         let available = Int(min(limit.rlim_cur, 1 << 20)) - 24
-        return max(1, min(mergeWidth, available / 2))
+        return max(1, min(maxMergeWidth, available / 2))
     }
 
     /// Reads every input, merged by time, and runs every detector on every session. Sessions idle
@@ -241,8 +247,9 @@ public struct Analyzer {
                                           readBytes: max(64 << 10, (1 << 20) / share), diagnostics: &diagnostics)
                 let queued = max(1024, 32_768 / share)
                 // A small file is parsed here: a thread of its own costs more than it saves
-                // (10,000 files of 4 KB took 2.1 s with --jobs 2, 0.4 s with --jobs 1).
-                guard jobs > 1, !Self.isSmallFile(inputs[i]) else { return .inline(stream) }
+                // (10,000 files of 4 KB took 2.1 s with --jobs 2, 0.4 s with --jobs 1). So is
+                // every input of a merge wider than `mergeWidth`: not a thread each.
+                guard jobs > 1, batch.count <= Self.mergeWidth, !Self.isSmallFile(inputs[i]) else { return .inline(stream) }
                 return .threaded(ThreadedRecordStream(stream, batchSize: queued / 8, depth: 8))
             }
             if streams.count == 1 {

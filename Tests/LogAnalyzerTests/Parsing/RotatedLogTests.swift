@@ -88,6 +88,33 @@ import Testing
         #expect(withEmpty.inputs.map(\.stats.records) == [0, lines.count - 2_100, 1_060, 1_040])
     }
 
+    /// More than 64 inputs whose times overlap or are unknown (a day's server log beside a
+    /// browser console from each user, saved without DevTools timestamps) are merged all at once:
+    /// read 64 at a time, one batch after the other, the consoles past the 64th joined no session
+    /// of theirs, whose server lines had gone idle in the first batch, and made 7 sessions of their
+    /// own (77 for 70 rooms).
+    @Test func moreThanSixtyFourOverlappingInputsAreMergedTogether() {
+        let base = 1_773_738_000.0  // 2026-03-17T09:00:00Z
+        var server: [String] = []
+        var consoles: [(String, [String])] = []
+        for k in 0..<70 {
+            let t = base + Double(k) * 120
+            let ids = "\"room\":\"room-\(k)\",\"roomID\":\"RM_room\(k)xxxxx\",\"participant\":\"user-\(k)\",\"pID\":\"PA_user\(k)xxxxx\""
+            server.append("{\"level\":\"info\",\"ts\":\(t),\"logger\":\"livekit\",\"caller\":\"service/roommanager.go:371\",\"msg\":\"starting RTC session\",\(ids),\"nodeID\":\"ND_k2Pq9sXv3mTz\",\"numParticipants\":0}")
+            server.append("{\"level\":\"info\",\"ts\":\(t + 60),\"logger\":\"livekit\",\"caller\":\"rtc/participant.go:1310\",\"msg\":\"participant closing\",\(ids),\"sendLeave\":false,\"reason\":\"CLIENT_REQUEST_LEAVE\"}")
+            consoles.append(("browser-\(k).log", [
+                "livekit-client.esm.mjs:21142 disconnect from room {room: 'room-\(k)', roomID: 'RM_room\(k)xxxxx', participant: 'user-\(k)', pID: 'PA_user\(k)xxxxx'}"
+            ]))
+        }
+        // The earliest rooms' consoles last: past the 64th input.
+        let report = analyze(files: [("server.log", server)] + consoles.reversed())
+        #expect(report.sessionCount == 70)
+        let sessions = Array(report.sessions)
+        #expect(sessions.count == 70)
+        #expect(sessions.filter { $0.sides.contains(.server) && $0.sides.contains(.browser) }.count == 70)
+        #expect(sessions.first { $0.room == "room-0" }?.sides == [.server, .browser])
+    }
+
     @Test func overlappingInputsAreMergedAndUnknownRangesKeepTheMerge() {
         func range(_ from: Int64, _ to: Int64) -> ReadingOrder.Extent { .span(Timestamp(micros: from)...Timestamp(micros: to)) }
         // A worker, its server and a later worker log: the first two overlap, the third follows.
