@@ -10,9 +10,11 @@
 /// agreeing, that offset is its zone. A log of times of day (a browser console's DevTools
 /// stamps, `roomID` in its context) is placed by its time of day, within 12 h either way.
 public enum ZoneInference {
-    /// Runs of more files are not sampled (an incident's logs are a few files; a month of
-    /// rotated logs would have each file's ends parsed twice more).
-    static let maxInputs = 64
+    /// Runs of more files are not sampled (a month of rotated logs would have each file's ends
+    /// parsed twice more); as many as `ReadingOrder` estimates the spans of: a day's server log
+    /// beside a hundred users' browser consoles is one incident's logs (with 64 files at most,
+    /// such consoles in Berlin time stayed an hour off and their sessions were cut in two).
+    static let maxInputs = ReadingOrder.maxEstimated
     /// Largest gap between the two logs' first lines of an id, beyond whole quarter hours.
     static let toleranceSeconds = 120.0
 

@@ -126,6 +126,39 @@ import Testing
         #expect(shifted.findings.map { "\($0.rule) \($0.at?.iso8601 ?? "-") \($0.message)" } == bare.findings.map { "\($0.rule) \($0.at?.iso8601 ?? "-") \($0.message)" })
         #expect(shifted.findings.count == 3)
     }
+    /// A day's server log beside a console from each of 70 users: the one in Berlin time (an
+    /// hour ahead in March) is placed by its room as it is beside the server log alone. More than
+    /// 64 inputs had turned the inference off: its session was cut in two, an hour apart.
+    @Test func aConsoleAmongSeventyIsStillPlacedByItsRoom() throws {
+        let dir = TempDir()
+        let base = 1_773_738_000.0  // 2026-03-17T09:00:00Z
+        var server: [String] = []
+        var inputs: [InputDescriptor] = []
+        for k in 0..<70 {
+            let t = base + Double(k) * 120
+            let ids = "\"room\":\"room-\(k)\",\"roomID\":\"RM_room\(k)xxxxx\",\"participant\":\"user-\(k)\",\"pID\":\"PA_user\(k)xxxxx\""
+            server.append("{\"level\":\"info\",\"ts\":\(t),\"logger\":\"livekit\",\"caller\":\"service/roommanager.go:371\",\"msg\":\"starting RTC session\",\(ids),\"nodeID\":\"ND_k2Pq9sXv3mTz\",\"numParticipants\":0}")
+            server.append("{\"level\":\"info\",\"ts\":\(t + 60),\"logger\":\"livekit\",\"caller\":\"rtc/participant.go:1310\",\"msg\":\"participant closing\",\(ids),\"sendLeave\":false,\"reason\":\"CLIENT_REQUEST_LEAVE\"}")
+            // DevTools times of day, in UTC but for room-0's user, in Berlin (+01:00).
+            let local = Timestamp(micros: Int64((t + 0.3 + (k == 0 ? 3600 : 0)) * 1_000_000))
+            let context = "{room: 'room-\(k)', roomID: 'RM_room\(k)xxxxx', participant: 'user-\(k)', pID: 'PA_user\(k)xxxxx'}"
+            inputs.append(InputDescriptor(path: dir.write("browser-\(k).log", [
+                "\(local.timeOfDayString(fraction: 3)) livekit-client.esm.mjs:22108 connection state changed: connecting -> connected \(context)",
+                "\(Timestamp(micros: local.micros + 59_000_000).timeOfDayString(fraction: 3)) livekit-client.esm.mjs:21142 disconnect from room \(context)",
+            ].joined(separator: "\n") + "\n")))
+        }
+        let serverPath = dir.write("server.log", server.joined(separator: "\n") + "\n")
+        inputs.insert(InputDescriptor(path: serverPath), at: 0)
+        var options = IngestOptions()
+        let notes = options.inferZones(for: inputs)
+        #expect(notes.map(\.path) == [dir.url.appendingPathComponent("browser-0.log").path])
+        #expect(notes.first?.message.contains("run 1 h ahead of \(serverPath)'s for the same room (RM_room0xxxxx): read in +01:00 ") == true)
+        var sink = DiagnosticSink()
+        let report = Analyzer(ingest: options, configuration: AnalysisConfiguration()).run(inputs, diagnostics: &sink)
+        #expect(report.sessionCount == 70)
+        #expect(Array(report.sessions).first { $0.room == "room-0" }?.sides == [.server, .browser])
+    }
+
     /// A healthy six-hour session whose browser console, in UTC like the server, names its room
     /// only in `disconnect from room` (livekit-client 2.x logs the room context in few info
     /// lines, `src/room/Room.ts disconnect`): once when the user rejoins with a fresh token, 4 h
