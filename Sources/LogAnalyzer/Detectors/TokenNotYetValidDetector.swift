@@ -24,7 +24,11 @@ public struct TokenNotYetValidDetector: Detector {
 
     public func detect(_ session: Session, configuration: AnalysisConfiguration) -> [Finding] {
         let failures = session.events.filter { $0.kind == .authFailure(.notYetValid) }
-        guard let first = failures.first else { return [] }
+        guard let earliest = failures.first else { return [] }
+        // The first rejection with a date (else with a time): a browser console saved without
+        // DevTools timestamps gives its line no time, and the server's lines beside it give the
+        // skew and the finding's time.
+        let first = failures.first { $0.time?.hasDate == true } ?? failures.first { $0.time != nil } ?? earliest
         // One token is rejected several times: by the server on `/rtc` and `/rtc/validate`, and
         // again in the client's own line (a browser, the agent's Rust SDK). Tokens are told apart
         // by their claims; a rejection whose line shows none counts as one token.

@@ -43,6 +43,24 @@ import Testing
         ])
     }
 
+    /// The browser's console saved without DevTools timestamps: its rejection line, untimed,
+    /// came first among the session's, and the finding had no time and no skew although the
+    /// server's two lines show the token 3 min 4 s before its nbf.
+    @Test func anUntimedConsoleLineLeavesTheSkewToTheServersLines() throws {
+        let untimed = String(Self.browser("", Self.first).dropFirst())
+        let report = analyze(files: [
+            ("browser.log", [untimed]),
+            ("server.log", [Self.server("11:00:04.332", Self.first, "/rtc"), Self.server("11:00:04.421", Self.first, "/rtc/validate")]),
+        ])
+        #expect(report.findings.map(\.rule) == ["token-not-yet-valid"])
+        let f = try #require(report.findings.first)
+        #expect(f.message == "1 token rejected as not valid yet (nbf), 3 rejection lines (server 2, browser 1): clock skew between the token minter and the server")
+        #expect(f.at?.iso8601 == "2025-11-20T11:00:04.332Z")
+        #expect(abs(try #require(f.number("skewSeconds")) - 184.668) < 0.0005)
+        #expect(f.explanation == ["the token's nbf is 3 min 4 s ahead of the rejecting side's clock"])
+        #expect(f.evidence.map(\.side) == [.server])
+    }
+
     @Test func oneTokenRejectedTwiceIsOneToken() throws {
         let report = analyze(files: [
             ("server.log", [Self.server("11:00:04.332", Self.first, "/rtc"), Self.server("11:00:04.421", Self.first, "/rtc/validate")])
