@@ -1490,7 +1490,12 @@ public final class SessionTracker {
                 }
                 continue
             }
-            var matched = final ? targets(roots, input: event.location.input, time: event.time, source: event.source, limit: Self.maxFanOut)
+            // (An event that joined a session of its own input already, which has ended, is
+            // that session's: not "the one session active then" of other inputs. A console's
+            // `signal connecting to …` joined its room's session, then, old an hour later, the
+            // one other room live on the server.)
+            var matched = final ? targets(roots, input: event.location.input, time: event.time, source: event.source, limit: Self.maxFanOut,
+                                          otherInputs: !event.joinedBefore)
                 : roots.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) && Self.hasSource(builder($0), event.location.input, event.source) }
             // A worker's event after the session's jobs ended (their processes exited) is not
             // theirs: livekit-agents 1.8.9 workers whose jobs had crashed lost their connection
@@ -1552,16 +1557,16 @@ public final class SessionTracker {
     }
 
     /// The sessions an id-less event (or kept record) joins at the end: those of its input active
-    /// at its time, else the one session active then. Stops past `limit` matches (an event
+    /// at its time, else (with `otherInputs`) the one session active then. Stops past `limit` matches (an event
     /// within more than `maxFanOut` sessions joins none: counting them all would be quadratic).
-    private func targets(_ roots: [Int], input: Int, time: Timestamp?, source: Int32 = -1, limit: Int = .max) -> [Int] {
+    private func targets(_ roots: [Int], input: Int, time: Timestamp?, source: Int32 = -1, limit: Int = .max, otherInputs: Bool = true) -> [Int] {
         guard time != nil else { return roots.count == 1 ? roots : [] }
         var sameInput: [Int] = []
         for r in roots where active(builder(r), time) && builder(r).inputs.contains(input) && Self.hasSource(builder(r), input, source) {
             sameInput.append(r)
             if sameInput.count > limit { break }
         }
-        if !sameInput.isEmpty { return sameInput }
+        if !sameInput.isEmpty || !otherInputs { return sameInput }
         var any: [Int] = []
         for r in roots where active(builder(r), time) {
             any.append(r)

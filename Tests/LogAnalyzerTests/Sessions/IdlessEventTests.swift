@@ -108,6 +108,33 @@ import Testing
         #expect(report.sessions.count == 4)
     }
 
+    /// A browser console's id-less `signal connecting to …` joined its own room's session when
+    /// that ended; an hour later, old, it was offered to the live sessions as an id-less event
+    /// is at the end, and with none of its console among them it also joined "the one session
+    /// active then": another user's room on the server, which had not a line of that console.
+    @Test func anIdlessLineThatJoinedItsInputsSessionJoinsNoOtherLater() throws {
+        func server(_ hms: String, _ seconds: Int, _ room: String, _ user: String, _ msg: String) -> String {
+            let base = 1_773_741_600 + seconds  // 2026-03-17T10:00:00Z
+            return #"{"level":"info","ts":\#(base).25,"logger":"livekit","caller":"service/roommanager.go:371","msg":"\#(msg)","room":"\#(room)","roomID":"RM_\#(room)xxxxxx","participant":"\#(user)","pID":"PA_\#(user)xxxxxx"}"#
+        }
+        var serverLines = [server("", 0, "rooma", "usera", "starting RTC session"), server("", 10, "roomb", "userb", "starting RTC session"),
+                           server("", 60, "rooma", "usera", "participant closing")]
+        // Room b lives on: a participant joins every 20 minutes for 100 minutes.
+        for k in 1...5 { serverLines.append(server("", k * 1200, "roomb", "userb\(k)", "starting RTC session")) }
+        serverLines.append(server("", 6300, "roomb", "userb", "participant closing"))
+        let context = "{room: 'rooma', roomID: 'RM_roomaxxxxxx', participant: 'usera', pID: 'PA_useraxxxxxx'}"
+        let console = [
+            "10:00:00.050 livekit-client.esm.mjs:20463 signal connecting to wss://x.livekit.cloud/rtc/v1?access_token=%3Credacted%3E&auto_subscribe=1&sdk=js&version=2.15.8&protocol=16&adaptive_stream=1 {reconnect: false, reconnectReason: undefined}",
+            "10:00:00.400 livekit-client.esm.mjs:22108 connection state changed: connecting -> connected \(context)",
+            "10:00:59.000 livekit-client.esm.mjs:21142 disconnect from room \(context)",
+        ]
+        let report = analyze(files: [("server.log", serverLines), ("browser.log", console)])
+        let sessions = Array(report.sessions)
+        #expect(sessions.map(\.key) == ["rooma/RM_roomaxxxxxx", "roomb/RM_roombxxxxxx"])
+        #expect(sessions.map(\.sides) == [[.server, .browser], [.server]])
+        #expect(sessions.map { $0.events.count } == [4, 7])
+    }
+
     @Test func anIdlessEventWithinTooManySessionsJoinsNone() {
         for sessions in [200, 300] {
             var lines: [String] = []
