@@ -272,27 +272,22 @@ public struct Analyzer {
             }
             // k-way merge by time; a record without a time keeps its place after its input's
             // previous record. Records are lent where they lie, never copied into merge slots.
+            // An input's place changes only when its record is taken: then it alone is read on.
             var clocks = [Int64](repeating: .min, count: streams.count)
-            var alive = [Bool](repeating: true, count: streams.count)
-            while true {
-                var pick = -1
-                var best = Int64.max
-                for k in streams.indices where alive[k] {
-                    guard streams[k].ensure(diagnostics: &diagnostics) else {
-                        alive[k] = false
-                        continue
-                    }
-                    let t = streams[k].headTime?.micros ?? clocks[k]
-                    if pick < 0 || t < best {
-                        pick = k
-                        best = t
-                    }
-                }
-                guard pick >= 0 else { break }
+            var heap = MergeHeap(capacity: streams.count)
+            for k in streams.indices where streams[k].ensure(diagnostics: &diagnostics) {
+                heap.push(streams[k].headTime?.micros ?? clocks[k], k)
+            }
+            while let pick = heap.top {
                 streams[pick].consume { (record: inout LogRecord) in
                     if let t = record.time { clocks[pick] = t.micros }
                     tracker.evictIdle(before: record.time, finalise)
                     tracker.add(record)
+                }
+                if streams[pick].ensure(diagnostics: &diagnostics) {
+                    heap.replaceTop(streams[pick].headTime?.micros ?? clocks[pick])
+                } else {
+                    heap.popTop()
                 }
             }
             for s in streams { s.mergeDiagnostics(into: &diagnostics) }

@@ -115,6 +115,34 @@ import Testing
         #expect(sessions.first { $0.room == "room-0" }?.sides == [.server, .browser])
     }
 
+    /// The merge's heap picks what a scan of every input's head picks: the earliest time, the
+    /// first input among equal ones, whatever order the inputs' times change in.
+    @Test func theMergeHeapPicksAsAScanOfEveryHead() {
+        var rng = SplitMix(seed: 7)
+        for inputs in [1, 2, 3, 8, 65, 300] {
+            var heads: [Int64?] = (0..<inputs).map { _ in Int64(rng.next() % 50) }
+            var heap = MergeHeap(capacity: inputs)
+            for (k, t) in heads.enumerated() { heap.push(t!, k) }
+            var picks: [Int] = [], scans: [Int] = []
+            while let top = heap.top {
+                let scan = heads.indices.filter { heads[$0] != nil }.min { (heads[$0]!, $0) < (heads[$1]!, $1) }!
+                picks.append(top)
+                scans.append(scan)
+                // The input read on: a later time (or the same), or its end.
+                if rng.next() % 5 == 0 {
+                    heads[top] = nil
+                    heap.popTop()
+                } else {
+                    let t = heads[top]! + Int64(rng.next() % 7)
+                    heads[top] = t
+                    heap.replaceTop(t)
+                }
+            }
+            #expect(picks == scans)
+            #expect(picks.count >= inputs)
+        }
+    }
+
     @Test func overlappingInputsAreMergedAndUnknownRangesKeepTheMerge() {
         func range(_ from: Int64, _ to: Int64) -> ReadingOrder.Extent { .span(Timestamp(micros: from)...Timestamp(micros: to)) }
         // A worker, its server and a later worker log: the first two overlap, the third follows.
@@ -129,5 +157,18 @@ import Testing
         #expect(ReadingOrder.groups([.empty, range(101, 200), .unknown], width: 64) == [[0, 1, 2]])
         // A large group is still cut to the merge width.
         #expect(ReadingOrder.groups((0..<5).map { range(Int64($0), Int64($0) + 10) } + [range(100, 110)], width: 2) == [[0, 1], [2, 3], [4], [5]])
+    }
+}
+
+/// A seeded generator (SplitMix64), so that a failure can be run again.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
