@@ -41,6 +41,7 @@ public enum DetectorRegistry {
         AuthCredentialsDetector(),
         JobFailureDetector(),
         AgentNotDispatchedDetector(),
+        ServerCrashDetector(),
     ]
 
     public static func descriptor(_ id: String) -> RuleDescriptor? {

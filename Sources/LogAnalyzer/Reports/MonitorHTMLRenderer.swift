@@ -138,7 +138,7 @@ public struct MonitorHTMLRenderer {
                 guard let t = e.time else { continue }
                 let color: String
                 switch e.kind {
-                case .authFailure, .jobError, .agentNotDispatched: color = "#b3261e"
+                case .authFailure, .jobError, .agentNotDispatched, .serverCrash: color = "#b3261e"
                 case .connectionLost, .gaveUp, .negotiationError: color = "#d9822b"
                 case .greetingStart, .greetingEnd: color = "#1e7b34"
                 case .llmMetrics, .ttsMetrics, .eouMetrics, .realtimeMetrics: color = "#8a97a8"

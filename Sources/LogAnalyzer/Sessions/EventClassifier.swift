@@ -163,6 +163,13 @@ struct EventClassifier {
     /// (The memo by pointer, not a closure that scans: a closure capturing `words` copied it,
     /// retaining and releasing its two arrays around every classification.)
     private func classify(_ r: LogRecord, memo: UnsafeMutablePointer<LiteralSet.Memo>?) -> EventKind? {
+        // A Go runtime crash report, one plain record of several lines (its words, `signal`,
+        // `connect` in a frame, mean nothing else): first its line count, format and first byte.
+        if r.lineCount > 1, r.format == .plain, let c = r.message.utf8.first, c == UInt8(ascii: "p") || c == UInt8(ascii: "f"),
+            Self.isGoCrash(r.message)
+        {
+            return .serverCrash
+        }
         // The message's bytes where they lie: a copy of the message (or of the fields, below)
         // would retain and release its storage, two atomic operations a record.
         let scanned = r.message.utf8.withContiguousStorageIfAvailable { m -> (isMetrics: Bool, mask: UInt64) in
@@ -223,6 +230,21 @@ struct EventClassifier {
         if has(mask, .connect) { return Self.connectLine(r.message) }
         return nil
     }
+
+    /// Whether a plain record is a Go runtime crash report: `panic: ` or `fatal error: ` (the
+    /// runtime's own words, runtime/panic.go printpanics and fatal/throw), then, on a later line,
+    /// a goroutine's stack (`goroutine N [running]:`, printed unless GOTRACEBACK=none). The
+    /// parser has joined its lines into one record. (Out of line: asked only of plain records of
+    /// several lines that start with `p` or `f`.)
+    @inline(never)
+    static func isGoCrash(_ message: String) -> Bool {
+        var message = message
+        return message.withUTF8 { m in
+            (m.has("panic: ", at: 0) || m.has("fatal error: ", at: 0)) && goroutineLine.occurs(in: m)
+        }
+    }
+
+    static let goroutineLine = Literal("\ngoroutine ")
 
     /// The browser engine's own word for a lost connection, `${connection} disconnected` (WARN,
     /// the one default-level line of it until the `websocket connection closed` DEBUG line became

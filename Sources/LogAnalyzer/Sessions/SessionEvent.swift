@@ -54,6 +54,11 @@ public enum EventKind: Sendable, Equatable {
     /// `jobType`, `room`, `roomID`} (INFO, pkg/agent/client.go LaunchJob, v1.7.1 to HEAD): the
     /// room's dispatch of a named agent found no worker registered under that name.
     case agentNotDispatched(agentName: String)
+    /// A Go runtime crash report of livekit-server (`panic: …` or `fatal error: …`, then
+    /// `goroutine N [running]:` and its frames; runtime/panic.go, printed to stderr with no time,
+    /// no level and no ids): the process died, and every connection it held with it. Its time is
+    /// the server log's last line before it (the crash came at or after it).
+    case serverCrash
 
     var isMetrics: Bool {
         switch self {
@@ -90,6 +95,7 @@ public enum EventKind: Sendable, Equatable {
         case .sessionEnd: "session end"
         case .jobError: "job error"
         case .agentNotDispatched: "no agent worker"
+        case .serverCrash: "server crashed"
         }
     }
 

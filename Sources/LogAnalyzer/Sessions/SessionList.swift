@@ -171,6 +171,7 @@ enum SessionCoding {
             case .sessionEnd: out.byte(14)
             case .jobError: out.byte(15)
             case .agentNotDispatched(let name): out.byte(16); out.string(name)
+            case .serverCrash: out.byte(17)
             }
             out.stamp(e.time)
             out.location(e.location)
@@ -252,6 +253,7 @@ enum SessionCoding {
                 case 14: kind = .sessionEnd
                 case 15: kind = .jobError
                 case 16: kind = .agentNotDispatched(agentName: r.string())
+                case 17: kind = .serverCrash
                 default:
                     r.fail()
                     kind = .sessionStart

@@ -571,6 +571,30 @@ public final class SessionTracker {
 
     /// Adds one record.
     public func add(_ r: LogRecord) {
+        // A Go crash report has no time (the runtime prints none): it is placed at its log's
+        // last line before it. (A plain record of several lines without a time, first.)
+        if r.time == nil, r.lineCount > 1, r.format == .plain, let placed = placedCrash(r) {
+            record(placed)
+        } else {
+            record(r)
+        }
+    }
+
+    /// A livekit-server crash report without a time, given the time of the last line of the
+    /// server (else of any side) its log holds before it: the crash came at or after that line,
+    /// and its clients lost their connections then. Nil for any other record, or before a line
+    /// with a time. (Out of line: asked only of untimed plain records of several lines.)
+    @inline(never)
+    private func placedCrash(_ r: LogRecord) -> LogRecord? {
+        guard case .serverCrash? = classifier.classify(r, memo: &classifyMemo) else { return nil }
+        let stream = silenceStream == nil ? r.input : stream(of: r.input)
+        guard stream < inputLast.count, let t = inputServerLast[stream] ?? inputLast[stream]?.0 else { return nil }
+        var placed = r
+        placed.time = t
+        return placed
+    }
+
+    private func record(_ r: LogRecord) {
         order += 1
         let location = SourceLocation(input: r.input, line: r.line)
         let side = sideCache(r)

@@ -133,7 +133,7 @@ import Testing
             "missing-finding:clean-interleaved/expected.json:token-not-yet-valid in support-a1",
             "missing-finding:broken/expected.json:broken",
         ])
-        #expect(onExpectations.map { $0["ruleIndex"]?.stringValue } == ["7", "7"])
+        #expect(onExpectations.map { $0["ruleIndex"]?.stringValue } == ["8", "8"])
     }
 
     /// A second fixture of the same incident (here a copy, listed first) leaves the first

@@ -1,0 +1,87 @@
+import Testing
+
+@testable import LogAnalyzer
+
+/// `server-crash`: livekit-server's Go runtime crash report (`panic: …`, `[signal …]`,
+/// `goroutine N [running]:` and frames; runtime/panic.go, no time, no level, no ids) while a room
+/// is live: the agent's Rust SDK and the browser lose the connection at once, retry against a
+/// closed port and give up.
+@Suite struct ServerCrashTests {
+    static let server = [
+        "2026-03-17T10:00:00.950Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"support-room\", \"roomID\": \"RM_8JBQ2nlrFwSs\", \"participant\": \"user-42\", \"pID\": \"PA_Hk3mW9xQzR2b\", \"remote\": false, \"nodeID\": \"ND_q3Lk8Wv2Xn5R\", \"numParticipants\": 0}",
+        "2026-03-17T10:00:01.610Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"support-room\", \"roomID\": \"RM_8JBQ2nlrFwSs\", \"participant\": \"agent-AJ_ikLgRDmSdOXj\", \"pID\": \"PA_Yh2rB6vLc9Tp\", \"remote\": false, \"nodeID\": \"ND_q3Lk8Wv2Xn5R\", \"numParticipants\": 1}",
+        "2026-03-17T10:07:12.470Z\tINFO\tlivekit\trtc/participant.go:834\tupdating participant permission\t{\"room\": \"support-room\", \"roomID\": \"RM_8JBQ2nlrFwSs\", \"participant\": \"user-42\", \"pID\": \"PA_Hk3mW9xQzR2b\", \"remote\": false, \"permission\": {\"canSubscribe\": true, \"canPublish\": true}}",
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x28 pc=0x1a7f3c4]",
+        "",
+        "goroutine 4711 [running]:",
+        "github.com/livekit/livekit-server/pkg/rtc.(*ParticipantImpl).onSubscribedTo(0xc000a1e000, {0x0, 0x0})",
+        "\t/workspace/pkg/rtc/participant.go:2261 +0x44",
+        "created by github.com/livekit/livekit-server/pkg/rtc.(*ParticipantImpl).setupSubscriber in goroutine 4690",
+        "\t/workspace/pkg/rtc/participant.go:1840 +0x1a5",
+    ]
+    static let agent = [
+        #"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_ikLgRDmSdOXj", "dispatch_id": "AD_Ws6nK3cVq8Rb", "room_name": "support-room", "agent_name": "", "resuming": false, "timestamp": "2026-03-17T10:00:01.100000+00:00"}"#,
+        #"{"message": "livekit::rtc_engine:453:livekit::rtc_engine - received session close: \"signal client closed: \\\"stream closed\\\"\" UnknownReason Resume", "level": "WARNING", "name": "livekit", "pid": 5120, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T10:07:12.505000+00:00"}"#,
+        #"{"message": "livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0", "level": "ERROR", "name": "livekit", "pid": 5120, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T10:07:12.506000+00:00"}"#,
+        #"{"message": "livekit::rtc_engine:731:livekit::rtc_engine - resuming connection failed: signal failure: ws failure: IO error: Connection refused (os error 111)", "level": "ERROR", "name": "livekit", "pid": 5120, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T10:07:12.510000+00:00"}"#,
+        #"{"message": "livekit::rtc_engine:786:livekit::rtc_engine - failed to reconnect to the livekit room", "level": "ERROR", "name": "livekit", "pid": 5120, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T10:07:58.000000+00:00"}"#,
+        #"{"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", "pid": 5120, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T10:07:58.600000+00:00"}"#,
+    ]
+    static let browser = [
+        "10:00:00.990 livekit-client.esm.mjs:18392 signal connected {room: 'support-room', roomID: 'RM_8JBQ2nlrFwSs', participant: 'user-42', pID: 'PA_Hk3mW9xQzR2b'}",
+        "10:07:12.498 livekit-client.esm.mjs:18251 websocket closed {room: 'support-room', roomID: 'RM_8JBQ2nlrFwSs', participant: 'user-42', pID: 'PA_Hk3mW9xQzR2b', reason: '', code: 1006, wasClean: false, state: 1}",
+        "10:07:12.501 livekit-client.esm.mjs:20858 resuming signal connection, attempt 0 {room: 'support-room', roomID: 'RM_8JBQ2nlrFwSs', participant: 'user-42', pID: 'PA_Hk3mW9xQzR2b'}",
+        "10:07:59.910 livekit-client.esm.mjs:20806 could not recover connection after 10 attempts, 47412ms. giving up {room: 'support-room', roomID: 'RM_8JBQ2nlrFwSs', participant: 'user-42', pID: 'PA_Hk3mW9xQzR2b'}",
+    ]
+
+    @Test func aServerPanicWhileTheRoomIsLiveIsAnError() throws {
+        let report = analyze(files: [("server.log", Self.server), ("agent.log", Self.agent), ("browser.log", Self.browser)])
+        #expect(report.findings.map(\.rule) == ["server-crash"])
+        let f = try #require(report.findings.first)
+        #expect(f.severity == .error)
+        #expect(f.sessionKey == "support-room/RM_8JBQ2nlrFwSs")
+        #expect(f.at?.iso8601 == "2026-03-17T10:07:12.470Z")
+        #expect(f.message == "livekit-server crashed while the session was live (panic: runtime error: invalid memory address or nil pointer dereference): agent and browser lost the connection 0.03 s after the server's last line, and gave up reconnecting")
+        #expect(f.value("recovered") == .text("no"))
+        #expect(f.value("sides") == .list(["agent", "browser"]))
+        #expect(f.evidence.map(\.role) == ["server crash", "connection lost", "connection lost", "gave up", "gave up"])
+        #expect(f.evidence.map(\.location.line) == [4, 2, 2, 5, 4])
+        #expect(f.explanation[1] == "the report has no time of its own: the server's last line before it was at 2026-03-17 10:07:12, so the crash came at or after it; the clients' first loss was at 2026-03-17 10:07:12")
+    }
+
+    /// The crash report is one event at its log's last line before it, on the timeline too.
+    @Test func theCrashIsAnEventOfTheSessionAtTheServersLastLine() throws {
+        let report = analyze(files: [("server.log", Self.server), ("agent.log", Self.agent)])
+        let session = try #require(report.sessions.first)
+        let crash = try #require(session.events.first { $0.kind == .serverCrash })
+        #expect(crash.time?.iso8601 == "2026-03-17T10:07:12.470Z")
+        #expect(crash.side == .server)
+        #expect(crash.text == "panic: runtime error: invalid memory address or nil pointer dereference")
+        #expect(crash.location.line == 4)
+        #expect(EventKind.serverCrash.label == "server crashed")
+    }
+
+    /// The clients reconnected (a restarted server): a warning.
+    @Test func aSessionThatReconnectedIsAWarning() throws {
+        let browser = Array(Self.browser.prefix(3)) + [
+            "10:07:19.320 livekit-client.esm.mjs:19512 Resumed signal connection {room: 'support-room', roomID: 'RM_8JBQ2nlrFwSs', participant: 'user-42', pID: 'PA_Hk3mW9xQzR2b'}",
+        ]
+        let report = analyze(files: [("server.log", Self.server), ("browser.log", browser)])
+        let f = try #require(report.findings.first { $0.rule == "server-crash" })
+        #expect(f.severity == .warning)
+        #expect(f.value("recovered") == .text("yes"))
+        #expect(f.message.hasSuffix("browser lost the connection 0.03 s after the server's last line, and reconnected"))
+    }
+
+    /// Without any client's log nothing shows the session still connected: no finding; and a
+    /// line that only says `panic: ` (no goroutine's stack) is no crash report.
+    @Test func noClientLossOrNoStackIsNoCrash() {
+        #expect(analyze(files: [("server.log", Self.server)]).findings.isEmpty)
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        #expect(EventClassifier.isGoCrash("panic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:\nmain.main()"))
+        #expect(EventClassifier.isGoCrash("fatal error: concurrent map writes\n\ngoroutine 88 [running]:\ninternal/runtime/maps.fatal({0x2b1d5e8?, 0x0?})"))
+        #expect(!EventClassifier.isGoCrash("panic: the agent said so\nand more"))
+        #expect(classifier.classify(record("panic: runtime error: invalid memory address or nil pointer dereference")) == nil)
+    }
+}
