@@ -41,7 +41,7 @@ public enum DetectorRegistry {
         AuthCredentialsDetector(),
         JobFailureDetector(),
         AgentNotDispatchedDetector(),
-        ServerCrashDetector(),
+        ServerExitDetector(),
     ]
 
     public static func descriptor(_ id: String) -> RuleDescriptor? {

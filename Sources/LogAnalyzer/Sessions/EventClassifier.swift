@@ -191,7 +191,9 @@ struct EventClassifier {
             mask = message.withUTF8 { scanMessage($0, memo) }
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
-        guard mask != 0 else { return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) }
+        guard mask != 0 else {
+            return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) ?? Self.serverShutdown(r)
+        }
         return kind(r, mask)
     }
 
@@ -229,6 +231,23 @@ struct EventClassifier {
         }
         if has(mask, .connect) { return Self.connectLine(r.message) }
         return nil
+    }
+
+    /// livekit-server's line on a stop signal (INFO, {`signal`: `terminated`|`interrupt`|`quit`,
+    /// `force`}; cmd/server/main.go, v1.4 to HEAD): it drains, waiting for its participants.
+    static let serverExitRequested: StaticString = "exit requested, shutting down"
+
+    /// (Out of line: the parser asks for every line of this length, 29, that starts with `e`.)
+    @inline(never)
+    static func isServerShutdownMessage(_ m: Bytes) -> Bool {
+        m.count == 29 && m.has(serverExitRequested, at: 0)
+    }
+
+    /// The server's stop request (`isServerShutdownMessage`), from zap's lines only.
+    static func serverShutdown(_ r: LogRecord) -> EventKind? {
+        guard r.format == .zapConsole || r.format == .zapJSON, r.message.utf8.count == 29 else { return nil }
+        var message = r.message
+        return message.withUTF8 { isServerShutdownMessage($0) } ? .serverShutdown : nil
     }
 
     /// Whether a plain record is a Go runtime crash report: `panic: ` or `fatal error: ` (the
@@ -574,7 +593,7 @@ struct EventClassifier {
     /// Whether the message is one of the events matched by their whole message (no word of the
     /// vocabulary): Node's entry and launch errors, the Python worker's launch failures and
     /// assignment timeout, the server's assignment failure and its `no worker available to handle
-    /// job`.
+    /// job`, and the server's `exit requested, shutting down`.
     @inline(never)
     static func isWholeMessageEvent(_ m: Bytes) -> Bool {
         // (The message's length as a number: a `static let` read costs its lazy-init check.)
@@ -582,6 +601,7 @@ struct EventClassifier {
         case 23: return isNodeJobFailureMessage(m)
         case 19, 48, 50: return isLaunchFailureMessage(m) || isAssignmentTimeoutMessage(m)
         case 30, 33: return isServerAssignFailureMessage(m) || isAssignmentTimeoutMessage(m)
+        case 29: return isServerShutdownMessage(m)
         default: return isAssignmentTimeoutMessage(m)
         }
     }

@@ -26,6 +26,8 @@ public struct Session: Sendable {
     /// LLM/realtime replies and seconds of agent audio (TTS metrics) in the session.
     public var replies = 0
     public var audioSeconds = 0.0
+    /// The time of the server's last line with the session's ids (not kept in a report).
+    public var serverEnd: Timestamp? = nil
 
     /// The session without its events and records: what a report keeps once detectors have run.
     public func compacted() -> Session {

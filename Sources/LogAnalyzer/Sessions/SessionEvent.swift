@@ -59,6 +59,11 @@ public enum EventKind: Sendable, Equatable {
     /// no level and no ids): the process died, and every connection it held with it. Its time is
     /// the server log's last line before it (the crash came at or after it).
     case serverCrash
+    /// livekit-server asked to stop (`exit requested, shutting down` {`signal`, `force`}, INFO,
+    /// cmd/server/main.go, v1.4 to HEAD): on SIGINT, SIGTERM or SIGQUIT it stops taking rooms and
+    /// waits for its participants to leave (`waiting for participants to exit` every 5 s); a
+    /// second signal (`force: true`) closes its rooms.
+    case serverShutdown
 
     var isMetrics: Bool {
         switch self {
@@ -96,6 +101,7 @@ public enum EventKind: Sendable, Equatable {
         case .jobError: "job error"
         case .agentNotDispatched: "no agent worker"
         case .serverCrash: "server crashed"
+        case .serverShutdown: "server stopping"
         }
     }
 

@@ -172,6 +172,7 @@ enum SessionCoding {
             case .jobError: out.byte(15)
             case .agentNotDispatched(let name): out.byte(16); out.string(name)
             case .serverCrash: out.byte(17)
+            case .serverShutdown: out.byte(18)
             }
             out.stamp(e.time)
             out.location(e.location)
@@ -254,6 +255,7 @@ enum SessionCoding {
                 case 15: kind = .jobError
                 case 16: kind = .agentNotDispatched(agentName: r.string())
                 case 17: kind = .serverCrash
+                case 18: kind = .serverShutdown
                 default:
                     r.fail()
                     kind = .sessionStart

@@ -90,6 +90,9 @@ public final class SessionTracker {
         /// the worker's later id-less events (its connection lost, its give-up) are not its.
         var exitedJobs = IDList()
         var jobsExitedAt: Timestamp?
+        /// The latest time of the server's lines with the session's ids: a server still up
+        /// logs its clients' resume after they lost the connection.
+        var serverEnd: Timestamp?
 
         /// Whether the session's agent may still be in its room: a job of it was logged, and
         /// neither the end of every job's process nor the room's close was. Such a session that
@@ -408,6 +411,7 @@ public final class SessionTracker {
         k.roomClosedAt = k.roomClosedAt ?? d.roomClosedAt
         for j in d.exitedJobs.items { k.exitedJobs.insert(j) }
         if let t = d.jobsExitedAt, k.jobsExitedAt.map({ t > $0 }) ?? true { k.jobsExitedAt = t }
+        if let t = d.serverEnd, k.serverEnd.map({ t > $0 }) ?? true { k.serverEnd = t }
         slots[drop] = nil
         liveCount -= 1
         return keep
@@ -696,6 +700,8 @@ public final class SessionTracker {
                     if t >= prev { b.last[i] = (stream, side, t, location) }
                 } else if side != .server {
                     b.last.append((stream, side, t, location))
+                } else if b.serverEnd.map({ t > $0 }) ?? true {
+                    b.serverEnd = t
                 }
             }
             if pinsSilence, let t = r.time { Self.pinSessionGaps(b, stream, before: t) }
@@ -1638,6 +1644,6 @@ public final class SessionTracker {
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds.items, participants: b.participants.items, start: start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: gaps,
             inputGaps: gapsByInput, records: b.records, order: b.firstSeen, responses: b.responses, replies: b.replies,
-            audioSeconds: b.audioSeconds)
+            audioSeconds: b.audioSeconds, serverEnd: b.serverEnd)
     }
 }

@@ -2,11 +2,11 @@ import Testing
 
 @testable import LogAnalyzer
 
-/// `server-crash`: livekit-server's Go runtime crash report (`panic: …`, `[signal …]`,
+/// `server-exit`: livekit-server's Go runtime crash report (`panic: …`, `[signal …]`,
 /// `goroutine N [running]:` and frames; runtime/panic.go, no time, no level, no ids) while a room
 /// is live: the agent's Rust SDK and the browser lose the connection at once, retry against a
 /// closed port and give up.
-@Suite struct ServerCrashTests {
+@Suite struct ServerExitTests {
     static let server = [
         "2026-03-17T10:00:00.950Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"support-room\", \"roomID\": \"RM_8JBQ2nlrFwSs\", \"participant\": \"user-42\", \"pID\": \"PA_Hk3mW9xQzR2b\", \"remote\": false, \"nodeID\": \"ND_q3Lk8Wv2Xn5R\", \"numParticipants\": 0}",
         "2026-03-17T10:00:01.610Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"support-room\", \"roomID\": \"RM_8JBQ2nlrFwSs\", \"participant\": \"agent-AJ_ikLgRDmSdOXj\", \"pID\": \"PA_Yh2rB6vLc9Tp\", \"remote\": false, \"nodeID\": \"ND_q3Lk8Wv2Xn5R\", \"numParticipants\": 1}",
@@ -37,12 +37,13 @@ import Testing
 
     @Test func aServerPanicWhileTheRoomIsLiveIsAnError() throws {
         let report = analyze(files: [("server.log", Self.server), ("agent.log", Self.agent), ("browser.log", Self.browser)])
-        #expect(report.findings.map(\.rule) == ["server-crash"])
+        #expect(report.findings.map(\.rule) == ["server-exit"])
         let f = try #require(report.findings.first)
         #expect(f.severity == .error)
         #expect(f.sessionKey == "support-room/RM_8JBQ2nlrFwSs")
         #expect(f.at?.iso8601 == "2026-03-17T10:07:12.470Z")
         #expect(f.message == "livekit-server crashed while the session was live (panic: runtime error: invalid memory address or nil pointer dereference): agent and browser lost the connection 0.03 s after the server's last line, and gave up reconnecting")
+        #expect(f.value("cause") == .text("crash"))
         #expect(f.value("recovered") == .text("no"))
         #expect(f.value("sides") == .list(["agent", "browser"]))
         #expect(f.evidence.map(\.role) == ["server crash", "connection lost", "connection lost", "gave up", "gave up"])
@@ -68,7 +69,7 @@ import Testing
             "10:07:19.320 livekit-client.esm.mjs:19512 Resumed signal connection {room: 'support-room', roomID: 'RM_8JBQ2nlrFwSs', participant: 'user-42', pID: 'PA_Hk3mW9xQzR2b'}",
         ]
         let report = analyze(files: [("server.log", Self.server), ("browser.log", browser)])
-        let f = try #require(report.findings.first { $0.rule == "server-crash" })
+        let f = try #require(report.findings.first { $0.rule == "server-exit" })
         #expect(f.severity == .warning)
         #expect(f.value("recovered") == .text("yes"))
         #expect(f.message.hasSuffix("browser lost the connection 0.03 s after the server's last line, and reconnected"))
@@ -83,5 +84,46 @@ import Testing
         #expect(EventClassifier.isGoCrash("fatal error: concurrent map writes\n\ngoroutine 88 [running]:\ninternal/runtime/maps.fatal({0x2b1d5e8?, 0x0?})"))
         #expect(!EventClassifier.isGoCrash("panic: the agent said so\nand more"))
         #expect(classifier.classify(record("panic: runtime error: invalid memory address or nil pointer dereference")) == nil)
+    }
+
+    /// SIGTERM: the server drains (`exit requested, shutting down`, `waiting for participants to
+    /// exit` every 5 s, cmd/server/main.go and pkg/service/server.go) and is killed 30 s later by
+    /// its supervisor: the clients' connections drop with nothing more from the server.
+    static let stopping = [
+        server[0], server[1],
+        "2026-03-17T10:05:00.020Z\tINFO\tlivekit\tserver/main.go:291\texit requested, shutting down\t{\"signal\": \"terminated\", \"force\": false}",
+        "2026-03-17T10:05:05.021Z\tINFO\tlivekit\tservice/server.go:318\twaiting for participants to exit",
+        "2026-03-17T10:05:10.021Z\tINFO\tlivekit\tservice/server.go:318\twaiting for participants to exit",
+    ]
+
+    @Test func aServerKilledWhileStoppingIsAnError() throws {
+        let agent = [
+            Self.agent[0],
+            Self.agent[1].replacingOccurrences(of: "10:07:12.505", with: "10:05:30.105"),
+            Self.agent[4].replacingOccurrences(of: "10:07:58.000", with: "10:06:15.000"),
+        ]
+        let report = analyze(files: [("server.log", Self.stopping), ("agent.log", agent)])
+        #expect(report.findings.map(\.rule) == ["server-exit"])
+        let f = try #require(report.findings.first)
+        #expect(f.severity == .error)
+        #expect(f.at?.iso8601 == "2026-03-17T10:05:00.020Z")
+        #expect(f.message == "livekit-server was stopping (exit requested, shutting down) and ended before the session: agent lost the connection 30.09 s after the stop request, and gave up reconnecting")
+        #expect(f.value("cause") == .text("shutdown"))
+        #expect(f.value("recovered") == .text("no"))
+        #expect(f.evidence.map(\.role) == ["server stopping", "connection lost", "gave up"])
+        #expect(f.evidence.map(\.location.line) == [3, 2, 3])
+    }
+
+    /// A server still up after its stop request logs the clients' resume: they lost the
+    /// connection to something else, not to its end.
+    @Test func aStoppingServerThatResumesTheClientIsNoExit() {
+        let agent = [Self.agent[0], Self.agent[1].replacingOccurrences(of: "10:07:12.505", with: "10:05:30.105")]
+        let server = Self.stopping + [
+            "2026-03-17T10:05:31.455Z\tINFO\tlivekit\tservice/roommanager.go:374\tresuming RTC session\t{\"room\": \"support-room\", \"roomID\": \"RM_8JBQ2nlrFwSs\", \"participant\": \"agent-AJ_ikLgRDmSdOXj\", \"pID\": \"PA_Yh2rB6vLc9Tp\", \"reason\": \"RR_SIGNAL_DISCONNECTED\"}",
+        ]
+        #expect(analyze(files: [("server.log", server), ("agent.log", agent)]).findings.isEmpty)
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        #expect(classifier.classify(record(Self.stopping[2])) == .serverShutdown)
+        #expect(classifier.classify(record(Self.stopping[3])) == nil)
     }
 }
