@@ -213,6 +213,20 @@ public struct JobFailureDetector: Detector {
                 ? "the worker accepted the job, then every process it started for it failed to initialise, three rounds over (livekit-agents ipc/proc_pool.py): the job's entrypoint never ran and the room got no agent from it; the worker's `error initializing process` lines before it give each failure's exception (the prewarm function raising, or the initialisation timing out)"
                 : "the worker accepted the job, then handing it to a job process failed three times, each on a new process (livekit-agents ipc/proc_pool.py): the job's entrypoint never ran and the room got no agent from it; the lines before it (`error initializing process`, a process's crash) say why")
         }
+        // The worker's last memory warning for the job before its process crashed or was
+        // killed: the process grew (a SIGKILL is then the kernel's OOM killer or the container's
+        // limit at work).
+        var memoryWarning: SessionEvent?
+        if first.kind == .crashed || first.kind == .killed, let t1 = first.event.time {
+            memoryWarning = session.events.last { e in
+                if case .memoryWarning = e.kind, let t = e.time, t <= t1 { return true }
+                return false
+            }
+            if let w = memoryWarning, case .memoryWarning(let mb) = w.kind, let t = w.time {
+                let use = mb.map { " (\(formatFixed($0, 1)) MB)" } ?? ""
+                f.explanation.append("the worker had warned \(humanDuration(t.seconds(until: t1))) before that the job's process used more memory than its warning threshold\(use) (`\(w.text)`): it was growing")
+            }
+        }
         let names = failures.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if names.count > 1 {
             f.explanation.append("the session shows \(failures.count) failures: \(names.joined(separator: ", "))")
@@ -232,6 +246,7 @@ public struct JobFailureDetector: Detector {
         let roles: [Kind: String] = [
             .entrypoint: "entrypoint raised", .sessionError: "session error", .crashed: "process crashed", .killed: "process killed", .notLaunched: "job not launched",
         ]
+        if let memoryWarning { f.evidence.append(Evidence(memoryWarning, role: "memory warning")) }
         for failure in failures.prefix(5) { f.evidence.append(Evidence(failure.event, role: roles[failure.kind]!)) }
         return [f]
     }

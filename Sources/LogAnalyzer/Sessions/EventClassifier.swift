@@ -192,7 +192,7 @@ struct EventClassifier {
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else {
-            return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) ?? Self.serverShutdown(r)
+            return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) ?? Self.serverShutdown(r) ?? Self.memoryWarning(r)
         }
         return kind(r, mask)
     }
@@ -248,6 +248,36 @@ struct EventClassifier {
         guard r.format == .zapConsole || r.format == .zapJSON, r.message.utf8.count == 29 else { return nil }
         var message = r.message
         return message.withUTF8 { isServerShutdownMessage($0) } ? .serverShutdown : nil
+    }
+
+    /// livekit-agents' memory warnings for a job's process (see `EventKind.memoryWarning`).
+    static let memoryHigh: StaticString = "process memory usage is high"
+    static let jobMemoryAbove: StaticString = "job process memory usage is above the warning threshold"
+    static let advisoryOnly: StaticString = " (advisory only, the process will not be terminated)"
+
+    /// (Out of line: the parser asks for every line of these lengths, 28, 55 and 107, that
+    /// starts with `p` or `j`.)
+    @inline(never)
+    static func isMemoryWarningMessage(_ m: Bytes) -> Bool {
+        switch m.count {
+        case 28: return m.has(memoryHigh, at: 0)
+        case 55: return m.has(jobMemoryAbove, at: 0)
+        case 107: return m.has(jobMemoryAbove, at: 0) && m.has(advisoryOnly, at: 55)
+        default: return false
+        }
+    }
+
+    /// A memory warning for a job's process (the job named), with the process's use in MB.
+    static func memoryWarning(_ r: LogRecord) -> EventKind? {
+        guard r.ids.jobId != nil, let level = r.level, level >= .warning else { return nil }
+        let n = r.message.utf8.count
+        guard n == 28 || n == 55 || n == 107 else { return nil }
+        var message = r.message
+        guard message.withUTF8({ isMemoryWarningMessage($0) }) else { return nil }
+        switch r.field("memory_usage_mb") {
+        case .number(let mb)?: return .memoryWarning(usageMB: Double(mb))
+        default: return .memoryWarning(usageMB: nil)
+        }
     }
 
     /// Whether a plain record is a Go runtime crash report: `panic: ` or `fatal error: ` (the
@@ -602,6 +632,7 @@ struct EventClassifier {
         case 19, 48, 50: return isLaunchFailureMessage(m) || isAssignmentTimeoutMessage(m)
         case 30, 33: return isServerAssignFailureMessage(m) || isAssignmentTimeoutMessage(m)
         case 29: return isServerShutdownMessage(m)
+        case 28, 55, 107: return isMemoryWarningMessage(m)
         default: return isAssignmentTimeoutMessage(m)
         }
     }
@@ -610,10 +641,14 @@ struct EventClassifier {
     /// parser runs before it builds a record.
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
-        // (The lines matched whole start with `e`, `f`, `a` or `n`: one test of the first byte
-        // here, the rest out of line.)
+        // (The lines matched whole start with `e`, `f`, `a`, `n`, `p` or `j`: one test of the
+        // first byte here, the rest out of line.)
         let c = message.byte(0)
-        if c == UInt8(ascii: "f") || c == UInt8(ascii: "e") || c == UInt8(ascii: "a") || c == UInt8(ascii: "n"), Self.isWholeMessageEvent(message) { return true }
+        if c == UInt8(ascii: "f") || c == UInt8(ascii: "e") || c == UInt8(ascii: "a") || c == UInt8(ascii: "n") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j"),
+            Self.isWholeMessageEvent(message)
+        {
+            return true
+        }
         guard var e = errorText else { return false }
         return e.withUTF8 { words.scan($0) } != 0
     }

@@ -64,6 +64,12 @@ public enum EventKind: Sendable, Equatable {
     /// waits for its participants to leave (`waiting for participants to exit` every 5 s); a
     /// second signal (`force: true`) closes its rooms.
     case serverShutdown
+    /// livekit-agents' worker warning that a job's process uses more memory than its warning
+    /// threshold (WARNING, {`memory_usage_mb`, `memory_warn_mb`, `memory_limit_mb`, `pid`,
+    /// `job_id`}; ipc/supervised_proc.py): `process memory usage is high` (0.12 to 1.4.x), `job
+    /// process memory usage is above the warning threshold[ (advisory only, the process will not
+    /// be terminated)]` since.
+    case memoryWarning(usageMB: Double?)
 
     var isMetrics: Bool {
         switch self {
@@ -102,6 +108,7 @@ public enum EventKind: Sendable, Equatable {
         case .agentNotDispatched: "no agent worker"
         case .serverCrash: "server crashed"
         case .serverShutdown: "server stopping"
+        case .memoryWarning: "memory warning"
         }
     }
 

@@ -173,6 +173,10 @@ enum SessionCoding {
             case .agentNotDispatched(let name): out.byte(16); out.string(name)
             case .serverCrash: out.byte(17)
             case .serverShutdown: out.byte(18)
+            case .memoryWarning(let mb):
+                out.byte(19)
+                out.byte(mb == nil ? 0 : 1)
+                if let mb { out.double(mb) }
             }
             out.stamp(e.time)
             out.location(e.location)
@@ -256,6 +260,7 @@ enum SessionCoding {
                 case 16: kind = .agentNotDispatched(agentName: r.string())
                 case 17: kind = .serverCrash
                 case 18: kind = .serverShutdown
+                case 19: kind = .memoryWarning(usageMB: r.byte() != 0 ? r.double() : nil)
                 default:
                     r.fail()
                     kind = .sessionStart

@@ -416,4 +416,33 @@ import Testing
         #expect(p.message == f.message)
         #expect(p.evidence.map(\.location.line) == [6])
     }
+
+    /// The worker's memory warnings for the job's process (livekit-agents ipc/supervised_proc.py:
+    /// `job process memory usage is above the warning threshold (advisory only, …)` since 2026,
+    /// `process memory usage is high` from 0.12 to 1.4) before it died of SIGKILL: the OOM killer's
+    /// evidence, cited with the process's use.
+    @Test(arguments: [
+        ("job process memory usage is above the warning threshold (advisory only, the process will not be terminated)", "1843.2"),
+        ("process memory usage is high", "1843.2"),
+    ])
+    func aMemoryWarningBeforeASIGKILLIsCited(_ warning: String, _ mb: String) throws {
+        let findings = Self.findings([
+            Self.line(warning, level: "WARNING", extra: #""memory_usage_mb": \#(mb), "memory_warn_mb": 1500, "memory_limit_mb": 0, "#, at: "00:06:53.200000"),
+            Self.line("process exited with non-zero exit code -9", at: "00:07:12.503000"),
+        ])
+        let f = try #require(findings.first)
+        #expect(f.message == "the job's process crashed (exit code -9)")
+        #expect(f.explanation.contains("the worker had warned 19.30 s before that the job's process used more memory than its warning threshold (1843.2 MB) (`\(warning)`): it was growing"))
+        #expect(f.evidence.map(\.role) == ["memory warning", "process crashed"])
+        #expect(f.evidence.map(\.location.line) == [2, 3])
+    }
+
+    /// A warning after the crash, or for another job, is not cited.
+    @Test func aMemoryWarningOfAnotherJobIsNotCited() throws {
+        let other = #"{"message": "process memory usage is high", "level": "WARNING", "name": "livekit.agents", "memory_usage_mb": 1843.2, "pid": 5120, "job_id": "AJ_Xq7bT2mNw4Lp", "timestamp": "2026-03-17T00:06:53.200000+00:00"}"#
+        let findings = Self.findings([other, Self.line("process exited with non-zero exit code -9", at: "00:07:12.503000")])
+        let f = try #require(findings.first)
+        #expect(f.evidence.map(\.role) == ["process crashed"])
+        #expect(!f.explanation.contains { $0.hasPrefix("the worker had warned") })
+    }
 }
