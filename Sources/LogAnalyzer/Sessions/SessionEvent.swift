@@ -285,6 +285,12 @@ public struct SessionEvent: Sendable {
                 text += ": " + last
             }
         }
+        // livekit-server's `participant closing` {`reason`} (rtc/participant.go): why the
+        // participant left, a closed tab (`CLIENT_REQUEST_LEAVE`) or a dropped network
+        // (`PEER_CONNECTION_DISCONNECTED`, `STALE`), a server's stop (`ROOM_MANAGER_STOP`).
+        if r.message.utf8.count == 19, r.message == "participant closing", case .string(let reason)? = r.field("reason"), !reason.isEmpty {
+            text += " (\(reason))"
+        }
         return text
     }
 
