@@ -29,6 +29,8 @@ public struct Report: Sendable {
     /// the machine-readable outputs carry them (JSON `diagnostics`, SARIF tool execution
     /// notifications, JUnit errors for inputs that could not be read).
     public var diagnostics = DiagnosticSink()
+    /// The clocks the rotated logs' later files continued, by input index (`RotatedLogReader`).
+    var clockCarries: [Int: StreamClock.Carry] = [:]
 
     public init(inputs: [InputSummary], sessions: [Session], findings: [Finding], configuration: AnalysisConfiguration, sessionCount: Int? = nil) {
         self.inputs = inputs
@@ -217,19 +219,34 @@ public struct Analyzer {
         }
         let classifier = keepAllRecords ? nil : tracker.classifier
         // Inputs that follow one another in time (rotated logs) are read one after the other.
-        let extents: [ReadingOrder.Extent] = inputs.count > 1 && inputs.count <= ReadingOrder.maxEstimated
+        var extents: [ReadingOrder.Extent] = inputs.count > 1 && inputs.count <= ReadingOrder.maxEstimated
             ? inputs.map { ReadingOrder.extent(of: $0, options: ingest) } : inputs.map { _ in .unknown }
+        // A rotated log whose files' dated stamps do not order them (time-only, gzip) is read
+        // as one input, in rotation order, each file's clock continuing the one before it.
+        var chainOf: [Int: [Int]] = [:]
+        var laterInChain = Set<Int>()
+        for chain in RotatedLogReader.chains(inputs) where chain.contains(where: { extents[$0] == .unknown }) {
+            chainOf[chain[0]] = chain
+            laterInChain.formUnion(chain.dropFirst())
+            extents[chain[0]] = .unknown
+        }
+        let units = inputs.indices.filter { !laterInChain.contains($0) }
         var summaryOf = [InputSummary?](repeating: nil, count: inputs.count)
-        for batch in ReadingOrder.groups(extents, width: inputs.count > 8 ? Self.mergeWidthForFileLimit() : Self.mergeWidth) {
+        var clockCarries: [Int: StreamClock.Carry] = [:]
+        let groups = ReadingOrder.groups(units.map { extents[$0] }, width: inputs.count > 8 ? Self.mergeWidthForFileLimit() : Self.mergeWidth)
+        for group in groups {
+            let batch = group.map { units[$0] }
             // With jobs > 1, an input is cut into pieces parsed on worker threads (this thread
             // parses a piece too when the one it needs next is not ready): one input gets
             // `jobs - 1` workers, several share `jobs` between them. Inputs in memory and files
             // too small to cut are parsed on a thread each (files under 256 KiB on this one),
             // or on this one with one job.
             let workers = batch.count == 1 ? jobs : jobs / batch.count + 1
-            let streams: [InputReader] = batch.map { i in
+            let open = { [ingest, referenceDays, splitBytes, jobs] (i: Int, carry: StreamClock.Carry?, diagnostics: inout DiagnosticSink) -> InputReader in
+                var options = ingest
+                if let carry { options.clockCarries = [i: carry] }
                 if workers >= 2, let chunked = ChunkedRecordStream.make(
-                    inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier, workers: workers,
+                    inputs[i], index: i, options: options, referenceDay: referenceDays[i], classifier: classifier, workers: workers,
                     pieceBytes: splitBytes)
                 {
                     if chunked.pieceBytes > splitBytes {
@@ -243,7 +260,7 @@ public struct Analyzer {
                 // 64 inputs: 64 KiB reads and 1,024 records queued each (before: 1 MiB and 32,768,
                 // 723 MB for 200 pieces of a 1 GiB log).
                 let share = batch.count <= 2 ? 1 : batch.count
-                let stream = RecordStream(inputs[i], index: i, options: ingest, referenceDay: referenceDays[i], classifier: classifier,
+                let stream = RecordStream(inputs[i], index: i, options: options, referenceDay: referenceDays[i], classifier: classifier,
                                           readBytes: max(64 << 10, (1 << 20) / share), diagnostics: &diagnostics)
                 let queued = max(1024, 32_768 / share)
                 // A small file is parsed here: a thread of its own costs more than it saves
@@ -252,22 +269,29 @@ public struct Analyzer {
                 guard jobs > 1, batch.count <= Self.mergeWidth, !Self.isSmallFile(inputs[i]) else { return .inline(stream) }
                 return .threaded(ThreadedRecordStream(stream, batchSize: queued / 8, depth: 8))
             }
+            let streams: [InputReader] = batch.map { i in
+                if let chain = chainOf[i] { return .chain(RotatedLogReader(members: chain, diagnostics: &diagnostics, open: open)) }
+                return open(i, nil, &diagnostics)
+            }
+            func summarise() {
+                for s in streams { s.mergeDiagnostics(into: &diagnostics) }
+                for (i, s) in zip(batch, streams) {
+                    guard case .chain(let chain) = s else {
+                        summaryOf[i] = InputSummary(path: s.path, stats: s.stats)
+                        continue
+                    }
+                    for (j, summary) in chain.summaries { summaryOf[j] = summary }
+                    clockCarries.merge(chain.carries) { $1 }
+                }
+            }
             if streams.count == 1 {
                 // One input: no merge; on this thread, records go from the parser to the tracker
                 // without being queued (each copy of a record costs).
-                let add = { (record: inout LogRecord) in
+                streams[0].drain(diagnostics: &diagnostics) { (record: inout LogRecord) in
                     tracker.evictIdle(before: record.time, finalise)
                     tracker.add(record)
                 }
-                if case .inline(let stream) = streams[0] {
-                    stream.drain(diagnostics: &diagnostics, add)
-                } else if case .chunked(let stream) = streams[0] {
-                    stream.drain(add)
-                } else {
-                    while streams[0].ensure(diagnostics: &diagnostics) { streams[0].consume(add) }
-                }
-                for s in streams { s.mergeDiagnostics(into: &diagnostics) }
-                for (i, s) in zip(batch, streams) { summaryOf[i] = InputSummary(path: s.path, stats: s.stats) }
+                summarise()
                 continue
             }
             // k-way merge by time; a record without a time keeps its place after its input's
@@ -290,8 +314,7 @@ public struct Analyzer {
                     heap.popTop()
                 }
             }
-            for s in streams { s.mergeDiagnostics(into: &diagnostics) }
-            for (i, s) in zip(batch, streams) { summaryOf[i] = InputSummary(path: s.path, stats: s.stats) }
+            summarise()
         }
         summaries = summaryOf.compactMap { $0 }
         finalise(tracker.finish())
@@ -322,15 +345,18 @@ public struct Analyzer {
         report.worstSessions = worst.map(\.session)
         report.filter = filter
         report.sessionsLeftOut = leftOut.all
+        report.clockCarries = clockCarries
         return report
     }
 }
 
-/// One input being read: on this thread, on a thread of its own, or in pieces on several.
+/// One input being read: on this thread, on a thread of its own, in pieces on several, or a
+/// rotated log's files one after the other (each read in one of those ways).
 enum InputReader {
     case inline(RecordStream)
     case threaded(ThreadedRecordStream)
     case chunked(ChunkedRecordStream)
+    case chain(RotatedLogReader)
 
     /// Whether a record is waiting; then `headTime` and `consume` apply to it.
     func ensure(diagnostics: inout DiagnosticSink) -> Bool {
@@ -338,6 +364,7 @@ enum InputReader {
         case .inline(let s): s.ensure(diagnostics: &diagnostics)
         case .threaded(let s): s.ensure()
         case .chunked(let s): s.ensure()
+        case .chain(let s): s.ensure(diagnostics: &diagnostics)
         }
     }
 
@@ -346,6 +373,7 @@ enum InputReader {
         case .inline(let s): s.headTime
         case .threaded(let s): s.headTime
         case .chunked(let s): s.headTime
+        case .chain(let s): s.headTime
         }
     }
 
@@ -354,6 +382,17 @@ enum InputReader {
         case .inline(let s): s.consume(body)
         case .threaded(let s): s.consume(body)
         case .chunked(let s): s.consume(body)
+        case .chain(let s): s.consume(body)
+        }
+    }
+
+    /// Every remaining record (a lone input: no merge).
+    func drain(diagnostics: inout DiagnosticSink, _ body: (inout LogRecord) -> Void) {
+        switch self {
+        case .inline(let s): s.drain(diagnostics: &diagnostics, body)
+        case .chunked(let s): s.drain(body)
+        case .chain(let s): s.drain(diagnostics: &diagnostics, body)
+        case .threaded: while ensure(diagnostics: &diagnostics) { consume(body) }
         }
     }
 
@@ -362,21 +401,35 @@ enum InputReader {
         case .inline(let s): s.input.path
         case .threaded(let s): s.input.path
         case .chunked(let s): s.input.path
+        case .chain(let s): s.path
         }
     }
 
+    /// The input's counts (a chain's are its files', in its `summaries`).
     var stats: InputStats {
         switch self {
         case .inline(let s): s.stats
         case .threaded(let s): s.stats
         case .chunked(let s): s.stats
+        case .chain: InputStats()
         }
     }
 
-    /// Diagnostics gathered on other threads (after the input is exhausted).
+    /// The clock as the input ended (after it is exhausted), for a rotated log's next file.
+    var clockCarry: StreamClock.Carry? {
+        switch self {
+        case .inline(let s): s.clockCarry
+        case .threaded(let s): s.clockCarry
+        case .chunked(let s): s.clockCarry
+        case .chain: nil
+        }
+    }
+
+    /// Diagnostics gathered on other threads (after the input is exhausted; a chain's are
+    /// merged as each of its files ends).
     func mergeDiagnostics(into sink: inout DiagnosticSink) {
         switch self {
-        case .inline: break
+        case .inline, .chain: break
         case .threaded(let s): sink.merge(s.diagnostics)
         case .chunked(let s): sink.merge(s.diagnostics)
         }

@@ -150,6 +150,7 @@ struct TimelineCommand: ParsableCommand {
             let (inputs, _) = InputSet.expand(input.paths, spooled: spooled, diagnostics: &scratch)
             var options = try input.ingestOptions()
             _ = options.inferZones(for: inputs)
+            options.continueClocks(of: report)
             // Every session the selector names (a reused room name names several) in one pass.
             let requests = SessionRecords.requests(matching: session, in: report.sessions)
             let collected = SessionRecords.collect(requests.map(\.request), inputs: inputs, options: options, diagnostics: &scratch)

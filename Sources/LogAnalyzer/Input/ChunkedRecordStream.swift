@@ -438,6 +438,10 @@ final class ChunkedRecordStream: @unchecked Sendable {
 
     // MARK: reading thread
 
+    /// The clock as the pieces read so far left it (after the input ended: as it ended), or nil
+    /// when no piece was read.
+    var clockCarry: StreamClock.Carry? { stream?.clockCarry }
+
     /// Whether a record is waiting (parsing or waiting for pieces until one is, or the input ends).
     func ensure() -> Bool {
         while position >= current.count {

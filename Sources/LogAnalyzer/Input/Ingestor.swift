@@ -48,6 +48,13 @@ public struct IngestOptions: Sendable {
     /// The command reading the inputs when it is not `analyze` (`parse`, `timeline`, `report`):
     /// named in the command a diagnostic suggests (`xzcat FILE | loganalyze parse -`).
     public var commandName = ""
+    /// The clocks rotated logs continue, by input index: a file read after its rotated
+    /// predecessor starts its clock where that one's ended (`RotatedLogReader`).
+    var clockCarries: [Int: StreamClock.Carry] = [:]
+
+    /// Reads each rotated log's stamps as `report`'s analysis did: each file's clock continuing
+    /// its predecessor's (a second read of the inputs, `timeline --session`).
+    public mutating func continueClocks(of report: Report) { clockCarries = report.clockCarries }
 
     public init() {}
 }

@@ -118,6 +118,7 @@ enum ReadingOrder {
     static func sampleRecords(_ bytes: [UInt8], of input: InputDescriptor, options: IngestOptions, referenceDay: Int64? = nil) -> [LogRecord] {
         var dateless = options
         dateless.date = nil
+        dateless.clockCarries = [:]
         let stream = RecordStream(piece: input, index: 0, options: dateless, referenceDay: referenceDay, classifier: nil,
                                   source: PrefixedSource(prefix: bytes, inner: EmptySource()), primed: false)
         var records: [LogRecord] = []

@@ -46,7 +46,9 @@ final class RecordStream {
     {
         self.input = input
         self.index = index
-        let clock = StreamClock(zone: options.zone(for: input.path), referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
+        let clock = StreamClock(
+            zone: options.zone(for: input.path), referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil,
+            continuing: options.clockCarries.isEmpty ? nil : options.clockCarries[index])
         parser = StreamParser(input: index, clock: clock, classifier: classifier)
         open(options: options, readBytes: readBytes, diagnostics: &diagnostics)
     }
@@ -71,7 +73,9 @@ final class RecordStream {
     {
         self.input = input
         self.index = index
-        let clock = StreamClock(zone: options.zone(for: input.path), referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil)
+        let clock = StreamClock(
+            zone: options.zone(for: input.path), referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil,
+            continuing: options.clockCarries.isEmpty ? nil : options.clockCarries[index])
         parser = StreamParser(input: index, clock: clock, classifier: classifier)
         self.reader = reader
         primeNext = primed
@@ -128,6 +132,9 @@ final class RecordStream {
         done = true
         return out
     }
+
+    /// The clock as the stream has read so far (for a rotated log's next file to continue).
+    var clockCarry: StreamClock.Carry { parser.clock.carry }
 
     /// The parser's state now (line numbers relative to this stream).
     var boundaryState: StreamParser.BoundaryState { parser.boundaryState }

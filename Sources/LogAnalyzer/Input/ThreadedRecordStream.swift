@@ -22,6 +22,8 @@ final class ThreadedRecordStream: @unchecked Sendable {
 
     var stats: InputStats { stream.stats }
     var input: InputDescriptor { stream.input }
+    /// The clock as the input ended (read once `ensure()` returned false: the parsing thread is done).
+    var clockCarry: StreamClock.Carry { stream.clockCarry }
 
     init(_ stream: RecordStream, batchSize: Int = 4096, depth: Int = 8) {
         self.stream = stream

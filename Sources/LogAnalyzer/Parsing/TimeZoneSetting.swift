@@ -94,10 +94,19 @@ struct StreamClock {
     /// The last stamp's date and minute (a cache: not part of the state).
     var stampPrefix = TimeParsing.StampPrefix()
 
-    init(zone: TimeZoneSetting, referenceDay: Int64?, referenceIsExplicit: Bool) {
+    /// `continuing`: the clock of a rotated log's predecessor as that file ended (see `Carry`):
+    /// this file's stamps count on from it, with its reference day.
+    init(zone: TimeZoneSetting, referenceDay: Int64?, referenceIsExplicit: Bool, continuing carry: Carry? = nil) {
         self.zone = zone
-        self.referenceDay = referenceDay
+        self.referenceDay = carry.map { $0.referenceDay } ?? referenceDay
         self.referenceIsExplicit = referenceIsExplicit
+        if let state = carry?.state {
+            lastDatedDay = state.lastDatedDay
+            lastTimeOfDay = state.lastTimeOfDay
+            rolloverDays = state.rolloverDays
+            repeatedLast = state.repeatedLast
+            repeatedSecondPass = state.repeatedSecondPass
+        }
     }
 
     private mutating func offset(local: Int64) -> Int {
@@ -177,7 +186,7 @@ struct StreamClock {
     }
 
     /// What later stamps depend on (to compare two clocks at a chunk boundary).
-    struct State: Equatable {
+    struct State: Equatable, Sendable {
         var lastDatedDay: Int64?
         var lastTimeOfDay: Int64?
         var rolloverDays: Int64
@@ -190,6 +199,16 @@ struct StreamClock {
             lastDatedDay: lastDatedDay, lastTimeOfDay: lastTimeOfDay, rolloverDays: rolloverDays, repeatedLast: repeatedLast,
             repeatedSecondPass: repeatedSecondPass)
     }
+
+    /// A clock as one file of a rotated log ended, for the next file to continue (`agent.log.1`,
+    /// then `agent.log`): a time-only log that crossed midnight before the rotation keeps its
+    /// day count after it, rather than starting again at the first file's day.
+    struct Carry: Equatable, Sendable {
+        var referenceDay: Int64?
+        var state: State
+    }
+
+    var carry: Carry { Carry(referenceDay: referenceDay, state: state) }
 
     /// An instant already in UTC (epoch stamps); anchors later time-only stamps too.
     mutating func absolute(_ micros: Int64) -> Timestamp {

@@ -172,3 +172,134 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// A time-only log rotated after midnight (livekit-agents 1.6+'s compact dev console, `HH:MM:SS`,
+/// no date anywhere): each file's clock had started again at the first file's day, so the newer
+/// file's `00:12:40` came before the older file's `23:58:10` and the session across the rotation
+/// ended 23 h before it began. Read in rotation order, each file's clock continues the last.
+@Suite struct RotatedTimeOnlyLogTests {
+    /// A line of the compact console (`%(asctime)s LEVEL name message extras`, `datefmt="%H:%M:%S"`).
+    static func compact(_ time: String, _ name: String, _ message: String, _ extras: String) -> String {
+        "\(time) INFO \(name) \(message) {\(extras)}"
+    }
+    static let night = #""pid": 40211, "job_id": "AJ_Rt7pQ2mXk9Vd", "room": "night-room""#
+    static let dawn = #""pid": 40388, "job_id": "AJ_Dw5nK3pTq8Ye", "room": "dawn-room""#
+
+    /// The worker's registration (oldest, gzipped), a job that crosses midnight in `agent.log.1`
+    /// and ends in `agent.log`, and a job wholly in `agent.log`.
+    static let files: [(name: String, lines: [String])] = [
+        ("agent.log.2.gz", [
+            compact("23:40:02", "livekit.agents", "registered worker", #""id": "AW_Q7pLm2Xs9KdT", "url": "ws://localhost:7880", "region": "", "protocol": 16"#),
+        ]),
+        ("agent.log.1", [
+            compact("23:58:10", "livekit.agents", "received job request", #""job_id": "AJ_Rt7pQ2mXk9Vd", "dispatch_id": "AD_b3LwQ8nZr5Tc", "room": "night-room", "room_id": "RM_Nx4kP8qW2sLm", "agent_name": "", "resuming": false, "enable_recording": false"#),
+            compact("23:59:58", "agent", "Generating initial greeting", night),
+            compact("00:00:04", "agent", "Voice agent running for room night-room", night),
+        ]),
+        ("agent.log", [
+            compact("00:12:40", "livekit.agents", "process exiting", #""reason": "", "# + night),
+            compact("00:20:00", "livekit.agents", "received job request", #""job_id": "AJ_Dw5nK3pTq8Ye", "dispatch_id": "AD_k8RtW2nPq4Zs", "room": "dawn-room", "room_id": "RM_Dw7kQ2pX9sLm", "agent_name": "", "resuming": false, "enable_recording": false"#),
+            compact("00:20:01", "agent", "Generating initial greeting", dawn),
+            compact("00:20:03", "agent", "Voice agent running for room dawn-room", dawn),
+        ]),
+    ]
+
+    static func write(_ dir: TempDir) throws -> [String: String] {
+        var paths: [String: String] = [:]
+        for (name, lines) in files {
+            let text = Data((lines.joined(separator: "\n") + "\n").utf8)
+            paths[name] = name.hasSuffix(".gz") ? dir.write(name, try gzip(text)) : dir.write(name, text)
+        }
+        return paths
+    }
+
+    static func run(_ paths: [String], jobs: Int, splitBytes: Int = 524_288) -> Report {
+        var analyzer = Analyzer()
+        analyzer.jobs = jobs
+        analyzer.splitBytes = splitBytes
+        analyzer.keepSessionEvents = true
+        var sink = DiagnosticSink()
+        return analyzer.run(paths.map { InputDescriptor(path: $0) }, diagnostics: &sink)
+    }
+
+    @Test(arguments: [["agent.log", "agent.log.1", "agent.log.2.gz"], ["agent.log.2.gz", "agent.log.1", "agent.log"], ["agent.log.1", "agent.log", "agent.log.2.gz"]])
+    func aSessionAcrossTheRotationAfterMidnightIsOneAndItsDaysCountOn(order: [String]) throws {
+        let dir = TempDir()
+        let paths = try Self.write(dir)
+        let report = Self.run(order.map { paths[$0]! }, jobs: 1)
+        let sessions = Array(report.sessions)
+        #expect(sessions.map { $0.room ?? "-" } == ["night-room", "dawn-room"])
+        let night = try #require(sessions.first)
+        let dawn = try #require(sessions.last)
+        #expect(night.start?.timeOfDayString(fraction: 0) == "23:58:10")
+        #expect(night.start?.hasDate == false)
+        // Its end, `process exiting` in the newer file: 14 min 30 s later, not 23 h 45 min earlier.
+        #expect(night.start!.seconds(until: night.end!) == 870)
+        #expect(night.start!.seconds(until: dawn.start!) == 1310)
+        // The greeting across midnight: 6 s.
+        #expect(report.findings.map { "\($0.rule) \($0.sessionKey) \($0.number("seconds") ?? -1)" } == ["slow-greeting night-room/RM_Nx4kP8qW2sLm 6.0"])
+        // Every file read, reported in the order given.
+        #expect(report.inputs.map { $0.path } == order.map { paths[$0]! })
+        #expect(report.inputs.map { $0.stats.records } == order.map { name in Self.files.first { $0.name == name }!.lines.count })
+        let parallel = Self.run(order.map { paths[$0]! }, jobs: 2)
+        #expect(JSONReportRenderer().render(parallel) == JSONReportRenderer().render(report))
+    }
+
+    /// `timeline --session` reads the session's inputs again: the newer file's clock continues
+    /// the older's there too, so the lines it collects are the session's, at the same times.
+    @Test func theSecondReadOfTimelineSessionContinuesTheClocks() throws {
+        let dir = TempDir()
+        let paths = try Self.write(dir)
+        let inputs = ["agent.log", "agent.log.1", "agent.log.2.gz"].map { InputDescriptor(path: paths[$0]!) }
+        var sink = DiagnosticSink()
+        let report = Analyzer().run(inputs, diagnostics: &sink)
+        var options = IngestOptions()
+        options.continueClocks(of: report)
+        let requests = SessionRecords.requests(matching: "night-room", in: report.sessions)
+        let collected = SessionRecords.collect(requests.map(\.request), inputs: inputs, options: options, diagnostics: &sink)
+        // (Collected input by input, in the inputs' order: sorted by time, as `timeline` shows them.)
+        let records = try #require(collected.records.first).sorted { $0.time! < $1.time! }
+        #expect(records.map(\.message) == ["received job request", "Generating initial greeting", "Voice agent running for room night-room", "process exiting"])
+        let start = try #require(records.first?.time)
+        #expect(records.map { start.seconds(until: $0.time!) } == [0, 108, 114, 870])
+    }
+
+    /// 700 jobs, one every 10 s from 23:00, each greeting in 2 s (every 50th, from job 7, in 7 s),
+    /// as one log and as three rotated files (the oldest gzipped; the middle one crosses
+    /// midnight): the same findings, and with `--jobs 2` and 16 KiB pieces the same bytes.
+    @Test func aLargeRotatedTimeOnlyLogGivesWhatTheWholeLogGivesInPieces() throws {
+        var events: [(Int, Int, String)] = []
+        func time(_ s: Int) -> String {
+            let s = s % 86_400
+            return String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        }
+        for k in 0..<700 {
+            let start = 23 * 3600 + k * 10
+            let job = String(format: "AJ_n%09dx", k)
+            let sid = String(format: "RM_r%09dx", k)
+            let ids = "\"pid\": \(3000 + k % 50), \"job_id\": \"\(job)\", \"room\": \"room-\(k)\""
+            let request = "\"job_id\": \"\(job)\", \"room\": \"room-\(k)\", \"room_id\": \"\(sid)\", \"agent_name\": \"\""
+            events.append((start, 0, Self.compact(time(start), "livekit.agents", "received job request", request)))
+            events.append((start + 1, 1, Self.compact(time(start + 1), "agent", "Generating initial greeting", ids)))
+            let greeting = k % 50 == 7 ? 7 : 2
+            events.append((start + 1 + greeting, 2, Self.compact(time(start + 1 + greeting), "agent", "Voice agent running for room room-\(k)", ids)))
+            events.append((start + 40, 3, Self.compact(time(start + 40), "livekit.agents", "process exiting", "\"reason\": \"\", " + ids)))
+        }
+        let lines = events.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        let dir = TempDir()
+        let whole = dir.write("whole/agent.log", lines.joined(separator: "\n") + "\n")
+        let cuts = [0, 1_120, 2_240, lines.count]
+        #expect(lines[1_120].hasPrefix("23:46:"))
+        #expect(lines[2_240].hasPrefix("00:33:"))
+        let text = (0..<3).map { Data((lines[cuts[$0]..<cuts[$0 + 1]].joined(separator: "\n") + "\n").utf8) }
+        let rotated = [dir.write("rotated/agent.log", text[2]), dir.write("rotated/agent.log.1", text[1]), dir.write("rotated/agent.log.2.gz", try gzip(text[0]))]
+        let reference = Self.run([whole], jobs: 1)
+        #expect(reference.sessionCount == 700)
+        #expect(reference.findings.map(\.sessionKey) == stride(from: 7, to: 700, by: 50).map { String(format: "room-\($0)/RM_r%09dx", $0) })
+        let one = Self.run(rotated, jobs: 1, splitBytes: 16 << 10)
+        #expect(one.sessionCount == 700)
+        #expect(one.findings.map(RotatedLogTests.describe) == reference.findings.map(RotatedLogTests.describe))
+        let two = Self.run(rotated, jobs: 2, splitBytes: 16 << 10)
+        #expect(JSONReportRenderer().render(two) == JSONReportRenderer().render(one))
+    }
+}
