@@ -49,13 +49,36 @@ public struct SlowGreetingDetector: Detector {
     /// The greeting time of a session, whatever its size: markers, else the first reply's time to
     /// first audio from its metrics.
     public static func greetingSeconds(_ session: Session) -> Double? {
+        if let m = markers(session) { return m.seconds }
+        return firstReply(session.events, start: session.start)?.seconds
+    }
+
+    /// The greeting's start and end markers and the time between them. A step back of the
+    /// log's clock between them (`Session.clockSteps`, by line, in the markers' log) is added
+    /// back: the end, written behind the start, had made the greeting vanish (no end after its
+    /// start) or come out short; with the step added back it is a lower bound (the time that
+    /// passed between the lines either side of the step is not known).
+    static func markers(_ session: Session) -> (start: SessionEvent, end: SessionEvent, seconds: Double, steps: [ClockStep])? {
         let events = session.events
-        if let s = events.first(where: { $0.kind == .greetingStart && $0.time != nil }),
-            let e = events.first(where: { $0.kind == .greetingEnd && $0.time != nil && $0.time! >= s.time! })
-        {
-            return s.time!.seconds(until: e.time!)
+        guard let s = events.first(where: { $0.kind == .greetingStart && $0.time != nil }) else { return nil }
+        func steps(to e: SessionEvent) -> [ClockStep] {
+            guard !session.clockSteps.isEmpty, e.location.input == s.location.input else { return [] }
+            return session.clockSteps.filter {
+                $0.toLocation.input == s.location.input && $0.toLocation.line > s.location.line && $0.toLocation.line <= e.location.line
+            }
         }
-        return firstReply(events, start: session.start)?.seconds
+        for e in events where e.kind == .greetingEnd && e.time != nil {
+            let between = steps(to: e)
+            var seconds = s.time!.seconds(until: e.time!)
+            if between.isEmpty {
+                guard e.time! >= s.time! else { continue }
+            } else {
+                seconds += between.reduce(0) { $0 + $1.seconds }
+                guard seconds >= 0 else { continue }
+            }
+            return (s, e, seconds, between)
+        }
+        return nil
     }
 
     /// The first reply's time to first audio from the metrics lines (each logged when its step
@@ -101,14 +124,14 @@ public struct SlowGreetingDetector: Detector {
         var end: SessionEvent?
         var method: String
         var window: (Timestamp, Timestamp)
-        if let s = events.first(where: { $0.kind == .greetingStart && $0.time != nil }),
-            let e = events.first(where: { $0.kind == .greetingEnd && $0.time != nil && $0.time! >= s.time! })
-        {
-            seconds = s.time!.seconds(until: e.time!)
-            start = s
-            end = e
+        var steps: [ClockStep] = []
+        if let m = Self.markers(session) {
+            (seconds, start, end, steps) = (m.seconds, m.start, m.end, m.steps)
             method = "markers"
-            window = (s.time!, e.time!.adding(seconds: 1))
+            // (Across a step back, the lines after it are written behind the start: the window
+            // reaches back as far, to keep the metrics logged between the markers.)
+            let back = steps.reduce(0) { $0 + $1.seconds }
+            window = (m.start.time!.adding(seconds: -back), max(m.end.time!, m.start.time!).adding(seconds: 1))
         } else {
             // First reply after the session starts: LLM ttft + TTS ttfb (or a spoken text's ttfb).
             guard let reply = Self.firstReply(events, start: session.start) else { return [] }
@@ -141,7 +164,7 @@ public struct SlowGreetingDetector: Detector {
             : nil
         var f = Finding(
             rule: descriptor.id, severity: severity, session: session, at: start.time,
-            message: "greeting took \(formatFixed(seconds, 2)) s (over the \(formatFixed(severity == .error ? c.greetingErrorSeconds : c.greetingWarningSeconds, 1)) s \(severity.rawValue) threshold)")
+            message: "greeting took \(steps.isEmpty ? "" : "at least ")\(formatFixed(seconds, 2)) s (over the \(formatFixed(severity == .error ? c.greetingErrorSeconds : c.greetingWarningSeconds, 1)) s \(severity.rawValue) threshold)")
         f.values.append(("seconds", .number(seconds)))
         f.values.append(("method", .text(method)))
         var parts: [String] = []
@@ -175,6 +198,13 @@ public struct SlowGreetingDetector: Detector {
             )
         }
         if !parts.isEmpty { f.message += ": " + parts.joined(separator: ", ") }
+        if !steps.isEmpty {
+            let back = steps.reduce(0) { $0 + $1.seconds }
+            let written = start.time!.seconds(until: end!.time!)
+            f.values.append(("clockStepSeconds", .number(back)))
+            f.explanation.append(
+                "the log's clock went back \(formatFixed(back, 3)) s between the markers (the end is written \(formatFixed(abs(written), 3)) s \(written < 0 ? "before" : "after") the start): measured with the step added back, a lower bound (the time between the lines either side of the step is not known).")
+        }
         if method == "markers" && llm == nil && tts == nil && realtime == nil {
             f.explanation.append("no LLM/TTS metrics lines were logged in between, so the time cannot be split (log them with `metrics.log_metrics` in a `metrics_collected` handler).")
         }
@@ -187,6 +217,9 @@ public struct SlowGreetingDetector: Detector {
         if let llm, method == "markers" { f.evidence.append(Evidence(llm, role: "LLM metrics")) }
         if let tts, !(method == "metrics" && spokenText) { f.evidence.append(Evidence(tts, role: "TTS metrics")) }
         if let realtime, method == "markers" { f.evidence.append(Evidence(realtime, role: "RealtimeModel metrics")) }
+        for step in steps {
+            f.evidence.append(Evidence(location: step.toLocation, time: step.to, side: start.side, text: "the clock went back \(formatFixed(step.seconds, 3)) s", role: "clock step"))
+        }
         if let end { f.evidence.append(Evidence(end, role: "greeting end")) }
         return [f]
     }

@@ -103,6 +103,10 @@ public struct TimelineRenderer {
             if let selector, !session.matches(selector) { continue }
             matched += 1
             var out = text.safe(ReportText.sessionHeader(session)) + "\n"
+            // A step back of a log's clock: its lines after it sort before lines written earlier.
+            for step in session.clockSteps {
+                out += "  ~  the clock went back \(formatFixed(step.seconds, 3)) s at \(text.location(step.toLocation)) (\(step.to.timeOfDayString(fraction: 3)) after \(step.from.timeOfDayString(fraction: 3)) at \(text.location(step.fromLocation))): that log's later lines are written that much behind\n"
+            }
             if !session.records.isEmpty {
                 let rows = timeOrdered(session.records, time: \.time, location: { SourceLocation(input: $0.input, line: $0.line) })
                 let times = ReportText.relativeColumn(rows.map(\.time), to: session.start)

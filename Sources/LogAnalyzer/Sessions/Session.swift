@@ -28,6 +28,9 @@ public struct Session: Sendable {
     public var audioSeconds = 0.0
     /// The time of the server's last line with the session's ids (not kept in a report).
     public var serverEnd: Timestamp? = nil
+    /// The steps back of its inputs' clocks within its span (a line's time less than the latest
+    /// before it: durations across one are short by it).
+    public var clockSteps: [ClockStep] = []
 
     /// The session without its events and records: what a report keeps once detectors have run.
     public func compacted() -> Session {
@@ -37,6 +40,7 @@ public struct Session: Sendable {
         s.inputGaps = [:]
         s.records = []
         s.responses = []
+        s.clockSteps = []
         return s
     }
 

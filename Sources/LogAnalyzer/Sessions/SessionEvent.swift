@@ -320,3 +320,19 @@ public struct SilentGap: Sendable, Equatable {
 
     public var seconds: Double { from.seconds(until: to) }
 }
+
+/// A log's clock stepped back (an NTP step, a VM's clock set again when it resumed): its lines
+/// from `toLocation` on are written `seconds` behind the line at `fromLocation` before them.
+/// Told from a line merely out of order by the line after it, which is behind too.
+public struct ClockStep: Sendable, Equatable {
+    /// The latest time the log had written, and where.
+    public var from: Timestamp
+    public var fromLocation: SourceLocation
+    /// The first line behind it.
+    public var to: Timestamp
+    public var toLocation: SourceLocation
+
+    /// How far back, in seconds (positive). The clock went back at least that far: the time
+    /// that passed between the two lines is unknown and hides in it.
+    public var seconds: Double { to.seconds(until: from) }
+}

@@ -120,7 +120,7 @@ enum SessionCoding {
         if s.start?.hasDate == true { flags |= 8 }
         if s.end != nil { flags |= 16 }
         if s.end?.hasDate == true { flags |= 32 }
-        let detailed = !s.events.isEmpty || !s.gaps.isEmpty || !s.inputGaps.isEmpty
+        let detailed = !s.events.isEmpty || !s.gaps.isEmpty || !s.inputGaps.isEmpty || !s.clockSteps.isEmpty
         if detailed { flags |= 64 }
         out.byte(flags)
         out.string(s.key)
@@ -194,6 +194,13 @@ enum SessionCoding {
         }
         gaps(s.gaps)
         gaps(s.inputGaps)
+        out.varint(UInt64(s.clockSteps.count))
+        for step in s.clockSteps {
+            out.stamp(step.from)
+            out.location(step.fromLocation)
+            out.stamp(step.to)
+            out.location(step.toLocation)
+        }
     }
 
     /// Check `short` on the reader afterwards: it is set when the encoding runs past the end.
@@ -235,6 +242,7 @@ enum SessionCoding {
         var events: [SessionEvent] = []
         var sessionGaps: [Int: [SilentGap]] = [:]
         var inputGaps: [Int: [SilentGap]] = [:]
+        var steps: [ClockStep] = []
         if flags & 64 != 0 {
             for _ in 0..<r.count() where !r.short {
                 let kind: EventKind
@@ -285,9 +293,15 @@ enum SessionCoding {
             }
             sessionGaps = gaps()
             inputGaps = gaps()
+            for _ in 0..<r.count() where !r.short {
+                let from = r.stamp() ?? Timestamp(micros: 0)
+                let fromLocation = r.location()
+                let to = r.stamp() ?? Timestamp(micros: 0)
+                steps.append(ClockStep(from: from, fromLocation: fromLocation, to: to, toLocation: r.location()))
+            }
         }
         return Session(key: key, room: room, roomSid: roomSid, jobIds: jobs, participants: participants, start: start, end: end,
                         sides: sides, inputs: inputs, recordCount: recordCount, events: events, gaps: sessionGaps, inputGaps: inputGaps,
-                        records: [], order: order, responses: responses, replies: replies, audioSeconds: audio)
+                        records: [], order: order, responses: responses, replies: replies, audioSeconds: audio, clockSteps: steps)
     }
 }

@@ -268,6 +268,13 @@ public final class SessionTracker {
     /// The latest LiveKit server line of each input (a log that merges services), by input index.
     private var inputServerLast: [Timestamp?]
     private var inputGaps: [Int: [SilentGap]] = [:]
+    /// A log's clock going back by `clockStepSeconds` or more: the first line behind, until the
+    /// next line confirms it (behind too: a step; else one line out of order), then the steps.
+    private var pendingClockSteps: [Int: ClockStep] = [:]
+    private var clockSteps: [Int: [ClockStep]] = [:]
+    static let clockStepSeconds = 5.0
+    /// Steps kept per log (a log whose lines go back and forth: the first ones say it).
+    static let maxClockSteps = 64
     /// Whole-input silences that ended just before an authentication failure (`pin`).
     private var pinnedInputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
@@ -565,6 +572,30 @@ public final class SessionTracker {
         }
     }
 
+    /// A line of `stream` written well before the latest one (`from`): the first such line is
+    /// held; the next, behind the same latest line too, makes it a step of the clock (said in a
+    /// note) and the stream's clock goes on from it (true). Out of the per-line path: only lines
+    /// behind their log's latest come here.
+    @inline(never)
+    private func clockStepped(_ stream: Int, from: Timestamp, _ fromLocation: SourceLocation, to: Timestamp, _ location: SourceLocation) -> Bool {
+        guard let pending = pendingClockSteps[stream], pending.fromLocation == fromLocation else {
+            pendingClockSteps[stream] = ClockStep(from: from, fromLocation: fromLocation, to: to, toLocation: location)
+            return false
+        }
+        pendingClockSteps[stream] = nil
+        var steps = clockSteps[stream, default: []]
+        if steps.count < Self.maxClockSteps {
+            steps.append(pending)
+            clockSteps[stream] = steps
+        }
+        let path = pending.toLocation.input < paths.count ? paths[pending.toLocation.input] : ""
+        let fromPath = pending.fromLocation.input < paths.count ? paths[pending.fromLocation.input] : ""
+        let before = pending.fromLocation.input == pending.toLocation.input ? "line \(pending.fromLocation.line)" : "\(fromPath):\(pending.fromLocation.line)"
+        diagnostics.append(Diagnostic(.note, path: path, line: pending.toLocation.line, kind: "clock-step",
+            "the clock went back \(formatFixed(pending.seconds, 3)) s: \(pending.to.timeOfDayString(fraction: 3)) after \(pending.from.timeOfDayString(fraction: 3)) at \(before), and the lines after it follow on (a clock step: NTP, a resumed VM); durations across it are short by at least that"))
+        return true
+    }
+
     /// Takes a worker's (or otherwise shared) pid out of the pid join for the rest of the run.
     private func markShared(_ key: PidKey) {
         guard sharedPids[key] == nil else { return }
@@ -624,7 +655,12 @@ public final class SessionTracker {
                         SilentGap(from: prev, fromLocation: prevLocation, to: t, toLocation: location, serverLogged: serverLogged),
                         in: &inputGaps[stream, default: []])
                 }
-                if t >= prev { inputLast[stream] = (t, location) }
+                if t >= prev {
+                    inputLast[stream] = (t, location)
+                } else if prev.micros - t.micros >= Int64(Self.clockStepSeconds * 1_000_000), source < 0 {
+                    // (Only a log of one source: the services of a merged one write in bursts.)
+                    if clockStepped(stream, from: prev, prevLocation, to: t, location) { inputLast[stream] = (t, location) }
+                }
             } else if side != .server {
                 inputLast[stream] = (t, location)
             } else if inputServerLast[stream].map({ t > $0 }) ?? true {
@@ -1640,10 +1676,18 @@ public final class SessionTracker {
         if let s = start, !s.hasDate, b.end?.hasDate == true {
             start = events.lazy.compactMap(\.time).first { $0.hasDate }
         }
+        var steps: [ClockStep] = []
+        if !clockSteps.isEmpty, let first = b.start, let last = b.end {
+            var streams = Set<Int>()
+            for input in b.inputs where streams.insert(stream(of: input)).inserted {
+                steps += (clockSteps[stream(of: input)] ?? []).filter { $0.from >= first && $0.to <= last }
+            }
+            steps.sort { $0.toLocation < $1.toLocation }
+        }
         return Session(
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds.items, participants: b.participants.items, start: start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: gaps,
             inputGaps: gapsByInput, records: b.records, order: b.firstSeen, responses: b.responses, replies: b.replies,
-            audioSeconds: b.audioSeconds, serverEnd: b.serverEnd)
+            audioSeconds: b.audioSeconds, serverEnd: b.serverEnd, clockSteps: steps)
     }
 }
