@@ -58,25 +58,29 @@ public struct SlowGreetingDetector: Detector {
     /// back: the end, written behind the start, had made the greeting vanish (no end after its
     /// start) or come out short; with the step added back it is a lower bound (the time that
     /// passed between the lines either side of the step is not known).
-    static func markers(_ session: Session) -> (start: SessionEvent, end: SessionEvent, seconds: Double, steps: [ClockStep])? {
+    static func markers(_ session: Session) -> (start: Int, end: Int, seconds: Double, steps: [ClockStep])? {
         let events = session.events
-        guard let s = events.first(where: { $0.kind == .greetingStart && $0.time != nil }) else { return nil }
-        func steps(to e: SessionEvent) -> [ClockStep] {
-            guard !session.clockSteps.isEmpty, e.location.input == s.location.input else { return [] }
-            return session.clockSteps.filter {
-                $0.toLocation.input == s.location.input && $0.toLocation.line > s.location.line && $0.toLocation.line <= e.location.line
+        guard let s = events.firstIndex(where: { $0.kind == .greetingStart && $0.time != nil }) else { return nil }
+        let start = events[s].time!
+        let at = events[s].location
+        // (Indices, not events: a copy of each event retains its strings, per session.)
+        for i in events.indices where events[i].kind == .greetingEnd {
+            guard let end = events[i].time else { continue }
+            let location = events[i].location
+            var between: [ClockStep] = []
+            if !session.clockSteps.isEmpty, location.input == at.input {
+                between = session.clockSteps.filter {
+                    $0.toLocation.input == at.input && $0.toLocation.line > at.line && $0.toLocation.line <= location.line
+                }
             }
-        }
-        for e in events where e.kind == .greetingEnd && e.time != nil {
-            let between = steps(to: e)
-            var seconds = s.time!.seconds(until: e.time!)
+            var seconds = start.seconds(until: end)
             if between.isEmpty {
-                guard e.time! >= s.time! else { continue }
+                guard end >= start else { continue }
             } else {
                 seconds += between.reduce(0) { $0 + $1.seconds }
                 guard seconds >= 0 else { continue }
             }
-            return (s, e, seconds, between)
+            return (s, i, seconds, between)
         }
         return nil
     }
@@ -126,12 +130,13 @@ public struct SlowGreetingDetector: Detector {
         var window: (Timestamp, Timestamp)
         var steps: [ClockStep] = []
         if let m = Self.markers(session) {
-            (seconds, start, end, steps) = (m.seconds, m.start, m.end, m.steps)
+            (seconds, start, end, steps) = (m.seconds, events[m.start], events[m.end], m.steps)
             method = "markers"
             // (Across a step back, the lines after it are written behind the start: the window
             // reaches back as far, to keep the metrics logged between the markers.)
             let back = steps.reduce(0) { $0 + $1.seconds }
-            window = (m.start.time!.adding(seconds: -back), max(m.end.time!, m.start.time!).adding(seconds: 1))
+            let (s, e) = (start.time!, end!.time!)
+            window = (s.adding(seconds: -back), max(e, s).adding(seconds: 1))
         } else {
             // First reply after the session starts: LLM ttft + TTS ttfb (or a spoken text's ttfb).
             guard let reply = Self.firstReply(events, start: session.start) else { return [] }
