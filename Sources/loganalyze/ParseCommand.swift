@@ -25,13 +25,11 @@ struct ParseCommand: ParsableCommand {
         let referenceDays = options.date.map { d in inputs.map { _ in d } } ?? Ingestor.learnReferenceDays(inputs, options: options)
         let renderer = RecordRenderer(paths: inputs.map(\.path))
         let out = OutputStream()
-        var readable = 0
-        for (index, descriptor) in inputs.enumerated() {
-            let stats = Ingestor.read(descriptor, index: index, options: options, referenceDay: referenceDays[index], diagnostics: &diagnostics) { record in
-                renderer.write(record, to: out)
-            }
-            if stats.readable { readable += 1 }
+        // (A rotated log's files in rotation order, each clock continuing the last, as `analyze` reads them.)
+        let stats = Ingestor.readEach(inputs, options: options, referenceDays: referenceDays, diagnostics: &diagnostics) { record in
+            renderer.write(record, to: out)
         }
+        let readable = stats.filter(\.readable).count
         out.flush()
         Stderr.print(diagnostics.lines)
         try out.finish()

@@ -244,6 +244,36 @@ public enum Ingestor {
     }
 
 
+    /// Reads every input in turn (`parse`): the files of a rotated log that their dated stamps
+    /// do not order (time-only, gzip) are read oldest first where the first of them is named,
+    /// each file's clock continuing the one before, as `analyze` reads them (`RotatedLogReader`).
+    /// Returns each input's counts, by index.
+    public static func readEach(
+        _ inputs: [InputDescriptor], options: IngestOptions, referenceDays: [Int64?], diagnostics: inout DiagnosticSink,
+        emit: (LogRecord) -> Void
+    ) -> [InputStats] {
+        var chainOf: [Int: [Int]] = [:]
+        for chain in RotatedLogReader.chains(inputs)
+        where chain.contains(where: { ReadingOrder.extent(of: inputs[$0], options: options) == .unknown }) {
+            for i in chain { chainOf[i] = chain }
+        }
+        var stats = [InputStats](repeating: InputStats(), count: inputs.count)
+        var done = Set<Int>()
+        for first in inputs.indices where !done.contains(first) {
+            var carry: StreamClock.Carry?
+            for i in chainOf[first] ?? [first] {
+                done.insert(i)
+                var own = options
+                if let carry { own.clockCarries = [i: carry] }
+                let stream = RecordStream(inputs[i], index: i, options: own, referenceDay: referenceDays[i], classifier: nil, diagnostics: &diagnostics)
+                while let record = stream.next(diagnostics: &diagnostics) { emit(record) }
+                stats[i] = stream.stats
+                carry = stream.clockCarry
+            }
+        }
+        return stats
+    }
+
     /// Reads one input and passes each record to `emit`, in input order.
     @discardableResult
     public static func read(

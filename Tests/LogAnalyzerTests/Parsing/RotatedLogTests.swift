@@ -264,6 +264,27 @@ struct SplitMix: RandomNumberGenerator {
         #expect(records.map { start.seconds(until: $0.time!) } == [0, 108, 114, 870])
     }
 
+    /// `parse` (each input in turn) reads a rotated time-only log as `analyze` does: with
+    /// `--date 2026-03-16`, the newer file's `00:12:40` is on the 17th, not the 16th, and the files
+    /// come oldest first where the first of them is named.
+    @Test func parseReadsTheRotatedFilesInOrderWithTheirClocksContinued() throws {
+        let dir = TempDir()
+        let paths = try Self.write(dir)
+        let inputs = ["agent.log", "agent.log.1", "agent.log.2.gz"].map { InputDescriptor(path: paths[$0]!) }
+        var options = IngestOptions()
+        options.date = Timestamp.days(year: 2026, month: 3, day: 16)
+        var sink = DiagnosticSink()
+        var printed: [String] = []
+        let stats = Ingestor.readEach(inputs, options: options, referenceDays: inputs.map { _ in options.date }, diagnostics: &sink) { r in
+            printed.append("\(r.input):\(r.line) \(r.time?.iso8601 ?? "-")")
+        }
+        #expect(printed == [
+            "2:1 2026-03-16T23:40:02.000Z", "1:1 2026-03-16T23:58:10.000Z", "1:2 2026-03-16T23:59:58.000Z", "1:3 2026-03-17T00:00:04.000Z",
+            "0:1 2026-03-17T00:12:40.000Z", "0:2 2026-03-17T00:20:00.000Z", "0:3 2026-03-17T00:20:01.000Z", "0:4 2026-03-17T00:20:03.000Z",
+        ])
+        #expect(stats.map(\.records) == [4, 3, 1])
+    }
+
     /// 700 jobs, one every 10 s from 23:00, each greeting in 2 s (every 50th, from job 7, in 7 s),
     /// as one log and as three rotated files (the oldest gzipped; the middle one crosses
     /// midnight): the same findings, and with `--jobs 2` and 16 KiB pieces the same bytes.
