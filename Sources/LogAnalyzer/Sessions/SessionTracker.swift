@@ -275,6 +275,9 @@ public final class SessionTracker {
     static let clockStepSeconds = 5.0
     /// Steps kept per log (a log whose lines go back and forth: the first ones say it).
     static let maxClockSteps = 64
+    /// Steps said in a note each, in the run; past them, counted and said once at the end.
+    private var clockStepNotes = 0
+    private var clockStepsUnsaid = 0
     /// Whole-input silences that ended just before an authentication failure (`pin`).
     private var pinnedInputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
@@ -588,6 +591,11 @@ public final class SessionTracker {
             steps.append(pending)
             clockSteps[stream] = steps
         }
+        guard clockStepNotes < Self.maxClockSteps else {
+            clockStepsUnsaid += 1
+            return true
+        }
+        clockStepNotes += 1
         let path = pending.toLocation.input < paths.count ? paths[pending.toLocation.input] : ""
         let fromPath = pending.fromLocation.input < paths.count ? paths[pending.fromLocation.input] : ""
         let before = pending.fromLocation.input == pending.toLocation.input ? "line \(pending.fromLocation.line)" : "\(fromPath):\(pending.fromLocation.line)"
@@ -1493,6 +1501,11 @@ public final class SessionTracker {
             let one = orphansDropped == 1
             diagnostics.append(Diagnostic(.note, path: "", kind: "orphan-events",
                 "\(DiagnosticSink.grouped(orphansDropped)) event\(one ? "" : "s") without session ids fell within no session and \(one ? "was" : "were") not kept (only the first \(DiagnosticSink.grouped(Self.maxOrphanEvents)) make sessions of their own)"))
+        }
+        if clockStepsUnsaid > 0 {
+            let one = clockStepsUnsaid == 1
+            diagnostics.append(Diagnostic(.note, path: "", kind: "clock-step",
+                "\(DiagnosticSink.grouped(clockStepsUnsaid)) more step\(one ? "" : "s") back of a log's clock \(one ? "was" : "were") not said (the first \(Self.maxClockSteps) were)"))
         }
         if undatedDropped > 0 {
             let one = undatedDropped == 1

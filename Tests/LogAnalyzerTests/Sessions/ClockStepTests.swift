@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LogAnalyzer
@@ -26,5 +27,23 @@ import Testing
             return SessionCoding.decode(&reader).clockSteps
         }
         #expect(decoded == session.clockSteps)
+    }
+
+    /// A log whose clock goes back again and again (70 runs of 3 lines, each run 32 s behind the
+    /// last): the first 64 steps are said a note each, the rest counted in one.
+    @Test func manyStepsAreSaidUpToACapThenCounted() {
+        var lines: [String] = []
+        let base = 12 * 3600
+        for k in 0..<70 {
+            for j in 0..<3 {
+                let t = base - 30 * k + j
+                let time = String(format: "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+                lines.append(ClockStepGreetingTests.line("tick", "\(time).000000"))
+            }
+        }
+        let (_, sink) = ClockStepGreetingTests.run(lines)
+        // (The tracker's notes are bounded, whatever the sink keeps of them: 64, and one count.)
+        #expect(sink.count(kind: "clock-step") == 65)
+        #expect(sink.lines.filter { $0.hasSuffix("note: 5 more steps back of a log's clock were not said (the first 64 were)") }.count == 1)
     }
 }
