@@ -22,8 +22,6 @@ final class LineReader {
     private var source: any ByteSource
     private let buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
-    /// Whether `buffer` is mapped (unmapped at the end) rather than allocated.
-    private var mapped = false
     private var start = 0
     private var scan = 0
     private var end = 0
@@ -58,7 +56,7 @@ final class LineReader {
         self.maxLineBytes = max(64, maxLineBytes)
         self.chunkBytes = max(4096, chunkBytes)
         self.capacity = self.maxLineBytes + self.chunkBytes
-        (self.buffer, mapped) = Self.mapBuffer(capacity)
+        self.buffer = .allocate(capacity: capacity)
         segments = []
         owners = []
     }
@@ -76,18 +74,7 @@ final class LineReader {
         finished = true
     }
 
-    deinit {
-        if mapped { munmap(buffer, capacity) } else { buffer.deallocate() }
-    }
-
-    /// The buffer as pages of its own (else from malloc): those a long line never reaches are
-    /// never resident, whatever malloc had done with the memory before. A merge of hundreds of
-    /// inputs holds a reader each (250 inputs: 142 MB of peak RSS from malloc, 119 MB mapped).
-    private static func mapBuffer(_ bytes: Int) -> (UnsafeMutablePointer<UInt8>, Bool) {
-        let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let p, p != MAP_FAILED else { return (.allocate(capacity: bytes), false) }
-        return (p.assumingMemoryBound(to: UInt8.self), true)
-    }
+    deinit { buffer.deallocate() }
 
     typealias Line = (line: Bytes, number: Int, truncated: Bool, flags: UInt32)
 
