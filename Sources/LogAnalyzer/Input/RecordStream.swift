@@ -270,7 +270,7 @@ final class RecordStream {
             }
             // A few records at a time (see `drain`); few, because every input being merged
             // holds its own.
-            if fill(reader, upTo: Self.mergeBatch, &diagnostics) { finish(&diagnostics, into: &queue) }
+            if fill(reader, upTo: mergeBatch, &diagnostics) { finish(&diagnostics, into: &queue) }
         }
         return true
     }
@@ -319,6 +319,9 @@ final class RecordStream {
     /// can hold a line of up to `--max-line-bytes`).
     static let drainBatch = 1024
     static let mergeBatch = 64
+    /// `mergeBatch`, or fewer in a merge of more inputs than `Analyzer.mergeWidth` (each input
+    /// holds its batch while it waits for its turn).
+    var mergeBatch = RecordStream.mergeBatch
     static let batchBytes = 1 << 20
 
     /// Every remaining record, handed to `body` where it lies in the queue, a batch at a time:
