@@ -11,6 +11,9 @@ struct PrefixedSource<Inner: ByteSource>: ByteSource {
                 buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
             }
             offset += n
+            // Replayed: its bytes freed (a 16 KiB head read to sniff the encoding, held by each
+            // of up to 1,024 inputs merged at once). `offset` stays: the bytes were read.
+            if offset == prefix.count { prefix = [] }
             return n
         }
         return try inner.read(into: buffer)
