@@ -1,6 +1,6 @@
 /// `job-failure`: the agent's job failed: its entrypoint raised, its agent session closed on an
-/// error it could not recover from, the worker saw its process crash or killed it, or the worker
-/// could not start it at all.
+/// error it could not recover from, the worker saw its process crash or killed it, the worker
+/// could not start it at all, or the worker was stopped (after a drain) while it ran.
 ///
 /// Reads the `jobError` events (livekit-agents `unhandled exception while running the job task`,
 /// ipc/job_proc_lazy_main.py, 0.12 to HEAD; Node agents' `error in entry function`,
@@ -13,7 +13,9 @@
 /// job after 3 attempts` (1.5.16+), the worker's lines for a job no process took; worker.py
 /// `assignment for job AJ_… timed out`, a job accepted whose assignment never came; and the
 /// server's pkg/service/agentservice.go `failed to assign job to worker` with `retry: false` and
-/// `no worker available to handle job`, a job it gave up). An entrypoint that
+/// `no worker available to handle job`, a job it gave up; and worker.py's `shutting down worker`,
+/// or cli.py's `drain timed out, forcing shutdown`, after `draining worker` with the job still
+/// running: a deploy cut the call). An entrypoint that
 /// raised LiveKit's 401 is an authentication failure, the other rules' (no finding here); the
 /// kills at shutdown (`process did not exit in time`) and of processes without a job are not the
 /// session's failure, nor is the exit a kill is then logged with (`… non-zero exit code -10`).
@@ -24,7 +26,7 @@ public struct JobFailureDetector: Detector {
     public var descriptor: RuleDescriptor {
         RuleDescriptor(
             id: "job-failure", name: "JobFailure",
-            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or it never started (no process could be started for it, or the worker and the server failed to agree on its assignment).",
+            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or it never started (no process could be started for it, or the worker and the server failed to agree on its assignment), or its worker shut down after a drain while it ran.",
             defaultSeverity: .error,
             help: "Read the exception in the evidence: the job's own code (entrypoint), a provider's error (STT, LLM, TTS: key, quota, network), or the host (a memory limit, an event loop blocked by synchronous code).",
             examples: [
@@ -59,6 +61,41 @@ public struct JobFailureDetector: Detector {
         /// `failed to launch job on process after 3 attempts`, `failed to acquire process for job
         /// after 3 attempts`, `assignment for job AJ_… timed out`: the job never ran.
         case notLaunched
+        /// `shutting down worker` while the job ran: its worker stopped (a deploy, a scale-down,
+        /// a dev-mode reload) and closed the job's process with the call still on.
+        case stopped
+    }
+
+    /// The worker's `shutting down worker` (or cli.py's `drain timed out, forcing shutdown`,
+    /// whichever came first) after its `draining worker`, while the session's job ran: the job
+    /// had started before the drain and no end of the job's process (`process exiting`, 0.8 `job
+    /// exiting`) or of its task (`shutting down job task`) was logged before the shutdown. A
+    /// worker that drained its jobs (each ended as its call did) and then shut down ends none; a
+    /// stop without a drain (a dev-mode run's Ctrl-C, which never drains; a second signal) is
+    /// the operator's own and only shows in the timeline. Returns the drain and the shutdown.
+    static func stoppedJob(_ session: Session) -> (drain: SessionEvent, stop: SessionEvent)? {
+        guard !session.jobIds.isEmpty, let start = session.start else { return nil }
+        // (By index and kind's case, stopping at the first shutdown after a drain: a loop over
+        // the events by value copied each one, 13 M instructions on the 66 MB JSON slice.)
+        let events = session.events
+        var drain = -1, stop = -1
+        for i in events.indices {
+            switch events[i].kind {
+            case .workerDraining where drain < 0: drain = i
+            case .workerShutdown where drain >= 0: stop = i
+            default: continue
+            }
+            if stop >= 0 { break }
+        }
+        guard drain >= 0, stop >= 0, events[drain].side == .agent, events[stop].side == .agent,
+            let t0 = events[drain].time, t0 > start, let t = events[stop].time
+        else { return nil }
+        for i in events.indices {
+            guard case .sessionEnd = events[i].kind, events[i].side == .agent, let end = events[i].time, end <= t else { continue }
+            let text = events[i].text
+            if text.hasPrefix("process exiting") || text.hasPrefix("job exiting") || text.hasPrefix("shutting down job task") { return nil }
+        }
+        return (events[drain], events[stop])
     }
 
     /// The failure an event stands for, or nil. (On the bytes: `String.contains` with a string is
@@ -138,6 +175,11 @@ public struct JobFailureDetector: Detector {
                 return kills.contains { t0 in t0.seconds(until: t1) >= 0 && t0.seconds(until: t1) <= 5 }
             }
         }
+        var drain: SessionEvent?
+        if failures.isEmpty, let stopped = Self.stoppedJob(session) {
+            failures = [(kind: .stopped, event: stopped.stop)]
+            drain = stopped.drain
+        }
         guard let first = failures.first else { return [] }
         let what: String
         switch first.kind {
@@ -160,6 +202,8 @@ public struct JobFailureDetector: Detector {
             what = "the server could not assign the job to the worker it chose and tried no other (\(first.event.text)): the job never started"
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):
             what = "the worker accepted the job, but the server's assignment did not come within 7.5 s (\(first.event.text)): the job never started"
+        case .stopped:
+            what = "the agent's worker shut down while the job was running (`\(first.event.text)`): the agent left the call"
         case .notLaunched:
             what = first.event.text.hasPrefix("failed to acquire")
                 ? "the worker could not start the job: no process it started for it finished initialising (failed to acquire process for job after 3 attempts)"
@@ -208,6 +252,13 @@ public struct JobFailureDetector: Detector {
             f.explanation.append("livekit-server offers a job to one worker and waits for its answer as long as the job request's deadline allows (`context deadline exceeded`), at most 10 s (`agent worker availability timeout`); then, with `retry: false`, it gives the job up: no agent ran it and the room got none from it. The worker's answer came late or not at all: its event loop blocked (synchronous code in the request or prewarm function), or its link to the server slow; a worker that accepted the job late then logs `assignment for job … timed out`")
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):
             f.explanation.append("livekit-agents' worker waits 7.5 s after it accepts a job for the server's assignment (with the job's token); the server waits for the worker's answer only as long as its job request's deadline, and a worker whose answer came late (its event loop blocked, its link to the server slow) finds the server gone: the server's log then holds `failed to assign job to worker` for the job (`context deadline exceeded`, or `agent worker availability timeout` after 10 s); the job never ran and the room got no agent from it")
+        case .stopped:
+            f.explanation.append("a livekit-agents worker that shuts down closes its jobs' processes (each job's `shutting down job task`, reason `parent process shutdown` in recent versions), so the agent leaves its room whatever the call's state; the job was still running: no end of its process was logged before")
+            if let drain, let t0 = drain.time, let t1 = first.event.time {
+                f.evidence.append(Evidence(drain, role: "worker draining"))
+                let forced = session.events.contains { if case .workerShutdown(forced: true) = $0.kind { return true }; return false }
+                f.explanation.append("the worker had been draining for \(humanDuration(t0.seconds(until: t1))) (`draining worker` at \(t0.humanString)): it took no new jobs and waited for its running ones to end\(forced ? ", until its drain timeout ran out (`drain timed out, forcing shutdown`)" : ""). Calls longer than the drain's time are cut: give it the length of a call (`drain_timeout`, 1800 s by default) and the supervisor as long (Kubernetes' terminationGracePeriodSeconds, 30 s by default, else SIGKILL ends the worker without this line)")
+            }
         case .notLaunched:
             f.explanation.append(first.event.text.hasPrefix("failed to acquire")
                 ? "the worker accepted the job, then every process it started for it failed to initialise, three rounds over (livekit-agents ipc/proc_pool.py): the job's entrypoint never ran and the room got no agent from it; the worker's `error initializing process` lines before it give each failure's exception (the prewarm function raising, or the initialisation timing out)"
@@ -245,6 +296,7 @@ public struct JobFailureDetector: Detector {
         }
         let roles: [Kind: String] = [
             .entrypoint: "entrypoint raised", .sessionError: "session error", .crashed: "process crashed", .killed: "process killed", .notLaunched: "job not launched",
+            .stopped: "worker shutdown",
         ]
         if let memoryWarning { f.evidence.append(Evidence(memoryWarning, role: "memory warning")) }
         for failure in failures.prefix(5) { f.evidence.append(Evidence(failure.event, role: roles[failure.kind]!)) }

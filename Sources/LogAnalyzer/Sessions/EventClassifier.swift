@@ -192,7 +192,7 @@ struct EventClassifier {
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else {
-            return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) ?? Self.serverShutdown(r) ?? Self.memoryWarning(r)
+            return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) ?? Self.serverShutdown(r) ?? Self.memoryWarning(r) ?? Self.workerStop(r)
         }
         return kind(r, mask)
     }
@@ -248,6 +248,37 @@ struct EventClassifier {
         guard r.format == .zapConsole || r.format == .zapJSON, r.message.utf8.count == 29 else { return nil }
         var message = r.message
         return message.withUTF8 { isServerShutdownMessage($0) } ? .serverShutdown : nil
+    }
+
+    /// livekit-agents' worker stopping: `draining worker`, `shutting down worker` (worker.py), and
+    /// cli.py's `drain timed out, forcing shutdown` (see `EventKind.workerDraining`).
+    static let workerDrainingText: StaticString = "draining worker"
+    static let workerShutdownText: StaticString = "shutting down worker"
+    static let drainTimedOutText: StaticString = "drain timed out, forcing shutdown"
+
+    /// (Out of line: the parser asks for every line of these lengths, 15, 20 and 33, that starts
+    /// with `d` or `s`.)
+    @inline(never)
+    static func isWorkerStopMessage(_ m: Bytes) -> Bool {
+        switch m.count {
+        case 15: return m.has(workerDrainingText, at: 0)
+        case 20: return m.has(workerShutdownText, at: 0)
+        case 33: return m.has(drainTimedOutText, at: 0)
+        default: return false
+        }
+    }
+
+    /// The worker's stop lines, from the agents' own logger (`livekit.agents`) only.
+    static func workerStop(_ r: LogRecord) -> EventKind? {
+        let n = r.message.utf8.count
+        guard n == 15 || n == 20 || n == 33, r.logger == "livekit.agents" else { return nil }
+        var message = r.message
+        guard message.withUTF8({ isWorkerStopMessage($0) }) else { return nil }
+        switch n {
+        case 15: return .workerDraining
+        case 20: return .workerShutdown(forced: false)
+        default: return .workerShutdown(forced: true)
+        }
     }
 
     /// livekit-agents' memory warnings for a job's process (see `EventKind.memoryWarning`).
@@ -623,16 +654,18 @@ struct EventClassifier {
     /// Whether the message is one of the events matched by their whole message (no word of the
     /// vocabulary): Node's entry and launch errors, the Python worker's launch failures and
     /// assignment timeout, the server's assignment failure and its `no worker available to handle
-    /// job`, and the server's `exit requested, shutting down`.
+    /// job`, the server's `exit requested, shutting down`, the worker's memory warnings and its
+    /// stop (`draining worker`, `shutting down worker`, `drain timed out, forcing shutdown`).
     @inline(never)
     static func isWholeMessageEvent(_ m: Bytes) -> Bool {
         // (The message's length as a number: a `static let` read costs its lazy-init check.)
         switch m.count {
         case 23: return isNodeJobFailureMessage(m)
         case 19, 48, 50: return isLaunchFailureMessage(m) || isAssignmentTimeoutMessage(m)
-        case 30, 33: return isServerAssignFailureMessage(m) || isAssignmentTimeoutMessage(m)
+        case 30, 33: return isServerAssignFailureMessage(m) || isAssignmentTimeoutMessage(m) || isWorkerStopMessage(m)
         case 29: return isServerShutdownMessage(m)
         case 28, 55, 107: return isMemoryWarningMessage(m)
+        case 15, 20: return isWorkerStopMessage(m)
         default: return isAssignmentTimeoutMessage(m)
         }
     }
@@ -641,10 +674,11 @@ struct EventClassifier {
     /// parser runs before it builds a record.
     func mayBeEvent(_ message: Bytes, _ errorText: String?, memo: inout LiteralSet.Memo) -> Bool {
         if memo.scan(message, in: words) != 0 { return true }
-        // (The lines matched whole start with `e`, `f`, `a`, `n`, `p` or `j`: one test of the
-        // first byte here, the rest out of line.)
+        // (The lines matched whole start with `e`, `f`, `a`, `n`, `p`, `j`, `d` or `s`: one test
+        // of the first byte here, the rest out of line.)
         let c = message.byte(0)
-        if c == UInt8(ascii: "f") || c == UInt8(ascii: "e") || c == UInt8(ascii: "a") || c == UInt8(ascii: "n") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j"),
+        if c == UInt8(ascii: "f") || c == UInt8(ascii: "e") || c == UInt8(ascii: "a") || c == UInt8(ascii: "n") || c == UInt8(ascii: "p") || c == UInt8(ascii: "j")
+            || c == UInt8(ascii: "d") || c == UInt8(ascii: "s"),
             Self.isWholeMessageEvent(message)
         {
             return true

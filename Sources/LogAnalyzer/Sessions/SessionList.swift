@@ -177,6 +177,8 @@ enum SessionCoding {
                 out.byte(19)
                 out.byte(mb == nil ? 0 : 1)
                 if let mb { out.double(mb) }
+            case .workerDraining: out.byte(20)
+            case .workerShutdown(let forced): out.byte(21); out.byte(forced ? 1 : 0)
             }
             out.stamp(e.time)
             out.location(e.location)
@@ -269,6 +271,8 @@ enum SessionCoding {
                 case 17: kind = .serverCrash
                 case 18: kind = .serverShutdown
                 case 19: kind = .memoryWarning(usageMB: r.byte() != 0 ? r.double() : nil)
+                case 20: kind = .workerDraining
+                case 21: kind = .workerShutdown(forced: r.byte() != 0)
                 default:
                     r.fail()
                     kind = .sessionStart

@@ -35,6 +35,53 @@ import Testing
         #expect(f.evidence.map(\.location.line) == [2])
     }
 
+    /// A worker's lines (worker.py): `draining worker` {`id`, `timeout`}, `shutting down worker`.
+    static func worker(_ message: String, extra: String = "", level: String = "INFO", at time: String) -> String {
+        #"{"message": "\#(message)", "level": "\#(level)", "name": "livekit.agents", "id": "AW_ZNrFd8xmr2X9", \#(extra)"timestamp": "2026-03-17T\#(time)+00:00"}"#
+    }
+
+    /// A deploy: the worker drained for its 30 minutes, the call went on, and the worker shut
+    /// down with the job running: the agent left the call (before: no finding).
+    @Test func aWorkerThatShutDownWhileTheJobRanEndedTheCall() throws {
+        let findings = Self.findings([
+            Self.line("Generating initial greeting", level: "INFO", at: "00:00:01.000000"),
+            Self.worker("draining worker", extra: #""timeout": 1800, "#, at: "00:03:00.000000"),
+            #"{"message": "drain timed out, forcing shutdown", "level": "WARNING", "name": "livekit.agents", "timestamp": "2026-03-17T00:33:00.000000+00:00"}"#,
+            Self.worker("shutting down worker", at: "00:33:00.010000"),
+            Self.line("process exiting", level: "INFO", extra: #""reason": "parent process shutdown", "#, at: "00:33:00.900000"),
+        ])
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.severity == .error)
+        #expect(f.message == "the agent's worker shut down while the job was running (`drain timed out, forcing shutdown`): the agent left the call")
+        #expect(f.value("kind") == .text("stopped"))
+        #expect(f.explanation.count == 3)
+        #expect(f.explanation[1].hasPrefix("the worker had been draining for 30 min (`draining worker` at 2026-03-17 00:03:00): it took no new jobs and waited for its running ones to end, until its drain timeout ran out (`drain timed out, forcing shutdown`). "))
+        #expect(f.explanation.last == "the job ended 0.90 s later (`process exiting`)")
+        #expect(f.evidence.map(\.role) == ["worker draining", "worker shutdown"])
+        #expect(f.evidence.map(\.location.line) == [3, 4])
+    }
+
+    /// A drain that did its work: the call ended (its process exiting) before the worker shut
+    /// down, and no job ran at the shutdown: no finding. Nor for a stop without a drain (a
+    /// dev-mode run's Ctrl-C, the operator's own) with the job running: only its timeline shows it.
+    @Test func aDrainedJobIsNoFailureNorAStopWithoutADrain() throws {
+        #expect(Self.findings([
+            Self.worker("draining worker", extra: #""timeout": 1800, "#, at: "00:03:00.000000"),
+            Self.line("process exiting", level: "INFO", extra: #""reason": "", "#, at: "00:09:12.000000"),
+            Self.worker("shutting down worker", at: "00:09:13.000000"),
+        ]).isEmpty)
+        let lines = [
+            Self.request,
+            Self.line("Generating initial greeting", level: "INFO", at: "00:00:01.000000"),
+            Self.worker("shutting down worker", at: "00:02:10.000000"),
+            Self.line("process exiting", level: "INFO", extra: #""reason": "parent process shutdown", "#, at: "00:02:10.400000"),
+        ]
+        let report = analyze(files: [("worker.log", lines)])
+        #expect(report.findings.isEmpty)
+        #expect(Array(report.sessions).first?.events.map(\.kind.label) == ["session start", "greeting start", "worker shutdown", "session end"])
+    }
+
     /// livekit-agents 1.6+ gives the exception's text as the `error` extra: a provider's key
     /// missing at the job's start, the most common entrypoint failure.
     @Test func theErrorExtraIsTheException() throws {
@@ -151,11 +198,19 @@ import Testing
     /// Real livekit-agents 1.8.9 `start` stopped with SIGTERM (drain_timeout=2,
     /// shutdown_process_timeout=3, a shutdown callback that blocks): the worker kills the job's
     /// process at shutdown (`process did not exit in time, killing process`), and its end after
-    /// SIGUSR1 is logged as `process exited with non-zero exit code -10`: no job failure.
-    @Test func aKillAtShutdownAndItsExitAreNoJobFailure() {
+    /// SIGUSR1 is logged as `process exited with non-zero exit code -10`: neither is a kill or a
+    /// crash of the job's own. The job was cut by the worker's shutdown, its drain of 2 s having
+    /// run out: that is the failure.
+    @Test func aKillAtShutdownAndItsExitAreNoCrashButTheStopIs() throws {
         let report = analyze([RealCaptureTests.dir + "agents-1.8.9-shutdown-kill-start.log"])
         #expect(report.sessions.count == 1)
-        #expect(report.findings.isEmpty)
+        #expect(report.findings.map(\.rule) == ["job-failure"])
+        let f = try #require(report.findings.first)
+        #expect(f.value("kind") == .text("stopped"))
+        #expect(f.value("failures") == .integer(1))
+        #expect(f.severity == .error)
+        #expect(f.explanation[1].hasPrefix("the worker had been draining for 2.00 s"))
+        #expect(f.evidence.map(\.location.line) == [5, 6])
     }
 
     /// Real livekit-agents 1.0.23 `start` with livekit-plugins-openai 1.0.23, its LLM at a stand-in

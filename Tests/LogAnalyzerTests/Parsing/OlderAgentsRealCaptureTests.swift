@@ -112,6 +112,6 @@ import Testing
         let timeline = TimelineRenderer().render(Self.run("agents-1.0.23-drop-start.log"), selector: nil)
         let labels = timeline.split(separator: "\n").filter { $0.contains("cap-") || $0.contains("drop-start.log:") }
             .map { String($0.dropFirst(2 + 10 + 2 + 8).prefix(18)) }
-        #expect(labels == ["session start     ", "connection lost   "] + Array(repeating: "401 registration  ", count: 6))
+        #expect(labels == ["session start     ", "connection lost   ", "worker draining   "] + Array(repeating: "401 registration  ", count: 6))
     }
 }

@@ -40,14 +40,15 @@ import Testing
     }
 
     /// `timeline --session` keeps the job's lines and the worker's events within its span (the
-    /// connection loss, the give-up), not the worker's other lines through its pid, nor its
-    /// re-registration rejected with 401, which joins no session in `analyze` either.
+    /// connection loss, the give-up, the drain after it: line 19), not the worker's other lines
+    /// through its pid, nor its re-registration rejected with 401, which joins no session in
+    /// `analyze` either.
     @Test func theWorkersPidDoesNotTieItsLinesToTheJobsTimeline() throws {
         let result = try runLoganalyze(["timeline", "--session", "AJ_rC4pT7wQ2mXz", Self.drop])
         #expect(result.status == 0)
-        #expect(Self.lines(result.stdout, Self.drop) == [9, 10, 13, 16, 17, 18])
+        #expect(Self.lines(result.stdout, Self.drop) == [9, 10, 13, 16, 17, 18, 19])
         let analysis = try runLoganalyze(["timeline", Self.drop])
-        #expect(Self.lines(analysis.stdout, Self.drop) == [9, 10, 13, 17, 18, 14, 15])
+        #expect(Self.lines(analysis.stdout, Self.drop) == [9, 10, 13, 17, 18, 19, 14, 15])
     }
 
     /// An event's text is its message's first line and the exception its traceback ends with:
@@ -91,7 +92,8 @@ import Testing
             (String(block.prefix { $0 != " " && $0 != "\n" }), Self.lines(block, path))
         }
         #expect(sessions.map(\.0) == ["capture-room-a1", "capture-room-a1-2", "(no"])
-        #expect(sessions.map(\.1) == [[9, 11, 13], [10, 12, 14], [19, 20, 21, 22, 23]])
+        // (The worker's drain and shutdown, lines 24 and 25, are its own too.)
+        #expect(sessions.map(\.1) == [[9, 11, 13], [10, 12, 14], [19, 20, 21, 22, 23, 24, 25]])
         // `timeline --session` likewise.
         #expect(Self.lines(try runLoganalyze(["timeline", "--session", "AJ_rC4pT7wQ2mXz", path]).stdout, path) == [9, 11, 13])
         let report = try runLoganalyze(["report", path]).stdout
