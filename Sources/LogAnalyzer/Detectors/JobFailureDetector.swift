@@ -253,7 +253,7 @@ public struct JobFailureDetector: Detector {
         case .notLaunched where first.event.text.hasPrefix("\(EventClassifier.assignmentHead)"):
             f.explanation.append("livekit-agents' worker waits 7.5 s after it accepts a job for the server's assignment (with the job's token); the server waits for the worker's answer only as long as its job request's deadline, and a worker whose answer came late (its event loop blocked, its link to the server slow) finds the server gone: the server's log then holds `failed to assign job to worker` for the job (`context deadline exceeded`, or `agent worker availability timeout` after 10 s); the job never ran and the room got no agent from it")
         case .stopped:
-            f.explanation.append("a livekit-agents worker that shuts down closes its jobs' processes (each job's `shutting down job task`, reason `parent process shutdown` in recent versions), so the agent leaves its room whatever the call's state; the job was still running: no end of its process was logged before")
+            f.explanation.append("a livekit-agents worker that shuts down closes its jobs' processes (each job's `shutting down job task`, reason `parent process shutdown` since 1.6.5), so the agent leaves its room whatever the call's state; the job was still running: no end of its process was logged before")
             if let drain, let t0 = drain.time, let t1 = first.event.time {
                 f.evidence.append(Evidence(drain, role: "worker draining"))
                 let forced = session.events.contains { if case .workerShutdown(forced: true) = $0.kind { return true }; return false }

@@ -71,13 +71,13 @@ public enum EventKind: Sendable, Equatable {
     /// be terminated)]` since.
     case memoryWarning(usageMB: Double?)
     /// livekit-agents' worker stopping (worker.py; INFO): `draining worker` {`id`, `timeout`}
-    /// (0.7+, on SIGTERM or SIGINT outside dev mode: it takes no new jobs and waits for its jobs
+    /// (0.8.0+, on SIGTERM or SIGINT outside dev mode: it takes no new jobs and waits for its jobs
     /// to end, up to `drain_timeout`, 1800 s by default).
     case workerDraining
     /// livekit-agents' worker shutting down (worker.py `aclose`, INFO `shutting down worker` {`id`},
-    /// 0.7+): it closes its jobs' processes (each job's `shutting down job task`, reason `parent
-    /// process shutdown` since 1.5.x); `forced`: cli.py's `drain timed out, forcing shutdown`
-    /// (WARNING, 1.5.x+), the drain's timeout having run out.
+    /// 0.8.0+): it closes its jobs' processes (each job's `shutting down job task`, reason `parent
+    /// process shutdown` since 1.6.5); `forced`: cli.py's `drain timed out, forcing shutdown`
+    /// (WARNING, 1.5.2+), the drain's timeout having run out.
     case workerShutdown(forced: Bool)
 
     var isMetrics: Bool {
