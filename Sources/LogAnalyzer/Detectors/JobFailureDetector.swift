@@ -93,7 +93,7 @@ public struct JobFailureDetector: Detector {
         for i in events.indices {
             guard case .sessionEnd = events[i].kind, events[i].side == .agent, let end = events[i].time, end <= t else { continue }
             let text = events[i].text
-            if text.hasPrefix("process exiting") || text.hasPrefix("job exiting") || text.hasPrefix("shutting down job task") { return nil }
+            if isProcessEnd(text) || text.hasPrefix("shutting down job task") { return nil }
         }
         return (events[drain], events[stop])
     }
@@ -151,6 +151,10 @@ public struct JobFailureDetector: Detector {
         var text = e.text
         return text.withUTF8 { killing.occurs(in: $0) }
     }
+
+    /// Whether a session end's text is the end of a job's process (`process exiting`; 0.8 `job
+    /// exiting`).
+    static func isProcessEnd(_ text: String) -> Bool { text.hasPrefix("process exiting") || text.hasPrefix("job exiting") }
 
     static let nonZeroExit = Literal("non-zero exit code")
     static let killing = Literal("killing")
@@ -288,7 +292,7 @@ public struct JobFailureDetector: Detector {
         // ends, and an exit seconds later is that end, not the failure's.
         if let t0 = first.event.time,
             let end = session.events.first(where: {
-                $0.kind == .sessionEnd && $0.side == .agent && ($0.text.hasPrefix("process exiting") || $0.text.hasPrefix("job exiting")) && ($0.time.map { $0 >= t0 } ?? false)
+                $0.kind == .sessionEnd && $0.side == .agent && Self.isProcessEnd($0.text) && ($0.time.map { $0 >= t0 } ?? false)
             }),
             let t1 = end.time, t0.seconds(until: t1) <= 2
         {

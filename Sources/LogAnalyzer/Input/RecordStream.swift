@@ -477,10 +477,10 @@ final class RecordStream {
     /// (`body` is called once for each, the message with the first); any other shape is binary.
     private static func midLineHole(_ rest: Bytes, nuls: Int, before: Int, _ body: (Bytes?, String) -> Void) {
         guard let first = rest.firstIndex(of: 0) else { body(nil, ""); return }
+        // (One run: the `nuls` NULs are all in it, none after.)
         let end = first + nuls
         let cut = rest.slice(0, first), next = rest.slice(end, rest.count)
-        guard end <= rest.count, !rest[first..<end].contains(where: { $0 != 0 }), !next.contains(0),
-              isText(cut), next.isEmpty || isText(next)
+        guard !rest[first..<end].contains(where: { $0 != 0 }), isText(cut), next.isEmpty || isText(next)
         else {
             body(nil, "")
             return
