@@ -242,6 +242,9 @@ public struct Analyzer {
             // too small to cut are parsed on a thread each (files under 256 KiB on this one),
             // or on this one with one job.
             let workers = batch.count == 1 ? jobs : jobs / batch.count + 1
+            // The inputs of a wide merge are all read on this thread: their parsers share memos.
+            let wide = batch.count > Self.mergeWidth
+            let sharedMemos = wide ? RecordStream.SharedMemos() : nil
             let open = { [ingest, referenceDays, splitBytes, jobs] (i: Int, carry: StreamClock.Carry?, diagnostics: inout DiagnosticSink) -> InputReader in
                 var options = ingest
                 if let carry { options.clockCarries = [i: carry] }
@@ -262,9 +265,9 @@ public struct Analyzer {
                 // Past `mergeWidth` inputs (up to `maxMergeWidth`), 16 KiB reads and batches of 16
                 // records: 1,000 inputs of 250 KB had reached 289 MB of peak RSS.
                 let share = batch.count <= 2 ? 1 : batch.count
-                let wide = batch.count > Self.mergeWidth
                 let stream = RecordStream(inputs[i], index: i, options: options, referenceDay: referenceDays[i], classifier: classifier,
-                                          readBytes: wide ? 16 << 10 : max(64 << 10, (1 << 20) / share), diagnostics: &diagnostics)
+                                          readBytes: wide ? 16 << 10 : max(64 << 10, (1 << 20) / share), sharing: sharedMemos,
+                                          diagnostics: &diagnostics)
                 if wide { stream.mergeBatch = 16 }
                 let queued = max(1024, 32_768 / share)
                 // A small file is parsed here: a thread of its own costs more than it saves

@@ -39,17 +39,32 @@ final class RecordStream {
     /// Why a piece read on in line stopped early (reported by the owner with the input's totals).
     private(set) var pieceReadError: InputError?
 
+    /// The memos lent to the parser while it parses (see `SharedMemos`), else nil.
+    private let sharedMemos: SharedMemos?
+
+    /// One set of the parser's memos for all the inputs of a merge read on one thread, one at a
+    /// time (past `Analyzer.mergeWidth` inputs: 52 KB of tables for each input otherwise, 52 MB
+    /// for 1,000). A log's inputs repeat the same messages, so the shared memos hit as often.
+    final class SharedMemos {
+        var memos = StreamParser.Memos()
+    }
+
+    /// The bytes of memo tables the parser holds now (see `SharedMemos`).
+    var parserMemoBytes: Int { parser.memoBytes }
+
     /// `readBytes`: how much each read asks for (the read buffer's size; many inputs open at
-    /// once get smaller ones).
+    /// once get smaller ones). `sharing`: memos to borrow (only for a stream read on the thread
+    /// of every other stream that borrows them).
     init(_ input: InputDescriptor, index: Int, options: IngestOptions, referenceDay: Int64?, classifier: EventClassifier?,
-         readBytes: Int = 1 << 20, diagnostics: inout DiagnosticSink)
+         readBytes: Int = 1 << 20, sharing: SharedMemos? = nil, diagnostics: inout DiagnosticSink)
     {
         self.input = input
         self.index = index
         let clock = StreamClock(
             zone: options.zone(for: input.path), referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil,
             continuing: options.clockCarries.isEmpty ? nil : options.clockCarries[index])
-        parser = StreamParser(input: index, clock: clock, classifier: classifier)
+        parser = StreamParser(input: index, clock: clock, classifier: classifier, borrowsMemos: sharing != nil)
+        sharedMemos = sharing
         open(options: options, readBytes: readBytes, diagnostics: &diagnostics)
     }
 
@@ -77,6 +92,7 @@ final class RecordStream {
             zone: options.zone(for: input.path), referenceDay: options.date ?? referenceDay, referenceIsExplicit: options.date != nil,
             continuing: options.clockCarries.isEmpty ? nil : options.clockCarries[index])
         parser = StreamParser(input: index, clock: clock, classifier: classifier)
+        sharedMemos = nil
         self.reader = reader
         primeNext = primed
         isPiece = true
@@ -280,7 +296,11 @@ final class RecordStream {
     /// Every record queued is complete (the one later lines may continue waits in the parser).
     private func fill(_ reader: LineReader, upTo records: Int, _ diagnostics: inout DiagnosticSink) -> Bool {
         var bytes = 0
-        defer { parser.detach(from: &queue) }
+        if let sharedMemos { parser.swapMemos(&sharedMemos.memos) }
+        defer {
+            parser.detach(from: &queue)
+            if let sharedMemos { parser.swapMemos(&sharedMemos.memos) }
+        }
         do {
             while let (line, number, truncated, flags) = try reader.next() {
                 handle(line, number, truncated, flags, &diagnostics, into: &queue)
@@ -352,7 +372,9 @@ final class RecordStream {
     private func finish(_ diagnostics: inout DiagnosticSink, into out: inout [LogRecord]) {
         done = true
         let before = parser.completedCount
+        if let sharedMemos { parser.swapMemos(&sharedMemos.memos) }
         parser.finish(into: &out)
+        if let sharedMemos { parser.swapMemos(&sharedMemos.memos) }
         stats.records += parser.completedCount - before
         stats.formats = parser.formatCounts
         stats.bytes = reader?.bytesRead ?? 0

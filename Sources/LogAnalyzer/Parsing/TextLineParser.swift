@@ -4,13 +4,20 @@ enum TextLineParser {
     /// For analysis: a record that cannot be an event keeps no extras (see `messageWithExtras`).
     final class EventGate {
         let classifier: EventClassifier
-        private var memo = LiteralSet.Memo()
+        private var memo: LiteralSet.Memo
         /// The message of the last record parsed with `isMessageDeferred`: its bytes (no String
         /// is built for a message nothing may read).
         private let buffer = ScratchBytes(capacity: 256)
         private var count = 0
 
-        init(_ classifier: EventClassifier) { self.classifier = classifier }
+        /// `memo`: `.borrowed` when the parser borrows its memos (`StreamParser.Memos`).
+        init(_ classifier: EventClassifier, memo: LiteralSet.Memo = LiteralSet.Memo()) {
+            self.classifier = classifier
+            self.memo = memo
+        }
+
+        func swapMemo(_ other: inout LiteralSet.Memo) { swap(&memo, &other) }
+        var memoBytes: Int { memo.tableBytes }
 
         func mayBeEvent(_ message: Bytes, _ errorText: String?) -> Bool {
             classifier.mayBeEvent(message, errorText, memo: &memo)

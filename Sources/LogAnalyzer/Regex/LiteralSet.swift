@@ -102,15 +102,37 @@ public struct LiteralSet: Sendable {
 extension LiteralSet {
     /// Remembers the scan results of short texts. A log repeats a few dozen messages millions of
     /// times (`LLM metrics`, `received user transcript` …); a remembered message costs a hash of
-    /// its ends and one compare instead of a scan. Each parser owns one (it is not shared).
+    /// its ends and one compare instead of a scan. Each parser owns one, or borrows one shared by
+    /// the inputs of a wide merge, which are parsed on one thread (`StreamParser.Memos`). A memo
+    /// must always be used with the same set.
     struct Memo {
         static let slotCount = 128
         static let slotBytes = 128
         /// `slotCount` slots of `slotBytes` bytes: the remembered texts.
-        private var texts = [UInt8](repeating: 0, count: slotCount * slotBytes)
+        private var texts: [UInt8]
         /// The length of each slot's text; 0 when the slot is empty.
-        private var lengths = [UInt8](repeating: 0, count: slotCount)
-        private var masks = [UInt64](repeating: 0, count: slotCount)
+        private var lengths: [UInt8]
+        private var masks: [UInt64]
+
+        init() {
+            texts = [UInt8](repeating: 0, count: Self.slotCount * Self.slotBytes)
+            lengths = [UInt8](repeating: 0, count: Self.slotCount)
+            masks = [UInt64](repeating: 0, count: Self.slotCount)
+        }
+
+        /// A memo without tables (no memory), to be swapped for a real one before the parser
+        /// that holds it parses (a scan with it remembers nothing).
+        static var borrowed: Memo { Memo(texts: [], lengths: [], masks: []) }
+
+        /// The bytes of the tables (0 for a borrowed memo), and the texts remembered.
+        var tableBytes: Int { texts.count + lengths.count + masks.count * MemoryLayout<UInt64>.stride }
+        var rememberedCount: Int { lengths.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
+
+        private init(texts: [UInt8], lengths: [UInt8], masks: [UInt64]) {
+            self.texts = texts
+            self.lengths = lengths
+            self.masks = masks
+        }
 
         /// `set.scan(text)`, remembered for texts of 2 to 128 bytes.
         mutating func scan(_ text: UnsafeBufferPointer<UInt8>, in set: LiteralSet) -> UInt64 {
@@ -127,6 +149,9 @@ extension LiteralSet {
             }
             h = (h ^ (h >> 32)) &* 0x94D0_49BB_1331_11EB
             let slot = Int(truncatingIfNeeded: h >> 57)  // 0..<128
+            // (A borrowed memo's empty tables: a scan. The test stands for the bounds checks of
+            // `lengths[slot]` and `masks[slot]`, which it makes redundant.)
+            guard slot < lengths.count, slot < masks.count else { return set.scan(text) }
             let offset = slot * Self.slotBytes
             if Int(lengths[slot]) == n {
                 let same = texts.withUnsafeBufferPointer { memcmp($0.baseAddress! + offset, base, n) == 0 }

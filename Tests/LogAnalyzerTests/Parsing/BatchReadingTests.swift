@@ -73,4 +73,53 @@ import Testing
             #expect(stream.stats.lines == expected.last!.line + 2)
         }
     }
+
+    /// The inputs of a merge wider than `Analyzer.mergeWidth` borrow one set of memos (one
+    /// thread reads them all). Read in turn, a record at a time, every fixture log gives the
+    /// records (times, ids, events, messages) its own memos give.
+    @Test func streamsThatShareMemosReadWhatTheirOwnMemosRead() throws {
+        let paths = try FileManager.default.subpathsOfDirectory(atPath: PackagePaths.fixtures.path)
+            .filter { $0.hasSuffix(".log") }.sorted()
+            .map { PackagePaths.fixtures.appendingPathComponent($0).path }
+        #expect(paths.count == 33)
+        let classifier = EventClassifier(configuration: AnalysisConfiguration())
+        var sink = DiagnosticSink()
+        func stream(_ i: Int, _ sharing: RecordStream.SharedMemos?) -> RecordStream {
+            RecordStream(InputDescriptor(path: paths[i]), index: i, options: IngestOptions(), referenceDay: nil, classifier: classifier,
+                         sharing: sharing, diagnostics: &sink)
+        }
+        let own = paths.indices.map { i -> [String] in
+            var records: [String] = []
+            stream(i, nil).drain(diagnostics: &sink) { records.append(String(describing: $0)) }
+            return records
+        }
+        let shared = RecordStream.SharedMemos()
+        let streams = paths.indices.map { stream($0, shared) }
+        var got = [[String]](repeating: [], count: paths.count)
+        var reading = true
+        while reading {
+            reading = false
+            for (i, s) in streams.enumerated() where s.ensure(diagnostics: &sink) {
+                s.consume { got[i].append(String(describing: $0)) }
+                reading = true
+            }
+        }
+        let ownCount: Int = own.map(\.count).reduce(0, +)
+        let gotCount: Int = got.map(\.count).reduce(0, +)
+        #expect(gotCount == ownCount)
+        let events: Int = own.joined().filter { $0.contains("event: Optional(") }.count
+        #expect(events > 100)
+        // Each parser lent the memos back after each batch: it holds none; the shared ones
+        // remember texts of every kind (the event words, the id markers, the text gate's).
+        #expect(streams.map(\.parserMemoBytes) == [Int](repeating: 0, count: paths.count))
+        #expect(stream(0, nil).parserMemoBytes == 3 * (128 * 128 + 128 + 128 * 8))
+        #expect(shared.memos.memo.rememberedCount == 71)
+        #expect(shared.memos.idMemo.rememberedCount == 63)
+        #expect(shared.memos.gateMemo.rememberedCount == 5)
+        for i in paths.indices {
+            let first: Int? = own[i].indices.first { $0 >= got[i].count || own[i][$0] != got[i][$0] }
+            let same: Bool = first == nil && own[i].count == got[i].count
+            #expect(same, "\(paths[i]), record \(first ?? -1)")
+        }
+    }
 }
