@@ -105,6 +105,12 @@ enum ReadingOrder {
         return (head, tail)
     }
 
+    /// Whether a plain file is longer than its two ends (`ends(of:)` leaves a middle unread).
+    static func isLongerThanEnds(_ input: InputDescriptor) -> Bool {
+        var st = stat()
+        return input.kind == .file && stat(input.openPath, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 2 * Int64(endBytes)
+    }
+
     /// Up to `count` bytes of `fd` from `offset` (fewer at the end of the file).
     static func read(_ fd: Int32, at offset: Int64, _ count: Int) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)

@@ -1,3 +1,10 @@
+import CPCRE2
+import CSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The zone of a log whose stamps name none, read from the other logs of the run.
 ///
 /// A worker's dev text prints its host's local time without a zone while the LiveKit server's
@@ -121,15 +128,116 @@ public enum ZoneInference {
             }
         }
         guard !wanted.isEmpty else { return samples }
+        var found = Set<String>()
         for i in references {
             guard var s = sample(inputs[i], options: options) else { continue }
             s.zoneless = [:]
             s.zonelessLast = [:]
             s.zoned = s.zoned.filter { wanted.contains($0.key) }
             s.zonedLast = s.zonedLast.filter { wanted.contains($0.key) }
+            found.formUnion(s.zoned.keys)
             samples[i] = s
         }
+        // A candidate's job or room that no zoned log's ends name (a console's room in the middle
+        // of a day's server log): each zoned log longer than its ends is searched whole for it,
+        // and the first and last lines that name it are read as the ends are.
+        let missing = wanted.filter { ($0.hasPrefix("AJ_") || $0.hasPrefix("RM_")) && !found.contains($0) }
+        guard !missing.isEmpty else { return samples }
+        for i in references where samples[i] != nil && ReadingOrder.isLongerThanEnds(inputs[i]) {
+            let lines = linesNaming(missing, in: inputs[i])
+            guard !lines.isEmpty, let middle = sample([lines], of: inputs[i], options: options) else { continue }
+            for (id, t) in middle.zoned where missing.contains(id) && samples[i]?.zoned[id] == nil {
+                samples[i]?.zoned[id] = t
+                samples[i]?.zonedLast[id] = middle.zonedLast[id]
+            }
+        }
         return samples
+    }
+
+    /// A job or room id (`AJ_…`, `RM_…`: 15 bytes) as two overlapping words.
+    private struct IdKey: Hashable {
+        let low: UInt64
+        let high: UInt64
+        init(_ p: UnsafeRawPointer) {
+            low = p.loadUnaligned(as: UInt64.self)
+            high = p.loadUnaligned(fromByteOffset: 7, as: UInt64.self)
+        }
+    }
+
+    /// The lines of a plain file that name one of `ids` (job and room ids of 15 bytes; others are
+    /// not looked for): each id's first and last such line, in the file's order, one per line.
+    /// The file is read a MiB at a time and searched for the ids' prefixes (`RM_`, `AJ_`); a line
+    /// longer than the buffer is skipped.
+    static func linesNaming(_ ids: Set<String>, in input: InputDescriptor) -> [UInt8] {
+        var keys: [IdKey: Int] = [:]
+        for id in ids {
+            var id = id
+            id.withUTF8 { u in if u.count == 15 { keys[IdKey(UnsafeRawPointer(u.baseAddress!))] = keys.count } }
+        }
+        guard !keys.isEmpty, input.kind == .file else { return [] }
+        let fd = open(input.openPath, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var first = [Range<Int64>?](repeating: nil, count: keys.count)
+        var last = first
+        let capacity = 1 << 20
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var base: Int64 = 0  // the file offset of buffer[0]
+        var count = 0
+        var atEnd = false
+        // The ids named in buffer[0..<end] (whole lines).
+        func search(_ end: Int) {
+            for prefix in ["RM_", "AJ_"] {
+                var from = 0
+                while from + 15 <= end, let hit = cpcre2_memmem(buffer + from, end - from, prefix, 3) {
+                    let p = UnsafeRawPointer(hit) - UnsafeRawPointer(buffer)
+                    from = p + 3
+                    guard p + 15 <= end, let k = keys[IdKey(UnsafeRawPointer(buffer + p))] else { continue }
+                    if p + 15 < end, Self.isIdByte(buffer[p + 15]) { continue }
+                    var start = p
+                    while start > 0, buffer[start - 1] != 0x0A { start -= 1 }
+                    let stop = memchr(buffer + p, 0x0A, end - p).map { UnsafeRawPointer($0) - UnsafeRawPointer(buffer) } ?? end
+                    let line = (base + Int64(start))..<(base + Int64(stop))
+                    if first[k] == nil { first[k] = line }
+                    last[k] = line
+                    from = stop
+                }
+            }
+        }
+        while !atEnd {
+            let n = pread(fd, buffer + count, capacity - count, off_t(base + Int64(count)))
+            if n <= 0 {
+                atEnd = true
+                search(count)
+                break
+            }
+            count += n
+            guard let newline = csystem_memrchr(buffer, 0x0A, count) else {
+                // A line longer than the buffer: skipped.
+                if count == capacity {
+                    base += Int64(count)
+                    count = 0
+                }
+                continue
+            }
+            let end = UnsafeRawPointer(newline) - UnsafeRawPointer(buffer) + 1
+            search(end)
+            memmove(buffer, buffer + end, count - end)
+            base += Int64(end)
+            count -= end
+        }
+        let lines = Set(first.compactMap { $0 } + last.compactMap { $0 }).sorted { $0.lowerBound < $1.lowerBound }
+        var out: [UInt8] = []
+        for line in lines {
+            out += ReadingOrder.read(fd, at: line.lowerBound, Int(line.upperBound - line.lowerBound))
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    private static func isIdByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
     }
 
     /// A zone whose standard time is `standardOffset` (seconds) and that keeps summer time, as
@@ -199,7 +307,11 @@ public enum ZoneInference {
     static func sample(_ input: InputDescriptor, options: IngestOptions) -> Sample? {
         guard let (head, tail) = ReadingOrder.ends(of: input), !head.isEmpty else { return nil }
         // (A file within 64 KiB is its head alone.)
-        let pieces = head == tail ? [head] : [head, tail]
+        return sample(head == tail ? [head] : [head, tail], of: input, options: options)
+    }
+
+    /// The ids of pieces of an input's lines, in order (see `sample(_:options:)`).
+    static func sample(_ pieces: [[UInt8]], of input: InputDescriptor, options: IngestOptions) -> Sample? {
         var inUTC = options
         inUTC.zonesByPath.append((input.path, .utc))
         var inPlusOne = options

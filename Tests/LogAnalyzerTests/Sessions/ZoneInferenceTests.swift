@@ -61,6 +61,32 @@ import Testing
         #expect(ZoneInference.samples([server, second], options: IngestOptions()).map { $0 == nil } == [true, true])
     }
 
+    /// The job in the middle of a day's server log, past the 64 KiB read at each end: the
+    /// whole log is searched for the candidate's ids (before, the worker's zone was not
+    /// inferred: its lines were read 8 h after the server's, and the session lasted 8 h).
+    @Test func aJobInTheMiddleOfALongServerLogStillPlacesTheWorker() throws {
+        func filler(_ k: Int, minute: Int) -> String {
+            let n = String(format: "%06d", k)
+            return "2025-12-11T08:\(String(format: "%02d", minute)):\(String(format: "%02d", k % 60)).100+0800\tINFO\tlivekit\tservice/roomallocator.go:166\tselected node for room\t{\"room\": \"room-\(n)\", \"roomID\": \"RM_Filler\(n)\", \"selectedNodeID\": \"ND_7aGk2PqRs9Lt\"}"
+        }
+        let before = (0..<600).map { filler($0, minute: 10 + $0 / 60) }
+        let after = (600..<1200).map { filler($0, minute: 52 + ($0 - 600) / 120) }
+        let server = before + Self.server(zone: "+0800", hour: "08") + after
+        #expect(server.joined(separator: "\n").utf8.count > 3 * ReadingOrder.endBytes)
+        let (report, notes, dir) = Self.run(server: server)
+        let path = dir.url.appendingPathComponent("agent.log").path
+        #expect(notes.map(\.rendered) == [
+            "\(path): note: its stamps name no zone and run 8 h ahead of \(dir.url.appendingPathComponent("server.log").path)'s for the same job (AJ_p9KdW3xYzQ2r): read in +08:00 (--tz \(path)=ZONE to choose)",
+        ])
+        let session = try #require(report.sessions.first { $0.jobIds == ["AJ_p9KdW3xYzQ2r"] })
+        #expect(session.sides == [.agent, .server])
+        #expect(session.start?.iso8601 == "2025-12-11T00:51:46.012Z")
+        #expect(session.end?.iso8601 == "2025-12-11T00:51:52.034Z")
+        // The lines searched out: the job's and the room's first and last, once each.
+        let lines = ZoneInference.linesNaming(["AJ_p9KdW3xYzQ2r", "RM_Xq7bT2mNw4Lp", "RM_Filler001199"], in: InputDescriptor(path: dir.url.appendingPathComponent("server.log").path))
+        #expect(String(decoding: lines, as: UTF8.self) == (Self.server(zone: "+0800", hour: "08") + [filler(1199, minute: 56)]).joined(separator: "\n") + "\n")
+    }
+
     /// Behind UTC, by a zone's half hour: `-03:30`.
     @Test func anOffsetBehindWithMinutes() throws {
         let (report, notes, _) = Self.run(server: Self.server(zone: "Z", hour: "12").map { $0.replacingOccurrences(of: "T12:51", with: "T12:21") })
