@@ -28,6 +28,10 @@ public struct Session: Sendable {
     public var audioSeconds = 0.0
     /// The time of the server's last line with the session's ids (not kept in a report).
     public var serverEnd: Timestamp? = nil
+    /// The time and place of the agent's last line with the session's ids (not kept in a
+    /// report): a worker that died without a word ends there.
+    public var agentEnd: Timestamp? = nil
+    public var agentEndLocation: SourceLocation? = nil
     /// The steps back of its inputs' clocks within its span (a line's time less than the latest
     /// before it: durations across one are short by it).
     public var clockSteps: [ClockStep] = []

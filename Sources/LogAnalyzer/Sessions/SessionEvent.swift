@@ -163,6 +163,10 @@ public struct SessionEvent: Sendable {
     /// worker's own `failed to connect to livekit … 401` does not. (Read only while id-less
     /// events wait for their sessions; not spooled.)
     var workerEndpoint = false
+    /// livekit-server's `participant closing` of the agent's own participant (its identity
+    /// `agent-AJ_…`, or `kind: AGENT`, v1.9.12+): how the agent left the room, whatever its worker
+    /// logged. (Set for the server's session ends only; read by the detectors, not spooled.)
+    var agentParticipant = false
     /// The wrapper's service or unit (`agent-1` of docker compose's `agent-1  | `): an id-less
     /// event joins only the sessions of its own service in a log that merges several.
     /// (An id the tracker gave the source's name, -1 for none: a number, not a String, so that

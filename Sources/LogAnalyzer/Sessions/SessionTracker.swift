@@ -696,7 +696,10 @@ public final class SessionTracker {
         func event(_ kind: EventKind) -> SessionEvent {
             var e = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: r.token, hasIDs: !r.ids.isEmpty)
             e.source = source
-            if side == .server { e.workerEndpoint = Self.rejectsWorkerEndpoint(r, kind) }
+            if side == .server {
+                e.workerEndpoint = Self.rejectsWorkerEndpoint(r, kind)
+                if case .sessionEnd = kind { e.agentParticipant = Self.closesAgent(r) }
+            }
             return e
         }
         // A record a second handler printed again is one event (the poorer copy is dropped).
@@ -789,6 +792,18 @@ public final class SessionTracker {
     @inline(never)
     private static func rejectsWorkerEndpoint(_ r: LogRecord, _ kind: EventKind) -> Bool {
         kind.isAuthFailure && r.ids.isEmpty && r.field("path")?.stringValue == "/agent"
+    }
+
+    /// Whether a server's session end is its `participant closing` of an agent's participant:
+    /// the agents' default identity, `agent-` and the job's id (livekit-agents job.py, which the
+    /// enricher read as the record's job), or the line's `kind: AGENT` (livekit-server v1.9.12+,
+    /// pkg/rtc/participant.go Close) for an identity the app chose. (Out of line: asked of the
+    /// server's session ends only.)
+    @inline(never)
+    private static func closesAgent(_ r: LogRecord) -> Bool {
+        guard r.message.utf8.count == 19, r.message == "participant closing" else { return false }
+        if let p = r.ids.participant, p.hasPrefix("agent-") { return true }
+        return r.field("kind")?.stringValue == "AGENT"
     }
 
     /// The last event record of an input, to recognise its echo (`isEcho`): its lines, format,
@@ -1697,10 +1712,13 @@ public final class SessionTracker {
             }
             steps.sort { $0.toLocation < $1.toLocation }
         }
+        // The agent's last line with the session's ids (of its logs, the latest).
+        var agentEnd: (time: Timestamp, location: SourceLocation)?
+        for l in b.last where l.side == .agent && (agentEnd.map { l.time > $0.time } ?? true) { agentEnd = (l.time, l.location) }
         return Session(
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds.items, participants: b.participants.items, start: start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: gaps,
             inputGaps: gapsByInput, records: b.records, order: b.firstSeen, responses: b.responses, replies: b.replies,
-            audioSeconds: b.audioSeconds, serverEnd: b.serverEnd, clockSteps: steps)
+            audioSeconds: b.audioSeconds, serverEnd: b.serverEnd, agentEnd: agentEnd?.time, agentEndLocation: agentEnd?.location, clockSteps: steps)
     }
 }
