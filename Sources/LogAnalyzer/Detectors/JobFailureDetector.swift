@@ -1,6 +1,7 @@
 /// `job-failure`: the agent's job failed: its entrypoint raised, its agent session closed on an
 /// error it could not recover from, the worker saw its process crash or killed it, the worker
-/// could not start it at all, or the worker was stopped (after a drain) while it ran.
+/// could not start it at all, or the worker was stopped (after a drain) while it ran, or died
+/// without a word while it ran (`vanishedJob`: SIGKILL, an OOMKilled container, a host gone).
 ///
 /// Reads the `jobError` events (livekit-agents `unhandled exception while running the job task`,
 /// ipc/job_proc_lazy_main.py, 0.12 to HEAD; Node agents' `error in entry function`,
@@ -15,20 +16,24 @@
 /// server's pkg/service/agentservice.go `failed to assign job to worker` with `retry: false` and
 /// `no worker available to handle job`, a job it gave up; and worker.py's `shutting down worker`,
 /// or cli.py's `drain timed out, forcing shutdown`, after `draining worker` with the job still
-/// running: a deploy cut the call). An entrypoint that
+/// running: a deploy cut the call; and livekit-server's `participant closing` of the agent's
+/// participant with a reason that is no leave, after the worker's last line for the job, with no
+/// end of the job logged). An entrypoint that
 /// raised LiveKit's 401 is an authentication failure, the other rules' (no finding here); the
 /// kills at shutdown (`process did not exit in time`) and of processes without a job are not the
 /// session's failure, nor is the exit a kill is then logged with (`… non-zero exit code -10`).
-/// Known false positives: none known; one finding per session.
+/// Known false positives: a vanished job whose worker's log was cut before the server's log (the
+/// close is then the agent's, but not necessarily a death: a suspended host whose log ends before
+/// it woke looks the same); one finding per session.
 public struct JobFailureDetector: Detector {
     public init() {}
 
     public var descriptor: RuleDescriptor {
         RuleDescriptor(
             id: "job-failure", name: "JobFailure",
-            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or it never started (no process could be started for it, or the worker and the server failed to agree on its assignment), or its worker shut down after a drain while it ran.",
+            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or it never started (no process could be started for it, or the worker and the server failed to agree on its assignment), or its worker shut down after a drain while it ran, or its worker died without a word (the server timed the agent's participant out).",
             defaultSeverity: .error,
-            help: "Read the exception in the evidence: the job's own code (entrypoint), a provider's error (STT, LLM, TTS: key, quota, network), or the host (a memory limit, an event loop blocked by synchronous code).",
+            help: "Read the exception in the evidence: the job's own code (entrypoint), a provider's error (STT, LLM, TTS: key, quota, network), or the host (a memory limit, an event loop blocked by synchronous code). A worker that died without a word (vanished): its container's or host's end (`kubectl describe pod`: OOMKilled, exit code 137; `dmesg`: the OOM killer).",
             examples: [
                 DetectorExample("entrypoint raised", triggers: true, log: """
                     {"message": "unhandled exception while running the job task", "level": "ERROR", "name": "livekit.agents", "exc_info": "Traceback (most recent call last):\\n  File \\"/app/agent.py\\", line 21, in entrypoint\\n    raise RuntimeError(\\"greeting config missing\\")\\nRuntimeError: greeting config missing", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
@@ -38,6 +43,14 @@ public struct JobFailureDetector: Detector {
                     """),
                 DetectorExample("the server gave the job up", triggers: true, log: """
                     2026-01-01T00:00:03.000Z\tWARN\tlivekit.agents\tservice/agentservice.go:441\tfailed to assign job to worker\t{"jobID": "AJ_ikLgRDmSdOXj", "namespace": "", "agentName": "", "jobType": "JT_ROOM", "room": "support-room", "roomID": "RM_8JBQ2nlrFwSs", "workerID": "AW_z5g7KvFN5D9u", "retry": false, "error": "context deadline exceeded"}
+                    """),
+                DetectorExample("the worker died without a word and the server timed the agent out", triggers: true, log: """
+                    {"message": "looking up the order status", "level": "INFO", "name": "agent", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "room": "support-room", "timestamp": "2026-01-01T00:02:10.000000+00:00"}
+                    2026-01-01T00:02:41.200Z\tINFO\tlivekit\trtc/participant.go:957\tparticipant closing\t{"room": "support-room", "roomID": "RM_8JBQ2nlrFwSs", "participant": "agent-AJ_ikLgRDmSdOXj", "pID": "PA_Yh2rB6vLc9Tp", "remote": false, "sendLeave": false, "reason": "PEER_CONNECTION_DISCONNECTED", "isExpectedToResume": false}
+                    """),
+                DetectorExample("an agent that left the room is no failure", triggers: false, log: """
+                    {"message": "looking up the order status", "level": "INFO", "name": "agent", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "room": "support-room", "timestamp": "2026-01-01T00:02:10.000000+00:00"}
+                    2026-01-01T00:02:41.200Z\tINFO\tlivekit\trtc/participant.go:957\tparticipant closing\t{"room": "support-room", "roomID": "RM_8JBQ2nlrFwSs", "participant": "agent-AJ_ikLgRDmSdOXj", "pID": "PA_Yh2rB6vLc9Tp", "remote": false, "sendLeave": false, "reason": "CLIENT_REQUEST_LEAVE", "isExpectedToResume": false}
                     """),
                 DetectorExample("a normal exit is no failure", triggers: false, log: """
                     {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
@@ -64,6 +77,58 @@ public struct JobFailureDetector: Detector {
         /// `shutting down worker` while the job ran: its worker stopped (a deploy, a scale-down,
         /// a dev-mode reload) and closed the job's process with the call still on.
         case stopped
+        /// Nothing: the worker's lines for the job stop, and livekit-server then closed the
+        /// agent's participant for a reason that is no leave (its worker killed, SIGKILL, or its
+        /// host gone).
+        case vanished
+    }
+
+    /// The reasons livekit-server closes a participant that did not leave (pkg/rtc/types
+    /// ParticipantCloseReason): its connection timed out (`PEER_CONNECTION_DISCONNECTED`, the
+    /// transport failed and 5 s passed; `STALE`), or its signal connection closed before its media
+    /// connected (`SIGNAL_SOURCE_CLOSE`). An agent that ends its job leaves
+    /// (`CLIENT_REQUEST_LEAVE`); a room closed or deleted, a server stopping, are others' doing.
+    static let uncleanCloses = ["(PEER_CONNECTION_DISCONNECTED)", "(STALE)", "(SIGNAL_SOURCE_CLOSE)"]
+
+    /// The job's worker gone without a word: livekit-server's `participant closing` of the
+    /// agent's participant (`SessionEvent.agentParticipant`) for a reason that is no leave
+    /// (`uncleanCloses`), at or after the agent's last line with the session's ids, while the
+    /// worker logged nothing of the job's end (no session end of the agent's: `process exiting`,
+    /// a crash or kill, the agent session's close, the room's disconnect; no `shutting down
+    /// worker`; no give-up) and no connection trouble of the agent's own in the 2 min before the
+    /// close (a network's loss, which a live worker logs: `received session close`, `resuming
+    /// connection`). A worker that ended the job, a user who left (the agent's `closing agent
+    /// session due to participant disconnect`), a stop (`shutting down worker`, also a dev-mode
+    /// Ctrl-C) or logs that simply end (no close logged after them) find nothing. Returns the
+    /// close, and the worker's `draining worker` when it was draining (killed at the end of a
+    /// grace period).
+    static func vanishedJob(_ session: Session) -> (close: SessionEvent, drain: SessionEvent?)? {
+        guard !session.jobIds.isEmpty, let last = session.agentEnd else { return nil }
+        let events = session.events
+        var close = -1, drain = -1
+        for i in events.indices {
+            switch events[i].kind {
+            case .sessionEnd where events[i].side == .agent, .workerShutdown where events[i].side == .agent, .gaveUp where events[i].side == .agent:
+                return nil
+            case .workerDraining where events[i].side == .agent && drain < 0:
+                drain = i
+            case .sessionEnd where close < 0 && events[i].side == .server && events[i].agentParticipant:
+                guard let t = events[i].time, t >= last, uncleanCloses.contains(where: { events[i].text.hasSuffix($0) }) else { continue }
+                close = i
+            default:
+                continue
+            }
+        }
+        guard close >= 0, let t = events[close].time else { return nil }
+        for e in events where e.side == .agent {
+            switch e.kind {
+            case .connectionLost, .resumeAttempt, .authFailure:
+                if let te = e.time, te.seconds(until: t) <= 120 { return nil }
+            default:
+                continue
+            }
+        }
+        return (events[close], drain >= 0 && events[drain].time.map { $0 <= t } == true ? events[drain] : nil)
     }
 
     /// The worker's `shutting down worker` (or cli.py's `drain timed out, forcing shutdown`,
@@ -184,6 +249,10 @@ public struct JobFailureDetector: Detector {
             failures = [(kind: .stopped, event: stopped.stop)]
             drain = stopped.drain
         }
+        if failures.isEmpty, let vanished = Self.vanishedJob(session) {
+            failures = [(kind: .vanished, event: vanished.close)]
+            drain = vanished.drain
+        }
         guard let first = failures.first else { return [] }
         let what: String
         switch first.kind {
@@ -208,6 +277,9 @@ public struct JobFailureDetector: Detector {
             what = "the worker accepted the job, but the server's assignment did not come within 7.5 s (\(first.event.text)): the job never started"
         case .stopped:
             what = "the agent's worker shut down while the job was running (`\(first.event.text)`): the agent left the call"
+        case .vanished:
+            let silence = session.agentEnd.flatMap { t0 in first.event.time.map { t0.seconds(until: $0) } } ?? 0
+            what = "the agent's worker went silent while the job was running: nothing logged of the job's end, and \(humanDuration(silence)) after its last line the server closed the agent's participant (`\(first.event.text)`): the agent left the call"
         case .notLaunched:
             what = first.event.text.hasPrefix("failed to acquire")
                 ? "the worker could not start the job: no process it started for it finished initialising (failed to acquire process for job after 3 attempts)"
@@ -217,6 +289,7 @@ public struct JobFailureDetector: Detector {
         f.values.append(("kind", .text(first.kind.rawValue)))
         f.values.append(("failures", .integer(failures.count)))
         if first.kind == .crashed, let code = Self.exitCode(first.event.text) { f.values.append(("exitCode", .integer(code))) }
+        if first.kind == .vanished, let t0 = session.agentEnd, let t1 = first.event.time { f.values.append(("silentSeconds", .number(t0.seconds(until: t1)))) }
         switch first.kind {
         case .entrypoint where first.event.text.contains("ConnectError"):
             f.explanation.append("the job could not connect to its room (`ctx.connect()` raised the SDK's `ConnectError`), so it never joined; a LiveKit 401 would be reported as an authentication failure")
@@ -263,6 +336,16 @@ public struct JobFailureDetector: Detector {
                 let forced = session.events.contains { if case .workerShutdown(forced: true) = $0.kind { return true }; return false }
                 f.explanation.append("the worker had been draining for \(humanDuration(t0.seconds(until: t1))) (`draining worker` at \(t0.humanString)): it took no new jobs and waited for its running ones to end\(forced ? ", until its drain timeout ran out (`drain timed out, forcing shutdown`)" : ""). Calls longer than the drain's time are cut: give it the length of a call (`drain_timeout`, 1800 s by default) and the supervisor as long (Kubernetes' terminationGracePeriodSeconds, 30 s by default, else SIGKILL ends the worker without this line)")
             }
+        case .vanished:
+            if let t0 = session.agentEnd, let t1 = first.event.time {
+                f.explanation.append("the worker's last line for the job was at \(t0.humanString); \(humanDuration(t0.seconds(until: t1))) later the server closed the agent's participant for a reason that is no leave: an agent that ends its job leaves the room (`CLIENT_REQUEST_LEAVE`), and its worker logs the end of the job's process (`process exiting`) or its crash or kill (`process exited with non-zero exit code N`); none of them was logged")
+                if let at = session.agentEndLocation { f.evidence.append(Evidence(location: at, time: t0, side: .agent, text: "the worker's last line for the job", role: "last agent line")) }
+            }
+            f.explanation.append("a worker that dies without a word was killed with SIGKILL or lost its host: the container's memory limit (Kubernetes: `kubectl describe pod` shows `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`; `kubectl logs --previous` the dead container's last lines), the kernel's OOM killer (`dmesg`: `Out of memory: Killed process`), a `kill -9`, a node that failed or was preempted; or a host that was suspended (a laptop's sleep, a paused VM) and whose log ends before it woke")
+            if let drain, let t0 = drain.time, let t1 = first.event.time {
+                f.evidence.append(Evidence(drain, role: "worker draining"))
+                f.explanation.append("the worker had been draining since \(t0.humanString) (`draining worker`, \(humanDuration(t0.seconds(until: t1))) before the close) and never logged its shutdown: it was killed before the job ended, the supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, 30 s by default) shorter than the call")
+            }
         case .notLaunched:
             f.explanation.append(first.event.text.hasPrefix("failed to acquire")
                 ? "the worker accepted the job, then every process it started for it failed to initialise, three rounds over (livekit-agents ipc/proc_pool.py): the job's entrypoint never ran and the room got no agent from it; the worker's `error initializing process` lines before it give each failure's exception (the prewarm function raising, or the initialisation timing out)"
@@ -300,7 +383,7 @@ public struct JobFailureDetector: Detector {
         }
         let roles: [Kind: String] = [
             .entrypoint: "entrypoint raised", .sessionError: "session error", .crashed: "process crashed", .killed: "process killed", .notLaunched: "job not launched",
-            .stopped: "worker shutdown",
+            .stopped: "worker shutdown", .vanished: "agent participant closed",
         ]
         if let memoryWarning { f.evidence.append(Evidence(memoryWarning, role: "memory warning")) }
         for failure in failures.prefix(5) { f.evidence.append(Evidence(failure.event, role: roles[failure.kind]!)) }

@@ -500,4 +500,113 @@ import Testing
         #expect(f.evidence.map(\.role) == ["process crashed"])
         #expect(!f.explanation.contains { $0.hasPrefix("the worker had warned") })
     }
+
+    // MARK: A worker that died without a word (SIGKILL, OOMKilled, a host gone)
+
+    /// The app's own line from the job's process (logger `agent`, with the job's extras).
+    static func app(_ message: String, at time: String) -> String {
+        #"{"message": "\#(message)", "level": "INFO", "name": "agent", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "room": "support-room", "timestamp": "2026-03-17T\#(time)+00:00"}"#
+    }
+
+    /// livekit-server's console lines (pkg/rtc/participant.go Close; service/roommanager.go) of
+    /// the room's participants: the agent's `agent-AJ_ikLgRDmSdOXj`, the user's `user-42b7`.
+    static func serverStart(_ identity: String, _ pid: String, at time: String) -> String {
+        "2026-03-17T\(time)Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t"
+            + #"{"room": "support-room", "roomID": "RM_8JBQ2nlrFwSs", "participant": "\#(identity)", "pID": "\#(pid)", "remote": false, "nodeID": "ND_q3Lk8Wv2Xn5R", "numParticipants": 1}"#
+    }
+
+    static func serverClose(_ identity: String, _ pid: String, _ reason: String, at time: String) -> String {
+        "2026-03-17T\(time)Z\tINFO\tlivekit\trtc/participant.go:957\tparticipant closing\t"
+            + #"{"room": "support-room", "roomID": "RM_8JBQ2nlrFwSs", "participant": "\#(identity)", "pID": "\#(pid)", "remote": false, "sendLeave": false, "reason": "\#(reason)", "isExpectedToResume": false}"#
+    }
+
+    static let agentSid = "PA_Yh2rB6vLc9Tp"
+    static let userSid = "PA_Ju6rE9tYq1Bz"
+
+    /// The worker (and its job's process) killed mid-call, SIGKILL of an OOMKilled container: its
+    /// lines stop at 00:02:10, the server closes the agent's participant 31.2 s later
+    /// (PEER_CONNECTION_DISCONNECTED), and the user stays on to leave at 00:03:00. Before: no
+    /// finding at all.
+    @Test func aWorkerKilledWithoutAWordMidCallIsAVanishedJob() throws {
+        let findings = Self.findings([
+            Self.serverStart("agent-AJ_ikLgRDmSdOXj", Self.agentSid, at: "00:00:00.600"),
+            Self.app("Generating initial greeting", at: "00:00:01.000000"),
+            Self.app("looking up the order status", at: "00:02:10.000000"),
+            Self.serverClose("agent-AJ_ikLgRDmSdOXj", Self.agentSid, "PEER_CONNECTION_DISCONNECTED", at: "00:02:41.200"),
+            Self.serverClose("user-42b7", Self.userSid, "CLIENT_REQUEST_LEAVE", at: "00:03:00.000"),
+        ])
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.severity == .error)
+        #expect(f.message == "the agent's worker went silent while the job was running: nothing logged of the job's end, and 31.20 s after its last line the server closed the agent's participant (`participant closing (PEER_CONNECTION_DISCONNECTED)`): the agent left the call")
+        #expect(f.value("kind") == .text("vanished"))
+        #expect(f.value("silentSeconds") == .number(31.2))
+        #expect(f.explanation.count == 2)
+        #expect(f.explanation[0].hasPrefix("the worker's last line for the job was at 2026-03-17 00:02:10; 31.20 s later the server closed the agent's participant for a reason that is no leave"))
+        #expect(f.explanation[1].hasPrefix("a worker that dies without a word was killed with SIGKILL or lost its host: the container's memory limit (Kubernetes: `kubectl describe pod` shows `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`"))
+        #expect(!f.explanation.contains { $0.contains("token") || $0.contains("401") })
+        #expect(f.evidence.map(\.role) == ["last agent line", "agent participant closed"])
+        #expect(f.evidence.map(\.location.line) == [4, 5])
+    }
+
+    /// An identity the app chose (`voice-bot`) is the agent's by the close line's `kind: AGENT`
+    /// (livekit-server v1.9.12+, which also logs `clientInfo` and `sessionDuration`); `STALE` is no
+    /// leave either.
+    @Test func anAgentParticipantByItsKindClosedStaleIsAVanishedJob() throws {
+        let close = "2026-03-17T00:04:40.000Z\tINFO\tlivekit\trtc/participant.go:1494\tparticipant closing\t"
+            + #"{"room": "support-room", "roomID": "RM_8JBQ2nlrFwSs", "participant": "voice-bot", "participantID": "PA_Yh2rB6vLc9Tp", "remote": false, "sendLeave": false, "reason": "STALE", "isExpectedToResume": false, "clientInfo": {"sdk": "PYTHON", "version": "1.0.23", "protocol": 16}, "kind": "AGENT", "country": "", "sessionDuration": "4m39.4s"}"#
+        let findings = Self.findings([Self.app("looking up the order status", at: "00:04:00.000000"), close])
+        let f = try #require(findings.first)
+        #expect(f.value("kind") == .text("vanished"))
+        #expect(f.value("silentSeconds") == .number(40))
+        #expect(f.message.hasSuffix("40.00 s after its last line the server closed the agent's participant (`participant closing (STALE)`): the agent left the call"))
+    }
+
+    /// A worker that was draining (a deploy's SIGTERM) and was then killed with the job still on
+    /// (the grace period ran out: SIGKILL, no `shutting down worker`) cut the call: the drain is cited.
+    @Test func aDrainingWorkerKilledBeforeItsJobEndedIsAVanishedJobWithItsDrain() throws {
+        let findings = Self.findings([
+            Self.app("Generating initial greeting", at: "00:00:01.000000"),
+            Self.worker("draining worker", extra: #""timeout": 1800, "#, at: "00:03:00.000000"),
+            Self.app("looking up the order status", at: "00:03:20.000000"),
+            Self.serverClose("agent-AJ_ikLgRDmSdOXj", Self.agentSid, "PEER_CONNECTION_DISCONNECTED", at: "00:03:45.000"),
+        ])
+        let f = try #require(findings.first)
+        #expect(f.value("kind") == .text("vanished"))
+        #expect(f.evidence.map(\.role) == ["last agent line", "worker draining", "agent participant closed"])
+        #expect(f.explanation.last == "the worker had been draining since 2026-03-17 00:03:00 (`draining worker`, 45.00 s before the close) and never logged its shutdown: it was killed before the job ended, the supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, 30 s by default) shorter than the call")
+    }
+
+    /// No finding: the job ended (its process exiting) and the agent left; a log that simply ends
+    /// (no close of the agent's after it, only the user's); an agent closed with a clean reason;
+    /// an agent that logged after the close (a host that woke); the user's participant, not the
+    /// agent's, timed out; a stop (`shutting down worker`, a dev-mode Ctrl-C); the agent's own
+    /// connection loss just before the close (a network's: a live worker).
+    @Test func endsTheWorkerLoggedCleanLeavesCutLogsAndNetworkLossesAreNoVanishedJob() {
+        let agent = "agent-AJ_ikLgRDmSdOXj"
+        let cases: [[String]] = [
+            [Self.app("looking up the order status", at: "00:02:10.000000"),
+             Self.line("process exiting", level: "INFO", extra: #""reason": "", "#, at: "00:02:40.000000"),
+             Self.serverClose(agent, Self.agentSid, "PEER_CONNECTION_DISCONNECTED", at: "00:02:41.200")],
+            [Self.serverStart(agent, Self.agentSid, at: "00:00:00.600"),
+             Self.app("looking up the order status", at: "00:02:10.000000"),
+             Self.serverClose("user-42b7", Self.userSid, "CLIENT_REQUEST_LEAVE", at: "00:02:30.000")],
+            [Self.app("looking up the order status", at: "00:02:10.000000"),
+             Self.serverClose(agent, Self.agentSid, "CLIENT_REQUEST_LEAVE", at: "00:02:41.200")],
+            [Self.app("looking up the order status", at: "00:02:10.000000"),
+             Self.serverClose(agent, Self.agentSid, "STALE", at: "00:14:41.200"),
+             Self.app("still here", at: "00:14:42.000000")],
+            [Self.app("looking up the order status", at: "00:02:10.000000"),
+             Self.serverClose("user-42b7", Self.userSid, "PEER_CONNECTION_DISCONNECTED", at: "00:02:41.200")],
+            [Self.app("looking up the order status", at: "00:02:10.000000"),
+             Self.worker("shutting down worker", at: "00:02:11.000000"),
+             Self.serverClose(agent, Self.agentSid, "PEER_CONNECTION_DISCONNECTED", at: "00:02:41.200")],
+            [Self.app("looking up the order status", at: "00:02:10.000000"),
+             #"{"message": "livekit::rtc_engine:453:livekit::rtc_engine - received session close: \"signal client closed: \\\"ping timeout\\\"\" UnknownReason Resume", "level": "WARNING", "name": "livekit", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-03-17T00:02:20.000000+00:00"}"#,
+             Self.serverClose(agent, Self.agentSid, "PEER_CONNECTION_DISCONNECTED", at: "00:02:41.200")],
+        ]
+        for (i, lines) in cases.enumerated() {
+            #expect(Self.findings(lines).map(\.message) == [], "case \(i)")
+        }
+    }
 }
