@@ -383,7 +383,7 @@ public struct JobFailureDetector: Detector {
         }
         let roles: [Kind: String] = [
             .entrypoint: "entrypoint raised", .sessionError: "session error", .crashed: "process crashed", .killed: "process killed", .notLaunched: "job not launched",
-            .stopped: "worker shutdown", .vanished: "agent participant closed",
+            .stopped: "worker shutdown", .vanished: "agent closed",
         ]
         if let memoryWarning { f.evidence.append(Evidence(memoryWarning, role: "memory warning")) }
         for failure in failures.prefix(5) { f.evidence.append(Evidence(failure.event, role: roles[failure.kind]!)) }

@@ -545,7 +545,7 @@ import Testing
         #expect(f.explanation[0].hasPrefix("the worker's last line for the job was at 2026-03-17 00:02:10; 31.20 s later the server closed the agent's participant for a reason that is no leave"))
         #expect(f.explanation[1].hasPrefix("a worker that dies without a word was killed with SIGKILL or lost its host: the container's memory limit (Kubernetes: `kubectl describe pod` shows `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`"))
         #expect(!f.explanation.contains { $0.contains("token") || $0.contains("401") })
-        #expect(f.evidence.map(\.role) == ["last agent line", "agent participant closed"])
+        #expect(f.evidence.map(\.role) == ["last agent line", "agent closed"])
         #expect(f.evidence.map(\.location.line) == [4, 5])
     }
 
@@ -573,7 +573,7 @@ import Testing
         ])
         let f = try #require(findings.first)
         #expect(f.value("kind") == .text("vanished"))
-        #expect(f.evidence.map(\.role) == ["last agent line", "worker draining", "agent participant closed"])
+        #expect(f.evidence.map(\.role) == ["last agent line", "worker draining", "agent closed"])
         #expect(f.explanation.last == "the worker had been draining since 2026-03-17 00:03:00 (`draining worker`, 45.00 s before the close) and never logged its shutdown: it was killed before the job ended, the supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, 30 s by default) shorter than the call")
     }
 
