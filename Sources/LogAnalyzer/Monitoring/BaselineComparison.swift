@@ -6,10 +6,14 @@
 ///   least 20 sessions on both sides.
 /// * Error counts per session: Poisson rate z-test, |z| ≥ 1.96. `tokenExpiredErrors` has a target
 ///   of zero: any after a clean baseline is worse.
+/// * A rule the baseline has no entry for (a report written before that detector existed) is
+///   not compared: its 0 sessions there were never looked for.
 public enum BaselineComparison {
     public enum Verdict: String, Sendable {
         case better, worse, unchanged
         case insufficient = "too few samples"
+        /// The baseline does not list the rule: it was written before the detector existed.
+        case notInBaseline = "not in baseline"
     }
 
     public struct Row: Sendable, Equatable {
@@ -41,8 +45,11 @@ public enum BaselineComparison {
         }
         for d in DetectorRegistry.all {
             let id = d.descriptor.id
-            let x = b.rules[id]?.sessions ?? 0
             let y = a.rules[id]?.sessions ?? 0
+            guard let x = b.rules[id]?.sessions else {
+                rows.append(Row(metric: "\(id) rate", before: nil, after: rate(y, a.sessions), unit: "%", verdict: .notInBaseline))
+                continue
+            }
             rows.append(Row(metric: "\(id) rate", before: rate(x, b.sessions), after: rate(y, a.sessions), unit: "%",
                             verdict: proportion(x, b.sessions, y, a.sessions)))
         }

@@ -304,6 +304,35 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(verdict(sameRows, "slow-greeting rate") == "unchanged")
     }
 
+    /// A baseline written when the report knew three rules has no entry for a later detector:
+    /// it was not compared, not called worse. 10 of 30 sessions whose job crashed (`process
+    /// exited with non-zero exit code 1`) against such a baseline had been `job-failure rate
+    /// 0.00% → 33.33%, worse`, and `--fail-on-regression` exited 1 on a deploy as good as before.
+    @Test func aRuleTheBaselineDoesNotListIsNotCompared() throws {
+        var log = monitorLog(greetings: Array(repeating: 1.0, count: 30))
+        for _ in 0..<10 {
+            let exiting = try #require(log.range(of: #""message": "process exiting", "level": "INFO""#))
+            log.replaceSubrange(exiting, with: #""message": "process exited with non-zero exit code 1", "level": "ERROR""#)
+        }
+        let dir = TempDir()
+        let baseline = dir.write("old.json", #"""
+            {"schema": "loganalyze.monitor/v1", "window": {"from": "2026-03-01T00:00:00.000Z", "to": "2026-03-01T05:00:00.000Z"}, "sessions": 30,
+             "rules": {"slow-greeting": {"sessions": 0, "rate": 0}, "auth-expiry-cascade": {"sessions": 0, "rate": 0}, "early-token-death": {"sessions": 0, "rate": 0}},
+             "latency": {"greetingSeconds": {"count": 30, "p50": 1, "p90": 1, "p95": 1, "p99": 1, "max": 1}},
+             "counts": {"tokenExpiredErrors": 0, "unauthorizedErrors": 0, "negotiationErrors": 0, "midSessionDrops": 0, "sessionsWithAudio": 30, "sessionsWithoutAudio": 0}}
+            """#)
+        let result = try monitor(log, options: ["--baseline", baseline, "--fail-on-regression"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("job-failure                 10  33.33%\n"))
+        #expect(result.stdout.contains("job-failure rate                -  33.33%               -  not in baseline\n"))
+        #expect(result.stdout.contains("slow-greeting rate          0.00%   0.00%         0.00 pp        unchanged\n"))
+        let json = try monitor(log, options: ["--baseline", baseline, "--output", "json"])
+        let rows = try #require(parseJSON(json.stdout)?["comparison"])
+        #expect(verdict(rows, "job-failure rate") == "not in baseline")
+        #expect(verdict(rows, "server-exit rate") == "not in baseline")
+        #expect(verdict(rows, "early-token-death rate") == "unchanged")
+    }
+
     func verdict(_ rows: JSONValue, _ metric: String) -> String? {
         guard case .array(let items) = rows else { return nil }
         return items.first { $0["metric"]?.stringValue == metric }?["verdict"]?.stringValue
