@@ -5,7 +5,7 @@
 /// * Finding rates and sessions without audio: two-proportion z-test, |z| ≥ 1.96 (95 %), at
 ///   least 20 sessions on both sides.
 /// * Error counts per session: Poisson rate z-test, |z| ≥ 1.96. `tokenExpiredErrors` has a target
-///   of zero: any after a clean baseline is worse.
+///   of zero: any after a clean baseline is worse; so has the `server-exit` rate.
 /// * A rule the baseline has no entry for (a report written before that detector existed) is
 ///   not compared: its 0 sessions there were never looked for.
 public enum BaselineComparison {
@@ -50,8 +50,9 @@ public enum BaselineComparison {
                 rows.append(Row(metric: "\(id) rate", before: nil, after: rate(y, a.sessions), unit: "%", verdict: .notInBaseline))
                 continue
             }
-            rows.append(Row(metric: "\(id) rate", before: rate(x, b.sessions), after: rate(y, a.sessions), unit: "%",
-                            verdict: proportion(x, b.sessions, y, a.sessions)))
+            var verdict = proportion(x, b.sessions, y, a.sessions)
+            if Self.zeroTargetRules.contains(id) && x == 0 && y > 0 && b.sessions > 0 { verdict = .worse }
+            rows.append(Row(metric: "\(id) rate", before: rate(x, b.sessions), after: rate(y, a.sessions), unit: "%", verdict: verdict))
         }
         rows.append(Row(metric: "sessionsWithoutAudio rate", before: rate(b.counts["sessionsWithoutAudio"] ?? 0, b.sessions),
                         after: rate(a.counts["sessionsWithoutAudio"] ?? 0, a.sessions), unit: "%",
@@ -69,6 +70,12 @@ public enum BaselineComparison {
         }
         return rows
     }
+
+    /// Rules whose target is zero, like `tokenExpiredErrors`: any session with one after a clean
+    /// baseline is worse. A livekit-server crash or stop that cut calls is one event that ends
+    /// every session live on the server, so its sessions are not independent samples, and the
+    /// z-test had called a crash that cut 4 of 493 calls (0 of 420 before) unchanged.
+    static let zeroTargetRules: Set<String> = ["server-exit"]
 
     static func rate(_ x: Int, _ n: Int) -> Double? { n == 0 ? nil : Double(x) / Double(n) }
 

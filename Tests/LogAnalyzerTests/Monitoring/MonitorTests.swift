@@ -371,6 +371,34 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(BaselineComparison.compare(before: c, after: d).first { $0.metric == "tokenExpiredErrors" }?.verdict == .worse)
     }
 
+    /// livekit-server's crash (or stop) that cut calls after a baseline without one is worse,
+    /// as any expired token is: one crash ends every session live on the server at once. 4 of
+    /// 493 sessions against 0 of 420 (z 1.85) had been `unchanged`. As for expired tokens, the
+    /// z-test's minimum of 20 sessions does not apply; a crash in both is compared as a rate.
+    @Test func aServerExitAfterACleanBaselineIsWorse() {
+        var before = MonitorSummary()
+        before.sessions = 420
+        before.rules["server-exit"] = .init(sessions: 0, rate: 0)
+        before.rules["job-failure"] = .init(sessions: 0, rate: 0)
+        var after = MonitorSummary()
+        after.sessions = 493
+        after.rules["server-exit"] = .init(sessions: 4, rate: 4.0 / 493)
+        after.rules["job-failure"] = .init(sessions: 4, rate: 4.0 / 493)
+        func verdict(_ b: MonitorSummary, _ a: MonitorSummary, _ metric: String) -> BaselineComparison.Verdict? {
+            BaselineComparison.compare(before: b, after: a).first { $0.metric == metric }?.verdict
+        }
+        #expect(verdict(before, after, "server-exit rate") == .worse)
+        #expect(verdict(before, after, "job-failure rate") == .unchanged)
+        #expect(verdict(after, before, "server-exit rate") == .unchanged)
+        var crashedBefore = before
+        crashedBefore.rules["server-exit"] = .init(sessions: 3, rate: 3.0 / 420)
+        #expect(verdict(crashedBefore, after, "server-exit rate") == .unchanged)
+        var few = before
+        few.sessions = 10
+        #expect(verdict(few, after, "server-exit rate") == .worse)
+        #expect(verdict(few, after, "job-failure rate") == .insufficient)
+    }
+
     /// A change of exactly 10 % or exactly 50 ms counts (README: "at least 10 % and 50 ms"):
     /// 3.000 → 3.300 s had been `unchanged`, as 3.3 - 3.0 falls short of 0.1 × 3.0 in binary.
     @Test(arguments: [
