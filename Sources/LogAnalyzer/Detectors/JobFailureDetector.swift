@@ -103,7 +103,8 @@ public struct JobFailureDetector: Detector {
     /// close, and the worker's `draining worker` when it was draining (killed at the end of a
     /// grace period).
     static func vanishedJob(_ session: Session) -> (close: SessionEvent, drain: SessionEvent?)? {
-        guard !session.jobIds.isEmpty, let last = session.agentEnd else { return nil }
+        // (Without the server's lines, no close to read: the events are not searched.)
+        guard !session.jobIds.isEmpty, session.sides.contains(.server), let last = session.agentEnd else { return nil }
         let events = session.events
         var close = -1, drain = -1
         for i in events.indices {
