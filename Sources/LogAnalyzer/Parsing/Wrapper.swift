@@ -793,6 +793,15 @@ struct Wrapper {
         if !hasFraction, t.offsetSeconds != nil, let message = flyEntry(b, at: end + 1, into: &w) { return message }
         // `logcli query` (default output): the stream's labels, padded, after the time.
         if let labelsEnd = lokiLabels(b, at: end + 1) { return b.skipSpaces(labelsEnd) }
+        // A log viewer's `|` between its stamp and the line, behind compose's service
+        // (`agent    | 2026-01-17 21:26:37.251 | {"level": …}`, `livekit  | … | 2026-01-18T04:…Z\tERROR…`):
+        // taken before a JSON record or a dated stamp only (loguru's own `… | INFO     | …` stays
+        // its record).
+        if b.byte(i + 10) == 0x20, b.byte(end + 1) == UInt8(ascii: "|"), b.byte(end + 2) == 0x20,
+            b.byte(end + 3) == UInt8(ascii: "{") || (b.byte(end + 3).isDigit && b.byte(end + 7) == UInt8(ascii: "-"))
+        {
+            return end + 3
+        }
         return end + 1
     }
 

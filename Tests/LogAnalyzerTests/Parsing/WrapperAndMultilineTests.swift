@@ -26,6 +26,35 @@ import Testing
         #expect(r.time?.iso8601 == "2025-02-19T19:31:00.900Z")
     }
 
+    /// A log viewer's `service | local time | line` (pasted in
+    /// https://github.com/CoreWorxLab/CAAL/issues/23): the `| ` after its stamp is the wrapper's,
+    /// so the agent's JSON and the server's zap line behind it are records with their own times.
+    @Test func pipeAfterAViewersStampBeforeAJSONOrZapRecordIsTheWrappers() {
+        let result = parse("""
+            agent    | 2026-01-17 21:26:37.251 | {"level": "ERROR", "name": "livekit", "message": "livekit::rtc_engine:766:livekit::rtc_engine - resuming connection... attempt: 5", "pid": 60, "job_id": "AJ_HEp7Fe2ZP78Q", "room_id": "RM_SU4VXQTNVaCC", "timestamp": "2026-01-18T04:26:37.251290+00:00"}
+            livekit  | 2026-01-17 21:26:37.253 | 2026-01-18T04:26:37.253Z\tERROR\tlivekit\tservice/signal.go:186\tcould not handle new participant\t{"room": "voice_assistant_room", "participant": "agent-AJ_HEp7Fe2ZP78Q", "connID": "CO_zjQ5wpBzHFbs", "error": "could not restart participant"}
+            agent    | 2026-01-17 21:26:17.302 |   STT capabilities: streaming=False
+
+            """)
+        #expect(result.records.map { "\($0.format.rawValue) \($0.time?.iso8601 ?? "-") \($0.level?.name ?? "-") \($0.source ?? "-") \($0.message)" } == [
+            "agents-json 2026-01-18T04:26:37.251Z error agent resuming connection... attempt: 5",
+            "zap-console 2026-01-18T04:26:37.253Z error livekit could not handle new participant",
+            "plain 2026-01-17T21:26:17.302Z - agent |   STT capabilities: streaming=False",
+        ])
+        #expect(result.records[0].ids.jobId == "AJ_HEp7Fe2ZP78Q")
+        #expect(result.records[0].ids.roomSid == "RM_SU4VXQTNVaCC")
+        #expect(result.records[1].ids.room == "voice_assistant_room")
+        #expect(result.records[1].ids.participant == "agent-AJ_HEp7Fe2ZP78Q")
+    }
+
+    /// loguru's default layout has the same `YYYY-MM-DD HH:mm:ss.SSS | ` start: its level after
+    /// the `|` keeps the line what it was.
+    @Test func loguruLineKeepsItsPipe() {
+        let r = record("2026-07-29 05:46:13.123 | INFO     | voice.telephony.controller:on_stasis_start:1128 - call started")
+        #expect(r.message == "| INFO     | voice.telephony.controller:on_stasis_start:1128 - call started")
+        #expect(r.time?.iso8601 == "2026-07-29T05:46:13.123Z")
+    }
+
     @Test func kubectlTimestampsAndPrefix() {
         let r = record("[pod/agent-7d9f/agent] 2025-11-19T21:36:26.710123456Z Connected to: <socket.socket fd=3>")
         #expect(r.format == .plain)
