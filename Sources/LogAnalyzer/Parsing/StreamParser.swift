@@ -728,10 +728,21 @@ struct StreamParser {
     /// Parses the line that starts a new record into `r` (a new record), then completes it
     /// (JSON: nothing continues it) or makes it the pending one.
     private mutating func parseRecord(_ body: Bytes, line: Int, _ wrapper: borrowing Wrapper, into r: inout LogRecord) {
-        let first = body[0]
+        var first = body[0]
         var parsed = false
+        // A JSON record after spaces, as a cloud console's copy gives it (AWS ECS/CloudWatch's
+        // ` {"message": "job exiting", …} `): the record, when it is one whole JSON object.
+        var jsonStart = 0
+        if first == 0x20 {
+            let s = body.skipSpaces(0)
+            if body.byte(s) == UInt8(ascii: "{") {
+                jsonStart = s
+                first = UInt8(ascii: "{")
+            }
+        }
         if first == UInt8(ascii: "{") {
-            parsed = JSONLineParser.parse(body, at: 0, clock: &clock, into: &r, classifier: classifier, memo: &memo)
+            parsed = JSONLineParser.parse(body, at: jsonStart, clock: &clock, into: &r, classifier: classifier, memo: &memo)
+            if !parsed { first = body[0] }
         }
         if !parsed && first == UInt8(ascii: "{") && Self.nestingDepth(body) > 256 {
             notes.append((line, "json-depth", "JSON nested deeper than 256 levels; kept as a plain line"))

@@ -55,6 +55,24 @@ import Testing
         #expect(r.time?.iso8601 == "2026-07-29T05:46:13.123Z")
     }
 
+    /// An AWS console's copy of a worker's JSON log (pasted in
+    /// https://github.com/livekit-examples/agent-deployment/issues/5) puts a space before some
+    /// records and after each: they are the records still.
+    @Test func jsonRecordAfterSpacesFromAConsoleCopyIsARecord() {
+        let result = parse("""
+            {"message": "failed to connect to livekit, retrying in 0s: worker connection closed unexpectedly", "level": "WARNING", "name": "livekit.agents", "timestamp": "2024-11-20T13:18:22.185853+00:00"}\u{20}
+
+             {"message": "job exiting", "level": "INFO", "name": "livekit.agents", "reason": "room disconnected", "pid": 23, "job_id": "AJ_8G9FeNiaYgP8", "timestamp": "2024-11-20T13:18:22.124317+00:00"}\u{20}
+
+            """)
+        #expect(result.records.map { "\($0.line) \($0.format.rawValue) \($0.time?.iso8601 ?? "-") \($0.level?.name ?? "-") \($0.message)" } == [
+            "1 agents-json 2024-11-20T13:18:22.185Z warning failed to connect to livekit, retrying in 0s: worker connection closed unexpectedly",
+            "3 agents-json 2024-11-20T13:18:22.124Z info job exiting",
+        ])
+        #expect(result.records[1].ids.jobId == "AJ_8G9FeNiaYgP8")
+        #expect(result.records[1].ids.pid == 23)
+    }
+
     @Test func kubectlTimestampsAndPrefix() {
         let r = record("[pod/agent-7d9f/agent] 2025-11-19T21:36:26.710123456Z Connected to: <socket.socket fd=3>")
         #expect(r.format == .plain)
