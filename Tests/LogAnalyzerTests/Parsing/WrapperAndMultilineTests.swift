@@ -47,6 +47,16 @@ import Testing
         #expect(result.records[1].ids.participant == "agent-AJ_HEp7Fe2ZP78Q")
     }
 
+    /// The same viewer's stamp without a service, before a livekit-server line (pasted in
+    /// https://github.com/bekriebel/fvtt-module-avclient-livekit/issues/106).
+    @Test func pipeAfterAViewersStampWithoutAServiceBeforeAZapLine() {
+        let r = record("2026-06-30 15:29:19.476 | 2026-06-30T22:29:19.475Z\tINFO\tlivekit\tredis/redis.go:145\tconnecting to redis\t{\"simple\": true, \"addr\": \"redis:6379\"}")
+        #expect(r.format == .zapConsole)
+        #expect(r.time?.iso8601 == "2026-06-30T22:29:19.475Z")
+        #expect(r.message == "connecting to redis")
+        #expect(r.field("caller") == .string("redis/redis.go:145"))
+    }
+
     /// loguru's default layout has the same `YYYY-MM-DD HH:mm:ss.SSS | ` start: its level after
     /// the `|` keeps the line what it was.
     @Test func loguruLineKeepsItsPipe() {
