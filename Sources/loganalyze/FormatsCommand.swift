@@ -11,7 +11,7 @@ struct FormatsCommand: ParsableCommand {
     /// as one of the formats (README, Formats, says each in full).
     static let wrappers: [(id: String, summary: String)] = [
         ("ansi", "ANSI colours and OSC sequences, a leading `\\r` or `^C`"),
-        ("docker-compose", "`docker compose logs` `service  | ` (and `-t`'s time); `docker logs -t`'s time"),
+        ("docker-compose", "`docker compose logs` `service  | ` (and `-t`'s time); `docker logs -t`'s time; a log viewer's `| 2026-01-17 21:26:37.251 | ` before a record"),
         ("kubectl", "`kubectl logs --timestamps` time and `--prefix` `[pod/<pod>/<container>] `"),
         ("stern", "stern's `<pod> <container> `, `-o json`, `-o extjson`, `-o ppextjson`, `--timestamps`"),
         ("docker-json-file", "docker's json-file driver `{\"log\":…,\"stream\":…,\"time\":…}`, split lines joined"),
