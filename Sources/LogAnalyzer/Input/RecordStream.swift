@@ -139,11 +139,14 @@ final class RecordStream {
         return out
     }
 
-    /// After the last piece: the pending record, and the format counts.
+    /// After the last piece: the pending record, and the format counts. (The records counted are
+    /// those `finish` completes: the ones it hands back after a parked record of another source
+    /// were completed, and counted, before it.)
     func finishPieces() -> [LogRecord] {
         var out: [LogRecord] = []
+        let before = parser.completedCount
         parser.finish(into: &out)
-        stats.records += out.count
+        stats.records += parser.completedCount - before
         stats.formats = parser.formatCounts
         done = true
         return out

@@ -162,6 +162,29 @@ import Testing
         }
     }
 
+    /// A compose service's record, parked while the lines of a log without a service follow it
+    /// (a paste that joins https://github.com/livekit/livekit/issues/1192's compose line and
+    /// https://github.com/livekit/livekit/issues/80's console lines), is handed back at the end
+    /// with the records after it: those were counted once already (4 records, not 6).
+    @Test func recordsAfterAParkedRecordAreCountedOnceAtTheEnd() throws {
+        let lines = [
+            "livekit_1          | 2022-11-25T20:15:06.226Z\tINFO\tlivekit\trtc/participant.go:1271\tclosing disconnected participant\t{\"room\": \"my-first-room\", \"roomID\": \"RM_6omRzoN6oWkx\", \"participant\": \"token-user-21\", \"pID\": \"PA_MorNPLKt9m2H\", \"remote\": false}",
+            "2021-08-08T20:19:58.843Z\tDEBUG\tlivekit\tservice/roommanager.go:370\tRTC session finishing\t{\"participant\": \"610d9426d9c36993088b7d45\", \"pID\": \"PA_NXRpqZEdDuch\", \"room\": \"610d7213d9c36993088b7c6a\", \"roomID\": \"RM_3B38sVksx4vr\"}",
+            "2021-08-08T20:19:58.843Z\tDEBUG\tlivekit\tservice/roommanager.go:271\tstarting RTC session\t{\"room\": \"610d7213d9c36993088b7c6a\", \"nodeID\": \"ND_QxvnQfTh\", \"participant\": \"610d9426d9c36993088b7d45\", \"planB\": false, \"protocol\": 2}",
+            "2021-08-08T20:19:58.844Z\tINFO\tlivekit\trtc/room.go:190\tnew participant joined\t{\"pID\": \"PA_DVEShkqH2NEC\", \"participant\": \"610d9426d9c36993088b7d45\", \"room\": \"610d7213d9c36993088b7c6a\", \"roomID\": \"RM_3B38sVksx4vr\"}",
+        ]
+        let dir = TempDir()
+        let path = dir.write("server.log", Data((lines.joined(separator: "\n") + "\n").utf8))
+        let expected = Self.sequential(path)
+        #expect(expected.stats.records == 4)
+        #expect(expected.records.count == 4)
+        for pieceBytes in [97, 300] {
+            let (outcome, _) = try #require(Self.split(path, pieceBytes: pieceBytes))
+            #expect(outcome.stats.records == 4, "cut every \(pieceBytes) bytes")
+            #expect(outcome == expected, "cut every \(pieceBytes) bytes")
+        }
+    }
+
     @Test func jsonLinesNeverNeedAReparse() throws {
         let dir = TempDir()
         let path = dir.write("agent.log", sampleLines)
