@@ -174,6 +174,15 @@ public final class SessionTracker {
     /// The most sessions one id-less event joins; one that fits more joins none (noted; an
     /// event is looked at again by each eviction its time falls in, so they are kept by line).
     static let maxFanOut = 256
+    /// livekit-server's crash report or stop (`exit requested, shutting down`) ends every room
+    /// live on it: it joins up to this many (a node with 300 rooms had given none a finding).
+    static let maxServerExitFanOut = 20_000
+    static func fanOutLimit(_ kind: EventKind) -> Int {
+        switch kind {
+        case .serverCrash, .serverShutdown: maxServerExitFanOut
+        default: maxFanOut
+        }
+    }
     /// Id-less events that fell within more than `maxFanOut` sessions and joined none (so far).
     private var unattachedWide = 0
     private var unassignedRecords: [LogRecord] = []
@@ -1588,7 +1597,8 @@ public final class SessionTracker {
             // that session's: not "the one session active then" of other inputs. A console's
             // `signal connecting to …` joined its room's session, then, old an hour later, the
             // one other room live on the server.)
-            var matched = final ? targets(roots, input: event.location.input, time: event.time, source: event.source, limit: Self.maxFanOut,
+            let limit = Self.fanOutLimit(event.kind)
+            var matched = final ? targets(roots, input: event.location.input, time: event.time, source: event.source, limit: limit,
                                           otherInputs: !event.joinedBefore)
                 : roots.filter { active(builder($0), event.time) && builder($0).inputs.contains(event.location.input) && Self.hasSource(builder($0), event.location.input, event.source) }
             // A worker's event after the session's jobs ended (their processes exited) is not
@@ -1597,7 +1607,7 @@ public final class SessionTracker {
             if event.side == .agent { matched.removeAll { builder($0).jobsEnded(before: event.time) } }
             // An event that fits hundreds of sessions says nothing about any one of them (and
             // copying it into each would be quadratic).
-            if matched.count > Self.maxFanOut {
+            if matched.count > limit {
                 if !event.countedWide {
                     events[k].countedWide = true
                     unattachedWide += 1

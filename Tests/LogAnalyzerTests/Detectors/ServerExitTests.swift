@@ -51,6 +51,33 @@ import Testing
         #expect(f.explanation[1] == "the report has no time of its own: the server's last line before it was at 2026-03-17 10:07:12, so the crash came at or after it; the clients' first loss was at 2026-03-17 10:07:12")
     }
 
+    /// A server crash takes every room live on it: 300 rooms, more than an id-less event may
+    /// otherwise join (256), each get the crash (before: none did, and none got a finding).
+    @Test func aCrashReachesEveryRoomLiveOnTheServer() throws {
+        let rooms = 300
+        func id(_ prefix: String, _ k: Int) -> String { prefix + String(format: "Room%08d", k) }
+        var server: [String] = []
+        var agent: [String] = []
+        for k in 0..<rooms {
+            let t = String(format: "10:%02d:%02d.%03d", k / 60, k % 60, k % 1000)
+            let ids = "\"room\": \"room-\(k)\", \"roomID\": \"\(id("RM_", k))\""
+            server.append("2026-03-17T\(t)Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\(ids), \"participant\": \"agent-\(id("AJ_", k))\", \"pID\": \"\(id("PA_", k))\", \"remote\": false, \"nodeID\": \"ND_q3Lk8Wv2Xn5R\", \"numParticipants\": 1}")
+            agent.append(#"{"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "\#(id("AJ_", k))", "dispatch_id": "AD_Ws6nK3cVq8Rb", "room_name": "room-\#(k)", "room_id": "\#(id("RM_", k))", "agent_name": "", "resuming": false, "timestamp": "2026-03-17T\#(t)000+00:00"}"#)
+        }
+        server.append("2026-03-17T10:07:12.470Z\tINFO\tlivekit\tservice/roommanager.go:411\tstarting RTC session\t{\"room\": \"room-0\", \"roomID\": \"\(id("RM_", 0))\", \"participant\": \"user-0\", \"pID\": \"PA_Hk3mW9xQzR2b\", \"remote\": false, \"nodeID\": \"ND_q3Lk8Wv2Xn5R\", \"numParticipants\": 1}")
+        server += Self.server.suffix(8)
+        for k in 0..<rooms {
+            agent.append(#"{"message": "livekit::rtc_engine:729:livekit::rtc_engine - resuming connection... attempt: 0", "level": "ERROR", "name": "livekit", "pid": \#(5000 + k), "job_id": "\#(id("AJ_", k))", "timestamp": "2026-03-17T10:07:12.506000+00:00"}"#)
+            agent.append(#"{"message": "livekit::rtc_engine:786:livekit::rtc_engine - failed to reconnect to the livekit room", "level": "ERROR", "name": "livekit", "pid": \#(5000 + k), "job_id": "\#(id("AJ_", k))", "timestamp": "2026-03-17T10:07:58.000000+00:00"}"#)
+        }
+        let report = analyze(files: [("server.log", server), ("agent.log", agent)])
+        #expect(report.sessionCount == rooms)
+        let exits = report.findings.filter { $0.rule == "server-exit" }
+        #expect(exits.count == rooms)
+        #expect(Set(exits.map(\.sessionKey)).count == rooms)
+        #expect(exits.first?.message == "livekit-server crashed while the session was live (panic: runtime error: invalid memory address or nil pointer dereference): agent lost the connection 0.04 s after the server's last line, and gave up reconnecting")
+    }
+
     /// The crash report is one event at its log's last line before it, on the timeline too.
     @Test func theCrashIsAnEventOfTheSessionAtTheServersLastLine() throws {
         let report = analyze(files: [("server.log", Self.server), ("agent.log", Self.agent)])
