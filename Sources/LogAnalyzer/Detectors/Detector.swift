@@ -42,6 +42,7 @@ public enum DetectorRegistry {
         JobFailureDetector(),
         AgentNotDispatchedDetector(),
         ServerExitDetector(),
+        ConnectionLostDetector(),
     ]
 
     public static func descriptor(_ id: String) -> RuleDescriptor? {

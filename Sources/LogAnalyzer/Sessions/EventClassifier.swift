@@ -57,8 +57,10 @@ struct EventClassifier {
             case .pcFailed: "pc state failed"
             case .wsReadError: "error reading from websocket"
             case .wsConnectionClosed: "websocket connection closed"
-            case .resuming: "resuming connection... attempt"
-            case .restarting: "restarting connection... attempt"
+            // (Also the Rust SDK's failed attempt, `resuming connection failed: … Connection
+            // refused (os error 111)`: what the attempts failed with; its 401s are auth failures.)
+            case .resuming: "resuming connection"
+            case .restarting: "restarting connection"
             // livekit-client's `resuming signal connection, attempt N` (RTCEngine.ts) and
             // `Resuming signal connection` (Room.ts, INFO until 2026-04, DEBUG since): one word,
             // cut after the case and where its first two bytes are rare in text (`su`, not `es`).

@@ -32,7 +32,7 @@ let exampleCases: [ExampleCase] = DetectorRegistry.all.flatMap { d in
 
     @Test func detectorIdsAreStableKebabCase() {
         #expect(DetectorRegistry.all.map(\.descriptor.id) == [
-            "slow-greeting", "auth-expiry-cascade", "early-token-death", "token-not-yet-valid", "auth-credentials", "job-failure", "agent-not-dispatched", "server-exit",
+            "slow-greeting", "auth-expiry-cascade", "early-token-death", "token-not-yet-valid", "auth-credentials", "job-failure", "agent-not-dispatched", "server-exit", "connection-lost",
         ])
     }
 }
