@@ -75,6 +75,7 @@ public struct MonitorAggregate: Sendable {
         for r in session.responses { response.record(seconds: Double(r)) }
         if let s = session.start, let e = session.end { duration.record(seconds: s.seconds(until: e)) }
         var lastDrop: Timestamp?
+        var untimedDrops = 0
         // This session's counts, in the order of `MonitorSummary.errorCountKeys`.
         var own = (expired: 0, unauthorized: 0, negotiation: 0, drops: 0)
         for e in session.events {
@@ -97,14 +98,24 @@ public struct MonitorAggregate: Sendable {
                 }
             case .connectionLost where e.hasIDs:
                 // The session's own connection (a worker's id-less WS loss is not a room drop);
-                // one drop per minute: the sides of one outage log it several times.
-                if let t = e.time, let last = lastDrop, last.seconds(until: t) < 60 { continue }
-                midSessionDrops += 1
+                // one drop per minute: the sides of one outage log it several times. A loss
+                // without a time (a browser console saved without DevTools timestamps) cannot be
+                // told from the timed sides' outages: counted apart, below.
+                guard let t = e.time else {
+                    untimedDrops += 1
+                    continue
+                }
+                if let last = lastDrop, last.seconds(until: t) < 60 { continue }
                 own.drops += 1
-                lastDrop = e.time
+                lastDrop = t
             default: break
             }
         }
+        // The untimed losses are the same outages as the timed ones, as far as they go: the
+        // side that logged more of them gives the count (an agent's `received session close`
+        // and the timeless console's `websocket closed` of one server crash had been 2 drops).
+        own.drops = max(own.drops, untimedDrops)
+        midSessionDrops += own.drops
         for (k, n) in [own.expired, own.unauthorized, own.negotiation, own.drops].enumerated() { errorSquares[k] += n * n }
         // A realtime model speaks itself (no `TTS metrics` line): a reply with a time to first
         // audio (`ttft` -1 means none) is audio too. (Among the first kept metrics events.)

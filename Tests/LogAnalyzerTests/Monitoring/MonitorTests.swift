@@ -304,6 +304,56 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(verdict(sameRows, "slow-greeting rate") == "unchanged")
     }
 
+    /// One outage logged by the agent (timed) and by a browser console saved without DevTools
+    /// timestamps (its `websocket closed` has no time) is one drop, as it is with a timed console:
+    /// the untimed loss had been counted on its own, 2 drops (and 4 in `sumsOfSquares`).
+    @Test func anUntimedConsolesLossOfTheSameOutageIsNotASecondDrop() throws {
+        let dir = TempDir()
+        let extras = #""pid": 231, "job_id": "AJ_Mz3kQ8vTn2Lp", "room": "support-q1""#
+        dir.write("agent.log", """
+            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Mz3kQ8vTn2Lp", "dispatch_id": "", "room": "support-q1", "room_id": "RM_Hc4nV7tQ2xWb", "agent_name": "", "resuming": false, "enable_recording": false, "timestamp": "2026-11-20T10:38:54.471000+00:00"}
+            {"message": "livekit::rtc_engine:453:livekit::rtc_engine - received session close: \\"signal client closed: \\\\\\"stream closed\\\\\\"\\" UnknownReason Resume", "level": "WARNING", "name": "livekit", \(extras), "timestamp": "2026-11-20T10:40:00.603000+00:00"}
+            {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", \(extras), "timestamp": "2026-11-20T10:40:07.103000+00:00"}
+
+            """)
+        let context = "room: 'support-q1', roomID: 'RM_Hc4nV7tQ2xWb', participant: 'user-6sr53', pID: 'PA_HP1lttYk2lrT'"
+        dir.write("browser.log", """
+            livekit-client.esm.mjs:20411 signal connecting to wss://livekit.example.com
+            livekit-client.esm.mjs:21622 websocket closed {\(context), code: 1006, reason: '', wasClean: false, state: 1}
+            livekit-client.esm.mjs:26010 disconnect from room {\(context)}
+
+            """)
+        let result = try runLoganalyze(["report", "--output", "json", dir.url.path])
+        let report = try #require(parseJSON(result.stdout))
+        #expect(report["sessions"]?.doubleValue == 1)
+        let counts = try #require(report["counts"])
+        #expect(counts["midSessionDrops"]?.doubleValue == 1)
+        #expect(counts["sumsOfSquares"]?["midSessionDrops"]?.doubleValue == 1)
+    }
+
+    /// Two outages the timeless console logged and the agent's log shows one of: two drops.
+    @Test func anUntimedConsolesLossesCountPastTheTimedOnes() throws {
+        let dir = TempDir()
+        let extras = #""pid": 231, "job_id": "AJ_Mz3kQ8vTn2Lp", "room": "support-q1""#
+        dir.write("agent.log", """
+            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Mz3kQ8vTn2Lp", "dispatch_id": "", "room": "support-q1", "room_id": "RM_Hc4nV7tQ2xWb", "agent_name": "", "resuming": false, "enable_recording": false, "timestamp": "2026-11-20T10:38:54.471000+00:00"}
+            {"message": "livekit::rtc_engine:453:livekit::rtc_engine - received session close: \\"signal client closed: \\\\\\"stream closed\\\\\\"\\" UnknownReason Resume", "level": "WARNING", "name": "livekit", \(extras), "timestamp": "2026-11-20T10:40:00.603000+00:00"}
+            {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", \(extras), "timestamp": "2026-11-20T10:44:07.103000+00:00"}
+
+            """)
+        let context = "room: 'support-q1', roomID: 'RM_Hc4nV7tQ2xWb', participant: 'user-6sr53', pID: 'PA_HP1lttYk2lrT'"
+        dir.write("browser.log", """
+            livekit-client.esm.mjs:20411 signal connecting to wss://livekit.example.com
+            livekit-client.esm.mjs:21622 websocket closed {\(context), code: 1006, reason: '', wasClean: false, state: 1}
+            livekit-client.esm.mjs:21622 websocket closed {\(context), code: 1006, reason: '', wasClean: false, state: 1}
+            livekit-client.esm.mjs:26010 disconnect from room {\(context)}
+
+            """)
+        let result = try runLoganalyze(["report", "--output", "json", dir.url.path])
+        let counts = try #require(parseJSON(result.stdout)?["counts"])
+        #expect(counts["midSessionDrops"]?.doubleValue == 2)
+    }
+
     /// A baseline written when the report knew three rules has no entry for a later detector:
     /// it was not compared, not called worse. 10 of 30 sessions whose job crashed (`process
     /// exited with non-zero exit code 1`) against such a baseline had been `job-failure rate
