@@ -230,6 +230,14 @@ public struct Analyzer {
             laterInChain.formUnion(chain.dropFirst())
             extents[chain[0]] = .unknown
         }
+        // A file of pods' logs one after the other (`kubectl logs -l … --prefix`): its blocks
+        // are merged by time, so its span is not its ends'.
+        var blocksOf: [Int: [SourceBlocks.Block]] = [:]
+        for i in inputs.indices where inputs[i].kind == .file && !laterInChain.contains(i) && chainOf[i] == nil {
+            guard let blocks = SourceBlocks.scan(inputs[i]) else { continue }
+            blocksOf[i] = blocks
+            extents[i] = .unknown
+        }
         let units = inputs.indices.filter { !laterInChain.contains($0) }
         var summaryOf = [InputSummary?](repeating: nil, count: inputs.count)
         var clockCarries: [Int: StreamClock.Carry] = [:]
@@ -245,9 +253,15 @@ public struct Analyzer {
             // The inputs of a wide merge are all read on this thread: their parsers share memos.
             let wide = batch.count > Self.mergeWidth
             let sharedMemos = wide ? RecordStream.SharedMemos() : nil
-            let open = { [ingest, referenceDays, splitBytes, jobs] (i: Int, carry: StreamClock.Carry?, diagnostics: inout DiagnosticSink) -> InputReader in
+            let open = { [ingest, referenceDays, splitBytes, jobs, blocksOf] (i: Int, carry: StreamClock.Carry?, diagnostics: inout DiagnosticSink) -> InputReader in
                 var options = ingest
                 if let carry { options.clockCarries = [i: carry] }
+                if let blocks = blocksOf[i], let reader = SourceBlockReader(
+                    inputs[i], index: i, blocks: blocks, options: options, referenceDay: referenceDays[i], classifier: classifier,
+                    diagnostics: &diagnostics)
+                {
+                    return .blocks(reader)
+                }
                 if workers >= 2, let chunked = ChunkedRecordStream.make(
                     inputs[i], index: i, options: options, referenceDay: referenceDays[i], classifier: classifier, workers: workers,
                     pieceBytes: splitBytes)
@@ -364,6 +378,8 @@ enum InputReader {
     case threaded(ThreadedRecordStream)
     case chunked(ChunkedRecordStream)
     case chain(RotatedLogReader)
+    /// A file of several sources' logs one after the other, its blocks merged (`SourceBlocks`).
+    case blocks(SourceBlockReader)
 
     /// Whether a record is waiting; then `headTime` and `consume` apply to it.
     func ensure(diagnostics: inout DiagnosticSink) -> Bool {
@@ -372,6 +388,7 @@ enum InputReader {
         case .threaded(let s): s.ensure()
         case .chunked(let s): s.ensure()
         case .chain(let s): s.ensure(diagnostics: &diagnostics)
+        case .blocks(let s): s.ensure(diagnostics: &diagnostics)
         }
     }
 
@@ -381,6 +398,7 @@ enum InputReader {
         case .threaded(let s): s.headTime
         case .chunked(let s): s.headTime
         case .chain(let s): s.headTime
+        case .blocks(let s): s.headTime
         }
     }
 
@@ -390,6 +408,7 @@ enum InputReader {
         case .threaded(let s): s.consume(body)
         case .chunked(let s): s.consume(body)
         case .chain(let s): s.consume(body)
+        case .blocks(let s): s.consume(body)
         }
     }
 
@@ -399,6 +418,7 @@ enum InputReader {
         case .inline(let s): s.drain(diagnostics: &diagnostics, body)
         case .chunked(let s): s.drain(body)
         case .chain(let s): s.drain(diagnostics: &diagnostics, body)
+        case .blocks(let s): s.drain(diagnostics: &diagnostics, body)
         case .threaded: while ensure(diagnostics: &diagnostics) { consume(body) }
         }
     }
@@ -409,6 +429,7 @@ enum InputReader {
         case .threaded(let s): s.input.path
         case .chunked(let s): s.input.path
         case .chain(let s): s.path
+        case .blocks(let s): s.input.path
         }
     }
 
@@ -419,6 +440,7 @@ enum InputReader {
         case .threaded(let s): s.stats
         case .chunked(let s): s.stats
         case .chain: InputStats()
+        case .blocks(let s): s.stats
         }
     }
 
@@ -428,7 +450,7 @@ enum InputReader {
         case .inline(let s): s.clockCarry
         case .threaded(let s): s.clockCarry
         case .chunked(let s): s.clockCarry
-        case .chain: nil
+        case .chain, .blocks: nil
         }
     }
 
@@ -436,7 +458,7 @@ enum InputReader {
     /// merged as each of its files ends).
     func mergeDiagnostics(into sink: inout DiagnosticSink) {
         switch self {
-        case .inline, .chain: break
+        case .inline, .chain, .blocks: break
         case .threaded(let s): sink.merge(s.diagnostics)
         case .chunked(let s): sink.merge(s.diagnostics)
         }

@@ -26,7 +26,7 @@ final class RecordStream {
     private var readFailed = false
     private var done = false
     /// Added to the reader's line numbers (a piece of a file read on its own, or a piece continued).
-    private var lineOffset = 0
+    var lineOffset = 0
     /// A newest-first file read from its last line (`NewestFirst`): its line count, else 0.
     private var reversedLines = 0
     /// The next line only sets the parser's state: it ends the piece before (see `ChunkedRecordStream`).
