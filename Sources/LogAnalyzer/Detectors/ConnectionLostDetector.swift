@@ -19,6 +19,8 @@ public struct ConnectionLostDetector: Detector {
 
     /// How long before the first loss a 401 still explains it.
     static let authWindow = 120.0
+    /// Losses of other clients this close to it are the same outage's.
+    static let togetherSeconds = 10.0
 
     public var descriptor: RuleDescriptor {
         RuleDescriptor(
@@ -97,6 +99,15 @@ public struct ConnectionLostDetector: Detector {
                 break
             }
         }
+        // The other clients that lost the connection within seconds of it: the server's side.
+        var others: [Side] = []
+        for i in events.indices where events[i].side != side && events[i].side != .server && !others.contains(events[i].side) {
+            switch events[i].kind {
+            case .connectionLost, .resumeAttempt, .gaveUp:
+                if let t = events[i].time, abs(lostAt.seconds(until: t)) <= Self.togetherSeconds { others.append(events[i].side) }
+            default: continue
+            }
+        }
         let lasted = lostAt.seconds(until: gaveUpAt)
         let what: String
         switch cause {
@@ -112,6 +123,7 @@ public struct ConnectionLostDetector: Detector {
         f.values.append(("side", .text(side.rawValue)))
         f.values.append(("cause", .text(cause.rawValue)))
         f.values.append(("reconnectSeconds", .number(lasted)))
+        f.values.append(("sides", .list(([side] + others).sorted().map(\.rawValue))))
         f.explanation.append("the \(side.rawValue) lost the connection at \(lostAt.humanString) and gave up at \(gaveUpAt.humanString) (`\(events[giveUp].text)`): it did not come back into the room")
         switch cause {
         case .refused:
@@ -124,6 +136,9 @@ public struct ConnectionLostDetector: Detector {
             f.explanation.append("an HTTP 5xx from the proxy or load balancer in front of livekit-server: its backend was down or unhealthy")
         case .unknown:
             f.explanation.append("the attempts' lines do not say why they failed; the server's log at that time does (include it)")
+        }
+        if !others.isEmpty {
+            f.explanation.append("the \(others.map(\.rawValue).joined(separator: " and ")) lost the connection within \(Int(Self.togetherSeconds)) s of it: all the clients at once, so the cause is on the server's side (the server, its host, its proxy or their network), not one client's network")
         }
         if let end = session.serverEnd, end < lostAt, side != .server {
             f.explanation.append("the server's last line for the session was at \(end.humanString), \(humanDuration(end.seconds(until: lostAt))) before the loss")

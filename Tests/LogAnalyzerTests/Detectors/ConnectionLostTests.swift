@@ -30,6 +30,7 @@ import Testing
         #expect(f.value("side") == .text("agent"))
         #expect(f.value("cause") == .text("refused"))
         #expect(f.value("reconnectSeconds") == .number(45.495))
+        #expect(f.value("sides") == .list(["agent"]))
         #expect(f.evidence.map(\.role) == ["connection lost", "reconnect failed", "gave up"])
         #expect(f.evidence.map(\.location.line) == [2, 4, 5])
         #expect(f.explanation.last == "not an authentication problem: no 401 from shortly before the loss on")
@@ -79,5 +80,16 @@ import Testing
         #expect(!analyze(files: [("agent.log", expired)]).findings.contains { $0.rule == "connection-lost" })
         let crash = analyze(files: [("server.log", ServerExitTests.server), ("agent.log", Self.agent)])
         #expect(crash.findings.map(\.rule) == ["server-exit"])
+    }
+
+    /// The fixture of a server killed without a word: the agent's and the browser's losses 7 ms
+    /// apart, the server's last line just before: the server's side.
+    @Test func bothClientsAtOnceIsTheServersSide() throws {
+        let report = analyzeFixture("alt-server-killed-refused")
+        #expect(report.findings.map(\.rule) == ["connection-lost"])
+        let f = try #require(report.findings.first)
+        #expect(f.value("sides") == .list(["agent", "browser"]))
+        #expect(f.explanation[2] == "the browser lost the connection within 10 s of it: all the clients at once, so the cause is on the server's side (the server, its host, its proxy or their network), not one client's network")
+        #expect(f.explanation[3] == "the server's last line for the session was at 2026-02-11 10:07:12, 0.04 s before the loss")
     }
 }

@@ -81,7 +81,7 @@ import Testing
         let paths = try FileManager.default.subpathsOfDirectory(atPath: PackagePaths.fixtures.path)
             .filter { $0.hasSuffix(".log") }.sorted()
             .map { PackagePaths.fixtures.appendingPathComponent($0).path }
-        #expect(paths.count == 33)
+        #expect(paths.count == 36)
         let classifier = EventClassifier(configuration: AnalysisConfiguration())
         var sink = DiagnosticSink()
         func stream(_ i: Int, _ sharing: RecordStream.SharedMemos?) -> RecordStream {
