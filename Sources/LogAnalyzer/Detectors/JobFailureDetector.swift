@@ -18,22 +18,26 @@
 /// or cli.py's `drain timed out, forcing shutdown`, after `draining worker` with the job still
 /// running: a deploy cut the call; and livekit-server's `participant closing` of the agent's
 /// participant with a reason that is no leave, after the worker's last line for the job, with no
-/// end of the job logged). An entrypoint that
+/// end of the job logged; or, without it, a new worker process's `starting worker` in the same
+/// log and source after that line, `restartedJob`). An entrypoint that
 /// raised LiveKit's 401 is an authentication failure, the other rules' (no finding here); the
 /// kills at shutdown (`process did not exit in time`) and of processes without a job are not the
 /// session's failure, nor is the exit a kill is then logged with (`… non-zero exit code -10`).
 /// Known false positives: a vanished job whose worker's log was cut before the server's log (the
 /// close is then the agent's, but not necessarily a death: a suspended host whose log ends before
-/// it woke looks the same); one finding per session.
+/// it woke looks the same); a job run in a thread (the thread executor: Windows' default, lines
+/// with `tid`), whose end (`job exiting`) is logged at DEBUG only, then a restart of its worker;
+/// two worker processes writing one file (one's start is then no restart of the other); one
+/// finding per session.
 public struct JobFailureDetector: Detector {
     public init() {}
 
     public var descriptor: RuleDescriptor {
         RuleDescriptor(
             id: "job-failure", name: "JobFailure",
-            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or it never started (no process could be started for it, or the worker and the server failed to agree on its assignment), or its worker shut down after a drain while it ran, or its worker died without a word (the server timed the agent's participant out).",
+            summary: "The agent's job failed: its entrypoint raised, its session closed on an unrecoverable error, its process crashed or was killed, or it never started (no process could be started for it, or the worker and the server failed to agree on its assignment), or its worker shut down after a drain while it ran, or its worker died without a word (the server timed the agent's participant out, or a new worker process started in its log).",
             defaultSeverity: .error,
-            help: "Read the exception in the evidence: the job's own code (entrypoint), a provider's error (STT, LLM, TTS: key, quota, network), or the host (a memory limit, an event loop blocked by synchronous code). A worker that died without a word (vanished): its container's or host's end (`kubectl describe pod`: OOMKilled, exit code 137; `dmesg`: the OOM killer).",
+            help: "Read the exception in the evidence: the job's own code (entrypoint), a provider's error (STT, LLM, TTS: key, quota, network), or the host (a memory limit, an event loop blocked by synchronous code). A worker that died without a word (vanished, then timed out by the server or restarted by its supervisor): its container's or host's end (`kubectl describe pod`: OOMKilled, exit code 137; `dmesg`: the OOM killer).",
             examples: [
                 DetectorExample("entrypoint raised", triggers: true, log: """
                     {"message": "unhandled exception while running the job task", "level": "ERROR", "name": "livekit.agents", "exc_info": "Traceback (most recent call last):\\n  File \\"/app/agent.py\\", line 21, in entrypoint\\n    raise RuntimeError(\\"greeting config missing\\")\\nRuntimeError: greeting config missing", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:00:00.000000+00:00"}
@@ -47,6 +51,16 @@ public struct JobFailureDetector: Detector {
                 DetectorExample("the worker died without a word and the server timed the agent out", triggers: true, log: """
                     {"message": "looking up the order status", "level": "INFO", "name": "agent", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "room": "support-room", "timestamp": "2026-01-01T00:02:10.000000+00:00"}
                     2026-01-01T00:02:41.200Z\tINFO\tlivekit\trtc/participant.go:957\tparticipant closing\t{"room": "support-room", "roomID": "RM_8JBQ2nlrFwSs", "participant": "agent-AJ_ikLgRDmSdOXj", "pID": "PA_Yh2rB6vLc9Tp", "remote": false, "sendLeave": false, "reason": "PEER_CONNECTION_DISCONNECTED", "isExpectedToResume": false}
+                    """),
+                DetectorExample("the worker died without a word and a new worker process started in its log", triggers: true, log: """
+                    {"message": "looking up the order status", "level": "INFO", "name": "agent", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "room": "support-room", "timestamp": "2026-01-01T00:02:10.000000+00:00"}
+                    {"message": "starting worker", "level": "INFO", "name": "livekit.agents", "version": "1.6.0", "rtc-version": "1.0.23", "timestamp": "2026-01-01T00:02:14.512000+00:00"}
+                    """),
+                DetectorExample("a worker that shut down, then started again, is no failure", triggers: false, log: """
+                    {"message": "looking up the order status", "level": "INFO", "name": "agent", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "room": "support-room", "timestamp": "2026-01-01T00:02:10.000000+00:00"}
+                    {"message": "shutting down worker", "level": "INFO", "name": "livekit.agents", "id": "AW_ZNrFd8xmr2X9", "timestamp": "2026-01-01T00:02:12.000000+00:00"}
+                    {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "timestamp": "2026-01-01T00:02:12.400000+00:00"}
+                    {"message": "starting worker", "level": "INFO", "name": "livekit.agents", "version": "1.6.0", "rtc-version": "1.0.23", "timestamp": "2026-01-01T00:02:14.512000+00:00"}
                     """),
                 DetectorExample("an agent that left the room is no failure", triggers: false, log: """
                     {"message": "looking up the order status", "level": "INFO", "name": "agent", "pid": 4411, "job_id": "AJ_ikLgRDmSdOXj", "room": "support-room", "timestamp": "2026-01-01T00:02:10.000000+00:00"}
@@ -78,8 +92,8 @@ public struct JobFailureDetector: Detector {
         /// a dev-mode reload) and closed the job's process with the call still on.
         case stopped
         /// Nothing: the worker's lines for the job stop, and livekit-server then closed the
-        /// agent's participant for a reason that is no leave (its worker killed, SIGKILL, or its
-        /// host gone).
+        /// agent's participant for a reason that is no leave, or a new worker process started
+        /// in the same log (its worker killed, SIGKILL, or its host gone).
         case vanished
     }
 
@@ -130,6 +144,32 @@ public struct JobFailureDetector: Detector {
             }
         }
         return (events[close], drain >= 0 && events[drain].time.map { $0 <= t } == true ? events[drain] : nil)
+    }
+
+    /// The job's worker replaced by a new process without a word: a new worker process's start
+    /// (`starting worker`, `Session.nextWorkerStart`: in the log and wrapper source of the
+    /// agent's last line with the session's ids, after it) while the worker had logged nothing
+    /// of the job's end before it (no session end of the agent's, no `shutting down worker` in
+    /// the session or in that log and source since the previous start, no give-up): a container restarted after its SIGKILL (OOMKilled, a `kubectl logs --previous`
+    /// and the current log in one file), docker compose's `restart: always`, systemd's
+    /// `Restart=`. A clean stop (`shutting down worker`, which a dev-mode reload logs too)
+    /// before the start, a job that ended, a job that logged after the start (a dev-mode
+    /// reload's `reloading job`) find nothing. Returns the start, and the worker's `draining
+    /// worker` when it was draining.
+    static func restartedJob(_ session: Session) -> (start: WorkerStart, drain: SessionEvent?)? {
+        guard !session.jobIds.isEmpty, let start = session.nextWorkerStart, !start.afterStop, let last = session.agentEnd, start.time > last else { return nil }
+        let events = session.events
+        var drain = -1
+        for i in events.indices where events[i].side == .agent {
+            // (The new process's own lines are not the old one's end.)
+            if let t = events[i].time, t >= start.time { continue }
+            switch events[i].kind {
+            case .sessionEnd, .workerShutdown, .gaveUp: return nil
+            case .workerDraining where drain < 0: drain = i
+            default: continue
+            }
+        }
+        return (start, drain >= 0 ? events[drain] : start.drain)
     }
 
     /// The worker's `shutting down worker` (or cli.py's `drain timed out, forcing shutdown`,
@@ -254,6 +294,14 @@ public struct JobFailureDetector: Detector {
             failures = [(kind: .vanished, event: vanished.close)]
             drain = vanished.drain
         }
+        // (Without the server's close: the worker's restart in its own log.)
+        var restart: WorkerStart?
+        if failures.isEmpty, let restarted = Self.restartedJob(session) {
+            let start = restarted.start
+            failures = [(kind: .vanished, event: SessionEvent(kind: .workerStart, time: start.time, location: start.location, side: .agent, text: start.text, hasIDs: false))]
+            drain = restarted.drain
+            restart = start
+        }
         guard let first = failures.first else { return [] }
         let what: String
         switch first.kind {
@@ -278,6 +326,9 @@ public struct JobFailureDetector: Detector {
             what = "the worker accepted the job, but the server's assignment did not come within 7.5 s (\(first.event.text)): the job never started"
         case .stopped:
             what = "the agent's worker shut down while the job was running (`\(first.event.text)`): the agent left the call"
+        case .vanished where restart != nil:
+            let silence = session.agentEnd.flatMap { t0 in first.event.time.map { t0.seconds(until: $0) } } ?? 0
+            what = "the agent's worker went silent while the job was running: nothing logged of the job's end, and \(humanDuration(silence)) after its last line a new worker process started in the same log (`\(first.event.text)`): the worker was restarted, and the agent left the call"
         case .vanished:
             let silence = session.agentEnd.flatMap { t0 in first.event.time.map { t0.seconds(until: $0) } } ?? 0
             what = "the agent's worker went silent while the job was running: nothing logged of the job's end, and \(humanDuration(silence)) after its last line the server closed the agent's participant (`\(first.event.text)`): the agent left the call"
@@ -337,6 +388,16 @@ public struct JobFailureDetector: Detector {
                 let forced = session.events.contains { if case .workerShutdown(forced: true) = $0.kind { return true }; return false }
                 f.explanation.append("the worker had been draining for \(humanDuration(t0.seconds(until: t1))) (`draining worker` at \(t0.humanString)): it took no new jobs and waited for its running ones to end\(forced ? ", until its drain timeout ran out (`drain timed out, forcing shutdown`)" : ""). Calls longer than the drain's time are cut: give it the length of a call (`drain_timeout`, 1800 s by default) and the supervisor as long (Kubernetes' terminationGracePeriodSeconds, 30 s by default, else SIGKILL ends the worker without this line)")
             }
+        case .vanished where restart != nil:
+            if let t0 = session.agentEnd, let t1 = first.event.time {
+                f.explanation.append("the worker's last line for the job was at \(t0.humanString); \(humanDuration(t0.seconds(until: t1))) later a new worker process started in the same log (`starting worker`, which a worker process logs once, when it starts): the process that ran the job had ended without logging it: no `shutting down worker`, no end of the job's process (`process exiting`), nor its crash or kill (`process exited with non-zero exit code N`)")
+                if let at = session.agentEndLocation { f.evidence.append(Evidence(location: at, time: t0, side: .agent, text: "the worker's last line for the job", role: "last agent line")) }
+            }
+            f.explanation.append("a worker that dies without a word was killed with SIGKILL or lost its host, and its supervisor started it again (Kubernetes' restartPolicy, docker's `restart:`, systemd's `Restart=`): the container's memory limit (Kubernetes: `kubectl describe pod` shows `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`; `kubectl logs --previous` the dead container's last lines), the kernel's OOM killer (`dmesg`: `Out of memory: Killed process`), a `kill -9`; the calls it ran lost their agent")
+            if let drain, let t0 = drain.time, let t1 = first.event.time {
+                f.evidence.append(Evidence(drain, role: "worker draining"))
+                f.explanation.append("the worker had been draining since \(t0.humanString) (`draining worker`, \(humanDuration(t0.seconds(until: t1))) before the new process started) and never logged its shutdown: it was killed before the job ended, the supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, 30 s by default) shorter than the call")
+            }
         case .vanished:
             if let t0 = session.agentEnd, let t1 = first.event.time {
                 f.explanation.append("the worker's last line for the job was at \(t0.humanString); \(humanDuration(t0.seconds(until: t1))) later the server closed the agent's participant for a reason that is no leave: an agent that ends its job leaves the room (`CLIENT_REQUEST_LEAVE`), and its worker logs the end of the job's process (`process exiting`) or its crash or kill (`process exited with non-zero exit code N`); none of them was logged")
@@ -384,10 +445,14 @@ public struct JobFailureDetector: Detector {
         }
         let roles: [Kind: String] = [
             .entrypoint: "entrypoint raised", .sessionError: "session error", .crashed: "process crashed", .killed: "process killed", .notLaunched: "job not launched",
-            .stopped: "worker shutdown", .vanished: "agent closed",
+            .stopped: "worker shutdown", .vanished: restart != nil ? "worker restarted" : "agent closed",
         ]
         if let memoryWarning { f.evidence.append(Evidence(memoryWarning, role: "memory warning")) }
         for failure in failures.prefix(5) { f.evidence.append(Evidence(failure.event, role: roles[failure.kind]!)) }
+        // The server's close of a vanished job's agent, and the worker's new process after it.
+        if first.kind == .vanished, restart == nil, let start = session.nextWorkerStart, !start.afterStop {
+            f.evidence.append(Evidence(location: start.location, time: start.time, side: .agent, text: start.text, role: "worker restarted"))
+        }
         return [f]
     }
 

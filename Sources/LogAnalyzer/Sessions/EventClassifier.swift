@@ -253,31 +253,33 @@ struct EventClassifier {
     }
 
     /// livekit-agents' worker stopping: `draining worker`, `shutting down worker` (worker.py), and
-    /// cli.py's `drain timed out, forcing shutdown` (see `EventKind.workerDraining`).
+    /// cli.py's `drain timed out, forcing shutdown` (see `EventKind.workerDraining`); and a worker
+    /// process starting, `starting worker` (see `EventKind.workerStart`).
     static let workerDrainingText: StaticString = "draining worker"
     static let workerShutdownText: StaticString = "shutting down worker"
     static let drainTimedOutText: StaticString = "drain timed out, forcing shutdown"
+    static let workerStartingText: StaticString = "starting worker"
 
     /// (Out of line: the parser asks for every line of these lengths, 15, 20 and 33, that starts
     /// with `d` or `s`.)
     @inline(never)
     static func isWorkerStopMessage(_ m: Bytes) -> Bool {
         switch m.count {
-        case 15: return m.has(workerDrainingText, at: 0)
+        case 15: return m.has(workerDrainingText, at: 0) || m.has(workerStartingText, at: 0)
         case 20: return m.has(workerShutdownText, at: 0)
         case 33: return m.has(drainTimedOutText, at: 0)
         default: return false
         }
     }
 
-    /// The worker's stop lines, from the agents' own logger (`livekit.agents`) only.
+    /// The worker's stop and start lines, from the agents' own logger (`livekit.agents`) only.
     static func workerStop(_ r: LogRecord) -> EventKind? {
         let n = r.message.utf8.count
         guard n == 15 || n == 20 || n == 33, r.logger == "livekit.agents" else { return nil }
         var message = r.message
         guard message.withUTF8({ isWorkerStopMessage($0) }) else { return nil }
         switch n {
-        case 15: return .workerDraining
+        case 15: return r.message.utf8.first == UInt8(ascii: "s") ? .workerStart : .workerDraining
         case 20: return .workerShutdown(forced: false)
         default: return .workerShutdown(forced: true)
         }
@@ -657,7 +659,8 @@ struct EventClassifier {
     /// vocabulary): Node's entry and launch errors, the Python worker's launch failures and
     /// assignment timeout, the server's assignment failure and its `no worker available to handle
     /// job`, the server's `exit requested, shutting down`, the worker's memory warnings and its
-    /// stop (`draining worker`, `shutting down worker`, `drain timed out, forcing shutdown`).
+    /// stop (`draining worker`, `shutting down worker`, `drain timed out, forcing shutdown`) and
+    /// start (`starting worker`).
     @inline(never)
     static func isWholeMessageEvent(_ m: Bytes) -> Bool {
         // (The message's length as a number: a `static let` read costs its lazy-init check.)

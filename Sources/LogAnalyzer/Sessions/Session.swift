@@ -35,6 +35,10 @@ public struct Session: Sendable {
     /// The steps back of its inputs' clocks within its span (a line's time less than the latest
     /// before it: durations across one are short by it).
     public var clockSteps: [ClockStep] = []
+    /// The first new process of a livekit-agents worker (`starting worker`) in the log and
+    /// wrapper source of the agent's last line, after that line, while a job of the session had
+    /// logged no end (not kept in a report): the job's worker was replaced.
+    public var nextWorkerStart: WorkerStart? = nil
 
     /// The session without its events and records: what a report keeps once detectors have run.
     public func compacted() -> Session {
@@ -45,6 +49,7 @@ public struct Session: Sendable {
         s.records = []
         s.responses = []
         s.clockSteps = []
+        s.nextWorkerStart = nil
         return s
     }
 

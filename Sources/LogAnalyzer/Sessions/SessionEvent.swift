@@ -79,6 +79,12 @@ public enum EventKind: Sendable, Equatable {
     /// process shutdown` since 1.6.5); `forced`: cli.py's `drain timed out, forcing shutdown`
     /// (WARNING, 1.5.2+), the drain's timeout having run out.
     case workerShutdown(forced: Bool)
+    /// A livekit-agents worker process starting: `starting worker` {`version`, `rtc-version`
+    /// (0.12+)} (worker.py `run`, INFO, logger `livekit.agents`, 0.8.0 to HEAD; once a process,
+    /// before its `registered worker` {`id`: `AW_…`}). No session's event: the tracker keeps
+    /// them per log and wrapper source (`Session.nextWorkerStart`), a new process of the worker
+    /// that ran a job (a container or service restarted after a SIGKILL).
+    case workerStart
 
     var isMetrics: Bool {
         switch self {
@@ -120,6 +126,7 @@ public enum EventKind: Sendable, Equatable {
         case .memoryWarning: "memory warning"
         case .workerDraining: "worker draining"
         case .workerShutdown: "worker shutdown"
+        case .workerStart: "worker start"
         }
     }
 
@@ -350,4 +357,18 @@ public struct ClockStep: Sendable, Equatable {
     /// How far back, in seconds (positive). The clock went back at least that far: the time
     /// that passed between the two lines is unknown and hides in it.
     public var seconds: Double { to.seconds(until: from) }
+}
+
+/// A new process of a livekit-agents worker: its `starting worker` line (worker.py), with the
+/// version it logged and the time, place and wrapper source of the line.
+public struct WorkerStart: Sendable {
+    public var time: Timestamp
+    public var location: SourceLocation
+    /// `starting worker`, and the version it logged (`starting worker (1.2.0)`).
+    public var text: String
+    /// Whether the log and source's previous process had logged its stop (`shutting down
+    /// worker`, `drain timed out, forcing shutdown`) since its own start: a stop, then a start.
+    public var afterStop = false
+    /// The previous process's `draining worker` since its start, if it logged one.
+    public var drain: SessionEvent? = nil
 }

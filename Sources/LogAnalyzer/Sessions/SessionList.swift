@@ -179,6 +179,7 @@ enum SessionCoding {
                 if let mb { out.double(mb) }
             case .workerDraining: out.byte(20)
             case .workerShutdown(let forced): out.byte(21); out.byte(forced ? 1 : 0)
+            case .workerStart: out.byte(22)
             }
             out.stamp(e.time)
             out.location(e.location)
@@ -273,6 +274,7 @@ enum SessionCoding {
                 case 19: kind = .memoryWarning(usageMB: r.byte() != 0 ? r.double() : nil)
                 case 20: kind = .workerDraining
                 case 21: kind = .workerShutdown(forced: r.byte() != 0)
+                case 22: kind = .workerStart
                 default:
                     r.fail()
                     kind = .sessionStart

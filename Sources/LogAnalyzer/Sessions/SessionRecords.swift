@@ -313,7 +313,7 @@ public enum SessionRecords {
                             let target = targets[k]
                             guard !target.neighbours(t) else { return }
                             if kind == nil { kind = .some(classifier.classify(r)) }
-                            guard let found = kind!, found != .authFailure(.workerRegistration) else { return }
+                            guard let found = kind!, found != .authFailure(.workerRegistration), found != .workerStart else { return }
                             // The worker's own events after every job of the session had ended are not its.
                             if let s = state[k], let at = s.exitedAt, t > at, s.exited.count == target.jobs.count {
                                 if side == nil { side = EventClassifier.side(of: r, path: inputs[index].path) }

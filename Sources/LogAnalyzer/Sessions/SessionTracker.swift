@@ -98,8 +98,11 @@ public final class SessionTracker {
         /// neither the end of every job's process nor the room's close was. Such a session that
         /// falls silent is a suspended host or an idle user, not a finished one (see
         /// `openIdleFactor`).
-        var agentMayBeConnected: Bool {
-            guard !roomClosed, jobIds.count > 0 else { return false }
+        var agentMayBeConnected: Bool { !roomClosed && jobOpen }
+
+        /// Whether a job of the session was logged whose process's end was not.
+        var jobOpen: Bool {
+            guard jobIds.count > 0 else { return false }
             return exitedJobs.count < jobIds.count || !jobIds.items.allSatisfy { exitedJobs.contains($0) }
         }
 
@@ -287,6 +290,21 @@ public final class SessionTracker {
     /// Steps said in a note each, in the run; past them, counted and said once at the end.
     private var clockStepNotes = 0
     private var clockStepsUnsaid = 0
+    /// The worker processes' starts (`starting worker`), by log stream and wrapper source, in
+    /// reading order: a job whose last line comes before a new process of its worker was cut
+    /// (`Session.nextWorkerStart`). Kept here, not as events of the sessions open then.
+    private var workerStarts: [WorkerStartKey: [WorkerStart]] = [:]
+    /// The stop and drain each stream and source's worker logged since its last start (or the
+    /// log's beginning), for its next start: id-less, they join only sessions within 2 min.
+    private var workerStops: [WorkerStartKey: (stopped: Bool, drain: SessionEvent?)] = [:]
+    /// Starts kept per stream and source (a worker in a crash loop: the first ones are enough).
+    static let maxWorkerStarts = 1_024
+
+    private struct WorkerStartKey: Hashable {
+        var stream: Int
+        var source: Int32
+    }
+
     /// Whole-input silences that ended just before an authentication failure (`pin`).
     private var pinnedInputGaps: [Int: [SilentGap]] = [:]
     private var order = 0
@@ -684,7 +702,17 @@ public final class SessionTracker {
                 inputServerLast[stream] = t
             }
         }
-        let kind = classifier.classify(r, memo: &classifyMemo)
+        let classified = classifier.classify(r, memo: &classifyMemo)
+        // A worker's start is kept by its log and source, no session's event (one test of the
+        // kind's case: nil for most records).
+        let kind: EventKind?
+        switch classified {
+        case .workerStart?: kind = noteWorkerStart(r, side, stream, source, location)
+        case .workerShutdown?, .workerDraining?:
+            noteWorkerStop(classified!, r, side, stream, source, location)
+            kind = classified
+        default: kind = classified
+        }
         let pinsSilence = if case .authFailure(let k)? = kind, k == .expired || k == .unauthorized, r.time != nil { true } else { false }
         if pinsSilence, let t = r.time { pinInputGaps(stream, before: t) }
         if case .sessionStart = kind, let pid = r.ids.pid, r.message.hasPrefix(EventClassifier.Word.jobRequest.text) {
@@ -793,6 +821,60 @@ public final class SessionTracker {
                 b.records.append(r)
             }
         }
+    }
+
+    /// Keeps a worker process's start (`starting worker`, an agent's timed line) by its stream
+    /// and source. Returns nil: the record makes no event. (Out of line: one line a process.)
+    @inline(never)
+    private func noteWorkerStart(_ r: LogRecord, _ side: Side, _ stream: Int, _ source: Int32, _ location: SourceLocation) -> EventKind? {
+        guard side == .agent, let t = r.time else { return nil }
+        let key = WorkerStartKey(stream: stream, source: source)
+        let before = workerStops.removeValue(forKey: key)
+        guard workerStarts[key, default: []].count < Self.maxWorkerStarts else { return nil }
+        var text = "starting worker"
+        if case .string(let version)? = r.field("version"), !version.isEmpty, version.utf8.count <= 32 {
+            text += " (\(redactor.redact(version)))"
+        }
+        workerStarts[key, default: []].append(
+            WorkerStart(time: t, location: location, text: text, afterStop: before?.stopped ?? false, drain: before?.drain))
+        return nil
+    }
+
+    /// Notes a worker's stop or drain (an agent's line) for its stream and source's next start.
+    @inline(never)
+    private func noteWorkerStop(_ kind: EventKind, _ r: LogRecord, _ side: Side, _ stream: Int, _ source: Int32, _ location: SourceLocation) {
+        guard side == .agent else { return }
+        let key = WorkerStartKey(stream: stream, source: source)
+        var state = workerStops[key] ?? (false, nil)
+        if case .workerDraining = kind {
+            if state.drain == nil {
+                var e = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: nil, hasIDs: !r.ids.isEmpty)
+                e.source = source
+                state.drain = e
+            }
+        } else {
+            state.stopped = true
+        }
+        workerStops[key] = state
+    }
+
+    /// The first worker start (`workerStarts`) after the session's agent's last line, in that
+    /// line's log stream and one of the session's wrapper sources there: the job's worker
+    /// process replaced by a new one. Only while a job of the session had not ended.
+    private func nextWorkerStart(_ b: Builder, after end: (time: Timestamp, location: SourceLocation)?) -> WorkerStart? {
+        guard !workerStarts.isEmpty, let end, b.jobOpen else { return nil }
+        let log = stream(of: end.location.input)
+        var sources: [Int32] = [-1]
+        for s in b.sources where stream(of: s.input) == log && !sources.contains(s.source) { sources.append(s.source) }
+        var next: WorkerStart?
+        for source in sources {
+            guard let starts = workerStarts[WorkerStartKey(stream: log, source: source)],
+                let first = starts.first(where: { $0.time > end.time }),
+                next.map({ first.time < $0.time }) ?? true
+            else { continue }
+            next = first
+        }
+        return next
     }
 
     /// Whether a server's event is its rejection of a worker's `/agent` connection (an id-less
@@ -1729,6 +1811,7 @@ public final class SessionTracker {
             key: key, room: b.room, roomSid: b.roomSid, jobIds: b.jobIds.items, participants: b.participants.items, start: start, end: b.end,
             sides: b.sides.sorted(), inputs: b.inputs.sorted(), recordCount: b.recordCount, events: events, gaps: gaps,
             inputGaps: gapsByInput, records: b.records, order: b.firstSeen, responses: b.responses, replies: b.replies,
-            audioSeconds: b.audioSeconds, serverEnd: b.serverEnd, agentEnd: agentEnd?.time, agentEndLocation: agentEnd?.location, clockSteps: steps)
+            audioSeconds: b.audioSeconds, serverEnd: b.serverEnd, agentEnd: agentEnd?.time, agentEndLocation: agentEnd?.location, clockSteps: steps,
+            nextWorkerStart: nextWorkerStart(b, after: agentEnd))
     }
 }

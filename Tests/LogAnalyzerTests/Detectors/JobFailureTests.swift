@@ -609,4 +609,120 @@ import Testing
             #expect(Self.findings(lines).map(\.message) == [], "case \(i)")
         }
     }
+
+    // MARK: A worker restarted without a word while its job ran (no server log)
+
+    /// A new worker process's first lines (worker.py `run` and `_handle_register`, 1.6.0 shape).
+    static func start(at time: String, id: String = "AW_Q7nV2kLp9XsR") -> [String] {
+        [
+            #"{"message": "starting worker", "level": "INFO", "name": "livekit.agents", "version": "1.6.0", "rtc-version": "1.0.23", "timestamp": "2026-03-17T\#(time)+00:00"}"#,
+            #"{"message": "registered worker", "level": "INFO", "name": "livekit.agents", "agent_name": "", "deployment": "", "id": "\#(id)", "url": "wss://support-x1.livekit.cloud", "region": "US East B", "protocol": 16, "timestamp": "2026-03-17T\#(time)+00:00"}"#,
+        ]
+    }
+
+    /// An OOMKilled container restarted by Kubernetes, its dead container's log (`kubectl logs
+    /// --previous`) and the new one's in one file: the job's lines stop at 00:02:10 with nothing
+    /// of its end, and 4.512 s later a new worker process starts. Before: no finding.
+    @Test func aJobWhoseWorkerWasRestartedWithoutAWordIsAVanishedJob() throws {
+        let findings = Self.findings(
+            [Self.app("Generating initial greeting", at: "00:00:01.000000"), Self.app("looking up the order status", at: "00:02:10.000000")]
+                + Self.start(at: "00:02:14.512000"))
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.severity == .error)
+        #expect(f.message == "the agent's worker went silent while the job was running: nothing logged of the job's end, and 4.51 s after its last line a new worker process started in the same log (`starting worker (1.6.0)`): the worker was restarted, and the agent left the call")
+        #expect(f.value("kind") == .text("vanished"))
+        #expect(f.value("silentSeconds") == .number(4.512))
+        #expect(f.explanation.count == 2)
+        #expect(f.explanation[0].hasPrefix("the worker's last line for the job was at 2026-03-17 00:02:10; 4.51 s later a new worker process started in the same log (`starting worker`"))
+        #expect(f.explanation[1].hasPrefix("a worker that dies without a word was killed with SIGKILL or lost its host, and its supervisor started it again"))
+        #expect(f.explanation[1].contains("`kubectl describe pod` shows `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`"))
+        #expect(f.evidence.map(\.role) == ["last agent line", "worker restarted"])
+        #expect(f.evidence.map(\.location.line) == [3, 4])
+        #expect(f.evidence.map(\.text) == ["the worker's last line for the job", "starting worker (1.6.0)"])
+    }
+
+    /// docker compose (`restart: always`) and journald (systemd's `Restart=`, a new pid): the
+    /// restart is read in the job's own service or unit; another service's restart is not its.
+    @Test func aRestartOfTheJobsOwnServiceOrUnitIsAVanishedJob() {
+        let job = [Self.request, Self.app("looking up the order status", at: "00:02:10.000000")]
+        let compose = job.map { "agent-1  | " + $0 } + Self.start(at: "00:02:14.512000").map { "agent-1  | " + $0 }
+        let other = job.map { "agent-1  | " + $0 } + Self.start(at: "00:02:14.512000").map { "agent-2  | " + $0 }
+        let journald = job.map { "Mar 17 00:02:10 voicehost agent[1893]: " + $0 } + Self.start(at: "00:02:14.512000").map { "Mar 17 00:02:14 voicehost agent[2211]: " + $0 }
+        func kinds(_ lines: [String]) -> [FindingValue?] {
+            analyze(log: lines.joined(separator: "\n")).findings.filter { $0.rule == "job-failure" }.map { $0.value("silentSeconds") }
+        }
+        #expect(kinds(compose) == [.number(4.512)])
+        #expect(kinds(journald) == [.number(4.512)])
+        #expect(kinds(other) == [])
+    }
+
+    /// With the server's close of the agent as well: the one finding of the close, the restart
+    /// cited after it.
+    @Test func aRestartAfterTheServersCloseIsCitedInTheOneFinding() throws {
+        let findings = Self.findings(
+            [Self.app("looking up the order status", at: "00:02:10.000000"),
+             Self.serverClose("agent-AJ_ikLgRDmSdOXj", Self.agentSid, "PEER_CONNECTION_DISCONNECTED", at: "00:02:41.200")]
+                + Self.start(at: "00:02:44.000000"))
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.value("silentSeconds") == .number(31.2))
+        #expect(f.evidence.map(\.role) == ["last agent line", "agent closed", "worker restarted"])
+    }
+
+    /// No finding: a stop then a start (`shutting down worker`: a dev-mode reload logs it, then
+    /// the reloaded job's `reloading job`); a job that ended before the restart; the log's first
+    /// start, before the job; a restart with no job. Each next to the same log without the line
+    /// that makes it clean, which is a vanished job (so that the case can fail).
+    @Test func stopsEndedJobsFirstStartsAndDevReloadsAreNoRestartedJob() {
+        let lastLine = Self.app("looking up the order status", at: "00:02:10.000000")
+        let shutdown = Self.worker("shutting down worker", at: "00:02:12.000000")
+        let exiting = Self.line("process exiting", level: "INFO", extra: #""reason": "", "#, at: "00:02:11.000000")
+        let reloading = "2026-03-17 00:02:14,900 - DEV  livekit.agents - reloading job {\"job_id\": \"AJ_ikLgRDmSdOXj\", \"agent_name\": \"\"}"
+        let restart = Self.start(at: "00:02:14.512000")
+        let cases: [(clean: [String], cut: [String])] = [
+            ([lastLine, shutdown] + restart, [lastLine] + restart),
+            ([lastLine, exiting] + restart, [lastLine] + restart),
+            ([lastLine] + restart + [reloading], [lastLine] + restart),
+        ]
+        for (i, c) in cases.enumerated() {
+            #expect(Self.findings(c.clean).map(\.message) == [], "case \(i)")
+            #expect(Self.findings(c.cut).map { $0.value("kind") } == [.text("vanished")], "case \(i)")
+        }
+        // The log's first start, before the job's request.
+        func jobFailures(_ lines: [String]) -> [Finding] {
+            analyze(log: lines.joined(separator: "\n")).findings.filter { $0.rule == "job-failure" }
+        }
+        #expect(jobFailures(Self.start(at: "00:00:00.000000") + [Self.request, lastLine]).isEmpty)
+        #expect(jobFailures([Self.request, lastLine] + restart).map { $0.value("kind") } == [.text("vanished")])
+        #expect(jobFailures(restart + Self.start(at: "00:05:00.000000", id: "AW_Lm3xT8rWq2Zc")).isEmpty)
+    }
+
+    /// A deploy's drain and shutdown, then the new worker: the job was `stopped`, one finding.
+    @Test func aDrainAndShutdownThenANewWorkerIsAStoppedJob() {
+        let findings = Self.findings(
+            [Self.app("looking up the order status", at: "00:02:10.000000"),
+             Self.worker("draining worker", extra: #""timeout": 60, "#, at: "00:02:20.000000"),
+             #"{"message": "drain timed out, forcing shutdown", "level": "WARNING", "name": "livekit.agents", "timestamp": "2026-03-17T00:03:20.000000+00:00"}"#,
+             Self.worker("shutting down worker", at: "00:03:20.010000")]
+                + Self.start(at: "00:03:25.000000"))
+        #expect(findings.map { $0.value("kind") } == [.text("stopped")])
+    }
+
+    /// A job quiet for minutes (no line of it within 2 min of the worker's): its worker's drain
+    /// and kill, then the new process, is a vanished job with the drain cited; with the
+    /// worker's shutdown logged before the start, no restart of the job's (the shutdown, 30 min
+    /// after the job's last line, joins no session: the `stopped` rule does not see it either).
+    @Test func aQuietJobsWorkerDrainedThenRestartedCitesTheDrain() throws {
+        let lines = [Self.app("looking up the order status", at: "00:02:10.000000"),
+                     Self.worker("draining worker", extra: #""timeout": 1800, "#, at: "00:20:00.000000")]
+        let findings = Self.findings(lines + Self.start(at: "00:20:31.000000"))
+        let f = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(f.value("kind") == .text("vanished"))
+        #expect(f.evidence.map(\.role) == ["last agent line", "worker draining", "worker restarted"])
+        #expect(f.explanation.last == "the worker had been draining since 2026-03-17 00:20:00 (`draining worker`, 31.00 s before the new process started) and never logged its shutdown: it was killed before the job ended, the supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, 30 s by default) shorter than the call")
+        let stopped = lines + [Self.worker("shutting down worker", at: "00:50:00.000000")] + Self.start(at: "00:50:05.000000")
+        #expect(Self.findings(stopped).isEmpty)
+    }
 }

@@ -114,7 +114,8 @@ import Testing
         #expect(streams.map(\.parserMemoBytes) == [Int](repeating: 0, count: paths.count))
         #expect(stream(0, nil).parserMemoBytes == 3 * (128 * 128 + 128 + 128 * 8))
         #expect(shared.memos.memo.rememberedCount == 71)
-        #expect(shared.memos.idMemo.rememberedCount == 63)
+        // (64 since `starting worker` passes the event gate: its line is read whole.)
+        #expect(shared.memos.idMemo.rememberedCount == 64)
         #expect(shared.memos.gateMemo.rememberedCount == 5)
         for i in paths.indices {
             let first: Int? = own[i].indices.first { $0 >= got[i].count || own[i][$0] != got[i][$0] }
