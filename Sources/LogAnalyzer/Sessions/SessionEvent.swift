@@ -93,6 +93,14 @@ public enum EventKind: Sendable, Equatable {
         }
     }
 
+    /// A worker's start, stop or drain (`SessionTracker` notes them by log and source).
+    var isWorkerLifecycle: Bool {
+        switch self {
+        case .workerStart, .workerShutdown, .workerDraining: true
+        default: false
+        }
+    }
+
     var isLLMOrTTSMetrics: Bool {
         switch self {
         case .llmMetrics, .ttsMetrics: true
@@ -360,15 +368,25 @@ public struct ClockStep: Sendable, Equatable {
 }
 
 /// A new process of a livekit-agents worker: its `starting worker` line (worker.py), with the
-/// version it logged and the time, place and wrapper source of the line.
-public struct WorkerStart: Sendable {
-    public var time: Timestamp
-    public var location: SourceLocation
+/// version it logged and the time and place of the line. (A class: a session holds a reference,
+/// 8 bytes; held inline, the start and its drain event made every copy of a `Session` longer,
+/// 14 M instructions more on the 66 MB JSON slice, whose log has no start at all.)
+public final class WorkerStart: Sendable {
+    public let time: Timestamp
+    public let location: SourceLocation
     /// `starting worker`, and the version it logged (`starting worker (1.2.0)`).
-    public var text: String
+    public let text: String
     /// Whether the log and source's previous process had logged its stop (`shutting down
     /// worker`, `drain timed out, forcing shutdown`) since its own start: a stop, then a start.
-    public var afterStop = false
+    public let afterStop: Bool
     /// The previous process's `draining worker` since its start, if it logged one.
-    public var drain: SessionEvent? = nil
+    public let drain: SessionEvent?
+
+    init(time: Timestamp, location: SourceLocation, text: String, afterStop: Bool = false, drain: SessionEvent? = nil) {
+        self.time = time
+        self.location = location
+        self.text = text
+        self.afterStop = afterStop
+        self.drain = drain
+    }
 }

@@ -702,17 +702,7 @@ public final class SessionTracker {
                 inputServerLast[stream] = t
             }
         }
-        let classified = classifier.classify(r, memo: &classifyMemo)
-        // A worker's start is kept by its log and source, no session's event (one test of the
-        // kind's case: nil for most records).
-        let kind: EventKind?
-        switch classified {
-        case .workerStart?: kind = noteWorkerStart(r, side, stream, source, location)
-        case .workerShutdown?, .workerDraining?:
-            noteWorkerStop(classified!, r, side, stream, source, location)
-            kind = classified
-        default: kind = classified
-        }
+        let kind = classifier.classify(r, memo: &classifyMemo)
         let pinsSilence = if case .authFailure(let k)? = kind, k == .expired || k == .unauthorized, r.time != nil { true } else { false }
         if pinsSilence, let t = r.time { pinInputGaps(stream, before: t) }
         if case .sessionStart = kind, let pid = r.ids.pid, r.message.hasPrefix(EventClassifier.Word.jobRequest.text) {
@@ -740,7 +730,12 @@ public final class SessionTracker {
             return e
         }
         // A record a second handler printed again is one event (the poorer copy is dropped).
-        let echoed = if let kind, !kind.isMetrics { isEcho(r, kind, session: session) } else { false }
+        // A worker's start, stop and drain are noted by their log and source (`noteWorker`); a
+        // start is no event, as an echo is not. (Asked of events only: a `kind` chosen for every
+        // record, a start's made nil, cost 5 to 14 M instructions on the 66 MB JSON slice.)
+        let echoed = if let kind, !kind.isMetrics {
+            (kind.isWorkerLifecycle && noteWorker(kind, r, side, stream, source, location)) || isEcho(r, kind, session: session)
+        } else { false }
         guard let s = session else {
             if let kind, !echoed {
                 if r.time != nil {
@@ -823,32 +818,41 @@ public final class SessionTracker {
         }
     }
 
-    /// Keeps a worker process's start (`starting worker`, an agent's timed line) by its stream
-    /// and source. Returns nil: the record makes no event. (Out of line: one line a process.)
+    /// Notes a worker's start, stop or drain (an agent's line) by its stream and source; true for
+    /// a start, which makes no event. (Out of line: a few lines a process.)
     @inline(never)
-    private func noteWorkerStart(_ r: LogRecord, _ side: Side, _ stream: Int, _ source: Int32, _ location: SourceLocation) -> EventKind? {
-        guard side == .agent, let t = r.time else { return nil }
+    private func noteWorker(_ kind: EventKind, _ r: LogRecord, _ side: Side, _ stream: Int, _ source: Int32, _ location: SourceLocation) -> Bool {
+        switch kind {
+        case .workerStart: noteWorkerStart(r, side, stream, source, location); return true
+        case .workerDraining: noteWorkerStop(drain: true, r, side, stream, source, location)
+        default: noteWorkerStop(drain: false, r, side, stream, source, location)
+        }
+        return false
+    }
+
+    /// Keeps a worker process's start (`starting worker`, an agent's timed line) by its stream
+    /// and source.
+    private func noteWorkerStart(_ r: LogRecord, _ side: Side, _ stream: Int, _ source: Int32, _ location: SourceLocation) {
+        guard side == .agent, let t = r.time else { return }
         let key = WorkerStartKey(stream: stream, source: source)
         let before = workerStops.removeValue(forKey: key)
-        guard workerStarts[key, default: []].count < Self.maxWorkerStarts else { return nil }
+        guard workerStarts[key, default: []].count < Self.maxWorkerStarts else { return }
         var text = "starting worker"
         if case .string(let version)? = r.field("version"), !version.isEmpty, version.utf8.count <= 32 {
             text += " (\(redactor.redact(version)))"
         }
         workerStarts[key, default: []].append(
             WorkerStart(time: t, location: location, text: text, afterStop: before?.stopped ?? false, drain: before?.drain))
-        return nil
     }
 
     /// Notes a worker's stop or drain (an agent's line) for its stream and source's next start.
-    @inline(never)
-    private func noteWorkerStop(_ kind: EventKind, _ r: LogRecord, _ side: Side, _ stream: Int, _ source: Int32, _ location: SourceLocation) {
+    private func noteWorkerStop(drain: Bool, _ r: LogRecord, _ side: Side, _ stream: Int, _ source: Int32, _ location: SourceLocation) {
         guard side == .agent else { return }
         let key = WorkerStartKey(stream: stream, source: source)
         var state = workerStops[key] ?? (false, nil)
-        if case .workerDraining = kind {
+        if drain {
             if state.drain == nil {
-                var e = SessionEvent(kind: kind, time: r.time, location: location, side: side, text: eventText(r, kind), token: nil, hasIDs: !r.ids.isEmpty)
+                var e = SessionEvent(kind: .workerDraining, time: r.time, location: location, side: side, text: eventText(r, .workerDraining), token: nil, hasIDs: !r.ids.isEmpty)
                 e.source = source
                 state.drain = e
             }
