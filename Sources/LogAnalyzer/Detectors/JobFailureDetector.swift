@@ -156,6 +156,7 @@ public struct JobFailureDetector: Detector {
     /// before the start, a job that ended, a job that logged after the start (a dev-mode
     /// reload's `reloading job`) find nothing. Returns the start, and the worker's `draining
     /// worker` when it was draining.
+    @inline(never)
     static func restartedJob(_ session: Session) -> (start: WorkerStart, drain: SessionEvent?)? {
         guard !session.jobIds.isEmpty, let start = session.nextWorkerStart, !start.afterStop, let last = session.agentEnd, start.time > last else { return nil }
         let events = session.events
@@ -296,7 +297,7 @@ public struct JobFailureDetector: Detector {
         }
         // (Without the server's close: the worker's restart in its own log.)
         var restart: WorkerStart?
-        if failures.isEmpty, let restarted = Self.restartedJob(session) {
+        if failures.isEmpty, session.nextWorkerStart != nil, let restarted = Self.restartedJob(session) {
             let start = restarted.start
             failures = [(kind: .vanished, event: SessionEvent(kind: .workerStart, time: start.time, location: start.location, side: .agent, text: start.text, hasIDs: false))]
             drain = restarted.drain
