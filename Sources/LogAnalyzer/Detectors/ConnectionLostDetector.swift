@@ -54,8 +54,8 @@ public struct ConnectionLostDetector: Detector {
             return .dns
         }
         if text.contains("timed out") || text.contains("Timeout") || text.contains("timeout") || text.contains("ETIMEDOUT") { return .timeout }
-        for code in ["500", "502", "503", "504"] where text.contains("HTTP error: \(code)") || text.contains(" \(code) ") || text.contains("status \(code)") {
-            return .http
+        if text.contains("HTTP") || text.contains("status") {
+            for code in ["500", "502", "503", "504"] where text.contains(" \(code)") { return .http }
         }
         return nil
     }
@@ -90,13 +90,18 @@ public struct ConnectionLostDetector: Detector {
             guard case .authFailure = events[i].kind, let t = events[i].time else { continue }
             if lostAt.seconds(until: t) >= -Self.authWindow { return [] }
         }
+        // What the attempts failed with (`resuming connection failed: …`), else what the loss or
+        // the give-up said (`signal client closed: "ping timeout"`).
         var cause = Cause.unknown
         var causeEvent: SessionEvent?
-        for i in first...giveUp where events[i].side == side {
-            if let c = Self.cause(of: events[i].text) {
-                cause = c
-                causeEvent = events[i]
-                break
+        search: for attemptsOnly in [true, false] {
+            for i in first...giveUp where events[i].side == side {
+                if attemptsOnly, case .resumeAttempt = events[i].kind {} else if attemptsOnly { continue }
+                if let c = Self.cause(of: events[i].text) {
+                    cause = c
+                    causeEvent = events[i]
+                    break search
+                }
             }
         }
         // The other clients that lost the connection within seconds of it: the server's side.

@@ -92,4 +92,17 @@ import Testing
         #expect(f.explanation[2] == "the browser lost the connection within 10 s of it: all the clients at once, so the cause is on the server's side (the server, its host, its proxy or their network), not one client's network")
         #expect(f.explanation[3] == "the server's last line for the session was at 2026-02-11 10:07:12, 0.04 s before the loss")
     }
+
+    /// A loss the signal's pings timed out on, then reconnects refused: the attempts say why
+    /// they failed (before, the loss's `ping timeout` was taken for the cause).
+    @Test func theAttemptsCauseComesBeforeTheLoss() throws {
+        var agent = Self.agent
+        agent[1] = Self.rust(#"453:livekit::rtc_engine - received session close: \"signal client closed: \\\"ping timeout\\\"\" UnknownReason Resume"#, "WARNING", "10:07:12.505")
+        let report = analyze(files: [("agent.log", agent)])
+        let f = try #require(report.findings.first)
+        #expect(f.value("cause") == .text("refused"))
+        #expect(f.evidence.map(\.role) == ["connection lost", "reconnect failed", "gave up"])
+        #expect(ConnectionLostDetector.cause(of: "retrying in 500 ms") == nil)
+        #expect(ConnectionLostDetector.cause(of: "signal failure: ws failure: HTTP error: 503 Service Unavailable") == .http)
+    }
 }
