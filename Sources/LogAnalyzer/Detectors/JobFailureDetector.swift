@@ -389,25 +389,22 @@ public struct JobFailureDetector: Detector {
                 let forced = session.events.contains { if case .workerShutdown(forced: true) = $0.kind { return true }; return false }
                 f.explanation.append("the worker had been draining for \(humanDuration(t0.seconds(until: t1))) (`draining worker` at \(t0.humanString)): it took no new jobs and waited for its running ones to end\(forced ? ", until its drain timeout ran out (`drain timed out, forcing shutdown`)" : ""). Calls longer than the drain's time are cut: give it the length of a call (`drain_timeout`, 1800 s by default) and the supervisor as long (Kubernetes' terminationGracePeriodSeconds, 30 s by default, else SIGKILL ends the worker without this line)")
             }
-        case .vanished where restart != nil:
-            if let t0 = session.agentEnd, let t1 = first.event.time {
-                f.explanation.append("the worker's last line for the job was at \(t0.humanString); \(humanDuration(t0.seconds(until: t1))) later a new worker process started in the same log (`starting worker`, which a worker process logs once, when it starts): the process that ran the job had ended without logging it: no `shutting down worker`, no end of the job's process (`process exiting`), nor its crash or kill (`process exited with non-zero exit code N`)")
-                if let at = session.agentEndLocation { f.evidence.append(Evidence(location: at, time: t0, side: .agent, text: "the worker's last line for the job", role: "last agent line")) }
-            }
-            f.explanation.append("a worker that dies without a word was killed with SIGKILL or lost its host, and its supervisor started it again (Kubernetes' restartPolicy, docker's `restart:`, systemd's `Restart=`): the container's memory limit (Kubernetes: `kubectl describe pod` shows `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`; `kubectl logs --previous` the dead container's last lines), the kernel's OOM killer (`dmesg`: `Out of memory: Killed process`), a `kill -9`; the calls it ran lost their agent")
-            if let drain, let t0 = drain.time, let t1 = first.event.time {
-                f.evidence.append(Evidence(drain, role: "worker draining"))
-                f.explanation.append("the worker had been draining since \(t0.humanString) (`draining worker`, \(humanDuration(t0.seconds(until: t1))) before the new process started) and never logged its shutdown: it was killed before the job ended, the supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, 30 s by default) shorter than the call")
-            }
         case .vanished:
+            // Seen by the server's close of the agent's participant, or by the worker's restart.
+            let restarted = restart != nil
             if let t0 = session.agentEnd, let t1 = first.event.time {
-                f.explanation.append("the worker's last line for the job was at \(t0.humanString); \(humanDuration(t0.seconds(until: t1))) later the server closed the agent's participant for a reason that is no leave: an agent that ends its job leaves the room (`CLIENT_REQUEST_LEAVE`), and its worker logs the end of the job's process (`process exiting`) or its crash or kill (`process exited with non-zero exit code N`); none of them was logged")
+                f.explanation.append(restarted
+                    ? "the worker's last line for the job was at \(t0.humanString); \(humanDuration(t0.seconds(until: t1))) later a new worker process started in the same log (`starting worker`, which a worker process logs once, when it starts): the process that ran the job had ended without logging it: no `shutting down worker`, no end of the job's process (`process exiting`), nor its crash or kill (`process exited with non-zero exit code N`)"
+                    : "the worker's last line for the job was at \(t0.humanString); \(humanDuration(t0.seconds(until: t1))) later the server closed the agent's participant for a reason that is no leave: an agent that ends its job leaves the room (`CLIENT_REQUEST_LEAVE`), and its worker logs the end of the job's process (`process exiting`) or its crash or kill (`process exited with non-zero exit code N`); none of them was logged")
                 if let at = session.agentEndLocation { f.evidence.append(Evidence(location: at, time: t0, side: .agent, text: "the worker's last line for the job", role: "last agent line")) }
             }
-            f.explanation.append("a worker that dies without a word was killed with SIGKILL or lost its host: the container's memory limit (Kubernetes: `kubectl describe pod` shows `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`; `kubectl logs --previous` the dead container's last lines), the kernel's OOM killer (`dmesg`: `Out of memory: Killed process`), a `kill -9`, a node that failed or was preempted; or a host that was suspended (a laptop's sleep, a paused VM) and whose log ends before it woke")
+            let causes = "the container's memory limit (Kubernetes: `kubectl describe pod` shows `Last State: Terminated, Reason: OOMKilled, Exit Code: 137`; `kubectl logs --previous` the dead container's last lines), the kernel's OOM killer (`dmesg`: `Out of memory: Killed process`), a `kill -9`"
+            f.explanation.append(restarted
+                ? "a worker that dies without a word was killed with SIGKILL or lost its host, and its supervisor started it again (Kubernetes' restartPolicy, docker's `restart:`, systemd's `Restart=`): \(causes); the calls it ran lost their agent"
+                : "a worker that dies without a word was killed with SIGKILL or lost its host: \(causes), a node that failed or was preempted; or a host that was suspended (a laptop's sleep, a paused VM) and whose log ends before it woke")
             if let drain, let t0 = drain.time, let t1 = first.event.time {
                 f.evidence.append(Evidence(drain, role: "worker draining"))
-                f.explanation.append("the worker had been draining since \(t0.humanString) (`draining worker`, \(humanDuration(t0.seconds(until: t1))) before the close) and never logged its shutdown: it was killed before the job ended, the supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, 30 s by default) shorter than the call")
+                f.explanation.append("the worker had been draining since \(t0.humanString) (`draining worker`, \(humanDuration(t0.seconds(until: t1))) before \(restarted ? "the new process started" : "the close")) and never logged its shutdown: it was killed before the job ended, the supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, 30 s by default) shorter than the call")
             }
         case .notLaunched:
             f.explanation.append(first.event.text.hasPrefix("failed to acquire")
