@@ -185,7 +185,6 @@ public enum ZoneInference {
         defer { buffer.deallocate() }
         var base: Int64 = 0  // the file offset of buffer[0]
         var count = 0
-        var atEnd = false
         // The ids named in buffer[0..<end] (whole lines).
         func search(_ end: Int) {
             for prefix in ["RM_", "AJ_"] {
@@ -205,10 +204,9 @@ public enum ZoneInference {
                 }
             }
         }
-        while !atEnd {
+        while true {
             let n = pread(fd, buffer + count, capacity - count, off_t(base + Int64(count)))
             if n <= 0 {
-                atEnd = true
                 search(count)
                 break
             }

@@ -194,7 +194,7 @@ struct EventClassifier {
         }
         if var e = r.errorText { mask |= e.withUTF8 { words.scan($0) } }
         guard mask != 0 else {
-            return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) ?? Self.serverShutdown(r) ?? Self.memoryWarning(r) ?? Self.workerStop(r)
+            return Self.nodeJobFailure(r) ?? Self.launchFailure(r) ?? Self.assignmentTimeout(r) ?? Self.serverAssignFailure(r) ?? Self.serverShutdown(r) ?? Self.memoryWarning(r) ?? Self.workerLifecycle(r)
         }
         return kind(r, mask)
     }
@@ -263,7 +263,7 @@ struct EventClassifier {
     /// (Out of line: the parser asks for every line of these lengths, 15, 20 and 33, that starts
     /// with `d` or `s`.)
     @inline(never)
-    static func isWorkerStopMessage(_ m: Bytes) -> Bool {
+    static func isWorkerLifecycleMessage(_ m: Bytes) -> Bool {
         switch m.count {
         case 15: return m.has(workerDrainingText, at: 0) || m.has(workerStartingText, at: 0)
         case 20: return m.has(workerShutdownText, at: 0)
@@ -273,11 +273,11 @@ struct EventClassifier {
     }
 
     /// The worker's stop and start lines, from the agents' own logger (`livekit.agents`) only.
-    static func workerStop(_ r: LogRecord) -> EventKind? {
+    static func workerLifecycle(_ r: LogRecord) -> EventKind? {
         let n = r.message.utf8.count
         guard n == 15 || n == 20 || n == 33, r.logger == "livekit.agents" else { return nil }
         var message = r.message
-        guard message.withUTF8({ isWorkerStopMessage($0) }) else { return nil }
+        guard message.withUTF8({ isWorkerLifecycleMessage($0) }) else { return nil }
         switch n {
         case 15: return r.message.utf8.first == UInt8(ascii: "s") ? .workerStart : .workerDraining
         case 20: return .workerShutdown(forced: false)
@@ -667,10 +667,10 @@ struct EventClassifier {
         switch m.count {
         case 23: return isNodeJobFailureMessage(m)
         case 19, 48, 50: return isLaunchFailureMessage(m) || isAssignmentTimeoutMessage(m)
-        case 30, 33: return isServerAssignFailureMessage(m) || isAssignmentTimeoutMessage(m) || isWorkerStopMessage(m)
+        case 30, 33: return isServerAssignFailureMessage(m) || isAssignmentTimeoutMessage(m) || isWorkerLifecycleMessage(m)
         case 29: return isServerShutdownMessage(m)
         case 28, 55, 107: return isMemoryWarningMessage(m)
-        case 15, 20: return isWorkerStopMessage(m)
+        case 15, 20: return isWorkerLifecycleMessage(m)
         default: return isAssignmentTimeoutMessage(m)
         }
     }

@@ -304,27 +304,31 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
         #expect(verdict(sameRows, "slow-greeting rate") == "unchanged")
     }
 
-    /// One outage logged by the agent (timed) and by a browser console saved without DevTools
-    /// timestamps (its `websocket closed` has no time) is one drop, as it is with a timed console:
-    /// the untimed loss had been counted on its own, 2 drops (and 4 in `sumsOfSquares`).
-    @Test func anUntimedConsolesLossOfTheSameOutageIsNotASecondDrop() throws {
+    /// The report of one session whose agent logged one outage (timed; its job ends at
+    /// `exitAt`) and whose browser console, saved without DevTools timestamps, logged `losses`
+    /// `websocket closed` lines (untimed).
+    static func untimedConsoleReport(exitAt: String, losses: Int) throws -> JSONValue {
         let dir = TempDir()
         let extras = #""pid": 231, "job_id": "AJ_Mz3kQ8vTn2Lp", "room": "support-q1""#
         dir.write("agent.log", """
             {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Mz3kQ8vTn2Lp", "dispatch_id": "", "room": "support-q1", "room_id": "RM_Hc4nV7tQ2xWb", "agent_name": "", "resuming": false, "enable_recording": false, "timestamp": "2026-11-20T10:38:54.471000+00:00"}
             {"message": "livekit::rtc_engine:453:livekit::rtc_engine - received session close: \\"signal client closed: \\\\\\"stream closed\\\\\\"\\" UnknownReason Resume", "level": "WARNING", "name": "livekit", \(extras), "timestamp": "2026-11-20T10:40:00.603000+00:00"}
-            {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", \(extras), "timestamp": "2026-11-20T10:40:07.103000+00:00"}
+            {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", \(extras), "timestamp": "2026-11-20T\(exitAt)+00:00"}
 
             """)
         let context = "room: 'support-q1', roomID: 'RM_Hc4nV7tQ2xWb', participant: 'user-6sr53', pID: 'PA_HP1lttYk2lrT'"
-        dir.write("browser.log", """
-            livekit-client.esm.mjs:20411 signal connecting to wss://livekit.example.com
-            livekit-client.esm.mjs:21622 websocket closed {\(context), code: 1006, reason: '', wasClean: false, state: 1}
-            livekit-client.esm.mjs:26010 disconnect from room {\(context)}
-
-            """)
+        let closed = Array(repeating: "livekit-client.esm.mjs:21622 websocket closed {\(context), code: 1006, reason: '', wasClean: false, state: 1}", count: losses)
+        dir.write("browser.log", (["livekit-client.esm.mjs:20411 signal connecting to wss://livekit.example.com"] + closed
+            + ["livekit-client.esm.mjs:26010 disconnect from room {\(context)}", ""]).joined(separator: "\n"))
         let result = try runLoganalyze(["report", "--output", "json", dir.url.path])
-        let report = try #require(parseJSON(result.stdout))
+        return try #require(parseJSON(result.stdout))
+    }
+
+    /// One outage logged by the agent (timed) and by a browser console saved without DevTools
+    /// timestamps (its `websocket closed` has no time) is one drop, as it is with a timed console:
+    /// the untimed loss had been counted on its own, 2 drops (and 4 in `sumsOfSquares`).
+    @Test func anUntimedConsolesLossOfTheSameOutageIsNotASecondDrop() throws {
+        let report = try Self.untimedConsoleReport(exitAt: "10:40:07.103000", losses: 1)
         #expect(report["sessions"]?.doubleValue == 1)
         let counts = try #require(report["counts"])
         #expect(counts["midSessionDrops"]?.doubleValue == 1)
@@ -333,24 +337,7 @@ func monitor(_ log: String, options: [String] = []) throws -> CommandResult {
 
     /// Two outages the timeless console logged and the agent's log shows one of: two drops.
     @Test func anUntimedConsolesLossesCountPastTheTimedOnes() throws {
-        let dir = TempDir()
-        let extras = #""pid": 231, "job_id": "AJ_Mz3kQ8vTn2Lp", "room": "support-q1""#
-        dir.write("agent.log", """
-            {"message": "received job request", "level": "INFO", "name": "livekit.agents", "job_id": "AJ_Mz3kQ8vTn2Lp", "dispatch_id": "", "room": "support-q1", "room_id": "RM_Hc4nV7tQ2xWb", "agent_name": "", "resuming": false, "enable_recording": false, "timestamp": "2026-11-20T10:38:54.471000+00:00"}
-            {"message": "livekit::rtc_engine:453:livekit::rtc_engine - received session close: \\"signal client closed: \\\\\\"stream closed\\\\\\"\\" UnknownReason Resume", "level": "WARNING", "name": "livekit", \(extras), "timestamp": "2026-11-20T10:40:00.603000+00:00"}
-            {"message": "process exiting", "level": "INFO", "name": "livekit.agents", "reason": "", \(extras), "timestamp": "2026-11-20T10:44:07.103000+00:00"}
-
-            """)
-        let context = "room: 'support-q1', roomID: 'RM_Hc4nV7tQ2xWb', participant: 'user-6sr53', pID: 'PA_HP1lttYk2lrT'"
-        dir.write("browser.log", """
-            livekit-client.esm.mjs:20411 signal connecting to wss://livekit.example.com
-            livekit-client.esm.mjs:21622 websocket closed {\(context), code: 1006, reason: '', wasClean: false, state: 1}
-            livekit-client.esm.mjs:21622 websocket closed {\(context), code: 1006, reason: '', wasClean: false, state: 1}
-            livekit-client.esm.mjs:26010 disconnect from room {\(context)}
-
-            """)
-        let result = try runLoganalyze(["report", "--output", "json", dir.url.path])
-        let counts = try #require(parseJSON(result.stdout)?["counts"])
+        let counts = try #require(try Self.untimedConsoleReport(exitAt: "10:44:07.103000", losses: 2)["counts"])
         #expect(counts["midSessionDrops"]?.doubleValue == 2)
     }
 
